@@ -1,0 +1,24 @@
+/* log: the one error vocabulary of every escale program (OpenBSD style). */
+#ifndef ESCALE_LOG_H
+#define ESCALE_LOG_H
+
+#include <stdbool.h>
+
+enum log_level { LOG_LVL_ERROR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+/* Sets the program name and level; logs go to stderr until log_open_file. */
+void log_init(const char *progname, enum log_level level);
+bool log_parse_level(const char *s, enum log_level *out);
+void log_set_level(enum log_level level);
+/* Opens (or, on SIGHUP, reopens) PATH for appending; NULL or "" means stderr. */
+bool log_open_file(const char *path);
+
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* fatal appends strerror(errno); fatalx does not. Both exit(1). */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif
