@@ -1,0 +1,178 @@
+/* admind: escale-admind's main: config, store, HTTP server and the signal/timer loop. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "admind.h"
+#include "http.h"
+#include "ratelimit.h"
+#include "util.h"
+
+/* The retention purge runs at start and then this often. */
+#define PURGE_EVERY_S (24 * 3600)
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: escale-admind -c FILE [-n] [-d]\n"
+		   "  -c FILE  configuration file (see config/admind.conf)\n"
+		   "  -n       check the configuration and exit (0 ok, 1 with FILE:LINE: message)\n"
+		   "  -d       log debug lines\n"
+		   "  -V       print the version\n");
+}
+
+static void raise_nofile(void)
+{
+	/* A thousand kiosks keep a thousand connections open. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int timer_arm(int fd, int64_t seconds)
+{
+	struct itimerspec its = {.it_value = {.tv_sec = (time_t)seconds},
+				 .it_interval = {.tv_sec = (time_t)seconds}};
+	return timerfd_settime(fd, 0, &its, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	const char *file = NULL;
+	bool check = false, debug = false;
+	int opt;
+	log_init("escale-admind", LOG_LVL_INFO);
+	while ((opt = getopt(argc, argv, "c:ndVh")) != -1) {
+		switch (opt) {
+		case 'c':
+			file = optarg;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'V':
+			printf("escale-admind %s\n", ESCALE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!file || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	struct app app = {0};
+	struct cfg_err err;
+	if (!admind_config_load(file, &app.cfg, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration ok\n", file);
+		admind_config_free(&app.cfg);
+		return 0;
+	}
+	log_set_level(debug ? LOG_LVL_DEBUG : app.cfg.log_level);
+	if (!log_open_file(app.cfg.log_file))
+		fatal("%s", app.cfg.log_file);
+
+	/* Signals arrive through a signalfd in the loop below; MHD's threads,
+	 * created after this, inherit the blocked mask. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	int purge_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	int wd_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (sfd < 0 || purge_fd < 0 || wd_fd < 0)
+		fatal("signalfd/timerfd");
+	raise_nofile();
+
+	uint8_t key[CODE_KEY_LEN];
+	app.store = store_open(app.cfg.database);
+	if (!app.store)
+		fatalx("%s: cannot open the database", app.cfg.database);
+	if (!store_load_key_file(app.cfg.secret_file, key))
+		fatalx("%s: cannot load the code key", app.cfg.secret_file);
+	store_set_code_key(app.store, key);
+	explicit_bzero(key, sizeof(key));
+	store_set_policy(app.store, &app.cfg.pol);
+	app.rl = ratelimit_new(app.cfg.max_failures, app.cfg.lockout_seconds,
+			       app.cfg.lockout_max_seconds);
+	store_purge(app.store, now_s());
+	timer_arm(purge_fd, PURGE_EVERY_S);
+
+	struct MHD_Daemon *d = http_start(&app);
+	if (!d)
+		fatalx("cannot listen on %s", app.cfg.listen);
+	uint64_t wd_usec = 0;
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec >= 2000000)
+		timer_arm(wd_fd, (int64_t)(wd_usec / 2000000));
+	log_info("escale-admind %s listening on %s (%s), database %s", ESCALE_VERSION,
+		 app.cfg.listen, app.cfg.tls_cert ? "https" : "http", app.cfg.database);
+	sd_notifyf(0, "READY=1\nSTATUS=listening on %s", app.cfg.listen);
+
+	struct pollfd pfd[] = {{sfd, POLLIN, 0}, {purge_fd, POLLIN, 0}, {wd_fd, POLLIN, 0}};
+	bool running = true;
+	while (running) {
+		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGHUP) {
+					if (!log_open_file(app.cfg.log_file))
+						log_warn("%s: cannot reopen the log", app.cfg.log_file);
+					else
+						log_info("log reopened");
+				} else {
+					log_info("signal %u: stopping", si.ssi_signo);
+					running = false;
+				}
+			}
+		}
+		uint64_t ticks;
+		if ((pfd[1].revents & POLLIN) && read(purge_fd, &ticks, sizeof(ticks)) > 0)
+			store_purge(app.store, now_s());
+		if ((pfd[2].revents & POLLIN) && read(wd_fd, &ticks, sizeof(ticks)) > 0) {
+			if (store_ping(app.store))
+				sd_notify(0, "WATCHDOG=1");
+			else
+				log_warnx("watchdog: the database does not answer");
+		}
+	}
+	sd_notify(0, "STOPPING=1");
+	MHD_stop_daemon(d);
+	ratelimit_free(app.rl);
+	store_close(app.store);
+	admind_config_free(&app.cfg);
+	close(sfd);
+	close(purge_fd);
+	close(wd_fd);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* admind: the configuration and shared state of escale-admind. */
+#ifndef ESCALE_ADMIND_H
+#define ESCALE_ADMIND_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "cfg.h"
+#include "code.h"
+#include "log.h"
+#include "store.h"
+
+struct admind_config {
+	char *file;
+	char *listen;
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	bool loopback;
+	char *database;
+	char *secret_file;
+	char *tls_cert;
+	char *tls_key;
+	bool allow_plain_http;
+	int64_t threads;
+	int64_t max_body;
+	char *log_file;
+	enum log_level log_level;
+	int64_t code_length;
+	enum code_alphabet code_alphabet;
+	int64_t default_minutes, default_pages, default_days, max_count;
+	int64_t heartbeat_seconds;
+	int64_t max_failures, lockout_seconds, lockout_max_seconds;
+	struct store_policy pol;
+};
+
+/* Reads and checks FILE; on error fills ERR with "FILE:LINE: message". */
+bool admind_config_load(const char *file, struct admind_config *c, struct cfg_err *err);
+void admind_config_free(struct admind_config *c);
+
+struct ratelimit;
+
+struct app {
+	struct admind_config cfg;
+	struct store *store;
+	struct ratelimit *rl;
+};
+
+#endif

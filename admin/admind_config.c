@@ -1,0 +1,172 @@
+/* admind_config: every escale-admind setting, its default and its checks. */
+#include "admind.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const top_keys[] = {
+	"listen", "database", "secret_file", "tls", "allow_plain_http", "threads",
+	"max_body_bytes", "log_file", "log_level", "codes", "sessions", "kiosks",
+	"login", "offline", "retention_days", NULL};
+static const char *const tls_keys[] = {"certificate", "key", NULL};
+static const char *const codes_keys[] = {"length", "alphabet", "default_minutes", "default_pages",
+					 "default_days", "max_count", NULL};
+static const char *const sessions_keys[] = {"heartbeat_seconds", "stale_seconds", NULL};
+static const char *const kiosks_keys[] = {"offline_seconds", NULL};
+static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds", NULL};
+static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
+
+/* "127.0.0.1:8080" or "[::1]:8080", numeric only: no name lookups at start. */
+static bool parse_listen(struct admind_config *c, const config_setting_t *where, struct cfg_err *err)
+{
+	const char *s = c->listen;
+	char host[64];
+	const char *colon;
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end[1] != ':' || (size_t)(end - s - 1) >= sizeof(host))
+			return cfg_fail(where, err, "listen: expected \"[ADDRESS]:PORT\"");
+		memcpy(host, s + 1, (size_t)(end - s - 1));
+		host[end - s - 1] = '\0';
+		colon = end + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= sizeof(host))
+			return cfg_fail(where, err, "listen: expected \"ADDRESS:PORT\", e.g. \"127.0.0.1:8080\"");
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+	}
+	int64_t port;
+	if (!parse_i64(colon + 1, 1, 65535, &port))
+		return cfg_fail(where, err, "listen: the port must be a number from 1 to 65535");
+	memset(&c->addr, 0, sizeof(c->addr));
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&c->addr;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&c->addr;
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		c->addr_len = sizeof(*v4);
+		c->loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		c->addr_len = sizeof(*v6);
+		c->loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+	} else {
+		return cfg_fail(where, err, "listen: '%s' is not an IPv4 or IPv6 address", host);
+	}
+	return true;
+}
+
+bool admind_config_load(const char *file, struct admind_config *c, struct cfg_err *err)
+{
+	config_t cf;
+	bool ok = false;
+	memset(c, 0, sizeof(*c));
+	c->file = xstrdup(file);
+	if (!cfg_load(&cf, file, err))
+		goto out;
+	const config_setting_t *root = config_root_setting(&cf);
+	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline;
+	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "tls", &tls, err) ||
+	    !cfg_group(root, "codes", &codes, err) || !cfg_group(root, "sessions", &sessions, err) ||
+	    !cfg_group(root, "kiosks", &kiosks, err) || !cfg_group(root, "login", &login, err) ||
+	    !cfg_group(root, "offline", &offline, err) || !cfg_only_keys(tls, tls_keys, err) ||
+	    !cfg_only_keys(codes, codes_keys, err) || !cfg_only_keys(sessions, sessions_keys, err) ||
+	    !cfg_only_keys(kiosks, kiosks_keys, err) || !cfg_only_keys(login, login_keys, err) ||
+	    !cfg_only_keys(offline, offline_keys, err))
+		goto out;
+
+	char *alphabet = NULL, *level = NULL;
+	int64_t memkib;
+	if (!cfg_string(root, "listen", NULL, 80, &c->listen, err) ||
+	    !cfg_string(root, "database", NULL, 4096, &c->database, err) ||
+	    !cfg_string(root, "secret_file", NULL, 4096, &c->secret_file, err) ||
+	    !cfg_string(tls, "certificate", NULL, 4096, &c->tls_cert, err) ||
+	    !cfg_string(tls, "key", NULL, 4096, &c->tls_key, err) ||
+	    !cfg_bool(root, "allow_plain_http", false, &c->allow_plain_http, err) ||
+	    !cfg_int(root, "threads", 0, 0, 256, &c->threads, err) ||
+	    !cfg_int(root, "max_body_bytes", 65536, 1024, 16 << 20, &c->max_body, err) ||
+	    !cfg_string(root, "log_file", "", 4096, &c->log_file, err) ||
+	    !cfg_string(root, "log_level", "info", 16, &level, err) ||
+	    !cfg_int(codes, "length", 8, CODE_MIN_LEN, CODE_MAX_LEN, &c->code_length, err) ||
+	    !cfg_string(codes, "alphabet", "digits", 16, &alphabet, err) ||
+	    !cfg_int(codes, "default_minutes", 60, 1, 1440, &c->default_minutes, err) ||
+	    !cfg_int(codes, "default_pages", 10, 0, 1000, &c->default_pages, err) ||
+	    !cfg_int(codes, "default_days", 30, 1, 366, &c->default_days, err) ||
+	    !cfg_int(codes, "max_count", 500, 1, 10000, &c->max_count, err) ||
+	    !cfg_int(sessions, "heartbeat_seconds", 5, 1, 300, &c->heartbeat_seconds, err) ||
+	    !cfg_int(sessions, "stale_seconds", 120, 1, 86400, &c->pol.stale_seconds, err) ||
+	    !cfg_int(kiosks, "offline_seconds", 30, 1, 86400, &c->pol.offline_seconds, err) ||
+	    !cfg_int(login, "max_failures", 5, 1, 1000000, &c->max_failures, err) ||
+	    !cfg_int(login, "lockout_seconds", 30, 1, 86400, &c->lockout_seconds, err) ||
+	    !cfg_int(login, "lockout_max_seconds", 900, 1, 86400, &c->lockout_max_seconds, err) ||
+	    !cfg_int(offline, "opslimit", 2, 1, 10, &c->pol.opslimit, err) ||
+	    !cfg_int(offline, "memlimit_kib", 32768, 8192, 1048576, &memkib, err) ||
+	    !cfg_int(root, "retention_days", 365, 1, 36500, &c->pol.retention_days, err)) {
+		free(alphabet);
+		free(level);
+		goto out;
+	}
+	c->pol.memlimit_bytes = memkib * 1024;
+	bool alpha_ok = code_alphabet_parse(alphabet, &c->code_alphabet);
+	bool level_ok = log_parse_level(level, &c->log_level);
+	free(alphabet);
+	free(level);
+	if (!alpha_ok) {
+		cfg_fail(config_setting_get_member(codes, "alphabet"), err,
+			 "codes.alphabet must be \"digits\" or \"alnum\"");
+		goto out;
+	}
+	if (!level_ok) {
+		cfg_fail(config_setting_get_member(root, "log_level"), err,
+			 "log_level must be \"error\", \"warn\", \"info\" or \"debug\"");
+		goto out;
+	}
+	if (!c->listen || !c->database) {
+		snprintf(err->msg, sizeof(err->msg), "%s:1: '%s' is required", file,
+			 !c->listen ? "listen" : "database");
+		goto out;
+	}
+	if (!*c->database) {
+		cfg_fail(config_setting_get_member(root, "database"), err, "database must not be empty");
+		goto out;
+	}
+	if (!parse_listen(c, config_setting_get_member(root, "listen"), err))
+		goto out;
+	if (!c->tls_cert != !c->tls_key) {
+		cfg_fail(tls, err, "tls needs both certificate and key");
+		goto out;
+	}
+	if (!c->tls_cert && !c->loopback && !c->allow_plain_http) {
+		cfg_fail(config_setting_get_member(root, "listen"), err,
+			 "'%s' is not a loopback address: set tls.certificate and tls.key,"
+			 " or allow_plain_http = true behind a TLS proxy", c->listen);
+		goto out;
+	}
+	if (c->lockout_max_seconds < c->lockout_seconds) {
+		cfg_fail(config_setting_get_member(login, "lockout_max_seconds"), err,
+			 "login.lockout_max_seconds must be at least login.lockout_seconds");
+		goto out;
+	}
+	if (!c->secret_file)
+		c->secret_file = xasprintf("%s.key", c->database);
+	ok = true;
+out:
+	config_destroy(&cf);
+	return ok;
+}
+
+void admind_config_free(struct admind_config *c)
+{
+	free(c->file);
+	free(c->listen);
+	free(c->database);
+	free(c->secret_file);
+	free(c->tls_cert);
+	free(c->tls_key);
+	free(c->log_file);
+}

@@ -1,0 +1,39 @@
+/* api: the handlers behind the routes of docs/API.md. */
+#ifndef ESCALE_API_H
+#define ESCALE_API_H
+
+#include "http.h"
+#include "jsonutil.h"
+
+/* Parses and checks the body against FIELDS; replies 400 and returns NULL on error. */
+json_t *api_body(struct http_req *r, const struct jfield *fields, size_t n);
+/* Replies with the right status for a store error that is not a success. */
+void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
+
+void api_healthz(struct app *app, struct http_req *r);
+void api_kiosk_session_open(struct app *app, struct http_req *r);
+void api_kiosk_heartbeat(struct app *app, struct http_req *r);
+void api_kiosk_session_end(struct app *app, struct http_req *r);
+void api_kiosk_events(struct app *app, struct http_req *r);
+void api_kiosk_codes(struct app *app, struct http_req *r);
+
+void api_codes_issue(struct app *app, struct http_req *r);
+void api_codes_list(struct app *app, struct http_req *r);
+void api_codes_revoke(struct app *app, struct http_req *r);
+void api_codes_extend(struct app *app, struct http_req *r);
+void api_kiosks_list(struct app *app, struct http_req *r);
+void api_kiosks_add(struct app *app, struct http_req *r);
+void api_kiosks_revoke(struct app *app, struct http_req *r);
+void api_kiosks_command(struct app *app, struct http_req *r);
+void api_sessions_list(struct app *app, struct http_req *r);
+void api_sessions_end(struct app *app, struct http_req *r);
+void api_sessions_add_time(struct app *app, struct http_req *r);
+void api_users_list(struct app *app, struct http_req *r);
+void api_users_add(struct app *app, struct http_req *r);
+void api_whoami(struct app *app, struct http_req *r);
+void api_audit(struct app *app, struct http_req *r);
+void api_stats(struct app *app, struct http_req *r);
+void api_usage(struct app *app, struct http_req *r);
+void api_backup(struct app *app, struct http_req *r);
+
+#endif

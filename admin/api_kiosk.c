@@ -1,0 +1,332 @@
+/* api_kiosk: the routes kiosks call (sessions, heartbeats, events, code cache). */
+#include "api.h"
+
+#include <string.h>
+
+#include "ratelimit.h"
+#include "util.h"
+
+#define ALL_ROLES (ROLE_SECRETARIAT | ROLE_MAINTENANCE | ROLE_ADMIN)
+#define SEC (ROLE_SECRETARIAT | ROLE_ADMIN)
+#define MAINT (ROLE_MAINTENANCE | ROLE_ADMIN)
+
+const struct route api_routes[] = {
+	{"GET", "/healthz", AUTH_NONE, 0, api_healthz},
+	{"POST", "/api/v1/kiosk/sessions", AUTH_KIOSK, 0, api_kiosk_session_open},
+	{"POST", "/api/v1/kiosk/heartbeat", AUTH_KIOSK, 0, api_kiosk_heartbeat},
+	{"POST", "/api/v1/kiosk/sessions/*/end", AUTH_KIOSK, 0, api_kiosk_session_end},
+	{"POST", "/api/v1/kiosk/events", AUTH_KIOSK, 0, api_kiosk_events},
+	{"GET", "/api/v1/kiosk/codes", AUTH_KIOSK, 0, api_kiosk_codes},
+	{"POST", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_issue},
+	{"GET", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_list},
+	{"POST", "/api/v1/codes/revoke", AUTH_STAFF, SEC, api_codes_revoke},
+	{"POST", "/api/v1/codes/extend", AUTH_STAFF, SEC, api_codes_extend},
+	{"GET", "/api/v1/kiosks", AUTH_STAFF, ALL_ROLES, api_kiosks_list},
+	{"POST", "/api/v1/kiosks", AUTH_STAFF, MAINT, api_kiosks_add},
+	{"POST", "/api/v1/kiosks/*/revoke", AUTH_STAFF, MAINT, api_kiosks_revoke},
+	{"POST", "/api/v1/kiosks/*/commands", AUTH_STAFF, SEC, api_kiosks_command},
+	{"GET", "/api/v1/sessions", AUTH_STAFF, ALL_ROLES, api_sessions_list},
+	{"POST", "/api/v1/sessions/*/end", AUTH_STAFF, SEC, api_sessions_end},
+	{"POST", "/api/v1/sessions/*/add_time", AUTH_STAFF, SEC, api_sessions_add_time},
+	{"GET", "/api/v1/usage", AUTH_STAFF, MAINT, api_usage},
+	{"GET", "/api/v1/stats", AUTH_STAFF, MAINT, api_stats},
+	{"GET", "/api/v1/audit", AUTH_STAFF, MAINT, api_audit},
+	{"GET", "/api/v1/backup", AUTH_STAFF, MAINT, api_backup},
+	{"GET", "/api/v1/users", AUTH_STAFF, ROLE_ADMIN, api_users_list},
+	{"POST", "/api/v1/users", AUTH_STAFF, ROLE_ADMIN, api_users_add},
+	{"GET", "/api/v1/whoami", AUTH_STAFF, ALL_ROLES, api_whoami},
+};
+const size_t api_routes_len = ARRAY_LEN(api_routes);
+
+json_t *api_body(struct http_req *r, const struct jfield *fields, size_t n)
+{
+	json_t *j = http_body_json(r);
+	if (!j)
+		return NULL;
+	char err[160];
+	if (!json_check(j, fields, n, err, sizeof(err))) {
+		json_decref(j);
+		http_error(r, 400, "bad_request", "%s", err);
+		return NULL;
+	}
+	return j;
+}
+
+void api_store_error(struct http_req *r, enum store_rc rc, const char *what)
+{
+	switch (rc) {
+	case STORE_NOT_FOUND:
+		http_error(r, 404, "not_found", "no such %s", what);
+		break;
+	case STORE_CONFLICT:
+		http_error(r, 409, "conflict", "this %s cannot be changed that way (already exists, ended or revoked)", what);
+		break;
+	case STORE_INVALID:
+		http_error(r, 400, "bad_request", "invalid %s", what);
+		break;
+	default:
+		http_error(r, 500, "internal", "the database failed; see escale-admind's log");
+	}
+}
+
+void api_healthz(struct app *app, struct http_req *r)
+{
+	bool ok = store_ping(app->store);
+	http_json(r, ok ? 200 : 503, json_pack("{ss ss ss}", "status", ok ? "ok" : "degraded",
+					       "version", ESCALE_VERSION, "database",
+					       ok ? "ok" : "unreadable"));
+}
+
+static const struct {
+	enum store_rc rc;
+	const char *word, *message;
+} refusals[] = {
+	{STORE_CODE_UNKNOWN, "code_unknown", "Ce code n'existe pas. Vérifiez votre ticket. / Unknown code."},
+	{STORE_CODE_REVOKED, "code_revoked", "Ce code a été annulé. Demandez à l'accueil. / This code was cancelled."},
+	{STORE_CODE_EXPIRED, "code_expired", "Ce code a expiré. Demandez un nouveau code à l'accueil. / This code has expired."},
+	{STORE_CODE_USED_UP, "code_used_up", "Le temps de ce code est épuisé. / No time left on this code."},
+	{STORE_CODE_IN_USE, "code_in_use", "Ce code est déjà utilisé sur un autre poste. / This code is in use on another computer."},
+};
+
+void api_kiosk_session_open(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"code", J_STR, true, 1, 64}};
+	int64_t wait = ratelimit_wait(app->rl, r->kiosk, mono_ms());
+	if (wait > 0) {
+		http_rate_limited(r, wait, "Trop d'essais. Patientez. / Too many tries; please wait.");
+		return;
+	}
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	char norm[CODE_MAX_LEN + 1];
+	struct session_open so;
+	enum store_rc rc = STORE_CODE_UNKNOWN;
+	if (code_normalise(json_string_value(json_object_get(j, "code")), norm))
+		rc = store_session_open(app->store, r->kiosk, norm, &so);
+	json_decref(j);
+	if (rc == STORE_OK) {
+		ratelimit_success(app->rl, r->kiosk);
+		http_json(r, 201, json_pack("{ss sI sI sI}", "session", so.id, "seconds_left",
+					    (json_int_t)so.seconds_left, "pages_left",
+					    (json_int_t)so.pages_left, "valid_until",
+					    (json_int_t)so.valid_until));
+		return;
+	}
+	if (rc == STORE_CODE_UNKNOWN) {
+		int64_t lock = ratelimit_fail(app->rl, r->kiosk, mono_ms());
+		if (lock > 0) {
+			http_rate_limited(r, lock, "Trop d'essais. Patientez. / Too many tries; please wait.");
+			return;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_LEN(refusals); i++)
+		if (refusals[i].rc == rc) {
+			http_error(r, 403, refusals[i].word, "%s", refusals[i].message);
+			return;
+		}
+	api_store_error(r, rc, "session");
+}
+
+static const char *const kiosk_states[] = {"login", "session", "closed", "locked", "ending", NULL};
+static const char *const end_reasons[] = {"user", "expired", "idle", "closing", "staff",
+					  "browser", "restart", "locked", "error", NULL};
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+static bool session_id_ok(const char *s)
+{
+	uint8_t raw[SESSION_ID_LEN / 2];
+	return s && hex_decode(s, raw, sizeof(raw));
+}
+
+void api_kiosk_heartbeat(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {
+		{"state", J_STR, true, 1, 16},	    {"session", J_STR, false, 1, 64},
+		{"seconds_used", J_INT, false, 0, 86400}, {"pages_used", J_INT, false, 0, 100000},
+		{"version", J_STR, false, 0, 64},   {"ack", J_ARRAY, false, 0, 0},
+	};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	int64_t acks[64];
+	struct heartbeat hb = {
+		.state = json_str_or(j, "state", NULL),
+		.session = json_str_or(j, "session", NULL),
+		.seconds_used = json_int_or(j, "seconds_used", 0),
+		.pages_used = json_int_or(j, "pages_used", -1),
+		.version = json_str_or(j, "version", NULL),
+		.address = r->addr,
+		.ack = acks,
+	};
+	json_t *ack = json_object_get(j, "ack");
+	size_t i;
+	json_t *v;
+	const char *bad = NULL;
+	if (!one_of(hb.state, kiosk_states))
+		bad = "'state' must be login, session, closed, locked or ending";
+	else if (hb.session && !session_id_ok(hb.session))
+		bad = "'session' must be a session id (32 hex characters)";
+	else if (json_array_size(ack) > ARRAY_LEN(acks))
+		bad = "'ack' holds at most 64 command ids";
+	json_array_foreach(ack, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+			bad = "'ack' must be an array of command ids";
+			break;
+		}
+		acks[hb.n_ack++] = json_integer_value(v);
+	}
+	if (bad) {
+		json_decref(j);
+		http_error(r, 400, "bad_request", "%s", bad);
+		return;
+	}
+	enum store_rc rc;
+	json_t *out = store_heartbeat(app->store, r->kiosk, &hb, &rc);
+	json_decref(j);
+	if (!out) {
+		api_store_error(r, rc, "kiosk");
+		return;
+	}
+	json_object_set_new(out, "heartbeat_seconds", json_integer(app->cfg.heartbeat_seconds));
+	http_json(r, 200, out);
+}
+
+void api_kiosk_session_end(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {
+		{"reason", J_STR, true, 1, 16},
+		{"seconds_used", J_INT, false, 0, 86400},
+		{"pages_used", J_INT, false, 0, 100000},
+	};
+	if (!session_id_ok(r->params[0])) {
+		http_error(r, 404, "not_found", "no such session");
+		return;
+	}
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	const char *reason = json_str_or(j, "reason", "");
+	if (!one_of(reason, end_reasons)) {
+		json_decref(j);
+		http_error(r, 400, "bad_request", "'reason' must be one of user, expired, idle, closing,"
+						  " staff, browser, restart, locked, error");
+		return;
+	}
+	enum store_rc rc = store_session_end_kiosk(app->store, r->kiosk, r->params[0], reason,
+						   json_int_or(j, "seconds_used", 0),
+						   json_int_or(j, "pages_used", -1));
+	json_decref(j);
+	if (rc != STORE_OK) {
+		api_store_error(r, rc, "session");
+		return;
+	}
+	http_json(r, 200, json_pack("{ss sb}", "session", r->params[0], "ended", 1));
+}
+
+static bool event_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Checks one event's shape; returns a message or NULL. */
+static const char *event_check(json_t *ev, char *err, size_t errlen)
+{
+	static const struct jfield open_f[] = {
+		{"id", J_STR, true, 1, 64}, {"type", J_STR, true, 1, 32}, {"at", J_INT, true, 0, INT64_C(253402300799)},
+		{"session", J_STR, true, 32, 32}, {"verifier", J_STR, true, 64, 64}};
+	static const struct jfield progress_f[] = {
+		{"id", J_STR, true, 1, 64}, {"type", J_STR, true, 1, 32}, {"at", J_INT, true, 0, INT64_C(253402300799)},
+		{"session", J_STR, true, 32, 32}, {"seconds_used", J_INT, true, 0, 86400},
+		{"pages_used", J_INT, false, 0, 100000}};
+	static const struct jfield end_f[] = {
+		{"id", J_STR, true, 1, 64}, {"type", J_STR, true, 1, 32}, {"at", J_INT, true, 0, INT64_C(253402300799)},
+		{"session", J_STR, true, 32, 32}, {"reason", J_STR, true, 1, 16},
+		{"seconds_used", J_INT, true, 0, 86400}, {"pages_used", J_INT, false, 0, 100000}};
+	if (!json_is_object(ev))
+		return "each event must be an object";
+	const char *type = json_str_or(ev, "type", "");
+	bool ok;
+	if (strcmp(type, "session_open") == 0)
+		ok = json_check(ev, open_f, ARRAY_LEN(open_f), err, errlen);
+	else if (strcmp(type, "session_progress") == 0)
+		ok = json_check(ev, progress_f, ARRAY_LEN(progress_f), err, errlen);
+	else if (strcmp(type, "session_end") == 0)
+		ok = json_check(ev, end_f, ARRAY_LEN(end_f), err, errlen) &&
+		     (one_of(json_str_or(ev, "reason", ""), end_reasons) ||
+		      (snprintf(err, errlen, "unknown end reason"), false));
+	else
+		return "'type' must be session_open, session_progress or session_end";
+	if (!ok)
+		return err;
+	if (!event_id_ok(json_str_or(ev, "id", "")))
+		return "event 'id' must be 1 to 64 characters of A-Z a-z 0-9 _ -";
+	if (!session_id_ok(json_str_or(ev, "session", NULL)))
+		return "'session' must be 32 hex characters";
+	if (json_int_or(ev, "at", 0) > now_s() + 86400)
+		return "'at' is in the future";
+	return NULL;
+}
+
+void api_kiosk_events(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"events", J_ARRAY, true, 0, 0}};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	json_t *events = json_object_get(j, "events");
+	if (json_array_size(events) > 500) {
+		json_decref(j);
+		http_error(r, 400, "bad_request", "at most 500 events per batch");
+		return;
+	}
+	size_t i;
+	json_t *ev;
+	json_array_foreach(events, i, ev) {
+		char err[160];
+		const char *bad = event_check(ev, err, sizeof(err));
+		if (bad) {
+			http_error(r, 400, "bad_request", "event %zu: %s", i, bad);
+			json_decref(j);
+			return;
+		}
+	}
+	enum store_rc rc;
+	json_t *out = store_events_apply(app->store, r->kiosk, events, &rc);
+	json_decref(j);
+	if (!out) {
+		api_store_error(r, rc, "event");
+		return;
+	}
+	http_json(r, 200, out);
+}
+
+void api_kiosk_codes(struct app *app, struct http_req *r)
+{
+	static const char *const q[] = {"since", NULL};
+	if (!http_query_only(r, q))
+		return;
+	int64_t since = 0;
+	const char *s = http_query(r, "since");
+	if (s && !parse_i64(s, 0, INT64_MAX, &since)) {
+		http_error(r, 400, "bad_request", "'since' must be a cursor returned earlier (a number)");
+		return;
+	}
+	http_json(r, 200, store_code_cache(app->store, since));
+}

@@ -1,0 +1,334 @@
+/* api_staff: the routes staff use (codes, kiosks, sessions, users, audit). */
+#include "api.h"
+
+#include <string.h>
+
+#include "util.h"
+
+static bool id_param(struct http_req *r, int64_t *id, const char *what)
+{
+	if (!parse_i64(r->params[0], 1, INT64_MAX, id)) {
+		http_error(r, 404, "not_found", "no such %s", what);
+		return false;
+	}
+	return true;
+}
+
+/* "days" or "valid_until" (Unix time, or local "YYYY-MM-DDTHH:MM"). */
+static bool validity(struct http_req *r, json_t *j, int64_t default_days, int64_t *until)
+{
+	int64_t now = now_s();
+	json_t *vu = json_object_get(j, "valid_until");
+	if (vu && json_object_get(j, "days")) {
+		http_error(r, 400, "bad_request", "give either 'days' or 'valid_until', not both");
+		return false;
+	}
+	if (!vu) {
+		*until = now + json_int_or(j, "days", default_days) * 86400;
+		return true;
+	}
+	if (json_is_integer(vu))
+		*until = json_integer_value(vu);
+	else if (!datetime_parse_local(json_string_value(vu), until)) {
+		http_error(r, 400, "bad_request", "'valid_until' must be YYYY-MM-DDTHH:MM (local time)");
+		return false;
+	}
+	if (*until <= now || *until > now + 366 * 86400) {
+		http_error(r, 400, "bad_request", "'valid_until' must be in the next 366 days");
+		return false;
+	}
+	return true;
+}
+
+void api_codes_issue(struct app *app, struct http_req *r)
+{
+	const struct admind_config *c = &app->cfg;
+	const struct jfield f[] = {
+		{"count", J_INT, false, 1, c->max_count}, {"minutes", J_INT, false, 1, 1440},
+		{"pages", J_INT, false, 0, 1000},	  {"days", J_INT, false, 1, 366},
+		{"valid_until", J_STR_OR_INT, false, 0, 0},
+	};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	struct code_spec spec = {
+		.count = (int)json_int_or(j, "count", 1),
+		.seconds = json_int_or(j, "minutes", c->default_minutes) * 60,
+		.pages = json_int_or(j, "pages", c->default_pages),
+		.alphabet = c->code_alphabet,
+		.length = (int)c->code_length,
+	};
+	bool ok = validity(r, j, c->default_days, &spec.valid_until);
+	json_decref(j);
+	if (!ok)
+		return;
+	enum store_rc rc;
+	json_t *out = store_codes_issue(app->store, &r->actor, &spec, &rc);
+	if (!out) {
+		api_store_error(r, rc, "code");
+		return;
+	}
+	http_json(r, 201, out);
+}
+
+void api_codes_list(struct app *app, struct http_req *r)
+{
+	static const char *const q[] = {"state", NULL};
+	if (!http_query_only(r, q))
+		return;
+	const char *state = http_query(r, "state");
+	if (state && strcmp(state, "active") != 0 && strcmp(state, "all") != 0) {
+		http_error(r, 400, "bad_request", "'state' must be active or all");
+		return;
+	}
+	http_json(r, 200, store_codes_list(app->store, state && strcmp(state, "all") == 0));
+}
+
+/* {"code": "..."} or {"id": N}: exactly one. */
+static bool code_ref(struct http_req *r, json_t *j, char norm[CODE_MAX_LEN + 1], int64_t *id)
+{
+	const char *code = json_str_or(j, "code", NULL);
+	*id = json_int_or(j, "id", 0);
+	if (!code == !json_object_get(j, "id")) {
+		http_error(r, 400, "bad_request", "give either 'code' or 'id'");
+		return false;
+	}
+	if (code && !code_normalise(code, norm)) {
+		http_error(r, 404, "not_found", "no such code");
+		return false;
+	}
+	return true;
+}
+
+void api_codes_revoke(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"code", J_STR, false, 1, 64},
+					  {"id", J_INT, false, 1, INT64_MAX}};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	char norm[CODE_MAX_LEN + 1];
+	int64_t id;
+	bool ok = code_ref(r, j, norm, &id);
+	bool by_code = json_object_get(j, "code") != NULL;
+	json_decref(j);
+	if (!ok)
+		return;
+	json_t *out;
+	enum store_rc rc = store_code_revoke(app->store, &r->actor, by_code ? norm : NULL, id, &out);
+	if (rc != STORE_OK) {
+		api_store_error(r, rc, "code");
+		return;
+	}
+	http_json(r, 200, out);
+}
+
+void api_codes_extend(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {
+		{"code", J_STR, false, 1, 64},	    {"id", J_INT, false, 1, INT64_MAX},
+		{"minutes", J_INT, false, 0, 1440}, {"pages", J_INT, false, 0, 1000},
+		{"days", J_INT, false, 0, 366},
+	};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	char norm[CODE_MAX_LEN + 1];
+	int64_t id;
+	bool ok = code_ref(r, j, norm, &id);
+	bool by_code = json_object_get(j, "code") != NULL;
+	int64_t minutes = json_int_or(j, "minutes", 0), pages = json_int_or(j, "pages", 0),
+		days = json_int_or(j, "days", 0);
+	json_decref(j);
+	if (!ok)
+		return;
+	if (minutes + pages + days == 0) {
+		http_error(r, 400, "bad_request", "give 'minutes', 'pages' or 'days' to add");
+		return;
+	}
+	json_t *out;
+	enum store_rc rc = store_code_extend(app->store, &r->actor, by_code ? norm : NULL, id,
+					     minutes * 60, pages, days, &out);
+	if (rc != STORE_OK) {
+		api_store_error(r, rc, "code");
+		return;
+	}
+	http_json(r, 200, out);
+}
+
+void api_kiosks_list(struct app *app, struct http_req *r)
+{
+	http_json(r, 200, store_kiosk_list(app->store));
+}
+
+void api_kiosks_add(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"name", J_STR, true, 1, 64}, {"site", J_STR, false, 0, 64}};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	char token[TOKEN_STR_LEN + 1];
+	int64_t id;
+	const char *name = json_str_or(j, "name", ""), *site = json_str_or(j, "site", "");
+	enum store_rc rc = store_kiosk_create(app->store, &r->actor, name, site, token, &id);
+	if (rc == STORE_OK)
+		http_json(r, 201, json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name,
+					    "site", site, "token", token));
+	else if (rc == STORE_CONFLICT)
+		http_error(r, 409, "conflict", "a kiosk named '%s' already exists", name);
+	else
+		api_store_error(r, rc, "kiosk");
+	explicit_bzero(token, sizeof(token));
+	json_decref(j);
+}
+
+void api_kiosks_revoke(struct app *app, struct http_req *r)
+{
+	int64_t id;
+	if (!id_param(r, &id, "kiosk"))
+		return;
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return;
+	}
+	enum store_rc rc = store_kiosk_revoke(app->store, &r->actor, id);
+	if (rc != STORE_OK) {
+		api_store_error(r, rc, "kiosk");
+		return;
+	}
+	http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "revoked", 1));
+}
+
+void api_kiosks_command(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"type", J_STR, true, 1, 16}, {"text", J_STR, false, 0, 500}};
+	int64_t id;
+	if (!id_param(r, &id, "kiosk"))
+		return;
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	const char *type = json_str_or(j, "type", ""), *text = json_str_or(j, "text", NULL);
+	if (strcmp(type, "message") && strcmp(type, "lock") && strcmp(type, "unlock")) {
+		http_error(r, 400, "bad_request", "'type' must be message, lock or unlock");
+	} else if (strcmp(type, "message") == 0 && (!text || !*text)) {
+		http_error(r, 400, "bad_request", "a message needs a 'text'");
+	} else {
+		int64_t cmd;
+		enum store_rc rc = store_kiosk_command(app->store, &r->actor, id, type, text, &cmd);
+		if (rc == STORE_OK)
+			http_json(r, 201, json_pack("{sI}", "id", (json_int_t)cmd));
+		else
+			api_store_error(r, rc, "kiosk");
+	}
+	json_decref(j);
+}
+
+void api_sessions_list(struct app *app, struct http_req *r)
+{
+	static const char *const q[] = {"active", NULL};
+	if (!http_query_only(r, q))
+		return;
+	const char *a = http_query(r, "active");
+	if (a && strcmp(a, "1") && strcmp(a, "0") && strcmp(a, "true") && strcmp(a, "false")) {
+		http_error(r, 400, "bad_request", "'active' must be 1 or 0");
+		return;
+	}
+	http_json(r, 200, store_session_list(app->store, a && (a[0] == '1' || a[0] == 't')));
+}
+
+static bool session_param(struct http_req *r)
+{
+	uint8_t raw[SESSION_ID_LEN / 2];
+	if (!hex_decode(r->params[0], raw, sizeof(raw))) {
+		http_error(r, 404, "not_found", "no such session");
+		return false;
+	}
+	return true;
+}
+
+void api_sessions_end(struct app *app, struct http_req *r)
+{
+	if (!session_param(r))
+		return;
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return;
+	}
+	enum store_rc rc = store_session_end_staff(app->store, &r->actor, r->params[0]);
+	if (rc != STORE_OK) {
+		api_store_error(r, rc, "session");
+		return;
+	}
+	http_json(r, 200, json_pack("{ss sb}", "session", r->params[0], "ended", 1));
+}
+
+void api_sessions_add_time(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"minutes", J_INT, true, 1, 480}};
+	if (!session_param(r))
+		return;
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	int64_t minutes = json_int_or(j, "minutes", 0);
+	json_decref(j);
+	enum store_rc rc = store_session_add_time(app->store, &r->actor, r->params[0], minutes * 60);
+	if (rc != STORE_OK) {
+		api_store_error(r, rc, "session");
+		return;
+	}
+	http_json(r, 200, json_pack("{ss sI}", "session", r->params[0], "added_minutes",
+				    (json_int_t)minutes));
+}
+
+void api_users_list(struct app *app, struct http_req *r)
+{
+	http_json(r, 200, store_user_list(app->store));
+}
+
+void api_users_add(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"name", J_STR, true, 1, 64}, {"role", J_STR, true, 1, 16}};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	enum role role;
+	const char *name = json_str_or(j, "name", "");
+	if (!role_parse(json_str_or(j, "role", ""), &role)) {
+		http_error(r, 400, "bad_request", "'role' must be admin, secretariat or maintenance");
+		json_decref(j);
+		return;
+	}
+	char token[TOKEN_STR_LEN + 1];
+	int64_t id;
+	enum store_rc rc = store_user_create_by(app->store, &r->actor, name, role, token, &id);
+	if (rc == STORE_OK)
+		http_json(r, 201, json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name,
+					    "role", role_name(role), "token", token));
+	else if (rc == STORE_CONFLICT)
+		http_error(r, 409, "conflict", "a user named '%s' already exists", name);
+	else
+		api_store_error(r, rc, "user");
+	explicit_bzero(token, sizeof(token));
+	json_decref(j);
+}
+
+void api_whoami(struct app *app, struct http_req *r)
+{
+	http_json(r, 200, json_pack("{ss ss}", "name", r->actor.name, "role", role_name(r->actor.role)));
+}
+
+void api_audit(struct app *app, struct http_req *r)
+{
+	static const char *const q[] = {"limit", NULL};
+	if (!http_query_only(r, q))
+		return;
+	int64_t limit = 100;
+	const char *l = http_query(r, "limit");
+	if (l && !parse_i64(l, 1, 10000, &limit)) {
+		http_error(r, 400, "bad_request", "'limit' must be 1 to 10000");
+		return;
+	}
+	http_json(r, 200, store_audit_list(app->store, limit));
+}

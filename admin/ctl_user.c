@@ -1,0 +1,148 @@
+/* ctl_user: escalectl's staff user commands (user add/list, whoami). */
+#include "ctl.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Bootstrap: the first admin is made in the database file, without a server. */
+static int ctl_user_add_local(const struct ctl *c, const char *name, enum role role)
+{
+	char token[TOKEN_STR_LEN + 1] = "";
+	struct store *st = NULL;
+	int64_t id = 0;
+	int rc = CTL_ERR;
+
+	if (sodium_init() < 0) {
+		ctl_fail("cannot initialise libsodium");
+		goto out;
+	}
+	if (!(st = store_open(c->db))) {
+		ctl_fail("cannot open the database %s", c->db);
+		goto out;
+	}
+	switch (store_user_create(st, name, role, token, &id)) {
+	case STORE_OK:
+		printf("user %s (%s) created\n%s\n", name, role_name(role), token);
+		rc = CTL_OK;
+		break;
+	case STORE_CONFLICT:
+		ctl_fail("user %s already exists", name);
+		break;
+	case STORE_INVALID:
+		ctl_fail("invalid user name '%s'", name);
+		break;
+	case STORE_NOT_FOUND:
+	case STORE_ERROR:
+	default:
+		ctl_fail("cannot create user %s in %s", name, c->db);
+		break;
+	}
+out:
+	sodium_memzero(token, sizeof(token));
+	if (st)
+		store_close(st);
+	return rc;
+}
+
+static int ctl_user_add_remote(struct ctl *c, const char *name, enum role role)
+{
+	json_t *body = json_pack("{s:s, s:s}", "name", name, "role", role_name(role));
+	json_t *ans = NULL;
+	int rc = CTL_ERR;
+
+	if (!body)
+		return ctl_usage(c, "NAME must be UTF-8 text");
+	if ((rc = ctl_post(c, "/api/v1/users", body, &ans)) != CTL_OK)
+		goto out;
+	rc = CTL_ERR;
+	const char *token = ctl_jstr(ans, "token");
+	if (!token || !*token) {
+		ctl_fail("unexpected answer from escale-admind: no token");
+		goto out;
+	}
+	const char *got_name = ctl_jstr(ans, "name"), *got_role = ctl_jstr(ans, "role");
+	fputs("user ", stdout);
+	ctl_out_text(got_name ? got_name : name);
+	fputs(" (", stdout);
+	ctl_out_text(got_role ? got_role : role_name(role));
+	fputs(") created\n", stdout);
+	ctl_out_text(token);
+	ctl_out_end();
+	rc = CTL_OK;
+out:
+	json_decref(ans);
+	return rc;
+}
+
+int ctl_user_add(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+					     {NULL, 0, NULL, 0}};
+	const char *role_s = NULL;
+	enum role role;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'r')
+			return ctl_usage(c, NULL);
+		role_s = optarg;
+	}
+	if (!ctl_nargs(c, argc, argv, 1, 1))
+		return CTL_USAGE;
+	const char *name = argv[optind];
+	if (!ctl_text_ok(c, "NAME", name, false))
+		return CTL_USAGE;
+	if (!role_s)
+		return ctl_usage(c, "--role is required");
+	if (!role_parse(role_s, &role) || role == ROLE_NONE)
+		return ctl_usage(c, "unknown role '%s' (admin, secretariat or maintenance)", role_s);
+	return c->db ? ctl_user_add_local(c, name, role) : ctl_user_add_remote(c, name, role);
+}
+
+int ctl_user_list(struct ctl *c, int argc, char **argv)
+{
+	json_t *ans = NULL, *users, *u;
+	size_t i;
+	int rc = CTL_ERR;
+
+	if (!ctl_args(c, argc, argv, 0, 0))
+		return CTL_USAGE;
+	if ((rc = ctl_get_list(c, "/api/v1/users", "users", &ans, &users)) != CTL_OK)
+		goto out;
+	json_array_foreach(users, i, u) {
+		ctl_out_value(json_object_get(u, "id"));
+		ctl_out_tab();
+		ctl_out_value(json_object_get(u, "name"));
+		ctl_out_tab();
+		ctl_out_value(json_object_get(u, "role"));
+		ctl_out_tab();
+		ctl_out_time(json_object_get(u, "created_at"));
+		ctl_out_end();
+	}
+	rc = CTL_OK;
+out:
+	json_decref(ans);
+	return rc;
+}
+
+int ctl_whoami(struct ctl *c, int argc, char **argv)
+{
+	json_t *ans = NULL;
+	int rc = CTL_ERR;
+
+	if (!ctl_args(c, argc, argv, 0, 0))
+		return CTL_USAGE;
+	if ((rc = ctl_get(c, "/api/v1/whoami", &ans)) != CTL_OK)
+		goto out;
+	ctl_out_value(json_object_get(ans, "name"));
+	ctl_out_tab();
+	ctl_out_value(json_object_get(ans, "role"));
+	ctl_out_end();
+	rc = CTL_OK;
+out:
+	json_decref(ans);
+	return rc;
+}

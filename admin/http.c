@@ -1,0 +1,372 @@
+/* http: the libmicrohttpd server, request bodies, routing, auth and JSON replies. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+
+#include "ratelimit.h"
+#include "util.h"
+
+static void add_common_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+}
+
+void http_response(struct http_req *r, unsigned status, struct MHD_Response *resp)
+{
+	if (r->resp)
+		MHD_destroy_response(r->resp);
+	add_common_headers(resp);
+	r->resp = resp;
+	r->status = status;
+}
+
+void http_json(struct http_req *r, unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(body);
+	if (!text)
+		fatalx("%s: cannot encode a reply", __func__);
+	size_t n = strlen(text);
+	text[n] = '\n';
+	struct MHD_Response *resp = MHD_create_response_from_buffer(n + 1, text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	http_response(r, status, resp);
+}
+
+void http_error(struct http_req *r, unsigned status, const char *word, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_json(r, status, json_pack("{ss ss}", "error", word, "message", msg));
+}
+
+void http_rate_limited(struct http_req *r, int64_t retry_after, const char *message)
+{
+	http_json(r, 429, json_pack("{ss ss sI}", "error", "rate_limited", "message", message,
+				    "retry_after", (json_int_t)retry_after));
+	char v[24];
+	snprintf(v, sizeof(v), "%lld", (long long)retry_after);
+	MHD_add_response_header(r->resp, "Retry-After", v);
+}
+
+json_t *http_body_json(struct http_req *r)
+{
+	if (r->len == 0) {
+		http_error(r, 400, "bad_request", "the request needs a JSON object as its body");
+		return NULL;
+	}
+	json_error_t e;
+	json_t *j = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &e);
+	if (!j) {
+		http_error(r, 400, "bad_request", "invalid JSON at byte %d: %s", e.position, e.text);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		http_error(r, 400, "bad_request", "the body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+const char *http_query(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct query_check {
+	const char *const *names;
+	const char *bad;
+};
+
+static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct query_check *q = cls;
+	for (const char *const *n = q->names; *n; n++)
+		if (strcmp(*n, key) == 0 && value && strlen(value) <= 64)
+			return MHD_YES;
+	q->bad = key;
+	return MHD_NO;
+}
+
+bool http_query_only(struct http_req *r, const char *const *names)
+{
+	struct query_check q = {names, NULL};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_visit, &q);
+	if (q.bad) {
+		http_error(r, 400, "bad_request", "unknown or invalid query parameter '%.64s'", q.bad);
+		return false;
+	}
+	return true;
+}
+
+static bool id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
+}
+
+/* Matches PATH against PATTERN, collecting '*' segments into R. */
+static bool route_match(const char *pattern, const char *path, struct http_req *r)
+{
+	int np = 0;
+	while (*pattern && *path) {
+		if (*pattern == '*') {
+			size_t n = 0;
+			while (path[n] && path[n] != '/') {
+				if (!id_char(path[n]))
+					return false;
+				n++;
+			}
+			if (n == 0 || n > 64 || np >= HTTP_MAX_PARAMS)
+				return false;
+			memcpy(r->params[np], path, n);
+			r->params[np++][n] = '\0';
+			pattern++;
+			path += n;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	if (*pattern || *path)
+		return false;
+	r->nparams = np;
+	return true;
+}
+
+/* Bearer TOKEN: a prefix and base64url, at most 128 characters. */
+static const char *bearer(struct http_req *r)
+{
+	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+	if (!h || strncmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	const char *t = h + 7;
+	size_t n = strlen(t);
+	if (n < 8 || n > 128)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!id_char(t[i]))
+			return NULL;
+	return t;
+}
+
+static bool authenticate(struct app *app, struct http_req *r, const struct route *rt)
+{
+	if (rt->auth == AUTH_NONE)
+		return true;
+	const char *tok = bearer(r);
+	if (!tok) {
+		http_error(r, 401, "unauthorized", "missing or malformed 'Authorization: Bearer' token");
+		return false;
+	}
+	bool kiosk_tok = strncmp(tok, "esk_", 4) == 0, staff_tok = strncmp(tok, "est_", 4) == 0;
+	if (rt->auth == AUTH_KIOSK) {
+		if (staff_tok && store_staff_auth(app->store, tok, &r->actor)) {
+			http_error(r, 403, "forbidden", "this route is for kiosks, not staff tokens");
+			return false;
+		}
+		int64_t id = kiosk_tok ? store_kiosk_auth(app->store, tok) : 0;
+		if (id <= 0) {
+			http_error(r, 401, "unauthorized",
+				   id < 0 ? "this kiosk has been revoked; enroll it again"
+					  : "unknown kiosk token");
+			return false;
+		}
+		r->kiosk = id;
+		return true;
+	}
+	if (kiosk_tok && store_kiosk_auth(app->store, tok) > 0) {
+		http_error(r, 403, "forbidden", "this route is for staff, not kiosk tokens");
+		return false;
+	}
+	if (!staff_tok || !store_staff_auth(app->store, tok, &r->actor)) {
+		http_error(r, 401, "unauthorized", "unknown or revoked staff token");
+		return false;
+	}
+	if (!(r->actor.role & rt->roles)) {
+		http_error(r, 403, "forbidden", "the role '%s' may not do this", role_name(r->actor.role));
+		return false;
+	}
+	return true;
+}
+
+static void dispatch(struct app *app, struct http_req *r)
+{
+	bool path_known = false;
+	for (size_t i = 0; i < api_routes_len; i++) {
+		const struct route *rt = &api_routes[i];
+		if (!route_match(rt->pattern, r->path, r))
+			continue;
+		path_known = true;
+		if (strcmp(rt->method, r->method) != 0)
+			continue;
+		if (r->too_large) {
+			http_error(r, 413, "too_large", "the request body is larger than %lld bytes",
+				   (long long)app->cfg.max_body);
+			return;
+		}
+		if (authenticate(app, r, rt))
+			rt->fn(app, r);
+		if (!r->resp)
+			http_error(r, 500, "internal", "no reply");
+		return;
+	}
+	if (path_known)
+		http_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method, r->path);
+	else
+		http_error(r, 404, "not_found", "no such endpoint: %s", r->path);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct app *app = cls;
+	struct http_req *r = *con_cls;
+	if (!r) {
+		r = xcalloc(1, sizeof(*r));
+		r->conn = conn;
+		r->app = app;
+		r->method = method;
+		r->path = xstrdup(url);
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr) {
+			const struct sockaddr *sa = ci->client_addr;
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->addr, sizeof(r->addr));
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr, sizeof(r->addr));
+		}
+		*con_cls = r;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		int64_t n;
+		if (cl && (!parse_i64(cl, 0, INT64_MAX, &n) || n > app->cfg.max_body)) {
+			/* Refuse before reading a byte of it; MHD closes the connection. */
+			r->too_large = true;
+			http_error(r, 413, "too_large", "the request body is larger than %lld bytes",
+				   (long long)app->cfg.max_body);
+			r->responded = true;
+			return MHD_queue_response(conn, r->status, r->resp);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->too_large) {
+			if (r->len + *upload_size > (size_t)app->cfg.max_body) {
+				r->too_large = true;
+				free(r->body);
+				r->body = NULL;
+				r->len = r->cap = 0;
+			} else {
+				if (r->len + *upload_size + 1 > r->cap) {
+					r->cap = r->len + *upload_size + 1 + r->cap;
+					if (r->cap > (size_t)app->cfg.max_body + 1)
+						r->cap = (size_t)app->cfg.max_body + 1;
+					r->body = xrealloc(r->body, r->cap);
+				}
+				memcpy(r->body + r->len, upload, *upload_size);
+				r->len += *upload_size;
+				r->body[r->len] = '\0';
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->responded)
+		return MHD_YES;
+	r->responded = true;
+	dispatch(app, r);
+	log_debug("%s %s %s -> %u", r->addr, method, r->path, r->status);
+	return MHD_queue_response(conn, r->status, r->resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *r = *con_cls;
+	if (!r)
+		return;
+	if (r->resp)
+		MHD_destroy_response(r->resp);
+	free(r->body);
+	free(r->path);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	log_warnx("http: %s", buf);
+}
+
+static char *read_pem(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		log_warn("%s", path);
+		return NULL;
+	}
+	char *buf = xmalloc(1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+struct MHD_Daemon *http_start(struct app *app)
+{
+	const struct admind_config *c = &app->cfg;
+	unsigned threads = c->threads ? (unsigned)c->threads : (unsigned)get_nprocs();
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	if (c->addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	char *cert = NULL, *key = NULL;
+	if (c->tls_cert) {
+		cert = read_pem(c->tls_cert);
+		key = read_pem(c->tls_key);
+		if (!cert || !key) {
+			free(cert);
+			free(key);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, app,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&c->addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)16384,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+		MHD_OPTION_ARRAY, c->tls_cert ? tls_opts : &tls_opts[2],
+		MHD_OPTION_END);
+	if (cert) {
+		explicit_bzero(key, strlen(key));
+		free(cert);
+		free(key);
+	}
+	return d;
+}

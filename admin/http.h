@@ -1,0 +1,62 @@
+/* http: the libmicrohttpd server, request bodies, routing, auth and JSON replies. */
+#ifndef ESCALE_HTTP_H
+#define ESCALE_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "admind.h"
+
+#define HTTP_MAX_PARAMS 2
+
+struct http_req {
+	struct MHD_Connection *conn;
+	struct app *app;
+	const char *method;
+	char *path;
+	char *body;
+	size_t len, cap;
+	bool too_large;
+	bool responded;
+	char addr[64];
+	char params[HTTP_MAX_PARAMS][65];
+	int nparams;
+	int64_t kiosk;
+	struct store_actor actor;
+	unsigned status;
+	struct MHD_Response *resp;
+};
+
+enum http_auth { AUTH_NONE, AUTH_KIOSK, AUTH_STAFF };
+
+struct route {
+	const char *method;
+	/* Segments separated by '/'; '*' matches one id of [A-Za-z0-9_-]{1,64}. */
+	const char *pattern;
+	enum http_auth auth;
+	unsigned roles; /* for AUTH_STAFF: mask of enum role */
+	void (*fn)(struct app *app, struct http_req *r);
+};
+
+extern const struct route api_routes[];
+extern const size_t api_routes_len;
+
+struct MHD_Daemon *http_start(struct app *app);
+
+/* Replies; each steals BODY. */
+void http_json(struct http_req *r, unsigned status, json_t *body);
+void http_error(struct http_req *r, unsigned status, const char *word, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A 429 with retry_after in the body and a Retry-After header. */
+void http_rate_limited(struct http_req *r, int64_t retry_after, const char *message);
+void http_response(struct http_req *r, unsigned status, struct MHD_Response *resp);
+
+/* Parses the body as a JSON object; replies 400 and returns NULL when it is not. */
+json_t *http_body_json(struct http_req *r);
+/* A query argument, or NULL; with http_query_only to refuse unknown ones. */
+const char *http_query(struct http_req *r, const char *name);
+bool http_query_only(struct http_req *r, const char *const *names);
+
+#endif

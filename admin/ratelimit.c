@@ -1,0 +1,105 @@
+/* ratelimit: per-kiosk lock-out after wrong codes, growing with each lock-out. */
+#include "ratelimit.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct entry {
+	int64_t kiosk;
+	int64_t failures;  /* wrong codes since the last lock-out or success */
+	int64_t lockouts;  /* lock-outs in a row: each doubles the next */
+	int64_t until_ms;  /* locked until this monotonic time */
+	int64_t last_ms;   /* last failure, to forget old lock-outs */
+};
+
+struct ratelimit {
+	pthread_mutex_t mu;
+	int64_t max_failures, lockout_ms, lockout_max_ms;
+	struct entry *e;
+	size_t n, cap;
+};
+
+/* A kiosk quiet for this long starts again from the first lock-out. */
+#define FORGET_MS (3600 * 1000)
+
+struct ratelimit *ratelimit_new(int64_t max_failures, int64_t lockout_s, int64_t lockout_max_s)
+{
+	struct ratelimit *rl = xcalloc(1, sizeof(*rl));
+	pthread_mutex_init(&rl->mu, NULL);
+	rl->max_failures = max_failures;
+	rl->lockout_ms = lockout_s * 1000;
+	rl->lockout_max_ms = lockout_max_s * 1000;
+	return rl;
+}
+
+void ratelimit_free(struct ratelimit *rl)
+{
+	if (!rl)
+		return;
+	pthread_mutex_destroy(&rl->mu);
+	free(rl->e);
+	free(rl);
+}
+
+/* Kiosks are few (one centre: a handful; a city: hundreds): a linear scan is enough. */
+static struct entry *find(struct ratelimit *rl, int64_t kiosk, bool create)
+{
+	for (size_t i = 0; i < rl->n; i++)
+		if (rl->e[i].kiosk == kiosk)
+			return &rl->e[i];
+	if (!create)
+		return NULL;
+	if (rl->n == rl->cap) {
+		rl->cap = rl->cap ? rl->cap * 2 : 16;
+		rl->e = xrealloc(rl->e, rl->cap * sizeof(*rl->e));
+	}
+	struct entry *e = &rl->e[rl->n++];
+	memset(e, 0, sizeof(*e));
+	e->kiosk = kiosk;
+	return e;
+}
+
+int64_t ratelimit_wait(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, kiosk, false);
+	int64_t wait = e && e->until_ms > now_ms ? (e->until_ms - now_ms + 999) / 1000 : 0;
+	pthread_mutex_unlock(&rl->mu);
+	return wait;
+}
+
+int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, kiosk, true);
+	if (e->last_ms && now_ms - e->last_ms > FORGET_MS)
+		e->lockouts = 0;
+	e->last_ms = now_ms;
+	int64_t lock = 0;
+	if (++e->failures >= rl->max_failures) {
+		lock = rl->lockout_ms;
+		for (int64_t i = 0; i < e->lockouts && lock < rl->lockout_max_ms; i++)
+			lock *= 2;
+		if (lock > rl->lockout_max_ms)
+			lock = rl->lockout_max_ms;
+		e->until_ms = now_ms + lock;
+		e->lockouts++;
+		e->failures = 0;
+	}
+	pthread_mutex_unlock(&rl->mu);
+	return lock / 1000;
+}
+
+void ratelimit_success(struct ratelimit *rl, int64_t kiosk)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, kiosk, false);
+	if (e) {
+		e->failures = 0;
+		e->lockouts = 0;
+	}
+	pthread_mutex_unlock(&rl->mu);
+}

@@ -1,0 +1,458 @@
+/* store: opening and migrating the admind database; staff users and audit. */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+/* Each entry moves the schema from version i to i+1 (PRAGMA user_version). */
+static const char *const migrations[] = {
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+	"CREATE TABLE users("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'secretariat', 'maintenance')),"
+	"  password_hash TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE api_tokens("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"CREATE TABLE kiosks("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  site TEXT NOT NULL DEFAULT '',"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER,"
+	"  last_seen INTEGER,"
+	"  state TEXT,"
+	"  version TEXT,"
+	"  address TEXT);"
+	"CREATE TABLE codes("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  verifier BLOB NOT NULL,"
+	"  hint TEXT NOT NULL,"
+	"  seconds_total INTEGER NOT NULL CHECK (seconds_total >= 0),"
+	"  seconds_used INTEGER NOT NULL DEFAULT 0,"
+	"  pages_total INTEGER NOT NULL CHECK (pages_total >= 0),"
+	"  pages_used INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  valid_until INTEGER NOT NULL,"
+	"  revoked_at INTEGER,"
+	"  rev INTEGER NOT NULL);"
+	"CREATE INDEX codes_rev ON codes(rev);"
+	"CREATE INDEX codes_verifier ON codes(verifier);"
+	"CREATE TABLE sessions("
+	"  id TEXT PRIMARY KEY,"
+	"  code_id INTEGER REFERENCES codes(id) ON DELETE SET NULL,"
+	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
+	"  started_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  ended_at INTEGER,"
+	"  end_reason TEXT,"
+	"  seconds_used INTEGER NOT NULL DEFAULT 0,"
+	"  pages_used INTEGER NOT NULL DEFAULT 0,"
+	"  offline INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX sessions_started ON sessions(started_at);"
+	"CREATE INDEX sessions_active_code ON sessions(code_id) WHERE ended_at IS NULL;"
+	"CREATE INDEX sessions_active_kiosk ON sessions(kiosk_id) WHERE ended_at IS NULL;"
+	"CREATE TABLE commands("
+	"  id INTEGER PRIMARY KEY,"
+	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
+	"  type TEXT NOT NULL,"
+	"  session_id TEXT,"
+	"  seconds INTEGER,"
+	"  text TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  acked_at INTEGER);"
+	"CREATE INDEX commands_pending ON commands(kiosk_id) WHERE acked_at IS NULL;"
+	"CREATE TABLE kiosk_events("
+	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
+	"  event_id TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (kiosk_id, event_id)) WITHOUT ROWID;"
+	"CREATE TABLE daily_stats("
+	"  day TEXT NOT NULL,"
+	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
+	"  sessions INTEGER NOT NULL,"
+	"  seconds INTEGER NOT NULL,"
+	"  pages INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, kiosk_id)) WITHOUT ROWID;"
+	"CREATE TABLE audit("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER,"
+	"  user_name TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  detail TEXT);",
+};
+
+bool role_parse(const char *s, enum role *out)
+{
+	if (strcmp(s, "admin") == 0)
+		*out = ROLE_ADMIN;
+	else if (strcmp(s, "secretariat") == 0)
+		*out = ROLE_SECRETARIAT;
+	else if (strcmp(s, "maintenance") == 0)
+		*out = ROLE_MAINTENANCE;
+	else
+		return false;
+	return true;
+}
+
+const char *role_name(enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN:
+		return "admin";
+	case ROLE_SECRETARIAT:
+		return "secretariat";
+	case ROLE_MAINTENANCE:
+		return "maintenance";
+	default:
+		return "none";
+	}
+}
+
+void store_lock(struct store *st)
+{
+	pthread_mutex_lock(&st->mu);
+}
+
+void store_unlock(struct store *st)
+{
+	pthread_mutex_unlock(&st->mu);
+}
+
+bool store_begin(struct store *st)
+{
+	return db_exec(st->db, "BEGIN IMMEDIATE", "begin");
+}
+
+bool store_commit(struct store *st)
+{
+	if (db_exec(st->db, "COMMIT", "commit"))
+		return true;
+	store_rollback(st);
+	return false;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int64_t store_int(struct store *st, const char *sql, int64_t def)
+{
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	int64_t v = def;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static bool store_migrate(struct store *st)
+{
+	int64_t version = store_int(st, "PRAGMA user_version", 0);
+	int64_t target = (int64_t)ARRAY_LEN(migrations);
+	if (version > target) {
+		log_warnx("%s: schema version %lld is newer than this escale-admind (%lld)",
+			  st->path, (long long)version, (long long)target);
+		return false;
+	}
+	for (int64_t v = version; v < target; v++) {
+		if (!store_begin(st))
+			return false;
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %lld", (long long)v + 1);
+		if (!db_exec(st->db, migrations[v], "migration") ||
+		    !db_exec(st->db, pragma, "migration") || !store_commit(st)) {
+			store_rollback(st);
+			return false;
+		}
+		log_info("%s: schema migrated to version %lld", st->path, (long long)v + 1);
+	}
+	return true;
+}
+
+static bool store_load_salt(struct store *st)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT value FROM meta WHERE key = 'offline_salt'");
+	bool found = false;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == STORE_SALT_LEN) {
+		memcpy(st->offline_salt, sqlite3_column_blob(s, 0), STORE_SALT_LEN);
+		found = true;
+	}
+	sqlite3_finalize(s);
+	if (found)
+		return true;
+	randombytes_buf(st->offline_salt, STORE_SALT_LEN);
+	s = db_prepare(st->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('offline_salt', ?)");
+	sqlite3_bind_blob(s, 1, st->offline_salt, STORE_SALT_LEN, SQLITE_STATIC);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+struct store *store_open(const char *path)
+{
+	if (sodium_init() < 0)
+		fatalx("libsodium cannot start");
+	sqlite3 *db = db_open(path, false);
+	if (!db)
+		return NULL;
+	struct store *st = xcalloc(1, sizeof(*st));
+	st->db = db;
+	st->path = xstrdup(path);
+	pthread_mutex_init(&st->mu, NULL);
+	st->pol = (struct store_policy){.stale_seconds = 120,
+					.offline_seconds = 30,
+					.opslimit = 2,
+					.memlimit_bytes = 32 << 20,
+					.retention_days = 365};
+	if (!store_migrate(st) || !store_load_salt(st)) {
+		store_close(st);
+		return NULL;
+	}
+	st->rev = store_int(st, "SELECT max(rev) FROM codes", 0);
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	sodium_memzero(st->code_key, sizeof(st->code_key));
+	pthread_mutex_destroy(&st->mu);
+	free(st->path);
+	free(st);
+}
+
+void store_set_policy(struct store *st, const struct store_policy *pol)
+{
+	st->pol = *pol;
+}
+
+void store_set_code_key(struct store *st, const uint8_t key[CODE_KEY_LEN])
+{
+	memcpy(st->code_key, key, CODE_KEY_LEN);
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+bool store_load_key_file(const char *path, uint8_t key[CODE_KEY_LEN])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT) {
+		uint8_t k[CODE_KEY_LEN];
+		randombytes_buf(k, sizeof(k));
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0) {
+			log_warn("%s: cannot create the code key", path);
+			return false;
+		}
+		bool ok = write(fd, k, sizeof(k)) == (ssize_t)sizeof(k) && fsync(fd) == 0;
+		close(fd);
+		if (!ok) {
+			log_warn("%s: cannot write the code key", path);
+			unlink(path);
+			return false;
+		}
+		log_info("%s: new code key created", path);
+		memcpy(key, k, CODE_KEY_LEN);
+		sodium_memzero(k, sizeof(k));
+		return true;
+	}
+	if (fd < 0) {
+		log_warn("%s: cannot open the code key", path);
+		return false;
+	}
+	struct stat sb;
+	bool ok = fstat(fd, &sb) == 0 && sb.st_size == CODE_KEY_LEN &&
+		  read(fd, key, CODE_KEY_LEN) == CODE_KEY_LEN;
+	if (ok && (sb.st_mode & 077))
+		log_warnx("%s: the code key is readable by other users; chmod 600 it", path);
+	close(fd);
+	if (!ok)
+		log_warnx("%s: the code key must be exactly %d bytes", path, CODE_KEY_LEN);
+	return ok;
+}
+
+bool store_ping(struct store *st)
+{
+	store_lock(st);
+	bool ok = store_int(st, "SELECT count(*) FROM meta", -1) >= 0;
+	store_unlock(st);
+	return ok;
+}
+
+bool store_audit(struct store *st, const struct store_actor *who, const char *action,
+		 const char *target, json_t *detail)
+{
+	static const char sql[] = "INSERT INTO audit(at, user_id, user_name, action, target, detail)"
+				  " VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(detail);
+	sqlite3_bind_int64(s, 1, now_s());
+	if (who && who->user_id)
+		sqlite3_bind_int64(s, 2, who->user_id);
+	bind_text(s, 3, who ? who->name : "system");
+	bind_text(s, 4, action);
+	bind_text(s, 5, target);
+	bind_text(s, 6, d);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	if (!ok)
+		log_warnx("audit: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	free(d);
+	return ok;
+}
+
+enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
+				   const char *name, enum role role,
+				   char token[TOKEN_STR_LEN + 1], int64_t *id)
+{
+	uint8_t h[TOKEN_HASH_LEN];
+	token_generate("est_", token);
+	token_hash(token, strlen(token), h);
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO users(name, role, created_at) VALUES (?, ?, ?)");
+	bind_text(s, 1, name);
+	bind_text(s, 2, role_name(role));
+	sqlite3_bind_int64(s, 3, now_s());
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r == SQLITE_CONSTRAINT_UNIQUE) {
+		rc = STORE_CONFLICT;
+		goto fail;
+	}
+	if (r != SQLITE_DONE)
+		goto fail;
+	*id = sqlite3_last_insert_rowid(st->db);
+	s = db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at) VALUES (?, ?, ?)");
+	sqlite3_bind_int64(s, 1, *id);
+	sqlite3_bind_blob(s, 2, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now_s());
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE ||
+	    !store_audit(st, who, "user.create", name, json_pack("{ss}", "role", role_name(role))))
+		goto fail;
+	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+enum store_rc store_user_create(struct store *st, const char *name, enum role role,
+				char token[TOKEN_STR_LEN + 1], int64_t *id)
+{
+	static const struct store_actor bootstrap = {.name = "escalectl --db"};
+	return store_user_create_by(st, &bootstrap, name, role, token, id);
+}
+
+bool store_staff_auth(struct store *st, const char *token, struct store_actor *out)
+{
+	uint8_t h[TOKEN_HASH_LEN];
+	token_hash(token, strlen(token), h);
+	static const char sql[] = "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u"
+				  " ON u.id = t.user_id WHERE t.token_hash = ?"
+				  " AND t.revoked_at IS NULL AND u.disabled = 0";
+	bool ok = false;
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		out->user_id = sqlite3_column_int64(s, 0);
+		snprintf(out->name, sizeof(out->name), "%s", sqlite3_column_text(s, 1));
+		ok = role_parse((const char *)sqlite3_column_text(s, 2), &out->role);
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return ok;
+}
+
+json_t *store_user_list(struct store *st)
+{
+	json_t *arr = json_array();
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at FROM users ORDER BY id");
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{sI ss ss sI}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+						     "name", sqlite3_column_text(s, 1), "role",
+						     sqlite3_column_text(s, 2), "created_at",
+						     (json_int_t)sqlite3_column_int64(s, 3)));
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return json_pack("{so}", "users", arr);
+}
+
+json_t *store_audit_list(struct store *st, int64_t limit)
+{
+	json_t *arr = json_array();
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, at, user_name, action, target, detail FROM audit"
+					     " ORDER BY id DESC LIMIT ?");
+	sqlite3_bind_int64(s, 1, limit);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *detail = (const char *)sqlite3_column_text(s, 5);
+		json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
+		const char *target = (const char *)sqlite3_column_text(s, 4);
+		json_array_append_new(arr, json_pack("{sI sI ss ss so* so*}", "id",
+						     (json_int_t)sqlite3_column_int64(s, 0), "at",
+						     (json_int_t)sqlite3_column_int64(s, 1), "user",
+						     sqlite3_column_text(s, 2), "action",
+						     sqlite3_column_text(s, 3), "target",
+						     target ? json_string(target) : json_null(),
+						     "detail", d ? d : json_null()));
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return json_pack("{so}", "audit", arr);
+}
+
+bool store_backup(struct store *st, const char *dest)
+{
+	/* The backup API copies page by page; holding the lock keeps writers
+	 * of this connection out so the copy is one consistent snapshot. */
+	store_lock(st);
+	bool ok = db_backup(st->db, dest);
+	store_unlock(st);
+	return ok;
+}

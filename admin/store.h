@@ -1,0 +1,151 @@
+/* store: the admind database: schema, migrations and every query. */
+#ifndef ESCALE_STORE_H
+#define ESCALE_STORE_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "code.h"
+
+#define STORE_SALT_LEN 16
+#define STORE_VERIFIER_LEN 32
+#define SESSION_ID_LEN 32 /* hex characters */
+
+struct store;
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOT_FOUND,
+	STORE_CONFLICT,
+	STORE_INVALID,
+	STORE_ERROR,
+	/* Refusals of a code, in the order they are checked. */
+	STORE_CODE_UNKNOWN,
+	STORE_CODE_REVOKED,
+	STORE_CODE_EXPIRED,
+	STORE_CODE_USED_UP,
+	STORE_CODE_IN_USE,
+};
+
+enum role { ROLE_NONE = 0, ROLE_SECRETARIAT = 1, ROLE_MAINTENANCE = 2, ROLE_ADMIN = 4 };
+
+bool role_parse(const char *s, enum role *out);
+const char *role_name(enum role r);
+
+/* What the store needs from the configuration. */
+struct store_policy {
+	int64_t stale_seconds;
+	int64_t offline_seconds;
+	int64_t opslimit;
+	int64_t memlimit_bytes;
+	int64_t retention_days;
+};
+
+/* Who asks: a staff user (for the audit log). */
+struct store_actor {
+	int64_t user_id;
+	char name[65];
+	enum role role;
+};
+
+/* Opens (creating and migrating) the database at PATH. */
+struct store *store_open(const char *path);
+void store_close(struct store *st);
+void store_set_policy(struct store *st, const struct store_policy *pol);
+/* The key of the keyed code hashes (admind loads it from secret_file). */
+void store_set_code_key(struct store *st, const uint8_t key[CODE_KEY_LEN]);
+/* Loads KEY from PATH, creating it (0600, 32 random bytes) if missing. */
+bool store_load_key_file(const char *path, uint8_t key[CODE_KEY_LEN]);
+/* True if the database answers a trivial query. */
+bool store_ping(struct store *st);
+const char *store_path(const struct store *st);
+
+/* ---- staff ---- */
+enum store_rc store_user_create(struct store *st, const char *name, enum role role,
+				char token[TOKEN_STR_LEN + 1], int64_t *id);
+/* Audited variant used by the API. */
+enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
+				   const char *name, enum role role,
+				   char token[TOKEN_STR_LEN + 1], int64_t *id);
+/* Looks up a staff token; false when unknown or revoked. */
+bool store_staff_auth(struct store *st, const char *token, struct store_actor *out);
+json_t *store_user_list(struct store *st);
+json_t *store_audit_list(struct store *st, int64_t limit);
+
+/* ---- kiosks ---- */
+enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who,
+				 const char *name, const char *site,
+				 char token[TOKEN_STR_LEN + 1], int64_t *id);
+/* Looks up a kiosk token; returns the id, 0 when unknown, -1 when revoked. */
+int64_t store_kiosk_auth(struct store *st, const char *token);
+enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who, int64_t id);
+json_t *store_kiosk_list(struct store *st);
+enum store_rc store_kiosk_command(struct store *st, const struct store_actor *who, int64_t kiosk,
+				  const char *type, const char *text, int64_t *cmd_id);
+
+/* ---- codes ---- */
+struct code_spec {
+	int count;
+	int64_t seconds;
+	int64_t pages;
+	int64_t valid_until;
+	enum code_alphabet alphabet;
+	int length;
+};
+/* Draws and stores SPEC->count codes; returns {"codes":[...]} with the clear codes. */
+json_t *store_codes_issue(struct store *st, const struct store_actor *who,
+			  const struct code_spec *spec, enum store_rc *rc);
+json_t *store_codes_list(struct store *st, bool all);
+/* A code named by its clear text (NORM, normalised) or by id (NORM NULL). */
+enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
+				int64_t id, json_t **out);
+enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
+				int64_t id, int64_t add_seconds, int64_t add_pages,
+				int64_t add_days, json_t **out);
+json_t *store_code_cache(struct store *st, int64_t since);
+
+/* ---- sessions (kiosk side) ---- */
+struct session_open {
+	char id[SESSION_ID_LEN + 1];
+	int64_t seconds_left;
+	int64_t pages_left;
+	int64_t valid_until;
+};
+enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *norm,
+				 struct session_open *out);
+struct heartbeat {
+	const char *state;
+	const char *session; /* NULL without a session */
+	int64_t seconds_used;
+	int64_t pages_used; /* -1 when absent */
+	const char *version;
+	const char *address;
+	const int64_t *ack;
+	size_t n_ack;
+};
+json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
+			enum store_rc *rc);
+enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
+				      const char *reason, int64_t seconds_used,
+				      int64_t pages_used);
+/* Applies a checked batch of events; returns {"results": [...]}. */
+json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc);
+
+/* ---- sessions (staff side) ---- */
+json_t *store_session_list(struct store *st, bool active_only);
+enum store_rc store_session_end_staff(struct store *st, const struct store_actor *who,
+				      const char *session);
+enum store_rc store_session_add_time(struct store *st, const struct store_actor *who,
+				     const char *session, int64_t seconds);
+
+/* ---- usage, statistics, retention ---- */
+json_t *store_stats(struct store *st, int64_t from, int64_t to);
+/* Deletes session details older than the retention, keeping per-day totals. */
+bool store_purge(struct store *st, int64_t now);
+
+/* Online backup of the whole database into DEST (a new file). */
+bool store_backup(struct store *st, const char *dest);
+
+#endif

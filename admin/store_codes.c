@@ -1,0 +1,340 @@
+/* store_codes: issuing, listing, revoking and extending access codes. */
+#include "store_internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+struct fresh_code {
+	char norm[CODE_MAX_LEN + 1];
+	uint8_t hash[CODE_HASH_LEN];
+	uint8_t verifier[STORE_VERIFIER_LEN];
+	int64_t id;
+};
+
+/* The argon2id verifier the kiosks' offline cache holds (docs/offline-cache.md). */
+static bool code_verifier(const struct store *st, const char *norm, uint8_t out[STORE_VERIFIER_LEN])
+{
+	return crypto_pwhash(out, STORE_VERIFIER_LEN, norm, strlen(norm), st->offline_salt,
+			     (unsigned long long)st->pol.opslimit, (size_t)st->pol.memlimit_bytes,
+			     crypto_pwhash_ALG_ARGON2ID13) == 0;
+}
+
+static void fresh_draw(struct store *st, const struct code_spec *spec, struct fresh_code *c)
+{
+	code_generate(spec->alphabet, spec->length, c->norm);
+	code_hash(st->code_key, c->norm, c->hash);
+	if (!code_verifier(st, c->norm, c->verifier))
+		fatalx("%s: argon2id failed (memlimit too large for this machine?)", __func__);
+}
+
+/* Inserts every code in one transaction; on a hash collision (with an old
+ * code or within the batch) returns the index to draw again, else -1. */
+static int fresh_insert(struct store *st, const struct store_actor *who,
+			const struct code_spec *spec, struct fresh_code *codes, bool *ok)
+{
+	static const char sql[] = "INSERT INTO codes(hash, verifier, hint, seconds_total,"
+				  " pages_total, created_at, created_by, valid_until, rev)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	int again = -1;
+	*ok = false;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	int64_t now = now_s();
+	for (int i = 0; i < spec->count; i++) {
+		char hint[8];
+		code_hint(codes[i].norm, hint);
+		sqlite3_reset(s);
+		sqlite3_bind_blob(s, 1, codes[i].hash, CODE_HASH_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 2, codes[i].verifier, STORE_VERIFIER_LEN, SQLITE_STATIC);
+		bind_text(s, 3, hint);
+		sqlite3_bind_int64(s, 4, spec->seconds);
+		sqlite3_bind_int64(s, 5, spec->pages);
+		sqlite3_bind_int64(s, 6, now);
+		if (who && who->user_id)
+			sqlite3_bind_int64(s, 7, who->user_id);
+		else
+			sqlite3_bind_null(s, 7);
+		sqlite3_bind_int64(s, 8, spec->valid_until);
+		sqlite3_bind_int64(s, 9, st->rev + 1);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_CONSTRAINT_UNIQUE) {
+			again = i;
+			break;
+		}
+		if (r != SQLITE_DONE) {
+			log_warnx("%s: %s", __func__, sqlite3_errmsg(st->db));
+			break;
+		}
+		codes[i].id = sqlite3_last_insert_rowid(st->db);
+	}
+	sqlite3_finalize(s);
+	if (again >= 0 || codes[spec->count - 1].id == 0)
+		goto fail;
+	json_t *detail = json_pack("{si sI sI sI sI sI}", "count", spec->count, "minutes",
+				   (json_int_t)(spec->seconds / 60), "pages", (json_int_t)spec->pages,
+				   "valid_until", (json_int_t)spec->valid_until, "first_id",
+				   (json_int_t)codes[0].id, "last_id",
+				   (json_int_t)codes[spec->count - 1].id);
+	if (!store_audit(st, who, "code.issue", NULL, detail) || !store_commit(st))
+		goto fail;
+	st->rev++;
+	*ok = true;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return again;
+}
+
+json_t *store_codes_issue(struct store *st, const struct store_actor *who,
+			  const struct code_spec *spec, enum store_rc *rc)
+{
+	struct fresh_code *codes = xcalloc((size_t)spec->count, sizeof(*codes));
+	json_t *out = NULL;
+	*rc = STORE_ERROR;
+	/* argon2id is slow on purpose: draw outside the lock. */
+	for (int i = 0; i < spec->count; i++)
+		fresh_draw(st, spec, &codes[i]);
+	for (int attempt = 0; attempt < 20; attempt++) {
+		bool ok;
+		int again = fresh_insert(st, who, spec, codes, &ok);
+		if (ok) {
+			*rc = STORE_OK;
+			break;
+		}
+		if (again < 0)
+			goto done;
+		for (int i = 0; i < spec->count; i++)
+			codes[i].id = 0;
+		fresh_draw(st, spec, &codes[again]);
+	}
+	if (*rc != STORE_OK)
+		goto done;
+	json_t *arr = json_array();
+	for (int i = 0; i < spec->count; i++) {
+		char grouped[CODE_MAX_LEN * 2];
+		code_format(codes[i].norm, grouped, sizeof(grouped));
+		json_array_append_new(arr, json_pack("{sI ss sI sI sI}", "id", (json_int_t)codes[i].id,
+						     "code", grouped, "minutes",
+						     (json_int_t)(spec->seconds / 60), "pages",
+						     (json_int_t)spec->pages, "valid_until",
+						     (json_int_t)spec->valid_until));
+	}
+	out = json_pack("{so}", "codes", arr);
+done:
+	sodium_memzero(codes, sizeof(*codes) * (size_t)spec->count);
+	free(codes);
+	return out;
+}
+
+static const char code_cols[] =
+	"c.id, c.hint, c.seconds_total, c.seconds_used, c.pages_total, c.pages_used,"
+	" c.valid_until, c.revoked_at, c.created_at,"
+	" EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id AND s.ended_at IS NULL)";
+
+static const char *code_state(sqlite3_stmt *s, int64_t now)
+{
+	if (sqlite3_column_type(s, 7) != SQLITE_NULL)
+		return "revoked";
+	if (sqlite3_column_int64(s, 6) <= now)
+		return "expired";
+	if (sqlite3_column_int64(s, 3) >= sqlite3_column_int64(s, 2))
+		return "used_up";
+	return "active";
+}
+
+static int64_t nonneg(int64_t v)
+{
+	return v < 0 ? 0 : v;
+}
+
+static json_t *code_row(sqlite3_stmt *s, int64_t now)
+{
+	return json_pack("{sI ss ss sI sI sI sI sI sI sb}", "id",
+			 (json_int_t)sqlite3_column_int64(s, 0), "hint", sqlite3_column_text(s, 1),
+			 "state", code_state(s, now), "minutes",
+			 (json_int_t)(sqlite3_column_int64(s, 2) / 60), "seconds_left",
+			 (json_int_t)nonneg(sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 3)),
+			 "pages", (json_int_t)sqlite3_column_int64(s, 4), "pages_left",
+			 (json_int_t)nonneg(sqlite3_column_int64(s, 4) - sqlite3_column_int64(s, 5)),
+			 "valid_until", (json_int_t)sqlite3_column_int64(s, 6), "created_at",
+			 (json_int_t)sqlite3_column_int64(s, 8), "in_use",
+			 sqlite3_column_int(s, 9) != 0);
+}
+
+json_t *store_codes_list(struct store *st, bool all)
+{
+	char *sql = xasprintf("SELECT %s FROM codes c %s ORDER BY c.id DESC LIMIT 10000", code_cols,
+			      all ? "" : "WHERE c.revoked_at IS NULL AND c.valid_until > ?1"
+					 " AND c.seconds_used < c.seconds_total");
+	json_t *arr = json_array();
+	int64_t now = now_s();
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	if (!all)
+		sqlite3_bind_int64(s, 1, now);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(arr, code_row(s, now));
+	sqlite3_finalize(s);
+	store_unlock(st);
+	free(sql);
+	return json_pack("{so}", "codes", arr);
+}
+
+/* Finds a code by clear text or id; caller holds the lock. 0 when unknown. */
+static int64_t code_find(struct store *st, const char *norm, int64_t id)
+{
+	if (!norm)
+		return id > 0 ? id : 0;
+	uint8_t h[CODE_HASH_LEN];
+	code_hash(st->code_key, norm, h);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id FROM codes WHERE hash = ?");
+	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	int64_t found = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return found;
+}
+
+static json_t *code_get(struct store *st, int64_t id)
+{
+	char *sql = xasprintf("SELECT %s FROM codes c WHERE c.id = ?", code_cols);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_bind_int64(s, 1, id);
+	json_t *row = sqlite3_step(s) == SQLITE_ROW ? code_row(s, now_s()) : NULL;
+	sqlite3_finalize(s);
+	free(sql);
+	return row;
+}
+
+/* Runs UPDATE SQL with ?1 = id, ?2 = rev, ?3..?5 = A, B, C; audits; returns the row. */
+static enum store_rc code_change(struct store *st, const struct store_actor *who, const char *norm,
+				 int64_t id, const char *sql, const char *action, int64_t a,
+				 int64_t b, int64_t c, json_t **out)
+{
+	enum store_rc rc = STORE_ERROR;
+	*out = NULL;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	id = code_find(st, norm, id);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, st->rev + 1);
+	sqlite3_bind_int64(s, 3, a);
+	sqlite3_bind_int64(s, 4, b);
+	sqlite3_bind_int64(s, 5, c);
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE)
+		goto fail;
+	if (sqlite3_changes(st->db) == 0) {
+		rc = STORE_NOT_FOUND;
+		if (id) {
+			sqlite3_stmt *e = db_prepare(st->db, "SELECT 1 FROM codes WHERE id = ?");
+			sqlite3_bind_int64(e, 1, id);
+			rc = sqlite3_step(e) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOT_FOUND;
+			sqlite3_finalize(e);
+		}
+		goto fail;
+	}
+	char target[32];
+	snprintf(target, sizeof(target), "code #%lld", (long long)id);
+	json_t *detail = strcmp(action, "code.extend") == 0
+				 ? json_pack("{sI sI sI}", "minutes", (json_int_t)(a / 60), "pages",
+					     (json_int_t)b, "days", (json_int_t)(c / 86400))
+				 : NULL;
+	if (!store_audit(st, who, action, target, detail))
+		goto fail;
+	*out = code_get(st, id);
+	if (!store_commit(st)) {
+		json_decref(*out);
+		*out = NULL;
+		goto out;
+	}
+	st->rev++;
+	rc = STORE_OK;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
+				int64_t id, json_t **out)
+{
+	return code_change(st, who, norm, id,
+			   "UPDATE codes SET revoked_at = strftime('%s','now'), rev = ?2"
+			   " WHERE id = ?1 AND revoked_at IS NULL AND ?3 + ?4 + ?5 = 0",
+			   "code.revoke", 0, 0, 0, out);
+}
+
+enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
+				int64_t id, int64_t add_seconds, int64_t add_pages,
+				int64_t add_days, json_t **out)
+{
+	/* Extending a code that is expired gives it days from now, not from
+	 * its old end: what the desk means by "give them two more days". */
+	return code_change(st, who, norm, id,
+			   "UPDATE codes SET seconds_total = seconds_total + ?3,"
+			   " pages_total = pages_total + ?4,"
+			   " valid_until = CASE WHEN ?5 = 0 THEN valid_until"
+			   "   ELSE max(valid_until, CAST(strftime('%s','now') AS INTEGER)) + ?5 END,"
+			   " rev = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+			   "code.extend", add_seconds, add_pages, add_days * 86400, out);
+}
+
+json_t *store_code_cache(struct store *st, int64_t since)
+{
+	int64_t now = now_s();
+	bool full = since <= 0;
+	static const char sql_full[] =
+		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
+		" valid_until, revoked_at FROM codes WHERE revoked_at IS NULL"
+		" AND valid_until > ?1 AND seconds_used < seconds_total";
+	static const char sql_delta[] =
+		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
+		" valid_until, revoked_at FROM codes WHERE rev > ?2";
+	json_t *arr = json_array();
+	char salt[STORE_SALT_LEN * 2 + 1];
+	hex_encode(st->offline_salt, STORE_SALT_LEN, salt);
+	store_lock(st);
+	int64_t cursor = st->rev;
+	sqlite3_stmt *s = db_prepare(st->db, full ? sql_full : sql_delta);
+	if (full)
+		sqlite3_bind_int64(s, 1, now);
+	else
+		sqlite3_bind_int64(s, 2, since);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char v[STORE_VERIFIER_LEN * 2 + 1];
+		if (sqlite3_column_bytes(s, 0) != STORE_VERIFIER_LEN)
+			continue;
+		hex_encode(sqlite3_column_blob(s, 0), STORE_VERIFIER_LEN, v);
+		int64_t total = sqlite3_column_int64(s, 1), used = sqlite3_column_int64(s, 2);
+		int64_t until = sqlite3_column_int64(s, 5);
+		const char *state = sqlite3_column_type(s, 6) != SQLITE_NULL ? "revoked"
+				    : until <= now				? "expired"
+				    : used >= total				? "used_up"
+										: "active";
+		json_array_append_new(arr, json_pack("{ss ss sI sI sI}", "verifier", v, "state", state,
+						     "seconds_left", (json_int_t)nonneg(total - used),
+						     "pages_left",
+						     (json_int_t)nonneg(sqlite3_column_int64(s, 3) -
+									sqlite3_column_int64(s, 4)),
+						     "valid_until", (json_int_t)until));
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return json_pack("{sI sb ss sI sI so}", "cursor", (json_int_t)cursor, "full", full, "salt",
+			 salt, "opslimit", (json_int_t)st->pol.opslimit, "memlimit",
+			 (json_int_t)st->pol.memlimit_bytes, "codes", arr);
+}

@@ -1,0 +1,38 @@
+/* store_internal: what the store_*.c files share and nothing else sees. */
+#ifndef ESCALE_STORE_INTERNAL_H
+#define ESCALE_STORE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	pthread_mutex_t mu;
+	struct store_policy pol;
+	uint8_t code_key[CODE_KEY_LEN];
+	uint8_t offline_salt[STORE_SALT_LEN];
+	/* Change counter for the kiosks' code cache; every change to a code
+	 * takes the next value (held in memory, seeded from max(codes.rev)). */
+	int64_t rev;
+};
+
+void store_lock(struct store *st);
+void store_unlock(struct store *st);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; callers hold the lock. */
+bool store_begin(struct store *st);
+bool store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* One-shot helpers over a prepared statement (finalised inside). */
+int64_t store_int(struct store *st, const char *sql, int64_t def);
+
+/* Writes one audit line; inside the caller's transaction. */
+bool store_audit(struct store *st, const struct store_actor *who, const char *action,
+		 const char *target, json_t *detail /* stolen, may be NULL */);
+
+/* Binds a NUL-terminated text (or NULL). */
+void bind_text(sqlite3_stmt *s, int i, const char *v);
+
+#endif

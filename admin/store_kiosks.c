@@ -1,0 +1,180 @@
+/* store_kiosks: kiosk enrollment, tokens, liveness and staff commands. */
+#include "store_internal.h"
+
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who,
+				 const char *name, const char *site,
+				 char token[TOKEN_STR_LEN + 1], int64_t *id)
+{
+	uint8_t h[TOKEN_HASH_LEN];
+	token_generate("esk_", token);
+	token_hash(token, strlen(token), h);
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO kiosks(name, site, token_hash, created_at)"
+					     " VALUES (?, ?, ?, ?)");
+	bind_text(s, 1, name);
+	bind_text(s, 2, site ? site : "");
+	sqlite3_bind_blob(s, 3, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now_s());
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r == SQLITE_CONSTRAINT_UNIQUE) {
+		rc = STORE_CONFLICT;
+		goto fail;
+	}
+	if (r != SQLITE_DONE)
+		goto fail;
+	*id = sqlite3_last_insert_rowid(st->db);
+	if (!store_audit(st, who, "kiosk.create", name, json_pack("{ss}", "site", site ? site : "")))
+		goto fail;
+	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+int64_t store_kiosk_auth(struct store *st, const char *token)
+{
+	uint8_t h[TOKEN_HASH_LEN];
+	token_hash(token, strlen(token), h);
+	int64_t id = 0;
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, revoked_at FROM kiosks WHERE token_hash = ?");
+	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_type(s, 1) == SQLITE_NULL ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return id;
+}
+
+enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who, int64_t id)
+{
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE kiosks SET revoked_at = ? WHERE id = ?"
+					     " AND revoked_at IS NULL RETURNING name");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, id);
+	char name[80] = "";
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW)
+		snprintf(name, sizeof(name), "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (r != SQLITE_ROW) {
+		sqlite3_stmt *e = db_prepare(st->db, "SELECT 1 FROM kiosks WHERE id = ?");
+		sqlite3_bind_int64(e, 1, id);
+		rc = sqlite3_step(e) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOT_FOUND;
+		sqlite3_finalize(e);
+		goto fail;
+	}
+	/* A revoked kiosk's open session no longer holds its code. */
+	s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'revoked'"
+			       " WHERE kiosk_id = ? AND ended_at IS NULL");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, id);
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE || !store_audit(st, who, "kiosk.revoke", name, NULL))
+		goto fail;
+	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+json_t *store_kiosk_list(struct store *st)
+{
+	static const char sql[] =
+		"SELECT k.id, k.name, k.site, k.state, k.last_seen, k.version, k.address,"
+		" k.revoked_at, s.id, max(c.seconds_total - c.seconds_used, 0)"
+		" FROM kiosks k"
+		" LEFT JOIN sessions s ON s.kiosk_id = k.id AND s.ended_at IS NULL"
+		" LEFT JOIN codes c ON c.id = s.code_id"
+		" GROUP BY k.id ORDER BY k.site, k.name";
+	json_t *arr = json_array();
+	int64_t now = now_s();
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		bool revoked = sqlite3_column_type(s, 7) != SQLITE_NULL;
+		bool seen = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		int64_t last = sqlite3_column_int64(s, 4);
+		bool online = !revoked && seen && last >= now - st->pol.offline_seconds;
+		const char *state = (const char *)sqlite3_column_text(s, 3);
+		const char *version = (const char *)sqlite3_column_text(s, 5);
+		const char *addr = (const char *)sqlite3_column_text(s, 6);
+		const char *sess = (const char *)sqlite3_column_text(s, 8);
+		json_t *k = json_pack("{sI ss ss ss sb so so so sb so}", "id",
+				      (json_int_t)sqlite3_column_int64(s, 0), "name",
+				      sqlite3_column_text(s, 1), "site", sqlite3_column_text(s, 2),
+				      "state", revoked ? "revoked" : !online ? "offline" : state ? state : "unknown",
+				      "online", online, "last_seen",
+				      seen ? json_integer(last) : json_null(), "version",
+				      version ? json_string(version) : json_null(), "address",
+				      addr ? json_string(addr) : json_null(), "revoked", revoked,
+				      "session", sess ? json_string(sess) : json_null());
+		if (sess)
+			json_object_set_new(k, "seconds_left", json_integer(sqlite3_column_int64(s, 9)));
+		json_array_append_new(arr, k);
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return json_pack("{so}", "kiosks", arr);
+}
+
+enum store_rc store_kiosk_command(struct store *st, const struct store_actor *who, int64_t kiosk,
+				  const char *type, const char *text, int64_t *cmd_id)
+{
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT name FROM kiosks WHERE id = ? AND revoked_at IS NULL");
+	sqlite3_bind_int64(s, 1, kiosk);
+	char name[80] = "";
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(name, sizeof(name), "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (!*name) {
+		rc = STORE_NOT_FOUND;
+		goto fail;
+	}
+	s = db_prepare(st->db, "INSERT INTO commands(kiosk_id, type, text, created_at) VALUES (?, ?, ?, ?)");
+	sqlite3_bind_int64(s, 1, kiosk);
+	bind_text(s, 2, type);
+	bind_text(s, 3, text);
+	sqlite3_bind_int64(s, 4, now_s());
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE)
+		goto fail;
+	*cmd_id = sqlite3_last_insert_rowid(st->db);
+	char action[48];
+	snprintf(action, sizeof(action), "kiosk.%s", type);
+	if (!store_audit(st, who, action, name, text ? json_pack("{ss}", "text", text) : NULL))
+		goto fail;
+	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}

@@ -1,0 +1,549 @@
+/* store_sessions: opening, heartbeats, ending and offline events of sessions. */
+#include "store_internal.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+static bool step_done(sqlite3_stmt *s)
+{
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return r == SQLITE_DONE;
+}
+
+/* Ends every open session of KIOSK (but KEEP) with REASON. */
+static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *keep,
+			       const char *reason, int64_t now)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = ?"
+					     " WHERE kiosk_id = ? AND ended_at IS NULL AND id IS NOT ?");
+	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, reason);
+	sqlite3_bind_int64(s, 3, kiosk);
+	bind_text(s, 4, keep);
+	return step_done(s);
+}
+
+static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, const char *version,
+			const char *address, int64_t now)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE kiosks SET last_seen = ?, state = coalesce(?, state),"
+					     " version = coalesce(?, version),"
+					     " address = coalesce(?, address) WHERE id = ?");
+	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, state);
+	bind_text(s, 3, version);
+	bind_text(s, 4, address);
+	sqlite3_bind_int64(s, 5, kiosk);
+	return step_done(s);
+}
+
+/* Is another kiosk's live session holding CODE? Stale ones are ended. */
+static enum store_rc code_holder(struct store *st, int64_t code, int64_t kiosk, int64_t now)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, kiosk_id, last_seen FROM sessions"
+					     " WHERE code_id = ? AND ended_at IS NULL");
+	sqlite3_bind_int64(s, 1, code);
+	enum store_rc rc = STORE_OK;
+	bool stale = false;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (sqlite3_column_int64(s, 1) == kiosk)
+			continue; /* ended below as 'replaced' */
+		if (sqlite3_column_int64(s, 2) < now - st->pol.stale_seconds)
+			stale = true;
+		else
+			rc = STORE_CODE_IN_USE;
+	}
+	sqlite3_finalize(s);
+	if (rc == STORE_OK && stale) {
+		s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'stale'"
+				       " WHERE code_id = ? AND ended_at IS NULL AND kiosk_id != ?"
+				       " AND last_seen < ?");
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int64(s, 2, code);
+		sqlite3_bind_int64(s, 3, kiosk);
+		sqlite3_bind_int64(s, 4, now - st->pol.stale_seconds);
+		if (!step_done(s))
+			rc = STORE_ERROR;
+	}
+	return rc;
+}
+
+static void new_session_id(char out[SESSION_ID_LEN + 1])
+{
+	uint8_t raw[SESSION_ID_LEN / 2];
+	randombytes_buf(raw, sizeof(raw));
+	hex_encode(raw, sizeof(raw), out);
+}
+
+enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *norm,
+				 struct session_open *out)
+{
+	static const char sql_code[] = "SELECT id, seconds_total - seconds_used,"
+				       " pages_total - pages_used, valid_until, revoked_at"
+				       " FROM codes WHERE hash = ?";
+	uint8_t h[CODE_HASH_LEN];
+	code_hash(st->code_key, norm, h);
+	int64_t now = now_s();
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	sqlite3_stmt *s = db_prepare(st->db, sql_code);
+	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	int64_t code = 0;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		code = sqlite3_column_int64(s, 0);
+		out->seconds_left = sqlite3_column_int64(s, 1);
+		out->pages_left = sqlite3_column_int64(s, 2);
+		out->valid_until = sqlite3_column_int64(s, 3);
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+			rc = STORE_CODE_REVOKED;
+		else if (out->valid_until <= now)
+			rc = STORE_CODE_EXPIRED;
+		else if (out->seconds_left <= 0)
+			rc = STORE_CODE_USED_UP;
+		else
+			rc = STORE_OK;
+	} else {
+		rc = STORE_CODE_UNKNOWN;
+	}
+	sqlite3_finalize(s);
+	if (rc == STORE_OK)
+		rc = code_holder(st, code, kiosk, now);
+	if (rc != STORE_OK)
+		goto fail;
+	rc = STORE_ERROR;
+	if (out->pages_left < 0)
+		out->pages_left = 0;
+	new_session_id(out->id);
+	if (!end_kiosk_sessions(st, kiosk, NULL, "replaced", now))
+		goto fail;
+	s = db_prepare(st->db, "INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen)"
+			       " VALUES (?, ?, ?, ?, ?)");
+	bind_text(s, 1, out->id);
+	sqlite3_bind_int64(s, 2, code);
+	sqlite3_bind_int64(s, 3, kiosk);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, now);
+	if (!step_done(s) || !touch_kiosk(st, kiosk, "session", NULL, NULL, now) ||
+	    !store_commit(st))
+		goto fail;
+	rc = STORE_OK;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+/* Moves a session's counters forward to SECONDS and PAGES (never back) and
+ * debits the difference from its code. Caller holds the lock, in a
+ * transaction. Returns false on a database error. */
+static bool session_advance(struct store *st, const char *session, int64_t kiosk, int64_t seconds,
+			    int64_t pages, int64_t now)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT code_id, seconds_used, pages_used FROM sessions"
+					     " WHERE id = ? AND kiosk_id = ?");
+	bind_text(s, 1, session);
+	sqlite3_bind_int64(s, 2, kiosk);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return true;
+	}
+	int64_t code = sqlite3_column_int64(s, 0);
+	int64_t ds = seconds - sqlite3_column_int64(s, 1);
+	int64_t dp = pages < 0 ? 0 : pages - sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	if (ds < 0)
+		ds = 0;
+	if (dp < 0)
+		dp = 0;
+	s = db_prepare(st->db, "UPDATE sessions SET seconds_used = seconds_used + ?,"
+			       " pages_used = pages_used + ?, last_seen = ? WHERE id = ?");
+	sqlite3_bind_int64(s, 1, ds);
+	sqlite3_bind_int64(s, 2, dp);
+	sqlite3_bind_int64(s, 3, now);
+	bind_text(s, 4, session);
+	if (!step_done(s))
+		return false;
+	if (ds == 0 && dp == 0)
+		return true;
+	s = db_prepare(st->db, "UPDATE codes SET seconds_used = seconds_used + ?,"
+			       " pages_used = pages_used + ?, rev = ? WHERE id = ?");
+	sqlite3_bind_int64(s, 1, ds);
+	sqlite3_bind_int64(s, 2, dp);
+	sqlite3_bind_int64(s, 3, ++st->rev);
+	sqlite3_bind_int64(s, 4, code);
+	return step_done(s);
+}
+
+static json_t *session_status(struct store *st, const char *session, int64_t kiosk)
+{
+	sqlite3_stmt *s = db_prepare(
+		st->db, "SELECT s.ended_at, s.end_reason, c.seconds_total - c.seconds_used,"
+			" c.pages_total - c.pages_used, c.valid_until FROM sessions s"
+			" LEFT JOIN codes c ON c.id = s.code_id WHERE s.id = ? AND s.kiosk_id = ?");
+	bind_text(s, 1, session);
+	sqlite3_bind_int64(s, 2, kiosk);
+	json_t *o;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		bool active = sqlite3_column_type(s, 0) == SQLITE_NULL;
+		const char *reason = (const char *)sqlite3_column_text(s, 1);
+		int64_t sl = sqlite3_column_int64(s, 2), pl = sqlite3_column_int64(s, 3);
+		o = json_pack("{ss sb sI sI sI so}", "id", session, "active", active, "seconds_left",
+			      (json_int_t)(sl < 0 ? 0 : sl), "pages_left",
+			      (json_int_t)(pl < 0 ? 0 : pl), "valid_until",
+			      (json_int_t)sqlite3_column_int64(s, 4), "end_reason",
+			      reason ? json_string(reason) : json_null());
+	} else {
+		o = json_pack("{ss sb sI sI sI ss}", "id", session, "active", 0, "seconds_left",
+			      (json_int_t)0, "pages_left", (json_int_t)0, "valid_until",
+			      (json_int_t)0, "end_reason", "unknown");
+	}
+	sqlite3_finalize(s);
+	return o;
+}
+
+static json_t *pending_commands(struct store *st, int64_t kiosk)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, type, session_id, seconds, text FROM commands"
+					     " WHERE kiosk_id = ? AND acked_at IS NULL ORDER BY id LIMIT 50");
+	sqlite3_bind_int64(s, 1, kiosk);
+	json_t *arr = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *c = json_pack("{sI ss}", "id", (json_int_t)sqlite3_column_int64(s, 0), "type",
+				      sqlite3_column_text(s, 1));
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+			json_object_set_new(c, "session",
+					    json_string((const char *)sqlite3_column_text(s, 2)));
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			json_object_set_new(c, "seconds", json_integer(sqlite3_column_int64(s, 3)));
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+			json_object_set_new(c, "text",
+					    json_string((const char *)sqlite3_column_text(s, 4)));
+		json_array_append_new(arr, c);
+	}
+	sqlite3_finalize(s);
+	return arr;
+}
+
+json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
+			enum store_rc *rc)
+{
+	int64_t now = now_s();
+	json_t *out = NULL;
+	*rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now))
+		goto fail;
+	for (size_t i = 0; i < hb->n_ack; i++) {
+		sqlite3_stmt *s = db_prepare(st->db, "UPDATE commands SET acked_at = ?"
+						     " WHERE id = ? AND kiosk_id = ? AND acked_at IS NULL");
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int64(s, 2, hb->ack[i]);
+		sqlite3_bind_int64(s, 3, kiosk);
+		if (!step_done(s))
+			goto fail;
+	}
+	json_t *sess = json_null();
+	if (hb->session) {
+		if (!session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used, now))
+			goto fail;
+		json_decref(sess);
+		sess = session_status(st, hb->session, kiosk);
+	}
+	out = json_pack("{sI so so}", "now", (json_int_t)now, "session", sess, "commands",
+			pending_commands(st, kiosk));
+	if (!store_commit(st)) {
+		json_decref(out);
+		out = NULL;
+		goto out;
+	}
+	*rc = STORE_OK;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return out;
+}
+
+/* Ends SESSION of KIOSK at AT; already ended is fine. Caller holds the lock. */
+static enum store_rc session_close(struct store *st, int64_t kiosk, const char *session,
+				   const char *reason, int64_t seconds, int64_t pages, int64_t at)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT 1 FROM sessions WHERE id = ? AND kiosk_id = ?");
+	bind_text(s, 1, session);
+	sqlite3_bind_int64(s, 2, kiosk);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (!found)
+		return STORE_NOT_FOUND;
+	if (!session_advance(st, session, kiosk, seconds, pages, now_s()))
+		return STORE_ERROR;
+	s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = ?"
+			       " WHERE id = ? AND ended_at IS NULL");
+	sqlite3_bind_int64(s, 1, at);
+	bind_text(s, 2, reason);
+	bind_text(s, 3, session);
+	return step_done(s) ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
+				      const char *reason, int64_t seconds_used,
+				      int64_t pages_used)
+{
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	int64_t now = now_s();
+	rc = session_close(st, kiosk, session, reason, seconds_used, pages_used, now);
+	if (rc != STORE_OK || !touch_kiosk(st, kiosk, "login", NULL, NULL, now))
+		goto fail;
+	if (!store_commit(st))
+		rc = STORE_ERROR;
+	goto out;
+fail:
+	if (rc == STORE_OK)
+		rc = STORE_ERROR;
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int64_t jint(json_t *o, const char *k, int64_t def)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+/* One event, already checked for shape by the API; returns why it was ignored, or NULL. */
+static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool *dberr)
+{
+	const char *type = jstr(ev, "type");
+	const char *session = jstr(ev, "session");
+	int64_t at = jint(ev, "at", now_s());
+	*dberr = false;
+	if (strcmp(type, "session_open") == 0) {
+		uint8_t v[STORE_VERIFIER_LEN];
+		if (!hex_decode(jstr(ev, "verifier"), v, sizeof(v)))
+			return "bad_verifier";
+		sqlite3_stmt *s = db_prepare(st->db, "SELECT 1 FROM sessions WHERE id = ?");
+		bind_text(s, 1, session);
+		bool exists = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_finalize(s);
+		if (exists)
+			return "session_exists";
+		s = db_prepare(st->db, "SELECT id FROM codes WHERE verifier = ?");
+		sqlite3_bind_blob(s, 1, v, sizeof(v), SQLITE_STATIC);
+		int64_t code = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_finalize(s);
+		if (!code)
+			return "code_unknown";
+		/* The time was used whatever happened elsewhere meanwhile: the
+		 * session is recorded even if the code was in use online. */
+		s = db_prepare(st->db, "INSERT INTO sessions(id, code_id, kiosk_id, started_at,"
+				       " last_seen, offline) VALUES (?, ?, ?, ?, ?, 1)");
+		bind_text(s, 1, session);
+		sqlite3_bind_int64(s, 2, code);
+		sqlite3_bind_int64(s, 3, kiosk);
+		sqlite3_bind_int64(s, 4, at);
+		sqlite3_bind_int64(s, 5, now_s());
+		*dberr = !step_done(s);
+		return NULL;
+	}
+	if (strcmp(type, "session_progress") == 0) {
+		*dberr = !session_advance(st, session, kiosk, jint(ev, "seconds_used", 0),
+					  jint(ev, "pages_used", -1), now_s());
+		return NULL;
+	}
+	/* session_end */
+	enum store_rc rc = session_close(st, kiosk, session, jstr(ev, "reason"),
+					 jint(ev, "seconds_used", 0), jint(ev, "pages_used", -1), at);
+	*dberr = rc == STORE_ERROR;
+	return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
+}
+
+json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc)
+{
+	json_t *results = json_array();
+	*rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto fail;
+	size_t i;
+	json_t *ev;
+	json_array_foreach(events, i, ev) {
+		const char *id = jstr(ev, "id");
+		sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO kiosk_events(kiosk_id, event_id, received_at)"
+						     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+		sqlite3_bind_int64(s, 1, kiosk);
+		bind_text(s, 2, id);
+		sqlite3_bind_int64(s, 3, now_s());
+		if (!step_done(s))
+			goto fail;
+		if (sqlite3_changes(st->db) == 0) {
+			json_array_append_new(results, json_pack("{ss ss}", "id", id, "status", "duplicate"));
+			continue;
+		}
+		bool dberr;
+		const char *why = event_apply(st, kiosk, ev, &dberr);
+		if (dberr)
+			goto fail;
+		json_array_append_new(results, why ? json_pack("{ss ss ss}", "id", id, "status",
+							       "ignored", "reason", why)
+						   : json_pack("{ss ss}", "id", id, "status", "applied"));
+	}
+	if (!touch_kiosk(st, kiosk, NULL, NULL, NULL, now_s()) || !store_commit(st))
+		goto fail;
+	store_unlock(st);
+	*rc = STORE_OK;
+	return json_pack("{so}", "results", results);
+fail:
+	store_rollback(st);
+	store_unlock(st);
+	json_decref(results);
+	return NULL;
+}
+
+json_t *store_session_list(struct store *st, bool active_only)
+{
+	char *sql = xasprintf("SELECT s.id, k.name, k.site, s.code_id, s.started_at, s.ended_at,"
+			      " s.seconds_used, s.pages_used, s.end_reason, s.offline,"
+			      " max(c.seconds_total - c.seconds_used, 0) FROM sessions s"
+			      " JOIN kiosks k ON k.id = s.kiosk_id LEFT JOIN codes c ON c.id = s.code_id"
+			      " %s ORDER BY s.started_at DESC LIMIT 1000",
+			      active_only ? "WHERE s.ended_at IS NULL" : "");
+	json_t *arr = json_array();
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		bool active = sqlite3_column_type(s, 5) == SQLITE_NULL;
+		const char *reason = (const char *)sqlite3_column_text(s, 8);
+		json_t *row = json_pack(
+			"{ss ss ss so sI so sI sI so sb sb}", "id", sqlite3_column_text(s, 0), "kiosk",
+			sqlite3_column_text(s, 1), "site", sqlite3_column_text(s, 2), "code_id",
+			sqlite3_column_type(s, 3) == SQLITE_NULL ? json_null()
+								 : json_integer(sqlite3_column_int64(s, 3)),
+			"started_at", (json_int_t)sqlite3_column_int64(s, 4), "ended_at",
+			active ? json_null() : json_integer(sqlite3_column_int64(s, 5)), "seconds_used",
+			(json_int_t)sqlite3_column_int64(s, 6), "pages_used",
+			(json_int_t)sqlite3_column_int64(s, 7), "end_reason",
+			reason ? json_string(reason) : json_null(), "offline",
+			sqlite3_column_int(s, 9) != 0, "active", active);
+		if (active)
+			json_object_set_new(row, "seconds_left", json_integer(sqlite3_column_int64(s, 10)));
+		json_array_append_new(arr, row);
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	free(sql);
+	return json_pack("{so}", "sessions", arr);
+}
+
+/* Finds the open session ID; fills KIOSK and CODE. Caller holds the lock. */
+static enum store_rc session_active(struct store *st, const char *session, int64_t *kiosk,
+				    int64_t *code)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT kiosk_id, code_id, ended_at FROM sessions WHERE id = ?");
+	bind_text(s, 1, session);
+	enum store_rc rc = STORE_NOT_FOUND;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*kiosk = sqlite3_column_int64(s, 0);
+		*code = sqlite3_column_int64(s, 1);
+		rc = sqlite3_column_type(s, 2) == SQLITE_NULL ? STORE_OK : STORE_CONFLICT;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static bool add_command(struct store *st, int64_t kiosk, const char *type, const char *session,
+			int64_t seconds)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO commands(kiosk_id, type, session_id, seconds,"
+					     " created_at) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(s, 1, kiosk);
+	bind_text(s, 2, type);
+	bind_text(s, 3, session);
+	if (seconds)
+		sqlite3_bind_int64(s, 4, seconds);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_int64(s, 5, now_s());
+	return step_done(s);
+}
+
+enum store_rc store_session_end_staff(struct store *st, const struct store_actor *who,
+				      const char *session)
+{
+	int64_t kiosk, code;
+	store_lock(st);
+	enum store_rc rc = STORE_ERROR;
+	if (!store_begin(st))
+		goto out;
+	rc = session_active(st, session, &kiosk, &code);
+	if (rc != STORE_OK)
+		goto fail;
+	rc = STORE_ERROR;
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
+					     " WHERE id = ?");
+	sqlite3_bind_int64(s, 1, now_s());
+	bind_text(s, 2, session);
+	if (!step_done(s) || !add_command(st, kiosk, "end_session", session, 0) ||
+	    !store_audit(st, who, "session.end", session, NULL) || !store_commit(st))
+		goto fail;
+	rc = STORE_OK;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+enum store_rc store_session_add_time(struct store *st, const struct store_actor *who,
+				     const char *session, int64_t seconds)
+{
+	int64_t kiosk, code;
+	store_lock(st);
+	enum store_rc rc = STORE_ERROR;
+	if (!store_begin(st))
+		goto out;
+	rc = session_active(st, session, &kiosk, &code);
+	if (rc != STORE_OK)
+		goto fail;
+	rc = STORE_ERROR;
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE codes SET seconds_total = seconds_total + ?,"
+					     " rev = ? WHERE id = ?");
+	sqlite3_bind_int64(s, 1, seconds);
+	sqlite3_bind_int64(s, 2, st->rev + 1);
+	sqlite3_bind_int64(s, 3, code);
+	if (!step_done(s) || !add_command(st, kiosk, "add_time", session, seconds) ||
+	    !store_audit(st, who, "session.add_time", session,
+			 json_pack("{sI}", "minutes", (json_int_t)(seconds / 60))) ||
+	    !store_commit(st))
+		goto fail;
+	st->rev++;
+	rc = STORE_OK;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}

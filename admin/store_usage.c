@@ -1,0 +1,150 @@
+/* store_usage: statistics and the daily purge that keeps only per-day totals. */
+#include "store_internal.h"
+
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+/* Per-day and per-kiosk figures come from the detailed sessions still kept
+ * and from daily_stats, where the purge folds the sessions it deletes; the
+ * two never count the same session twice. */
+static const char stats_union[] =
+	"WITH u AS ("
+	"  SELECT date(started_at, 'unixepoch', 'localtime') AS day, kiosk_id,"
+	"    1 AS sessions, seconds_used AS seconds, pages_used AS pages FROM sessions"
+	"    WHERE started_at >= ?1 AND started_at < ?2"
+	"  UNION ALL"
+	"  SELECT day, kiosk_id, sessions, seconds, pages FROM daily_stats"
+	"    WHERE day >= date(?1, 'unixepoch', 'localtime')"
+	"      AND day < date(?2, 'unixepoch', 'localtime'))";
+
+static json_t *stats_rows(struct store *st, const char *select, int64_t from, int64_t to,
+			  bool per_kiosk)
+{
+	char *sql = xasprintf("%s %s", stats_union, select);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	json_t *arr = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *row = json_pack("{sI sI sI}", "sessions", (json_int_t)sqlite3_column_int64(s, 1),
+					"minutes", (json_int_t)(sqlite3_column_int64(s, 2) + 59) / 60,
+					"pages", (json_int_t)sqlite3_column_int64(s, 3));
+		if (per_kiosk) {
+			json_object_set_new(row, "kiosk", json_string((const char *)sqlite3_column_text(s, 0)));
+			json_object_set_new(row, "site", json_string((const char *)sqlite3_column_text(s, 4)));
+		} else {
+			json_object_set_new(row, "day", json_string((const char *)sqlite3_column_text(s, 0)));
+		}
+		json_array_append_new(arr, row);
+	}
+	sqlite3_finalize(s);
+	free(sql);
+	return arr;
+}
+
+json_t *store_stats(struct store *st, int64_t from, int64_t to)
+{
+	store_lock(st);
+	/* One read transaction: every figure comes from the same snapshot. */
+	db_exec(st->db, "BEGIN", "stats");
+	json_t *per_day = stats_rows(st, "SELECT day, sum(sessions), sum(seconds), sum(pages)"
+					  " FROM u GROUP BY day ORDER BY day", from, to, false);
+	json_t *per_kiosk = stats_rows(st, "SELECT k.name, sum(u.sessions), sum(u.seconds),"
+					    " sum(u.pages), k.site FROM u JOIN kiosks k ON k.id = u.kiosk_id"
+					    " GROUP BY u.kiosk_id ORDER BY k.site, k.name", from, to, true);
+	int64_t n = 0, secs = 0, pages = 0;
+	sqlite3_stmt *s;
+	char *sql = xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages) FROM u", stats_union);
+	s = db_prepare(st->db, sql);
+	free(sql);
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		n = sqlite3_column_int64(s, 0);
+		secs = sqlite3_column_int64(s, 1);
+		pages = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	/* The median needs the details: it covers the sessions not yet purged. */
+	double median = 0;
+	s = db_prepare(st->db, "SELECT seconds_used FROM sessions WHERE started_at >= ?1"
+			       " AND started_at < ?2 ORDER BY seconds_used LIMIT 2 OFFSET"
+			       " (SELECT (count(*) - 1) / 2 FROM sessions WHERE started_at >= ?1"
+			       " AND started_at < ?2)");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	int64_t detailed = 0;
+	sqlite3_stmt *c = db_prepare(st->db, "SELECT count(*) FROM sessions WHERE started_at >= ?1 AND started_at < ?2");
+	sqlite3_bind_int64(c, 1, from);
+	sqlite3_bind_int64(c, 2, to);
+	if (sqlite3_step(c) == SQLITE_ROW)
+		detailed = sqlite3_column_int64(c, 0);
+	sqlite3_finalize(c);
+	if (detailed > 0 && sqlite3_step(s) == SQLITE_ROW) {
+		double a = (double)sqlite3_column_int64(s, 0), b = a;
+		if (detailed % 2 == 0 && sqlite3_step(s) == SQLITE_ROW)
+			b = (double)sqlite3_column_int64(s, 0);
+		median = (a + b) / 2 / 60;
+	}
+	sqlite3_finalize(s);
+	db_exec(st->db, "COMMIT", "stats");
+	store_unlock(st);
+	double mean = n ? (double)secs / (double)n / 60 : 0;
+	return json_pack("{sI sI sI sI sI sf sf sI so so}", "from", (json_int_t)from, "to", (json_int_t)to,
+			 "sessions", (json_int_t)n, "minutes", (json_int_t)(secs + 59) / 60, "pages",
+			 (json_int_t)pages, "mean_minutes", (double)(int64_t)(mean * 10 + 0.5) / 10,
+			 "median_minutes", (double)(int64_t)(median * 10 + 0.5) / 10,
+			 "median_sessions", (json_int_t)detailed, "per_day", per_day, "per_kiosk",
+			 per_kiosk);
+}
+
+bool store_purge(struct store *st, int64_t now)
+{
+	int64_t cutoff = now - st->pol.retention_days * 86400;
+	static const char fold[] =
+		"INSERT INTO daily_stats(day, kiosk_id, sessions, seconds, pages)"
+		" SELECT date(started_at, 'unixepoch', 'localtime'), kiosk_id, count(*),"
+		" sum(seconds_used), sum(pages_used) FROM sessions"
+		" WHERE ended_at IS NOT NULL AND started_at < ?1 GROUP BY 1, 2"
+		" ON CONFLICT (day, kiosk_id) DO UPDATE SET sessions = sessions + excluded.sessions,"
+		" seconds = seconds + excluded.seconds, pages = pages + excluded.pages";
+	static const char *const deletes[] = {
+		"DELETE FROM sessions WHERE ended_at IS NOT NULL AND started_at < ?1",
+		/* Event ids only need to outlive a kiosk's longest outage. */
+		"DELETE FROM kiosk_events WHERE received_at < ?1",
+		"DELETE FROM commands WHERE acked_at IS NOT NULL AND acked_at < ?1",
+	};
+	store_lock(st);
+	bool ok = store_begin(st);
+	if (ok) {
+		sqlite3_stmt *s = db_prepare(st->db, fold);
+		sqlite3_bind_int64(s, 1, cutoff);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+	}
+	int64_t purged = 0;
+	for (size_t i = 0; ok && i < ARRAY_LEN(deletes); i++) {
+		sqlite3_stmt *s = db_prepare(st->db, deletes[i]);
+		sqlite3_bind_int64(s, 1, cutoff);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		if (i == 0)
+			purged = sqlite3_changes(st->db);
+		sqlite3_finalize(s);
+	}
+	if (ok && purged)
+		ok = store_audit(st, NULL, "retention.purge", NULL,
+				 json_pack("{sI sI}", "sessions", (json_int_t)purged, "before",
+					   (json_int_t)cutoff));
+	if (ok)
+		ok = store_commit(st);
+	if (!ok)
+		store_rollback(st);
+	store_unlock(st);
+	if (ok && purged)
+		log_info("retention: %lld session details older than %lld days folded into daily totals",
+			 (long long)purged, (long long)st->pol.retention_days);
+	return ok;
+}

@@ -1,0 +1,77 @@
+/* test_admind_config: defaults, every kind of error with FILE:LINE, and TLS rules. */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admind.h"
+#include "test.h"
+
+static char path[] = "/tmp/escale-test-conf-XXXXXX";
+
+static bool load(const char *text, struct admind_config *c, struct cfg_err *err)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return admind_config_load(path, c, err);
+}
+
+/* The config must fail with "PATH:LINE: ...MSG..." at LINE. */
+static void fails(const char *text, int line, const char *msg)
+{
+	struct admind_config c;
+	struct cfg_err err = {""};
+	bool r = load(text, &c, &err);
+	admind_config_free(&c);
+	char want[256];
+	snprintf(want, sizeof(want), "%s:%d: ", path, line);
+	bool good = !r && strncmp(err.msg, want, strlen(want)) == 0 && strstr(err.msg, msg);
+	if (!good)
+		fprintf(stderr, "config:\n%s\ngot: %s\nwant: %s...%s\n", text, r ? "(accepted)" : err.msg, want, msg);
+	CHECK(good);
+}
+
+int main(void)
+{
+	int fd = mkstemp(path);
+	close(fd);
+	struct admind_config c;
+	struct cfg_err err;
+	CHECK(load("listen = \"127.0.0.1:8080\";\ndatabase = \"/tmp/x.db\";\n", &c, &err));
+	CHECK(c.loopback && c.code_length == 8 && c.code_alphabet == CODE_DIGITS);
+	CHECK(c.default_minutes == 60 && c.pol.stale_seconds == 120 && c.max_body == 65536);
+	CHECK(strcmp(c.secret_file, "/tmp/x.db.key") == 0);
+	CHECK(c.pol.memlimit_bytes == 32768 * 1024);
+	admind_config_free(&c);
+	CHECK(load("listen = \"[::1]:8080\";\ndatabase = \"x.db\";\ncodes = { alphabet = \"alnum\"; length = 10; };\n", &c, &err));
+	CHECK(c.loopback && c.code_alphabet == CODE_ALNUM && c.code_length == 10);
+	admind_config_free(&c);
+	/* The shipped example must load as it is. */
+	CHECK(admind_config_load("../../config/admind.conf", &c, &err));
+	admind_config_free(&c);
+
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = = \"x.db\";\n", 2, "syntax error");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nfoo = 1;\n", 3, "unknown setting 'foo'");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = {\n  lenght = 8;\n};\n", 4, "unknown setting 'lenght'");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = 5;\n", 2, "must be a string");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = { length = 2; };\n", 3, "between 4 and 32");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = { alphabet = \"emoji\"; };\n", 3, "alphabet");
+	fails("listen = \"127.0.0.1:99999\";\ndatabase = \"x.db\";\n", 1, "port");
+	fails("listen = \"example.org:80\";\ndatabase = \"x.db\";\n", 1, "not an IPv4 or IPv6");
+	fails("listen = \"0.0.0.0:8080\";\ndatabase = \"x.db\";\n", 1, "not a loopback address");
+	fails("database = \"x.db\";\n", 1, "'listen' is required");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = 3;\n", 3, "must be a group");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nallow_plain_http = \"yes\";\n", 3, "true or false");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ntls = { certificate = \"a\"; };\n", 3, "both certificate and key");
+	CHECK(load("listen = \"0.0.0.0:8080\";\ndatabase = \"x.db\";\nallow_plain_http = true;\n", &c, &err));
+	CHECK(!c.loopback);
+	admind_config_free(&c);
+	CHECK(load("listen = \"0.0.0.0:8443\";\ndatabase = \"x.db\";\ntls = { certificate = \"c.pem\"; key = \"k.pem\"; };\n", &c, &err));
+	admind_config_free(&c);
+	CHECK(!admind_config_load("/nonexistent/escale.conf", &c, &err) && strstr(err.msg, "/nonexistent/escale.conf:0: cannot open"));
+	admind_config_free(&c);
+	unlink(path);
+	return TEST_DONE();
+}

@@ -1,0 +1,40 @@
+/* test_ratelimit: lock-out after N wrong codes, doubling, capped, reset by success. */
+#include "ratelimit.h"
+#include "test.h"
+
+int main(void)
+{
+	struct ratelimit *rl = ratelimit_new(3, 30, 100);
+	int64_t t = 1000000;
+	CHECK(ratelimit_wait(rl, 7, t) == 0);
+	CHECK(ratelimit_fail(rl, 7, t) == 0);
+	CHECK(ratelimit_fail(rl, 7, t) == 0);
+	CHECK(ratelimit_fail(rl, 7, t) == 30); /* third wrong code locks */
+	CHECK(ratelimit_wait(rl, 7, t) == 30);
+	CHECK(ratelimit_wait(rl, 7, t + 29500) == 1);
+	CHECK(ratelimit_wait(rl, 8, t) == 0); /* per kiosk */
+	t += 30000;
+	CHECK(ratelimit_wait(rl, 7, t) == 0);
+	ratelimit_fail(rl, 7, t);
+	ratelimit_fail(rl, 7, t);
+	CHECK(ratelimit_fail(rl, 7, t) == 60); /* doubled */
+	t += 60000;
+	ratelimit_fail(rl, 7, t);
+	ratelimit_fail(rl, 7, t);
+	CHECK(ratelimit_fail(rl, 7, t) == 100); /* capped */
+	t += 100000;
+	ratelimit_success(rl, 7);
+	ratelimit_fail(rl, 7, t);
+	ratelimit_fail(rl, 7, t);
+	CHECK(ratelimit_fail(rl, 7, t) == 30); /* reset by a good code */
+	/* An hour of quiet forgets earlier lock-outs. */
+	t += 30000 + 3600 * 1000 + 1;
+	ratelimit_fail(rl, 7, t);
+	ratelimit_fail(rl, 7, t);
+	CHECK(ratelimit_fail(rl, 7, t) == 30);
+	for (int k = 0; k < 1000; k++)
+		ratelimit_fail(rl, k + 100, t);
+	CHECK(ratelimit_wait(rl, 1099, t) == 0);
+	ratelimit_free(rl);
+	return TEST_DONE();
+}
