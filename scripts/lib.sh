@@ -1,0 +1,46 @@
+# Shared by scripts/check and scripts/demo: Debian packages and the build.
+# shellcheck shell=bash
+
+# What building and testing escale needs on Debian 12.
+ESCALE_BUILD_PKGS=(
+	meson ninja-build pkg-config gcc
+	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
+	libsystemd-dev libcurl4-openssl-dev
+)
+ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23)
+
+escale_root() {
+	cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd
+}
+
+# Installs the packages that are missing (idempotent: nothing to do, no apt).
+escale_install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "escale: installing ${missing[*]}" >&2
+	local sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	"${sudo[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+}
+
+# escale_build DIR [meson options...]: configures once, then builds.
+escale_build() {
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || {
+			cat "$dir.setup.log" >&2
+			return 1
+		}
+	fi
+	ninja -C "$dir" >"$dir.ninja.log" 2>&1 || {
+		cat "$dir.ninja.log" >&2
+		return 1
+	}
+}
