@@ -172,6 +172,8 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	const char *bad = NULL;
 	if (!one_of(hb.state, kiosk_states))
 		bad = "'state' must be login, session, closed, locked or ending";
+	else if ((strcmp(hb.state, "session") == 0) != (hb.session != NULL))
+		bad = "'session' is required with state session, and only then";
 	else if (hb.session && !session_id_ok(hb.session))
 		bad = "'session' must be a session id (32 hex characters)";
 	else if (json_array_size(ack) > ARRAY_LEN(acks))

@@ -162,7 +162,6 @@ out:
 	curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(cu, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
-	explicit_bzero(auth, strlen(auth));
 	free(auth);
 	free(url);
 	return rc;

@@ -81,6 +81,8 @@ static void ctl_help(void)
 	      stdout);
 }
 
+static void ctl_vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void ctl_vmsg(const char *fmt, va_list ap)
 {
 	fputs(CTL_PROG ": ", stderr);
@@ -341,6 +343,10 @@ int main(int argc, char **argv)
 		rc = CTL_OK;
 		goto done;
 	}
+	if (c.db && !*c.db) {
+		rc = ctl_usage(&c, "--db needs a file name");
+		goto done;
+	}
 	if (c.db && !c.cmd->db_ok) {
 		rc = ctl_usage(&c, "--db works only with 'user add' and 'backup'");
 		goto done;
@@ -353,11 +359,11 @@ done:
 		curl_global_cleanup();
 	}
 	free(c.url);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	/* A full disk or a closed pipe must not look like success. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CTL_OK) {
 		if (errno != EPIPE)
 			ctl_fail("standard output: %s", strerror(errno));
-		if (rc == CTL_OK)
-			rc = CTL_ERR;
+		rc = CTL_ERR;
 	}
 	return rc;
 }

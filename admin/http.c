@@ -204,13 +204,17 @@ static bool authenticate(struct app *app, struct http_req *r, const struct route
 static void dispatch(struct app *app, struct http_req *r)
 {
 	bool path_known = false;
+	char allow[64] = "";
 	for (size_t i = 0; i < api_routes_len; i++) {
 		const struct route *rt = &api_routes[i];
 		if (!route_match(rt->pattern, r->path, r))
 			continue;
 		path_known = true;
-		if (strcmp(rt->method, r->method) != 0)
+		if (strcmp(rt->method, r->method) != 0) {
+			size_t n = strlen(allow);
+			snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", rt->method);
 			continue;
+		}
 		if (r->too_large) {
 			http_error(r, 413, "too_large", "the request body is larger than %lld bytes",
 				   (long long)app->cfg.max_body);
@@ -222,8 +226,10 @@ static void dispatch(struct app *app, struct http_req *r)
 			http_error(r, 500, "internal", "no reply");
 		return;
 	}
-	if (path_known)
+	if (path_known) {
 		http_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method, r->path);
+		MHD_add_response_header(r->resp, "Allow", allow);
+	}
 	else
 		http_error(r, 404, "not_found", "no such endpoint: %s", r->path);
 }

@@ -42,17 +42,17 @@ static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, cons
 	return step_done(s);
 }
 
-/* Is another kiosk's live session holding CODE? Stale ones are ended. */
-static enum store_rc code_holder(struct store *st, int64_t code, int64_t kiosk, int64_t now)
+/* Is a live session holding CODE? Stale ones are ended. */
+static enum store_rc code_holder(struct store *st, int64_t code, int64_t now)
 {
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, kiosk_id, last_seen FROM sessions"
 					     " WHERE code_id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, code);
 	enum store_rc rc = STORE_OK;
 	bool stale = false;
+	/* Even on the same kiosk: a retried or doubled request must not open a
+	 * second session (the kiosk ends its own session before a new one). */
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (sqlite3_column_int64(s, 1) == kiosk)
-			continue; /* ended below as 'replaced' */
 		if (sqlite3_column_int64(s, 2) < now - st->pol.stale_seconds)
 			stale = true;
 		else
@@ -61,12 +61,10 @@ static enum store_rc code_holder(struct store *st, int64_t code, int64_t kiosk, 
 	sqlite3_finalize(s);
 	if (rc == STORE_OK && stale) {
 		s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'stale'"
-				       " WHERE code_id = ? AND ended_at IS NULL AND kiosk_id != ?"
-				       " AND last_seen < ?");
+				       " WHERE code_id = ? AND ended_at IS NULL AND last_seen < ?");
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int64(s, 2, code);
-		sqlite3_bind_int64(s, 3, kiosk);
-		sqlite3_bind_int64(s, 4, now - st->pol.stale_seconds);
+		sqlite3_bind_int64(s, 3, now - st->pol.stale_seconds);
 		if (!step_done(s))
 			rc = STORE_ERROR;
 	}
@@ -114,7 +112,7 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	}
 	sqlite3_finalize(s);
 	if (rc == STORE_OK)
-		rc = code_holder(st, code, kiosk, now);
+		rc = code_holder(st, code, now);
 	if (rc != STORE_OK)
 		goto fail;
 	rc = STORE_ERROR;
