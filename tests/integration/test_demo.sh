@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The demo as the README runs it: it must print a code, and that code must
+# open a session on a kiosk (checked here again, independently of the demo).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$(dirname "$ESCALE_ADMIND")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ESCALE_DEMO_ONCE=1 ESCALE_DEMO_BIN="$bin" ESCALE_DEMO_VAR="$tmp/var" ESCALE_DEMO_PORT=$port \
+	"$root/scripts/demo" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/out" "$tmp/err"; exit 1; }
+cat "$tmp/out"
+code=$(sed -n 's/^  Access code: *\([0-9]\{4\} [0-9]\{4\}\) .*/\1/p' "$tmp/out")
+[ -n "$code" ] || { echo "no access code in the demo's output"; exit 1; }
+
+# Start the demo's admind again on its state and open a session with the code.
+"$bin/escale-admind" -c "$tmp/var/admind.conf" >"$tmp/admind.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+status=$(curl -s -o "$tmp/reply" -w '%{http_code}' -H "Authorization: Bearer $(cat "$tmp/var/kiosk.token")" \
+	-d "{\"code\": \"$code\"}" "http://127.0.0.1:$port/api/v1/kiosk/sessions")
+cat "$tmp/reply"; echo
+[ "$status" = 201 ] || { echo "the demo code did not open a session: HTTP $status"; exit 1; }
+grep -q '"seconds_left":3600' "$tmp/reply" || { echo "the demo code lost time"; exit 1; }
+echo "demo code $code opened a session with its full hour"
