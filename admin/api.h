@@ -10,6 +10,9 @@ json_t *api_body(struct http_req *r, const struct jfield *fields, size_t n);
 /* Replies with the right status for a store error that is not a success. */
 void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
 
+/* Checks the shape of one kiosk event; returns a message, or NULL when it is fine. */
+const char *api_event_check(json_t *ev, char *err, size_t errlen);
+
 void api_healthz(struct app *app, struct http_req *r);
 void api_kiosk_session_open(struct app *app, struct http_req *r);
 void api_kiosk_heartbeat(struct app *app, struct http_req *r);

@@ -15,16 +15,14 @@ static bool step_done(sqlite3_stmt *s)
 	return r == SQLITE_DONE;
 }
 
-/* Ends every open session of KIOSK (but KEEP) with REASON. */
-static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *keep,
-			       const char *reason, int64_t now)
+/* Ends every open session of KIOSK with REASON. */
+static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *reason, int64_t now)
 {
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = ?"
-					     " WHERE kiosk_id = ? AND ended_at IS NULL AND id IS NOT ?");
+					     " WHERE kiosk_id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, now);
 	bind_text(s, 2, reason);
 	sqlite3_bind_int64(s, 3, kiosk);
-	bind_text(s, 4, keep);
 	return step_done(s);
 }
 
@@ -119,7 +117,7 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	if (out->pages_left < 0)
 		out->pages_left = 0;
 	new_session_id(out->id);
-	if (!end_kiosk_sessions(st, kiosk, NULL, "replaced", now))
+	if (!end_kiosk_sessions(st, kiosk, "replaced", now))
 		goto fail;
 	s = db_prepare(st->db, "INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen)"
 			       " VALUES (?, ?, ?, ?, ?)");

@@ -55,7 +55,8 @@ bool log_open_file(const char *path)
 	return true;
 }
 
-static void log_vemit(enum log_level lvl, const char *tag, int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, const char *tag,
+							    int err, const char *fmt, va_list ap)
 {
 	if (lvl > log_lvl)
 		return;
