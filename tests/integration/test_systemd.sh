@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The unit, sysusers and tmpfiles files parse, and the unit names programs
+# that exist (the built admind stands in for /usr/sbin/escale-admind).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+command -v systemd-analyze >/dev/null || { echo "systemd-analyze missing: skipped"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sed "s|/usr/sbin/escale-admind|$ESCALE_ADMIND|g" "$root/systemd/escale-admind.service" >"$tmp/escale-admind.service"
+out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$tmp/escale-admind.service" 2>&1 || true)
+# Only complaints about our unit matter; the host's own units are not ours.
+ours=$(printf '%s\n' "$out" | grep 'escale-admind.service' || true)
+[ -z "$ours" ] || { printf '%s\n' "$ours"; exit 1; }
+grep -q '^Type=notify' "$tmp/escale-admind.service"
+grep -q '^ProtectSystem=strict' "$tmp/escale-admind.service"
+grep -q '^NoNewPrivileges=yes' "$tmp/escale-admind.service"
+grep -q '^SystemCallFilter=@system-service' "$tmp/escale-admind.service"
+if command -v systemd-sysusers >/dev/null; then
+	systemd-sysusers --dry-run "$root/systemd/escale.sysusers" >/dev/null 2>"$tmp/sysusers.err" ||
+		{ cat "$tmp/sysusers.err"; exit 1; }
+fi
+echo "systemd files ok"
