@@ -214,7 +214,8 @@ static json_t *code_get(struct store *st, int64_t id)
 	return row;
 }
 
-/* Runs UPDATE SQL with ?1 = id, ?2 = rev, ?3..?5 = A, B, C; audits; returns the row. */
+/* Runs UPDATE SQL with ?1 = id, ?2 = rev, ?3..?5 = A, B, C, ?6 = now; audits;
+ * returns the row. */
 static enum store_rc code_change(struct store *st, const struct store_actor *who, const char *norm,
 				 int64_t id, const char *sql, const char *action, int64_t a,
 				 int64_t b, int64_t c, json_t **out)
@@ -231,6 +232,7 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 3, a);
 	sqlite3_bind_int64(s, 4, b);
 	sqlite3_bind_int64(s, 5, c);
+	sqlite3_bind_int64(s, 6, now_s());
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (r != SQLITE_DONE)
@@ -273,7 +275,7 @@ enum store_rc store_code_revoke(struct store *st, const struct store_actor *who,
 				int64_t id, json_t **out)
 {
 	return code_change(st, who, norm, id,
-			   "UPDATE codes SET revoked_at = strftime('%s','now'), rev = ?2"
+			   "UPDATE codes SET revoked_at = ?6, rev = ?2"
 			   " WHERE id = ?1 AND revoked_at IS NULL AND ?3 + ?4 + ?5 = 0",
 			   "code.revoke", 0, 0, 0, out);
 }
@@ -288,7 +290,7 @@ enum store_rc store_code_extend(struct store *st, const struct store_actor *who,
 			   "UPDATE codes SET seconds_total = seconds_total + ?3,"
 			   " pages_total = pages_total + ?4,"
 			   " valid_until = CASE WHEN ?5 = 0 THEN valid_until"
-			   "   ELSE max(valid_until, CAST(strftime('%s','now') AS INTEGER)) + ?5 END,"
+			   "   ELSE max(valid_until, ?6) + ?5 END,"
 			   " rev = ?2 WHERE id = ?1 AND revoked_at IS NULL",
 			   "code.extend", add_seconds, add_pages, add_days * 86400, out);
 }

@@ -140,9 +140,9 @@ out:
 
 /* Moves a session's counters forward to SECONDS and PAGES (never back) and
  * debits the difference from its code. Caller holds the lock, in a
- * transaction. Returns false on a database error. */
-static bool session_advance(struct store *st, const char *session, int64_t kiosk, int64_t seconds,
-			    int64_t pages, int64_t now)
+ * transaction. STORE_NOT_FOUND when KIOSK has no such session. */
+static enum store_rc session_advance(struct store *st, const char *session, int64_t kiosk,
+				     int64_t seconds, int64_t pages, int64_t now)
 {
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT code_id, seconds_used, pages_used FROM sessions"
 					     " WHERE id = ? AND kiosk_id = ?");
@@ -150,7 +150,7 @@ static bool session_advance(struct store *st, const char *session, int64_t kiosk
 	sqlite3_bind_int64(s, 2, kiosk);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return true;
+		return STORE_NOT_FOUND;
 	}
 	int64_t code = sqlite3_column_int64(s, 0);
 	int64_t ds = seconds - sqlite3_column_int64(s, 1);
@@ -167,16 +167,16 @@ static bool session_advance(struct store *st, const char *session, int64_t kiosk
 	sqlite3_bind_int64(s, 3, now);
 	bind_text(s, 4, session);
 	if (!step_done(s))
-		return false;
+		return STORE_ERROR;
 	if (ds == 0 && dp == 0)
-		return true;
+		return STORE_OK;
 	s = db_prepare(st->db, "UPDATE codes SET seconds_used = seconds_used + ?,"
 			       " pages_used = pages_used + ?, rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
 	sqlite3_bind_int64(s, 2, dp);
 	sqlite3_bind_int64(s, 3, ++st->rev);
 	sqlite3_bind_int64(s, 4, code);
-	return step_done(s);
+	return step_done(s) ? STORE_OK : STORE_ERROR;
 }
 
 static json_t *session_status(struct store *st, const char *session, int64_t kiosk)
@@ -251,7 +251,8 @@ json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat 
 	}
 	json_t *sess = json_null();
 	if (hb->session) {
-		if (!session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used, now))
+		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used,
+				    now) == STORE_ERROR)
 			goto fail;
 		json_decref(sess);
 		sess = session_status(st, hb->session, kiosk);
@@ -283,7 +284,7 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 	sqlite3_finalize(s);
 	if (!found)
 		return STORE_NOT_FOUND;
-	if (!session_advance(st, session, kiosk, seconds, pages, now_s()))
+	if (session_advance(st, session, kiosk, seconds, pages, now_s()) == STORE_ERROR)
 		return STORE_ERROR;
 	s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = ?"
 			       " WHERE id = ? AND ended_at IS NULL");
@@ -364,9 +365,10 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		return NULL;
 	}
 	if (strcmp(type, "session_progress") == 0) {
-		*dberr = !session_advance(st, session, kiosk, jint(ev, "seconds_used", 0),
-					  jint(ev, "pages_used", -1), now_s());
-		return NULL;
+		enum store_rc rc = session_advance(st, session, kiosk, jint(ev, "seconds_used", 0),
+						   jint(ev, "pages_used", -1), now_s());
+		*dberr = rc == STORE_ERROR;
+		return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 	}
 	/* session_end */
 	enum store_rc rc = session_close(st, kiosk, session, jstr(ev, "reason"),
