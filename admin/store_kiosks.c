@@ -26,14 +26,29 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 4, now_s());
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
+	const char *action = "kiosk.create";
 	if (r == SQLITE_CONSTRAINT_UNIQUE) {
+		/* A revoked kiosk enrolled again under its name (a PC reinstalled)
+		 * gets a new token and keeps its history. */
+		s = db_prepare(st->db, "UPDATE kiosks SET token_hash = ?, site = ?, revoked_at = NULL,"
+				       " state = NULL WHERE name = ? AND revoked_at IS NOT NULL RETURNING id");
+		sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+		bind_text(s, 2, site ? site : "");
+		bind_text(s, 3, name);
+		r = sqlite3_step(s);
+		*id = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_finalize(s);
 		rc = STORE_CONFLICT;
+		if (!*id)
+			goto fail;
+		action = "kiosk.reenroll";
+	} else if (r == SQLITE_DONE) {
+		*id = sqlite3_last_insert_rowid(st->db);
+	} else {
 		goto fail;
 	}
-	if (r != SQLITE_DONE)
-		goto fail;
-	*id = sqlite3_last_insert_rowid(st->db);
-	if (!store_audit(st, who, "kiosk.create", name, json_pack("{ss}", "site", site ? site : "")))
+	rc = STORE_ERROR;
+	if (!store_audit(st, who, action, name, json_pack("{ss}", "site", site ? site : "")))
 		goto fail;
 	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
 	goto out;

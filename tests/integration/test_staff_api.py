@@ -173,6 +173,24 @@ class Codes(AdmindTestCase):
                                   self.admin), 409, "conflict")
         self.assertEqual(self.server.snapshot(), before)
 
+    def test_revoked_kiosk_enrolled_again_under_its_name(self):
+        kid, old = self.new_kiosk(name="Salle 2", site="ESC Nord")
+        self.api("POST", "/api/v1/kiosks/%d/revoke" % kid, token=self.admin)
+        self.assertError(self.req("POST", "/api/v1/kiosk/heartbeat", {"state": "login"}, old),
+                         401, "unauthorized")
+        d = self.api("POST", "/api/v1/kiosks", {"name": "Salle 2", "site": "ESC Sud"},
+                     self.admin, expect=201)
+        self.assertEqual(d["id"], kid, "the kiosk keeps its id and history")
+        self.assertNotEqual(d["token"], old)
+        self.api("POST", "/api/v1/kiosk/heartbeat", {"state": "login"}, d["token"])
+        self.assertError(self.req("POST", "/api/v1/kiosk/heartbeat", {"state": "login"}, old),
+                         401, "unauthorized")
+        k = [k for k in self.api("GET", "/api/v1/kiosks", token=self.admin)["kiosks"]
+             if k["id"] == kid][0]
+        self.assertEqual((k["site"], k["revoked"]), ("ESC Sud", False))
+        actions = [a["action"] for a in self.api("GET", "/api/v1/audit", token=self.admin)["audit"]]
+        self.assertIn("kiosk.reenroll", actions)
+
 
 class Audit(AdmindTestCase):
 
