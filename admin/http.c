@@ -363,7 +363,8 @@ struct MHD_Daemon *http_start(struct app *app)
 		flags, 0, NULL, NULL, on_request, app,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&c->addr,
-		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		/* MHD ignores (and warns about) a pool of one thread. */
+		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)16384,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
