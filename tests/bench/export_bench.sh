@@ -21,7 +21,7 @@ BUILD=$(cd "${1:-$HERE/../../build}" 2>/dev/null && pwd) || {
 	echo "bench: build directory ${1:-$HERE/../../build} not found" >&2
 	exit 1
 }
-# shellcheck source=bench_lib.sh
+# shellcheck source-path=SCRIPTDIR source=bench_lib.sh
 . "$HERE/bench_lib.sh"
 
 SESSIONS=${SESSIONS:-1000000}
@@ -95,7 +95,7 @@ echo "   median: $JSON_S s for $JSON_MB MB"
 echo
 echo "== escalectl --url $URL usage --from $FROM --to $TO --format csv > /dev/null ($RUNS runs)"
 : >"$BENCH_TMP/ctl.times"
-for i in $(seq 1 "$RUNS"); do
+for _ in $(seq 1 "$RUNS"); do
 	t0=$(date +%s.%N)
 	ESCALE_TOKEN=$ADMIN_TOKEN "$ESCALECTL" --url "$URL" usage --from "$FROM" --to "$TO" --format csv \
 		>/dev/null || bench_die "escalectl usage failed"

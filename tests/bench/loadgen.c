@@ -574,6 +574,8 @@ static void run_loop(int64_t until, bool till_idle, void (*on_tick)(int64_t))
 		}
 		if (until - t < wait_us)
 			wait_us = until - t;
+		if (wait_us < 0) /* something fell due while we dispatched */
+			wait_us = 0;
 		/* rounded down: waking up a little early costs a loop, late costs latency */
 		int n = epoll_wait(epfd, evs, 256, (int)(wait_us / 1000));
 		if (n < 0 && errno != EINTR)

@@ -23,7 +23,7 @@ BUILD=$(cd "${1:-$HERE/../../build}" 2>/dev/null && pwd) || {
 	echo "bench: build directory ${1:-$HERE/../../build} not found" >&2
 	exit 1
 }
-# shellcheck source=bench_lib.sh
+# shellcheck source-path=SCRIPTDIR source=bench_lib.sh
 . "$HERE/bench_lib.sh"
 
 RUNS=${RUNS:-3}
