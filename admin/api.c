@@ -31,6 +31,8 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/backup", AUTH_STAFF, MAINT, api_backup},
 	{"GET", "/api/v1/users", AUTH_STAFF, ROLE_ADMIN, api_users_list},
 	{"POST", "/api/v1/users", AUTH_STAFF, ROLE_ADMIN, api_users_add},
+	{"POST", "/api/v1/users/*/disable", AUTH_STAFF, ROLE_ADMIN, api_users_disable},
+	{"POST", "/api/v1/users/*/token", AUTH_STAFF, ROLE_ADMIN, api_users_token},
 	{"GET", "/api/v1/whoami", AUTH_STAFF, ALL_ROLES, api_whoami},
 };
 const size_t api_routes_len = ARRAY_LEN(api_routes);

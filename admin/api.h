@@ -33,6 +33,8 @@ void api_sessions_end(struct app *app, struct http_req *r);
 void api_sessions_add_time(struct app *app, struct http_req *r);
 void api_users_list(struct app *app, struct http_req *r);
 void api_users_add(struct app *app, struct http_req *r);
+void api_users_disable(struct app *app, struct http_req *r);
+void api_users_token(struct app *app, struct http_req *r);
 void api_whoami(struct app *app, struct http_req *r);
 void api_audit(struct app *app, struct http_req *r);
 void api_stats(struct app *app, struct http_req *r);

@@ -314,6 +314,42 @@ void api_users_add(struct app *app, struct http_req *r)
 	json_decref(j);
 }
 
+void api_users_disable(struct app *app, struct http_req *r)
+{
+	int64_t id;
+	if (!id_param(r, &id, "user"))
+		return;
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return;
+	}
+	enum store_rc rc = store_user_disable(app->store, &r->actor, id);
+	if (rc == STORE_CONFLICT)
+		http_error(r, 409, "conflict", "the last admin cannot be disabled");
+	else if (rc != STORE_OK)
+		api_store_error(r, rc, "user");
+	else
+		http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "disabled", 1));
+}
+
+void api_users_token(struct app *app, struct http_req *r)
+{
+	int64_t id;
+	if (!id_param(r, &id, "user"))
+		return;
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return;
+	}
+	char token[TOKEN_STR_LEN + 1];
+	enum store_rc rc = store_user_new_token(app->store, &r->actor, id, token);
+	if (rc != STORE_OK)
+		api_store_error(r, rc, "user");
+	else
+		http_json(r, 200, json_pack("{sI ss}", "id", (json_int_t)id, "token", token));
+	explicit_bzero(token, sizeof(token));
+}
+
 void api_whoami(struct app *app, struct http_req *r)
 {
 	http_json(r, 200, json_pack("{ss ss}", "name", r->actor.name, "role", role_name(r->actor.role)));

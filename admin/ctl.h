@@ -71,6 +71,12 @@ int ctl_download(struct ctl *c, const char *path, ctl_sink_fn *sink, void *arg);
 int ctl_get_list(struct ctl *c, const char *path, const char *key, json_t **answer,
 		 json_t **list);
 
+/* The id of the object named by ARG: a number is an id; anything else is
+ * looked up by "name" in the list under KEY at PATH. ARGNAME is for usage
+ * messages ("KIOSK"), WHAT for errors ("kiosk"). */
+int ctl_find_id(struct ctl *c, const char *arg, const char *path, const char *key,
+		const char *argname, const char *what, int64_t *id);
+
 /* ctl_print.c: reading answers and writing tab-separated lines. */
 /* The array under KEY in ANSWER, or NULL after an "unexpected answer" error. */
 json_t *ctl_list(json_t *answer, const char *key);
@@ -91,6 +97,8 @@ void ctl_out_end(void);
 /* Commands. */
 int ctl_user_add(struct ctl *c, int argc, char **argv);
 int ctl_user_list(struct ctl *c, int argc, char **argv);
+int ctl_user_disable(struct ctl *c, int argc, char **argv);
+int ctl_user_token(struct ctl *c, int argc, char **argv);
 int ctl_whoami(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_add(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_list(struct ctl *c, int argc, char **argv);

@@ -227,3 +227,31 @@ int ctl_get_list(struct ctl *c, const char *path, const char *key, json_t **answ
 	*list = ctl_list(*answer, key);
 	return *list ? CTL_OK : CTL_ERR;
 }
+
+int ctl_find_id(struct ctl *c, const char *arg, const char *path, const char *key,
+		const char *argname, const char *what, int64_t *id)
+{
+	json_t *ans = NULL, *list, *o;
+	size_t i;
+	int rc;
+
+	if (parse_i64(arg, 1, INT64_MAX, id))
+		return CTL_OK;
+	if (!ctl_text_ok(c, argname, arg, false))
+		return CTL_USAGE;
+	if ((rc = ctl_get_list(c, path, key, &ans, &list)) != CTL_OK)
+		goto out;
+	rc = CTL_ERR;
+	/* Names are unique (the server enforces it). */
+	json_array_foreach(list, i, o) {
+		const char *name = ctl_jstr(o, "name");
+		if (name && strcmp(name, arg) == 0 && ctl_jint(o, "id", id)) {
+			rc = CTL_OK;
+			goto out;
+		}
+	}
+	ctl_fail("no %s named '%s'", what, arg);
+out:
+	json_decref(ans);
+	return rc;
+}

@@ -8,46 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The id of the kiosk named by ARG: a number is an id, anything else a name
- * looked up in the kiosk list (a live kiosk wins over revoked namesakes). */
+/* The id of the kiosk named by ARG: a number is an id, anything else a name. */
 static int ctl_kiosk_id(struct ctl *c, const char *arg, int64_t *id)
 {
-	json_t *ans = NULL, *list, *k;
-	int64_t live_id = 0, old_id = 0;
-	int live = 0, old = 0, rc = CTL_ERR;
-	size_t i;
-
-	if (parse_i64(arg, 1, INT64_MAX, id))
-		return CTL_OK;
-	if (!ctl_text_ok(c, "KIOSK", arg, false))
-		return CTL_USAGE;
-	if ((rc = ctl_get_list(c, "/api/v1/kiosks", "kiosks", &ans, &list)) != CTL_OK)
-		goto out;
-	rc = CTL_ERR;
-	json_array_foreach(list, i, k) {
-		const char *name = ctl_jstr(k, "name");
-		int64_t kid;
-		if (!name || strcmp(name, arg) != 0 || !ctl_jint(k, "id", &kid))
-			continue;
-		if (json_is_true(json_object_get(k, "revoked"))) {
-			old++;
-			old_id = kid;
-		} else {
-			live++;
-			live_id = kid;
-		}
-	}
-	if (live == 1 || (live == 0 && old == 1)) {
-		*id = live ? live_id : old_id;
-		rc = CTL_OK;
-	} else if (live + old == 0) {
-		ctl_fail("no kiosk named '%s'", arg);
-	} else {
-		ctl_fail("several kiosks are named '%s': give its id (see 'escalectl kiosk list')", arg);
-	}
-out:
-	json_decref(ans);
-	return rc;
+	return ctl_find_id(c, arg, "/api/v1/kiosks", "kiosks", "KIOSK", "kiosk", id);
 }
 
 int ctl_kiosk_add(struct ctl *c, int argc, char **argv)

@@ -1,10 +1,12 @@
 /* ctl_user: escalectl's staff user commands (user add/list, whoami). */
 #include "ctl.h"
 #include "store.h"
+#include "util.h"
 
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Bootstrap: the first admin is made in the database file, without a server. */
@@ -102,6 +104,51 @@ int ctl_user_add(struct ctl *c, int argc, char **argv)
 	return c->db ? ctl_user_add_local(c, name, role) : ctl_user_add_remote(c, name, role);
 }
 
+int ctl_user_disable(struct ctl *c, int argc, char **argv)
+{
+	int64_t id;
+	int rc;
+
+	if (!ctl_args(c, argc, argv, 1, 1))
+		return CTL_USAGE;
+	if ((rc = ctl_find_id(c, argv[optind], "/api/v1/users", "users", "USER", "user", &id)) != CTL_OK)
+		return rc;
+	char *path = xasprintf("/api/v1/users/%lld/disable", (long long)id);
+	rc = ctl_post(c, path, NULL, NULL);
+	free(path);
+	if (rc == CTL_OK)
+		printf("user %lld disabled; its tokens no longer work\n", (long long)id);
+	return rc;
+}
+
+int ctl_user_token(struct ctl *c, int argc, char **argv)
+{
+	json_t *ans = NULL;
+	int64_t id;
+	int rc;
+
+	if (!ctl_args(c, argc, argv, 1, 1))
+		return CTL_USAGE;
+	if ((rc = ctl_find_id(c, argv[optind], "/api/v1/users", "users", "USER", "user", &id)) != CTL_OK)
+		return rc;
+	char *path = xasprintf("/api/v1/users/%lld/token", (long long)id);
+	rc = ctl_post(c, path, NULL, &ans);
+	free(path);
+	if (rc != CTL_OK)
+		goto out;
+	const char *token = ctl_jstr(ans, "token");
+	if (!token || !*token) {
+		rc = ctl_fail("unexpected answer from escale-admind: no token");
+		goto out;
+	}
+	printf("user %lld: new token; the older ones no longer work\n", (long long)id);
+	ctl_out_text(token);
+	ctl_out_end();
+out:
+	json_decref(ans);
+	return rc;
+}
+
 int ctl_user_list(struct ctl *c, int argc, char **argv)
 {
 	json_t *ans = NULL, *users, *u;
@@ -120,6 +167,8 @@ int ctl_user_list(struct ctl *c, int argc, char **argv)
 		ctl_out_value(json_object_get(u, "role"));
 		ctl_out_tab();
 		ctl_out_time(json_object_get(u, "created_at"));
+		ctl_out_tab();
+		fputs(json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active", stdout);
 		ctl_out_end();
 	}
 	rc = CTL_OK;

@@ -18,6 +18,8 @@
 static const struct ctl_cmd ctl_cmds[] = {
 	{"user", "add", "NAME --role admin|secretariat|maintenance", ctl_user_add, true},
 	{"user", "list", "", ctl_user_list, false},
+	{"user", "disable", "USER", ctl_user_disable, false},
+	{"user", "token", "USER", ctl_user_token, false},
 	{"kiosk", "add", "NAME [--site SITE]", ctl_kiosk_add, false},
 	{"kiosk", "list", "", ctl_kiosk_list, false},
 	{"kiosk", "revoke", "KIOSK", ctl_kiosk_revoke, false},

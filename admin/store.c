@@ -387,6 +387,102 @@ enum store_rc store_user_create(struct store *st, const char *name, enum role ro
 	return store_user_create_by(st, &bootstrap, name, role, token, id);
 }
 
+/* Revokes every token of user ID; caller holds the lock, in a transaction. */
+static bool user_revoke_tokens(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+					     " AND revoked_at IS NULL");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+/* The user's name if ID is an enabled user; "" otherwise. Caller holds the lock. */
+static void user_name(struct store *st, int64_t id, char name[65], bool *is_admin)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT name, role FROM users WHERE id = ? AND disabled = 0");
+	sqlite3_bind_int64(s, 1, id);
+	name[0] = '\0';
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(name, 65, "%s", sqlite3_column_text(s, 0));
+		*is_admin = strcmp((const char *)sqlite3_column_text(s, 1), "admin") == 0;
+	}
+	sqlite3_finalize(s);
+}
+
+enum store_rc store_user_disable(struct store *st, const struct store_actor *who, int64_t id)
+{
+	char name[65];
+	bool is_admin = false;
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	user_name(st, id, name, &is_admin);
+	if (!*name) {
+		rc = STORE_NOT_FOUND;
+		goto fail;
+	}
+	/* Someone must still be able to manage users afterwards. */
+	if (is_admin && store_int(st, "SELECT count(*) FROM users WHERE role = 'admin'"
+				      " AND disabled = 0", 0) <= 1) {
+		rc = STORE_CONFLICT;
+		goto fail;
+	}
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET disabled = 1 WHERE id = ?");
+	sqlite3_bind_int64(s, 1, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	if (!ok || !user_revoke_tokens(st, id) || !store_audit(st, who, "user.disable", name, NULL) ||
+	    !store_commit(st))
+		goto fail;
+	rc = STORE_OK;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
+enum store_rc store_user_new_token(struct store *st, const struct store_actor *who, int64_t id,
+				   char token[TOKEN_STR_LEN + 1])
+{
+	char name[65];
+	bool is_admin;
+	uint8_t h[TOKEN_HASH_LEN];
+	token_generate("est_", token);
+	token_hash(token, strlen(token), h);
+	enum store_rc rc = STORE_ERROR;
+	store_lock(st);
+	if (!store_begin(st))
+		goto out;
+	user_name(st, id, name, &is_admin);
+	if (!*name) {
+		rc = STORE_NOT_FOUND;
+		goto fail;
+	}
+	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at)"
+					     " VALUES (?, ?, ?)");
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now_s());
+	/* The old tokens go first: a new token replaces a lost or leaked one. */
+	bool ok = user_revoke_tokens(st, id) && sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	if (!ok || !store_audit(st, who, "user.token", name, NULL) || !store_commit(st))
+		goto fail;
+	rc = STORE_OK;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	store_unlock(st);
+	return rc;
+}
+
 bool store_staff_auth(struct store *st, const char *token, struct store_actor *out)
 {
 	uint8_t h[TOKEN_HASH_LEN];
@@ -412,12 +508,13 @@ json_t *store_user_list(struct store *st)
 {
 	json_t *arr = json_array();
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at FROM users ORDER BY id");
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at, disabled FROM users ORDER BY id");
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{sI ss ss sI}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+		json_array_append_new(arr, json_pack("{sI ss ss sI sb}", "id", (json_int_t)sqlite3_column_int64(s, 0),
 						     "name", sqlite3_column_text(s, 1), "role",
 						     sqlite3_column_text(s, 2), "created_at",
-						     (json_int_t)sqlite3_column_int64(s, 3)));
+						     (json_int_t)sqlite3_column_int64(s, 3), "disabled",
+						     sqlite3_column_int(s, 4) != 0));
 	sqlite3_finalize(s);
 	store_unlock(st);
 	return json_pack("{so}", "users", arr);

@@ -69,6 +69,11 @@ enum store_rc store_user_create(struct store *st, const char *name, enum role ro
 enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
 				   const char *name, enum role role,
 				   char token[TOKEN_STR_LEN + 1], int64_t *id);
+/* Disables user ID and revokes its tokens; STORE_CONFLICT for the last admin. */
+enum store_rc store_user_disable(struct store *st, const struct store_actor *who, int64_t id);
+/* Revokes user ID's tokens and makes a new one (printed once by the caller). */
+enum store_rc store_user_new_token(struct store *st, const struct store_actor *who, int64_t id,
+				   char token[TOKEN_STR_LEN + 1]);
 /* Looks up a staff token; false when unknown or revoked. */
 bool store_staff_auth(struct store *st, const char *token, struct store_actor *out);
 json_t *store_user_list(struct store *st);

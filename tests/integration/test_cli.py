@@ -250,12 +250,36 @@ class Users(CliTestCase):
         self.new_user("maintenance")
         users = self.api("GET", "/api/v1/users", token=self.admin)["users"]
         want = ["\t".join([cell(u["id"]), cell(u["name"]), cell(u["role"]),
-                           tcell(u["created_at"])]) for u in users]
+                           tcell(u["created_at"]), "disabled" if u["disabled"] else "active"])
+                for u in users]
         lines = self.ok("user", "list")
         self.assertEqual(lines, want)
         self.assertIn("admin", [l.split("\t")[1] for l in lines])
         for l in lines:
-            self.assertRegex(l, r"^\d+\t[^\t]+\t(admin|secretariat|maintenance)\t" + TIME_RE + "$")
+            self.assertRegex(l, r"^\d+\t[^\t]+\t(admin|secretariat|maintenance)\t" + TIME_RE +
+                             r"\t(active|disabled)$")
+
+    def test_user_disable_and_token(self):
+        name, tok = self.new_user("secretariat")
+        lines = self.ok("user", "token", name)
+        self.assertEqual(len(lines), 2, lines)
+        new = lines[-1]
+        self.assertTrue(new.startswith("est_") and new != tok, lines)
+        self.assertEqual(self.ok("whoami", token=new), [name + "\tsecretariat"])
+        self.fails(1, "whoami", token=tok, message="unknown or revoked staff token")
+        uid = [u["id"] for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]
+               if u["name"] == name][0]
+        self.assertEqual(self.ok("user", "disable", str(uid)),
+                         ["user %d disabled; its tokens no longer work" % uid])
+        self.fails(1, "whoami", token=new, message="unknown or revoked staff token")
+        self.assertIn("%d\t%s\tsecretariat" % (uid, name),
+                      "\n".join(self.ok("user", "list")))
+        self.assertTrue(self.ok("user", "list")[[l.split("\t")[0] for l in
+                                                 self.ok("user", "list")].index(str(uid))]
+                        .endswith("\tdisabled"))
+        self.fails(1, "user", "disable", "nobody-" + name,
+                   message="no user named 'nobody-%s'" % name)
+        self.fails(2, "user", "disable")
         _, sec = self.new_user("secretariat")
         msg = self.server_message("GET", "/api/v1/users", token=sec)
         self.fails(1, "user", "list", token=sec, message=msg)

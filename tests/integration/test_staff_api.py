@@ -192,6 +192,51 @@ class Codes(AdmindTestCase):
         self.assertIn("kiosk.reenroll", actions)
 
 
+class Users(AdmindTestCase):
+
+    def test_new_token_replaces_the_old_ones(self):
+        name, old = self.new_user("maintenance")
+        uid = [u["id"] for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]
+               if u["name"] == name][0]
+        d = self.api("POST", "/api/v1/users/%d/token" % uid, token=self.admin)
+        self.assertTrue(d["token"].startswith("est_") and d["token"] != old)
+        self.assertEqual(self.api("GET", "/api/v1/whoami", token=d["token"])["name"], name)
+        self.assertError(self.req("GET", "/api/v1/whoami", token=old), 401, "unauthorized")
+        # only admins may do it, and only on users that exist
+        self.assertError(self.req("POST", "/api/v1/users/%d/token" % uid, token=d["token"]),
+                         403, "forbidden")
+        self.assertError(self.req("POST", "/api/v1/users/999999/token", token=self.admin),
+                         404, "not_found")
+
+    def test_disable(self):
+        name, tok = self.new_user("secretariat")
+        uid = [u["id"] for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]
+               if u["name"] == name][0]
+        self.api("POST", "/api/v1/users/%d/disable" % uid, token=self.admin)
+        self.assertError(self.req("GET", "/api/v1/whoami", token=tok), 401, "unauthorized")
+        u = [u for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]
+             if u["id"] == uid][0]
+        self.assertTrue(u["disabled"])
+        self.assertError(self.req("POST", "/api/v1/users/%d/token" % uid, token=self.admin),
+                         404, "not_found")
+        self.assertError(self.req("POST", "/api/v1/users/%d/disable" % uid, token=self.admin),
+                         404, "not_found")
+        actions = [(a["action"], a["target"]) for a in
+                   self.api("GET", "/api/v1/audit", token=self.admin)["audit"]]
+        self.assertIn(("user.disable", name), actions)
+
+    def test_last_admin_stays(self):
+        admins = [u for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]
+                  if u["role"] == "admin" and not u["disabled"]]
+        for extra in admins[1:]:
+            self.api("POST", "/api/v1/users/%d/disable" % extra["id"], token=self.admin)
+        me = [u for u in admins if u["name"] == "admin"][0]
+        before = self.server.snapshot()
+        self.assertError(self.req("POST", "/api/v1/users/%d/disable" % me["id"],
+                                  token=self.admin), 409, "conflict")
+        self.assertEqual(self.server.snapshot(), before)
+
+
 class Audit(AdmindTestCase):
 
     def test_audit_log(self):
