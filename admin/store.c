@@ -139,12 +139,15 @@ void store_unlock(struct store *st)
 	pthread_mutex_unlock(&st->mu);
 }
 
-bool store_begin(struct store *st)
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; callers hold the lock. */
+static bool store_begin(struct store *st)
 {
 	return db_exec(st->db, "BEGIN IMMEDIATE", "begin");
 }
 
-bool store_commit(struct store *st)
+static void store_rollback(struct store *st);
+
+static bool store_commit(struct store *st)
 {
 	if (db_exec(st->db, "COMMIT", "commit"))
 		return true;
@@ -152,10 +155,29 @@ bool store_commit(struct store *st)
 	return false;
 }
 
-void store_rollback(struct store *st)
+static void store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool store_tx_begin(struct store *st)
+{
+	store_lock(st);
+	if (store_begin(st))
+		return true;
+	store_unlock(st);
+	return false;
+}
+
+enum store_rc store_tx_end(struct store *st, enum store_rc rc)
+{
+	if (rc == STORE_OK && !store_commit(st))
+		rc = STORE_ERROR;
+	if (rc != STORE_OK)
+		store_rollback(st);
+	store_unlock(st);
+	return rc;
 }
 
 void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -345,22 +367,16 @@ enum store_rc store_user_create_by(struct store *st, const struct store_actor *w
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("est_", token);
 	token_hash(token, strlen(token), h);
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO users(name, role, created_at) VALUES (?, ?, ?)");
 	bind_text(s, 1, name);
 	bind_text(s, 2, role_name(role));
 	sqlite3_bind_int64(s, 3, now_s());
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (r == SQLITE_CONSTRAINT_UNIQUE) {
-		rc = STORE_CONFLICT;
-		goto fail;
-	}
 	if (r != SQLITE_DONE)
-		goto fail;
+		return store_tx_end(st, r == SQLITE_CONSTRAINT_UNIQUE ? STORE_CONFLICT : STORE_ERROR);
 	*id = sqlite3_last_insert_rowid(st->db);
 	s = db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at) VALUES (?, ?, ?)");
 	sqlite3_bind_int64(s, 1, *id);
@@ -368,16 +384,9 @@ enum store_rc store_user_create_by(struct store *st, const struct store_actor *w
 	sqlite3_bind_int64(s, 3, now_s());
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (r != SQLITE_DONE ||
-	    !store_audit(st, who, "user.create", name, json_pack("{ss}", "role", role_name(role))))
-		goto fail;
-	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	bool ok = r == SQLITE_DONE &&
+		  store_audit(st, who, "user.create", name, json_pack("{ss}", "role", role_name(role)));
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 enum store_rc store_user_create(struct store *st, const char *name, enum role role,
@@ -416,35 +425,21 @@ enum store_rc store_user_disable(struct store *st, const struct store_actor *who
 {
 	char name[65];
 	bool is_admin = false;
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	user_name(st, id, name, &is_admin);
-	if (!*name) {
-		rc = STORE_NOT_FOUND;
-		goto fail;
-	}
+	if (!*name)
+		return store_tx_end(st, STORE_NOT_FOUND);
 	/* Someone must still be able to manage users afterwards. */
 	if (is_admin && store_int(st, "SELECT count(*) FROM users WHERE role = 'admin'"
-				      " AND disabled = 0", 0) <= 1) {
-		rc = STORE_CONFLICT;
-		goto fail;
-	}
+				      " AND disabled = 0", 0) <= 1)
+		return store_tx_end(st, STORE_CONFLICT);
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET disabled = 1 WHERE id = ?");
 	sqlite3_bind_int64(s, 1, id);
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	if (!ok || !user_revoke_tokens(st, id) || !store_audit(st, who, "user.disable", name, NULL) ||
-	    !store_commit(st))
-		goto fail;
-	rc = STORE_OK;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	ok = ok && user_revoke_tokens(st, id) && store_audit(st, who, "user.disable", name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 enum store_rc store_user_new_token(struct store *st, const struct store_actor *who, int64_t id,
@@ -455,15 +450,11 @@ enum store_rc store_user_new_token(struct store *st, const struct store_actor *w
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("est_", token);
 	token_hash(token, strlen(token), h);
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	user_name(st, id, name, &is_admin);
-	if (!*name) {
-		rc = STORE_NOT_FOUND;
-		goto fail;
-	}
+	if (!*name)
+		return store_tx_end(st, STORE_NOT_FOUND);
 	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at)"
 					     " VALUES (?, ?, ?)");
 	sqlite3_bind_int64(s, 1, id);
@@ -472,15 +463,8 @@ enum store_rc store_user_new_token(struct store *st, const struct store_actor *w
 	/* The old tokens go first: a new token replaces a lost or leaked one. */
 	bool ok = user_revoke_tokens(st, id) && sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	if (!ok || !store_audit(st, who, "user.token", name, NULL) || !store_commit(st))
-		goto fail;
-	rc = STORE_OK;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	ok = ok && store_audit(st, who, "user.token", name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 bool store_staff_auth(struct store *st, const char *token, struct store_actor *out)

@@ -42,11 +42,10 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	int again = -1;
 	*ok = false;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return -1;
 	sqlite3_stmt *s = db_prepare(st->db, sql);
-	int64_t now = now_s();
+	int64_t now = now_s(), rev = ++st->rev;
 	for (int i = 0; i < spec->count; i++) {
 		char hint[8];
 		code_hint(codes[i].norm, hint);
@@ -62,7 +61,7 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 		else
 			sqlite3_bind_null(s, 7);
 		sqlite3_bind_int64(s, 8, spec->valid_until);
-		sqlite3_bind_int64(s, 9, st->rev + 1);
+		sqlite3_bind_int64(s, 9, rev);
 		int r = sqlite3_step(s);
 		if (r == SQLITE_CONSTRAINT_UNIQUE) {
 			again = i;
@@ -75,22 +74,16 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 		codes[i].id = sqlite3_last_insert_rowid(st->db);
 	}
 	sqlite3_finalize(s);
-	if (again >= 0 || codes[spec->count - 1].id == 0)
-		goto fail;
-	json_t *detail = json_pack("{si sI sI sI sI sI}", "count", spec->count, "minutes",
-				   (json_int_t)(spec->seconds / 60), "pages", (json_int_t)spec->pages,
-				   "valid_until", (json_int_t)spec->valid_until, "first_id",
-				   (json_int_t)codes[0].id, "last_id",
-				   (json_int_t)codes[spec->count - 1].id);
-	if (!store_audit(st, who, "code.issue", NULL, detail) || !store_commit(st))
-		goto fail;
-	st->rev++;
-	*ok = true;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
+	bool good = again < 0 && codes[spec->count - 1].id != 0;
+	if (good)
+		good = store_audit(st, who, "code.issue", NULL,
+				   json_pack("{si sI sI sI sI sI}", "count", spec->count, "minutes",
+					     (json_int_t)(spec->seconds / 60), "pages",
+					     (json_int_t)spec->pages, "valid_until",
+					     (json_int_t)spec->valid_until, "first_id",
+					     (json_int_t)codes[0].id, "last_id",
+					     (json_int_t)codes[spec->count - 1].id));
+	*ok = store_tx_end(st, good ? STORE_OK : STORE_ERROR) == STORE_OK;
 	return again;
 }
 
@@ -220,15 +213,13 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 				 int64_t id, const char *sql, const char *action, int64_t a,
 				 int64_t b, int64_t c, json_t **out)
 {
-	enum store_rc rc = STORE_ERROR;
 	*out = NULL;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	id = code_find(st, norm, id);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, st->rev + 1);
+	sqlite3_bind_int64(s, 2, ++st->rev);
 	sqlite3_bind_int64(s, 3, a);
 	sqlite3_bind_int64(s, 4, b);
 	sqlite3_bind_int64(s, 5, c);
@@ -236,16 +227,16 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (r != SQLITE_DONE)
-		goto fail;
+		return store_tx_end(st, STORE_ERROR);
 	if (sqlite3_changes(st->db) == 0) {
-		rc = STORE_NOT_FOUND;
+		enum store_rc rc = STORE_NOT_FOUND;
 		if (id) {
 			sqlite3_stmt *e = db_prepare(st->db, "SELECT 1 FROM codes WHERE id = ?");
 			sqlite3_bind_int64(e, 1, id);
 			rc = sqlite3_step(e) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOT_FOUND;
 			sqlite3_finalize(e);
 		}
-		goto fail;
+		return store_tx_end(st, rc);
 	}
 	char target[32];
 	snprintf(target, sizeof(target), "code #%lld", (long long)id);
@@ -254,20 +245,13 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 					     (json_int_t)b, "days", (json_int_t)(c / 86400))
 				 : NULL;
 	if (!store_audit(st, who, action, target, detail))
-		goto fail;
-	*out = code_get(st, id);
-	if (!store_commit(st)) {
-		json_decref(*out);
-		*out = NULL;
-		goto out;
-	}
-	st->rev++;
-	rc = STORE_OK;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
+		return store_tx_end(st, STORE_ERROR);
+	json_t *row = code_get(st, id);
+	enum store_rc rc = store_tx_end(st, STORE_OK);
+	if (rc == STORE_OK)
+		*out = row;
+	else
+		json_decref(row);
 	return rc;
 }
 

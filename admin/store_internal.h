@@ -20,10 +20,11 @@ struct store {
 
 void store_lock(struct store *st);
 void store_unlock(struct store *st);
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; callers hold the lock. */
-bool store_begin(struct store *st);
-bool store_commit(struct store *st);
-void store_rollback(struct store *st);
+/* A write: locks the store and begins a transaction (false, unlocked, if it
+ * cannot); store_tx_end commits when RC is STORE_OK (a failed commit gives
+ * STORE_ERROR) or rolls back, unlocks, and returns the outcome. */
+bool store_tx_begin(struct store *st);
+enum store_rc store_tx_end(struct store *st, enum store_rc rc);
 
 /* One-shot helpers over a prepared statement (finalised inside). */
 int64_t store_int(struct store *st, const char *sql, int64_t def);

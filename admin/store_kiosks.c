@@ -14,10 +14,8 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("esk_", token);
 	token_hash(token, strlen(token), h);
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO kiosks(name, site, token_hash, created_at)"
 					     " VALUES (?, ?, ?, ?)");
 	bind_text(s, 1, name);
@@ -38,25 +36,16 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 		r = sqlite3_step(s);
 		*id = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		sqlite3_finalize(s);
-		rc = STORE_CONFLICT;
-		if (!*id)
-			goto fail;
+		if (r != SQLITE_ROW) /* a live kiosk has that name */
+			return store_tx_end(st, r == SQLITE_DONE ? STORE_CONFLICT : STORE_ERROR);
 		action = "kiosk.reenroll";
 	} else if (r == SQLITE_DONE) {
 		*id = sqlite3_last_insert_rowid(st->db);
 	} else {
-		goto fail;
+		return store_tx_end(st, STORE_ERROR);
 	}
-	rc = STORE_ERROR;
-	if (!store_audit(st, who, action, name, json_pack("{ss}", "site", site ? site : "")))
-		goto fail;
-	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	bool ok = store_audit(st, who, action, name, json_pack("{ss}", "site", site ? site : ""));
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 int64_t store_kiosk_auth(struct store *st, const char *token)
@@ -76,10 +65,8 @@ int64_t store_kiosk_auth(struct store *st, const char *token)
 
 enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who, int64_t id)
 {
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE kiosks SET revoked_at = ? WHERE id = ?"
 					     " AND revoked_at IS NULL RETURNING name");
 	sqlite3_bind_int64(s, 1, now_s());
@@ -92,9 +79,9 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
 	if (r != SQLITE_ROW) {
 		sqlite3_stmt *e = db_prepare(st->db, "SELECT 1 FROM kiosks WHERE id = ?");
 		sqlite3_bind_int64(e, 1, id);
-		rc = sqlite3_step(e) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOT_FOUND;
+		enum store_rc rc = sqlite3_step(e) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOT_FOUND;
 		sqlite3_finalize(e);
-		goto fail;
+		return store_tx_end(st, rc);
 	}
 	/* A revoked kiosk's open session no longer holds its code. */
 	s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'revoked'"
@@ -103,15 +90,8 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 2, id);
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (r != SQLITE_DONE || !store_audit(st, who, "kiosk.revoke", name, NULL))
-		goto fail;
-	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	bool ok = r == SQLITE_DONE && store_audit(st, who, "kiosk.revoke", name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 json_t *store_kiosk_list(struct store *st)
@@ -157,20 +137,16 @@ json_t *store_kiosk_list(struct store *st)
 enum store_rc store_kiosk_command(struct store *st, const struct store_actor *who, int64_t kiosk,
 				  const char *type, const char *text, int64_t *cmd_id)
 {
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT name FROM kiosks WHERE id = ? AND revoked_at IS NULL");
 	sqlite3_bind_int64(s, 1, kiosk);
 	char name[80] = "";
 	if (sqlite3_step(s) == SQLITE_ROW)
 		snprintf(name, sizeof(name), "%s", sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	if (!*name) {
-		rc = STORE_NOT_FOUND;
-		goto fail;
-	}
+	if (!*name)
+		return store_tx_end(st, STORE_NOT_FOUND);
 	s = db_prepare(st->db, "INSERT INTO commands(kiosk_id, type, text, created_at) VALUES (?, ?, ?, ?)");
 	sqlite3_bind_int64(s, 1, kiosk);
 	bind_text(s, 2, type);
@@ -179,17 +155,10 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (r != SQLITE_DONE)
-		goto fail;
+		return store_tx_end(st, STORE_ERROR);
 	*cmd_id = sqlite3_last_insert_rowid(st->db);
 	char action[48];
 	snprintf(action, sizeof(action), "kiosk.%s", type);
-	if (!store_audit(st, who, action, name, text ? json_pack("{ss}", "text", text) : NULL))
-		goto fail;
-	rc = store_commit(st) ? STORE_OK : STORE_ERROR;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	bool ok = store_audit(st, who, action, name, text ? json_pack("{ss}", "text", text) : NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }

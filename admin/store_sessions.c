@@ -85,10 +85,9 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	uint8_t h[CODE_HASH_LEN];
 	code_hash(st->code_key, norm, h);
 	int64_t now = now_s();
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	enum store_rc rc;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	sqlite3_stmt *s = db_prepare(st->db, sql_code);
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
 	int64_t code = 0;
@@ -112,13 +111,12 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	if (rc == STORE_OK)
 		rc = code_holder(st, code, now);
 	if (rc != STORE_OK)
-		goto fail;
-	rc = STORE_ERROR;
+		return store_tx_end(st, rc);
 	if (out->pages_left < 0)
 		out->pages_left = 0;
 	new_session_id(out->id);
 	if (!end_kiosk_sessions(st, kiosk, "replaced", now))
-		goto fail;
+		return store_tx_end(st, STORE_ERROR);
 	s = db_prepare(st->db, "INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen)"
 			       " VALUES (?, ?, ?, ?, ?)");
 	bind_text(s, 1, out->id);
@@ -126,16 +124,8 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	sqlite3_bind_int64(s, 3, kiosk);
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, now);
-	if (!step_done(s) || !touch_kiosk(st, kiosk, "session", NULL, NULL, now) ||
-	    !store_commit(st))
-		goto fail;
-	rc = STORE_OK;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	bool ok = step_done(s) && touch_kiosk(st, kiosk, "session", NULL, NULL, now);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 /* Moves a session's counters forward to SECONDS and PAGES (never back) and
@@ -229,17 +219,12 @@ static json_t *pending_commands(struct store *st, int64_t kiosk)
 	return arr;
 }
 
-json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
-			enum store_rc *rc)
+/* The heartbeat's changes and answer; caller holds the lock, in a transaction. */
+static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct heartbeat *hb,
+			       int64_t now)
 {
-	int64_t now = now_s();
-	json_t *out = NULL;
-	*rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
 	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now))
-		goto fail;
+		return NULL;
 	for (size_t i = 0; i < hb->n_ack; i++) {
 		sqlite3_stmt *s = db_prepare(st->db, "UPDATE commands SET acked_at = ?"
 						     " WHERE id = ? AND kiosk_id = ? AND acked_at IS NULL");
@@ -247,29 +232,31 @@ json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat 
 		sqlite3_bind_int64(s, 2, hb->ack[i]);
 		sqlite3_bind_int64(s, 3, kiosk);
 		if (!step_done(s))
-			goto fail;
+			return NULL;
 	}
 	json_t *sess = json_null();
 	if (hb->session) {
 		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used,
 				    now) == STORE_ERROR)
-			goto fail;
-		json_decref(sess);
+			return NULL;
 		sess = session_status(st, hb->session, kiosk);
 	}
-	out = json_pack("{sI so so}", "now", (json_int_t)now, "session", sess, "commands",
-			pending_commands(st, kiosk));
-	if (!store_commit(st)) {
+	return json_pack("{sI so so}", "now", (json_int_t)now, "session", sess, "commands",
+			 pending_commands(st, kiosk));
+}
+
+json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
+			enum store_rc *rc)
+{
+	*rc = STORE_ERROR;
+	if (!store_tx_begin(st))
+		return NULL;
+	json_t *out = heartbeat_apply(st, kiosk, hb, now_s());
+	*rc = store_tx_end(st, out ? STORE_OK : STORE_ERROR);
+	if (*rc != STORE_OK) {
 		json_decref(out);
 		out = NULL;
-		goto out;
 	}
-	*rc = STORE_OK;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
 	return out;
 }
 
@@ -298,24 +285,13 @@ enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const cha
 				      const char *reason, int64_t seconds_used,
 				      int64_t pages_used)
 {
-	enum store_rc rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto out;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
 	int64_t now = now_s();
-	rc = session_close(st, kiosk, session, reason, seconds_used, pages_used, now);
-	if (rc != STORE_OK || !touch_kiosk(st, kiosk, "login", NULL, NULL, now))
-		goto fail;
-	if (!store_commit(st))
+	enum store_rc rc = session_close(st, kiosk, session, reason, seconds_used, pages_used, now);
+	if (rc == STORE_OK && !touch_kiosk(st, kiosk, "login", NULL, NULL, now))
 		rc = STORE_ERROR;
-	goto out;
-fail:
-	if (rc == STORE_OK)
-		rc = STORE_ERROR;
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	return store_tx_end(st, rc);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -377,13 +353,10 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 	return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 }
 
-json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc)
+/* Records and applies each event once; false on a database error. Caller
+ * holds the lock, in a transaction. */
+static bool events_apply(struct store *st, int64_t kiosk, json_t *events, json_t *results)
 {
-	json_t *results = json_array();
-	*rc = STORE_ERROR;
-	store_lock(st);
-	if (!store_begin(st))
-		goto fail;
 	size_t i;
 	json_t *ev;
 	json_array_foreach(events, i, ev) {
@@ -394,7 +367,7 @@ json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum
 		bind_text(s, 2, id);
 		sqlite3_bind_int64(s, 3, now_s());
 		if (!step_done(s))
-			goto fail;
+			return false;
 		if (sqlite3_changes(st->db) == 0) {
 			json_array_append_new(results, json_pack("{ss ss}", "id", id, "status", "duplicate"));
 			continue;
@@ -402,21 +375,26 @@ json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum
 		bool dberr;
 		const char *why = event_apply(st, kiosk, ev, &dberr);
 		if (dberr)
-			goto fail;
+			return false;
 		json_array_append_new(results, why ? json_pack("{ss ss ss}", "id", id, "status",
 							       "ignored", "reason", why)
 						   : json_pack("{ss ss}", "id", id, "status", "applied"));
 	}
-	if (!touch_kiosk(st, kiosk, NULL, NULL, NULL, now_s()) || !store_commit(st))
-		goto fail;
-	store_unlock(st);
-	*rc = STORE_OK;
+	return touch_kiosk(st, kiosk, NULL, NULL, NULL, now_s());
+}
+
+json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc)
+{
+	*rc = STORE_ERROR;
+	if (!store_tx_begin(st))
+		return NULL;
+	json_t *results = json_array();
+	*rc = store_tx_end(st, events_apply(st, kiosk, events, results) ? STORE_OK : STORE_ERROR);
+	if (*rc != STORE_OK) {
+		json_decref(results);
+		return NULL;
+	}
 	return json_pack("{so}", "results", results);
-fail:
-	store_rollback(st);
-	store_unlock(st);
-	json_decref(results);
-	return NULL;
 }
 
 json_t *store_session_list(struct store *st, bool active_only)
@@ -490,58 +468,36 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 				      const char *session)
 {
 	int64_t kiosk, code;
-	store_lock(st);
-	enum store_rc rc = STORE_ERROR;
-	if (!store_begin(st))
-		goto out;
-	rc = session_active(st, session, &kiosk, &code);
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
-		goto fail;
-	rc = STORE_ERROR;
+		return store_tx_end(st, rc);
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
 					     " WHERE id = ?");
 	sqlite3_bind_int64(s, 1, now_s());
 	bind_text(s, 2, session);
-	if (!step_done(s) || !add_command(st, kiosk, "end_session", session, 0) ||
-	    !store_audit(st, who, "session.end", session, NULL) || !store_commit(st))
-		goto fail;
-	rc = STORE_OK;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	bool ok = step_done(s) && add_command(st, kiosk, "end_session", session, 0) &&
+		  store_audit(st, who, "session.end", session, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 enum store_rc store_session_add_time(struct store *st, const struct store_actor *who,
 				     const char *session, int64_t seconds)
 {
 	int64_t kiosk, code;
-	store_lock(st);
-	enum store_rc rc = STORE_ERROR;
-	if (!store_begin(st))
-		goto out;
-	rc = session_active(st, session, &kiosk, &code);
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
-		goto fail;
-	rc = STORE_ERROR;
+		return store_tx_end(st, rc);
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE codes SET seconds_total = seconds_total + ?,"
 					     " rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, seconds);
-	sqlite3_bind_int64(s, 2, st->rev + 1);
+	sqlite3_bind_int64(s, 2, ++st->rev);
 	sqlite3_bind_int64(s, 3, code);
-	if (!step_done(s) || !add_command(st, kiosk, "add_time", session, seconds) ||
-	    !store_audit(st, who, "session.add_time", session,
-			 json_pack("{sI}", "minutes", (json_int_t)(seconds / 60))) ||
-	    !store_commit(st))
-		goto fail;
-	st->rev++;
-	rc = STORE_OK;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_unlock(st);
-	return rc;
+	bool ok = step_done(s) && add_command(st, kiosk, "add_time", session, seconds) &&
+		  store_audit(st, who, "session.add_time", session,
+			      json_pack("{sI}", "minutes", (json_int_t)(seconds / 60)));
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }

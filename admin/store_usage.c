@@ -117,17 +117,15 @@ bool store_purge(struct store *st, int64_t now)
 		"DELETE FROM kiosk_events WHERE received_at < ?1",
 		"DELETE FROM commands WHERE acked_at IS NOT NULL AND acked_at < ?1",
 	};
-	store_lock(st);
-	bool ok = store_begin(st);
-	if (ok) {
-		sqlite3_stmt *s = db_prepare(st->db, fold);
-		sqlite3_bind_int64(s, 1, cutoff);
-		ok = sqlite3_step(s) == SQLITE_DONE;
-		sqlite3_finalize(s);
-	}
+	if (!store_tx_begin(st))
+		return false;
+	sqlite3_stmt *s = db_prepare(st->db, fold);
+	sqlite3_bind_int64(s, 1, cutoff);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
 	int64_t purged = 0;
 	for (size_t i = 0; ok && i < ARRAY_LEN(deletes); i++) {
-		sqlite3_stmt *s = db_prepare(st->db, deletes[i]);
+		s = db_prepare(st->db, deletes[i]);
 		sqlite3_bind_int64(s, 1, cutoff);
 		ok = sqlite3_step(s) == SQLITE_DONE;
 		if (i == 0)
@@ -138,11 +136,7 @@ bool store_purge(struct store *st, int64_t now)
 		ok = store_audit(st, NULL, "retention.purge", NULL,
 				 json_pack("{sI sI}", "sessions", (json_int_t)purged, "before",
 					   (json_int_t)cutoff));
-	if (ok)
-		ok = store_commit(st);
-	if (!ok)
-		store_rollback(st);
-	store_unlock(st);
+	ok = store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 	if (ok && purged)
 		log_info("retention: %lld session details older than %lld days folded into daily totals",
 			 (long long)purged, (long long)st->pol.retention_days);
