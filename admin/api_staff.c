@@ -14,6 +14,16 @@ static bool id_param(struct http_req *r, int64_t *id, const char *what)
 	return true;
 }
 
+/* For actions named by their path alone (revoke, disable, end...). */
+static bool no_body(struct http_req *r)
+{
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return false;
+	}
+	return true;
+}
+
 /* "days" or "valid_until" (Unix time, or local "YYYY-MM-DDTHH:MM"). */
 static bool validity(struct http_req *r, json_t *j, int64_t default_days, int64_t *until)
 {
@@ -187,10 +197,8 @@ void api_kiosks_revoke(struct app *app, struct http_req *r)
 	int64_t id;
 	if (!id_param(r, &id, "kiosk"))
 		return;
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
+	if (!no_body(r))
 		return;
-	}
 	enum store_rc rc = store_kiosk_revoke(app->store, &r->actor, id);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "kiosk");
@@ -251,10 +259,8 @@ void api_sessions_end(struct app *app, struct http_req *r)
 {
 	if (!session_param(r))
 		return;
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
+	if (!no_body(r))
 		return;
-	}
 	enum store_rc rc = store_session_end_staff(app->store, &r->actor, r->params[0]);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "session");
@@ -319,10 +325,8 @@ void api_users_disable(struct app *app, struct http_req *r)
 	int64_t id;
 	if (!id_param(r, &id, "user"))
 		return;
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
+	if (!no_body(r))
 		return;
-	}
 	enum store_rc rc = store_user_disable(app->store, &r->actor, id);
 	if (rc == STORE_CONFLICT)
 		http_error(r, 409, "conflict", "the last admin cannot be disabled");
@@ -337,10 +341,8 @@ void api_users_token(struct app *app, struct http_req *r)
 	int64_t id;
 	if (!id_param(r, &id, "user"))
 		return;
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
+	if (!no_body(r))
 		return;
-	}
 	char token[TOKEN_STR_LEN + 1];
 	enum store_rc rc = store_user_new_token(app->store, &r->actor, id, token);
 	if (rc != STORE_OK)
