@@ -133,13 +133,15 @@ if [ -x "$LOADGEN" ]; then
 	for f in alone export; do
 		awk -v w="$f" '/^RESULT / {
 			for (i = 2; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] }
-			printf "   %-14s %5.0f heartbeats/s  p50 %6.2f ms  p99 %7.2f ms  max %7.2f ms  errors %s\n",
-				(w == "alone" ? "alone:" : "during exports:"), r["rps"], r["p50_ms"], r["p99_ms"], r["max_ms"], r["errors"] }' \
+			printf "   %-14s %5.0f heartbeats/s  p50 %6.2f ms  p99 %7.2f ms  max %7.2f ms  errors %s  CPU admind %s other %s\n",
+				(w == "alone" ? "alone:" : "during exports:"), r["rps"], r["p50_ms"], r["p99_ms"], r["max_ms"], r["errors"], r["cpu_admind"], r["cpu_other"] }' \
 			"$BENCH_TMP/hb-$f.txt"
 	done
 	N_UL=$(wc -l <"$BENCH_TMP/csv-under-load.times")
 	CSV_UL_S=$(bench_median <"$BENCH_TMP/csv-under-load.times" | awk '{ printf "%.3f", $1 }')
 	echo "   $N_UL CSV exports meanwhile, median $CSV_UL_S s"
+	echo "   ('other': CPU of everything but admind and loadgen, in cores; during exports it includes"
+	echo "   curl receiving the CSV, about 0.2; more means other programs disturbed the run)"
 	HB_P99_ALONE=$(bench_field p99_ms <"$BENCH_TMP/hb-alone.txt")
 	HB_P99_EXPORT=$(bench_field p99_ms <"$BENCH_TMP/hb-export.txt")
 	HB_MAX_EXPORT=$(bench_field max_ms <"$BENCH_TMP/hb-export.txt")
