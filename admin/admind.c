@@ -19,6 +19,8 @@
 
 /* The retention purge runs at start and then this often. */
 #define PURGE_EVERY_S (24 * 3600)
+/* WAL checkpoints, off the request path (store_background_checkpoints). */
+#define CHECKPOINT_EVERY_S 2
 
 static void usage(FILE *f)
 {
@@ -106,7 +108,8 @@ int main(int argc, char **argv)
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	int purge_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	int wd_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (sfd < 0 || purge_fd < 0 || wd_fd < 0)
+	int ckpt_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (sfd < 0 || purge_fd < 0 || wd_fd < 0 || ckpt_fd < 0)
 		fatal("signalfd/timerfd");
 	raise_nofile();
 
@@ -121,8 +124,11 @@ int main(int argc, char **argv)
 	store_set_policy(app.store, &app.cfg.pol);
 	app.rl = ratelimit_new(app.cfg.max_failures, app.cfg.lockout_seconds,
 			       app.cfg.lockout_max_seconds);
+	if (!store_background_checkpoints(app.store))
+		fatalx("%s: cannot open the checkpoint connection", app.cfg.database);
 	store_purge(app.store, now_s());
 	timer_arm(purge_fd, PURGE_EVERY_S);
+	timer_arm(ckpt_fd, CHECKPOINT_EVERY_S);
 
 	struct MHD_Daemon *d = http_start(&app);
 	if (!d)
@@ -134,7 +140,8 @@ int main(int argc, char **argv)
 		 app.cfg.listen, app.cfg.tls_cert ? "https" : "http", app.cfg.database);
 	sd_notifyf(0, "READY=1\nSTATUS=listening on %s", app.cfg.listen);
 
-	struct pollfd pfd[] = {{sfd, POLLIN, 0}, {purge_fd, POLLIN, 0}, {wd_fd, POLLIN, 0}};
+	struct pollfd pfd[] = {{sfd, POLLIN, 0}, {purge_fd, POLLIN, 0}, {wd_fd, POLLIN, 0},
+			       {ckpt_fd, POLLIN, 0}};
 	bool running = true;
 	while (running) {
 		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
@@ -165,6 +172,8 @@ int main(int argc, char **argv)
 			else
 				log_warnx("watchdog: the database does not answer");
 		}
+		if ((pfd[3].revents & POLLIN) && read(ckpt_fd, &ticks, sizeof(ticks)) > 0)
+			store_checkpoint(app.store);
 	}
 	sd_notify(0, "STOPPING=1");
 	MHD_stop_daemon(d);
@@ -174,5 +183,6 @@ int main(int argc, char **argv)
 	close(sfd);
 	close(purge_fd);
 	close(wd_fd);
+	close(ckpt_fd);
 	return 0;
 }

@@ -180,6 +180,27 @@ enum store_rc store_tx_end(struct store *st, enum store_rc rc)
 	return rc;
 }
 
+sqlite3_stmt *store_stmt(struct store *st, const char *sql)
+{
+	for (size_t i = 0; i < st->ncache; i++)
+		if (st->cache[i].sql == sql)
+			return st->cache[i].stmt;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+		fatalx("%s: %s\n  in: %s", __func__, sqlite3_errmsg(st->db), sql);
+	if (st->ncache == ARRAY_LEN(st->cache))
+		fatalx("%s: more than %zu cached statements", __func__, ARRAY_LEN(st->cache));
+	st->cache[st->ncache].sql = sql;
+	st->cache[st->ncache++].stmt = s;
+	return s;
+}
+
+void store_release(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
 void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
@@ -269,6 +290,9 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	for (size_t i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	sqlite3_close(st->ckpt);
 	sqlite3_close(st->db);
 	sodium_memzero(st->code_key, sizeof(st->code_key));
 	pthread_mutex_destroy(&st->mu);
@@ -327,6 +351,30 @@ bool store_load_key_file(const char *path, uint8_t key[CODE_KEY_LEN])
 	if (!ok)
 		log_warnx("%s: the code key must be exactly %d bytes", path, CODE_KEY_LEN);
 	return ok;
+}
+
+bool store_background_checkpoints(struct store *st)
+{
+	st->ckpt = db_open(st->path, false);
+	if (!st->ckpt)
+		return false;
+	store_lock(st);
+	/* A WAL that grew during a burst is cut back after the next checkpoint. */
+	bool ok = db_exec(st->db, "PRAGMA wal_autocheckpoint = 0", "checkpoints") &&
+		  db_exec(st->db, "PRAGMA journal_size_limit = 67108864", "checkpoints");
+	store_unlock(st);
+	return ok;
+}
+
+void store_checkpoint(struct store *st)
+{
+	int frames = 0, done = 0;
+	/* PASSIVE: copies what it can without waiting for readers or writers. */
+	int rc = sqlite3_wal_checkpoint_v2(st->ckpt, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &done);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_warnx("%s: checkpoint: %s", st->path, sqlite3_errmsg(st->ckpt));
+	else if (frames > 0)
+		log_debug("checkpoint: %d of %d WAL frames copied", done, frames);
 }
 
 bool store_ping(struct store *st)
@@ -476,14 +524,14 @@ bool store_staff_auth(struct store *st, const char *token, struct store_actor *o
 				  " AND t.revoked_at IS NULL AND u.disabled = 0";
 	bool ok = false;
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_stmt *s = store_stmt(st, sql);
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		out->user_id = sqlite3_column_int64(s, 0);
 		snprintf(out->name, sizeof(out->name), "%s", sqlite3_column_text(s, 1));
 		ok = role_parse((const char *)sqlite3_column_text(s, 2), &out->role);
 	}
-	sqlite3_finalize(s);
+	store_release(s);
 	store_unlock(st);
 	return ok;
 }

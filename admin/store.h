@@ -58,6 +58,12 @@ void store_set_policy(struct store *st, const struct store_policy *pol);
 void store_set_code_key(struct store *st, const uint8_t key[CODE_KEY_LEN]);
 /* Loads KEY from PATH, creating it (0600, 32 random bytes) if missing. */
 bool store_load_key_file(const char *path, uint8_t key[CODE_KEY_LEN]);
+/* Moves WAL checkpoints out of the requests: from now on the WAL is copied
+ * back into the database only by store_checkpoint, which works on a
+ * connection of its own and so never holds the store's lock (its disk sync
+ * no longer stalls kiosks). Call store_checkpoint every few seconds. */
+bool store_background_checkpoints(struct store *st);
+void store_checkpoint(struct store *st);
 /* True if the database answers a trivial query. */
 bool store_ping(struct store *st);
 const char *store_path(const struct store *st);

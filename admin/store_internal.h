@@ -8,11 +8,18 @@
 
 struct store {
 	sqlite3 *db;
+	sqlite3 *ckpt; /* admind's checkpointer (main thread only), or NULL */
 	char *path;
 	pthread_mutex_t mu;
 	struct store_policy pol;
 	uint8_t code_key[CODE_KEY_LEN];
 	uint8_t offline_salt[STORE_SALT_LEN];
+	/* Prepared statements of the hot paths, kept for the store's life. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[64];
+	size_t ncache;
 	/* Change counter for the kiosks' code cache; every change to a code
 	 * takes the next value (held in memory, seeded from max(codes.rev)). */
 	int64_t rev;
@@ -25,6 +32,12 @@ void store_unlock(struct store *st);
  * STORE_ERROR) or rolls back, unlocks, and returns the outcome. */
 bool store_tx_begin(struct store *st);
 enum store_rc store_tx_end(struct store *st, enum store_rc rc);
+
+/* A statement of the hot paths, prepared once for the store's life (SQL
+ * must be a string literal: its address is the key). Give it back with
+ * store_release, never sqlite3_finalize. Caller holds the lock. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+void store_release(sqlite3_stmt *s);
 
 /* One-shot helpers over a prepared statement (finalised inside). */
 int64_t store_int(struct store *st, const char *sql, int64_t def);

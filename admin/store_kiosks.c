@@ -54,11 +54,11 @@ int64_t store_kiosk_auth(struct store *st, const char *token)
 	token_hash(token, strlen(token), h);
 	int64_t id = 0;
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, revoked_at FROM kiosks WHERE token_hash = ?");
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, revoked_at FROM kiosks WHERE token_hash = ?");
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_type(s, 1) == SQLITE_NULL ? sqlite3_column_int64(s, 0) : -1;
-	sqlite3_finalize(s);
+	store_release(s);
 	store_unlock(st);
 	return id;
 }

@@ -8,17 +8,18 @@
 #include "log.h"
 #include "util.h"
 
+/* Runs a cached statement that returns no rows, and gives it back. */
 static bool step_done(sqlite3_stmt *s)
 {
 	int r = sqlite3_step(s);
-	sqlite3_finalize(s);
+	store_release(s);
 	return r == SQLITE_DONE;
 }
 
 /* Ends every open session of KIOSK with REASON. */
 static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *reason, int64_t now)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = ?"
+	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = ?"
 					     " WHERE kiosk_id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, now);
 	bind_text(s, 2, reason);
@@ -29,7 +30,7 @@ static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *reas
 static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, const char *version,
 			const char *address, int64_t now)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "UPDATE kiosks SET last_seen = ?, state = coalesce(?, state),"
+	sqlite3_stmt *s = store_stmt(st, "UPDATE kiosks SET last_seen = ?, state = coalesce(?, state),"
 					     " version = coalesce(?, version),"
 					     " address = coalesce(?, address) WHERE id = ?");
 	sqlite3_bind_int64(s, 1, now);
@@ -40,26 +41,33 @@ static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, cons
 	return step_done(s);
 }
 
-/* Is a live session holding CODE? Stale ones are ended. */
-static enum store_rc code_holder(struct store *st, int64_t code, int64_t now)
+/* Is a live session holding CODE? Sessions that no longer hold it are
+ * ended: 'stale' when their kiosk fell silent, 'lost' when their own kiosk
+ * asks again and has said since that it is not in a session (it restarted
+ * without reporting the end). A doubled request from a kiosk in session
+ * finds the code in use: a code never opens two sessions. */
+static enum store_rc code_holder(struct store *st, int64_t code, int64_t kiosk, int64_t now)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, kiosk_id, last_seen FROM sessions"
-					     " WHERE code_id = ? AND ended_at IS NULL");
+	sqlite3_stmt *s = store_stmt(st, "SELECT s.kiosk_id, s.last_seen, k.state FROM sessions s"
+					     " JOIN kiosks k ON k.id = s.kiosk_id"
+					     " WHERE s.code_id = ? AND s.ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, code);
 	enum store_rc rc = STORE_OK;
-	bool stale = false;
-	/* Even on the same kiosk: a retried or doubled request must not open a
-	 * second session (the kiosk ends its own session before a new one). */
+	bool release = false;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (sqlite3_column_int64(s, 2) < now - st->pol.stale_seconds)
-			stale = true;
+		const char *state = (const char *)sqlite3_column_text(s, 2);
+		bool stale = sqlite3_column_int64(s, 1) < now - st->pol.stale_seconds;
+		bool lost = sqlite3_column_int64(s, 0) == kiosk && (!state || strcmp(state, "session"));
+		if (stale || lost)
+			release = true;
 		else
 			rc = STORE_CODE_IN_USE;
 	}
-	sqlite3_finalize(s);
-	if (rc == STORE_OK && stale) {
-		s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'stale'"
-				       " WHERE code_id = ? AND ended_at IS NULL AND last_seen < ?");
+	store_release(s);
+	if (rc == STORE_OK && release) {
+		s = store_stmt(st, "UPDATE sessions SET ended_at = ?1, end_reason ="
+				       " CASE WHEN last_seen < ?3 THEN 'stale' ELSE 'lost' END"
+				       " WHERE code_id = ?2 AND ended_at IS NULL");
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int64(s, 2, code);
 		sqlite3_bind_int64(s, 3, now - st->pol.stale_seconds);
@@ -88,7 +96,7 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	enum store_rc rc;
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = db_prepare(st->db, sql_code);
+	sqlite3_stmt *s = store_stmt(st, sql_code);
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
 	int64_t code = 0;
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -107,9 +115,9 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	} else {
 		rc = STORE_CODE_UNKNOWN;
 	}
-	sqlite3_finalize(s);
+	store_release(s);
 	if (rc == STORE_OK)
-		rc = code_holder(st, code, now);
+		rc = code_holder(st, code, kiosk, now);
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
 	if (out->pages_left < 0)
@@ -117,7 +125,7 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	new_session_id(out->id);
 	if (!end_kiosk_sessions(st, kiosk, "replaced", now))
 		return store_tx_end(st, STORE_ERROR);
-	s = db_prepare(st->db, "INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen)"
+	s = store_stmt(st, "INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen)"
 			       " VALUES (?, ?, ?, ?, ?)");
 	bind_text(s, 1, out->id);
 	sqlite3_bind_int64(s, 2, code);
@@ -134,23 +142,23 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 static enum store_rc session_advance(struct store *st, const char *session, int64_t kiosk,
 				     int64_t seconds, int64_t pages, int64_t now)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT code_id, seconds_used, pages_used FROM sessions"
+	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used FROM sessions"
 					     " WHERE id = ? AND kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		store_release(s);
 		return STORE_NOT_FOUND;
 	}
 	int64_t code = sqlite3_column_int64(s, 0);
 	int64_t ds = seconds - sqlite3_column_int64(s, 1);
 	int64_t dp = pages < 0 ? 0 : pages - sqlite3_column_int64(s, 2);
-	sqlite3_finalize(s);
+	store_release(s);
 	if (ds < 0)
 		ds = 0;
 	if (dp < 0)
 		dp = 0;
-	s = db_prepare(st->db, "UPDATE sessions SET seconds_used = seconds_used + ?,"
+	s = store_stmt(st, "UPDATE sessions SET seconds_used = seconds_used + ?,"
 			       " pages_used = pages_used + ?, last_seen = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
 	sqlite3_bind_int64(s, 2, dp);
@@ -160,7 +168,7 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 		return STORE_ERROR;
 	if (ds == 0 && dp == 0)
 		return STORE_OK;
-	s = db_prepare(st->db, "UPDATE codes SET seconds_used = seconds_used + ?,"
+	s = store_stmt(st, "UPDATE codes SET seconds_used = seconds_used + ?,"
 			       " pages_used = pages_used + ?, rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
 	sqlite3_bind_int64(s, 2, dp);
@@ -171,8 +179,8 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 
 static json_t *session_status(struct store *st, const char *session, int64_t kiosk)
 {
-	sqlite3_stmt *s = db_prepare(
-		st->db, "SELECT s.ended_at, s.end_reason, c.seconds_total - c.seconds_used,"
+	sqlite3_stmt *s = store_stmt(
+		st, "SELECT s.ended_at, s.end_reason, c.seconds_total - c.seconds_used,"
 			" c.pages_total - c.pages_used, c.valid_until FROM sessions s"
 			" LEFT JOIN codes c ON c.id = s.code_id WHERE s.id = ? AND s.kiosk_id = ?");
 	bind_text(s, 1, session);
@@ -192,13 +200,13 @@ static json_t *session_status(struct store *st, const char *session, int64_t kio
 			      (json_int_t)0, "pages_left", (json_int_t)0, "valid_until",
 			      (json_int_t)0, "end_reason", "unknown");
 	}
-	sqlite3_finalize(s);
+	store_release(s);
 	return o;
 }
 
 static json_t *pending_commands(struct store *st, int64_t kiosk)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, type, session_id, seconds, text FROM commands"
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, type, session_id, seconds, text FROM commands"
 					     " WHERE kiosk_id = ? AND acked_at IS NULL ORDER BY id LIMIT 50");
 	sqlite3_bind_int64(s, 1, kiosk);
 	json_t *arr = json_array();
@@ -215,7 +223,7 @@ static json_t *pending_commands(struct store *st, int64_t kiosk)
 					    json_string((const char *)sqlite3_column_text(s, 4)));
 		json_array_append_new(arr, c);
 	}
-	sqlite3_finalize(s);
+	store_release(s);
 	return arr;
 }
 
@@ -226,7 +234,7 @@ static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct hea
 	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now))
 		return NULL;
 	for (size_t i = 0; i < hb->n_ack; i++) {
-		sqlite3_stmt *s = db_prepare(st->db, "UPDATE commands SET acked_at = ?"
+		sqlite3_stmt *s = store_stmt(st, "UPDATE commands SET acked_at = ?"
 						     " WHERE id = ? AND kiosk_id = ? AND acked_at IS NULL");
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int64(s, 2, hb->ack[i]);
@@ -264,16 +272,16 @@ json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat 
 static enum store_rc session_close(struct store *st, int64_t kiosk, const char *session,
 				   const char *reason, int64_t seconds, int64_t pages, int64_t at)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT 1 FROM sessions WHERE id = ? AND kiosk_id = ?");
+	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM sessions WHERE id = ? AND kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
 	bool found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	store_release(s);
 	if (!found)
 		return STORE_NOT_FOUND;
 	if (session_advance(st, session, kiosk, seconds, pages, now_s()) == STORE_ERROR)
 		return STORE_ERROR;
-	s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = ?"
+	s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = ?"
 			       " WHERE id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, at);
 	bind_text(s, 2, reason);
@@ -316,21 +324,21 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		uint8_t v[STORE_VERIFIER_LEN];
 		if (!hex_decode(jstr(ev, "verifier"), v, sizeof(v)))
 			return "bad_verifier";
-		sqlite3_stmt *s = db_prepare(st->db, "SELECT 1 FROM sessions WHERE id = ?");
+		sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM sessions WHERE id = ?");
 		bind_text(s, 1, session);
 		bool exists = sqlite3_step(s) == SQLITE_ROW;
-		sqlite3_finalize(s);
+		store_release(s);
 		if (exists)
 			return "session_exists";
-		s = db_prepare(st->db, "SELECT id FROM codes WHERE verifier = ?");
+		s = store_stmt(st, "SELECT id FROM codes WHERE verifier = ?");
 		sqlite3_bind_blob(s, 1, v, sizeof(v), SQLITE_STATIC);
 		int64_t code = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_finalize(s);
+		store_release(s);
 		if (!code)
 			return "code_unknown";
 		/* The time was used whatever happened elsewhere meanwhile: the
 		 * session is recorded even if the code was in use online. */
-		s = db_prepare(st->db, "INSERT INTO sessions(id, code_id, kiosk_id, started_at,"
+		s = store_stmt(st, "INSERT INTO sessions(id, code_id, kiosk_id, started_at,"
 				       " last_seen, offline) VALUES (?, ?, ?, ?, ?, 1)");
 		bind_text(s, 1, session);
 		sqlite3_bind_int64(s, 2, code);
@@ -361,7 +369,7 @@ static bool events_apply(struct store *st, int64_t kiosk, json_t *events, json_t
 	json_t *ev;
 	json_array_foreach(events, i, ev) {
 		const char *id = jstr(ev, "id");
-		sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO kiosk_events(kiosk_id, event_id, received_at)"
+		sqlite3_stmt *s = store_stmt(st, "INSERT INTO kiosk_events(kiosk_id, event_id, received_at)"
 						     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 		sqlite3_bind_int64(s, 1, kiosk);
 		bind_text(s, 2, id);
@@ -436,7 +444,7 @@ json_t *store_session_list(struct store *st, bool active_only)
 static enum store_rc session_active(struct store *st, const char *session, int64_t *kiosk,
 				    int64_t *code)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT kiosk_id, code_id, ended_at FROM sessions WHERE id = ?");
+	sqlite3_stmt *s = store_stmt(st, "SELECT kiosk_id, code_id, ended_at FROM sessions WHERE id = ?");
 	bind_text(s, 1, session);
 	enum store_rc rc = STORE_NOT_FOUND;
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -444,14 +452,14 @@ static enum store_rc session_active(struct store *st, const char *session, int64
 		*code = sqlite3_column_int64(s, 1);
 		rc = sqlite3_column_type(s, 2) == SQLITE_NULL ? STORE_OK : STORE_CONFLICT;
 	}
-	sqlite3_finalize(s);
+	store_release(s);
 	return rc;
 }
 
 static bool add_command(struct store *st, int64_t kiosk, const char *type, const char *session,
 			int64_t seconds)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO commands(kiosk_id, type, session_id, seconds,"
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO commands(kiosk_id, type, session_id, seconds,"
 					     " created_at) VALUES (?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(s, 1, kiosk);
 	bind_text(s, 2, type);
@@ -473,7 +481,7 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
-	sqlite3_stmt *s = db_prepare(st->db, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
+	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
 					     " WHERE id = ?");
 	sqlite3_bind_int64(s, 1, now_s());
 	bind_text(s, 2, session);
@@ -491,7 +499,7 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
-	sqlite3_stmt *s = db_prepare(st->db, "UPDATE codes SET seconds_total = seconds_total + ?,"
+	sqlite3_stmt *s = store_stmt(st, "UPDATE codes SET seconds_total = seconds_total + ?,"
 					     " rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, seconds);
 	sqlite3_bind_int64(s, 2, ++st->rev);

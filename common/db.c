@@ -2,10 +2,20 @@
 #include "db.h"
 #include "log.h"
 
+#include <pthread.h>
 #include <unistd.h>
+
+static void db_configure(void)
+{
+	/* Memory statistics take a global mutex on every allocation; escale
+	 * never reads them. Must come before SQLite initialises. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 sqlite3 *db_open(const char *path, bool readonly)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, db_configure);
 	sqlite3 *db = NULL;
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	flags |= SQLITE_OPEN_NOMUTEX;

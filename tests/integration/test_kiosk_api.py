@@ -110,6 +110,27 @@ class SessionOpen(AdmindTestCase):
         self.assertEqual(s1["end_reason"], "replaced")
         self.assertTrue(self.session_by_id(d2["session"])["active"])
 
+    def test_restarted_kiosk_gets_its_code_back(self):
+        """A kiosk that lost its session (restart without reporting the end)
+        and says so in a heartbeat may open the same code again at once."""
+        _, kt = self.new_kiosk()
+        c = self.new_code(minutes=60)
+        d1 = self.open_ok(kt, c["code"])
+        self.heartbeat(kt, "session", d1["session"], seconds_used=300)
+        # still in session: a doubled request is refused
+        self.assertError(self.req("POST", "/api/v1/kiosk/sessions", {"code": c["code"]}, kt),
+                         403, "code_in_use")
+        self.heartbeat(kt, "login")
+        d2 = self.open_ok(kt, c["code"])
+        self.assertEqual(d2["seconds_left"], 3600 - 300)
+        s1 = self.session_by_id(d1["session"])
+        self.assertFalse(s1["active"])
+        self.assertEqual(s1["end_reason"], "lost")
+        # another kiosk still finds the code in use
+        _, other = self.new_kiosk()
+        self.assertError(self.req("POST", "/api/v1/kiosk/sessions", {"code": c["code"]}, other),
+                         403, "code_in_use")
+
     def test_kiosk_end_is_idempotent_and_scoped(self):
         _, ka = self.new_kiosk()
         _, kb = self.new_kiosk()

@@ -49,6 +49,29 @@ class Retention(AdmindTestCase):
         self.assertEqual(data["sessions"], [], "session details outlived the retention")
 
 
+class Checkpoint(AdmindTestCase):
+    """admind copies the WAL back into the database file in the background
+    (requests never pay for it): a change reaches the main file soon."""
+
+    def main_file_kiosks(self):
+        import sqlite3
+        # immutable=1 reads the database file alone, ignoring the WAL.
+        db = sqlite3.connect("file:%s?immutable=1" % self.server.db, uri=True)
+        try:
+            return [r[0] for r in db.execute("SELECT name FROM kiosks")]
+        finally:
+            db.close()
+
+    def test_changes_reach_the_database_file(self):
+        name = self.unique("ckpt")
+        self.new_kiosk(name=name)
+        deadline = time.monotonic() + 10
+        while name not in self.main_file_kiosks():
+            self.assertLess(time.monotonic(), deadline,
+                            "the WAL was not checkpointed into the database file")
+            time.sleep(0.1)
+
+
 def before_names(stats):
     return [k["kiosk"] for k in stats["per_kiosk"]]
 
