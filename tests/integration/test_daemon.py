@@ -1,0 +1,77 @@
+"""systemd integration (Type=notify, watchdog) and kiosk liveness."""
+
+import os
+import socket
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from escale_test import Admind, AdmindTestCase  # noqa: E402
+
+
+class Notify(unittest.TestCase):
+    """admind tells systemd it is ready, feeds the watchdog, and says it stops."""
+
+    def test_ready_watchdog_stopping(self):
+        d = tempfile.mkdtemp(prefix="escale-notify-")
+        path = os.path.join(d, "notify")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(0.2)
+        srv = Admind()
+        try:
+            srv.bootstrap_admin()
+            srv.start(env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "2000000"})
+            seen = []
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and "WATCHDOG=1" not in seen:
+                try:
+                    seen += sock.recv(4096).decode().split("\n")
+                except socket.timeout:
+                    pass
+            self.assertIn("READY=1", seen)
+            self.assertTrue(any(m.startswith("STATUS=listening on 127.0.0.1:") for m in seen), seen)
+            self.assertIn("WATCHDOG=1", seen, "no watchdog ping within 5 s at WATCHDOG_USEC=2s")
+            srv.stop()
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and "STOPPING=1" not in seen:
+                try:
+                    seen += sock.recv(4096).decode().split("\n")
+                except socket.timeout:
+                    pass
+            self.assertIn("STOPPING=1", seen)
+        finally:
+            sock.close()
+            srv.cleanup()
+            os.unlink(path)
+            os.rmdir(d)
+
+
+class Liveness(AdmindTestCase):
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + "kiosks = { offline_seconds = 1; };\n"
+
+    def kiosk(self, kid):
+        return [k for k in self.api("GET", "/api/v1/kiosks", token=self.admin)["kiosks"]
+                if k["id"] == kid][0]
+
+    def test_silent_kiosk_shows_offline(self):
+        kid, kt = self.new_kiosk()
+        self.assertEqual((self.kiosk(kid)["online"], self.kiosk(kid)["state"]), (False, "offline"),
+                         "a kiosk never heard from is offline")
+        self.api("POST", "/api/v1/kiosk/heartbeat", {"state": "login", "version": "0.1.0"}, kt)
+        k = self.kiosk(kid)
+        self.assertEqual((k["online"], k["state"], k["version"], k["address"]),
+                         (True, "login", "0.1.0", "127.0.0.1"))
+        deadline = time.monotonic() + 5
+        while self.kiosk(kid)["online"]:
+            self.assertLess(time.monotonic(), deadline, "still online after 5 s of silence")
+            time.sleep(0.2)
+        k = self.kiosk(kid)
+        self.assertEqual(k["state"], "offline")
+        self.assertIsNotNone(k["last_seen"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
