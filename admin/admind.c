@@ -21,6 +21,8 @@
 #define PURGE_EVERY_S (24 * 3600)
 /* WAL checkpoints, off the request path (store_background_checkpoints). */
 #define CHECKPOINT_EVERY_S 2
+/* Sessions of silent kiosks are ended this often (store_end_stale). */
+#define STALE_EVERY_S 30
 
 static void usage(FILE *f)
 {
@@ -109,7 +111,8 @@ int main(int argc, char **argv)
 	int purge_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	int wd_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	int ckpt_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (sfd < 0 || purge_fd < 0 || wd_fd < 0 || ckpt_fd < 0)
+	int stale_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (sfd < 0 || purge_fd < 0 || wd_fd < 0 || ckpt_fd < 0 || stale_fd < 0)
 		fatal("signalfd/timerfd");
 	raise_nofile();
 
@@ -126,9 +129,11 @@ int main(int argc, char **argv)
 			       app.cfg.lockout_max_seconds);
 	if (!store_background_checkpoints(app.store))
 		fatalx("%s: cannot open the checkpoint connection", app.cfg.database);
+	store_end_stale(app.store, now_s());
 	store_purge(app.store, now_s());
 	timer_arm(purge_fd, PURGE_EVERY_S);
 	timer_arm(ckpt_fd, CHECKPOINT_EVERY_S);
+	timer_arm(stale_fd, STALE_EVERY_S);
 
 	struct MHD_Daemon *d = http_start(&app);
 	if (!d)
@@ -141,7 +146,7 @@ int main(int argc, char **argv)
 	sd_notifyf(0, "READY=1\nSTATUS=listening on %s", app.cfg.listen);
 
 	struct pollfd pfd[] = {{sfd, POLLIN, 0}, {purge_fd, POLLIN, 0}, {wd_fd, POLLIN, 0},
-			       {ckpt_fd, POLLIN, 0}};
+			       {ckpt_fd, POLLIN, 0}, {stale_fd, POLLIN, 0}};
 	bool running = true;
 	while (running) {
 		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
@@ -174,6 +179,8 @@ int main(int argc, char **argv)
 		}
 		if ((pfd[3].revents & POLLIN) && read(ckpt_fd, &ticks, sizeof(ticks)) > 0)
 			store_checkpoint(app.store);
+		if ((pfd[4].revents & POLLIN) && read(stale_fd, &ticks, sizeof(ticks)) > 0)
+			store_end_stale(app.store, now_s());
 	}
 	sd_notify(0, "STOPPING=1");
 	MHD_stop_daemon(d);
@@ -184,5 +191,6 @@ int main(int argc, char **argv)
 	close(purge_fd);
 	close(wd_fd);
 	close(ckpt_fd);
+	close(stale_fd);
 	return 0;
 }

@@ -11,7 +11,7 @@ json_t *api_body(struct http_req *r, const struct jfield *fields, size_t n);
 void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
 
 /* Checks the shape of one kiosk event; returns a message, or NULL when it is fine. */
-const char *api_event_check(json_t *ev, char *err, size_t errlen);
+const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen);
 
 void api_healthz(struct app *app, struct http_req *r);
 void api_kiosk_session_open(struct app *app, struct http_req *r);

@@ -108,6 +108,8 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	else if (json_array_size(ack) > ARRAY_LEN(acks))
 		bad = "'ack' holds at most 64 command ids";
 	json_array_foreach(ack, i, v) {
+		if (bad)
+			break;
 		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
 			bad = "'ack' must be an array of command ids";
 			break;
@@ -176,7 +178,7 @@ static bool event_id_ok(const char *s)
 	return true;
 }
 
-const char *api_event_check(json_t *ev, char *err, size_t errlen)
+const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen)
 {
 	static const struct jfield open_f[] = {
 		{"id", J_STR, true, 1, 64}, {"type", J_STR, true, 1, 32}, {"at", J_INT, true, 0, INT64_C(253402300799)},
@@ -211,6 +213,9 @@ const char *api_event_check(json_t *ev, char *err, size_t errlen)
 		return "'session' must be 32 hex characters";
 	if (json_int_or(ev, "at", 0) > now_s() + 86400)
 		return "'at' is in the future";
+	/* Older than the retention, it would be purged at once and skew the totals. */
+	if (json_int_or(ev, "at", 0) < oldest)
+		return "'at' is older than the retention period";
 	return NULL;
 }
 
@@ -230,7 +235,8 @@ void api_kiosk_events(struct app *app, struct http_req *r)
 	json_t *ev;
 	json_array_foreach(events, i, ev) {
 		char err[160];
-		const char *bad = api_event_check(ev, err, sizeof(err));
+		const char *bad = api_event_check(ev, now_s() - app->cfg.pol.retention_days * 86400,
+						  err, sizeof(err));
 		if (bad) {
 			http_error(r, 400, "bad_request", "event %zu: %s", i, bad);
 			json_decref(j);

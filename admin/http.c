@@ -28,10 +28,15 @@ void http_response(struct http_req *r, unsigned status, struct MHD_Response *res
 
 void http_json(struct http_req *r, unsigned status, json_t *body)
 {
-	char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 	json_decref(body);
-	if (!text)
-		fatalx("%s: cannot encode a reply", __func__);
+	if (!text) {
+		/* A reply that cannot be built is a bug; the client still gets JSON. */
+		log_warnx("%s %s: cannot encode the reply", r->method, r->path);
+		status = 500;
+		text = xstrdup("{\"error\":\"internal\",\"message\":\"the reply could not be built;"
+			       " see escale-admind's log\"}");
+	}
 	size_t n = strlen(text);
 	text[n] = '\n';
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n + 1, text, MHD_RESPMEM_MUST_FREE);

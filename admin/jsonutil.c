@@ -70,14 +70,14 @@ bool json_check(json_t *obj, const struct jfield *fields, size_t n, char *err, s
 				 (long long)f->min, (long long)f->max);
 			return false;
 		}
-		if (is_str && f->type == J_STR) {
+		if (is_str) {
 			const char *s = json_string_value(v);
 			size_t len = json_string_length(v), chars = utf8_chars(s);
 			if (strlen(s) != len || !utf8_valid_text(s, len)) {
 				snprintf(err, errlen, "'%s' holds control characters", f->name);
 				return false;
 			}
-			if ((int64_t)chars < f->min || (int64_t)chars > f->max) {
+			if (f->type == J_STR && ((int64_t)chars < f->min || (int64_t)chars > f->max)) {
 				snprintf(err, errlen, "'%s' must be %lld to %lld characters long",
 					 f->name, (long long)f->min, (long long)f->max);
 				return false;

@@ -176,8 +176,18 @@ enum store_rc store_tx_end(struct store *st, enum store_rc rc)
 		rc = STORE_ERROR;
 	if (rc != STORE_OK)
 		store_rollback(st);
+	else if (st->rev_pending)
+		st->rev = st->rev_pending;
+	st->rev_pending = 0;
 	store_unlock(st);
 	return rc;
+}
+
+int64_t store_next_rev(struct store *st)
+{
+	if (!st->rev_pending)
+		st->rev_pending = st->rev + 1;
+	return st->rev_pending;
 }
 
 sqlite3_stmt *store_stmt(struct store *st, const char *sql)
@@ -457,13 +467,13 @@ static bool user_revoke_tokens(struct store *st, int64_t id)
 }
 
 /* The user's name if ID is an enabled user; "" otherwise. Caller holds the lock. */
-static void user_name(struct store *st, int64_t id, char name[65], bool *is_admin)
+static void user_name(struct store *st, int64_t id, char name[NAME_MAX_BYTES + 1], bool *is_admin)
 {
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT name, role FROM users WHERE id = ? AND disabled = 0");
 	sqlite3_bind_int64(s, 1, id);
 	name[0] = '\0';
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		snprintf(name, 65, "%s", sqlite3_column_text(s, 0));
+		snprintf(name, NAME_MAX_BYTES + 1, "%s", sqlite3_column_text(s, 0));
 		*is_admin = strcmp((const char *)sqlite3_column_text(s, 1), "admin") == 0;
 	}
 	sqlite3_finalize(s);
@@ -471,7 +481,7 @@ static void user_name(struct store *st, int64_t id, char name[65], bool *is_admi
 
 enum store_rc store_user_disable(struct store *st, const struct store_actor *who, int64_t id)
 {
-	char name[65];
+	char name[NAME_MAX_BYTES + 1];
 	bool is_admin = false;
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
@@ -493,7 +503,7 @@ enum store_rc store_user_disable(struct store *st, const struct store_actor *who
 enum store_rc store_user_new_token(struct store *st, const struct store_actor *who, int64_t id,
 				   char token[TOKEN_STR_LEN + 1])
 {
-	char name[65];
+	char name[NAME_MAX_BYTES + 1];
 	bool is_admin;
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("est_", token);

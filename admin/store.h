@@ -43,10 +43,13 @@ struct store_policy {
 	int64_t retention_days;
 };
 
+/* Names (users, kiosks, sites) are at most 64 characters: 256 bytes of UTF-8. */
+#define NAME_MAX_BYTES (64 * 4)
+
 /* Who asks: a staff user (for the audit log). */
 struct store_actor {
 	int64_t user_id;
-	char name[65];
+	char name[NAME_MAX_BYTES + 1];
 	enum role role;
 };
 
@@ -143,6 +146,10 @@ enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const cha
 				      int64_t pages_used);
 /* Applies a checked batch of events; returns {"results": [...]}. */
 json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc);
+
+/* Ends the sessions whose kiosk has been silent for stale_seconds (they
+ * come back if the kiosk does, see store_heartbeat). */
+bool store_end_stale(struct store *st, int64_t now);
 
 /* ---- sessions (staff side) ---- */
 json_t *store_session_list(struct store *st, bool active_only);

@@ -45,7 +45,7 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 	if (!store_tx_begin(st))
 		return -1;
 	sqlite3_stmt *s = db_prepare(st->db, sql);
-	int64_t now = now_s(), rev = ++st->rev;
+	int64_t now = now_s(), rev = store_next_rev(st);
 	for (int i = 0; i < spec->count; i++) {
 		char hint[8];
 		code_hint(codes[i].norm, hint);
@@ -219,7 +219,7 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	id = code_find(st, norm, id);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, ++st->rev);
+	sqlite3_bind_int64(s, 2, store_next_rev(st));
 	sqlite3_bind_int64(s, 3, a);
 	sqlite3_bind_int64(s, 4, b);
 	sqlite3_bind_int64(s, 5, c);
@@ -295,6 +295,10 @@ json_t *store_code_cache(struct store *st, int64_t since)
 	hex_encode(st->offline_salt, STORE_SALT_LEN, salt);
 	store_lock(st);
 	int64_t cursor = st->rev;
+	/* A cursor from the future (a database restored from a backup) cannot
+	 * be trusted: the kiosk starts again from the whole list. */
+	if (since > cursor)
+		full = true;
 	sqlite3_stmt *s = db_prepare(st->db, full ? sql_full : sql_delta);
 	if (full)
 		sqlite3_bind_int64(s, 1, now);

@@ -23,6 +23,10 @@ struct store {
 	/* Change counter for the kiosks' code cache; every change to a code
 	 * takes the next value (held in memory, seeded from max(codes.rev)). */
 	int64_t rev;
+	/* The value this transaction gives the codes it changes; st->rev takes
+	 * it only once the transaction commits, so a cursor handed to a kiosk
+	 * never names a change that was rolled back (and then reused). */
+	int64_t rev_pending;
 };
 
 void store_lock(struct store *st);
@@ -32,6 +36,8 @@ void store_unlock(struct store *st);
  * STORE_ERROR) or rolls back, unlocks, and returns the outcome. */
 bool store_tx_begin(struct store *st);
 enum store_rc store_tx_end(struct store *st, enum store_rc rc);
+/* The change counter value for codes changed in the current transaction. */
+int64_t store_next_rev(struct store *st);
 
 /* A statement of the hot paths, prepared once for the store's life (SQL
  * must be a string literal: its address is the key). Give it back with

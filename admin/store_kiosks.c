@@ -71,7 +71,7 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
 					     " AND revoked_at IS NULL RETURNING name");
 	sqlite3_bind_int64(s, 1, now_s());
 	sqlite3_bind_int64(s, 2, id);
-	char name[80] = "";
+	char name[NAME_MAX_BYTES + 1] = "";
 	int r = sqlite3_step(s);
 	if (r == SQLITE_ROW)
 		snprintf(name, sizeof(name), "%s", sqlite3_column_text(s, 0));
@@ -141,7 +141,7 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 		return STORE_ERROR;
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT name FROM kiosks WHERE id = ? AND revoked_at IS NULL");
 	sqlite3_bind_int64(s, 1, kiosk);
-	char name[80] = "";
+	char name[NAME_MAX_BYTES + 1] = "";
 	if (sqlite3_step(s) == SQLITE_ROW)
 		snprintf(name, sizeof(name), "%s", sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);

@@ -65,8 +65,9 @@ static enum store_rc code_holder(struct store *st, int64_t code, int64_t kiosk, 
 	}
 	store_release(s);
 	if (rc == STORE_OK && release) {
-		s = store_stmt(st, "UPDATE sessions SET ended_at = ?1, end_reason ="
-				       " CASE WHEN last_seen < ?3 THEN 'stale' ELSE 'lost' END"
+		s = store_stmt(st, "UPDATE sessions SET"
+				       " ended_at = CASE WHEN last_seen < ?3 THEN last_seen ELSE ?1 END,"
+				       " end_reason = CASE WHEN last_seen < ?3 THEN 'stale' ELSE 'lost' END"
 				       " WHERE code_id = ?2 AND ended_at IS NULL");
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int64(s, 2, code);
@@ -142,8 +143,8 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 static enum store_rc session_advance(struct store *st, const char *session, int64_t kiosk,
 				     int64_t seconds, int64_t pages, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used FROM sessions"
-					     " WHERE id = ? AND kiosk_id = ?");
+	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used, ended_at"
+					     " FROM sessions WHERE id = ? AND kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -153,7 +154,11 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 	int64_t code = sqlite3_column_int64(s, 0);
 	int64_t ds = seconds - sqlite3_column_int64(s, 1);
 	int64_t dp = pages < 0 ? 0 : pages - sqlite3_column_int64(s, 2);
+	bool ended = sqlite3_column_type(s, 3) != SQLITE_NULL;
 	store_release(s);
+	/* An ended session charges nothing more, however often it is reported. */
+	if (ended)
+		return STORE_OK;
 	if (ds < 0)
 		ds = 0;
 	if (dp < 0)
@@ -172,7 +177,7 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 			       " pages_used = pages_used + ?, rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
 	sqlite3_bind_int64(s, 2, dp);
-	sqlite3_bind_int64(s, 3, ++st->rev);
+	sqlite3_bind_int64(s, 3, store_next_rev(st));
 	sqlite3_bind_int64(s, 4, code);
 	return step_done(s) ? STORE_OK : STORE_ERROR;
 }
@@ -244,6 +249,17 @@ static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct hea
 	}
 	json_t *sess = json_null();
 	if (hb->session) {
+		/* A session ended as stale because its kiosk fell silent comes
+		 * back when the kiosk does, unless its code went elsewhere. */
+		sqlite3_stmt *s = store_stmt(
+			st, "UPDATE sessions SET ended_at = NULL, end_reason = NULL"
+			    " WHERE id = ?1 AND kiosk_id = ?2 AND end_reason = 'stale' AND NOT EXISTS"
+			    " (SELECT 1 FROM sessions o WHERE o.code_id = sessions.code_id"
+			    " AND o.ended_at IS NULL)");
+		bind_text(s, 1, hb->session);
+		sqlite3_bind_int64(s, 2, kiosk);
+		if (!step_done(s))
+			return NULL;
 		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used,
 				    now) == STORE_ERROR)
 			return NULL;
@@ -281,7 +297,7 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 		return STORE_NOT_FOUND;
 	if (session_advance(st, session, kiosk, seconds, pages, now_s()) == STORE_ERROR)
 		return STORE_ERROR;
-	s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = ?"
+	s = store_stmt(st, "UPDATE sessions SET ended_at = max(?, started_at), end_reason = ?"
 			       " WHERE id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, at);
 	bind_text(s, 2, reason);
@@ -502,10 +518,26 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 	sqlite3_stmt *s = store_stmt(st, "UPDATE codes SET seconds_total = seconds_total + ?,"
 					     " rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, seconds);
-	sqlite3_bind_int64(s, 2, ++st->rev);
+	sqlite3_bind_int64(s, 2, store_next_rev(st));
 	sqlite3_bind_int64(s, 3, code);
 	bool ok = step_done(s) && add_command(st, kiosk, "add_time", session, seconds) &&
 		  store_audit(st, who, "session.add_time", session,
 			      json_pack("{sI}", "minutes", (json_int_t)(seconds / 60)));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+bool store_end_stale(struct store *st, int64_t now)
+{
+	if (!store_tx_begin(st))
+		return false;
+	/* Ended when last heard of: the duration counts the time the kiosk was seen. */
+	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = last_seen,"
+					     " end_reason = 'stale' WHERE ended_at IS NULL AND last_seen < ?");
+	sqlite3_bind_int64(s, 1, now - st->pol.stale_seconds);
+	bool ok = step_done(s);
+	int n = sqlite3_changes(st->db);
+	ok = store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
+	if (ok && n)
+		log_info("%d session(s) ended as stale: their kiosk fell silent", n);
+	return ok;
 }

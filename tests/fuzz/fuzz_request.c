@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t i;
 		json_t *ev;
 		json_array_foreach(json_object_get(j, "events"), i, ev)
-			(void)api_event_check(ev, err, sizeof(err));
+			(void)api_event_check(ev, 0, err, sizeof(err));
 	}
 	strings(j);
 	json_decref(j);

@@ -37,6 +37,7 @@ int main(void)
 	CHECK(!ok("{\"name\": \"a\", \"flag\": 1}"));
 	CHECK(!ok("{\"name\": \"a\\u0007\"}"));			/* control character */
 	CHECK(!ok("{\"name\": \"a\", \"ref\": true}"));
+	CHECK(!ok("{\"name\": \"a\", \"ref\": \"2030-01-01T10:00\\u0007x\"}"));
 	CHECK(utf8_chars("éèà") == 3);
 	return TEST_DONE();
 }
