@@ -116,14 +116,11 @@ int main(int argc, char **argv)
 		fatal("signalfd/timerfd");
 	raise_nofile();
 
-	uint8_t key[CODE_KEY_LEN];
 	app.store = store_open(app.cfg.database);
 	if (!app.store)
 		fatalx("%s: cannot open the database", app.cfg.database);
-	if (!store_load_key_file(app.cfg.secret_file, key))
+	if (!store_load_key(app.store, app.cfg.secret_file))
 		fatalx("%s: cannot load the code key", app.cfg.secret_file);
-	store_set_code_key(app.store, key);
-	explicit_bzero(key, sizeof(key));
 	store_set_policy(app.store, &app.cfg.pol);
 	app.rl = ratelimit_new(app.cfg.max_failures, app.cfg.lockout_seconds,
 			       app.cfg.lockout_max_seconds);

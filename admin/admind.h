@@ -25,6 +25,7 @@ struct admind_config {
 	bool allow_plain_http;
 	int64_t threads;
 	int64_t max_body;
+	int64_t max_conn_per_ip;
 	char *log_file;
 	enum log_level log_level;
 	int64_t code_length;

@@ -9,7 +9,7 @@
 
 static const char *const top_keys[] = {
 	"listen", "database", "secret_file", "tls", "allow_plain_http", "threads",
-	"max_body_bytes", "log_file", "log_level", "codes", "sessions", "kiosks",
+	"max_body_bytes", "max_connections_per_ip", "log_file", "log_level", "codes", "sessions", "kiosks",
 	"login", "offline", "retention_days", NULL};
 static const char *const tls_keys[] = {"certificate", "key", NULL};
 static const char *const codes_keys[] = {"length", "alphabet", "default_minutes", "default_pages",
@@ -90,6 +90,7 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_bool(root, "allow_plain_http", false, &c->allow_plain_http, err) ||
 	    !cfg_int(root, "threads", 0, 0, 256, &c->threads, err) ||
 	    !cfg_int(root, "max_body_bytes", 65536, 1024, 16 << 20, &c->max_body, err) ||
+	    !cfg_int(root, "max_connections_per_ip", 256, 0, 65536, &c->max_conn_per_ip, err) ||
 	    !cfg_string(root, "log_file", "", 4096, &c->log_file, err) ||
 	    !cfg_string(root, "log_level", "info", 16, &level, err) ||
 	    !cfg_int(codes, "length", 8, CODE_MIN_LEN, CODE_MAX_LEN, &c->code_length, err) ||

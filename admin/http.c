@@ -371,7 +371,11 @@ struct MHD_Daemon *http_start(struct app *app)
 		/* MHD ignores (and warns about) a pool of one thread. */
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)16384,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		/* One address cannot take every connection (kiosks behind one NAT
+		 * hold one or two each); idle ones go after 30 s (kiosks send a
+		 * heartbeat every few seconds). */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_conn_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_ARRAY, c->tls_cert ? tls_opts : &tls_opts[2],
 		MHD_OPTION_END);

@@ -315,51 +315,102 @@ void store_set_policy(struct store *st, const struct store_policy *pol)
 	st->pol = *pol;
 }
 
-void store_set_code_key(struct store *st, const uint8_t key[CODE_KEY_LEN])
-{
-	memcpy(st->code_key, key, CODE_KEY_LEN);
-}
-
 const char *store_path(const struct store *st)
 {
 	return st->path;
 }
 
-bool store_load_key_file(const char *path, uint8_t key[CODE_KEY_LEN])
+/* Writes a new random key to PATH: a temporary file, synced, then renamed,
+ * so a crash never leaves a short key behind. */
+static bool key_create(const char *path, uint8_t key[CODE_KEY_LEN])
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT) {
-		uint8_t k[CODE_KEY_LEN];
-		randombytes_buf(k, sizeof(k));
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0) {
-			log_warn("%s: cannot create the code key", path);
-			return false;
-		}
-		bool ok = write(fd, k, sizeof(k)) == (ssize_t)sizeof(k) && fsync(fd) == 0;
-		close(fd);
-		if (!ok) {
-			log_warn("%s: cannot write the code key", path);
-			unlink(path);
-			return false;
-		}
-		log_info("%s: new code key created", path);
-		memcpy(key, k, CODE_KEY_LEN);
-		sodium_memzero(k, sizeof(k));
-		return true;
-	}
+	char *tmp = xasprintf("%s.new-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	bool ok = false;
 	if (fd < 0) {
-		log_warn("%s: cannot open the code key", path);
-		return false;
+		log_warn("%s: cannot create the code key", tmp);
+		goto out;
 	}
+	randombytes_buf(key, CODE_KEY_LEN);
+	ok = fchmod(fd, 0600) == 0 && write(fd, key, CODE_KEY_LEN) == CODE_KEY_LEN &&
+	     fsync(fd) == 0;
+	close(fd);
+	if (ok)
+		ok = rename(tmp, path) == 0;
+	if (!ok) {
+		log_warn("%s: cannot write the code key", path);
+		unlink(tmp);
+	}
+out:
+	free(tmp);
+	return ok;
+}
+
+static bool key_read(const char *path, int fd, uint8_t key[CODE_KEY_LEN])
+{
 	struct stat sb;
 	bool ok = fstat(fd, &sb) == 0 && sb.st_size == CODE_KEY_LEN &&
 		  read(fd, key, CODE_KEY_LEN) == CODE_KEY_LEN;
-	if (ok && (sb.st_mode & 077))
-		log_warnx("%s: the code key is readable by other users; chmod 600 it", path);
-	close(fd);
 	if (!ok)
 		log_warnx("%s: the code key must be exactly %d bytes", path, CODE_KEY_LEN);
+	else if (sb.st_mode & 077)
+		log_warnx("%s: the code key is readable by other users; chmod 600 it", path);
+	return ok;
+}
+
+bool store_load_key(struct store *st, const char *path)
+{
+	static const char check_msg[] = "escale code key check";
+	uint8_t key[CODE_KEY_LEN], check[16], stored[16];
+	bool have_check = false, ok = false;
+
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT value FROM meta WHERE key = 'code_key_check'");
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == sizeof(stored)) {
+		memcpy(stored, sqlite3_column_blob(s, 0), sizeof(stored));
+		have_check = true;
+	}
+	sqlite3_finalize(s);
+
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT && have_check) {
+		log_warnx("%s is missing, but %s was made with a code key: restore that file"
+			  " from your backups (without it no code can be checked)", path, st->path);
+		goto out;
+	}
+	if (fd < 0 && errno == ENOENT) {
+		if (!key_create(path, key))
+			goto out;
+		log_info("%s: new code key created; back it up apart from the database", path);
+	} else if (fd < 0) {
+		log_warn("%s: cannot open the code key", path);
+		goto out;
+	} else {
+		bool read_ok = key_read(path, fd, key);
+		close(fd);
+		if (!read_ok)
+			goto out;
+	}
+	crypto_generichash(check, sizeof(check), (const unsigned char *)check_msg,
+			   sizeof(check_msg) - 1, key, sizeof(key));
+	if (have_check && sodium_memcmp(check, stored, sizeof(check)) != 0) {
+		log_warnx("%s is not the code key of %s: restore the key that goes with this"
+			  " database", path, st->path);
+		goto out;
+	}
+	if (!have_check) {
+		s = db_prepare(st->db, "INSERT INTO meta(key, value) VALUES ('code_key_check', ?)");
+		sqlite3_bind_blob(s, 1, check, sizeof(check), SQLITE_STATIC);
+		bool stored_ok = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+		if (!stored_ok)
+			goto out;
+	}
+	memcpy(st->code_key, key, CODE_KEY_LEN);
+	ok = true;
+out:
+	store_unlock(st);
+	sodium_memzero(key, sizeof(key));
 	return ok;
 }
 
@@ -588,10 +639,9 @@ json_t *store_audit_list(struct store *st, int64_t limit)
 
 bool store_backup(struct store *st, const char *dest)
 {
-	/* The backup API copies page by page; holding the lock keeps writers
-	 * of this connection out so the copy is one consistent snapshot. */
-	store_lock(st);
-	bool ok = db_backup(st->db, dest);
-	store_unlock(st);
+	/* From a reader of its own: kiosks and staff are not held up. */
+	sqlite3 *src = db_open(st->path, true);
+	bool ok = src && db_backup(src, dest);
+	sqlite3_close(src);
 	return ok;
 }

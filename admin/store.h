@@ -57,10 +57,10 @@ struct store_actor {
 struct store *store_open(const char *path);
 void store_close(struct store *st);
 void store_set_policy(struct store *st, const struct store_policy *pol);
-/* The key of the keyed code hashes (admind loads it from secret_file). */
-void store_set_code_key(struct store *st, const uint8_t key[CODE_KEY_LEN]);
-/* Loads KEY from PATH, creating it (0600, 32 random bytes) if missing. */
-bool store_load_key_file(const char *path, uint8_t key[CODE_KEY_LEN]);
+/* Loads the key of the keyed code hashes from PATH, creating it (0600) for
+ * a new database. Refuses a missing or different key for a database made
+ * with one (it keeps a check value of its key). */
+bool store_load_key(struct store *st, const char *path);
 /* Moves WAL checkpoints out of the requests: from now on the WAL is copied
  * back into the database only by store_checkpoint, which works on a
  * connection of its own and so never holds the store's lock (its disk sync

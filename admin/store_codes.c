@@ -24,12 +24,14 @@ static bool code_verifier(const struct store *st, const char *norm, uint8_t out[
 			     crypto_pwhash_ALG_ARGON2ID13) == 0;
 }
 
-static void fresh_draw(struct store *st, const struct code_spec *spec, struct fresh_code *c)
+static bool fresh_draw(struct store *st, const struct code_spec *spec, struct fresh_code *c)
 {
 	code_generate(spec->alphabet, spec->length, c->norm);
 	code_hash(st->code_key, c->norm, c->hash);
-	if (!code_verifier(st, c->norm, c->verifier))
-		fatalx("%s: argon2id failed (memlimit too large for this machine?)", __func__);
+	if (code_verifier(st, c->norm, c->verifier))
+		return true;
+	log_warnx("argon2id failed: offline.memlimit_kib too large for this machine's memory?");
+	return false;
 }
 
 /* Inserts every code in one transaction; on a hash collision (with an old
@@ -95,7 +97,8 @@ json_t *store_codes_issue(struct store *st, const struct store_actor *who,
 	*rc = STORE_ERROR;
 	/* argon2id is slow on purpose: draw outside the lock. */
 	for (int i = 0; i < spec->count; i++)
-		fresh_draw(st, spec, &codes[i]);
+		if (!fresh_draw(st, spec, &codes[i]))
+			goto done;
 	for (int attempt = 0; attempt < 20; attempt++) {
 		bool ok;
 		int again = fresh_insert(st, who, spec, codes, &ok);
@@ -107,7 +110,8 @@ json_t *store_codes_issue(struct store *st, const struct store_actor *who,
 			goto done;
 		for (int i = 0; i < spec->count; i++)
 			codes[i].id = 0;
-		fresh_draw(st, spec, &codes[again]);
+		if (!fresh_draw(st, spec, &codes[again]))
+			goto done;
 	}
 	if (*rc != STORE_OK)
 		goto done;

@@ -68,11 +68,11 @@ bool db_backup(sqlite3 *db, const char *dest)
 		goto done;
 	}
 	int rc;
-	/* Copy in steps so writers are not blocked for the whole copy. */
-	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
-	       rc == SQLITE_LOCKED)
-		if (rc != SQLITE_OK)
-			sqlite3_sleep(10);
+	/* One step: one read transaction, so the copy is a single snapshot. On
+	 * a WAL database it does not block writers, and no concurrent change
+	 * can restart it. */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(10);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
 		log_warnx("%s: backup failed: %s", dest, sqlite3_errstr(rc));

@@ -93,6 +93,8 @@ login = { max_failures = 1000000; };
 # cheapest offline verifiers: creating thousands of codes stays quick
 # (only code creation pays this cost, not heartbeats or sessions)
 offline = { opslimit = 1; memlimit_kib = 8192; };
+# every simulated kiosk connects from 127.0.0.1
+max_connections_per_ip = 0;
 EOF
 	if [ -n "${BENCH_CONF_EXTRA:-}" ]; then
 		printf '%s\n' "$BENCH_CONF_EXTRA" >>"$CONF"

@@ -49,6 +49,61 @@ class Notify(unittest.TestCase):
             os.rmdir(d)
 
 
+class CodeKey(unittest.TestCase):
+    """The code key is created with a new database, and a database never runs
+    with a missing or foreign key (every code would silently be unknown)."""
+
+    def test_missing_or_foreign_key_refused(self):
+        srv = Admind()
+        try:
+            srv.bootstrap_admin()
+            srv.start()
+            key = srv.db + ".key"
+            self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
+            good = open(key, "rb").read()
+            self.assertEqual(len(good), 32)
+            srv.stop()
+            os.unlink(key)
+            with self.assertRaises(AssertionError) as cm:
+                srv.start(attempts=1)
+            self.assertIn("restore that file", str(cm.exception))
+            self.assertFalse(os.path.exists(key), "a new key replaced the lost one")
+            with open(key, "wb") as f:
+                f.write(os.urandom(32))
+            os.chmod(key, 0o600)
+            with self.assertRaises(AssertionError) as cm:
+                srv.start(attempts=1)
+            self.assertIn("is not the code key of", str(cm.exception))
+            with open(key, "wb") as f:
+                f.write(good)
+            srv.start()
+            srv.stop()
+        finally:
+            srv.cleanup()
+
+
+class ConnectionLimit(AdmindTestCase):
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + "max_connections_per_ip = 3;\n"
+
+    def test_one_address_cannot_take_every_connection(self):
+        idle = [socket.create_connection(("127.0.0.1", self.server.port)) for _ in range(3)]
+        try:
+            time.sleep(0.2)
+            with self.assertRaises(OSError):
+                self.api("GET", "/healthz")
+        finally:
+            for c in idle:
+                c.close()
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                self.api("GET", "/healthz")
+                break
+            except OSError:
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.1)
+
+
 class Liveness(AdmindTestCase):
     EXTRA_CONF = AdmindTestCase.EXTRA_CONF + "kiosks = { offline_seconds = 1; };\n"
 
