@@ -142,8 +142,11 @@ int main(int argc, char **argv)
 		 app.cfg.listen, app.cfg.tls_cert ? "https" : "http", app.cfg.database);
 	sd_notifyf(0, "READY=1\nSTATUS=listening on %s", app.cfg.listen);
 
-	struct pollfd pfd[] = {{sfd, POLLIN, 0}, {purge_fd, POLLIN, 0}, {wd_fd, POLLIN, 0},
-			       {ckpt_fd, POLLIN, 0}, {stale_fd, POLLIN, 0}};
+	struct pollfd pfd[] = {{sfd, POLLIN, 0},
+			       {purge_fd, POLLIN, 0},
+			       {wd_fd, POLLIN, 0},
+			       {ckpt_fd, POLLIN, 0},
+			       {stale_fd, POLLIN, 0}};
 	bool running = true;
 	while (running) {
 		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
@@ -156,7 +159,8 @@ int main(int argc, char **argv)
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGHUP) {
 					if (!log_open_file(app.cfg.log_file))
-						log_warn("%s: cannot reopen the log", app.cfg.log_file);
+						log_warn("%s: cannot reopen the log",
+							 app.cfg.log_file);
 					else
 						log_info("log reopened");
 				} else {

@@ -7,20 +7,36 @@
 
 #include "util.h"
 
-static const char *const top_keys[] = {
-	"listen", "database", "secret_file", "tls", "allow_plain_http", "threads",
-	"max_body_bytes", "max_connections_per_ip", "log_file", "log_level", "codes", "sessions", "kiosks",
-	"login", "offline", "retention_days", NULL};
+static const char *const top_keys[] = {"listen",
+				       "database",
+				       "secret_file",
+				       "tls",
+				       "allow_plain_http",
+				       "threads",
+				       "max_body_bytes",
+				       "max_connections_per_ip",
+				       "log_file",
+				       "log_level",
+				       "codes",
+				       "sessions",
+				       "kiosks",
+				       "login",
+				       "offline",
+				       "retention_days",
+				       NULL};
 static const char *const tls_keys[] = {"certificate", "key", NULL};
-static const char *const codes_keys[] = {"length", "alphabet", "default_minutes", "default_pages",
-					 "default_days", "max_count", NULL};
+static const char *const codes_keys[] = {
+	"length",    "alphabet", "default_minutes", "default_pages", "default_days",
+	"max_count", NULL};
 static const char *const sessions_keys[] = {"heartbeat_seconds", "stale_seconds", NULL};
 static const char *const kiosks_keys[] = {"offline_seconds", NULL};
-static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds", NULL};
+static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
+					 NULL};
 static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
 
 /* "127.0.0.1:8080" or "[::1]:8080", numeric only: no name lookups at start. */
-static bool parse_listen(struct admind_config *c, const config_setting_t *where, struct cfg_err *err)
+static bool parse_listen(struct admind_config *c, const config_setting_t *where,
+			 struct cfg_err *err)
 {
 	const char *s = c->listen;
 	char host[64];
@@ -35,7 +51,9 @@ static bool parse_listen(struct admind_config *c, const config_setting_t *where,
 	} else {
 		colon = strrchr(s, ':');
 		if (!colon || (size_t)(colon - s) >= sizeof(host))
-			return cfg_fail(where, err, "listen: expected \"ADDRESS:PORT\", e.g. \"127.0.0.1:8080\"");
+			return cfg_fail(
+				where, err,
+				"listen: expected \"ADDRESS:PORT\", e.g. \"127.0.0.1:8080\"");
 		memcpy(host, s, (size_t)(colon - s));
 		host[colon - s] = '\0';
 	}
@@ -72,10 +90,12 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	const config_setting_t *root = config_root_setting(&cf);
 	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "tls", &tls, err) ||
-	    !cfg_group(root, "codes", &codes, err) || !cfg_group(root, "sessions", &sessions, err) ||
+	    !cfg_group(root, "codes", &codes, err) ||
+	    !cfg_group(root, "sessions", &sessions, err) ||
 	    !cfg_group(root, "kiosks", &kiosks, err) || !cfg_group(root, "login", &login, err) ||
 	    !cfg_group(root, "offline", &offline, err) || !cfg_only_keys(tls, tls_keys, err) ||
-	    !cfg_only_keys(codes, codes_keys, err) || !cfg_only_keys(sessions, sessions_keys, err) ||
+	    !cfg_only_keys(codes, codes_keys, err) ||
+	    !cfg_only_keys(sessions, sessions_keys, err) ||
 	    !cfg_only_keys(kiosks, kiosks_keys, err) || !cfg_only_keys(login, login_keys, err) ||
 	    !cfg_only_keys(offline, offline_keys, err))
 		goto out;
@@ -133,7 +153,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 		goto out;
 	}
 	if (!*c->database) {
-		cfg_fail(config_setting_get_member(root, "database"), err, "database must not be empty");
+		cfg_fail(config_setting_get_member(root, "database"), err,
+			 "database must not be empty");
 		goto out;
 	}
 	if (!parse_listen(c, config_setting_get_member(root, "listen"), err))
@@ -145,7 +166,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	if (!c->tls_cert && !c->loopback && !c->allow_plain_http) {
 		cfg_fail(config_setting_get_member(root, "listen"), err,
 			 "'%s' is not a loopback address: set tls.certificate and tls.key,"
-			 " or allow_plain_http = true behind a TLS proxy", c->listen);
+			 " or allow_plain_http = true behind a TLS proxy",
+			 c->listen);
 		goto out;
 	}
 	if (c->lockout_max_seconds < c->lockout_seconds) {

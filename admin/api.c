@@ -4,8 +4,8 @@
 #include "util.h"
 
 #define ALL_ROLES (ROLE_SECRETARIAT | ROLE_MAINTENANCE | ROLE_ADMIN)
-#define SEC (ROLE_SECRETARIAT | ROLE_ADMIN)
-#define MAINT (ROLE_MAINTENANCE | ROLE_ADMIN)
+#define SEC       (ROLE_SECRETARIAT | ROLE_ADMIN)
+#define MAINT     (ROLE_MAINTENANCE | ROLE_ADMIN)
 
 const struct route api_routes[] = {
 	{"GET", "/healthz", AUTH_NONE, 0, api_healthz},
@@ -58,7 +58,9 @@ void api_store_error(struct http_req *r, enum store_rc rc, const char *what)
 		http_error(r, 404, "not_found", "no such %s", what);
 		break;
 	case STORE_CONFLICT:
-		http_error(r, 409, "conflict", "this %s cannot be changed that way (already exists, ended or revoked)", what);
+		http_error(r, 409, "conflict",
+			   "this %s cannot be changed that way (already exists, ended or revoked)",
+			   what);
 		break;
 	case STORE_INVALID:
 		http_error(r, 400, "bad_request", "invalid %s", what);
@@ -71,8 +73,7 @@ void api_store_error(struct http_req *r, enum store_rc rc, const char *what)
 void api_healthz(struct app *app, struct http_req *r)
 {
 	bool ok = store_ping(app->store);
-	http_json(r, ok ? 200 : 503, json_pack("{ss ss ss}", "status", ok ? "ok" : "degraded",
-					       "version", ESCALE_VERSION, "database",
-					       ok ? "ok" : "unreadable"));
+	http_json(r, ok ? 200 : 503,
+		  json_pack("{ss ss ss}", "status", ok ? "ok" : "degraded", "version",
+			    ESCALE_VERSION, "database", ok ? "ok" : "unreadable"));
 }
-

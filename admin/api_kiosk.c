@@ -10,11 +10,16 @@ static const struct {
 	enum store_rc rc;
 	const char *word, *message;
 } refusals[] = {
-	{STORE_CODE_UNKNOWN, "code_unknown", "Ce code n'existe pas. Vérifiez votre ticket. / Unknown code."},
-	{STORE_CODE_REVOKED, "code_revoked", "Ce code a été annulé. Demandez à l'accueil. / This code was cancelled."},
-	{STORE_CODE_EXPIRED, "code_expired", "Ce code a expiré. Demandez un nouveau code à l'accueil. / This code has expired."},
-	{STORE_CODE_USED_UP, "code_used_up", "Le temps de ce code est épuisé. / No time left on this code."},
-	{STORE_CODE_IN_USE, "code_in_use", "Ce code est déjà utilisé sur un autre poste. / This code is in use on another computer."},
+	{STORE_CODE_UNKNOWN, "code_unknown",
+	 "Ce code n'existe pas. Vérifiez votre ticket. / Unknown code."},
+	{STORE_CODE_REVOKED, "code_revoked",
+	 "Ce code a été annulé. Demandez à l'accueil. / This code was cancelled."},
+	{STORE_CODE_EXPIRED, "code_expired",
+	 "Ce code a expiré. Demandez un nouveau code à l'accueil. / This code has expired."},
+	{STORE_CODE_USED_UP, "code_used_up",
+	 "Le temps de ce code est épuisé. / No time left on this code."},
+	{STORE_CODE_IN_USE, "code_in_use",
+	 "Ce code est déjà utilisé sur un autre poste. / This code is in use on another computer."},
 };
 
 void api_kiosk_session_open(struct app *app, struct http_req *r)
@@ -22,7 +27,8 @@ void api_kiosk_session_open(struct app *app, struct http_req *r)
 	static const struct jfield f[] = {{"code", J_STR, true, 1, 64}};
 	int64_t wait = ratelimit_wait(app->rl, r->kiosk, mono_ms());
 	if (wait > 0) {
-		http_rate_limited(r, wait, "Trop d'essais. Patientez. / Too many tries; please wait.");
+		http_rate_limited(r, wait,
+				  "Trop d'essais. Patientez. / Too many tries; please wait.");
 		return;
 	}
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
@@ -36,16 +42,19 @@ void api_kiosk_session_open(struct app *app, struct http_req *r)
 	json_decref(j);
 	if (rc == STORE_OK) {
 		ratelimit_success(app->rl, r->kiosk);
-		http_json(r, 201, json_pack("{ss sI sI sI}", "session", so.id, "seconds_left",
-					    (json_int_t)so.seconds_left, "pages_left",
-					    (json_int_t)so.pages_left, "valid_until",
-					    (json_int_t)so.valid_until));
+		http_json(r, 201,
+			  json_pack("{ss sI sI sI}", "session", so.id, "seconds_left",
+				    (json_int_t)so.seconds_left, "pages_left",
+				    (json_int_t)so.pages_left, "valid_until",
+				    (json_int_t)so.valid_until));
 		return;
 	}
 	if (rc == STORE_CODE_UNKNOWN) {
 		int64_t lock = ratelimit_fail(app->rl, r->kiosk, mono_ms());
 		if (lock > 0) {
-			http_rate_limited(r, lock, "Trop d'essais. Patientez. / Too many tries; please wait.");
+			http_rate_limited(
+				r, lock,
+				"Trop d'essais. Patientez. / Too many tries; please wait.");
 			return;
 		}
 	}
@@ -58,8 +67,8 @@ void api_kiosk_session_open(struct app *app, struct http_req *r)
 }
 
 static const char *const kiosk_states[] = {"login", "session", "closed", "locked", "ending", NULL};
-static const char *const end_reasons[] = {"user", "expired", "idle", "closing", "staff",
-					  "browser", "restart", "locked", "error", NULL};
+static const char *const end_reasons[] = {"user",    "expired", "idle",   "closing", "staff",
+					  "browser", "restart", "locked", "error",   NULL};
 
 static bool one_of(const char *s, const char *const *list)
 {
@@ -78,9 +87,12 @@ static bool session_id_ok(const char *s)
 void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {
-		{"state", J_STR, true, 1, 16},	    {"session", J_STR, false, 1, 64},
-		{"seconds_used", J_INT, false, 0, 86400}, {"pages_used", J_INT, false, 0, 100000},
-		{"version", J_STR, false, 0, 64},   {"ack", J_ARRAY, false, 0, 0},
+		{"state", J_STR, true, 1, 16},
+		{"session", J_STR, false, 1, 64},
+		{"seconds_used", J_INT, false, 0, 86400},
+		{"pages_used", J_INT, false, 0, 100000},
+		{"version", J_STR, false, 0, 64},
+		{"ack", J_ARRAY, false, 0, 0},
 	};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -107,7 +119,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		bad = "'session' must be a session id (32 hex characters)";
 	else if (json_array_size(ack) > ARRAY_LEN(acks))
 		bad = "'ack' holds at most 64 command ids";
-	json_array_foreach(ack, i, v) {
+	json_array_foreach (ack, i, v) {
 		if (bad)
 			break;
 		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
@@ -149,8 +161,9 @@ void api_kiosk_session_end(struct app *app, struct http_req *r)
 	const char *reason = json_str_or(j, "reason", "");
 	if (!one_of(reason, end_reasons)) {
 		json_decref(j);
-		http_error(r, 400, "bad_request", "'reason' must be one of user, expired, idle, closing,"
-						  " staff, browser, restart, locked, error");
+		http_error(r, 400, "bad_request",
+			   "'reason' must be one of user, expired, idle, closing,"
+			   " staff, browser, restart, locked, error");
 		return;
 	}
 	enum store_rc rc = store_session_end_kiosk(app->store, r->kiosk, r->params[0], reason,
@@ -180,17 +193,24 @@ static bool event_id_ok(const char *s)
 
 const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen)
 {
-	static const struct jfield open_f[] = {
-		{"id", J_STR, true, 1, 64}, {"type", J_STR, true, 1, 32}, {"at", J_INT, true, 0, INT64_C(253402300799)},
-		{"session", J_STR, true, 32, 32}, {"verifier", J_STR, true, 64, 64}};
-	static const struct jfield progress_f[] = {
-		{"id", J_STR, true, 1, 64}, {"type", J_STR, true, 1, 32}, {"at", J_INT, true, 0, INT64_C(253402300799)},
-		{"session", J_STR, true, 32, 32}, {"seconds_used", J_INT, true, 0, 86400},
-		{"pages_used", J_INT, false, 0, 100000}};
-	static const struct jfield end_f[] = {
-		{"id", J_STR, true, 1, 64}, {"type", J_STR, true, 1, 32}, {"at", J_INT, true, 0, INT64_C(253402300799)},
-		{"session", J_STR, true, 32, 32}, {"reason", J_STR, true, 1, 16},
-		{"seconds_used", J_INT, true, 0, 86400}, {"pages_used", J_INT, false, 0, 100000}};
+	static const struct jfield open_f[] = {{"id", J_STR, true, 1, 64},
+					       {"type", J_STR, true, 1, 32},
+					       {"at", J_INT, true, 0, INT64_C(253402300799)},
+					       {"session", J_STR, true, 32, 32},
+					       {"verifier", J_STR, true, 64, 64}};
+	static const struct jfield progress_f[] = {{"id", J_STR, true, 1, 64},
+						   {"type", J_STR, true, 1, 32},
+						   {"at", J_INT, true, 0, INT64_C(253402300799)},
+						   {"session", J_STR, true, 32, 32},
+						   {"seconds_used", J_INT, true, 0, 86400},
+						   {"pages_used", J_INT, false, 0, 100000}};
+	static const struct jfield end_f[] = {{"id", J_STR, true, 1, 64},
+					      {"type", J_STR, true, 1, 32},
+					      {"at", J_INT, true, 0, INT64_C(253402300799)},
+					      {"session", J_STR, true, 32, 32},
+					      {"reason", J_STR, true, 1, 16},
+					      {"seconds_used", J_INT, true, 0, 86400},
+					      {"pages_used", J_INT, false, 0, 100000}};
 	if (!json_is_object(ev))
 		return "each event must be an object";
 	const char *type = json_str_or(ev, "type", "");
@@ -233,7 +253,7 @@ void api_kiosk_events(struct app *app, struct http_req *r)
 	}
 	size_t i;
 	json_t *ev;
-	json_array_foreach(events, i, ev) {
+	json_array_foreach (events, i, ev) {
 		char err[160];
 		const char *bad = api_event_check(ev, now_s() - app->cfg.pol.retention_days * 86400,
 						  err, sizeof(err));
@@ -261,7 +281,8 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 	int64_t since = 0;
 	const char *s = http_query(r, "since");
 	if (s && !parse_i64(s, 0, INT64_MAX, &since)) {
-		http_error(r, 400, "bad_request", "'since' must be a cursor returned earlier (a number)");
+		http_error(r, 400, "bad_request",
+			   "'since' must be a cursor returned earlier (a number)");
 		return;
 	}
 	http_json(r, 200, store_code_cache(app->store, since));

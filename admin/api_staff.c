@@ -40,7 +40,8 @@ static bool validity(struct http_req *r, json_t *j, int64_t default_days, int64_
 	if (json_is_integer(vu))
 		*until = json_integer_value(vu);
 	else if (!datetime_parse_local(json_string_value(vu), until)) {
-		http_error(r, 400, "bad_request", "'valid_until' must be YYYY-MM-DDTHH:MM (local time)");
+		http_error(r, 400, "bad_request",
+			   "'valid_until' must be YYYY-MM-DDTHH:MM (local time)");
 		return false;
 	}
 	if (*until <= now || *until > now + 366 * 86400) {
@@ -54,8 +55,8 @@ void api_codes_issue(struct app *app, struct http_req *r)
 {
 	const struct admind_config *c = &app->cfg;
 	const struct jfield f[] = {
-		{"count", J_INT, false, 1, c->max_count}, {"minutes", J_INT, false, 1, 1440},
-		{"pages", J_INT, false, 0, 1000},	  {"days", J_INT, false, 1, 366},
+		{"count", J_INT, false, 1, c->max_count},   {"minutes", J_INT, false, 1, 1440},
+		{"pages", J_INT, false, 0, 1000},           {"days", J_INT, false, 1, 366},
 		{"valid_until", J_STR_OR_INT, false, 0, 0},
 	};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
@@ -125,7 +126,8 @@ void api_codes_revoke(struct app *app, struct http_req *r)
 	if (!ok)
 		return;
 	json_t *out;
-	enum store_rc rc = store_code_revoke(app->store, &r->actor, by_code ? norm : NULL, id, &out);
+	enum store_rc rc =
+		store_code_revoke(app->store, &r->actor, by_code ? norm : NULL, id, &out);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "code");
 		return;
@@ -136,7 +138,7 @@ void api_codes_revoke(struct app *app, struct http_req *r)
 void api_codes_extend(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {
-		{"code", J_STR, false, 1, 64},	    {"id", J_INT, false, 1, INT64_MAX},
+		{"code", J_STR, false, 1, 64},      {"id", J_INT, false, 1, INT64_MAX},
 		{"minutes", J_INT, false, 0, 1440}, {"pages", J_INT, false, 0, 1000},
 		{"days", J_INT, false, 0, 366},
 	};
@@ -173,7 +175,8 @@ void api_kiosks_list(struct app *app, struct http_req *r)
 
 void api_kiosks_add(struct app *app, struct http_req *r)
 {
-	static const struct jfield f[] = {{"name", J_STR, true, 1, 64}, {"site", J_STR, false, 0, 64}};
+	static const struct jfield f[] = {{"name", J_STR, true, 1, 64},
+					  {"site", J_STR, false, 0, 64}};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;
@@ -182,8 +185,9 @@ void api_kiosks_add(struct app *app, struct http_req *r)
 	const char *name = json_str_or(j, "name", ""), *site = json_str_or(j, "site", "");
 	enum store_rc rc = store_kiosk_create(app->store, &r->actor, name, site, token, &id);
 	if (rc == STORE_OK)
-		http_json(r, 201, json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name,
-					    "site", site, "token", token));
+		http_json(r, 201,
+			  json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name, "site",
+				    site, "token", token));
 	else if (rc == STORE_CONFLICT)
 		http_error(r, 409, "conflict", "a kiosk named '%s' already exists", name);
 	else
@@ -209,7 +213,8 @@ void api_kiosks_revoke(struct app *app, struct http_req *r)
 
 void api_kiosks_command(struct app *app, struct http_req *r)
 {
-	static const struct jfield f[] = {{"type", J_STR, true, 1, 16}, {"text", J_STR, false, 0, 500}};
+	static const struct jfield f[] = {{"type", J_STR, true, 1, 16},
+					  {"text", J_STR, false, 0, 500}};
 	int64_t id;
 	if (!id_param(r, &id, "kiosk"))
 		return;
@@ -279,13 +284,15 @@ void api_sessions_add_time(struct app *app, struct http_req *r)
 		return;
 	int64_t minutes = json_int_or(j, "minutes", 0);
 	json_decref(j);
-	enum store_rc rc = store_session_add_time(app->store, &r->actor, r->params[0], minutes * 60);
+	enum store_rc rc =
+		store_session_add_time(app->store, &r->actor, r->params[0], minutes * 60);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "session");
 		return;
 	}
-	http_json(r, 200, json_pack("{ss sI}", "session", r->params[0], "added_minutes",
-				    (json_int_t)minutes));
+	http_json(r, 200,
+		  json_pack("{ss sI}", "session", r->params[0], "added_minutes",
+			    (json_int_t)minutes));
 }
 
 void api_users_list(struct app *app, struct http_req *r)
@@ -295,14 +302,16 @@ void api_users_list(struct app *app, struct http_req *r)
 
 void api_users_add(struct app *app, struct http_req *r)
 {
-	static const struct jfield f[] = {{"name", J_STR, true, 1, 64}, {"role", J_STR, true, 1, 16}};
+	static const struct jfield f[] = {{"name", J_STR, true, 1, 64},
+					  {"role", J_STR, true, 1, 16}};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;
 	enum role role;
 	const char *name = json_str_or(j, "name", "");
 	if (!role_parse(json_str_or(j, "role", ""), &role)) {
-		http_error(r, 400, "bad_request", "'role' must be admin, secretariat or maintenance");
+		http_error(r, 400, "bad_request",
+			   "'role' must be admin, secretariat or maintenance");
 		json_decref(j);
 		return;
 	}
@@ -310,8 +319,9 @@ void api_users_add(struct app *app, struct http_req *r)
 	int64_t id;
 	enum store_rc rc = store_user_create_by(app->store, &r->actor, name, role, token, &id);
 	if (rc == STORE_OK)
-		http_json(r, 201, json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name,
-					    "role", role_name(role), "token", token));
+		http_json(r, 201,
+			  json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name, "role",
+				    role_name(role), "token", token));
 	else if (rc == STORE_CONFLICT)
 		http_error(r, 409, "conflict", "a user named '%s' already exists", name);
 	else
@@ -354,7 +364,8 @@ void api_users_token(struct app *app, struct http_req *r)
 
 void api_whoami(struct app *app, struct http_req *r)
 {
-	http_json(r, 200, json_pack("{ss ss}", "name", r->actor.name, "role", role_name(r->actor.role)));
+	http_json(r, 200,
+		  json_pack("{ss ss}", "name", r->actor.name, "role", role_name(r->actor.role)));
 }
 
 void api_audit(struct app *app, struct http_req *r)

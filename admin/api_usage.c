@@ -44,7 +44,8 @@ static bool date_range(struct http_req *r, int64_t *from, int64_t *to, char fday
 	return true;
 }
 
-struct export {
+struct export
+{
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	bool csv;
@@ -177,13 +178,15 @@ void api_usage(struct app *app, struct http_req *r)
 	sqlite3_bind_int64(e->st, 1, from);
 	sqlite3_bind_int64(e->st, 2, to);
 	if (e->csv)
-		buf_adds(&e->b, "\xEF\xBB\xBF" "session;poste;site;début;fin;durée (s);durée (min);"
+		buf_adds(&e->b, "\xEF\xBB\xBF"
+				"session;poste;site;début;fin;durée (s);durée (min);"
 				"pages;motif de fin;hors ligne\r\n");
 	else
 		buf_printf(&e->b, "{\"from\":\"%s\",\"to\":\"%s\",\"sessions\":[\n", fday, tday);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
 								      export_read, e, export_free);
-	MHD_add_response_header(resp, "Content-Type", e->csv ? "text/csv; charset=utf-8" : "application/json");
+	MHD_add_response_header(resp, "Content-Type",
+				e->csv ? "text/csv; charset=utf-8" : "application/json");
 	char disp[96];
 	snprintf(disp, sizeof(disp), "attachment; filename=\"escale-usage-%s-%s.%s\"", fday, tday,
 		 e->csv ? "csv" : "json");
@@ -213,7 +216,8 @@ void api_backup(struct app *app, struct http_req *r)
 	if (fd < 0) {
 		log_warn("backup: %s", tmpl);
 		free(tmpl);
-		http_error(r, 500, "internal", "cannot create a temporary file beside the database");
+		http_error(r, 500, "internal",
+			   "cannot create a temporary file beside the database");
 		return;
 	}
 	bool ok = store_backup(app->store, tmpl);
@@ -229,6 +233,7 @@ void api_backup(struct app *app, struct http_req *r)
 	free(tmpl);
 	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
 	MHD_add_response_header(resp, "Content-Type", "application/vnd.sqlite3");
-	MHD_add_response_header(resp, "Content-Disposition", "attachment; filename=\"escale-backup.db\"");
+	MHD_add_response_header(resp, "Content-Disposition",
+				"attachment; filename=\"escale-backup.db\"");
 	http_response(r, 200, resp);
 }

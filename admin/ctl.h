@@ -27,11 +27,11 @@ struct ctl_cmd {
 
 struct ctl {
 	const char *url_arg; /* --url or ESCALE_URL as given */
-	char *url;          /* base URL, without trailing slash, once connected */
-	const char *token;  /* staff API token */
-	const char *db;     /* --db FILE: work on the database, not over HTTP */
-	const char *cacert; /* CA bundle for https */
-	CURL *curl;         /* one handle, so requests share the connection */
+	char *url;           /* base URL, without trailing slash, once connected */
+	const char *token;   /* staff API token */
+	const char *db;      /* --db FILE: work on the database, not over HTTP */
+	const char *cacert;  /* CA bundle for https */
+	CURL *curl;          /* one handle, so requests share the connection */
 	const struct ctl_cmd *cmd;
 };
 
@@ -68,8 +68,7 @@ int ctl_download(struct ctl *c, const char *path, ctl_sink_fn *sink, void *arg);
 
 /* GETs PATH and finds the array under KEY in the answer. *ANSWER is for the
  * caller to json_decref, whatever the outcome. */
-int ctl_get_list(struct ctl *c, const char *path, const char *key, json_t **answer,
-		 json_t **list);
+int ctl_get_list(struct ctl *c, const char *path, const char *key, json_t **answer, json_t **list);
 
 /* The id of the object named by ARG: a number is an id; anything else is
  * looked up by "name" in the list under KEY at PATH. ARGNAME is for usage

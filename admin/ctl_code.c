@@ -148,7 +148,7 @@ int ctl_code_new(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	/* Only the codes on stdout, one a line: what ticket scripts read. */
-	json_array_foreach(list, i, k) {
+	json_array_foreach (list, i, k) {
 		const char *code = ctl_jstr(k, "code");
 		if (code && *code) {
 			ctl_out_text(code);
@@ -180,12 +180,12 @@ int ctl_code_list(struct ctl *c, int argc, char **argv)
 	}
 	if (!ctl_nargs(c, argc, argv, 0, 0))
 		return CTL_USAGE;
-	rc = ctl_get_list(c, all ? "/api/v1/codes?state=all" : "/api/v1/codes?state=active", "codes",
-			  &ans, &list);
+	rc = ctl_get_list(c, all ? "/api/v1/codes?state=all" : "/api/v1/codes?state=active",
+			  "codes", &ans, &list);
 	if (rc != CTL_OK)
 		goto out;
 	ctl_code_header();
-	json_array_foreach(list, i, k)
+	json_array_foreach (list, i, k)
 		ctl_code_line(k);
 	rc = CTL_OK;
 out:
@@ -234,7 +234,10 @@ int ctl_code_extend(struct ctl *c, int argc, char **argv)
 	if (!body)
 		fatalx("out of memory");
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		const char *key = ch == 'm' ? "minutes" : ch == 'p' ? "pages" : ch == 'd' ? "days" : NULL;
+		const char *key = ch == 'm'   ? "minutes"
+				  : ch == 'p' ? "pages"
+				  : ch == 'd' ? "days"
+					      : NULL;
 		int64_t max = ch == 'm' ? 1440 : ch == 'p' ? 1000 : 366;
 		char what[16];
 		if (!key) {

@@ -115,7 +115,8 @@ static int ctl_request(struct ctl *c, const char *path, bool post, const char *b
 	hdrs = h;
 	if (post) {
 		/* An empty POST must not go out as a form (curl's default type). */
-		h = curl_slist_append(hdrs, body ? "Content-Type: application/json" : "Content-Type:");
+		h = curl_slist_append(hdrs,
+				      body ? "Content-Type: application/json" : "Content-Type:");
 		if (!h)
 			fatalx("out of memory");
 		hdrs = h;
@@ -167,8 +168,7 @@ out:
 	return rc;
 }
 
-static int ctl_json_call(struct ctl *c, const char *path, bool post, json_t *body,
-			 json_t **answer)
+static int ctl_json_call(struct ctl *c, const char *path, bool post, json_t *body, json_t **answer)
 {
 	struct ctl_xfer x = {.limit = CTL_MAX_ANSWER};
 	char *text = NULL;
@@ -218,8 +218,7 @@ int ctl_download(struct ctl *c, const char *path, ctl_sink_fn *sink, void *arg)
 	return rc;
 }
 
-int ctl_get_list(struct ctl *c, const char *path, const char *key, json_t **answer,
-		 json_t **list)
+int ctl_get_list(struct ctl *c, const char *path, const char *key, json_t **answer, json_t **list)
 {
 	int rc = ctl_get(c, path, answer);
 	if (rc != CTL_OK)
@@ -243,7 +242,7 @@ int ctl_find_id(struct ctl *c, const char *arg, const char *path, const char *ke
 		goto out;
 	rc = CTL_ERR;
 	/* Names are unique (the server enforces it). */
-	json_array_foreach(list, i, o) {
+	json_array_foreach (list, i, o) {
 		const char *name = ctl_jstr(o, "name");
 		if (name && strcmp(name, arg) == 0 && ctl_jint(o, "id", id)) {
 			rc = CTL_OK;

@@ -70,7 +70,7 @@ int ctl_kiosk_list(struct ctl *c, int argc, char **argv)
 		return CTL_USAGE;
 	if ((rc = ctl_get_list(c, "/api/v1/kiosks", "kiosks", &ans, &list)) != CTL_OK)
 		goto out;
-	json_array_foreach(list, i, k) {
+	json_array_foreach (list, i, k) {
 		ctl_out_value(json_object_get(k, "id"));
 		ctl_out_tab();
 		ctl_out_value(json_object_get(k, "name"));
@@ -82,7 +82,8 @@ int ctl_kiosk_list(struct ctl *c, int argc, char **argv)
 		if (json_is_true(json_object_get(k, "revoked")))
 			fputs("revoked", stdout);
 		else
-			fputs(json_is_true(json_object_get(k, "online")) ? "online" : "offline", stdout);
+			fputs(json_is_true(json_object_get(k, "online")) ? "online" : "offline",
+			      stdout);
 		ctl_out_tab();
 		ctl_out_time(json_object_get(k, "last_seen"));
 		ctl_out_tab();
@@ -149,7 +150,8 @@ int ctl_kiosk_lock(struct ctl *c, int argc, char **argv)
 {
 	if (!ctl_args(c, argc, argv, 1, 2))
 		return CTL_USAGE;
-	return ctl_kiosk_command(c, argv[optind], "lock", optind + 1 < argc ? argv[optind + 1] : NULL);
+	return ctl_kiosk_command(c, argv[optind], "lock",
+				 optind + 1 < argc ? argv[optind + 1] : NULL);
 }
 
 int ctl_kiosk_unlock(struct ctl *c, int argc, char **argv)
@@ -179,7 +181,7 @@ int ctl_session_list(struct ctl *c, int argc, char **argv)
 			  &ans, &list);
 	if (rc != CTL_OK)
 		goto out;
-	json_array_foreach(list, i, s) {
+	json_array_foreach (list, i, s) {
 		int64_t used;
 		ctl_out_value(json_object_get(s, "id"));
 		ctl_out_tab();
@@ -216,8 +218,9 @@ out:
 static bool ctl_session_id_ok(const struct ctl *c, const char *id)
 {
 	size_t n = strlen(id);
-	bool ok = n >= 1 && n <= 64 && strspn(id, "0123456789abcdefABCDEF"
-						"ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_-") == n;
+	bool ok = n >= 1 && n <= 64 &&
+		  strspn(id, "0123456789abcdefABCDEF"
+			     "ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_-") == n;
 	if (!ok)
 		ctl_usage(c, "'%s' is not a session id (see 'escalectl session list')", id);
 	return ok;

@@ -161,7 +161,7 @@ int ctl_audit(struct ctl *c, int argc, char **argv)
 		     : xstrdup("/api/v1/audit");
 	if ((rc = ctl_get_list(c, path, "audit", &ans, &list)) != CTL_OK)
 		goto out;
-	json_array_foreach(list, i, e) {
+	json_array_foreach (list, i, e) {
 		ctl_out_value(json_object_get(e, "id"));
 		ctl_out_tab();
 		ctl_out_time(json_object_get(e, "at"));

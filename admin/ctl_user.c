@@ -100,7 +100,8 @@ int ctl_user_add(struct ctl *c, int argc, char **argv)
 	if (!role_s)
 		return ctl_usage(c, "--role is required");
 	if (!role_parse(role_s, &role) || role == ROLE_NONE)
-		return ctl_usage(c, "unknown role '%s' (admin, secretariat or maintenance)", role_s);
+		return ctl_usage(c, "unknown role '%s' (admin, secretariat or maintenance)",
+				 role_s);
 	return c->db ? ctl_user_add_local(c, name, role) : ctl_user_add_remote(c, name, role);
 }
 
@@ -111,7 +112,8 @@ int ctl_user_disable(struct ctl *c, int argc, char **argv)
 
 	if (!ctl_args(c, argc, argv, 1, 1))
 		return CTL_USAGE;
-	if ((rc = ctl_find_id(c, argv[optind], "/api/v1/users", "users", "USER", "user", &id)) != CTL_OK)
+	if ((rc = ctl_find_id(c, argv[optind], "/api/v1/users", "users", "USER", "user", &id)) !=
+	    CTL_OK)
 		return rc;
 	char *path = xasprintf("/api/v1/users/%lld/disable", (long long)id);
 	rc = ctl_post(c, path, NULL, NULL);
@@ -129,7 +131,8 @@ int ctl_user_token(struct ctl *c, int argc, char **argv)
 
 	if (!ctl_args(c, argc, argv, 1, 1))
 		return CTL_USAGE;
-	if ((rc = ctl_find_id(c, argv[optind], "/api/v1/users", "users", "USER", "user", &id)) != CTL_OK)
+	if ((rc = ctl_find_id(c, argv[optind], "/api/v1/users", "users", "USER", "user", &id)) !=
+	    CTL_OK)
 		return rc;
 	char *path = xasprintf("/api/v1/users/%lld/token", (long long)id);
 	rc = ctl_post(c, path, NULL, &ans);
@@ -159,7 +162,7 @@ int ctl_user_list(struct ctl *c, int argc, char **argv)
 		return CTL_USAGE;
 	if ((rc = ctl_get_list(c, "/api/v1/users", "users", &ans, &users)) != CTL_OK)
 		goto out;
-	json_array_foreach(users, i, u) {
+	json_array_foreach (users, i, u) {
 		ctl_out_value(json_object_get(u, "id"));
 		ctl_out_tab();
 		ctl_out_value(json_object_get(u, "name"));

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define CTL_PROG "escalectl"
+#define CTL_PROG        "escalectl"
 #define CTL_DEFAULT_URL "http://127.0.0.1:8080"
 
 static const struct ctl_cmd ctl_cmds[] = {
@@ -26,7 +26,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"kiosk", "message", "KIOSK TEXT", ctl_kiosk_message, false},
 	{"kiosk", "lock", "KIOSK [TEXT]", ctl_kiosk_lock, false},
 	{"kiosk", "unlock", "KIOSK", ctl_kiosk_unlock, false},
-	{"code", "new", "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N]",
+	{"code", "new",
+	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N]",
 	 ctl_code_new, false},
 	{"code", "list", "[--all]", ctl_code_list, false},
 	{"code", "revoke", "CODE|#ID", ctl_code_revoke, false},
@@ -50,7 +51,8 @@ static void ctl_print_cmd(FILE *f, const struct ctl_cmd *cmd)
 
 static void ctl_print_synopsis(FILE *f)
 {
-	fputs("usage: " CTL_PROG " [--url URL] [--token TOKEN] [--cacert FILE] [--db FILE] COMMAND ...\n",
+	fputs("usage: " CTL_PROG
+	      " [--url URL] [--token TOKEN] [--cacert FILE] [--db FILE] COMMAND ...\n",
 	      f);
 }
 
@@ -72,14 +74,16 @@ static void ctl_help(void)
 	fputs("\nCommands:\n", stdout);
 	ctl_print_cmds(stdout, NULL, "  ");
 	fputs("\nOptions (before COMMAND):\n"
-	      "  --url URL       escale-admind address (env ESCALE_URL, default " CTL_DEFAULT_URL ")\n"
+	      "  --url URL       escale-admind address (env ESCALE_URL, default " CTL_DEFAULT_URL
+	      ")\n"
 	      "  --token TOKEN   staff API token (env ESCALE_TOKEN; prefer the variable)\n"
 	      "  --cacert FILE   CA certificates to verify an https server (env ESCALE_CACERT)\n"
 	      "  --db FILE       work on the database file itself, without a server\n"
 	      "                  (only 'user add' and 'backup')\n"
 	      "  -h, --help      show this help (after a command: that command's usage)\n"
 	      "  -V, --version   show the version\n"
-	      "\nA KIOSK is its numeric id or its name. Exit status: 0 ok, 1 error, 2 usage error.\n",
+	      "\nA KIOSK is its numeric id or its name. Exit status: 0 ok, 1 error, 2 usage "
+	      "error.\n",
 	      stdout);
 }
 
@@ -125,8 +129,8 @@ bool ctl_num(const struct ctl *c, const char *what, const char *s, int64_t min, 
 {
 	if (parse_i64(s, min, max, out))
 		return true;
-	ctl_usage(c, "%s: expected a whole number from %lld to %lld, not '%s'", what, (long long)min,
-		  (long long)max, s);
+	ctl_usage(c, "%s: expected a whole number from %lld to %lld, not '%s'", what,
+		  (long long)min, (long long)max, s);
 	return false;
 }
 
@@ -235,8 +239,9 @@ static int ctl_find(int argc, char **argv, const struct ctl_cmd **out, int *word
 			*words = 1;
 			return -1;
 		}
-		if (argc > 1 && (strcmp(cmd->name, argv[1]) == 0 ||
-				 (strcmp(cmd->name, "add-time") == 0 && strcmp(argv[1], "add_time") == 0))) {
+		if (argc > 1 &&
+		    (strcmp(cmd->name, argv[1]) == 0 ||
+		     (strcmp(cmd->name, "add-time") == 0 && strcmp(argv[1], "add_time") == 0))) {
 			*words = 2;
 			return -1;
 		}
@@ -281,9 +286,12 @@ int ctl_connect(struct ctl *c)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"url", required_argument, NULL, 'u'},   {"token", required_argument, NULL, 't'},
-		{"db", required_argument, NULL, 'd'},    {"cacert", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
+		{"url", required_argument, NULL, 'u'},
+		{"token", required_argument, NULL, 't'},
+		{"db", required_argument, NULL, 'd'},
+		{"cacert", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ctl c = {0};

@@ -39,7 +39,8 @@ void http_json(struct http_req *r, unsigned status, json_t *body)
 	}
 	size_t n = strlen(text);
 	text[n] = '\n';
-	struct MHD_Response *resp = MHD_create_response_from_buffer(n + 1, text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(n + 1, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "application/json");
 	http_response(r, status, resp);
 }
@@ -56,8 +57,9 @@ void http_error(struct http_req *r, unsigned status, const char *word, const cha
 
 void http_rate_limited(struct http_req *r, int64_t retry_after, const char *message)
 {
-	http_json(r, 429, json_pack("{ss ss sI}", "error", "rate_limited", "message", message,
-				    "retry_after", (json_int_t)retry_after));
+	http_json(r, 429,
+		  json_pack("{ss ss sI}", "error", "rate_limited", "message", message,
+			    "retry_after", (json_int_t)retry_after));
 	char v[24];
 	snprintf(v, sizeof(v), "%lld", (long long)retry_after);
 	MHD_add_response_header(r->resp, "Retry-After", v);
@@ -72,7 +74,8 @@ json_t *http_body_json(struct http_req *r)
 	json_error_t e;
 	json_t *j = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &e);
 	if (!j) {
-		http_error(r, 400, "bad_request", "invalid JSON at byte %d: %s", e.position, e.text);
+		http_error(r, 400, "bad_request", "invalid JSON at byte %d: %s", e.position,
+			   e.text);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
@@ -109,7 +112,8 @@ bool http_query_only(struct http_req *r, const char *const *names)
 	struct query_check q = {names, NULL};
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_visit, &q);
 	if (q.bad) {
-		http_error(r, 400, "bad_request", "unknown or invalid query parameter '%.64s'", q.bad);
+		http_error(r, 400, "bad_request", "unknown or invalid query parameter '%.64s'",
+			   q.bad);
 		return false;
 	}
 	return true;
@@ -172,13 +176,15 @@ static bool authenticate(struct app *app, struct http_req *r, const struct route
 		return true;
 	const char *tok = bearer(r);
 	if (!tok) {
-		http_error(r, 401, "unauthorized", "missing or malformed 'Authorization: Bearer' token");
+		http_error(r, 401, "unauthorized",
+			   "missing or malformed 'Authorization: Bearer' token");
 		return false;
 	}
 	bool kiosk_tok = strncmp(tok, "esk_", 4) == 0, staff_tok = strncmp(tok, "est_", 4) == 0;
 	if (rt->auth == AUTH_KIOSK) {
 		if (staff_tok && store_staff_auth(app->store, tok, &r->actor)) {
-			http_error(r, 403, "forbidden", "this route is for kiosks, not staff tokens");
+			http_error(r, 403, "forbidden",
+				   "this route is for kiosks, not staff tokens");
 			return false;
 		}
 		int64_t id = kiosk_tok ? store_kiosk_auth(app->store, tok) : 0;
@@ -200,7 +206,8 @@ static bool authenticate(struct app *app, struct http_req *r, const struct route
 		return false;
 	}
 	if (!(r->actor.role & rt->roles)) {
-		http_error(r, 403, "forbidden", "the role '%s' may not do this", role_name(r->actor.role));
+		http_error(r, 403, "forbidden", "the role '%s' may not do this",
+			   role_name(r->actor.role));
 		return false;
 	}
 	return true;
@@ -221,7 +228,8 @@ static void dispatch(struct app *app, struct http_req *r)
 			continue;
 		}
 		if (r->too_large) {
-			http_error(r, 413, "too_large", "the request body is larger than %lld bytes",
+			http_error(r, 413, "too_large",
+				   "the request body is larger than %lld bytes",
 				   (long long)app->cfg.max_body);
 			return;
 		}
@@ -232,10 +240,10 @@ static void dispatch(struct app *app, struct http_req *r)
 		return;
 	}
 	if (path_known) {
-		http_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method, r->path);
+		http_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
+			   r->path);
 		MHD_add_response_header(r->resp, "Allow", allow);
-	}
-	else
+	} else
 		http_error(r, 404, "not_found", "no such endpoint: %s", r->path);
 }
 
@@ -256,17 +264,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (ci && ci->client_addr) {
 			const struct sockaddr *sa = ci->client_addr;
 			if (sa->sa_family == AF_INET)
-				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->addr, sizeof(r->addr));
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+					  r->addr, sizeof(r->addr));
 			else if (sa->sa_family == AF_INET6)
-				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr, sizeof(r->addr));
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+					  r->addr, sizeof(r->addr));
 		}
 		*con_cls = r;
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *cl =
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		if (cl && (!parse_i64(cl, 0, INT64_MAX, &n) || n > app->cfg.max_body)) {
 			/* Refuse before reading a byte of it; MHD closes the connection. */
 			r->too_large = true;
-			http_error(r, 413, "too_large", "the request body is larger than %lld bytes",
+			http_error(r, 413, "too_large",
+				   "the request body is larger than %lld bytes",
 				   (long long)app->cfg.max_body);
 			r->responded = true;
 			return MHD_queue_response(conn, r->status, r->resp);
@@ -365,8 +377,7 @@ struct MHD_Daemon *http_start(struct app *app)
 		{MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, app,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&c->addr,
 		/* MHD ignores (and warns about) a pool of one thread. */
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
@@ -375,9 +386,8 @@ struct MHD_Daemon *http_start(struct app *app)
 		 * hold one or two each); idle ones go after 30 s (kiosks send a
 		 * heartbeat every few seconds). */
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_conn_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-		MHD_OPTION_ARRAY, c->tls_cert ? tls_opts : &tls_opts[2],
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, app, MHD_OPTION_ARRAY, c->tls_cert ? tls_opts : &tls_opts[2],
 		MHD_OPTION_END);
 	if (cert) {
 		explicit_bzero(key, strlen(key));

@@ -35,7 +35,7 @@ bool json_check(json_t *obj, const struct jfield *fields, size_t n, char *err, s
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach (obj, key, v) {
 		size_t i;
 		for (i = 0; i < n; i++)
 			if (strcmp(fields[i].name, key) == 0)
@@ -77,7 +77,8 @@ bool json_check(json_t *obj, const struct jfield *fields, size_t n, char *err, s
 				snprintf(err, errlen, "'%s' holds control characters", f->name);
 				return false;
 			}
-			if (f->type == J_STR && ((int64_t)chars < f->min || (int64_t)chars > f->max)) {
+			if (f->type == J_STR &&
+			    ((int64_t)chars < f->min || (int64_t)chars > f->max)) {
 				snprintf(err, errlen, "'%s' must be %lld to %lld characters long",
 					 f->name, (long long)f->min, (long long)f->max);
 				return false;

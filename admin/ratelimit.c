@@ -9,10 +9,10 @@
 
 struct entry {
 	int64_t kiosk;
-	int64_t failures;  /* wrong codes since the last lock-out or success */
-	int64_t lockouts;  /* lock-outs in a row: each doubles the next */
-	int64_t until_ms;  /* locked until this monotonic time */
-	int64_t last_ms;   /* last failure, to forget old lock-outs */
+	int64_t failures; /* wrong codes since the last lock-out or success */
+	int64_t lockouts; /* lock-outs in a row: each doubles the next */
+	int64_t until_ms; /* locked until this monotonic time */
+	int64_t last_ms;  /* last failure, to forget old lock-outs */
 };
 
 struct ratelimit {

@@ -265,7 +265,8 @@ static bool store_load_salt(struct store *st)
 	if (found)
 		return true;
 	randombytes_buf(st->offline_salt, STORE_SALT_LEN);
-	s = db_prepare(st->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('offline_salt', ?)");
+	s = db_prepare(st->db,
+		       "INSERT OR REPLACE INTO meta(key, value) VALUES ('offline_salt', ?)");
 	sqlite3_bind_blob(s, 1, st->offline_salt, STORE_SALT_LEN, SQLITE_STATIC);
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
@@ -375,7 +376,8 @@ bool store_load_key(struct store *st, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && errno == ENOENT && have_check) {
 		log_warnx("%s is missing, but %s was made with a code key: restore that file"
-			  " from your backups (without it no code can be checked)", path, st->path);
+			  " from your backups (without it no code can be checked)",
+			  path, st->path);
 		goto out;
 	}
 	if (fd < 0 && errno == ENOENT) {
@@ -395,7 +397,8 @@ bool store_load_key(struct store *st, const char *path)
 			   sizeof(check_msg) - 1, key, sizeof(key));
 	if (have_check && sodium_memcmp(check, stored, sizeof(check)) != 0) {
 		log_warnx("%s is not the code key of %s: restore the key that goes with this"
-			  " database", path, st->path);
+			  " database",
+			  path, st->path);
 		goto out;
 	}
 	if (!have_check) {
@@ -431,7 +434,8 @@ void store_checkpoint(struct store *st)
 {
 	int frames = 0, done = 0;
 	/* PASSIVE: copies what it can without waiting for readers or writers. */
-	int rc = sqlite3_wal_checkpoint_v2(st->ckpt, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &done);
+	int rc = sqlite3_wal_checkpoint_v2(st->ckpt, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames,
+					   &done);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warnx("%s: checkpoint: %s", st->path, sqlite3_errmsg(st->ckpt));
 	else if (frames > 0)
@@ -449,8 +453,9 @@ bool store_ping(struct store *st)
 bool store_audit(struct store *st, const struct store_actor *who, const char *action,
 		 const char *target, json_t *detail)
 {
-	static const char sql[] = "INSERT INTO audit(at, user_id, user_name, action, target, detail)"
-				  " VALUES (?, ?, ?, ?, ?, ?)";
+	static const char sql[] =
+		"INSERT INTO audit(at, user_id, user_name, action, target, detail)"
+		" VALUES (?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(detail);
@@ -470,31 +475,34 @@ bool store_audit(struct store *st, const struct store_actor *who, const char *ac
 }
 
 enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
-				   const char *name, enum role role,
-				   char token[TOKEN_STR_LEN + 1], int64_t *id)
+				   const char *name, enum role role, char token[TOKEN_STR_LEN + 1],
+				   int64_t *id)
 {
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("est_", token);
 	token_hash(token, strlen(token), h);
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO users(name, role, created_at) VALUES (?, ?, ?)");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "INSERT INTO users(name, role, created_at) VALUES (?, ?, ?)");
 	bind_text(s, 1, name);
 	bind_text(s, 2, role_name(role));
 	sqlite3_bind_int64(s, 3, now_s());
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (r != SQLITE_DONE)
-		return store_tx_end(st, r == SQLITE_CONSTRAINT_UNIQUE ? STORE_CONFLICT : STORE_ERROR);
+		return store_tx_end(st,
+				    r == SQLITE_CONSTRAINT_UNIQUE ? STORE_CONFLICT : STORE_ERROR);
 	*id = sqlite3_last_insert_rowid(st->db);
-	s = db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at) VALUES (?, ?, ?)");
+	s = db_prepare(st->db,
+		       "INSERT INTO api_tokens(user_id, token_hash, created_at) VALUES (?, ?, ?)");
 	sqlite3_bind_int64(s, 1, *id);
 	sqlite3_bind_blob(s, 2, h, sizeof(h), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now_s());
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	bool ok = r == SQLITE_DONE &&
-		  store_audit(st, who, "user.create", name, json_pack("{ss}", "role", role_name(role)));
+	bool ok = r == SQLITE_DONE && store_audit(st, who, "user.create", name,
+						  json_pack("{ss}", "role", role_name(role)));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -508,8 +516,9 @@ enum store_rc store_user_create(struct store *st, const char *name, enum role ro
 /* Revokes every token of user ID; caller holds the lock, in a transaction. */
 static bool user_revoke_tokens(struct store *st, int64_t id)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
-					     " AND revoked_at IS NULL");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+				   " AND revoked_at IS NULL");
 	sqlite3_bind_int64(s, 1, now_s());
 	sqlite3_bind_int64(s, 2, id);
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
@@ -520,7 +529,8 @@ static bool user_revoke_tokens(struct store *st, int64_t id)
 /* The user's name if ID is an enabled user; "" otherwise. Caller holds the lock. */
 static void user_name(struct store *st, int64_t id, char name[NAME_MAX_BYTES + 1], bool *is_admin)
 {
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT name, role FROM users WHERE id = ? AND disabled = 0");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT name, role FROM users WHERE id = ? AND disabled = 0");
 	sqlite3_bind_int64(s, 1, id);
 	name[0] = '\0';
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -540,8 +550,10 @@ enum store_rc store_user_disable(struct store *st, const struct store_actor *who
 	if (!*name)
 		return store_tx_end(st, STORE_NOT_FOUND);
 	/* Someone must still be able to manage users afterwards. */
-	if (is_admin && store_int(st, "SELECT count(*) FROM users WHERE role = 'admin'"
-				      " AND disabled = 0", 0) <= 1)
+	if (is_admin && store_int(st,
+				  "SELECT count(*) FROM users WHERE role = 'admin'"
+				  " AND disabled = 0",
+				  0) <= 1)
 		return store_tx_end(st, STORE_CONFLICT);
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET disabled = 1 WHERE id = ?");
 	sqlite3_bind_int64(s, 1, id);
@@ -564,8 +576,9 @@ enum store_rc store_user_new_token(struct store *st, const struct store_actor *w
 	user_name(st, id, name, &is_admin);
 	if (!*name)
 		return store_tx_end(st, STORE_NOT_FOUND);
-	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at)"
-					     " VALUES (?, ?, ?)");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at)"
+				   " VALUES (?, ?, ?)");
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_blob(s, 2, h, sizeof(h), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now_s());
@@ -601,13 +614,15 @@ json_t *store_user_list(struct store *st)
 {
 	json_t *arr = json_array();
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at, disabled FROM users ORDER BY id");
+	sqlite3_stmt *s = db_prepare(
+		st->db, "SELECT id, name, role, created_at, disabled FROM users ORDER BY id");
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{sI ss ss sI sb}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-						     "name", sqlite3_column_text(s, 1), "role",
+		json_array_append_new(arr, json_pack("{sI ss ss sI sb}", "id",
+						     (json_int_t)sqlite3_column_int64(s, 0), "name",
+						     sqlite3_column_text(s, 1), "role",
 						     sqlite3_column_text(s, 2), "created_at",
-						     (json_int_t)sqlite3_column_int64(s, 3), "disabled",
-						     sqlite3_column_int(s, 4) != 0));
+						     (json_int_t)sqlite3_column_int64(s, 3),
+						     "disabled", sqlite3_column_int(s, 4) != 0));
 	sqlite3_finalize(s);
 	store_unlock(st);
 	return json_pack("{so}", "users", arr);
@@ -617,8 +632,9 @@ json_t *store_audit_list(struct store *st, int64_t limit)
 {
 	json_t *arr = json_array();
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, at, user_name, action, target, detail FROM audit"
-					     " ORDER BY id DESC LIMIT ?");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT id, at, user_name, action, target, detail FROM audit"
+				   " ORDER BY id DESC LIMIT ?");
 	sqlite3_bind_int64(s, 1, limit);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *detail = (const char *)sqlite3_column_text(s, 5);

@@ -9,9 +9,9 @@
 
 #include "code.h"
 
-#define STORE_SALT_LEN 16
+#define STORE_SALT_LEN     16
 #define STORE_VERIFIER_LEN 32
-#define SESSION_ID_LEN 32 /* hex characters */
+#define SESSION_ID_LEN     32 /* hex characters */
 
 struct store;
 
@@ -76,8 +76,8 @@ enum store_rc store_user_create(struct store *st, const char *name, enum role ro
 				char token[TOKEN_STR_LEN + 1], int64_t *id);
 /* Audited variant used by the API. */
 enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
-				   const char *name, enum role role,
-				   char token[TOKEN_STR_LEN + 1], int64_t *id);
+				   const char *name, enum role role, char token[TOKEN_STR_LEN + 1],
+				   int64_t *id);
 /* Disables user ID and revokes its tokens; STORE_CONFLICT for the last admin. */
 enum store_rc store_user_disable(struct store *st, const struct store_actor *who, int64_t id);
 /* Revokes user ID's tokens and makes a new one (printed once by the caller). */
@@ -89,9 +89,8 @@ json_t *store_user_list(struct store *st);
 json_t *store_audit_list(struct store *st, int64_t limit);
 
 /* ---- kiosks ---- */
-enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who,
-				 const char *name, const char *site,
-				 char token[TOKEN_STR_LEN + 1], int64_t *id);
+enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who, const char *name,
+				 const char *site, char token[TOKEN_STR_LEN + 1], int64_t *id);
 /* Looks up a kiosk token; returns the id, 0 when unknown, -1 when revoked. */
 int64_t store_kiosk_auth(struct store *st, const char *token);
 enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who, int64_t id);
@@ -142,8 +141,7 @@ struct heartbeat {
 json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
 			enum store_rc *rc);
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
-				      const char *reason, int64_t seconds_used,
-				      int64_t pages_used);
+				      const char *reason, int64_t seconds_used, int64_t pages_used);
 /* Applies a checked batch of events; returns {"results": [...]}. */
 json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc);
 

@@ -119,11 +119,11 @@ json_t *store_codes_issue(struct store *st, const struct store_actor *who,
 	for (int i = 0; i < spec->count; i++) {
 		char grouped[CODE_MAX_LEN * 2];
 		code_format(codes[i].norm, grouped, sizeof(grouped));
-		json_array_append_new(arr, json_pack("{sI ss sI sI sI}", "id", (json_int_t)codes[i].id,
-						     "code", grouped, "minutes",
-						     (json_int_t)(spec->seconds / 60), "pages",
-						     (json_int_t)spec->pages, "valid_until",
-						     (json_int_t)spec->valid_until));
+		json_array_append_new(arr, json_pack("{sI ss sI sI sI}", "id",
+						     (json_int_t)codes[i].id, "code", grouped,
+						     "minutes", (json_int_t)(spec->seconds / 60),
+						     "pages", (json_int_t)spec->pages,
+						     "valid_until", (json_int_t)spec->valid_until));
 	}
 	out = json_pack("{so}", "codes", arr);
 done:
@@ -155,23 +155,23 @@ static int64_t nonneg(int64_t v)
 
 static json_t *code_row(sqlite3_stmt *s, int64_t now)
 {
-	return json_pack("{sI ss ss sI sI sI sI sI sI sb}", "id",
-			 (json_int_t)sqlite3_column_int64(s, 0), "hint", sqlite3_column_text(s, 1),
-			 "state", code_state(s, now), "minutes",
-			 (json_int_t)(sqlite3_column_int64(s, 2) / 60), "seconds_left",
-			 (json_int_t)nonneg(sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 3)),
-			 "pages", (json_int_t)sqlite3_column_int64(s, 4), "pages_left",
-			 (json_int_t)nonneg(sqlite3_column_int64(s, 4) - sqlite3_column_int64(s, 5)),
-			 "valid_until", (json_int_t)sqlite3_column_int64(s, 6), "created_at",
-			 (json_int_t)sqlite3_column_int64(s, 8), "in_use",
-			 sqlite3_column_int(s, 9) != 0);
+	return json_pack(
+		"{sI ss ss sI sI sI sI sI sI sb}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+		"hint", sqlite3_column_text(s, 1), "state", code_state(s, now), "minutes",
+		(json_int_t)(sqlite3_column_int64(s, 2) / 60), "seconds_left",
+		(json_int_t)nonneg(sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 3)),
+		"pages", (json_int_t)sqlite3_column_int64(s, 4), "pages_left",
+		(json_int_t)nonneg(sqlite3_column_int64(s, 4) - sqlite3_column_int64(s, 5)),
+		"valid_until", (json_int_t)sqlite3_column_int64(s, 6), "created_at",
+		(json_int_t)sqlite3_column_int64(s, 8), "in_use", sqlite3_column_int(s, 9) != 0);
 }
 
 json_t *store_codes_list(struct store *st, bool all)
 {
 	char *sql = xasprintf("SELECT %s FROM codes c %s ORDER BY c.id DESC LIMIT 10000", code_cols,
-			      all ? "" : "WHERE c.revoked_at IS NULL AND c.valid_until > ?1"
-					 " AND c.seconds_used < c.seconds_total");
+			      all ? ""
+				  : "WHERE c.revoked_at IS NULL AND c.valid_until > ?1"
+				    " AND c.seconds_used < c.seconds_total");
 	json_t *arr = json_array();
 	int64_t now = now_s();
 	store_lock(st);
@@ -316,12 +316,12 @@ json_t *store_code_cache(struct store *st, int64_t since)
 		int64_t total = sqlite3_column_int64(s, 1), used = sqlite3_column_int64(s, 2);
 		int64_t until = sqlite3_column_int64(s, 5);
 		const char *state = sqlite3_column_type(s, 6) != SQLITE_NULL ? "revoked"
-				    : until <= now				? "expired"
-				    : used >= total				? "used_up"
-										: "active";
-		json_array_append_new(arr, json_pack("{ss ss sI sI sI}", "verifier", v, "state", state,
-						     "seconds_left", (json_int_t)nonneg(total - used),
-						     "pages_left",
+				    : until <= now                           ? "expired"
+				    : used >= total                          ? "used_up"
+									     : "active";
+		json_array_append_new(arr, json_pack("{ss ss sI sI sI}", "verifier", v, "state",
+						     state, "seconds_left",
+						     (json_int_t)nonneg(total - used), "pages_left",
 						     (json_int_t)nonneg(sqlite3_column_int64(s, 3) -
 									sqlite3_column_int64(s, 4)),
 						     "valid_until", (json_int_t)until));

@@ -7,17 +7,17 @@
 #include "log.h"
 #include "util.h"
 
-enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who,
-				 const char *name, const char *site,
-				 char token[TOKEN_STR_LEN + 1], int64_t *id)
+enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who, const char *name,
+				 const char *site, char token[TOKEN_STR_LEN + 1], int64_t *id)
 {
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("esk_", token);
 	token_hash(token, strlen(token), h);
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO kiosks(name, site, token_hash, created_at)"
-					     " VALUES (?, ?, ?, ?)");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "INSERT INTO kiosks(name, site, token_hash, created_at)"
+				   " VALUES (?, ?, ?, ?)");
 	bind_text(s, 1, name);
 	bind_text(s, 2, site ? site : "");
 	sqlite3_bind_blob(s, 3, h, sizeof(h), SQLITE_STATIC);
@@ -28,8 +28,10 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 	if (r == SQLITE_CONSTRAINT_UNIQUE) {
 		/* A revoked kiosk enrolled again under its name (a PC reinstalled)
 		 * gets a new token and keeps its history. */
-		s = db_prepare(st->db, "UPDATE kiosks SET token_hash = ?, site = ?, revoked_at = NULL,"
-				       " state = NULL WHERE name = ? AND revoked_at IS NOT NULL RETURNING id");
+		s = db_prepare(
+			st->db,
+			"UPDATE kiosks SET token_hash = ?, site = ?, revoked_at = NULL,"
+			" state = NULL WHERE name = ? AND revoked_at IS NOT NULL RETURNING id");
 		sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
 		bind_text(s, 2, site ? site : "");
 		bind_text(s, 3, name);
@@ -116,17 +118,21 @@ json_t *store_kiosk_list(struct store *st)
 		const char *version = (const char *)sqlite3_column_text(s, 5);
 		const char *addr = (const char *)sqlite3_column_text(s, 6);
 		const char *sess = (const char *)sqlite3_column_text(s, 8);
-		json_t *k = json_pack("{sI ss ss ss sb so so so sb so}", "id",
-				      (json_int_t)sqlite3_column_int64(s, 0), "name",
-				      sqlite3_column_text(s, 1), "site", sqlite3_column_text(s, 2),
-				      "state", revoked ? "revoked" : !online ? "offline" : state ? state : "unknown",
-				      "online", online, "last_seen",
-				      seen ? json_integer(last) : json_null(), "version",
-				      version ? json_string(version) : json_null(), "address",
-				      addr ? json_string(addr) : json_null(), "revoked", revoked,
-				      "session", sess ? json_string(sess) : json_null());
+		json_t *k = json_pack(
+			"{sI ss ss ss sb so so so sb so}", "id",
+			(json_int_t)sqlite3_column_int64(s, 0), "name", sqlite3_column_text(s, 1),
+			"site", sqlite3_column_text(s, 2), "state",
+			revoked   ? "revoked"
+			: !online ? "offline"
+			: state   ? state
+				  : "unknown",
+			"online", online, "last_seen", seen ? json_integer(last) : json_null(),
+			"version", version ? json_string(version) : json_null(), "address",
+			addr ? json_string(addr) : json_null(), "revoked", revoked, "session",
+			sess ? json_string(sess) : json_null());
 		if (sess)
-			json_object_set_new(k, "seconds_left", json_integer(sqlite3_column_int64(s, 9)));
+			json_object_set_new(k, "seconds_left",
+					    json_integer(sqlite3_column_int64(s, 9)));
 		json_array_append_new(arr, k);
 	}
 	sqlite3_finalize(s);
@@ -139,7 +145,8 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 {
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT name FROM kiosks WHERE id = ? AND revoked_at IS NULL");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT name FROM kiosks WHERE id = ? AND revoked_at IS NULL");
 	sqlite3_bind_int64(s, 1, kiosk);
 	char name[NAME_MAX_BYTES + 1] = "";
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -147,7 +154,9 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 	sqlite3_finalize(s);
 	if (!*name)
 		return store_tx_end(st, STORE_NOT_FOUND);
-	s = db_prepare(st->db, "INSERT INTO commands(kiosk_id, type, text, created_at) VALUES (?, ?, ?, ?)");
+	s = db_prepare(
+		st->db,
+		"INSERT INTO commands(kiosk_id, type, text, created_at) VALUES (?, ?, ?, ?)");
 	sqlite3_bind_int64(s, 1, kiosk);
 	bind_text(s, 2, type);
 	bind_text(s, 3, text);

@@ -20,7 +20,7 @@ static bool step_done(sqlite3_stmt *s)
 static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *reason, int64_t now)
 {
 	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = ?"
-					     " WHERE kiosk_id = ? AND ended_at IS NULL");
+					 " WHERE kiosk_id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, now);
 	bind_text(s, 2, reason);
 	sqlite3_bind_int64(s, 3, kiosk);
@@ -30,9 +30,10 @@ static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *reas
 static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, const char *version,
 			const char *address, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE kiosks SET last_seen = ?, state = coalesce(?, state),"
-					     " version = coalesce(?, version),"
-					     " address = coalesce(?, address) WHERE id = ?");
+	sqlite3_stmt *s =
+		store_stmt(st, "UPDATE kiosks SET last_seen = ?, state = coalesce(?, state),"
+			       " version = coalesce(?, version),"
+			       " address = coalesce(?, address) WHERE id = ?");
 	sqlite3_bind_int64(s, 1, now);
 	bind_text(s, 2, state);
 	bind_text(s, 3, version);
@@ -49,15 +50,16 @@ static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, cons
 static enum store_rc code_holder(struct store *st, int64_t code, int64_t kiosk, int64_t now)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT s.kiosk_id, s.last_seen, k.state FROM sessions s"
-					     " JOIN kiosks k ON k.id = s.kiosk_id"
-					     " WHERE s.code_id = ? AND s.ended_at IS NULL");
+					 " JOIN kiosks k ON k.id = s.kiosk_id"
+					 " WHERE s.code_id = ? AND s.ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, code);
 	enum store_rc rc = STORE_OK;
 	bool release = false;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *state = (const char *)sqlite3_column_text(s, 2);
 		bool stale = sqlite3_column_int64(s, 1) < now - st->pol.stale_seconds;
-		bool lost = sqlite3_column_int64(s, 0) == kiosk && (!state || strcmp(state, "session"));
+		bool lost =
+			sqlite3_column_int64(s, 0) == kiosk && (!state || strcmp(state, "session"));
 		if (stale || lost)
 			release = true;
 		else
@@ -65,10 +67,11 @@ static enum store_rc code_holder(struct store *st, int64_t code, int64_t kiosk, 
 	}
 	store_release(s);
 	if (rc == STORE_OK && release) {
-		s = store_stmt(st, "UPDATE sessions SET"
-				       " ended_at = CASE WHEN last_seen < ?3 THEN last_seen ELSE ?1 END,"
-				       " end_reason = CASE WHEN last_seen < ?3 THEN 'stale' ELSE 'lost' END"
-				       " WHERE code_id = ?2 AND ended_at IS NULL");
+		s = store_stmt(st,
+			       "UPDATE sessions SET"
+			       " ended_at = CASE WHEN last_seen < ?3 THEN last_seen ELSE ?1 END,"
+			       " end_reason = CASE WHEN last_seen < ?3 THEN 'stale' ELSE 'lost' END"
+			       " WHERE code_id = ?2 AND ended_at IS NULL");
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int64(s, 2, code);
 		sqlite3_bind_int64(s, 3, now - st->pol.stale_seconds);
@@ -127,7 +130,7 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	if (!end_kiosk_sessions(st, kiosk, "replaced", now))
 		return store_tx_end(st, STORE_ERROR);
 	s = store_stmt(st, "INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen)"
-			       " VALUES (?, ?, ?, ?, ?)");
+			   " VALUES (?, ?, ?, ?, ?)");
 	bind_text(s, 1, out->id);
 	sqlite3_bind_int64(s, 2, code);
 	sqlite3_bind_int64(s, 3, kiosk);
@@ -144,7 +147,7 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 				     int64_t seconds, int64_t pages, int64_t now)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used, ended_at"
-					     " FROM sessions WHERE id = ? AND kiosk_id = ?");
+					 " FROM sessions WHERE id = ? AND kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -164,7 +167,7 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 	if (dp < 0)
 		dp = 0;
 	s = store_stmt(st, "UPDATE sessions SET seconds_used = seconds_used + ?,"
-			       " pages_used = pages_used + ?, last_seen = ? WHERE id = ?");
+			   " pages_used = pages_used + ?, last_seen = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
 	sqlite3_bind_int64(s, 2, dp);
 	sqlite3_bind_int64(s, 3, now);
@@ -174,7 +177,7 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 	if (ds == 0 && dp == 0)
 		return STORE_OK;
 	s = store_stmt(st, "UPDATE codes SET seconds_used = seconds_used + ?,"
-			       " pages_used = pages_used + ?, rev = ? WHERE id = ?");
+			   " pages_used = pages_used + ?, rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
 	sqlite3_bind_int64(s, 2, dp);
 	sqlite3_bind_int64(s, 3, store_next_rev(st));
@@ -186,8 +189,8 @@ static json_t *session_status(struct store *st, const char *session, int64_t kio
 {
 	sqlite3_stmt *s = store_stmt(
 		st, "SELECT s.ended_at, s.end_reason, c.seconds_total - c.seconds_used,"
-			" c.pages_total - c.pages_used, c.valid_until FROM sessions s"
-			" LEFT JOIN codes c ON c.id = s.code_id WHERE s.id = ? AND s.kiosk_id = ?");
+		    " c.pages_total - c.pages_used, c.valid_until FROM sessions s"
+		    " LEFT JOIN codes c ON c.id = s.code_id WHERE s.id = ? AND s.kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
 	json_t *o;
@@ -195,8 +198,8 @@ static json_t *session_status(struct store *st, const char *session, int64_t kio
 		bool active = sqlite3_column_type(s, 0) == SQLITE_NULL;
 		const char *reason = (const char *)sqlite3_column_text(s, 1);
 		int64_t sl = sqlite3_column_int64(s, 2), pl = sqlite3_column_int64(s, 3);
-		o = json_pack("{ss sb sI sI sI so}", "id", session, "active", active, "seconds_left",
-			      (json_int_t)(sl < 0 ? 0 : sl), "pages_left",
+		o = json_pack("{ss sb sI sI sI so}", "id", session, "active", active,
+			      "seconds_left", (json_int_t)(sl < 0 ? 0 : sl), "pages_left",
 			      (json_int_t)(pl < 0 ? 0 : pl), "valid_until",
 			      (json_int_t)sqlite3_column_int64(s, 4), "end_reason",
 			      reason ? json_string(reason) : json_null());
@@ -211,13 +214,14 @@ static json_t *session_status(struct store *st, const char *session, int64_t kio
 
 static json_t *pending_commands(struct store *st, int64_t kiosk)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT id, type, session_id, seconds, text FROM commands"
-					     " WHERE kiosk_id = ? AND acked_at IS NULL ORDER BY id LIMIT 50");
+	sqlite3_stmt *s =
+		store_stmt(st, "SELECT id, type, session_id, seconds, text FROM commands"
+			       " WHERE kiosk_id = ? AND acked_at IS NULL ORDER BY id LIMIT 50");
 	sqlite3_bind_int64(s, 1, kiosk);
 	json_t *arr = json_array();
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *c = json_pack("{sI ss}", "id", (json_int_t)sqlite3_column_int64(s, 0), "type",
-				      sqlite3_column_text(s, 1));
+		json_t *c = json_pack("{sI ss}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+				      "type", sqlite3_column_text(s, 1));
 		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
 			json_object_set_new(c, "session",
 					    json_string((const char *)sqlite3_column_text(s, 2)));
@@ -239,8 +243,9 @@ static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct hea
 	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now))
 		return NULL;
 	for (size_t i = 0; i < hb->n_ack; i++) {
-		sqlite3_stmt *s = store_stmt(st, "UPDATE commands SET acked_at = ?"
-						     " WHERE id = ? AND kiosk_id = ? AND acked_at IS NULL");
+		sqlite3_stmt *s =
+			store_stmt(st, "UPDATE commands SET acked_at = ?"
+				       " WHERE id = ? AND kiosk_id = ? AND acked_at IS NULL");
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int64(s, 2, hb->ack[i]);
 		sqlite3_bind_int64(s, 3, kiosk);
@@ -252,10 +257,11 @@ static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct hea
 		/* A session ended as stale because its kiosk fell silent comes
 		 * back when the kiosk does, unless its code went elsewhere. */
 		sqlite3_stmt *s = store_stmt(
-			st, "UPDATE sessions SET ended_at = NULL, end_reason = NULL"
-			    " WHERE id = ?1 AND kiosk_id = ?2 AND end_reason = 'stale' AND NOT EXISTS"
-			    " (SELECT 1 FROM sessions o WHERE o.code_id = sessions.code_id"
-			    " AND o.ended_at IS NULL)");
+			st,
+			"UPDATE sessions SET ended_at = NULL, end_reason = NULL"
+			" WHERE id = ?1 AND kiosk_id = ?2 AND end_reason = 'stale' AND NOT EXISTS"
+			" (SELECT 1 FROM sessions o WHERE o.code_id = sessions.code_id"
+			" AND o.ended_at IS NULL)");
 		bind_text(s, 1, hb->session);
 		sqlite3_bind_int64(s, 2, kiosk);
 		if (!step_done(s))
@@ -298,7 +304,7 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 	if (session_advance(st, session, kiosk, seconds, pages, now_s()) == STORE_ERROR)
 		return STORE_ERROR;
 	s = store_stmt(st, "UPDATE sessions SET ended_at = max(?, started_at), end_reason = ?"
-			       " WHERE id = ? AND ended_at IS NULL");
+			   " WHERE id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, at);
 	bind_text(s, 2, reason);
 	bind_text(s, 3, session);
@@ -306,8 +312,7 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 }
 
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
-				      const char *reason, int64_t seconds_used,
-				      int64_t pages_used)
+				      const char *reason, int64_t seconds_used, int64_t pages_used)
 {
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
@@ -355,7 +360,7 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		/* The time was used whatever happened elsewhere meanwhile: the
 		 * session is recorded even if the code was in use online. */
 		s = store_stmt(st, "INSERT INTO sessions(id, code_id, kiosk_id, started_at,"
-				       " last_seen, offline) VALUES (?, ?, ?, ?, ?, 1)");
+				   " last_seen, offline) VALUES (?, ?, ?, ?, ?, 1)");
 		bind_text(s, 1, session);
 		sqlite3_bind_int64(s, 2, code);
 		sqlite3_bind_int64(s, 3, kiosk);
@@ -371,8 +376,9 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 	}
 	/* session_end */
-	enum store_rc rc = session_close(st, kiosk, session, jstr(ev, "reason"),
-					 jint(ev, "seconds_used", 0), jint(ev, "pages_used", -1), at);
+	enum store_rc rc =
+		session_close(st, kiosk, session, jstr(ev, "reason"), jint(ev, "seconds_used", 0),
+			      jint(ev, "pages_used", -1), at);
 	*dberr = rc == STORE_ERROR;
 	return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 }
@@ -383,26 +389,29 @@ static bool events_apply(struct store *st, int64_t kiosk, json_t *events, json_t
 {
 	size_t i;
 	json_t *ev;
-	json_array_foreach(events, i, ev) {
+	json_array_foreach (events, i, ev) {
 		const char *id = jstr(ev, "id");
-		sqlite3_stmt *s = store_stmt(st, "INSERT INTO kiosk_events(kiosk_id, event_id, received_at)"
-						     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+		sqlite3_stmt *s =
+			store_stmt(st, "INSERT INTO kiosk_events(kiosk_id, event_id, received_at)"
+				       " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 		sqlite3_bind_int64(s, 1, kiosk);
 		bind_text(s, 2, id);
 		sqlite3_bind_int64(s, 3, now_s());
 		if (!step_done(s))
 			return false;
 		if (sqlite3_changes(st->db) == 0) {
-			json_array_append_new(results, json_pack("{ss ss}", "id", id, "status", "duplicate"));
+			json_array_append_new(
+				results, json_pack("{ss ss}", "id", id, "status", "duplicate"));
 			continue;
 		}
 		bool dberr;
 		const char *why = event_apply(st, kiosk, ev, &dberr);
 		if (dberr)
 			return false;
-		json_array_append_new(results, why ? json_pack("{ss ss ss}", "id", id, "status",
-							       "ignored", "reason", why)
-						   : json_pack("{ss ss}", "id", id, "status", "applied"));
+		json_array_append_new(
+			results,
+			why ? json_pack("{ss ss ss}", "id", id, "status", "ignored", "reason", why)
+			    : json_pack("{ss ss}", "id", id, "status", "applied"));
 	}
 	return touch_kiosk(st, kiosk, NULL, NULL, NULL, now_s());
 }
@@ -423,31 +432,35 @@ json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum
 
 json_t *store_session_list(struct store *st, bool active_only)
 {
-	char *sql = xasprintf("SELECT s.id, k.name, k.site, s.code_id, s.started_at, s.ended_at,"
-			      " s.seconds_used, s.pages_used, s.end_reason, s.offline,"
-			      " max(c.seconds_total - c.seconds_used, 0) FROM sessions s"
-			      " JOIN kiosks k ON k.id = s.kiosk_id LEFT JOIN codes c ON c.id = s.code_id"
-			      " %s ORDER BY s.started_at DESC LIMIT 1000",
-			      active_only ? "WHERE s.ended_at IS NULL" : "");
+	char *sql = xasprintf(
+		"SELECT s.id, k.name, k.site, s.code_id, s.started_at, s.ended_at,"
+		" s.seconds_used, s.pages_used, s.end_reason, s.offline,"
+		" max(c.seconds_total - c.seconds_used, 0) FROM sessions s"
+		" JOIN kiosks k ON k.id = s.kiosk_id LEFT JOIN codes c ON c.id = s.code_id"
+		" %s ORDER BY s.started_at DESC LIMIT 1000",
+		active_only ? "WHERE s.ended_at IS NULL" : "");
 	json_t *arr = json_array();
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		bool active = sqlite3_column_type(s, 5) == SQLITE_NULL;
 		const char *reason = (const char *)sqlite3_column_text(s, 8);
-		json_t *row = json_pack(
-			"{ss ss ss so sI so sI sI so sb sb}", "id", sqlite3_column_text(s, 0), "kiosk",
-			sqlite3_column_text(s, 1), "site", sqlite3_column_text(s, 2), "code_id",
-			sqlite3_column_type(s, 3) == SQLITE_NULL ? json_null()
-								 : json_integer(sqlite3_column_int64(s, 3)),
-			"started_at", (json_int_t)sqlite3_column_int64(s, 4), "ended_at",
-			active ? json_null() : json_integer(sqlite3_column_int64(s, 5)), "seconds_used",
-			(json_int_t)sqlite3_column_int64(s, 6), "pages_used",
-			(json_int_t)sqlite3_column_int64(s, 7), "end_reason",
-			reason ? json_string(reason) : json_null(), "offline",
-			sqlite3_column_int(s, 9) != 0, "active", active);
+		json_t *row =
+			json_pack("{ss ss ss so sI so sI sI so sb sb}", "id",
+				  sqlite3_column_text(s, 0), "kiosk", sqlite3_column_text(s, 1),
+				  "site", sqlite3_column_text(s, 2), "code_id",
+				  sqlite3_column_type(s, 3) == SQLITE_NULL
+					  ? json_null()
+					  : json_integer(sqlite3_column_int64(s, 3)),
+				  "started_at", (json_int_t)sqlite3_column_int64(s, 4), "ended_at",
+				  active ? json_null() : json_integer(sqlite3_column_int64(s, 5)),
+				  "seconds_used", (json_int_t)sqlite3_column_int64(s, 6),
+				  "pages_used", (json_int_t)sqlite3_column_int64(s, 7),
+				  "end_reason", reason ? json_string(reason) : json_null(),
+				  "offline", sqlite3_column_int(s, 9) != 0, "active", active);
 		if (active)
-			json_object_set_new(row, "seconds_left", json_integer(sqlite3_column_int64(s, 10)));
+			json_object_set_new(row, "seconds_left",
+					    json_integer(sqlite3_column_int64(s, 10)));
 		json_array_append_new(arr, row);
 	}
 	sqlite3_finalize(s);
@@ -460,7 +473,8 @@ json_t *store_session_list(struct store *st, bool active_only)
 static enum store_rc session_active(struct store *st, const char *session, int64_t *kiosk,
 				    int64_t *code)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT kiosk_id, code_id, ended_at FROM sessions WHERE id = ?");
+	sqlite3_stmt *s =
+		store_stmt(st, "SELECT kiosk_id, code_id, ended_at FROM sessions WHERE id = ?");
 	bind_text(s, 1, session);
 	enum store_rc rc = STORE_NOT_FOUND;
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -476,7 +490,7 @@ static bool add_command(struct store *st, int64_t kiosk, const char *type, const
 			int64_t seconds)
 {
 	sqlite3_stmt *s = store_stmt(st, "INSERT INTO commands(kiosk_id, type, session_id, seconds,"
-					     " created_at) VALUES (?, ?, ?, ?, ?)");
+					 " created_at) VALUES (?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(s, 1, kiosk);
 	bind_text(s, 2, type);
 	bind_text(s, 3, session);
@@ -498,7 +512,7 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
 	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
-					     " WHERE id = ?");
+					 " WHERE id = ?");
 	sqlite3_bind_int64(s, 1, now_s());
 	bind_text(s, 2, session);
 	bool ok = step_done(s) && add_command(st, kiosk, "end_session", session, 0) &&
@@ -516,7 +530,7 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
 	sqlite3_stmt *s = store_stmt(st, "UPDATE codes SET seconds_total = seconds_total + ?,"
-					     " rev = ? WHERE id = ?");
+					 " rev = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, seconds);
 	sqlite3_bind_int64(s, 2, store_next_rev(st));
 	sqlite3_bind_int64(s, 3, code);
@@ -531,8 +545,9 @@ bool store_end_stale(struct store *st, int64_t now)
 	if (!store_tx_begin(st))
 		return false;
 	/* Ended when last heard of: the duration counts the time the kiosk was seen. */
-	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = last_seen,"
-					     " end_reason = 'stale' WHERE ended_at IS NULL AND last_seen < ?");
+	sqlite3_stmt *s =
+		store_stmt(st, "UPDATE sessions SET ended_at = last_seen,"
+			       " end_reason = 'stale' WHERE ended_at IS NULL AND last_seen < ?");
 	sqlite3_bind_int64(s, 1, now - st->pol.stale_seconds);
 	bool ok = step_done(s);
 	int n = sqlite3_changes(st->db);

@@ -29,14 +29,18 @@ static json_t *stats_rows(struct store *st, const char *select, int64_t from, in
 	sqlite3_bind_int64(s, 2, to);
 	json_t *arr = json_array();
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *row = json_pack("{sI sI sI}", "sessions", (json_int_t)sqlite3_column_int64(s, 1),
-					"minutes", (json_int_t)(sqlite3_column_int64(s, 2) + 59) / 60,
-					"pages", (json_int_t)sqlite3_column_int64(s, 3));
+		json_t *row =
+			json_pack("{sI sI sI}", "sessions", (json_int_t)sqlite3_column_int64(s, 1),
+				  "minutes", (json_int_t)(sqlite3_column_int64(s, 2) + 59) / 60,
+				  "pages", (json_int_t)sqlite3_column_int64(s, 3));
 		if (per_kiosk) {
-			json_object_set_new(row, "kiosk", json_string((const char *)sqlite3_column_text(s, 0)));
-			json_object_set_new(row, "site", json_string((const char *)sqlite3_column_text(s, 4)));
+			json_object_set_new(row, "kiosk",
+					    json_string((const char *)sqlite3_column_text(s, 0)));
+			json_object_set_new(row, "site",
+					    json_string((const char *)sqlite3_column_text(s, 4)));
 		} else {
-			json_object_set_new(row, "day", json_string((const char *)sqlite3_column_text(s, 0)));
+			json_object_set_new(row, "day",
+					    json_string((const char *)sqlite3_column_text(s, 0)));
 		}
 		json_array_append_new(arr, row);
 	}
@@ -50,14 +54,20 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 	store_lock(st);
 	/* One read transaction: every figure comes from the same snapshot. */
 	db_exec(st->db, "BEGIN", "stats");
-	json_t *per_day = stats_rows(st, "SELECT day, sum(sessions), sum(seconds), sum(pages)"
-					  " FROM u GROUP BY day ORDER BY day", from, to, false);
-	json_t *per_kiosk = stats_rows(st, "SELECT k.name, sum(u.sessions), sum(u.seconds),"
-					    " sum(u.pages), k.site FROM u JOIN kiosks k ON k.id = u.kiosk_id"
-					    " GROUP BY u.kiosk_id ORDER BY k.site, k.name", from, to, true);
+	json_t *per_day = stats_rows(st,
+				     "SELECT day, sum(sessions), sum(seconds), sum(pages)"
+				     " FROM u GROUP BY day ORDER BY day",
+				     from, to, false);
+	json_t *per_kiosk =
+		stats_rows(st,
+			   "SELECT k.name, sum(u.sessions), sum(u.seconds),"
+			   " sum(u.pages), k.site FROM u JOIN kiosks k ON k.id = u.kiosk_id"
+			   " GROUP BY u.kiosk_id ORDER BY k.site, k.name",
+			   from, to, true);
 	int64_t n = 0, secs = 0, pages = 0;
 	sqlite3_stmt *s;
-	char *sql = xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages) FROM u", stats_union);
+	char *sql =
+		xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages) FROM u", stats_union);
 	s = db_prepare(st->db, sql);
 	free(sql);
 	sqlite3_bind_int64(s, 1, from);
@@ -77,7 +87,8 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
 	int64_t detailed = 0;
-	sqlite3_stmt *c = db_prepare(st->db, "SELECT count(*) FROM sessions WHERE started_at >= ?1 AND started_at < ?2");
+	sqlite3_stmt *c = db_prepare(
+		st->db, "SELECT count(*) FROM sessions WHERE started_at >= ?1 AND started_at < ?2");
 	sqlite3_bind_int64(c, 1, from);
 	sqlite3_bind_int64(c, 2, to);
 	if (sqlite3_step(c) == SQLITE_ROW)
@@ -93,12 +104,12 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 	db_exec(st->db, "COMMIT", "stats");
 	store_unlock(st);
 	double mean = n ? (double)secs / (double)n / 60 : 0;
-	return json_pack("{sI sI sI sI sI sf sf sI so so}", "from", (json_int_t)from, "to", (json_int_t)to,
-			 "sessions", (json_int_t)n, "minutes", (json_int_t)(secs + 59) / 60, "pages",
-			 (json_int_t)pages, "mean_minutes", (double)(int64_t)(mean * 10 + 0.5) / 10,
-			 "median_minutes", (double)(int64_t)(median * 10 + 0.5) / 10,
-			 "median_sessions", (json_int_t)detailed, "per_day", per_day, "per_kiosk",
-			 per_kiosk);
+	return json_pack("{sI sI sI sI sI sf sf sI so so}", "from", (json_int_t)from, "to",
+			 (json_int_t)to, "sessions", (json_int_t)n, "minutes",
+			 (json_int_t)(secs + 59) / 60, "pages", (json_int_t)pages, "mean_minutes",
+			 (double)(int64_t)(mean * 10 + 0.5) / 10, "median_minutes",
+			 (double)(int64_t)(median * 10 + 0.5) / 10, "median_sessions",
+			 (json_int_t)detailed, "per_day", per_day, "per_kiosk", per_kiosk);
 }
 
 bool store_purge(struct store *st, int64_t now)
@@ -109,7 +120,8 @@ bool store_purge(struct store *st, int64_t now)
 		" SELECT date(started_at, 'unixepoch', 'localtime'), kiosk_id, count(*),"
 		" sum(seconds_used), sum(pages_used) FROM sessions"
 		" WHERE ended_at IS NOT NULL AND started_at < ?1 GROUP BY 1, 2"
-		" ON CONFLICT (day, kiosk_id) DO UPDATE SET sessions = sessions + excluded.sessions,"
+		" ON CONFLICT (day, kiosk_id) DO UPDATE SET sessions = sessions + "
+		"excluded.sessions,"
 		" seconds = seconds + excluded.seconds, pages = pages + excluded.pages";
 	static const char *const deletes[] = {
 		"DELETE FROM sessions WHERE ended_at IS NOT NULL AND started_at < ?1",
@@ -138,7 +150,8 @@ bool store_purge(struct store *st, int64_t now)
 					   (json_int_t)cutoff));
 	ok = store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 	if (ok && purged)
-		log_info("retention: %lld session details older than %lld days folded into daily totals",
+		log_info("retention: %lld session details older than %lld days folded into daily "
+			 "totals",
 			 (long long)purged, (long long)st->pol.retention_days);
 	return ok;
 }

@@ -25,7 +25,8 @@ bool cfg_load(config_t *c, const char *path, struct cfg_err *err)
 	config_init(c);
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err->msg, sizeof(err->msg), "%s:0: cannot open: %s", path, strerror(errno));
+		snprintf(err->msg, sizeof(err->msg), "%s:0: cannot open: %s", path,
+			 strerror(errno));
 		return false;
 	}
 	fclose(f);
@@ -69,8 +70,8 @@ bool cfg_group(const config_setting_t *parent, const char *name, const config_se
 	return true;
 }
 
-bool cfg_int(const config_setting_t *group, const char *name, int64_t def, int64_t min,
-	     int64_t max, int64_t *out, struct cfg_err *err)
+bool cfg_int(const config_setting_t *group, const char *name, int64_t def, int64_t min, int64_t max,
+	     int64_t *out, struct cfg_err *err)
 {
 	*out = def;
 	const config_setting_t *s = group ? config_setting_get_member(group, name) : NULL;

@@ -18,8 +18,8 @@ bool cfg_only_keys(const config_setting_t *group, const char *const *keys, struc
 
 /* Each getter leaves *OUT at DEF when the key is absent and fails, with
  * FILE:LINE, when it has the wrong type or is out of range. */
-bool cfg_int(const config_setting_t *group, const char *name, int64_t def, int64_t min,
-	     int64_t max, int64_t *out, struct cfg_err *err);
+bool cfg_int(const config_setting_t *group, const char *name, int64_t def, int64_t min, int64_t max,
+	     int64_t *out, struct cfg_err *err);
 bool cfg_bool(const config_setting_t *group, const char *name, bool def, bool *out,
 	      struct cfg_err *err);
 /* *OUT is a fresh copy (xstrdup), or NULL when absent and DEF is NULL. */

@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CODE_MIN_LEN 4
-#define CODE_MAX_LEN 32
-#define CODE_HASH_LEN 32
-#define CODE_KEY_LEN 32
+#define CODE_MIN_LEN   4
+#define CODE_MAX_LEN   32
+#define CODE_HASH_LEN  32
+#define CODE_KEY_LEN   32
 #define TOKEN_HASH_LEN 32
 /* "esk_" or "est_" + 43 base64url characters of 32 random bytes. */
 #define TOKEN_STR_LEN 47

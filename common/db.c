@@ -58,7 +58,8 @@ bool db_backup(sqlite3 *db, const char *dest)
 {
 	sqlite3 *out = NULL;
 	bool ok = false;
-	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
 		log_warnx("%s: %s", dest, out ? sqlite3_errmsg(out) : "cannot open");
 		goto done;
 	}

@@ -89,14 +89,14 @@ __attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, 
 	pthread_mutex_unlock(&log_mu);
 }
 
-#define LOG_FN(name, lvl, tag, witherr)                   \
-	void name(const char *fmt, ...)                   \
-	{                                                 \
-		int e = witherr ? errno : 0;              \
-		va_list ap;                               \
-		va_start(ap, fmt);                        \
-		log_vemit(lvl, tag, e, fmt, ap);          \
-		va_end(ap);                               \
+#define LOG_FN(name, lvl, tag, witherr)          \
+	void name(const char *fmt, ...)          \
+	{                                        \
+		int e = witherr ? errno : 0;     \
+		va_list ap;                      \
+		va_start(ap, fmt);               \
+		log_vemit(lvl, tag, e, fmt, ap); \
+		va_end(ap);                      \
 	}
 
 LOG_FN(log_warn, LOG_LVL_WARN, "warning: ", 1)

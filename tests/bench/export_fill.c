@@ -110,7 +110,8 @@ int main(int argc, char **argv)
 	}
 	sqlite3_finalize(s);
 	if (nk == 0) {
-		fprintf(stderr, "export_fill: no kiosks in %s: create some through the API first\n", path);
+		fprintf(stderr, "export_fill: no kiosks in %s: create some through the API first\n",
+			path);
 		return 1;
 	}
 	s = prep(db, "SELECT coalesce(max(rev), 0), coalesce(max(id), 0) FROM codes");
@@ -127,10 +128,11 @@ int main(int argc, char **argv)
 	exec(db, "BEGIN IMMEDIATE");
 
 	/* codes: created before the sessions that use them, all used up by now */
-	sqlite3_stmt *ic = prep(db,
-		"INSERT INTO codes(id, hash, verifier, hint, seconds_total, seconds_used, pages_total,"
-		" pages_used, created_at, created_by, valid_until, revoked_at, rev)"
-		" VALUES (?1, ?2, ?3, ?4, 3600, 3600, 10, ?5, ?6, NULL, ?7, NULL, ?8)");
+	sqlite3_stmt *ic =
+		prep(db, "INSERT INTO codes(id, hash, verifier, hint, seconds_total, seconds_used, "
+			 "pages_total,"
+			 " pages_used, created_at, created_by, valid_until, revoked_at, rev)"
+			 " VALUES (?1, ?2, ?3, ?4, 3600, 3600, 10, ?5, ?6, NULL, ?7, NULL, ?8)");
 	for (long long i = 0; i < ncodes; i++) {
 		uint8_t hash[32], ver[32];
 		char hint[3];
@@ -139,7 +141,8 @@ int main(int argc, char **argv)
 		hint[0] = (char)('0' + rnd() % 10);
 		hint[1] = (char)('0' + rnd() % 10);
 		hint[2] = '\0';
-		int64_t created = t_first - 3600 + (int64_t)((double)span * (double)i / (double)ncodes);
+		int64_t created =
+			t_first - 3600 + (int64_t)((double)span * (double)i / (double)ncodes);
 		sqlite3_bind_int64(ic, 1, first_code + i);
 		sqlite3_bind_blob(ic, 2, hash, sizeof hash, SQLITE_TRANSIENT);
 		sqlite3_bind_blob(ic, 3, ver, sizeof ver, SQLITE_TRANSIENT);
@@ -156,12 +159,12 @@ int main(int argc, char **argv)
 	double t1 = mono();
 
 	/* sessions, in start order; each uses a code created around the same time */
-	static const char *const reasons[] = { "user", "user", "user", "user", "expired", "idle", "closing",
-					       "browser", "staff", "replaced" };
-	sqlite3_stmt *is = prep(db,
-		"INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen, ended_at,"
-		" end_reason, seconds_used, pages_used, offline)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)");
+	static const char *const reasons[] = {"user", "user",    "user",    "user",  "expired",
+					      "idle", "closing", "browser", "staff", "replaced"};
+	sqlite3_stmt *is = prep(
+		db, "INSERT INTO sessions(id, code_id, kiosk_id, started_at, last_seen, ended_at,"
+		    " end_reason, seconds_used, pages_used, offline)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)");
 	for (long long i = 0; i < nsess; i++) {
 		uint8_t idb[16];
 		char id[33];
@@ -176,7 +179,8 @@ int main(int argc, char **argv)
 				(int64_t)(rnd() % 60);
 		int64_t used = 60 + (int64_t)(rnd() % 3540);
 		/* a code near this point of the timeline, a little spread */
-		long long ci = (long long)((double)ncodes * (double)i / (double)nsess) + (long long)(rnd() % 8);
+		long long ci = (long long)((double)ncodes * (double)i / (double)nsess) +
+			       (long long)(rnd() % 8);
 		if (ci >= ncodes)
 			ci = ncodes - 1;
 		sqlite3_bind_text(is, 1, id, 32, SQLITE_TRANSIENT);
@@ -184,7 +188,8 @@ int main(int argc, char **argv)
 		sqlite3_bind_int64(is, 3, kiosks[rnd() % nk]);
 		sqlite3_bind_int64(is, 4, start);
 		sqlite3_bind_int64(is, 5, start + used);
-		sqlite3_bind_text(is, 6, reasons[rnd() % (sizeof reasons / sizeof reasons[0])], -1, SQLITE_STATIC);
+		sqlite3_bind_text(is, 6, reasons[rnd() % (sizeof reasons / sizeof reasons[0])], -1,
+				  SQLITE_STATIC);
 		sqlite3_bind_int64(is, 7, used);
 		sqlite3_bind_int64(is, 8, (int64_t)(rnd() % 4 == 0 ? rnd() % 11 : 0));
 		sqlite3_bind_int64(is, 9, rnd() % 20 == 0);
@@ -199,7 +204,8 @@ int main(int argc, char **argv)
 	exec(db, "ANALYZE");
 	sqlite3_close(db);
 	double t3 = mono();
-	printf("export_fill: %lld codes in %.2f s, %lld sessions in %.2f s over %lld days on %zu kiosks;"
+	printf("export_fill: %lld codes in %.2f s, %lld sessions in %.2f s over %lld days on %zu "
+	       "kiosks;"
 	       " checkpoint and ANALYZE %.2f s\n",
 	       ncodes, t1 - t0, nsess, t2 - t1, days, nk, t3 - t2);
 	free(kiosks);

@@ -33,12 +33,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RESP_CAP 4096
+#define RESP_CAP   4096
 #define MAX_STATUS 600
 
 enum mode { MODE_HEARTBEAT, MODE_SESSIONS };
 enum kind { K_HEARTBEAT, K_OPEN, K_END, K_NKINDS };
-static const char *kind_name[K_NKINDS] = { "heartbeat", "open", "end" };
+static const char *kind_name[K_NKINDS] = {"heartbeat", "open", "end"};
 
 /* SETUP: heartbeat mode opens its sessions; WARMUP and MEASURE: the load;
  * DRAIN: answers still in flight are read (not recorded), nothing new is sent;
@@ -50,11 +50,11 @@ struct kiosk {
 	int idx;
 	CURL *easy;
 	struct curl_slist *hdrs;
-	const char *code;	/* NULL: this kiosk never opens a session */
+	const char *code; /* NULL: this kiosk never opens a session */
 	char session[65];
 	bool has_session;
 	int64_t session_start_us;
-	int hb_left;		/* sessions mode: heartbeats left in this cycle */
+	int hb_left; /* sessions mode: heartbeats left in this cycle */
 	int open_failures;
 	enum kind kind;
 	bool setup_done;
@@ -74,7 +74,7 @@ struct stats {
 	struct lat kiosk_all;
 	uint64_t count[K_NKINDS];
 	uint64_t errors[K_NKINDS];
-	uint64_t by_status[MAX_STATUS];	/* index 0: transport error */
+	uint64_t by_status[MAX_STATUS]; /* index 0: transport error */
 	uint64_t by_curlcode[CURL_LAST];
 };
 
@@ -86,24 +86,30 @@ static struct {
 	int max_conn;
 	enum mode mode;
 	long pid;
-	int in_session_pct;	/* heartbeat mode: share of kiosks with an open session */
-	int session_hb;		/* sessions mode: heartbeats per session */
-	double interval;	/* think time between a kiosk's answer and its next request */
+	int in_session_pct; /* heartbeat mode: share of kiosks with an open session */
+	int session_hb;     /* sessions mode: heartbeats per session */
+	double interval;    /* think time between a kiosk's answer and its next request */
 } opt = {
-	.kiosks = 0, .seconds = 10, .warmup = 2, .max_conn = 0, .mode = MODE_HEARTBEAT,
-	.pid = 0, .in_session_pct = -1, .session_hb = 3,
+	.kiosks = 0,
+	.seconds = 10,
+	.warmup = 2,
+	.max_conn = 0,
+	.mode = MODE_HEARTBEAT,
+	.pid = 0,
+	.in_session_pct = -1,
+	.session_hb = 3,
 };
 
 static CURLM *multi;
 static int epfd;
 static int64_t timer_deadline_us = -1;
 static struct kiosk *ks;
-static int *readyq;		/* FIFO of kiosk indices, capacity K */
+static int *readyq; /* FIFO of kiosk indices, capacity K */
 static int rq_head, rq_len;
 static int inflight;
 static enum phase phase = PH_SETUP;
 static struct stats st;
-static char *base_url;		/* without trailing slash */
+static char *base_url; /* without trailing slash */
 static char *url_heartbeat, *url_open;
 static int setup_pending;
 
@@ -175,7 +181,8 @@ static char **read_lines(const char *path, int want, const char *what)
 	size_t cap = 0;
 	ssize_t len;
 	while (n < want && (len = getline(&line, &cap, f)) >= 0) {
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+		while (len > 0 &&
+		       (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
 			line[--len] = '\0';
 		if (len == 0)
 			continue;
@@ -239,9 +246,9 @@ static double machine_busy_s(void)
 	FILE *f = fopen("/proc/stat", "r");
 	if (!f)
 		return -1;
-	unsigned long long v[8] = { 0 };
-	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
-		       &v[5], &v[6], &v[7]);
+	unsigned long long v[8] = {0};
+	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		       &v[4], &v[5], &v[6], &v[7]);
 	fclose(f);
 	if (n < 8)
 		return -1;
@@ -280,7 +287,7 @@ static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socket
 		curl_multi_assign(multi, s, NULL);
 		return 0;
 	}
-	struct epoll_event ev = { 0 };
+	struct epoll_event ev = {0};
 	ev.data.fd = s;
 	if (what & CURL_POLL_IN)
 		ev.events |= EPOLLIN;
@@ -343,7 +350,8 @@ static void launch(struct kiosk *k, int64_t t)
 		curl_easy_setopt(e, CURLOPT_URL, url_heartbeat);
 		if (k->has_session)
 			snprintf(k->body, sizeof k->body,
-				 "{\"state\":\"session\",\"session\":\"%s\",\"seconds_used\":%" PRId64 "}",
+				 "{\"state\":\"session\",\"session\":\"%s\",\"seconds_used\":"
+				 "%" PRId64 "}",
 				 k->session, seconds_used(k, t));
 		else
 			snprintf(k->body, sizeof k->body, "{\"state\":\"login\"}");
@@ -354,10 +362,11 @@ static void launch(struct kiosk *k, int64_t t)
 		break;
 	case K_END: {
 		int64_t su = seconds_used(k, t);
-		snprintf(urlbuf, sizeof urlbuf, "%s/api/v1/kiosk/sessions/%s/end", base_url, k->session);
+		snprintf(urlbuf, sizeof urlbuf, "%s/api/v1/kiosk/sessions/%s/end", base_url,
+			 k->session);
 		curl_easy_setopt(e, CURLOPT_URL, urlbuf);
-		snprintf(k->body, sizeof k->body, "{\"reason\":\"user\",\"seconds_used\":%" PRId64 "}",
-			 su < 1 ? 1 : su);
+		snprintf(k->body, sizeof k->body,
+			 "{\"reason\":\"user\",\"seconds_used\":%" PRId64 "}", su < 1 ? 1 : su);
 		break;
 	}
 	default:
@@ -504,8 +513,11 @@ static void check_done(void)
 		}
 		if (phase == PH_CLEANUP) {
 			if (!ok)
-				fprintf(stderr, "loadgen: kiosk %d: ending session %s failed (%s %ld): %.200s\n",
-					k->idx, k->session, curl_easy_strerror(cc), status, k->resp);
+				fprintf(stderr,
+					"loadgen: kiosk %d: ending session %s failed (%s %ld): "
+					"%.200s\n",
+					k->idx, k->session, curl_easy_strerror(cc), status,
+					k->resp);
 			k->has_session = false;
 			setup_pending--;
 			continue;
@@ -520,7 +532,9 @@ static void check_done(void)
 			if (ok)
 				next_action(k, ok);
 			else {
-				fprintf(stderr, "loadgen: kiosk %d: opening a session failed (%s %ld): %.200s\n",
+				fprintf(stderr,
+					"loadgen: kiosk %d: opening a session failed (%s %ld): "
+					"%.200s\n",
 					k->idx, curl_easy_strerror(cc), status, k->resp);
 				k->code = NULL;
 				k->has_session = false;
@@ -532,8 +546,8 @@ static void check_done(void)
 		}
 		record(k, status, cc, t);
 		if (!ok && getenv("LOADGEN_DEBUG"))
-			fprintf(stderr, "loadgen: kiosk %d %s: %s %ld %.200s\n", k->idx, kind_name[k->kind],
-				curl_easy_strerror(cc), status, k->resp);
+			fprintf(stderr, "loadgen: kiosk %d %s: %s %ld %.200s\n", k->idx,
+				kind_name[k->kind], curl_easy_strerror(cc), status, k->resp);
 		next_action(k, ok);
 		if (opt.interval > 0)
 			sleep_then_ready(k, t + (int64_t)(opt.interval * 1e6));
@@ -619,14 +633,17 @@ static void usage(int rc)
 		"  --url URL            admind base URL, e.g. http://127.0.0.1:8080\n"
 		"  --kiosks K           simulated kiosks (one easy handle each)\n"
 		"  --tokens FILE        one kiosk token a line, at least K lines\n"
-		"  --codes FILE         one access code a line, at least K lines (kiosk i uses code i)\n"
+		"  --codes FILE         one access code a line, at least K lines (kiosk i uses "
+		"code i)\n"
 		"  --mix heartbeat      back-to-back heartbeats (default)\n"
 		"  --mix sessions       open a session, H heartbeats, end; again\n"
 		"  --seconds S          measured phase (default 10)\n"
 		"  --warmup S           unmeasured phase before it (default 2)\n"
 		"  --max-conn N         requests in flight and connections (default min(K, 8))\n"
-		"  --in-session PCT     heartbeat mode: kiosks with an open session (default 50 with\n"
-		"                       --codes, else 0); their heartbeats carry state \"session\"\n"
+		"  --in-session PCT     heartbeat mode: kiosks with an open session (default 50 "
+		"with\n"
+		"                       --codes, else 0); their heartbeats carry state "
+		"\"session\"\n"
 		"  --session-heartbeats H  sessions mode: heartbeats per session (default 3)\n"
 		"  --interval S         think time: a kiosk waits S seconds after each answer\n"
 		"                       (default 0: back to back; real kiosks: 5)\n"
@@ -637,7 +654,8 @@ static void usage(int rc)
 static void print_lat_line(const char *name, struct lat *l, uint64_t count, uint64_t errors)
 {
 	qsort(l->v, l->n, sizeof(*l->v), cmp_u32);
-	printf("  %-10s %9" PRIu64 " req %7" PRIu64 " err   p50 %7.2f  p90 %7.2f  p99 %7.2f  max %8.2f ms\n",
+	printf("  %-10s %9" PRIu64 " req %7" PRIu64
+	       " err   p50 %7.2f  p90 %7.2f  p99 %7.2f  max %8.2f ms\n",
 	       name, count, errors, pct_ms(l, 0.50), pct_ms(l, 0.90), pct_ms(l, 0.99),
 	       l->n ? l->v[l->n - 1] / 1000.0 : 0.0);
 }
@@ -645,35 +663,57 @@ static void print_lat_line(const char *name, struct lat *l, uint64_t count, uint
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "url", required_argument, 0, 'u' },
-		{ "kiosks", required_argument, 0, 'k' },
-		{ "seconds", required_argument, 0, 's' },
-		{ "warmup", required_argument, 0, 'w' },
-		{ "tokens", required_argument, 0, 't' },
-		{ "codes", required_argument, 0, 'c' },
-		{ "max-conn", required_argument, 0, 'm' },
-		{ "mix", required_argument, 0, 'x' },
-		{ "pid", required_argument, 0, 'p' },
-		{ "in-session", required_argument, 0, 'i' },
-		{ "session-heartbeats", required_argument, 0, 'H' },
-		{ "interval", required_argument, 0, 'I' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
+		{"url", required_argument, 0, 'u'},
+		{"kiosks", required_argument, 0, 'k'},
+		{"seconds", required_argument, 0, 's'},
+		{"warmup", required_argument, 0, 'w'},
+		{"tokens", required_argument, 0, 't'},
+		{"codes", required_argument, 0, 'c'},
+		{"max-conn", required_argument, 0, 'm'},
+		{"mix", required_argument, 0, 'x'},
+		{"pid", required_argument, 0, 'p'},
+		{"in-session", required_argument, 0, 'i'},
+		{"session-heartbeats", required_argument, 0, 'H'},
+		{"interval", required_argument, 0, 'I'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'u': opt.url = optarg; break;
-		case 'k': opt.kiosks = atoi(optarg); break;
-		case 's': opt.seconds = atof(optarg); break;
-		case 'w': opt.warmup = atof(optarg); break;
-		case 't': opt.tokens_file = optarg; break;
-		case 'c': opt.codes_file = optarg; break;
-		case 'm': opt.max_conn = atoi(optarg); break;
-		case 'p': opt.pid = atol(optarg); break;
-		case 'i': opt.in_session_pct = atoi(optarg); break;
-		case 'H': opt.session_hb = atoi(optarg); break;
-		case 'I': opt.interval = atof(optarg); break;
+		case 'u':
+			opt.url = optarg;
+			break;
+		case 'k':
+			opt.kiosks = atoi(optarg);
+			break;
+		case 's':
+			opt.seconds = atof(optarg);
+			break;
+		case 'w':
+			opt.warmup = atof(optarg);
+			break;
+		case 't':
+			opt.tokens_file = optarg;
+			break;
+		case 'c':
+			opt.codes_file = optarg;
+			break;
+		case 'm':
+			opt.max_conn = atoi(optarg);
+			break;
+		case 'p':
+			opt.pid = atol(optarg);
+			break;
+		case 'i':
+			opt.in_session_pct = atoi(optarg);
+			break;
+		case 'H':
+			opt.session_hb = atoi(optarg);
+			break;
+		case 'I':
+			opt.interval = atof(optarg);
+			break;
 		case 'x':
 			if (strcmp(optarg, "heartbeat") == 0)
 				opt.mode = MODE_HEARTBEAT;
@@ -682,8 +722,11 @@ int main(int argc, char **argv)
 			else
 				usage(2);
 			break;
-		case 'h': usage(0); break;
-		default: usage(2);
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(2);
 		}
 	}
 	if (!opt.url || opt.kiosks < 1 || !opt.tokens_file || opt.seconds <= 0 || opt.warmup < 0 ||
@@ -771,20 +814,25 @@ int main(int argc, char **argv)
 	}
 
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	printf("loadgen: %s mode, %d kiosks, %d connections (max in flight), warmup %.1f s, measured %.1f s\n",
-	       opt.mode == MODE_HEARTBEAT ? "heartbeat" : "sessions", opt.kiosks, opt.max_conn, opt.warmup,
-	       opt.seconds);
+	printf("loadgen: %s mode, %d kiosks, %d connections (max in flight), warmup %.1f s, "
+	       "measured %.1f s\n",
+	       opt.mode == MODE_HEARTBEAT ? "heartbeat" : "sessions", opt.kiosks, opt.max_conn,
+	       opt.warmup, opt.seconds);
 	if (opt.interval > 0)
-		printf("  each kiosk waits %.3g s after each answer (at most %.0f requests/s)\n", opt.interval,
-		       opt.kiosks / opt.interval);
+		printf("  each kiosk waits %.3g s after each answer (at most %.0f requests/s)\n",
+		       opt.interval, opt.kiosks / opt.interval);
 	else
-		printf("  closed loop: each kiosk sends its next request as soon as the answer arrives\n");
+		printf("  closed loop: each kiosk sends its next request as soon as the answer "
+		       "arrives\n");
 	if (opt.mode == MODE_HEARTBEAT)
-		printf("  %d kiosks heartbeat with an open session (state \"session\"), %d at the login screen\n",
+		printf("  %d kiosks heartbeat with an open session (state \"session\"), %d at the "
+		       "login screen\n",
 		       n_in_session, opt.kiosks - n_in_session);
 	else
-		printf("  each kiosk cycles: open session with its code, %d heartbeats, end\n", opt.session_hb);
-	printf("  note: loadgen and admind share this machine's %ld CPU cores; figures include that contention\n",
+		printf("  each kiosk cycles: open session with its code, %d heartbeats, end\n",
+		       opt.session_hb);
+	printf("  note: loadgen and admind share this machine's %ld CPU cores; figures include "
+	       "that contention\n",
 	       ncpu);
 	fflush(stdout);
 
@@ -816,7 +864,8 @@ int main(int argc, char **argv)
 	t0 = now_us();
 	for (int i = 0; i < opt.kiosks; i++) {
 		if (opt.interval > 0) /* spread the first requests over one interval */
-			sleep_then_ready(&ks[i], t0 + (int64_t)(opt.interval * 1e6 * i / opt.kiosks));
+			sleep_then_ready(&ks[i],
+					 t0 + (int64_t)(opt.interval * 1e6 * i / opt.kiosks));
 		else
 			ready(&ks[i], t0);
 	}
@@ -853,7 +902,8 @@ int main(int argc, char **argv)
 		}
 	run_loop(tc + 30 * 1000000LL, true, NULL);
 	if (setup_pending || inflight)
-		fprintf(stderr, "loadgen: %d sessions still being ended after 30 s\n", setup_pending);
+		fprintf(stderr, "loadgen: %d sessions still being ended after 30 s\n",
+			setup_pending);
 	printf("  cleanup: %d open sessions ended in %.2f s\n", to_end, (now_us() - tc) / 1e6);
 
 	/* close the connections */
@@ -878,7 +928,7 @@ int main(int argc, char **argv)
 	double rps = total / secs;
 
 	/* all kinds together, for the headline */
-	struct lat all = { 0 };
+	struct lat all = {0};
 	for (int i = 0; i < K_NKINDS; i++)
 		for (size_t j = 0; j < st.wire[i].n; j++)
 			lat_push(&all, st.wire[i].v[j]);
@@ -886,7 +936,8 @@ int main(int argc, char **argv)
 	printf("\nresults (%.2f s measured)\n", secs);
 	printf("  requests   %" PRIu64 "  (%.0f/s)\n", total, rps);
 	if (opt.mode == MODE_SESSIONS)
-		printf("  sessions   %" PRIu64 " opened (%.0f/s)\n", st.count[K_OPEN] - st.errors[K_OPEN],
+		printf("  sessions   %" PRIu64 " opened (%.0f/s)\n",
+		       st.count[K_OPEN] - st.errors[K_OPEN],
 		       (st.count[K_OPEN] - st.errors[K_OPEN]) / secs);
 	printf("  errors     %" PRIu64, errs);
 	if (errs) {
@@ -896,15 +947,16 @@ int main(int argc, char **argv)
 			if (s >= 200 && s < 300)
 				continue;
 			if (st.by_status[s]) {
-				printf("%s%s%d: %" PRIu64, sep, s ? "HTTP " : "transport ", s, st.by_status[s]);
+				printf("%s%s%d: %" PRIu64, sep, s ? "HTTP " : "transport ", s,
+				       st.by_status[s]);
 				sep = ", ";
 			}
 		}
 		printf(")");
 		for (int cc = 1; cc < CURL_LAST; cc++)
 			if (st.by_curlcode[cc])
-				printf("\n             curl: %s: %" PRIu64, curl_easy_strerror((CURLcode)cc),
-				       st.by_curlcode[cc]);
+				printf("\n             curl: %s: %" PRIu64,
+				       curl_easy_strerror((CURLcode)cc), st.by_curlcode[cc]);
 	}
 	printf("\n  statuses  ");
 	for (int s = 1; s < MAX_STATUS; s++)
@@ -922,37 +974,45 @@ int main(int argc, char **argv)
 		       opt.max_conn, pct_ms(&st.kiosk_all, 0.5), pct_ms(&st.kiosk_all, 0.99),
 		       st.kiosk_all.n ? st.kiosk_all.v[st.kiosk_all.n - 1] / 1000.0 : 0.0);
 	else
-		printf("  latency seen by a kiosk incl. waiting for one of %d connections (closed loop, no think\n"
-		       "  time: about K/rps = %.2f ms by Little's law), ms: p50 %.2f  p99 %.2f  max %.2f\n",
-		       opt.max_conn, rps > 0 ? opt.kiosks / rps * 1000 : 0.0, pct_ms(&st.kiosk_all, 0.5),
-		       pct_ms(&st.kiosk_all, 0.99),
+		printf("  latency seen by a kiosk incl. waiting for one of %d connections (closed "
+		       "loop, no think\n"
+		       "  time: about K/rps = %.2f ms by Little's law), ms: p50 %.2f  p99 %.2f  "
+		       "max %.2f\n",
+		       opt.max_conn, rps > 0 ? opt.kiosks / rps * 1000 : 0.0,
+		       pct_ms(&st.kiosk_all, 0.5), pct_ms(&st.kiosk_all, 0.99),
 		       st.kiosk_all.n ? st.kiosk_all.v[st.kiosk_all.n - 1] / 1000.0 : 0.0);
 	double cpu_lg = (cpu_self1 - cpu_self0) / secs;
-	double cpu_ad = cpu_admind0 >= 0 && cpu_admind1 >= 0 ? (cpu_admind1 - cpu_admind0) / secs : -1;
+	double cpu_ad =
+		cpu_admind0 >= 0 && cpu_admind1 >= 0 ? (cpu_admind1 - cpu_admind0) / secs : -1;
 	double cpu_all = busy0 >= 0 && busy1 >= 0 ? (busy1 - busy0) / secs : -1;
 	/* the rest of the machine: other programs, and the kernel's softirq work */
 	double cpu_other = cpu_all >= 0 ? cpu_all - cpu_lg - (cpu_ad > 0 ? cpu_ad : 0) : -1;
 	if (cpu_other < 0 && cpu_all >= 0)
 		cpu_other = 0;
 	if (opt.pid > 0) {
-		printf("  admind pid %ld: RSS idle %ld kB, under load %ld kB, after %ld kB (peak %ld kB); "
+		printf("  admind pid %ld: RSS idle %ld kB, under load %ld kB, after %ld kB (peak "
+		       "%ld kB); "
 		       "threads %ld idle, %ld under load\n",
 		       opt.pid, rss_idle, rss_mid, rss_after, hwm, threads_idle, threads_mid);
-		printf("  CPU (of %ld cores): admind %.2f, loadgen %.2f, everything else %.2f\n", ncpu, cpu_ad,
-		       cpu_lg, cpu_other);
+		printf("  CPU (of %ld cores): admind %.2f, loadgen %.2f, everything else %.2f\n",
+		       ncpu, cpu_ad, cpu_lg, cpu_other);
 	} else {
-		printf("  CPU (of %ld cores): loadgen %.2f, everything else %.2f\n", ncpu, cpu_lg, cpu_other);
+		printf("  CPU (of %ld cores): loadgen %.2f, everything else %.2f\n", ncpu, cpu_lg,
+		       cpu_other);
 	}
 	if (cpu_other > 0.2)
-		printf("  warning: other programs used %.2f cores during the run: figures are disturbed\n",
+		printf("  warning: other programs used %.2f cores during the run: figures are "
+		       "disturbed\n",
 		       cpu_other);
-	printf("RESULT mode=%s kiosks=%d conns=%d interval=%g in_session=%d requests=%" PRIu64 " errors=%" PRIu64
-	       " rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f rss_idle_kb=%ld rss_load_kb=%ld"
+	printf("RESULT mode=%s kiosks=%d conns=%d interval=%g in_session=%d requests=%" PRIu64
+	       " errors=%" PRIu64 " rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f "
+	       "rss_idle_kb=%ld rss_load_kb=%ld"
 	       " rss_after_kb=%ld cpu_admind=%.2f cpu_loadgen=%.2f cpu_other=%.2f cores=%ld\n",
-	       opt.mode == MODE_HEARTBEAT ? "heartbeat" : "sessions", opt.kiosks, opt.max_conn, opt.interval,
-	       opt.mode == MODE_HEARTBEAT ? n_in_session : opt.kiosks, total, errs, rps, pct_ms(&all, 0.5),
-	       pct_ms(&all, 0.9), pct_ms(&all, 0.99), all.n ? all.v[all.n - 1] / 1000.0 : 0.0, rss_idle,
-	       rss_mid, rss_after, cpu_ad, cpu_lg, cpu_other, ncpu);
+	       opt.mode == MODE_HEARTBEAT ? "heartbeat" : "sessions", opt.kiosks, opt.max_conn,
+	       opt.interval, opt.mode == MODE_HEARTBEAT ? n_in_session : opt.kiosks, total, errs,
+	       rps, pct_ms(&all, 0.5), pct_ms(&all, 0.9), pct_ms(&all, 0.99),
+	       all.n ? all.v[all.n - 1] / 1000.0 : 0.0, rss_idle, rss_mid, rss_after, cpu_ad,
+	       cpu_lg, cpu_other, ncpu);
 	curl_global_cleanup();
 	return 0;
 }

@@ -11,14 +11,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The shapes of the bodies admind accepts (docs/API.md). */
 static const struct jfield session_f[] = {{"code", J_STR, true, 1, 64}};
-static const struct jfield heartbeat_f[] = {
-	{"state", J_STR, true, 1, 16},	    {"session", J_STR, false, 1, 64},
-	{"seconds_used", J_INT, false, 0, 86400}, {"pages_used", J_INT, false, 0, 100000},
-	{"version", J_STR, false, 0, 64},   {"ack", J_ARRAY, false, 0, 0}};
-static const struct jfield codes_f[] = {
-	{"count", J_INT, false, 1, 500}, {"minutes", J_INT, false, 1, 1440},
-	{"pages", J_INT, false, 0, 1000}, {"days", J_INT, false, 1, 366},
-	{"valid_until", J_STR_OR_INT, false, 0, 0}};
+static const struct jfield heartbeat_f[] = {{"state", J_STR, true, 1, 16},
+					    {"session", J_STR, false, 1, 64},
+					    {"seconds_used", J_INT, false, 0, 86400},
+					    {"pages_used", J_INT, false, 0, 100000},
+					    {"version", J_STR, false, 0, 64},
+					    {"ack", J_ARRAY, false, 0, 0}};
+static const struct jfield codes_f[] = {{"count", J_INT, false, 1, 500},
+					{"minutes", J_INT, false, 1, 1440},
+					{"pages", J_INT, false, 0, 1000},
+					{"days", J_INT, false, 1, 366},
+					{"valid_until", J_STR_OR_INT, false, 0, 0}};
 static const struct jfield events_f[] = {{"events", J_ARRAY, true, 0, 0}};
 
 static void strings(json_t *j)
@@ -27,9 +30,11 @@ static void strings(json_t *j)
 	json_t *v;
 	size_t i;
 	if (json_is_object(j)) {
-		json_object_foreach(j, key, v) strings(v);
+		json_object_foreach (j, key, v)
+			strings(v);
 	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v) strings(v);
+		json_array_foreach (j, i, v)
+			strings(v);
 	} else if (json_is_string(j)) {
 		const char *s = json_string_value(j);
 		char norm[CODE_MAX_LEN + 1];
@@ -59,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_check(j, events_f, ARRAY_LEN(events_f), err, sizeof(err))) {
 		size_t i;
 		json_t *ev;
-		json_array_foreach(json_object_get(j, "events"), i, ev)
+		json_array_foreach (json_object_get(j, "events"), i, ev)
 			(void)api_event_check(ev, 0, err, sizeof(err));
 	}
 	strings(j);

@@ -29,7 +29,8 @@ static void fails(const char *text, int line, const char *msg)
 	snprintf(want, sizeof(want), "%s:%d: ", path, line);
 	bool good = !r && strncmp(err.msg, want, strlen(want)) == 0 && strstr(err.msg, msg);
 	if (!good)
-		fprintf(stderr, "config:\n%s\ngot: %s\nwant: %s...%s\n", text, r ? "(accepted)" : err.msg, want, msg);
+		fprintf(stderr, "config:\n%s\ngot: %s\nwant: %s...%s\n", text,
+			r ? "(accepted)" : err.msg, want, msg);
 	CHECK(good);
 }
 
@@ -45,7 +46,9 @@ int main(void)
 	CHECK(strcmp(c.secret_file, "/tmp/x.db.key") == 0);
 	CHECK(c.pol.memlimit_bytes == 32768 * 1024);
 	admind_config_free(&c);
-	CHECK(load("listen = \"[::1]:8080\";\ndatabase = \"x.db\";\ncodes = { alphabet = \"alnum\"; length = 10; };\n", &c, &err));
+	CHECK(load("listen = \"[::1]:8080\";\ndatabase = \"x.db\";\ncodes = { alphabet = "
+		   "\"alnum\"; length = 10; };\n",
+		   &c, &err));
 	CHECK(c.loopback && c.code_alphabet == CODE_ALNUM && c.code_length == 10);
 	admind_config_free(&c);
 	/* The shipped example must load as it is. */
@@ -53,24 +56,37 @@ int main(void)
 	admind_config_free(&c);
 
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = = \"x.db\";\n", 2, "syntax error");
-	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nfoo = 1;\n", 3, "unknown setting 'foo'");
-	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = {\n  lenght = 8;\n};\n", 4, "unknown setting 'lenght'");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nfoo = 1;\n", 3,
+	      "unknown setting 'foo'");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = {\n  lenght = 8;\n};\n",
+	      4, "unknown setting 'lenght'");
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = 5;\n", 2, "must be a string");
-	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = { length = 2; };\n", 3, "between 4 and 32");
-	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = { alphabet = \"emoji\"; };\n", 3, "alphabet");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = { length = 2; };\n", 3,
+	      "between 4 and 32");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = { alphabet = \"emoji\"; "
+	      "};\n",
+	      3, "alphabet");
 	fails("listen = \"127.0.0.1:99999\";\ndatabase = \"x.db\";\n", 1, "port");
 	fails("listen = \"example.org:80\";\ndatabase = \"x.db\";\n", 1, "not an IPv4 or IPv6");
 	fails("listen = \"0.0.0.0:8080\";\ndatabase = \"x.db\";\n", 1, "not a loopback address");
 	fails("database = \"x.db\";\n", 1, "'listen' is required");
-	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = 3;\n", 3, "must be a group");
-	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nallow_plain_http = \"yes\";\n", 3, "true or false");
-	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ntls = { certificate = \"a\"; };\n", 3, "both certificate and key");
-	CHECK(load("listen = \"0.0.0.0:8080\";\ndatabase = \"x.db\";\nallow_plain_http = true;\n", &c, &err));
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ncodes = 3;\n", 3,
+	      "must be a group");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nallow_plain_http = \"yes\";\n",
+	      3, "true or false");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ntls = { certificate = \"a\"; "
+	      "};\n",
+	      3, "both certificate and key");
+	CHECK(load("listen = \"0.0.0.0:8080\";\ndatabase = \"x.db\";\nallow_plain_http = true;\n",
+		   &c, &err));
 	CHECK(!c.loopback);
 	admind_config_free(&c);
-	CHECK(load("listen = \"0.0.0.0:8443\";\ndatabase = \"x.db\";\ntls = { certificate = \"c.pem\"; key = \"k.pem\"; };\n", &c, &err));
+	CHECK(load("listen = \"0.0.0.0:8443\";\ndatabase = \"x.db\";\ntls = { certificate = "
+		   "\"c.pem\"; key = \"k.pem\"; };\n",
+		   &c, &err));
 	admind_config_free(&c);
-	CHECK(!admind_config_load("/nonexistent/escale.conf", &c, &err) && strstr(err.msg, "/nonexistent/escale.conf:0: cannot open"));
+	CHECK(!admind_config_load("/nonexistent/escale.conf", &c, &err) &&
+	      strstr(err.msg, "/nonexistent/escale.conf:0: cannot open"));
 	admind_config_free(&c);
 	unlink(path);
 	return TEST_DONE();

@@ -12,10 +12,16 @@ static void test_normalise(void)
 	CHECK(code_normalise(" 1234-5678 ", out) && strcmp(out, "12345678") == 0);
 	CHECK(code_normalise("ab.cd_ef", out) && strcmp(out, "ABCDEF") == 0);
 	/* U+00A0 and U+202F no-break spaces are ignored like spaces. */
-	CHECK(code_normalise("1234\xc2\xa0" "5678", out) && strcmp(out, "12345678") == 0);
-	CHECK(code_normalise("1234\xe2\x80\xaf" "5678", out) && strcmp(out, "12345678") == 0);
-	CHECK(!code_normalise("123", out));	     /* too short */
-	CHECK(!code_normalise("1234 567é", out));    /* not [0-9A-Z] */
+	CHECK(code_normalise("1234\xc2\xa0"
+			     "5678",
+			     out) &&
+	      strcmp(out, "12345678") == 0);
+	CHECK(code_normalise("1234\xe2\x80\xaf"
+			     "5678",
+			     out) &&
+	      strcmp(out, "12345678") == 0);
+	CHECK(!code_normalise("123", out));       /* too short */
+	CHECK(!code_normalise("1234 567é", out)); /* not [0-9A-Z] */
 	CHECK(!code_normalise("1234'; DROP", out));
 	CHECK(!code_normalise("", out));
 	CHECK(!code_normalise("123456789012345678901234567890123", out)); /* 33 > max */
@@ -51,8 +57,8 @@ static void test_format_hash(void)
 	CHECK(strcmp(out, "1234 5678") == 0);
 	code_format("ABCDEFGHJK", out, sizeof(out));
 	CHECK(strcmp(out, "ABCD EFGH JK") == 0);
-	uint8_t k1[CODE_KEY_LEN] = {1}, k2[CODE_KEY_LEN] = {2}, h1[CODE_HASH_LEN], h2[CODE_HASH_LEN],
-		h3[CODE_HASH_LEN];
+	uint8_t k1[CODE_KEY_LEN] = {1}, k2[CODE_KEY_LEN] = {2}, h1[CODE_HASH_LEN],
+		h2[CODE_HASH_LEN], h3[CODE_HASH_LEN];
 	code_hash(k1, "12345678", h1);
 	code_hash(k1, "12345678", h3);
 	code_hash(k2, "12345678", h2);
@@ -70,7 +76,8 @@ static void test_tokens(void)
 	token_generate("esk_", t2);
 	CHECK(strlen(t1) == TOKEN_STR_LEN && strncmp(t1, "esk_", 4) == 0);
 	CHECK(strcmp(t1, t2) != 0);
-	CHECK(strspn(t1 + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == 43);
+	CHECK(strspn(t1 + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+	      43);
 	uint8_t h1[TOKEN_HASH_LEN], h2[TOKEN_HASH_LEN];
 	token_hash(t1, strlen(t1), h1);
 	token_hash(t2, strlen(t2), h2);

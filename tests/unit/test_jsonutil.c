@@ -25,17 +25,17 @@ int main(void)
 	CHECK(ok("{\"name\": \"abc\"}"));
 	CHECK(ok("{\"name\": \"éèàùç\", \"count\": 10, \"flag\": true, \"ref\": 3}"));
 	CHECK(ok("{\"name\": \"a\", \"ref\": \"x\"}"));
-	CHECK(!ok("{}"));					/* missing */
-	CHECK(!ok("{\"name\": \"abc\", \"extra\": 1}"));	/* unknown */
-	CHECK(!ok("{\"name\": 5}"));				/* type */
-	CHECK(!ok("{\"name\": \"abcdef\"}"));			/* too long */
-	CHECK(!ok("{\"name\": \"\"}"));				/* too short */
+	CHECK(!ok("{}"));                                /* missing */
+	CHECK(!ok("{\"name\": \"abc\", \"extra\": 1}")); /* unknown */
+	CHECK(!ok("{\"name\": 5}"));                     /* type */
+	CHECK(!ok("{\"name\": \"abcdef\"}"));            /* too long */
+	CHECK(!ok("{\"name\": \"\"}"));                  /* too short */
 	CHECK(!ok("{\"name\": \"a\", \"count\": 0}"));
 	CHECK(!ok("{\"name\": \"a\", \"count\": 11}"));
 	CHECK(!ok("{\"name\": \"a\", \"count\": 1.5}"));
 	CHECK(!ok("{\"name\": \"a\", \"count\": \"3\"}"));
 	CHECK(!ok("{\"name\": \"a\", \"flag\": 1}"));
-	CHECK(!ok("{\"name\": \"a\\u0007\"}"));			/* control character */
+	CHECK(!ok("{\"name\": \"a\\u0007\"}")); /* control character */
 	CHECK(!ok("{\"name\": \"a\", \"ref\": true}"));
 	CHECK(!ok("{\"name\": \"a\", \"ref\": \"2030-01-01T10:00\\u0007x\"}"));
 	CHECK(utf8_chars("éèà") == 3);

@@ -47,12 +47,15 @@ int main(void)
 	CHECK(!hex_decode("deadbee", back, 4));
 	CHECK(!hex_decode("deadbeeg", back, 4));
 
-	CHECK(utf8_valid_text("Espace Social Commun – accueil é", strlen("Espace Social Commun – accueil é")));
-	CHECK(!utf8_valid_text("a\x01" "b", 3));
+	CHECK(utf8_valid_text("Espace Social Commun – accueil é",
+			      strlen("Espace Social Commun – accueil é")));
+	CHECK(!utf8_valid_text("a\x01"
+			       "b",
+			       3));
 	CHECK(!utf8_valid_text("\xff", 1));
-	CHECK(!utf8_valid_text("\xc0\xaf", 2));		/* overlong '/' */
-	CHECK(!utf8_valid_text("\xed\xa0\x80", 3));	/* surrogate */
-	CHECK(!utf8_valid_text("\xe2\x82", 2));		/* truncated */
-	CHECK(!utf8_valid_text("\xc2\x85", 2));		/* C1 control (NEL) */
+	CHECK(!utf8_valid_text("\xc0\xaf", 2));     /* overlong '/' */
+	CHECK(!utf8_valid_text("\xed\xa0\x80", 3)); /* surrogate */
+	CHECK(!utf8_valid_text("\xe2\x82", 2));     /* truncated */
+	CHECK(!utf8_valid_text("\xc2\x85", 2));     /* C1 control (NEL) */
 	return TEST_DONE();
 }
