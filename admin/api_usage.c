@@ -73,9 +73,11 @@ static void export_row_csv(struct export *e)
 	csv_field(&e->b, (const char *)sqlite3_column_text(s, 1));
 	buf_add(&e->b, ";", 1);
 	csv_field(&e->b, (const char *)sqlite3_column_text(s, 2));
-	/* Minutes with a decimal comma, as French spreadsheets read numbers. */
+	/* Minutes to the nearest tenth, with a decimal comma, as French
+	 * spreadsheets read numbers. */
+	int64_t tenths = (secs * 10 + 30) / 60;
 	buf_printf(&e->b, ";%s;%s;%lld;%lld,%lld;%lld;", start, end, (long long)secs,
-		   (long long)(secs / 60), (long long)(secs % 60 * 10 / 60),
+		   (long long)(tenths / 10), (long long)(tenths % 10),
 		   (long long)sqlite3_column_int64(s, 6));
 	csv_field(&e->b, (const char *)sqlite3_column_text(s, 7));
 	buf_adds(&e->b, sqlite3_column_int(s, 8) ? ";oui\r\n" : ";non\r\n");
