@@ -7,7 +7,8 @@ ESCALE_BUILD_PKGS=(
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
 	libsystemd-dev libcurl4-openssl-dev
 )
-ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format)
+ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format
+	libreoffice-calc-nogui)
 
 escale_root() {
 	cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd
