@@ -371,24 +371,27 @@ struct MHD_Daemon *http_start(struct app *app)
 		}
 		flags |= MHD_USE_TLS;
 	}
-	struct MHD_OptionItem tls_opts[] = {
-		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
-		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
-		{MHD_OPTION_END, 0, NULL},
-	};
+	/* Options that depend on the config; MHD warns about a "pool" of one
+	 * thread or less, so the option is only given for a real pool. */
+	struct MHD_OptionItem opts[4];
+	size_t n = 0;
+	if (threads > 1)
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
+	if (cert) {
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cert};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, key};
+	}
+	opts[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&c->addr,
-		/* MHD ignores (and warns about) a pool of one thread. */
-		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)16384,
 		/* One address cannot take every connection (kiosks behind one NAT
 		 * hold one or two each); idle ones go after 30 s (kiosks send a
 		 * heartbeat every few seconds). */
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_conn_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, app, MHD_OPTION_ARRAY, c->tls_cert ? tls_opts : &tls_opts[2],
-		MHD_OPTION_END);
+		on_completed, app, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (cert) {
 		explicit_bzero(key, strlen(key));
 		free(cert);
