@@ -7,7 +7,7 @@ ESCALE_BUILD_PKGS=(
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
 	libsystemd-dev libcurl4-openssl-dev
 )
-ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format
+ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format systemd
 	libreoffice-calc-nogui)
 
 escale_root() {
