@@ -128,7 +128,8 @@ int ctl_stats(struct ctl *c, int argc, char **argv)
 		ctl_fail("unexpected answer from escale-admind: no statistics");
 		goto out;
 	}
-	if (!(text = json_dumps(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+	/* ASCII only: no control character from the server reaches the terminal. */
+	if (!(text = json_dumps(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)))
 		fatalx("out of memory");
 	puts(text);
 	rc = CTL_OK;
@@ -244,8 +245,16 @@ static int ctl_backup_local(struct ctl *c, const char *tmp)
 	sqlite3 *db = db_open(c->db, true);
 	if (!db)
 		return ctl_fail("cannot open the database %s", c->db);
-	bool ok = db_backup(db, tmp);
+	/* An empty or foreign file is not an escale database to back up. */
+	sqlite3_stmt *s = NULL;
+	bool ours = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = 'kiosks'", -1,
+				       &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	bool ok = ours && db_backup(db, tmp);
 	sqlite3_close(db);
+	if (!ours)
+		return ctl_fail("%s is not an escale database", c->db);
 	return ok ? CTL_OK : ctl_fail("backup of %s into %s failed", c->db, tmp);
 }
 
@@ -277,9 +286,14 @@ int ctl_backup(struct ctl *c, int argc, char **argv)
 		return ctl_fail("%s already exists; not overwriting it", file);
 	if (errno != ENOENT)
 		return ctl_fail("%s: %s", file, strerror(errno));
-	tmp = xasprintf("%s.tmp", file);
-	/* 0600 from the start: a backup holds token and code hashes. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	tmp = xasprintf("%s.XXXXXX", file);
+	/* A new file of our own (never one someone else left there), 0600 from
+	 * the start: a backup holds token and code hashes. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0 && fchmod(fd, 0600) != 0) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0) {
 		ctl_fail("%s: %s", tmp, strerror(errno));
 		goto out;

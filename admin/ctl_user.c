@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <getopt.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@ static int ctl_user_add_local(const struct ctl *c, const char *name, enum role r
 		ctl_fail("cannot initialise libsodium");
 		goto out;
 	}
+	/* The database holds token and code hashes: only its owner reads it. */
+	umask(077);
 	if (!(st = store_open(c->db))) {
 		ctl_fail("cannot open the database %s", c->db);
 		goto out;

@@ -189,7 +189,8 @@ static char *ctl_base_url(const char *url)
 	size_t n = strlen(u);
 	while (n > skip && u[n - 1] == '/')
 		u[--n] = '\0';
-	if (n == skip || strchr(u + skip, '?') || strchr(u + skip, '#')) {
+	/* user:password@ would be sent as Basic auth and shown in every error. */
+	if (n == skip || strchr(u + skip, '?') || strchr(u + skip, '#') || strchr(u + skip, '@')) {
 		free(u);
 		return NULL;
 	}
@@ -268,6 +269,10 @@ int ctl_connect(struct ctl *c)
 	if (c->curl)
 		return CTL_OK;
 	c->url = ctl_base_url(c->url_arg);
+	if (!c->url && strchr(c->url_arg, '@'))
+		/* Not echoed: it may hold a password. */
+		return ctl_usage(c, "bad URL: no user:password@ in it; the staff token"
+				    " goes in ESCALE_TOKEN or --token");
 	if (!c->url)
 		return ctl_usage(c, "bad URL '%s': expected http://HOST[:PORT] or https://...",
 				 c->url_arg);
@@ -297,7 +302,9 @@ int main(int argc, char **argv)
 	struct ctl c = {0};
 	int rc = CTL_USAGE, ch, words = 0;
 
-	log_init(CTL_PROG, LOG_LVL_WARN);
+	/* escalectl says what failed itself ("escalectl: ..."); the common
+	 * library's warnings would only repeat it in another form. */
+	log_init(CTL_PROG, LOG_LVL_ERROR);
 	/* A closed pipe (escalectl usage | head) is reported as EPIPE and ends quietly. */
 	signal(SIGPIPE, SIG_IGN);
 	c.url_arg = ctl_getenv("ESCALE_URL");

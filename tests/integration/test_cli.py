@@ -775,7 +775,9 @@ class Backup(CliTestCase):
         with open(path, "rb") as f:
             self.assertEqual(f.read(16), b"SQLite format 3\0")
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
-        self.assertFalse(os.path.exists(path + ".tmp"))
+        base = os.path.basename(path)
+        leftovers = [f for f in os.listdir(os.path.dirname(path)) if f.startswith(base + ".")]
+        self.assertEqual(leftovers, [], "temporary files left beside the backup")
         ok, tables, kiosks = sqlite_tables(path)
         self.assertEqual(ok, "ok")
         self.assertIn("kiosks", tables)
@@ -793,7 +795,21 @@ class Backup(CliTestCase):
         self.fails(1, "backup", path, contains=("already exists",))
         with open(path, "rb") as f:
             self.assertEqual(f.read(), before)
-        self.assertFalse(os.path.exists(path + ".tmp"))
+        # a file left by someone else beside the target is never written into
+        path2 = os.path.join(self.dir, "copy2.db")
+        with open(path2 + ".tmp", "w") as f:
+            f.write("not mine\n")
+        os.chmod(path2 + ".tmp", 0o644)
+        self.ok("backup", path2, token=mnt)
+        self.assertEqual(stat.S_IMODE(os.stat(path2).st_mode), 0o600)
+        with open(path2 + ".tmp") as f:
+            self.assertEqual(f.read(), "not mine\n")
+        # an empty file is not a database to back up
+        empty = os.path.join(self.dir, "empty.db")
+        open(empty, "w").close()
+        self.fails(1, "--db", empty, "backup", os.path.join(self.dir, "x.db"),
+                   contains=("is not an escale database",))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "x.db")))
         other = os.path.join(self.dir, "other.txt")
         with open(other, "w") as f:
             f.write("keep me\n")
@@ -853,8 +869,10 @@ class Errors(CliTestCase):
                         str(r))
 
     def test_bad_url(self):
-        for url in ("ftp://127.0.0.1/", "127.0.0.1:8080", "http://", "http://a b"):
-            self.fails(2, "whoami", url=url)
+        for url in ("ftp://127.0.0.1/", "127.0.0.1:8080", "http://", "http://a b",
+                    "http://user:secret@127.0.0.1:8080"):
+            r = self.fails(2, "whoami", url=url)
+            self.assertNotIn("secret", r.err)
 
     def test_usage_errors(self):
         self.fails(2, "frobnicate", contains=("frobnicate",))
