@@ -39,6 +39,12 @@ escale_build() {
 			cat "$dir.setup.log" >&2
 			return 1
 		}
+	elif [ $# -gt 0 ]; then
+		# An existing directory takes this caller's options too.
+		meson configure "$dir" "$@" >"$dir.setup.log" 2>&1 || {
+			cat "$dir.setup.log" >&2
+			return 1
+		}
 	fi
 	ninja -C "$dir" >"$dir.ninja.log" 2>&1 || {
 		cat "$dir.ninja.log" >&2
