@@ -140,14 +140,31 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
+/* A session ended as stale because its kiosk fell silent comes back when
+ * the kiosk does, unless its code went elsewhere meanwhile. True if it did. */
+static bool session_revive(struct store *st, const char *session, int64_t kiosk, bool *dberr)
+{
+	sqlite3_stmt *s = store_stmt(
+		st, "UPDATE sessions SET ended_at = NULL, end_reason = NULL"
+		    " WHERE id = ?1 AND kiosk_id = ?2 AND end_reason = 'stale' AND NOT EXISTS"
+		    " (SELECT 1 FROM sessions o WHERE o.code_id = sessions.code_id"
+		    " AND o.ended_at IS NULL)");
+	bind_text(s, 1, session);
+	sqlite3_bind_int64(s, 2, kiosk);
+	*dberr = !step_done(s);
+	return !*dberr && sqlite3_changes(st->db) == 1;
+}
+
 /* Moves a session's counters forward to SECONDS and PAGES (never back) and
- * debits the difference from its code. Caller holds the lock, in a
+ * debits the difference from its code; with REVIVE, a stale session that its
+ * kiosk reports again is brought back first. Caller holds the lock, in a
  * transaction. STORE_NOT_FOUND when KIOSK has no such session. */
 static enum store_rc session_advance(struct store *st, const char *session, int64_t kiosk,
-				     int64_t seconds, int64_t pages, int64_t now)
+				     int64_t seconds, int64_t pages, int64_t now, bool revive)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used, ended_at"
-					 " FROM sessions WHERE id = ? AND kiosk_id = ?");
+	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used, ended_at,"
+					 " end_reason = 'stale' FROM sessions"
+					 " WHERE id = ? AND kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -158,7 +175,14 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 	int64_t ds = seconds - sqlite3_column_int64(s, 1);
 	int64_t dp = pages < 0 ? 0 : pages - sqlite3_column_int64(s, 2);
 	bool ended = sqlite3_column_type(s, 3) != SQLITE_NULL;
+	bool stale = sqlite3_column_int(s, 4) != 0;
 	store_release(s);
+	if (ended && stale && revive) {
+		bool dberr;
+		ended = !session_revive(st, session, kiosk, &dberr);
+		if (dberr)
+			return STORE_ERROR;
+	}
 	/* An ended session charges nothing more, however often it is reported. */
 	if (ended)
 		return STORE_OK;
@@ -254,20 +278,8 @@ static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct hea
 	}
 	json_t *sess = json_null();
 	if (hb->session) {
-		/* A session ended as stale because its kiosk fell silent comes
-		 * back when the kiosk does, unless its code went elsewhere. */
-		sqlite3_stmt *s = store_stmt(
-			st,
-			"UPDATE sessions SET ended_at = NULL, end_reason = NULL"
-			" WHERE id = ?1 AND kiosk_id = ?2 AND end_reason = 'stale' AND NOT EXISTS"
-			" (SELECT 1 FROM sessions o WHERE o.code_id = sessions.code_id"
-			" AND o.ended_at IS NULL)");
-		bind_text(s, 1, hb->session);
-		sqlite3_bind_int64(s, 2, kiosk);
-		if (!step_done(s))
-			return NULL;
-		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used,
-				    now) == STORE_ERROR)
+		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used, now,
+				    true) == STORE_ERROR)
 			return NULL;
 		sess = session_status(st, hb->session, kiosk);
 	}
@@ -301,7 +313,7 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 	store_release(s);
 	if (!found)
 		return STORE_NOT_FOUND;
-	if (session_advance(st, session, kiosk, seconds, pages, now_s()) == STORE_ERROR)
+	if (session_advance(st, session, kiosk, seconds, pages, now_s(), false) == STORE_ERROR)
 		return STORE_ERROR;
 	s = store_stmt(st, "UPDATE sessions SET ended_at = max(?, started_at), end_reason = ?"
 			   " WHERE id = ? AND ended_at IS NULL");
@@ -371,7 +383,7 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 	}
 	if (strcmp(type, "session_progress") == 0) {
 		enum store_rc rc = session_advance(st, session, kiosk, jint(ev, "seconds_used", 0),
-						   jint(ev, "pages_used", -1), now_s());
+						   jint(ev, "pages_used", -1), now_s(), false);
 		*dberr = rc == STORE_ERROR;
 		return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 	}
