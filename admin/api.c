@@ -62,9 +62,6 @@ void api_store_error(struct http_req *r, enum store_rc rc, const char *what)
 			   "this %s cannot be changed that way (already exists, ended or revoked)",
 			   what);
 		break;
-	case STORE_INVALID:
-		http_error(r, 400, "bad_request", "invalid %s", what);
-		break;
 	default:
 		http_error(r, 500, "internal", "the database failed; see escale-admind's log");
 	}

@@ -36,9 +36,6 @@ static int ctl_user_add_local(const struct ctl *c, const char *name, enum role r
 	case STORE_CONFLICT:
 		ctl_fail("user %s already exists", name);
 		break;
-	case STORE_INVALID:
-		ctl_fail("invalid user name '%s'", name);
-		break;
 	case STORE_NOT_FOUND:
 	case STORE_ERROR:
 	default:

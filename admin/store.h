@@ -19,7 +19,6 @@ enum store_rc {
 	STORE_OK = 0,
 	STORE_NOT_FOUND,
 	STORE_CONFLICT,
-	STORE_INVALID,
 	STORE_ERROR,
 	/* Refusals of a code, in the order they are checked. */
 	STORE_CODE_UNKNOWN,

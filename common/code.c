@@ -21,11 +21,6 @@ bool code_alphabet_parse(const char *s, enum code_alphabet *out)
 	return true;
 }
 
-const char *code_alphabet_name(enum code_alphabet a)
-{
-	return a == CODE_DIGITS ? "digits" : "alnum";
-}
-
 void code_generate(enum code_alphabet a, int len, char *out)
 {
 	const char *chars = a == CODE_DIGITS ? digits_chars : alnum_chars;

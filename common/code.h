@@ -20,7 +20,6 @@ enum code_alphabet { CODE_DIGITS, CODE_ALNUM };
 #define CODE_ALNUM_CHARS "34679ACDEFGHJKMNPQRTUVWXY"
 
 bool code_alphabet_parse(const char *s, enum code_alphabet *out);
-const char *code_alphabet_name(enum code_alphabet a);
 
 /* Draws a code of LEN characters (libsodium's CSPRNG, uniform). */
 void code_generate(enum code_alphabet a, int len, char *out /* len+1 */);

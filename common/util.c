@@ -179,20 +179,6 @@ void datetime_format_local(int64_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-void datetime_format_iso(int64_t t, char *buf, size_t n)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	localtime_r(&tt, &tm);
-	char tz[8];
-	strftime(tz, sizeof(tz), "%z", &tm);
-	/* %z gives +0100; ISO 8601 extended wants +01:00. */
-	char iso_tz[8] = {tz[0], tz[1], tz[2], ':', tz[3], tz[4], '\0'};
-	char base[32];
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, n, "%s%s", base, iso_tz);
-}
-
 void date_format_local(int64_t t, char *buf, size_t n)
 {
 	struct tm tm;

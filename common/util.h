@@ -29,8 +29,6 @@ bool date_parse_local(const char *s, int64_t *out);
 bool datetime_parse_local(const char *s, int64_t *out);
 /* Local "YYYY-MM-DD HH:MM:SS" into buf (20 bytes at least). */
 void datetime_format_local(int64_t t, char *buf, size_t n);
-/* ISO 8601 with the local offset, e.g. 2026-11-23T14:05:00+01:00. */
-void datetime_format_iso(int64_t t, char *buf, size_t n);
 /* Local calendar day "YYYY-MM-DD" of t. */
 void date_format_local(int64_t t, char *buf, size_t n);
 
