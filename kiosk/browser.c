@@ -1,0 +1,2 @@
+/* placeholder */
+typedef int escale_placeholder_t;

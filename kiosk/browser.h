@@ -1,0 +1,34 @@
+/* browser: starts the browser for a session in a fresh directory and its own process
+ * group, and wipes both at the end. */
+#ifndef ESCALE_BROWSER_H
+#define ESCALE_BROWSER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "kconfig.h"
+
+struct browser {
+	pid_t pid;         /* 0 when not running; also the process group id */
+	int pidfd;         /* pidfd_open(pid) for the event loop, -1 when not running */
+	char *dir;         /* the session directory: RUNTIME/session-XXXXXX (0700) */
+	char *home_url;    /* file://DIR/home/index.html */
+};
+
+/* Creates the session directory (HOME, profile, downloads, the home page generated from
+ * the services with the bar's language) under RUNTIME_DIR. */
+bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool english);
+/* Starts the configured command with every argument's "%u" replaced by the home URL and
+ * "%d" by the session directory; the child gets its own process group, HOME=DIR/home,
+ * XDG_* dirs inside DIR, the DISPLAY of the kiosk, no other inherited fd. */
+bool browser_start(struct browser *b, const struct kiosk_cfg *cfg);
+/* The child exited (pidfd readable): reaps it; returns its wait status. */
+int browser_reap(struct browser *b);
+/* SIGTERM then, after at most GRACE_MS, SIGKILL to the whole process group, reaps, and
+ * removes the session directory. Safe to call when nothing runs. */
+void browser_wipe(struct browser *b, int grace_ms);
+
+/* Writes the home page (big tiles, one per service, grouped by category) into PATH. */
+bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english);
+
+#endif
