@@ -30,6 +30,15 @@ enum {
 	SM_OUT_REDRAW = 1 << 4,        /* the view changed */
 };
 
+/* What the bar shows besides time and pages (the shell words it). */
+enum sm_banner {
+	SM_BANNER_NONE,
+	SM_BANNER_TIME,    /* "Il reste N minutes" */
+	SM_BANNER_CLOSING, /* "Fermeture dans N minutes" */
+	SM_BANNER_ADDED,   /* "N minutes ajoutées" */
+	SM_BANNER_MESSAGE, /* the desk's message */
+};
+
 #define SM_MAX_WARN 8
 #define SM_TEXT_MAX 512
 
@@ -63,9 +72,9 @@ struct sm {
 	bool confirm_end;        /* "Terminer ?" shown */
 	bool idle_prompt;
 	int64_t idle_deadline_ms;
-	char banner[SM_TEXT_MAX]; /* current warning or desk message, "" if none */
-	bool banner_urgent;
-	bool banner_is_message;
+	enum sm_banner banner;   /* what the bar says besides time and pages */
+	int64_t banner_minutes;  /* TIME, CLOSING, ADDED: how many minutes */
+	char message[SM_TEXT_MAX]; /* MESSAGE: the desk's text */
 	int64_t banner_until_ms;
 
 	/* the end being reported */
@@ -78,7 +87,9 @@ struct sm {
 	bool locked;              /* staff lock or fault; survives sessions */
 	char lock_text[SM_TEXT_MAX];
 	bool open;                /* opening hours, last known */
-	bool goodbye;             /* the welcome screen says "données effacées" after an end */
+	int64_t goodbye_until_ms; /* the welcome screen says "données effacées" until then */
+	bool wiped;               /* the shell reported the wipe done */
+	int64_t idle_prompt_ms;   /* when the idle prompt appeared */
 };
 
 /* What the shell knows at a tick. */
