@@ -57,6 +57,8 @@ struct kiosk_cfg {
 	int64_t login_max_failures;     /* "login.max_failures", default 5 */
 	int64_t login_lockout_seconds;  /* "login.lockout_seconds", first lock-out, default 30 */
 	int64_t login_lockout_max;      /* "login.lockout_max_seconds", default 600 */
+	int64_t code_length;            /* "login.code_length", as admind's codes.length, default 8 (4..32) */
+	bool code_alnum;                /* "login.alphabet": "digits" (default) or "alnum", as admind's */
 
 	struct hours hours; /* "hours { }"; absent: always open */
 

@@ -1,2 +1,1113 @@
-int main(void);
-int main(void) { return 1; }
+/* escale-kiosk: the resident's X session; one event loop driving the state machine, the
+ * screens, the browser and the network helper. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <jansson.h>
+#include <libintl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <xkbcommon/xkbcommon-keysyms.h>
+
+#include "browser.h"
+#include "ctl.h"
+#include "hours.h"
+#include "ipc.h"
+#include "kconfig.h"
+#include "log.h"
+#include "session.h"
+#include "ui.h"
+#include "util.h"
+#include "x.h"
+
+#define _(s)  gettext(s)
+#define N_(s) (s)
+
+#define WIPE_GRACE_MS      250
+#define TYPED_CLEAR_MS     60000
+#define NET_BACKOFF_MAX_MS 30000
+#define ACKED_MAX          64
+
+enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL };
+
+struct kiosk {
+	struct kiosk_cfg cfg;
+	struct xk x;
+	struct sm sm;
+	struct browser br;
+	int ep, sig_fd, timer_fd, ctl_fd;
+
+	int net_fd, net_pidfd;
+	pid_t net_pid;
+	int64_t net_restart_at_ms; /* 0: none planned */
+	int64_t net_backoff_ms;
+	bool online;
+	bool checking; /* a login is with the helper */
+
+	char typed[40];
+	int64_t typed_at_ms;
+	enum ui_login_msg msg;
+	int64_t lockout_until_ms;
+	bool english;
+
+	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
+	int n_acked;
+	int64_t last_state_sent_s;
+	enum sm_state last_state;
+
+	struct ui_hits cover_hits, bar_hits;
+	bool cover_dirty, bar_dirty;
+	bool quit;
+};
+
+static struct sm_clock clock_now(struct kiosk *k)
+{
+	struct sm_clock c = {.mono_ms = mono_ms(), .to_close_s = INT64_MAX};
+	int64_t now = now_s();
+	c.open = hours_is_open(&k->cfg.hours, now);
+	if (c.open) {
+		int64_t next = hours_next_change(&k->cfg.hours, now);
+		if (next != INT64_MAX)
+			c.to_close_s = next - now;
+	}
+	/* Only a session needs it: one round trip a second, none at the welcome screen. */
+	c.idle_ms = k->sm.state == SM_SESSION ? x_idle_ms(&k->x) : 0;
+	return c;
+}
+
+/* ---- the network helper ---- */
+
+static char *net_helper_path(void)
+{
+	const char *env = getenv("ESCALE_KIOSK_NET");
+	if (env && *env)
+		return xstrdup(env);
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			char *p = xasprintf("%s/escale-kiosk-net", self);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return xstrdup(LIBEXECDIR "/escale/escale-kiosk-net");
+}
+
+static void ep_add(struct kiosk *k, int fd, int tag)
+{
+	struct epoll_event e = {.events = EPOLLIN, .data.u32 = (uint32_t)tag};
+	if (epoll_ctl(k->ep, EPOLL_CTL_ADD, fd, &e) < 0)
+		fatal("epoll_ctl");
+}
+
+static void net_start(struct kiosk *k)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_warn("socketpair");
+		return;
+	}
+	char *path = net_helper_path();
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_warn("fork");
+		close(sv[0]);
+		close(sv[1]);
+		free(path);
+		return;
+	}
+	if (pid == 0) {
+		/* The helper dies with us. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(sv[1], 3) < 0)
+			_exit(127);
+		char *argv[] = {path, "-c", k->cfg.path, "--fd", "3", NULL};
+		execv(path, argv);
+		fprintf(stderr, "escale-kiosk: cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	free(path);
+	close(sv[1]);
+	k->net_fd = sv[0];
+	k->net_pid = pid;
+	k->net_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	ep_add(k, k->net_fd, EV_NET);
+	if (k->net_pidfd >= 0)
+		ep_add(k, k->net_pidfd, EV_NET_PID);
+	k->net_restart_at_ms = 0;
+}
+
+static void net_send(struct kiosk *k, json_t *j)
+{
+	if (k->net_fd >= 0 && !ipc_send(k->net_fd, j))
+		log_warn("cannot write to the network helper");
+	json_decref(j);
+}
+
+static void net_down(struct kiosk *k)
+{
+	if (k->net_fd >= 0) {
+		close(k->net_fd);
+		k->net_fd = -1;
+	}
+	if (k->net_pidfd >= 0) {
+		close(k->net_pidfd);
+		k->net_pidfd = -1;
+	}
+	if (k->net_pid > 0) {
+		int st;
+		kill(k->net_pid, SIGTERM);
+		waitpid(k->net_pid, &st, 0);
+		k->net_pid = 0;
+	}
+	k->online = false;
+	if (k->checking) {
+		k->checking = false;
+		k->msg = UI_MSG_ERROR;
+	}
+	k->net_backoff_ms = k->net_backoff_ms ? k->net_backoff_ms * 2 : 1000;
+	if (k->net_backoff_ms > NET_BACKOFF_MAX_MS)
+		k->net_backoff_ms = NET_BACKOFF_MAX_MS;
+	k->net_restart_at_ms = mono_ms() + k->net_backoff_ms;
+	log_warnx("the network helper stopped; starting it again in %" PRId64 " ms",
+		  k->net_backoff_ms);
+	k->cover_dirty = k->bar_dirty = true;
+}
+
+/* Stopping: an open session is reported ended (restart); the helper writes it to its
+ * outbox, sees the socket close and exits. */
+static void net_stop(struct kiosk *k)
+{
+	struct sm *m = &k->sm;
+	if (m->state == SM_SESSION && k->net_fd >= 0) {
+		struct sm_clock c = clock_now(k);
+		net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session", m->session,
+				      "reason", "restart", "seconds_used",
+				      (json_int_t)(m->budget_s - sm_seconds_left(m, &c)),
+				      "pages_used", 0));
+	}
+	if (k->net_fd >= 0)
+		close(k->net_fd);
+	k->net_fd = -1;
+	if (k->net_pid <= 0)
+		return;
+	struct pollfd p = {k->net_pidfd, POLLIN, 0};
+	if (k->net_pidfd < 0 || poll(&p, 1, 2000) <= 0)
+		kill(k->net_pid, SIGTERM);
+	waitpid(k->net_pid, NULL, 0);
+	k->net_pid = 0;
+}
+
+static void send_state(struct kiosk *k, const struct sm_clock *c)
+{
+	const struct sm *m = &k->sm;
+	bool in = m->state == SM_SESSION;
+	json_t *j = json_pack("{ss ss so sI sI}", "t", "state", "state", sm_state_name(m->state),
+			      "session", in ? json_string(m->session) : json_null(), "seconds_used",
+			      (json_int_t)(in ? m->budget_s - sm_seconds_left(m, c) : 0),
+			      "pages_used", (json_int_t)0);
+	net_send(k, j);
+	k->last_state = m->state;
+	k->last_state_sent_s = c->mono_ms / 1000;
+}
+
+static bool already_acked(struct kiosk *k, int64_t id)
+{
+	for (int i = 0; i < k->n_acked; i++)
+		if (k->acked[i] == id)
+			return true;
+	return false;
+}
+
+static void ack(struct kiosk *k, int64_t id)
+{
+	if (k->n_acked == ACKED_MAX) {
+		memmove(k->acked, k->acked + 1, sizeof(k->acked[0]) * (ACKED_MAX - 1));
+		k->n_acked--;
+	}
+	k->acked[k->n_acked++] = id;
+	net_send(k, json_pack("{ss sI}", "t", "ack", "id", (json_int_t)id));
+}
+
+static enum ui_login_msg login_error(const char *e)
+{
+	static const struct {
+		const char *word;
+		enum ui_login_msg msg;
+	} map[] = {{"code_unknown", UI_MSG_UNKNOWN},       {"code_expired", UI_MSG_EXPIRED},
+		   {"code_used_up", UI_MSG_USED_UP},       {"code_revoked", UI_MSG_REVOKED},
+		   {"code_in_use", UI_MSG_IN_USE},         {"rate_limited", UI_MSG_RATE_LIMITED},
+		   {"kiosk_refused", UI_MSG_KIOSK_REFUSED}};
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (e && strcmp(e, map[i].word) == 0)
+			return map[i].msg;
+	return UI_MSG_ERROR;
+}
+
+static void handle_cmd(struct kiosk *k, json_t *j, const struct sm_clock *c)
+{
+	json_int_t id = json_integer_value(json_object_get(j, "id"));
+	const char *type = json_string_value(json_object_get(j, "type"));
+	const char *session = json_string_value(json_object_get(j, "session"));
+	const char *text = json_string_value(json_object_get(j, "text"));
+	if (id <= 0 || !type)
+		return;
+	if (already_acked(k, id)) {
+		ack(k, id); /* the ack may have been lost with a helper restart */
+		return;
+	}
+	log_info("command %lld: %s", (long long)id, type);
+	if (strcmp(type, "end_session") == 0)
+		sm_staff_end(&k->sm, c, session);
+	else if (strcmp(type, "add_time") == 0)
+		sm_add_time(&k->sm, c, session, json_integer_value(json_object_get(j, "seconds")));
+	else if (strcmp(type, "message") == 0)
+		sm_message(&k->sm, c, text);
+	else if (strcmp(type, "lock") == 0)
+		sm_lock(&k->sm, c, text);
+	else if (strcmp(type, "unlock") == 0)
+		sm_unlock(&k->sm, c);
+	else
+		log_warnx("unknown command type %s", type);
+	ack(k, id);
+}
+
+static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
+{
+	const char *t = json_string_value(json_object_get(j, "t"));
+	if (strcmp(t, "hello") == 0 || strcmp(t, "online") == 0) {
+		bool on = json_is_true(json_object_get(j, "online"));
+		if (on != k->online) {
+			k->online = on;
+			log_info("admind is %s", on ? "reachable" : "unreachable: working offline");
+			k->cover_dirty = k->bar_dirty = true;
+		}
+		if (strcmp(t, "hello") == 0) {
+			k->net_backoff_ms = 0;
+			send_state(k, c);
+		}
+	} else if (strcmp(t, "login") == 0) {
+		if (!k->checking)
+			return;
+		k->checking = false;
+		k->typed[0] = '\0';
+		k->cover_dirty = true;
+		if (json_is_true(json_object_get(j, "ok"))) {
+			const char *sid = json_string_value(json_object_get(j, "session"));
+			json_int_t secs = json_integer_value(json_object_get(j, "seconds_left"));
+			json_int_t pages = json_integer_value(json_object_get(j, "pages_left"));
+			bool off = json_is_true(json_object_get(j, "offline"));
+			if (!sid || strlen(sid) != 32) {
+				k->msg = UI_MSG_ERROR;
+				return;
+			}
+			k->msg = UI_MSG_NONE;
+			log_info("session %s opened%s", sid, off ? " offline" : "");
+			sm_login_ok(&k->sm, c, sid, secs, (int)pages, off);
+			/* The code was accepted while we left the welcome screen: close it. */
+			if (k->sm.state != SM_SESSION)
+				net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session",
+						      sid, "reason", "error", "seconds_used", 0,
+						      "pages_used", 0));
+		} else {
+			k->msg = login_error(json_string_value(json_object_get(j, "error")));
+			if (k->msg == UI_MSG_RATE_LIMITED) {
+				json_int_t ra =
+					json_integer_value(json_object_get(j, "retry_after"));
+				k->lockout_until_ms = c->mono_ms + (ra > 0 ? ra : 30) * 1000;
+			}
+		}
+	} else if (strcmp(t, "session") == 0) {
+		const char *sid = json_string_value(json_object_get(j, "session"));
+		if (sid)
+			sm_server_view(&k->sm, c, sid, json_is_true(json_object_get(j, "active")),
+				       (int)json_integer_value(json_object_get(j, "pages_left")));
+	} else if (strcmp(t, "cmd") == 0) {
+		handle_cmd(k, j, c);
+	} else if (strcmp(t, "restarted") == 0) {
+		log_warnx("the session open before the restart was ended and reported");
+	}
+}
+
+static void net_readable(struct kiosk *k)
+{
+	for (;;) {
+		bool eof = false;
+		json_t *j = ipc_recv(k->net_fd, &eof);
+		if (!j) {
+			if (eof)
+				net_down(k);
+			return;
+		}
+		struct sm_clock c = clock_now(k);
+		handle_net_msg(k, j, &c);
+		json_decref(j);
+	}
+}
+
+/* ---- the resident's input ---- */
+
+/* AZERTY keyboards give &é"'(-è_çà on the digit row without Shift: take them as digits. */
+static char key_char(const struct x_event *e, bool alnum)
+{
+	static const struct {
+		uint32_t sym;
+		char c;
+	} azerty[] = {{XKB_KEY_ampersand, '1'},  {XKB_KEY_eacute, '2'},     {XKB_KEY_quotedbl, '3'},
+		      {XKB_KEY_apostrophe, '4'}, {XKB_KEY_parenleft, '5'},  {XKB_KEY_minus, '6'},
+		      {XKB_KEY_egrave, '7'},     {XKB_KEY_underscore, '8'}, {XKB_KEY_ccedilla, '9'},
+		      {XKB_KEY_agrave, '0'}};
+	if (e->keysym >= XKB_KEY_KP_0 && e->keysym <= XKB_KEY_KP_9)
+		return (char)('0' + (e->keysym - XKB_KEY_KP_0));
+	char ch = e->utf8[0] && !e->utf8[1] ? e->utf8[0] : 0;
+	if (ch >= '0' && ch <= '9')
+		return ch;
+	if (alnum && ch >= 'a' && ch <= 'z')
+		return (char)(ch - 'a' + 'A');
+	if (alnum && ch >= 'A' && ch <= 'Z')
+		return ch;
+	for (size_t i = 0; i < ARRAY_LEN(azerty); i++)
+		if (e->keysym == azerty[i].sym)
+			return azerty[i].c;
+	return 0;
+}
+
+static bool locked_out(struct kiosk *k, int64_t now_ms)
+{
+	return k->lockout_until_ms > now_ms;
+}
+
+static void submit(struct kiosk *k, const struct sm_clock *c)
+{
+	if (k->checking || locked_out(k, c->mono_ms))
+		return;
+	if ((int64_t)strlen(k->typed) < k->cfg.code_length) {
+		k->msg = UI_MSG_TOO_SHORT;
+	} else if (k->net_fd < 0) {
+		k->msg = UI_MSG_ERROR;
+	} else {
+		k->checking = true;
+		k->msg = UI_MSG_CHECKING;
+		net_send(k, json_pack("{ss ss}", "t", "login", "code", k->typed));
+	}
+	k->cover_dirty = true;
+}
+
+static void type_char(struct kiosk *k, char ch, const struct sm_clock *c)
+{
+	if (k->checking || locked_out(k, c->mono_ms))
+		return;
+	size_t n = strlen(k->typed);
+	if ((int64_t)n >= k->cfg.code_length || n + 1 >= sizeof(k->typed))
+		return;
+	k->typed[n] = ch;
+	k->typed[n + 1] = '\0';
+	k->typed_at_ms = c->mono_ms;
+	k->msg = UI_MSG_NONE;
+	k->sm.goodbye_until_ms = 0;
+	k->cover_dirty = true;
+	if ((int64_t)n + 1 == k->cfg.code_length)
+		submit(k, c);
+}
+
+static void erase_char(struct kiosk *k, const struct sm_clock *c)
+{
+	size_t n = strlen(k->typed);
+	if (k->checking || n == 0)
+		return;
+	k->typed[n - 1] = '\0';
+	k->typed_at_ms = c->mono_ms;
+	k->msg = UI_MSG_NONE;
+	k->cover_dirty = true;
+}
+
+static void set_language(struct kiosk *k, bool english)
+{
+	if (k->english == english)
+		return;
+	k->english = english;
+	ui_set_language(english);
+	k->cover_dirty = k->bar_dirty = true;
+}
+
+static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_clock *c)
+{
+	static const uint32_t back[] = {XKB_KEY_Alt_L, XKB_KEY_Left};
+	static const uint32_t home[] = {XKB_KEY_Alt_L, XKB_KEY_Home};
+	switch (h->action) {
+	case UI_ACT_KEY:
+		if (k->sm.state == SM_LOGIN)
+			type_char(k, h->key, c);
+		break;
+	case UI_ACT_ERASE:
+		erase_char(k, c);
+		break;
+	case UI_ACT_OK:
+		if (k->sm.state == SM_LOGIN)
+			submit(k, c);
+		break;
+	case UI_ACT_LANG:
+		set_language(k, h->key == 'e');
+		break;
+	case UI_ACT_HOME:
+		x_send_keys(&k->x, home, 2);
+		break;
+	case UI_ACT_BACK:
+		x_send_keys(&k->x, back, 2);
+		break;
+	case UI_ACT_END:
+		sm_end_pressed(&k->sm, c);
+		break;
+	case UI_ACT_YES:
+	case UI_ACT_NO:
+		sm_confirm(&k->sm, c, h->action == UI_ACT_YES);
+		break;
+	case UI_ACT_CONTINUE:
+		sm_still_here(&k->sm, c);
+		break;
+	case UI_ACT_DISMISS:
+		sm_dismiss_message(&k->sm);
+		break;
+	case UI_ACT_NONE:
+		break;
+	}
+	k->cover_dirty = k->bar_dirty = true;
+}
+
+static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm_clock *c)
+{
+	if (k->sm.state == SM_SESSION) {
+		/* Prompts over the session answer to Enter and Escape too. */
+		if (k->sm.confirm_end && (e->keysym == XKB_KEY_Escape || e->keysym == XKB_KEY_n))
+			sm_confirm(&k->sm, c, false);
+		else if (k->sm.idle_prompt)
+			sm_still_here(&k->sm, c);
+		k->cover_dirty = true;
+		return;
+	}
+	if (k->sm.state != SM_LOGIN)
+		return;
+	if (e->keysym == XKB_KEY_BackSpace || e->keysym == XKB_KEY_Delete) {
+		erase_char(k, c);
+	} else if (e->keysym == XKB_KEY_Return || e->keysym == XKB_KEY_KP_Enter) {
+		submit(k, c);
+	} else if (e->keysym == XKB_KEY_Escape) {
+		k->typed[0] = '\0';
+		k->cover_dirty = true;
+	} else {
+		char ch = key_char(e, k->cfg.code_alnum);
+		if (ch)
+			type_char(k, ch, c);
+	}
+}
+
+static void x_readable(struct kiosk *k)
+{
+	xcb_generic_event_t *ev;
+	while ((ev = xcb_poll_for_event(k->x.c))) {
+		struct x_event e;
+		x_handle(&k->x, ev, &e);
+		free(ev);
+		struct sm_clock c = clock_now(k);
+		switch (e.what) {
+		case X_KEY:
+			handle_key(k, &e, &c);
+			break;
+		case X_CLICK: {
+			const struct ui_hit *h =
+				ui_hit_at(e.on_bar ? &k->bar_hits : &k->cover_hits, e.x, e.y);
+			if (h)
+				do_action(k, h, &c);
+			break;
+		}
+		case X_EXPOSE:
+		case X_LAYOUT:
+			k->cover_dirty = k->bar_dirty = true;
+			break;
+		case X_REGRAB:
+			if (!x_regrab(&k->x))
+				fatalx("lost the keyboard and pointer grabs and cannot take them "
+				       "back");
+			break;
+		case X_NONE:
+			break;
+		}
+	}
+	if (xcb_connection_has_error(k->x.c))
+		fatalx("the connection to the X server is lost");
+}
+
+/* ---- what the screen shows ---- */
+
+static const char *const weekdays[] = {N_("dimanche"), N_("lundi"),    N_("mardi"), N_("mercredi"),
+				       N_("jeudi"),    N_("vendredi"), N_("samedi")};
+
+/* "demain à 9h00", "lundi 24/11 à 9h00" */
+static void format_next_open(struct kiosk *k, char *buf, size_t n)
+{
+	int64_t now = now_s();
+	int64_t t = hours_next_change(&k->cfg.hours, now);
+	if (t == INT64_MAX || hours_is_open(&k->cfg.hours, now)) {
+		buf[0] = '\0';
+		return;
+	}
+	time_t tt = (time_t)t, nt = (time_t)now;
+	struct tm tm, today;
+	localtime_r(&tt, &tm);
+	localtime_r(&nt, &today);
+	struct tm tomorrow = today;
+	tomorrow.tm_mday++;
+	tomorrow.tm_hour = 12;
+	mktime(&tomorrow);
+	if (tm.tm_yday == today.tm_yday && tm.tm_year == today.tm_year)
+		snprintf(buf, n, _("aujourd'hui à %dh%02d"), tm.tm_hour, tm.tm_min);
+	else if (tm.tm_yday == tomorrow.tm_yday && tm.tm_year == tomorrow.tm_year)
+		snprintf(buf, n, _("demain à %dh%02d"), tm.tm_hour, tm.tm_min);
+	else
+		snprintf(buf, n, _("%s %d/%02d à %dh%02d"), _(weekdays[tm.tm_wday]), tm.tm_mday,
+			 tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
+}
+
+static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v, char *hours,
+		      size_t hn, char *next, size_t nn, char *banner, size_t bn)
+{
+	const struct sm *m = &k->sm;
+	memset(v, 0, sizeof(*v));
+	v->centre = k->cfg.centre_name;
+	v->english = k->english;
+	v->alnum = k->cfg.code_alnum;
+	v->code_len = (int)k->cfg.code_length;
+	v->typed = k->typed;
+	v->msg = k->msg;
+	if (v->msg == UI_MSG_NONE && m->goodbye_until_ms)
+		v->msg = UI_MSG_GOODBYE;
+	if (locked_out(k, c->mono_ms)) {
+		v->msg = UI_MSG_RATE_LIMITED;
+		v->lockout_seconds = (int)((k->lockout_until_ms - c->mono_ms + 999) / 1000);
+	} else if (v->msg == UI_MSG_RATE_LIMITED) {
+		v->msg = k->msg = UI_MSG_NONE;
+	}
+	if (!k->cfg.hours.always_open) {
+		hours_format_day(hours_for_day(&k->cfg.hours, now_s()), hours, hn);
+		v->hours_today = hours;
+	}
+	format_next_open(k, next, nn);
+	v->next_open = next[0] ? next : NULL;
+	v->lock_text = m->lock_text;
+	v->online = k->online;
+	v->seconds_left = (int)sm_seconds_left(m, c);
+	v->pages_left = m->pages_left;
+	v->idle_seconds =
+		m->idle_prompt ? (int)((m->idle_deadline_ms - c->mono_ms + 999) / 1000) : 0;
+	if (v->idle_seconds < 0)
+		v->idle_seconds = 0;
+	switch (m->state) {
+	case SM_CLOSED:
+		v->screen = UI_CLOSED;
+		break;
+	case SM_LOGIN:
+		v->screen = UI_LOGIN;
+		break;
+	case SM_LOCKED:
+		v->screen = UI_LOCKED;
+		break;
+	case SM_ENDING:
+		v->screen = UI_ENDING;
+		break;
+	case SM_SESSION:
+		v->screen = m->idle_prompt ? UI_IDLE : UI_CONFIRM_END;
+		break;
+	}
+	banner[0] = '\0';
+	switch (m->banner) {
+	case SM_BANNER_TIME:
+		snprintf(banner, bn,
+			 ngettext("Il reste %d minute", "Il reste %d minutes",
+				  (unsigned long)m->banner_minutes),
+			 (int)m->banner_minutes);
+		v->banner_urgent = m->banner_minutes <= 1;
+		break;
+	case SM_BANNER_CLOSING:
+		snprintf(banner, bn,
+			 ngettext("Le centre ferme dans %d minute",
+				  "Le centre ferme dans %d minutes",
+				  (unsigned long)m->banner_minutes),
+			 (int)m->banner_minutes);
+		break;
+	case SM_BANNER_ADDED:
+		snprintf(banner, bn,
+			 ngettext("%d minute ajoutée", "%d minutes ajoutées",
+				  (unsigned long)m->banner_minutes),
+			 (int)m->banner_minutes);
+		break;
+	case SM_BANNER_MESSAGE:
+		snprintf(banner, bn, "%s", m->message);
+		v->banner_dismissable = true;
+		break;
+	case SM_BANNER_NONE:
+		break;
+	}
+	v->banner = banner[0] ? banner : NULL;
+}
+
+static void draw(cairo_surface_t *s, int w, int h, const struct ui_view *v, bool bar,
+		 struct ui_hits *hits)
+{
+	cairo_t *cr = cairo_create(s);
+	cairo_push_group(cr);
+	hits->n = 0;
+	if (bar)
+		ui_draw_bar(cr, w, h, v, hits);
+	else
+		ui_draw_screen(cr, w, h, v, hits);
+	cairo_pop_group_to_source(cr);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+}
+
+/* Makes the screen what the state says (desired state, then push). */
+static void render(struct kiosk *k, const struct sm_clock *c)
+{
+	const struct sm *m = &k->sm;
+	bool in_session = m->state == SM_SESSION;
+	bool cover = !in_session || m->confirm_end || m->idle_prompt;
+	bool was_cover = k->x.cover_mapped;
+	if (cover) {
+		if (!x_cover_show(&k->x))
+			fatalx("cannot hold the keyboard and the pointer: stopping (fail closed)");
+		if (!was_cover)
+			k->cover_dirty = true;
+	} else if (k->x.cover_mapped) {
+		x_cover_hide(&k->x);
+	}
+	if (in_session && !k->x.bar_mapped) {
+		x_bar_show(&k->x);
+		k->bar_dirty = true;
+	} else if (!in_session && k->x.bar_mapped) {
+		x_bar_hide(&k->x);
+	}
+	if (!k->cover_dirty && !k->bar_dirty)
+		return;
+	char hours[128], next[128], banner[SM_TEXT_MAX + 64];
+	struct ui_view v;
+	fill_view(k, c, &v, hours, sizeof(hours), next, sizeof(next), banner, sizeof(banner));
+	if (cover && k->cover_dirty) {
+		/* The screens are laid out on the primary monitor; the rest stays black. */
+		struct x_rect p = x_primary(&k->x);
+		cairo_t *cr = cairo_create(k->x.cover_surf);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_paint(cr);
+		cairo_destroy(cr);
+		cairo_surface_t *sub =
+			cairo_surface_create_for_rectangle(k->x.cover_surf, p.x, p.y, p.w, p.h);
+		draw(sub, p.w, p.h, &v, false, &k->cover_hits);
+		cairo_surface_destroy(sub);
+		for (int i = 0; i < k->cover_hits.n; i++) {
+			k->cover_hits.hit[i].x += p.x;
+			k->cover_hits.hit[i].y += p.y;
+		}
+	}
+	if (in_session && k->bar_dirty) {
+		struct x_rect p = x_primary(&k->x);
+		draw(k->x.bar_surf, p.w, k->x.bar_h, &v, true, &k->bar_hits);
+	}
+	k->cover_dirty = k->bar_dirty = false;
+}
+
+/* ---- the session's effects ---- */
+
+static void browser_watch(struct kiosk *k)
+{
+	if (k->br.pidfd >= 0)
+		ep_add(k, k->br.pidfd, EV_BROWSER);
+}
+
+static void browser_unwatch(struct kiosk *k)
+{
+	if (k->br.pidfd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, k->br.pidfd, NULL);
+}
+
+static void apply(struct kiosk *k, const struct sm_clock *c)
+{
+	struct sm *m = &k->sm;
+	while (m->out & ~SM_OUT_REDRAW) {
+		unsigned out = m->out;
+		m->out &= SM_OUT_REDRAW;
+		if (out & SM_OUT_WIPE) {
+			browser_unwatch(k);
+			browser_wipe(&k->br, WIPE_GRACE_MS);
+			x_forget_clients(&k->x);
+			x_clear_selections(&k->x);
+		}
+		if (out & SM_OUT_REPORT_END) {
+			log_info("session %s ended: %s after %" PRId64 " s", m->end_session,
+				 sm_reason_name(m->end_reason), m->end_used_s);
+			net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session",
+					      m->end_session, "reason",
+					      sm_reason_name(m->end_reason), "seconds_used",
+					      (json_int_t)m->end_used_s, "pages_used", 0));
+		}
+		if (out & SM_OUT_WIPE)
+			sm_wipe_done(m, c);
+		if (out & SM_OUT_START_BROWSER) {
+			if (browser_prepare(&k->br, &k->cfg, k->english) &&
+			    browser_start(&k->br, &k->cfg))
+				browser_watch(k);
+			else
+				sm_browser_exited(m, c);
+		}
+		if (out & SM_OUT_RESTART_BROWSER) {
+			log_warnx("the browser stopped; starting it again");
+			x_forget_clients(&k->x);
+			if (browser_start(&k->br, &k->cfg))
+				browser_watch(k);
+			else
+				sm_browser_exited(m, c);
+		}
+	}
+	if (m->out & SM_OUT_REDRAW) {
+		m->out &= ~(unsigned)SM_OUT_REDRAW;
+		k->cover_dirty = k->bar_dirty = true;
+	}
+	if (m->state != k->last_state ||
+	    (m->state == SM_SESSION && c->mono_ms / 1000 != k->last_state_sent_s))
+		send_state(k, c);
+}
+
+static void browser_exited(struct kiosk *k, const struct sm_clock *c)
+{
+	browser_unwatch(k);
+	int st = browser_reap(&k->br);
+	log_warnx("the browser exited (status %d)", st);
+	sm_browser_exited(&k->sm, c);
+}
+
+/* ---- status ---- */
+
+static char *status_json(struct kiosk *k, const struct sm_clock *c)
+{
+	const struct sm *m = &k->sm;
+	static const char *const screens[] = {"closed", "login",       "locked",
+					      "ending", "confirm_end", "idle"};
+	const char *screen = "session";
+	if (k->x.cover_mapped) {
+		struct ui_view v;
+		char h[128], n[128], b[SM_TEXT_MAX + 64];
+		fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
+		screen = screens[v.screen];
+	}
+	json_t *j = json_pack("{ss ss sI si sb sb so ss sb si sI sI si ss ss sb ss}", "state",
+			      sm_state_name(m->state), "screen", screen, "seconds_left",
+			      (json_int_t)sm_seconds_left(m, c), "pages_left",
+			      m->state == SM_SESSION ? m->pages_left : 0, "online", k->online,
+			      "offline_session", m->state == SM_SESSION && m->offline, "session",
+			      m->state == SM_SESSION ? json_string(m->session) : json_null(),
+			      "typed", k->typed, "checking", k->checking, "browser_pid",
+			      (int)k->br.pid, "lockout_seconds",
+			      (json_int_t)(locked_out(k, c->mono_ms)
+						   ? (k->lockout_until_ms - c->mono_ms + 999) / 1000
+						   : 0),
+			      "idle_ms", (json_int_t)c->idle_ms, "windows", k->x.n_clients,
+			      "language", k->english ? "en" : "fr", "banner",
+			      m->banner == SM_BANNER_MESSAGE ? m->message : "", "grabbed",
+			      k->x.grabbed, "version", ESCALE_VERSION);
+	json_object_set_new(j, "last_end",
+			    m->end_session[0] ? json_pack("{ss ss sI}", "session", m->end_session,
+							  "reason", sm_reason_name(m->end_reason),
+							  "seconds_used", (json_int_t)m->end_used_s)
+					      : json_null());
+	static const char *const msgs[] = {"",
+					   "checking",
+					   "code_unknown",
+					   "code_expired",
+					   "code_used_up",
+					   "code_revoked",
+					   "code_in_use",
+					   "rate_limited",
+					   "too_short",
+					   "kiosk_refused",
+					   "error",
+					   "goodbye"};
+	struct ui_view v;
+	char h[128], n[128], b[SM_TEXT_MAX + 64];
+	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
+	json_object_set_new(j, "message", json_string(msgs[v.msg]));
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return s;
+}
+
+/* ---- the loop ---- */
+
+static void arm_timer(struct kiosk *k, const struct sm_clock *c)
+{
+	int64_t wait = sm_next_deadline_ms(&k->sm, c);
+	int64_t now = now_s();
+	int64_t change = hours_next_change(&k->cfg.hours, now);
+	if (change != INT64_MAX && (k->sm.state == SM_LOGIN || k->sm.state == SM_CLOSED)) {
+		int64_t ms = (change - now) * 1000;
+		if (wait < 0 || ms < wait)
+			wait = ms;
+	}
+	if (locked_out(k, c->mono_ms)) {
+		int64_t ms = (k->lockout_until_ms - c->mono_ms) % 1000 + 1;
+		if (wait < 0 || ms < wait)
+			wait = ms;
+	}
+	if (k->typed[0] && k->sm.state == SM_LOGIN) {
+		int64_t ms = k->typed_at_ms + TYPED_CLEAR_MS - c->mono_ms;
+		if (wait < 0 || ms < wait)
+			wait = ms < 1 ? 1 : ms;
+	}
+	if (k->net_restart_at_ms) {
+		int64_t ms = k->net_restart_at_ms - c->mono_ms;
+		if (wait < 0 || ms < wait)
+			wait = ms < 1 ? 1 : ms;
+	}
+	struct itimerspec its = {0};
+	if (wait >= 0) {
+		if (wait == 0)
+			wait = 1;
+		its.it_value.tv_sec = wait / 1000;
+		its.it_value.tv_nsec = (wait % 1000) * 1000000L;
+	}
+	timerfd_settime(k->timer_fd, 0, &its, NULL);
+}
+
+static void on_timer(struct kiosk *k, const struct sm_clock *c)
+{
+	uint64_t n;
+	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_warn("timerfd");
+	if (k->typed[0] && c->mono_ms - k->typed_at_ms >= TYPED_CLEAR_MS) {
+		k->typed[0] = '\0';
+		k->msg = UI_MSG_NONE;
+	}
+	if (k->net_restart_at_ms && c->mono_ms >= k->net_restart_at_ms)
+		net_start(k);
+	/* The lock-out countdown and the hours' changes redraw the welcome screen. */
+	k->cover_dirty = true;
+}
+
+static void on_signal(struct kiosk *k)
+{
+	struct signalfd_siginfo si;
+	while (read(k->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_open_file(k->cfg.log_file);
+		} else {
+			log_info("signal %d: stopping", (int)si.ssi_signo);
+			k->quit = true;
+		}
+	}
+}
+
+static int run(struct kiosk *k)
+{
+	struct sm_clock c = clock_now(k);
+	apply(k, &c);
+	render(k, &c);
+	xcb_flush(k->x.c);
+	while (!k->quit) {
+		arm_timer(k, &c);
+		struct epoll_event evs[16];
+		int n = epoll_wait(k->ep, evs, 16, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("epoll_wait");
+		}
+		for (int i = 0; i < n; i++) {
+			c = clock_now(k);
+			switch (evs[i].data.u32) {
+			case EV_X:
+				x_readable(k);
+				break;
+			case EV_SIGNAL:
+				on_signal(k);
+				break;
+			case EV_TIMER:
+				on_timer(k, &c);
+				break;
+			case EV_NET:
+				if (k->net_fd >= 0)
+					net_readable(k);
+				break;
+			case EV_NET_PID:
+				if (k->net_pidfd >= 0)
+					net_down(k);
+				break;
+			case EV_BROWSER:
+				browser_exited(k, &c);
+				break;
+			case EV_CTL: {
+				char *s = status_json(k, &c);
+				ctl_answer(k->ctl_fd, s);
+				free(s);
+				break;
+			}
+			}
+		}
+		/* Events already read into xcb's queue do not wake epoll: drain them. */
+		x_readable(k);
+		c = clock_now(k);
+		sm_tick(&k->sm, &c);
+		apply(k, &c);
+		render(k, &c);
+		xcb_flush(k->x.c);
+	}
+	return 0;
+}
+
+static struct sm_params params_from(const struct kiosk_cfg *cfg)
+{
+	struct sm_params p = {
+		.idle_ms = cfg->idle_seconds * 1000,
+		.idle_grace_ms = cfg->idle_grace_seconds * 1000,
+		.ending_ms = cfg->ending_ms,
+		.message_ms = cfg->message_seconds * 1000,
+		.browser_restarts = (int)cfg->browser_restarts,
+	};
+	for (int i = 0; i < cfg->n_warn && i < SM_MAX_WARN; i++)
+		p.warn_s[p.n_warn++] = cfg->warn_minutes[i] * 60;
+	for (int i = 0; i < cfg->n_closing_warn && i < SM_MAX_WARN; i++)
+		p.closing_warn_s[p.n_closing_warn++] = cfg->closing_warn_minutes[i] * 60;
+	return p;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: escale-kiosk -c FILE [-n | --status] [-d]\n"
+			"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
+			"  -n         check the configuration and exit\n"
+			"  --status   print the running kiosk's state as JSON\n"
+			"  -d         debug logging\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"status", no_argument, NULL, 'S'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	const char *conf = NULL;
+	bool check = false, status = false, debug = false;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "c:ndh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'S':
+			status = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (!conf || optind != argc || (check && status))
+		usage();
+	log_init("escale-kiosk", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+
+	struct kiosk *k = xcalloc(1, sizeof(*k));
+	struct cfg_err err;
+	if (!kconfig_load(&k->cfg, conf, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	char *sock = kconfig_socket_path(&k->cfg);
+	if (check) {
+		printf("%s: ok\n", conf);
+		return 0;
+	}
+	if (status)
+		return ctl_status(sock);
+
+	enum log_level lvl;
+	if (!debug && log_parse_level(k->cfg.log_level, &lvl))
+		log_set_level(lvl);
+	if (!log_open_file(k->cfg.log_file))
+		fatal("%s", k->cfg.log_file);
+	ui_init_i18n();
+	k->english = strcmp(k->cfg.language, "en") == 0;
+	ui_set_language(k->english);
+	if (mkdir(k->cfg.runtime_dir, 0700) < 0 && errno != EEXIST)
+		fatal("%s", k->cfg.runtime_dir);
+
+	sigset_t ss;
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	k->sig_fd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	k->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	k->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (k->sig_fd < 0 || k->timer_fd < 0 || k->ep < 0)
+		fatal("signalfd/timerfd/epoll");
+	k->net_fd = k->net_pidfd = -1;
+	k->br.pidfd = -1;
+
+	if (!x_open(&k->x))
+		return 1;
+	k->ctl_fd = ctl_listen(sock);
+	if (k->ctl_fd < 0)
+		return 1;
+	ep_add(k, x_fd(&k->x), EV_X);
+	ep_add(k, k->sig_fd, EV_SIGNAL);
+	ep_add(k, k->timer_fd, EV_TIMER);
+	ep_add(k, k->ctl_fd, EV_CTL);
+	net_start(k);
+
+	struct sm_params p = params_from(&k->cfg);
+	struct sm_clock c = clock_now(k);
+	sm_init(&k->sm, &p, &c);
+	k->last_state = k->sm.state;
+	k->cover_dirty = true;
+	/* Map last: the first render takes the grabs, or we exit (fail closed). */
+	log_info("escale-kiosk %s ready on %s (%s)", ESCALE_VERSION, getenv("DISPLAY"),
+		 sm_state_name(k->sm.state));
+	int rc = run(k);
+
+	browser_wipe(&k->br, WIPE_GRACE_MS);
+	net_stop(k);
+	unlink(sock);
+	free(sock);
+	x_close(&k->x);
+	kconfig_free(&k->cfg);
+	free(k);
+	return rc;
+}

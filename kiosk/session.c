@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#define WARN_SHOW_MS 30000
+#define WARN_SHOW_MS  30000
 #define ADDED_SHOW_MS 10000
-#define GOODBYE_MS 10000
+#define GOODBYE_MS    10000
 
 static const char *const state_names[] = {"closed", "login", "session", "locked", "ending"};
-static const char *const reason_names[] = {"user",	"expired", "idle",   "closing", "staff",
+static const char *const reason_names[] = {"user",    "expired", "idle",   "closing", "staff",
 					   "browser", "restart", "locked", "error"};
 
 const char *sm_state_name(enum sm_state s)

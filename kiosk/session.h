@@ -23,11 +23,11 @@ enum sm_reason {
 
 /* Outputs, OR-ed into sm.out; the shell clears what it has done. */
 enum {
-	SM_OUT_START_BROWSER = 1 << 0, /* prepare a fresh directory and start the browser */
+	SM_OUT_START_BROWSER = 1 << 0,   /* prepare a fresh directory and start the browser */
 	SM_OUT_RESTART_BROWSER = 1 << 1, /* start it again in the same directory */
-	SM_OUT_WIPE = 1 << 2,          /* kill the browser's process group, remove the directory */
-	SM_OUT_REPORT_END = 1 << 3,    /* tell net: end_reason, end_seconds_used */
-	SM_OUT_REDRAW = 1 << 4,        /* the view changed */
+	SM_OUT_WIPE = 1 << 2,       /* kill the browser's process group, remove the directory */
+	SM_OUT_REPORT_END = 1 << 3, /* tell net: end_reason, end_seconds_used */
+	SM_OUT_REDRAW = 1 << 4,     /* the view changed */
 };
 
 /* What the bar shows besides time and pages (the shell words it). */
@@ -47,11 +47,11 @@ struct sm_params {
 	int n_warn;
 	int64_t closing_warn_s[SM_MAX_WARN]; /* seconds before closing time */
 	int n_closing_warn;
-	int64_t idle_ms;        /* no input for this long: the idle prompt */
-	int64_t idle_grace_ms;  /* the prompt's countdown */
-	int64_t ending_ms;      /* minimum time the ending screen shows */
-	int64_t message_ms;     /* how long a desk message stays */
-	int browser_restarts;   /* restarts allowed per session (1) */
+	int64_t idle_ms;       /* no input for this long: the idle prompt */
+	int64_t idle_grace_ms; /* the prompt's countdown */
+	int64_t ending_ms;     /* minimum time the ending screen shows */
+	int64_t message_ms;    /* how long a desk message stays */
+	int browser_restarts;  /* restarts allowed per session (1) */
 };
 
 struct sm {
@@ -62,18 +62,18 @@ struct sm {
 	/* the open session */
 	char session[33];
 	bool offline;
-	int64_t start_ms;    /* monotonic */
-	int64_t budget_s;    /* seconds_left at open + added */
+	int64_t start_ms; /* monotonic */
+	int64_t budget_s; /* seconds_left at open + added */
 	int pages_left;
-	int64_t used_s;      /* last computed seconds used */
+	int64_t used_s; /* last computed seconds used */
 	int browser_restarts;
 	unsigned warned;         /* bit i: warn_s[i] shown */
 	unsigned closing_warned; /* bit i: closing_warn_s[i] shown */
 	bool confirm_end;        /* "Terminer ?" shown */
 	bool idle_prompt;
 	int64_t idle_deadline_ms;
-	enum sm_banner banner;   /* what the bar says besides time and pages */
-	int64_t banner_minutes;  /* TIME, CLOSING, ADDED: how many minutes */
+	enum sm_banner banner;     /* what the bar says besides time and pages */
+	int64_t banner_minutes;    /* TIME, CLOSING, ADDED: how many minutes */
 	char message[SM_TEXT_MAX]; /* MESSAGE: the desk's text */
 	int64_t banner_until_ms;
 
@@ -84,7 +84,7 @@ struct sm {
 	int64_t ending_until_ms;
 
 	/* locked */
-	bool locked;              /* staff lock or fault; survives sessions */
+	bool locked; /* staff lock or fault; survives sessions */
 	char lock_text[SM_TEXT_MAX];
 	bool open;                /* opening hours, last known */
 	int64_t goodbye_until_ms; /* the welcome screen says "données effacées" until then */
@@ -94,10 +94,10 @@ struct sm {
 
 /* What the shell knows at a tick. */
 struct sm_clock {
-	int64_t mono_ms;          /* monotonic now */
-	int64_t idle_ms;          /* X server: time since the last user input */
-	bool open;                /* opening hours say open now */
-	int64_t to_close_s;       /* seconds until closing (INT64_MAX when not closing) */
+	int64_t mono_ms;    /* monotonic now */
+	int64_t idle_ms;    /* X server: time since the last user input */
+	bool open;          /* opening hours say open now */
+	int64_t to_close_s; /* seconds until closing (INT64_MAX when not closing) */
 };
 
 const char *sm_state_name(enum sm_state s);

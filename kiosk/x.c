@@ -1,2 +1,649 @@
-/* placeholder */
-typedef int escale_placeholder_t;
+/* x: window manager, cover and bar windows, grabs, keymap, idle time (see x.h). */
+#include "x.h"
+
+#include <cairo-xcb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xcb/randr.h>
+#include <xcb/screensaver.h>
+#include <xcb/xcb.h>
+#include <xcb/xkb.h>
+#include <xcb/xtest.h>
+#include <xkbcommon/xkbcommon-x11.h>
+#include <xkbcommon/xkbcommon.h>
+
+#include "log.h"
+#include "ui.h"
+#include "util.h"
+
+#define GRAB_TRIES   10
+#define GRAB_WAIT_MS 100
+
+static xcb_atom_t atom(xcb_connection_t *c, const char *name)
+{
+	xcb_intern_atom_reply_t *r =
+		xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, strlen(name), name), NULL);
+	xcb_atom_t a = r ? r->atom : XCB_NONE;
+	free(r);
+	return a;
+}
+
+static xcb_visualtype_t *root_visual(xcb_screen_t *s)
+{
+	xcb_depth_iterator_t d = xcb_screen_allowed_depths_iterator(s);
+	for (; d.rem; xcb_depth_next(&d)) {
+		xcb_visualtype_iterator_t v = xcb_depth_visuals_iterator(d.data);
+		for (; v.rem; xcb_visualtype_next(&v))
+			if (v.data->visual_id == s->root_visual)
+				return v.data;
+	}
+	return NULL;
+}
+
+/* Reads the monitors (RandR 1.5), primary first; the whole root without RandR. */
+static void read_outputs(struct xk *x)
+{
+	xcb_get_geometry_reply_t *g =
+		xcb_get_geometry_reply(x->c, xcb_get_geometry(x->c, x->root), NULL);
+	if (g) {
+		x->root_w = g->width;
+		x->root_h = g->height;
+		free(g);
+	}
+	x->n_out = 0;
+	if (x->randr_event) {
+		xcb_randr_get_monitors_reply_t *m = xcb_randr_get_monitors_reply(
+			x->c, xcb_randr_get_monitors(x->c, x->root, 1), NULL);
+		if (m) {
+			xcb_randr_monitor_info_iterator_t it =
+				xcb_randr_get_monitors_monitors_iterator(m);
+			for (; it.rem && x->n_out < X_MAX_OUTPUTS;
+			     xcb_randr_monitor_info_next(&it)) {
+				struct x_rect r = {it.data->x, it.data->y, it.data->width,
+						   it.data->height};
+				if (r.w <= 0 || r.h <= 0)
+					continue;
+				if (it.data->primary && x->n_out > 0) {
+					x->out[x->n_out++] = x->out[0];
+					x->out[0] = r;
+				} else {
+					x->out[x->n_out++] = r;
+				}
+			}
+			free(m);
+		}
+	}
+	if (x->n_out == 0) {
+		x->out[0] = (struct x_rect){0, 0, x->root_w, x->root_h};
+		x->n_out = 1;
+	}
+}
+
+struct x_rect x_primary(const struct xk *x)
+{
+	return x->out[0];
+}
+
+static void place_windows(struct xk *x)
+{
+	struct x_rect p = x_primary(x);
+	uint32_t cv[] = {0, 0, (uint32_t)x->root_w, (uint32_t)x->root_h};
+	xcb_configure_window(x->c, x->cover,
+			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y | XCB_CONFIG_WINDOW_WIDTH |
+				     XCB_CONFIG_WINDOW_HEIGHT,
+			     cv);
+	cairo_xcb_surface_set_size(x->cover_surf, x->root_w, x->root_h);
+	x->bar_h = ui_bar_height(p.h);
+	uint32_t bv[] = {(uint32_t)p.x, (uint32_t)p.y, (uint32_t)p.w, (uint32_t)x->bar_h};
+	xcb_configure_window(x->c, x->bar,
+			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y | XCB_CONFIG_WINDOW_WIDTH |
+				     XCB_CONFIG_WINDOW_HEIGHT,
+			     bv);
+	cairo_xcb_surface_set_size(x->bar_surf, p.w, x->bar_h);
+}
+
+static xcb_window_t make_window(struct xk *x, cairo_surface_t **surf, uint32_t events)
+{
+	xcb_window_t w = xcb_generate_id(x->c);
+	uint32_t mask = XCB_CW_BACK_PIXEL | XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK;
+	uint32_t vals[] = {x->screen->black_pixel, 1, events};
+	xcb_create_window(x->c, XCB_COPY_FROM_PARENT, w, x->root, 0, 0, 1, 1, 0,
+			  XCB_WINDOW_CLASS_INPUT_OUTPUT, x->screen->root_visual, mask, vals);
+	*surf = cairo_xcb_surface_create(x->c, w, root_visual(x->screen), 1, 1);
+	return w;
+}
+
+static bool keymap_load(struct xk *x)
+{
+	struct xkb_keymap *km = xkb_x11_keymap_new_from_device(x->xkb_ctx, x->c, x->kbd_device, 0);
+	if (!km)
+		return false;
+	struct xkb_state *st = xkb_x11_state_new_from_device(km, x->c, x->kbd_device);
+	if (!st) {
+		xkb_keymap_unref(km);
+		return false;
+	}
+	xkb_state_unref(x->kstate);
+	xkb_keymap_unref(x->keymap);
+	x->keymap = km;
+	x->kstate = st;
+	return true;
+}
+
+static bool xkb_open(struct xk *x)
+{
+	uint8_t ev;
+	if (!xkb_x11_setup_xkb_extension(
+		    x->c, XKB_X11_MIN_MAJOR_XKB_VERSION, XKB_X11_MIN_MINOR_XKB_VERSION,
+		    XKB_X11_SETUP_XKB_EXTENSION_NO_FLAGS, NULL, NULL, &ev, NULL)) {
+		log_warnx("the X server has no XKB extension");
+		return false;
+	}
+	x->xkb_event = ev;
+	x->kbd_device = xkb_x11_get_core_keyboard_device_id(x->c);
+	x->xkb_ctx = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	if (x->kbd_device < 0 || !x->xkb_ctx || !keymap_load(x)) {
+		log_warnx("cannot read the keyboard mapping");
+		return false;
+	}
+	uint16_t events = XCB_XKB_EVENT_TYPE_NEW_KEYBOARD_NOTIFY | XCB_XKB_EVENT_TYPE_MAP_NOTIFY |
+			  XCB_XKB_EVENT_TYPE_STATE_NOTIFY;
+	uint16_t map = XCB_XKB_MAP_PART_KEY_TYPES | XCB_XKB_MAP_PART_KEY_SYMS |
+		       XCB_XKB_MAP_PART_MODIFIER_MAP | XCB_XKB_MAP_PART_EXPLICIT_COMPONENTS |
+		       XCB_XKB_MAP_PART_KEY_ACTIONS | XCB_XKB_MAP_PART_VIRTUAL_MODS |
+		       XCB_XKB_MAP_PART_VIRTUAL_MOD_MAP;
+	xcb_xkb_select_events(x->c, (xcb_xkb_device_spec_t)x->kbd_device, events, 0, events, map,
+			      map, NULL);
+	return true;
+}
+
+bool x_open(struct xk *x)
+{
+	memset(x, 0, sizeof(*x));
+	int scr;
+	x->c = xcb_connect(NULL, &scr);
+	if (xcb_connection_has_error(x->c)) {
+		log_warnx("cannot connect to the X server (DISPLAY=%s)",
+			  getenv("DISPLAY") ? getenv("DISPLAY") : "unset");
+		return false;
+	}
+	xcb_screen_iterator_t it = xcb_setup_roots_iterator(xcb_get_setup(x->c));
+	for (; it.rem && scr > 0; scr--)
+		xcb_screen_next(&it);
+	x->screen = it.data;
+	x->root = x->screen->root;
+
+	/* Become the window manager: only one client may select SubstructureRedirect. */
+	uint32_t ev = XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT | XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY |
+		      XCB_EVENT_MASK_STRUCTURE_NOTIFY | XCB_EVENT_MASK_PROPERTY_CHANGE;
+	xcb_generic_error_t *err = xcb_request_check(
+		x->c, xcb_change_window_attributes_checked(x->c, x->root, XCB_CW_EVENT_MASK, &ev));
+	if (err) {
+		free(err);
+		log_warnx("another window manager is running on this display");
+		return false;
+	}
+	const xcb_query_extension_reply_t *rr = xcb_get_extension_data(x->c, &xcb_randr_id);
+	if (rr && rr->present) {
+		x->randr_event = rr->first_event;
+		xcb_randr_select_input(x->c, x->root, XCB_RANDR_NOTIFY_MASK_SCREEN_CHANGE);
+	}
+	if (!xkb_open(x))
+		return false;
+	read_outputs(x);
+	uint32_t input = XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS |
+			 XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_STRUCTURE_NOTIFY |
+			 XCB_EVENT_MASK_VISIBILITY_CHANGE | XCB_EVENT_MASK_FOCUS_CHANGE;
+	x->cover = make_window(x, &x->cover_surf, input);
+	x->bar = make_window(x, &x->bar_surf,
+			     XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_BUTTON_PRESS |
+				     XCB_EVENT_MASK_VISIBILITY_CHANGE);
+	place_windows(x);
+	xcb_flush(x->c);
+	return true;
+}
+
+void x_close(struct xk *x)
+{
+	if (!x->c)
+		return;
+	if (x->cover_surf)
+		cairo_surface_destroy(x->cover_surf);
+	if (x->bar_surf)
+		cairo_surface_destroy(x->bar_surf);
+	xkb_state_unref(x->kstate);
+	xkb_keymap_unref(x->keymap);
+	xkb_context_unref(x->xkb_ctx);
+	xcb_disconnect(x->c);
+	x->c = NULL;
+}
+
+int x_fd(const struct xk *x)
+{
+	return xcb_get_file_descriptor(x->c);
+}
+
+static bool grab_once(struct xk *x)
+{
+	xcb_grab_keyboard_reply_t *k =
+		xcb_grab_keyboard_reply(x->c,
+					xcb_grab_keyboard(x->c, 1, x->root, XCB_CURRENT_TIME,
+							  XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC),
+					NULL);
+	bool kok = k && k->status == XCB_GRAB_STATUS_SUCCESS;
+	free(k);
+	if (!kok)
+		return false;
+	xcb_grab_pointer_reply_t *p = xcb_grab_pointer_reply(
+		x->c,
+		xcb_grab_pointer(x->c, 1, x->root,
+				 XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_BUTTON_RELEASE,
+				 XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC, XCB_NONE, XCB_NONE,
+				 XCB_CURRENT_TIME),
+		NULL);
+	bool pok = p && p->status == XCB_GRAB_STATUS_SUCCESS;
+	free(p);
+	return pok;
+}
+
+/* Grabs are taken on the root window (owner_events: our windows still get their events),
+ * before the cover is mapped: it never shows without them (slock, xsecurelock). */
+static bool grab(struct xk *x)
+{
+	for (int i = 0; i < GRAB_TRIES; i++) {
+		if (grab_once(x)) {
+			x->grabbed = true;
+			return true;
+		}
+		struct timespec ts = {0, GRAB_WAIT_MS * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	x->grabbed = false;
+	return false;
+}
+
+bool x_cover_show(struct xk *x)
+{
+	uint32_t above = XCB_STACK_MODE_ABOVE;
+	if (!x->grabbed && !grab(x)) {
+		log_warnx("cannot grab the keyboard and the pointer");
+		return false;
+	}
+	if (!x->cover_mapped) {
+		xcb_map_window(x->c, x->cover);
+		x->cover_mapped = true;
+	}
+	xcb_configure_window(x->c, x->cover, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+	xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->cover, XCB_CURRENT_TIME);
+	return true;
+}
+
+void x_cover_hide(struct xk *x)
+{
+	if (x->grabbed) {
+		xcb_ungrab_keyboard(x->c, XCB_CURRENT_TIME);
+		xcb_ungrab_pointer(x->c, XCB_CURRENT_TIME);
+		x->grabbed = false;
+	}
+	if (x->cover_mapped) {
+		xcb_unmap_window(x->c, x->cover);
+		x->cover_mapped = false;
+	}
+	if (x->focus)
+		xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->focus, XCB_CURRENT_TIME);
+}
+
+bool x_regrab(struct xk *x)
+{
+	if (!x->cover_mapped)
+		return true;
+	x->grabbed = false;
+	if (!grab(x))
+		return false;
+	xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->cover, XCB_CURRENT_TIME);
+	return true;
+}
+
+void x_bar_show(struct xk *x)
+{
+	uint32_t above = XCB_STACK_MODE_ABOVE;
+	if (!x->bar_mapped) {
+		xcb_map_window(x->c, x->bar);
+		x->bar_mapped = true;
+	}
+	xcb_configure_window(x->c, x->bar, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+	if (x->cover_mapped)
+		xcb_configure_window(x->c, x->cover, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+}
+
+void x_bar_hide(struct xk *x)
+{
+	if (x->bar_mapped) {
+		xcb_unmap_window(x->c, x->bar);
+		x->bar_mapped = false;
+	}
+}
+
+/* Keeps our own windows above every client. */
+static void restack(struct xk *x)
+{
+	uint32_t above = XCB_STACK_MODE_ABOVE;
+	if (x->bar_mapped)
+		xcb_configure_window(x->c, x->bar, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+	if (x->cover_mapped)
+		xcb_configure_window(x->c, x->cover, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+}
+
+static struct x_client *client_find(struct xk *x, xcb_window_t w)
+{
+	for (int i = 0; i < x->n_clients; i++)
+		if (x->clients[i].win == w)
+			return &x->clients[i];
+	return NULL;
+}
+
+static bool is_transient(struct xk *x, xcb_window_t w)
+{
+	xcb_get_property_reply_t *r = xcb_get_property_reply(
+		x->c,
+		xcb_get_property(x->c, 0, w, XCB_ATOM_WM_TRANSIENT_FOR, XCB_ATOM_WINDOW, 0, 1),
+		NULL);
+	bool t = r && xcb_get_property_value_length(r) == 4;
+	free(r);
+	return t;
+}
+
+/* The area a browser window may use: the primary monitor under the bar. */
+static struct x_rect client_area(const struct xk *x)
+{
+	struct x_rect p = x_primary(x);
+	int bh = ui_bar_height(p.h);
+	return (struct x_rect){p.x, p.y + bh, p.w, p.h - bh};
+}
+
+/* Top-level windows fill the area; dialogs keep their size (within it) and are centred. */
+static void client_place(struct xk *x, xcb_window_t w, bool transient, int req_w, int req_h)
+{
+	struct x_rect a = client_area(x);
+	struct x_rect r = a;
+	if (transient) {
+		r.w = req_w > 0 && req_w < a.w ? req_w : a.w;
+		r.h = req_h > 0 && req_h < a.h ? req_h : a.h;
+		r.x = a.x + (a.w - r.w) / 2;
+		r.y = a.y + (a.h - r.h) / 2;
+	}
+	uint32_t v[] = {(uint32_t)r.x, (uint32_t)r.y, (uint32_t)r.w, (uint32_t)r.h, 0};
+	xcb_configure_window(x->c, w,
+			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y | XCB_CONFIG_WINDOW_WIDTH |
+				     XCB_CONFIG_WINDOW_HEIGHT | XCB_CONFIG_WINDOW_BORDER_WIDTH,
+			     v);
+}
+
+static void handle_map_request(struct xk *x, xcb_map_request_event_t *e)
+{
+	struct x_client *cl = client_find(x, e->window);
+	if (!cl) {
+		if (x->n_clients == X_MAX_CLIENTS) {
+			log_warnx("too many browser windows; window 0x%x refused", e->window);
+			return;
+		}
+		cl = &x->clients[x->n_clients++];
+		cl->win = e->window;
+		cl->transient = is_transient(x, e->window);
+		uint32_t mask = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
+		xcb_change_window_attributes(x->c, e->window, XCB_CW_EVENT_MASK, &mask);
+	}
+	int w = 0, h = 0;
+	xcb_get_geometry_reply_t *g =
+		xcb_get_geometry_reply(x->c, xcb_get_geometry(x->c, e->window), NULL);
+	if (g) {
+		w = g->width;
+		h = g->height;
+		free(g);
+	}
+	client_place(x, e->window, cl->transient, w, h);
+	xcb_map_window(x->c, e->window);
+	cl->mapped = true;
+	x->focus = e->window;
+	if (!x->cover_mapped)
+		xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, e->window,
+				    XCB_CURRENT_TIME);
+	restack(x);
+}
+
+static void handle_configure_request(struct xk *x, xcb_configure_request_event_t *e)
+{
+	struct x_client *cl = client_find(x, e->window);
+	bool transient = cl ? cl->transient : is_transient(x, e->window);
+	client_place(x, e->window, transient, e->width, e->height);
+	restack(x);
+}
+
+static void client_gone(struct xk *x, xcb_window_t w)
+{
+	for (int i = 0; i < x->n_clients; i++) {
+		if (x->clients[i].win != w)
+			continue;
+		x->clients[i] = x->clients[--x->n_clients];
+		break;
+	}
+	if (x->focus == w) {
+		x->focus = XCB_NONE;
+		for (int i = x->n_clients - 1; i >= 0; i--) {
+			if (x->clients[i].mapped) {
+				x->focus = x->clients[i].win;
+				break;
+			}
+		}
+		if (x->focus && !x->cover_mapped)
+			xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->focus,
+					    XCB_CURRENT_TIME);
+	}
+}
+
+static void handle_key(struct xk *x, xcb_key_press_event_t *e, struct x_event *out)
+{
+	x->last_time = e->time;
+	if (e->event != x->cover)
+		return;
+	out->what = X_KEY;
+	out->keysym = xkb_state_key_get_one_sym(x->kstate, e->detail);
+	xkb_state_key_get_utf8(x->kstate, e->detail, out->utf8, sizeof(out->utf8));
+}
+
+static void handle_xkb(struct xk *x, xcb_generic_event_t *ev)
+{
+	/* Every XKB event shares this header; xkbType says which one. */
+	struct {
+		uint8_t response_type, xkb_type;
+		uint16_t sequence;
+		xcb_timestamp_t time;
+		uint8_t device_id;
+	} *h = (void *)ev;
+	if (h->device_id != x->kbd_device)
+		return;
+	if (h->xkb_type == XCB_XKB_STATE_NOTIFY) {
+		xcb_xkb_state_notify_event_t *s = (void *)ev;
+		xkb_state_update_mask(x->kstate, s->baseMods, s->latchedMods, s->lockedMods,
+				      s->baseGroup, s->latchedGroup, s->lockedGroup);
+	} else if (h->xkb_type == XCB_XKB_MAP_NOTIFY ||
+		   h->xkb_type == XCB_XKB_NEW_KEYBOARD_NOTIFY) {
+		if (!keymap_load(x))
+			log_warnx("cannot reload the keyboard mapping");
+	}
+}
+
+void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
+{
+	memset(out, 0, sizeof(*out));
+	uint8_t type = ev->response_type & 0x7f;
+	if (type == 0) {
+		xcb_generic_error_t *e = (void *)ev;
+		/* Windows of a dying browser vanish under our feet: log, never die. */
+		log_debug("X error %d on request %d.%d (resource 0x%x)", e->error_code,
+			  e->major_code, e->minor_code, e->resource_id);
+		return;
+	}
+	if (x->xkb_event && type == x->xkb_event) {
+		handle_xkb(x, ev);
+		return;
+	}
+	if (x->randr_event && type == x->randr_event + XCB_RANDR_SCREEN_CHANGE_NOTIFY) {
+		read_outputs(x);
+		place_windows(x);
+		for (int i = 0; i < x->n_clients; i++)
+			if (!x->clients[i].transient)
+				client_place(x, x->clients[i].win, false, 0, 0);
+		out->what = X_LAYOUT;
+		return;
+	}
+	switch (type) {
+	case XCB_MAP_REQUEST:
+		handle_map_request(x, (void *)ev);
+		break;
+	case XCB_CONFIGURE_REQUEST:
+		handle_configure_request(x, (void *)ev);
+		break;
+	case XCB_CONFIGURE_NOTIFY: {
+		xcb_configure_notify_event_t *e = (void *)ev;
+		if (e->window == x->root) {
+			read_outputs(x);
+			place_windows(x);
+			out->what = X_LAYOUT;
+		}
+		break;
+	}
+	case XCB_UNMAP_NOTIFY: {
+		xcb_unmap_notify_event_t *e = (void *)ev;
+		struct x_client *cl = client_find(x, e->window);
+		if (cl)
+			cl->mapped = false;
+		/* Someone unmapped our cover: map it again (xsecurelock). */
+		if (e->window == x->cover && x->cover_mapped)
+			xcb_map_window(x->c, x->cover);
+		if (e->window == x->bar && x->bar_mapped)
+			xcb_map_window(x->c, x->bar);
+		break;
+	}
+	case XCB_DESTROY_NOTIFY:
+		client_gone(x, ((xcb_destroy_notify_event_t *)ev)->window);
+		break;
+	case XCB_VISIBILITY_NOTIFY: {
+		xcb_visibility_notify_event_t *e = (void *)ev;
+		if (e->state != XCB_VISIBILITY_UNOBSCURED &&
+		    (e->window == x->cover || e->window == x->bar))
+			restack(x);
+		break;
+	}
+	case XCB_FOCUS_OUT: {
+		/* Focus left the cover or our grab was broken: take both back. */
+		xcb_focus_out_event_t *e = (void *)ev;
+		if (e->event == x->cover && x->cover_mapped && e->mode != XCB_NOTIFY_MODE_GRAB)
+			out->what = X_REGRAB;
+		break;
+	}
+	case XCB_EXPOSE: {
+		xcb_expose_event_t *e = (void *)ev;
+		if (e->count == 0)
+			out->what = X_EXPOSE;
+		break;
+	}
+	case XCB_KEY_PRESS:
+		handle_key(x, (void *)ev, out);
+		break;
+	case XCB_BUTTON_PRESS: {
+		xcb_button_press_event_t *e = (void *)ev;
+		x->last_time = e->time;
+		if (e->detail > 3)
+			break; /* wheel */
+		if (e->event == x->cover) {
+			out->what = X_CLICK;
+			out->x = e->event_x;
+			out->y = e->event_y;
+		} else if (e->event == x->bar) {
+			out->what = X_CLICK;
+			out->on_bar = true;
+			out->x = e->event_x;
+			out->y = e->event_y;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+int64_t x_idle_ms(struct xk *x)
+{
+	xcb_screensaver_query_info_reply_t *r = xcb_screensaver_query_info_reply(
+		x->c, xcb_screensaver_query_info(x->c, x->root), NULL);
+	int64_t ms = r ? r->ms_since_user_input : 0;
+	free(r);
+	return ms;
+}
+
+struct keyfind {
+	xkb_keysym_t sym;
+	xkb_keycode_t code;
+	struct xkb_keymap *km;
+};
+
+static void find_key(struct xkb_keymap *km, xkb_keycode_t key, void *data)
+{
+	struct keyfind *f = data;
+	if (f->code)
+		return;
+	const xkb_keysym_t *syms;
+	int n = xkb_keymap_key_get_syms_by_level(km, key, 0, 0, &syms);
+	for (int i = 0; i < n; i++)
+		if (syms[i] == f->sym)
+			f->code = key;
+}
+
+void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
+{
+	xcb_keycode_t codes[8];
+	if (n > 8 || !x->focus)
+		return;
+	for (int i = 0; i < n; i++) {
+		struct keyfind f = {keysyms[i], 0, x->keymap};
+		xkb_keymap_key_for_each(x->keymap, find_key, &f);
+		if (!f.code) {
+			log_warnx("no key for keysym 0x%x", keysyms[i]);
+			return;
+		}
+		codes[i] = (xcb_keycode_t)f.code;
+	}
+	xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->focus, XCB_CURRENT_TIME);
+	for (int i = 0; i < n; i++)
+		xcb_test_fake_input(x->c, XCB_KEY_PRESS, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0, 0,
+				    0);
+	for (int i = n - 1; i >= 0; i--)
+		xcb_test_fake_input(x->c, XCB_KEY_RELEASE, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0,
+				    0, 0);
+}
+
+void x_forget_clients(struct xk *x)
+{
+	x->n_clients = 0;
+	x->focus = XCB_NONE;
+}
+
+bool x_has_client(const struct xk *x)
+{
+	for (int i = 0; i < x->n_clients; i++)
+		if (x->clients[i].mapped)
+			return true;
+	return false;
+}
+
+void x_clear_selections(struct xk *x)
+{
+	static const char *const names[] = {"PRIMARY", "SECONDARY", "CLIPBOARD"};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		xcb_atom_t a = atom(x->c, names[i]);
+		if (a != XCB_NONE)
+			xcb_set_selection_owner(x->c, x->cover, a, XCB_CURRENT_TIME);
+	}
+}

@@ -7,13 +7,13 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, \
-				__func__, #cond);                                    \
-			failures++;                                                  \
-		}                                                                    \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		if (!(cond)) {                                                                   \
+			fprintf(stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, \
+				#cond);                                                          \
+			failures++;                                                              \
+		}                                                                                \
 	} while (0)
 
 static const char *const SID = "0123456789abcdef0123456789abcdef";

@@ -1,0 +1,103 @@
+/* x: the kiosk's hold on the X server: window manager, cover and bar windows, grabs,
+ * keyboard mapping, idle time and synthetic keys for the browser. */
+#ifndef ESCALE_X_H
+#define ESCALE_X_H
+
+#include <cairo.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <xcb/xcb.h>
+
+#define X_MAX_OUTPUTS 8
+#define X_MAX_CLIENTS 64
+
+struct x_rect {
+	int x, y, w, h;
+};
+
+struct x_client {
+	xcb_window_t win;
+	bool transient;
+	bool mapped;
+};
+
+struct xk {
+	xcb_connection_t *c;
+	xcb_screen_t *screen;
+	xcb_window_t root;
+	int root_w, root_h;
+	struct x_rect out[X_MAX_OUTPUTS]; /* the monitors, primary first */
+	int n_out;
+	uint8_t randr_event; /* first event of RandR, 0 if absent */
+	uint8_t xkb_event;
+	int32_t kbd_device;
+	struct xkb_context *xkb_ctx;
+	struct xkb_keymap *keymap;
+	struct xkb_state *kstate;
+
+	xcb_window_t cover; /* full screen, override-redirect: welcome, closed, locked, prompts */
+	cairo_surface_t *cover_surf;
+	bool cover_mapped;
+	bool grabbed;
+	xcb_window_t bar; /* top of the primary monitor during a session */
+	cairo_surface_t *bar_surf;
+	int bar_h;
+	bool bar_mapped;
+
+	struct x_client clients[X_MAX_CLIENTS];
+	int n_clients;
+	xcb_window_t focus;
+	uint32_t last_time; /* server time of the last input event */
+};
+
+/* What an X event meant for the kiosk, beyond what x_handle did itself. */
+enum x_what {
+	X_NONE,
+	X_KEY,    /* key: keysym and utf8 */
+	X_CLICK,  /* on the cover or the bar: x, y, on_bar */
+	X_EXPOSE, /* a window must be drawn again */
+	X_LAYOUT, /* the monitors changed */
+	X_REGRAB, /* the cover lost its grab (FocusOut): the shell retakes it */
+};
+
+struct x_event {
+	enum x_what what;
+	uint32_t keysym;
+	char utf8[8];
+	double x, y;
+	bool on_bar;
+};
+
+/* Connects to $DISPLAY, becomes the window manager (false if another one runs) and
+ * creates the windows, unmapped. */
+bool x_open(struct xk *x);
+void x_close(struct xk *x);
+int x_fd(const struct xk *x);
+
+/* The primary monitor, where the screens and the browser go. */
+struct x_rect x_primary(const struct xk *x);
+
+/* Maps the cover over every monitor once keyboard and pointer grabs hold (about 10 tries
+ * 100 ms apart); false when they cannot be taken (fail closed: the caller exits). */
+bool x_cover_show(struct xk *x);
+void x_cover_hide(struct xk *x);
+/* Takes the grabs again (after a FocusOut); false when impossible. */
+bool x_regrab(struct xk *x);
+void x_bar_show(struct xk *x);
+void x_bar_hide(struct xk *x);
+
+/* Handles one event (window management is done here); fills OUT for the shell. */
+void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out);
+
+/* Milliseconds since the last user input, from the X server (MIT-SCREEN-SAVER). */
+int64_t x_idle_ms(struct xk *x);
+/* Sends the key combination (XTest) to the focused browser window: e.g. Alt+Left. */
+void x_send_keys(struct xk *x, const uint32_t *keysyms, int n);
+/* Forgets every client window (the browser was killed). */
+void x_forget_clients(struct xk *x);
+/* Clears PRIMARY and CLIPBOARD so nothing copied survives the session. */
+void x_clear_selections(struct xk *x);
+/* True once a browser window has been mapped since the last x_forget_clients. */
+bool x_has_client(const struct xk *x);
+
+#endif
