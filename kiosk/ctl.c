@@ -13,7 +13,7 @@
 
 #include "log.h"
 
-#define CTL_ANSWER_MAX 8192
+#define CTL_ANSWER_MAX 65536
 #define CTL_TIMEOUT_MS 3000
 
 static bool fill_addr(const char *path, struct sockaddr_un *a)

@@ -75,10 +75,23 @@ struct kiosk {
 	bool quit;
 };
 
+/* Wall time for the opening hours; tests move it with ESCALE_KIOSK_TIME_OFFSET (seconds)
+ * to reach a closing time without waiting for it. */
+static int64_t hours_now(void)
+{
+	static int64_t offset = -1;
+	if (offset == -1) {
+		const char *s = getenv("ESCALE_KIOSK_TIME_OFFSET");
+		if (!s || !parse_i64(s, -86400 * 400, 86400 * 400, &offset))
+			offset = 0;
+	}
+	return now_s() + offset;
+}
+
 static struct sm_clock clock_now(struct kiosk *k)
 {
 	struct sm_clock c = {.mono_ms = mono_ms(), .to_close_s = INT64_MAX};
-	int64_t now = now_s();
+	int64_t now = hours_now();
 	c.open = hours_is_open(&k->cfg.hours, now);
 	if (c.open) {
 		int64_t next = hours_next_change(&k->cfg.hours, now);
@@ -568,7 +581,7 @@ static const char *const weekdays[] = {N_("dimanche"), N_("lundi"),    N_("mardi
 /* "demain à 9h00", "lundi 24/11 à 9h00" */
 static void format_next_open(struct kiosk *k, char *buf, size_t n)
 {
-	int64_t now = now_s();
+	int64_t now = hours_now();
 	int64_t t = hours_next_change(&k->cfg.hours, now);
 	if (t == INT64_MAX || hours_is_open(&k->cfg.hours, now)) {
 		buf[0] = '\0';
@@ -611,7 +624,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		v->msg = k->msg = UI_MSG_NONE;
 	}
 	if (!k->cfg.hours.always_open) {
-		hours_format_day(hours_for_day(&k->cfg.hours, now_s()), hours, hn);
+		hours_format_day(hours_for_day(&k->cfg.hours, hours_now()), hours, hn);
 		v->hours_today = hours;
 	}
 	format_next_open(k, next, nn);
@@ -810,6 +823,31 @@ static void browser_exited(struct kiosk *k, const struct sm_clock *c)
 
 /* ---- status ---- */
 
+/* The buttons on screen, in root coordinates: tests click them like a resident. */
+static json_t *buttons_json(struct kiosk *k)
+{
+	static const char *const names[] = {"none", "key", "erase", "ok", "lang",     "home",
+					    "back", "end", "yes",   "no", "continue", "dismiss"};
+	json_t *a = json_array();
+	struct x_rect p = x_primary(&k->x);
+	for (int pass = 0; pass < 2; pass++) {
+		const struct ui_hits *hits = pass ? &k->bar_hits : &k->cover_hits;
+		if (pass ? !k->x.bar_mapped : !k->x.cover_mapped)
+			continue;
+		for (int i = 0; i < hits->n; i++) {
+			const struct ui_hit *h = &hits->hit[i];
+			char key[2] = {h->key, '\0'};
+			json_array_append_new(a, json_pack("{ss ss sb si si si si}", "action",
+							   names[h->action], "key", key, "bar",
+							   pass == 1, "x",
+							   (int)(h->x + (pass ? p.x : 0)), "y",
+							   (int)(h->y + (pass ? p.y : 0)), "w",
+							   (int)h->w, "h", (int)h->h));
+		}
+	}
+	return a;
+}
+
 static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
@@ -858,6 +896,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	char h[128], n[128], b[SM_TEXT_MAX + 64];
 	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
+	json_object_set_new(j, "buttons", buttons_json(k));
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return s;
@@ -868,7 +907,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 static void arm_timer(struct kiosk *k, const struct sm_clock *c)
 {
 	int64_t wait = sm_next_deadline_ms(&k->sm, c);
-	int64_t now = now_s();
+	int64_t now = hours_now();
 	int64_t change = hours_next_change(&k->cfg.hours, now);
 	if (change != INT64_MAX && (k->sm.state == SM_LOGIN || k->sm.state == SM_CLOSED)) {
 		int64_t ms = (change - now) * 1000;
