@@ -72,6 +72,9 @@ struct kiosk {
 
 	struct ui_hits cover_hits, bar_hits;
 	bool cover_dirty, bar_dirty;
+	/* For the benchmarks (monotonic ms): code accepted, session end asked, wipe done. */
+	int64_t accepted_ms, end_ms, wiped_ms, welcome_ms;
+	bool welcome_pending;
 	bool quit;
 };
 
@@ -340,6 +343,7 @@ static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
 			k->msg = UI_MSG_NONE;
 			log_info("session %s opened%s", sid, off ? " offline" : "");
 			sm_login_ok(&k->sm, c, sid, secs, (int)pages, off);
+			k->accepted_ms = c->mono_ms;
 			/* The code was accepted while we left the welcome screen: close it. */
 			if (k->sm.state != SM_SESSION)
 				net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session",
@@ -773,6 +777,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		unsigned out = m->out;
 		m->out &= SM_OUT_REDRAW;
 		if (out & SM_OUT_WIPE) {
+			k->end_ms = mono_ms();
+			k->welcome_pending = true;
 			browser_unwatch(k);
 			browser_wipe(&k->br, WIPE_GRACE_MS);
 			x_forget_clients(&k->x);
@@ -786,8 +792,10 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 					      sm_reason_name(m->end_reason), "seconds_used",
 					      (json_int_t)m->end_used_s, "pages_used", 0));
 		}
-		if (out & SM_OUT_WIPE)
+		if (out & SM_OUT_WIPE) {
+			k->wiped_ms = mono_ms();
 			sm_wipe_done(m, c);
+		}
 		if (out & SM_OUT_START_BROWSER) {
 			if (browser_prepare(&k->br, &k->cfg, k->english) &&
 			    browser_start(&k->br, &k->cfg))
@@ -897,6 +905,23 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
+	/* Durations of the last session's start and end, for tests/bench (-1: not yet). */
+	int64_t cm = k->x.cover_mapped_ms, bm = k->x.client_mapped_ms;
+	json_object_set_new(
+		j, "timings",
+		json_pack("{sI sI sI sI}", "end_to_welcome_ms",
+			  (json_int_t)(k->end_ms && k->welcome_ms >= k->end_ms
+					       ? k->welcome_ms - k->end_ms
+					       : -1),
+			  "accept_to_window_ms",
+			  (json_int_t)(k->accepted_ms && bm >= k->accepted_ms ? bm - k->accepted_ms
+									      : -1),
+			  "end_to_wiped_ms",
+			  (json_int_t)(k->end_ms && k->wiped_ms >= k->end_ms
+					       ? k->wiped_ms - k->end_ms
+					       : -1),
+			  "end_to_cover_ms",
+			  (json_int_t)(k->end_ms && cm >= k->end_ms ? cm - k->end_ms : -1)));
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return s;
@@ -1020,6 +1045,12 @@ static int run(struct kiosk *k)
 		apply(k, &c);
 		render(k, &c);
 		xcb_flush(k->x.c);
+		if (k->welcome_pending && k->sm.state != SM_ENDING && k->x.cover_mapped) {
+			/* A round trip: the server has drawn the welcome screen. */
+			free(xcb_get_input_focus_reply(k->x.c, xcb_get_input_focus(k->x.c), NULL));
+			k->welcome_ms = mono_ms();
+			k->welcome_pending = false;
+		}
 	}
 	return 0;
 }

@@ -526,6 +526,14 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 			xcb_map_window(x->c, x->bar);
 		break;
 	}
+	case XCB_MAP_NOTIFY: {
+		xcb_map_notify_event_t *e = (void *)ev;
+		if (e->window == x->cover)
+			x->cover_mapped_ms = mono_ms();
+		else if (!x->client_mapped_ms && client_find(x, e->window))
+			x->client_mapped_ms = mono_ms();
+		break;
+	}
 	case XCB_DESTROY_NOTIFY:
 		client_gone(x, ((xcb_destroy_notify_event_t *)ev)->window);
 		break;
@@ -627,6 +635,7 @@ void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 void x_forget_clients(struct xk *x)
 {
 	x->n_clients = 0;
+	x->client_mapped_ms = 0;
 	x->focus = XCB_NONE;
 }
 

@@ -48,6 +48,10 @@ struct xk {
 	int n_clients;
 	xcb_window_t focus;
 	uint32_t last_time; /* server time of the last input event */
+	/* For the benchmarks: monotonic ms of the last MapNotify of the cover and of the first
+	 * browser window since x_forget_clients (0: none yet). */
+	int64_t cover_mapped_ms;
+	int64_t client_mapped_ms;
 };
 
 /* What an X event meant for the kiosk, beyond what x_handle did itself. */

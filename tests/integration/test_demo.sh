@@ -4,14 +4,25 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(dirname "$ESCALE_ADMIND")
+build=$(dirname "$bin")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ESCALE_DEMO_ONCE=1 ESCALE_DEMO_BIN="$bin" ESCALE_DEMO_VAR="$tmp/var" ESCALE_DEMO_PORT=$port \
+ESCALE_DEMO_ONCE=1 ESCALE_DEMO_XVFB=1 ESCALE_DEMO_BUILD="$build" ESCALE_DEMO_VAR="$tmp/var" ESCALE_DEMO_PORT=$port \
 	"$root/scripts/demo" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/out" "$tmp/err"; exit 1; }
 cat "$tmp/out"
 code=$(sed -n 's/^  Access code: *\([0-9]\{4\} [0-9]\{4\}\) .*/\1/p' "$tmp/out")
 [ -n "$code" ] || { echo "no access code in the demo's output"; exit 1; }
+# The kiosk's welcome screen was captured (a PNG of the whole 1280x800 screen).
+python3 - "$tmp/var/kiosk-welcome.png" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+w, h = struct.unpack(">II", d[16:24])
+assert (w, h) == (1280, 800), (w, h)
+assert len(d) > 10000, "an empty screen"
+print("welcome screenshot %dx%d, %d bytes" % (w, h, len(d)))
+PY
 
 # Start the demo's admind again on its state and open a session with the code.
 "$bin/escale-admind" -c "$tmp/var/admind.conf" >"$tmp/admind.log" 2>&1 &
