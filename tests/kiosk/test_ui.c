@@ -1,2 +1,365 @@
-int main(void);
-int main(void) { return 77; }
+/* test_ui: renders every screen and the bar at several sizes in both languages; checks hits. */
+#include "ui.h"
+
+#include <pango/pangocairo.h>
+
+#include <errno.h>
+#include <libintl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int failures;
+static char shots[4096];
+
+#define CHECK(cond, ...)                                                                \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+			failures++;                                                     \
+		}                                                                       \
+	} while (0)
+
+/* Under LeakSanitizer: fontconfig keeps a few bytes of its configuration until exit. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
+/* Renders V (the bar if BAR) at W x H into SHOTS/NAME.png; returns the surface. */
+static cairo_surface_t *render(int w, int h, const struct ui_view *v, bool bar,
+			       struct ui_hits *hits, const char *name)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_t *cr = cairo_create(s);
+	char path[4200];
+
+	if (bar)
+		ui_draw_bar(cr, w, h, v, hits);
+	else
+		ui_draw_screen(cr, w, h, v, hits);
+	CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS, "%s: %s", name,
+	      cairo_status_to_string(cairo_status(cr)));
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	snprintf(path, sizeof(path), "%s/%s.png", shots, name);
+	CHECK(cairo_surface_write_to_png(s, path) == CAIRO_STATUS_SUCCESS, "%s", path);
+	return s;
+}
+
+static uint32_t pixel(cairo_surface_t *s, int x, int y)
+{
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	return *(const uint32_t *)(d + y * cairo_image_surface_get_stride(s) + x * 4) & 0xffffff;
+}
+
+/* Share of the pixels that differ from the background (the bottom-left pixel). */
+static double painted(cairo_surface_t *s)
+{
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	uint32_t bg = pixel(s, 0, h - 1);
+	long n = 0;
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			n += pixel(s, x, y) != bg;
+	return (double)n / ((double)w * h);
+}
+
+/* Pixels that differ between A and B from row Y0 down. */
+static long differing(cairo_surface_t *a, cairo_surface_t *b, int y0)
+{
+	int w = cairo_image_surface_get_width(a), h = cairo_image_surface_get_height(a);
+	long n = 0;
+
+	for (int y = y0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			n += pixel(a, x, y) != pixel(b, x, y);
+	return n;
+}
+
+static const struct ui_hit *find(const struct ui_hits *hits, enum ui_action a, char key)
+{
+	for (int i = 0; i < hits->n; i++)
+		if (hits->hit[i].action == a && (!key || hits->hit[i].key == key))
+			return &hits->hit[i];
+	return NULL;
+}
+
+/* Every hit is inside the window, big enough, and overlaps no other. */
+static void check_hits(const struct ui_hits *hits, int w, int h, double min, const char *name)
+{
+	CHECK(hits->n >= 0 && hits->n <= UI_MAX_HITS, "%s: %d hits", name, hits->n);
+	for (int i = 0; i < hits->n; i++) {
+		const struct ui_hit *a = &hits->hit[i];
+		CHECK(a->x >= 0 && a->y >= 0 && a->x + a->w <= w + 0.01 && a->y + a->h <= h + 0.01,
+		      "%s: hit %d (%.0f,%.0f %.0fx%.0f) outside %dx%d", name, i, a->x, a->y, a->w,
+		      a->h, w, h);
+		/* The language switch and the banner's OK may be smaller than the keys. */
+		double least = a->action == UI_ACT_LANG || a->action == UI_ACT_DISMISS ? 44 : min;
+		CHECK(a->w >= least && a->h >= least, "%s: hit %d is %.0fx%.0f, under %.0f", name,
+		      i, a->w, a->h, least);
+		for (int j = 0; j < i; j++) {
+			const struct ui_hit *b = &hits->hit[j];
+			bool apart = a->x + a->w <= b->x || b->x + b->w <= a->x ||
+				     a->y + a->h <= b->y || b->y + b->h <= a->y;
+			CHECK(apart, "%s: hits %d and %d overlap", name, j, i);
+		}
+	}
+}
+
+static struct ui_view base_view(bool english)
+{
+	return (struct ui_view){
+		.screen = UI_LOGIN,
+		.centre = "Espace social commun Cleunay",
+		.english = english,
+		.code_len = 8,
+		.typed = "",
+		.hours_today = "9h00 – 12h00, 14h00 – 18h00",
+		.next_open = english ? "Monday 24 November at 9:00" : "lundi 24 novembre à 9h00",
+		.lock_text = "Le poste est en maintenance jusqu'à 14h. Les postes 2 et 3 "
+			     "fonctionnent.",
+		.idle_seconds = 42,
+		.online = true,
+		.seconds_left = 1234,
+		.pages_left = 3,
+	};
+}
+
+static void check_login(int w, int h, const struct ui_view *v, const char *name)
+{
+	struct ui_hits hits;
+	cairo_surface_t *s = render(w, h, v, false, &hits, name);
+	double key_min = fmin(64, h * 0.1);
+
+	CHECK(painted(s) > 0.05, "%s: %.3f painted", name, painted(s));
+	check_hits(&hits, w, h, fmin(44, h * 0.07), name);
+	CHECK(find(&hits, UI_ACT_LANG, 'f') && find(&hits, UI_ACT_LANG, 'e'), "%s: language", name);
+	if (v->msg == UI_MSG_RATE_LIMITED) {
+		CHECK(!find(&hits, UI_ACT_KEY, 0) && !find(&hits, UI_ACT_OK, 0),
+		      "%s: keypad should be off", name);
+		cairo_surface_destroy(s);
+		return;
+	}
+	for (char d = '0'; d <= '9'; d++) {
+		const struct ui_hit *k = find(&hits, UI_ACT_KEY, d);
+		/* Alnum codes have no 0, 1, 2, 5, 8: those keys are off. */
+		bool used = !v->alnum || !strchr("01258", d);
+		CHECK(!k == !used, "%s: key %c %s", name, d, used ? "missing" : "should be off");
+		if (k)
+			CHECK(k->h >= key_min && k->w >= key_min, "%s: key %c is %.0fx%.0f", name,
+			      d, k->w, k->h);
+	}
+	for (const char *l = "ACDEFGHJKMNPQRTUVWXY"; v->alnum && *l; l++)
+		CHECK(find(&hits, UI_ACT_KEY, *l), "%s: no key %c", name, *l);
+	if (!v->alnum)
+		CHECK(!find(&hits, UI_ACT_KEY, 'A'), "%s: letters without alnum", name);
+	CHECK(find(&hits, UI_ACT_ERASE, 0) && find(&hits, UI_ACT_OK, 0), "%s: erase, OK", name);
+
+	const struct ui_hit *five = find(&hits, UI_ACT_KEY, '5');
+	CHECK(five || v->alnum, "%s: no 5", name);
+	if (five) {
+		const struct ui_hit *at =
+			ui_hit_at(&hits, five->x + five->w / 2, five->y + five->h / 2);
+		CHECK(at && at->action == UI_ACT_KEY && at->key == '5', "%s: hit at 5", name);
+	}
+	CHECK(!ui_hit_at(&hits, -5, -5) && !ui_hit_at(&hits, w + 5, h / 2.0), "%s: outside", name);
+	CHECK(!ui_hit_at(&hits, 2, h - 2), "%s: hit in the bottom-left corner", name);
+	cairo_surface_destroy(s);
+}
+
+static void check_screen(int w, int h, const struct ui_view *v, enum ui_action want,
+			 const char *name)
+{
+	struct ui_hits hits;
+	cairo_surface_t *s = render(w, h, v, false, &hits, name);
+
+	CHECK(painted(s) > 0.03, "%s: %.3f painted", name, painted(s));
+	check_hits(&hits, w, h, 64, name);
+	if (want != UI_ACT_NONE)
+		CHECK(find(&hits, want, 0), "%s: no hit %d", name, want);
+	if (v->screen == UI_CLOSED)
+		CHECK(find(&hits, UI_ACT_LANG, 'f') && find(&hits, UI_ACT_LANG, 'e'),
+		      "%s: language", name);
+	cairo_surface_destroy(s);
+}
+
+static void check_bar(int w, int h, const struct ui_view *v, const char *name)
+{
+	struct ui_hits hits;
+	int bh = ui_bar_height(h);
+	cairo_surface_t *s = render(w, bh, v, true, &hits, name);
+
+	CHECK(bh >= 56 && bh <= h / 10, "%s: bar height %d", name, bh);
+	CHECK(painted(s) > 0.05, "%s: %.3f painted", name, painted(s));
+	check_hits(&hits, w, bh, 44, name);
+	CHECK(find(&hits, UI_ACT_HOME, 0) && find(&hits, UI_ACT_BACK, 0) &&
+		      find(&hits, UI_ACT_END, 0),
+	      "%s: bar buttons", name);
+	CHECK(!v->banner || !v->banner_dismissable || find(&hits, UI_ACT_DISMISS, 0), "%s: dismiss",
+	      name);
+	cairo_surface_destroy(s);
+}
+
+static void render_all(int w, int h, bool english)
+{
+	char name[128];
+	const char *lang = english ? "en" : "fr";
+	struct ui_view v;
+
+#define NAME(s) (snprintf(name, sizeof(name), "%dx%d-%s-%s", w, h, lang, s), name)
+	v = base_view(english);
+	check_login(w, h, &v, NAME("login"));
+	v.typed = "12345";
+	v.msg = UI_MSG_UNKNOWN;
+	v.online = false;
+	check_login(w, h, &v, NAME("login-unknown-offline"));
+	v = base_view(english);
+	v.typed = "12345678";
+	v.msg = UI_MSG_CHECKING;
+	check_login(w, h, &v, NAME("login-checking"));
+	v.msg = UI_MSG_KIOSK_REFUSED;
+	v.hours_today = "";
+	check_login(w, h, &v, NAME("login-refused-closedtoday"));
+	v = base_view(english);
+	v.typed = "1234";
+	v.msg = UI_MSG_RATE_LIMITED;
+	v.lockout_seconds = 102;
+	check_login(w, h, &v, NAME("login-ratelimited"));
+	v = base_view(english);
+	v.alnum = true;
+	v.typed = "A3C";
+	v.msg = UI_MSG_TOO_SHORT;
+	v.hours_today = NULL;
+	check_login(w, h, &v, NAME("login-alnum"));
+	v = base_view(english);
+	v.msg = UI_MSG_GOODBYE;
+	check_login(w, h, &v, NAME("login-goodbye"));
+
+	v = base_view(english);
+	v.screen = UI_CLOSED;
+	check_screen(w, h, &v, UI_ACT_LANG, NAME("closed"));
+	v.next_open = NULL;
+	v.centre = NULL;
+	check_screen(w, h, &v, UI_ACT_LANG, NAME("closed-noreopen"));
+	v = base_view(english);
+	v.screen = UI_LOCKED;
+	check_screen(w, h, &v, UI_ACT_NONE, NAME("locked"));
+	v.screen = UI_ENDING;
+	check_screen(w, h, &v, UI_ACT_NONE, NAME("ending"));
+	v.screen = UI_CONFIRM_END;
+	check_screen(w, h, &v, UI_ACT_YES, NAME("confirm"));
+	check_screen(w, h, &v, UI_ACT_NO, NAME("confirm"));
+	v.screen = UI_IDLE;
+	check_screen(w, h, &v, UI_ACT_CONTINUE, NAME("idle"));
+	v.idle_seconds = 90;
+	check_screen(w, h, &v, UI_ACT_CONTINUE, NAME("idle-90"));
+
+	v = base_view(english);
+	check_bar(w, h, &v, NAME("bar"));
+	v.seconds_left = 250;
+	v.pages_left = 1;
+	check_bar(w, h, &v, NAME("bar-5min"));
+	v.seconds_left = 42;
+	v.pages_left = -1;
+	v.online = false;
+	check_bar(w, h, &v, NAME("bar-1min-offline"));
+	v = base_view(english);
+	v.seconds_left = 3 * 3600 + 25 * 60 + 7;
+	v.pages_left = 120;
+	v.online = false;
+	check_bar(w, h, &v, NAME("bar-hours"));
+	v = base_view(english);
+	v.banner = english ? "The centre closes in 5 minutes" : "Le centre ferme dans 5 minutes";
+	check_bar(w, h, &v, NAME("bar-banner"));
+	v.banner = "Message de l'accueil : votre impression est prête, venez la chercher au "
+		   "comptoir.";
+	v.banner_urgent = true;
+	v.banner_dismissable = true;
+	check_bar(w, h, &v, NAME("bar-banner-urgent"));
+#undef NAME
+}
+
+/* The catalog is found and switching language at run time takes effect. */
+static void check_language(void)
+{
+	const char *fr = "Tapez votre code";
+
+	ui_set_language(true);
+	CHECK(!strcmp(dgettext("escale", fr), "Type your code"), "English: %s",
+	      dgettext("escale", fr));
+	CHECK(!strcmp(dngettext("escale", "%d page", "%d pages", 3), "%d pages"), "plural");
+	ui_set_language(false);
+	CHECK(!strcmp(dgettext("escale", fr), fr), "French: %s", dgettext("escale", fr));
+	ui_set_language(true);
+	CHECK(!strcmp(dgettext("escale", "Terminer"), "Finish"), "back to English: %s",
+	      dgettext("escale", "Terminer"));
+	ui_set_language(false);
+
+	/* The view's language drives the drawing, whatever was set before. */
+	struct ui_view v = base_view(false);
+	cairo_surface_t *a = render(1024, 768, &v, false, NULL, "lang-fr");
+	v.english = true;
+	cairo_surface_t *b = render(1024, 768, &v, false, NULL, "lang-en");
+	/* Below the header, where only the texts can differ. */
+	CHECK(differing(a, b, 768 / 5) > 1000, "French and English look the same");
+	v.english = false;
+	cairo_surface_t *c = render(1024, 768, &v, false, NULL, "lang-fr-again");
+	CHECK(differing(a, c, 0) == 0, "French differs after a round trip");
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+	cairo_surface_destroy(c);
+}
+
+int main(void)
+{
+	static const int sizes[][2] = {{800, 600}, {1024, 768}, {1920, 1080}};
+	const char *dir = getenv("ESCALE_UI_SHOTS");
+
+	if (dir && *dir) {
+		snprintf(shots, sizeof(shots), "%s", dir);
+		if (mkdir(shots, 0755) < 0 && errno != EEXIST) {
+			perror(shots);
+			return 1;
+		}
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(shots, sizeof(shots), "%s/escale-ui-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(shots)) {
+			perror("mkdtemp");
+			return 1;
+		}
+	}
+	printf("screenshots in %s\n", shots);
+
+	ui_init_i18n();
+	check_language();
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (int en = 0; en <= 1; en++)
+			render_all(sizes[i][0], sizes[i][1], en);
+
+	/* The largest screens and a portrait one scale too. */
+	struct ui_view v = base_view(false);
+	check_login(3840, 2160, &v, "3840x2160-fr-login");
+	check_bar(3840, 2160, &v, "3840x2160-fr-bar");
+	check_login(768, 1024, &v, "768x1024-fr-login");
+	v.centre = "Espace social commun Aimé Césaire – Maison de quartier du Blosne";
+	check_login(800, 600, &v, "800x600-fr-login-longname");
+	v.centre = "Espace social commun Cleunay";
+	v.screen = UI_CONFIRM_END;
+	check_screen(768, 1024, &v, UI_ACT_YES, "768x1024-fr-confirm");
+
+	/* Let the leak checker see only our leaks, not fontconfig's caches. */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	if (failures)
+		fprintf(stderr, "%d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,87 @@
+/* ui_draw: the drawing kit of the ui screens: palette, text that fits, buttons, pictograms. */
+#ifndef ESCALE_UI_DRAW_H
+#define ESCALE_UI_DRAW_H
+
+#include "ui.h"
+
+#include <cairo.h>
+#include <stdint.h>
+
+/* Dark ink on a light background, white on saturated buttons: every pair is >= 4.5:1. */
+enum {
+	C_BG = 0xF2F4F7,
+	C_INK = 0x111827,
+	C_MUTED = 0x404B5C,
+	C_HEAD = 0x1E3A6E,
+	C_WHITE = 0xFFFFFF,
+	C_KEY = 0xE8ECF2, /* secondary keys (Effacer) */
+	C_KEY_EDGE = 0x5B6B82,
+	C_KEY_SHADOW = 0xB9C2CF,
+	C_OFF_FILL = 0xE2E6EC,
+	C_OFF_INK = 0x9AA2AE,
+	C_GREEN = 0x1B7A3A,
+	C_RED = 0xC0262D,
+	C_ERR = 0xB3261E,
+	C_ORANGE = 0xF5A524,
+	C_YELLOW = 0xFFD43B,
+	C_BAR = 0x14213D,
+	C_BAR_BTN = 0x34508A,
+	C_BAR_MUTED = 0xB4C2DA,
+	C_CURSOR = 0x2563EB,
+};
+
+/* Text flags: bold; wrapped on several lines; aligned left instead of centred; centred on the
+ * ink (for a single big character) rather than on the line. */
+enum { T_BOLD = 1, T_WRAP = 2, T_LEFT = 4, T_INK = 8 };
+
+enum ui_icon {
+	ICON_NONE,
+	ICON_HOUSE,     /* Accueil */
+	ICON_BACK,      /* Retour: arrow to the left */
+	ICON_NEXT,      /* continuer: triangle to the right */
+	ICON_CLOCK,     /* time left, opening hours */
+	ICON_PRINTER,   /* pages left */
+	ICON_CHECK,     /* OK */
+	ICON_ERROR,     /* a cross in a disc */
+	ICON_WARNING,   /* an exclamation mark in a triangle */
+	ICON_OK_CIRCLE, /* a check in a disc */
+	ICON_HOURGLASS, /* checking */
+	ICON_LOCK,      /* out of service */
+	ICON_ERASE,     /* the ⌫ key */
+	ICON_EXIT,      /* Terminer: a door and an arrow out */
+	ICON_GLOBE,     /* language switch */
+	ICON_OFFLINE,   /* wifi arcs struck through */
+	ICON_HAND,      /* Je suis là */
+};
+
+struct draw_btn {
+	const char *label; /* NULL: icon only */
+	enum ui_icon icon;
+	uint32_t fill, ink, edge; /* edge 0: none */
+	double px;                /* label size; 0: 40 % of the height */
+	bool off;                 /* greyed out, no hit */
+};
+
+void draw_rgb(cairo_t *cr, uint32_t colour);
+/* Adds a rectangle with corners rounded by R to the path. */
+void draw_rrect(cairo_t *cr, double x, double y, double w, double h, double r);
+/* Draws ICON in the square X, Y, S x S. */
+void draw_icon(cairo_t *cr, enum ui_icon icon, double x, double y, double s, uint32_t colour);
+
+/* Width that S takes at PX pixels, shrunk to at most W x H. */
+double draw_text_width(cairo_t *cr, const char *s, double px, int flags, double w, double h);
+/* Draws S in the box X, Y, W, H (centred vertically, and horizontally unless T_LEFT),
+ * shrinking it until it fits; returns the width used. */
+double draw_text(cairo_t *cr, const char *s, double x, double y, double w, double h, double px,
+		 int flags, uint32_t colour);
+/* ICON before S (bold, wrapped), both centred as a block in the box X, Y, W, H. */
+void draw_icon_text(cairo_t *cr, enum ui_icon icon, const char *s, double x, double y, double w,
+		    double h, double px, uint32_t colour);
+
+/* A button with a shadow, an icon and a label; adds its hit (ACTION, KEY) to HITS unless off. */
+void draw_button(cairo_t *cr, struct ui_hits *hits, double x, double y, double w, double h,
+		 const struct draw_btn *b, enum ui_action action, char key);
+void draw_hit(struct ui_hits *hits, double x, double y, double w, double h, enum ui_action action,
+	      char key);
+
+#endif
