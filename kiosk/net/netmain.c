@@ -1,2 +1,748 @@
-int main(void);
-int main(void) { return 1; }
+/* netmain: escale-kiosk-net, the kiosk's network helper: logins, heartbeats, outbox, code sync. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "code.h"
+#include "ipc.h"
+#include "kcache.h"
+#include "kconfig.h"
+#include "log.h"
+#include "util.h"
+
+#define NEVER          INT64_MAX
+#define BATCH_MAX      100
+#define ACK_MAX        256
+#define ACK_PER_HB     64    /* admind takes at most 64 per heartbeat */
+#define FLUSH_MS       10000 /* current session's counters to disk */
+#define PROGRESS_MS    60000 /* offline: a session_progress event */
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 30000
+#define LOGIN_CODE_MAX 64 /* bytes, as admind accepts */
+
+struct net {
+	struct kiosk_cfg cfg;
+	struct kcache *kc;
+	struct client *cl;
+	struct kc_policy pol;
+	int fd, sfd;
+	bool online, quit;
+
+	/* The kiosk's last state message. */
+	char state[16];
+	char session[KC_SESSION_HEX + 1];
+	int64_t seconds_used, pages_used;
+
+	/* The open session (mirrors kcache's current row). */
+	bool in_session;
+	char cur[KC_SESSION_HEX + 1];
+	int64_t flushed_ms, progress_ms;
+
+	/* The login waiting for admind's answer. */
+	bool login_pending;
+	char code[LOGIN_CODE_MAX + 1];
+
+	int64_t hb_period_ms, next_hb_ms;
+	int64_t acks[ACK_MAX];
+	size_t n_acks, acks_sent;
+
+	json_t *batch; /* events in flight */
+	int64_t next_delivery_ms, backoff_ms;
+	bool single; /* a batch was refused: one event at a time finds the bad one */
+
+	int64_t next_sync_ms;
+	bool force_full;
+};
+
+static const char *const kiosk_states[] = {"login", "session", "closed", "locked", "ending"};
+static const char *const end_reasons[] = {"user",    "expired", "idle",   "closing", "staff",
+					  "browser", "restart", "locked", "error"};
+static const char *const code_refusals[] = {"code_unknown", "code_expired", "code_used_up",
+					    "code_revoked", "code_in_use"};
+
+static bool one_of(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A session id from the kiosk: 32 hex characters, copied lower-case. */
+static bool session_id(const json_t *v, char out[KC_SESSION_HEX + 1])
+{
+	uint8_t raw[KC_SESSION_HEX / 2];
+	const char *s = json_string_value(v);
+	if (!s || !hex_decode(s, raw, sizeof(raw)))
+		return false;
+	hex_encode(raw, sizeof(raw), out);
+	return true;
+}
+
+static int64_t int_field(const json_t *j, const char *k, int64_t lo, int64_t hi)
+{
+	json_t *v = json_object_get(j, k);
+	int64_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+	return n < lo ? lo : n > hi ? hi : n;
+}
+
+static void send_msg(struct net *n, json_t *m)
+{
+	if (!m)
+		fatalx("%s: out of memory", __func__);
+	if (!ipc_send(n->fd, m) && errno != EMSGSIZE && errno != EAGAIN)
+		log_warn("ipc: send");
+	json_decref(m);
+}
+
+/* ---------------------------------------------------------------- scheduling */
+
+static void deliver_soon(struct net *n)
+{
+	if (n->next_delivery_ms == NEVER)
+		n->next_delivery_ms = mono_ms() + n->backoff_ms;
+}
+
+static void set_online(struct net *n, bool online)
+{
+	if (n->online == online)
+		return;
+	n->online = online;
+	log_info("admind %s", online ? "reachable: online" : "unreachable: offline");
+	send_msg(n, json_pack("{ss sb}", "t", "online", "online", online));
+	if (online) {
+		/* What waited for admind goes now: events first, then the cache. */
+		n->backoff_ms = 0;
+		if (!n->batch)
+			n->next_delivery_ms = mono_ms();
+		if (!client_busy(n->cl, CREQ_CODES))
+			n->next_sync_ms = mono_ms();
+	}
+}
+
+/* A refusal that still says admind is there and working: a 4xx is its judgement
+ * (except 401: this kiosk is not let in). Anything else not expected is a failure. */
+static bool answered(const struct cresp *r)
+{
+	return r->status >= 400 && r->status < 500 && r->body && r->status != 401;
+}
+
+static void note_failure(struct net *n, const struct cresp *r, const char *what)
+{
+	if (r->status == 401)
+		log_warnx("%s: admind refused this kiosk's token (revoked?)", what);
+	else if (r->status)
+		log_warnx("%s: admind answered %ld%s%s", what, r->status, r->why[0] ? ": " : "",
+			  r->why);
+	else
+		log_warnx("%s: %s", what, r->why);
+}
+
+/* ---------------------------------------------------------------- login */
+
+static void login_reply_error(struct net *n, const char *word, int64_t retry_after)
+{
+	send_msg(n, json_pack("{ss sb ss sI}", "t", "login", "ok", 0, "error", word, "retry_after",
+			      (json_int_t)retry_after));
+}
+
+static void session_started(struct net *n, const char *session)
+{
+	n->in_session = true;
+	snprintf(n->cur, sizeof(n->cur), "%s", session);
+	n->flushed_ms = n->progress_ms = mono_ms();
+}
+
+static void login_offline(struct net *n)
+{
+	struct kc_meta m;
+	bool have;
+	if (!kcache_meta(n->kc, &m, &have) || !have) {
+		log_warnx("login: admind unreachable and no offline cache yet (never synced)");
+		login_reply_error(n, "error", 0);
+		return;
+	}
+	int64_t wait = kcache_lock_wait(n->kc, &n->pol, now_s());
+	if (wait > 0) {
+		login_reply_error(n, "rate_limited", wait);
+		return;
+	}
+	char v[KC_VERIFIER_HEX + 1];
+	int hv = kcache_verifier(&m, n->code, v);
+	if (hv < 0) {
+		login_reply_error(n, "error", 0);
+		return;
+	}
+	struct kc_open o;
+	enum kc_verdict verdict = kcache_offline_open(n->kc, hv ? v : NULL, &n->pol, now_s(), &o);
+	if (verdict != KCV_OK) {
+		log_info("offline login refused: %s", kcache_verdict_word(verdict));
+		login_reply_error(n, kcache_verdict_word(verdict), o.retry_after);
+		return;
+	}
+	log_info("session %s opened offline", o.session);
+	session_started(n, o.session);
+	send_msg(n, json_pack("{ss sb ss sI sI sb}", "t", "login", "ok", 1, "session", o.session,
+			      "seconds_left", (json_int_t)o.seconds_left, "pages_left",
+			      (json_int_t)o.pages_left, "offline", 1));
+	deliver_soon(n);
+}
+
+static void login_done(struct net *n, struct cresp *r)
+{
+	n->login_pending = false;
+	const char *word = json_string_value(json_object_get(r->body, "error"));
+	struct login_ok ok;
+	if (r->status == 201 && r->body && proto_login_ok(r->body, &ok)) {
+		set_online(n, true);
+		if (!kcache_online_open(n->kc, ok.session, ok.seconds_left, ok.pages_left, now_s()))
+			log_warnx("session %s: not recorded locally", ok.session);
+		session_started(n, ok.session);
+		send_msg(n, json_pack("{ss sb ss sI sI sb}", "t", "login", "ok", 1, "session",
+				      ok.session, "seconds_left", (json_int_t)ok.seconds_left,
+				      "pages_left", (json_int_t)ok.pages_left, "offline", 0));
+		/* After the answer: the verifier ties the session to its cached code,
+		 * so that its end debits the cache. */
+		struct kc_meta m;
+		bool have;
+		char v[KC_VERIFIER_HEX + 1];
+		if (kcache_meta(n->kc, &m, &have) && have && kcache_verifier(&m, n->code, v) == 1)
+			kcache_set_verifier(n->kc, ok.session, v);
+	} else if (r->status == 403 && one_of(word, code_refusals, ARRAY_LEN(code_refusals))) {
+		set_online(n, true);
+		login_reply_error(n, word, 0);
+	} else if (r->status == 429 && r->body) {
+		set_online(n, true);
+		login_reply_error(n, "rate_limited", int_field(r->body, "retry_after", 1, 86400));
+	} else if (r->status == 401) {
+		note_failure(n, r, "login");
+		set_online(n, false);
+		login_reply_error(n, "kiosk_refused", 0);
+	} else if (r->status >= 400 && r->status < 500 && r->body) {
+		note_failure(n, r, "login");
+		set_online(n, true);
+		login_reply_error(n, "error", 0);
+	} else {
+		note_failure(n, r, "login");
+		set_online(n, false);
+		login_offline(n);
+	}
+	sodium_memzero(n->code, sizeof(n->code));
+}
+
+static void handle_login(struct net *n, const json_t *m)
+{
+	json_t *c = json_object_get(m, "code");
+	if (!json_is_string(c) || json_string_length(c) > LOGIN_CODE_MAX ||
+	    strlen(json_string_value(c)) != json_string_length(c)) {
+		log_warnx("ipc: login without a usable code");
+		login_reply_error(n, "code_unknown", 0);
+		return;
+	}
+	if (n->login_pending) {
+		log_warnx("ipc: a login while another is waiting for admind; refused");
+		login_reply_error(n, "error", 0);
+		return;
+	}
+	snprintf(n->code, sizeof(n->code), "%s", json_string_value(c));
+	json_t *body = json_pack("{ss}", "code", n->code);
+	n->login_pending = client_start(n->cl, CREQ_LOGIN, "/api/v1/kiosk/sessions", body);
+	json_decref(body);
+	if (!n->login_pending) {
+		login_offline(n);
+		sodium_memzero(n->code, sizeof(n->code));
+	}
+}
+
+/* ---------------------------------------------------------------- kiosk messages */
+
+static void handle_state(struct net *n, const json_t *m)
+{
+	const char *st = json_string_value(json_object_get(m, "state"));
+	if (!one_of(st, kiosk_states, ARRAY_LEN(kiosk_states))) {
+		log_warnx("ipc: state message with an unknown state");
+		return;
+	}
+	snprintf(n->state, sizeof(n->state), "%s", st);
+	if (!session_id(json_object_get(m, "session"), n->session))
+		n->session[0] = '\0';
+	n->seconds_used = int_field(m, "seconds_used", 0, KC_SECONDS_MAX);
+	n->pages_used = int_field(m, "pages_used", 0, KC_PAGES_MAX);
+	if (!n->in_session || strcmp(n->session, n->cur) != 0)
+		return;
+	int64_t now = mono_ms();
+	bool progress = !n->online && now - n->progress_ms >= PROGRESS_MS;
+	if (!progress && now - n->flushed_ms < FLUSH_MS)
+		return;
+	if (!kcache_progress(n->kc, n->cur, n->seconds_used, n->pages_used, progress, now_s()))
+		log_warnx("session %s: progress not recorded", n->cur);
+	n->flushed_ms = now;
+	if (progress) {
+		n->progress_ms = now;
+		deliver_soon(n);
+	}
+}
+
+static void handle_end(struct net *n, const json_t *m)
+{
+	char session[KC_SESSION_HEX + 1];
+	if (!session_id(json_object_get(m, "session"), session)) {
+		log_warnx("ipc: end message without a session id");
+		return;
+	}
+	const char *reason = json_string_value(json_object_get(m, "reason"));
+	if (!one_of(reason, end_reasons, ARRAY_LEN(end_reasons))) {
+		log_warnx("ipc: end of %s with an unknown reason; recorded as error", session);
+		reason = "error";
+	}
+	int64_t secs = int_field(m, "seconds_used", 0, KC_SECONDS_MAX);
+	int64_t pages = int_field(m, "pages_used", 0, KC_PAGES_MAX);
+	if (!kcache_end(n->kc, session, reason, secs, pages, now_s()))
+		log_warnx("session %s: end not recorded", session);
+	else
+		log_info("session %s ended (%s, %lld s)", session, reason, (long long)secs);
+	if (n->in_session && strcmp(session, n->cur) == 0)
+		n->in_session = false;
+	deliver_soon(n);
+}
+
+static void handle_ack(struct net *n, const json_t *m)
+{
+	json_t *v = json_object_get(m, "id");
+	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		log_warnx("ipc: ack without a command id");
+		return;
+	}
+	int64_t id = json_integer_value(v);
+	for (size_t i = 0; i < n->n_acks; i++)
+		if (n->acks[i] == id)
+			return;
+	if (n->n_acks == ACK_MAX) {
+		log_warnx("ipc: too many acks waiting; command %lld will come again",
+			  (long long)id);
+		return;
+	}
+	n->acks[n->n_acks++] = id;
+}
+
+static void handle_ipc(struct net *n)
+{
+	for (;;) {
+		bool eof;
+		json_t *m = ipc_recv(n->fd, &eof);
+		if (eof) {
+			log_info("the kiosk closed its socket; exiting");
+			n->quit = true;
+			return;
+		}
+		if (!m) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == EBADMSG || errno == EINTR)
+				continue;
+			log_warn("ipc: recv");
+			return;
+		}
+		const char *t = json_string_value(json_object_get(m, "t"));
+		if (strcmp(t, "login") == 0)
+			handle_login(n, m);
+		else if (strcmp(t, "state") == 0)
+			handle_state(n, m);
+		else if (strcmp(t, "end") == 0)
+			handle_end(n, m);
+		else if (strcmp(t, "ack") == 0)
+			handle_ack(n, m);
+		else
+			log_warnx("ipc: unknown message type dropped");
+		json_decref(m);
+	}
+}
+
+/* ---------------------------------------------------------------- admind */
+
+static void heartbeat_start(struct net *n)
+{
+	n->next_hb_ms = mono_ms() + n->hb_period_ms;
+	const char *state = n->state[0] ? n->state : "login";
+	const char *session = NULL;
+	if (strcmp(state, "session") == 0) {
+		session = n->session[0] ? n->session : n->in_session ? n->cur : NULL;
+		if (!session)
+			state = "login";
+	}
+	json_t *ack = json_array();
+	n->acks_sent = n->n_acks < ACK_PER_HB ? n->n_acks : ACK_PER_HB;
+	for (size_t i = 0; i < n->acks_sent; i++)
+		json_array_append_new(ack, json_integer(n->acks[i]));
+	json_t *body = json_pack("{ss sI sI ss so}", "state", state, "seconds_used",
+				 (json_int_t)n->seconds_used, "pages_used",
+				 (json_int_t)n->pages_used, "version", ESCALE_VERSION, "ack", ack);
+	if (session)
+		json_object_set_new(body, "session", json_string(session));
+	client_start(n->cl, CREQ_HEARTBEAT, "/api/v1/kiosk/heartbeat", body);
+	json_decref(body);
+}
+
+static bool acked(const struct net *n, int64_t id)
+{
+	for (size_t i = 0; i < n->n_acks; i++)
+		if (n->acks[i] == id)
+			return true;
+	return false;
+}
+
+static void heartbeat_done(struct net *n, struct cresp *r)
+{
+	struct hb_answer a;
+	char why[128];
+	if (r->status != 200 || !r->body) {
+		note_failure(n, r, "heartbeat");
+		set_online(n, answered(r));
+		return;
+	}
+	if (!proto_heartbeat(r->body, &a, why, sizeof(why))) {
+		log_warnx("heartbeat: admind's answer is malformed: %s", why);
+		set_online(n, false);
+		return;
+	}
+	set_online(n, true);
+	memmove(n->acks, n->acks + n->acks_sent, (n->n_acks - n->acks_sent) * sizeof(n->acks[0]));
+	n->n_acks -= n->acks_sent;
+	n->acks_sent = 0;
+	if (a.heartbeat_seconds) {
+		int64_t s = a.heartbeat_seconds > 60 ? 60 : a.heartbeat_seconds;
+		if (s * 1000 != n->hb_period_ms) {
+			n->next_hb_ms += s * 1000 - n->hb_period_ms;
+			n->hb_period_ms = s * 1000;
+		}
+	}
+	if (a.session)
+		send_msg(n, a.session);
+	size_t i;
+	json_t *c;
+	json_array_foreach (a.cmds, i, c) {
+		/* Acked but not yet told to admind: the kiosk has done it. */
+		if (!acked(n, json_integer_value(json_object_get(c, "id"))))
+			send_msg(n, json_incref(c));
+	}
+	json_decref(a.cmds);
+}
+
+static void sync_start(struct net *n)
+{
+	struct kc_meta m;
+	bool have;
+	n->next_sync_ms = mono_ms() + n->cfg.sync_seconds * 1000;
+	if (!kcache_meta(n->kc, &m, &have))
+		return;
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/kiosk/codes?since=%lld",
+		 have && !n->force_full ? (long long)m.cursor : 0LL);
+	client_start(n->cl, CREQ_CODES, path, NULL);
+}
+
+static void sync_done(struct net *n, struct cresp *r)
+{
+	struct codes_answer a;
+	char why[128];
+	if (r->status != 200 || !r->body) {
+		note_failure(n, r, "code sync");
+		set_online(n, answered(r));
+		return;
+	}
+	if (!proto_codes(r->body, &a, why, sizeof(why))) {
+		log_warnx("code sync: admind's answer is malformed: %s", why);
+		set_online(n, false);
+		return;
+	}
+	set_online(n, true);
+	struct kc_meta old;
+	bool have;
+	if (!a.full && kcache_meta(n->kc, &old, &have) &&
+	    (!have || memcmp(old.salt, a.meta.salt, KC_SALT_LEN) != 0)) {
+		/* Another database (restored, replaced): its changes do not apply to ours. */
+		log_warnx("code sync: admind's salt changed; asking for the whole list");
+		n->force_full = true;
+		n->next_sync_ms = mono_ms();
+	} else if (kcache_sync(n->kc, &a.meta, a.full, a.codes, a.n)) {
+		log_debug("code sync: %zu codes (%s), cursor %lld", a.n,
+			  a.full ? "full" : "changes", (long long)a.meta.cursor);
+		n->force_full = false;
+	}
+	free(a.codes);
+}
+
+static void delivery_start(struct net *n)
+{
+	n->next_delivery_ms = NEVER;
+	json_t *events = kcache_outbox_peek(n->kc, n->single ? 1 : BATCH_MAX);
+	if (!events) {
+		n->next_delivery_ms = mono_ms() + BACKOFF_MAX_MS;
+		return;
+	}
+	if (json_array_size(events) == 0) {
+		json_decref(events);
+		n->single = false;
+		return;
+	}
+	json_t *body = json_pack("{sO}", "events", events);
+	if (client_start(n->cl, CREQ_EVENTS, "/api/v1/kiosk/events", body))
+		n->batch = events;
+	else
+		json_decref(events);
+	json_decref(body);
+}
+
+static void delivery_retry(struct net *n)
+{
+	n->backoff_ms = n->backoff_ms ? n->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (n->backoff_ms > BACKOFF_MAX_MS)
+		n->backoff_ms = BACKOFF_MAX_MS;
+	n->next_delivery_ms = mono_ms() + n->backoff_ms;
+}
+
+static void delivery_done(struct net *n, struct cresp *r)
+{
+	json_t *batch = n->batch;
+	size_t sent = json_array_size(batch);
+	n->batch = NULL;
+	char why[128];
+	const char **ids = xcalloc(sent ? sent : 1, sizeof(*ids));
+	size_t done = 0;
+	if (r->status == 200 && r->body &&
+	    proto_events(r->body, batch, ids, &done, why, sizeof(why))) {
+		set_online(n, true);
+		if (!kcache_outbox_remove(n->kc, ids, done))
+			log_warnx("events: delivered but still queued (they will come as "
+				  "duplicates)");
+		if (done == 0) {
+			log_warnx("events: admind kept none of %zu events", sent);
+			delivery_retry(n);
+		} else {
+			n->backoff_ms = 0;
+			n->next_delivery_ms = mono_ms();
+		}
+	} else if ((r->status == 400 || r->status == 413) && r->body) {
+		/* Checked as a whole, refused as a whole: find the culprit alone. */
+		set_online(n, true);
+		const char *msg = json_string_value(json_object_get(r->body, "message"));
+		msg = msg && strlen(msg) < 300 && utf8_valid_text(msg, strlen(msg)) ? msg : "";
+		if (n->single) {
+			ids[0] = json_string_value(json_object_get(json_array_get(batch, 0), "id"));
+			log_warnx("events: admind refuses event %s (%s); dropped", ids[0], msg);
+			kcache_outbox_remove(n->kc, ids, 1);
+		} else {
+			log_warnx("events: admind refused a batch (%s); one at a time", msg);
+			n->single = true;
+		}
+		n->next_delivery_ms = mono_ms();
+	} else {
+		if (r->status == 200)
+			log_warnx("events: admind's answer is malformed: %s", why);
+		else
+			note_failure(n, r, "events");
+		set_online(n, answered(r));
+		delivery_retry(n);
+	}
+	free(ids);
+	json_decref(batch);
+}
+
+static void handle_responses(struct net *n)
+{
+	struct cresp r;
+	while (client_done(n->cl, &r)) {
+		switch (r.kind) {
+		case CREQ_LOGIN:
+			login_done(n, &r);
+			break;
+		case CREQ_HEARTBEAT:
+			heartbeat_done(n, &r);
+			break;
+		case CREQ_EVENTS:
+			delivery_done(n, &r);
+			break;
+		case CREQ_CODES:
+			sync_done(n, &r);
+			break;
+		case CREQ_N:
+			break;
+		}
+		json_decref(r.body);
+	}
+}
+
+/* Starts what is due; returns how long the loop may sleep. */
+static int64_t run_timers(struct net *n)
+{
+	int64_t now = mono_ms(), next = now + 60000;
+	int64_t queued = kcache_outbox_count(n->kc);
+	if (queued != 0 && n->next_delivery_ms == NEVER && !n->batch)
+		deliver_soon(n);
+	if (!client_busy(n->cl, CREQ_EVENTS) && n->next_delivery_ms != NEVER) {
+		if (n->next_delivery_ms <= now)
+			delivery_start(n);
+		else if (n->next_delivery_ms < next)
+			next = n->next_delivery_ms;
+	}
+	/* Heartbeats and syncs wait for the outbox: admind must know of an offline
+	 * session before it hears of it, and debit it before the cache is refreshed. */
+	if (queued != 0 || n->batch)
+		return next - now;
+	if (!client_busy(n->cl, CREQ_HEARTBEAT)) {
+		if (n->next_hb_ms <= now)
+			heartbeat_start(n);
+		if (n->next_hb_ms < next)
+			next = n->next_hb_ms;
+	}
+	if (!client_busy(n->cl, CREQ_CODES)) {
+		if (n->next_sync_ms <= now)
+			sync_start(n);
+		if (n->next_sync_ms < next)
+			next = n->next_sync_ms;
+	}
+	return next > now ? next - now : 0;
+}
+
+static void handle_signal(struct net *n)
+{
+	struct signalfd_siginfo si;
+	while (read(n->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			if (!log_open_file(n->cfg.log_file))
+				log_warn("%s", n->cfg.log_file);
+			continue;
+		}
+		log_info("signal %u: exiting", si.ssi_signo);
+		n->quit = true;
+	}
+}
+
+/* ---------------------------------------------------------------- start */
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: escale-kiosk-net -c CONFIG --fd N\n");
+	exit(2);
+}
+
+static int parse_args(int argc, char **argv, const char **config)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"fd", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	int64_t fd = -1;
+	int c;
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (c == 'c')
+			*config = optarg;
+		else if (c != 'f' || !parse_i64(optarg, 0, 65535, &fd))
+			usage();
+	}
+	if (optind != argc || !*config || fd < 0)
+		usage();
+	int type = 0;
+	socklen_t len = sizeof(type);
+	if (getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_SEQPACKET)
+		fatalx("--fd %lld is not a SOCK_SEQPACKET socket", (long long)fd);
+	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	return (int)fd;
+}
+
+static void start(struct net *n)
+{
+	struct kc_current rec;
+	bool recovered;
+	if (!kcache_recover(n->kc, now_s(), &rec, &recovered))
+		fatalx("%s: cannot read the current session", n->cfg.state_dir);
+	if (recovered) {
+		log_warnx("session %s was open at the last stop; ended (restart, %lld s)",
+			  rec.session, (long long)rec.seconds_used);
+		send_msg(n, json_pack("{ss ss sI}", "t", "restarted", "session", rec.session,
+				      "seconds_used", (json_int_t)rec.seconds_used));
+	}
+	send_msg(n, json_pack("{ss sb}", "t", "hello", "online", 0));
+	int64_t now = mono_ms();
+	n->next_hb_ms = n->next_sync_ms = now;
+	n->next_delivery_ms = NEVER;
+	deliver_soon(n);
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = NULL;
+	struct net n = {.fd = -1, .sfd = -1};
+	struct cfg_err err;
+	log_init("escale-kiosk-net", LOG_LVL_INFO);
+	umask(077);
+	n.fd = parse_args(argc, argv, &config);
+	if (sodium_init() < 0)
+		fatalx("sodium_init failed");
+	if (!kconfig_load(&n.cfg, config, &err))
+		fatalx("%s", err.msg);
+	enum log_level lvl;
+	if (n.cfg.log_level && log_parse_level(n.cfg.log_level, &lvl))
+		log_set_level(lvl);
+	if (!log_open_file(n.cfg.log_file))
+		fatal("%s", n.cfg.log_file);
+	n.pol = (struct kc_policy){n.cfg.login_max_failures, n.cfg.login_lockout_seconds,
+				   n.cfg.login_lockout_max};
+	n.hb_period_ms = (n.cfg.heartbeat_seconds > 0 ? n.cfg.heartbeat_seconds : 5) * 1000;
+	if (n.cfg.sync_seconds <= 0)
+		n.cfg.sync_seconds = 60;
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0 ||
+	    (n.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		fatal("signalfd");
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!(n.kc = kcache_open(n.cfg.state_dir)))
+		fatalx("%s: cannot open the kiosk database", n.cfg.state_dir);
+	if (!(n.cl = client_new(&n.cfg)))
+		fatalx("cannot talk to admind with this configuration");
+	start(&n);
+	log_info("started (admind %s)", n.cfg.admin_url);
+
+	while (!n.quit) {
+		int64_t wait = run_timers(&n);
+		struct curl_waitfd fds[2] = {
+			{.fd = n.fd, .events = CURL_WAIT_POLLIN},
+			{.fd = n.sfd, .events = CURL_WAIT_POLLIN},
+		};
+		if (!client_wait(n.cl, fds, 2, wait > 60000 ? 60000 : (int)wait))
+			fatalx("the event loop failed");
+		if (fds[1].revents)
+			handle_signal(&n);
+		if (fds[0].revents && !n.quit)
+			handle_ipc(&n);
+		handle_responses(&n);
+	}
+
+	/* The last counters: a restart reports them as the session's end. */
+	if (n.in_session && n.session[0] && strcmp(n.session, n.cur) == 0)
+		kcache_progress(n.kc, n.cur, n.seconds_used, n.pages_used, false, now_s());
+	json_decref(n.batch);
+	client_free(n.cl);
+	kcache_close(n.kc);
+	kconfig_free(&n.cfg);
+	close(n.sfd);
+	close(n.fd);
+	return 0;
+}

@@ -241,11 +241,12 @@ class Admind:
 
     # process
 
-    def start(self, env=None, attempts=3):
+    def start(self, env=None, attempts=3, port=None):
+        """PORT: start again on a known port (a kiosk's config names it)."""
         binary = admind_path()
         last = ""
         for _ in range(attempts):
-            self.write_config(free_port())
+            self.write_config(port or free_port())
             full_env = dict(os.environ)
             if env:
                 full_env.update(env)
