@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HOURS_MAX_RANGES 8
+#define HOURS_MAX_RANGES     8
 #define HOURS_MAX_EXCEPTIONS 128
 
 /* Minutes since local midnight, [start, end). */
@@ -20,7 +20,7 @@ struct hours_day {
 };
 
 struct hours_exception {
-	int year, month, day;  /* a local date */
+	int year, month, day;   /* a local date */
 	struct hours_day hours; /* n == 0: closed all day */
 };
 
@@ -41,7 +41,7 @@ bool hours_is_open(const struct hours *h, int64_t t);
 /* The next time after T (strictly) at which the open/closed state changes, or INT64_MAX
  * when it never changes (always open, or never open in the next 400 days). */
 int64_t hours_next_change(const struct hours *h, int64_t t);
-/* The hours that apply on the local day of T. */
+/* The hours that apply on the local day of T (always open: one range 0h00 – 24h00). */
 const struct hours_day *hours_for_day(const struct hours *h, int64_t t);
 /* "9h00 – 12h00, 14h00 – 18h00" (French style, also fine in English) into BUF; "" if closed. */
 void hours_format_day(const struct hours_day *d, char *buf, size_t n);

@@ -1,2 +1,770 @@
-/* placeholder */
-typedef int escale_placeholder_t;
+/* kconfig: every escale-kiosk setting, its default and its checks. */
+#include "kconfig.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "log.h"
+#include "util.h"
+
+#define MAX_PATH 4096
+#define MAX_URL  2048
+#define MAX_NAME 40
+
+static const char *const top_keys[] = {
+	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level", "admin",
+	"browser",     "session",  "login",     "hours",       "services", NULL};
+static const char *const admin_keys[] = {"url",        "token_file",   "ca_file",           "pin",
+					 "timeout_ms", "sync_seconds", "heartbeat_seconds", NULL};
+static const char *const browser_keys[] = {"command", "restarts", NULL};
+static const char *const session_keys[] = {"warn_minutes",
+					   "closing_warn_minutes",
+					   "idle_seconds",
+					   "idle_grace_seconds",
+					   "ending_ms",
+					   "message_seconds",
+					   NULL};
+static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
+					 "code_length",  "alphabet",        NULL};
+/* Indexed like struct tm's tm_wday and struct hours' week. */
+static const char *const day_names[7] = {"sunday",   "monday", "tuesday", "wednesday",
+					 "thursday", "friday", "saturday"};
+static const char *const hours_keys[] = {"monday",   "tuesday", "wednesday", "thursday", "friday",
+					 "saturday", "sunday",  "closed",    "special",  NULL};
+static const char *const special_keys[] = {"date", "hours", NULL};
+static const char *const service_keys[] = {"name", "url", "category", "domains", NULL};
+
+static const char *const default_browser[] = {"chromium",
+					      "--kiosk",
+					      "--no-first-run",
+					      "--user-data-dir=%d/profile",
+					      "--disable-background-networking",
+					      "--disable-component-update",
+					      "--disable-sync",
+					      "%u",
+					      NULL};
+static const int64_t default_warn[] = {5, 1};
+static const int64_t default_closing_warn[] = {15, 5};
+
+/* FranceConnect and the identity providers it sends residents to; the providers of
+ * impots.gouv.fr and ameli.fr are covered by those services' own domains. */
+#define FRANCECONNECT                                                                   \
+	"franceconnect.gouv.fr", "authent.lidentitenumerique.laposte.fr", "idp.msa.fr", \
+		"idp.france-identite.gouv.fr"
+static const struct {
+	const char *name, *url, *category;
+	const char *domains[KCFG_MAX_DOMAINS + 1];
+} default_services[] = {
+	{"CAF",
+	 "https://www.caf.fr/",
+	 "Famille",
+	 {"caf.fr", "mesdroitssociaux.gouv.fr", FRANCECONNECT}},
+	{"France Travail",
+	 "https://www.francetravail.fr/",
+	 "Emploi",
+	 {"francetravail.fr", "pole-emploi.fr", FRANCECONNECT}},
+	{"ameli", "https://www.ameli.fr/", "Santé", {"ameli.fr", FRANCECONNECT}},
+	{"impots.gouv", "https://www.impots.gouv.fr/", "Impôts", {"impots.gouv.fr", FRANCECONNECT}},
+	{"ANTS", "https://ants.gouv.fr/", "Papiers", {"ants.gouv.fr", FRANCECONNECT}},
+	{"service-public",
+	 "https://www.service-public.fr/",
+	 "Démarches",
+	 {"service-public.fr", "service-public.gouv.fr", FRANCECONNECT}},
+};
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A string setting: valid UTF-8 text of at most MAXCHARS characters (not bytes). */
+static bool text(const config_setting_t *group, const char *name, const char *def, size_t maxchars,
+		 char **out, struct cfg_err *err)
+{
+	if (!cfg_string(group, name, def, 65536, out, err))
+		return false;
+	if (!*out || !group || !config_setting_get_member(group, name))
+		return true;
+	const config_setting_t *s = config_setting_get_member(group, name);
+	if (!utf8_valid_text(*out, strlen(*out)))
+		return cfg_fail(s, err,
+				"'%s' is not valid UTF-8 text (or holds control characters)", name);
+	if (utf8_chars(*out) > maxchars)
+		return cfg_fail(s, err, "'%s' is longer than %zu characters", name, maxchars);
+	return true;
+}
+
+/* An element of a list that must be a string: valid UTF-8 text, at most MAXCHARS characters. */
+static bool elem_text(const config_setting_t *e, const char *what, size_t maxchars,
+		      const char **out, struct cfg_err *err)
+{
+	if (config_setting_type(e) != CONFIG_TYPE_STRING)
+		return cfg_fail(e, err, "%s: each entry must be a string in double quotes", what);
+	const char *s = config_setting_get_string(e);
+	if (!utf8_valid_text(s, strlen(s)))
+		return cfg_fail(e, err, "%s: an entry is not valid UTF-8 text", what);
+	if (utf8_chars(s) > maxchars)
+		return cfg_fail(e, err, "%s: an entry is longer than %zu characters", what,
+				maxchars);
+	*out = s;
+	return true;
+}
+
+/* S for an error message, if it is short printable text. */
+static const char *quoted(const char *s)
+{
+	size_t n = strlen(s);
+	return n <= 64 && utf8_valid_text(s, n) ? s : "(unprintable or too long)";
+}
+
+/* NAME in GROUP as [ ... ] or ( ... ), or NULL when absent. */
+static bool list(const config_setting_t *group, const char *name, const config_setting_t **out,
+		 struct cfg_err *err)
+{
+	*out = group ? config_setting_get_member(group, name) : NULL;
+	if (*out && !config_setting_is_aggregate(*out))
+		return cfg_fail(*out, err, "'%s' must be a list in brackets: [ ... ]", name);
+	if (*out && config_setting_is_group(*out))
+		return cfg_fail(*out, err,
+				"'%s' must be a list in brackets [ ... ], not a group { }", name);
+	return true;
+}
+
+static bool required(const char *file, const config_setting_t *group, const char *key,
+		     const char *hint, struct cfg_err *err)
+{
+	if (group)
+		return cfg_fail(group, err, "'%s' is required: %s", key, hint);
+	snprintf(err->msg, sizeof(err->msg), "%s:1: '%s' is required: %s", file, key, hint);
+	return false;
+}
+
+static bool not_empty(const config_setting_t *group, const char *name, const char *v,
+		      struct cfg_err *err)
+{
+	if (v && !*v)
+		return cfg_fail(config_setting_get_member(group, name), err,
+				"'%s' must not be empty", name);
+	return true;
+}
+
+static bool is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (strcmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return false;
+}
+
+/* "https://HOST[:PORT][/...]", or "http://" to this computer only. HOST gets the host in lower
+ * case, without brackets. WHAT names the setting in messages. */
+static bool check_url(const config_setting_t *where, const char *what, const char *url,
+		      char host[256], struct cfg_err *err)
+{
+	const char *p;
+	bool tls;
+	if (strncmp(url, "https://", 8) == 0) {
+		p = url + 8;
+		tls = true;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		p = url + 7;
+		tls = false;
+	} else {
+		return cfg_fail(where, err,
+				"%s must start with https:// (or http:// to this computer)", what);
+	}
+	if (strpbrk(url, " \t"))
+		return cfg_fail(where, err, "%s must not contain spaces (write them as %%20)",
+				what);
+	const char *aend = p + strcspn(p, "/?#"); /* the authority: host and port */
+	if (memchr(p, '@', (size_t)(aend - p)))
+		return cfg_fail(where, err, "%s must not contain a user name or password", what);
+	bool v6 = *p == '[';
+	const char *h = p, *rest;
+	if (v6) {
+		const char *end = memchr(p, ']', (size_t)(aend - p));
+		if (!end)
+			return cfg_fail(where, err, "%s: missing ']' after the IPv6 address", what);
+		h = p + 1;
+		rest = end + 1;
+	} else {
+		rest = p + strcspn(p, ":/?#");
+	}
+	size_t hlen = (size_t)(rest - h) - (v6 ? 1 : 0);
+	if (hlen == 0 || hlen > 253)
+		return cfg_fail(where, err, "%s has no host name", what);
+	for (size_t i = 0; i < hlen; i++) {
+		char c = h[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+			  (c == '-' && !v6) || (c == ':' && v6);
+		if (!ok)
+			return cfg_fail(where, err,
+					"%s: the host name may hold only letters, digits, dots and "
+					"dashes",
+					what);
+		host[i] = c;
+	}
+	host[hlen] = '\0';
+	struct in6_addr a6;
+	if (v6 && inet_pton(AF_INET6, host, &a6) != 1)
+		return cfg_fail(where, err, "%s: '%s' is not an IPv6 address", what, host);
+	if (rest < aend) {
+		char digits[8];
+		size_t plen = (size_t)(aend - rest - 1);
+		int64_t port;
+		if (*rest != ':' || plen == 0 || plen >= sizeof(digits))
+			return cfg_fail(where, err, "%s: expected HOST or HOST:PORT after %s", what,
+					tls ? "https://" : "http://");
+		memcpy(digits, rest + 1, plen);
+		digits[plen] = '\0';
+		if (!parse_i64(digits, 1, 65535, &port))
+			return cfg_fail(where, err, "%s: the port must be a number from 1 to 65535",
+					what);
+	}
+	if (!tls && !is_loopback(host))
+		return cfg_fail(
+			where, err,
+			"%s: plain http:// is only allowed to this computer (127.0.0.1, ::1 "
+			"or localhost); use https:// for '%s'",
+			what, host);
+	return true;
+}
+
+static bool base64_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
+}
+
+/* curl's CURLOPT_PINNEDPUBLICKEY: "sha256//" + base64 of 32 bytes, several joined by ';'. */
+static bool pin_ok(const char *s)
+{
+	for (;;) {
+		if (strncmp(s, "sha256//", 8) != 0)
+			return false;
+		s += 8;
+		for (int i = 0; i < 43; i++)
+			if (!base64_char(s[i]))
+				return false;
+		if (s[43] != '=')
+			return false;
+		s += 44;
+		if (*s == '\0')
+			return true;
+		if (*s++ != ';')
+			return false;
+	}
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x < y) - (x > y);
+}
+
+/* A list of 0..KCFG_MAX_WARN distinct minutes from 1 to 1440, stored largest first. */
+static bool minutes(const config_setting_t *group, const char *name, const int64_t *def, int n_def,
+		    int64_t *out, int *n, struct cfg_err *err)
+{
+	const config_setting_t *l;
+	if (!list(group, name, &l, err))
+		return false;
+	if (!l) {
+		memcpy(out, def, sizeof(*def) * (size_t)n_def);
+		*n = n_def;
+		return true;
+	}
+	int len = config_setting_length(l);
+	if (len > KCFG_MAX_WARN)
+		return cfg_fail(l, err, "'%s' holds %d values: at most %d", name, len,
+				KCFG_MAX_WARN);
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		int t = config_setting_type(e);
+		long long v = config_setting_get_int64(e);
+		if ((t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) || v < 1 || v > 1440)
+			return cfg_fail(e, err,
+					"'%s': each value must be a whole number of minutes from 1 "
+					"to 1440",
+					name);
+		for (int j = 0; j < i; j++)
+			if (out[j] == v)
+				return cfg_fail(e, err, "'%s': %lld is listed twice", name, v);
+		out[i] = v;
+	}
+	*n = len;
+	qsort(out, (size_t)len, sizeof(*out), cmp_desc);
+	return true;
+}
+
+static bool browser_command(struct kiosk_cfg *cfg, const config_setting_t *browser,
+			    struct cfg_err *err)
+{
+	const config_setting_t *l;
+	if (!list(browser, "command", &l, err))
+		return false;
+	if (!l) {
+		for (int i = 0; default_browser[i]; i++)
+			cfg->browser_argv[i] = xstrdup(default_browser[i]);
+		return true;
+	}
+	int len = config_setting_length(l);
+	if (len == 0)
+		return cfg_fail(l, err,
+				"'command' is empty: give the browser program then its arguments, "
+				"e.g. [\"chromium\", \"--kiosk\", \"%%u\"]");
+	if (len > KCFG_MAX_ARGS)
+		return cfg_fail(l, err, "'command' holds %d arguments: at most %d", len,
+				KCFG_MAX_ARGS);
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		const char *s;
+		if (!elem_text(e, "browser.command", MAX_PATH, &s, err))
+			return false;
+		if (!*s)
+			return cfg_fail(e, err, "browser.command: argument %d is empty", i + 1);
+		/* Only %u and %d are replaced: anything else is surely a typo. */
+		for (const char *pc = strchr(s, '%'); pc; pc = strchr(pc + 2, '%'))
+			if (pc[1] != 'u' && pc[1] != 'd')
+				return cfg_fail(e, err,
+						"browser.command: argument %d: '%%' may only start "
+						"%%u (the home page URL) or %%d (the session "
+						"directory)",
+						i + 1);
+		cfg->browser_argv[i] = xstrdup(s);
+	}
+	return true;
+}
+
+/* The "HH:MM-HH:MM" strings of list L into DAY; WHAT names the list in messages. */
+static bool ranges(const config_setting_t *l, const char *what, struct hours_day *day,
+		   struct cfg_err *err)
+{
+	if (!config_setting_is_array(l) && !config_setting_is_list(l))
+		return cfg_fail(l, err,
+				"'%s' must be a list of time ranges: [\"09:00-12:00\", ...]", what);
+	int len = config_setting_length(l);
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		struct hours_range r;
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return cfg_fail(e, err,
+					"%s: each time range must be a string, e.g. "
+					"\"09:00-12:00\"",
+					what);
+		const char *s = config_setting_get_string(e);
+		if (!hours_parse_range(s, &r))
+			return cfg_fail(e, err,
+					"%s: '%s' is not a time range: expected \"HH:MM-HH:MM\" "
+					"with the start before the end, e.g. \"09:00-12:00\" "
+					"(\"24:00\" ends at midnight)",
+					what, quoted(s));
+		if (day->n >= HOURS_MAX_RANGES)
+			return cfg_fail(e, err, "%s: at most %d time ranges a day", what,
+					HOURS_MAX_RANGES);
+		if (!hours_day_add(day, r))
+			return cfg_fail(e, err,
+					"%s: '%s' overlaps another time range of the same day",
+					what, s);
+	}
+	return true;
+}
+
+/* The date "YYYY-MM-DD" of setting E as a new exception of H, checked unique. */
+static bool exception(struct hours *h, const config_setting_t *e, const char *what,
+		      struct hours_exception **out, struct cfg_err *err)
+{
+	if (config_setting_type(e) != CONFIG_TYPE_STRING)
+		return cfg_fail(e, err, "%s: a date must be a string \"YYYY-MM-DD\"", what);
+	const char *s = config_setting_get_string(e);
+	int64_t t;
+	if (!date_parse_local(s, &t))
+		return cfg_fail(
+			e, err,
+			"%s: '%s' is not a date: expected \"YYYY-MM-DD\", e.g. \"2026-12-25\"",
+			what, quoted(s));
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	for (int i = 0; i < h->n_ex; i++)
+		if (h->ex[i].year == y && h->ex[i].month == m && h->ex[i].day == d)
+			return cfg_fail(e, err, "%s: %s is listed twice (in closed or special)",
+					what, s);
+	if (h->n_ex >= HOURS_MAX_EXCEPTIONS)
+		return cfg_fail(e, err,
+				"%s: too many dates: at most %d closed and special days in all",
+				what, HOURS_MAX_EXCEPTIONS);
+	struct hours_exception *x = &h->ex[h->n_ex++];
+	memset(x, 0, sizeof(*x));
+	x->year = y;
+	x->month = m;
+	x->day = d;
+	*out = x;
+	return true;
+}
+
+static bool hours_section(struct hours *h, const config_setting_t *root, struct cfg_err *err)
+{
+	const config_setting_t *g, *l;
+	memset(h, 0, sizeof(*h));
+	if (!cfg_group(root, "hours", &g, err) || !cfg_only_keys(g, hours_keys, err))
+		return false;
+	if (!g) {
+		h->always_open = true;
+		return true;
+	}
+	for (int wd = 0; wd < 7; wd++) {
+		l = config_setting_get_member(g, day_names[wd]);
+		if (l && !ranges(l, day_names[wd], &h->week[wd], err))
+			return false;
+	}
+	if (!list(g, "closed", &l, err))
+		return false;
+	for (int i = 0; l && i < config_setting_length(l); i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		struct hours_exception *x;
+		if (!exception(h, e, "closed", &x, err))
+			return false;
+	}
+	l = config_setting_get_member(g, "special");
+	if (l && !config_setting_is_list(l))
+		return cfg_fail(l, err,
+				"'special' must be a list of groups: ( { date = \"YYYY-MM-DD\"; "
+				"hours = [\"10:00-12:00\"]; }, ... )");
+	for (int i = 0; l && i < config_setting_length(l); i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		const config_setting_t *date, *hl;
+		if (!config_setting_is_group(e))
+			return cfg_fail(
+				e, err,
+				"special: each entry must be a group { date = \"YYYY-MM-DD\"; "
+				"hours = [ ... ]; }");
+		if (!cfg_only_keys(e, special_keys, err))
+			return false;
+		date = config_setting_get_member(e, "date");
+		hl = config_setting_get_member(e, "hours");
+		if (!date || !hl)
+			return cfg_fail(e, err,
+					"special: each entry needs both 'date' and 'hours'");
+		struct hours_exception *x;
+		if (!exception(h, date, "special", &x, err) ||
+		    !ranges(hl, "special hours", &x->hours, err))
+			return false;
+	}
+	bool opens = false;
+	for (int wd = 0; wd < 7; wd++)
+		opens |= h->week[wd].n > 0;
+	for (int i = 0; i < h->n_ex; i++)
+		opens |= h->ex[i].hours.n > 0;
+	if (!opens)
+		return cfg_fail(g, err,
+				"'hours' has no time range on any day: the centre would never open "
+				"(remove 'hours' to stay open at all times)");
+	return true;
+}
+
+/* "caf.fr" or ".www.caf.fr": lowercase labels of letters, digits and inner dashes. */
+static bool domain_ok(const char *s)
+{
+	if (*s == '.')
+		s++;
+	size_t n = strlen(s), label = 0;
+	if (n == 0 || n > 253)
+		return false;
+	for (const char *p = s;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0 || p[-1] == '-')
+				return false;
+			if (*p == '\0')
+				return true;
+			label = 0;
+			continue;
+		}
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			  (*p == '-' && label > 0);
+		if (!ok || ++label > 63)
+			return false;
+	}
+}
+
+/* The allowlist's rule: a bare domain covers its subdomains, a leading dot that host only. */
+static bool domain_covers(const char *d, const char *host)
+{
+	if (*d == '.')
+		return strcmp(d + 1, host) == 0;
+	size_t dl = strlen(d), hl = strlen(host);
+	return hl >= dl && strcmp(host + hl - dl, d) == 0 && (hl == dl || host[hl - dl - 1] == '.');
+}
+
+static bool service(struct kservice *sv, const config_setting_t *e, int index, struct cfg_err *err)
+{
+	if (!config_setting_is_group(e))
+		return cfg_fail(e, err,
+				"services: each entry must be a group { name = \"...\"; url = "
+				"\"https://...\"; domains = [ ... ]; }");
+	if (!cfg_only_keys(e, service_keys, err) ||
+	    !text(e, "name", NULL, MAX_NAME, &sv->name, err) ||
+	    !text(e, "url", NULL, MAX_URL, &sv->url, err) ||
+	    !text(e, "category", "", MAX_NAME, &sv->category, err))
+		return false;
+	if (!sv->name || !*sv->name)
+		return cfg_fail(e, err, "service %d: 'name' is required (1 to %d characters)",
+				index, MAX_NAME);
+	if (!sv->url)
+		return cfg_fail(e, err,
+				"service '%s': 'url' is required (its home page, https://...)",
+				sv->name);
+	char host[256];
+	const config_setting_t *u = config_setting_get_member(e, "url");
+	if (!check_url(u, "url", sv->url, host, err))
+		return false;
+	const config_setting_t *l;
+	if (!list(e, "domains", &l, err))
+		return false;
+	if (!l || config_setting_length(l) == 0)
+		return cfg_fail(l ? l : e, err,
+				"service '%s': 'domains' is required: the hosts it may visit, e.g. "
+				"[\"caf.fr\"]",
+				sv->name);
+	int len = config_setting_length(l);
+	if (len > KCFG_MAX_DOMAINS)
+		return cfg_fail(l, err, "service '%s': %d domains, at most %d", sv->name, len,
+				KCFG_MAX_DOMAINS);
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *d = config_setting_get_elem(l, (unsigned)i);
+		const char *s;
+		if (!elem_text(d, "domains", 254, &s, err))
+			return false;
+		if (!domain_ok(s))
+			return cfg_fail(
+				d, err,
+				"domains: '%s' is not a host name: expected lowercase "
+				"letters, digits, dots and dashes, e.g. \"caf.fr\" (a leading "
+				"dot means that host only)",
+				s);
+		for (int j = 0; j < i; j++)
+			if (strcmp(sv->domains[j], s) == 0)
+				return cfg_fail(d, err, "domains: '%s' is listed twice", s);
+		sv->domains[i] = xstrdup(s);
+		sv->n_domains = i + 1;
+	}
+	bool covered = false;
+	for (int i = 0; i < sv->n_domains; i++)
+		covered |= domain_covers(sv->domains[i], host);
+	if (!covered)
+		return cfg_fail(u, err,
+				"service '%s': its url's host '%s' is not in its domains, so the "
+				"browser would refuse its home page",
+				sv->name, host);
+	return true;
+}
+
+static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root,
+			     struct cfg_err *err)
+{
+	const config_setting_t *l = config_setting_get_member(root, "services");
+	if (!l) {
+		for (size_t i = 0; i < ARRAY_LEN(default_services); i++) {
+			struct kservice *sv = &cfg->services[cfg->n_services++];
+			sv->name = xstrdup(default_services[i].name);
+			sv->url = xstrdup(default_services[i].url);
+			sv->category = xstrdup(default_services[i].category);
+			for (int j = 0; default_services[i].domains[j]; j++)
+				sv->domains[sv->n_domains++] =
+					xstrdup(default_services[i].domains[j]);
+		}
+		return true;
+	}
+	if (!config_setting_is_list(l))
+		return cfg_fail(l, err,
+				"'services' must be a list of groups: ( { name = \"...\"; url = "
+				"\"https://...\"; domains = [ ... ]; }, ... )");
+	int len = config_setting_length(l);
+	if (len == 0)
+		return cfg_fail(l, err,
+				"'services' is empty: list at least one service, or remove "
+				"'services' to use the default list");
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		if (i >= KCFG_MAX_SERVICES)
+			return cfg_fail(e, err, "too many services: at most %d", KCFG_MAX_SERVICES);
+		struct kservice *sv = &cfg->services[cfg->n_services++];
+		if (!service(sv, e, i + 1, err))
+			return false;
+		for (int j = 0; j < i; j++)
+			if (strcmp(cfg->services[j].name, sv->name) == 0)
+				return cfg_fail(e, err, "service name '%s' is used twice",
+						sv->name);
+	}
+	return true;
+}
+
+static bool top_section(struct kiosk_cfg *cfg, const config_setting_t *root, struct cfg_err *err)
+{
+	enum log_level level;
+	if (!text(root, "centre_name", "Espace Social Commun", 80, &cfg->centre_name, err) ||
+	    !text(root, "language", "fr", 8, &cfg->language, err) ||
+	    !text(root, "state_dir", "/var/lib/escale/kiosk", MAX_PATH, &cfg->state_dir, err) ||
+	    !text(root, "runtime_dir", "/run/escale/kiosk", MAX_PATH, &cfg->runtime_dir, err) ||
+	    !text(root, "log_file", "", MAX_PATH, &cfg->log_file, err) ||
+	    !text(root, "log_level", "info", 16, &cfg->log_level, err))
+		return false;
+	if (!*cfg->centre_name)
+		return cfg_fail(config_setting_get_member(root, "centre_name"), err,
+				"centre_name must not be empty");
+	if (strcmp(cfg->language, "fr") != 0 && strcmp(cfg->language, "en") != 0)
+		return cfg_fail(config_setting_get_member(root, "language"), err,
+				"language must be \"fr\" or \"en\"");
+	if (!log_parse_level(cfg->log_level, &level))
+		return cfg_fail(config_setting_get_member(root, "log_level"), err,
+				"log_level must be \"error\", \"warn\", \"info\" or \"debug\"");
+	if (!not_empty(root, "state_dir", cfg->state_dir, err) ||
+	    !not_empty(root, "runtime_dir", cfg->runtime_dir, err))
+		return false;
+	/* The control socket's path must fit in sockaddr_un. */
+	size_t max_dir = sizeof(((struct sockaddr_un *)0)->sun_path) - sizeof("/kiosk.sock");
+	if (strlen(cfg->runtime_dir) > max_dir)
+		return cfg_fail(config_setting_get_member(root, "runtime_dir"), err,
+				"runtime_dir is too long for a socket path: at most %zu characters",
+				max_dir);
+	return true;
+}
+
+static bool admin_section(struct kiosk_cfg *cfg, const config_setting_t *admin, struct cfg_err *err)
+{
+	char host[256];
+	if (!text(admin, "url", NULL, MAX_URL, &cfg->admin_url, err) ||
+	    !text(admin, "token_file", NULL, MAX_PATH, &cfg->admin_token_file, err) ||
+	    !text(admin, "ca_file", NULL, MAX_PATH, &cfg->admin_ca_file, err) ||
+	    !text(admin, "pin", NULL, 1024, &cfg->admin_pin, err) ||
+	    !cfg_int(admin, "timeout_ms", 3000, 100, 60000, &cfg->admin_timeout_ms, err) ||
+	    !cfg_int(admin, "sync_seconds", 60, 5, 86400, &cfg->sync_seconds, err) ||
+	    !cfg_int(admin, "heartbeat_seconds", 5, 1, 60, &cfg->heartbeat_seconds, err))
+		return false;
+	if (!cfg->admin_url)
+		return required(cfg->path, admin, "admin.url",
+				"the address of escale-admind, e.g. "
+				"\"https://admin.example.org:8443\"",
+				err);
+	if (!check_url(config_setting_get_member(admin, "url"), "admin.url", cfg->admin_url, host,
+		       err))
+		return false;
+	if (!cfg->admin_token_file)
+		return required(cfg->path, admin, "admin.token_file",
+				"the file holding this kiosk's token, e.g. "
+				"\"/etc/escale/kiosk.token\"",
+				err);
+	if (!not_empty(admin, "token_file", cfg->admin_token_file, err) ||
+	    !not_empty(admin, "ca_file", cfg->admin_ca_file, err))
+		return false;
+	if (cfg->admin_pin && !pin_ok(cfg->admin_pin))
+		return cfg_fail(
+			config_setting_get_member(admin, "pin"), err,
+			"admin.pin must be \"sha256//\" followed by the 44-character base64 "
+			"SHA-256 of admind's public key (several joined by ';')");
+	return true;
+}
+
+bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
+{
+	config_t cf;
+	bool ok = false;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = xstrdup(path);
+	if (!cfg_load(&cf, path, err))
+		goto out;
+	const config_setting_t *root = config_root_setting(&cf);
+	const config_setting_t *admin, *browser, *session, *login;
+	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "admin", &admin, err) ||
+	    !cfg_group(root, "browser", &browser, err) ||
+	    !cfg_group(root, "session", &session, err) || !cfg_group(root, "login", &login, err) ||
+	    !cfg_only_keys(admin, admin_keys, err) || !cfg_only_keys(browser, browser_keys, err) ||
+	    !cfg_only_keys(session, session_keys, err) || !cfg_only_keys(login, login_keys, err))
+		goto out;
+	/* In the order of the example config, so that the first error in the file is named. */
+	if (!top_section(cfg, root, err) || !admin_section(cfg, admin, err) ||
+	    !browser_command(cfg, browser, err) ||
+	    !cfg_int(browser, "restarts", 1, 0, 5, &cfg->browser_restarts, err) ||
+	    !minutes(session, "warn_minutes", default_warn, (int)ARRAY_LEN(default_warn),
+		     cfg->warn_minutes, &cfg->n_warn, err) ||
+	    !minutes(session, "closing_warn_minutes", default_closing_warn,
+		     (int)ARRAY_LEN(default_closing_warn), cfg->closing_warn_minutes,
+		     &cfg->n_closing_warn, err) ||
+	    !cfg_int(session, "idle_seconds", 300, 10, 7200, &cfg->idle_seconds, err) ||
+	    !cfg_int(session, "idle_grace_seconds", 60, 5, 600, &cfg->idle_grace_seconds, err) ||
+	    !cfg_int(session, "ending_ms", 1500, 0, 10000, &cfg->ending_ms, err) ||
+	    !cfg_int(session, "message_seconds", 60, 5, 3600, &cfg->message_seconds, err) ||
+	    !cfg_int(login, "max_failures", 5, 1, 100, &cfg->login_max_failures, err) ||
+	    !cfg_int(login, "lockout_seconds", 30, 1, 3600, &cfg->login_lockout_seconds, err) ||
+	    !cfg_int(login, "lockout_max_seconds", 600, 1, 86400, &cfg->login_lockout_max, err) ||
+	    !cfg_int(login, "code_length", 8, 4, 32, &cfg->code_length, err))
+		goto out;
+	char *alphabet = NULL;
+	if (!cfg_string(login, "alphabet", "digits", 16, &alphabet, err))
+		goto out;
+	cfg->code_alnum = strcmp(alphabet, "alnum") == 0;
+	if (!cfg->code_alnum && strcmp(alphabet, "digits") != 0) {
+		free(alphabet);
+		cfg_fail(config_setting_get_member(login, "alphabet"), err,
+			 "login.alphabet must be \"digits\" or \"alnum\", as admind's "
+			 "codes.alphabet");
+		goto out;
+	}
+	free(alphabet);
+	if (cfg->login_lockout_max < cfg->login_lockout_seconds) {
+		cfg_fail(config_setting_get_member(login, "lockout_max_seconds"), err,
+			 "login.lockout_max_seconds must be at least login.lockout_seconds");
+		goto out;
+	}
+	if (!hours_section(&cfg->hours, root, err) || !services_section(cfg, root, err))
+		goto out;
+	ok = true;
+out:
+	config_destroy(&cf);
+	if (!ok)
+		kconfig_free(cfg);
+	return ok;
+}
+
+void kconfig_free(struct kiosk_cfg *cfg)
+{
+	free(cfg->path);
+	free(cfg->centre_name);
+	free(cfg->language);
+	free(cfg->state_dir);
+	free(cfg->runtime_dir);
+	free(cfg->log_file);
+	free(cfg->log_level);
+	free(cfg->admin_url);
+	free(cfg->admin_token_file);
+	free(cfg->admin_ca_file);
+	free(cfg->admin_pin);
+	for (int i = 0; i < KCFG_MAX_ARGS && cfg->browser_argv[i]; i++)
+		free(cfg->browser_argv[i]);
+	for (int i = 0; i < cfg->n_services; i++) {
+		struct kservice *sv = &cfg->services[i];
+		free(sv->name);
+		free(sv->url);
+		free(sv->category);
+		for (int j = 0; j < sv->n_domains; j++)
+			free(sv->domains[j]);
+	}
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+char *kconfig_socket_path(const struct kiosk_cfg *cfg)
+{
+	return xasprintf("%s/kiosk.sock", cfg->runtime_dir);
+}

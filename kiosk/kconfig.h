@@ -9,9 +9,9 @@
 #include "hours.h"
 
 #define KCFG_MAX_SERVICES 64
-#define KCFG_MAX_DOMAINS 32
-#define KCFG_MAX_WARN 8
-#define KCFG_MAX_ARGS 64
+#define KCFG_MAX_DOMAINS  32
+#define KCFG_MAX_WARN     8
+#define KCFG_MAX_ARGS     64
 
 struct kservice {
 	char *name;     /* shown on the tile, e.g. "CAF" */
@@ -25,40 +25,42 @@ struct kiosk_cfg {
 	char *path;        /* the file read */
 	char *centre_name; /* "centre_name", default "Espace Social Commun" */
 	char *language;    /* "language": "fr" (default) or "en" */
-	char *state_dir;   /* "state_dir": cache and outbox database, default /var/lib/escale/kiosk */
+	char *state_dir; /* "state_dir": cache and outbox database, default /var/lib/escale/kiosk */
 	char *runtime_dir; /* "runtime_dir": control socket and session dirs, default /run/escale/kiosk */
-	char *log_file;    /* "log_file", default "" (stderr, i.e. the journal) */
-	char *log_level;   /* "log_level", default "info" */
+	char *log_file;  /* "log_file", default "" (stderr, i.e. the journal) */
+	char *log_level; /* "log_level", default "info" */
 
 	/* admin { } */
-	char *admin_url;        /* "admin.url", required ("https://..."; http:// only to loopback) */
-	char *admin_token_file; /* "admin.token_file", required */
-	char *admin_ca_file;    /* "admin.ca_file", default NULL (system CAs) */
-	char *admin_pin;        /* "admin.pin", "sha256//BASE64", default NULL */
-	int64_t admin_timeout_ms;   /* "admin.timeout_ms", default 3000 (100..60000) */
-	int64_t sync_seconds;       /* "admin.sync_seconds", offline cache refresh, default 60 */
-	int64_t heartbeat_seconds;  /* "admin.heartbeat_seconds", default 5 (1..60); admind may lower */
+	char *admin_url; /* "admin.url", required ("https://..."; http:// only to loopback) */
+	char *admin_token_file;   /* "admin.token_file", required */
+	char *admin_ca_file;      /* "admin.ca_file", default NULL (system CAs) */
+	char *admin_pin;          /* "admin.pin", "sha256//BASE64", default NULL */
+	int64_t admin_timeout_ms; /* "admin.timeout_ms", default 3000 (100..60000) */
+	int64_t sync_seconds;     /* "admin.sync_seconds", offline cache refresh, default 60 */
+	int64_t heartbeat_seconds; /* "admin.heartbeat_seconds", default 5 (1..60); admind may lower */
 
 	/* browser { } */
-	char *browser_argv[KCFG_MAX_ARGS + 1]; /* "browser.command", NULL-terminated; default chromium */
-	int64_t browser_restarts;              /* "browser.restarts", default 1 (0..5) */
+	char *browser_argv[KCFG_MAX_ARGS +
+			   1];    /* "browser.command", NULL-terminated; default chromium */
+	int64_t browser_restarts; /* "browser.restarts", default 1 (0..5) */
 
 	/* session { } */
-	int64_t warn_minutes[KCFG_MAX_WARN];   /* "session.warn_minutes", default [5, 1] */
+	int64_t warn_minutes[KCFG_MAX_WARN]; /* "session.warn_minutes", default [5, 1] */
 	int n_warn;
-	int64_t closing_warn_minutes[KCFG_MAX_WARN]; /* "session.closing_warn_minutes", default [15, 5] */
+	int64_t closing_warn_minutes
+		[KCFG_MAX_WARN]; /* "session.closing_warn_minutes", default [15, 5] */
 	int n_closing_warn;
 	int64_t idle_seconds;       /* "session.idle_seconds", default 300 (30..7200) */
 	int64_t idle_grace_seconds; /* "session.idle_grace_seconds", countdown, default 60 (5..600) */
-	int64_t ending_ms;          /* "session.ending_ms", the "data erased" screen, default 1500 */
-	int64_t message_seconds;    /* "session.message_seconds", desk message shown, default 60 */
+	int64_t ending_ms;       /* "session.ending_ms", the "data erased" screen, default 1500 */
+	int64_t message_seconds; /* "session.message_seconds", desk message shown, default 60 */
 
 	/* login { } (offline only: online, admind rate-limits) */
-	int64_t login_max_failures;     /* "login.max_failures", default 5 */
-	int64_t login_lockout_seconds;  /* "login.lockout_seconds", first lock-out, default 30 */
-	int64_t login_lockout_max;      /* "login.lockout_max_seconds", default 600 */
-	int64_t code_length;            /* "login.code_length", as admind's codes.length, default 8 (4..32) */
-	bool code_alnum;                /* "login.alphabet": "digits" (default) or "alnum", as admind's */
+	int64_t login_max_failures;    /* "login.max_failures", default 5 */
+	int64_t login_lockout_seconds; /* "login.lockout_seconds", first lock-out, default 30 */
+	int64_t login_lockout_max;     /* "login.lockout_max_seconds", default 600 */
+	int64_t code_length; /* "login.code_length", as admind's codes.length, default 8 (4..32) */
+	bool code_alnum;     /* "login.alphabet": "digits" (default) or "alnum", as admind's */
 
 	struct hours hours; /* "hours { }"; absent: always open */
 
