@@ -25,6 +25,7 @@
  *    "session":"hex","seconds":N,"text":"..."}
  *                                            repeated until acked; the kiosk ignores ids it
  *                                            has already carried out
+ *   {"t":"synced","cursor":N}               the offline cache was refreshed
  *   {"t":"restarted","session":"hex","seconds_used":N}
  *                                            at start: a session the kiosk had open before a
  *                                            restart or power cut was ended (reason restart)

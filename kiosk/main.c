@@ -58,6 +58,7 @@ struct kiosk {
 	int64_t net_backoff_ms;
 	bool online;
 	bool checking; /* a login is with the helper */
+	int64_t syncs; /* offline cache refreshes, for the tests */
 
 	char typed[40];
 	int64_t typed_at_ms;
@@ -364,6 +365,8 @@ static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
 				       (int)json_integer_value(json_object_get(j, "pages_left")));
 	} else if (strcmp(t, "cmd") == 0) {
 		handle_cmd(k, j, c);
+	} else if (strcmp(t, "synced") == 0) {
+		k->syncs++;
 	} else if (strcmp(t, "restarted") == 0) {
 		log_warnx("the session open before the restart was ended and reported");
 	}
@@ -905,6 +908,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
+	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
 	/* Durations of the last session's start and end, for tests/bench (-1: not yet). */
 	int64_t cm = k->x.cover_mapped_ms, bm = k->x.client_mapped_ms;
 	json_object_set_new(

@@ -478,6 +478,8 @@ static void sync_done(struct net *n, struct cresp *r)
 		log_debug("code sync: %zu codes (%s), cursor %lld", a.n,
 			  a.full ? "full" : "changes", (long long)a.meta.cursor);
 		n->force_full = false;
+		send_msg(n,
+			 json_pack("{ss sI}", "t", "synced", "cursor", (json_int_t)a.meta.cursor));
 	}
 	free(a.codes);
 }
