@@ -650,7 +650,7 @@ static bool admin_section(struct kiosk_cfg *cfg, const config_setting_t *admin, 
 	    !text(admin, "ca_file", NULL, MAX_PATH, &cfg->admin_ca_file, err) ||
 	    !text(admin, "pin", NULL, 1024, &cfg->admin_pin, err) ||
 	    !cfg_int(admin, "timeout_ms", 3000, 100, 60000, &cfg->admin_timeout_ms, err) ||
-	    !cfg_int(admin, "sync_seconds", 60, 5, 86400, &cfg->sync_seconds, err) ||
+	    !cfg_int(admin, "sync_seconds", 60, 1, 86400, &cfg->sync_seconds, err) ||
 	    !cfg_int(admin, "heartbeat_seconds", 5, 1, 60, &cfg->heartbeat_seconds, err))
 		return false;
 	if (!cfg->admin_url)

@@ -538,10 +538,17 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 		client_gone(x, ((xcb_destroy_notify_event_t *)ev)->window);
 		break;
 	case XCB_VISIBILITY_NOTIFY: {
+		/* Only the topmost of our windows must stay unobscured: the cover when it is
+		 * mapped (it hides the bar on purpose), else the bar. Reacting to both would
+		 * make them raise each other forever. */
 		xcb_visibility_notify_event_t *e = (void *)ev;
-		if (e->state != XCB_VISIBILITY_UNOBSCURED &&
-		    (e->window == x->cover || e->window == x->bar))
-			restack(x);
+		uint32_t above = XCB_STACK_MODE_ABOVE;
+		if (e->state == XCB_VISIBILITY_UNOBSCURED)
+			break;
+		if (e->window == x->cover && x->cover_mapped)
+			xcb_configure_window(x->c, x->cover, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+		else if (e->window == x->bar && x->bar_mapped && !x->cover_mapped)
+			xcb_configure_window(x->c, x->bar, XCB_CONFIG_WINDOW_STACK_MODE, &above);
 		break;
 	}
 	case XCB_FOCUS_OUT: {

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Kiosk benchmarks under Xvfb with the stand-in browser (not a timed test: it prints).
+
+  code accepted -> first browser window mapped      (kiosk's own monotonic clock)
+  session end   -> welcome screen mapped and drawn  (target < 300 ms; ending screen 0 ms)
+  escale-kiosk resident memory at the welcome screen (target < 20 MB)
+  wake-ups per second at the idle welcome screen     (target close to 0)
+
+Usage: tests/bench/kiosk_bench.py BUILD_DIR [CYCLES]
+"""
+
+import os
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+
+def main():
+    build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+    cycles = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    os.environ.setdefault("ESCALE_ADMIND", os.path.join(build, "admin", "escale-admind"))
+    os.environ.setdefault("ESCALECTL", os.path.join(build, "admin", "escalectl"))
+    os.environ.setdefault("ESCALE_KIOSK", os.path.join(build, "kiosk", "escale-kiosk"))
+    os.environ.setdefault("ESCALE_KIOSK_NET", os.path.join(build, "kiosk", "escale-kiosk-net"))
+    os.environ.setdefault("ESCALE_STANDIN", os.path.join(build, "tests", "e2e",
+                                                         "escale-standin-browser"))
+    os.environ.setdefault("ESCALE_SHOT", os.path.join(build, "tests", "e2e", "escale-shot"))
+    os.environ.setdefault("ESCALE_LOCALEDIR", os.path.join(build, "po"))
+    import kiosk_e2e
+
+    class Bench(kiosk_e2e.KioskTestCase):
+        KIOSK_EXTRA = "session: { ending_ms = 0; };\n"
+
+        def runTest(self):
+            pass
+
+    Bench.setUpClass()
+    b = Bench()
+    try:
+        b.setUp()
+        b.start_kiosk()
+        k = b.kiosk
+        accept, welcome, wiped = [], [], []
+        for _ in range(cycles):
+            code = b.new_code(minutes=30)["code"].replace(" ", "")
+            k.type(code)
+            st = k.wait(lambda s: s["state"] == "session" and
+                        s["timings"]["accept_to_window_ms"] >= 0, "the browser's window")
+            accept.append(st["timings"]["accept_to_window_ms"])
+            k.click("end")
+            k.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+            k.click("yes")
+            st = k.wait(lambda s: s["state"] == "login" and
+                        s["timings"]["end_to_welcome_ms"] >= 0, "the welcome screen")
+            welcome.append(st["timings"]["end_to_welcome_ms"])
+            wiped.append(st["timings"]["end_to_wiped_ms"])
+        pid = k.proc.pid
+        net = [int(p) for p in os.listdir("/proc") if p.isdigit() and
+               _ppid(int(p)) == pid]
+
+        def ctx(p):
+            total = 0
+            for t in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/status" % (p, t)) as f:
+                    for line in f:
+                        if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt")):
+                            total += int(line.split()[1])
+            return total
+
+        # Idle at the welcome screen: no status queries (they would wake it) for 30 s.
+        period = 30.0
+        before = {p: ctx(p) for p in [pid] + net}
+        time.sleep(period)
+        after = {p: ctx(p) for p in [pid] + net}
+        with open("/proc/%d/status" % pid) as f:
+            rss = [l for l in f if l.startswith("VmRSS")][0].split()[1]
+        print("kiosk benchmark, %d cycles, stand-in browser, Xvfb 1280x800" % cycles)
+        print("  code accepted -> first browser window mapped: median %.0f ms (min %d, max %d)"
+              % (statistics.median(accept), min(accept), max(accept)))
+        print("  session end -> welcome screen drawn:          median %.0f ms (min %d, max %d)"
+              % (statistics.median(welcome), min(welcome), max(welcome)))
+        print("    of which browser killed and directory removed: median %.0f ms"
+              % statistics.median(wiped))
+        print("  escale-kiosk resident memory at the welcome screen: %.1f MB" %
+              (int(rss) / 1024))
+        print("  wake-ups per second, idle welcome screen (%.0f s): escale-kiosk %.2f" %
+              (period, (after[pid] - before[pid]) / period))
+        for p in net:
+            print("  wake-ups per second, idle, network helper (heartbeats): %.2f" %
+                  ((after[p] - before[p]) / period))
+    finally:
+        b.doCleanups()
+        Bench.tearDownClass()
+
+
+def _ppid(p):
+    try:
+        with open("/proc/%d/stat" % p) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""End-to-end harness: a real Xvfb, the real escale-admind on loopback, escale-kiosk with
+its network helper and the stand-in browser. Tests wait on `escale-kiosk --status`, never
+on fixed sleeps. Screenshots go to ESCALE_E2E_SHOTS (default: the build's e2e-shots/).
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+
+import escale_test  # noqa: E402
+from escale_test import AdmindTestCase  # noqa: E402
+
+WAIT = 15.0
+
+
+def need(env):
+    path = os.environ.get(env)
+    if not path:
+        raise unittest.SkipTest("%s not set (run through meson test)" % env)
+    return path
+
+
+class Xvfb:
+    """One Xvfb on a display number it picks itself (-displayfd)."""
+
+    def __init__(self, size="1280x800"):
+        if not shutil.which("Xvfb"):
+            raise unittest.SkipTest("Xvfb missing")
+        r, w = os.pipe()
+        self.proc = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(w), "-screen", "0", size + "x24", "-nolisten", "tcp",
+             "-noreset", "+extension", "RANDR"],
+            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(w)
+        data = b""
+        deadline = time.monotonic() + WAIT
+        while not data.endswith(b"\n") and time.monotonic() < deadline:
+            chunk = os.read(r, 16)
+            if not chunk:
+                break
+            data += chunk
+        os.close(r)
+        if not data.strip():
+            self.proc.kill()
+            raise AssertionError("Xvfb did not start")
+        self.display = ":" + data.decode().strip()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+class Kiosk:
+    """escale-kiosk on DISPLAY with a config written for the test."""
+
+    def __init__(self, workdir, display, admin_url, token, extra="", browser=None, env=None):
+        self.workdir = workdir
+        self.display = display
+        self.conf = os.path.join(workdir, "kiosk.conf")
+        self.log = os.path.join(workdir, "kiosk.log")
+        self.browser_log = os.path.join(workdir, "browser.log")
+        self.state_dir = os.path.join(workdir, "state")
+        self.runtime_dir = os.path.join(workdir, "run")
+        self.env = env or {}
+        token_file = os.path.join(workdir, "kiosk.token")
+        with open(token_file, "w") as f:
+            f.write(token + "\n")
+        os.chmod(token_file, 0o600)
+        browser = browser or [need("ESCALE_STANDIN"), "--log", self.browser_log, "%u"]
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write('centre_name = "Espace Social Commun des Tilleuls";\n')
+            f.write('state_dir = "%s";\nruntime_dir = "%s";\n' % (self.state_dir, self.runtime_dir))
+            f.write('admin: { url = "%s"; token_file = "%s"; timeout_ms = 1000; '
+                    'heartbeat_seconds = 1; sync_seconds = 2; };\n' % (admin_url, token_file))
+            f.write("browser: { command = [%s]; };\n" % ", ".join(json.dumps(a) for a in browser))
+            f.write(extra)
+        self.proc = None
+
+    def start(self):
+        env = dict(os.environ)
+        env.update({"DISPLAY": self.display, "ESCALE_KIOSK_NET": need("ESCALE_KIOSK_NET"),
+                    "TZ": env.get("TZ", "Europe/Paris")})
+        env.update(self.env)
+        self.logf = open(self.log, "ab")
+        self.proc = subprocess.Popen([need("ESCALE_KIOSK"), "-c", self.conf, "-d"],
+                                     stdin=subprocess.DEVNULL, stdout=self.logf,
+                                     stderr=self.logf, env=env)
+        return self
+
+    def output(self):
+        try:
+            with open(self.log, "rb") as f:
+                return f.read().decode("utf-8", "replace")[-6000:]
+        except OSError:
+            return ""
+
+    def status(self):
+        r = subprocess.run([need("ESCALE_KIOSK"), "-c", self.conf, "--status"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10)
+        if r.returncode != 0:
+            self.last_status_error = r.stderr.decode(errors="replace")
+            return None
+        return json.loads(r.stdout)
+
+    def wait(self, pred, what, timeout=WAIT):
+        """Polls --status until PRED(status) holds; the last status in the failure."""
+        deadline = time.monotonic() + timeout
+        st = None
+        while time.monotonic() < deadline:
+            if self.proc and self.proc.poll() is not None:
+                raise AssertionError("escale-kiosk exited with %d while waiting for %s:\n%s" %
+                                     (self.proc.returncode, what, self.output()))
+            st = self.status()
+            if st is not None and pred(st):
+                return st
+            time.sleep(0.05)
+        raise AssertionError("timed out waiting for %s; last status %s\n%s" %
+                             (what, json.dumps(st), self.output()))
+
+    def wait_state(self, state, timeout=WAIT, **more):
+        def ok(s):
+            return s["state"] == state and all(s.get(k) == v for k, v in more.items())
+        return self.wait(ok, "state %s %r" % (state, more), timeout)
+
+    def button(self, action, key=""):
+        st = self.status()
+        if st is None:
+            raise AssertionError("--status failed: %s\n%s" % (self.last_status_error,
+                                                             self.output()))
+        for b in st["buttons"]:
+            if b["action"] == action and (not key or b["key"] == key):
+                return b
+        raise AssertionError("no %s %s button on screen: %s" % (action, key, st["buttons"]))
+
+    def click(self, action, key=""):
+        b = self.button(action, key)
+        x, y = b["x"] + b["w"] // 2, b["y"] + b["h"] // 2
+        xdotool(self.display, "mousemove", str(x), str(y), "click", "1")
+
+    def type(self, text):
+        xdotool(self.display, "type", "--delay", "20", text)
+
+    def key(self, *keys):
+        xdotool(self.display, "key", *keys)
+
+    def stop(self, sig=signal.SIGTERM):
+        if not self.proc:
+            return None
+        proc, self.proc = self.proc, None
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        self.logf.close()
+        return proc.returncode
+
+    def browser_lines(self):
+        try:
+            with open(self.browser_log, encoding="utf-8", errors="replace") as f:
+                return [l.rstrip("\n") for l in f]
+        except OSError:
+            return []
+
+
+def xdotool(display, *args):
+    env = dict(os.environ, DISPLAY=display)
+    subprocess.run(["xdotool"] + list(args), env=env, check=True, timeout=20,
+                   stdout=subprocess.DEVNULL)
+
+
+def shots_dir():
+    d = os.environ.get("ESCALE_E2E_SHOTS") or os.path.join(tempfile.gettempdir(),
+                                                           "escale-e2e-shots")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def screenshot(display, name):
+    """The whole screen as NAME.png in the shots directory."""
+    path = os.path.join(shots_dir(), name + ".png")
+    subprocess.run([need("ESCALE_SHOT"), path], env=dict(os.environ, DISPLAY=display),
+                   check=True, timeout=20)
+    return path
+
+
+class KioskTestCase(AdmindTestCase):
+    """One admind per class; one Xvfb and one kiosk per test."""
+
+    KIOSK_EXTRA = ""
+    KIOSK_ENV = None
+    SIZE = "1280x800"
+
+    def setUp(self):
+        need("ESCALE_KIOSK")
+        self.workdir = tempfile.mkdtemp(prefix="escale-e2e-")
+        self.x = Xvfb(self.SIZE)
+        self.addCleanup(self.x.stop)
+        self.kiosk_id, self.ktoken = self.new_kiosk()
+        self.kiosk = self.make_kiosk()
+        self.addCleanup(self._cleanup)
+
+    def make_kiosk(self, extra=None, env=None):
+        return Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
+                     self.ktoken, extra=self.KIOSK_EXTRA if extra is None else extra,
+                     env=self.KIOSK_ENV if env is None else env)
+
+    def _cleanup(self):
+        self.kiosk.stop()
+        if os.environ.get("ESCALE_KEEP_TMP"):
+            sys.stderr.write("kept %s\n" % self.workdir)
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def start_kiosk(self, online=True):
+        self.kiosk.start()
+        if online:
+            return self.kiosk.wait(lambda s: s["state"] in ("login", "closed") and s["online"]
+                                   and s["grabbed"], "the welcome screen, online")
+        return self.kiosk.wait(lambda s: s["state"] in ("login", "closed") and s["grabbed"],
+                               "the welcome screen")
+
+    def sign_in(self, code=None, **kw):
+        code = code or self.new_code(**kw)["code"]
+        self.kiosk.type(code.replace(" ", ""))
+        st = self.kiosk.wait_state("session")
+        self.kiosk.wait(lambda s: s["windows"] >= 1, "the browser's window")
+        return code, st

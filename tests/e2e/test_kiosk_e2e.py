@@ -1,0 +1,239 @@
+"""escale-kiosk end to end under Xvfb: sign-in, refusals, the session's ends, staff
+commands, the browser's crash, a kiosk restart, and a session run offline."""
+
+import os
+import signal
+import time
+import unittest
+
+from kiosk_e2e import KioskTestCase, screenshot
+
+
+class SignIn(KioskTestCase):
+
+    def test_typed_code_opens_a_session_and_end_wipes_it(self):
+        self.start_kiosk()
+        screenshot(self.x.display, "01-welcome")
+        code, st = self.sign_in(minutes=30, pages=5)
+        self.assertEqual(st["pages_left"], 5)
+        self.assertGreater(st["seconds_left"], 29 * 60)
+        self.assertTrue(st["online"])
+        self.assertFalse(st["offline_session"])
+        sid = st["session"]
+        # The browser's window fills the area under the bar.
+        lines = self.kiosk.browser_lines()
+        self.assertTrue(any(l.startswith("start ") for l in lines), lines)
+        bar = self.kiosk.button("end", "")
+        mapped = [l for l in lines if l.startswith("mapped ") or l.startswith("configure ")]
+        self.assertTrue(mapped, lines)
+        x, y, w, h = (int(v) for v in mapped[-1].split()[2:6])
+        self.assertEqual((x, w), (0, 1280))
+        self.assertGreaterEqual(y, bar["y"] + bar["h"])
+        self.assertEqual(y + h, 800)
+        screenshot(self.x.display, "02-session")
+        # Home and Back reach the browser.
+        self.kiosk.click("back")
+        self.kiosk.click("home")
+        self.kiosk.wait(lambda s: True, "a round trip")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            lines = self.kiosk.browser_lines()
+            if "back" in lines and "home" in lines:
+                break
+            time.sleep(0.05)
+        self.assertIn("back", lines)
+        self.assertIn("home", lines)
+        # End asks first; "no" keeps the session.
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        screenshot(self.x.display, "03-confirm-end")
+        self.kiosk.click("no")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "back to the session")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait_state("login")
+        self.assertEqual(st["last_end"]["reason"], "user")
+        self.assertEqual(st["last_end"]["session"], sid)
+        self.assertEqual(st["message"], "goodbye")
+        screenshot(self.x.display, "04-goodbye")
+        # The session directory is gone and admind knows the end.
+        self.assertEqual(os.listdir(self.kiosk.runtime_dir), ["kiosk.sock"])
+        self.wait_session_ended(sid, "user")
+
+    def wait_session_ended(self, sid, reason):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            d = self.api("GET", "/api/v1/sessions", token=self.admin)
+            s = [x for x in d["sessions"] if x["id"] == sid]
+            if s and s[0]["end_reason"] == reason:
+                return s[0]
+            time.sleep(0.1)
+        self.fail("admind never saw session %s end with %s: %r" % (sid, reason, s))
+
+    def test_keypad_clicks_and_refusals(self):
+        self.start_kiosk()
+        # A wrong code, typed on the on-screen keypad.
+        for ch in "11112222":
+            self.kiosk.click("key", ch)
+        st = self.kiosk.wait(lambda s: s["message"] == "code_unknown", "the refusal")
+        self.assertEqual(st["state"], "login")
+        screenshot(self.x.display, "05-refused")
+        # Erase works on the keypad.
+        self.kiosk.click("key", "3")
+        self.kiosk.click("key", "4")
+        self.kiosk.click("erase")
+        self.kiosk.wait(lambda s: s["typed"] == "3", "the erase")
+        self.kiosk.click("erase")
+        # An expired code and a revoked one say so.
+        c = self.new_code()
+        self.api("POST", "/api/v1/codes/revoke", {"code": c["code"]}, self.admin)
+        self.kiosk.type(c["code"].replace(" ", ""))
+        self.kiosk.wait(lambda s: s["message"] == "code_revoked", "revoked")
+        # The good code, clicked.
+        code = self.new_code(minutes=10)["code"].replace(" ", "")
+        for ch in code:
+            self.kiosk.click("key", ch)
+        self.kiosk.wait_state("session")
+
+    def test_in_use_elsewhere(self):
+        self.start_kiosk()
+        c = self.new_code()
+        _, other = self.new_kiosk()
+        self.open_ok(other, c["code"])
+        self.kiosk.type(c["code"].replace(" ", ""))
+        self.kiosk.wait(lambda s: s["message"] == "code_in_use", "in use elsewhere")
+
+    def test_language_switch(self):
+        self.start_kiosk()
+        self.kiosk.click("lang", "e")
+        self.kiosk.wait(lambda s: s["language"] == "en", "English")
+        screenshot(self.x.display, "06-welcome-en")
+        self.kiosk.click("lang", "f")
+        self.kiosk.wait(lambda s: s["language"] == "fr", "French")
+
+
+class Ends(KioskTestCase):
+
+    KIOSK_EXTRA = 'session: { idle_seconds = 30; idle_grace_seconds = 5; ending_ms = 300; };\n'
+
+    def test_expiry(self):
+        self.start_kiosk()
+        c = self.new_code(minutes=1)
+        # A minute is long: the code is opened with 1 minute and admind takes 55 s from it.
+        self.sign_in(code=c["code"])
+        st = self.kiosk.wait_state("login", timeout=75)
+        self.assertEqual(st["last_end"]["reason"], "expired")
+
+    def test_idle_prompt_then_end(self):
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.wait(lambda s: s["screen"] == "idle", "the idle prompt", timeout=45)
+        screenshot(self.x.display, "07-idle")
+        # Input answers it.
+        self.kiosk.click("continue")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "the prompt gone")
+        # No answer: the session ends.
+        self.kiosk.wait(lambda s: s["screen"] == "idle", "the idle prompt again", timeout=45)
+        st = self.kiosk.wait_state("login", timeout=15)
+        self.assertEqual(st["last_end"]["reason"], "idle")
+
+    def test_staff_end_add_time_message_lock(self):
+        self.start_kiosk()
+        _, st = self.sign_in(minutes=10)
+        sid = st["session"]
+        left = st["seconds_left"]
+        self.api("POST", "/api/v1/sessions/%s/add_time" % sid, {"minutes": 5}, self.admin)
+        self.kiosk.wait(lambda s: s["seconds_left"] > left + 200, "the added time")
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id,
+                 {"type": "message", "text": "L'accueil ferme dans 10 minutes"}, self.admin,
+                 expect=201)
+        self.kiosk.wait(lambda s: s["banner"] == "L'accueil ferme dans 10 minutes", "message")
+        screenshot(self.x.display, "08-session-message")
+        self.api("POST", "/api/v1/sessions/%s/end" % sid, None, self.admin)
+        st = self.kiosk.wait_state("login")
+        self.assertEqual(st["last_end"]["reason"], "staff")
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id,
+                 {"type": "lock", "text": "Maintenance jusqu'à 14h"}, self.admin, expect=201)
+        self.kiosk.wait_state("locked")
+        screenshot(self.x.display, "09-locked")
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id, {"type": "unlock"},
+                 self.admin, expect=201)
+        self.kiosk.wait_state("login")
+
+    def test_browser_crash_restarts_once_then_ends(self):
+        self.start_kiosk()
+        _, st = self.sign_in()
+        first = st["browser_pid"]
+        os.kill(first, signal.SIGSEGV)
+        st = self.kiosk.wait(lambda s: s["browser_pid"] not in (0, first) and s["windows"] >= 1,
+                             "the browser started again")
+        self.assertEqual(st["state"], "session")
+        os.kill(st["browser_pid"], signal.SIGKILL)
+        st = self.kiosk.wait_state("login")
+        self.assertEqual(st["last_end"]["reason"], "browser")
+
+    def test_kiosk_killed_and_restarted(self):
+        self.start_kiosk()
+        _, st = self.sign_in()
+        sid = st["session"]
+        self.kiosk.stop(signal.SIGKILL)
+        self.kiosk = self.make_kiosk()
+        st = self.start_kiosk()
+        self.assertEqual(st["state"], "login")  # never resumed without its code
+        SignIn.wait_session_ended(self, sid, "restart")
+
+
+class Closing(KioskTestCase):
+    """Hours that close 20 s from now (the kiosk's clock is moved to 17:59:40)."""
+
+    def setUp(self):
+        lt = time.localtime()
+        now_s = lt.tm_hour * 3600 + lt.tm_min * 60 + lt.tm_sec
+        offset = 18 * 3600 - 20 - now_s
+        days = "monday tuesday wednesday thursday friday saturday sunday".split()
+        self.KIOSK_EXTRA = ("hours: { %s };\n" %
+                            " ".join('%s = ["08:00-18:00"];' % d for d in days))
+        self.KIOSK_ENV = {"ESCALE_KIOSK_TIME_OFFSET": str(offset)}
+        super().setUp()
+
+    def test_closing_time_ends_the_session(self):
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.wait_state("closed", timeout=40)
+        self.assertEqual(st["last_end"]["reason"], "closing")
+        screenshot(self.x.display, "10-closed")
+
+
+class Offline(KioskTestCase):
+
+    def test_session_offline_then_outbox_delivered(self):
+        self.start_kiosk()
+        syncs = self.kiosk.status()["cache_syncs"]
+        code = self.new_code(minutes=30)["code"]
+        port = self.server.port
+        # Two refreshes of the offline cache later (every 2 s), it holds the code.
+        self.kiosk.wait(lambda s: s["cache_syncs"] >= syncs + 2, "the code in the cache")
+        self.server.stop()
+        self.kiosk.wait(lambda s: not s["online"], "offline")
+        self.kiosk.type(code.replace(" ", ""))
+        st = self.kiosk.wait_state("session", timeout=20)
+        self.assertTrue(st["offline_session"])
+        sid = st["session"]
+        screenshot(self.x.display, "11-session-offline")
+        self.kiosk.wait(lambda s: s["seconds_left"] <= 30 * 60 - 3, "3 seconds used")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "confirm")
+        self.kiosk.click("yes")
+        self.kiosk.wait_state("login")
+        self.server.start(port=port)
+        self.kiosk.wait(lambda s: s["online"], "online again", timeout=30)
+        s = SignIn.wait_session_ended(self, sid, "user")
+        self.assertTrue(s["offline"])
+        self.assertGreaterEqual(s["seconds_used"], 3)
+        usage = self.api("GET", "/api/v1/usage?format=json", token=self.admin)
+        self.assertIn(sid, [u["id"] for u in usage["sessions"]])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
