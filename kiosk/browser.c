@@ -1,2 +1,563 @@
-/* placeholder */
-typedef int escale_placeholder_t;
+/* browser: the browser's session directory, its start in a clean process group, and the wipe. */
+#include "browser.h"
+
+/*
+ * What the wipe reaches, and what it does not:
+ *
+ * - The browser is started as the leader of its own process group (pid == pgid); the wipe
+ *   sends SIGTERM, then SIGKILL, to the whole group, and also when the leader has already
+ *   gone (its forked children stay in the group). browser_reap likewise SIGKILLs what is
+ *   left of the group when the leader exits, so a crashed browser leaves no orphans.
+ * - A descendant that calls setsid() or setpgid() leaves the group and is NOT killed here.
+ *   Chromium's own helpers stay in the group, but a hostile page cannot be assumed to. The
+ *   lockdown work closes this with a cgroup per session (kill every member of the cgroup);
+ *   until then the separate browser user and the X session ending are the backstops.
+ * - Orphans of the group are reparented to the nearest subreaper (or init). The wipe reaps
+ *   those that are our children (when the kiosk is a PR_SET_CHILD_SUBREAPER) and waits,
+ *   briefly and bounded, for the group to be empty before removing the directory.
+ * - The directory is removed with *at() calls on directory descriptors, never following a
+ *   symlink and never crossing into another mounted file system. nftw() is not used: it
+ *   opens a directory before its callback can chmod it (a 0000 directory could not be
+ *   entered), and its path-based calls would follow a symlink swapped in meanwhile.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+extern char **environ;
+
+#define RM_MAX_DEPTH     256  /* directory nesting the wipe descends (one fd per level) */
+#define REAP_TIMEOUT_MS  2000 /* after SIGKILL: the leader's exit */
+#define GROUP_TIMEOUT_MS 1000 /* after SIGKILL: the rest of the group */
+#define MAX_ENV          64
+
+static bool rm_at(int parent, const char *name, dev_t dev, int depth)
+{
+	struct stat st;
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return true;
+		log_warn("stat %s", name);
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		/* Unlinking needs rights on the directory only: a 0000 file goes too. */
+		if (unlinkat(parent, name, 0) == 0 || errno == ENOENT)
+			return true;
+		log_warn("unlink %s", name);
+		return false;
+	}
+	if (st.st_dev != dev) {
+		log_warnx("%s: another file system is mounted there; left alone", name);
+		return false;
+	}
+	if (depth > RM_MAX_DEPTH) {
+		log_warnx("%s: nested deeper than %d directories; left alone", name, RM_MAX_DEPTH);
+		return false;
+	}
+	/* Chromium leaves read-only directories behind; reading and emptying one needs rwx. */
+	if ((st.st_mode & S_IRWXU) != S_IRWXU &&
+	    fchmodat(parent, name, S_IRWXU, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    fchmodat(parent, name, S_IRWXU, 0) < 0)
+		log_warn("chmod %s", name);
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		log_warn("open %s", name);
+		return false;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		log_warn("fdopendir %s", name);
+		close(fd);
+		return false;
+	}
+	bool ok = true;
+	/* Entries removed while reading may shift the listing: read again until it is empty. */
+	for (int pass = 0; pass < 3; pass++) {
+		bool any = false;
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			any = true;
+			if (!rm_at(dirfd(d), e->d_name, dev, depth + 1))
+				ok = false;
+		}
+		if (!any || !ok)
+			break;
+		rewinddir(d);
+	}
+	closedir(d);
+	if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+		log_warn("rmdir %s", name);
+		return false;
+	}
+	return ok;
+}
+
+/* Removes PATH and everything under it (see the top of this file). */
+static bool rm_tree(const char *path)
+{
+	char *copy = xstrdup(path);
+	char *slash = strrchr(copy, '/');
+	const char *dir = ".", *name = copy;
+	if (slash && slash == copy) {
+		dir = "/";
+		name = slash + 1;
+	} else if (slash) {
+		*slash = '\0';
+		dir = copy;
+		name = slash + 1;
+	}
+	bool ok = false;
+	int pfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	if (pfd < 0) {
+		log_warn("open %s", dir);
+	} else if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		ok = errno == ENOENT;
+		if (!ok)
+			log_warn("stat %s", path);
+	} else {
+		ok = rm_at(pfd, name, st.st_dev, 0);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	free(copy);
+	return ok;
+}
+
+/* mkdir -p; the last component gets MODE, the others 0755. */
+static bool mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	bool ok = true;
+	for (char *s = p + 1; ok; s++) {
+		bool last = *s == '\0';
+		if (*s != '/' && !last)
+			continue;
+		*s = '\0';
+		if (mkdir(p, last ? mode : 0755) < 0 && errno != EEXIST) {
+			log_warn("mkdir %s", p);
+			ok = false;
+		}
+		if (last)
+			break;
+		*s = '/';
+	}
+	struct stat st;
+	if (ok && (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		log_warnx("%s is not a directory", path);
+		ok = false;
+	}
+	free(p);
+	return ok;
+}
+
+/* "file://" + PATH with every byte outside the unreserved set and '/' percent-encoded. */
+static char *file_url(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path);
+	char *u = xmalloc(strlen("file://") + 3 * n + 1), *o = u;
+	o = stpcpy(o, "file://");
+	for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-._~/", *s)) {
+			*o++ = (char)*s;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*s >> 4];
+			*o++ = hex[*s & 15];
+		}
+	}
+	*o = '\0';
+	return u;
+}
+
+void browser_init(struct browser *b)
+{
+	b->pid = 0;
+	b->pidfd = -1;
+	b->dir = NULL;
+	b->home_url = NULL;
+}
+
+void browser_cleanup_stale(const struct kiosk_cfg *cfg)
+{
+	if (!cfg->runtime_dir)
+		return;
+	DIR *d = opendir(cfg->runtime_dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "session-", strlen("session-")) != 0)
+			continue;
+		char *p = xasprintf("%s/%s", cfg->runtime_dir, e->d_name);
+		log_info("removing %s, left by an earlier run", p);
+		rm_tree(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool english)
+{
+	if (b->pid > 0 || b->dir) {
+		log_warnx("the previous session directory was not wiped; wiping it now");
+		browser_wipe(b, 0);
+	}
+	browser_init(b);
+	if (!cfg->runtime_dir || !*cfg->runtime_dir) {
+		log_warnx("no runtime_dir for the session directory");
+		return false;
+	}
+	if (!mkdir_p(cfg->runtime_dir, 0700))
+		return false;
+	/* One kiosk per runtime_dir: any other session directory is a crash's leftover. */
+	browser_cleanup_stale(cfg);
+
+	char *dir = xasprintf("%s/session-XXXXXX", cfg->runtime_dir);
+	if (!mkdtemp(dir)) {
+		log_warn("mkdtemp %s", dir);
+		free(dir);
+		return false;
+	}
+	b->dir = dir;
+	static const char *const subdirs[] = {
+		"home",    "home/.config", "home/.cache", "home/.local", "home/.local/share",
+		"profile", "downloads",    "run",         "tmp",
+	};
+	bool ok = true;
+	for (size_t i = 0; ok && i < ARRAY_LEN(subdirs); i++) {
+		char *p = xasprintf("%s/%s", dir, subdirs[i]);
+		ok = mkdir(p, 0700) == 0;
+		if (!ok)
+			log_warn("mkdir %s", p);
+		free(p);
+	}
+	if (ok) {
+		char *page = xasprintf("%s/home/index.html", dir);
+		ok = homepage_write(page, cfg, english);
+		if (ok)
+			b->home_url = file_url(page);
+		free(page);
+	}
+	if (!ok)
+		browser_wipe(b, 0);
+	return ok;
+}
+
+/* ARG with "%u" -> URL, "%d" -> DIR, "%%" -> "%"; anything else is kept as it is. */
+static char *subst(const char *arg, const char *url, const char *dir)
+{
+	size_t cap = strlen(arg) + 1;
+	for (const char *s = arg; *s; s++)
+		if (s[0] == '%' && (s[1] == 'u' || s[1] == 'd'))
+			cap += strlen(s[1] == 'u' ? url : dir);
+	char *out = xmalloc(cap), *o = out;
+	for (const char *s = arg; *s; s++) {
+		if (s[0] == '%' && s[1] == 'u') {
+			o = stpcpy(o, url);
+			s++;
+		} else if (s[0] == '%' && s[1] == 'd') {
+			o = stpcpy(o, dir);
+			s++;
+		} else if (s[0] == '%' && s[1] == '%') {
+			*o++ = '%';
+			s++;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static bool env_kept(const char *kv)
+{
+	static const char *const keep[] = {
+		"DISPLAY=", "XAUTHORITY=", "PATH=", "LANG=", "LANGUAGE=", "TZ="};
+	for (size_t i = 0; i < ARRAY_LEN(keep); i++)
+		if (strncmp(kv, keep[i], strlen(keep[i])) == 0)
+			return true;
+	return strncmp(kv, "LC_", 3) == 0 && strchr(kv, '=');
+}
+
+/* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
+static char **build_env(const char *dir)
+{
+	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
+	int n = 0;
+	for (char **e = environ; e && *e && n < MAX_ENV - 8; e++)
+		if (env_kept(*e))
+			env[n++] = xstrdup(*e);
+	if (!getenv("PATH"))
+		env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
+	env[n++] = xasprintf("HOME=%s/home", dir);
+	env[n++] = xasprintf("XDG_CONFIG_HOME=%s/home/.config", dir);
+	env[n++] = xasprintf("XDG_CACHE_HOME=%s/home/.cache", dir);
+	env[n++] = xasprintf("XDG_DATA_HOME=%s/home/.local/share", dir);
+	env[n++] = xasprintf("XDG_RUNTIME_DIR=%s/run", dir);
+	env[n++] = xasprintf("TMPDIR=%s/tmp", dir);
+	env[n] = NULL;
+	return env;
+}
+
+static void free_strv(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only. ERRFD reports a
+ * failed exec to the parent (it closes on a successful one). */
+static __attribute__((noreturn)) void child_exec(char **argv, char **env, int errfd, pid_t kiosk)
+{
+	setpgid(0, 0);
+	/* The session must not outlive the kiosk. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (int s = 1; s < NSIG; s++)
+		sigaction(s, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/* The kiosk may have lowered its OOM score: the browser must be the victim, not it. */
+	int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (oom >= 0) {
+		ssize_t w = write(oom, "500", 3);
+		(void)w;
+		close(oom);
+	}
+
+	if (errfd != 3) {
+		if (dup3(errfd, 3, O_CLOEXEC) < 0)
+			goto fail;
+		errfd = 3;
+	}
+	int null = open("/dev/null", O_RDONLY);
+	if (null < 0 || (null != 0 && dup2(null, 0) < 0))
+		goto fail;
+	if (close_range(4, ~0U, 0) < 0) {
+		for (int fd = 4; fd < 65536; fd++)
+			close(fd);
+	}
+	if (getppid() != kiosk)
+		_exit(127); /* the kiosk died before PR_SET_PDEATHSIG took hold */
+
+	environ = env;
+	execvp(argv[0], argv);
+fail:;
+	int e = errno;
+	ssize_t w = write(errfd, &e, sizeof(e));
+	(void)w;
+	_exit(127);
+}
+
+bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
+{
+	if (b->pid > 0) {
+		log_warnx("the browser already runs (pid %d)", (int)b->pid);
+		return false;
+	}
+	b->pidfd = -1;
+	if (!b->dir || !b->home_url) {
+		log_warnx("no session directory: browser_prepare first");
+		return false;
+	}
+	if (!cfg->browser_argv[0]) {
+		log_warnx("no browser command configured");
+		return false;
+	}
+	int n = 0;
+	while (n < KCFG_MAX_ARGS && cfg->browser_argv[n])
+		n++;
+	char **argv = xcalloc((size_t)n + 1, sizeof(*argv));
+	for (int i = 0; i < n; i++)
+		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
+	char **env = build_env(b->dir);
+
+	bool ok = false;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		log_warn("pipe");
+		goto out;
+	}
+	pid_t kiosk = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_warn("fork");
+		close(p[0]);
+		close(p[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child_exec(argv, env, p[1], kiosk);
+	}
+	close(p[1]);
+	/* Also here, so that the group exists before any kill(-pid) (fails once it exec'd). */
+	setpgid(pid, pid);
+
+	int err = 0;
+	ssize_t r;
+	do
+		r = read(p[0], &err, sizeof(err));
+	while (r < 0 && errno == EINTR);
+	close(p[0]);
+	if (r > 0) {
+		errno = err;
+		log_warn("cannot run %s", argv[0]);
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	b->pid = pid;
+	b->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (b->pidfd < 0)
+		log_warn("pidfd_open: the browser's exit will only be seen at the wipe");
+	log_info("browser started (pid %d) in %s", (int)pid, b->dir);
+	ok = true;
+out:
+	free_strv(argv);
+	free_strv(env);
+	return ok;
+}
+
+/* Waits at most TIMEOUT_MS for the leader PID to exit, without reaping it. */
+static bool wait_exit(pid_t pid, int pidfd, int timeout_ms)
+{
+	int64_t deadline = mono_ms() + timeout_ms;
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+			return errno == ECHILD; /* not ours any more: nothing to wait for */
+		if (si.si_pid == pid)
+			return true;
+		int64_t left = deadline - mono_ms();
+		if (left <= 0)
+			return false;
+		if (pidfd >= 0) {
+			struct pollfd pfd = {pidfd, POLLIN, 0};
+			if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
+				return false;
+		} else {
+			struct timespec ts = {0, 10 * 1000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+/* After SIGKILL to group PG: reaps the members that are our children and waits, bounded,
+ * until no member is left (the others are reaped by their new parent). Polls, because
+ * processes that are not our children cannot be waited for. */
+static void group_wait_empty(pid_t pg)
+{
+	int64_t deadline = mono_ms() + GROUP_TIMEOUT_MS;
+	for (;;) {
+		while (waitpid(-pg, NULL, WNOHANG) > 0)
+			;
+		if (kill(-pg, 0) < 0 && errno == ESRCH)
+			return;
+		if (mono_ms() >= deadline) {
+			log_warnx("process group %d still has members after SIGKILL", (int)pg);
+			return;
+		}
+		struct timespec ts = {0, 5 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void forget_pid(struct browser *b)
+{
+	if (b->pidfd >= 0)
+		close(b->pidfd);
+	b->pidfd = -1;
+	b->pid = 0;
+}
+
+int browser_reap(struct browser *b)
+{
+	if (b->pid <= 0)
+		return -1;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)b->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+		log_warn("waitid %d", (int)b->pid);
+		forget_pid(b);
+		return -1;
+	}
+	if (si.si_pid != b->pid)
+		return -1; /* still running */
+	/* The leader is a zombie, so its pid cannot name another group yet. */
+	pid_t pg = b->pid;
+	if (kill(-pg, SIGKILL) < 0 && errno != ESRCH)
+		log_warn("kill the browser's group %d", (int)pg);
+	int st = 0;
+	if (waitpid(pg, &st, 0) < 0)
+		log_warn("waitpid %d", (int)pg);
+	forget_pid(b);
+	group_wait_empty(pg);
+	if (WIFEXITED(st))
+		log_info("browser (pid %d) exited with status %d", (int)pg, WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		log_info("browser (pid %d) killed by signal %d", (int)pg, WTERMSIG(st));
+	return st;
+}
+
+void browser_wipe(struct browser *b, int grace_ms)
+{
+	if (b->pid > 0) {
+		pid_t pg = b->pid;
+		if (kill(-pg, SIGTERM) < 0 && errno != ESRCH)
+			log_warn("SIGTERM to the browser's group %d", (int)pg);
+		bool gone = wait_exit(pg, b->pidfd, grace_ms > 0 ? grace_ms : 0);
+		/* Also when the leader went: its children may live on in the group. The leader is
+		 * not reaped yet, so the group id still names the browser's group. */
+		if (kill(-pg, SIGKILL) < 0 && errno != ESRCH)
+			log_warn("SIGKILL to the browser's group %d", (int)pg);
+		if (!gone && !wait_exit(pg, b->pidfd, REAP_TIMEOUT_MS))
+			log_warnx("browser %d did not die after SIGKILL", (int)pg);
+		if (waitpid(pg, NULL, WNOHANG) < 0 && errno != ECHILD)
+			log_warn("waitpid %d", (int)pg);
+		forget_pid(b);
+		group_wait_empty(pg);
+		log_info("browser (pid %d) stopped%s", (int)pg, gone ? "" : " with SIGKILL");
+	} else {
+		forget_pid(b);
+	}
+	if (b->dir) {
+		if (rm_tree(b->dir))
+			log_info("session directory %s removed", b->dir);
+		else
+			log_warnx("session directory %s could not be removed entirely", b->dir);
+	}
+	free(b->dir);
+	free(b->home_url);
+	b->dir = NULL;
+	b->home_url = NULL;
+}

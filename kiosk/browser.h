@@ -9,12 +9,16 @@
 #include "kconfig.h"
 
 struct browser {
-	pid_t pid;         /* 0 when not running; also the process group id */
-	int pidfd;         /* pidfd_open(pid) for the event loop, -1 when not running */
-	char *dir;         /* the session directory: RUNTIME/session-XXXXXX (0700) */
-	char *home_url;    /* file://DIR/home/index.html */
+	pid_t pid;      /* 0 when not running; also the process group id */
+	int pidfd;      /* pidfd_open(pid) for the event loop, -1 when not running */
+	char *dir;      /* the session directory: RUNTIME/session-XXXXXX (0700) */
+	char *home_url; /* file://DIR/home/index.html */
 };
 
+/* Sets B to "nothing prepared, nothing running" (a zeroed struct is fine too). */
+void browser_init(struct browser *b);
+/* Removes every RUNTIME_DIR/session-* left by an earlier run (browser_prepare does it too). */
+void browser_cleanup_stale(const struct kiosk_cfg *cfg);
 /* Creates the session directory (HOME, profile, downloads, the home page generated from
  * the services with the bar's language) under RUNTIME_DIR. */
 bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool english);
@@ -22,7 +26,8 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool englis
  * "%d" by the session directory; the child gets its own process group, HOME=DIR/home,
  * XDG_* dirs inside DIR, the DISPLAY of the kiosk, no other inherited fd. */
 bool browser_start(struct browser *b, const struct kiosk_cfg *cfg);
-/* The child exited (pidfd readable): reaps it; returns its wait status. */
+/* The child exited (pidfd readable): reaps it; returns its wait status. What is left of its
+ * process group is killed. Returns -1 if it still runs or nothing runs. */
 int browser_reap(struct browser *b);
 /* SIGTERM then, after at most GRACE_MS, SIGKILL to the whole process group, reaps, and
  * removes the session directory. Safe to call when nothing runs. */
@@ -30,5 +35,7 @@ void browser_wipe(struct browser *b, int grace_ms);
 
 /* Writes the home page (big tiles, one per service, grouped by category) into PATH. */
 bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english);
+/* S with & < > " ' as HTML character references, newly allocated. */
+char *homepage_html_escape(const char *s);
 
 #endif
