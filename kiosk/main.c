@@ -1153,7 +1153,12 @@ int main(int argc, char **argv)
 	if (k->sig_fd < 0 || k->timer_fd < 0 || k->ep < 0)
 		fatal("signalfd/timerfd/epoll");
 	k->net_fd = k->net_pidfd = -1;
-	k->br.pidfd = -1;
+	browser_init(&k->br);
+	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_warn("PR_SET_CHILD_SUBREAPER");
+	/* Directories of a session interrupted by a crash or a power cut go first. */
+	browser_cleanup_stale(&k->cfg);
 
 	if (!x_open(&k->x))
 		return 1;

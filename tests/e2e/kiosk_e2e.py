@@ -21,6 +21,10 @@ from escale_test import AdmindTestCase  # noqa: E402
 
 WAIT = 15.0
 
+# The kiosks and this harness read local time alike (opening hours).
+os.environ.setdefault("TZ", "Europe/Paris")
+time.tzset()
+
 
 def need(env):
     path = os.environ.get(env)

@@ -113,28 +113,36 @@ class SignIn(KioskTestCase):
         self.kiosk.wait(lambda s: s["language"] == "fr", "French")
 
 
-class Ends(KioskTestCase):
+class Expiry(KioskTestCase):
 
-    KIOSK_EXTRA = 'session: { idle_seconds = 30; idle_grace_seconds = 5; ending_ms = 300; };\n'
+    KIOSK_EXTRA = 'session: { warn_minutes = [1]; };\n'
 
-    def test_expiry(self):
+    def test_expiry_with_its_warning(self):
         self.start_kiosk()
         c = self.new_code(minutes=1)
-        # A minute is long: the code is opened with 1 minute and admind takes 55 s from it.
         self.sign_in(code=c["code"])
+        # The one-minute warning shows at once (the code has one minute).
+        self.kiosk.wait(lambda s: s["seconds_left"] <= 58, "time running")
+        screenshot(self.x.display, "12-session-last-minute")
         st = self.kiosk.wait_state("login", timeout=75)
         self.assertEqual(st["last_end"]["reason"], "expired")
+        self.assertEqual(st["last_end"]["seconds_used"], 60)
+
+
+class Ends(KioskTestCase):
+
+    KIOSK_EXTRA = 'session: { idle_seconds = 10; idle_grace_seconds = 5; ending_ms = 300; };\n'
 
     def test_idle_prompt_then_end(self):
         self.start_kiosk()
         self.sign_in()
-        st = self.kiosk.wait(lambda s: s["screen"] == "idle", "the idle prompt", timeout=45)
+        st = self.kiosk.wait(lambda s: s["screen"] == "idle", "the idle prompt", timeout=25)
         screenshot(self.x.display, "07-idle")
         # Input answers it.
         self.kiosk.click("continue")
         self.kiosk.wait(lambda s: s["screen"] == "session", "the prompt gone")
         # No answer: the session ends.
-        self.kiosk.wait(lambda s: s["screen"] == "idle", "the idle prompt again", timeout=45)
+        self.kiosk.wait(lambda s: s["screen"] == "idle", "the idle prompt again", timeout=25)
         st = self.kiosk.wait_state("login", timeout=15)
         self.assertEqual(st["last_end"]["reason"], "idle")
 
