@@ -7,41 +7,41 @@
 
 /* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
 enum ui_screen {
-	UI_CLOSED,       /* outside opening hours */
-	UI_LOGIN,        /* welcome, keypad */
-	UI_LOCKED,       /* out of service */
-	UI_ENDING,       /* "Vos données sont effacées" */
-	UI_CONFIRM_END,  /* during a session: "Terminer ?" Oui / Non */
-	UI_IDLE,         /* during a session: "Êtes-vous toujours là ?" + countdown */
+	UI_CLOSED,      /* outside opening hours */
+	UI_LOGIN,       /* welcome, keypad */
+	UI_LOCKED,      /* out of service */
+	UI_ENDING,      /* "Vos données sont effacées" */
+	UI_CONFIRM_END, /* during a session: "Terminer ?" Oui / Non */
+	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
 };
 
 /* Why the last code was refused (shown on the welcome screen). */
 enum ui_login_msg {
 	UI_MSG_NONE,
-	UI_MSG_CHECKING,     /* request in flight: "Vérification…" */
-	UI_MSG_UNKNOWN,      /* "Code inconnu. Vérifiez votre ticket." */
-	UI_MSG_EXPIRED,      /* "Ce code a expiré. Demandez un nouveau code à l'accueil." */
-	UI_MSG_USED_UP,      /* "Ce code n'a plus de temps." */
-	UI_MSG_REVOKED,      /* "Ce code a été annulé." */
-	UI_MSG_IN_USE,       /* "Ce code est utilisé sur un autre poste." */
-	UI_MSG_RATE_LIMITED, /* "Trop d'essais. Réessayez dans 0:42" (lockout_seconds) */
-	UI_MSG_TOO_SHORT,    /* "Le code a 8 chiffres." */
-	UI_MSG_KIOSK_REFUSED,/* "Ce poste n'est pas autorisé. Adressez-vous à l'accueil." */
-	UI_MSG_ERROR,        /* "Problème technique. Adressez-vous à l'accueil." */
-	UI_MSG_GOODBYE,      /* after a session: "Vos données sont effacées. Au revoir !" */
+	UI_MSG_CHECKING,      /* request in flight: "Vérification…" */
+	UI_MSG_UNKNOWN,       /* "Code inconnu. Vérifiez votre ticket." */
+	UI_MSG_EXPIRED,       /* "Ce code a expiré. Demandez un nouveau code à l'accueil." */
+	UI_MSG_USED_UP,       /* "Ce code n'a plus de temps." */
+	UI_MSG_REVOKED,       /* "Ce code a été annulé." */
+	UI_MSG_IN_USE,        /* "Ce code est utilisé sur un autre poste." */
+	UI_MSG_RATE_LIMITED,  /* "Trop d'essais. Réessayez dans 0:42" (lockout_seconds) */
+	UI_MSG_TOO_SHORT,     /* "Le code a 8 chiffres." */
+	UI_MSG_KIOSK_REFUSED, /* "Ce poste n'est pas autorisé. Adressez-vous à l'accueil." */
+	UI_MSG_ERROR,         /* "Problème technique. Adressez-vous à l'accueil." */
+	UI_MSG_GOODBYE,       /* after a session: "Vos données sont effacées. Au revoir !" */
 };
 
 /* Something a touch or click can hit. */
 enum ui_action {
 	UI_ACT_NONE,
-	UI_ACT_KEY,      /* a keypad key: ui_hit.key is the character ('0'..'9', 'A'..'Z') */
+	UI_ACT_KEY, /* a keypad key: ui_hit.key is the character ('0'..'9', 'A'..'Z') */
 	UI_ACT_ERASE,
 	UI_ACT_OK,
-	UI_ACT_LANG,     /* the language switch: ui_hit.key is 'f' (French) or 'e' (English) */
-	UI_ACT_HOME,     /* bar buttons */
+	UI_ACT_LANG, /* the language switch: ui_hit.key is 'f' (French) or 'e' (English) */
+	UI_ACT_HOME, /* bar buttons */
 	UI_ACT_BACK,
 	UI_ACT_END,
-	UI_ACT_YES,      /* confirm end */
+	UI_ACT_YES, /* confirm end */
 	UI_ACT_NO,
 	UI_ACT_CONTINUE, /* idle prompt: "Je suis là" */
 	UI_ACT_DISMISS,  /* close the desk message */
@@ -62,24 +62,26 @@ struct ui_hits {
 
 struct ui_view {
 	enum ui_screen screen;
-	const char *centre;     /* centre name, top of the welcome screen */
-	bool english;           /* false: French */
-	bool alnum;             /* keypad with letters (codes.alphabet alnum) */
-	int code_len;           /* expected length (8), to show placeholders */
-	const char *typed;      /* characters typed so far (no spaces) */
+	const char *centre; /* centre name, top of the welcome screen */
+	bool english;       /* false: French */
+	bool alnum;         /* keypad with letters (codes.alphabet alnum) */
+	int code_len;       /* expected length (8), to show placeholders */
+	const char *typed;  /* characters typed so far (no spaces) */
 	enum ui_login_msg msg;
-	int lockout_seconds;    /* UI_MSG_RATE_LIMITED countdown */
-	const char *hours_today;/* "9h00 – 12h00, 14h00 – 18h00", "" when closed today, NULL always open */
-	const char *next_open;  /* UI_CLOSED: "lundi 24 novembre à 9h00" (already localised), or NULL */
-	const char *lock_text;  /* UI_LOCKED: the desk's text, may be NULL or "" */
-	int idle_seconds;       /* UI_IDLE countdown */
-	bool online;            /* false: a small "hors ligne" mark (still works) */
+	int lockout_seconds; /* UI_MSG_RATE_LIMITED countdown */
+	const char *
+		hours_today; /* "9h00 – 12h00, 14h00 – 18h00", "" when closed today, NULL always open */
+	const char
+		*next_open; /* UI_CLOSED: "lundi 24 novembre à 9h00" (already localised), or NULL */
+	const char *lock_text; /* UI_LOCKED: the desk's text, may be NULL or "" */
+	int idle_seconds;      /* UI_IDLE countdown */
+	bool online;           /* false: a small "hors ligne" mark (still works) */
 
 	/* The bar */
 	int seconds_left;
-	int pages_left;         /* < 0: no printing, hide */
-	const char *banner;     /* warning or desk message shown in the bar, NULL if none */
-	bool banner_urgent;     /* red instead of yellow */
+	int pages_left;     /* < 0: no printing, hide */
+	const char *banner; /* warning or desk message shown in the bar, NULL if none */
+	bool banner_urgent; /* red instead of yellow */
 	bool banner_dismissable;
 };
 
