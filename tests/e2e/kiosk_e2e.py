@@ -70,7 +70,11 @@ class Xvfb:
 class Kiosk:
     """escale-kiosk on DISPLAY with a config written for the test."""
 
-    def __init__(self, workdir, display, admin_url, token, extra="", browser=None, env=None):
+    # Quick heartbeats and cache refreshes make the tests fast.
+    ADMIN_OPTS = "heartbeat_seconds = 1; sync_seconds = 2;"
+
+    def __init__(self, workdir, display, admin_url, token, extra="", browser=None, env=None,
+                 admin_opts=None):
         self.workdir = workdir
         self.display = display
         self.conf = os.path.join(workdir, "kiosk.conf")
@@ -87,8 +91,8 @@ class Kiosk:
         with open(self.conf, "w", encoding="utf-8") as f:
             f.write('centre_name = "Espace Social Commun des Tilleuls";\n')
             f.write('state_dir = "%s";\nruntime_dir = "%s";\n' % (self.state_dir, self.runtime_dir))
-            f.write('admin: { url = "%s"; token_file = "%s"; timeout_ms = 1000; '
-                    'heartbeat_seconds = 1; sync_seconds = 2; };\n' % (admin_url, token_file))
+            f.write('admin: { url = "%s"; token_file = "%s"; timeout_ms = 1000; %s };\n' %
+                    (admin_url, token_file, admin_opts or self.ADMIN_OPTS))
             f.write("browser: { command = [%s]; };\n" % ", ".join(json.dumps(a) for a in browser))
             f.write(extra)
         self.proc = None
@@ -208,6 +212,7 @@ class KioskTestCase(AdmindTestCase):
 
     KIOSK_EXTRA = ""
     KIOSK_ENV = None
+    ADMIN_OPTS = None
     SIZE = "1280x800"
 
     def setUp(self):
@@ -222,7 +227,7 @@ class KioskTestCase(AdmindTestCase):
     def make_kiosk(self, extra=None, env=None):
         return Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
                      self.ktoken, extra=self.KIOSK_EXTRA if extra is None else extra,
-                     env=self.KIOSK_ENV if env is None else env)
+                     env=self.KIOSK_ENV if env is None else env, admin_opts=self.ADMIN_OPTS)
 
     def _cleanup(self):
         self.kiosk.stop()
