@@ -6,7 +6,7 @@ import signal
 import time
 import unittest
 
-from kiosk_e2e import KioskTestCase, screenshot
+from kiosk_e2e import Kiosk, KioskTestCase, screenshot
 
 
 class SignIn(KioskTestCase):
@@ -103,6 +103,20 @@ class SignIn(KioskTestCase):
         self.open_ok(other, c["code"])
         self.kiosk.type(c["code"].replace(" ", ""))
         self.kiosk.wait(lambda s: s["message"] == "code_in_use", "in use elsewhere")
+
+    def test_second_window_manager_refused(self):
+        # Fail closed: a display that already has a window manager (here, a first kiosk)
+        # is not taken over; the second kiosk exits 1 and says why.
+        self.start_kiosk()
+        other_dir = os.path.join(self.workdir, "second")
+        os.makedirs(other_dir)
+        second = Kiosk(other_dir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
+                       self.ktoken)
+        second.start()
+        self.assertEqual(second.proc.wait(15), 1)
+        second.logf.close()
+        self.assertIn("another window manager", second.output())
+        self.assertEqual(self.kiosk.status()["state"], "login")
 
     def test_language_switch(self):
         self.start_kiosk()
