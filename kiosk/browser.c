@@ -71,10 +71,10 @@ static bool rm_at(int parent, const char *name, dev_t dev, int depth)
 		log_warnx("%s: nested deeper than %d directories; left alone", name, RM_MAX_DEPTH);
 		return false;
 	}
-	/* Chromium leaves read-only directories behind; reading and emptying one needs rwx. */
+	/* Chromium leaves read-only directories behind; reading and emptying one needs rwx.
+	 * Never a chmod that follows links: NAME may have become a symlink since the stat. */
 	if ((st.st_mode & S_IRWXU) != S_IRWXU &&
-	    fchmodat(parent, name, S_IRWXU, AT_SYMLINK_NOFOLLOW) < 0 &&
-	    fchmodat(parent, name, S_IRWXU, 0) < 0)
+	    fchmodat(parent, name, S_IRWXU, AT_SYMLINK_NOFOLLOW) < 0)
 		log_warn("chmod %s", name);
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {

@@ -29,7 +29,8 @@
  *   {"t":"restarted","session":"hex","seconds_used":N}
  *                                            at start: a session the kiosk had open before a
  *                                            restart or power cut was ended (reason restart)
- *                                            and queued for admind
+ *                                            and queued for admind; not the one the kiosk
+ *                                            still has (--session HEX): that one carries on
  */
 #ifndef ESCALE_IPC_H
 #define ESCALE_IPC_H

@@ -42,6 +42,8 @@
 #define TYPED_CLEAR_MS     60000
 #define NET_BACKOFF_MAX_MS 30000
 #define ACKED_MAX          64
+#define NET_MSGS_PER_WAKE  32
+#define IPC_QUEUE_MAX      4096 /* more than a socket buffer holds */
 
 enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL };
 
@@ -57,8 +59,9 @@ struct kiosk {
 	int64_t net_restart_at_ms; /* 0: none planned */
 	int64_t net_backoff_ms;
 	bool online;
-	bool checking; /* a login is with the helper */
-	int64_t syncs; /* offline cache refreshes, for the tests */
+	bool checking;                    /* a login is with the helper */
+	int64_t syncs;                    /* offline cache refreshes, for the tests */
+	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
 
 	char typed[40];
 	int64_t typed_at_ms;
@@ -66,6 +69,7 @@ struct kiosk {
 	int64_t lockout_until_ms;
 	bool english;
 
+	json_t *end_unsent;       /* a session's end the helper has not taken yet (it was down) */
 	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
 	int n_acked;
 	int64_t last_state_sent_s;
@@ -77,6 +81,7 @@ struct kiosk {
 	int64_t accepted_ms, end_ms, wiped_ms, welcome_ms;
 	bool welcome_pending;
 	bool quit;
+	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
 };
 
 /* Wall time for the opening hours; tests move it with ESCALE_KIOSK_TIME_OFFSET (seconds)
@@ -102,8 +107,22 @@ static struct sm_clock clock_now(struct kiosk *k)
 		if (next != INT64_MAX)
 			c.to_close_s = next - now;
 	}
-	/* Only a session needs it: one round trip a second, none at the welcome screen. */
-	c.idle_ms = k->sm.state == SM_SESSION ? x_idle_ms(&k->x) : 0;
+	/* Only a session needs it, and once a second is enough: between two queries the idle
+	 * time grows with the clock (an input meanwhile is seen at the next query). */
+	if (k->sm.state != SM_SESSION) {
+		c.idle_ms = 0;
+		k->idle_at_ms = 0;
+	} else {
+		int64_t guess = k->idle_base_ms + (c.mono_ms - k->idle_at_ms);
+		/* Read afresh each second, and whenever the guess reaches the idle prompt (an
+		 * input since the last read must keep it away, or take it down). */
+		if (!k->idle_at_ms || c.mono_ms - k->idle_at_ms >= 1000 ||
+		    guess >= k->sm.p.idle_ms) {
+			k->idle_base_ms = x_idle_ms(&k->x);
+			k->idle_at_ms = c.mono_ms;
+		}
+		c.idle_ms = k->idle_base_ms + (c.mono_ms - k->idle_at_ms);
+	}
 	return c;
 }
 
@@ -137,13 +156,29 @@ static void ep_add(struct kiosk *k, int fd, int tag)
 		fatal("epoll_ctl");
 }
 
+/* The next try at starting the helper, 1 s doubling to 30 s. */
+static void net_retry_later(struct kiosk *k)
+{
+	k->net_backoff_ms = k->net_backoff_ms ? k->net_backoff_ms * 2 : 1000;
+	if (k->net_backoff_ms > NET_BACKOFF_MAX_MS)
+		k->net_backoff_ms = NET_BACKOFF_MAX_MS;
+	k->net_restart_at_ms = mono_ms() + k->net_backoff_ms;
+}
+
 static void net_start(struct kiosk *k)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_warn("socketpair");
+		net_retry_later(k); /* else the timer would try again at once, forever */
 		return;
 	}
+	/* A session still open here (or whose end it has not taken yet) carries on: the helper
+	 * must not end it as interrupted (restart). */
+	const char *keep = k->sm.state == SM_SESSION ? k->sm.session
+			   : k->end_unsent
+				   ? json_string_value(json_object_get(k->end_unsent, "session"))
+				   : NULL;
 	char *path = net_helper_path();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -151,6 +186,7 @@ static void net_start(struct kiosk *k)
 		close(sv[0]);
 		close(sv[1]);
 		free(path);
+		net_retry_later(k);
 		return;
 	}
 	if (pid == 0) {
@@ -161,7 +197,9 @@ static void net_start(struct kiosk *k)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (dup2(sv[1], 3) < 0)
 			_exit(127);
-		char *argv[] = {path, "-c", k->cfg.path, "--fd", "3", NULL};
+		char *argv[] = {path,         "-c", k->cfg.path,
+				"--fd",       "3",  keep && *keep ? "--session" : NULL,
+				(char *)keep, NULL};
 		execv(path, argv);
 		fprintf(stderr, "escale-kiosk: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
@@ -182,6 +220,19 @@ static void net_send(struct kiosk *k, json_t *j)
 	if (k->net_fd >= 0 && !ipc_send(k->net_fd, j))
 		log_warn("cannot write to the network helper");
 	json_decref(j);
+}
+
+/* A session's end must reach the helper: kept until it does (the helper may be down). */
+static void net_send_end(struct kiosk *k, json_t *j)
+{
+	if (j) {
+		json_decref(k->end_unsent);
+		k->end_unsent = j;
+	}
+	if (k->end_unsent && k->net_fd >= 0 && ipc_send(k->net_fd, k->end_unsent)) {
+		json_decref(k->end_unsent);
+		k->end_unsent = NULL;
+	}
 }
 
 static void net_down(struct kiosk *k)
@@ -205,10 +256,7 @@ static void net_down(struct kiosk *k)
 		k->checking = false;
 		k->msg = UI_MSG_ERROR;
 	}
-	k->net_backoff_ms = k->net_backoff_ms ? k->net_backoff_ms * 2 : 1000;
-	if (k->net_backoff_ms > NET_BACKOFF_MAX_MS)
-		k->net_backoff_ms = NET_BACKOFF_MAX_MS;
-	k->net_restart_at_ms = mono_ms() + k->net_backoff_ms;
+	net_retry_later(k);
 	log_warnx("the network helper stopped; starting it again in %" PRId64 " ms",
 		  k->net_backoff_ms);
 	k->cover_dirty = k->bar_dirty = true;
@@ -219,6 +267,7 @@ static void net_down(struct kiosk *k)
 static void net_stop(struct kiosk *k)
 {
 	struct sm *m = &k->sm;
+	net_send_end(k, NULL);
 	if (m->state == SM_SESSION && k->net_fd >= 0) {
 		struct sm_clock c = clock_now(k);
 		net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session", m->session,
@@ -324,6 +373,7 @@ static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
 		}
 		if (strcmp(t, "hello") == 0) {
 			k->net_backoff_ms = 0;
+			net_send_end(k, NULL);
 			send_state(k, c);
 		}
 	} else if (strcmp(t, "login") == 0) {
@@ -372,9 +422,11 @@ static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
 	}
 }
 
-static void net_readable(struct kiosk *k)
+/* Reads at most MAX messages: a helper that floods the socket must not keep the loop from
+ * the X events, the timers and the session's end (epoll wakes us again for the rest). */
+static void net_readable(struct kiosk *k, int max)
 {
-	for (;;) {
+	for (int i = 0; i < max && k->net_fd >= 0; i++) {
 		bool eof = false;
 		json_t *j = ipc_recv(k->net_fd, &eof);
 		if (!j) {
@@ -429,9 +481,13 @@ static void submit(struct kiosk *k, const struct sm_clock *c)
 	} else if (k->net_fd < 0) {
 		k->msg = UI_MSG_ERROR;
 	} else {
-		k->checking = true;
-		k->msg = UI_MSG_CHECKING;
-		net_send(k, json_pack("{ss ss}", "t", "login", "code", k->typed));
+		json_t *j = json_pack("{ss ss}", "t", "login", "code", k->typed);
+		/* Not taken (helper not reading): no answer will come, so no waiting for one. */
+		k->checking = ipc_send(k->net_fd, j);
+		k->msg = k->checking ? UI_MSG_CHECKING : UI_MSG_ERROR;
+		if (!k->checking)
+			log_warn("cannot write to the network helper");
+		json_decref(j);
 	}
 	k->cover_dirty = true;
 }
@@ -547,7 +603,8 @@ static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm
 static void x_readable(struct kiosk *k)
 {
 	xcb_generic_event_t *ev;
-	while ((ev = xcb_poll_for_event(k->x.c))) {
+	while ((ev = k->held_ev ? k->held_ev : xcb_poll_for_event(k->x.c))) {
+		k->held_ev = NULL;
 		struct x_event e;
 		x_handle(&k->x, ev, &e);
 		free(ev);
@@ -776,6 +833,7 @@ static void browser_unwatch(struct kiosk *k)
 static void apply(struct kiosk *k, const struct sm_clock *c)
 {
 	struct sm *m = &k->sm;
+	net_send_end(k, NULL); /* an end the helper could not take before */
 	while (m->out & ~SM_OUT_REDRAW) {
 		unsigned out = m->out;
 		m->out &= SM_OUT_REDRAW;
@@ -790,10 +848,10 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		if (out & SM_OUT_REPORT_END) {
 			log_info("session %s ended: %s after %" PRId64 " s", m->end_session,
 				 sm_reason_name(m->end_reason), m->end_used_s);
-			net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session",
-					      m->end_session, "reason",
-					      sm_reason_name(m->end_reason), "seconds_used",
-					      (json_int_t)m->end_used_s, "pages_used", 0));
+			net_send_end(k, json_pack("{ss ss ss sI sI}", "t", "end", "session",
+						  m->end_session, "reason",
+						  sm_reason_name(m->end_reason), "seconds_used",
+						  (json_int_t)m->end_used_s, "pages_used", 0));
 		}
 		if (out & SM_OUT_WIPE) {
 			k->wiped_ms = mono_ms();
@@ -1004,8 +1062,12 @@ static int run(struct kiosk *k)
 	xcb_flush(k->x.c);
 	while (!k->quit) {
 		arm_timer(k, &c);
+		/* The round trips since the last drain (grabs, the welcome's) may have read events
+		 * into xcb's queue, which does not wake epoll: then do not sleep. */
+		if (!k->held_ev)
+			k->held_ev = xcb_poll_for_queued_event(k->x.c);
 		struct epoll_event evs[16];
-		int n = epoll_wait(k->ep, evs, 16, -1);
+		int n = epoll_wait(k->ep, evs, 16, k->held_ev ? 0 : -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1025,9 +1087,12 @@ static int run(struct kiosk *k)
 				break;
 			case EV_NET:
 				if (k->net_fd >= 0)
-					net_readable(k);
+					net_readable(k, NET_MSGS_PER_WAKE);
 				break;
 			case EV_NET_PID:
+				/* What it sent before it died (a login's answer, a command) counts. */
+				if (k->net_fd >= 0)
+					net_readable(k, IPC_QUEUE_MAX);
 				if (k->net_pidfd >= 0)
 					net_down(k);
 				break;
@@ -1119,15 +1184,21 @@ int main(int argc, char **argv)
 	struct cfg_err err;
 	if (!kconfig_load(&k->cfg, conf, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
+		free(k);
 		return 1;
 	}
 	char *sock = kconfig_socket_path(&k->cfg);
-	if (check) {
-		printf("%s: ok\n", conf);
-		return 0;
+	if (check || status) {
+		int rc = 0;
+		if (check)
+			printf("%s: ok\n", conf);
+		else
+			rc = ctl_status(sock);
+		free(sock);
+		kconfig_free(&k->cfg);
+		free(k);
+		return rc;
 	}
-	if (status)
-		return ctl_status(sock);
 
 	enum log_level lvl;
 	if (!debug && log_parse_level(k->cfg.log_level, &lvl))
@@ -1157,14 +1228,16 @@ int main(int argc, char **argv)
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
-	/* Directories of a session interrupted by a crash or a power cut go first. */
-	browser_cleanup_stale(&k->cfg);
-
+	int rc = 1;
 	if (!x_open(&k->x))
-		return 1;
+		goto out;
+	/* Directories of a session interrupted by a crash or a power cut go first; only once we
+	 * are this display's window manager: a second kiosk started by mistake must not wipe
+	 * the running one's session. */
+	browser_cleanup_stale(&k->cfg);
 	k->ctl_fd = ctl_listen(sock);
 	if (k->ctl_fd < 0)
-		return 1;
+		goto out;
 	ep_add(k, x_fd(&k->x), EV_X);
 	ep_add(k, k->sig_fd, EV_SIGNAL);
 	ep_add(k, k->timer_fd, EV_TIMER);
@@ -1179,11 +1252,14 @@ int main(int argc, char **argv)
 	/* Map last: the first render takes the grabs, or we exit (fail closed). */
 	log_info("escale-kiosk %s ready on %s (%s)", ESCALE_VERSION, getenv("DISPLAY"),
 		 sm_state_name(k->sm.state));
-	int rc = run(k);
+	rc = run(k);
 
 	browser_wipe(&k->br, WIPE_GRACE_MS);
 	net_stop(k);
 	unlink(sock);
+out:
+	json_decref(k->end_unsent);
+	free(k->held_ev);
 	free(sock);
 	x_close(&k->x);
 	kconfig_free(&k->cfg);

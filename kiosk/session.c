@@ -22,6 +22,20 @@ const char *sm_reason_name(enum sm_reason r)
 	return reason_names[r];
 }
 
+/* Copies TEXT (valid UTF-8) into DST, cut before a character that does not fit whole: the desk
+ * may send 500 characters, up to 2000 bytes, and half a character is not UTF-8 any more. */
+static void copy_text(char *dst, size_t size, const char *text)
+{
+	size_t n = strlen(text ? text : "");
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, text ? text : "", n);
+	dst[n] = '\0';
+}
+
 static int64_t elapsed_s(const struct sm *m, const struct sm_clock *c)
 {
 	int64_t ms = c->mono_ms - m->start_ms;
@@ -68,6 +82,8 @@ static void end_session(struct sm *m, const struct sm_clock *c, enum sm_reason r
 	m->confirm_end = false;
 	m->idle_prompt = false;
 	m->banner = SM_BANNER_NONE;
+	/* A browser start the shell has not done yet must not happen after this end's wipe. */
+	m->out &= ~(unsigned)(SM_OUT_START_BROWSER | SM_OUT_RESTART_BROWSER);
 	m->out |= SM_OUT_WIPE | SM_OUT_REPORT_END | SM_OUT_REDRAW;
 }
 
@@ -260,7 +276,7 @@ void sm_add_time(struct sm *m, const struct sm_clock *c, const char *session, in
 
 void sm_message(struct sm *m, const struct sm_clock *c, const char *text)
 {
-	snprintf(m->message, sizeof(m->message), "%s", text ? text : "");
+	copy_text(m->message, sizeof(m->message), text);
 	if (!m->message[0]) {
 		sm_dismiss_message(m);
 		return;
@@ -278,7 +294,7 @@ void sm_dismiss_message(struct sm *m)
 
 void sm_lock(struct sm *m, const struct sm_clock *c, const char *text)
 {
-	snprintf(m->lock_text, sizeof(m->lock_text), "%s", text ? text : "");
+	copy_text(m->lock_text, sizeof(m->lock_text), text);
 	m->locked = true;
 	if (m->state == SM_SESSION)
 		end_session(m, c, SM_END_LOCKED);

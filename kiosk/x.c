@@ -534,9 +534,15 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 			x->client_mapped_ms = mono_ms();
 		break;
 	}
-	case XCB_DESTROY_NOTIFY:
-		client_gone(x, ((xcb_destroy_notify_event_t *)ev)->window);
+	case XCB_DESTROY_NOTIFY: {
+		xcb_window_t w = ((xcb_destroy_notify_event_t *)ev)->window;
+		/* Another client destroyed our cover or bar: nothing is left to hold the screen
+		 * with, so stop (fail closed) and let the X session start again. */
+		if (w == x->cover || w == x->bar)
+			fatalx("window 0x%x of the kiosk was destroyed by another client", w);
+		client_gone(x, w);
 		break;
+	}
 	case XCB_VISIBILITY_NOTIFY: {
 		/* Only the topmost of our windows must stay unobscured: the cover when it is
 		 * mapped (it hides the bar on purpose), else the bar. Reacting to both would

@@ -634,24 +634,31 @@ static void handle_signal(struct net *n)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: escale-kiosk-net -c CONFIG --fd N\n");
+	fprintf(stderr, "usage: escale-kiosk-net -c CONFIG --fd N [--session HEX]\n");
 	exit(2);
 }
 
-static int parse_args(int argc, char **argv, const char **config)
+static int parse_args(int argc, char **argv, const char **config, char *keep)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"fd", required_argument, NULL, 'f'},
+		{"session", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	int64_t fd = -1;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (c == 'c')
+		if (c == 'c') {
 			*config = optarg;
-		else if (c != 'f' || !parse_i64(optarg, 0, 65535, &fd))
+		} else if (c == 's') {
+			json_t *v = json_string(optarg);
+			if (!session_id(v, keep))
+				usage();
+			json_decref(v);
+		} else if (c != 'f' || !parse_i64(optarg, 0, 65535, &fd)) {
 			usage();
+		}
 	}
 	if (optind != argc || !*config || fd < 0)
 		usage();
@@ -663,11 +670,20 @@ static int parse_args(int argc, char **argv, const char **config)
 	return (int)fd;
 }
 
-static void start(struct net *n)
+/* KEEP: the session the kiosk still has open ("" when none). A helper started again during a
+ * session carries it on; only a session the kiosk no longer has is ended (restart). */
+static void start(struct net *n, const char *keep)
 {
 	struct kc_current rec;
 	bool recovered;
-	if (!kcache_recover(n->kc, now_s(), &rec, &recovered))
+	if (keep[0] && kcache_current(n->kc, &rec, &recovered) && recovered &&
+	    strcmp(rec.session, keep) == 0) {
+		log_info("session %s carries on after a restart of the helper", rec.session);
+		session_started(n, rec.session);
+		n->seconds_used = rec.seconds_used;
+		n->pages_used = rec.pages_used;
+		recovered = false;
+	} else if (!kcache_recover(n->kc, now_s(), &rec, &recovered))
 		fatalx("%s: cannot read the current session", n->cfg.state_dir);
 	if (recovered) {
 		log_warnx("session %s was open at the last stop; ended (restart, %lld s)",
@@ -689,7 +705,8 @@ int main(int argc, char **argv)
 	struct cfg_err err;
 	log_init("escale-kiosk-net", LOG_LVL_INFO);
 	umask(077);
-	n.fd = parse_args(argc, argv, &config);
+	char keep[KC_SESSION_HEX + 1] = "";
+	n.fd = parse_args(argc, argv, &config, keep);
 	if (sodium_init() < 0)
 		fatalx("sodium_init failed");
 	if (!kconfig_load(&n.cfg, config, &err))
@@ -719,7 +736,7 @@ int main(int argc, char **argv)
 		fatalx("%s: cannot open the kiosk database", n.cfg.state_dir);
 	if (!(n.cl = client_new(&n.cfg)))
 		fatalx("cannot talk to admind with this configuration");
-	start(&n);
+	start(&n, keep);
 	log_info("started (admind %s)", n.cfg.admin_url);
 
 	while (!n.quit) {

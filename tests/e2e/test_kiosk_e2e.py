@@ -118,6 +118,22 @@ class SignIn(KioskTestCase):
         self.assertIn("another window manager", second.output())
         self.assertEqual(self.kiosk.status()["state"], "login")
 
+    def test_second_kiosk_leaves_the_session_alone(self):
+        # Started by mistake with the same configuration, a second kiosk refuses the display
+        # and must not touch the running session's directory.
+        self.start_kiosk()
+        _, st = self.sign_in()
+        dirs = [d for d in os.listdir(self.kiosk.runtime_dir) if d.startswith("session-")]
+        self.assertEqual(len(dirs), 1, dirs)
+        second = Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
+                       self.ktoken)
+        second.start()
+        self.assertEqual(second.proc.wait(15), 1)
+        second.logf.close()
+        self.assertTrue(os.path.isdir(os.path.join(self.kiosk.runtime_dir, dirs[0], "home")))
+        st2 = self.kiosk.status()
+        self.assertEqual((st2["state"], st2["session"]), ("session", st["session"]))
+
     def test_language_switch(self):
         self.start_kiosk()
         self.kiosk.click("lang", "e")
@@ -183,6 +199,17 @@ class Ends(KioskTestCase):
                  self.admin, expect=201)
         self.kiosk.wait_state("login")
 
+    def test_longest_accented_message(self):
+        # admind lets the desk send 500 characters: 1000 bytes of "é" must show, cut whole.
+        self.start_kiosk()
+        _, st = self.sign_in()
+        text = "é" * 500
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id,
+                 {"type": "message", "text": text}, self.admin, expect=201)
+        st = self.kiosk.wait(lambda s: s["banner"], "the message")
+        self.assertTrue(text.startswith(st["banner"]) and len(st["banner"]) >= 200, st)
+        self.assertEqual(st["state"], "session")
+
     def test_browser_crash_restarts_once_then_ends(self):
         self.start_kiosk()
         _, st = self.sign_in()
@@ -204,6 +231,43 @@ class Ends(KioskTestCase):
         st = self.start_kiosk()
         self.assertEqual(st["state"], "login")  # never resumed without its code
         SignIn.wait_session_ended(self, sid, "restart")
+
+    def test_helper_killed_mid_session_keeps_it(self):
+        # Only the network helper dies: the resident keeps the session, admind keeps it open
+        # and counts it on, and its one end is the resident's.
+        self.start_kiosk()
+        _, st = self.sign_in(minutes=30)
+        sid = st["session"]
+        pid = self.kiosk.proc.pid
+        def comm(p):
+            with open("/proc/%d/comm" % p) as f:
+                return f.read()
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            kids = [int(c) for c in f.read().split()]
+        helper = [c for c in kids if comm(c).startswith("escale-kiosk-n")]
+        self.assertEqual(len(helper), 1, kids)
+        os.kill(helper[0], signal.SIGKILL)
+        self.kiosk.wait(lambda s: not s["online"], "offline while the helper is down")
+        self.kiosk.wait(lambda s: s["online"], "the helper started again", timeout=20)
+
+        def counted_on():
+            d = self.api("GET", "/api/v1/sessions", token=self.admin)
+            s = [x for x in d["sessions"] if x["id"] == sid][0]
+            return s["end_reason"] is not None or s["seconds_used"] >= 5
+        deadline = time.monotonic() + 20
+        while not counted_on() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        st = self.kiosk.status()
+        self.assertEqual((st["state"], st["session"]), ("session", sid), st)
+        d = self.api("GET", "/api/v1/sessions", token=self.admin)
+        s = [x for x in d["sessions"] if x["id"] == sid][0]
+        self.assertIsNone(s["end_reason"], s)
+        self.assertGreaterEqual(s["seconds_used"], 5, s)
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait_state("login")
+        SignIn.wait_session_ended(self, sid, "user")
 
 
 class Closing(KioskTestCase):

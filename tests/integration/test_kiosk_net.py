@@ -78,11 +78,11 @@ class KioskNet:
         self.pending = []
         self.messages = []
 
-    def start(self):
+    def start(self, *args):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [net_path(), "-c", self.conf, "--fd", str(theirs.fileno())],
+                [net_path(), "-c", self.conf, "--fd", str(theirs.fileno())] + list(args),
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         theirs.close()
         self.sock = ours
@@ -331,6 +331,32 @@ class Online(NetCase):
         self.session_where(sid, end_reason="restart")
         # Nothing left over: the same code opens again.
         self.assertIs(n.login(c["code"])["ok"], True)
+
+    def test_helper_restarted_mid_session_carries_it_on(self):
+        # The kiosk keeps its session when only the helper dies: started again with that
+        # session, the helper must neither end it (restart) nor report it twice.
+        _, kt = self.new_kiosk()
+        c = self.new_code(minutes=30)
+        n = self.online_net(kt)
+        sid = n.login(c["code"])["session"]
+        n.send(t="state", state="session", session=sid, seconds_used=12, pages_used=0)
+        n.wait_t("session", session=sid, active=True)
+        n.kill9()
+        n.start("--session", sid)
+        n.wait_t("hello")
+        n.send(t="state", state="session", session=sid, seconds_used=15, pages_used=0)
+        m = n.wait(lambda m: m.get("t") == "session" and m.get("session") == sid and
+                   m.get("seconds_left") == 1800 - 15, "admind's view after the restart")
+        self.assertIs(m["active"], True, m)
+        self.assertNotIn("restarted", [x["t"] for x in n.messages])
+        n.send(t="end", session=sid, reason="user", seconds_used=20, pages_used=0)
+        s = self.session_where(sid, end_reason="user")
+        self.assertEqual(s["seconds_used"], 20)
+        # The cached code is free again: a later restart finds nothing to end.
+        n.stop()
+        n.start()
+        n.wait_t("hello")
+        self.assertNotIn("restarted", [x["t"] for x in n.messages])
 
     def test_bad_messages_from_the_kiosk_are_dropped(self):
         _, kt = self.new_kiosk()

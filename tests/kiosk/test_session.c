@@ -1,4 +1,5 @@
 /* test_session: every transition of the kiosk's state machine, on a fake clock. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -339,6 +340,65 @@ static void test_browser_exit(void)
 	CHECK(m.state == SM_SESSION);
 }
 
+/* A session that ends before the shell acted on its start (a login answered at closing time,
+ * admind ending it at once): the shell must wipe, not start a browser after the wipe. */
+static void test_end_before_browser_start(void)
+{
+	struct sm m;
+	struct sm_params p = params();
+	struct sm_clock c = clk(0);
+	sm_init(&m, &p, &c);
+	c.mono_ms = 1000;
+	sm_login_ok(&m, &c, SID, 600, 10, false);
+	CHECK(m.out & SM_OUT_START_BROWSER);
+	c.open = false;
+	sm_tick(&m, &c);
+	CHECK(m.state == SM_ENDING);
+	CHECK(m.out & SM_OUT_WIPE);
+	CHECK(!(m.out & SM_OUT_START_BROWSER));
+
+	in_session(&m, 600);
+	c = clk(2000);
+	sm_browser_exited(&m, &c);
+	CHECK(m.out & SM_OUT_RESTART_BROWSER);
+	sm_server_view(&m, &c, SID, false, 0);
+	CHECK(m.out & SM_OUT_WIPE);
+	CHECK(!(m.out & SM_OUT_RESTART_BROWSER));
+}
+
+/* True when S ends on a whole UTF-8 character. */
+static bool whole_chars(const char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return n == 0;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	return n - (i - 1) == want;
+}
+
+/* The desk's 500 characters can be 1000 bytes of "é": cut on a character, never inside one. */
+static void test_long_texts_cut_on_characters(void)
+{
+	char text[1001];
+	for (int i = 0; i < 500; i++)
+		memcpy(text + 2 * i, "\xc3\xa9", 2);
+	text[1000] = '\0';
+	struct sm m;
+	in_session(&m, 600);
+	struct sm_clock c = clk(2000);
+	sm_message(&m, &c, text);
+	CHECK(m.banner == SM_BANNER_MESSAGE);
+	CHECK(strlen(m.message) == SM_TEXT_MAX - 2);
+	CHECK(whole_chars(m.message));
+	sm_lock(&m, &c, text);
+	CHECK(whole_chars(m.lock_text));
+	sm_message(&m, &c, "court");
+	CHECK(strcmp(m.message, "court") == 0);
+}
+
 static void test_deadlines(void)
 {
 	struct sm m;
@@ -364,6 +424,8 @@ int main(void)
 	test_server_inactive();
 	test_lock();
 	test_browser_exit();
+	test_end_before_browser_start();
+	test_long_texts_cut_on_characters();
 	test_deadlines();
 	if (failures) {
 		fprintf(stderr, "%d failure(s)\n", failures);
