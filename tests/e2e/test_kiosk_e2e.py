@@ -134,6 +134,47 @@ class SignIn(KioskTestCase):
         st2 = self.kiosk.status()
         self.assertEqual((st2["state"], st2["session"]), ("session", st["session"]))
 
+    def test_popup_fills_the_area_and_dialog_is_centred(self):
+        self.start_kiosk()
+        self.sign_in()
+        # Keys typed during a session go to the browser: 'n' opens a second top-level window,
+        # 'd' a transient dialog of 400x300.
+        self.kiosk.type("n")
+        self.kiosk.wait(lambda s: s["windows"] >= 2, "the popup")
+        self.kiosk.type("d")
+        self.kiosk.wait(lambda s: s["windows"] >= 3, "the dialog")
+        bar = self.kiosk.button("end")
+        top = bar["y"] + bar["h"]
+
+        def last_geometry(wid):
+            geo = None
+            for l in self.kiosk.browser_lines():
+                f = l.split()
+                if f[0] in ("mapped", "configure") and f[1] == wid:
+                    geo = tuple(int(v) for v in f[2:6])
+            return geo
+
+        def ids(kind):
+            return [l.split()[1] for l in self.kiosk.browser_lines() if l.startswith(kind + " ")]
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (ids("popup") and ids("dialog") and
+                                                   last_geometry(ids("dialog")[-1])):
+            time.sleep(0.05)
+        main = last_geometry([l.split()[1] for l in self.kiosk.browser_lines()
+                              if l.startswith("mapped ")][0])
+        self.assertGreaterEqual(main[1], top)  # under the bar
+        top = main[1]
+        popup = last_geometry(ids("popup")[-1])
+        dialog = last_geometry(ids("dialog")[-1])
+        self.assertEqual(main, (0, top, 1280, 800 - top))
+        self.assertEqual(popup, main)
+        x, y, w, h = dialog
+        self.assertEqual((w, h), (400, 300))
+        self.assertLessEqual(abs(x + w // 2 - 640), 1)
+        self.assertLessEqual(abs(y + h // 2 - (top + (800 - top) // 2)), 1)
+        screenshot(self.x.display, "13-session-dialog")
+
     def test_language_switch(self):
         self.start_kiosk()
         self.kiosk.click("lang", "e")
