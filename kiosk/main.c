@@ -625,7 +625,10 @@ static void x_readable(struct kiosk *k)
 			k->cover_dirty = k->bar_dirty = true;
 			break;
 		case X_REGRAB:
-			if (!x_regrab(&k->x))
+			/* Over a session, the next render tries again (a menu may hold them). */
+			if (k->sm.state == SM_SESSION)
+				k->x.grabbed = false;
+			else if (!x_regrab(&k->x))
 				fatalx("lost the keyboard and pointer grabs and cannot take them "
 				       "back");
 			break;
@@ -775,7 +778,9 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	bool cover = !in_session || m->confirm_end || m->idle_prompt;
 	bool was_cover = k->x.cover_mapped;
 	if (cover) {
-		if (!x_cover_show(&k->x))
+		/* Without a session nothing may show without the grabs; over a session (the
+		 * browser already usable) a prompt shows anyway and takes them when it can. */
+		if (!x_cover_show(&k->x, !in_session))
 			fatalx("cannot hold the keyboard and the pointer: stopping (fail closed)");
 		if (!was_cover)
 			k->cover_dirty = true;

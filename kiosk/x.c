@@ -263,13 +263,15 @@ static bool grab(struct xk *x)
 	return false;
 }
 
-bool x_cover_show(struct xk *x)
+bool x_cover_show(struct xk *x, bool must_grab)
 {
 	uint32_t above = XCB_STACK_MODE_ABOVE;
-	if (!x->grabbed && !grab(x)) {
+	if (!x->grabbed && must_grab && !grab(x)) {
 		log_warnx("cannot grab the keyboard and the pointer");
 		return false;
 	}
+	if (!x->grabbed && !must_grab)
+		x->grabbed = grab_once(x);
 	if (!x->cover_mapped) {
 		xcb_map_window(x->c, x->cover);
 		x->cover_mapped = true;

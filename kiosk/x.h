@@ -82,8 +82,10 @@ int x_fd(const struct xk *x);
 struct x_rect x_primary(const struct xk *x);
 
 /* Maps the cover over every monitor once keyboard and pointer grabs hold (about 10 tries
- * 100 ms apart); false when they cannot be taken (fail closed: the caller exits). */
-bool x_cover_show(struct xk *x);
+ * 100 ms apart); false when they cannot be taken (fail closed: the caller exits).
+ * Without MUST_GRAB (a prompt over a session, whose browser may hold a grab for an open
+ * menu) one try is made, the cover is mapped anyway, and each later call tries again. */
+bool x_cover_show(struct xk *x, bool must_grab);
 void x_cover_hide(struct xk *x);
 /* Takes the grabs again (after a FocusOut); false when impossible. */
 bool x_regrab(struct xk *x);

@@ -20,6 +20,7 @@
  *   popup WID / dialog WID             'n' opened a top-level window / 'd' a transient dialog
  *   child PID                          'f' forked a child that sleeps in the same group
  *   wrote PATH / write-failed PATH     'w': $HOME/../downloads/proof.txt
+ *   grabbed / grab-failed              'g': holds the pointer and keyboard like an open menu
  *   crash / exit                       'c' (abort) / 'x' (exit 0); "exit" also when the main
  *                                      window is closed (WM_DELETE_WINDOW) or destroyed
  *   close WID                          WM_DELETE_WINDOW received for WID
@@ -356,6 +357,27 @@ static void write_proof(void)
 		out("write-failed %s", path);
 }
 
+/* What an open menu or <select> of a real browser does: both devices grabbed. */
+static void grab_like_a_menu(void)
+{
+	xcb_window_t w = main_window();
+	xcb_grab_pointer_reply_t *p = xcb_grab_pointer_reply(
+		sd.c,
+		xcb_grab_pointer(sd.c, 0, w, XCB_EVENT_MASK_BUTTON_PRESS, XCB_GRAB_MODE_ASYNC,
+				 XCB_GRAB_MODE_ASYNC, XCB_NONE, XCB_NONE, XCB_CURRENT_TIME),
+		NULL);
+	xcb_grab_keyboard_reply_t *k =
+		xcb_grab_keyboard_reply(sd.c,
+					xcb_grab_keyboard(sd.c, 0, w, XCB_CURRENT_TIME,
+							  XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC),
+					NULL);
+	bool ok = p && p->status == XCB_GRAB_STATUS_SUCCESS && k &&
+		  k->status == XCB_GRAB_STATUS_SUCCESS;
+	free(p);
+	free(k);
+	out(ok ? "grabbed" : "grab-failed");
+}
+
 static void handle_key(const xcb_key_press_event_t *ev)
 {
 	char name[64] = "", mods[64];
@@ -403,6 +425,9 @@ static void handle_key(const xcb_key_press_event_t *ev)
 		break;
 	case XKB_KEY_w:
 		write_proof();
+		break;
+	case XKB_KEY_g:
+		grab_like_a_menu();
 		break;
 	default:
 		break;

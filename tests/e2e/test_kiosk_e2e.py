@@ -217,6 +217,22 @@ class Ends(KioskTestCase):
         st = self.kiosk.wait_state("login", timeout=15)
         self.assertEqual(st["last_end"]["reason"], "idle")
 
+    def test_idle_prompt_over_a_browser_menu(self):
+        # An open menu holds the keyboard and pointer: the prompt must show all the same
+        # (without its grabs, which were the browser's), not stop the X session.
+        self.start_kiosk()
+        self.sign_in()
+        self.kiosk.type("g")
+        deadline = time.monotonic() + 10
+        while "grabbed" not in self.kiosk.browser_lines() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertIn("grabbed", self.kiosk.browser_lines())
+        st = self.kiosk.wait(lambda s: s["screen"] == "idle", "the idle prompt", timeout=25)
+        self.assertFalse(st["grabbed"])
+        st = self.kiosk.wait_state("login", timeout=15)
+        self.assertEqual(st["last_end"]["reason"], "idle")
+        self.assertTrue(st["grabbed"])
+
     def test_staff_end_add_time_message_lock(self):
         self.start_kiosk()
         _, st = self.sign_in(minutes=10)
