@@ -62,6 +62,7 @@ struct kiosk {
 	bool checking;                    /* a login is with the helper */
 	int64_t syncs;                    /* offline cache refreshes, for the tests */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
+	int64_t hours_change; /* next open/closed change (hours_now time), 0: to compute */
 
 	char typed[40];
 	int64_t typed_at_ms;
@@ -97,13 +98,22 @@ static int64_t hours_now(void)
 	return now_s() + offset;
 }
 
+/* The next change of the opening hours after NOW. Searching for it can take a millisecond
+ * (every day ahead is looked at), so it is kept until it is reached. */
+static int64_t hours_next(struct kiosk *k, int64_t now)
+{
+	if (!k->hours_change || now >= k->hours_change)
+		k->hours_change = hours_next_change(&k->cfg.hours, now);
+	return k->hours_change;
+}
+
 static struct sm_clock clock_now(struct kiosk *k)
 {
 	struct sm_clock c = {.mono_ms = mono_ms(), .to_close_s = INT64_MAX};
 	int64_t now = hours_now();
 	c.open = hours_is_open(&k->cfg.hours, now);
 	if (c.open) {
-		int64_t next = hours_next_change(&k->cfg.hours, now);
+		int64_t next = hours_next(k, now);
 		if (next != INT64_MAX)
 			c.to_close_s = next - now;
 	}
@@ -262,6 +272,13 @@ static void net_down(struct kiosk *k)
 	k->cover_dirty = k->bar_dirty = true;
 }
 
+/* The helper's "end" message of a session. */
+static json_t *end_msg(const char *session, const char *reason, int64_t seconds_used)
+{
+	return json_pack("{ss ss ss sI sI}", "t", "end", "session", session, "reason", reason,
+			 "seconds_used", (json_int_t)seconds_used, "pages_used", (json_int_t)0);
+}
+
 /* Stopping: an open session is reported ended (restart); the helper writes it to its
  * outbox, sees the socket close and exits. */
 static void net_stop(struct kiosk *k)
@@ -270,10 +287,7 @@ static void net_stop(struct kiosk *k)
 	net_send_end(k, NULL);
 	if (m->state == SM_SESSION && k->net_fd >= 0) {
 		struct sm_clock c = clock_now(k);
-		net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session", m->session,
-				      "reason", "restart", "seconds_used",
-				      (json_int_t)(m->budget_s - sm_seconds_left(m, &c)),
-				      "pages_used", 0));
+		net_send(k, end_msg(m->session, "restart", m->budget_s - sm_seconds_left(m, &c)));
 	}
 	if (k->net_fd >= 0)
 		close(k->net_fd);
@@ -397,9 +411,7 @@ static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
 			k->accepted_ms = c->mono_ms;
 			/* The code was accepted while we left the welcome screen: close it. */
 			if (k->sm.state != SM_SESSION)
-				net_send(k, json_pack("{ss ss ss sI sI}", "t", "end", "session",
-						      sid, "reason", "error", "seconds_used", 0,
-						      "pages_used", 0));
+				net_send(k, end_msg(sid, "error", 0));
 		} else {
 			k->msg = login_error(json_string_value(json_object_get(j, "error")));
 			if (k->msg == UI_MSG_RATE_LIMITED) {
@@ -649,7 +661,7 @@ static const char *const weekdays[] = {N_("dimanche"), N_("lundi"),    N_("mardi
 static void format_next_open(struct kiosk *k, char *buf, size_t n)
 {
 	int64_t now = hours_now();
-	int64_t t = hours_next_change(&k->cfg.hours, now);
+	int64_t t = hours_next(k, now);
 	if (t == INT64_MAX || hours_is_open(&k->cfg.hours, now)) {
 		buf[0] = '\0';
 		return;
@@ -853,10 +865,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		if (out & SM_OUT_REPORT_END) {
 			log_info("session %s ended: %s after %" PRId64 " s", m->end_session,
 				 sm_reason_name(m->end_reason), m->end_used_s);
-			net_send_end(k, json_pack("{ss ss ss sI sI}", "t", "end", "session",
-						  m->end_session, "reason",
-						  sm_reason_name(m->end_reason), "seconds_used",
-						  (json_int_t)m->end_used_s, "pages_used", 0));
+			net_send_end(k, end_msg(m->end_session, sm_reason_name(m->end_reason),
+						m->end_used_s));
 		}
 		if (out & SM_OUT_WIPE) {
 			k->wiped_ms = mono_ms();
@@ -927,13 +937,10 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	const struct sm *m = &k->sm;
 	static const char *const screens[] = {"closed", "login",       "locked",
 					      "ending", "confirm_end", "idle"};
-	const char *screen = "session";
-	if (k->x.cover_mapped) {
-		struct ui_view v;
-		char h[128], n[128], b[SM_TEXT_MAX + 64];
-		fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
-		screen = screens[v.screen];
-	}
+	struct ui_view v;
+	char h[128], n[128], b[SM_TEXT_MAX + 64];
+	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
+	const char *screen = k->x.cover_mapped ? screens[v.screen] : "session";
 	json_t *j = json_pack("{ss ss sI si sb sb so ss sb si sI sI si ss ss sb ss}", "state",
 			      sm_state_name(m->state), "screen", screen, "seconds_left",
 			      (json_int_t)sm_seconds_left(m, c), "pages_left",
@@ -966,9 +973,6 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 					   "kiosk_refused",
 					   "error",
 					   "goodbye"};
-	struct ui_view v;
-	char h[128], n[128], b[SM_TEXT_MAX + 64];
-	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
@@ -1000,7 +1004,7 @@ static void arm_timer(struct kiosk *k, const struct sm_clock *c)
 {
 	int64_t wait = sm_next_deadline_ms(&k->sm, c);
 	int64_t now = hours_now();
-	int64_t change = hours_next_change(&k->cfg.hours, now);
+	int64_t change = hours_next(k, now);
 	if (change != INT64_MAX && (k->sm.state == SM_LOGIN || k->sm.state == SM_CLOSED)) {
 		int64_t ms = (change - now) * 1000;
 		if (wait < 0 || ms < wait)
