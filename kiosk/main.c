@@ -976,6 +976,9 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
+	/* The lockdown (docs/threat-model.md): shortcut grabs held, XKB controls still on. */
+	json_object_set_new(j, "shortcut_grabs", json_integer(k->x.key_grabs));
+	json_object_set_new(j, "xkb_controls_on", json_integer(x_xkb_forbidden_on(&k->x)));
 	/* Durations of the last session's start and end, for tests/bench (-1: not yet). */
 	int64_t cm = k->x.cover_mapped_ms, bm = k->x.client_mapped_ms;
 	json_object_set_new(

@@ -13,6 +13,7 @@
 #include <xkbcommon/xkbcommon-x11.h>
 #include <xkbcommon/xkbcommon.h>
 
+#include "keylock.h"
 #include "log.h"
 #include "ui.h"
 #include "util.h"
@@ -131,6 +132,31 @@ static bool keymap_load(struct xk *x)
 	return true;
 }
 
+/* The controls that let keys act on their own (sticky, slow, bounce, mouse keys) and the
+ * keyboard toggles that turn them on (Shift held 8 s, Shift pressed 5 times). */
+#define XKB_FORBIDDEN                                                           \
+	(XCB_XKB_BOOL_CTRL_SLOW_KEYS | XCB_XKB_BOOL_CTRL_BOUNCE_KEYS |          \
+	 XCB_XKB_BOOL_CTRL_STICKY_KEYS | XCB_XKB_BOOL_CTRL_MOUSE_KEYS |         \
+	 XCB_XKB_BOOL_CTRL_MOUSE_KEYS_ACCEL | XCB_XKB_BOOL_CTRL_ACCESS_X_KEYS | \
+	 XCB_XKB_BOOL_CTRL_ACCESS_X_TIMEOUT_MASK)
+
+void x_xkb_lockdown(struct xk *x)
+{
+	static const uint8_t per_key_repeat[32]; /* not changed: PerKeyRepeat is not asked */
+	xcb_xkb_set_controls(x->c, (xcb_xkb_device_spec_t)x->kbd_device, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			     0, 0, XKB_FORBIDDEN, 0, XCB_XKB_CONTROL_CONTROLS_ENABLED, 0, 0, 0, 0,
+			     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, per_key_repeat);
+}
+
+int64_t x_xkb_forbidden_on(struct xk *x)
+{
+	xcb_xkb_get_controls_reply_t *r = xcb_xkb_get_controls_reply(
+		x->c, xcb_xkb_get_controls(x->c, (xcb_xkb_device_spec_t)x->kbd_device), NULL);
+	int64_t on = r ? (int64_t)(r->enabledControls & XKB_FORBIDDEN) : -1;
+	free(r);
+	return on;
+}
+
 static bool xkb_open(struct xk *x)
 {
 	uint8_t ev;
@@ -148,7 +174,7 @@ static bool xkb_open(struct xk *x)
 		return false;
 	}
 	uint16_t events = XCB_XKB_EVENT_TYPE_NEW_KEYBOARD_NOTIFY | XCB_XKB_EVENT_TYPE_MAP_NOTIFY |
-			  XCB_XKB_EVENT_TYPE_STATE_NOTIFY;
+			  XCB_XKB_EVENT_TYPE_STATE_NOTIFY | XCB_XKB_EVENT_TYPE_CONTROLS_NOTIFY;
 	uint16_t map = XCB_XKB_MAP_PART_KEY_TYPES | XCB_XKB_MAP_PART_KEY_SYMS |
 		       XCB_XKB_MAP_PART_MODIFIER_MAP | XCB_XKB_MAP_PART_EXPLICIT_COMPONENTS |
 		       XCB_XKB_MAP_PART_KEY_ACTIONS | XCB_XKB_MAP_PART_VIRTUAL_MODS |
@@ -191,6 +217,11 @@ bool x_open(struct xk *x)
 	}
 	if (!xkb_open(x))
 		return false;
+	x_xkb_lockdown(x);
+	if (!x_keys_lock(x)) {
+		log_warnx("cannot grab the forbidden shortcuts: another client holds one");
+		return false;
+	}
 	read_outputs(x);
 	uint32_t input = XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS |
 			 XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_STRUCTURE_NOTIFY |
@@ -444,6 +475,134 @@ static void client_gone(struct xk *x, xcb_window_t w)
 	}
 }
 
+/* The keycodes (at most MAX) whose symbols, at any level of any layout, include SYM. */
+struct keycodes {
+	xkb_keysym_t sym;
+	xcb_keycode_t code[8];
+	int n;
+};
+
+static void collect_key(struct xkb_keymap *km, xkb_keycode_t key, void *data)
+{
+	struct keycodes *k = data;
+	if (k->n == (int)ARRAY_LEN(k->code) || key > 255)
+		return;
+	xkb_layout_index_t layouts = xkb_keymap_num_layouts_for_key(km, key);
+	for (xkb_layout_index_t l = 0; l < layouts; l++) {
+		xkb_level_index_t levels = xkb_keymap_num_levels_for_key(km, key, l);
+		for (xkb_level_index_t v = 0; v < levels; v++) {
+			const xkb_keysym_t *syms;
+			int n = xkb_keymap_key_get_syms_by_level(km, key, l, v, &syms);
+			for (int i = 0; i < n; i++) {
+				if (syms[i] == k->sym) {
+					k->code[k->n++] = (xcb_keycode_t)key;
+					return;
+				}
+			}
+		}
+	}
+}
+
+static void keycodes_of(struct xk *x, xkb_keysym_t sym, struct keycodes *k)
+{
+	k->sym = sym;
+	k->n = 0;
+	xkb_keymap_key_for_each(x->keymap, collect_key, k);
+}
+
+/* The real modifiers (core masks) that Num_Lock, Alt and Super are on, from the server's
+ * modifier mapping: Mod2, Mod1 and Mod4 on usual keyboards. */
+static void read_modifiers(struct xk *x)
+{
+	x->numlock_mask = 0;
+	x->alt_mask = XCB_MOD_MASK_1;
+	x->super_mask = XCB_MOD_MASK_4;
+	xcb_get_modifier_mapping_reply_t *r =
+		xcb_get_modifier_mapping_reply(x->c, xcb_get_modifier_mapping(x->c), NULL);
+	if (!r)
+		return;
+	const xcb_keycode_t *codes = xcb_get_modifier_mapping_keycodes(r);
+	int per = r->keycodes_per_modifier;
+	bool alt = false, super = false;
+	for (int mod = 3; mod < 8; mod++) { /* Mod1..Mod5 */
+		for (int i = 0; i < per; i++) {
+			xcb_keycode_t kc = codes[mod * per + i];
+			if (!kc)
+				continue;
+			const xkb_keysym_t *syms;
+			int n = xkb_keymap_key_get_syms_by_level(x->keymap, kc, 0, 0, &syms);
+			for (int j = 0; j < n; j++) {
+				uint16_t m = (uint16_t)(1u << mod);
+				if (syms[j] == XKB_KEY_Num_Lock)
+					x->numlock_mask = m;
+				if (!alt &&
+				    (syms[j] == XKB_KEY_Alt_L || syms[j] == XKB_KEY_Alt_R)) {
+					x->alt_mask = m;
+					alt = true;
+				}
+				if (!super &&
+				    (syms[j] == XKB_KEY_Super_L || syms[j] == XKB_KEY_Super_R)) {
+					x->super_mask = m;
+					super = true;
+				}
+			}
+		}
+	}
+	free(r);
+}
+
+/* Grabs every combination of the shortcuts; only those on keycode ONLY when it is not 0.
+ * Each request is checked: a refusal (BadAccess, another client's grab) returns false. */
+static bool grab_combos(struct xk *x, xcb_keycode_t only, int *count)
+{
+	xcb_void_cookie_t ck[512];
+	int n = 0;
+	bool ok = true;
+	for (size_t i = 0; i < keylock_n_combos; i++) {
+		const struct keylock_combo *k = &keylock_combos[i];
+		struct keycodes codes;
+		keycodes_of(x, k->keysym, &codes);
+		uint16_t masks[4];
+		int nm = keylock_variants(keylock_real_mods(k->mods, x->alt_mask, x->super_mask),
+					  x->numlock_mask, masks);
+		for (int c = 0; c < codes.n; c++) {
+			if (only && codes.code[c] != only)
+				continue;
+			for (int m = 0; m < nm; m++) {
+				if (n == (int)ARRAY_LEN(ck)) {
+					log_warnx("too many shortcut grabs");
+					return false;
+				}
+				ck[n++] = xcb_grab_key_checked(x->c, 0, x->root, masks[m],
+							       codes.code[c], XCB_GRAB_MODE_ASYNC,
+							       XCB_GRAB_MODE_ASYNC);
+			}
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		xcb_generic_error_t *e = xcb_request_check(x->c, ck[i]);
+		if (e) {
+			ok = false;
+			free(e);
+		}
+	}
+	*count = n;
+	return ok;
+}
+
+bool x_keys_lock(struct xk *x)
+{
+	read_modifiers(x);
+	xcb_ungrab_key(x->c, XCB_GRAB_ANY, x->root, XCB_MOD_MASK_ANY);
+	int n = 0;
+	bool ok = grab_combos(x, 0, &n);
+	x->key_grabs = ok ? n : 0;
+	if (ok)
+		log_debug("%d shortcut grabs held (NumLock 0x%x, Alt 0x%x, Super 0x%x)", n,
+			  x->numlock_mask, x->alt_mask, x->super_mask);
+	return ok;
+}
+
 static void handle_key(struct xk *x, xcb_key_press_event_t *e, struct x_event *out)
 {
 	x->last_time = e->time;
@@ -473,6 +632,19 @@ static void handle_xkb(struct xk *x, xcb_generic_event_t *ev)
 		   h->xkb_type == XCB_XKB_NEW_KEYBOARD_NOTIFY) {
 		if (!keymap_load(x))
 			log_warnx("cannot reload the keyboard mapping");
+		/* Keys may have moved: the shortcuts are grabbed on their new keycodes. */
+		else if (!x_keys_lock(x))
+			fatalx("cannot grab the forbidden shortcuts again after a keyboard change: "
+			       "stopping (fail closed)");
+		if (h->xkb_type == XCB_XKB_NEW_KEYBOARD_NOTIFY)
+			x_xkb_lockdown(x);
+	} else if (h->xkb_type == XCB_XKB_CONTROLS_NOTIFY) {
+		xcb_xkb_controls_notify_event_t *n = (void *)ev;
+		if (n->enabledControls & XKB_FORBIDDEN) {
+			log_warnx("a client turned accessibility keys on (0x%x): off again",
+				  n->enabledControls & XKB_FORBIDDEN);
+			x_xkb_lockdown(x);
+		}
 	}
 }
 
@@ -627,7 +799,7 @@ static void find_key(struct xkb_keymap *km, xkb_keycode_t key, void *data)
 void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 {
 	xcb_keycode_t codes[8];
-	if (n > 8 || !x->focus)
+	if (n < 1 || n > 8 || !x->focus)
 		return;
 	for (int i = 0; i < n; i++) {
 		struct keyfind f = {keysyms[i], 0, x->keymap};
@@ -639,12 +811,21 @@ void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 		codes[i] = (xcb_keycode_t)f.code;
 	}
 	xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->focus, XCB_CURRENT_TIME);
+	/* Alt+Home is one of the swallowed shortcuts: the last key's grabs are let go for the
+	 * fake events only. The server handles XTest input as it reads the request, so the
+	 * grabs taken again in the same request stream never let a real key through. */
+	xcb_keycode_t last = codes[n - 1];
+	xcb_ungrab_key(x->c, last, x->root, XCB_MOD_MASK_ANY);
 	for (int i = 0; i < n; i++)
 		xcb_test_fake_input(x->c, XCB_KEY_PRESS, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0, 0,
 				    0);
 	for (int i = n - 1; i >= 0; i--)
 		xcb_test_fake_input(x->c, XCB_KEY_RELEASE, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0,
 				    0, 0);
+	int count;
+	if (!grab_combos(x, last, &count))
+		fatalx("cannot take the shortcut grabs of keycode %u back: stopping (fail closed)",
+		       last);
 }
 
 void x_forget_clients(struct xk *x)

@@ -52,6 +52,10 @@ struct xk {
 	 * browser window since x_forget_clients (0: none yet). */
 	int64_t cover_mapped_ms;
 	int64_t client_mapped_ms;
+
+	/* The forbidden shortcuts' passive grabs on the root window (keylock.h). */
+	uint16_t numlock_mask, alt_mask, super_mask;
+	int key_grabs; /* grabs held: (keycode, modifiers) pairs */
 };
 
 /* What an X event meant for the kiosk, beyond what x_handle did itself. */
@@ -91,6 +95,18 @@ void x_cover_hide(struct xk *x);
 bool x_regrab(struct xk *x);
 void x_bar_show(struct xk *x);
 void x_bar_hide(struct xk *x);
+
+/* Takes the passive grabs of every forbidden shortcut (keylock.h) on the root window, for
+ * every keycode that produces its keysym, with CapsLock and NumLock variants; again after a
+ * keyboard mapping change. False when one is refused (another client holds it). */
+bool x_keys_lock(struct xk *x);
+/* Turns AccessX, StickyKeys, SlowKeys, BounceKeys, MouseKeys and the AccessX keyboard
+ * toggles (Shift held 8 s, Shift pressed 5 times) off; done at start and again whenever a
+ * client turns one on. */
+void x_xkb_lockdown(struct xk *x);
+/* The XKB boolean controls among those x_xkb_lockdown turns off that are on now, read from
+ * the server (XCB_XKB_BOOL_CTRL_* bits); -1 when they cannot be read. */
+int64_t x_xkb_forbidden_on(struct xk *x);
 
 /* Handles one event (window management is done here); fills OUT for the shell. */
 void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out);
