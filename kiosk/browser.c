@@ -8,10 +8,11 @@
  *   sends SIGTERM, then SIGKILL, to the whole group, and also when the leader has already
  *   gone (its forked children stay in the group). browser_reap likewise SIGKILLs what is
  *   left of the group when the leader exits, so a crashed browser leaves no orphans.
- * - A descendant that calls setsid() or setpgid() leaves the group and is NOT killed here.
- *   Chromium's own helpers stay in the group, but a hostile page cannot be assumed to. The
- *   lockdown work closes this with a cgroup per session (kill every member of the cgroup);
- *   until then the separate browser user and the X session ending are the backstops.
+ * - A descendant that calls setsid() or setpgid() leaves the group. When a writable cgroup
+ *   v2 hierarchy is there (kcgroup.h), every browser run also gets its own cgroup, joined
+ *   by the child before it execs; the wipe freezes it and writes cgroup.kill, which reaches
+ *   every member whatever its group or session. Without one, the separate browser user and
+ *   the X session ending are the backstops (the kiosk logs which kill it uses).
  * - Orphans of the group are reparented to the nearest subreaper (or init). The wipe reaps
  *   those that are our children (when the kiosk is a PR_SET_CHILD_SUBREAPER) and waits,
  *   briefly and bounded, for the group to be empty before removing the directory.
@@ -24,6 +25,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -191,15 +195,111 @@ static char *file_url(const char *path)
 	return u;
 }
 
-void browser_init(struct browser *b)
+static void reset_run(struct browser *b)
 {
 	b->pid = 0;
 	b->pidfd = -1;
 	b->dir = NULL;
 	b->home_url = NULL;
+	b->cg_path[0] = '\0';
 }
 
-void browser_cleanup_stale(const struct kiosk_cfg *cfg)
+void browser_init(struct browser *b)
+{
+	memset(b, 0, sizeof(*b));
+	reset_run(b);
+}
+
+/* CAP_SETUID and CAP_SETGID in our effective set (AmbientCapabilities of the unit). */
+static bool may_switch_user(void)
+{
+	if (geteuid() == 0)
+		return true;
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+	uint32_t need = (1u << CAP_SETUID) | (1u << CAP_SETGID);
+	return (d[0].effective & need) == need;
+}
+
+void browser_setup(struct browser *b, const struct kiosk_cfg *cfg)
+{
+	const char *user = cfg->browser_user ? cfg->browser_user : "";
+	const char *why = NULL;
+	struct passwd *pw = NULL;
+	if (!*user)
+		why = "browser.user is empty";
+	else if (!may_switch_user())
+		why = "the kiosk has neither root nor CAP_SETUID and CAP_SETGID";
+	else if (!(pw = getpwnam(user)))
+		why = "the browser user does not exist (systemd-sysusers creates it)";
+	else if (pw->pw_uid == 0 || pw->pw_uid == getuid())
+		why = "the browser user is root or the kiosk's own user";
+	b->separated = !why;
+	if (b->separated) {
+		b->uid = pw->pw_uid;
+		b->gid = pw->pw_gid;
+		log_info("the browser runs as %s (uid %d)", user, (int)b->uid);
+		if (cfg->runtime_dir && chmod(cfg->runtime_dir, 0711) < 0)
+			log_warn("chmod %s", cfg->runtime_dir);
+	} else {
+		log_warnx("running UNSEPARATED: the browser runs as the kiosk's own user and can "
+			  "read what the kiosk can (%s%s%s)",
+			  why, *user ? ": " : "", user);
+	}
+	if (kcg_open(&b->cg))
+		log_info("the end of a session kills the browser's cgroup (under %s)", b->cg.base);
+	else
+		log_warnx("no usable cgroup v2: the end of a session kills the browser's process "
+			  "group only");
+}
+
+void browser_teardown(struct browser *b)
+{
+	kcg_close(&b->cg);
+}
+
+const char *browser_kill_mode(const struct browser *b)
+{
+	return b->cg.base[0] ? "cgroup" : "pgroup";
+}
+
+/* Removes the directory PATH; separated, a child running as the browser user empties it
+ * first (its files are the browser user's), then we remove what is left. */
+static bool remove_dir(const struct browser *b, const char *path)
+{
+	if (b->separated) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (setgroups(0, NULL) < 0 || setgid(b->gid) < 0 || setuid(b->uid) < 0)
+				_exit(1);
+			int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			struct stat st;
+			if (fd < 0 || fstat(fd, &st) < 0)
+				_exit(1);
+			DIR *d = fdopendir(fd);
+			bool ok = d != NULL;
+			struct dirent *e;
+			while (d && (e = readdir(d)))
+				if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+					ok = rm_at(dirfd(d), e->d_name, st.st_dev, 1) && ok;
+			_exit(ok ? 0 : 1);
+		}
+		int st = 0;
+		if (pid < 0)
+			log_warn("fork");
+		else
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return true;
+	}
+	return rm_tree(path);
+}
+
+void browser_cleanup_stale(const struct browser *b, const struct kiosk_cfg *cfg)
 {
 	if (!cfg->runtime_dir)
 		return;
@@ -212,7 +312,7 @@ void browser_cleanup_stale(const struct kiosk_cfg *cfg)
 			continue;
 		char *p = xasprintf("%s/%s", cfg->runtime_dir, e->d_name);
 		log_info("removing %s, left by an earlier run", p);
-		rm_tree(p);
+		remove_dir(b, p);
 		free(p);
 	}
 	closedir(d);
@@ -224,15 +324,17 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool englis
 		log_warnx("the previous session directory was not wiped; wiping it now");
 		browser_wipe(b, 0);
 	}
-	browser_init(b);
+	reset_run(b);
 	if (!cfg->runtime_dir || !*cfg->runtime_dir) {
 		log_warnx("no runtime_dir for the session directory");
 		return false;
 	}
-	if (!mkdir_p(cfg->runtime_dir, 0700))
+	if (!mkdir_p(cfg->runtime_dir, b->separated ? 0711 : 0700))
 		return false;
+	if (b->separated && chmod(cfg->runtime_dir, 0711) < 0)
+		log_warn("chmod %s", cfg->runtime_dir);
 	/* One kiosk per runtime_dir: any other session directory is a crash's leftover. */
-	browser_cleanup_stale(cfg);
+	browser_cleanup_stale(b, cfg);
 
 	char *dir = xasprintf("%s/session-XXXXXX", cfg->runtime_dir);
 	if (!mkdtemp(dir)) {
@@ -258,7 +360,22 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool englis
 		ok = homepage_write(page, cfg, english);
 		if (ok)
 			b->home_url = file_url(page);
+		if (ok && b->separated)
+			ok = fchownat(AT_FDCWD, page, b->uid, b->gid, AT_SYMLINK_NOFOLLOW) == 0;
 		free(page);
+	}
+	/* Separated: everything we made becomes the browser user's, the top last. */
+	for (size_t i = ARRAY_LEN(subdirs); ok && b->separated && i-- > 0;) {
+		char *p = xasprintf("%s/%s", dir, subdirs[i]);
+		ok = fchownat(AT_FDCWD, p, b->uid, b->gid, AT_SYMLINK_NOFOLLOW) == 0;
+		if (!ok)
+			log_warn("chown %s", p);
+		free(p);
+	}
+	if (ok && b->separated &&
+	    fchownat(AT_FDCWD, dir, b->uid, b->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+		log_warn("chown %s", dir);
+		ok = false;
 	}
 	if (!ok)
 		browser_wipe(b, 0);
@@ -291,10 +408,13 @@ static char *subst(const char *arg, const char *url, const char *dir)
 	return out;
 }
 
-static bool env_kept(const char *kv)
+static bool env_kept(const char *kv, bool separated)
 {
 	static const char *const keep[] = {
 		"DISPLAY=", "XAUTHORITY=", "PATH=", "LANG=", "LANGUAGE=", "TZ="};
+	/* The kiosk's cookie would open the display to the browser user for good. */
+	if (separated && strncmp(kv, "XAUTHORITY=", 11) == 0)
+		return false;
 	for (size_t i = 0; i < ARRAY_LEN(keep); i++)
 		if (strncmp(kv, keep[i], strlen(keep[i])) == 0)
 			return true;
@@ -302,12 +422,12 @@ static bool env_kept(const char *kv)
 }
 
 /* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
-static char **build_env(const char *dir)
+static char **build_env(const char *dir, bool separated)
 {
 	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
 	int n = 0;
 	for (char **e = environ; e && *e && n < MAX_ENV - 8; e++)
-		if (env_kept(*e))
+		if (env_kept(*e, separated))
 			env[n++] = xstrdup(*e);
 	if (!getenv("PATH"))
 		env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
@@ -330,10 +450,19 @@ static void free_strv(char **v)
 
 /* In the child, between fork and exec: async-signal-safe calls only. ERRFD reports a
  * failed exec to the parent (it closes on a successful one). */
-static __attribute__((noreturn)) void child_exec(char **argv, char **env, int errfd, pid_t kiosk)
+static __attribute__((noreturn)) void child_exec(char **argv, char **env, int errfd, pid_t kiosk,
+						 int cgfd, const struct browser *b)
 {
 	setpgid(0, 0);
-	/* The session must not outlive the kiosk. */
+	/* Into the session's cgroup while we still are the kiosk's user ("0": ourselves). */
+	if (cgfd >= 0 && write(cgfd, "0", 1) != 1)
+		goto fail;
+	if (b->separated && (setgroups(0, NULL) < 0 || setgid(b->gid) < 0 || setuid(b->uid) < 0 ||
+			     getuid() != b->uid || geteuid() != b->uid))
+		goto fail;
+	/* No capability crosses exec (ambient ones would, for a non-root kiosk). */
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* The session must not outlive the kiosk (after setuid, which clears it). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 
 	struct sigaction sa;
@@ -378,6 +507,16 @@ fail:;
 	_exit(127);
 }
 
+/* Kills and removes the running browser's cgroup, if any. */
+static void drop_cgroup(struct browser *b)
+{
+	if (!b->cg_path[0])
+		return;
+	if (kcg_kill(b->cg_path, b->pid, GROUP_TIMEOUT_MS))
+		log_info("cgroup %s killed and removed", b->cg_path);
+	b->cg_path[0] = '\0';
+}
+
 bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 {
 	if (b->pid > 0) {
@@ -399,12 +538,19 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 	char **argv = xcalloc((size_t)n + 1, sizeof(*argv));
 	for (int i = 0; i < n; i++)
 		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
-	char **env = build_env(b->dir);
+	char **env = build_env(b->dir, b->separated);
 
 	bool ok = false;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		log_warn("pipe");
+		goto out;
+	}
+	int cgfd = kcg_new(&b->cg, b->cg_path);
+	if (cgfd < 0 && b->cg.base[0]) {
+		log_warnx("cannot make the browser's cgroup: not starting it");
+		close(p[0]);
+		close(p[1]);
 		goto out;
 	}
 	pid_t kiosk = getpid();
@@ -413,12 +559,17 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 		log_warn("fork");
 		close(p[0]);
 		close(p[1]);
+		if (cgfd >= 0)
+			close(cgfd);
+		drop_cgroup(b);
 		goto out;
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child_exec(argv, env, p[1], kiosk);
+		child_exec(argv, env, p[1], kiosk, cgfd, b);
 	}
+	if (cgfd >= 0)
+		close(cgfd);
 	close(p[1]);
 	/* Also here, so that the group exists before any kill(-pid) (fails once it exec'd). */
 	setpgid(pid, pid);
@@ -433,13 +584,15 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 		errno = err;
 		log_warn("cannot run %s", argv[0]);
 		waitpid(pid, NULL, 0);
+		drop_cgroup(b);
 		goto out;
 	}
 	b->pid = pid;
 	b->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (b->pidfd < 0)
 		log_warn("pidfd_open: the browser's exit will only be seen at the wipe");
-	log_info("browser started (pid %d) in %s", (int)pid, b->dir);
+	log_info("browser started (pid %d%s%s) in %s", (int)pid, b->cg_path[0] ? ", cgroup " : "",
+		 b->cg_path, b->dir);
 	ok = true;
 out:
 	free_strv(argv);
@@ -517,6 +670,7 @@ int browser_reap(struct browser *b)
 	pid_t pg = b->pid;
 	if (kill(-pg, SIGKILL) < 0 && errno != ESRCH)
 		log_warn("kill the browser's group %d", (int)pg);
+	drop_cgroup(b);
 	int st = 0;
 	if (waitpid(pg, &st, 0) < 0)
 		log_warn("waitpid %d", (int)pg);
@@ -540,6 +694,8 @@ void browser_wipe(struct browser *b, int grace_ms)
 		 * not reaped yet, so the group id still names the browser's group. */
 		if (kill(-pg, SIGKILL) < 0 && errno != ESRCH)
 			log_warn("SIGKILL to the browser's group %d", (int)pg);
+		/* And whatever left the group: the cgroup holds every descendant. */
+		drop_cgroup(b);
 		if (!gone && !wait_exit(pg, b->pidfd, REAP_TIMEOUT_MS))
 			log_warnx("browser %d did not die after SIGKILL", (int)pg);
 		if (waitpid(pg, NULL, WNOHANG) < 0 && errno != ECHILD)
@@ -550,8 +706,9 @@ void browser_wipe(struct browser *b, int grace_ms)
 	} else {
 		forget_pid(b);
 	}
+	drop_cgroup(b);
 	if (b->dir) {
-		if (rm_tree(b->dir))
+		if (remove_dir(b, b->dir))
 			log_info("session directory %s removed", b->dir);
 		else
 			log_warnx("session directory %s could not be removed entirely", b->dir);

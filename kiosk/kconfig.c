@@ -19,7 +19,7 @@ static const char *const top_keys[] = {
 	"browser",     "session",  "login",     "hours",       "services", NULL};
 static const char *const admin_keys[] = {"url",        "token_file",   "ca_file",           "pin",
 					 "timeout_ms", "sync_seconds", "heartbeat_seconds", NULL};
-static const char *const browser_keys[] = {"command", "restarts", NULL};
+static const char *const browser_keys[] = {"command", "restarts", "user", NULL};
 static const char *const session_keys[] = {"warn_minutes",
 					   "closing_warn_minutes",
 					   "idle_seconds",
@@ -308,6 +308,24 @@ static bool minutes(const config_setting_t *group, const char *name, const int64
 	}
 	*n = len;
 	qsort(out, (size_t)len, sizeof(*out), cmp_desc);
+	return true;
+}
+
+/* A user name as useradd and systemd-sysusers take it, or "" (no separate user). */
+static bool browser_user(struct kiosk_cfg *cfg, const config_setting_t *browser,
+			 struct cfg_err *err)
+{
+	if (!cfg_string(browser, "user", "escale-guest", 64, &cfg->browser_user, err))
+		return false;
+	const char *u = cfg->browser_user;
+	bool ok = strlen(u) <= 31;
+	for (size_t i = 0; ok && u[i]; i++)
+		ok = (u[i] >= 'a' && u[i] <= 'z') || u[i] == '_' ||
+		     (i > 0 && ((u[i] >= '0' && u[i] <= '9') || u[i] == '-'));
+	if (!ok)
+		return cfg_fail(config_setting_get_member(browser, "user"), err,
+				"'user' must be a user name (lower-case letters, digits, '-', '_', "
+				"at most 31) or \"\" to run the browser as the kiosk's user");
 	return true;
 }
 
@@ -697,6 +715,7 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	if (!top_section(cfg, root, err) || !admin_section(cfg, admin, err) ||
 	    !browser_command(cfg, browser, err) ||
 	    !cfg_int(browser, "restarts", 1, 0, 5, &cfg->browser_restarts, err) ||
+	    !browser_user(cfg, browser, err) ||
 	    !minutes(session, "warn_minutes", default_warn, (int)ARRAY_LEN(default_warn),
 		     cfg->warn_minutes, &cfg->n_warn, err) ||
 	    !minutes(session, "closing_warn_minutes", default_closing_warn,
@@ -747,6 +766,7 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->runtime_dir);
 	free(cfg->log_file);
 	free(cfg->log_level);
+	free(cfg->browser_user);
 	free(cfg->admin_url);
 	free(cfg->admin_token_file);
 	free(cfg->admin_ca_file);

@@ -43,6 +43,7 @@ struct kiosk_cfg {
 	char *browser_argv[KCFG_MAX_ARGS +
 			   1];    /* "browser.command", NULL-terminated; default chromium */
 	int64_t browser_restarts; /* "browser.restarts", default 1 (0..5) */
+	char *browser_user; /* "browser.user", default "escale-guest"; "" runs it as the kiosk */
 
 	/* session { } */
 	int64_t warn_minutes[KCFG_MAX_WARN]; /* "session.warn_minutes", default [5, 1] */

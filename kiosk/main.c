@@ -978,6 +978,8 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
 	/* The lockdown (docs/threat-model.md): shortcut grabs held, XKB controls still on. */
 	json_object_set_new(j, "shortcut_grabs", json_integer(k->x.key_grabs));
+	json_object_set_new(j, "separated", json_boolean(k->br.separated));
+	json_object_set_new(j, "kill", json_string(browser_kill_mode(&k->br)));
 	json_object_set_new(j, "xkb_controls_on", json_integer(x_xkb_forbidden_on(&k->x)));
 	/* Durations of the last session's start and end, for tests/bench (-1: not yet). */
 	int64_t cm = k->x.cover_mapped_ms, bm = k->x.client_mapped_ms;
@@ -1237,6 +1239,7 @@ int main(int argc, char **argv)
 		fatal("signalfd/timerfd/epoll");
 	k->net_fd = k->net_pidfd = -1;
 	browser_init(&k->br);
+	browser_setup(&k->br, &k->cfg);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -1246,7 +1249,7 @@ int main(int argc, char **argv)
 	/* Directories of a session interrupted by a crash or a power cut go first; only once we
 	 * are this display's window manager: a second kiosk started by mistake must not wipe
 	 * the running one's session. */
-	browser_cleanup_stale(&k->cfg);
+	browser_cleanup_stale(&k->br, &k->cfg);
 	k->ctl_fd = ctl_listen(sock);
 	if (k->ctl_fd < 0)
 		goto out;
@@ -1270,6 +1273,7 @@ int main(int argc, char **argv)
 	net_stop(k);
 	unlink(sock);
 out:
+	browser_teardown(&k->br);
 	json_decref(k->end_unsent);
 	free(k->held_ev);
 	free(sock);

@@ -74,7 +74,7 @@ class Kiosk:
     ADMIN_OPTS = "heartbeat_seconds = 1; sync_seconds = 2;"
 
     def __init__(self, workdir, display, admin_url, token, extra="", browser=None, env=None,
-                 admin_opts=None):
+                 admin_opts=None, browser_user=""):
         self.workdir = workdir
         self.display = display
         self.conf = os.path.join(workdir, "kiosk.conf")
@@ -93,7 +93,9 @@ class Kiosk:
             f.write('state_dir = "%s";\nruntime_dir = "%s";\n' % (self.state_dir, self.runtime_dir))
             f.write('admin: { url = "%s"; token_file = "%s"; timeout_ms = 1000; %s };\n' %
                     (admin_url, token_file, admin_opts or self.ADMIN_OPTS))
-            f.write("browser: { command = [%s]; };\n" % ", ".join(json.dumps(a) for a in browser))
+            # browser.user: "" (unseparated, as in the demo) unless a test separates it.
+            f.write("browser: { command = [%s]; user = %s; };\n" %
+                    (", ".join(json.dumps(a) for a in browser), json.dumps(browser_user)))
             f.write(extra)
         self.proc = None
 
@@ -224,10 +226,17 @@ class KioskTestCase(AdmindTestCase):
         self.kiosk = self.make_kiosk()
         self.addCleanup(self._cleanup)
 
+    BROWSER_USER = ""
+    BROWSER = None
+
     def make_kiosk(self, extra=None, env=None):
         return Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
                      self.ktoken, extra=self.KIOSK_EXTRA if extra is None else extra,
-                     env=self.KIOSK_ENV if env is None else env, admin_opts=self.ADMIN_OPTS)
+                     env=self.KIOSK_ENV if env is None else env, admin_opts=self.ADMIN_OPTS,
+                     browser_user=self.BROWSER_USER, browser=self.browser_command())
+
+    def browser_command(self):
+        return None
 
     def _cleanup(self):
         self.kiosk.stop()
