@@ -859,6 +859,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			k->welcome_pending = true;
 			browser_unwatch(k);
 			browser_wipe(&k->br, WIPE_GRACE_MS);
+			if (k->br.separated)
+				x_allow_user(&k->x, k->cfg.browser_user, false);
 			x_forget_clients(&k->x);
 			x_clear_selections(&k->x);
 		}
@@ -873,6 +875,9 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			sm_wipe_done(m, c);
 		}
 		if (out & SM_OUT_START_BROWSER) {
+			/* The browser user reaches the display for this session only. */
+			if (k->br.separated)
+				x_allow_user(&k->x, k->cfg.browser_user, true);
 			if (browser_prepare(&k->br, &k->cfg, k->english) &&
 			    browser_start(&k->br, &k->cfg))
 				browser_watch(k);
@@ -1250,6 +1255,9 @@ int main(int argc, char **argv)
 	 * are this display's window manager: a second kiosk started by mistake must not wipe
 	 * the running one's session. */
 	browser_cleanup_stale(&k->br, &k->cfg);
+	/* A crash may have left the browser user's X access behind. */
+	if (k->br.separated)
+		x_allow_user(&k->x, k->cfg.browser_user, false);
 	k->ctl_fd = ctl_listen(sock);
 	if (k->ctl_fd < 0)
 		goto out;
@@ -1270,6 +1278,8 @@ int main(int argc, char **argv)
 	rc = run(k);
 
 	browser_wipe(&k->br, WIPE_GRACE_MS);
+	if (k->br.separated)
+		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);
 	unlink(sock);
 out:

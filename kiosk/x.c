@@ -769,6 +769,27 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 	}
 }
 
+bool x_allow_user(struct xk *x, const char *user, bool allow)
+{
+	/* FamilyServerInterpreted: "type\0value". */
+	char addr[128];
+	int n = snprintf(addr, sizeof(addr), "localuser%c%s", '\0', user);
+	if (n < 0 || (size_t)n >= sizeof(addr))
+		return false;
+	xcb_generic_error_t *e = xcb_request_check(
+		x->c, xcb_change_hosts_checked(
+			      x->c, allow ? XCB_HOST_MODE_INSERT : XCB_HOST_MODE_DELETE,
+			      XCB_FAMILY_SERVER_INTERPRETED, (uint16_t)n, (const uint8_t *)addr));
+	if (e) {
+		log_warnx("cannot %s X access for %s (X error %d)", allow ? "grant" : "remove",
+			  user, e->error_code);
+		free(e);
+		return false;
+	}
+	log_debug("X access for %s %s", user, allow ? "granted" : "removed");
+	return true;
+}
+
 int64_t x_idle_ms(struct xk *x)
 {
 	xcb_screensaver_query_info_reply_t *r = xcb_screensaver_query_info_reply(

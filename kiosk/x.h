@@ -108,6 +108,11 @@ void x_xkb_lockdown(struct xk *x);
  * the server (XCB_XKB_BOOL_CTRL_* bits); -1 when they cannot be read. */
 int64_t x_xkb_forbidden_on(struct xk *x);
 
+/* Lets the local user USER connect to the display (ALLOW) or not any more: a
+ * server-interpreted "localuser" entry of the host access list (xhost +si:localuser:USER).
+ * False when the server refused the change. */
+bool x_allow_user(struct xk *x, const char *user, bool allow);
+
 /* Handles one event (window management is done here); fills OUT for the shell. */
 void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out);
 

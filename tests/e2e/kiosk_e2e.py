@@ -36,13 +36,22 @@ def need(env):
 class Xvfb:
     """One Xvfb on a display number it picks itself (-displayfd)."""
 
-    def __init__(self, size="1280x800"):
+    def __init__(self, size="1280x800", authfile=None):
+        """With AUTHFILE, the server admits only clients with its cookie (written there,
+        for XAUTHORITY) and the hosts of its access list: as a real X session does."""
         if not shutil.which("Xvfb"):
             raise unittest.SkipTest("Xvfb missing")
+        auth = []
+        if authfile:
+            cookie = os.urandom(16).hex()
+            os.close(os.open(authfile, os.O_WRONLY | os.O_CREAT, 0o600))
+            subprocess.run(["xauth", "-q", "-f", authfile, "add", ":0", ".", cookie],
+                           check=True, timeout=10)
+            auth = ["-auth", authfile]
         r, w = os.pipe()
         self.proc = subprocess.Popen(
             ["Xvfb", "-displayfd", str(w), "-screen", "0", size + "x24", "-nolisten", "tcp",
-             "-noreset", "+extension", "RANDR"],
+             "-noreset", "+extension", "RANDR"] + auth,
             pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(w)
         data = b""
@@ -57,6 +66,9 @@ class Xvfb:
             self.proc.kill()
             raise AssertionError("Xvfb did not start")
         self.display = ":" + data.decode().strip()
+        if authfile:
+            subprocess.run(["xauth", "-q", "-f", authfile, "add", self.display, ".", cookie],
+                           check=True, timeout=10)
 
     def stop(self):
         self.proc.terminate()
@@ -214,13 +226,21 @@ class KioskTestCase(AdmindTestCase):
 
     KIOSK_EXTRA = ""
     KIOSK_ENV = None
+    X_AUTH = False  # Xvfb with a cookie and access control (XAUTHORITY set for the test)
     ADMIN_OPTS = None
     SIZE = "1280x800"
 
     def setUp(self):
         need("ESCALE_KIOSK")
         self.workdir = tempfile.mkdtemp(prefix="escale-e2e-")
-        self.x = Xvfb(self.SIZE)
+        authfile = None
+        if self.X_AUTH:
+            authfile = os.path.join(self.workdir, "xauthority")
+            old = os.environ.get("XAUTHORITY")
+            os.environ["XAUTHORITY"] = authfile
+            self.addCleanup(lambda: os.environ.__setitem__("XAUTHORITY", old) if old
+                            else os.environ.pop("XAUTHORITY", None))
+        self.x = Xvfb(self.SIZE, authfile)
         self.addCleanup(self.x.stop)
         self.kiosk_id, self.ktoken = self.new_kiosk()
         self.kiosk = self.make_kiosk()

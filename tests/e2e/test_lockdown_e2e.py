@@ -238,5 +238,111 @@ class Wipe(KioskTestCase):
         self.assertEqual(os.listdir(os.path.join(second_dir, "downloads")), [])
 
 
+
+SYSUSERS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "systemd", "escale.sysusers")
+GUEST = "escale-guest"
+
+
+class Separation(KioskTestCase):
+    """The browser as escale-guest (created by the project's sysusers file), the kiosk as
+    root: the browser reads none of the kiosk's files, reaches the display only during a
+    session, and its directory is its own, then gone."""
+
+    X_AUTH = True
+    BROWSER_USER = GUEST
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root (CI runs as root): switching users")
+        # The users, as the package installs them (idempotent).
+        subprocess.run(["systemd-sysusers", SYSUSERS], check=True, timeout=60,
+                       stdout=subprocess.DEVNULL)
+        import pwd
+        self.guest = pwd.getpwnam(GUEST)
+        super().setUp()
+        # The kiosk's own files, laid out as in production: the config and the token
+        # readable by the kiosk only; the work directory passable (the session directory is
+        # under it), not listable.
+        os.chmod(self.workdir, 0o711)
+        os.chmod(self.kiosk.conf, 0o600)
+        os.close(os.open(self.kiosk.log, os.O_WRONLY | os.O_CREAT, 0o600))
+        # The stand-in's log, for the test to read (a real browser writes none).
+        with open(self.kiosk.browser_log, "w"):
+            pass
+        os.chmod(self.kiosk.browser_log, 0o666)
+
+    def browser_command(self):
+        log = os.path.join(self.workdir, "browser.log")
+        probes = [os.path.join(self.workdir, n) for n in
+                  ("kiosk.conf", "kiosk.token", "state/kiosk.db", "kiosk.log")]
+        cmd = [need("ESCALE_STANDIN"), "--log", log]
+        for p in probes:
+            cmd += ["--probe", p]
+        return cmd + ["%u"]
+
+    def as_guest(self, *argv):
+        env = {k: v for k, v in os.environ.items() if k != "XAUTHORITY"}
+        env["DISPLAY"] = self.x.display
+        return subprocess.run(["setpriv", "--reuid", str(self.guest.pw_uid), "--regid",
+                               str(self.guest.pw_gid), "--clear-groups", "--"] + list(argv),
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=20)
+
+    def display_ok_as_guest(self):
+        return self.as_guest(need("ESCALE_STANDIN"), "--check-display").returncode == 0
+
+    def test_browser_runs_as_guest_and_sees_nothing_of_the_kiosk(self):
+        st = self.start_kiosk()
+        self.assertTrue(st["separated"])
+        self.assertNotIn("UNSEPARATED", self.kiosk.output())
+        # Outside a session the browser user cannot open the display.
+        self.assertFalse(self.display_ok_as_guest())
+        _, st = self.sign_in()
+        lines = self.kiosk.browser_lines()
+        uid = [l.split()[1:] for l in lines if l.startswith("uid ")][0]
+        self.assertEqual([int(v) for v in uid], [self.guest.pw_uid, self.guest.pw_gid])
+        with open("/proc/%d/status" % st["browser_pid"]) as f:
+            status = dict(l.split(":", 1) for l in f)
+        self.assertEqual(status["Groups"].split(), [])
+        self.assertEqual(int(status["CapEff"], 16), 0)
+        self.assertEqual(int(status["CapAmb"], 16), 0)
+        # The session directory is the browser user's, 0700.
+        home = [l.split()[1] for l in lines if l.startswith("home ")][0]
+        sdir = os.path.dirname(home)
+        s = os.stat(sdir)
+        self.assertEqual((s.st_uid, s.st_mode & 0o7777), (self.guest.pw_uid, 0o700))
+        self.assertEqual(os.stat(self.kiosk.runtime_dir).st_mode & 0o7777, 0o711)
+        # The kiosk's config, token, database and log: out of its reach.
+        self.kiosk.type("rw")
+        lines = wait_lines(self.kiosk, lambda ls: sum(l.startswith("probe ") for l in ls) == 4
+                           and sum(l.startswith("wrote ") for l in ls) == 2, "the probes")
+        probes = {l.split()[1]: l.split()[2] for l in lines if l.startswith("probe ")}
+        self.assertEqual(set(probes.values()), {"EACCES"}, probes)
+        self.assertTrue(os.path.exists(os.path.join(self.kiosk.state_dir, "kiosk.db")))
+        # During the session it may.
+        self.assertTrue(self.display_ok_as_guest())
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait_state("login")
+        # Its files are gone with the directory, and the display is closed to it again.
+        self.assertFalse(os.path.exists(sdir))
+        self.assertFalse(self.display_ok_as_guest())
+        r = subprocess.run(["pgrep", "-u", str(self.guest.pw_uid), "-f", "escale-standin"],
+                           stdout=subprocess.PIPE)
+        self.assertEqual(r.stdout.split(), [])
+
+    def test_unseparated_says_so(self):
+        # browser.user = "": the kiosk runs the browser as itself and says so.
+        with open(self.kiosk.conf) as f:
+            text = f.read().replace('user = "%s"' % GUEST, 'user = ""')
+        with open(self.kiosk.conf, "w") as f:
+            f.write(text)
+        st = self.start_kiosk()
+        self.assertFalse(st["separated"])
+        self.assertIn("running UNSEPARATED", self.kiosk.output())
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
