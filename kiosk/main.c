@@ -202,6 +202,8 @@ static void net_start(struct kiosk *k)
 	if (pid == 0) {
 		/* The helper dies with us. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/* The kiosk's capabilities (to run the browser as another user) are not its. */
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);

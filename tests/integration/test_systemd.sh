@@ -23,6 +23,14 @@ if [ -n "${ESCALE_KIOSK:-}" ]; then
 	ours=$(printf '%s\n' "$out" | grep 'escale-kiosk.service' || true)
 	[ -z "$ours" ] || { printf '%s\n' "$ours"; exit 1; }
 	grep -q '^Restart=always' "$tmp/escale-kiosk.service"
+	# The lockdown: a delegated cgroup, the capabilities to run the browser as escale-guest
+	# and no more, X under access control.
+	grep -q '^Delegate=yes' "$tmp/escale-kiosk.service"
+	grep -qx 'AmbientCapabilities=CAP_SETUID CAP_SETGID CAP_CHOWN CAP_KILL' "$tmp/escale-kiosk.service"
+	grep -qx 'CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_CHOWN CAP_KILL' "$tmp/escale-kiosk.service"
+	! grep -q '^ProtectControlGroups=yes' "$tmp/escale-kiosk.service"
+	grep -q ' -auth /run/escale/kiosk/Xauthority ' "$tmp/escale-kiosk.service"
+	grep -Eq '^u +escale-guest .*/usr/sbin/nologin$' "$root/systemd/escale.sysusers"
 	grep -q 'DontVTSwitch' "$root/config/xorg/10-escale.conf"
 	grep -q 'DontZap' "$root/config/xorg/10-escale.conf"
 	! grep -Eq '^[^#]*(AllowDeactivateGrabs|AllowClosedownGrabs|break_actions)' "$root/config/xorg/10-escale.conf"
