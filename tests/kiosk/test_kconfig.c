@@ -99,6 +99,7 @@ static void test_example(void)
 		CHECK(c.browser_argv[i] && d.browser_argv[i] &&
 		      strcmp(c.browser_argv[i], d.browser_argv[i]) == 0);
 	CHECK(c.browser_restarts == d.browser_restarts);
+	CHECK(strcmp(c.browser_user, d.browser_user) == 0);
 	CHECK(c.n_warn == d.n_warn && memcmp(c.warn_minutes, d.warn_minutes,
 					     sizeof(c.warn_minutes[0]) * (size_t)c.n_warn) == 0);
 	CHECK(c.n_closing_warn == d.n_closing_warn &&
@@ -155,6 +156,7 @@ static void test_defaults(void)
 		CHECK(argv[i] ? c.browser_argv[i] && strcmp(c.browser_argv[i], argv[i]) == 0
 			      : c.browser_argv[i] == NULL);
 	CHECK(c.browser_restarts == 1);
+	CHECK(strcmp(c.browser_user, "escale-guest") == 0);
 	CHECK(c.n_warn == 2 && c.warn_minutes[0] == 5 && c.warn_minutes[1] == 1);
 	CHECK(c.n_closing_warn == 2 && c.closing_warn_minutes[0] == 15 &&
 	      c.closing_warn_minutes[1] == 5);
@@ -200,7 +202,8 @@ static void test_values(void)
 		       "runtime_dir = \"run\";\n"
 		       "admin = { url = \"http://127.0.0.1:8080/\"; token_file = \"tok\";\n"
 		       "  pin = \"" PIN ";" PIN "\"; ca_file = \"ca.pem\"; };\n"
-		       "browser = { command = [\"./fake-browser\", \"%u\"]; restarts = 0; };\n"
+		       "browser = { command = [\"./fake-browser\", \"%u\"]; restarts = 0;\n"
+		       "  user = \"\"; };\n"
 		       "session = { warn_minutes = [1, 10, 5]; closing_warn_minutes = []; };\n"
 		       "hours = {\n"
 		       "  monday = [\"14:00-18:00\", \"9h00-12h00\"];\n"
@@ -213,6 +216,7 @@ static void test_values(void)
 		       "  domains = [\"localhost\", \".www.example.org\"]; } );\n",
 		       &c, &err);
 	CHECK(ok);
+	CHECK(ok && strcmp(c.browser_user, "") == 0);
 	if (!ok) {
 		fprintf(stderr, "values: %s\n", err.msg);
 		return;
@@ -288,6 +292,13 @@ static void test_errors(void)
 	fails("admin = { url = \"https://a\"; token_file = \"t\";\n  timeout_ms = 0; };\n", 2,
 	      "between 100 and 60000");
 	fails(MINIMAL "browser = { restarts = 6; };\n", 2, "between 0 and 5");
+	fails(MINIMAL "browser = { user = \"root;id\"; };\n", 2, "must be a user name");
+	fails(MINIMAL "browser = { user = \"Guest\"; };\n", 2, "must be a user name");
+	fails(MINIMAL "browser = { user = \"-guest\"; };\n", 2, "must be a user name");
+	fails(MINIMAL "browser = { user = \"../etc\"; };\n", 2, "must be a user name");
+	fails(MINIMAL "browser = { user = \"abcdefghijabcdefghijabcdefghij12\"; };\n", 2,
+	      "must be a user name");
+	fails(MINIMAL "browser = { user = 1000; };\n", 2, "");
 	fails(MINIMAL "session = { warn_minutes = [5, 0]; };\n", 2, "from 1 to 1440");
 	fails(MINIMAL "session = { closing_warn_minutes = [1441]; };\n", 2, "from 1 to 1440");
 	fails(MINIMAL "session = { warn_minutes = [1, 2, 3, 4, 5, 6, 7, 8, 9]; };\n", 2,
