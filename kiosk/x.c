@@ -786,6 +786,17 @@ bool x_allow_user(struct xk *x, const char *user, bool allow)
 		free(e);
 		return false;
 	}
+	/* A client the browser user ran may have turned access control off (xhost +; any
+	 * local client may): on again whenever its access ends. */
+	if (!allow) {
+		e = xcb_request_check(
+			x->c, xcb_set_access_control_checked(x->c, XCB_ACCESS_CONTROL_ENABLE));
+		if (e) {
+			log_warnx("cannot turn X access control on (X error %d)", e->error_code);
+			free(e);
+			return false;
+		}
+	}
 	log_debug("X access for %s %s", user, allow ? "granted" : "removed");
 	return true;
 }

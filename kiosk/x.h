@@ -109,8 +109,9 @@ void x_xkb_lockdown(struct xk *x);
 int64_t x_xkb_forbidden_on(struct xk *x);
 
 /* Lets the local user USER connect to the display (ALLOW) or not any more: a
- * server-interpreted "localuser" entry of the host access list (xhost +si:localuser:USER).
- * False when the server refused the change. */
+ * server-interpreted "localuser" entry of the host access list (xhost +si:localuser:USER);
+ * removing it also turns access control back on (a client may have turned it off). False
+ * when the server refused the change. */
 bool x_allow_user(struct xk *x, const char *user, bool allow);
 
 /* Handles one event (window management is done here); fills OUT for the shell. */

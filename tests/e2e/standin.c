@@ -28,6 +28,8 @@
  *   wrote PATH / write-failed PATH     'w': $HOME/../downloads/proof.txt and $HOME/proof.txt
  *   escaped PID                        's' forked a child that called setsid() and sleeps
  *                                      (outside the process group; SIGTERM ignored)
+ *   opened-display / open-failed       'a': turns X access control off and adds its own
+ *                                      user to the hosts (what xhost + would do)
  *   probe PATH RESULT                  'r': open(PATH) for reading of each --probe PATH;
  *                                      RESULT is "ok" or the errno name (EACCES, ENOENT...)
  *   grabbed / grab-failed              'g': holds the pointer and keyboard like an open menu
@@ -47,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -383,6 +386,26 @@ static void escape_group(void)
 	out("escaped %d", (int)pid);
 }
 
+/* A browser user's attempt to keep the display open after its session. */
+static void open_display(void)
+{
+	char addr[128];
+	const char *user = getenv("USER");
+	struct passwd *pw = getpwuid(getuid());
+	if (pw)
+		user = pw->pw_name;
+	int n = snprintf(addr, sizeof(addr), "localuser%c%s", '\0', user ? user : "");
+	xcb_generic_error_t *e1 = xcb_request_check(
+		sd.c, xcb_set_access_control_checked(sd.c, XCB_ACCESS_CONTROL_DISABLE));
+	xcb_generic_error_t *e2 = xcb_request_check(
+		sd.c,
+		xcb_change_hosts_checked(sd.c, XCB_HOST_MODE_INSERT, XCB_FAMILY_SERVER_INTERPRETED,
+					 (uint16_t)n, (const uint8_t *)addr));
+	out(e1 || e2 ? "open-failed" : "opened-display");
+	free(e1);
+	free(e2);
+}
+
 static void probe_files(void)
 {
 	for (int i = 0; i < sd.n_probes; i++) {
@@ -523,6 +546,9 @@ static void handle_key(const xcb_key_press_event_t *ev)
 		break;
 	case XKB_KEY_r:
 		probe_files();
+		break;
+	case XKB_KEY_a:
+		open_display();
 		break;
 	case XKB_KEY_g:
 		grab_like_a_menu();
