@@ -213,7 +213,11 @@ bool x_open(struct xk *x)
 	const xcb_query_extension_reply_t *rr = xcb_get_extension_data(x->c, &xcb_randr_id);
 	if (rr && rr->present) {
 		x->randr_event = rr->first_event;
-		xcb_randr_select_input(x->c, x->root, XCB_RANDR_NOTIFY_MASK_SCREEN_CHANGE);
+		/* Outputs plugged in or out, CRTCs moved, monitors set: all re-cover. */
+		xcb_randr_select_input(x->c, x->root,
+				       XCB_RANDR_NOTIFY_MASK_SCREEN_CHANGE |
+					       XCB_RANDR_NOTIFY_MASK_CRTC_CHANGE |
+					       XCB_RANDR_NOTIFY_MASK_OUTPUT_CHANGE);
 	}
 	if (!xkb_open(x))
 		return false;
@@ -230,6 +234,11 @@ bool x_open(struct xk *x)
 	x->bar = make_window(x, &x->bar_surf,
 			     XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_BUTTON_PRESS |
 				     XCB_EVENT_MASK_VISIBILITY_CHANGE);
+	/* Names for people and tests looking at the display (xdotool search --name). */
+	xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, x->cover, XCB_ATOM_WM_NAME,
+			    XCB_ATOM_STRING, 8, strlen("escale-kiosk cover"), "escale-kiosk cover");
+	xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, x->bar, XCB_ATOM_WM_NAME, XCB_ATOM_STRING,
+			    8, strlen("escale-kiosk bar"), "escale-kiosk bar");
 	place_windows(x);
 	xcb_flush(x->c);
 	return true;
@@ -648,6 +657,18 @@ static void handle_xkb(struct xk *x, xcb_generic_event_t *ev)
 	}
 }
 
+/* The monitors changed (a screen plugged in or out, a resize, a RandR monitor set): the
+ * cover, the bar and the browser's windows are laid out again. */
+static void relayout(struct xk *x, struct x_event *out)
+{
+	read_outputs(x);
+	place_windows(x);
+	for (int i = 0; i < x->n_clients; i++)
+		if (!x->clients[i].transient)
+			client_place(x, x->clients[i].win, false, 0, 0);
+	out->what = X_LAYOUT;
+}
+
 void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -663,13 +684,9 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 		handle_xkb(x, ev);
 		return;
 	}
-	if (x->randr_event && type == x->randr_event + XCB_RANDR_SCREEN_CHANGE_NOTIFY) {
-		read_outputs(x);
-		place_windows(x);
-		for (int i = 0; i < x->n_clients; i++)
-			if (!x->clients[i].transient)
-				client_place(x, x->clients[i].win, false, 0, 0);
-		out->what = X_LAYOUT;
+	if (x->randr_event && (type == x->randr_event + XCB_RANDR_SCREEN_CHANGE_NOTIFY ||
+			       type == x->randr_event + XCB_RANDR_NOTIFY)) {
+		relayout(x, out);
 		return;
 	}
 	switch (type) {
@@ -681,11 +698,8 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 		break;
 	case XCB_CONFIGURE_NOTIFY: {
 		xcb_configure_notify_event_t *e = (void *)ev;
-		if (e->window == x->root) {
-			read_outputs(x);
-			place_windows(x);
-			out->what = X_LAYOUT;
-		}
+		if (e->window == x->root)
+			relayout(x, out);
 		break;
 	}
 	case XCB_UNMAP_NOTIFY: {

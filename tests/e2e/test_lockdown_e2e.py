@@ -346,5 +346,72 @@ class Separation(KioskTestCase):
         self.assertIn("running UNSEPARATED", self.kiosk.output())
 
 
+
+def window_geometry(display, name):
+    """(x, y, w, h) of the window called NAME (xdotool search --name)."""
+    env = dict(os.environ, DISPLAY=display)
+    r = subprocess.run(["xdotool", "search", "--name", "^%s$" % name], env=env, timeout=10,
+                       stdout=subprocess.PIPE, check=True)
+    wid = r.stdout.split()[0].decode()
+    r = subprocess.run(["xdotool", "getwindowgeometry", "--shell", wid], env=env, timeout=10,
+                       stdout=subprocess.PIPE, check=True)
+    g = dict(l.split("=", 1) for l in r.stdout.decode().split())
+    return tuple(int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+
+
+def browser_geometry(kiosk):
+    geo = None
+    for l in kiosk.browser_lines():
+        f = l.split()
+        if f and f[0] in ("mapped", "configure"):
+            geo = tuple(int(v) for v in f[2:6])
+    return geo
+
+
+class Monitors(KioskTestCase):
+    """A screen of two monitors side by side (RandR 1.5 monitors on a 2560x800 Xvfb)."""
+
+    SIZE = "2560x800"
+
+    def monitor(self, *args):
+        subprocess.run([need("ESCALE_MONITOR")] + list(args), check=True, timeout=10,
+                       env=dict(os.environ, DISPLAY=self.x.display))
+
+    def test_every_monitor_covered_and_browser_on_primary(self):
+        self.monitor("left", "0", "0", "1280", "800", "primary")
+        self.monitor("right", "1280", "0", "1280", "800")
+        st = self.start_kiosk()
+        # The cover hides both monitors; the keypad is on the primary one.
+        self.assertEqual(window_geometry(self.x.display, "escale-kiosk cover"),
+                         (0, 0, 2560, 800))
+        self.assertTrue(st["buttons"])
+        for b in st["buttons"]:
+            self.assertLessEqual(b["x"] + b["w"], 1280, b)
+        self.sign_in()
+        bar = window_geometry(self.x.display, "escale-kiosk bar")
+        self.assertEqual((bar[0], bar[1], bar[2]), (0, 0, 1280))
+        geo = wait_lines(self.kiosk, lambda ls: browser_geometry(self.kiosk) is not None,
+                         "the browser's window") and browser_geometry(self.kiosk)
+        self.assertEqual((geo[0], geo[1], geo[2], geo[1] + geo[3]), (0, bar[3], 1280, 800))
+        # The End prompt covers both monitors again.
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.assertEqual(window_geometry(self.x.display, "escale-kiosk cover"),
+                         (0, 0, 2560, 800))
+
+    def test_monitor_added_while_running(self):
+        self.start_kiosk()
+        self.sign_in()
+        wait_lines(self.kiosk, lambda ls: (browser_geometry(self.kiosk) or (0, 0, 0))[2] == 2560,
+                   "the browser across the whole screen")
+        # A monitor appears (as when a second screen is plugged in): everything is laid out
+        # again on the primary one.
+        self.monitor("left", "0", "0", "1280", "800", "primary")
+        wait_lines(self.kiosk, lambda ls: (browser_geometry(self.kiosk) or (0, 0, 0))[2] == 1280,
+                   "the browser moved to the primary monitor")
+        bar = window_geometry(self.x.display, "escale-kiosk bar")
+        self.assertEqual(bar[2], 1280)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
