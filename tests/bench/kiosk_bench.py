@@ -81,13 +81,16 @@ def main():
         after = {p: ctx(p) for p in [pid] + net}
         with open("/proc/%d/status" % pid) as f:
             rss = [l for l in f if l.startswith("VmRSS")][0].split()[1]
-        print("kiosk benchmark, %d cycles, stand-in browser, Xvfb 1280x800" % cycles)
+        st = k.status()
+        print("kiosk benchmark, %d cycles, stand-in browser, Xvfb 1280x800, kill: %s, "
+              "separated: %s" % (cycles, st["kill"], st["separated"]))
         print("  code accepted -> first browser window mapped: median %.0f ms (min %d, max %d)"
               % (statistics.median(accept), min(accept), max(accept)))
         print("  session end -> welcome screen drawn:          median %.0f ms (min %d, max %d)"
               % (statistics.median(welcome), min(welcome), max(welcome)))
         print("    of which browser killed and directory removed: median %.0f ms"
               % statistics.median(wiped))
+        print("  shortcut grabs held: %d" % st["shortcut_grabs"])
         print("  escale-kiosk resident memory at the welcome screen: %.1f MB" %
               (int(rss) / 1024))
         print("  wake-ups per second, idle welcome screen (%.0f s): escale-kiosk %.2f" %
