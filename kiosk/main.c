@@ -1246,7 +1246,6 @@ int main(int argc, char **argv)
 		fatal("signalfd/timerfd/epoll");
 	k->net_fd = k->net_pidfd = -1;
 	browser_init(&k->br);
-	browser_setup(&k->br, &k->cfg);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -1255,7 +1254,8 @@ int main(int argc, char **argv)
 		goto out;
 	/* Directories of a session interrupted by a crash or a power cut go first; only once we
 	 * are this display's window manager: a second kiosk started by mistake must not wipe
-	 * the running one's session. */
+	 * the running one's session (nor its cgroups, swept by browser_setup). */
+	browser_setup(&k->br, &k->cfg);
 	browser_cleanup_stale(&k->br, &k->cfg);
 	/* A crash may have left the browser user's X access behind. */
 	if (k->br.separated)
