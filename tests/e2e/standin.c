@@ -4,6 +4,9 @@
  * escale-standin-browser [--log FILE] [--ignore-term] [--probe PATH]... [--grab-keyboard]
  *                        [--grab-key] [--any-other-option...] URL
  * escale-standin-browser --check-display    exit 0 if $DISPLAY accepts us, 1 if not
+ * escale-standin-browser --own-selections   like a clipboard manager: owns PRIMARY and
+ *                        CLIPBOARD with an unmapped window, prints "owns WID", then "lost NAME"
+ *                        for each one another client takes, until killed
  *
  * One line per fact, appended and flushed one write() each, to FILE (or $ESCALE_STANDIN_LOG,
  * else stdout). Window ids are decimal (as xdotool prints them); X Y are root coordinates.
@@ -666,6 +669,52 @@ static void intern_atoms(void)
 	}
 }
 
+static int own_selections(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	int scr;
+	xcb_connection_t *c = xcb_connect(NULL, &scr);
+	if (xcb_connection_has_error(c)) {
+		fprintf(stderr, "escale-standin-browser: cannot connect to the X display\n");
+		return 1;
+	}
+	xcb_screen_iterator_t it = xcb_setup_roots_iterator(xcb_get_setup(c));
+	for (; scr > 0 && it.rem; scr--)
+		xcb_screen_next(&it);
+	xcb_window_t w = xcb_generate_id(c);
+	xcb_create_window(c, XCB_COPY_FROM_PARENT, w, it.data->root, 0, 0, 1, 1, 0,
+			  XCB_WINDOW_CLASS_INPUT_ONLY, XCB_COPY_FROM_PARENT, 0, NULL);
+	static const char *const names[] = {"PRIMARY", "CLIPBOARD"};
+	xcb_atom_t atoms[2];
+	for (int i = 0; i < 2; i++) {
+		xcb_intern_atom_reply_t *r = xcb_intern_atom_reply(
+			c, xcb_intern_atom(c, 0, (uint16_t)strlen(names[i]), names[i]), NULL);
+		atoms[i] = r ? r->atom : XCB_NONE;
+		free(r);
+		xcb_set_selection_owner(c, w, atoms[i], XCB_CURRENT_TIME);
+	}
+	for (int i = 0; i < 2; i++) {
+		xcb_get_selection_owner_reply_t *r = xcb_get_selection_owner_reply(
+			c, xcb_get_selection_owner(c, atoms[i]), NULL);
+		bool mine = r && r->owner == w;
+		free(r);
+		if (!mine) {
+			printf("not-owner %s\n", names[i]);
+			return 1;
+		}
+	}
+	printf("owns %u\n", w);
+	xcb_generic_event_t *ev;
+	while ((ev = xcb_wait_for_event(c))) {
+		if ((ev->response_type & 0x7f) == XCB_SELECTION_CLEAR) {
+			xcb_selection_clear_event_t *e = (xcb_selection_clear_event_t *)ev;
+			printf("lost %s\n", e->selection == atoms[0] ? "PRIMARY" : "CLIPBOARD");
+		}
+		free(ev);
+	}
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -689,6 +738,8 @@ int main(int argc, char **argv)
 		printf("display %s\n", bad ? "refused" : "ok");
 		return bad ? 1 : 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "--own-selections") == 0)
+		return own_selections();
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--log") == 0) {
 			if (++i == argc)

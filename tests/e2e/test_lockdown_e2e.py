@@ -246,6 +246,33 @@ class Wipe(KioskTestCase):
         else:  # documented limit of the process-group kill (docs/threat-model.md)
             os.kill(escaped, 9)
 
+    def test_selections_cleared_at_the_end(self):
+        # What the resident copied, held by a client that outlives the session (as a
+        # clipboard manager would): the kiosk takes PRIMARY and CLIPBOARD back at the end.
+        self.start_kiosk()
+        self.sign_in()
+        out = os.path.join(self.workdir, "selections.txt")
+        with open(out, "w") as f:
+            p = subprocess.Popen([need("ESCALE_STANDIN"), "--own-selections"], stdout=f,
+                                 env=dict(os.environ, DISPLAY=self.x.display))
+        self.addCleanup(p.wait, 5)
+        self.addCleanup(p.kill)
+
+        def lines():
+            with open(out) as f:
+                return f.read().split("\n")
+        deadline = time.monotonic() + WAIT
+        while not any(l.startswith("owns ") for l in lines()):
+            self.assertLess(time.monotonic(), deadline, "the selections never owned")
+            self.assertIsNone(p.poll(), lines())
+            time.sleep(0.05)
+        self.assertNotIn("lost CLIPBOARD", lines())  # the session goes on: nothing taken
+        self.end_session()
+        deadline = time.monotonic() + WAIT
+        while not ("lost PRIMARY" in lines() and "lost CLIPBOARD" in lines()):
+            self.assertLess(time.monotonic(), deadline, "selections not cleared: %r" % lines())
+            time.sleep(0.05)
+
     def test_next_session_starts_from_nothing(self):
         self.start_kiosk()
         _, st = self.sign_in()
