@@ -4,6 +4,8 @@
  * escale-standin-browser [--log FILE] [--ignore-term] [--probe PATH]... [--grab-keyboard]
  *                        [--grab-key] [--any-other-option...] URL
  * escale-standin-browser --check-display    exit 0 if $DISPLAY accepts us, 1 if not
+ * escale-standin-browser --stacking         prints "stack WID..." : the mapped children of
+ *                        the root window, bottom to top
  * escale-standin-browser --own-selections   like a clipboard manager: owns PRIMARY and
  *                        CLIPBOARD with an unmapped window, prints "owns WID", then "lost NAME"
  *                        for each one another client takes, until killed
@@ -16,6 +18,7 @@
  *   start PID URL                      at start
  *   uid UID GID                        its user and group
  *   home PATH FILES                    $HOME and its entries (','-joined, "-" if none)
+ *   --override-redirect                its windows bypass the window manager, like menus
  *   held-keyboard / held-key / hold-failed   --grab-keyboard: an active grab on the root
  *                                      window; --grab-key: a passive grab of Ctrl+N on it
  *   mapped WID X Y W H                 MapNotify on one of its windows
@@ -112,6 +115,7 @@ static struct {
 	const char *url;
 	const char *probes[16];
 	int n_probes;
+	uint32_t override; /* --override-redirect: windows no window manager sees (menus) */
 	struct win wins[MAX_WINS];
 	int n_wins;
 } sd = {.log_fd = STDOUT_FILENO, .sig_fd = -1};
@@ -253,13 +257,14 @@ static xcb_window_t open_window(enum win_kind kind)
 	static const uint16_t size[][2] = {{800, 600}, {640, 480}, {400, 300}};
 	static const int16_t pos[] = {10, 60, 100};
 	xcb_window_t id = xcb_generate_id(sd.c);
-	uint32_t vals[] = {kind_bg[kind], XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS |
-						  XCB_EVENT_MASK_BUTTON_PRESS |
-						  XCB_EVENT_MASK_STRUCTURE_NOTIFY |
-						  XCB_EVENT_MASK_FOCUS_CHANGE};
+	uint32_t vals[] = {kind_bg[kind], sd.override,
+			   XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS |
+				   XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_STRUCTURE_NOTIFY |
+				   XCB_EVENT_MASK_FOCUS_CHANGE};
 	xcb_create_window(sd.c, XCB_COPY_FROM_PARENT, id, sd.screen->root, pos[kind], pos[kind],
 			  size[kind][0], size[kind][1], 0, XCB_WINDOW_CLASS_INPUT_OUTPUT,
-			  sd.screen->root_visual, XCB_CW_BACK_PIXEL | XCB_CW_EVENT_MASK, vals);
+			  sd.screen->root_visual,
+			  XCB_CW_BACK_PIXEL | XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK, vals);
 	static const char *const prefix[] = {"standin: ", "standin popup: ", "standin dialog: "};
 	char title[512];
 	int n = snprintf(title, sizeof(title), "%s%s", prefix[kind], sd.url);
@@ -669,6 +674,33 @@ static void intern_atoms(void)
 	}
 }
 
+static int print_stacking(void)
+{
+	int scr;
+	xcb_connection_t *c = xcb_connect(NULL, &scr);
+	if (xcb_connection_has_error(c))
+		return 1;
+	xcb_screen_iterator_t it = xcb_setup_roots_iterator(xcb_get_setup(c));
+	for (; scr > 0 && it.rem; scr--)
+		xcb_screen_next(&it);
+	xcb_query_tree_reply_t *t = xcb_query_tree_reply(c, xcb_query_tree(c, it.data->root), NULL);
+	if (!t)
+		return 1;
+	xcb_window_t *kids = xcb_query_tree_children(t);
+	printf("stack");
+	for (int i = 0; i < xcb_query_tree_children_length(t); i++) {
+		xcb_get_window_attributes_reply_t *a = xcb_get_window_attributes_reply(
+			c, xcb_get_window_attributes(c, kids[i]), NULL);
+		if (a && a->map_state == XCB_MAP_STATE_VIEWABLE)
+			printf(" %u", kids[i]);
+		free(a);
+	}
+	printf("\n");
+	free(t);
+	xcb_disconnect(c);
+	return 0;
+}
+
 static int own_selections(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -740,6 +772,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "--own-selections") == 0)
 		return own_selections();
+	if (argc == 2 && strcmp(argv[1], "--stacking") == 0)
+		return print_stacking();
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--log") == 0) {
 			if (++i == argc)
@@ -753,6 +787,8 @@ int main(int argc, char **argv)
 			if (++i == argc || sd.n_probes == 16)
 				usage();
 			sd.probes[sd.n_probes++] = argv[i];
+		} else if (strcmp(argv[i], "--override-redirect") == 0) {
+			sd.override = 1;
 		} else if (strcmp(argv[i], "--grab-keyboard") == 0) {
 			grab_kbd = true;
 		} else if (strcmp(argv[i], "--grab-key") == 0) {

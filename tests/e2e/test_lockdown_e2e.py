@@ -94,6 +94,35 @@ class Grabs(KioskTestCase):
             time.sleep(0.05)
         self.fail("the holder never tried its grab")
 
+    def test_window_over_the_cover_is_covered_again(self):
+        # A window no window manager sees (override-redirect, like a menu) mapped over the
+        # welcome screen: the cover is raised above it again (VisibilityNotify).
+        self.start_kiosk()
+        env = dict(os.environ, DISPLAY=self.x.display)
+        cover = int(subprocess.run(["xdotool", "search", "--name", "^escale-kiosk cover$"],
+                                   env=env, stdout=subprocess.PIPE, timeout=10,
+                                   check=True).stdout.split()[0])
+        log = os.path.join(self.workdir, "over.log")
+        p = subprocess.Popen([need("ESCALE_STANDIN"), "--log", log, "--override-redirect",
+                              "about:blank"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        self.addCleanup(p.wait, 5)
+        self.addCleanup(p.kill)
+        deadline = time.monotonic() + WAIT
+        while True:
+            with open(log, "a+") as f:
+                f.seek(0)
+                mapped = [l.split()[1] for l in f.read().split("\n") if l.startswith("mapped ")]
+            stack = subprocess.run([need("ESCALE_STANDIN"), "--stacking"], env=env, timeout=10,
+                                   stdout=subprocess.PIPE).stdout.decode().split()[1:]
+            stack = [int(w) for w in stack]
+            if mapped and int(mapped[0]) in stack and stack[-1] == cover:
+                break
+            self.assertLess(time.monotonic(), deadline,
+                            "the cover stayed under the window: %r %r" % (mapped, stack))
+            time.sleep(0.05)
+        self.assertLess(stack.index(int(mapped[0])), stack.index(cover))
+
     def test_cover_unmapped_by_another_client(self):
         self.start_kiosk()
         env = dict(os.environ, DISPLAY=self.x.display)
