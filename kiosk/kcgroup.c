@@ -159,7 +159,7 @@ static void sweep(const char *dir)
 	closedir(d);
 }
 
-/* Under a root hierarchy: the escale-kiosk.PID directories of kiosks that are gone. */
+/* The escale-kiosk.PID directories under DIR of kiosks that are gone. */
 static void sweep_dead_kiosks(const char *mnt)
 {
 	DIR *d = opendir(mnt);
@@ -201,28 +201,27 @@ bool kcg_open(struct kcg *g)
 		log_warnx("no cgroup v2 path in /proc/self/cgroup");
 		return false;
 	}
-	char base[KCG_PATH_MAX];
-	if (strcmp(self, "/") == 0) {
-		sweep_dead_kiosks(mnt);
-		/* At the root (tests, or a host without systemd): a directory of our own. */
-		if (snprintf(base, sizeof(base), "%s/escale-kiosk.%d", mnt, (int)getpid()) >=
+	/* A directory of our own under our cgroup (the unit's, delegated; or the root on a
+	 * test machine): kiosks sharing a cgroup (parallel tests) never touch each other's
+	 * sessions, and what a dead kiosk left is swept. */
+	char parent[KCG_PATH_MAX], base[KCG_PATH_MAX];
+	if (snprintf(parent, sizeof(parent), "%s%s", mnt, strcmp(self, "/") == 0 ? "" : self) >=
+		    (int)sizeof(parent) ||
+	    snprintf(base, sizeof(base), "%s/escale-kiosk.%d", parent, (int)getpid()) >=
 		    (int)sizeof(base))
-			return false;
-		if (mkdir(base, 0755) < 0 && errno != EEXIST) {
-			log_warn("cgroup %s", base);
-			return false;
-		}
-		g->own_base = true;
-	} else if (snprintf(base, sizeof(base), "%s%s", mnt, self) >= (int)sizeof(base)) {
+		return false;
+	sweep_dead_kiosks(parent);
+	if (mkdir(base, 0755) < 0 && errno != EEXIST) {
+		log_warn("cgroup %s is not writable (Delegate=yes in the unit?)", parent);
 		return false;
 	}
+	g->own_base = true;
 	/* Writable (a delegated unit, or root) and with cgroup.kill (Linux 5.14). */
 	char probe[KCG_PATH_MAX + 32];
 	snprintf(probe, sizeof(probe), "%s/escale-probe", base);
 	if (mkdir(probe, 0755) < 0) {
-		log_warn("cgroup %s is not writable (Delegate=yes in the unit?)", base);
-		if (g->own_base)
-			rmdir(base);
+		log_warn("cgroup %s", probe);
+		rmdir(base);
 		return false;
 	}
 	char kill_file[KCG_PATH_MAX + 64];
@@ -231,12 +230,10 @@ bool kcg_open(struct kcg *g)
 	rmdir(probe);
 	if (!has_kill) {
 		log_warnx("cgroup v2 without cgroup.kill (Linux older than 5.14)");
-		if (g->own_base)
-			rmdir(base);
+		rmdir(base);
 		return false;
 	}
 	memcpy(g->base, base, sizeof(base));
-	sweep(g->base);
 	return true;
 }
 

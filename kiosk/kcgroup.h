@@ -22,10 +22,11 @@ bool kcg_parse_mountinfo(const char *text, size_t len, char out[KCG_PATH_MAX]);
 /* The cgroup v2 path ("0::PATH") of a /proc/self/cgroup text into OUT. */
 bool kcg_parse_self(const char *text, size_t len, char out[KCG_PATH_MAX]);
 
-/* Finds a writable cgroup v2 hierarchy and the directory for the session cgroups: our own
- * cgroup (a delegated systemd unit), or a new escale-kiosk.PID under the hierarchy's root
- * when we sit at the root (tests). False, with the reason logged, when there is none: the
- * kiosk then kills the browser's process group only. */
+/* Finds a writable cgroup v2 hierarchy and makes the directory for the session cgroups,
+ * escale-kiosk.PID under our own cgroup (a delegated systemd unit; the hierarchy's root on a
+ * test machine), after killing and removing those of kiosks that are gone. False, with the
+ * reason logged, when there is none: the kiosk then kills the browser's process group
+ * only. */
 bool kcg_open(struct kcg *g);
 /* Removes the directory kcg_open made. */
 void kcg_close(struct kcg *g);
