@@ -348,8 +348,7 @@ static enum ui_login_msg login_error(const char *e)
 }
 
 /* admind's word on a print job: a banner, and the bar's page count at once. */
-static void print_notice(struct kiosk *k, json_t *j, const struct sm_clock *c,
-			 const char *session)
+static void print_notice(struct kiosk *k, json_t *j, const struct sm_clock *c, const char *session)
 {
 	json_int_t pages = json_integer_value(json_object_get(j, "pages"));
 	json_int_t left = json_integer_value(json_object_get(j, "pages_left"));

@@ -284,8 +284,8 @@ void sm_message(struct sm *m, const struct sm_clock *c, const char *text)
 	set_banner(m, c, SM_BANNER_MESSAGE, 0, m->p.message_ms);
 }
 
-void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session,
-		     const char *text, int pages_left)
+void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session, const char *text,
+		     int pages_left)
 {
 	if (!is_current(m, session))
 		return;

@@ -120,8 +120,8 @@ void sm_add_time(struct sm *m, const struct sm_clock *c, const char *session, in
 void sm_message(struct sm *m, const struct sm_clock *c, const char *text);
 /* A print notice of admind for SESSION: TEXT in the banner and the pages left
  * shown at once (ignored for another session than the current one). */
-void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session,
-		     const char *text, int pages_left);
+void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session, const char *text,
+		     int pages_left);
 void sm_dismiss_message(struct sm *m);
 void sm_lock(struct sm *m, const struct sm_clock *c, const char *text);
 void sm_unlock(struct sm *m, const struct sm_clock *c);

@@ -17,8 +17,8 @@ bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int page
 		pages_left = 0;
 	unsigned long p = (unsigned long)pages, l = (unsigned long)pages_left;
 	char first[256], left[160];
-	snprintf(left, sizeof(left), ngettext("Il vous reste %d page.", "Il vous reste %d pages.", l),
-		 pages_left);
+	snprintf(left, sizeof(left),
+		 ngettext("Il vous reste %d page.", "Il vous reste %d pages.", l), pages_left);
 	const char *second = left;
 	if (strcmp(event, "released") == 0) {
 		snprintf(first, sizeof(first),
@@ -32,7 +32,8 @@ bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int page
 	} else if (strcmp(event, "refused_quota") == 0) {
 		snprintf(first, sizeof(first),
 			 ngettext("%d page demandée, il vous en reste %d : impression annulée.",
-				  "%d pages demandées, il vous en reste %d : impression annulée.", p),
+				  "%d pages demandées, il vous en reste %d : impression annulée.",
+				  p),
 			 pages, pages_left);
 		second = "";
 	} else if (strcmp(event, "refused_damaged") == 0) {

@@ -162,11 +162,11 @@ int main(int argc, char **argv)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : BK_FAILED;
-	if (code == BK_OK) {
-		fprintf(stderr, "INFO: escale: %ld page(s) printed\n", st.pages);
-	} else if (terminated) {
+	if (terminated) {
 		fprintf(stderr, "INFO: escale: stopped (job cancelled) after %ld page(s)\n",
 			st.pages);
+	} else if (code == BK_OK) {
+		fprintf(stderr, "INFO: escale: %ld page(s) printed\n", st.pages);
 	} else {
 		if (code == BK_FAILED && st.attention)
 			code = BK_STOP; /* keep the job for the desk, stop the queue */
