@@ -184,6 +184,34 @@ class Print(PrintBase):
         j2 = self.wait_state(job2, "printed")
         self.assertEqual((j2["document_pages"], j2["pages"], j2["printed"]), (7, 7, 7))
 
+    def test_usage_and_stats_count_print_pages(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=5)
+        self.wait_state(self.submit(kiosk, self.pdf(2)), "printed")
+        self.wait_state(self.submit(kiosk, self.pdf(4), "-n", "3"), "refused")
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job = self.submit(kiosk, self.pdf(1))
+        self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "waiting")
+        self.ctl("job", "cancel", str(job))
+        self.wait_state(job, "cancelled")
+        self.cups.run(["cupsenable", self.QUEUE])
+        today = time.strftime("%Y-%m-%d")
+        usage = self.api("GET", "/api/v1/usage?from=%s&to=%s&format=json" % (today, today),
+                         token=self.admin)
+        row = [s for s in usage["sessions"] if s["id"] == sid][0]
+        self.assertEqual((row["pages_used"], row["pages_printed"], row["pages_refused"],
+                          row["pages_refunded"]), (2, 2, 12, 1))
+        st, _, csv = self.req("GET", "/api/v1/usage?from=%s&to=%s&format=csv" % (today, today),
+                              token=self.admin)
+        line = [l for l in csv.decode("utf-8-sig").split("\r\n") if l.startswith(sid)][0]
+        self.assertTrue(line.endswith(";non;2;12;1"), line)
+        stats = self.api("GET", "/api/v1/stats", token=self.admin)
+        self.assertGreaterEqual(stats["pages_printed"], 2)
+        self.assertGreaterEqual(stats["pages_refused"], 12)
+        self.assertGreaterEqual(stats["pages_refunded"], 1)
+        mine = [k for k in stats["per_kiosk"] if k["kiosk"] == kiosk][0]
+        self.assertEqual((mine["pages_printed"], mine["pages_refused"], mine["pages_refunded"]),
+                         (2, 12, 1))
+
     def test_no_session_refused(self):
         name = self.unique("poste")
         self.new_kiosk(name)
