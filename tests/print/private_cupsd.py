@@ -96,8 +96,16 @@ class Cupsd:
                   "-o", "printer-error-policy=stop-printer"])
 
     def run(self, args, check=True):
-        r = subprocess.run(args, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=30)
+        # cupsd may drop a connection while it settles after start or a queue change:
+        # a refused connection is tried again for a few seconds.
+        deadline = time.monotonic() + 10
+        while True:
+            r = subprocess.run(args, env=self.env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=30)
+            if (r.returncode == 0 or b"Unable to connect" not in r.stderr
+                    or time.monotonic() > deadline):
+                break
+            time.sleep(0.2)
         if check and r.returncode != 0:
             raise AssertionError("%s failed (%d): %s" % (" ".join(args), r.returncode,
                                                          r.stderr.decode(errors="replace")))
