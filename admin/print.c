@@ -273,9 +273,10 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 	struct print_row row;
 	enum store_rc rc = store_print_get(pw->st, id, &row);
 	if (rc == STORE_NOT_FOUND) {
-		if (state == IPP_JSTATE_HELD) {
-			decide_job(pw, http, job, id);
-		} else if (state == IPP_JSTATE_PENDING) {
+		/* Decided: acted on at once below, from the stored decision. */
+		if (state == IPP_JSTATE_HELD && decide_job(pw, http, job, id))
+			rc = store_print_get(pw->st, id, &row);
+		else if (state == IPP_JSTATE_PENDING) {
 			/* Not held (the queue misses job-hold-until-default?): hold it first. */
 			log_warnx("print job %d arrived not held: holding it (see README: "
 				  "job-hold-until-default=indefinite)",
@@ -283,7 +284,6 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 			ipp_t *req = new_request(IPP_OP_HOLD_JOB, pw->cfg->queue, id);
 			do_op(http, req, "/jobs/");
 		}
-		return;
 	}
 	if (rc != STORE_OK)
 		return;
