@@ -1,5 +1,8 @@
 """A private cupsd for escale's print tests and bench (PRINTING.md's recipe).
 
+Queues are made by scripts/setup-print-host itself (CUPS_SERVER and
+CUPS_SERVERBIN pointing at this cupsd), so the tests run the print host's setup.
+
 Runs /usr/sbin/cupsd in a temporary directory on a loopback port picked at run
 time, with the escale wrapper backend (mode 0700, as installed) and the
 simprinter test backend, and the print-host settings of scripts/setup-print-host:
@@ -19,6 +22,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIMPRINTER = os.path.join(HERE, "simprinter")
 CUPSD = "/usr/sbin/cupsd"
+SETUP = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "setup-print-host")
 
 
 def _free_port():
@@ -91,9 +95,14 @@ class Cupsd:
     def add_queue(self, name="escale", inner=None):
         """A queue as scripts/setup-print-host makes it, on escale:simprinter:DIR."""
         inner = inner or "simprinter:" + self.printer_dir
-        self.run(["lpadmin", "-p", name, "-v", "escale:" + inner, "-E",
-                  "-o", "job-hold-until-default=indefinite",
-                  "-o", "printer-error-policy=stop-printer"])
+        env = dict(self.env, CUPS_SERVERBIN=os.path.join(self.dir, "bin"))
+        r = subprocess.run([SETUP, "--queue", name, inner], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError("setup-print-host failed (%d): %s\ncupsd log:\n%s" % (
+                r.returncode, r.stderr.decode(errors="replace"), self.log()))
+        # Every connection works again after cupsd's restart.
+        self.run(["lpstat", "-p", name])
 
     def run(self, args, check=True):
         # cupsd may drop a connection while it settles after start or a queue change:
