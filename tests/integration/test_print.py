@@ -35,8 +35,12 @@ class PrintBase(AdmindTestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="escale-print-")
         cls.cups = Cupsd(backend_path())
-        cls.cups.start()
-        cls.cups.add_queue(cls.QUEUE)
+        try:
+            cls.cups.start()
+            cls.cups.add_queue(cls.QUEUE)
+        except BaseException:
+            cls.cups.stop()
+            raise
         cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
             'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; };\n'
             % (cls.cups.server, cls.QUEUE))
