@@ -244,11 +244,9 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 		log_warnx("print job %d: the decision could not be stored; trying again", id);
 		return false;
 	}
-	log_info("print job %d (%s%s%s): %lld page(s), %s%s%s", id, n.account ? "kiosk " : "host ",
-		 n.account ? n.account
-		 : n.host  ? n.host
-			   : "?",
-		 "", (long long)n.count.impressions, d == PRINT_RELEASE ? "released" : "refused",
+	const char *from = n.account ? n.account : n.host ? n.host : "?";
+	log_info("print job %d (%s%s): %lld page(s), %s%s%s", id, n.account ? "kiosk " : "host ",
+		 from, (long long)n.count.impressions, d == PRINT_RELEASE ? "released" : "refused",
 		 reason ? ": " : "", reason ? reason : "");
 	return true;
 }

@@ -519,7 +519,12 @@ enum store_rc store_print_refund(struct store *st, const struct store_actor *who
 	if (ok)
 		*out = json_pack("{sI sI sI}", "id", (json_int_t)id, "refunded", (json_int_t)pages,
 				 "pages_left", (json_int_t)code_pages_left(st, code));
-	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+	enum store_rc rc = store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+	if (rc != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 bool store_print_audit(struct store *st, const struct store_actor *who, const char *action,

@@ -365,6 +365,35 @@ class PrintUnreachable(AdmindTestCase):
                          "not_found")
 
 
+class PrintHostile(AdmindTestCase):
+    """The desk's print routes refuse bad input and the wrong roles, changing nothing."""
+
+    def test_bad_requests(self):
+        _, mnt = self.new_user("maintenance")
+        before = self.server.snapshot()
+        self.assertError(self.req("POST", "/api/v1/jobs/abc/refund", token=self.admin), 404,
+                         "not_found")
+        self.assertError(self.req("POST", "/api/v1/jobs/99999999999/cancel", token=self.admin),
+                         404, "not_found")
+        for body in ({"pages": 0}, {"pages": -3}, {"pages": "2"}, {"pages": 10 ** 12},
+                     {"pages": 1, "extra": 1}):
+            self.assertError(self.req("POST", "/api/v1/jobs/1/refund", body, token=self.admin),
+                             400, "bad_request", str(body))
+        self.assertError(self.req("POST", "/api/v1/jobs/1/refund", {"pages": 1},
+                                  token=self.admin), 404, "not_found")
+        self.assertError(self.req("POST", "/api/v1/jobs/1/cancel", {"x": 1}, token=self.admin),
+                         400, "bad_request")
+        self.assertError(self.req("GET", "/api/v1/jobs?active=2", token=self.admin), 400,
+                         "bad_request")
+        self.assertError(self.req("GET", "/api/v1/jobs?foo=1", token=self.admin), 400,
+                         "bad_request")
+        self.assertError(self.req("POST", "/api/v1/jobs/1/refund", token=mnt), 403, "forbidden")
+        self.assertError(self.req("POST", "/api/v1/printers/escale/resume", token=mnt), 403,
+                         "forbidden")
+        self.assertError(self.req("GET", "/api/v1/jobs"), 401, "unauthorized")
+        self.assertEqual(before, self.server.snapshot())
+
+
 class PrintDisabled(AdmindTestCase):
     def test_disabled(self):
         self.assertError(self.req("GET", "/api/v1/printers", token=self.admin), 409,
