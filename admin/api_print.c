@@ -93,7 +93,7 @@ void api_jobs_retry(struct app *app, struct http_req *r)
 	char err[256];
 	if (!print_retry(app->print, id, err, sizeof(err))) {
 		struct print_row row;
-		enum store_rc rc = store_print_get(app->store, id, &row);
+		enum store_rc rc = store_print_get(app->store, id, NULL, &row);
 		if (rc == STORE_NOT_FOUND)
 			http_error(r, 404, "not_found", "no such print job");
 		else if (rc == STORE_OK && (row.settled || row.decision != PRINT_RELEASE))

@@ -72,8 +72,9 @@ int ctl_job_list(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"active", no_argument, NULL, 'a'},
 					     {NULL, 0, NULL, 0}};
-	static const char *const keys[] = {"id",      "kiosk",    "state",  "pages",  "charged",
-					   "printed", "refunded", "reason", "jammed", "title"};
+	static const char *const keys[] = {"id",     "cups_id", "kiosk",   "state",
+					   "pages",  "charged", "printed", "refunded",
+					   "reason", "jammed",  "title"};
 	bool active = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {

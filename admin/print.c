@@ -200,10 +200,12 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
 }
 
 /* A held job unknown to the store: count, decide, store. True when decided. */
-static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id)
+static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
+		       const char *uuid)
 {
 	struct pc_range ranges[PC_MAX_RANGES];
-	struct print_new n = {.id = id, .queue = pw->cfg->queue, .copies = 1, .number_up = 1};
+	struct print_new n = {
+		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .copies = 1, .number_up = 1};
 	n.title = attr_str(jobattrs, "job-name");
 	n.account = attr_str(jobattrs, "job-account-id");
 	n.host = attr_str(jobattrs, "job-originating-host-name");
@@ -266,14 +268,15 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 {
 	int id = attr_int(job, "job-id", 0);
 	int state = attr_int(job, "job-state", 0);
-	if (id <= 0)
+	const char *uuid = attr_str(job, "job-uuid");
+	if (id <= 0 || !uuid || !*uuid || strlen(uuid) >= sizeof(((struct print_ref *)0)->uuid))
 		return;
 	struct print_row row;
-	enum store_rc rc = store_print_get(pw->st, id, &row);
+	enum store_rc rc = store_print_get(pw->st, 0, uuid, &row);
 	if (rc == STORE_NOT_FOUND) {
 		/* Decided: acted on at once below, from the stored decision. */
-		if (state == IPP_JSTATE_HELD && decide_job(pw, http, job, id))
-			rc = store_print_get(pw->st, id, &row);
+		if (state == IPP_JSTATE_HELD && decide_job(pw, http, job, id, uuid))
+			rc = store_print_get(pw->st, 0, uuid, &row);
 		else if (state == IPP_JSTATE_PENDING) {
 			/* Not held (the queue misses job-hold-until-default?): hold it first. */
 			log_warnx("print job %d arrived not held: holding it (see README: "
@@ -305,7 +308,7 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		stuck = now - pw->processing_since > pw->cfg->stuck_seconds;
 	}
 	const char *st = printing ? "printing" : needs_desk ? "stopped" : "queued";
-	store_print_progress(pw->st, id, st, needs_desk || stuck);
+	store_print_progress(pw->st, row.id, st, needs_desk || stuck);
 }
 
 static const char *final_word(int state)
@@ -315,25 +318,42 @@ static const char *final_word(int state)
 					      : "aborted";
 }
 
-/* A stored job that left the active list: settle it from its final state. */
-static void settle_job(struct print_watch *pw, http_t *http, int64_t id)
+/* The final state of a stored job in CUPS: *STATE is 0 when CUPS no longer
+ * knows it (or its id now names another job); false when CUPS did not answer. */
+static bool job_final(struct print_watch *pw, http_t *http, const struct print_ref *ref, int *state,
+		      int *impressions)
 {
-	static const char *const want[] = {"job-state", "job-impressions-completed",
-					   "job-media-sheets-completed"};
-	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, pw->cfg->queue, (int)id);
+	static const char *const want[] = {"job-state", "job-impressions-completed", "job-uuid"};
+	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, pw->cfg->queue, (int)ref->cups_id);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
 	ipp_t *resp = cupsDoRequest(http, req, "/");
 	ipp_status_t e = cupsLastError();
-	if (e == IPP_STATUS_ERROR_NOT_FOUND) {
-		store_print_settle(pw->st, id, "gone", 0);
-	} else if (resp && e <= IPP_STATUS_OK_CONFLICTING) {
-		int state = attr_int(resp, "job-state", 0);
-		if (state >= IPP_JSTATE_CANCELED)
-			store_print_settle(pw->st, id, final_word(state),
-					   attr_int(resp, "job-impressions-completed", 0));
+	bool ok = true;
+	*state = *impressions = 0;
+	if (resp && e <= IPP_STATUS_OK_CONFLICTING) {
+		const char *uuid = attr_str(resp, "job-uuid");
+		if (uuid && strcmp(uuid, ref->uuid) == 0) {
+			*state = attr_int(resp, "job-state", 0);
+			*impressions = attr_int(resp, "job-impressions-completed", 0);
+		}
+	} else if (e != IPP_STATUS_ERROR_NOT_FOUND) {
+		ok = false;
 	}
 	ippDelete(resp);
+	return ok;
+}
+
+/* A stored job that left the active list: settle it from its final state. */
+static void settle_job(struct print_watch *pw, http_t *http, const struct print_ref *ref)
+{
+	int state, impressions;
+	if (!job_final(pw, http, ref, &state, &impressions))
+		return;
+	if (state == 0)
+		store_print_settle(pw->st, ref->id, "gone", 0);
+	else if (state >= IPP_JSTATE_CANCELED)
+		store_print_settle(pw->st, ref->id, final_word(state), impressions);
 }
 
 static void poll_once(struct print_watch *pw, http_t **httpp)
@@ -382,7 +402,8 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "page-ranges",
 					   "sides",
 					   "number-of-documents",
-					   "job-impressions-completed"};
+					   "job-impressions-completed",
+					   "job-uuid"};
 	ipp_t *req = new_request(IPP_OP_GET_JOBS, pw->cfg->queue, 0);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "not-completed");
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
@@ -420,24 +441,32 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 	if (!any_printing)
 		pw->processing_job = 0;
 	/* Stored jobs no longer active: settle them. */
-	int64_t open[MAX_OPEN];
+	static struct print_ref open[MAX_OPEN]; /* this thread only */
 	size_t n_open = store_print_open(pw->st, open, MAX_OPEN);
 	for (size_t i = 0; i < n_open; i++) {
 		bool seen = false;
 		for (size_t j = 0; j < n_active && !seen; j++)
-			seen = active[j] == open[i];
+			seen = active[j] == open[i].cups_id;
 		if (!seen)
-			settle_job(pw, http, open[i]);
+			settle_job(pw, http, &open[i]);
 	}
 	store_print_cancel_ended(pw->st);
 	if (pw->cfg->purge_history) {
 		n_open = store_print_to_purge(pw->st, open, MAX_OPEN);
 		for (size_t i = 0; i < n_open; i++) {
-			ipp_t *r = new_request(IPP_OP_CANCEL_JOB, pw->cfg->queue, (int)open[i]);
-			ippAddBoolean(r, IPP_TAG_OPERATION, "purge-job", 1);
-			if (do_op(http, r, "/jobs/") ||
-			    cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
-				store_print_purged(pw->st, open[i]);
+			/* Only the job itself: its id may name another job by now. */
+			int state, impressions;
+			if (!job_final(pw, http, &open[i], &state, &impressions))
+				continue;
+			if (state) {
+				ipp_t *r = new_request(IPP_OP_CANCEL_JOB, pw->cfg->queue,
+						       (int)open[i].cups_id);
+				ippAddBoolean(r, IPP_TAG_OPERATION, "purge-job", 1);
+				if (!do_op(http, r, "/jobs/") &&
+				    cupsLastError() != IPP_STATUS_ERROR_NOT_FOUND)
+					continue;
+			}
+			store_print_purged(pw->st, open[i].id);
 		}
 	}
 	bool stuck = pw->processing_job && now - pw->processing_since > pw->cfg->stuck_seconds;
@@ -567,7 +596,7 @@ bool print_resume(struct print_watch *pw, const char *queue, char *err, size_t e
 bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 {
 	struct print_row row;
-	enum store_rc rc = store_print_get(pw->st, job, &row);
+	enum store_rc rc = store_print_get(pw->st, job, NULL, &row);
 	if (rc != STORE_OK || row.decision != PRINT_RELEASE || row.settled) {
 		snprintf(err, errlen,
 			 rc != STORE_OK ? "no such print job"
@@ -583,7 +612,7 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 	}
 	/* A job held by an error is released; one waiting in a stopped queue
 	 * prints again from its start once the queue is resumed. */
-	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, (int)job);
+	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, (int)row.cups_id);
 	do_op(http, req, "/jobs/");
 	httpClose(http);
 	return print_resume(pw, pw->cfg->queue, err, errlen);

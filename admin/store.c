@@ -102,7 +102,11 @@ static const char *const migrations[] = {
 	"  detail TEXT);",
 	/* 2: printing (print jobs, kiosk notices, per-session print figures). */
 	"CREATE TABLE print_jobs("
-	"  id INTEGER PRIMARY KEY," /* the CUPS job id */
+	"  id INTEGER PRIMARY KEY,"
+	/* CUPS job ids start again at 1 on a new print host: a job is known by
+	 * its job-uuid, never by its id alone. */
+	"  cups_id INTEGER NOT NULL,"
+	"  uuid TEXT NOT NULL UNIQUE,"
 	"  queue TEXT NOT NULL,"
 	"  kiosk_id INTEGER REFERENCES kiosks(id),"
 	"  session_id TEXT,"
@@ -126,6 +130,7 @@ static const char *const migrations[] = {
 	"  settled_at INTEGER,"
 	"  purged INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX print_jobs_open ON print_jobs(id) WHERE settled_at IS NULL;"
+	"CREATE INDEX print_jobs_cups ON print_jobs(cups_id);"
 	"CREATE INDEX print_jobs_session ON print_jobs(session_id);"
 	"ALTER TABLE commands ADD COLUMN pages INTEGER;"
 	"ALTER TABLE commands ADD COLUMN pages_left INTEGER;"

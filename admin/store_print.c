@@ -149,8 +149,8 @@ static enum print_decision decide(struct store *st, const struct print_new *job,
 static enum store_rc decide_tx(struct store *st, const struct print_new *job,
 			       enum print_decision *out, const char **reason)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM print_jobs WHERE id = ?");
-	sqlite3_bind_int64(s, 1, job->id);
+	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM print_jobs WHERE uuid = ?");
+	bind_text(s, 1, job->uuid);
 	bool exists = sqlite3_step(s) == SQLITE_ROW;
 	store_release(s);
 	if (exists)
@@ -173,13 +173,13 @@ static enum store_rc decide_tx(struct store *st, const struct print_new *job,
 	*out = decide(st, job, kiosk, *session ? session : NULL, code, reason);
 	int64_t pages = job->count.impressions, now = now_s();
 	bool release = *out == PRINT_RELEASE;
-	s = store_stmt(st,
-		       "INSERT INTO print_jobs(id, queue, kiosk_id, session_id, code_id, title,"
-		       " doc_pages, copies, number_up, duplex, pages, sheets, charged, decision,"
-		       " state, reason, created_at, updated_at, settled_at)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		       " ?15, ?16, ?17, ?17, ?18)");
-	sqlite3_bind_int64(s, 1, job->id);
+	s = store_stmt(st, "INSERT INTO print_jobs(cups_id, queue, kiosk_id, session_id, code_id,"
+			   " title, doc_pages, copies, number_up, duplex, pages, sheets, charged,"
+			   " decision, state, reason, created_at, updated_at, settled_at, uuid)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+			   " ?15, ?16, ?17, ?17, ?18, ?19)");
+	sqlite3_bind_int64(s, 1, job->cups_id);
+	bind_text(s, 19, job->uuid);
 	bind_text(s, 2, job->queue);
 	if (kiosk)
 		sqlite3_bind_int64(s, 3, kiosk);
@@ -224,19 +224,22 @@ enum store_rc store_print_decide(struct store *st, const struct print_new *job,
 	return store_tx_end(st, decide_tx(st, job, out, reason));
 }
 
-enum store_rc store_print_get(struct store *st, int64_t id, struct print_row *out)
+enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, struct print_row *out)
 {
 	memset(out, 0, sizeof(*out));
 	store_lock(st);
 	sqlite3_stmt *s = store_stmt(
 		st, "SELECT j.decision, j.state, j.settled_at IS NOT NULL, j.charged, j.printed,"
-		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL FROM print_jobs j"
-		    " LEFT JOIN sessions s ON s.id = j.session_id WHERE j.id = ?");
-	sqlite3_bind_int64(s, 1, id);
+		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL, j.id, j.cups_id"
+		    " FROM print_jobs j LEFT JOIN sessions s ON s.id = j.session_id"
+		    " WHERE j.id = ?1 OR j.uuid = ?2");
+	sqlite3_bind_int64(s, 1, uuid ? 0 : id);
+	bind_text(s, 2, uuid);
 	enum store_rc rc = STORE_NOT_FOUND;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(s, 0);
-		out->id = id;
+		out->id = sqlite3_column_int64(s, 7);
+		out->cups_id = sqlite3_column_int64(s, 8);
 		out->decision = strcmp(d, "release") == 0  ? PRINT_RELEASE
 				: strcmp(d, "refuse") == 0 ? PRINT_REFUSE
 							   : PRINT_CANCEL;
@@ -341,32 +344,39 @@ bool store_print_settle(struct store *st, int64_t id, const char *state, int64_t
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }
 
-static size_t ids_of(struct store *st, const char *sql, int64_t *ids, size_t max)
+static size_t refs_of(struct store *st, const char *sql, struct print_ref *refs, size_t max)
 {
 	size_t n = 0;
 	store_lock(st);
 	sqlite3_stmt *s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, (int64_t)max);
-	while (n < max && sqlite3_step(s) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(s, 0);
+	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
+		refs[n].id = sqlite3_column_int64(s, 0);
+		refs[n].cups_id = sqlite3_column_int64(s, 1);
+		snprintf(refs[n].uuid, sizeof(refs[n].uuid), "%s", sqlite3_column_text(s, 2));
+		n++;
+	}
 	store_release(s);
 	store_unlock(st);
 	return n;
 }
 
-size_t store_print_open(struct store *st, int64_t *ids, size_t max)
+size_t store_print_open(struct store *st, struct print_ref *refs, size_t max)
 {
-	return ids_of(st, "SELECT id FROM print_jobs WHERE settled_at IS NULL ORDER BY id LIMIT ?",
-		      ids, max);
+	return refs_of(st,
+		       "SELECT id, cups_id, uuid FROM print_jobs WHERE settled_at IS NULL"
+		       " ORDER BY id LIMIT ?",
+		       refs, max);
 }
 
-size_t store_print_to_purge(struct store *st, int64_t *ids, size_t max)
+size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max)
 {
-	return ids_of(st,
-		      "SELECT j.id FROM print_jobs j LEFT JOIN sessions s ON s.id = j.session_id"
-		      " WHERE j.settled_at IS NOT NULL AND j.purged = 0"
-		      " AND (s.id IS NULL OR s.ended_at IS NOT NULL) ORDER BY j.id LIMIT ?",
-		      ids, max);
+	return refs_of(st,
+		       "SELECT j.id, j.cups_id, j.uuid FROM print_jobs j"
+		       " LEFT JOIN sessions s ON s.id = j.session_id"
+		       " WHERE j.settled_at IS NOT NULL AND j.purged = 0"
+		       " AND (s.id IS NULL OR s.ended_at IS NOT NULL) ORDER BY j.id LIMIT ?",
+		       refs, max);
 }
 
 bool store_print_purged(struct store *st, int64_t id)
@@ -411,7 +421,7 @@ json_t *store_print_list(struct store *st, bool active_only)
 		"SELECT j.id, j.queue, k.name, j.session_id, j.title, j.doc_pages, j.copies,"
 		" j.number_up, j.duplex, j.pages, j.sheets, j.charged, j.printed, j.refunded,"
 		" j.decision, j.state, j.reason, j.jammed, j.created_at, j.updated_at,"
-		" j.settled_at FROM print_jobs j LEFT JOIN kiosks k ON k.id = j.kiosk_id"
+		" j.settled_at, j.cups_id FROM print_jobs j LEFT JOIN kiosks k ON k.id = j.kiosk_id"
 		" %s ORDER BY j.id DESC LIMIT 1000",
 		active_only ? "WHERE j.settled_at IS NULL" : "");
 	json_t *arr = json_array();
@@ -448,8 +458,11 @@ json_t *store_print_list(struct store *st, bool active_only)
 			sqlite3_column_type(s, 20) == SQLITE_NULL
 				? json_null()
 				: json_integer(sqlite3_column_int64(s, 20)));
-		if (row)
+		if (row) {
+			json_object_set_new(row, "cups_id",
+					    json_integer(sqlite3_column_int64(s, 21)));
 			json_array_append_new(arr, row);
+		}
 	}
 	sqlite3_finalize(s);
 	store_unlock(st);

@@ -7,7 +7,8 @@
 
 /* A held job as the watcher found it, and what the store decided. */
 struct print_new {
-	int64_t id; /* CUPS job id */
+	int64_t cups_id;
+	const char *uuid; /* job-uuid */
 	const char *queue;
 	const char *title;
 	const char *account; /* job-account-id (a kiosk name) or NULL */
@@ -23,7 +24,8 @@ struct print_new {
 enum print_decision { PRINT_RELEASE, PRINT_REFUSE, PRINT_CANCEL };
 
 struct print_row {
-	int64_t id;
+	int64_t id; /* escale's job id (what the desk names) */
+	int64_t cups_id;
 	enum print_decision decision;
 	char state[16];
 	bool settled;
@@ -36,8 +38,10 @@ struct print_row {
  * the decision and the kiosk's notice in one transaction. */
 enum store_rc store_print_decide(struct store *st, const struct print_new *job,
 				 enum print_decision *out, const char **reason);
-/* The stored row of job ID; STORE_NOT_FOUND when the job is not known. */
-enum store_rc store_print_get(struct store *st, int64_t id, struct print_row *out);
+/* The stored row of job ID, or of the CUPS job with UUID (ID 0); STORE_NOT_FOUND
+ * when the job is not known. */
+enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid,
+			      struct print_row *out);
 /* The job is pending or printing (STATE "queued", "printing" or "stopped");
  * JAMMED when its printer needs the desk (tells the kiosk once). */
 bool store_print_progress(struct store *st, int64_t id, const char *state, bool jammed);
@@ -46,12 +50,17 @@ bool store_print_progress(struct store *st, int64_t id, const char *state, bool 
  * printed (IMPRESSIONS, the pages CUPS counted) are refunded when it did not
  * complete; a completed job is never refunded. Settles once. */
 bool store_print_settle(struct store *st, int64_t id, const char *state, int64_t impressions);
-/* Unsettled jobs (ids, at most MAX); returns how many. */
-size_t store_print_open(struct store *st, int64_t *ids, size_t max);
+/* A stored job as CUPS knows it. */
+struct print_ref {
+	int64_t id, cups_id;
+	char uuid[80];
+};
+/* Unsettled jobs (at most MAX); returns how many. */
+size_t store_print_open(struct store *st, struct print_ref *refs, size_t max);
 /* Jobs of ended sessions still waiting are turned into cancels. */
 bool store_print_cancel_ended(struct store *st);
 /* Settled jobs of ended sessions whose CUPS history is not removed yet. */
-size_t store_print_to_purge(struct store *st, int64_t *ids, size_t max);
+size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max);
 bool store_print_purged(struct store *st, int64_t id);
 
 /* ---- the desk ---- */

@@ -5,6 +5,7 @@ Every wait polls a state with a deadline; no fixed sleep is an assertion.
 """
 
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -77,7 +78,9 @@ class PrintBase(AdmindTestCase):
         return self.cups.submit(path, self.QUEUE, "-o", "job-account-id=" + kiosk, *options)
 
     def jobs(self):
-        return {j["id"]: j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]}
+        """The stored jobs by CUPS job id (the id `lp` prints)."""
+        return {j["cups_id"]: j for j in
+                self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]}
 
     def wait_job(self, job, pred, what, deadline=DEADLINE):
         end = time.monotonic() + deadline
@@ -143,7 +146,8 @@ class Print(PrintBase):
         events = [(c["event"], c["pages"], c["pages_left"]) for c in cmds]
         self.assertEqual(events, [("released", 3, 7), ("printed", 3, 7)])
         # escalectl job list shows it.
-        line = [l for l in self.ctl("job", "list").splitlines() if l.startswith("%d\t" % job)]
+        line = [l for l in self.ctl("job", "list").splitlines()
+                if l.startswith("%d\t%d\t" % (j["id"], job))]
         self.assertEqual(len(line), 1, line)
         self.assertIn("\tprinted\t", line[0])
 
@@ -194,8 +198,8 @@ class Print(PrintBase):
         self.wait_state(self.submit(kiosk, self.pdf(4), "-n", "3"), "refused")
         self.cups.run(["cupsdisable", self.QUEUE])
         job = self.submit(kiosk, self.pdf(1))
-        self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "waiting")
-        self.ctl("job", "cancel", str(job))
+        j = self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "waiting")
+        self.ctl("job", "cancel", str(j["id"]))
         self.wait_state(job, "cancelled")
         self.cups.run(["cupsenable", self.QUEUE])
         today = time.strftime("%Y-%m-%d")
@@ -215,6 +219,34 @@ class Print(PrintBase):
         mine = [k for k in stats["per_kiosk"] if k["kiosk"] == kiosk][0]
         self.assertEqual((mine["pages_printed"], mine["pages_refused"], mine["pages_refunded"]),
                          (2, 12, 1))
+
+    def test_reused_cups_id_is_a_new_job(self):
+        """A new print host numbers jobs from 1 again: a job is known by its job-uuid."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        first = self.submit(kiosk, self.pdf(1))
+        self.wait_state(first, "printed")
+        db = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            db.execute("INSERT INTO print_jobs(cups_id, uuid, queue, decision, state, charged,"
+                       " created_at, updated_at, settled_at) VALUES (?, 'urn:uuid:old-host',"
+                       " 'escale', 'release', 'printed', 0, 1, 1, 1)", (first + 1,))
+            db.commit()
+        finally:
+            db.close()
+        job = self.submit(kiosk, self.pdf(2))
+        self.assertEqual(job, first + 1)
+        j = [x for x in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+             if x["cups_id"] == job]
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end and not [x for x in j if x["state"] == "printed"
+                                               and x["session"] == sid]:
+            time.sleep(0.1)
+            j = [x for x in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                 if x["cups_id"] == job]
+        new = [x for x in j if x["state"] == "printed" and x["session"] == sid]
+        self.assertEqual(len(new), 1, "%r\n%s" % (j, self.server.output()[-1500:]))
+        self.assertEqual(new[0]["charged"], 2)
+        self.assertEqual(self.cups.printed().get(job), 2)
 
     def test_no_session_refused(self):
         name = self.unique("poste")
@@ -270,8 +302,8 @@ class Print(PrintBase):
         kiosk, kt, sid = self.kiosk_in_session(pages=10)
         self.jam(after=1)
         job = self.submit(kiosk, self.pdf(4))
-        self.wait_job(job, lambda j: j["jammed"], "jammed")
-        self.ctl("job", "cancel", str(job))
+        j = self.wait_job(job, lambda j: j["jammed"], "jammed")
+        self.ctl("job", "cancel", str(j["id"]))
         j = self.wait_state(job, "cancelled")
         # One page came out before the jam: 3 of the 4 charged are refunded.
         self.assertEqual((j["charged"], j["printed"], j["refunded"]), (4, 1, 3))
@@ -279,9 +311,9 @@ class Print(PrintBase):
         self.assertEqual(hb["session"]["pages_left"], 9)
         self.assertIn(("cancelled", 3), [(c["event"], c["pages"]) for c in cmds])
         # The desk refunds the page spoilt by the jam, and no more.
-        out = self.ctl("job", "refund", str(job), "--pages", "1")
+        out = self.ctl("job", "refund", str(j["id"]), "--pages", "1")
         self.assertIn("1 page(s) refunded, 10 left", out)
-        self.ctl("job", "refund", str(job), expect=1)
+        self.ctl("job", "refund", str(j["id"]), expect=1)
         actions = [a["action"] for a in self.api("GET", "/api/v1/audit", token=self.admin)["audit"]]
         self.assertIn("job.cancel", actions)
         self.assertIn("job.refund", actions)
