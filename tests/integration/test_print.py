@@ -298,6 +298,21 @@ class Print(PrintBase):
         audit = self.api("GET", "/api/v1/audit", token=self.admin)
         self.assertIn("printer.resume", [a["action"] for a in audit["audit"]])
 
+    def test_jam_then_retry_job(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.jam(after=0)
+        job = self.submit(kiosk, self.pdf(2))
+        j = self.wait_job(job, lambda j: j["jammed"] and j["state"] == "stopped", "stopped")
+        self.clear_jam()
+        self.assertIn("sent to print again", self.ctl("job", "retry", str(j["id"])))
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["charged"], j["printed"], j["refunded"]), (2, 2, 0))
+        self.assertEqual(self.cups.printed().get(job), 2)
+        actions = [a["action"] for a in self.api("GET", "/api/v1/audit", token=self.admin)["audit"]]
+        self.assertIn("job.retry", actions)
+        # A finished job cannot be retried.
+        self.ctl("job", "retry", str(j["id"]), expect=1)
+
     def test_cancel_with_refund(self):
         kiosk, kt, sid = self.kiosk_in_session(pages=10)
         self.jam(after=1)
