@@ -383,7 +383,8 @@ bool store_print_purged(struct store *st, int64_t id)
 {
 	if (!store_tx_begin(st))
 		return false;
-	sqlite3_stmt *s = store_stmt(st, "UPDATE print_jobs SET purged = 1 WHERE id = ?");
+	sqlite3_stmt *s =
+		store_stmt(st, "UPDATE print_jobs SET purged = 1, title = '' WHERE id = ?");
 	sqlite3_bind_int64(s, 1, id);
 	return store_tx_end(st, step_done(s) ? STORE_OK : STORE_ERROR) == STORE_OK;
 }

@@ -61,6 +61,7 @@ size_t store_print_open(struct store *st, struct print_ref *refs, size_t max);
 bool store_print_cancel_ended(struct store *st);
 /* Settled jobs of ended sessions whose CUPS history is not removed yet. */
 size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max);
+/* Job ID left CUPS' history: its title (a document name) is forgotten too. */
 bool store_print_purged(struct store *st, int64_t id);
 
 /* ---- the desk ---- */

@@ -149,6 +149,8 @@ bool store_purge(struct store *st, int64_t now)
 		/* Event ids only need to outlive a kiosk's longest outage. */
 		"DELETE FROM kiosk_events WHERE received_at < ?1",
 		"DELETE FROM commands WHERE acked_at IS NOT NULL AND acked_at < ?1",
+		/* Print jobs are session details too (their figures live on in the totals). */
+		"DELETE FROM print_jobs WHERE settled_at IS NOT NULL AND created_at < ?1",
 	};
 	if (!store_tx_begin(st))
 		return false;

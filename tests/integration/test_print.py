@@ -353,6 +353,8 @@ class Print(PrintBase):
         self.assertNotIn(job, self.cups.printed())
         code = [s for s in self.sessions_list() if s["id"] == sid][0]
         self.assertEqual(code["pages_used"], 0)
+        # admind forgets the document's name with it.
+        self.assertEqual(self.wait_job(job, lambda j: j["title"] == "", "forgotten")["title"], "")
 
     def test_restart_while_held(self):
         kiosk, kt, sid = self.kiosk_in_session(pages=10)
