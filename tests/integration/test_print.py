@@ -5,6 +5,7 @@ Every wait polls a state with a deadline; no fixed sleep is an assertion.
 """
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -34,13 +35,14 @@ class PrintBase(AdmindTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="escale-print-")
         cls.cups = Cupsd(backend_path())
+        cls.tmp = tempfile.mkdtemp(prefix="escale-print-")
         try:
             cls.cups.start()
             cls.cups.add_queue(cls.QUEUE)
         except BaseException:
             cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
             raise
         cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
             'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; };\n'
@@ -49,6 +51,7 @@ class PrintBase(AdmindTestCase):
             super().setUpClass()
         except BaseException:
             cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
             raise
 
     @classmethod
@@ -57,6 +60,7 @@ class PrintBase(AdmindTestCase):
             super().tearDownClass()
         finally:
             cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     # ---- helpers
 
