@@ -32,6 +32,7 @@ def backend_path():
 
 class PrintBase(AdmindTestCase):
     QUEUE = "escale"
+    STUCK = ""
 
     @classmethod
     def setUpClass(cls):
@@ -45,8 +46,8 @@ class PrintBase(AdmindTestCase):
             shutil.rmtree(cls.tmp, ignore_errors=True)
             raise
         cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
-            'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; };\n'
-            % (cls.cups.server, cls.QUEUE))
+            'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; %s};\n'
+            % (cls.cups.server, cls.QUEUE, cls.STUCK))
         try:
             super().setUpClass()
         except BaseException:
@@ -395,6 +396,30 @@ class PrintByAddress(PrintBase):
         job = self.cups.submit(self.pdf(2), self.QUEUE)
         j = self.wait_state(job, "printed")
         self.assertEqual((j["kiosk"], j["session"], j["charged"]), (name, sid, 2))
+
+
+class PrintStuck(PrintBase):
+    """A job printing longer than print.stuck_seconds needs the desk too."""
+    QUEUE = "escale-slow"
+    STUCK = "stuck_seconds = 10; "
+
+    def test_stuck_job_needs_the_desk(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=50)
+        with open(os.path.join(self.cups.printer_dir, "slow"), "w") as f:
+            f.write("1")
+        try:
+            job = self.submit(kiosk, self.pdf(30))
+            self.wait_state(job, "printing")
+            p = self.printer()
+            self.assertFalse(p["needs_attention"], p)
+            j = self.wait_job(job, lambda j: j["jammed"], "flagged as stuck", deadline=30)
+            self.assertEqual(j["state"], "printing")
+            self.assertTrue(self.printer()["needs_attention"])
+            _, cmds = self.notices(kt, sid)
+            self.assertIn("jam", [c["event"] for c in cmds])
+        finally:
+            os.unlink(os.path.join(self.cups.printer_dir, "slow"))
+            self.cups.run(["cancel", "-a", self.QUEUE], check=False)
 
 
 class PrintUnreachable(AdmindTestCase):
