@@ -14,6 +14,7 @@
 
 #include "admind.h"
 #include "http.h"
+#include "print.h"
 #include "ratelimit.h"
 #include "util.h"
 
@@ -132,6 +133,8 @@ int main(int argc, char **argv)
 	timer_arm(ckpt_fd, CHECKPOINT_EVERY_S);
 	timer_arm(stale_fd, STALE_EVERY_S);
 
+	if (app.cfg.print.enabled)
+		app.print = print_start(app.store, &app.cfg.print);
 	struct MHD_Daemon *d = http_start(&app);
 	if (!d)
 		fatalx("cannot listen on %s", app.cfg.listen);
@@ -185,6 +188,7 @@ int main(int argc, char **argv)
 	}
 	sd_notify(0, "STOPPING=1");
 	MHD_stop_daemon(d);
+	print_stop(app.print);
 	ratelimit_free(app.rl);
 	store_close(app.store);
 	admind_config_free(&app.cfg);

@@ -34,6 +34,15 @@ struct admind_config {
 	int64_t heartbeat_seconds;
 	int64_t max_failures, lockout_seconds, lockout_max_seconds;
 	struct store_policy pol;
+	struct print_config {
+		bool enabled;
+		char *cups_server; /* "" : libcups' default (CUPS_SERVER, client.conf) */
+		char *queue;
+		int64_t poll_ms;
+		int64_t max_document_bytes;
+		int64_t stuck_seconds;
+		bool purge_history;
+	} print;
 };
 
 /* Reads and checks FILE; on error fills ERR with "FILE:LINE: message". */
@@ -41,11 +50,13 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 void admind_config_free(struct admind_config *c);
 
 struct ratelimit;
+struct print_watch;
 
 struct app {
 	struct admind_config cfg;
 	struct store *store;
 	struct ratelimit *rl;
+	struct print_watch *print; /* NULL when printing is off */
 };
 
 #endif

@@ -23,6 +23,7 @@ static const char *const top_keys[] = {"listen",
 				       "login",
 				       "offline",
 				       "retention_days",
+				       "print",
 				       NULL};
 static const char *const tls_keys[] = {"certificate", "key", NULL};
 static const char *const codes_keys[] = {
@@ -33,6 +34,9 @@ static const char *const kiosks_keys[] = {"offline_seconds", NULL};
 static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
 					 NULL};
 static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
+static const char *const print_keys[] = {
+	"enabled",       "cups_server",   "queue", "poll_ms", "max_document_bytes",
+	"stuck_seconds", "purge_history", NULL};
 
 /* "127.0.0.1:8080" or "[::1]:8080", numeric only: no name lookups at start. */
 static bool parse_listen(struct admind_config *c, const config_setting_t *where,
@@ -88,12 +92,13 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	if (!cfg_load(&cf, file, err))
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
-	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline;
+	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline, *print;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "tls", &tls, err) ||
 	    !cfg_group(root, "codes", &codes, err) ||
 	    !cfg_group(root, "sessions", &sessions, err) ||
 	    !cfg_group(root, "kiosks", &kiosks, err) || !cfg_group(root, "login", &login, err) ||
-	    !cfg_group(root, "offline", &offline, err) || !cfg_only_keys(tls, tls_keys, err) ||
+	    !cfg_group(root, "offline", &offline, err) || !cfg_group(root, "print", &print, err) ||
+	    !cfg_only_keys(print, print_keys, err) || !cfg_only_keys(tls, tls_keys, err) ||
 	    !cfg_only_keys(codes, codes_keys, err) ||
 	    !cfg_only_keys(sessions, sessions_keys, err) ||
 	    !cfg_only_keys(kiosks, kiosks_keys, err) || !cfg_only_keys(login, login_keys, err) ||
@@ -127,7 +132,15 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(login, "lockout_max_seconds", 900, 1, 86400, &c->lockout_max_seconds, err) ||
 	    !cfg_int(offline, "opslimit", 2, 1, 10, &c->pol.opslimit, err) ||
 	    !cfg_int(offline, "memlimit_kib", 32768, 8192, 1048576, &memkib, err) ||
-	    !cfg_int(root, "retention_days", 365, 1, 36500, &c->pol.retention_days, err)) {
+	    !cfg_int(root, "retention_days", 365, 1, 36500, &c->pol.retention_days, err) ||
+	    !cfg_bool(print, "enabled", false, &c->print.enabled, err) ||
+	    !cfg_string(print, "cups_server", "", 4096, &c->print.cups_server, err) ||
+	    !cfg_string(print, "queue", "escale", 127, &c->print.queue, err) ||
+	    !cfg_int(print, "poll_ms", 1000, 100, 5000, &c->print.poll_ms, err) ||
+	    !cfg_int(print, "max_document_bytes", 100 << 20, 1 << 16, 1 << 30,
+		     &c->print.max_document_bytes, err) ||
+	    !cfg_int(print, "stuck_seconds", 300, 10, 86400, &c->print.stuck_seconds, err) ||
+	    !cfg_bool(print, "purge_history", true, &c->print.purge_history, err)) {
 		free(alphabet);
 		free(level);
 		goto out;
@@ -175,6 +188,13 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 			 "login.lockout_max_seconds must be at least login.lockout_seconds");
 		goto out;
 	}
+	if (!*c->print.queue ||
+	    strspn(c->print.queue, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				   "0123456789_-.") != strlen(c->print.queue)) {
+		cfg_fail(config_setting_get_member(print, "queue"), err,
+			 "print.queue must be a CUPS queue name (letters, digits, '_', '-', '.')");
+		goto out;
+	}
 	if (!c->secret_file)
 		c->secret_file = xasprintf("%s.key", c->database);
 	ok = true;
@@ -192,4 +212,6 @@ void admind_config_free(struct admind_config *c)
 	free(c->tls_cert);
 	free(c->tls_key);
 	free(c->log_file);
+	free(c->print.cups_server);
+	free(c->print.queue);
 }

@@ -33,6 +33,12 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/users", AUTH_STAFF, ROLE_ADMIN, api_users_add},
 	{"POST", "/api/v1/users/*/disable", AUTH_STAFF, ROLE_ADMIN, api_users_disable},
 	{"POST", "/api/v1/users/*/token", AUTH_STAFF, ROLE_ADMIN, api_users_token},
+	{"GET", "/api/v1/printers", AUTH_STAFF, ALL_ROLES, api_printers_list},
+	{"POST", "/api/v1/printers/*/resume", AUTH_STAFF, SEC, api_printers_resume},
+	{"GET", "/api/v1/jobs", AUTH_STAFF, ALL_ROLES, api_jobs_list},
+	{"POST", "/api/v1/jobs/*/cancel", AUTH_STAFF, SEC, api_jobs_cancel},
+	{"POST", "/api/v1/jobs/*/retry", AUTH_STAFF, SEC, api_jobs_retry},
+	{"POST", "/api/v1/jobs/*/refund", AUTH_STAFF, SEC, api_jobs_refund},
 	{"GET", "/api/v1/whoami", AUTH_STAFF, ALL_ROLES, api_whoami},
 };
 const size_t api_routes_len = ARRAY_LEN(api_routes);

@@ -40,5 +40,11 @@ void api_audit(struct app *app, struct http_req *r);
 void api_stats(struct app *app, struct http_req *r);
 void api_usage(struct app *app, struct http_req *r);
 void api_backup(struct app *app, struct http_req *r);
+void api_printers_list(struct app *app, struct http_req *r);
+void api_printers_resume(struct app *app, struct http_req *r);
+void api_jobs_list(struct app *app, struct http_req *r);
+void api_jobs_cancel(struct app *app, struct http_req *r);
+void api_jobs_retry(struct app *app, struct http_req *r);
+void api_jobs_refund(struct app *app, struct http_req *r);
 
 #endif

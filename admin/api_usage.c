@@ -57,7 +57,8 @@ struct export
 
 static const char usage_sql[] =
 	"SELECT s.id, k.name, k.site, s.started_at, s.ended_at, s.seconds_used, s.pages_used,"
-	" s.end_reason, s.offline FROM sessions s JOIN kiosks k ON k.id = s.kiosk_id"
+	" s.end_reason, s.offline, s.pages_printed, s.pages_refused, s.pages_refunded"
+	" FROM sessions s JOIN kiosks k ON k.id = s.kiosk_id"
 	" WHERE s.started_at >= ? AND s.started_at < ? ORDER BY s.started_at, s.id";
 
 static void export_row_csv(struct export *e)
@@ -80,7 +81,9 @@ static void export_row_csv(struct export *e)
 		   (long long)(tenths / 10), (long long)(tenths % 10),
 		   (long long)sqlite3_column_int64(s, 6));
 	csv_field(&e->b, (const char *)sqlite3_column_text(s, 7));
-	buf_adds(&e->b, sqlite3_column_int(s, 8) ? ";oui\r\n" : ";non\r\n");
+	buf_printf(&e->b, ";%s;%lld;%lld;%lld\r\n", sqlite3_column_int(s, 8) ? "oui" : "non",
+		   (long long)sqlite3_column_int64(s, 9), (long long)sqlite3_column_int64(s, 10),
+		   (long long)sqlite3_column_int64(s, 11));
 }
 
 static void export_row_json(struct export *e)
@@ -97,6 +100,9 @@ static void export_row_json(struct export *e)
 			      (json_int_t)sqlite3_column_int64(s, 6), "end_reason",
 			      reason ? json_string(reason) : json_null(), "offline",
 			      sqlite3_column_int(s, 8) != 0);
+	json_object_set_new(o, "pages_printed", json_integer(sqlite3_column_int64(s, 9)));
+	json_object_set_new(o, "pages_refused", json_integer(sqlite3_column_int64(s, 10)));
+	json_object_set_new(o, "pages_refunded", json_integer(sqlite3_column_int64(s, 11)));
 	char *text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!e->first)
@@ -182,7 +188,8 @@ void api_usage(struct app *app, struct http_req *r)
 	if (e->csv)
 		buf_adds(&e->b, "\xEF\xBB\xBF"
 				"session;poste;site;début;fin;durée (s);durée (min);"
-				"pages;motif de fin;hors ligne\r\n");
+				"pages;motif de fin;hors ligne;pages imprimées;pages refusées;"
+				"pages rendues\r\n");
 	else
 		buf_printf(&e->b, "{\"from\":\"%s\",\"to\":\"%s\",\"sessions\":[\n", fday, tday);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,

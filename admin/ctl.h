@@ -116,5 +116,11 @@ int ctl_usage_cmd(struct ctl *c, int argc, char **argv);
 int ctl_stats(struct ctl *c, int argc, char **argv);
 int ctl_audit(struct ctl *c, int argc, char **argv);
 int ctl_backup(struct ctl *c, int argc, char **argv);
+int ctl_printer_list(struct ctl *c, int argc, char **argv);
+int ctl_printer_resume(struct ctl *c, int argc, char **argv);
+int ctl_job_list(struct ctl *c, int argc, char **argv);
+int ctl_job_retry(struct ctl *c, int argc, char **argv);
+int ctl_job_cancel(struct ctl *c, int argc, char **argv);
+int ctl_job_refund(struct ctl *c, int argc, char **argv);
 
 #endif

@@ -100,6 +100,46 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL,"
 	"  target TEXT,"
 	"  detail TEXT);",
+	/* 2: printing (print jobs, kiosk notices, per-session print figures). */
+	"CREATE TABLE print_jobs("
+	"  id INTEGER PRIMARY KEY,"
+	/* CUPS job ids start again at 1 on a new print host: a job is known by
+	 * its job-uuid, never by its id alone. */
+	"  cups_id INTEGER NOT NULL,"
+	"  uuid TEXT NOT NULL UNIQUE,"
+	"  queue TEXT NOT NULL,"
+	"  kiosk_id INTEGER REFERENCES kiosks(id),"
+	"  session_id TEXT,"
+	"  code_id INTEGER REFERENCES codes(id) ON DELETE SET NULL,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  doc_pages INTEGER NOT NULL DEFAULT 0,"
+	"  copies INTEGER NOT NULL DEFAULT 1,"
+	"  number_up INTEGER NOT NULL DEFAULT 1,"
+	"  duplex INTEGER NOT NULL DEFAULT 0,"
+	"  pages INTEGER NOT NULL DEFAULT 0,"
+	"  sheets INTEGER NOT NULL DEFAULT 0,"
+	"  charged INTEGER NOT NULL DEFAULT 0,"
+	"  printed INTEGER NOT NULL DEFAULT 0,"
+	"  refunded INTEGER NOT NULL DEFAULT 0,"
+	"  decision TEXT NOT NULL CHECK (decision IN ('release', 'refuse', 'cancel')),"
+	"  state TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  jammed INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  settled_at INTEGER,"
+	"  purged INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX print_jobs_open ON print_jobs(id) WHERE settled_at IS NULL;"
+	"CREATE INDEX print_jobs_cups ON print_jobs(cups_id);"
+	"CREATE INDEX print_jobs_session ON print_jobs(session_id);"
+	"ALTER TABLE commands ADD COLUMN pages INTEGER;"
+	"ALTER TABLE commands ADD COLUMN pages_left INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN pages_printed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN pages_refused INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN pages_refunded INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daily_stats ADD COLUMN pages_printed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daily_stats ADD COLUMN pages_refused INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daily_stats ADD COLUMN pages_refunded INTEGER NOT NULL DEFAULT 0;",
 };
 
 bool role_parse(const char *s, enum role *out)

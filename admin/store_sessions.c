@@ -239,7 +239,8 @@ static json_t *session_status(struct store *st, const char *session, int64_t kio
 static json_t *pending_commands(struct store *st, int64_t kiosk)
 {
 	sqlite3_stmt *s =
-		store_stmt(st, "SELECT id, type, session_id, seconds, text FROM commands"
+		store_stmt(st, "SELECT id, type, session_id, seconds, text, pages, pages_left"
+			       " FROM commands"
 			       " WHERE kiosk_id = ? AND acked_at IS NULL ORDER BY id LIMIT 50");
 	sqlite3_bind_int64(s, 1, kiosk);
 	json_t *arr = json_array();
@@ -251,9 +252,16 @@ static json_t *pending_commands(struct store *st, int64_t kiosk)
 					    json_string((const char *)sqlite3_column_text(s, 2)));
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
 			json_object_set_new(c, "seconds", json_integer(sqlite3_column_int64(s, 3)));
+		/* A print notice names its event; the kiosk words it. */
+		bool print = strcmp((const char *)sqlite3_column_text(s, 1), "print") == 0;
 		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-			json_object_set_new(c, "text",
+			json_object_set_new(c, print ? "event" : "text",
 					    json_string((const char *)sqlite3_column_text(s, 4)));
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+			json_object_set_new(c, "pages", json_integer(sqlite3_column_int64(s, 5)));
+		if (sqlite3_column_type(s, 6) != SQLITE_NULL)
+			json_object_set_new(c, "pages_left",
+					    json_integer(sqlite3_column_int64(s, 6)));
 		json_array_append_new(arr, c);
 	}
 	store_release(s);

@@ -13,10 +13,12 @@
 static const char stats_union[] =
 	"WITH u AS ("
 	"  SELECT date(started_at, 'unixepoch', 'localtime') AS day, kiosk_id,"
-	"    1 AS sessions, seconds_used AS seconds, pages_used AS pages FROM sessions"
-	"    WHERE started_at >= ?1 AND started_at < ?2"
+	"    1 AS sessions, seconds_used AS seconds, pages_used AS pages,"
+	"    pages_printed AS printed, pages_refused AS refused, pages_refunded AS refunded"
+	"    FROM sessions WHERE started_at >= ?1 AND started_at < ?2"
 	"  UNION ALL"
-	"  SELECT day, kiosk_id, sessions, seconds, pages FROM daily_stats"
+	"  SELECT day, kiosk_id, sessions, seconds, pages, pages_printed, pages_refused,"
+	"    pages_refunded FROM daily_stats"
 	"    WHERE day >= date(?1, 'unixepoch', 'localtime')"
 	"      AND day < date(?2, 'unixepoch', 'localtime'))";
 
@@ -33,6 +35,10 @@ static json_t *stats_rows(struct store *st, const char *select, int64_t from, in
 			json_pack("{sI sI sI}", "sessions", (json_int_t)sqlite3_column_int64(s, 1),
 				  "minutes", (json_int_t)(sqlite3_column_int64(s, 2) + 59) / 60,
 				  "pages", (json_int_t)sqlite3_column_int64(s, 3));
+		json_object_set_new(row, "pages_printed", json_integer(sqlite3_column_int64(s, 5)));
+		json_object_set_new(row, "pages_refused", json_integer(sqlite3_column_int64(s, 6)));
+		json_object_set_new(row, "pages_refunded",
+				    json_integer(sqlite3_column_int64(s, 7)));
 		if (per_kiosk) {
 			json_object_set_new(row, "kiosk",
 					    json_string((const char *)sqlite3_column_text(s, 0)));
@@ -55,19 +61,22 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 	/* One read transaction: every figure comes from the same snapshot. */
 	db_exec(st->db, "BEGIN", "stats");
 	json_t *per_day = stats_rows(st,
-				     "SELECT day, sum(sessions), sum(seconds), sum(pages)"
+				     "SELECT day, sum(sessions), sum(seconds), sum(pages), NULL,"
+				     " sum(printed), sum(refused), sum(refunded)"
 				     " FROM u GROUP BY day ORDER BY day",
 				     from, to, false);
 	json_t *per_kiosk =
 		stats_rows(st,
 			   "SELECT k.name, sum(u.sessions), sum(u.seconds),"
-			   " sum(u.pages), k.site FROM u JOIN kiosks k ON k.id = u.kiosk_id"
+			   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
+			   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
 			   " GROUP BY u.kiosk_id ORDER BY k.site, k.name",
 			   from, to, true);
-	int64_t n = 0, secs = 0, pages = 0;
+	int64_t n = 0, secs = 0, pages = 0, printed = 0, refused = 0, refunded = 0;
 	sqlite3_stmt *s;
-	char *sql =
-		xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages) FROM u", stats_union);
+	char *sql = xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages), sum(printed),"
+			      " sum(refused), sum(refunded) FROM u",
+			      stats_union);
 	s = db_prepare(st->db, sql);
 	free(sql);
 	sqlite3_bind_int64(s, 1, from);
@@ -76,6 +85,9 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 		n = sqlite3_column_int64(s, 0);
 		secs = sqlite3_column_int64(s, 1);
 		pages = sqlite3_column_int64(s, 2);
+		printed = sqlite3_column_int64(s, 3);
+		refused = sqlite3_column_int64(s, 4);
+		refunded = sqlite3_column_int64(s, 5);
 	}
 	sqlite3_finalize(s);
 	/* The median needs the details: it covers the sessions not yet purged. */
@@ -104,30 +116,41 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 	db_exec(st->db, "COMMIT", "stats");
 	store_unlock(st);
 	double mean = n ? (double)secs / (double)n / 60 : 0;
-	return json_pack("{sI sI sI sI sI sf sf sI so so}", "from", (json_int_t)from, "to",
-			 (json_int_t)to, "sessions", (json_int_t)n, "minutes",
-			 (json_int_t)(secs + 59) / 60, "pages", (json_int_t)pages, "mean_minutes",
-			 (double)(int64_t)(mean * 10 + 0.5) / 10, "median_minutes",
-			 (double)(int64_t)(median * 10 + 0.5) / 10, "median_sessions",
-			 (json_int_t)detailed, "per_day", per_day, "per_kiosk", per_kiosk);
+	json_t *out = json_pack(
+		"{sI sI sI sI sI sf sf sI so so}", "from", (json_int_t)from, "to", (json_int_t)to,
+		"sessions", (json_int_t)n, "minutes", (json_int_t)(secs + 59) / 60, "pages",
+		(json_int_t)pages, "mean_minutes", (double)(int64_t)(mean * 10 + 0.5) / 10,
+		"median_minutes", (double)(int64_t)(median * 10 + 0.5) / 10, "median_sessions",
+		(json_int_t)detailed, "per_day", per_day, "per_kiosk", per_kiosk);
+	json_object_set_new(out, "pages_printed", json_integer(printed));
+	json_object_set_new(out, "pages_refused", json_integer(refused));
+	json_object_set_new(out, "pages_refunded", json_integer(refunded));
+	return out;
 }
 
 bool store_purge(struct store *st, int64_t now)
 {
 	int64_t cutoff = now - st->pol.retention_days * 86400;
 	static const char fold[] =
-		"INSERT INTO daily_stats(day, kiosk_id, sessions, seconds, pages)"
+		"INSERT INTO daily_stats(day, kiosk_id, sessions, seconds, pages, pages_printed,"
+		" pages_refused, pages_refunded)"
 		" SELECT date(started_at, 'unixepoch', 'localtime'), kiosk_id, count(*),"
-		" sum(seconds_used), sum(pages_used) FROM sessions"
+		" sum(seconds_used), sum(pages_used), sum(pages_printed), sum(pages_refused),"
+		" sum(pages_refunded) FROM sessions"
 		" WHERE ended_at IS NOT NULL AND started_at < ?1 GROUP BY 1, 2"
 		" ON CONFLICT (day, kiosk_id) DO UPDATE SET sessions = sessions + "
 		"excluded.sessions,"
-		" seconds = seconds + excluded.seconds, pages = pages + excluded.pages";
+		" seconds = seconds + excluded.seconds, pages = pages + excluded.pages,"
+		" pages_printed = pages_printed + excluded.pages_printed,"
+		" pages_refused = pages_refused + excluded.pages_refused,"
+		" pages_refunded = pages_refunded + excluded.pages_refunded";
 	static const char *const deletes[] = {
 		"DELETE FROM sessions WHERE ended_at IS NOT NULL AND started_at < ?1",
 		/* Event ids only need to outlive a kiosk's longest outage. */
 		"DELETE FROM kiosk_events WHERE received_at < ?1",
 		"DELETE FROM commands WHERE acked_at IS NOT NULL AND acked_at < ?1",
+		/* Print jobs are session details too (their figures live on in the totals). */
+		"DELETE FROM print_jobs WHERE settled_at IS NOT NULL AND created_at < ?1",
 	};
 	if (!store_tx_begin(st))
 		return false;

@@ -21,8 +21,10 @@
  *   {"t":"online","online":bool}             on every change
  *   {"t":"session","session":"hex","active":bool,"seconds_left":N,"pages_left":N,
  *    "end_reason":"..."|null}                admind's view after a heartbeat
- *   {"t":"cmd","id":N,"type":"end_session|add_time|message|lock|unlock",
- *    "session":"hex","seconds":N,"text":"..."}
+ *   {"t":"cmd","id":N,"type":"end_session|add_time|message|lock|unlock|print",
+ *    "session":"hex","seconds":N,"text":"...","event":"word","pages":N,"pages_left":N}
+ *                                            print: admind's word on a print job (event,
+ *                                            pages it is about, pages left on the code)
  *                                            repeated until acked; the kiosk ignores ids it
  *                                            has already carried out
  *   {"t":"synced","cursor":N}               the offline cache was refreshed

@@ -349,6 +349,21 @@ static enum ui_login_msg login_error(const char *e)
 	return UI_MSG_ERROR;
 }
 
+/* admind's word on a print job: a banner, and the bar's page count at once. */
+static void print_notice(struct kiosk *k, json_t *j, const struct sm_clock *c, const char *session)
+{
+	json_int_t pages = json_integer_value(json_object_get(j, "pages"));
+	json_int_t left = json_integer_value(json_object_get(j, "pages_left"));
+	char text[SM_TEXT_MAX];
+	if (pages > INT_MAX || left > INT_MAX ||
+	    !ui_print_notice(text, sizeof(text), json_string_value(json_object_get(j, "event")),
+			     (int)pages, (int)left)) {
+		log_warnx("print notice not understood: ignored");
+		return;
+	}
+	sm_print_notice(&k->sm, c, session, text, (int)left);
+}
+
 static void handle_cmd(struct kiosk *k, json_t *j, const struct sm_clock *c)
 {
 	json_int_t id = json_integer_value(json_object_get(j, "id"));
@@ -372,6 +387,8 @@ static void handle_cmd(struct kiosk *k, json_t *j, const struct sm_clock *c)
 		sm_lock(&k->sm, c, text);
 	else if (strcmp(type, "unlock") == 0)
 		sm_unlock(&k->sm, c);
+	else if (strcmp(type, "print") == 0)
+		print_notice(k, j, c, session);
 	else
 		log_warnx("unknown command type %s", type);
 	ack(k, id);

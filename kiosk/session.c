@@ -284,6 +284,18 @@ void sm_message(struct sm *m, const struct sm_clock *c, const char *text)
 	set_banner(m, c, SM_BANNER_MESSAGE, 0, m->p.message_ms);
 }
 
+void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session, const char *text,
+		     int pages_left)
+{
+	if (!is_current(m, session))
+		return;
+	if (pages_left >= 0 && pages_left != m->pages_left) {
+		m->pages_left = pages_left;
+		m->out |= SM_OUT_REDRAW;
+	}
+	sm_message(m, c, text);
+}
+
 void sm_dismiss_message(struct sm *m)
 {
 	if (m->banner == SM_BANNER_NONE)

@@ -118,6 +118,10 @@ void sm_still_here(struct sm *m, const struct sm_clock *c);
 void sm_staff_end(struct sm *m, const struct sm_clock *c, const char *session);
 void sm_add_time(struct sm *m, const struct sm_clock *c, const char *session, int64_t seconds);
 void sm_message(struct sm *m, const struct sm_clock *c, const char *text);
+/* A print notice of admind for SESSION: TEXT in the banner and the pages left
+ * shown at once (ignored for another session than the current one). */
+void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session, const char *text,
+		     int pages_left);
 void sm_dismiss_message(struct sm *m);
 void sm_lock(struct sm *m, const struct sm_clock *c, const char *text);
 void sm_unlock(struct sm *m, const struct sm_clock *c);

@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
 enum ui_screen {
@@ -96,6 +97,11 @@ void ui_draw_bar(cairo_t *cr, int w, int h, const struct ui_view *v, struct ui_h
 
 /* The hit under (X, Y), or NULL. */
 const struct ui_hit *ui_hit_at(const struct ui_hits *hits, double x, double y);
+
+/* The banner text of admind's print notice EVENT ("released", "printed",
+ * "refused_quota", "refused_damaged", "jam", "cancelled", "refunded"...),
+ * in the current language; false for an event it does not know. */
+bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int pages_left);
 
 /* Switches gettext to French or English (LANGUAGE), for every later _() call. */
 void ui_set_language(bool english);

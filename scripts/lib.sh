@@ -5,12 +5,13 @@
 ESCALE_BUILD_PKGS=(
 	meson ninja-build pkg-config gcc
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
-	libsystemd-dev libcurl4-openssl-dev
+	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev
 	libxcb1-dev libxcb-randr0-dev libxcb-screensaver0-dev libxcb-xkb-dev libxcb-xtest0-dev
 	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext
 )
 ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format systemd
-	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core)
+	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core
+	cups-daemon cups-client qpdf)
 
 escale_root() {
 	cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd

@@ -399,7 +399,8 @@ static json_t *session_msg(const json_t *s)
 /* One command as the kiosk gets it, or NULL when it fails the checks. */
 static json_t *cmd_msg(const json_t *c)
 {
-	static const char *const types[] = {"end_session", "add_time", "message", "lock", "unlock"};
+	static const char *const types[] = {"end_session", "add_time", "message",
+					    "lock",        "unlock",   "print"};
 	int64_t id, seconds;
 	const char *type = get_str(c, "type", 16);
 	if (!json_is_object(c) || !get_int(c, "id", 1, INT64_MAX, &id) || !type)
@@ -412,7 +413,7 @@ static json_t *cmd_msg(const json_t *c)
 	json_t *m = json_pack("{ss sI ss}", "t", "cmd", "id", (json_int_t)id, "type", type);
 	char session[KC_SESSION_HEX + 1];
 	bool ok = true;
-	if (t <= 1) { /* end_session, add_time */
+	if (t <= 1 || t == 5) { /* end_session, add_time, print */
 		ok = hex_field(c, "session", KC_SESSION_HEX / 2, session);
 		if (ok)
 			json_object_set_new(m, "session", json_string(session));
@@ -428,6 +429,17 @@ static json_t *cmd_msg(const json_t *c)
 		ok = text && utf8_valid_text(text, strlen(text));
 		if (ok)
 			json_object_set_new(m, "text", json_string(text));
+	}
+	if (ok && t == 5) { /* print: an event word, the pages it is about, the pages left */
+		const char *event = get_str(c, "event", 32);
+		int64_t pages, left;
+		ok = reason_word(event) && get_int(c, "pages", 0, BUDGET_MAX, &pages) &&
+		     get_int(c, "pages_left", 0, BUDGET_MAX, &left);
+		if (ok) {
+			json_object_set_new(m, "event", json_string(event));
+			json_object_set_new(m, "pages", json_integer(pages));
+			json_object_set_new(m, "pages_left", json_integer(left));
+		}
 	}
 	if (!ok) {
 		json_decref(m);

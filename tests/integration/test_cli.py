@@ -21,7 +21,7 @@ CODE_LINE = re.compile(r"^\d{4} \d{4}$")
 TIME_RE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
 CODE_HEADER = "id\thint\tstate\tminutes_left\tpages_left\tvalid_until"
 CSV_HEADER = ("session;poste;site;d\u00e9but;fin;dur\u00e9e (s);dur\u00e9e (min);pages;"
-              "motif de fin;hors ligne")
+              "motif de fin;hors ligne;pages imprim\u00e9es;pages refus\u00e9es;pages rendues")
 BOM = b"\xef\xbb\xbf"
 
 # Variables of the caller's environment that would change what escalectl does

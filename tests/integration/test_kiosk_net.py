@@ -741,15 +741,27 @@ class Hostile(unittest.TestCase):
                 "not an object",
                 {"id": 8, "type": "add_time", "session": sess, "seconds": 600},
                 {"id": 9, "type": "lock"},
-                {"id": 10, "type": "end_session", "session": sess.upper()}]
+                {"id": 10, "type": "end_session", "session": sess.upper()},
+                {"id": 12, "type": "print", "session": sess, "event": "Jam!", "pages": 0,
+                 "pages_left": 1},
+                {"id": 13, "type": "print", "session": sess, "event": "jam", "pages": -1,
+                 "pages_left": 1},
+                {"id": 14, "type": "print", "event": "jam", "pages": 0, "pages_left": 1},
+                {"id": 15, "type": "print", "session": sess, "event": "x" * 40, "pages": 0,
+                 "pages_left": 1},
+                {"id": 11, "type": "print", "session": sess, "event": "refused_quota",
+                 "pages": 12, "pages_left": 3}]
         self.fake.routes = {
             "heartbeat": lambda _b: (200, js({"now": 1, "heartbeat_seconds": 1,
                                               "session": None, "commands": cmds})),
             "codes": good_codes, "login": server_error}
         n = self.start()
         n.wait_t("online", online=True)
-        got = [n.wait_t("cmd")["id"] for _ in range(4)]
-        self.assertEqual(got, [1, 8, 9, 10])
+        got = [n.wait_t("cmd")["id"] for _ in range(5)]
+        self.assertEqual(got, [1, 8, 9, 10, 11])
+        p = n.wait_t("cmd", id=11)
+        self.assertEqual((p["type"], p["event"], p["pages"], p["pages_left"], p["session"]),
+                         ("print", "refused_quota", 12, 3, sess))
         m = n.wait_t("cmd", id=10)
         self.assertEqual(m["session"], sess)  # lower-cased
         self.assertEqual(n.wait_t("cmd", id=9).get("text"), "")

@@ -325,7 +325,8 @@ class Usage(AdmindTestCase):
         self.assertNotIn(b"\n", data.replace(b"\r\n", b""), "a bare LF")
         lines = data[3:].split(b"\r\n")[:-1]
         self.assertEqual(lines[0].decode("utf-8"), "session;poste;site;début;fin;durée (s);"
-                         "durée (min);pages;motif de fin;hors ligne")
+                         "durée (min);pages;motif de fin;hors ligne;pages imprimées;"
+                         "pages refusées;pages rendues")
         rows = parse_csv(data)
         header, body = rows[0], rows[1:]
         self.assertTrue(all(h and not h[0].isdigit() for h in header), header)

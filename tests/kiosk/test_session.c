@@ -267,6 +267,14 @@ static void test_staff(void)
 	CHECK(m.banner == SM_BANNER_MESSAGE);
 	run(&m, 65000, 66000, -1);
 	CHECK(m.banner == SM_BANNER_NONE);
+	/* a print notice: its banner, and the pages left at once; not for another session */
+	m.out = 0;
+	sm_print_notice(&m, &c, "ffffffffffffffffffffffffffffffff", "autre", 1);
+	CHECK(m.banner == SM_BANNER_NONE && m.pages_left != 1);
+	sm_print_notice(&m, &c, SID, "12 pages demandées", 3);
+	CHECK(m.pages_left == 3 && (m.out & SM_OUT_REDRAW));
+	CHECK(m.banner == SM_BANNER_MESSAGE && strcmp(m.message, "12 pages demandées") == 0);
+	sm_dismiss_message(&m);
 	/* pages from admind */
 	m.out = 0;
 	sm_server_view(&m, &c, SID, true, 4);

@@ -288,6 +288,32 @@ static void render_all(int w, int h, bool english)
 }
 
 /* The catalog is found and switching language at run time takes effect. */
+/* admind's print notices, worded in both languages. */
+static void check_print_notices(void)
+{
+	char b[512];
+	ui_set_language(false);
+	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3), "refused_quota");
+	CHECK(!strcmp(b, "12 pages demandées, il vous en reste 3 : impression annulée."), "%s", b);
+	CHECK(ui_print_notice(b, sizeof(b), "jam", 0, 7), "jam");
+	CHECK(!strcmp(b, "L'imprimante est bloquée, l'accueil est prévenu."), "%s", b);
+	CHECK(ui_print_notice(b, sizeof(b), "released", 3, 1), "released");
+	CHECK(!strcmp(b, "Impression de 3 pages en cours. Il vous reste 1 page."), "%s", b);
+	CHECK(ui_print_notice(b, sizeof(b), "cancelled", 2, 9), "cancelled");
+	CHECK(!strcmp(b, "Impression annulée : 2 pages vous sont rendues. Il vous reste 9 pages."),
+	      "%s", b);
+	CHECK(ui_print_notice(b, sizeof(b), "refused_no_such_reason", 1, 1), "other refusal");
+	CHECK(!ui_print_notice(b, sizeof(b), "launch_missiles", 1, 1), "unknown event");
+	CHECK(!ui_print_notice(b, sizeof(b), NULL, 1, 1), "no event");
+	ui_set_language(true);
+	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3), "refused_quota en");
+	CHECK(!strcmp(b, "12 pages requested, you have 3 left: printing cancelled."), "%s", b);
+	CHECK(ui_print_notice(b, sizeof(b), "printed", 1, 0), "printed en");
+	CHECK(!strcmp(b, "1 page printed."), "%s", b);
+	CHECK(ui_print_notice(b, 8, "jam", 0, 0) && strlen(b) == 7, "cut: %s", b);
+	ui_set_language(false);
+}
+
 static void check_language(void)
 {
 	const char *fr = "Tapez votre code";
@@ -341,6 +367,7 @@ int main(void)
 
 	ui_init_i18n();
 	check_language();
+	check_print_notices();
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		for (int en = 0; en <= 1; en++)
 			render_all(sizes[i][0], sizes[i][1], en);

@@ -55,6 +55,23 @@ int main(void)
 	CHECK(admind_config_load("../../config/admind.conf", &c, &err));
 	admind_config_free(&c);
 
+	/* Printing: off by default, documented defaults, strict keys and queue names. */
+	CHECK(load("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\n", &c, &err));
+	CHECK(!c.print.enabled && strcmp(c.print.queue, "escale") == 0 && !*c.print.cups_server);
+	CHECK(c.print.poll_ms == 1000 && c.print.stuck_seconds == 300 && c.print.purge_history);
+	admind_config_free(&c);
+	CHECK(load("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nprint = { enabled = "
+		   "true; cups_server = \"127.0.0.1:631\"; queue = \"hall-2\"; };\n",
+		   &c, &err));
+	CHECK(c.print.enabled && strcmp(c.print.queue, "hall-2") == 0);
+	admind_config_free(&c);
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nprint = {\n  enable = "
+	      "true;\n};\n",
+	      4, "unknown setting 'enable'");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nprint = { queue = \"a/b\"; };\n",
+	      3, "CUPS queue name");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nprint = { poll_ms = 10; };\n", 3,
+	      "between 100 and 5000");
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = = \"x.db\";\n", 2, "syntax error");
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nfoo = 1;\n", 3,
 	      "unknown setting 'foo'");

@@ -1,0 +1,137 @@
+/* api_print: the desk's printer and print job routes (docs/API.md). */
+#include "api.h"
+
+#include <string.h>
+
+#include "print.h"
+#include "store_print.h"
+#include "util.h"
+
+/* Printing switched off in the config: the routes say how to switch it on. */
+static bool print_on(struct app *app, struct http_req *r)
+{
+	if (app->print)
+		return true;
+	http_error(r, 409, "printing_disabled",
+		   "printing is off: set print.enabled = true in %s and restart escale-admind",
+		   app->cfg.file);
+	return false;
+}
+
+static bool job_param(struct http_req *r, int64_t *id)
+{
+	if (!parse_i64(r->params[0], 1, INT32_MAX, id)) {
+		http_error(r, 404, "not_found", "no such print job");
+		return false;
+	}
+	return true;
+}
+
+static bool empty_body(struct http_req *r)
+{
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return false;
+	}
+	return true;
+}
+
+void api_printers_list(struct app *app, struct http_req *r)
+{
+	static const char *const q[] = {NULL};
+	if (!http_query_only(r, q) || !print_on(app, r))
+		return;
+	http_json(r, 200, print_printers(app->print));
+}
+
+void api_printers_resume(struct app *app, struct http_req *r)
+{
+	if (!print_on(app, r) || !empty_body(r))
+		return;
+	char err[256];
+	if (!print_resume(app->print, r->params[0], err, sizeof(err))) {
+		bool unknown = strcmp(r->params[0], app->cfg.print.queue) != 0;
+		http_error(r, unknown ? 404 : 502, unknown ? "not_found" : "cups_error", "%s", err);
+		return;
+	}
+	store_print_audit(app->store, &r->actor, "printer.resume", r->params[0], NULL);
+	http_json(r, 200, json_pack("{ss sb}", "printer", r->params[0], "resumed", 1));
+}
+
+void api_jobs_list(struct app *app, struct http_req *r)
+{
+	static const char *const q[] = {"active", NULL};
+	if (!http_query_only(r, q))
+		return;
+	const char *a = http_query(r, "active");
+	if (a && strcmp(a, "1") && strcmp(a, "0")) {
+		http_error(r, 400, "bad_request", "'active' must be 1 or 0");
+		return;
+	}
+	http_json(r, 200, store_print_list(app->store, a && a[0] == '1'));
+}
+
+void api_jobs_cancel(struct app *app, struct http_req *r)
+{
+	int64_t id;
+	if (!job_param(r, &id) || !empty_body(r) || !print_on(app, r))
+		return;
+	enum store_rc rc = store_print_cancel(app->store, &r->actor, id);
+	if (rc != STORE_OK) {
+		api_store_error(r, rc, "print job");
+		return;
+	}
+	print_kick(app->print);
+	http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "cancelled", 1));
+}
+
+void api_jobs_retry(struct app *app, struct http_req *r)
+{
+	int64_t id;
+	if (!job_param(r, &id) || !empty_body(r) || !print_on(app, r))
+		return;
+	char err[256];
+	if (!print_retry(app->print, id, err, sizeof(err))) {
+		struct print_row row;
+		enum store_rc rc = store_print_get(app->store, id, NULL, &row);
+		if (rc == STORE_NOT_FOUND)
+			http_error(r, 404, "not_found", "no such print job");
+		else if (rc == STORE_OK && (row.settled || row.decision != PRINT_RELEASE))
+			http_error(r, 409, "conflict", "%s", err);
+		else
+			http_error(r, 502, "cups_error", "%s", err);
+		return;
+	}
+	char target[24];
+	snprintf(target, sizeof(target), "%lld", (long long)id);
+	store_print_audit(app->store, &r->actor, "job.retry", target, NULL);
+	http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "retried", 1));
+}
+
+void api_jobs_refund(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"pages", J_INT, false, 1, 100000}};
+	int64_t id;
+	if (!job_param(r, &id))
+		return;
+	json_t *j = r->len ? api_body(r, f, ARRAY_LEN(f)) : json_object();
+	if (!j)
+		return;
+	int64_t pages = json_int_or(j, "pages", -1);
+	json_decref(j);
+	json_t *out;
+	enum store_rc rc = store_print_refund(app->store, &r->actor, id, pages, &out);
+	if (rc == STORE_CONFLICT) {
+		http_error(r, 409, "conflict",
+			   "job %lld has fewer pages left to refund than asked (see 'charged' and"
+			   " 'refunded' in the job list)",
+			   (long long)id);
+		return;
+	}
+	if (rc != STORE_OK) {
+		json_decref(out);
+		api_store_error(r, rc, "print job");
+		return;
+	}
+	http_json(r, 200, out);
+}

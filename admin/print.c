@@ -1,0 +1,619 @@
+/* print: the CUPS watcher. Every poll: the queue's state; each active job of
+ * the queue against its stored decision (held and unknown: counted and decided;
+ * release: released; refuse/cancel: cancelled); stored jobs that left the
+ * active list are settled from their final CUPS state. Decisions are stored
+ * before CUPS is touched (store_print.c), so a restart acts again only where
+ * CUPS did not follow yet, and never charges or releases twice. */
+#include "print.h"
+
+#include <cups/cups.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "store_print.h"
+#include "util.h"
+
+#define MAX_OPEN 256
+
+struct print_watch {
+	struct store *st;
+	const struct print_config *cfg;
+	char host[4096];
+	int port;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop, kick;
+	/* The queue as last seen (under mu). */
+	json_t *printer;
+	bool was_reachable;
+	int64_t processing_since; /* when the job now printing started (0: none) */
+	int64_t processing_job;
+};
+
+/* "" : libcups' default; "/path" : a local socket; "host[:port]". */
+static void parse_server(struct print_watch *pw, const char *s)
+{
+	if (!*s)
+		s = cupsServer();
+	pw->port = ippPort();
+	snprintf(pw->host, sizeof(pw->host), "%s", s);
+	if (pw->host[0] == '/')
+		return;
+	char *colon = strrchr(pw->host, ':');
+	if (colon && !strchr(colon, ']')) {
+		int64_t p;
+		if (parse_i64(colon + 1, 1, 65535, &p)) {
+			pw->port = (int)p;
+			*colon = '\0';
+		}
+	}
+}
+
+static http_t *connect_cups(struct print_watch *pw)
+{
+	return httpConnect2(pw->host, pw->port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1,
+			    5000, NULL);
+}
+
+static ipp_t *new_request(ipp_op_t op, const char *queue, int job)
+{
+	ipp_t *req = ippNewRequest(op);
+	char uri[HTTP_MAX_URI];
+	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, "localhost", 0,
+			 "/printers/%s", queue);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+	if (job > 0)
+		ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL,
+		     cupsUser());
+	return req;
+}
+
+/* Sends REQ (consumed); true when CUPS says ok. */
+static bool do_op(http_t *http, ipp_t *req, const char *resource)
+{
+	ipp_t *resp = cupsDoRequest(http, req, resource);
+	ippDelete(resp);
+	return cupsLastError() <= IPP_STATUS_OK_CONFLICTING;
+}
+
+static const char *attr_str(ipp_t *ipp, const char *name)
+{
+	ipp_attribute_t *a = ippFindAttribute(ipp, name, IPP_TAG_ZERO);
+	return a ? ippGetString(a, 0, NULL) : NULL;
+}
+
+static int attr_int(ipp_t *ipp, const char *name, int def)
+{
+	ipp_attribute_t *a = ippFindAttribute(ipp, name, IPP_TAG_ZERO);
+	if (!a || (ippGetValueTag(a) != IPP_TAG_INTEGER && ippGetValueTag(a) != IPP_TAG_ENUM))
+		return def;
+	return ippGetInteger(a, 0);
+}
+
+/* A reason that needs someone at the printer. */
+static bool reason_needs_desk(const char *r)
+{
+	static const char *const words[] = {"media-jam", "media-empty", "media-needed",
+					    "door-open", "cover-open",  "paused"};
+	for (size_t i = 0; i < ARRAY_LEN(words); i++)
+		if (strncmp(r, words[i], strlen(words[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Reads the queue's state into a printer object; NEEDS_DESK when it is stopped or jammed. */
+static json_t *printer_state(struct print_watch *pw, http_t *http, bool *needs_desk)
+{
+	static const char *const want[] = {"printer-state", "printer-state-reasons",
+					   "printer-state-message", "printer-is-accepting-jobs",
+					   "device-uri"};
+	ipp_t *req = new_request(IPP_OP_GET_PRINTER_ATTRIBUTES, pw->cfg->queue, 0);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+		      (int)ARRAY_LEN(want), NULL, want);
+	ipp_t *resp = cupsDoRequest(http, req, "/");
+	*needs_desk = false;
+	json_t *o = json_pack("{ss sI}", "name", pw->cfg->queue, "checked_at", (json_int_t)now_s());
+	if (!resp || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
+		bool missing = cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND;
+		json_object_set_new(o, "state",
+				    json_string(missing ? "unknown_queue" : "unreachable"));
+		json_object_set_new(o, "reasons", json_array());
+		json_object_set_new(o, "message", json_string(cupsLastErrorString()));
+		json_object_set_new(o, "accepting", json_false());
+		json_object_set_new(o, "needs_attention", json_true());
+		ippDelete(resp);
+		return o;
+	}
+	int state = attr_int(resp, "printer-state", IPP_PSTATE_IDLE);
+	json_object_set_new(o, "state",
+			    json_string(state == IPP_PSTATE_STOPPED      ? "stopped"
+					: state == IPP_PSTATE_PROCESSING ? "processing"
+									 : "idle"));
+	*needs_desk = state == IPP_PSTATE_STOPPED;
+	json_t *reasons = json_array();
+	ipp_attribute_t *a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD);
+	for (int i = 0; a && i < ippGetCount(a) && i < 32; i++) {
+		const char *r = ippGetString(a, i, NULL);
+		if (!r || strcmp(r, "none") == 0)
+			continue;
+		json_array_append_new(reasons, json_string(r));
+		if (reason_needs_desk(r))
+			*needs_desk = true;
+	}
+	json_object_set_new(o, "reasons", reasons);
+	const char *msg = attr_str(resp, "printer-state-message");
+	json_object_set_new(o, "message", json_string(msg ? msg : ""));
+	a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+	json_object_set_new(o, "accepting", json_boolean(a && ippGetBoolean(a, 0)));
+	ippDelete(resp);
+	return o;
+}
+
+/* Fetches document 1 of JOB into memory and counts its pages. */
+static int64_t count_document(struct print_watch *pw, http_t *http, int job, char *err,
+			      size_t errlen)
+{
+	int fd = memfd_create("escale-print-doc", MFD_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "memfd: %s", strerror(errno));
+		return -2;
+	}
+	ipp_t *req = new_request(IPP_OP_CUPS_GET_DOCUMENT, pw->cfg->queue, job);
+	ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "document-number", 1);
+	ipp_t *resp = cupsDoIORequest(http, req, "/", -1, fd);
+	bool ok = resp && cupsLastError() <= IPP_STATUS_OK_CONFLICTING;
+	ippDelete(resp);
+	if (!ok) {
+		snprintf(err, errlen, "cannot get the document: %s", cupsLastErrorString());
+		close(fd);
+		return -2; /* try again at the next poll */
+	}
+	struct stat sb;
+	int64_t pages = -1;
+	if (fstat(fd, &sb) != 0 || sb.st_size <= 0) {
+		snprintf(err, errlen, "empty document");
+	} else if (sb.st_size > pw->cfg->max_document_bytes) {
+		snprintf(err, errlen, "document of %lld bytes, more than print.max_document_bytes",
+			 (long long)sb.st_size);
+	} else {
+		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			snprintf(err, errlen, "mmap: %s", strerror(errno));
+			close(fd);
+			return -2;
+		}
+		pages = pc_pdf_pages(p, (size_t)sb.st_size, err, errlen);
+		munmap(p, (size_t)sb.st_size);
+	}
+	close(fd);
+	return pages;
+}
+
+/* A held job unknown to the store: count, decide, store. True when decided. */
+static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
+		       const char *uuid)
+{
+	struct pc_range ranges[PC_MAX_RANGES];
+	struct print_new n = {
+		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .copies = 1, .number_up = 1};
+	n.title = attr_str(jobattrs, "job-name");
+	n.account = attr_str(jobattrs, "job-account-id");
+	n.host = attr_str(jobattrs, "job-originating-host-name");
+	n.copies = attr_int(jobattrs, "copies", 1);
+	n.number_up = attr_int(jobattrs, "number-up", 1);
+	const char *sides = attr_str(jobattrs, "sides");
+	n.duplex = sides && strncmp(sides, "two-sided", 9) == 0;
+	ipp_attribute_t *a = ippFindAttribute(jobattrs, "page-ranges", IPP_TAG_RANGE);
+	int nr = a ? ippGetCount(a) : 0;
+	bool ok_ranges = nr <= PC_MAX_RANGES;
+	for (int i = 0; ok_ranges && i < nr; i++) {
+		int hi;
+		ranges[i].lo = ippGetRange(a, i, &hi);
+		ranges[i].hi = hi;
+	}
+	int docs = attr_int(jobattrs, "number-of-documents", 1);
+	char err[256] = "";
+	n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+	if (n.doc_pages == -2) {
+		log_warnx("print job %d: %s", id, err);
+		return false;
+	}
+	if (n.doc_pages < 0)
+		log_warnx("print job %d: %s: refused", id, err);
+	struct pc_job pj = {.doc_pages = n.doc_pages < 0 ? 0 : n.doc_pages,
+			    .ranges = ranges,
+			    .n_ranges = ok_ranges ? (size_t)nr : 0,
+			    .copies = n.copies,
+			    .number_up = n.number_up,
+			    .duplex = n.duplex};
+	n.options_ok = ok_ranges && docs == 1 && pc_compute(&pj, &n.count);
+	enum print_decision d;
+	const char *reason = NULL;
+	enum store_rc rc = store_print_decide(pw->st, &n, &d, &reason);
+	if (rc == STORE_CONFLICT)
+		return true;
+	if (rc != STORE_OK) {
+		log_warnx("print job %d: the decision could not be stored; trying again", id);
+		return false;
+	}
+	const char *from = n.account ? n.account : n.host ? n.host : "?";
+	log_info("print job %d (%s%s): %lld page(s), %s%s%s", id, n.account ? "kiosk " : "host ",
+		 from, (long long)n.count.impressions, d == PRINT_RELEASE ? "released" : "refused",
+		 reason ? ": " : "", reason ? reason : "");
+	return true;
+}
+
+static void cancel_job(struct print_watch *pw, http_t *http, int id, bool purge)
+{
+	ipp_t *req = new_request(IPP_OP_CANCEL_JOB, pw->cfg->queue, id);
+	if (purge)
+		ippAddBoolean(req, IPP_TAG_OPERATION, "purge-job", 1);
+	if (!do_op(http, req, "/jobs/") && cupsLastError() != IPP_STATUS_ERROR_NOT_POSSIBLE)
+		log_warnx("print job %d: cannot cancel: %s", id, cupsLastErrorString());
+}
+
+/* One active job of the queue against its stored decision. */
+static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool needs_desk,
+		       int64_t now)
+{
+	int id = attr_int(job, "job-id", 0);
+	int state = attr_int(job, "job-state", 0);
+	const char *uuid = attr_str(job, "job-uuid");
+	if (id <= 0 || !uuid || !*uuid || strlen(uuid) >= sizeof(((struct print_ref *)0)->uuid))
+		return;
+	struct print_row row;
+	enum store_rc rc = store_print_get(pw->st, 0, uuid, &row);
+	if (rc == STORE_NOT_FOUND) {
+		/* Decided: acted on at once below, from the stored decision. */
+		if (state == IPP_JSTATE_HELD && decide_job(pw, http, job, id, uuid))
+			rc = store_print_get(pw->st, 0, uuid, &row);
+		else if (state == IPP_JSTATE_PENDING) {
+			/* Not held (the queue misses job-hold-until-default?): hold it first. */
+			log_warnx("print job %d arrived not held: holding it (see README: "
+				  "job-hold-until-default=indefinite)",
+				  id);
+			ipp_t *req = new_request(IPP_OP_HOLD_JOB, pw->cfg->queue, id);
+			do_op(http, req, "/jobs/");
+		}
+	}
+	if (rc != STORE_OK)
+		return;
+	if (row.decision != PRINT_RELEASE) {
+		cancel_job(pw, http, id, false);
+		return;
+	}
+	if (state == IPP_JSTATE_HELD) {
+		ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, id);
+		if (!do_op(http, req, "/jobs/"))
+			log_warnx("print job %d: cannot release: %s", id, cupsLastErrorString());
+		return;
+	}
+	bool printing = state == IPP_JSTATE_PROCESSING;
+	bool stuck = false;
+	if (printing) {
+		if (pw->processing_job != id) {
+			pw->processing_job = id;
+			pw->processing_since = now;
+		}
+		stuck = now - pw->processing_since > pw->cfg->stuck_seconds;
+	}
+	const char *st = printing ? "printing" : needs_desk ? "stopped" : "queued";
+	store_print_progress(pw->st, row.id, st, needs_desk || stuck);
+}
+
+static const char *final_word(int state)
+{
+	return state == IPP_JSTATE_COMPLETED  ? "printed"
+	       : state == IPP_JSTATE_CANCELED ? "cancelled"
+					      : "aborted";
+}
+
+/* The final state of a stored job in CUPS: *STATE is 0 when CUPS no longer
+ * knows it (or its id now names another job); false when CUPS did not answer. */
+static bool job_final(struct print_watch *pw, http_t *http, const struct print_ref *ref, int *state,
+		      int *impressions)
+{
+	static const char *const want[] = {"job-state", "job-impressions-completed", "job-uuid"};
+	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, pw->cfg->queue, (int)ref->cups_id);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+		      (int)ARRAY_LEN(want), NULL, want);
+	ipp_t *resp = cupsDoRequest(http, req, "/");
+	ipp_status_t e = cupsLastError();
+	bool ok = true;
+	*state = *impressions = 0;
+	if (resp && e <= IPP_STATUS_OK_CONFLICTING) {
+		const char *uuid = attr_str(resp, "job-uuid");
+		if (uuid && strcmp(uuid, ref->uuid) == 0) {
+			*state = attr_int(resp, "job-state", 0);
+			*impressions = attr_int(resp, "job-impressions-completed", 0);
+		}
+	} else if (e != IPP_STATUS_ERROR_NOT_FOUND) {
+		ok = false;
+	}
+	ippDelete(resp);
+	return ok;
+}
+
+/* A stored job that left the active list: settle it from its final state. */
+static void settle_job(struct print_watch *pw, http_t *http, const struct print_ref *ref)
+{
+	int state, impressions;
+	if (!job_final(pw, http, ref, &state, &impressions))
+		return;
+	if (state == 0)
+		store_print_settle(pw->st, ref->id, "gone", 0);
+	else if (state >= IPP_JSTATE_CANCELED)
+		store_print_settle(pw->st, ref->id, final_word(state), impressions);
+}
+
+static void poll_once(struct print_watch *pw, http_t **httpp)
+{
+	int64_t now = now_s();
+	if (!*httpp)
+		*httpp = connect_cups(pw);
+	http_t *http = *httpp;
+	bool needs_desk = false;
+	json_t *printer;
+	if (!http) {
+		printer = json_pack("{ss ss so ss sb sb sI}", "name", pw->cfg->queue, "state",
+				    "unreachable", "reasons", json_array(), "message",
+				    "cannot connect to cupsd", "accepting", 0, "needs_attention", 1,
+				    "checked_at", (json_int_t)now);
+	} else {
+		printer = printer_state(pw, http, &needs_desk);
+	}
+	const char *pstate = json_string_value(json_object_get(printer, "state"));
+	bool reachable = strcmp(pstate, "unreachable") != 0;
+	if (reachable && !pw->was_reachable)
+		log_info("print: cupsd at %s is reachable again", pw->host);
+	else if (!reachable && pw->was_reachable)
+		log_warnx("print: cupsd at %s is unreachable: jobs wait until it is back",
+			  pw->host);
+	pw->was_reachable = reachable;
+	if (!reachable && http) {
+		httpClose(http);
+		*httpp = NULL;
+	}
+	if (!reachable || strcmp(pstate, "unknown_queue") == 0) {
+		pthread_mutex_lock(&pw->mu);
+		json_decref(pw->printer);
+		pw->printer = printer;
+		pthread_mutex_unlock(&pw->mu);
+		return;
+	}
+	/* The active jobs of the queue. */
+	static const char *const want[] = {"job-id",
+					   "job-state",
+					   "job-name",
+					   "job-account-id",
+					   "job-originating-host-name",
+					   "copies",
+					   "number-up",
+					   "page-ranges",
+					   "sides",
+					   "number-of-documents",
+					   "job-impressions-completed",
+					   "job-uuid"};
+	ipp_t *req = new_request(IPP_OP_GET_JOBS, pw->cfg->queue, 0);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "not-completed");
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+		      (int)ARRAY_LEN(want), NULL, want);
+	ipp_t *resp = cupsDoRequest(http, req, "/");
+	int64_t active[MAX_OPEN];
+	size_t n_active = 0, waiting = 0;
+	bool any_printing = false;
+	if (resp && cupsLastError() <= IPP_STATUS_OK_CONFLICTING) {
+		/* Each job is a group of attributes separated by IPP_TAG_ZERO. */
+		ipp_attribute_t *a = ippFirstAttribute(resp);
+		while (a) {
+			while (a && ippGetGroupTag(a) != IPP_TAG_JOB)
+				a = ippNextAttribute(resp);
+			if (!a)
+				break;
+			ipp_t *job = ippNew();
+			while (a && ippGetGroupTag(a) == IPP_TAG_JOB) {
+				ippCopyAttribute(job, a, 0);
+				a = ippNextAttribute(resp);
+			}
+			int id = attr_int(job, "job-id", 0);
+			int state = attr_int(job, "job-state", 0);
+			if (state == IPP_JSTATE_PROCESSING)
+				any_printing = true;
+			if (state != IPP_JSTATE_HELD)
+				waiting++;
+			if (id > 0 && n_active < MAX_OPEN)
+				active[n_active++] = id;
+			follow_job(pw, http, job, needs_desk, now);
+			ippDelete(job);
+		}
+	}
+	ippDelete(resp);
+	if (!any_printing)
+		pw->processing_job = 0;
+	/* Stored jobs no longer active: settle them. */
+	static struct print_ref open[MAX_OPEN]; /* this thread only */
+	size_t n_open = store_print_open(pw->st, open, MAX_OPEN);
+	for (size_t i = 0; i < n_open; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < n_active && !seen; j++)
+			seen = active[j] == open[i].cups_id;
+		if (!seen)
+			settle_job(pw, http, &open[i]);
+	}
+	store_print_cancel_ended(pw->st);
+	if (pw->cfg->purge_history) {
+		n_open = store_print_to_purge(pw->st, open, MAX_OPEN);
+		for (size_t i = 0; i < n_open; i++) {
+			/* Only the job itself: its id may name another job by now. */
+			int state, impressions;
+			if (!job_final(pw, http, &open[i], &state, &impressions))
+				continue;
+			if (state) {
+				ipp_t *r = new_request(IPP_OP_CANCEL_JOB, pw->cfg->queue,
+						       (int)open[i].cups_id);
+				ippAddBoolean(r, IPP_TAG_OPERATION, "purge-job", 1);
+				if (!do_op(http, r, "/jobs/") &&
+				    cupsLastError() != IPP_STATUS_ERROR_NOT_FOUND)
+					continue;
+			}
+			store_print_purged(pw->st, open[i].id);
+		}
+	}
+	bool stuck = pw->processing_job && now - pw->processing_since > pw->cfg->stuck_seconds;
+	json_object_set_new(printer, "needs_attention", json_boolean(needs_desk || stuck));
+	json_object_set_new(printer, "jobs_waiting", json_integer((json_int_t)waiting));
+	pthread_mutex_lock(&pw->mu);
+	json_decref(pw->printer);
+	pw->printer = printer;
+	pthread_mutex_unlock(&pw->mu);
+}
+
+static void *watch_main(void *arg)
+{
+	struct print_watch *pw = arg;
+	http_t *http = NULL;
+	pthread_mutex_lock(&pw->mu);
+	while (!pw->stop) {
+		pw->kick = false;
+		pthread_mutex_unlock(&pw->mu);
+		poll_once(pw, &http);
+		pthread_mutex_lock(&pw->mu);
+		if (pw->stop || pw->kick)
+			continue;
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += pw->cfg->poll_ms / 1000;
+		ts.tv_nsec += (pw->cfg->poll_ms % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		while (!pw->stop && !pw->kick &&
+		       pthread_cond_timedwait(&pw->cv, &pw->mu, &ts) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&pw->mu);
+	if (http)
+		httpClose(http);
+	return NULL;
+}
+
+struct print_watch *print_start(struct store *st, const struct print_config *cfg)
+{
+	struct print_watch *pw = xcalloc(1, sizeof(*pw));
+	pw->st = st;
+	pw->cfg = cfg;
+	pw->was_reachable = true;
+	parse_server(pw, cfg->cups_server);
+	pthread_mutex_init(&pw->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pw->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pw->printer = json_pack("{ss ss so ss sb sb sI}", "name", cfg->queue, "state", "unknown",
+				"reasons", json_array(), "message", "not checked yet", "accepting",
+				0, "needs_attention", 0, "checked_at", (json_int_t)0);
+	if (pthread_create(&pw->thread, NULL, watch_main, pw) != 0)
+		fatalx("cannot start the print watcher thread");
+	log_info("print: watching queue %s on %s%s%d", cfg->queue, pw->host,
+		 pw->host[0] == '/' ? " " : ":", pw->host[0] == '/' ? 0 : pw->port);
+	return pw;
+}
+
+void print_stop(struct print_watch *pw)
+{
+	if (!pw)
+		return;
+	pthread_mutex_lock(&pw->mu);
+	pw->stop = true;
+	pthread_cond_signal(&pw->cv);
+	pthread_mutex_unlock(&pw->mu);
+	pthread_join(pw->thread, NULL);
+	json_decref(pw->printer);
+	pthread_mutex_destroy(&pw->mu);
+	pthread_cond_destroy(&pw->cv);
+	free(pw);
+}
+
+void print_kick(struct print_watch *pw)
+{
+	pthread_mutex_lock(&pw->mu);
+	pw->kick = true;
+	pthread_cond_signal(&pw->cv);
+	pthread_mutex_unlock(&pw->mu);
+}
+
+json_t *print_printers(struct print_watch *pw)
+{
+	pthread_mutex_lock(&pw->mu);
+	json_t *p = json_deep_copy(pw->printer);
+	pthread_mutex_unlock(&pw->mu);
+	return json_pack("{s[o]}", "printers", p);
+}
+
+bool print_resume(struct print_watch *pw, const char *queue, char *err, size_t errlen)
+{
+	if (strcmp(queue, pw->cfg->queue) != 0) {
+		snprintf(err, errlen, "no printer named %s (this admind watches %s)", queue,
+			 pw->cfg->queue);
+		return false;
+	}
+	http_t *http = connect_cups(pw);
+	if (!http) {
+		snprintf(err, errlen, "cupsd at %s does not answer", pw->host);
+		return false;
+	}
+	/* Clear a stale jam reason first (Resume-Printer keeps it), then resume. */
+	ipp_t *req = new_request(IPP_OP_CUPS_ADD_MODIFY_PRINTER, queue, 0);
+	ippAddString(req, IPP_TAG_PRINTER, IPP_TAG_KEYWORD, "printer-state-reasons", NULL, "none");
+	bool ok = do_op(http, req, "/admin/");
+	if (ok) {
+		req = new_request(IPP_OP_RESUME_PRINTER, queue, 0);
+		ok = do_op(http, req, "/admin/");
+	}
+	if (!ok)
+		snprintf(err, errlen,
+			 "cupsd refused to resume %s: %s (escale-admind's user must be"
+			 " in CUPS' SystemGroup, e.g. lpadmin)",
+			 queue, cupsLastErrorString());
+	httpClose(http);
+	if (ok)
+		print_kick(pw);
+	return ok;
+}
+
+bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
+{
+	struct print_row row;
+	enum store_rc rc = store_print_get(pw->st, job, NULL, &row);
+	if (rc != STORE_OK || row.decision != PRINT_RELEASE || row.settled) {
+		snprintf(err, errlen,
+			 rc != STORE_OK ? "no such print job"
+					: "job %lld is not waiting to print (finished, refused or"
+					  " cancelled): the resident can print it again",
+			 (long long)job);
+		return false;
+	}
+	http_t *http = connect_cups(pw);
+	if (!http) {
+		snprintf(err, errlen, "cupsd at %s does not answer", pw->host);
+		return false;
+	}
+	/* A job held by an error is released; one waiting in a stopped queue
+	 * prints again from its start once the queue is resumed. */
+	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, (int)row.cups_id);
+	do_op(http, req, "/jobs/");
+	httpClose(http);
+	return print_resume(pw, pw->cfg->queue, err, errlen);
+}

@@ -1,0 +1,26 @@
+/* print: escale-admind's CUPS watcher (libcups): holds, counts, releases or cancels
+ * the jobs of the print queue, follows them to their end and reports the printer. */
+#ifndef ESCALE_PRINT_H
+#define ESCALE_PRINT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "admind.h"
+
+struct print_watch;
+
+/* Starts the watcher thread (never fails for want of a cupsd: it is shown as
+ * unreachable and tried again every poll). */
+struct print_watch *print_start(struct store *st, const struct print_config *cfg);
+void print_stop(struct print_watch *pw);
+/* {"printers": [...]}: the queue as last seen (at most one poll old). */
+json_t *print_printers(struct print_watch *pw);
+/* The desk's actions in CUPS; false with a message in ERR. */
+bool print_resume(struct print_watch *pw, const char *queue, char *err, size_t errlen);
+bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen);
+/* Runs one poll now (tests and the API's "act at once"). */
+void print_kick(struct print_watch *pw);
+
+#endif

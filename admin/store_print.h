@@ -1,0 +1,78 @@
+/* store_print: print jobs in the database: decisions, settlements, refunds and notices. */
+#ifndef ESCALE_STORE_PRINT_H
+#define ESCALE_STORE_PRINT_H
+
+#include "pagecount.h"
+#include "store.h"
+
+/* A held job as the watcher found it, and what the store decided. */
+struct print_new {
+	int64_t cups_id;
+	const char *uuid; /* job-uuid */
+	const char *queue;
+	const char *title;
+	const char *account; /* job-account-id (a kiosk name) or NULL */
+	const char *host;    /* job-originating-host-name or NULL */
+	int64_t doc_pages;   /* -1: damaged or unreadable */
+	bool options_ok;     /* pc_compute accepted the options */
+	int64_t copies, number_up;
+	bool duplex;
+	struct pc_result count;
+};
+
+/* The decision stored for a job; the watcher acts on it until it is settled. */
+enum print_decision { PRINT_RELEASE, PRINT_REFUSE, PRINT_CANCEL };
+
+struct print_row {
+	int64_t id; /* escale's job id (what the desk names) */
+	int64_t cups_id;
+	enum print_decision decision;
+	char state[16];
+	bool settled;
+	bool session_active;
+	int64_t charged, printed, refunded;
+};
+
+/* Ties the job to a kiosk and its session, and either charges the code and
+ * decides to release it, or decides to refuse it (REASON: a word). Stores
+ * the decision and the kiosk's notice in one transaction. */
+enum store_rc store_print_decide(struct store *st, const struct print_new *job,
+				 enum print_decision *out, const char **reason);
+/* The stored row of job ID, or of the CUPS job with UUID (ID 0); STORE_NOT_FOUND
+ * when the job is not known. */
+enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid,
+			      struct print_row *out);
+/* The job is pending or printing (STATE "queued", "printing" or "stopped");
+ * JAMMED when its printer needs the desk (tells the kiosk once). */
+bool store_print_progress(struct store *st, int64_t id, const char *state, bool jammed);
+/* The job reached a final CUPS state: "printed" (completed), "cancelled",
+ * "aborted" or "gone" (CUPS no longer knows it). Pages charged and not
+ * printed (IMPRESSIONS, the pages CUPS counted) are refunded when it did not
+ * complete; a completed job is never refunded. Settles once. */
+bool store_print_settle(struct store *st, int64_t id, const char *state, int64_t impressions);
+/* A stored job as CUPS knows it. */
+struct print_ref {
+	int64_t id, cups_id;
+	char uuid[80];
+};
+/* Unsettled jobs (at most MAX); returns how many. */
+size_t store_print_open(struct store *st, struct print_ref *refs, size_t max);
+/* Jobs of ended sessions still waiting are turned into cancels. */
+bool store_print_cancel_ended(struct store *st);
+/* Settled jobs of ended sessions whose CUPS history is not removed yet. */
+size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max);
+/* Job ID left CUPS' history: its title (a document name) is forgotten too. */
+bool store_print_purged(struct store *st, int64_t id);
+
+/* ---- the desk ---- */
+json_t *store_print_list(struct store *st, bool active_only);
+/* Staff cancel: the watcher cancels it in CUPS; settlement refunds what did not print. */
+enum store_rc store_print_cancel(struct store *st, const struct store_actor *who, int64_t id);
+/* Refunds PAGES (-1: all that is left) of what job ID charged and was not refunded yet. */
+enum store_rc store_print_refund(struct store *st, const struct store_actor *who, int64_t id,
+				 int64_t pages, json_t **out);
+/* Audits a desk action done in CUPS (resume, retry). */
+bool store_print_audit(struct store *st, const struct store_actor *who, const char *action,
+		       const char *target, json_t *detail);
+
+#endif

@@ -1,0 +1,483 @@
+"""Printing: a private cupsd (PRINTING.md), the escale wrapper backend over the
+simprinter test backend, and the real escale-admind watching the queue.
+
+Every wait polls a state with a deadline; no fixed sleep is an assertion.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
+
+from escale_test import Admind, AdmindTestCase, escalectl_path, main  # noqa: E402
+import mkpdf  # noqa: E402
+from private_cupsd import Cupsd  # noqa: E402
+
+DEADLINE = 20.0
+
+
+def backend_path():
+    p = os.environ.get("ESCALE_BACKEND")
+    if not p:
+        raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
+    return p
+
+
+class PrintBase(AdmindTestCase):
+    QUEUE = "escale"
+    STUCK = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cups = Cupsd(backend_path())
+        cls.tmp = tempfile.mkdtemp(prefix="escale-print-")
+        try:
+            cls.cups.start()
+            cls.cups.add_queue(cls.QUEUE)
+        except BaseException:
+            cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+        cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+            'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; %s};\n'
+            % (cls.cups.server, cls.QUEUE, cls.STUCK))
+        try:
+            super().setUpClass()
+        except BaseException:
+            cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    # ---- helpers
+
+    def pdf(self, pages, name=None, damaged=False):
+        path = os.path.join(self.tmp, name or "doc-%d.pdf" % pages)
+        with open(path, "wb") as f:
+            f.write(mkpdf.damaged(pages) if damaged else mkpdf.make_pdf(pages))
+        return path
+
+    def kiosk_in_session(self, pages=10):
+        """A kiosk with an open session on a code of PAGES pages: (name, token, session)."""
+        name = self.unique("poste")
+        _, kt = self.new_kiosk(name)
+        code = self.new_code(pages=pages)
+        sid = self.open_ok(kt, code["code"])["session"]
+        return name, kt, sid
+
+    def submit(self, kiosk, path, *options):
+        return self.cups.submit(path, self.QUEUE, "-o", "job-account-id=" + kiosk, *options)
+
+    def jobs(self):
+        """The stored jobs by CUPS job id (the id `lp` prints)."""
+        return {j["cups_id"]: j for j in
+                self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]}
+
+    def wait_job(self, job, pred, what, deadline=DEADLINE):
+        end = time.monotonic() + deadline
+        j = None
+        while time.monotonic() < end:
+            j = self.jobs().get(job)
+            if j and pred(j):
+                return j
+            time.sleep(0.1)
+        self.fail("job %d never %s; last seen %r\ncupsd log:\n%s" %
+                  (job, what, j, self.cups.log()[-2000:]))
+
+    def wait_state(self, job, *states):
+        return self.wait_job(job, lambda j: j["state"] in states, "reached " + "/".join(states))
+
+    def printer(self):
+        return self.api("GET", "/api/v1/printers", token=self.admin)["printers"][0]
+
+    def notices(self, kt, sid):
+        """The print notices waiting for the kiosk (acked, so each is seen once)."""
+        hb = self.heartbeat(kt, state="session", session=sid)
+        cmds = [c for c in hb["commands"] if c["type"] == "print"]
+        if hb["commands"]:
+            self.heartbeat(kt, state="session", session=sid,
+                           ack=[c["id"] for c in hb["commands"]])
+        return hb, cmds
+
+    def ctl(self, *args, expect=0):
+        r = subprocess.run([escalectl_path(), "--url", "http://127.0.0.1:%d" % self.server.port,
+                            "--token", self.admin] + list(args),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(r.returncode, expect, "escalectl %s: %s%s" % (
+            " ".join(args), r.stdout.decode(), r.stderr.decode()))
+        return r.stdout.decode()
+
+    def jam(self, after=1):
+        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
+            f.write(str(after))
+
+    def clear_jam(self):
+        try:
+            os.unlink(os.path.join(self.cups.printer_dir, "jam"))
+        except FileNotFoundError:
+            pass
+
+
+class Print(PrintBase):
+    def tearDown(self):
+        # A failed test must not leave the shared queue jammed or stopped.
+        self.clear_jam()
+        self.cups.run(["cupsenable", self.QUEUE], check=False)
+
+    def test_release_within_quota(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        job = self.submit(kiosk, self.pdf(3))
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["pages"], j["charged"], j["printed"], j["refunded"]), (3, 3, 3, 0))
+        self.assertEqual(j["kiosk"], kiosk)
+        self.assertEqual(j["session"], sid)
+        self.assertEqual(self.cups.printed().get(job), 3)
+        hb, cmds = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 7)
+        events = [(c["event"], c["pages"], c["pages_left"]) for c in cmds]
+        self.assertEqual(events, [("released", 3, 7), ("printed", 3, 7)])
+        # escalectl job list shows it.
+        line = [l for l in self.ctl("job", "list").splitlines()
+                if l.startswith("%d\t%d\t" % (j["id"], job))]
+        self.assertEqual(len(line), 1, line)
+        self.assertIn("\tprinted\t", line[0])
+
+    def test_refused_over_quota(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=3)
+        job = self.submit(kiosk, self.pdf(4), "-n", "3")
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["pages"], j["charged"], j["reason"]), (12, 0, "quota"))
+        hb, cmds = self.notices(kt, sid)
+        self.assertEqual([(c["event"], c["pages"], c["pages_left"]) for c in cmds],
+                         [("refused_quota", 12, 3)])
+        self.assertEqual(hb["session"]["pages_left"], 3)
+        self.wait_job(job, lambda j: job not in self.cups.active_jobs(), "cancelled in CUPS")
+        self.assertNotIn(job, self.cups.printed())
+
+    def test_damaged_pdf_refused(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        job = self.submit(kiosk, self.pdf(3, "bad.pdf", damaged=True))
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["charged"], j["reason"]), (0, "damaged"))
+        hb, cmds = self.notices(kt, sid)
+        self.assertEqual([c["event"] for c in cmds], ["refused_damaged"])
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        self.assertNotIn(job, self.cups.printed())
+
+    def test_copies_nup_ranges_duplex_and_object_streams(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=50)
+        # 5 pages, pages 1-3 and 5 (4 pages), 2 per sheet face, 3 copies: 2 x 3 = 6.
+        job = self.submit(kiosk, self.pdf(5), "-n", "3", "-o", "number-up=2", "-P", "1-3,5",
+                          "-o", "sides=two-sided-long-edge")
+        j = self.wait_state(job, "released", "printing", "printed")
+        self.assertEqual((j["document_pages"], j["copies"], j["number_up"], j["duplex"]),
+                         (5, 3, 2, True))
+        self.assertEqual((j["pages"], j["sheets"], j["charged"]), (6, 3, 6))
+        # A document written with object streams: qpdf finds its 7 pages.
+        src = self.pdf(7, "plain7.pdf")
+        packed = os.path.join(self.tmp, "objstm7.pdf")
+        mkpdf.qpdf_object_streams(src, packed)
+        with open(packed, "rb") as f:
+            self.assertIn(b"/ObjStm", f.read())
+        job2 = self.submit(kiosk, packed)
+        j2 = self.wait_state(job2, "printed")
+        self.assertEqual((j2["document_pages"], j2["pages"], j2["printed"]), (7, 7, 7))
+
+    def test_usage_and_stats_count_print_pages(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=5)
+        self.wait_state(self.submit(kiosk, self.pdf(2)), "printed")
+        self.wait_state(self.submit(kiosk, self.pdf(4), "-n", "3"), "refused")
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job = self.submit(kiosk, self.pdf(1))
+        j = self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "waiting")
+        self.ctl("job", "cancel", str(j["id"]))
+        self.wait_state(job, "cancelled")
+        self.cups.run(["cupsenable", self.QUEUE])
+        today = time.strftime("%Y-%m-%d")
+        usage = self.api("GET", "/api/v1/usage?from=%s&to=%s&format=json" % (today, today),
+                         token=self.admin)
+        row = [s for s in usage["sessions"] if s["id"] == sid][0]
+        self.assertEqual((row["pages_used"], row["pages_printed"], row["pages_refused"],
+                          row["pages_refunded"]), (2, 2, 12, 1))
+        st, _, csv = self.req("GET", "/api/v1/usage?from=%s&to=%s&format=csv" % (today, today),
+                              token=self.admin)
+        line = [l for l in csv.decode("utf-8-sig").split("\r\n") if l.startswith(sid)][0]
+        self.assertTrue(line.endswith(";non;2;12;1"), line)
+        stats = self.api("GET", "/api/v1/stats", token=self.admin)
+        self.assertGreaterEqual(stats["pages_printed"], 2)
+        self.assertGreaterEqual(stats["pages_refused"], 12)
+        self.assertGreaterEqual(stats["pages_refunded"], 1)
+        mine = [k for k in stats["per_kiosk"] if k["kiosk"] == kiosk][0]
+        self.assertEqual((mine["pages_printed"], mine["pages_refused"], mine["pages_refunded"]),
+                         (2, 12, 1))
+
+    def test_reused_cups_id_is_a_new_job(self):
+        """A new print host numbers jobs from 1 again: a job is known by its job-uuid."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        first = self.submit(kiosk, self.pdf(1))
+        self.wait_state(first, "printed")
+        db = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            db.execute("INSERT INTO print_jobs(cups_id, uuid, queue, decision, state, charged,"
+                       " created_at, updated_at, settled_at) VALUES (?, 'urn:uuid:old-host',"
+                       " 'escale', 'release', 'printed', 0, 1, 1, 1)", (first + 1,))
+            db.commit()
+        finally:
+            db.close()
+        job = self.submit(kiosk, self.pdf(2))
+        self.assertEqual(job, first + 1)
+        j = [x for x in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+             if x["cups_id"] == job]
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end and not [x for x in j if x["state"] == "printed"
+                                               and x["session"] == sid]:
+            time.sleep(0.1)
+            j = [x for x in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                 if x["cups_id"] == job]
+        new = [x for x in j if x["state"] == "printed" and x["session"] == sid]
+        self.assertEqual(len(new), 1, "%r\n%s" % (j, self.server.output()[-1500:]))
+        self.assertEqual(new[0]["charged"], 2)
+        self.assertEqual(self.cups.printed().get(job), 2)
+
+    def test_no_session_refused(self):
+        name = self.unique("poste")
+        self.new_kiosk(name)
+        job = self.submit(name, self.pdf(1))
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["reason"], j["charged"]), ("no_session", 0))
+        job = self.submit("no-such-kiosk", self.pdf(1))
+        self.assertEqual(self.wait_state(job, "refused")["reason"], "unknown_kiosk")
+
+    def test_jam_resume_printed(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.jam(after=1)
+        job = self.submit(kiosk, self.pdf(3))
+        # The jam is visible to the desk within 5 s of the printer stopping.
+        log = os.path.join(self.cups.printer_dir, "log")
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            if os.path.exists(log):
+                with open(log) as f:
+                    if ("%d jam" % job) in f.read():
+                        break
+            time.sleep(0.05)
+        jammed_at = time.monotonic()
+        p = None
+        while time.monotonic() < jammed_at + 5:
+            p = self.printer()
+            if p["needs_attention"] and "media-jam-error" in p["reasons"]:
+                break
+            time.sleep(0.1)
+        self.assertTrue(p["needs_attention"] and "media-jam-error" in p["reasons"],
+                        "jam not visible within 5 s: %r" % p)
+        self.assertEqual(p["state"], "stopped")
+        out = self.ctl("printer", "list")
+        self.assertIn("stopped", out)
+        self.assertIn("media-jam-error", out)
+        j = self.wait_job(job, lambda j: j["jammed"], "jammed")
+        _, cmds = self.notices(kt, sid)
+        self.assertIn("jam", [c["event"] for c in cmds])
+        # The desk clears the paper and resumes the queue.
+        self.clear_jam()
+        self.assertIn("resumed", self.ctl("printer", "resume", self.QUEUE))
+        j = self.wait_state(job, "printed")
+        # Completed after a jam: not refunded (the reprint is on the centre).
+        self.assertEqual((j["charged"], j["printed"], j["refunded"]), (3, 3, 0))
+        self.assertEqual(self.cups.printed().get(job), 1 + 3)
+        p = self.printer()
+        self.assertNotIn("media-jam-error", p["reasons"])
+        audit = self.api("GET", "/api/v1/audit", token=self.admin)
+        self.assertIn("printer.resume", [a["action"] for a in audit["audit"]])
+
+    def test_jam_then_retry_job(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.jam(after=0)
+        job = self.submit(kiosk, self.pdf(2))
+        j = self.wait_job(job, lambda j: j["jammed"] and j["state"] == "stopped", "stopped")
+        self.clear_jam()
+        self.assertIn("sent to print again", self.ctl("job", "retry", str(j["id"])))
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["charged"], j["printed"], j["refunded"]), (2, 2, 0))
+        self.assertEqual(self.cups.printed().get(job), 2)
+        actions = [a["action"] for a in self.api("GET", "/api/v1/audit", token=self.admin)["audit"]]
+        self.assertIn("job.retry", actions)
+        # A finished job cannot be retried.
+        self.ctl("job", "retry", str(j["id"]), expect=1)
+
+    def test_cancel_with_refund(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.jam(after=1)
+        job = self.submit(kiosk, self.pdf(4))
+        j = self.wait_job(job, lambda j: j["jammed"], "jammed")
+        self.ctl("job", "cancel", str(j["id"]))
+        j = self.wait_state(job, "cancelled")
+        # One page came out before the jam: 3 of the 4 charged are refunded.
+        self.assertEqual((j["charged"], j["printed"], j["refunded"]), (4, 1, 3))
+        hb, cmds = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 9)
+        self.assertIn(("cancelled", 3), [(c["event"], c["pages"]) for c in cmds])
+        # The desk refunds the page spoilt by the jam, and no more.
+        out = self.ctl("job", "refund", str(j["id"]), "--pages", "1")
+        self.assertIn("1 page(s) refunded, 10 left", out)
+        self.ctl("job", "refund", str(j["id"]), expect=1)
+        actions = [a["action"] for a in self.api("GET", "/api/v1/audit", token=self.admin)["audit"]]
+        self.assertIn("job.cancel", actions)
+        self.assertIn("job.refund", actions)
+        self.clear_jam()
+        self.ctl("printer", "resume", self.QUEUE)
+
+    def test_session_end_cancels_waiting_job(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job = self.submit(kiosk, self.pdf(2))
+        j = self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "waiting")
+        self.assertEqual(j["charged"], 2)
+        self.end_session(kt, sid)
+        j = self.wait_state(job, "cancelled")
+        self.assertEqual((j["printed"], j["refunded"]), (0, 2))
+        self.cups.run(["cupsenable", self.QUEUE])
+        # Its history is removed from the print host once settled.
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end and job in self.cups.jobs_known():
+            time.sleep(0.1)
+        self.assertNotIn(job, self.cups.jobs_known())
+        self.assertNotIn(job, self.cups.printed())
+        code = [s for s in self.sessions_list() if s["id"] == sid][0]
+        self.assertEqual(code["pages_used"], 0)
+        # admind forgets the document's name with it.
+        self.assertEqual(self.wait_job(job, lambda j: j["title"] == "", "forgotten")["title"], "")
+
+    def test_restart_while_held(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        # admind is down: the job waits, held, in CUPS.
+        self.server.stop()
+        job = self.submit(kiosk, self.pdf(2))
+        self.server.start()
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["charged"], j["printed"]), (2, 2))
+        # Decided and released, then admind dies before the job prints: once
+        # back, it neither charges nor prints it a second time.
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job2 = self.submit(kiosk, self.pdf(3))
+        self.wait_job(job2, lambda j: j["state"] in ("queued", "stopped"), "released")
+        self.server.kill()
+        self.server.start()
+        self.cups.run(["cupsenable", self.QUEUE])
+        j2 = self.wait_state(job2, "printed")
+        self.assertEqual((j2["charged"], j2["printed"]), (3, 3))
+        printed = self.cups.printed()
+        self.assertEqual((printed.get(job), printed.get(job2)), (2, 3))
+        hb, _ = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 5)
+
+
+class PrintByAddress(PrintBase):
+    """A job without job-account-id is tied by the address of the kiosk's requests
+    (cupsd names loopback clients 'localhost')."""
+    QUEUE = "escale-addr"
+
+    def test_tied_by_address(self):
+        name, kt, sid = self.kiosk_in_session(pages=5)
+        self.heartbeat(kt, state="session", session=sid)  # records the kiosk's address
+        job = self.cups.submit(self.pdf(2), self.QUEUE)
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["kiosk"], j["session"], j["charged"]), (name, sid, 2))
+
+
+class PrintStuck(PrintBase):
+    """A job printing longer than print.stuck_seconds needs the desk too."""
+    QUEUE = "escale-slow"
+    STUCK = "stuck_seconds = 10; "
+
+    def test_stuck_job_needs_the_desk(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=50)
+        with open(os.path.join(self.cups.printer_dir, "slow"), "w") as f:
+            f.write("1")
+        try:
+            job = self.submit(kiosk, self.pdf(30))
+            self.wait_state(job, "printing")
+            p = self.printer()
+            self.assertFalse(p["needs_attention"], p)
+            j = self.wait_job(job, lambda j: j["jammed"], "flagged as stuck", deadline=30)
+            self.assertEqual(j["state"], "printing")
+            self.assertTrue(self.printer()["needs_attention"])
+            _, cmds = self.notices(kt, sid)
+            self.assertIn("jam", [c["event"] for c in cmds])
+        finally:
+            os.unlink(os.path.join(self.cups.printer_dir, "slow"))
+            self.cups.run(["cancel", "-a", self.QUEUE], check=False)
+
+
+class PrintUnreachable(AdmindTestCase):
+    """No cupsd: admind starts, serves, and shows the printer as unreachable."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+        'print = { enabled = true; cups_server = "127.0.0.1:1"; poll_ms = 200; };\n')
+
+    def test_unreachable(self):
+        end = time.monotonic() + DEADLINE
+        p = None
+        while time.monotonic() < end:
+            p = self.api("GET", "/api/v1/printers", token=self.admin)["printers"][0]
+            if p["state"] == "unreachable":
+                break
+            time.sleep(0.1)
+        self.assertEqual(p["state"], "unreachable", p)
+        self.assertTrue(p["needs_attention"])
+        self.assertError(self.req("POST", "/api/v1/printers/escale/resume", token=self.admin),
+                         502, "cups_error")
+        self.assertError(self.req("POST", "/api/v1/jobs/5/refund", token=self.admin), 404,
+                         "not_found")
+
+
+class PrintHostile(AdmindTestCase):
+    """The desk's print routes refuse bad input and the wrong roles, changing nothing."""
+
+    def test_bad_requests(self):
+        _, mnt = self.new_user("maintenance")
+        before = self.server.snapshot()
+        self.assertError(self.req("POST", "/api/v1/jobs/abc/refund", token=self.admin), 404,
+                         "not_found")
+        self.assertError(self.req("POST", "/api/v1/jobs/99999999999/cancel", token=self.admin),
+                         404, "not_found")
+        for body in ({"pages": 0}, {"pages": -3}, {"pages": "2"}, {"pages": 10 ** 12},
+                     {"pages": 1, "extra": 1}):
+            self.assertError(self.req("POST", "/api/v1/jobs/1/refund", body, token=self.admin),
+                             400, "bad_request", str(body))
+        self.assertError(self.req("POST", "/api/v1/jobs/1/refund", {"pages": 1},
+                                  token=self.admin), 404, "not_found")
+        self.assertError(self.req("POST", "/api/v1/jobs/1/cancel", {"x": 1}, token=self.admin),
+                         400, "bad_request")
+        self.assertError(self.req("GET", "/api/v1/jobs?active=2", token=self.admin), 400,
+                         "bad_request")
+        self.assertError(self.req("GET", "/api/v1/jobs?foo=1", token=self.admin), 400,
+                         "bad_request")
+        self.assertError(self.req("POST", "/api/v1/jobs/1/refund", token=mnt), 403, "forbidden")
+        self.assertError(self.req("POST", "/api/v1/printers/escale/resume", token=mnt), 403,
+                         "forbidden")
+        self.assertError(self.req("GET", "/api/v1/jobs"), 401, "unauthorized")
+        self.assertEqual(before, self.server.snapshot())
+
+
+class PrintDisabled(AdmindTestCase):
+    def test_disabled(self):
+        self.assertError(self.req("GET", "/api/v1/printers", token=self.admin), 409,
+                         "printing_disabled")
+        self.assertEqual(self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"], [])
+
+
+if __name__ == "__main__":
+    main()

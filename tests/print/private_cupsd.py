@@ -1,0 +1,167 @@
+"""A private cupsd for escale's print tests and bench (PRINTING.md's recipe).
+
+Queues are made by scripts/setup-print-host itself (CUPS_SERVER and
+CUPS_SERVERBIN pointing at this cupsd), so the tests run the print host's setup.
+
+Runs /usr/sbin/cupsd in a temporary directory on a loopback port picked at run
+time, with the escale wrapper backend (mode 0700, as installed) and the
+simprinter test backend, and the print-host settings of scripts/setup-print-host:
+the queue holds every job (job-hold-until-default=indefinite), stops on errors,
+and cupsd keeps no job files and a short history.
+"""
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIMPRINTER = os.path.join(HERE, "simprinter")
+CUPSD = "/usr/sbin/cupsd"
+SETUP = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "setup-print-host")
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cupsd:
+    def __init__(self, backend):
+        for tool in (CUPSD, shutil.which("lpadmin"), shutil.which("lp"), shutil.which("qpdf")):
+            if not tool or not os.path.exists(tool):
+                raise unittest.SkipTest("cupsd, lpadmin, lp or qpdf missing (scripts/lib.sh "
+                                        "installs cups-daemon, cups-client, qpdf)")
+        self.dir = tempfile.mkdtemp(prefix="escale-cupsd-")
+        os.chmod(self.dir, 0o755)
+        self.printer_dir = os.path.join(self.dir, "printer")
+        self.port = _free_port()
+        self.server = "127.0.0.1:%d" % self.port
+        self.env = dict(os.environ, CUPS_SERVER=self.server)
+        self.proc = None
+        d = self.dir
+        for sub in ("bin/backend", "spool/temp", "log", "cache", "printer"):
+            os.makedirs(os.path.join(d, sub), exist_ok=True)
+        os.chmod(self.printer_dir, 0o777)
+        for sub in ("filter", "daemon", "driver", "cgi-bin", "monitor", "notifier"):
+            os.symlink("/usr/lib/cups/" + sub, os.path.join(d, "bin", sub))
+        shutil.copy(backend, os.path.join(d, "bin/backend/escale"))
+        os.chmod(os.path.join(d, "bin/backend/escale"), 0o700)
+        shutil.copy(SIMPRINTER, os.path.join(d, "bin/backend/simprinter"))
+        os.chmod(os.path.join(d, "bin/backend/simprinter"), 0o755)
+        root = os.geteuid() == 0
+        user = "lp" if root else pwd.getpwuid(os.geteuid()).pw_name
+        group = "lp" if root else subprocess.check_output(["id", "-gn"]).decode().strip()
+        sysgroup = "root" if root else group
+        with open(os.path.join(d, "cupsd.conf"), "w") as f:
+            f.write("Listen 127.0.0.1:%d\nListen %s/cups.sock\nLogLevel debug\n"
+                    "Browsing Off\nWebInterface No\n"
+                    # The print host's settings (scripts/setup-print-host).
+                    "PreserveJobFiles No\nPreserveJobHistory 300\nMaxJobTime 0\n"
+                    "<Policy default>\n<Limit All>\nOrder Allow,Deny\n"
+                    "Allow from 127.0.0.1\n</Limit>\n</Policy>\n" % (self.port, d))
+        with open(os.path.join(d, "cups-files.conf"), "w") as f:
+            f.write("User %s\nGroup %s\nSystemGroup %s\nServerRoot %s\nStateDir %s\n"
+                    "CacheDir %s/cache\nDataDir /usr/share/cups\nServerBin %s/bin\n"
+                    "RequestRoot %s/spool\nTempDir %s/spool/temp\nErrorLog %s/log/error_log\n"
+                    "AccessLog %s/log/access_log\nPageLog %s/log/page_log\nPrintcap\n"
+                    % (user, group, sysgroup, d, d, d, d, d, d, d, d, d))
+        if root:
+            for sub in ("spool", "log", "cache"):
+                for base, dirs, files in os.walk(os.path.join(d, sub)):
+                    for name in dirs + files + [""]:
+                        shutil.chown(os.path.join(base, name), user="lp")
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [CUPSD, "-f", "-c", os.path.join(self.dir, "cupsd.conf"), "-s",
+             os.path.join(self.dir, "cups-files.conf")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("cupsd exited with %d; its log:\n%s" %
+                                     (self.proc.returncode, self.log()))
+            if self.run(["lpstat", "-r"], check=False).returncode == 0:
+                return
+            time.sleep(0.1)
+        raise AssertionError("cupsd did not answer within 20 s; its log:\n" + self.log())
+
+    def add_queue(self, name="escale", inner=None):
+        """A queue as scripts/setup-print-host makes it, on escale:simprinter:DIR."""
+        inner = inner or "simprinter:" + self.printer_dir
+        env = dict(self.env, CUPS_SERVERBIN=os.path.join(self.dir, "bin"))
+        r = subprocess.run([SETUP, "--queue", name, inner], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError("setup-print-host failed (%d): %s\ncupsd log:\n%s" % (
+                r.returncode, r.stderr.decode(errors="replace"), self.log()))
+        # Every connection works again after cupsd's restart.
+        self.run(["lpstat", "-p", name])
+
+    def run(self, args, check=True):
+        # cupsd may drop a connection while it settles after start or a queue change:
+        # a refused connection is tried again for a few seconds.
+        deadline = time.monotonic() + 10
+        while True:
+            r = subprocess.run(args, env=self.env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=30)
+            if (r.returncode == 0 or b"Unable to connect" not in r.stderr
+                    or time.monotonic() > deadline):
+                break
+            time.sleep(0.2)
+        if check and r.returncode != 0:
+            raise AssertionError("%s failed (%d): %s" % (" ".join(args), r.returncode,
+                                                         r.stderr.decode(errors="replace")))
+        return r
+
+    def submit(self, path, queue="escale", *options):
+        """lp -d QUEUE OPTIONS PATH; returns the CUPS job id."""
+        out = self.run(["lp", "-d", queue] + list(options) + [path]).stdout.decode()
+        # "request id is escale-12 (1 file(s))"
+        word = out.split("request id is ", 1)[1].split()[0]
+        return int(word.rsplit("-", 1)[1])
+
+    def printed(self):
+        """{job id: pages put on paper} from simprinter's DIR/printed."""
+        counts = {}
+        try:
+            with open(os.path.join(self.printer_dir, "printed")) as f:
+                for line in f:
+                    job = int(line.split()[0])
+                    counts[job] = counts.get(job, 0) + 1
+        except FileNotFoundError:
+            pass
+        return counts
+
+    def jobs_known(self):
+        """Job ids cupsd still lists (active and history)."""
+        out = self.run(["lpstat", "-W", "all", "-o"], check=False).stdout.decode()
+        return {int(l.split()[0].rsplit("-", 1)[1]) for l in out.splitlines() if l.strip()}
+
+    def active_jobs(self):
+        """Job ids not finished in cupsd (held, pending, processing, stopped)."""
+        out = self.run(["lpstat", "-W", "not-completed", "-o"], check=False).stdout.decode()
+        return {int(l.split()[0].rsplit("-", 1)[1]) for l in out.splitlines() if l.strip()}
+
+    def log(self):
+        try:
+            with open(os.path.join(self.dir, "log/error_log"), errors="replace") as f:
+                return f.read()[-6000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        shutil.rmtree(self.dir, ignore_errors=True)
