@@ -25,7 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <limits.h>
@@ -42,6 +41,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "privdrop.h"
 #include "util.h"
 
 extern char **environ;
@@ -273,7 +273,7 @@ static bool remove_dir(const struct browser *b, const char *path)
 	if (b->separated) {
 		pid_t pid = fork();
 		if (pid == 0) {
-			if (setgroups(0, NULL) < 0 || setgid(b->gid) < 0 || setuid(b->uid) < 0)
+			if (!priv_drop(b->uid, b->gid))
 				_exit(1);
 			int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			struct stat st;
@@ -457,11 +457,9 @@ static __attribute__((noreturn)) void child_exec(char **argv, char **env, int er
 	/* Into the session's cgroup while we still are the kiosk's user ("0": ourselves). */
 	if (cgfd >= 0 && write(cgfd, "0", 1) != 1)
 		goto fail;
-	if (b->separated && (setgroups(0, NULL) < 0 || setgid(b->gid) < 0 || setuid(b->uid) < 0 ||
-			     getuid() != b->uid || geteuid() != b->uid))
+	/* No capability stays, none crosses exec (a non-root kiosk's setuid keeps them). */
+	if (b->separated ? !priv_drop(b->uid, b->gid) : !priv_caps_clear())
 		goto fail;
-	/* No capability crosses exec (ambient ones would, for a non-root kiosk). */
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* The session must not outlive the kiosk (after setuid, which clears it). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 
