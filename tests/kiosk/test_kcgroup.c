@@ -4,18 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../unit/test.h"
 #include "kcgroup.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, \
-				#cond);                                                          \
-			failures++;                                                              \
-		}                                                                                \
-	} while (0)
 
 static bool mnt(const char *text, char *out)
 {
@@ -107,10 +97,5 @@ int main(void)
 	test_mountinfo();
 	test_self();
 	test_new_fails_clean();
-	if (failures) {
-		fprintf(stderr, "%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("test_kcgroup: all passed\n");
-	return 0;
+	return TEST_DONE();
 }
