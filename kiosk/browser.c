@@ -25,7 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <pwd.h>
 #include <limits.h>
 #include <poll.h>
@@ -210,20 +209,6 @@ void browser_init(struct browser *b)
 	reset_run(b);
 }
 
-/* CAP_SETUID and CAP_SETGID in our effective set (AmbientCapabilities of the unit). */
-static bool may_switch_user(void)
-{
-	if (geteuid() == 0)
-		return true;
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d) < 0)
-		return false;
-	uint32_t need = (1u << CAP_SETUID) | (1u << CAP_SETGID);
-	return (d[0].effective & need) == need;
-}
-
 void browser_setup(struct browser *b, const struct kiosk_cfg *cfg)
 {
 	const char *user = cfg->browser_user ? cfg->browser_user : "";
@@ -231,7 +216,7 @@ void browser_setup(struct browser *b, const struct kiosk_cfg *cfg)
 	struct passwd *pw = NULL;
 	if (!*user)
 		why = "browser.user is empty";
-	else if (!may_switch_user())
+	else if (!priv_may_switch())
 		why = "the kiosk has neither root nor CAP_SETUID and CAP_SETGID";
 	else if (!(pw = getpwnam(user)))
 		why = "the browser user does not exist (systemd-sysusers creates it)";

@@ -4,10 +4,27 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+static bool caps_get(struct __user_cap_data_struct d[2])
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	memset(d, 0, 2 * sizeof(*d));
+	return syscall(SYS_capget, &h, d) == 0;
+}
+
+bool priv_may_switch(void)
+{
+	if (geteuid() == 0)
+		return true;
+	struct __user_cap_data_struct d[2];
+	uint32_t need = (1u << CAP_SETUID) | (1u << CAP_SETGID);
+	return caps_get(d) && (d[0].effective & need) == need;
+}
 
 bool priv_caps_clear(void)
 {
@@ -20,9 +37,7 @@ bool priv_caps_clear(void)
 	/* Lowering the permitted and inheritable sets also empties the ambient one. */
 	if (syscall(SYS_capset, &h, d) < 0)
 		return false;
-	h.version = _LINUX_CAPABILITY_VERSION_3;
-	h.pid = 0;
-	if (syscall(SYS_capget, &h, d) < 0)
+	if (!caps_get(d))
 		return false;
 	for (int i = 0; i < 2; i++)
 		if (d[i].effective || d[i].permitted || d[i].inheritable)

@@ -7,6 +7,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* Root, or CAP_SETUID and CAP_SETGID in the effective set (AmbientCapabilities of the
+ * unit): the kiosk may run the browser as another user. */
+bool priv_may_switch(void);
 /* Empties every capability set (effective, permitted, inheritable, ambient) and checks
  * that none is left. Async-signal-safe (for use between fork and exec). */
 bool priv_caps_clear(void);

@@ -49,6 +49,8 @@ static int child(void)
 	/* What the capabilities would have allowed: back to root. */
 	if (setuid(0) == 0)
 		return 17;
+	if (priv_may_switch())
+		return 18;
 	return 0;
 }
 
@@ -58,6 +60,7 @@ int main(void)
 		fprintf(stderr, "needs root to hand itself capabilities\n");
 		return 77;
 	}
+	CHECK(priv_may_switch());
 	fflush(stderr);
 	pid_t pid = fork();
 	if (pid == 0)
