@@ -25,8 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <pwd.h>
 #include <limits.h>
 #include <poll.h>
@@ -42,6 +40,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "privdrop.h"
 #include "util.h"
 
 extern char **environ;
@@ -210,20 +209,6 @@ void browser_init(struct browser *b)
 	reset_run(b);
 }
 
-/* CAP_SETUID and CAP_SETGID in our effective set (AmbientCapabilities of the unit). */
-static bool may_switch_user(void)
-{
-	if (geteuid() == 0)
-		return true;
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d) < 0)
-		return false;
-	uint32_t need = (1u << CAP_SETUID) | (1u << CAP_SETGID);
-	return (d[0].effective & need) == need;
-}
-
 void browser_setup(struct browser *b, const struct kiosk_cfg *cfg)
 {
 	const char *user = cfg->browser_user ? cfg->browser_user : "";
@@ -231,7 +216,7 @@ void browser_setup(struct browser *b, const struct kiosk_cfg *cfg)
 	struct passwd *pw = NULL;
 	if (!*user)
 		why = "browser.user is empty";
-	else if (!may_switch_user())
+	else if (!priv_may_switch())
 		why = "the kiosk has neither root nor CAP_SETUID and CAP_SETGID";
 	else if (!(pw = getpwnam(user)))
 		why = "the browser user does not exist (systemd-sysusers creates it)";
@@ -273,7 +258,7 @@ static bool remove_dir(const struct browser *b, const char *path)
 	if (b->separated) {
 		pid_t pid = fork();
 		if (pid == 0) {
-			if (setgroups(0, NULL) < 0 || setgid(b->gid) < 0 || setuid(b->uid) < 0)
+			if (!priv_drop(b->uid, b->gid))
 				_exit(1);
 			int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			struct stat st;
@@ -457,11 +442,9 @@ static __attribute__((noreturn)) void child_exec(char **argv, char **env, int er
 	/* Into the session's cgroup while we still are the kiosk's user ("0": ourselves). */
 	if (cgfd >= 0 && write(cgfd, "0", 1) != 1)
 		goto fail;
-	if (b->separated && (setgroups(0, NULL) < 0 || setgid(b->gid) < 0 || setuid(b->uid) < 0 ||
-			     getuid() != b->uid || geteuid() != b->uid))
+	/* No capability stays, none crosses exec (a non-root kiosk's setuid keeps them). */
+	if (b->separated ? !priv_drop(b->uid, b->gid) : !priv_caps_clear())
 		goto fail;
-	/* No capability crosses exec (ambient ones would, for a non-root kiosk). */
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* The session must not outlive the kiosk (after setuid, which clears it). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 

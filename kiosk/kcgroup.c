@@ -244,30 +244,33 @@ void kcg_close(struct kcg *g)
 	g->base[0] = '\0';
 }
 
+/* PATH is "" on failure: nothing was made, nothing is to be killed. */
 int kcg_new(struct kcg *g, char path[KCG_PATH_MAX])
 {
+	path[0] = '\0';
 	if (!g->base[0])
 		return -1;
-	for (int tries = 0; tries < 100; tries++) {
-		if (snprintf(path, KCG_PATH_MAX, "%s/session-%u", g->base, ++g->serial) >=
-		    KCG_PATH_MAX)
+	char p[KCG_PATH_MAX];
+	for (int tries = 0;; tries++) {
+		if (tries == 100 ||
+		    snprintf(p, sizeof(p), "%s/session-%u", g->base, ++g->serial) >= (int)sizeof(p))
 			return -1;
-		if (mkdir(path, 0755) == 0)
+		if (mkdir(p, 0755) == 0)
 			break;
 		if (errno != EEXIST) {
-			log_warn("mkdir %s", path);
+			log_warn("mkdir %s", p);
 			return -1;
 		}
-		if (tries == 99)
-			return -1;
 	}
 	char procs[KCG_PATH_MAX + 32];
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", p);
 	int fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		log_warn("open %s", procs);
-		rmdir(path);
+		rmdir(p);
+		return -1;
 	}
+	memcpy(path, p, sizeof(p));
 	return fd;
 }
 

@@ -32,7 +32,8 @@ bool kcg_open(struct kcg *g);
 void kcg_close(struct kcg *g);
 
 /* A new session cgroup: its path into PATH and an fd of its cgroup.procs, open for writing,
- * for the child to write "0" into before it execs (it moves itself). -1 on failure. */
+ * for the child to write "0" into before it execs (it moves itself). -1, with PATH "", on
+ * failure. */
 int kcg_new(struct kcg *g, char path[KCG_PATH_MAX]);
 /* Freezes the cgroup PATH, kills every member (cgroup.kill), reaps those that are our
  * children except LEADER (the caller reaps it), waits at most TIMEOUT_MS for it to be empty and removes it. True when it is

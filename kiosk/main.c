@@ -30,6 +30,7 @@
 #include "ipc.h"
 #include "kconfig.h"
 #include "log.h"
+#include "privdrop.h"
 #include "session.h"
 #include "ui.h"
 #include "util.h"
@@ -203,7 +204,8 @@ static void net_start(struct kiosk *k)
 		/* The helper dies with us. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/* The kiosk's capabilities (to run the browser as another user) are not its. */
-		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+		if (!priv_caps_clear())
+			_exit(127);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);

@@ -219,6 +219,7 @@ bool x_open(struct xk *x)
 					       XCB_RANDR_NOTIFY_MASK_CRTC_CHANGE |
 					       XCB_RANDR_NOTIFY_MASK_OUTPUT_CHANGE);
 	}
+	x->hosts0 = xcb_list_hosts_reply(x->c, xcb_list_hosts(x->c), NULL);
 	if (!xkb_open(x))
 		return false;
 	x_xkb_lockdown(x);
@@ -255,6 +256,8 @@ void x_close(struct xk *x)
 	xkb_state_unref(x->kstate);
 	xkb_keymap_unref(x->keymap);
 	xkb_context_unref(x->xkb_ctx);
+	free(x->hosts0);
+	x->hosts0 = NULL;
 	xcb_disconnect(x->c);
 	x->c = NULL;
 }
@@ -783,6 +786,50 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 	}
 }
 
+static bool host_in(xcb_list_hosts_reply_t *list, const xcb_host_t *h)
+{
+	if (!list)
+		return false;
+	int n = xcb_host_address_length(h);
+	for (xcb_host_iterator_t it = xcb_list_hosts_hosts_iterator(list); it.rem;
+	     xcb_host_next(&it))
+		if (it.data->family == h->family && xcb_host_address_length(it.data) == n &&
+		    memcmp(xcb_host_address(it.data), xcb_host_address(h), (size_t)n) == 0)
+			return true;
+	return false;
+}
+
+/* Deletes every host access entry that was not there at x_open. */
+static bool hosts_restore(struct xk *x)
+{
+	xcb_list_hosts_reply_t *r = xcb_list_hosts_reply(x->c, xcb_list_hosts(x->c), NULL);
+	if (!r) {
+		log_warnx("cannot list the X host access entries");
+		return false;
+	}
+	bool ok = true;
+	for (xcb_host_iterator_t it = xcb_list_hosts_hosts_iterator(r); it.rem;
+	     xcb_host_next(&it)) {
+		if (host_in(x->hosts0, it.data))
+			continue;
+		xcb_generic_error_t *e = xcb_request_check(
+			x->c, xcb_change_hosts_checked(x->c, XCB_HOST_MODE_DELETE, it.data->family,
+						       (uint16_t)xcb_host_address_length(it.data),
+						       xcb_host_address(it.data)));
+		if (e) {
+			log_warnx("cannot remove an X host access entry (family %d, X error %d)",
+				  it.data->family, e->error_code);
+			free(e);
+			ok = false;
+		} else {
+			log_info("X host access entry added during the session removed (family %d)",
+				 it.data->family);
+		}
+	}
+	free(r);
+	return ok;
+}
+
 bool x_allow_user(struct xk *x, const char *user, bool allow)
 {
 	/* FamilyServerInterpreted: "type\0value". */
@@ -810,6 +857,8 @@ bool x_allow_user(struct xk *x, const char *user, bool allow)
 			free(e);
 			return false;
 		}
+		if (!hosts_restore(x))
+			return false;
 	}
 	log_debug("X access for %s %s", user, allow ? "granted" : "removed");
 	return true;

@@ -56,6 +56,10 @@ struct xk {
 	/* The forbidden shortcuts' passive grabs on the root window (keylock.h). */
 	uint16_t numlock_mask, alt_mask, super_mask;
 	int key_grabs; /* grabs held: (keycode, modifiers) pairs */
+
+	/* The host access list at x_open: x_allow_user(false) takes away any entry added since
+	 * (a local client, the browser user's included, may add any). NULL: it was empty. */
+	xcb_list_hosts_reply_t *hosts0;
 };
 
 /* What an X event meant for the kiosk, beyond what x_handle did itself. */
@@ -110,8 +114,9 @@ int64_t x_xkb_forbidden_on(struct xk *x);
 
 /* Lets the local user USER connect to the display (ALLOW) or not any more: a
  * server-interpreted "localuser" entry of the host access list (xhost +si:localuser:USER);
- * removing it also turns access control back on (a client may have turned it off). False
- * when the server refused the change. */
+ * removing it also removes every entry added since x_open (xhost +si:localgroup:...) and
+ * turns access control back on (a client may have turned it off). False when the server
+ * refused a change. */
 bool x_allow_user(struct xk *x, const char *user, bool allow);
 
 /* Handles one event (window management is done here); fills OUT for the shell. */

@@ -35,7 +35,7 @@
  *   escaped PID                        's' forked a child that called setsid() and sleeps
  *                                      (outside the process group; SIGTERM ignored)
  *   opened-display / open-failed       'a': turns X access control off and adds its own
- *                                      user to the hosts (what xhost + would do)
+ *                                      user and group to the hosts (what xhost + would do)
  *   probe PATH RESULT                  'r': open(PATH) for reading of each --probe PATH;
  *                                      RESULT is "ok" or the errno name (EACCES, ENOENT...)
  *   grabbed / grab-failed              'g': holds the pointer and keyboard like an open menu
@@ -54,6 +54,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -403,15 +404,24 @@ static void open_display(void)
 	if (pw)
 		user = pw->pw_name;
 	int n = snprintf(addr, sizeof(addr), "localuser%c%s", '\0', user ? user : "");
+	/* And an entry the kiosk does not grant: its group (xhost +si:localgroup:GROUP). */
+	char gaddr[128];
+	struct group *gr = getgrgid(getgid());
+	int gn = snprintf(gaddr, sizeof(gaddr), "localgroup%c%s", '\0', gr ? gr->gr_name : "");
 	xcb_generic_error_t *e1 = xcb_request_check(
 		sd.c, xcb_set_access_control_checked(sd.c, XCB_ACCESS_CONTROL_DISABLE));
 	xcb_generic_error_t *e2 = xcb_request_check(
 		sd.c,
 		xcb_change_hosts_checked(sd.c, XCB_HOST_MODE_INSERT, XCB_FAMILY_SERVER_INTERPRETED,
 					 (uint16_t)n, (const uint8_t *)addr));
-	out(e1 || e2 ? "open-failed" : "opened-display");
+	xcb_generic_error_t *e3 = xcb_request_check(
+		sd.c,
+		xcb_change_hosts_checked(sd.c, XCB_HOST_MODE_INSERT, XCB_FAMILY_SERVER_INTERPRETED,
+					 (uint16_t)gn, (const uint8_t *)gaddr));
+	out(e1 || e2 || e3 || !gr ? "open-failed" : "opened-display");
 	free(e1);
 	free(e2);
+	free(e3);
 }
 
 static void probe_files(void)

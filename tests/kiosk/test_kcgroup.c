@@ -4,18 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../unit/test.h"
 #include "kcgroup.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, \
-				#cond);                                                          \
-			failures++;                                                              \
-		}                                                                                \
-	} while (0)
 
 static bool mnt(const char *text, char *out)
 {
@@ -86,14 +76,26 @@ static void test_self(void)
 	CHECK(!self(big, out));
 }
 
+/* A session cgroup that cannot be made leaves no path behind: the wipe would otherwise
+ * "kill" a cgroup that does not exist and log that processes survived it. */
+static void test_new_fails_clean(void)
+{
+	struct kcg g;
+	memset(&g, 0, sizeof(g));
+	strcpy(g.base, "/nonexistent-escale-test/escale-kiosk.1");
+	char path[KCG_PATH_MAX] = "left over";
+	CHECK(kcg_new(&g, path) < 0);
+	CHECK(path[0] == '\0');
+	g.base[0] = '\0';
+	strcpy(path, "left over");
+	CHECK(kcg_new(&g, path) < 0);
+	CHECK(path[0] == '\0');
+}
+
 int main(void)
 {
 	test_mountinfo();
 	test_self();
-	if (failures) {
-		fprintf(stderr, "%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("test_kcgroup: all passed\n");
-	return 0;
+	test_new_fails_clean();
+	return TEST_DONE();
 }

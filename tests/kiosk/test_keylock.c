@@ -6,18 +6,8 @@
 #include <string.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
 
+#include "../unit/test.h"
 #include "keylock.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: %s: failed: %s\n", __FILE__, __LINE__, __func__, \
-				#cond);                                                          \
-			failures++;                                                              \
-		}                                                                                \
-	} while (0)
 
 #define MOD2 0x10u /* Mod2Mask: NumLock on usual keyboards */
 #define MOD1 0x08u /* Mod1Mask: Alt */
@@ -132,10 +122,5 @@ int main(void)
 	test_lockdown_list_covered();
 	test_real_mods();
 	test_variants();
-	if (failures) {
-		fprintf(stderr, "%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("test_keylock: all passed\n");
-	return 0;
+	return TEST_DONE();
 }
