@@ -608,6 +608,27 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 				return cfg_fail(e, err, "service name '%s' is used twice",
 						sv->name);
 	}
+	/* Chromium's URLAllowlist: at most 1000 entries, one of them the home page. */
+	int distinct = 0;
+	for (int i = 0; i < cfg->n_services; i++)
+		for (int j = 0; j < cfg->services[i].n_domains; j++) {
+			const char *d = cfg->services[i].domains[j];
+			bool seen = false;
+			for (int i2 = 0; i2 <= i && !seen; i2++)
+				for (int j2 = 0; j2 < (i2 < i ? cfg->services[i2].n_domains : j);
+				     j2++)
+					if (strcmp(cfg->services[i2].domains[j2], d) == 0) {
+						seen = true;
+						break;
+					}
+			if (!seen)
+				distinct++;
+		}
+	if (distinct > KCFG_MAX_ALLOWLIST)
+		return cfg_fail(l, err,
+				"the services list %d distinct domains: the browser's allowlist "
+				"takes at most %d; remove some",
+				distinct, KCFG_MAX_ALLOWLIST);
 	return true;
 }
 
