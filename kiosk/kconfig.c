@@ -37,7 +37,12 @@ static const char *const hours_keys[] = {"monday",   "tuesday", "wednesday", "th
 static const char *const special_keys[] = {"date", "hours", NULL};
 static const char *const service_keys[] = {"name", "url", "category", "domains", NULL};
 
-static const char *const default_browser[] = {"chromium",
+/* The wrapper (kiosk/escale-browser) runs the browser in its sandbox with the policy. */
+static const char *const default_browser[] = {"/usr/libexec/escale/escale-browser",
+					      "--dir",
+					      "%d",
+					      "--",
+					      "chromium",
 					      "--kiosk",
 					      "--no-first-run",
 					      "--user-data-dir=%d/profile",
