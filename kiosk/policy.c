@@ -13,6 +13,9 @@
 #include "log.h"
 #include "util.h"
 
+/* Browser pages that stay allowed: the print preview and its page previews. */
+static const char *const chromium_allow[] = {"chrome://print", "chrome-untrusted://print"};
+
 /* Blocked whatever the allowlist says about hosts: browser pages, tools, local files, mail. */
 static const char *const chromium_block[] = {
 	"*",
@@ -65,10 +68,16 @@ char *policy_home_prefix(const struct kiosk_cfg *cfg)
 json_t *policy_chromium(const struct kiosk_cfg *cfg, const char *home_url, bool exact, char *err,
 			size_t errlen)
 {
-	json_t *allow = domains(cfg, POLICY_MAX_URLS - 1, err, errlen);
+	json_t *allow = domains(cfg, KCFG_MAX_ALLOWLIST, err, errlen);
 	if (!allow)
 		return NULL;
+	_Static_assert(KCFG_MAX_ALLOWLIST + 1 + ARRAY_LEN(chromium_allow) <= POLICY_MAX_URLS,
+		       "the allowlist's limit");
 	json_array_append_new(allow, json_string(home_url));
+	/* The print preview is a browser page: without these, chrome:// blocks printing (a
+	 * filter naming a host is more specific than one naming none). */
+	for (size_t i = 0; i < ARRAY_LEN(chromium_allow); i++)
+		json_array_append_new(allow, json_string(chromium_allow[i]));
 	json_t *block = json_array();
 	for (size_t i = 0; i < ARRAY_LEN(chromium_block); i++)
 		json_array_append_new(block, json_string(chromium_block[i]));
@@ -174,7 +183,7 @@ static char *firefox_pattern(const char *domain)
 json_t *policy_firefox(const struct kiosk_cfg *cfg, const char *home_url, bool exact, char *err,
 		       size_t errlen)
 {
-	json_t *doms = domains(cfg, POLICY_MAX_URLS - 1, err, errlen);
+	json_t *doms = domains(cfg, KCFG_MAX_ALLOWLIST, err, errlen);
 	if (!doms)
 		return NULL;
 	json_t *exceptions = json_array();
