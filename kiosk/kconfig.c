@@ -37,7 +37,12 @@ static const char *const hours_keys[] = {"monday",   "tuesday", "wednesday", "th
 static const char *const special_keys[] = {"date", "hours", NULL};
 static const char *const service_keys[] = {"name", "url", "category", "domains", NULL};
 
-static const char *const default_browser[] = {"chromium",
+/* The wrapper (kiosk/escale-browser) runs the browser in its sandbox with the policy. */
+static const char *const default_browser[] = {"/usr/libexec/escale/escale-browser",
+					      "--dir",
+					      "%d",
+					      "--",
+					      "chromium",
 					      "--kiosk",
 					      "--no-first-run",
 					      "--user-data-dir=%d/profile",
@@ -626,6 +631,27 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 				return cfg_fail(e, err, "service name '%s' is used twice",
 						sv->name);
 	}
+	/* Chromium's URLAllowlist: at most 1000 entries, one of them the home page. */
+	int distinct = 0;
+	for (int i = 0; i < cfg->n_services; i++)
+		for (int j = 0; j < cfg->services[i].n_domains; j++) {
+			const char *d = cfg->services[i].domains[j];
+			bool seen = false;
+			for (int i2 = 0; i2 <= i && !seen; i2++)
+				for (int j2 = 0; j2 < (i2 < i ? cfg->services[i2].n_domains : j);
+				     j2++)
+					if (strcmp(cfg->services[i2].domains[j2], d) == 0) {
+						seen = true;
+						break;
+					}
+			if (!seen)
+				distinct++;
+		}
+	if (distinct > KCFG_MAX_ALLOWLIST)
+		return cfg_fail(l, err,
+				"the services list %d distinct domains: the browser's allowlist "
+				"takes at most %d; remove some",
+				distinct, KCFG_MAX_ALLOWLIST);
 	return true;
 }
 

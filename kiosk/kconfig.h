@@ -12,6 +12,9 @@
 #define KCFG_MAX_DOMAINS  32
 #define KCFG_MAX_WARN     8
 #define KCFG_MAX_ARGS     64
+/* Distinct domains of all services: Chromium's allowlist takes 1000 with the home page and
+ * the print preview's two pages. */
+#define KCFG_MAX_ALLOWLIST 997
 
 struct kservice {
 	char *name;     /* shown on the tile, e.g. "CAF" */

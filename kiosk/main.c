@@ -31,6 +31,7 @@
 #include "kconfig.h"
 #include "log.h"
 #include "privdrop.h"
+#include "policy.h"
 #include "session.h"
 #include "ui.h"
 #include "util.h"
@@ -899,8 +900,10 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			/* The browser user reaches the display for this session only. */
 			if (k->br.separated)
 				x_allow_user(&k->x, k->cfg.browser_user, true);
+			/* The policy allowlists this session's home page: written before the
+			 * browser starts, and without it no browser (fail closed). */
 			if (browser_prepare(&k->br, &k->cfg, k->english) &&
-			    browser_start(&k->br, &k->cfg))
+			    policy_write(&k->cfg, k->br.home_url) && browser_start(&k->br, &k->cfg))
 				browser_watch(k);
 			else
 				sm_browser_exited(m, c);
@@ -1180,13 +1183,37 @@ static struct sm_params params_from(const struct kiosk_cfg *cfg)
 	return p;
 }
 
+/* --browser-policy: the policy for any session of this config (its home page allowlisted
+ * as the prefix of the session directories). */
+static int print_policy(const struct kiosk_cfg *cfg, const char *browser)
+{
+	char err[256], *home = policy_home_prefix(cfg);
+	json_t *j = strcmp(browser, "firefox") == 0
+			    ? policy_firefox(cfg, home, false, err, sizeof(err))
+			    : policy_chromium(cfg, home, false, err, sizeof(err));
+	free(home);
+	if (!j) {
+		fprintf(stderr, "%s: %s\n", cfg->path, err);
+		return 1;
+	}
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(j);
+	puts(s);
+	free(s);
+	return 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: escale-kiosk -c FILE [-n | --status] [-d]\n"
-			"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
-			"  -n         check the configuration and exit\n"
-			"  --status   print the running kiosk's state as JSON\n"
-			"  -d         debug logging\n");
+	fprintf(stderr,
+		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox] "
+		"[-d]\n"
+		"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
+		"  -n         check the configuration and exit\n"
+		"  --status   print the running kiosk's state as JSON\n"
+		"  --browser-policy chromium|firefox\n"
+		"             print the browser policy generated from the services list\n"
+		"  -d         debug logging\n");
 	exit(2);
 }
 
@@ -1194,8 +1221,9 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"status", no_argument, NULL, 'S'},
 						 {"help", no_argument, NULL, 'h'},
+						 {"browser-policy", required_argument, NULL, 'P'},
 						 {NULL, 0, NULL, 0}};
-	const char *conf = NULL;
+	const char *conf = NULL, *policy = NULL;
 	bool check = false, status = false, debug = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "c:ndh", longopts, NULL)) != -1) {
@@ -1212,12 +1240,19 @@ int main(int argc, char **argv)
 		case 'S':
 			status = true;
 			break;
+		case 'P':
+			policy = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!conf || optind != argc || (check && status))
+	if (!conf || optind != argc || (check + status + !!policy > 1))
 		usage();
+	if (policy && strcmp(policy, "chromium") != 0 && strcmp(policy, "firefox") != 0) {
+		fprintf(stderr, "escale-kiosk: --browser-policy takes chromium or firefox\n");
+		return 2;
+	}
 	log_init("escale-kiosk", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 
 	struct kiosk *k = xcalloc(1, sizeof(*k));
@@ -1226,6 +1261,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		free(k);
 		return 1;
+	}
+	if (policy) {
+		int rc = print_policy(&k->cfg, policy);
+		kconfig_free(&k->cfg);
+		free(k);
+		return rc;
 	}
 	char *sock = kconfig_socket_path(&k->cfg);
 	if (check || status) {

@@ -57,8 +57,9 @@ class SignIn(KioskTestCase):
         self.assertEqual(st["last_end"]["session"], sid)
         self.assertEqual(st["message"], "goodbye")
         screenshot(self.x.display, "04-goodbye")
-        # The session directory is gone and admind knows the end.
-        self.assertEqual(os.listdir(self.kiosk.runtime_dir), ["kiosk.sock"])
+        # The session directory is gone (the kiosk's browser policy stays) and admind knows
+        # the end.
+        self.assertEqual(sorted(os.listdir(self.kiosk.runtime_dir)), ["kiosk.sock", "policy"])
         self.wait_session_ended(sid, "user")
 
     def wait_session_ended(self, sid, reason):

@@ -1,10 +1,12 @@
-/* fuzz_kconfig: escale-kiosk's config loader on arbitrary files. */
+/* fuzz_kconfig: escale-kiosk's config loader on arbitrary files, and the browser policies
+ * generated from every config it accepts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "kconfig.h"
+#include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +23,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct kiosk_cfg c;
 	struct cfg_err err;
-	(void)kconfig_load(&c, path, &err);
+	if (kconfig_load(&c, path, &err)) {
+		char e[256];
+		/* Any config that loads yields both policies (the domain count is checked). */
+		json_t *p =
+			policy_chromium(&c, "file:///run/escale/kiosk/session-x/home/index.html",
+					true, e, sizeof(e));
+		json_t *f = policy_firefox(&c, "file:///run/escale/kiosk/session-", false, e,
+					   sizeof(e));
+		if (!p || !f)
+			__builtin_trap();
+		json_decref(p);
+		json_decref(f);
+	}
 	kconfig_free(&c);
 	return 0;
 }

@@ -143,7 +143,11 @@ static void test_defaults(void)
 	CHECK(strcmp(c.admin_token_file, "/etc/t") == 0);
 	CHECK(c.admin_ca_file == NULL && c.admin_pin == NULL);
 	CHECK(c.admin_timeout_ms == 3000 && c.sync_seconds == 60 && c.heartbeat_seconds == 5);
-	const char *argv[] = {"chromium",
+	const char *argv[] = {"/usr/libexec/escale/escale-browser",
+			      "--dir",
+			      "%d",
+			      "--",
+			      "chromium",
 			      "--kiosk",
 			      "--no-first-run",
 			      "--user-data-dir=%d/profile",
