@@ -310,6 +310,7 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool englis
 		browser_wipe(b, 0);
 	}
 	reset_run(b);
+	b->english = english;
 	if (!cfg->runtime_dir || !*cfg->runtime_dir) {
 		log_warnx("no runtime_dir for the session directory");
 		return false;
@@ -395,8 +396,7 @@ static char *subst(const char *arg, const char *url, const char *dir)
 
 static bool env_kept(const char *kv, bool separated)
 {
-	static const char *const keep[] = {
-		"DISPLAY=", "XAUTHORITY=", "PATH=", "LANG=", "LANGUAGE=", "TZ="};
+	static const char *const keep[] = {"DISPLAY=", "XAUTHORITY=", "PATH=", "LANG=", "TZ="};
 	/* The kiosk's cookie would open the display to the browser user for good. */
 	if (separated && strncmp(kv, "XAUTHORITY=", 11) == 0)
 		return false;
@@ -407,15 +407,17 @@ static bool env_kept(const char *kv, bool separated)
 }
 
 /* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
-static char **build_env(const char *dir, bool separated)
+static char **build_env(const char *dir, bool separated, bool english)
 {
 	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
 	int n = 0;
-	for (char **e = environ; e && *e && n < MAX_ENV - 8; e++)
+	for (char **e = environ; e && *e && n < MAX_ENV - 9; e++)
 		if (env_kept(*e, separated))
 			env[n++] = xstrdup(*e);
 	if (!getenv("PATH"))
 		env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
+	/* Chromium's pages (a refused site, the print preview) in the resident's language. */
+	env[n++] = xstrdup(english ? "LANGUAGE=en" : "LANGUAGE=fr");
 	env[n++] = xasprintf("HOME=%s/home", dir);
 	env[n++] = xasprintf("XDG_CONFIG_HOME=%s/home/.config", dir);
 	env[n++] = xasprintf("XDG_CACHE_HOME=%s/home/.cache", dir);
@@ -521,7 +523,7 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 	char **argv = xcalloc((size_t)n + 1, sizeof(*argv));
 	for (int i = 0; i < n; i++)
 		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
-	char **env = build_env(b->dir, b->separated);
+	char **env = build_env(b->dir, b->separated, b->english);
 
 	bool ok = false;
 	int p[2];

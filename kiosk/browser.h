@@ -14,6 +14,7 @@ struct browser {
 	int pidfd;                  /* pidfd_open(pid) for the event loop, -1 when not running */
 	char *dir;                  /* the session directory: RUNTIME/session-XXXXXX (0700) */
 	char *home_url;             /* file://DIR/home/index.html */
+	bool english;               /* the session's language: the browser's LANGUAGE */
 	char cg_path[KCG_PATH_MAX]; /* the running browser's cgroup, "" when none */
 
 	/* Set once by browser_setup. */

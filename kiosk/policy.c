@@ -135,6 +135,8 @@ json_t *policy_chromium(const struct kiosk_cfg *cfg, const char *home_url, bool 
 		{"SpellCheckServiceEnabled", 0, 0},
 		{"MetricsReportingEnabled", 0, 0},
 		{"PromotionalTabsEnabled", 0, 0},
+		/* The translation bubble: a language menu over the page, and a third party. */
+		{"TranslateEnabled", 0, 0},
 		/* External programs: none is launched from a page. */
 		{"ExternalProtocolDialogShowAlwaysOpenCheckbox", 0, 0},
 		/* Downloads stay in the session directory; dangerous files are refused. */

@@ -10,7 +10,7 @@ ESCALE_BUILD_PKGS=(
 	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext
 )
 ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format systemd
-	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core chromium bubblewrap
+	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core chromium chromium-l10n bubblewrap
 	cups-daemon cups-client qpdf)
 
 escale_root() {

@@ -213,6 +213,7 @@ static void test_start_wipe(void)
 	setenv("SSH_AUTH_SOCK", "/tmp/agent", 1);
 	setenv("DISPLAY", ":77", 1);
 	setenv("LC_TIME", "fr_FR.UTF-8", 1);
+	setenv("LANGUAGE", "de", 1); /* the kiosk's own: the session's language wins */
 	const char *const extra[] = {"--url=%u", "--user-data-dir=%d/profile", "100%%", "%x%",
 				     NULL};
 	set_argv(script_report, extra);
@@ -271,6 +272,7 @@ static void test_start_wipe(void)
 		CHECK(strstr(full, cfgh) != NULL);
 		CHECK(strstr(full, "\nDISPLAY=:77\n") != NULL);
 		CHECK(strstr(full, "\nLC_TIME=fr_FR.UTF-8\n") != NULL);
+		CHECK(strstr(full, "\nLANGUAGE=fr\n") != NULL && !strstr(full, "LANGUAGE=de"));
 		CHECK(strstr(full, "\nPATH=") != NULL);
 		CHECK(strstr(full, "ESCALE_TEST_SECRET") == NULL &&
 		      strstr(full, "hunter2") == NULL);
@@ -311,6 +313,7 @@ static void test_start_wipe(void)
 	unlink(marker);
 	free(marker);
 	unsetenv("ESCALE_TEST_SECRET");
+	unsetenv("LANGUAGE");
 }
 
 static void test_sigkill(void)

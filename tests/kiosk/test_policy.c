@@ -84,12 +84,19 @@ static void default_services(const char *rundir)
 	CHECK(json_integer_value(json_object_get(p, "IncognitoModeAvailability")) == 1);
 	CHECK(json_integer_value(json_object_get(p, "BrowserSignin")) == 0);
 	CHECK(json_integer_value(json_object_get(p, "DownloadRestrictions")) == 1);
-	const char *off[] = {"BrowserGuestModeEnabled",      "BrowserAddPersonEnabled",
-			     "EditBookmarksEnabled",         "PasswordManagerEnabled",
-			     "AutofillAddressEnabled",       "AutofillCreditCardEnabled",
-			     "TaskManagerEndProcessEnabled", "PromptForDownloadLocation",
-			     "AlwaysOpenPdfExternally",      "QuicAllowed",
-			     "DefaultBrowserSettingEnabled", "BrowserLabsEnabled"};
+	const char *off[] = {"BrowserGuestModeEnabled",
+			     "BrowserAddPersonEnabled",
+			     "EditBookmarksEnabled",
+			     "PasswordManagerEnabled",
+			     "AutofillAddressEnabled",
+			     "AutofillCreditCardEnabled",
+			     "TaskManagerEndProcessEnabled",
+			     "PromptForDownloadLocation",
+			     "AlwaysOpenPdfExternally",
+			     "QuicAllowed",
+			     "DefaultBrowserSettingEnabled",
+			     "BrowserLabsEnabled",
+			     "TranslateEnabled"};
 	for (size_t i = 0; i < ARRAY_LEN(off); i++)
 		CHECK(json_is_false(json_object_get(p, off[i])));
 	const char *on[] = {"SyncDisabled", "PrintingEnabled", "AllowFileSelectionDialogs",
