@@ -277,8 +277,12 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		/* Decided: acted on at once below, from the stored decision. */
 		if (state == IPP_JSTATE_HELD && decide_job(pw, http, job, id, uuid))
 			rc = store_print_get(pw->st, 0, uuid, &row);
-		else if (state == IPP_JSTATE_PENDING) {
-			/* Not held (the queue misses job-hold-until-default?): hold it first. */
+		else if (state == IPP_JSTATE_PENDING || state == IPP_JSTATE_PROCESSING ||
+			 state == IPP_JSTATE_STOPPED) {
+			/* Not held (the queue misses job-hold-until-default, or the job
+			 * asked for job-hold-until=no-hold): never decided, never charged.
+			 * Hold it, printing or not (CUPS stops a printing job it holds);
+			 * the next poll decides it like any held job. */
 			log_warnx("print job %d arrived not held: holding it (see README: "
 				  "job-hold-until-default=indefinite)",
 				  id);

@@ -422,6 +422,24 @@ class PrintStuck(PrintBase):
             self.cups.run(["cancel", "-a", self.QUEUE], check=False)
 
 
+    def test_job_not_held_is_held_and_charged(self):
+        """A job asking not to be held (lp -H immediate: job-hold-until=no-hold)
+        starts printing at once: the watcher holds it, then charges and releases it."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        with open(os.path.join(self.cups.printer_dir, "slow"), "w") as f:
+            f.write("1")
+        try:
+            job = self.submit(kiosk, self.pdf(3, "unheld.pdf"), "-H", "immediate")
+            j = self.wait_state(job, "printed")
+            self.assertEqual((j["session"], j["pages"], j["charged"], j["printed"]),
+                             (sid, 3, 3, 3))
+            hb, _ = self.notices(kt, sid)
+            self.assertEqual(hb["session"]["pages_left"], 7)
+        finally:
+            os.unlink(os.path.join(self.cups.printer_dir, "slow"))
+            self.cups.run(["cancel", "-a", self.QUEUE], check=False)
+
+
 class PrintUnreachable(AdmindTestCase):
     """No cupsd: admind starts, serves, and shows the printer as unreachable."""
     EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
