@@ -158,7 +158,16 @@ int main(int argc, char **argv)
 	if (n && !cut)
 		bk_line(&st, line, n);
 	close(fds[0]);
-	int status;
+	/* Wait for the child without reaping it: until it is reaped its pid cannot
+	 * name another process, so a SIGTERM forwarded meanwhile (as root) reaches
+	 * nobody else. Then forget the pid, with SIGTERM held off, and reap. */
+	siginfo_t si;
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+		;
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	child = -1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	int status = BK_FAILED << 8;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : BK_FAILED;
