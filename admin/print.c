@@ -615,7 +615,23 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 		return false;
 	}
 	/* A job held by an error is released; one waiting in a stopped queue
-	 * prints again from its start once the queue is resumed. */
+	 * prints again from its start once the queue is resumed. Only the job
+	 * itself: its CUPS id may name another job by now (a new print host),
+	 * which releasing would print uncharged. */
+	struct print_ref ref = {.id = row.id, .cups_id = row.cups_id};
+	snprintf(ref.uuid, sizeof(ref.uuid), "%s", row.uuid);
+	int state, impressions;
+	bool known = job_final(pw, http, &ref, &state, &impressions);
+	if (!known || !state) {
+		httpClose(http);
+		if (known)
+			snprintf(err, errlen,
+				 "CUPS no longer knows job %lld: the resident can print it again",
+				 (long long)job);
+		else
+			snprintf(err, errlen, "cupsd at %s does not answer", pw->host);
+		return false;
+	}
 	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, (int)row.cups_id);
 	do_op(http, req, "/jobs/");
 	httpClose(http);

@@ -230,8 +230,8 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 	store_lock(st);
 	sqlite3_stmt *s = store_stmt(
 		st, "SELECT j.decision, j.state, j.settled_at IS NOT NULL, j.charged, j.printed,"
-		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL, j.id, j.cups_id"
-		    " FROM print_jobs j LEFT JOIN sessions s ON s.id = j.session_id"
+		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL, j.id, j.cups_id,"
+		    " j.uuid FROM print_jobs j LEFT JOIN sessions s ON s.id = j.session_id"
 		    " WHERE j.id = ?1 OR j.uuid = ?2");
 	sqlite3_bind_int64(s, 1, uuid ? 0 : id);
 	bind_text(s, 2, uuid);
@@ -240,6 +240,7 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 		const char *d = (const char *)sqlite3_column_text(s, 0);
 		out->id = sqlite3_column_int64(s, 7);
 		out->cups_id = sqlite3_column_int64(s, 8);
+		snprintf(out->uuid, sizeof(out->uuid), "%s", sqlite3_column_text(s, 9));
 		out->decision = strcmp(d, "release") == 0  ? PRINT_RELEASE
 				: strcmp(d, "refuse") == 0 ? PRINT_REFUSE
 							   : PRINT_CANCEL;

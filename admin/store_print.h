@@ -26,6 +26,7 @@ enum print_decision { PRINT_RELEASE, PRINT_REFUSE, PRINT_CANCEL };
 struct print_row {
 	int64_t id; /* escale's job id (what the desk names) */
 	int64_t cups_id;
+	char uuid[80]; /* job-uuid: cups_id alone may name another job */
 	enum print_decision decision;
 	char state[16];
 	bool settled;
