@@ -209,6 +209,7 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 	n.title = attr_str(jobattrs, "job-name");
 	n.account = attr_str(jobattrs, "job-account-id");
 	n.host = attr_str(jobattrs, "job-originating-host-name");
+	n.created = attr_int(jobattrs, "time-at-creation", 0);
 	n.copies = attr_int(jobattrs, "copies", 1);
 	n.number_up = attr_int(jobattrs, "number-up", 1);
 	const char *sides = attr_str(jobattrs, "sides");
@@ -407,7 +408,8 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "sides",
 					   "number-of-documents",
 					   "job-impressions-completed",
-					   "job-uuid"};
+					   "job-uuid",
+					   "time-at-creation"};
 	ipp_t *req = new_request(IPP_OP_GET_JOBS, pw->cfg->queue, 0);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "not-completed");
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",

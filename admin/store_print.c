@@ -159,10 +159,14 @@ static enum store_rc decide_tx(struct store *st, const struct print_new *job,
 	char session[SESSION_ID_LEN + 1] = "";
 	*reason = find_kiosk(st, job, &kiosk);
 	if (kiosk) {
-		s = store_stmt(st, "SELECT id, code_id FROM sessions WHERE kiosk_id = ?"
+		s = store_stmt(st, "SELECT id, code_id, started_at FROM sessions WHERE kiosk_id = ?"
 				   " AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1");
 		sqlite3_bind_int64(s, 1, kiosk);
-		if (sqlite3_step(s) == SQLITE_ROW) {
+		/* A job sent before the open session started belongs to an earlier
+		 * resident (decided late: admind or cupsd was away): never charged to
+		 * this one's code. */
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    (!job->created || sqlite3_column_int64(s, 2) <= job->created)) {
 			snprintf(session, sizeof(session), "%s", sqlite3_column_text(s, 0));
 			code = sqlite3_column_int64(s, 1);
 		}

@@ -13,6 +13,7 @@ struct print_new {
 	const char *title;
 	const char *account; /* job-account-id (a kiosk name) or NULL */
 	const char *host;    /* job-originating-host-name or NULL */
+	int64_t created;     /* time-at-creation (0: unknown) */
 	int64_t doc_pages;   /* -1: damaged or unreadable */
 	bool options_ok;     /* pc_compute accepted the options */
 	int64_t copies, number_up;

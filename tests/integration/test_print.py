@@ -384,6 +384,33 @@ class Print(PrintBase):
         hb, _ = self.notices(kt, sid)
         self.assertEqual(hb["session"]["pages_left"], 5)
 
+    def test_job_of_an_earlier_session_is_not_charged_to_the_next(self):
+        """A job sent in one session and decided only once another resident's
+        session is open on the kiosk (admind was away) is not charged to them."""
+        kiosk, kt, first = self.kiosk_in_session(pages=10)
+        self.server.stop()
+        job = self.submit(kiosk, self.pdf(2))
+        # Back without printing: the first resident leaves, the next one logs in.
+        conf = self.server.extra_conf
+        self.server.extra_conf = conf.replace("print = { enabled = true;",
+                                              "print = { enabled = false;")
+        self.assertNotEqual(conf, self.server.extra_conf)
+        try:
+            self.server.start()
+            self.end_session(kt, first)
+            time.sleep(1.1)  # time-at-creation and started_at are whole seconds
+            second = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
+            self.server.stop()
+        finally:
+            self.server.extra_conf = conf
+        self.server.start()
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["session"], j["charged"], j["reason"]), (None, 0, "no_session"))
+        hb, cmds = self.notices(kt, second)
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        self.assertEqual(cmds, [])
+        self.assertNotIn(job, self.cups.printed())
+
 
 class PrintByAddress(PrintBase):
     """A job without job-account-id is tied by the address of the kiosk's requests
