@@ -224,7 +224,17 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 	}
 	int docs = attr_int(jobattrs, "number-of-documents", 1);
 	char err[256] = "";
-	n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+	/* cupsd's own size of the job (KiB, rounded up): a document too large is
+	 * refused before it is fetched into memory, not after. */
+	int64_t kib = attr_int(jobattrs, "job-k-octets", 0);
+	if (kib > (pw->cfg->max_document_bytes + 1023) / 1024) {
+		snprintf(err, sizeof(err),
+			 "document of %lld KiB, more than print.max_document_bytes",
+			 (long long)kib);
+		n.doc_pages = -1;
+	} else {
+		n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+	}
 	if (n.doc_pages == -2) {
 		log_warnx("print job %d: %s", id, err);
 		return false;
@@ -409,7 +419,8 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "number-of-documents",
 					   "job-impressions-completed",
 					   "job-uuid",
-					   "time-at-creation"};
+					   "time-at-creation",
+					   "job-k-octets"};
 	ipp_t *req = new_request(IPP_OP_GET_JOBS, pw->cfg->queue, 0);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "not-completed");
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",

@@ -467,6 +467,26 @@ class PrintStuck(PrintBase):
             self.cups.run(["cancel", "-a", self.QUEUE], check=False)
 
 
+class PrintSizeLimit(PrintBase):
+    """A document over print.max_document_bytes is refused, and not fetched."""
+    QUEUE = "escale-small"
+    STUCK = "max_document_bytes = 65536; "  # extra print settings
+
+    def test_large_document_refused_before_fetching(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=1000)
+        big = self.pdf(500, "big.pdf")
+        self.assertGreater(os.path.getsize(big), 65536)
+        job = self.submit(kiosk, big)
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["reason"], j["charged"]), ("damaged", 0))
+        # Refused from cupsd's job-k-octets, before any download.
+        self.assertIn("job %d: document of" % job, self.server.output())
+        self.assertIn("KiB, more than print.max_document_bytes", self.server.output())
+        small = self.submit(kiosk, self.pdf(3))
+        self.assertEqual(self.wait_state(small, "printed")["charged"], 3)
+        self.assertNotIn(job, self.cups.printed())
+
+
 class PrintUnreachable(AdmindTestCase):
     """No cupsd: admind starts, serves, and shows the printer as unreachable."""
     EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
