@@ -199,21 +199,15 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
 	return pages;
 }
 
-/* A held job unknown to the store: count, decide, store. True when decided. */
-static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
-		       const char *uuid)
+/* What JOBATTRS ask of a document of DOC_PAGES pages (copies, number-up,
+ * sides, page-ranges, one document): false when out of range. */
+static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 {
 	struct pc_range ranges[PC_MAX_RANGES];
-	struct print_new n = {
-		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .copies = 1, .number_up = 1};
-	n.title = attr_str(jobattrs, "job-name");
-	n.account = attr_str(jobattrs, "job-account-id");
-	n.host = attr_str(jobattrs, "job-originating-host-name");
-	n.created = attr_int(jobattrs, "time-at-creation", 0);
-	n.copies = attr_int(jobattrs, "copies", 1);
-	n.number_up = attr_int(jobattrs, "number-up", 1);
+	n->copies = attr_int(jobattrs, "copies", 1);
+	n->number_up = attr_int(jobattrs, "number-up", 1);
 	const char *sides = attr_str(jobattrs, "sides");
-	n.duplex = sides && strncmp(sides, "two-sided", 9) == 0;
+	n->duplex = sides && strncmp(sides, "two-sided", 9) == 0;
 	ipp_attribute_t *a = ippFindAttribute(jobattrs, "page-ranges", IPP_TAG_RANGE);
 	int nr = a ? ippGetCount(a) : 0;
 	bool ok_ranges = nr <= PC_MAX_RANGES;
@@ -223,6 +217,24 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 		ranges[i].hi = hi;
 	}
 	int docs = attr_int(jobattrs, "number-of-documents", 1);
+	struct pc_job pj = {.doc_pages = doc_pages < 0 ? 0 : doc_pages,
+			    .ranges = ranges,
+			    .n_ranges = ok_ranges ? (size_t)nr : 0,
+			    .copies = n->copies,
+			    .number_up = n->number_up,
+			    .duplex = n->duplex};
+	return ok_ranges && docs == 1 && pc_compute(&pj, &n->count);
+}
+
+/* A held job unknown to the store: count, decide, store. True when decided. */
+static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
+		       const char *uuid)
+{
+	struct print_new n = {.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue};
+	n.title = attr_str(jobattrs, "job-name");
+	n.account = attr_str(jobattrs, "job-account-id");
+	n.host = attr_str(jobattrs, "job-originating-host-name");
+	n.created = attr_int(jobattrs, "time-at-creation", 0);
 	char err[256] = "";
 	/* cupsd's own size of the job (KiB, rounded up): a document too large is
 	 * refused before it is fetched into memory, not after. */
@@ -241,13 +253,7 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 	}
 	if (n.doc_pages < 0)
 		log_warnx("print job %d: %s: refused", id, err);
-	struct pc_job pj = {.doc_pages = n.doc_pages < 0 ? 0 : n.doc_pages,
-			    .ranges = ranges,
-			    .n_ranges = ok_ranges ? (size_t)nr : 0,
-			    .copies = n.copies,
-			    .number_up = n.number_up,
-			    .duplex = n.duplex};
-	n.options_ok = ok_ranges && docs == 1 && pc_compute(&pj, &n.count);
+	n.options_ok = job_cost(jobattrs, n.doc_pages, &n);
 	enum print_decision d;
 	const char *reason = NULL;
 	enum store_rc rc = store_print_decide(pw->st, &n, &d, &reason);
@@ -305,6 +311,17 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		return;
 	if (row.decision != PRINT_RELEASE) {
 		cancel_job(pw, http, id, false);
+		return;
+	}
+	/* A job's owner may change its options while it waits, held or pending
+	 * (Set-Job-Attributes: copies, page-ranges...): one asking for more pages
+	 * than it was charged is cancelled, and refunded as any cancelled job. */
+	struct print_new asked = {0};
+	if (!job_cost(job, row.doc_pages, &asked) || asked.count.impressions > row.pages) {
+		log_warnx("print job %d now asks for more pages than it was charged: cancelled",
+			  id);
+		if (store_print_changed(pw->st, row.id))
+			cancel_job(pw, http, id, false);
 		return;
 	}
 	if (state == IPP_JSTATE_HELD) {

@@ -235,7 +235,8 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 	sqlite3_stmt *s = store_stmt(
 		st, "SELECT j.decision, j.state, j.settled_at IS NOT NULL, j.charged, j.printed,"
 		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL, j.id, j.cups_id,"
-		    " j.uuid FROM print_jobs j LEFT JOIN sessions s ON s.id = j.session_id"
+		    " j.uuid, j.doc_pages, j.pages FROM print_jobs j LEFT JOIN sessions s ON s.id "
+		    "= j.session_id"
 		    " WHERE j.id = ?1 OR j.uuid = ?2");
 	sqlite3_bind_int64(s, 1, uuid ? 0 : id);
 	bind_text(s, 2, uuid);
@@ -245,6 +246,8 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 		out->id = sqlite3_column_int64(s, 7);
 		out->cups_id = sqlite3_column_int64(s, 8);
 		snprintf(out->uuid, sizeof(out->uuid), "%s", sqlite3_column_text(s, 9));
+		out->doc_pages = sqlite3_column_int64(s, 10);
+		out->pages = sqlite3_column_int64(s, 11);
 		out->decision = strcmp(d, "release") == 0  ? PRINT_RELEASE
 				: strcmp(d, "refuse") == 0 ? PRINT_REFUSE
 							   : PRINT_CANCEL;
@@ -259,6 +262,19 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 	store_release(s);
 	store_unlock(st);
 	return rc;
+}
+
+bool store_print_changed(struct store *st, int64_t id)
+{
+	if (!store_tx_begin(st))
+		return false;
+	sqlite3_stmt *s = store_stmt(
+		st, "UPDATE print_jobs SET decision = 'cancel', reason = 'options_changed',"
+		    " updated_at = ? WHERE id = ? AND settled_at IS NULL AND decision = 'release'");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, id);
+	bool ok = step_done(s);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }
 
 bool store_print_progress(struct store *st, int64_t id, const char *state, bool jammed)

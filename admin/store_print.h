@@ -33,6 +33,7 @@ struct print_row {
 	bool settled;
 	bool session_active;
 	int64_t charged, printed, refunded;
+	int64_t doc_pages, pages; /* the document's pages, the pages the job was counted */
 };
 
 /* Ties the job to a kiosk and its session, and either charges the code and
@@ -44,6 +45,9 @@ enum store_rc store_print_decide(struct store *st, const struct print_new *job,
  * when the job is not known. */
 enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid,
 			      struct print_row *out);
+/* A released job now asks for more pages than it was charged (its owner
+ * changed copies or ranges): it is to be cancelled, reason "options_changed". */
+bool store_print_changed(struct store *st, int64_t id);
 /* The job is pending or printing (STATE "queued", "printing" or "stopped");
  * JAMMED when its printer needs the desk (tells the kiosk once). */
 bool store_print_progress(struct store *st, int64_t id, const char *state, bool jammed);

@@ -340,6 +340,23 @@ class Print(PrintBase):
         self.clear_jam()
         self.ctl("printer", "resume", self.QUEUE)
 
+    def test_options_changed_after_the_charge_cancel_the_job(self):
+        """The owner of a released job raising its copies while it waits
+        (Set-Job-Attributes, lp -i ID -n N) does not get the extra pages free."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job = self.submit(kiosk, self.pdf(2))
+        j = self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "released")
+        self.assertEqual(j["charged"], 2)
+        self.cups.run(["lp", "-i", str(job), "-n", "4"])
+        j = self.wait_state(job, "cancelled")
+        self.assertEqual((j["reason"], j["charged"], j["printed"], j["refunded"]),
+                         ("options_changed", 2, 0, 2))
+        self.cups.run(["cupsenable", self.QUEUE])
+        hb, _ = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        self.assertNotIn(job, self.cups.printed())
+
     def test_session_end_cancels_waiting_job(self):
         kiosk, kt, sid = self.kiosk_in_session(pages=10)
         self.cups.run(["cupsdisable", self.QUEUE])
