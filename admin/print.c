@@ -58,10 +58,39 @@ static void parse_server(struct print_watch *pw, const char *s)
 	}
 }
 
+/* How long one request to cupsd may wait for its answer. libcups' default is
+ * 60 s per read, retried once: a cupsd that accepts and never answers froze
+ * the watcher (and a desk request, and admind's stop) for minutes. libcups
+ * calls cups_wait() after each second without data; it gives up past the
+ * request's deadline, or at once when admind stops. */
+#define CUPS_REQUEST_TIMEOUT_MS 10000
+
+static __thread int64_t request_deadline; /* mono_ms(), set by cups_do() */
+
+static int cups_wait(http_t *http, void *data)
+{
+	(void)http;
+	struct print_watch *pw = data;
+	pthread_mutex_lock(&pw->mu);
+	bool stop = pw->stop;
+	pthread_mutex_unlock(&pw->mu);
+	return !stop && mono_ms() < request_deadline;
+}
+
+/* cupsDoIORequest() (FD: -1 or where the answer's data goes) with a deadline. */
+static ipp_t *cups_do(http_t *http, ipp_t *req, const char *resource, int fd)
+{
+	request_deadline = mono_ms() + CUPS_REQUEST_TIMEOUT_MS;
+	return cupsDoIORequest(http, req, resource, -1, fd);
+}
+
 static http_t *connect_cups(struct print_watch *pw)
 {
-	return httpConnect2(pw->host, pw->port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1,
-			    5000, NULL);
+	http_t *http = httpConnect2(pw->host, pw->port, NULL, AF_UNSPEC,
+				    HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000, NULL);
+	if (http)
+		httpSetTimeout(http, 1.0, cups_wait, pw);
+	return http;
 }
 
 static ipp_t *new_request(ipp_op_t op, const char *queue, int job)
@@ -81,7 +110,7 @@ static ipp_t *new_request(ipp_op_t op, const char *queue, int job)
 /* Sends REQ (consumed); true when CUPS says ok. */
 static bool do_op(http_t *http, ipp_t *req, const char *resource)
 {
-	ipp_t *resp = cupsDoRequest(http, req, resource);
+	ipp_t *resp = cups_do(http, req, resource, -1);
 	ippDelete(resp);
 	return cupsLastError() <= IPP_STATUS_OK_CONFLICTING;
 }
@@ -120,7 +149,7 @@ static json_t *printer_state(struct print_watch *pw, http_t *http, bool *needs_d
 	ipp_t *req = new_request(IPP_OP_GET_PRINTER_ATTRIBUTES, pw->cfg->queue, 0);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
-	ipp_t *resp = cupsDoRequest(http, req, "/");
+	ipp_t *resp = cups_do(http, req, "/", -1);
 	*needs_desk = false;
 	json_t *o = json_pack("{ss sI}", "name", pw->cfg->queue, "checked_at", (json_int_t)now_s());
 	if (!resp || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
@@ -170,7 +199,7 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
 	}
 	ipp_t *req = new_request(IPP_OP_CUPS_GET_DOCUMENT, pw->cfg->queue, job);
 	ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "document-number", 1);
-	ipp_t *resp = cupsDoIORequest(http, req, "/", -1, fd);
+	ipp_t *resp = cups_do(http, req, "/", fd);
 	bool ok = resp && cupsLastError() <= IPP_STATUS_OK_CONFLICTING;
 	ippDelete(resp);
 	if (!ok) {
@@ -359,7 +388,7 @@ static bool job_final(struct print_watch *pw, http_t *http, const struct print_r
 	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, pw->cfg->queue, (int)ref->cups_id);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
-	ipp_t *resp = cupsDoRequest(http, req, "/");
+	ipp_t *resp = cups_do(http, req, "/", -1);
 	ipp_status_t e = cupsLastError();
 	bool ok = true;
 	*state = *impressions = 0;
@@ -442,7 +471,7 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "not-completed");
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
-	ipp_t *resp = cupsDoRequest(http, req, "/");
+	ipp_t *resp = cups_do(http, req, "/", -1);
 	int64_t active[MAX_OPEN];
 	size_t n_active = 0, waiting = 0;
 	bool any_printing = false;

@@ -6,6 +6,7 @@ Every wait polls a state with a deadline; no fixed sleep is an assertion.
 
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -523,6 +524,44 @@ class PrintUnreachable(AdmindTestCase):
                          502, "cups_error")
         self.assertError(self.req("POST", "/api/v1/jobs/5/refund", token=self.admin), 404,
                          "not_found")
+
+
+class PrintSilentCupsd(AdmindTestCase):
+    """A cupsd that takes connections and never answers: the watcher gives up
+    on it and shows it unreachable, instead of waiting on it for minutes."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        cls.silent.bind(("127.0.0.1", 0))
+        cls.silent.listen(16)  # never accepted: the kernel completes the connects
+        cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+            'print = { enabled = true; cups_server = "127.0.0.1:%d"; poll_ms = 200; };\n'
+            % cls.silent.getsockname()[1])
+        try:
+            super().setUpClass()
+        except BaseException:
+            cls.silent.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.silent.close()
+
+    def test_silent_cupsd_is_unreachable(self):
+        # libcups waits 60 s for an answer, twice, by default; admind's reads wait 10 s.
+        end = time.monotonic() + 40
+        p = None
+        while time.monotonic() < end:
+            p = self.api("GET", "/api/v1/printers", token=self.admin)["printers"][0]
+            if p["state"] == "unreachable":
+                break
+            time.sleep(0.2)
+        self.assertEqual(p["state"], "unreachable", p)
+        self.assertTrue(p["needs_attention"])
 
 
 class PrintHostile(AdmindTestCase):
