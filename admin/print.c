@@ -58,10 +58,39 @@ static void parse_server(struct print_watch *pw, const char *s)
 	}
 }
 
+/* How long one request to cupsd may wait for its answer. libcups' default is
+ * 60 s per read, retried once: a cupsd that accepts and never answers froze
+ * the watcher (and a desk request, and admind's stop) for minutes. libcups
+ * calls cups_wait() after each second without data; it gives up past the
+ * request's deadline, or at once when admind stops. */
+#define CUPS_REQUEST_TIMEOUT_MS 10000
+
+static __thread int64_t request_deadline; /* mono_ms(), set by cups_do() */
+
+static int cups_wait(http_t *http, void *data)
+{
+	(void)http;
+	struct print_watch *pw = data;
+	pthread_mutex_lock(&pw->mu);
+	bool stop = pw->stop;
+	pthread_mutex_unlock(&pw->mu);
+	return !stop && mono_ms() < request_deadline;
+}
+
+/* cupsDoIORequest() (FD: -1 or where the answer's data goes) with a deadline. */
+static ipp_t *cups_do(http_t *http, ipp_t *req, const char *resource, int fd)
+{
+	request_deadline = mono_ms() + CUPS_REQUEST_TIMEOUT_MS;
+	return cupsDoIORequest(http, req, resource, -1, fd);
+}
+
 static http_t *connect_cups(struct print_watch *pw)
 {
-	return httpConnect2(pw->host, pw->port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1,
-			    5000, NULL);
+	http_t *http = httpConnect2(pw->host, pw->port, NULL, AF_UNSPEC,
+				    HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000, NULL);
+	if (http)
+		httpSetTimeout(http, 1.0, cups_wait, pw);
+	return http;
 }
 
 static ipp_t *new_request(ipp_op_t op, const char *queue, int job)
@@ -81,7 +110,7 @@ static ipp_t *new_request(ipp_op_t op, const char *queue, int job)
 /* Sends REQ (consumed); true when CUPS says ok. */
 static bool do_op(http_t *http, ipp_t *req, const char *resource)
 {
-	ipp_t *resp = cupsDoRequest(http, req, resource);
+	ipp_t *resp = cups_do(http, req, resource, -1);
 	ippDelete(resp);
 	return cupsLastError() <= IPP_STATUS_OK_CONFLICTING;
 }
@@ -120,7 +149,7 @@ static json_t *printer_state(struct print_watch *pw, http_t *http, bool *needs_d
 	ipp_t *req = new_request(IPP_OP_GET_PRINTER_ATTRIBUTES, pw->cfg->queue, 0);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
-	ipp_t *resp = cupsDoRequest(http, req, "/");
+	ipp_t *resp = cups_do(http, req, "/", -1);
 	*needs_desk = false;
 	json_t *o = json_pack("{ss sI}", "name", pw->cfg->queue, "checked_at", (json_int_t)now_s());
 	if (!resp || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
@@ -170,7 +199,7 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
 	}
 	ipp_t *req = new_request(IPP_OP_CUPS_GET_DOCUMENT, pw->cfg->queue, job);
 	ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "document-number", 1);
-	ipp_t *resp = cupsDoIORequest(http, req, "/", -1, fd);
+	ipp_t *resp = cups_do(http, req, "/", fd);
 	bool ok = resp && cupsLastError() <= IPP_STATUS_OK_CONFLICTING;
 	ippDelete(resp);
 	if (!ok) {
@@ -199,20 +228,15 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
 	return pages;
 }
 
-/* A held job unknown to the store: count, decide, store. True when decided. */
-static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
-		       const char *uuid)
+/* What JOBATTRS ask of a document of DOC_PAGES pages (copies, number-up,
+ * sides, page-ranges, one document): false when out of range. */
+static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 {
 	struct pc_range ranges[PC_MAX_RANGES];
-	struct print_new n = {
-		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .copies = 1, .number_up = 1};
-	n.title = attr_str(jobattrs, "job-name");
-	n.account = attr_str(jobattrs, "job-account-id");
-	n.host = attr_str(jobattrs, "job-originating-host-name");
-	n.copies = attr_int(jobattrs, "copies", 1);
-	n.number_up = attr_int(jobattrs, "number-up", 1);
+	n->copies = attr_int(jobattrs, "copies", 1);
+	n->number_up = attr_int(jobattrs, "number-up", 1);
 	const char *sides = attr_str(jobattrs, "sides");
-	n.duplex = sides && strncmp(sides, "two-sided", 9) == 0;
+	n->duplex = sides && strncmp(sides, "two-sided", 9) == 0;
 	ipp_attribute_t *a = ippFindAttribute(jobattrs, "page-ranges", IPP_TAG_RANGE);
 	int nr = a ? ippGetCount(a) : 0;
 	bool ok_ranges = nr <= PC_MAX_RANGES;
@@ -222,21 +246,43 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 		ranges[i].hi = hi;
 	}
 	int docs = attr_int(jobattrs, "number-of-documents", 1);
+	struct pc_job pj = {.doc_pages = doc_pages < 0 ? 0 : doc_pages,
+			    .ranges = ranges,
+			    .n_ranges = ok_ranges ? (size_t)nr : 0,
+			    .copies = n->copies,
+			    .number_up = n->number_up,
+			    .duplex = n->duplex};
+	return ok_ranges && docs == 1 && pc_compute(&pj, &n->count);
+}
+
+/* A held job unknown to the store: count, decide, store. True when decided. */
+static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
+		       const char *uuid)
+{
+	struct print_new n = {.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue};
+	n.title = attr_str(jobattrs, "job-name");
+	n.account = attr_str(jobattrs, "job-account-id");
+	n.host = attr_str(jobattrs, "job-originating-host-name");
+	n.created = attr_int(jobattrs, "time-at-creation", 0);
 	char err[256] = "";
-	n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+	/* cupsd's own size of the job (KiB, rounded up): a document too large is
+	 * refused before it is fetched into memory, not after. */
+	int64_t kib = attr_int(jobattrs, "job-k-octets", 0);
+	if (kib > (pw->cfg->max_document_bytes + 1023) / 1024) {
+		snprintf(err, sizeof(err),
+			 "document of %lld KiB, more than print.max_document_bytes",
+			 (long long)kib);
+		n.doc_pages = -1;
+	} else {
+		n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+	}
 	if (n.doc_pages == -2) {
 		log_warnx("print job %d: %s", id, err);
 		return false;
 	}
 	if (n.doc_pages < 0)
 		log_warnx("print job %d: %s: refused", id, err);
-	struct pc_job pj = {.doc_pages = n.doc_pages < 0 ? 0 : n.doc_pages,
-			    .ranges = ranges,
-			    .n_ranges = ok_ranges ? (size_t)nr : 0,
-			    .copies = n.copies,
-			    .number_up = n.number_up,
-			    .duplex = n.duplex};
-	n.options_ok = ok_ranges && docs == 1 && pc_compute(&pj, &n.count);
+	n.options_ok = job_cost(jobattrs, n.doc_pages, &n);
 	enum print_decision d;
 	const char *reason = NULL;
 	enum store_rc rc = store_print_decide(pw->st, &n, &d, &reason);
@@ -277,8 +323,12 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		/* Decided: acted on at once below, from the stored decision. */
 		if (state == IPP_JSTATE_HELD && decide_job(pw, http, job, id, uuid))
 			rc = store_print_get(pw->st, 0, uuid, &row);
-		else if (state == IPP_JSTATE_PENDING) {
-			/* Not held (the queue misses job-hold-until-default?): hold it first. */
+		else if (state == IPP_JSTATE_PENDING || state == IPP_JSTATE_PROCESSING ||
+			 state == IPP_JSTATE_STOPPED) {
+			/* Not held (the queue misses job-hold-until-default, or the job
+			 * asked for job-hold-until=no-hold): never decided, never charged.
+			 * Hold it, printing or not (CUPS stops a printing job it holds);
+			 * the next poll decides it like any held job. */
 			log_warnx("print job %d arrived not held: holding it (see README: "
 				  "job-hold-until-default=indefinite)",
 				  id);
@@ -290,6 +340,17 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		return;
 	if (row.decision != PRINT_RELEASE) {
 		cancel_job(pw, http, id, false);
+		return;
+	}
+	/* A job's owner may change its options while it waits, held or pending
+	 * (Set-Job-Attributes: copies, page-ranges...): one asking for more pages
+	 * than it was charged is cancelled, and refunded as any cancelled job. */
+	struct print_new asked = {0};
+	if (!job_cost(job, row.doc_pages, &asked) || asked.count.impressions > row.pages) {
+		log_warnx("print job %d now asks for more pages than it was charged: cancelled",
+			  id);
+		if (store_print_changed(pw->st, row.id))
+			cancel_job(pw, http, id, false);
 		return;
 	}
 	if (state == IPP_JSTATE_HELD) {
@@ -327,7 +388,7 @@ static bool job_final(struct print_watch *pw, http_t *http, const struct print_r
 	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, pw->cfg->queue, (int)ref->cups_id);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
-	ipp_t *resp = cupsDoRequest(http, req, "/");
+	ipp_t *resp = cups_do(http, req, "/", -1);
 	ipp_status_t e = cupsLastError();
 	bool ok = true;
 	*state = *impressions = 0;
@@ -403,12 +464,14 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "sides",
 					   "number-of-documents",
 					   "job-impressions-completed",
-					   "job-uuid"};
+					   "job-uuid",
+					   "time-at-creation",
+					   "job-k-octets"};
 	ipp_t *req = new_request(IPP_OP_GET_JOBS, pw->cfg->queue, 0);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "not-completed");
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
-	ipp_t *resp = cupsDoRequest(http, req, "/");
+	ipp_t *resp = cups_do(http, req, "/", -1);
 	int64_t active[MAX_OPEN];
 	size_t n_active = 0, waiting = 0;
 	bool any_printing = false;
@@ -611,7 +674,23 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 		return false;
 	}
 	/* A job held by an error is released; one waiting in a stopped queue
-	 * prints again from its start once the queue is resumed. */
+	 * prints again from its start once the queue is resumed. Only the job
+	 * itself: its CUPS id may name another job by now (a new print host),
+	 * which releasing would print uncharged. */
+	struct print_ref ref = {.id = row.id, .cups_id = row.cups_id};
+	snprintf(ref.uuid, sizeof(ref.uuid), "%s", row.uuid);
+	int state, impressions;
+	bool known = job_final(pw, http, &ref, &state, &impressions);
+	if (!known || !state) {
+		httpClose(http);
+		if (known)
+			snprintf(err, errlen,
+				 "CUPS no longer knows job %lld: the resident can print it again",
+				 (long long)job);
+		else
+			snprintf(err, errlen, "cupsd at %s does not answer", pw->host);
+		return false;
+	}
 	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, (int)row.cups_id);
 	do_op(http, req, "/jobs/");
 	httpClose(http);

@@ -159,10 +159,14 @@ static enum store_rc decide_tx(struct store *st, const struct print_new *job,
 	char session[SESSION_ID_LEN + 1] = "";
 	*reason = find_kiosk(st, job, &kiosk);
 	if (kiosk) {
-		s = store_stmt(st, "SELECT id, code_id FROM sessions WHERE kiosk_id = ?"
+		s = store_stmt(st, "SELECT id, code_id, started_at FROM sessions WHERE kiosk_id = ?"
 				   " AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1");
 		sqlite3_bind_int64(s, 1, kiosk);
-		if (sqlite3_step(s) == SQLITE_ROW) {
+		/* A job sent before the open session started belongs to an earlier
+		 * resident (decided late: admind or cupsd was away): never charged to
+		 * this one's code. */
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    (!job->created || sqlite3_column_int64(s, 2) <= job->created)) {
 			snprintf(session, sizeof(session), "%s", sqlite3_column_text(s, 0));
 			code = sqlite3_column_int64(s, 1);
 		}
@@ -230,8 +234,9 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 	store_lock(st);
 	sqlite3_stmt *s = store_stmt(
 		st, "SELECT j.decision, j.state, j.settled_at IS NOT NULL, j.charged, j.printed,"
-		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL, j.id, j.cups_id"
-		    " FROM print_jobs j LEFT JOIN sessions s ON s.id = j.session_id"
+		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL, j.id, j.cups_id,"
+		    " j.uuid, j.doc_pages, j.pages FROM print_jobs j LEFT JOIN sessions s ON s.id "
+		    "= j.session_id"
 		    " WHERE j.id = ?1 OR j.uuid = ?2");
 	sqlite3_bind_int64(s, 1, uuid ? 0 : id);
 	bind_text(s, 2, uuid);
@@ -240,6 +245,9 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 		const char *d = (const char *)sqlite3_column_text(s, 0);
 		out->id = sqlite3_column_int64(s, 7);
 		out->cups_id = sqlite3_column_int64(s, 8);
+		snprintf(out->uuid, sizeof(out->uuid), "%s", sqlite3_column_text(s, 9));
+		out->doc_pages = sqlite3_column_int64(s, 10);
+		out->pages = sqlite3_column_int64(s, 11);
 		out->decision = strcmp(d, "release") == 0  ? PRINT_RELEASE
 				: strcmp(d, "refuse") == 0 ? PRINT_REFUSE
 							   : PRINT_CANCEL;
@@ -254,6 +262,19 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 	store_release(s);
 	store_unlock(st);
 	return rc;
+}
+
+bool store_print_changed(struct store *st, int64_t id)
+{
+	if (!store_tx_begin(st))
+		return false;
+	sqlite3_stmt *s = store_stmt(
+		st, "UPDATE print_jobs SET decision = 'cancel', reason = 'options_changed',"
+		    " updated_at = ? WHERE id = ? AND settled_at IS NULL AND decision = 'release'");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, id);
+	bool ok = step_done(s);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }
 
 bool store_print_progress(struct store *st, int64_t id, const char *state, bool jammed)

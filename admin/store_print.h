@@ -13,6 +13,7 @@ struct print_new {
 	const char *title;
 	const char *account; /* job-account-id (a kiosk name) or NULL */
 	const char *host;    /* job-originating-host-name or NULL */
+	int64_t created;     /* time-at-creation (0: unknown) */
 	int64_t doc_pages;   /* -1: damaged or unreadable */
 	bool options_ok;     /* pc_compute accepted the options */
 	int64_t copies, number_up;
@@ -26,11 +27,13 @@ enum print_decision { PRINT_RELEASE, PRINT_REFUSE, PRINT_CANCEL };
 struct print_row {
 	int64_t id; /* escale's job id (what the desk names) */
 	int64_t cups_id;
+	char uuid[80]; /* job-uuid: cups_id alone may name another job */
 	enum print_decision decision;
 	char state[16];
 	bool settled;
 	bool session_active;
 	int64_t charged, printed, refunded;
+	int64_t doc_pages, pages; /* the document's pages, the pages the job was counted */
 };
 
 /* Ties the job to a kiosk and its session, and either charges the code and
@@ -42,6 +45,9 @@ enum store_rc store_print_decide(struct store *st, const struct print_new *job,
  * when the job is not known. */
 enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid,
 			      struct print_row *out);
+/* A released job now asks for more pages than it was charged (its owner
+ * changed copies or ranges): it is to be cancelled, reason "options_changed". */
+bool store_print_changed(struct store *st, int64_t id);
 /* The job is pending or printing (STATE "queued", "printing" or "stopped");
  * JAMMED when its printer needs the desk (tells the kiosk once). */
 bool store_print_progress(struct store *st, int64_t id, const char *state, bool jammed);

@@ -11,17 +11,24 @@
  *     the queue stops with the job kept, for the desk to clear and resume,
  *     instead of following the error policy (which could abort the job);
  *   - a final INFO:/ERROR: line says how the run ended.
- * Installed mode 0700 so cupsd runs it as root, as the usb backend needs. */
+ * Installed mode 0700 so cupsd runs it as root, as the usb backend needs; a
+ * real backend cupsd would run as lp (mode 0755: ipp, socket) runs as lp. */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "bk_parse.h"
+
+/* cupsd's User on Debian (cups-files.conf; cupsd refuses root). */
+#define BK_USER "lp"
 
 /* cups/backend.h's exit codes. */
 enum { BK_OK = 0, BK_FAILED = 1, BK_STOP = 4 };
@@ -88,9 +95,23 @@ int main(int argc, char **argv)
 	int pl = snprintf(path, sizeof(path), "%s/backend/%.*s",
 			  serverbin && *serverbin ? serverbin : "/usr/lib/cups",
 			  (int)(colon - inner), inner);
-	if (pl < 0 || (size_t)pl >= sizeof(path) || access(path, X_OK) != 0) {
+	struct stat sb;
+	if (pl < 0 || (size_t)pl >= sizeof(path) || access(path, X_OK) != 0 ||
+	    stat(path, &sb) != 0) {
 		fprintf(stderr, "ERROR: escale: no backend %s for %s\n", path, inner);
 		return BK_STOP;
+	}
+	/* cupsd runs a backend as root only when its mode has no group-write,
+	 * other-write or other-execute bit (usb, lpd: 0744); others (ipp,
+	 * socket: 0755) run as cupsd's User, lp. So does the real backend here:
+	 * this wrapper's root is for the ones cupsd would run as root. */
+	const struct passwd *run_as = NULL;
+	if (geteuid() == 0 && (sb.st_mode & (S_IWGRP | S_IWOTH | S_IXOTH))) {
+		run_as = getpwnam(BK_USER);
+		if (!run_as) {
+			fprintf(stderr, "ERROR: escale: no user %s to run %s as\n", BK_USER, path);
+			return BK_STOP;
+		}
 	}
 
 	struct sigaction sa = {.sa_handler = on_term};
@@ -118,6 +139,12 @@ int main(int argc, char **argv)
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
+		if (run_as && (setgroups(1, &run_as->pw_gid) != 0 || setgid(run_as->pw_gid) != 0 ||
+			       setuid(run_as->pw_uid) != 0)) {
+			fprintf(stderr, "ERROR: escale: cannot become %s: %s\n", BK_USER,
+				strerror(errno));
+			_exit(BK_FAILED);
+		}
 		setenv("DEVICE_URI", inner, 1);
 		argv[0] = (char *)inner;
 		execv(path, argv);
@@ -158,7 +185,16 @@ int main(int argc, char **argv)
 	if (n && !cut)
 		bk_line(&st, line, n);
 	close(fds[0]);
-	int status;
+	/* Wait for the child without reaping it: until it is reaped its pid cannot
+	 * name another process, so a SIGTERM forwarded meanwhile (as root) reaches
+	 * nobody else. Then forget the pid, with SIGTERM held off, and reap. */
+	siginfo_t si;
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+		;
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	child = -1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	int status = BK_FAILED << 8;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : BK_FAILED;

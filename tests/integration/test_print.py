@@ -6,6 +6,7 @@ Every wait polls a state with a deadline; no fixed sleep is an assertion.
 
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -340,6 +341,23 @@ class Print(PrintBase):
         self.clear_jam()
         self.ctl("printer", "resume", self.QUEUE)
 
+    def test_options_changed_after_the_charge_cancel_the_job(self):
+        """The owner of a released job raising its copies while it waits
+        (Set-Job-Attributes, lp -i ID -n N) does not get the extra pages free."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job = self.submit(kiosk, self.pdf(2))
+        j = self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "released")
+        self.assertEqual(j["charged"], 2)
+        self.cups.run(["lp", "-i", str(job), "-n", "4"])
+        j = self.wait_state(job, "cancelled")
+        self.assertEqual((j["reason"], j["charged"], j["printed"], j["refunded"]),
+                         ("options_changed", 2, 0, 2))
+        self.cups.run(["cupsenable", self.QUEUE])
+        hb, _ = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        self.assertNotIn(job, self.cups.printed())
+
     def test_session_end_cancels_waiting_job(self):
         kiosk, kt, sid = self.kiosk_in_session(pages=10)
         self.cups.run(["cupsdisable", self.QUEUE])
@@ -384,6 +402,33 @@ class Print(PrintBase):
         hb, _ = self.notices(kt, sid)
         self.assertEqual(hb["session"]["pages_left"], 5)
 
+    def test_job_of_an_earlier_session_is_not_charged_to_the_next(self):
+        """A job sent in one session and decided only once another resident's
+        session is open on the kiosk (admind was away) is not charged to them."""
+        kiosk, kt, first = self.kiosk_in_session(pages=10)
+        self.server.stop()
+        job = self.submit(kiosk, self.pdf(2))
+        # Back without printing: the first resident leaves, the next one logs in.
+        conf = self.server.extra_conf
+        self.server.extra_conf = conf.replace("print = { enabled = true;",
+                                              "print = { enabled = false;")
+        self.assertNotEqual(conf, self.server.extra_conf)
+        try:
+            self.server.start()
+            self.end_session(kt, first)
+            time.sleep(1.1)  # time-at-creation and started_at are whole seconds
+            second = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
+            self.server.stop()
+        finally:
+            self.server.extra_conf = conf
+        self.server.start()
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["session"], j["charged"], j["reason"]), (None, 0, "no_session"))
+        hb, cmds = self.notices(kt, second)
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        self.assertEqual(cmds, [])
+        self.assertNotIn(job, self.cups.printed())
+
 
 class PrintByAddress(PrintBase):
     """A job without job-account-id is tied by the address of the kiosk's requests
@@ -422,6 +467,44 @@ class PrintStuck(PrintBase):
             self.cups.run(["cancel", "-a", self.QUEUE], check=False)
 
 
+    def test_job_not_held_is_held_and_charged(self):
+        """A job asking not to be held (lp -H immediate: job-hold-until=no-hold)
+        starts printing at once: the watcher holds it, then charges and releases it."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        with open(os.path.join(self.cups.printer_dir, "slow"), "w") as f:
+            f.write("1")
+        try:
+            job = self.submit(kiosk, self.pdf(3, "unheld.pdf"), "-H", "immediate")
+            j = self.wait_state(job, "printed")
+            self.assertEqual((j["session"], j["pages"], j["charged"], j["printed"]),
+                             (sid, 3, 3, 3))
+            hb, _ = self.notices(kt, sid)
+            self.assertEqual(hb["session"]["pages_left"], 7)
+        finally:
+            os.unlink(os.path.join(self.cups.printer_dir, "slow"))
+            self.cups.run(["cancel", "-a", self.QUEUE], check=False)
+
+
+class PrintSizeLimit(PrintBase):
+    """A document over print.max_document_bytes is refused, and not fetched."""
+    QUEUE = "escale-small"
+    STUCK = "max_document_bytes = 65536; "  # extra print settings
+
+    def test_large_document_refused_before_fetching(self):
+        kiosk, kt, sid = self.kiosk_in_session(pages=1000)
+        big = self.pdf(500, "big.pdf")
+        self.assertGreater(os.path.getsize(big), 65536)
+        job = self.submit(kiosk, big)
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["reason"], j["charged"]), ("damaged", 0))
+        # Refused from cupsd's job-k-octets, before any download.
+        self.assertIn("job %d: document of" % job, self.server.output())
+        self.assertIn("KiB, more than print.max_document_bytes", self.server.output())
+        small = self.submit(kiosk, self.pdf(3))
+        self.assertEqual(self.wait_state(small, "printed")["charged"], 3)
+        self.assertNotIn(job, self.cups.printed())
+
+
 class PrintUnreachable(AdmindTestCase):
     """No cupsd: admind starts, serves, and shows the printer as unreachable."""
     EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
@@ -441,6 +524,44 @@ class PrintUnreachable(AdmindTestCase):
                          502, "cups_error")
         self.assertError(self.req("POST", "/api/v1/jobs/5/refund", token=self.admin), 404,
                          "not_found")
+
+
+class PrintSilentCupsd(AdmindTestCase):
+    """A cupsd that takes connections and never answers: the watcher gives up
+    on it and shows it unreachable, instead of waiting on it for minutes."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        cls.silent.bind(("127.0.0.1", 0))
+        cls.silent.listen(16)  # never accepted: the kernel completes the connects
+        cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+            'print = { enabled = true; cups_server = "127.0.0.1:%d"; poll_ms = 200; };\n'
+            % cls.silent.getsockname()[1])
+        try:
+            super().setUpClass()
+        except BaseException:
+            cls.silent.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.silent.close()
+
+    def test_silent_cupsd_is_unreachable(self):
+        # libcups waits 60 s for an answer, twice, by default; admind's reads wait 10 s.
+        end = time.monotonic() + 40
+        p = None
+        while time.monotonic() < end:
+            p = self.api("GET", "/api/v1/printers", token=self.admin)["printers"][0]
+            if p["state"] == "unreachable":
+                break
+            time.sleep(0.2)
+        self.assertEqual(p["state"], "unreachable", p)
+        self.assertTrue(p["needs_attention"])
 
 
 class PrintHostile(AdmindTestCase):

@@ -1,6 +1,7 @@
 """The escale wrapper backend called directly, as cupsd calls it (PRINTING.md)."""
 
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,10 @@ echo "ERROR: plus de papier" >&2
 exit 1
 """
 
+INNER_IDENT = """#!/bin/sh
+id -u > "${DEVICE_URI#*:}/uid"
+"""
+
 
 class Backend(unittest.TestCase):
     @classmethod
@@ -28,8 +33,15 @@ class Backend(unittest.TestCase):
         if not cls.exe or not shutil.which("qpdf"):
             raise unittest.SkipTest("ESCALE_BACKEND not set or qpdf missing")
         cls.dir = tempfile.mkdtemp(prefix="escale-backend-")
+        os.chmod(cls.dir, 0o755)  # run as root, the wrapper runs 0755 backends as lp
         os.makedirs(os.path.join(cls.dir, "bin/backend"))
         os.makedirs(os.path.join(cls.dir, "printer"))
+        os.chmod(os.path.join(cls.dir, "printer"), 0o777)
+        # The same script as a backend cupsd runs as lp (0755) and as root (0744).
+        for name, mode in (("ident", 0o755), ("identroot", 0o744)):
+            with open(os.path.join(cls.dir, "bin/backend", name), "w") as f:
+                f.write(INNER_IDENT)
+            os.chmod(os.path.join(cls.dir, "bin/backend", name), mode)
         shutil.copy(os.path.join(HERE, "simprinter"), os.path.join(cls.dir, "bin/backend"))
         with open(os.path.join(cls.dir, "bin/backend/failer"), "w") as f:
             f.write(INNER_FAILS)
@@ -112,6 +124,19 @@ class Backend(unittest.TestCase):
         with open(log) as f:
             self.assertIn("9 term", f.read())
         self.assertIn(b"stopped (job cancelled)", err)
+
+    def test_runs_the_real_backend_as_cupsd_would(self):
+        """cupsd runs a 0755 backend (ipp, socket) as lp and a 0744 one (usb) as
+        root: the wrapper, itself root, does the same for the real backend."""
+        root = os.geteuid() == 0
+        for scheme, uid in (("ident", pwd.getpwnam("lp").pw_uid if root else os.geteuid()),
+                            ("identroot", os.geteuid())):
+            with self.subTest(scheme=scheme):
+                r = self.run_backend("escale:%s:%s" % (scheme, self.pdir))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(self.pdir, "uid")) as f:
+                    self.assertEqual(int(f.read()), uid)
+                os.unlink(os.path.join(self.pdir, "uid"))
 
     def test_bad_uris_refused(self):
         for uri in ("", "ipp://x", "escale:", "escale:nocolon", "escale:escale:simprinter:/x",
