@@ -221,6 +221,18 @@ def screenshot(display, name):
     return path
 
 
+def guest_copy(workdir, path):
+    """PATH copied into WORKDIR/guest-bin (0755): the browser user must be able to run it,
+    and a clone under a 0700 directory (/root/...) is not passable to that user."""
+    bindir = os.path.join(workdir, "guest-bin")
+    os.makedirs(bindir, exist_ok=True)
+    os.chmod(bindir, 0o755)
+    dst = os.path.join(bindir, os.path.basename(path))
+    shutil.copy2(path, dst)
+    os.chmod(dst, 0o755)
+    return dst
+
+
 class KioskTestCase(AdmindTestCase):
     """One admind per class; one Xvfb and one kiosk per test."""
 

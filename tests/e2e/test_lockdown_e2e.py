@@ -8,7 +8,7 @@ import subprocess
 import time
 import unittest
 
-from kiosk_e2e import WAIT, Kiosk, KioskTestCase, need, xdotool
+from kiosk_e2e import WAIT, Kiosk, KioskTestCase, guest_copy, need, xdotool
 
 # Every shortcut of LOCKDOWN.md §2 and the ones escale adds (kiosk/keylock.c), as xdotool
 # names them.
@@ -383,7 +383,8 @@ class Separation(KioskTestCase):
         log = os.path.join(self.workdir, "browser.log")
         probes = [os.path.join(self.workdir, n) for n in
                   ("kiosk.conf", "kiosk.token", "state/kiosk.db", "kiosk.log")]
-        cmd = [need("ESCALE_STANDIN"), "--log", log]
+        self.standin = guest_copy(self.workdir, need("ESCALE_STANDIN"))
+        cmd = [self.standin, "--log", log]
         for p in probes:
             cmd += ["--probe", p]
         return cmd + ["%u"]
@@ -397,7 +398,7 @@ class Separation(KioskTestCase):
                               timeout=20)
 
     def display_ok_as_guest(self):
-        return self.as_guest(need("ESCALE_STANDIN"), "--check-display").returncode == 0
+        return self.as_guest(self.standin, "--check-display").returncode == 0
 
     def test_browser_runs_as_guest_and_sees_nothing_of_the_kiosk(self):
         st = self.start_kiosk()
