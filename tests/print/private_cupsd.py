@@ -69,8 +69,8 @@ class Cupsd:
             f.write("User %s\nGroup %s\nSystemGroup %s\nServerRoot %s\nStateDir %s\n"
                     "CacheDir %s/cache\nDataDir /usr/share/cups\nServerBin %s/bin\n"
                     "RequestRoot %s/spool\nTempDir %s/spool/temp\nErrorLog %s/log/error_log\n"
-                    "AccessLog %s/log/access_log\nPageLog %s/log/page_log\nPrintcap\n"
-                    % (user, group, sysgroup, d, d, d, d, d, d, d, d, d))
+                    "AccessLog %s/log/access_log\nPageLog %s/log/page_log\nPrintcap %s/printcap\n"
+                    % (user, group, sysgroup, d, d, d, d, d, d, d, d, d, d))
         if root:
             for sub in ("spool", "log", "cache"):
                 for base, dirs, files in os.walk(os.path.join(d, sub)):
@@ -87,7 +87,9 @@ class Cupsd:
             if self.proc.poll() is not None:
                 raise AssertionError("cupsd exited with %d; its log:\n%s" %
                                      (self.proc.returncode, self.log()))
-            if self.run(["lpstat", "-r"], check=False).returncode == 0:
+            # (lpstat -r exits 0 also when it says "scheduler is not running")
+            r = self.run(["lpstat", "-r"], check=False)
+            if r.returncode == 0 and b"scheduler is running" in r.stdout:
                 return
             time.sleep(0.1)
         raise AssertionError("cupsd did not answer within 20 s; its log:\n" + self.log())
