@@ -26,7 +26,7 @@ import unittest
 import urllib.parse
 import zlib
 
-from kiosk_e2e import Kiosk, KioskTestCase, need, screenshot, xdotool
+from kiosk_e2e import FORBIDDEN, Kiosk, KioskTestCase, Xvfb, need, screenshot, xdotool
 
 WAIT = 60.0  # Chromium starts in seconds on a busy two-core machine
 
@@ -35,6 +35,12 @@ def xdo_out(display, *args):
     r = subprocess.run(["xdotool"] + list(args), env=dict(os.environ, DISPLAY=display),
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20)
     return r.stdout.decode("utf-8", "replace")
+
+
+def is_chromium(title):
+    """A Chromium window's title: "<page> - Chromium" in English, "<page> – Chromium" (en
+    dash) in French."""
+    return title.endswith((" - Chromium", " \u2013 Chromium"))
 
 
 def png_pixels(path):
@@ -85,11 +91,17 @@ class Services:
         "/popup": ("<title>popup opener</title><button id=b style='position:fixed;inset:0;"
                    "width:100%%;height:100%%;font-size:40px' onclick=\"window.open("
                    "'/child','child','width=300,height=200,left=0,top=0')\">open</button>"),
-        "/child": "<title>the popup</title><p>child</p>",
+        "/child": ("<title>the popup</title><button style='position:fixed;inset:0;"
+                   "width:100%%;height:100%%' onclick='window.close()'>close</button>"),
         "/upload": ("<title>upload form</title><form id=f method=post action=/upload "
                     "enctype=multipart/form-data><input id=i name=doc type=file "
                     "style='position:fixed;inset:0;width:100%%;height:100%%;font-size:40px' "
                     "onchange='document.getElementById(\"f\").submit()'></form>"),
+        # Every key that reaches the page is appended to its title (modifiers alone aside).
+        "/keys": ("<title>keys:</title><p style='font-size:40px'>keys</p><script>"
+                  "document.addEventListener('keydown',function(e){if(['Control','Shift',"
+                  "'Alt','AltGraph','Meta','OS','CapsLock','NumLock'].indexOf(e.key)<0)"
+                  "document.title+=' '+e.key;},true);</script>"),
         "/print": ("<title>print me</title><h1 style='font-size:80px'>Attestation</h1>"),
         "/download": None,
     }
@@ -222,27 +234,29 @@ session: { ending_ms = 0; };
 
     # ---- what is on screen ----
 
-    def windows(self):
+    def windows(self, display=None):
         """(id, title) of every visible window but the kiosk's own."""
+        display = display or self.x.display
         out = []
-        for w in xdo_out(self.x.display, "search", "--onlyvisible", "--name", "").split():
-            name = xdo_out(self.x.display, "getwindowname", w).strip()
+        for w in xdo_out(display, "search", "--onlyvisible", "--name", "").split():
+            name = xdo_out(display, "getwindowname", w).strip()
             if name and not name.startswith("escale"):
                 out.append((w, name))
         return out
 
-    def titles(self):
-        return [t for _, t in self.windows()]
+    def titles(self, display=None):
+        return [t for _, t in self.windows(display)]
 
-    def wait_title(self, pred, what, timeout=WAIT):
+    def wait_title(self, pred, what, timeout=WAIT, display=None):
         deadline = time.monotonic() + timeout
         t = []
         while time.monotonic() < deadline:
-            t = self.titles()
+            t = self.titles(display)
             if any(pred(x) for x in t):
                 return t
             time.sleep(0.2)
-        screenshot(self.x.display, "chromium-timeout-" + self.id().split(".")[-1])
+        screenshot(display or self.x.display,
+                   "chromium-timeout-" + self.id().split(".")[-1])
         self.fail("timed out waiting for %s; windows: %r\n%s" % (what, t, self.kiosk.output()))
 
     def session_dir(self):
@@ -270,7 +284,7 @@ session: { ending_ms = 0; };
 
     def focus_browser(self):
         for w, t in self.windows():
-            if t.endswith(" - Chromium"):
+            if is_chromium(t):
                 xdotool(self.x.display, "mousemove", "640", "500")
                 return w
         self.fail("no Chromium window: %r" % self.windows())
@@ -286,9 +300,13 @@ session: { ending_ms = 0; };
         time.sleep(seconds)
 
 
-# Titles of browser pages that loaded: what the policy must prevent.
+# Titles of browser pages that loaded, in English and in French (the session's language
+# is French: LANGUAGE=fr, chromium-l10n): what the policy must prevent.
 LOADED_BROWSER_PAGES = ("Settings", "History", "Downloads", "Bookmarks", "Extensions",
-                        "New Tab", "Task Manager - ", "DevTools", "Version", "About")
+                        "New Tab", "Task Manager - ", "DevTools", "Version", "About",
+                        "Paramètres", "Historique", "Téléchargements", "Favoris",
+                        "Gestionnaire de favoris", "Nouvel onglet", "Gestionnaire de tâches",
+                        "Outils de développement", "À propos")
 
 
 class Policy(ChromiumTestCase):
@@ -322,6 +340,7 @@ class Policy(ChromiumTestCase):
             want = host if url.startswith("http") else url
             self.wait_title(lambda t, w=want: t.startswith(w), "the refusal of " + url)
             self.assertFalse([t for t in self.titles() if "LEAK" in t or "accueil" in t])
+        time.sleep(1)  # the title comes before the page is painted
         screenshot(self.x.display, "chromium-03-refused")
         hosts = self.services.hosts()
         for h in ("evil.example", "www.caf.fr.evil.example", "notcaf.fr"):
@@ -329,30 +348,78 @@ class Policy(ChromiumTestCase):
         self.assertFalse([t for t in self.titles() if "LEAK" in t or t.startswith("root:")])
 
     def test_browser_pages_source_and_devtools_refused(self):
+        """The browser's own pages, view-source: and DevTools by their shortcuts, the
+        kiosk's grabs aside (as if they had failed; test_shortcuts_reach_nothing shows the
+        grabs): the session's browser, with the policy the kiosk wrote and its wrapper, on
+        a second X server where nothing grabs the keys. The policy refuses them."""
         self.start_session()
-        self.key("Tab")
-        self.key("Return")
-        self.wait_title(lambda t: t.startswith("www.caf.fr accueil"), "the CAF page")
+        d = self.session_dir()
+        x2 = Xvfb()
+        self.addCleanup(x2.stop)
+        env = dict(os.environ, DISPLAY=x2.display, HOME=d + "/home", LANGUAGE="fr",
+                   XDG_CONFIG_HOME=d + "/home/.config", TMPDIR=d + "/tmp")
+        argv = [need("ESCALE_BROWSER"), "--dir", d, "--"] + [
+            a.replace("%d", d).replace("/profile", "/profile2") for a in self.chromium_argv()
+        ] + ["https://www.caf.fr/"]
+        browser = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+
+        def stop():
+            os.killpg(browser.pid, 9)
+            browser.wait()
+        self.addCleanup(stop)
+        disp = x2.display
+
+        def keys(*k):
+            xdotool(disp, "mousemove", "640", "400")
+            xdotool(disp, "key", "--clearmodifiers", *k)
+        self.wait_title(lambda t: t.startswith("www.caf.fr accueil"), "the CAF page",
+                        display=disp)
         before = len(self.services.requests("www.caf.fr"))
         # view-source: would fetch the page again (it is not cacheable): it does not (with
         # view-source:* blocked, Chromium disables the command).
-        self.key("ctrl+u")
-        self.settle(3)
+        keys("ctrl+u")
+        time.sleep(3)
         self.assertEqual(len(self.services.requests("www.caf.fr")), before)
         # chrome:// pages are refused: titled with their URL, never "Settings"/"History".
-        for keys, url in (("ctrl+shift+Delete", "chrome://settings"),
-                          ("ctrl+h", "chrome://history"), ("ctrl+j", "chrome://downloads"),
-                          ("ctrl+shift+o", "chrome://bookmarks")):
-            self.key(keys)
-            self.wait_title(lambda t, u=url: t.startswith(u), "the refusal of " + url)
-        screenshot(self.x.display, "chromium-04-chrome-pages-refused")
+        for k, url in (("ctrl+shift+Delete", "chrome://settings"),
+                       ("ctrl+h", "chrome://history"), ("ctrl+j", "chrome://downloads"),
+                       ("ctrl+shift+o", "chrome://bookmarks")):
+            keys(k)
+            self.wait_title(lambda t, u=url: t.startswith(u), "the refusal of " + url,
+                            display=disp)
+        time.sleep(1)
+        screenshot(disp, "chromium-04-chrome-pages-refused")
         # DevTools, by every key (policy: DeveloperToolsAvailability 2).
-        for keys in ("F12", "ctrl+shift+i", "ctrl+shift+j", "ctrl+shift+c"):
-            self.key(keys)
-        self.settle(3)
-        titles = self.titles()
+        for k in ("F12", "ctrl+shift+i", "ctrl+shift+j", "ctrl+shift+c"):
+            keys(k)
+        time.sleep(3)
+        titles = self.titles(disp)
+        self.assertTrue(titles, "Chromium's window is gone")
         self.assertFalse([t for t in titles if t.startswith(LOADED_BROWSER_PAGES)], titles)
         self.assertFalse([t for t in titles if "devtools" in t.lower()], titles)
+
+    def test_shortcuts_reach_nothing(self):
+        """Every shortcut of LOCKDOWN.md, typed into Chromium: none reaches the page (it
+        would show in the title) and none does what it does in a browser (a new window, tab
+        or dialog, a browser page, the page fetched again, the window closed)."""
+        self.start_session()
+        self.open_url("https://www.caf.fr/keys")
+        self.wait_title(lambda t: t.startswith("keys:"), "the key page")
+        before = len(self.services.requests("www.caf.fr"))
+        self.focus_browser()
+        xdotool(self.x.display, "key", "--clearmodifiers", "--delay", "40", *FORBIDDEN)
+        # Ordinary typing still reaches the page, after the shortcuts.
+        xdotool(self.x.display, "key", "--clearmodifiers", "z")
+        self.wait_title(lambda t: t.startswith("keys:") and " z " in t, "the ordinary key z")
+        self.settle(3)
+        screenshot(self.x.display, "chromium-04b-shortcuts")
+        titles = self.titles()
+        self.assertEqual(len(titles), 1, titles)
+        self.assertTrue(titles[0].startswith("keys: z ") and is_chromium(titles[0]), titles)
+        st = self.kiosk.status()
+        self.assertEqual((st["state"], st["windows"]), ("session", 1), st)
+        self.assertEqual(len(self.services.requests("www.caf.fr")), before)
 
 
 class Session(ChromiumTestCase):
@@ -362,7 +429,7 @@ class Session(ChromiumTestCase):
         g = dict(l.split("=", 1) for l in out.split() if "=" in l)
         return int(g["X"]), int(g["Y"]), int(g["WIDTH"]), int(g["HEIGHT"])
 
-    def test_popup_stays_under_the_bar_and_file_chooser_opens(self):
+    def test_popup_stays_under_the_bar_and_upload(self):
         self.start_session()
         bar = self.kiosk.button("end")
         top = bar["y"] + bar["h"]
@@ -374,7 +441,7 @@ class Session(ChromiumTestCase):
         # Asked for 300x200 at 0,0: the window manager puts it under the bar, full size.
         deadline = time.monotonic() + 10
         while True:
-            geo = {t: self.geometry(w) for w, t in self.windows() if t.endswith("Chromium")}
+            geo = {t: self.geometry(w) for w, t in self.windows() if is_chromium(t)}
             if all(g[1] >= top for g in geo.values()) or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
@@ -383,22 +450,38 @@ class Session(ChromiumTestCase):
         for t, (x, y, w, h) in geo.items():
             self.assertGreaterEqual(y, top, (t, geo))
             self.assertEqual((x, w), (0, 1280), (t, geo))
-        # Close the popup (Ctrl+W in it), back to the opener.
-        self.key("ctrl+w")
+        # Close the popup (its page's button: Ctrl+W is the kiosk's), back to the opener.
+        xdotool(self.x.display, "mousemove", "640", "500", "click", "1")
         self.kiosk.wait(lambda s: s["windows"] == 1, "the popup closed")
 
-        # Uploads need the file chooser (AllowFileSelectionDialogs): it opens, in the
-        # session's HOME (the screenshot shows what it offers: the session directory).
+        # A resident attaches a scan to a form: the file chooser (AllowFileSelectionDialogs)
+        # opens in the session's HOME; the scan saved there in this session is chosen (its
+        # name typed, as the location entry takes it, then Open: Alt+O, "_Ouvrir"), and the
+        # form sends it.
+        d = self.session_dir()
+        scan = os.path.join(d, "downloads", "scan-justificatif.jpg")
+        data = b"\xff\xd8\xff\xe0 scan of a payslip " + os.urandom(16).hex().encode()
+        with open(scan, "wb") as f:
+            f.write(data)
         self.open_url("https://ants.gouv.fr/upload")
         self.wait_title(lambda t: t.startswith("upload form"), "the upload form")
         self.open_chooser()
         screenshot(self.x.display, "chromium-06-file-chooser")
-        xdotool(self.x.display, "key", "Escape")
+        xdotool(self.x.display, "type", "--delay", "30", scan)
+        time.sleep(0.5)
+        xdotool(self.x.display, "key", "alt+o")
+        self.wait_title(lambda t: t.startswith("uploaded"), "the form sent")
+        with self.services.lock:
+            uploads = list(self.services.uploads)
+        self.assertEqual(len(uploads), 1, uploads)
+        self.assertIn(b'filename="scan-justificatif.jpg"', uploads[0])
+        self.assertIn(data, uploads[0])
 
     def open_chooser(self):
         """A click on the page's file input (it fills the window): GTK's file chooser."""
         xdotool(self.x.display, "mousemove", "640", "500", "click", "1")
-        self.wait_title(lambda t: t in ("Open File", "File Upload", "Ouvrir un fichier"),
+        self.wait_title(lambda t: t in ("Open File", "File Upload", "Ouvrir un fichier",
+                                        "Ouvrir le fichier", "Envoi de fichier"),
                         "the file chooser")
 
     def test_print_offers_no_file(self):
@@ -459,7 +542,7 @@ class Session(ChromiumTestCase):
         self.kiosk.wait_state("login")
         self.assertFalse(os.path.exists(d1))
         self.assertEqual(sorted(os.listdir(self.kiosk.runtime_dir)), ["kiosk.sock", "policy"])
-        self.assertFalse([t for t in self.titles() if t.endswith("Chromium")])
+        self.assertFalse([t for t in self.titles() if is_chromium(t)])
 
         self.sign_in()
         self.wait_title(lambda t: t.startswith("Vos démarches en ligne"), "the home page")

@@ -8,20 +8,8 @@ import subprocess
 import time
 import unittest
 
-from kiosk_e2e import WAIT, Kiosk, KioskTestCase, guest_copy, need, xdotool
-
-# Every shortcut of LOCKDOWN.md §2 and the ones escale adds (kiosk/keylock.c), as xdotool
-# names them.
-FORBIDDEN = [
-    "ctrl+n", "ctrl+shift+n", "ctrl+o", "ctrl+s", "ctrl+shift+p", "ctrl+h", "ctrl+j",
-    "ctrl+shift+Delete", "ctrl+shift+o", "ctrl+shift+b", "ctrl+u", "F12", "ctrl+shift+i",
-    "ctrl+shift+j", "ctrl+shift+c", "shift+Escape", "alt+Home", "alt+f", "alt+e", "F6", "F10",
-    "F11", "F1", "alt+F4", "alt+Tab", "super", "Super_R", "ctrl+t", "ctrl+shift+t", "ctrl+l",
-    "alt+d", "ctrl+k", "ctrl+e", "ctrl+w", "ctrl+shift+w", "ctrl+F4", "ctrl+shift+q",
-    "ctrl+shift+m",
-]
-# Keys alone that may reach the browser while the shortcuts are typed.
-MODIFIERS = {"Control_L", "Shift_L", "Alt_L", "Caps_Lock", "Num_Lock"}
+from kiosk_e2e import (FORBIDDEN, MODIFIERS, WAIT, Kiosk, KioskTestCase, guest_copy, need,
+                        xdotool)
 
 
 def wait_lines(kiosk, pred, what, timeout=WAIT):
