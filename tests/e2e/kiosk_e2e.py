@@ -247,6 +247,34 @@ def guest_copy(workdir, path):
     return dst
 
 
+SYSUSERS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "systemd", "escale.sysusers")
+GUEST = "escale-guest"
+
+
+def ensure_guest():
+    """The browser user, as the package creates it (systemd-sysusers, idempotent); its
+    passwd entry."""
+    import pwd
+    subprocess.run(["systemd-sysusers", SYSUSERS], check=True, timeout=60,
+                   stdout=subprocess.DEVNULL)
+    return pwd.getpwnam(GUEST)
+
+
+def lay_out_as_production(kiosk):
+    """The kiosk's own files as in a centre: the config, token and log readable by the
+    kiosk only; the work directory passable (the session directory is under it), not
+    listable."""
+    os.chmod(kiosk.workdir, 0o711)
+    os.chmod(kiosk.conf, 0o600)
+    os.close(os.open(kiosk.log, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def as_guest_argv(guest, argv):
+    """ARGV run as the browser user (no groups), as the kiosk runs the browser."""
+    return ["setpriv", "--reuid", str(guest.pw_uid), "--regid", str(guest.pw_gid),
+            "--clear-groups", "--"] + list(argv)
+
+
 class KioskTestCase(AdmindTestCase):
     """One admind per class; one Xvfb and one kiosk per test."""
 

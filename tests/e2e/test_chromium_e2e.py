@@ -26,7 +26,8 @@ import unittest
 import urllib.parse
 import zlib
 
-from kiosk_e2e import FORBIDDEN, Kiosk, KioskTestCase, Xvfb, need, screenshot, xdotool
+from kiosk_e2e import (FORBIDDEN, GUEST, Kiosk, KioskTestCase, Xvfb, as_guest_argv, ensure_guest,
+                       guest_copy, lay_out_as_production, need, screenshot, xdotool)
 
 WAIT = 60.0  # Chromium starts in seconds on a busy two-core machine
 
@@ -198,7 +199,10 @@ class Services:
 
 
 class ChromiumTestCase(KioskTestCase):
-    """One Xvfb, one kiosk and one Chromium per test; services CAF and ANTS."""
+    """One Xvfb, one kiosk and one Chromium per test; services CAF and ANTS. Run as root
+    (as CI runs), the browser is separated as in a centre: it runs as escale-guest with
+    Chromium's own sandbox inside bubblewrap, on an X server with access control; otherwise
+    it runs as the test's user."""
 
     SERVICES = """services = (
   { name = "CAF"; url = "https://www.caf.fr/"; category = "Famille"; domains = [ "caf.fr" ]; },
@@ -207,15 +211,25 @@ class ChromiumTestCase(KioskTestCase):
 );
 session: { ending_ms = 0; };
 """
+    SEPARATED = os.geteuid() == 0
+    X_AUTH = SEPARATED
+    BROWSER_USER = GUEST if SEPARATED else ""
 
     def setUp(self):
         if not shutil.which("chromium") or not shutil.which("bwrap"):
             raise unittest.SkipTest("chromium or bwrap missing (apt-get install chromium "
                                     "bubblewrap)")
+        self.guest = ensure_guest() if self.SEPARATED else None
         super().setUp()
         self.services = Services(self.workdir)
         self.addCleanup(self.services.stop)
+        # The browser user runs its own copy of the wrapper (a clone under /root is not
+        # passable to it).
+        self.browser = (guest_copy(self.workdir, need("ESCALE_BROWSER")) if self.SEPARATED
+                        else need("ESCALE_BROWSER"))
         self.kiosk = self.make_kiosk()
+        if self.SEPARATED:
+            lay_out_as_production(self.kiosk)
 
     def chromium_argv(self):
         return ["chromium", "--kiosk", "--no-first-run", "--user-data-dir=%d/profile",
@@ -227,10 +241,11 @@ session: { ending_ms = 0; };
     def make_kiosk(self, extra=None, env=None):
         if not hasattr(self, "services"):  # KioskTestCase.setUp: replaced once it exists
             return super().make_kiosk(extra=extra, env=env)
-        browser = [need("ESCALE_BROWSER"), "--dir", "%d", "--"] + self.chromium_argv() + ["%u"]
+        browser = [self.browser, "--dir", "%d", "--"] + self.chromium_argv() + ["%u"]
         return Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
                      self.ktoken, extra=self.SERVICES if extra is None else extra,
-                     browser=browser, env=env, admin_opts=self.ADMIN_OPTS)
+                     browser=browser, env=env, admin_opts=self.ADMIN_OPTS,
+                     browser_user=self.BROWSER_USER)
 
     # ---- what is on screen ----
 
@@ -266,21 +281,46 @@ session: { ending_ms = 0; };
 
     def open_url(self, url):
         """URL in the running Chromium, as typed in an address bar: a second launch hands it
-        to the first through the profile's process singleton and exits."""
+        to the first through the profile's process singleton and exits. It runs as the
+        browser's user, as the first."""
         d = self.session_dir()
-        env = dict(os.environ, DISPLAY=self.x.display, HOME=d + "/home",
-                   XDG_CONFIG_HOME=d + "/home/.config", TMPDIR=d + "/tmp")
-        argv = [need("ESCALE_BROWSER"), "--dir", d, "--"] + [
+        env = {k: v for k, v in os.environ.items() if k != "XAUTHORITY"}
+        env.update(DISPLAY=self.x.display, HOME=d + "/home", XDG_CONFIG_HOME=d + "/home/.config",
+                   TMPDIR=d + "/tmp")
+        argv = [self.browser, "--dir", d, "--"] + [
             a.replace("%d", d) for a in self.chromium_argv()] + [url]
+        if self.SEPARATED:
+            argv = as_guest_argv(self.guest, argv)
         r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            timeout=WAIT)
         self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
 
     def start_session(self):
-        self.start_kiosk()
+        st = self.start_kiosk()
+        self.assertEqual(st["separated"], self.SEPARATED, st)
         self.sign_in()
         # The home page: its title is the tiles' heading.
         self.wait_title(lambda t: t.startswith("Vos démarches en ligne"), "the home page")
+        if self.SEPARATED:
+            self.check_separated()
+
+    def check_separated(self):
+        """Every Chromium process runs as the browser user, none without its sandbox."""
+        procs = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    argv = f.read().split(b"\0")
+                with open("/proc/%s/status" % pid) as f:
+                    uid = [l.split()[1] for l in f if l.startswith("Uid:")][0]
+            except (OSError, IndexError):
+                continue
+            if argv and os.path.basename(argv[0]) in (b"chromium", b"chrome") and \
+                    any(a.startswith(b"--user-data-dir=" + self.kiosk.runtime_dir.encode())
+                        for a in argv):
+                procs.append((int(uid), b"--no-sandbox" in argv))
+        self.assertTrue(procs, "no Chromium process of the session found")
+        self.assertEqual(set(procs), {(self.guest.pw_uid, False)}, procs)
 
     def focus_browser(self):
         for w, t in self.windows():
@@ -356,11 +396,14 @@ class Policy(ChromiumTestCase):
         d = self.session_dir()
         x2 = Xvfb()
         self.addCleanup(x2.stop)
-        env = dict(os.environ, DISPLAY=x2.display, HOME=d + "/home", LANGUAGE="fr",
+        env = {k: v for k, v in os.environ.items() if k != "XAUTHORITY"}
+        env.update(DISPLAY=x2.display, HOME=d + "/home", LANGUAGE="fr",
                    XDG_CONFIG_HOME=d + "/home/.config", TMPDIR=d + "/tmp")
-        argv = [need("ESCALE_BROWSER"), "--dir", d, "--"] + [
+        argv = [self.browser, "--dir", d, "--"] + [
             a.replace("%d", d).replace("/profile", "/profile2") for a in self.chromium_argv()
         ] + ["https://www.caf.fr/"]
+        if self.SEPARATED:
+            argv = as_guest_argv(self.guest, argv)
         browser = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
 

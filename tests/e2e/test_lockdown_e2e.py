@@ -8,8 +8,8 @@ import subprocess
 import time
 import unittest
 
-from kiosk_e2e import (FORBIDDEN, MODIFIERS, WAIT, Kiosk, KioskTestCase, guest_copy, need,
-                        xdotool)
+from kiosk_e2e import (FORBIDDEN, GUEST, MODIFIERS, WAIT, Kiosk, KioskTestCase, ensure_guest,
+                        as_guest_argv, guest_copy, lay_out_as_production, need, xdotool)
 
 
 def wait_lines(kiosk, pred, what, timeout=WAIT):
@@ -334,11 +334,6 @@ class Wipe(KioskTestCase):
 
 
 
-SYSUSERS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))), "systemd", "escale.sysusers")
-GUEST = "escale-guest"
-
-
 class Separation(KioskTestCase):
     """The browser as escale-guest (created by the project's sysusers file), the kiosk as
     root: the browser reads none of the kiosk's files, reaches the display only during a
@@ -350,18 +345,9 @@ class Separation(KioskTestCase):
     def setUp(self):
         if os.geteuid() != 0:
             self.skipTest("needs root (CI runs as root): switching users")
-        # The users, as the package installs them (idempotent).
-        subprocess.run(["systemd-sysusers", SYSUSERS], check=True, timeout=60,
-                       stdout=subprocess.DEVNULL)
-        import pwd
-        self.guest = pwd.getpwnam(GUEST)
+        self.guest = ensure_guest()
         super().setUp()
-        # The kiosk's own files, laid out as in production: the config and the token
-        # readable by the kiosk only; the work directory passable (the session directory is
-        # under it), not listable.
-        os.chmod(self.workdir, 0o711)
-        os.chmod(self.kiosk.conf, 0o600)
-        os.close(os.open(self.kiosk.log, os.O_WRONLY | os.O_CREAT, 0o600))
+        lay_out_as_production(self.kiosk)
         # The stand-in's log, for the test to read (a real browser writes none).
         with open(self.kiosk.browser_log, "w"):
             pass
@@ -380,9 +366,7 @@ class Separation(KioskTestCase):
     def as_guest(self, *argv):
         env = {k: v for k, v in os.environ.items() if k != "XAUTHORITY"}
         env["DISPLAY"] = self.x.display
-        return subprocess.run(["setpriv", "--reuid", str(self.guest.pw_uid), "--regid",
-                               str(self.guest.pw_gid), "--clear-groups", "--"] + list(argv),
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        return subprocess.run(as_guest_argv(self.guest, argv), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=20)
 
     def display_ok_as_guest(self):
