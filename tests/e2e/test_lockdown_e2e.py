@@ -491,5 +491,73 @@ class Monitors(KioskTestCase):
         self.assertEqual(bar[2], 1280)
 
 
+
+
+
+class Sandbox(unittest.TestCase):
+    """What the browser (and its file chooser) can see of the computer: the session
+    directory and the read-only system, nothing of the centre's data (kiosk/escale-browser,
+    docs/browser.md). A probe runs in the wrapper's sandbox in place of the browser, as the
+    browser user when the test runs as root."""
+
+    HIDDEN = ["/root", "/home", "/etc/escale", "/var/lib/escale", "/run", "/srv", "/media",
+              "/mnt", "/etc/shadow", "/etc/cups", "/var/spool", "/var/log", "/boot"]
+
+    def setUp(self):
+        import shutil
+        import tempfile
+        if not shutil.which("bwrap"):
+            self.skipTest("bwrap missing (apt-get install bubblewrap)")
+        self.work = tempfile.mkdtemp(prefix="escale-sandbox-")
+        self.addCleanup(shutil.rmtree, self.work, True)
+        os.chmod(self.work, 0o711)
+        run = os.path.join(self.work, "run")
+        self.dir = os.path.join(run, "session-test")
+        os.makedirs(os.path.join(run, "policy", "chromium"))
+        with open(os.path.join(run, "policy", "chromium", "escale.json"), "w") as f:
+            f.write("{}")
+        os.makedirs(os.path.join(self.dir, "home"))
+        # The kiosk's own files beside the session directory.
+        with open(os.path.join(self.work, "kiosk.token"), "w") as f:
+            f.write("secret\n")
+        self.guest = ensure_guest() if os.geteuid() == 0 else None
+        for sub in ("run", "run/policy", "run/policy/chromium"):
+            os.chmod(os.path.join(self.work, sub), 0o755 if "policy" in sub else 0o711)
+        if self.guest:
+            for base, dirs, files in os.walk(self.dir):
+                for n in dirs + files + [""]:
+                    os.chown(os.path.join(base, n), self.guest.pw_uid, self.guest.pw_gid)
+        self.wrapper = guest_copy(self.work, need("ESCALE_BROWSER"))
+
+    def probe(self, script):
+        path = os.path.join(self.dir, "probe.sh")
+        with open(path, "w") as f:
+            f.write("#!/bin/sh\n" + script)
+        os.chmod(path, 0o755)
+        argv = [self.wrapper, "--dir", self.dir, "--", path]
+        if self.guest:
+            argv = as_guest_argv(self.guest, argv)
+        env = {"PATH": "/usr/bin:/bin", "HOME": self.dir + "/home"}
+        r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        return r.stdout.decode().split()
+
+    def test_only_the_session_and_the_system_are_seen(self):
+        # The probe's own sanity: the same check finds what is there.
+        paths = self.HIDDEN + [self.work + "/kiosk.token", self.dir, "/usr/bin/chromium"]
+        seen = self.probe("for p in %s; do [ -e \"$p\" ] && echo \"$p\"; done; exit 0\n" %
+                          " ".join(paths))
+        self.assertEqual(seen, [self.dir, "/usr/bin/chromium"])
+        # The session's HOME is writable; the system is not; only the sandbox's processes.
+        out = self.probe("touch \"$HOME/ok\" && echo home-writable; "
+                         "touch /usr/escale-probe 2>/dev/null && echo usr-writable; "
+                         "touch /etc/escale-probe 2>/dev/null && echo etc-writable; "
+                         "ls /proc | grep -c '^[0-9]'\n")
+        self.assertEqual(out[:-1], ["home-writable"])
+        self.assertLessEqual(int(out[-1]), 4, "processes of the computer are visible")
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "home", "ok")))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
