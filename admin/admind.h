@@ -31,7 +31,7 @@ struct admind_config {
 	int64_t code_length;
 	enum code_alphabet code_alphabet;
 	int64_t default_minutes, default_pages, default_days, max_count;
-	int64_t heartbeat_seconds;
+	int64_t heartbeat_seconds, session_heartbeat_seconds;
 	int64_t max_failures, lockout_seconds, lockout_max_seconds;
 	struct store_policy pol;
 	struct print_config {

@@ -29,7 +29,8 @@ static const char *const tls_keys[] = {"certificate", "key", NULL};
 static const char *const codes_keys[] = {
 	"length",    "alphabet", "default_minutes", "default_pages", "default_days",
 	"max_count", NULL};
-static const char *const sessions_keys[] = {"heartbeat_seconds", "stale_seconds", NULL};
+static const char *const sessions_keys[] = {"heartbeat_seconds", "session_heartbeat_seconds",
+					    "stale_seconds", NULL};
 static const char *const kiosks_keys[] = {"offline_seconds", NULL};
 static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
 					 NULL};
@@ -125,6 +126,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(codes, "default_days", 30, 1, 366, &c->default_days, err) ||
 	    !cfg_int(codes, "max_count", 500, 1, 10000, &c->max_count, err) ||
 	    !cfg_int(sessions, "heartbeat_seconds", 5, 1, 300, &c->heartbeat_seconds, err) ||
+	    !cfg_int(sessions, "session_heartbeat_seconds", 2, 1, 300,
+		     &c->session_heartbeat_seconds, err) ||
 	    !cfg_int(sessions, "stale_seconds", 120, 1, 86400, &c->pol.stale_seconds, err) ||
 	    !cfg_int(kiosks, "offline_seconds", 30, 1, 86400, &c->pol.offline_seconds, err) ||
 	    !cfg_int(login, "max_failures", 5, 1, 1000000, &c->max_failures, err) ||

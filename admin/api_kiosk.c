@@ -4,7 +4,12 @@
 #include <string.h>
 
 #include "ratelimit.h"
+#include "store_print.h"
 #include "util.h"
+
+/* A session's print job settled this recently still counts as printing (the
+ * "printed" notice and the refunds that follow its end). */
+#define PRINT_BUSY_S 15
 
 static const struct {
 	enum store_rc rc;
@@ -135,12 +140,23 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	}
 	enum store_rc rc;
 	json_t *out = store_heartbeat(app->store, r->kiosk, &hb, &rc);
-	json_decref(j);
 	if (!out) {
+		json_decref(j);
 		api_store_error(r, rc, "kiosk");
 		return;
 	}
-	json_object_set_new(out, "heartbeat_seconds", json_integer(app->cfg.heartbeat_seconds));
+	/* In a session, more often (a print notice, a message from the desk reach the
+	 * resident within that time); while a job of the session prints, every second: its
+	 * notices and the bar's page count follow the printer. */
+	int64_t every = app->cfg.heartbeat_seconds;
+	if (hb.session) {
+		if (app->cfg.session_heartbeat_seconds < every)
+			every = app->cfg.session_heartbeat_seconds;
+		if (every > 1 && store_print_busy(app->store, hb.session, PRINT_BUSY_S))
+			every = 1;
+	}
+	json_decref(j);
+	json_object_set_new(out, "heartbeat_seconds", json_integer(every));
 	http_json(r, 200, out);
 }
 

@@ -390,6 +390,19 @@ size_t store_print_open(struct store *st, struct print_ref *refs, size_t max)
 		       refs, max);
 }
 
+bool store_print_busy(struct store *st, const char *session, int64_t settled_s)
+{
+	store_lock(st);
+	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM print_jobs WHERE session_id = ?"
+					 " AND (settled_at IS NULL OR settled_at >= ?) LIMIT 1");
+	sqlite3_bind_text(s, 1, session, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now_s() - settled_s);
+	bool busy = sqlite3_step(s) == SQLITE_ROW;
+	store_release(s);
+	store_unlock(st);
+	return busy;
+}
+
 size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max)
 {
 	return refs_of(st,

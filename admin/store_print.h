@@ -70,6 +70,12 @@ size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max
 /* Job ID left CUPS' history: its title (a document name) is forgotten too. */
 bool store_print_purged(struct store *st, int64_t id);
 
+/* Whether SESSION has a print job not settled, or settled within the last
+ * SETTLED_S seconds: its kiosk is then told to send heartbeats every second,
+ * so that the notices that follow the first (printing, printed, a jam) and
+ * the bar's page count reach the resident at once. */
+bool store_print_busy(struct store *st, const char *session, int64_t settled_s);
+
 /* ---- the desk ---- */
 json_t *store_print_list(struct store *st, bool active_only);
 /* Staff cancel: the watcher cancels it in CUPS; settlement refunds what did not print. */

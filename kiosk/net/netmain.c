@@ -273,6 +273,10 @@ static void handle_state(struct net *n, const json_t *m)
 		log_warnx("ipc: state message with an unknown state");
 		return;
 	}
+	/* A new state (a session begins or ends, the kiosk locks) is told to admind at once:
+	 * the desk sees it, and admind's answer sets the pace of the session's heartbeats. */
+	if (strcmp(n->state, st) != 0)
+		n->next_hb_ms = mono_ms();
 	snprintf(n->state, sizeof(n->state), "%s", st);
 	if (!session_id(json_object_get(m, "session"), n->session))
 		n->session[0] = '\0';

@@ -209,6 +209,9 @@ class Heartbeat(AdmindTestCase):
         self.assertEqual(s["pages_left"], 4)
         self.assertEqual(s["valid_until"], c["valid_until"])
         self.assertIsNone(s["end_reason"])
+        # In a session, every 2 s (sessions.session_heartbeat_seconds; 1 while a job of
+        # the session prints: tests/e2e/test_print_e2e.py).
+        self.assertEqual(hb["heartbeat_seconds"], 2)
         # seconds_used only moves forward
         hb = self.heartbeat(kt, "session", sid, seconds_used=50)
         self.assertEqual(hb["session"]["seconds_left"], 1100)

@@ -1,0 +1,135 @@
+"""Printing as the resident sees it: the kiosk under Xvfb in a session, the real
+escale-admind watching a private cupsd (tests/print/private_cupsd.py) whose queue prints
+through the escale wrapper backend on the simulated printer. Jobs are tied to the kiosk by
+its name in job-account-id, as a kiosk's browser would be by its address.
+
+What is checked is what the kiosk shows: the banner's words (status "banner", screenshots)
+and the bar's page count (status "pages_left"). The time from `lp` to the kiosk showing the
+notice is printed, not asserted (tests/bench measures).
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
+
+from kiosk_e2e import KioskTestCase, screenshot  # noqa: E402
+
+WAIT = 30.0
+
+
+class KioskPrint(KioskTestCase):
+    QUEUE = "escale"
+
+    @classmethod
+    def setUpClass(cls):
+        backend = os.environ.get("ESCALE_BACKEND")
+        if not backend:
+            raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
+        from private_cupsd import Cupsd
+        cls.cups = Cupsd(backend)
+        cls.tmp = tempfile.mkdtemp(prefix="escale-print-e2e-")
+        try:
+            cls.cups.start()
+            cls.cups.add_queue(cls.QUEUE)
+            cls.EXTRA_CONF = KioskTestCase.EXTRA_CONF + (
+                'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; };\n'
+                % (cls.cups.server, cls.QUEUE))
+            super().setUpClass()
+        except BaseException:
+            cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def new_kiosk(self, name=None, **kw):
+        self.kiosk_name = name or self.unique("poste")
+        return super().new_kiosk(self.kiosk_name, **kw)
+
+    def pdf(self, pages):
+        import mkpdf
+        path = os.path.join(self.tmp, "doc-%d.pdf" % pages)
+        with open(path, "wb") as f:
+            f.write(mkpdf.make_pdf(pages))
+        return path
+
+    def submit(self, pages):
+        t0 = time.monotonic()
+        job = self.cups.submit(self.pdf(pages), self.QUEUE,
+                               "-o", "job-account-id=" + self.kiosk_name)
+        return job, t0
+
+    def wait_banner(self, words, pages_left, what, t0=None):
+        st = self.kiosk.wait(lambda s: words in s["banner"] and s["pages_left"] == pages_left,
+                             what, timeout=WAIT)
+        if t0 is not None:
+            sys.stderr.write("  lp -> kiosk shows \"%s\": %.0f ms\n" %
+                             (words, (time.monotonic() - t0) * 1000))
+        return st
+
+    def heartbeat_period(self):
+        """heartbeat_seconds in admind's answer to a heartbeat of this kiosk and session
+        (seconds_used only moves forward: 1 changes nothing)."""
+        st = self.kiosk.status()
+        hb = self.heartbeat(self.ktoken, state="session", session=st["session"],
+                            seconds_used=1)
+        return hb["heartbeat_seconds"]
+
+    def jam(self):
+        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
+            f.write("0")  # before the first page
+
+    def clear_jam(self):
+        try:
+            os.unlink(os.path.join(self.cups.printer_dir, "jam"))
+        except FileNotFoundError:
+            pass
+
+    def test_the_resident_sees_each_job_and_the_page_count(self):
+        self.addCleanup(self.clear_jam)
+        self.start_kiosk()
+        self.sign_in(pages=3)
+        self.assertEqual(self.kiosk.status()["pages_left"], 3)
+        # Within the quota: printing, then printed; the bar counts 1 page left.
+        job, t0 = self.submit(2)
+        self.wait_banner("2 pages", 1, "the notice of 2 pages printing or printed", t0)
+        screenshot(self.x.display, "print-01-released")
+        self.wait_banner("2 pages imprimées.", 1, "the notice of 2 pages printed")
+        self.assertEqual(self.cups.printed().get(job), 2)
+        # While the session's job prints (or just did), admind asks for a heartbeat every
+        # second: what the kiosk's helper is told, seen as admind answers it.
+        self.assertEqual(self.heartbeat_period(), 1)
+        # Over the quota: refused, with the numbers; nothing is counted.
+        job, t0 = self.submit(5)
+        self.wait_banner("5 pages demandées, il vous en reste 1 : impression annulée.", 1,
+                         "the refusal over quota", t0)
+        screenshot(self.x.display, "print-02-refused")
+        self.assertNotIn(job, self.cups.printed())
+        # A jam: the resident is told the desk knows; the desk clears it and resumes the
+        # queue; the page prints and is counted.
+        self.jam()
+        job, t0 = self.submit(1)
+        self.wait_banner("L'imprimante est bloquée, l'accueil est prévenu.", 0,
+                         "the jam notice", t0)
+        screenshot(self.x.display, "print-03-jam")
+        self.clear_jam()
+        self.api("POST", "/api/v1/printers/%s/resume" % self.QUEUE, None, self.admin)
+        self.wait_banner("1 page imprimée.", 0, "the page printed after the jam")
+        self.assertEqual(self.cups.printed().get(job), 1)
+        screenshot(self.x.display, "print-04-printed-after-jam")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
