@@ -358,13 +358,14 @@ static void print_notice(struct kiosk *k, json_t *j, const struct sm_clock *c, c
 	json_int_t pages = json_integer_value(json_object_get(j, "pages"));
 	json_int_t left = json_integer_value(json_object_get(j, "pages_left"));
 	char text[SM_TEXT_MAX];
+	bool calm = false;
 	if (pages > INT_MAX || left > INT_MAX ||
 	    !ui_print_notice(text, sizeof(text), json_string_value(json_object_get(j, "event")),
-			     (int)pages, (int)left)) {
+			     (int)pages, (int)left, &calm)) {
 		log_warnx("print notice not understood: ignored");
 		return;
 	}
-	sm_print_notice(&k->sm, c, session, text, (int)left);
+	sm_print_notice(&k->sm, c, session, text, (int)left, calm);
 }
 
 static void handle_cmd(struct kiosk *k, json_t *j, const struct sm_clock *c)
@@ -780,6 +781,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 	case SM_BANNER_MESSAGE:
 		snprintf(banner, bn, "%s", m->message);
 		v->banner_dismissable = true;
+		v->banner_calm = m->message_calm;
 		break;
 	case SM_BANNER_NONE:
 		break;
@@ -970,7 +972,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	char h[128], n[128], b[SM_TEXT_MAX + 64];
 	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
 	const char *screen = k->x.cover_mapped ? screens[v.screen] : "session";
-	json_t *j = json_pack("{ss ss sI si sb sb so ss sb si sI sI si ss ss sb ss}", "state",
+	json_t *j = json_pack("{ss ss sI si sb sb so ss sb si sI sI si ss ss sb sb ss}", "state",
 			      sm_state_name(m->state), "screen", screen, "seconds_left",
 			      (json_int_t)sm_seconds_left(m, c), "pages_left",
 			      m->state == SM_SESSION ? m->pages_left : 0, "online", k->online,
@@ -983,7 +985,8 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 						   : 0),
 			      "idle_ms", (json_int_t)c->idle_ms, "windows", k->x.n_clients,
 			      "language", k->english ? "en" : "fr", "banner",
-			      m->banner == SM_BANNER_MESSAGE ? m->message : "", "grabbed",
+			      m->banner == SM_BANNER_MESSAGE ? m->message : "", "banner_calm",
+			      m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
 			      k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "last_end",
 			    m->end_session[0] ? json_pack("{ss ss sI}", "session", m->end_session,

@@ -277,6 +277,7 @@ void sm_add_time(struct sm *m, const struct sm_clock *c, const char *session, in
 void sm_message(struct sm *m, const struct sm_clock *c, const char *text)
 {
 	copy_text(m->message, sizeof(m->message), text);
+	m->message_calm = false;
 	if (!m->message[0]) {
 		sm_dismiss_message(m);
 		return;
@@ -285,7 +286,7 @@ void sm_message(struct sm *m, const struct sm_clock *c, const char *text)
 }
 
 void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session, const char *text,
-		     int pages_left)
+		     int pages_left, bool calm)
 {
 	if (!is_current(m, session))
 		return;
@@ -294,6 +295,7 @@ void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session
 		m->out |= SM_OUT_REDRAW;
 	}
 	sm_message(m, c, text);
+	m->message_calm = calm && m->banner == SM_BANNER_MESSAGE;
 }
 
 void sm_dismiss_message(struct sm *m)

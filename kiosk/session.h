@@ -75,6 +75,7 @@ struct sm {
 	enum sm_banner banner;     /* what the bar says besides time and pages */
 	int64_t banner_minutes;    /* TIME, CLOSING, ADDED: how many minutes */
 	char message[SM_TEXT_MAX]; /* MESSAGE: the desk's text */
+	bool message_calm;         /* MESSAGE is a print notice that asks nothing */
 	int64_t banner_until_ms;
 
 	/* the end being reported */
@@ -118,10 +119,11 @@ void sm_still_here(struct sm *m, const struct sm_clock *c);
 void sm_staff_end(struct sm *m, const struct sm_clock *c, const char *session);
 void sm_add_time(struct sm *m, const struct sm_clock *c, const char *session, int64_t seconds);
 void sm_message(struct sm *m, const struct sm_clock *c, const char *text);
-/* A print notice of admind for SESSION: TEXT in the banner and the pages left
- * shown at once (ignored for another session than the current one). */
+/* A print notice of admind for SESSION: TEXT in the banner (CALM: one that asks
+ * nothing of the resident) and the pages left shown at once (ignored for
+ * another session than the current one). */
 void sm_print_notice(struct sm *m, const struct sm_clock *c, const char *session, const char *text,
-		     int pages_left);
+		     int pages_left, bool calm);
 void sm_dismiss_message(struct sm *m);
 void sm_lock(struct sm *m, const struct sm_clock *c, const char *text);
 void sm_unlock(struct sm *m, const struct sm_clock *c);

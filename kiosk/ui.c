@@ -568,14 +568,15 @@ static void bar_banner(struct ctx *c, double x, double w, double pad, double bh)
 {
 	const struct ui_view *v = c->v;
 	cairo_t *cr = c->cr;
-	uint32_t fill = v->banner_urgent ? C_RED : C_YELLOW;
-	uint32_t ink = v->banner_urgent ? C_WHITE : C_INK;
+	uint32_t fill = v->banner_urgent ? C_RED : v->banner_calm ? C_GREEN : C_YELLOW;
+	uint32_t ink = v->banner_urgent || v->banner_calm ? C_WHITE : C_INK;
 	double okw = v->banner_dismissable ? bh * 1.7 : 0, ip = bh * 0.2;
 
 	draw_rgb(cr, fill);
 	draw_rrect(cr, x, pad, w, bh, bh * 0.15);
 	cairo_fill(cr);
-	draw_icon(cr, ICON_WARNING, x + ip, pad + bh * 0.2, bh * 0.6, ink);
+	draw_icon(cr, v->banner_calm ? ICON_PRINTER : ICON_WARNING, x + ip, pad + bh * 0.2,
+		  bh * 0.6, ink);
 	draw_text(cr, v->banner, x + ip * 2 + bh * 0.6, pad, w - okw - ip * 3 - bh * 0.6, bh,
 		  bh * 0.42, T_BOLD | T_WRAP | T_LEFT, ink);
 	if (okw) {

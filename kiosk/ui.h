@@ -83,6 +83,7 @@ struct ui_view {
 	int pages_left;     /* < 0: no printing, hide */
 	const char *banner; /* warning or desk message shown in the bar, NULL if none */
 	bool banner_urgent; /* red instead of yellow */
+	bool banner_calm;   /* green with a printer: a print notice that asks nothing */
 	bool banner_dismissable;
 };
 
@@ -100,8 +101,10 @@ const struct ui_hit *ui_hit_at(const struct ui_hits *hits, double x, double y);
 
 /* The banner text of admind's print notice EVENT ("released", "printed",
  * "refused_quota", "refused_damaged", "jam", "cancelled", "refunded"...),
- * in the current language; false for an event it does not know. */
-bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int pages_left);
+ * in the current language; false for an event it does not know. *CALM is set
+ * when the notice asks nothing of the resident (pages printing, printed,
+ * given back): shown green with a printer rather than as a warning. */
+bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int pages_left, bool *calm);
 
 /* Switches gettext to French or English (LANGUAGE), for every later _() call. */
 void ui_set_language(bool english);

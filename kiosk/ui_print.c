@@ -7,18 +7,24 @@
 
 #define _(s) gettext(s)
 
-bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int pages_left)
+bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int pages_left, bool *calm)
 {
 	if (!event || !n)
 		return false;
+	*calm = strcmp(event, "released") == 0 || strcmp(event, "printed") == 0 ||
+		strcmp(event, "refunded") == 0 || (strcmp(event, "cancelled") == 0 && pages > 0);
 	if (pages < 0)
 		pages = 0;
 	if (pages_left < 0)
 		pages_left = 0;
 	unsigned long p = (unsigned long)pages, l = (unsigned long)pages_left;
 	char first[256], left[160];
-	snprintf(left, sizeof(left),
-		 ngettext("Il vous reste %d page.", "Il vous reste %d pages.", l), pages_left);
+	if (pages_left == 0) /* (French says "0 page"; without a catalog ngettext says "pages") */
+		snprintf(left, sizeof(left), "%s", _("Il ne vous reste plus de page."));
+	else
+		snprintf(left, sizeof(left),
+			 ngettext("Il vous reste %d page.", "Il vous reste %d pages.", l),
+			 pages_left);
 	const char *second = left;
 	if (strcmp(event, "released") == 0) {
 		snprintf(first, sizeof(first),
@@ -28,7 +34,6 @@ bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int page
 	} else if (strcmp(event, "printed") == 0) {
 		snprintf(first, sizeof(first),
 			 ngettext("%d page imprimée.", "%d pages imprimées.", p), pages);
-		second = "";
 	} else if (strcmp(event, "refused_quota") == 0) {
 		snprintf(first, sizeof(first),
 			 ngettext("%d page demandée, il vous en reste %d : impression annulée.",

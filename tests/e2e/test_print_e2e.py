@@ -106,7 +106,10 @@ class KioskPrint(KioskTestCase):
         job, t0 = self.submit(2)
         self.wait_banner("2 pages", 1, "the notice of 2 pages printing or printed", t0)
         screenshot(self.x.display, "print-01-released")
-        self.wait_banner("2 pages imprimées.", 1, "the notice of 2 pages printed")
+        st = self.wait_banner("2 pages imprimées. Il vous reste 1 page.", 1,
+                              "the notice of 2 pages printed")
+        # It asks nothing of the resident: green with a printer, not a warning.
+        self.assertTrue(st["banner_calm"], st)
         self.assertEqual(self.cups.printed().get(job), 2)
         # While the session's job prints (or just did), admind asks for a heartbeat every
         # second: what the kiosk's helper is told, seen as admind answers it.
@@ -116,6 +119,7 @@ class KioskPrint(KioskTestCase):
         self.wait_banner("5 pages demandées, il vous en reste 1 : impression annulée.", 1,
                          "the refusal over quota", t0)
         screenshot(self.x.display, "print-02-refused")
+        self.assertFalse(self.kiosk.status()["banner_calm"])
         self.assertNotIn(job, self.cups.printed())
         # A jam: the resident is told the desk knows; the desk clears it and resumes the
         # queue; the page prints and is counted.
@@ -124,9 +128,11 @@ class KioskPrint(KioskTestCase):
         self.wait_banner("L'imprimante est bloquée, l'accueil est prévenu.", 0,
                          "the jam notice", t0)
         screenshot(self.x.display, "print-03-jam")
+        self.assertFalse(self.kiosk.status()["banner_calm"])
         self.clear_jam()
         self.api("POST", "/api/v1/printers/%s/resume" % self.QUEUE, None, self.admin)
-        self.wait_banner("1 page imprimée.", 0, "the page printed after the jam")
+        self.wait_banner("1 page imprimée. Il ne vous reste plus de page.", 0,
+                         "the page printed after the jam")
         self.assertEqual(self.cups.printed().get(job), 1)
         screenshot(self.x.display, "print-04-printed-after-jam")
 

@@ -269,11 +269,18 @@ static void test_staff(void)
 	CHECK(m.banner == SM_BANNER_NONE);
 	/* a print notice: its banner, and the pages left at once; not for another session */
 	m.out = 0;
-	sm_print_notice(&m, &c, "ffffffffffffffffffffffffffffffff", "autre", 1);
+	sm_print_notice(&m, &c, "ffffffffffffffffffffffffffffffff", "autre", 1, true);
 	CHECK(m.banner == SM_BANNER_NONE && m.pages_left != 1);
-	sm_print_notice(&m, &c, SID, "12 pages demandées", 3);
+	sm_print_notice(&m, &c, SID, "3 pages imprimées", 3, true);
+	CHECK(m.banner == SM_BANNER_MESSAGE && m.message_calm);
+	sm_print_notice(&m, &c, SID, "12 pages demandées", 3, false);
 	CHECK(m.pages_left == 3 && (m.out & SM_OUT_REDRAW));
 	CHECK(m.banner == SM_BANNER_MESSAGE && strcmp(m.message, "12 pages demandées") == 0);
+	CHECK(!m.message_calm);
+	/* the desk's message after a calm notice is not calm */
+	sm_print_notice(&m, &c, SID, "3 pages imprimées", 3, true);
+	sm_message(&m, &c, "Venez à l'accueil");
+	CHECK(!m.message_calm);
 	sm_dismiss_message(&m);
 	/* pages from admind */
 	m.out = 0;

@@ -292,25 +292,28 @@ static void render_all(int w, int h, bool english)
 static void check_print_notices(void)
 {
 	char b[512];
+	bool calm = true;
 	ui_set_language(false);
-	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3), "refused_quota");
+	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3, &calm) && !calm,
+	      "refused_quota");
 	CHECK(!strcmp(b, "12 pages demandées, il vous en reste 3 : impression annulée."), "%s", b);
-	CHECK(ui_print_notice(b, sizeof(b), "jam", 0, 7), "jam");
+	CHECK(ui_print_notice(b, sizeof(b), "jam", 0, 7, &calm) && !calm, "jam");
 	CHECK(!strcmp(b, "L'imprimante est bloquée, l'accueil est prévenu."), "%s", b);
-	CHECK(ui_print_notice(b, sizeof(b), "released", 3, 1), "released");
+	CHECK(ui_print_notice(b, sizeof(b), "released", 3, 1, &calm) && calm, "released");
 	CHECK(!strcmp(b, "Impression de 3 pages en cours. Il vous reste 1 page."), "%s", b);
-	CHECK(ui_print_notice(b, sizeof(b), "cancelled", 2, 9), "cancelled");
+	CHECK(ui_print_notice(b, sizeof(b), "cancelled", 2, 9, &calm) && calm, "cancelled");
 	CHECK(!strcmp(b, "Impression annulée : 2 pages vous sont rendues. Il vous reste 9 pages."),
 	      "%s", b);
-	CHECK(ui_print_notice(b, sizeof(b), "refused_no_such_reason", 1, 1), "other refusal");
-	CHECK(!ui_print_notice(b, sizeof(b), "launch_missiles", 1, 1), "unknown event");
-	CHECK(!ui_print_notice(b, sizeof(b), NULL, 1, 1), "no event");
+	CHECK(ui_print_notice(b, sizeof(b), "refused_no_such_reason", 1, 1, &calm),
+	      "other refusal");
+	CHECK(!ui_print_notice(b, sizeof(b), "launch_missiles", 1, 1, &calm), "unknown event");
+	CHECK(!ui_print_notice(b, sizeof(b), NULL, 1, 1, &calm), "no event");
 	ui_set_language(true);
-	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3), "refused_quota en");
+	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3, &calm), "refused_quota en");
 	CHECK(!strcmp(b, "12 pages requested, you have 3 left: printing cancelled."), "%s", b);
-	CHECK(ui_print_notice(b, sizeof(b), "printed", 1, 0), "printed en");
-	CHECK(!strcmp(b, "1 page printed."), "%s", b);
-	CHECK(ui_print_notice(b, 8, "jam", 0, 0) && strlen(b) == 7, "cut: %s", b);
+	CHECK(ui_print_notice(b, sizeof(b), "printed", 1, 0, &calm), "printed en");
+	CHECK(!strcmp(b, "1 page printed. You have no pages left."), "%s", b);
+	CHECK(ui_print_notice(b, 8, "jam", 0, 0, &calm) && strlen(b) == 7, "cut: %s", b);
 	ui_set_language(false);
 }
 
