@@ -25,6 +25,7 @@ WAIT = 30.0
 
 class KioskPrint(KioskTestCase):
     QUEUE = "escale"
+    POLL_MS = 300
 
     @classmethod
     def setUpClass(cls):
@@ -38,8 +39,8 @@ class KioskPrint(KioskTestCase):
             cls.cups.start()
             cls.cups.add_queue(cls.QUEUE)
             cls.EXTRA_CONF = KioskTestCase.EXTRA_CONF + (
-                'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; };\n'
-                % (cls.cups.server, cls.QUEUE))
+                'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = %d; };\n'
+                % (cls.cups.server, cls.QUEUE, cls.POLL_MS))
             super().setUpClass()
         except BaseException:
             cls.cups.stop()
