@@ -518,6 +518,46 @@ class Print(PrintBase):
         hb, _ = self.notices(kt, sid)
         self.assertEqual(hb["session"]["pages_left"], 8)
 
+    GET_UUID = """{
+  OPERATION Get-Job-Attributes
+%(hdr)s  ATTR integer job-id $job
+  ATTR keyword requested-attributes job-uuid
+  STATUS successful-ok
+  DISPLAY job-uuid
+}
+""" % {"hdr": IPP_OPERATION}
+    SET_UUID = """{
+  OPERATION Set-Job-Attributes
+%(hdr)s  ATTR integer job-id $job
+  ATTR name requesting-user-name root
+  GROUP job-attributes-tag
+  ATTR uri job-uuid $uuid
+  STATUS successful-ok
+}
+""" % {"hdr": IPP_OPERATION}
+
+    def test_job_claiming_a_decided_jobs_uuid_is_cancelled(self):
+        """A job's owner may set its job-uuid (cupsd allows it): a held job
+        wearing the uuid of a job admind already charged and released is
+        cancelled, not released on that job's decision."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        first = self.submit(kiosk, self.pdf(2))
+        out = self.ipp(self.GET_UUID, job=first)
+        uuid = out.split("job-uuid (uri) = ", 1)[1].split()[0]
+        self.wait_state(first, "printed")
+        self.server.stop()
+        try:
+            second = self.submit(kiosk, self.pdf(3))
+            self.ipp(self.SET_UUID, job=second, uuid=uuid)
+        finally:
+            self.server.start()
+        self.wait_cups_done(second)
+        self.assertNotIn(second, self.cups.printed())
+        self.assertEqual(self.cups.printed().get(first), 2)
+        self.assertNotIn(second, self.jobs())
+        hb, _ = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 8)
+
     def test_restart_while_held(self):
         kiosk, kt, sid = self.kiosk_in_session(pages=10)
         # admind is down: the job waits, held, in CUPS.
