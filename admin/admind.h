@@ -42,6 +42,7 @@ struct admind_config {
 		int64_t max_document_bytes;
 		int64_t stuck_seconds;
 		bool purge_history;
+		char *release_key_file; /* the key of release marks (bk_mark.h) */
 	} print;
 };
 

@@ -35,9 +35,9 @@ static const char *const kiosks_keys[] = {"offline_seconds", NULL};
 static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
 					 NULL};
 static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
-static const char *const print_keys[] = {
-	"enabled",       "cups_server",   "queue", "poll_ms", "max_document_bytes",
-	"stuck_seconds", "purge_history", NULL};
+static const char *const print_keys[] = {"enabled",       "cups_server",        "queue",
+					 "poll_ms",       "max_document_bytes", "stuck_seconds",
+					 "purge_history", "release_key_file",   NULL};
 
 /* "127.0.0.1:8080" or "[::1]:8080", numeric only: no name lookups at start. */
 static bool parse_listen(struct admind_config *c, const config_setting_t *where,
@@ -143,7 +143,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(print, "max_document_bytes", 100 << 20, 1 << 16, 1 << 30,
 		     &c->print.max_document_bytes, err) ||
 	    !cfg_int(print, "stuck_seconds", 300, 10, 86400, &c->print.stuck_seconds, err) ||
-	    !cfg_bool(print, "purge_history", true, &c->print.purge_history, err)) {
+	    !cfg_bool(print, "purge_history", true, &c->print.purge_history, err) ||
+	    !cfg_string(print, "release_key_file", NULL, 4096, &c->print.release_key_file, err)) {
 		free(alphabet);
 		free(level);
 		goto out;
@@ -200,6 +201,14 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	}
 	if (!c->secret_file)
 		c->secret_file = xasprintf("%s.key", c->database);
+	if (!c->print.release_key_file) {
+		/* Beside the database: /var/lib/escale/print-release.key by default,
+		 * where the backend looks for it (BK_MARK_KEY_FILE). */
+		const char *slash = strrchr(c->database, '/');
+		c->print.release_key_file =
+			xasprintf("%.*sprint-release.key",
+				  slash ? (int)(slash - c->database + 1) : 0, c->database);
+	}
 	ok = true;
 out:
 	config_destroy(&cf);
@@ -217,4 +226,5 @@ void admind_config_free(struct admind_config *c)
 	free(c->log_file);
 	free(c->print.cups_server);
 	free(c->print.queue);
+	free(c->print.release_key_file);
 }

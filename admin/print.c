@@ -3,12 +3,16 @@
  * release: released; refuse/cancel: cancelled); stored jobs that left the
  * active list are settled from their final CUPS state. Decisions are stored
  * before CUPS is touched (store_print.c), so a restart acts again only where
- * CUPS did not follow yet, and never charges or releases twice. */
+ * CUPS did not follow yet, and never charges or releases twice. A job is
+ * released only after it carries the release mark of what it was charged
+ * (bk_mark.h): the escale backend prints nothing else. */
 #include "print.h"
 
 #include <cups/cups.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bk_mark.h"
 #include "log.h"
 #include "store_print.h"
 #include "util.h"
@@ -37,6 +42,7 @@ struct print_watch {
 	bool was_reachable;
 	int64_t processing_since; /* when the job now printing started (0: none) */
 	int64_t processing_job;
+	uint8_t release_key[BK_MARK_KEY_LEN];
 };
 
 /* "" : libcups' default; "/path" : a local socket; "host[:port]". */
@@ -257,9 +263,10 @@ static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 
 /* A held job unknown to the store: count, decide, store. True when decided. */
 static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
-		       const char *uuid)
+		       const char *uuid, bool not_held)
 {
-	struct print_new n = {.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue};
+	struct print_new n = {
+		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .not_held = not_held};
 	n.title = attr_str(jobattrs, "job-name");
 	n.account = attr_str(jobattrs, "job-account-id");
 	n.host = attr_str(jobattrs, "job-originating-host-name");
@@ -268,7 +275,9 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 	/* cupsd's own size of the job (KiB, rounded up): a document too large is
 	 * refused before it is fetched into memory, not after. */
 	int64_t kib = attr_int(jobattrs, "job-k-octets", 0);
-	if (kib > (pw->cfg->max_document_bytes + 1023) / 1024) {
+	if (not_held) {
+		n.doc_pages = 0; /* refused without counting: nothing is charged */
+	} else if (kib > (pw->cfg->max_document_bytes + 1023) / 1024) {
 		snprintf(err, sizeof(err),
 			 "document of %lld KiB, more than print.max_document_bytes",
 			 (long long)kib);
@@ -308,6 +317,31 @@ static void cancel_job(struct print_watch *pw, http_t *http, int id, bool purge)
 		log_warnx("print job %d: cannot cancel: %s", id, cupsLastErrorString());
 }
 
+/* Sets the release mark of JOB (ID), charged PAGES, as its escale-release
+ * attribute: the backend prints a job only with it. */
+static bool mark_job(struct print_watch *pw, http_t *http, ipp_t *job, int id, int64_t pages)
+{
+	char mark[BK_MARK_MAX + 1];
+	struct bk_job bj = {.printer = pw->cfg->queue,
+			    .job_id = id,
+			    .created = attr_int(job, "time-at-creation", -1)};
+	long docs = attr_int(job, "number-of-documents", 1);
+	if (!bk_mark_make(pw->release_key, &bj, (long)pages, docs, mark, sizeof(mark))) {
+		log_warnx("print job %d: no release mark for it (time-at-creation %lld, %lld"
+			  " page(s), %ld document(s))",
+			  id, bj.created, (long long)pages, docs);
+		return false;
+	}
+	ipp_t *req = new_request(IPP_OP_SET_JOB_ATTRIBUTES, pw->cfg->queue, id);
+	ippAddString(req, IPP_TAG_JOB, IPP_TAG_KEYWORD, BK_MARK_ATTR, NULL, mark);
+	if (!do_op(http, req, "/jobs/")) {
+		log_warnx("print job %d: cannot set its release mark: %s", id,
+			  cupsLastErrorString());
+		return false;
+	}
+	return true;
+}
+
 /* One active job of the queue against its stored decision. */
 static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool needs_desk,
 		       int64_t now)
@@ -320,24 +354,30 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 	struct print_row row;
 	enum store_rc rc = store_print_get(pw->st, 0, uuid, &row);
 	if (rc == STORE_NOT_FOUND) {
-		/* Decided: acted on at once below, from the stored decision. */
-		if (state == IPP_JSTATE_HELD && decide_job(pw, http, job, id, uuid))
-			rc = store_print_get(pw->st, 0, uuid, &row);
-		else if (state == IPP_JSTATE_PENDING || state == IPP_JSTATE_PROCESSING ||
-			 state == IPP_JSTATE_STOPPED) {
-			/* Not held (the queue misses job-hold-until-default, or the job
-			 * asked for job-hold-until=no-hold): never decided, never charged.
-			 * Hold it, printing or not (CUPS stops a printing job it holds);
-			 * the next poll decides it like any held job. */
-			log_warnx("print job %d arrived not held: holding it (see README: "
+		/* Not held (the job asked for job-hold-until=no-hold, or the queue
+		 * misses job-hold-until-default): refused, "not_held". The backend
+		 * refuses it too when it gets there first: it has no release mark. */
+		bool not_held = state == IPP_JSTATE_PENDING || state == IPP_JSTATE_PROCESSING ||
+				state == IPP_JSTATE_STOPPED;
+		if (not_held)
+			log_warnx("print job %d arrived not held: refused (see README: "
 				  "job-hold-until-default=indefinite)",
 				  id);
-			ipp_t *req = new_request(IPP_OP_HOLD_JOB, pw->cfg->queue, id);
-			do_op(http, req, "/jobs/");
-		}
+		/* Decided: acted on at once below, from the stored decision. */
+		if ((state == IPP_JSTATE_HELD || not_held) &&
+		    decide_job(pw, http, job, id, uuid, not_held))
+			rc = store_print_get(pw->st, 0, uuid, &row);
 	}
 	if (rc != STORE_OK)
 		return;
+	if (row.cups_id != id) {
+		/* Its owner set job-uuid (Set-Job-Attributes allows it) to that of
+		 * a job already decided: never released on another job's decision. */
+		log_warnx("print job %d claims the job-uuid of job %lld: cancelled", id,
+			  (long long)row.cups_id);
+		cancel_job(pw, http, id, false);
+		return;
+	}
 	if (row.decision != PRINT_RELEASE) {
 		cancel_job(pw, http, id, false);
 		return;
@@ -354,6 +394,8 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		return;
 	}
 	if (state == IPP_JSTATE_HELD) {
+		if (!mark_job(pw, http, job, id, row.pages))
+			return; /* released at a later poll */
 		ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, id);
 		if (!do_op(http, req, "/jobs/"))
 			log_warnx("print job %d: cannot release: %s", id, cupsLastErrorString());
@@ -571,11 +613,36 @@ static void *watch_main(void *arg)
 	return NULL;
 }
 
+/* Creates a missing release key file PATH: 32 random bytes, mode 0600. */
+static bool release_key_create(const char *path)
+{
+	uint8_t key[BK_MARK_KEY_LEN];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return errno == EEXIST; /* made meanwhile: read below */
+	randombytes_buf(key, sizeof(key));
+	bool ok = write(fd, key, sizeof(key)) == (ssize_t)sizeof(key) && fsync(fd) == 0;
+	sodium_memzero(key, sizeof(key));
+	close(fd);
+	if (!ok)
+		unlink(path);
+	else
+		log_info("print: %s: new release key created", path);
+	return ok;
+}
+
 struct print_watch *print_start(struct store *st, const struct print_config *cfg)
 {
 	struct print_watch *pw = xcalloc(1, sizeof(*pw));
+	char err[512];
 	pw->st = st;
 	pw->cfg = cfg;
+	/* Without its key admind could release jobs the backend would refuse:
+	 * a key that cannot be read is a setup error, not something to go on with. */
+	if (!release_key_create(cfg->release_key_file))
+		fatal("%s: cannot create the release key", cfg->release_key_file);
+	if (!bk_mark_key_load(cfg->release_key_file, pw->release_key, err, sizeof(err)))
+		fatalx("print: %s", err);
 	pw->was_reachable = true;
 	parse_server(pw, cfg->cups_server);
 	pthread_mutex_init(&pw->mu, NULL);
@@ -606,6 +673,7 @@ void print_stop(struct print_watch *pw)
 	json_decref(pw->printer);
 	pthread_mutex_destroy(&pw->mu);
 	pthread_cond_destroy(&pw->cv);
+	sodium_memzero(pw->release_key, sizeof(pw->release_key));
 	free(pw);
 }
 

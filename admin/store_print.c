@@ -126,6 +126,10 @@ static enum print_decision decide(struct store *st, const struct print_new *job,
 {
 	if (!kiosk || !session)
 		return PRINT_REFUSE; /* reason set by the caller */
+	if (job->not_held) {
+		*reason = "not_held";
+		return PRINT_REFUSE;
+	}
 	if (job->doc_pages < 0) {
 		*reason = "damaged";
 		return PRINT_REFUSE;

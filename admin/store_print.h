@@ -16,6 +16,7 @@ struct print_new {
 	int64_t created;     /* time-at-creation (0: unknown) */
 	int64_t doc_pages;   /* -1: damaged or unreadable */
 	bool options_ok;     /* pc_compute accepted the options */
+	bool not_held;       /* it arrived not held (job-hold-until=no-hold): refused */
 	int64_t copies, number_up;
 	bool duplex;
 	struct pc_result count;

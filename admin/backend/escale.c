@@ -11,12 +11,20 @@
  *     the queue stops with the job kept, for the desk to clear and resume,
  *     instead of following the error policy (which could abort the job);
  *   - a final INFO:/ERROR: line says how the run ended.
+ * It is also the gate of the quota: it prints only a job escale-admind charged
+ * and released, that is one carrying admind's release mark (bk_mark.h) for
+ * this job, with no more documents than were charged, and it stops the real
+ * backend once it reports more pages than were charged. Anything else (a job
+ * sent with job-hold-until=no-hold, a document added after the count) is
+ * cancelled before a byte reaches the printer.
  * Installed mode 0700 so cupsd runs it as root, as the usb backend needs; a
  * real backend cupsd would run as lp (mode 0755: ipp, socket) runs as lp. */
+#include <cups/cups.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +33,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bk_mark.h"
 #include "bk_parse.h"
 
 /* cupsd's User on Debian (cups-files.conf; cupsd refuses root). */
 #define BK_USER "lp"
 
 /* cups/backend.h's exit codes. */
-enum { BK_OK = 0, BK_FAILED = 1, BK_STOP = 4 };
+enum { BK_OK = 0, BK_FAILED = 1, BK_STOP = 4, BK_CANCEL = 5 };
 
 static volatile pid_t child = -1;
 static volatile sig_atomic_t terminated;
@@ -67,6 +76,112 @@ static bool scheme_ok(const char *s, size_t n)
 		      s[i] == '-' || s[i] == '.'))
 			return false;
 	return true;
+}
+
+/* The number of documents cupsd holds for job ID, asked over its local
+ * socket (CUPS_SERVER, set by cupsd); -1 when it does not answer. */
+static long cupsd_documents(long id)
+{
+	char uri[64];
+	snprintf(uri, sizeof(uri), "ipp://localhost/jobs/%ld", id);
+	ipp_t *req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", NULL,
+		     "number-of-documents");
+	ipp_t *resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
+	long n = -1;
+	ipp_attribute_t *a =
+		resp && cupsLastError() <= IPP_STATUS_OK_CONFLICTING
+			? ippFindAttribute(resp, "number-of-documents", IPP_TAG_INTEGER)
+			: NULL;
+	if (a)
+		n = ippGetInteger(a, 0);
+	ippDelete(resp);
+	return n;
+}
+
+/* The document number of a spool file cupsd names RequestRoot/dJJJJJ-DDD, for
+ * job ID; 0 for a file named otherwise (the backend run by hand), -1 for
+ * another job's file. */
+static long spool_document(const char *file, long id)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	char *end;
+	if (base[0] != 'd' || base[1] < '0' || base[1] > '9')
+		return 0;
+	errno = 0;
+	long job = strtol(base + 1, &end, 10);
+	if (errno || *end != '-' || end - base < 6 || strlen(end) != 4 ||
+	    strspn(end + 1, "0123456789") != 3)
+		return 0;
+	return job == id ? strtol(end + 1, NULL, 10) : -1;
+}
+
+/* Whether the job may print: admind's valid mark for it, and no more
+ * documents than it charged. Fills *PAGES with the pages charged. Prints the
+ * reason and returns the exit code otherwise. */
+static int gate(int argc, char **argv, long *pages)
+{
+	const char *keyfile = getenv("ESCALE_RELEASE_KEY_FILE");
+	const char *printer = getenv("PRINTER");
+	uint8_t key[BK_MARK_KEY_LEN];
+	char err[512] = "", mark[BK_MARK_MAX + 1], created[32];
+	if (!keyfile || !*keyfile)
+		keyfile = BK_MARK_KEY_FILE;
+	if (sodium_init() < 0)
+		snprintf(err, sizeof(err), "libsodium cannot start");
+	else if (bk_mark_key_load(keyfile, key, err, sizeof(err)))
+		err[0] = '\0';
+	if (err[0]) {
+		/* The print host's setup, not the job: keep it, stop the queue. */
+		fprintf(stderr, "ERROR: escale: %s: nothing printed\n", err);
+		return BK_STOP;
+	}
+	char *end;
+	errno = 0;
+	long id = strtol(argv[1], &end, 10);
+	size_t olen = strlen(argv[5]);
+	int has_mark = bk_option(argv[5], olen, BK_MARK_ATTR, mark, sizeof(mark));
+	int has_created = bk_option(argv[5], olen, "time-at-creation", created, sizeof(created));
+	struct bk_job job = {.printer = printer, .job_id = id};
+	long docs = 0;
+	const char *why = NULL;
+	if (errno || *end || id <= 0 || !printer || !*printer)
+		why = "no job id or printer name (PRINTER) from cupsd";
+	else if (has_mark == 0)
+		why = "escale-admind did not release it (no " BK_MARK_ATTR
+		      " mark: sent with job-hold-until=no-hold, or to a queue that does not"
+		      " hold jobs?)";
+	else if (has_mark < 0 || has_created != 1)
+		why = "its options are malformed or repeat " BK_MARK_ATTR " or time-at-creation";
+	if (!why) {
+		errno = 0;
+		job.created = strtoll(created, &end, 10);
+		if (errno || *end || end == created ||
+		    !bk_mark_check(key, &job, mark, strlen(mark), pages, &docs))
+			why = "its " BK_MARK_ATTR " mark is not escale-admind's mark for this job";
+	}
+	sodium_memzero(key, sizeof(key));
+	if (!why && argc == 7) {
+		/* One file: the spool file of one document (raw queue). */
+		long doc = spool_document(argv[6], id);
+		if (doc < 0 || doc > docs)
+			why = "this document was added after the job was counted";
+	} else if (!why) {
+		/* The documents through filters, on stdin: count them in cupsd. */
+		long n = cupsd_documents(id);
+		if (n < 0)
+			why = "cupsd does not say how many documents it holds";
+		else if (n < 1 || n > docs)
+			why = "documents were added after the job was counted";
+	}
+	if (why) {
+		fprintf(stderr, "ERROR: escale: job %s refused, nothing printed: %s\n", argv[1],
+			why);
+		return BK_CANCEL;
+	}
+	return BK_OK;
 }
 
 int main(int argc, char **argv)
@@ -114,6 +229,11 @@ int main(int argc, char **argv)
 		}
 	}
 
+	long charged = 0;
+	int gc = gate(argc, argv, &charged);
+	if (gc != BK_OK)
+		return gc;
+
 	struct sigaction sa = {.sa_handler = on_term};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
@@ -160,7 +280,7 @@ int main(int argc, char **argv)
 	struct bk_state st = {0};
 	char line[BK_LINE_MAX];
 	size_t n = 0;
-	bool cut = false;
+	bool cut = false, over = false;
 	char buf[4096];
 	for (;;) {
 		ssize_t r = read(fds[0], buf, sizeof(buf));
@@ -173,6 +293,11 @@ int main(int argc, char **argv)
 			if (buf[i] == '\n') {
 				if (!cut)
 					bk_line(&st, line, n);
+				if (st.pages > charged && !over) {
+					/* More than was charged: stop before the next page. */
+					over = true;
+					kill(pid, SIGTERM);
+				}
 				n = 0;
 				cut = false;
 			} else if (n < sizeof(line)) {
@@ -198,7 +323,14 @@ int main(int argc, char **argv)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : BK_FAILED;
-	if (terminated) {
+	if (over) {
+		fprintf(stderr,
+			"ERROR: escale: the printer reported %ld page(s), more than the %ld "
+			"charged:"
+			" job cancelled\n",
+			st.pages, charged);
+		code = BK_CANCEL;
+	} else if (terminated) {
 		fprintf(stderr, "INFO: escale: stopped (job cancelled) after %ld page(s)\n",
 			st.pages);
 	} else if (code == BK_OK) {

@@ -45,8 +45,8 @@ def main():
     try:
         cups.start()
         cups.add_queue("escale")
-        srv = et.Admind(extra_conf='print = { enabled = true; cups_server = "%s"; };\n'
-                        % cups.server)
+        srv = et.Admind(extra_conf='print = { enabled = true; cups_server = "%s";'
+                        ' release_key_file = "%s"; };\n' % (cups.server, cups.release_key))
         srv.bootstrap_admin()
         srv.start()
         tok = srv.admin_token

@@ -23,6 +23,13 @@ from private_cupsd import Cupsd  # noqa: E402
 
 DEADLINE = 20.0
 
+# The operation attributes every ipptool request of these tests starts with.
+IPP_OPERATION = """  GROUP operation-attributes-tag
+  ATTR charset attributes-charset utf-8
+  ATTR naturalLanguage attributes-natural-language en
+  ATTR uri printer-uri $uri
+"""
+
 
 def backend_path():
     p = os.environ.get("ESCALE_BACKEND")
@@ -47,8 +54,9 @@ class PrintBase(AdmindTestCase):
             shutil.rmtree(cls.tmp, ignore_errors=True)
             raise
         cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
-            'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; %s};\n'
-            % (cls.cups.server, cls.QUEUE, cls.STUCK))
+            'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; %s'
+            'release_key_file = "%s"; };\n'
+            % (cls.cups.server, cls.QUEUE, cls.STUCK, cls.cups.release_key))
         try:
             super().setUpClass()
         except BaseException:
@@ -96,8 +104,11 @@ class PrintBase(AdmindTestCase):
             if j and pred(j):
                 return j
             time.sleep(0.1)
-        self.fail("job %d never %s; last seen %r\ncupsd log:\n%s" %
-                  (job, what, j, self.cups.log()[-2000:]))
+        with open(self.server.stderr_path, errors="replace") as f:
+            admind_log = f.read()[-2000:]
+        self.fail("job %d never %s; last seen %r\ncupsd log:\n%s\nabout the job:\n%s\n"
+                  "admind log:\n%s" % (job, what, j, self.cups.log()[-2000:],
+                                        self.cups.job_log(job), admind_log))
 
     def wait_state(self, job, *states):
         return self.wait_job(job, lambda j: j["state"] in states, "reached " + "/".join(states))
@@ -121,6 +132,28 @@ class PrintBase(AdmindTestCase):
         self.assertEqual(r.returncode, expect, "escalectl %s: %s%s" % (
             " ".join(args), r.stdout.decode(), r.stderr.decode()))
         return r.stdout.decode()
+
+    def ipp(self, test, **defines):
+        """ipptool (cups-ipp-utils) runs TEST, an ipptool script, on the queue."""
+        if not shutil.which("ipptool"):
+            self.skipTest("ipptool missing (scripts/lib.sh installs cups-ipp-utils)")
+        path = os.path.join(self.tmp, "req.test")
+        with open(path, "w") as f:
+            f.write(test)
+        args = ["ipptool", "-t"]
+        for k, v in defines.items():
+            args += ["-d", "%s=%s" % (k, v)]
+        r = self.cups.run(args + ["ipp://%s/printers/%s" % (self.cups.server, self.QUEUE), path],
+                          check=False)
+        self.assertEqual(r.returncode, 0, r.stdout.decode(errors="replace"))
+        return r.stdout.decode()
+
+    def wait_cups_done(self, job):
+        """Until cupsd no longer lists JOB as active."""
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end and job in self.cups.active_jobs():
+            time.sleep(0.1)
+        self.assertNotIn(job, self.cups.active_jobs(), self.cups.log()[-3000:])
 
     def jam(self, after=1):
         with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
@@ -379,6 +412,152 @@ class Print(PrintBase):
         # admind forgets the document's name with it.
         self.assertEqual(self.wait_job(job, lambda j: j["title"] == "", "forgotten")["title"], "")
 
+    # ---- the backend is the gate: only what admind charged prints
+
+    def test_job_asking_not_to_be_held_never_prints(self):
+        """lp -H immediate (job-hold-until=no-hold) skips the queue's hold: the
+        backend finds no release mark and cancels the job before printing."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        job = self.submit(kiosk, self.pdf(3, "unheld.pdf"), "-H", "immediate")
+        self.wait_cups_done(job)
+        self.assertNotIn(job, self.cups.printed())
+        log = self.cups.job_log(job)
+        self.assertIn("escale-admind did not release it", log)
+        self.assertIn("Job canceled", log)
+        # If admind saw it first it refused it too: never charged either way.
+        j = self.jobs().get(job)
+        if j:
+            self.assertEqual((j["charged"], j["reason"]), (0, "not_held"))
+        hb, _ = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 10)
+
+    def test_job_not_held_is_refused_by_admind(self):
+        """A job that arrived not held and waits (the queue is stopped) is
+        refused by admind, with its reason for the desk and the kiosk."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job = self.submit(kiosk, self.pdf(3, "unheld.pdf"), "-H", "immediate")
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["charged"], j["reason"], j["session"]), (0, "not_held", sid))
+        self.wait_cups_done(job)
+        self.cups.run(["cupsenable", self.QUEUE])
+        hb, cmds = self.notices(kt, sid)
+        self.assertEqual([c["event"] for c in cmds], ["refused_not_held"])
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        self.assertNotIn(job, self.cups.printed())
+
+    CREATE_JOB = """{
+  OPERATION Create-Job
+%(hdr)s  ATTR name requesting-user-name escale-test
+  ATTR name job-name two-documents
+  GROUP job-attributes-tag
+  ATTR name job-account-id $kiosk
+  STATUS successful-ok
+  EXPECT job-id OF-TYPE integer
+  DISPLAY job-id
+}
+{
+  OPERATION Send-Document
+%(hdr)s  ATTR integer job-id $job-id
+  ATTR name requesting-user-name escale-test
+  ATTR mimeMediaType document-format application/pdf
+  ATTR boolean last-document false
+  FILE $file
+  STATUS successful-ok
+}
+""" % {"hdr": IPP_OPERATION}
+    SEND_DOCUMENT = """{
+  OPERATION Send-Document
+%(hdr)s  ATTR integer job-id $job
+  ATTR name requesting-user-name escale-test
+  ATTR mimeMediaType document-format application/pdf
+  ATTR boolean last-document true
+  FILE $file
+  STATUS successful-ok
+}
+""" % {"hdr": IPP_OPERATION}
+
+    def create_job(self, kiosk, path):
+        """Create-Job and a first document, more to come: the CUPS job id."""
+        out = self.ipp(self.CREATE_JOB, kiosk=kiosk, file=path)
+        return int(out.split("job-id (integer) = ", 1)[1].split()[0])
+
+    def test_document_added_after_release_is_not_printed(self):
+        """Create-Job, one document counted, charged and released; a second
+        document sent while the job waits is refused by the backend: nothing of
+        the job prints, and what was charged is refunded."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        self.cups.run(["cupsdisable", self.QUEUE])
+        job = self.create_job(kiosk, self.pdf(2))
+        j = self.wait_job(job, lambda j: j["state"] in ("queued", "stopped"), "released")
+        self.assertEqual(j["charged"], 2)
+        # admind away, so the backend alone decides (admind would cancel it too).
+        self.server.stop()
+        try:
+            self.ipp(self.SEND_DOCUMENT, job=job, file=self.pdf(3))
+            self.cups.run(["cupsenable", self.QUEUE])
+            self.wait_cups_done(job)
+        finally:
+            self.server.start()
+        self.assertNotIn(job, self.cups.printed())
+        self.assertIn("documents were added after the job was counted", self.cups.job_log(job))
+        j = self.wait_state(job, "cancelled", "aborted")
+        self.assertEqual((j["charged"], j["printed"], j["refunded"]), (2, 0, 2))
+
+    def test_document_added_after_printing_is_not_printed(self):
+        """The first document prints once charged; one sent to the job
+        afterwards (cupsd accepts it) never reaches the printer."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        job = self.create_job(kiosk, self.pdf(2))
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["charged"], j["printed"]), (2, 2))
+        self.ipp(self.SEND_DOCUMENT, job=job, file=self.pdf(3))
+        time.sleep(1)  # a second run would start at once: none may
+        self.wait_cups_done(job)
+        self.assertEqual(self.cups.printed().get(job), 2)
+        hb, _ = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 8)
+
+    GET_UUID = """{
+  OPERATION Get-Job-Attributes
+%(hdr)s  ATTR integer job-id $job
+  ATTR keyword requested-attributes job-uuid
+  STATUS successful-ok
+  DISPLAY job-uuid
+}
+""" % {"hdr": IPP_OPERATION}
+    SET_UUID = """{
+  OPERATION Set-Job-Attributes
+%(hdr)s  ATTR integer job-id $job
+  ATTR name requesting-user-name root
+  GROUP job-attributes-tag
+  ATTR uri job-uuid $uuid
+  STATUS successful-ok
+}
+""" % {"hdr": IPP_OPERATION}
+
+    def test_job_claiming_a_decided_jobs_uuid_is_cancelled(self):
+        """A job's owner may set its job-uuid (cupsd allows it): a held job
+        wearing the uuid of a job admind already charged and released is
+        cancelled, not released on that job's decision."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        first = self.submit(kiosk, self.pdf(2))
+        out = self.ipp(self.GET_UUID, job=first)
+        uuid = out.split("job-uuid (uri) = ", 1)[1].split()[0]
+        self.wait_state(first, "printed")
+        self.server.stop()
+        try:
+            second = self.submit(kiosk, self.pdf(3))
+            self.ipp(self.SET_UUID, job=second, uuid=uuid)
+        finally:
+            self.server.start()
+        self.wait_cups_done(second)
+        self.assertNotIn(second, self.cups.printed())
+        self.assertEqual(self.cups.printed().get(first), 2)
+        self.assertNotIn(second, self.jobs())
+        hb, _ = self.notices(kt, sid)
+        self.assertEqual(hb["session"]["pages_left"], 8)
+
     def test_restart_while_held(self):
         kiosk, kt, sid = self.kiosk_in_session(pages=10)
         # admind is down: the job waits, held, in CUPS.
@@ -462,24 +641,6 @@ class PrintStuck(PrintBase):
             self.assertTrue(self.printer()["needs_attention"])
             _, cmds = self.notices(kt, sid)
             self.assertIn("jam", [c["event"] for c in cmds])
-        finally:
-            os.unlink(os.path.join(self.cups.printer_dir, "slow"))
-            self.cups.run(["cancel", "-a", self.QUEUE], check=False)
-
-
-    def test_job_not_held_is_held_and_charged(self):
-        """A job asking not to be held (lp -H immediate: job-hold-until=no-hold)
-        starts printing at once: the watcher holds it, then charges and releases it."""
-        kiosk, kt, sid = self.kiosk_in_session(pages=10)
-        with open(os.path.join(self.cups.printer_dir, "slow"), "w") as f:
-            f.write("1")
-        try:
-            job = self.submit(kiosk, self.pdf(3, "unheld.pdf"), "-H", "immediate")
-            j = self.wait_state(job, "printed")
-            self.assertEqual((j["session"], j["pages"], j["charged"], j["printed"]),
-                             (sid, 3, 3, 3))
-            hb, _ = self.notices(kt, sid)
-            self.assertEqual(hb["session"]["pages_left"], 7)
         finally:
             os.unlink(os.path.join(self.cups.printer_dir, "slow"))
             self.cups.run(["cancel", "-a", self.QUEUE], check=False)

@@ -48,8 +48,24 @@ class Cupsd:
         for sub in ("bin/backend", "spool/temp", "log", "cache", "printer"):
             os.makedirs(os.path.join(d, sub), exist_ok=True)
         os.chmod(self.printer_dir, 0o777)
-        for sub in ("filter", "daemon", "driver", "cgi-bin", "monitor", "notifier"):
+        for sub in ("daemon", "driver", "cgi-bin", "monitor", "notifier"):
             os.symlink("/usr/lib/cups/" + sub, os.path.join(d, "bin", sub))
+        # Filters: the host's, and gziptoany where the host has none (it comes
+        # with Debian's "cups" package, not cups-daemon): cupsd runs it to feed
+        # a job of several documents to a raw queue's backend.
+        os.makedirs(os.path.join(d, "bin/filter"))
+        if os.path.isdir("/usr/lib/cups/filter"):
+            for name in os.listdir("/usr/lib/cups/filter"):
+                os.symlink(os.path.join("/usr/lib/cups/filter", name),
+                           os.path.join(d, "bin/filter", name))
+        if not os.path.exists(os.path.join(d, "bin/filter/gziptoany")):
+            with open(os.path.join(d, "bin/filter/gziptoany"), "w") as f:
+                f.write('#!/bin/sh\nif [ -n "$6" ]; then exec gzip -cdf "$6"; fi\n'
+                        'exec gzip -cdf\n')
+            os.chmod(os.path.join(d, "bin/filter/gziptoany"), 0o755)
+        # The key of escale-admind's release marks: admind creates it (tests
+        # give admind this path), the escale backend reads it (SetEnv below).
+        self.release_key = os.path.join(d, "release.key")
         shutil.copy(backend, os.path.join(d, "bin/backend/escale"))
         os.chmod(os.path.join(d, "bin/backend/escale"), 0o700)
         shutil.copy(SIMPRINTER, os.path.join(d, "bin/backend/simprinter"))
@@ -70,7 +86,9 @@ class Cupsd:
                     "CacheDir %s/cache\nDataDir /usr/share/cups\nServerBin %s/bin\n"
                     "RequestRoot %s/spool\nTempDir %s/spool/temp\nErrorLog %s/log/error_log\n"
                     "AccessLog %s/log/access_log\nPageLog %s/log/page_log\nPrintcap %s/printcap\n"
-                    % (user, group, sysgroup, d, d, d, d, d, d, d, d, d, d))
+                    # cups-files.conf: cupsd 2.4 ignores SetEnv in cupsd.conf.
+                    "SetEnv ESCALE_RELEASE_KEY_FILE %s\n"
+                    % (user, group, sysgroup, d, d, d, d, d, d, d, d, d, d, self.release_key))
         if root:
             for sub in ("spool", "log", "cache"):
                 for base, dirs, files in os.walk(os.path.join(d, sub)):
@@ -155,6 +173,15 @@ class Cupsd:
         try:
             with open(os.path.join(self.dir, "log/error_log"), errors="replace") as f:
                 return f.read()[-6000:]
+        except OSError:
+            return ""
+
+    def job_log(self, job):
+        """The lines of cupsd's log about JOB (without the debug chatter)."""
+        try:
+            with open(os.path.join(self.dir, "log/error_log"), errors="replace") as f:
+                return "".join(l for l in f if ("[Job %d]" % job) in l
+                               and not l.startswith("D "))[-4000:]
         except OSError:
             return ""
 
