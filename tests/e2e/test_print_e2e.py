@@ -9,9 +9,7 @@ notice is printed, not asserted (tests/bench measures).
 """
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 import unittest
 
@@ -19,41 +17,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
 
 from kiosk_e2e import KioskTestCase, screenshot  # noqa: E402
+from private_cupsd import WithCupsd  # noqa: E402
 
 WAIT = 30.0
 
 
-class KioskPrint(KioskTestCase):
-    QUEUE = "escale"
-    POLL_MS = 300
-
-    @classmethod
-    def setUpClass(cls):
-        backend = os.environ.get("ESCALE_BACKEND")
-        if not backend:
-            raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
-        from private_cupsd import Cupsd
-        cls.cups = Cupsd(backend)
-        cls.tmp = tempfile.mkdtemp(prefix="escale-print-e2e-")
-        try:
-            cls.cups.start()
-            cls.cups.add_queue(cls.QUEUE)
-            cls.EXTRA_CONF = KioskTestCase.EXTRA_CONF + (
-                'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = %d; };\n'
-                % (cls.cups.server, cls.QUEUE, cls.POLL_MS))
-            super().setUpClass()
-        except BaseException:
-            cls.cups.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.cups.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+class KioskPrint(WithCupsd, KioskTestCase):
+    TMP_PREFIX = "escale-print-e2e-"
 
     def new_kiosk(self, name=None, **kw):
         self.kiosk_name = name or self.unique("poste")

@@ -10,7 +10,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -19,7 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
 
 from escale_test import Admind, AdmindTestCase, escalectl_path, main  # noqa: E402
 import mkpdf  # noqa: E402
-from private_cupsd import Cupsd  # noqa: E402
+from private_cupsd import WithCupsd  # noqa: E402
 
 DEADLINE = 20.0
 
@@ -31,46 +30,13 @@ IPP_OPERATION = """  GROUP operation-attributes-tag
 """
 
 
-def backend_path():
-    p = os.environ.get("ESCALE_BACKEND")
-    if not p:
-        raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
-    return p
-
-
-class PrintBase(AdmindTestCase):
-    QUEUE = "escale"
+class PrintBase(WithCupsd, AdmindTestCase):
     STUCK = ""
 
     @classmethod
     def setUpClass(cls):
-        cls.cups = Cupsd(backend_path())
-        cls.tmp = tempfile.mkdtemp(prefix="escale-print-")
-        try:
-            cls.cups.start()
-            cls.cups.add_queue(cls.QUEUE)
-        except BaseException:
-            cls.cups.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-            raise
-        cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
-            'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = 300; %s'
-            'release_key_file = "%s"; };\n'
-            % (cls.cups.server, cls.QUEUE, cls.STUCK, cls.cups.release_key))
-        try:
-            super().setUpClass()
-        except BaseException:
-            cls.cups.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.cups.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        cls.PRINT_OPTS = cls.STUCK
+        super().setUpClass()
 
     # ---- helpers
 

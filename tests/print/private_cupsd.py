@@ -194,3 +194,44 @@ class Cupsd:
                 self.proc.kill()
                 self.proc.wait(5)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class WithCupsd:
+    """Mixin for a test case class with its own escale-admind (escale_test.AdmindTestCase or
+    a subclass): one private cupsd and queue QUEUE per class, with admind's print section
+    set to watch it (EXTRA_CONF). PRINT_OPTS adds print settings; TMP_PREFIX names the
+    class' temporary directory (cls.tmp) for documents."""
+
+    QUEUE = "escale"
+    POLL_MS = 300
+    PRINT_OPTS = ""
+    TMP_PREFIX = "escale-print-"
+
+    @classmethod
+    def setUpClass(cls):
+        backend = os.environ.get("ESCALE_BACKEND")
+        if not backend:
+            raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
+        cls.cups = Cupsd(backend)
+        cls.tmp = tempfile.mkdtemp(prefix=cls.TMP_PREFIX)
+        try:
+            cls.cups.start()
+            cls.cups.add_queue(cls.QUEUE)
+            cls.EXTRA_CONF = cls.EXTRA_CONF + (
+                'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = %d; %s'
+                'release_key_file = "%s"; };\n'
+                % (cls.cups.server, cls.QUEUE, cls.POLL_MS, cls.PRINT_OPTS,
+                   cls.cups.release_key))
+            super().setUpClass()
+        except BaseException:
+            cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.cups.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
