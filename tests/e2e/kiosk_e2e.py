@@ -102,6 +102,8 @@ class Kiosk:
     def __init__(self, workdir, display, admin_url, token, extra="", browser=None, env=None,
                  admin_opts=None, browser_user=""):
         self.workdir = workdir
+        self.wrap = []  # run the kiosk under this command (setpriv: another user)
+        self.kiosk_bin = need("ESCALE_KIOSK")
         self.display = display
         self.conf = os.path.join(workdir, "kiosk.conf")
         self.log = os.path.join(workdir, "kiosk.log")
@@ -131,7 +133,7 @@ class Kiosk:
                     "TZ": env.get("TZ", "Europe/Paris")})
         env.update(self.env)
         self.logf = open(self.log, "ab")
-        self.proc = subprocess.Popen([need("ESCALE_KIOSK"), "-c", self.conf, "-d"],
+        self.proc = subprocess.Popen(self.wrap + [self.kiosk_bin, "-c", self.conf, "-d"],
                                      stdin=subprocess.DEVNULL, stdout=self.logf,
                                      stderr=self.logf, env=env)
         return self

@@ -413,6 +413,60 @@ class Separation(KioskTestCase):
         self.assertFalse(self.display_ok_as_guest())
         self.assertEqual(processes_of(self.guest.pw_uid), [])
 
+    def test_kiosk_user_with_only_its_capabilities(self):
+        """As in a centre (systemd/escale-kiosk.service): the kiosk runs as escale-kiosk,
+        not root, with CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_KILL as its only (ambient)
+        capabilities; it still separates the browser, wipes the session as the browser
+        user, and closes the display to it again."""
+        import pwd
+        ku = pwd.getpwnam("escale-kiosk")
+        k = self.kiosk
+        # The programs where that user can run them; its own files, as the package lays
+        # them out: config and token readable by it only, its state and runtime
+        # directories, the X server's cookie (the session's XAUTHORITY).
+        k.kiosk_bin = guest_copy(self.workdir, need("ESCALE_KIOSK"))
+        k.env = dict(k.env, ESCALE_KIOSK_NET=guest_copy(self.workdir, need("ESCALE_KIOSK_NET")))
+        for d in (k.state_dir, k.runtime_dir):
+            os.makedirs(d, exist_ok=True)
+        for path in (k.conf, os.path.join(self.workdir, "kiosk.token"), k.state_dir,
+                     k.runtime_dir, os.environ["XAUTHORITY"]):
+            os.chown(path, ku.pw_uid, ku.pw_gid)
+        caps = "+setuid,+setgid,+chown,+kill"
+        k.wrap = ["setpriv", "--reuid", str(ku.pw_uid), "--regid", str(ku.pw_gid),
+                  "--init-groups", "--inh-caps=-all," + caps, "--ambient-caps=" + caps,
+                  "--bounding-set=-all," + caps, "--"]
+        st = self.start_kiosk()
+        self.assertTrue(st["separated"], self.kiosk.output())
+        with open("/proc/%d/status" % k.proc.pid) as f:
+            status = dict(l.split(":", 1) for l in f)
+        self.assertEqual(int(status["Uid"].split()[1]), ku.pw_uid)
+        # CAP_CHOWN 0, CAP_KILL 5, CAP_SETGID 6, CAP_SETUID 7: nothing else.
+        self.assertEqual(int(status["CapEff"], 16), 0xE1)
+        self.assertEqual(int(status["CapBnd"], 16), 0xE1)
+        self.assertFalse(self.display_ok_as_guest())
+        _, st = self.sign_in()
+        lines = self.kiosk.browser_lines()
+        uid = [l.split()[1:] for l in lines if l.startswith("uid ")][0]
+        self.assertEqual([int(v) for v in uid], [self.guest.pw_uid, self.guest.pw_gid])
+        home = [l.split()[1] for l in lines if l.startswith("home ")][0]
+        sdir = os.path.dirname(home)
+        self.assertEqual(os.stat(sdir).st_uid, self.guest.pw_uid)
+        # The probes: the kiosk's files are out of the browser's reach.
+        self.kiosk.type("rw")
+        lines = wait_lines(self.kiosk, lambda ls: sum(l.startswith("probe ") for l in ls) == 4
+                           and sum(l.startswith("wrote ") for l in ls) == 2, "the probes")
+        probes = {l.split()[1]: l.split()[2] for l in lines if l.startswith("probe ")}
+        self.assertEqual(set(probes.values()), {"EACCES"}, probes)
+        self.assertTrue(self.display_ok_as_guest())
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait_state("login")
+        self.assertFalse(os.path.exists(sdir))
+        self.assertFalse(self.display_ok_as_guest())
+        self.assertEqual(processes_of(self.guest.pw_uid), [])
+        self.assertNotIn("UNSEPARATED", self.kiosk.output())
+
     def test_unseparated_says_so(self):
         # browser.user = "": the kiosk runs the browser as itself and says so.
         with open(self.kiosk.conf) as f:
