@@ -203,7 +203,8 @@ class XkbControls(KioskTestCase):
 
 
 def cgroup2_writable():
-    """What escale-kiosk's kcg_open looks for: a cgroup2 mount with cgroup.kill, writable."""
+    """What escale-kiosk's kcg_open looks for: a cgroup2 mount with cgroup.kill, writable;
+    the test's own cgroup directory there, or None."""
     try:
         with open("/proc/self/mountinfo") as f:
             for line in f:
@@ -221,9 +222,31 @@ def cgroup2_writable():
         os.mkdir(probe)
         ok = os.path.exists(os.path.join(probe, "cgroup.kill"))
         os.rmdir(probe)
-        return ok
+        return base if ok else None
     except (OSError, IndexError, ValueError):
-        return False
+        return None
+
+
+def delegate_cgroup(testcase, user):
+    """A cgroup given to USER as systemd's Delegate=yes gives one to a unit (the directory
+    and its cgroup.procs, cgroup.threads, cgroup.subtree_control), removed at the end; a
+    command prefix that starts a process in it. None without a writable cgroup2."""
+    base = cgroup2_writable()
+    if not base:
+        return None
+    cg = os.path.join(base, "escale-e2e-unit.%d" % os.getpid())
+    os.mkdir(cg)
+    for name in ("", "cgroup.procs", "cgroup.threads", "cgroup.subtree_control"):
+        os.chown(os.path.join(cg, name), user.pw_uid, user.pw_gid)
+
+    def remove():
+        for d, _, _ in sorted(os.walk(cg), key=lambda e: -len(e[0])):
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
+    testcase.addCleanup(remove)
+    return ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', cg]
 
 
 def processes_of(uid):
@@ -432,11 +455,14 @@ class Separation(KioskTestCase):
                      k.runtime_dir, os.environ["XAUTHORITY"]):
             os.chown(path, ku.pw_uid, ku.pw_gid)
         caps = "+setuid,+setgid,+chown,+kill"
-        k.wrap = ["setpriv", "--reuid", str(ku.pw_uid), "--regid", str(ku.pw_gid),
+        # Its cgroup delegated, as the unit's Delegate=yes does.
+        cgroup = delegate_cgroup(self, ku)
+        k.wrap = (cgroup or []) + ["setpriv", "--reuid", str(ku.pw_uid), "--regid", str(ku.pw_gid),
                   "--init-groups", "--inh-caps=-all," + caps, "--ambient-caps=" + caps,
                   "--bounding-set=-all," + caps, "--"]
         st = self.start_kiosk()
         self.assertTrue(st["separated"], self.kiosk.output())
+        self.assertEqual(st["kill"], "cgroup" if cgroup else "pgroup", self.kiosk.output())
         with open("/proc/%d/status" % k.proc.pid) as f:
             status = dict(l.split(":", 1) for l in f)
         self.assertEqual(int(status["Uid"].split()[1]), ku.pw_uid)
