@@ -249,14 +249,25 @@ def delegate_cgroup(testcase, user):
     return ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', cg]
 
 
-def processes_of(uid):
-    """The pids of the processes running as UID (zombies included)."""
+def processes_of(uid, kiosk=None):
+    """The pids of the processes running as UID (zombies included). With KIOSK, only those
+    of its sessions (other tests running at the same time have browsers as the same user):
+    their environment names its work directory, or the kiosk is their parent (a zombie's
+    environment is gone)."""
     pids = []
     for p in os.listdir("/proc"):
         try:
-            if p.isdigit() and os.stat("/proc/" + p).st_uid == uid:
-                pids.append(int(p))
-        except FileNotFoundError:
+            if not p.isdigit() or os.stat("/proc/" + p).st_uid != uid:
+                continue
+            if kiosk is not None:
+                with open("/proc/%s/environ" % p, "rb") as f:
+                    env = f.read()
+                with open("/proc/%s/stat" % p) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                if kiosk.workdir.encode() not in env and ppid != kiosk.proc.pid:
+                    continue
+            pids.append(int(p))
+        except (FileNotFoundError, ProcessLookupError):
             pass
     return pids
 
@@ -402,6 +413,8 @@ class Separation(KioskTestCase):
         # Outside a session the browser user cannot open the display.
         self.assertFalse(self.display_ok_as_guest())
         _, st = self.sign_in()
+        # (what the check after the end looks for: the session's processes, found)
+        self.assertIn(st["browser_pid"], processes_of(self.guest.pw_uid, self.kiosk))
         lines = self.kiosk.browser_lines()
         uid = [l.split()[1:] for l in lines if l.startswith("uid ")][0]
         self.assertEqual([int(v) for v in uid], [self.guest.pw_uid, self.guest.pw_gid])
@@ -434,7 +447,7 @@ class Separation(KioskTestCase):
         # Its files are gone with the directory, and the display is closed to it again.
         self.assertFalse(os.path.exists(sdir))
         self.assertFalse(self.display_ok_as_guest())
-        self.assertEqual(processes_of(self.guest.pw_uid), [])
+        self.assertEqual(processes_of(self.guest.pw_uid, self.kiosk), [])
 
     def test_kiosk_user_with_only_its_capabilities(self):
         """As in a centre (systemd/escale-kiosk.service): the kiosk runs as escale-kiosk,
@@ -471,6 +484,8 @@ class Separation(KioskTestCase):
         self.assertEqual(int(status["CapBnd"], 16), 0xE1)
         self.assertFalse(self.display_ok_as_guest())
         _, st = self.sign_in()
+        # (what the check after the end looks for: the session's processes, found)
+        self.assertIn(st["browser_pid"], processes_of(self.guest.pw_uid, self.kiosk))
         lines = self.kiosk.browser_lines()
         uid = [l.split()[1:] for l in lines if l.startswith("uid ")][0]
         self.assertEqual([int(v) for v in uid], [self.guest.pw_uid, self.guest.pw_gid])
@@ -490,7 +505,7 @@ class Separation(KioskTestCase):
         self.kiosk.wait_state("login")
         self.assertFalse(os.path.exists(sdir))
         self.assertFalse(self.display_ok_as_guest())
-        self.assertEqual(processes_of(self.guest.pw_uid), [])
+        self.assertEqual(processes_of(self.guest.pw_uid, self.kiosk), [])
         self.assertNotIn("UNSEPARATED", self.kiosk.output())
 
     def test_unseparated_says_so(self):
