@@ -28,6 +28,16 @@
 
 #define MAX_OPEN 256
 
+/* A document cupsd does not hand over (not sent yet after Create-Job, or
+ * lost) is fetched again after 1, 2, 4... polls (at most 30), FETCH_GIVE_UP
+ * times in all (about 90 s with print.poll_ms = 1000), then the job is
+ * refused as unreadable, nothing charged: the resident is told instead of
+ * waiting for a job that never comes, and the log says it twice, not at every
+ * poll. */
+#define FETCH_RETRY_SLOTS 32
+#define FETCH_GIVE_UP     8
+#define FETCH_WAIT_POLLS  30
+
 struct print_watch {
 	struct store *st;
 	const struct print_config *cfg;
@@ -43,6 +53,13 @@ struct print_watch {
 	int64_t processing_since; /* when the job now printing started (0: none) */
 	int64_t processing_job;
 	uint8_t release_key[BK_MARK_KEY_LEN];
+	/* Held jobs whose document could not be fetched (watcher thread only): tried
+	 * again after a growing wait, then refused. */
+	struct fetch_retry {
+		int job; /* 0: free */
+		int fails;
+		int64_t next_ms;
+	} retries[FETCH_RETRY_SLOTS];
 };
 
 /* "" : libcups' default; "/path" : a local socket; "host[:port]". */
@@ -261,6 +278,50 @@ static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 	return ok_ranges && docs == 1 && pc_compute(&pj, &n->count);
 }
 
+/* The retry entry of JOB (NEW: made if missing; NULL when the table is full). */
+static struct fetch_retry *fetch_retry_of(struct print_watch *pw, int job, bool new)
+{
+	struct fetch_retry *free_slot = NULL;
+	/* An entry not tried for a long while is of a job gone from the queue. */
+	int64_t stale = mono_ms() - 4 * FETCH_WAIT_POLLS * pw->cfg->poll_ms;
+	for (size_t i = 0; i < FETCH_RETRY_SLOTS; i++) {
+		if (pw->retries[i].job == job)
+			return &pw->retries[i];
+		if ((!pw->retries[i].job || pw->retries[i].next_ms < stale) && !free_slot)
+			free_slot = &pw->retries[i];
+	}
+	if (!new || !free_slot)
+		return NULL;
+	*free_slot = (struct fetch_retry){.job = job};
+	return free_slot;
+}
+
+/* A failed fetch of JOB's document: true when it is to be tried again later,
+ * false when it has failed too often (ERR says so). */
+static bool fetch_failed(struct print_watch *pw, int job, char *err, size_t errlen)
+{
+	struct fetch_retry *r = fetch_retry_of(pw, job, true);
+	if (!r) /* more failing jobs than slots: each tried at every poll */
+		return true;
+	r->fails++;
+	if (r->fails == 1)
+		log_warnx("print job %d: %s; trying again", job, err);
+	if (r->fails >= FETCH_GIVE_UP) {
+		size_t n = strlen(err);
+		snprintf(err + n, errlen - n, " (%d tries)", r->fails);
+		r->job = 0;
+		return false;
+	}
+	if (r->fails > 1)
+		log_debug("print job %d: %s; try %d", job, err, r->fails);
+	int64_t polls = 1LL << (r->fails - 1);
+	if (polls > FETCH_WAIT_POLLS)
+		polls = FETCH_WAIT_POLLS;
+	/* (less one poll: the wait ends at the poll that follows it) */
+	r->next_ms = mono_ms() + (polls - 1) * pw->cfg->poll_ms;
+	return true;
+}
+
 /* A held job unknown to the store: count, decide, store. True when decided. */
 static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
 		       const char *uuid, bool not_held)
@@ -283,11 +344,16 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 			 (long long)kib);
 		n.doc_pages = -1;
 	} else {
+		struct fetch_retry *r = fetch_retry_of(pw, id, false);
+		if (r && mono_ms() < r->next_ms)
+			return false; /* its document failed lately: later */
 		n.doc_pages = count_document(pw, http, id, err, sizeof(err));
-	}
-	if (n.doc_pages == -2) {
-		log_warnx("print job %d: %s", id, err);
-		return false;
+		if (n.doc_pages == -2 && fetch_failed(pw, id, err, sizeof(err)))
+			return false;
+		if (n.doc_pages == -2)
+			n.doc_pages = -1; /* unreadable: refused, not charged */
+		else if ((r = fetch_retry_of(pw, id, false)))
+			r->job = 0;
 	}
 	if (n.doc_pages < 0)
 		log_warnx("print job %d: %s: refused", id, err);

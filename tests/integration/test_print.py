@@ -445,6 +445,56 @@ class Print(PrintBase):
 }
 """ % {"hdr": IPP_OPERATION}
 
+    CREATE_ONLY = """{
+  OPERATION Create-Job
+%(hdr)s  ATTR name requesting-user-name escale-test
+  ATTR name job-name no-document-yet
+  GROUP job-attributes-tag
+  ATTR name job-account-id $kiosk
+  STATUS successful-ok
+  EXPECT job-id OF-TYPE integer
+  DISPLAY job-id
+}
+""" % {"hdr": IPP_OPERATION}
+
+    def create_empty_job(self, kiosk):
+        """Create-Job, no document (yet): the CUPS job id."""
+        out = self.ipp(self.CREATE_ONLY, kiosk=kiosk)
+        return int(out.split("job-id (integer) = ", 1)[1].split()[0])
+
+    def test_document_sent_late_is_counted(self):
+        """Create-Job, its document a little later (Send-Document): admind waits for it
+        (tries again after a growing wait) and decides the job as any other."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        job = self.create_empty_job(kiosk)
+        time.sleep(1.5)  # a few polls without a document
+        self.assertNotIn(job, self.jobs())
+        self.ipp(self.SEND_DOCUMENT, job=job, file=self.pdf(2))
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["pages"], j["charged"], j["printed"]), (2, 2, 2))
+
+    def test_document_never_sent_is_refused_not_charged(self):
+        """A job whose document never comes (or cannot be read) is tried again after 1, 2,
+        4... polls, then refused as unreadable, nothing charged; the log says so twice,
+        not at every poll."""
+        kiosk, kt, sid = self.kiosk_in_session(pages=10)
+        job = self.create_empty_job(kiosk)
+        start = time.monotonic()
+        # 1+2+4+8+16+30+30 polls of 0.3 s
+        j = self.wait_job(job, lambda j: j["state"] == "refused", "refused", deadline=60)
+        waited = time.monotonic() - start
+        self.assertEqual((j["charged"], j["reason"]), (0, "damaged"))
+        self.assertGreater(waited, 15, "given up too soon: %.1f s" % waited)
+        hb, cmds = self.notices(kt, sid)
+        self.assertEqual([c["event"] for c in cmds], ["refused_damaged"])
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        with open(self.server.stderr_path, "rb") as f:
+            log = f.read().decode("utf-8", "replace")
+        mine = [l for l in log.splitlines() if "print job %d:" % job in l]
+        self.assertEqual(len([l for l in mine if "trying again" in l]), 1, mine)
+        self.assertEqual(len([l for l in mine if "(8 tries): refused" in l]), 1, mine)
+        self.wait_cups_done(job)
+
     def create_job(self, kiosk, path):
         """Create-Job and a first document, more to come: the CUPS job id."""
         out = self.ipp(self.CREATE_JOB, kiosk=kiosk, file=path)
