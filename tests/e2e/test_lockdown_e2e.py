@@ -406,48 +406,59 @@ class Separation(KioskTestCase):
     def display_ok_as_guest(self):
         return self.as_guest(self.standin, "--check-display").returncode == 0
 
-    def test_browser_runs_as_guest_and_sees_nothing_of_the_kiosk(self):
-        st = self.start_kiosk()
-        self.assertTrue(st["separated"])
-        self.assertNotIn("UNSEPARATED", self.kiosk.output())
-        # Outside a session the browser user cannot open the display.
-        self.assertFalse(self.display_ok_as_guest())
+    def guest_session(self):
+        """A session whose browser runs as the browser user: (status, session directory)."""
         _, st = self.sign_in()
         # (what the check after the end looks for: the session's processes, found)
         self.assertIn(st["browser_pid"], processes_of(self.guest.pw_uid, self.kiosk))
         lines = self.kiosk.browser_lines()
         uid = [l.split()[1:] for l in lines if l.startswith("uid ")][0]
         self.assertEqual([int(v) for v in uid], [self.guest.pw_uid, self.guest.pw_gid])
+        home = [l.split()[1] for l in lines if l.startswith("home ")][0]
+        return st, os.path.dirname(home)
+
+    def assert_probes_refused(self):
+        """The kiosk's config, token, database and log: out of the browser's reach."""
+        self.kiosk.type("rw")
+        lines = wait_lines(self.kiosk, lambda ls: sum(l.startswith("probe ") for l in ls) == 4
+                           and sum(l.startswith("wrote ") for l in ls) == 2, "the probes")
+        probes = {l.split()[1]: l.split()[2] for l in lines if l.startswith("probe ")}
+        self.assertEqual(set(probes.values()), {"EACCES"}, probes)
+
+    def end_and_assert_gone(self, sdir):
+        """The session ended: its files gone with the directory, the display closed to the
+        browser user again, none of its processes left."""
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait_state("login")
+        self.assertFalse(os.path.exists(sdir))
+        self.assertFalse(self.display_ok_as_guest())
+        self.assertEqual(processes_of(self.guest.pw_uid, self.kiosk), [])
+
+    def test_browser_runs_as_guest_and_sees_nothing_of_the_kiosk(self):
+        st = self.start_kiosk()
+        self.assertTrue(st["separated"])
+        self.assertNotIn("UNSEPARATED", self.kiosk.output())
+        # Outside a session the browser user cannot open the display.
+        self.assertFalse(self.display_ok_as_guest())
+        st, sdir = self.guest_session()
         with open("/proc/%d/status" % st["browser_pid"]) as f:
             status = dict(l.split(":", 1) for l in f)
         self.assertEqual(status["Groups"].split(), [])
         self.assertEqual(int(status["CapEff"], 16), 0)
         self.assertEqual(int(status["CapAmb"], 16), 0)
         # The session directory is the browser user's, 0700.
-        home = [l.split()[1] for l in lines if l.startswith("home ")][0]
-        sdir = os.path.dirname(home)
         s = os.stat(sdir)
         self.assertEqual((s.st_uid, s.st_mode & 0o7777), (self.guest.pw_uid, 0o700))
         self.assertEqual(os.stat(self.kiosk.runtime_dir).st_mode & 0o7777, 0o711)
-        # The kiosk's config, token, database and log: out of its reach.
-        self.kiosk.type("rw")
-        lines = wait_lines(self.kiosk, lambda ls: sum(l.startswith("probe ") for l in ls) == 4
-                           and sum(l.startswith("wrote ") for l in ls) == 2, "the probes")
-        probes = {l.split()[1]: l.split()[2] for l in lines if l.startswith("probe ")}
-        self.assertEqual(set(probes.values()), {"EACCES"}, probes)
+        self.assert_probes_refused()
         self.assertTrue(os.path.exists(os.path.join(self.kiosk.state_dir, "kiosk.db")))
         # During the session it may; it tries to keep the display open for later (xhost +).
         self.assertTrue(self.display_ok_as_guest())
         self.kiosk.type("a")
         wait_lines(self.kiosk, lambda ls: "opened-display" in ls, "the display opened")
-        self.kiosk.click("end")
-        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
-        self.kiosk.click("yes")
-        self.kiosk.wait_state("login")
-        # Its files are gone with the directory, and the display is closed to it again.
-        self.assertFalse(os.path.exists(sdir))
-        self.assertFalse(self.display_ok_as_guest())
-        self.assertEqual(processes_of(self.guest.pw_uid, self.kiosk), [])
+        self.end_and_assert_gone(sdir)
 
     def test_kiosk_user_with_only_its_capabilities(self):
         """As in a centre (systemd/escale-kiosk.service): the kiosk runs as escale-kiosk,
@@ -483,29 +494,11 @@ class Separation(KioskTestCase):
         self.assertEqual(int(status["CapEff"], 16), 0xE1)
         self.assertEqual(int(status["CapBnd"], 16), 0xE1)
         self.assertFalse(self.display_ok_as_guest())
-        _, st = self.sign_in()
-        # (what the check after the end looks for: the session's processes, found)
-        self.assertIn(st["browser_pid"], processes_of(self.guest.pw_uid, self.kiosk))
-        lines = self.kiosk.browser_lines()
-        uid = [l.split()[1:] for l in lines if l.startswith("uid ")][0]
-        self.assertEqual([int(v) for v in uid], [self.guest.pw_uid, self.guest.pw_gid])
-        home = [l.split()[1] for l in lines if l.startswith("home ")][0]
-        sdir = os.path.dirname(home)
+        _, sdir = self.guest_session()
         self.assertEqual(os.stat(sdir).st_uid, self.guest.pw_uid)
-        # The probes: the kiosk's files are out of the browser's reach.
-        self.kiosk.type("rw")
-        lines = wait_lines(self.kiosk, lambda ls: sum(l.startswith("probe ") for l in ls) == 4
-                           and sum(l.startswith("wrote ") for l in ls) == 2, "the probes")
-        probes = {l.split()[1]: l.split()[2] for l in lines if l.startswith("probe ")}
-        self.assertEqual(set(probes.values()), {"EACCES"}, probes)
+        self.assert_probes_refused()
         self.assertTrue(self.display_ok_as_guest())
-        self.kiosk.click("end")
-        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
-        self.kiosk.click("yes")
-        self.kiosk.wait_state("login")
-        self.assertFalse(os.path.exists(sdir))
-        self.assertFalse(self.display_ok_as_guest())
-        self.assertEqual(processes_of(self.guest.pw_uid, self.kiosk), [])
+        self.end_and_assert_gone(sdir)
         self.assertNotIn("UNSEPARATED", self.kiosk.output())
 
     def test_unseparated_says_so(self):
