@@ -352,8 +352,8 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 			return false;
 		if (n.doc_pages == -2)
 			n.doc_pages = -1; /* unreadable: refused, not charged */
-		else if ((r = fetch_retry_of(pw, id, false)))
-			r->job = 0;
+		else if (r)
+			r->job = 0; /* fetched at last */
 	}
 	if (n.doc_pages < 0)
 		log_warnx("print job %d: %s: refused", id, err);

@@ -326,8 +326,7 @@ int main(int argc, char **argv)
 	if (over) {
 		fprintf(stderr,
 			"ERROR: escale: the printer reported %ld page(s), more than the %ld "
-			"charged:"
-			" job cancelled\n",
+			"charged: job cancelled\n",
 			st.pages, charged);
 		code = BK_CANCEL;
 	} else if (terminated) {

@@ -35,7 +35,6 @@ def main():
                       ("ESCALE_SHOT", "tests/e2e/escale-shot"), ("ESCALE_LOCALEDIR", "po"),
                       ("ESCALE_BACKEND", "admin/escale")):
         os.environ.setdefault(var, os.path.join(build, path))
-    import kiosk_e2e
     import test_print_e2e
 
     class Bench(test_print_e2e.KioskPrint):
@@ -87,7 +86,6 @@ def main():
     finally:
         b.doCleanups()
         Bench.tearDownClass()
-    del kiosk_e2e
 
 
 if __name__ == "__main__":

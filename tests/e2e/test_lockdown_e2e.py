@@ -1,10 +1,13 @@
 """The kiosk's lockdown end to end under Xvfb (docs/threat-model.md lists which escape each
 test tries): swallowed shortcuts, XKB accessibility controls, grabs the kiosk cannot hold,
 the session's processes killed (cgroup), a fresh start each session, and the separate
-browser user with its X access."""
+browser user with its X access, and what the browser's sandbox shows it."""
 
 import os
+import pwd
+import shutil
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -465,7 +468,6 @@ class Separation(KioskTestCase):
         not root, with CAP_SETUID, CAP_SETGID, CAP_CHOWN and CAP_KILL as its only (ambient)
         capabilities; it still separates the browser, wipes the session as the browser
         user, and closes the display to it again."""
-        import pwd
         ku = pwd.getpwnam("escale-kiosk")
         k = self.kiosk
         # The programs where that user can run them; its own files, as the package lays
@@ -592,8 +594,6 @@ class Sandbox(unittest.TestCase):
               "/mnt", "/etc/shadow", "/etc/cups", "/var/spool", "/var/log", "/boot"]
 
     def setUp(self):
-        import shutil
-        import tempfile
         if not shutil.which("bwrap"):
             self.skipTest("bwrap missing (apt-get install bubblewrap)")
         self.work = tempfile.mkdtemp(prefix="escale-sandbox-")

@@ -414,17 +414,19 @@ class Print(PrintBase):
         self.assertEqual(hb["session"]["pages_left"], 10)
         self.assertNotIn(job, self.cups.printed())
 
-    CREATE_JOB = """{
+    CREATE_ONLY = """{
   OPERATION Create-Job
 %(hdr)s  ATTR name requesting-user-name escale-test
-  ATTR name job-name two-documents
+  ATTR name job-name escale-test
   GROUP job-attributes-tag
   ATTR name job-account-id $kiosk
   STATUS successful-ok
   EXPECT job-id OF-TYPE integer
   DISPLAY job-id
 }
-{
+""" % {"hdr": IPP_OPERATION}
+    # Create-Job and its first document, more to come.
+    CREATE_JOB = CREATE_ONLY + """{
   OPERATION Send-Document
 %(hdr)s  ATTR integer job-id $job-id
   ATTR name requesting-user-name escale-test
@@ -445,22 +447,14 @@ class Print(PrintBase):
 }
 """ % {"hdr": IPP_OPERATION}
 
-    CREATE_ONLY = """{
-  OPERATION Create-Job
-%(hdr)s  ATTR name requesting-user-name escale-test
-  ATTR name job-name no-document-yet
-  GROUP job-attributes-tag
-  ATTR name job-account-id $kiosk
-  STATUS successful-ok
-  EXPECT job-id OF-TYPE integer
-  DISPLAY job-id
-}
-""" % {"hdr": IPP_OPERATION}
+    @staticmethod
+    def job_id_of(out):
+        """The CUPS job id ipptool displayed (DISPLAY job-id)."""
+        return int(out.split("job-id (integer) = ", 1)[1].split()[0])
 
     def create_empty_job(self, kiosk):
         """Create-Job, no document (yet): the CUPS job id."""
-        out = self.ipp(self.CREATE_ONLY, kiosk=kiosk)
-        return int(out.split("job-id (integer) = ", 1)[1].split()[0])
+        return self.job_id_of(self.ipp(self.CREATE_ONLY, kiosk=kiosk))
 
     def test_document_sent_late_is_counted(self):
         """Create-Job, its document a little later (Send-Document): admind waits for it
@@ -497,8 +491,7 @@ class Print(PrintBase):
 
     def create_job(self, kiosk, path):
         """Create-Job and a first document, more to come: the CUPS job id."""
-        out = self.ipp(self.CREATE_JOB, kiosk=kiosk, file=path)
-        return int(out.split("job-id (integer) = ", 1)[1].split()[0])
+        return self.job_id_of(self.ipp(self.CREATE_JOB, kiosk=kiosk, file=path))
 
     def test_document_added_after_release_is_not_printed(self):
         """Create-Job, one document counted, charged and released; a second

@@ -217,7 +217,11 @@ class WithCupsd:
         try:
             cls.cups.start()
             cls.cups.add_queue(cls.QUEUE)
-            cls.EXTRA_CONF = cls.EXTRA_CONF + (
+            # (the config of the admind class below this mixin: not one a parent class
+            # with a cupsd of its own already extended)
+            base = next(c.EXTRA_CONF for c in cls.__mro__
+                        if "EXTRA_CONF" in vars(c) and not issubclass(c, WithCupsd))
+            cls.EXTRA_CONF = base + (
                 'print = { enabled = true; cups_server = "%s"; queue = "%s"; poll_ms = %d; %s'
                 'release_key_file = "%s"; };\n'
                 % (cls.cups.server, cls.QUEUE, cls.POLL_MS, cls.PRINT_OPTS,
