@@ -1,0 +1,454 @@
+"""The staff web page in a real browser (docs/web.md): signing in, issuing and printing
+tickets, ending a kiosk's session, clearing a paper jam, the usage CSV, what each role may
+reach, the CSRF token, the password lock-out and signing out.
+
+Each class has its own admind and Chromium (meson runs them as separate test entries).
+"""
+
+import base64
+import csv
+import io
+import os
+import re
+import time
+
+from web_harness import (CODE_RE, FIRST_VIEW, PRINT_STUB_JS, ROLE_VIEWS, WAIT, PrintOptions,
+                         WebTestCase, main, pdf_text, shots_dir)
+import mkpdf
+from private_cupsd import WithCupsd
+
+USAGE_HEADER = ["session", "poste", "site", "début", "fin", "durée (s)", "durée (min)", "pages",
+                "motif de fin", "hors ligne", "pages imprimées", "pages refusées",
+                "pages rendues"]
+
+
+def words(text):
+    return set(re.findall(r"\w+", text.lower()))
+
+
+class Desk(WebTestCase):
+    """The desk's view: signing in, tickets, the kiosk grid; and a tour of every view."""
+
+    def test_sign_in_shows_the_shell(self):
+        self.open_page()
+        self.wait_shown("form#login-form")
+        self.assertIsNone(self.shown("nav#nav"), "the nav shows before signing in")
+        self.shot_both("login")
+        self.submit_login(self.ADMIN, self.PASSWORD)
+        self.wait_shown("nav#nav")
+        self.wait(lambda d: self.ADMIN in self.text("#whoami"), "#whoami names the admin")
+        self.wait_hidden("form#login-form")
+        self.assertEqual(self.nav_views(), ROLE_VIEWS["admin"])
+        # The first view of an admin is the desk, and only it shows.
+        self.wait(lambda d: d.execute_script("return location.hash") == "#/desk", "#/desk")
+        self.wait_shown("section#view-desk")
+        self.assertEqual(self.visible_sections(), ["view-desk"])
+        self.wait(lambda d: re.search(r"Mis à jour à \d\d:\d\d:\d\d", self.text("#live")),
+                  "#live: Mis à jour à HH:MM:SS")
+        self.assertCleanConsole()
+
+    def issue_with_preset(self, minutes, count):
+        """Count N, preset MINUTES, issue: the tickets' elements once N show."""
+        self.type_into("#code-count", str(count))
+        self.click('button.preset[data-minutes="%d"]' % minutes)
+        self.click("#code-issue")
+        return self.wait(lambda d: len(self.find_all("#tickets .ticket")) == count
+                         and self.find_all("#tickets .ticket"),
+                         "%d tickets in #tickets" % count)
+
+    def test_issue_codes_with_a_preset_and_print_the_tickets(self):
+        desk = self.desk_info()
+        preset = [p for p in desk["presets"] if p["minutes"] == 30]
+        self.assertEqual(len(preset), 1, desk)
+        pages = preset[0]["pages"]
+        self.sign_in()
+        self.wait_shown("form#code-form")
+        self.type_into("#code-count", "2")
+        self.click('button.preset[data-minutes="30"]')
+        self.wait(lambda d: self.find("#code-minutes").get_attribute("value") == "30"
+                  and self.find("#code-pages").get_attribute("value") == str(pages),
+                  "the preset fills #code-minutes 30 and #code-pages %d" % pages)
+        self.click("#code-issue")
+        self.wait(lambda d: len(self.find_all("#tickets .ticket")) == 2, "2 tickets")
+        tickets = self.find_all("#tickets .ticket")
+        codes = [self.find(".ticket-code", t).text.strip() for t in tickets]
+        for c in codes:
+            self.assertRegex(c, CODE_RE)
+        self.assertEqual(len(set(codes)), 2, codes)
+        for t in tickets:
+            self.assertIn("30", re.findall(r"\d+", self.find(".ticket-minutes", t).text))
+            self.assertIn(str(pages), re.findall(r"\d+", self.find(".ticket-pages", t).text))
+            self.assertTrue(self.find(".ticket-until", t).text.strip())
+            services = self.find(".ticket-services", t).text
+            for s in desk["services"]:
+                self.assertIn(s, services)
+            rules = self.find(".ticket-rules", t).text
+            for rule in desk["rules"]:
+                self.assertIn(rule, rules)
+        self.shot_both("desk-tickets")
+
+        # The print buttons set the body's class, then print.
+        self.driver.execute_script(PRINT_STUB_JS)
+        self.click("button#print-a4")
+        self.wait(lambda d: len(d.execute_script("return window.__prints")) == 1,
+                  "#print-a4 calls window.print()")
+        self.click("button#print-receipt")
+        self.wait(lambda d: len(d.execute_script("return window.__prints")) == 2,
+                  "#print-receipt calls window.print()")
+        prints = self.driver.execute_script("return window.__prints")
+        self.assertIn("print-a4", prints[0])
+        self.assertIn("print-receipt", prints[1])
+        self.assertNotIn("print-a4", prints[1])
+
+        # What the printer gets: the tickets and nothing else.
+        tickets_text = self.find("#tickets").get_attribute("innerText")
+        shell = [a.text.strip() for a in self.find_all("nav#nav a[data-view]")]
+        shell += [self.text("#whoami"), self.find("#code-issue").text.strip()]
+        shell = [s for s in shell if s]
+        pdfs = {}
+        for mode, opts in (("a4", {"page_width": 21.0, "page_height": 29.7}),
+                           ("receipt", {"page_width": 8.0, "page_height": 29.7})):
+            self.driver.execute_script(
+                "document.body.classList.remove('print-a4', 'print-receipt');"
+                "document.body.classList.add(arguments[0]);", "print-" + mode)
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            self.assertIsNone(self.shown("nav#nav"), "the nav shows in print (%s)" % mode)
+            self.assertIsNone(self.shown("form#code-form"), "the form shows in print")
+            self.assertTrue(all(t.is_displayed() for t in self.find_all("#tickets .ticket")))
+            self.shot("desk-print-" + mode)
+            po = PrintOptions()
+            po.page_width, po.page_height = opts["page_width"], opts["page_height"]
+            po.background = True
+            pdf = base64.b64decode(self.driver.print_page(po))
+            text = pdf_text(pdf, shots_dir(), "desk-print-" + mode)
+            pdfs[mode] = text
+            flat = re.sub(r"\s+", " ", text)
+            for c in codes:
+                self.assertIn(c, flat, "code %s not in the %s PDF:\n%s" % (c, mode, text))
+            for s in shell:
+                self.assertNotIn(s, flat, "%r (not a ticket) printed on %s:\n%s" % (s, mode, text))
+            extra = words(text) - words(tickets_text)
+            self.assertEqual(extra, set(), "printed on %s but not in #tickets:\n%s" % (mode, text))
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        self.driver.execute_script("document.body.classList.remove('print-a4', 'print-receipt')")
+
+        # They are real codes: a kiosk opens a session with each.
+        _, kt = self.new_kiosk()
+        for c in codes:
+            s = self.open_ok(kt, c)
+            self.assertEqual((s["seconds_left"], s["pages_left"]), (30 * 60, pages))
+            self.end_session(kt, s["session"])
+        self.assertCleanConsole()
+
+    def kiosk_el(self, kid):
+        return self.find('#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid)
+
+    def test_end_a_kiosk_session(self):
+        kid, kt = self.new_kiosk(self.unique("poste"), site="Centre")
+        self.heartbeat(kt, state="login")
+        code = self.new_code(minutes=60, pages=5)
+        sid = self.open_ok(kt, code["code"])["session"]
+        self.heartbeat(kt, state="session", session=sid, seconds_used=120)
+        self.sign_in()
+        sel = '#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid
+        self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "session",
+                  "the grid shows kiosk %s in a session" % kid)
+        # 60 minutes, 2 used: 58 left (57 and some seconds, as the page may count down).
+        self.wait(lambda d: re.search(r"\b5[78]\b", self.find(sel + " .kiosk-time").text),
+                  "the time left (58 min) on the kiosk")
+        self.assertTrue(self.find(sel + " .kiosk-name").text.strip())
+        self.assertTrue(self.find(sel + " .kiosk-state").text.strip())
+        self.shot_both("desk-kiosk-session")
+        self.click(sel + ' [data-action="end"]')
+        self.wait(lambda d: self.dialog_open(), "the confirmation dialog")
+        self.shot("desk-end-dialog")
+        self.confirm_dialog()
+        # The kiosk hears of it in its next heartbeat.
+        hb = self.wait(lambda d: (lambda h: h if [c for c in h["commands"]
+                                                  if c["type"] == "end_session"] else None)(
+            self.heartbeat(kt, state="session", session=sid, seconds_used=121)),
+            "an end_session command in the kiosk's heartbeat")
+        cmd = [c for c in hb["commands"] if c["type"] == "end_session"][0]
+        self.assertEqual(cmd["session"], sid)
+        self.assertIn(("session.end", self.ADMIN), self.audit_actions())
+        self.end_session(kt, sid, reason="staff", seconds_used=121)
+        self.heartbeat(kt, state="login", ack=[c["id"] for c in hb["commands"]])
+        self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "free",
+                  "the grid shows kiosk %s free again" % kid)
+        self.assertEqual(self.find_all(sel + ' [data-action="end"]'), [],
+                         "an end button on a free kiosk")
+        self.assertCleanConsole()
+
+    def test_every_view_and_its_screenshots(self):
+        kname = self.unique("poste")
+        kid, kt = self.new_kiosk(kname, site="Centre")
+        for secs in (300, 1500, 4000):
+            self.finished_session(kt, secs)
+        self.heartbeat(kt, state="login")
+        self.new_codes(count=2, minutes=60, pages=10)
+        self.sign_in()
+        too_wide = {}
+        for view in ["desk", "kiosks", "usage", "stats", "audit", "users", "account"]:
+            self.go(view)
+            self.assertEqual(self.visible_sections(), ["view-" + view])
+            if view == "kiosks":
+                self.wait_shown('#kiosks-table tr[data-kiosk-id="%s"]' % kid)
+            elif view == "usage":
+                self.wait(lambda d: kname in self.find("#usage-table").text, "usage rows")
+            elif view == "stats":
+                self.wait(lambda d: self.find_all("svg#chart-day rect.bar"), "bars per day")
+                bar = self.find("svg#chart-day rect.bar title")
+                self.assertTrue(bar.get_attribute("textContent").strip())
+                self.assertTrue(self.find("#stats-totals").text.strip())
+            elif view == "audit":
+                self.wait(lambda d: self.ADMIN in self.find("#audit-table").text, "audit rows")
+            elif view == "users":
+                self.wait(lambda d: self.find_all("#users-table tr[data-user-id]"), "user rows")
+            width = self.shot_both("view-" + view)
+            if width > 360:
+                too_wide[view] = width
+        self.assertCleanConsole()
+        self.assertEqual(too_wide, {}, "views wider than a 360 px screen (CSS px)")
+
+
+class Access(WebTestCase):
+    """Roles, the CSRF token, the cookie, the lock-out and signing out."""
+
+    def test_each_role_sees_its_views(self):
+        for role in ("secretariat", "maintenance"):
+            _, name, _ = self.new_staff(role)
+            self.setUp()
+            self.sign_in(name)
+            self.assertEqual(self.nav_views(), ROLE_VIEWS[role], role)
+            first = FIRST_VIEW[role]
+            self.wait(lambda d: d.execute_script("return location.hash") == "#/" + first,
+                      "first view of %s: #/%s" % (role, first))
+            self.wait_shown("section#view-" + first)
+
+    def test_secretariat_cannot_reach_admin_pages(self):
+        _, name, _ = self.new_staff("secretariat")
+        self.sign_in(name)
+        self.assertEqual(self.find_all('nav#nav a[data-view="users"]'), [])
+        self.driver.execute_script("location.hash = '#/users'")
+        self.wait_shown("#forbidden")
+        self.assertIn("réservée", self.text("#forbidden"))
+        self.assertIsNone(self.shown("section#view-users"), "the users view shows")
+        self.assertEqual(self.find_all("#users-table tr[data-user-id]"), [])
+        self.shot_both("forbidden")
+        r = self.fetch("GET", "/api/v1/users")
+        self.assertEqual(r["status"], 403, r)
+        self.assertEqual(r["json"]["error"], "forbidden", r)
+        # The same for the usage export (maintenance and admin only).
+        self.driver.execute_script("location.hash = '#/usage'")
+        self.wait_shown("#forbidden")
+        self.assertIsNone(self.shown("section#view-usage"))
+        self.assertEqual(self.fetch("GET", "/api/v1/usage?format=json")["status"], 403)
+
+    def test_changes_need_the_csrf_token(self):
+        self.sign_in()
+        body = {"count": 1, "minutes": 30, "pages": 5}
+        before = len(self.codes_list())
+        r = self.fetch("POST", "/api/v1/codes", body)
+        self.assertEqual(r["status"], 403, r)
+        self.assertEqual(r["json"]["error"], "csrf", r)
+        r = self.fetch("POST", "/api/v1/codes", body, {"X-CSRF-Token": "x" * 43})
+        self.assertEqual((r["status"], r["json"]["error"]), (403, "csrf"), r)
+        self.assertEqual(len(self.codes_list()), before, "a code was made without the token")
+        token = self.csrf()
+        r = self.fetch("POST", "/api/v1/codes", body, {"X-CSRF-Token": token})
+        self.assertEqual(r["status"], 201, r)
+        self.assertRegex(r["json"]["codes"][0]["code"], CODE_RE)
+        # The cookie: HttpOnly, SameSite=Strict, out of the page's scripts' reach.
+        c = self.session_cookie()
+        self.assertIsNotNone(c, self.cookies())
+        self.assertTrue(c["value"].startswith("esw_"), c)
+        self.assertTrue(c["httpOnly"], c)
+        self.assertEqual(c["sameSite"], "Strict", c)
+        self.assertEqual(c["path"], "/", c)
+        self.assertFalse(c["secure"], c)  # plain HTTP on loopback
+        doc = self.driver.execute_script("return document.cookie")
+        self.assertNotIn("escale_session", doc)
+        self.assertNotIn(c["value"], doc)
+
+    def test_wrong_passwords_lock_out(self):
+        _, name, _ = self.new_staff("secretariat")
+        # The password is right: it signs in (and a success resets the count).
+        self.sign_in(name)
+        self.click("button#logout")
+        self.wait_shown("form#login-form")
+        self.driver.execute_script("performance.setResourceTimingBufferSize(10000)")
+
+        def logins():
+            return self.driver.execute_script(
+                "return performance.getEntriesByType('resource')"
+                ".filter(e => e.name.endsWith('/api/v1/login')).length")
+        lock_re = re.compile(r"\d+\s*(secondes?|minutes?|s\b|min\b)", re.I)
+        for i in range(5):
+            n = logins()
+            self.submit_login(name, "mauvais mot de passe %d" % i)
+            self.wait(lambda d: logins() == n + 1, "login request %d answered" % (i + 1))
+            err = self.wait_shown("#login-error").text
+            if i < 4:
+                self.assertNotRegex(err, lock_re, "locked out after %d wrong" % (i + 1))
+        self.wait(lambda d: lock_re.search(self.text("#login-error")),
+                  "#login-error tells the wait after 5 wrong passwords")
+        self.assertEqual(self.find("#login-error").get_attribute("role"), "alert")
+        self.shot_both("login-locked")
+        n = logins()
+        self.submit_login(name, self.PASSWORD)
+        self.wait(lambda d: logins() == n + 1, "the right password's request answered")
+        self.wait(lambda d: lock_re.search(self.text("#login-error")),
+                  "the right password refused during the lock-out")
+        self.assertIsNone(self.shown("nav#nav"))
+        self.assertIsNone(self.session_cookie(), "signed in during the lock-out")
+        st, _, d = self.req("POST", "/api/v1/login", {"name": name, "password": self.PASSWORD})
+        self.assertEqual((st, d.get("error")), (429, "rate_limited"), d)
+        self.assertGreater(d["retry_after"], 0)
+
+    def test_sign_out(self):
+        self.sign_in()
+        old = self.session_cookie()
+        self.assertIsNotNone(old)
+        self.click("button#logout")
+        self.wait_shown("form#login-form")
+        self.assertIsNone(self.shown("nav#nav"))
+        self.wait(lambda d: not (self.session_cookie() or {}).get("value"), "the cookie cleared")
+        self.driver.refresh()
+        self.wait_shown("form#login-form")
+        self.assertIsNone(self.shown("nav#nav"))
+        r = self.fetch("GET", "/api/v1/whoami")
+        self.assertEqual(r["status"], 401, r)
+        # The old cookie no longer works, whoever sends it.
+        st, _, d = self.req("GET", "/api/v1/whoami",
+                            headers={"Cookie": "escale_session=" + old["value"]})
+        self.assertEqual((st, d.get("error")), (401, "unauthorized"), d)
+        st, _, d = self.req("GET", "/api/v1/codes",
+                            headers={"Cookie": "escale_session=" + old["value"]})
+        self.assertEqual(st, 401, d)
+
+
+class Usage(WebTestCase):
+    """The usage view's CSV download."""
+
+    def test_download_the_csv(self):
+        kname = self.unique("poste")
+        kid, kt = self.new_kiosk(kname, site="Maison ; « Été »")
+        mine = {}
+        for secs, reason in ((95, "user"), (1830, "expired"), (600, "idle")):
+            mine[self.finished_session(kt, secs, reason)] = (secs, reason)
+        today = time.strftime("%Y-%m-%d")
+        week_ago = time.strftime("%Y-%m-%d", time.localtime(time.time() - 6 * 86400))
+        self.sign_in()
+        self.go("usage")
+        self.set_value("#usage-from", week_ago)
+        self.set_value("#usage-to", today)
+        self.click("#usage-apply")
+        self.wait(lambda d: kname in self.find("#usage-table").text, "my kiosk in #usage-table")
+        self.wait(lambda d: ("from=%s" % week_ago) in (self.find("a#usage-csv").get_attribute(
+            "href") or ""), "a#usage-csv for the dates set")
+        link = self.find("a#usage-csv")
+        href = link.get_attribute("href")
+        self.assertIn("to=%s" % today, href)
+        self.assertIn("format=csv", href)
+        self.assertIsNotNone(link.get_attribute("download"), "a#usage-csv has no download")
+        self.shot_both("usage")
+        downloads = self.browser.downloads
+        self.click("a#usage-csv")
+        path = self.wait(lambda d: next((os.path.join(downloads, f) for f in os.listdir(downloads)
+                                         if f.endswith(".csv")), None),
+                         "a .csv in the download directory", timeout=WAIT)
+        with open(path, "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"\xef\xbb\xbf"), "no UTF-8 BOM: %r" % data[:20])
+        text = data[3:].decode("utf-8")
+        self.assertTrue(text.endswith("\r\n"), repr(text[-20:]))
+        self.assertNotIn("\n", text.replace("\r\n", ""), "a line not ended by CRLF")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+        self.assertEqual(rows[0], USAGE_HEADER)
+        body = [r for r in rows[1:] if r]
+        # The rows are the sessions of the dates set, as the JSON export has them.
+        js = self.api("GET", "/api/v1/usage?from=%s&to=%s&format=json" % (week_ago, today),
+                      token=self.admin)["sessions"]
+        self.assertEqual([r[0] for r in body], [s["id"] for s in js])
+        got = {r[0]: r for r in body if r[0] in mine}
+        self.assertEqual(set(got), set(mine))
+        for sid, (secs, reason) in mine.items():
+            r = got[sid]
+            self.assertEqual(r[1:3], [kname, "Maison ; « Été »"], r)
+            self.assertRegex(r[3], r"^%s[ T]\d\d:\d\d" % today)
+            self.assertRegex(r[4], r"^%s[ T]\d\d:\d\d" % today)
+            self.assertEqual(r[5], str(secs), r)
+            self.assertEqual(r[6], ("%.1f" % (secs / 60)).replace(".", ","), r)
+            self.assertEqual((r[8], r[9]), (reason, "non"), r)
+        self.assertCleanConsole()
+
+
+class Printer(WithCupsd, WebTestCase):
+    """A paper jam seen and cleared from the desk (a private cupsd and the simulated
+    printer, tests/print/)."""
+
+    TMP_PREFIX = "escale-web-print-"
+
+    def tearDown(self):
+        try:
+            os.unlink(os.path.join(self.cups.printer_dir, "jam"))
+        except FileNotFoundError:
+            pass
+        self.cups.run(["cupsenable", self.QUEUE], check=False)
+        super().tearDown()
+
+    def printer(self):
+        return self.api("GET", "/api/v1/printers", token=self.admin)["printers"][0]
+
+    def test_jam_shows_and_resume_clears_it(self):
+        kname = self.unique("poste")
+        _, kt = self.new_kiosk(kname)
+        code = self.new_code(pages=10)
+        sid = self.open_ok(kt, code["code"])["session"]
+        self.heartbeat(kt, state="session", session=sid, seconds_used=10)
+        self.sign_in()
+        sel = '#printers .printer[data-printer="%s"]' % self.QUEUE
+        self.wait(lambda d: self.find(sel).get_attribute("data-attention") == "false",
+                  "the printer shown without alert")
+        self.assertEqual(self.find_all(sel + " .printer-alert"), [])
+        # The printer jams after the first page of a 3-page job.
+        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
+            f.write("1")
+        pdf = os.path.join(self.tmp, "three.pdf")
+        with open(pdf, "wb") as f:
+            f.write(mkpdf.make_pdf(3))
+        job = self.cups.submit(pdf, self.QUEUE, "-o", "job-account-id=" + kname)
+        self.wait(lambda d: self.find(sel).get_attribute("data-attention") == "true",
+                  "the printer needs attention", timeout=30)
+        alert = self.wait_shown(sel + " .printer-alert")
+        self.assertEqual(alert.get_attribute("role"), "alert")
+        self.assertIn("bourrage", alert.text.lower())
+        p = self.printer()
+        self.assertIn("media-jam-error", p["reasons"], p)
+        ours = [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                if j["cups_id"] == job]
+        self.assertEqual(len(ours), 1)
+        self.wait_shown('#jobs .job[data-job-id="%s"]' % ours[0]["id"])
+        self.shot_both("desk-printer-jam")
+        # The desk takes the paper out, then resumes.
+        os.unlink(os.path.join(self.cups.printer_dir, "jam"))
+        self.click(sel + ' button[data-action="resume"]')
+        self.wait(lambda d: self.dialog_open() or ("printer.resume", self.ADMIN)
+                  in self.audit_actions(), "resume asked (or its confirmation)")
+        if self.dialog_open():
+            self.confirm_dialog()
+        self.wait(lambda d: ("printer.resume", self.ADMIN) in self.audit_actions(),
+                  "printer.resume in the audit log")
+        self.wait(lambda d: self.find(sel).get_attribute("data-attention") == "false"
+                  and not self.find_all(sel + " .printer-alert"),
+                  "the alert gone once the printer is fine", timeout=30)
+        self.wait(lambda d: [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                             if j["cups_id"] == job and j["state"] == "printed"],
+                  "the job printed after the resume", timeout=30)
+        self.assertNotIn("media-jam-error", self.printer()["reasons"])
+        self.shot("desk-printer-resumed")
+        self.assertCleanConsole()
+
+
+if __name__ == "__main__":
+    main()
