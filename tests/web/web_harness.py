@@ -380,9 +380,9 @@ class WebTestCase(AdmindTestCase):
         return path
 
     def narrow(self, width=360, height=780):
-        """A phone-sized window (touch, 360 CSS px wide) until wide()."""
+        """A window 360 CSS px wide (a phone's width) until wide()."""
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
         self.wait(lambda d: d.execute_script("return window.innerWidth") == width,
                   "window %d px wide" % width)
 
