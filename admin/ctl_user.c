@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Bootstrap: the first admin is made in the database file, without a server. */
 static int ctl_user_add_local(const struct ctl *c, const char *name, enum role role)
@@ -149,6 +150,89 @@ int ctl_user_token(struct ctl *c, int argc, char **argv)
 	ctl_out_end();
 out:
 	json_decref(ans);
+	return rc;
+}
+
+/* The first line of stdin, without its newline: 10 to 256 bytes. */
+static bool read_password(struct ctl *c, char *pw, size_t n)
+{
+	if (isatty(STDIN_FILENO))
+		fputs("New password (10 characters or more), then Enter: ", stderr);
+	if (!fgets(pw, (int)n, stdin)) {
+		ctl_fail("no password on stdin");
+		return false;
+	}
+	size_t len = strcspn(pw, "\r\n");
+	bool whole = pw[len] != '\0' || feof(stdin);
+	pw[len] = '\0';
+	if (!whole || len < 10 || len > 256) {
+		ctl_usage(c, "the password must be 10 to 256 bytes on one line");
+		return false;
+	}
+	return true;
+}
+
+static int ctl_user_passwd_local(const struct ctl *c, const char *user, const char *pw)
+{
+	struct store *st = NULL;
+	int rc = CTL_ERR;
+	static const struct store_actor bootstrap = {.name = "escalectl --db"};
+	if (sodium_init() < 0) {
+		ctl_fail("cannot initialise libsodium");
+		goto out;
+	}
+	umask(077);
+	if (!(st = store_open(c->db))) {
+		ctl_fail("cannot open the database %s", c->db);
+		goto out;
+	}
+	int64_t id = store_user_id(st, user);
+	if (!id && !parse_i64(user, 1, INT64_MAX, &id))
+		id = 0;
+	switch (id ? store_user_set_password(st, &bootstrap, id, pw, 0) : STORE_NOT_FOUND) {
+	case STORE_OK:
+		printf("user %s: password set; its web sessions have ended\n", user);
+		rc = CTL_OK;
+		break;
+	case STORE_NOT_FOUND:
+		ctl_fail("no active user %s in %s", user, c->db);
+		break;
+	default:
+		ctl_fail("cannot set the password of %s in %s", user, c->db);
+		break;
+	}
+out:
+	if (st)
+		store_close(st);
+	return rc;
+}
+
+int ctl_user_passwd(struct ctl *c, int argc, char **argv)
+{
+	char pw[260];
+	int rc;
+
+	if (!ctl_args(c, argc, argv, 1, 1))
+		return CTL_USAGE;
+	const char *user = argv[optind];
+	if (!read_password(c, pw, sizeof(pw))) {
+		rc = CTL_USAGE;
+		goto out;
+	}
+	if (c->db) {
+		rc = ctl_user_passwd_local(c, user, pw);
+		goto out;
+	}
+	int64_t id;
+	if ((rc = ctl_find_id(c, user, "/api/v1/users", "users", "USER", "user", &id)) != CTL_OK)
+		goto out;
+	char *path = xasprintf("/api/v1/users/%lld/password", (long long)id);
+	rc = ctl_post(c, path, json_pack("{ss}", "password", pw), NULL);
+	free(path);
+	if (rc == CTL_OK)
+		printf("user %lld: password set; its web sessions have ended\n", (long long)id);
+out:
+	sodium_memzero(pw, sizeof(pw));
 	return rc;
 }
 
