@@ -11,6 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The database file of --db, for work without a server; NULL (said) on failure. */
+static struct store *local_store(const struct ctl *c)
+{
+	struct store *st;
+	if (sodium_init() < 0) {
+		ctl_fail("cannot initialise libsodium");
+		return NULL;
+	}
+	/* The database holds token and code hashes: only its owner reads it. */
+	umask(077);
+	if (!(st = store_open(c->db)))
+		ctl_fail("cannot open the database %s", c->db);
+	return st;
+}
+
 /* Bootstrap: the first admin is made in the database file, without a server. */
 static int ctl_user_add_local(const struct ctl *c, const char *name, enum role role)
 {
@@ -19,16 +34,8 @@ static int ctl_user_add_local(const struct ctl *c, const char *name, enum role r
 	int64_t id = 0;
 	int rc = CTL_ERR;
 
-	if (sodium_init() < 0) {
-		ctl_fail("cannot initialise libsodium");
+	if (!(st = local_store(c)))
 		goto out;
-	}
-	/* The database holds token and code hashes: only its owner reads it. */
-	umask(077);
-	if (!(st = store_open(c->db))) {
-		ctl_fail("cannot open the database %s", c->db);
-		goto out;
-	}
 	switch (store_user_create(st, name, role, token, &id)) {
 	case STORE_OK:
 		printf("user %s (%s) created\n%s\n", name, role_name(role), token);
@@ -174,18 +181,11 @@ static bool read_password(struct ctl *c, char *pw, size_t n)
 
 static int ctl_user_passwd_local(const struct ctl *c, const char *user, const char *pw)
 {
+	static const struct store_actor bootstrap = {.name = "escalectl --db"};
 	struct store *st = NULL;
 	int rc = CTL_ERR;
-	static const struct store_actor bootstrap = {.name = "escalectl --db"};
-	if (sodium_init() < 0) {
-		ctl_fail("cannot initialise libsodium");
+	if (!(st = local_store(c)))
 		goto out;
-	}
-	umask(077);
-	if (!(st = store_open(c->db))) {
-		ctl_fail("cannot open the database %s", c->db);
-		goto out;
-	}
 	int64_t id = store_user_id(st, user);
 	if (!id && !parse_i64(user, 1, INT64_MAX, &id))
 		id = 0;
