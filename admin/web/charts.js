@@ -3,7 +3,7 @@
 import {el, clear} from "./core.js";
 import {fmtNumber} from "./i18n.js";
 
-const W = 640, H = 260;
+const W = 560, H = 260;
 const M = {top: 16, right: 10, bottom: 52, left: 50};
 
 // A round top for the value axis: 1, 2, 5 × 10^n.

@@ -355,7 +355,8 @@ function printerAlerts(p) {
 		out.push(["door", t("alert_door")]);
 	if (p.state === "unreachable" || /unreachable|offline-report|connecting-to-device/.test(reasons))
 		out.push(["unreachable", t("alert_unreachable")]);
-	if (p.state === "stopped" || /(^|\s)(stopped|paused)/.test(reasons))
+	// A jam, no paper or an open door stop the printer: say the cause only.
+	if (!out.length && (p.state === "stopped" || /(^|\s)(stopped|paused)/.test(reasons)))
 		out.push(["stopped", t("alert_stopped")]);
 	if (!out.length && p.needs_attention)
 		out.push(["other", t("alert_stuck")]);

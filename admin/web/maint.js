@@ -159,9 +159,9 @@ export const usage = {
 		}
 		reconcile(tbody, rows.slice(0, USAGE_ROWS), (s) => s.id, (s) => JSON.stringify(s),
 			(s) => el("tr", {data: {sessionId: s.id}},
-				el("td", null, fmtDateTime(s.started_at)),
-				el("td", null, s.ended_at ? fmtDateTime(s.ended_at) : t("reason_active")),
-				el("td", null, s.kiosk || t("none")),
+				el("td", {class: "nowrap"}, fmtDateTime(s.started_at)),
+				el("td", {class: "nowrap"}, s.ended_at ? fmtDateTime(s.ended_at) : t("reason_active")),
+				el("td", {class: "nowrap"}, s.kiosk || t("none")),
 				el("td", null, s.site || t("none")),
 				el("td", {class: "num"}, fmtMinutes(Math.round((s.seconds_used || 0) / 60))),
 				el("td", {class: "num"}, String(s.pages_used || 0)),
@@ -193,7 +193,7 @@ export const audit = {
 		}
 		reconcile(tbody, rows, (a) => a.id, (a) => String(a.id),
 			(a) => el("tr", {data: {auditId: a.id}},
-				el("td", null, fmtDateTime(a.at)),
+				el("td", {class: "nowrap"}, fmtDateTime(a.at)),
 				el("td", null, a.user || t("none")),
 				el("td", null, el("code", null, a.action || "")),
 				el("td", null, a.target === null || a.target === undefined ? t("none") : String(a.target)),
