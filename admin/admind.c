@@ -16,6 +16,7 @@
 #include "http.h"
 #include "print.h"
 #include "ratelimit.h"
+#include "web.h"
 #include "util.h"
 
 /* The retention purge runs at start and then this often. */
@@ -125,6 +126,10 @@ int main(int argc, char **argv)
 	store_set_policy(app.store, &app.cfg.pol);
 	app.rl = ratelimit_new(app.cfg.max_failures, app.cfg.lockout_seconds,
 			       app.cfg.lockout_max_seconds);
+	app.web_rl = ratelimit_new(app.cfg.web.max_failures, app.cfg.web.lockout_seconds,
+				   app.cfg.web.lockout_max_seconds);
+	if (*app.cfg.web.root)
+		app.web = web_load(app.cfg.web.root);
 	if (!store_background_checkpoints(app.store))
 		fatalx("%s: cannot open the checkpoint connection", app.cfg.database);
 	store_end_stale(app.store, now_s());
@@ -190,6 +195,8 @@ int main(int argc, char **argv)
 	MHD_stop_daemon(d);
 	print_stop(app.print);
 	ratelimit_free(app.rl);
+	ratelimit_free(app.web_rl);
+	web_free(app.web);
 	store_close(app.store);
 	admind_config_free(&app.cfg);
 	close(sfd);

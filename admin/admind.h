@@ -12,6 +12,9 @@
 #include "log.h"
 #include "store.h"
 
+#define DESK_MAX_PRESETS 8
+#define DESK_MAX_LINES   32
+
 struct admind_config {
 	char *file;
 	char *listen;
@@ -44,6 +47,21 @@ struct admind_config {
 		bool purge_history;
 		char *release_key_file; /* the key of release marks (bk_mark.h) */
 	} print;
+	struct web_config {
+		char *root; /* "" : no pages */
+		int64_t idle_seconds, max_seconds;
+		int64_t max_failures, lockout_seconds, lockout_max_seconds;
+	} web;
+	/* What the desk's page offers and prints on tickets. */
+	struct desk_config {
+		char *centre;
+		int npresets;
+		struct desk_preset {
+			int64_t minutes, pages;
+		} presets[DESK_MAX_PRESETS];
+		char **services; /* NULL-terminated */
+		char **rules;    /* NULL-terminated */
+	} desk;
 };
 
 /* Reads and checks FILE; on error fills ERR with "FILE:LINE: message". */
@@ -52,12 +70,15 @@ void admind_config_free(struct admind_config *c);
 
 struct ratelimit;
 struct print_watch;
+struct web_files;
 
 struct app {
 	struct admind_config cfg;
 	struct store *store;
 	struct ratelimit *rl;
 	struct print_watch *print; /* NULL when printing is off */
+	struct ratelimit *web_rl;  /* wrong staff passwords, per name */
+	struct web_files *web;     /* the staff pages, NULL when off */
 };
 
 #endif

@@ -24,7 +24,26 @@ static const char *const top_keys[] = {"listen",
 				       "offline",
 				       "retention_days",
 				       "print",
+				       "web",
+				       "desk",
 				       NULL};
+static const char *const web_keys[] = {"root",
+				       "idle_minutes",
+				       "max_hours",
+				       "login_max_failures",
+				       "lockout_seconds",
+				       "lockout_max_seconds",
+				       NULL};
+static const char *const desk_keys[] = {"centre", "presets", "services", "rules", NULL};
+static const char *const preset_keys[] = {"minutes", "pages", NULL};
+static const char *const default_services[] = {"CAF",         "France Travail", "ameli",
+					       "impots.gouv", "ANTS",           NULL};
+static const char *const default_rules[] = {
+	"Tapez ce code sur l'écran du poste. Les espaces ne comptent pas.",
+	"Le temps compte pendant que vous êtes connecté. Cliquez sur « Terminer » pour garder "
+	"le reste pour plus tard.",
+	"À la fin, tout est effacé du poste : pensez à imprimer ce dont vous avez besoin.",
+	"Une question ? Demandez à l'accueil.", NULL};
 static const char *const tls_keys[] = {"certificate", "key", NULL};
 static const char *const codes_keys[] = {
 	"length",    "alphabet", "default_minutes", "default_pages", "default_days",
@@ -38,6 +57,65 @@ static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
 static const char *const print_keys[] = {"enabled",       "cups_server",        "queue",
 					 "poll_ms",       "max_document_bytes", "stuck_seconds",
 					 "purge_history", "release_key_file",   NULL};
+
+/* A list of at most DESK_MAX_LINES strings of 1..MAXLEN bytes, or DEFS when absent. */
+static bool string_list(const config_setting_t *group, const char *name, size_t maxlen,
+			const char *const *defs, char ***out, struct cfg_err *err)
+{
+	const config_setting_t *l = group ? config_setting_get_member(group, name) : NULL;
+	int n = 0;
+	if (!l) {
+		while (defs[n])
+			n++;
+		*out = xcalloc((size_t)n + 1, sizeof(char *));
+		for (int i = 0; i < n; i++)
+			(*out)[i] = xstrdup(defs[i]);
+		return true;
+	}
+	if (!config_setting_is_array(l) && !config_setting_is_list(l))
+		return cfg_fail(l, err, "%s must be a list of strings: [\"…\", \"…\"]", name);
+	n = config_setting_length(l);
+	if (n > DESK_MAX_LINES)
+		return cfg_fail(l, err, "%s: at most %d entries", name, DESK_MAX_LINES);
+	*out = xcalloc((size_t)n + 1, sizeof(char *));
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		const char *v = config_setting_get_string(e);
+		if (!v || !*v || strlen(v) > maxlen || !utf8_valid_text(v, strlen(v)))
+			return cfg_fail(e, err, "%s: each entry is text of 1 to %zu bytes", name,
+					maxlen);
+		(*out)[i] = xstrdup(v);
+	}
+	return true;
+}
+
+static bool desk_presets(const config_setting_t *desk, struct desk_config *d, struct cfg_err *err)
+{
+	const config_setting_t *l = desk ? config_setting_get_member(desk, "presets") : NULL;
+	if (!l) {
+		static const struct desk_preset defs[] = {{30, 5}, {60, 10}, {120, 20}};
+		d->npresets = (int)ARRAY_LEN(defs);
+		memcpy(d->presets, defs, sizeof(defs));
+		return true;
+	}
+	if (!config_setting_is_list(l) || config_setting_length(l) > DESK_MAX_PRESETS)
+		return cfg_fail(l, err,
+				"desk.presets must be a list of at most %d groups:"
+				" ( { minutes = 30; pages = 5; }, … )",
+				DESK_MAX_PRESETS);
+	d->npresets = config_setting_length(l);
+	for (int i = 0; i < d->npresets; i++) {
+		const config_setting_t *g = config_setting_get_elem(l, (unsigned)i);
+		if (!config_setting_is_group(g))
+			return cfg_fail(g, err,
+					"desk.presets: each entry is { minutes = N; pages = N; }");
+		if (!cfg_only_keys(g, preset_keys, err) ||
+		    !cfg_int(g, "minutes", 60, 1, 1440, &d->presets[i].minutes, err) ||
+		    !cfg_int(g, "pages", 10, 0, 1000, &d->presets[i].pages, err))
+			return false;
+	}
+	return true;
+}
 
 /* "127.0.0.1:8080" or "[::1]:8080", numeric only: no name lookups at start. */
 static bool parse_listen(struct admind_config *c, const config_setting_t *where,
@@ -93,7 +171,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	if (!cfg_load(&cf, file, err))
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
-	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline, *print;
+	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline, *print, *web,
+		*desk;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "tls", &tls, err) ||
 	    !cfg_group(root, "codes", &codes, err) ||
 	    !cfg_group(root, "sessions", &sessions, err) ||
@@ -103,11 +182,13 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_only_keys(codes, codes_keys, err) ||
 	    !cfg_only_keys(sessions, sessions_keys, err) ||
 	    !cfg_only_keys(kiosks, kiosks_keys, err) || !cfg_only_keys(login, login_keys, err) ||
-	    !cfg_only_keys(offline, offline_keys, err))
+	    !cfg_only_keys(offline, offline_keys, err) || !cfg_group(root, "web", &web, err) ||
+	    !cfg_group(root, "desk", &desk, err) || !cfg_only_keys(web, web_keys, err) ||
+	    !cfg_only_keys(desk, desk_keys, err))
 		goto out;
 
 	char *alphabet = NULL, *level = NULL;
-	int64_t memkib;
+	int64_t memkib, idle_min, max_h;
 	if (!cfg_string(root, "listen", NULL, 80, &c->listen, err) ||
 	    !cfg_string(root, "database", NULL, 4096, &c->database, err) ||
 	    !cfg_string(root, "secret_file", NULL, 4096, &c->secret_file, err) ||
@@ -144,12 +225,24 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 		     &c->print.max_document_bytes, err) ||
 	    !cfg_int(print, "stuck_seconds", 300, 10, 86400, &c->print.stuck_seconds, err) ||
 	    !cfg_bool(print, "purge_history", true, &c->print.purge_history, err) ||
-	    !cfg_string(print, "release_key_file", NULL, 4096, &c->print.release_key_file, err)) {
+	    !cfg_string(print, "release_key_file", NULL, 4096, &c->print.release_key_file, err) ||
+	    !cfg_string(web, "root", ESCALE_WEBDIR, 4096, &c->web.root, err) ||
+	    !cfg_int(web, "idle_minutes", 30, 1, 1440, &idle_min, err) ||
+	    !cfg_int(web, "max_hours", 12, 1, 168, &max_h, err) ||
+	    !cfg_int(web, "login_max_failures", 5, 1, 1000, &c->web.max_failures, err) ||
+	    !cfg_int(web, "lockout_seconds", 30, 1, 86400, &c->web.lockout_seconds, err) ||
+	    !cfg_int(web, "lockout_max_seconds", 900, 1, 86400, &c->web.lockout_max_seconds, err) ||
+	    !cfg_string(desk, "centre", "", 200, &c->desk.centre, err) ||
+	    !desk_presets(desk, &c->desk, err) ||
+	    !string_list(desk, "services", 100, default_services, &c->desk.services, err) ||
+	    !string_list(desk, "rules", 300, default_rules, &c->desk.rules, err)) {
 		free(alphabet);
 		free(level);
 		goto out;
 	}
 	c->pol.memlimit_bytes = memkib * 1024;
+	c->web.idle_seconds = idle_min * 60;
+	c->web.max_seconds = max_h * 3600;
 	bool alpha_ok = code_alphabet_parse(alphabet, &c->code_alphabet);
 	bool level_ok = log_parse_level(level, &c->log_level);
 	free(alphabet);
@@ -192,6 +285,11 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 			 "login.lockout_max_seconds must be at least login.lockout_seconds");
 		goto out;
 	}
+	if (c->web.lockout_max_seconds < c->web.lockout_seconds) {
+		cfg_fail(config_setting_get_member(web, "lockout_max_seconds"), err,
+			 "web.lockout_max_seconds must be at least web.lockout_seconds");
+		goto out;
+	}
 	if (!*c->print.queue ||
 	    strspn(c->print.queue, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				   "0123456789_-.") != strlen(c->print.queue)) {
@@ -227,4 +325,12 @@ void admind_config_free(struct admind_config *c)
 	free(c->print.cups_server);
 	free(c->print.queue);
 	free(c->print.release_key_file);
+	free(c->web.root);
+	free(c->desk.centre);
+	for (char **p = c->desk.services; p && *p; p++)
+		free(*p);
+	free(c->desk.services);
+	for (char **p = c->desk.rules; p && *p; p++)
+		free(*p);
+	free(c->desk.rules);
 }

@@ -40,6 +40,13 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/jobs/*/retry", AUTH_STAFF, SEC, api_jobs_retry},
 	{"POST", "/api/v1/jobs/*/refund", AUTH_STAFF, SEC, api_jobs_refund},
 	{"GET", "/api/v1/whoami", AUTH_STAFF, ALL_ROLES, api_whoami},
+	{"POST", "/api/v1/login", AUTH_NONE, 0, api_login},
+	{"POST", "/api/v1/logout", AUTH_STAFF, ALL_ROLES, api_logout},
+	{"POST", "/api/v1/password", AUTH_STAFF, ALL_ROLES, api_password_change},
+	{"GET", "/api/v1/desk", AUTH_STAFF, ALL_ROLES, api_desk},
+	{"POST", "/api/v1/users/*/password", AUTH_STAFF, ROLE_ADMIN, api_users_password},
+	{"POST", "/api/v1/users/*/role", AUTH_STAFF, ROLE_ADMIN, api_users_role},
+	{"POST", "/api/v1/users/*/enable", AUTH_STAFF, ROLE_ADMIN, api_users_enable},
 };
 const size_t api_routes_len = ARRAY_LEN(api_routes);
 

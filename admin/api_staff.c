@@ -303,7 +303,8 @@ void api_users_list(struct app *app, struct http_req *r)
 void api_users_add(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"name", J_STR, true, 1, 64},
-					  {"role", J_STR, true, 1, 16}};
+					  {"role", J_STR, true, 1, 16},
+					  {"password", J_STR, false, 10, 256}};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;
@@ -315,9 +316,21 @@ void api_users_add(struct app *app, struct http_req *r)
 		json_decref(j);
 		return;
 	}
+	char hash[STORE_PWHASH_LEN];
+	json_t *pw = json_object_get(j, "password");
+	if (pw) {
+		bool hashed = store_password_hash(json_string_value(pw), hash);
+		json_wipe_string(j, "password");
+		if (!hashed) {
+			http_error(r, 500, "internal", "cannot hash the password; see the log");
+			json_decref(j);
+			return;
+		}
+	}
 	char token[TOKEN_STR_LEN + 1];
 	int64_t id;
-	enum store_rc rc = store_user_create_by(app->store, &r->actor, name, role, token, &id);
+	enum store_rc rc = store_user_create_by(app->store, &r->actor, name, role, pw ? hash : NULL,
+						token, &id);
 	if (rc == STORE_OK)
 		http_json(r, 201,
 			  json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name, "role",
@@ -364,8 +377,14 @@ void api_users_token(struct app *app, struct http_req *r)
 
 void api_whoami(struct app *app, struct http_req *r)
 {
-	http_json(r, 200,
-		  json_pack("{ss ss}", "name", r->actor.name, "role", role_name(r->actor.role)));
+	json_t *out = json_pack("{ss ss}", "name", r->actor.name, "role", role_name(r->actor.role));
+	if (r->web.id) {
+		json_object_set_new(out, "csrf", json_string(r->web.csrf));
+		json_object_set_new(out, "expires_at", json_integer(r->web.expires_at));
+		json_object_set_new(out, "idle_seconds",
+				    json_integer(r->app->cfg.web.idle_seconds));
+	}
+	http_json(r, 200, out);
 }
 
 void api_audit(struct app *app, struct http_req *r)

@@ -98,6 +98,7 @@ int ctl_user_add(struct ctl *c, int argc, char **argv);
 int ctl_user_list(struct ctl *c, int argc, char **argv);
 int ctl_user_disable(struct ctl *c, int argc, char **argv);
 int ctl_user_token(struct ctl *c, int argc, char **argv);
+int ctl_user_passwd(struct ctl *c, int argc, char **argv);
 int ctl_whoami(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_add(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_list(struct ctl *c, int argc, char **argv);

@@ -9,6 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The database file of --db, for work without a server; NULL (said) on failure. */
+static struct store *local_store(const struct ctl *c)
+{
+	struct store *st;
+	if (sodium_init() < 0) {
+		ctl_fail("cannot initialise libsodium");
+		return NULL;
+	}
+	/* The database holds token and code hashes: only its owner reads it. */
+	umask(077);
+	if (!(st = store_open(c->db)))
+		ctl_fail("cannot open the database %s", c->db);
+	return st;
+}
 
 /* Bootstrap: the first admin is made in the database file, without a server. */
 static int ctl_user_add_local(const struct ctl *c, const char *name, enum role role)
@@ -18,16 +34,8 @@ static int ctl_user_add_local(const struct ctl *c, const char *name, enum role r
 	int64_t id = 0;
 	int rc = CTL_ERR;
 
-	if (sodium_init() < 0) {
-		ctl_fail("cannot initialise libsodium");
+	if (!(st = local_store(c)))
 		goto out;
-	}
-	/* The database holds token and code hashes: only its owner reads it. */
-	umask(077);
-	if (!(st = store_open(c->db))) {
-		ctl_fail("cannot open the database %s", c->db);
-		goto out;
-	}
 	switch (store_user_create(st, name, role, token, &id)) {
 	case STORE_OK:
 		printf("user %s (%s) created\n%s\n", name, role_name(role), token);
@@ -149,6 +157,82 @@ int ctl_user_token(struct ctl *c, int argc, char **argv)
 	ctl_out_end();
 out:
 	json_decref(ans);
+	return rc;
+}
+
+/* The first line of stdin, without its newline: 10 to 256 bytes. */
+static bool read_password(struct ctl *c, char *pw, size_t n)
+{
+	if (isatty(STDIN_FILENO))
+		fputs("New password (10 characters or more), then Enter: ", stderr);
+	if (!fgets(pw, (int)n, stdin)) {
+		ctl_fail("no password on stdin");
+		return false;
+	}
+	size_t len = strcspn(pw, "\r\n");
+	bool whole = pw[len] != '\0' || feof(stdin);
+	pw[len] = '\0';
+	if (!whole || len < 10 || len > 256) {
+		ctl_usage(c, "the password must be 10 to 256 bytes on one line");
+		return false;
+	}
+	return true;
+}
+
+static int ctl_user_passwd_local(const struct ctl *c, const char *user, const char *pw)
+{
+	static const struct store_actor bootstrap = {.name = "escalectl --db"};
+	struct store *st = NULL;
+	int rc = CTL_ERR;
+	if (!(st = local_store(c)))
+		goto out;
+	int64_t id = store_user_id(st, user);
+	if (!id && !parse_i64(user, 1, INT64_MAX, &id))
+		id = 0;
+	switch (id ? store_user_set_password(st, &bootstrap, id, pw, 0) : STORE_NOT_FOUND) {
+	case STORE_OK:
+		printf("user %s: password set; its web sessions have ended\n", user);
+		rc = CTL_OK;
+		break;
+	case STORE_NOT_FOUND:
+		ctl_fail("no active user %s in %s", user, c->db);
+		break;
+	default:
+		ctl_fail("cannot set the password of %s in %s", user, c->db);
+		break;
+	}
+out:
+	if (st)
+		store_close(st);
+	return rc;
+}
+
+int ctl_user_passwd(struct ctl *c, int argc, char **argv)
+{
+	char pw[260];
+	int rc;
+
+	if (!ctl_args(c, argc, argv, 1, 1))
+		return CTL_USAGE;
+	const char *user = argv[optind];
+	if (!read_password(c, pw, sizeof(pw))) {
+		rc = CTL_USAGE;
+		goto out;
+	}
+	if (c->db) {
+		rc = ctl_user_passwd_local(c, user, pw);
+		goto out;
+	}
+	int64_t id;
+	if ((rc = ctl_find_id(c, user, "/api/v1/users", "users", "USER", "user", &id)) != CTL_OK)
+		goto out;
+	char *path = xasprintf("/api/v1/users/%lld/password", (long long)id);
+	rc = ctl_post(c, path, json_pack("{ss}", "password", pw), NULL);
+	free(path);
+	if (rc == CTL_OK)
+		printf("user %lld: password set; its web sessions have ended\n", (long long)id);
+out:
+	sodium_memzero(pw, sizeof(pw));
 	return rc;
 }
 

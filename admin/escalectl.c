@@ -20,6 +20,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"user", "list", "", ctl_user_list, false},
 	{"user", "disable", "USER", ctl_user_disable, false},
 	{"user", "token", "USER", ctl_user_token, false},
+	{"user", "passwd", "USER  (the password on stdin)", ctl_user_passwd, true},
 	{"kiosk", "add", "NAME [--site SITE]", ctl_kiosk_add, false},
 	{"kiosk", "list", "", ctl_kiosk_list, false},
 	{"kiosk", "revoke", "KIOSK", ctl_kiosk_revoke, false},
@@ -85,7 +86,7 @@ static void ctl_help(void)
 	      "  --token TOKEN   staff API token (env ESCALE_TOKEN; prefer the variable)\n"
 	      "  --cacert FILE   CA certificates to verify an https server (env ESCALE_CACERT)\n"
 	      "  --db FILE       work on the database file itself, without a server\n"
-	      "                  (only 'user add' and 'backup')\n"
+	      "                  (only 'user add', 'user passwd' and 'backup')\n"
 	      "  -h, --help      show this help (after a command: that command's usage)\n"
 	      "  -V, --version   show the version\n"
 	      "\nA KIOSK is its numeric id or its name. Exit status: 0 ok, 1 error, 2 usage "
@@ -371,7 +372,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (c.db && !c.cmd->db_ok) {
-		rc = ctl_usage(&c, "--db works only with 'user add' and 'backup'");
+		rc = ctl_usage(&c, "--db works only with 'user add', 'user passwd' and 'backup'");
 		goto done;
 	}
 	optind = 0; /* glibc: start a fresh scan of the command's words */

@@ -8,8 +8,11 @@
 #include <string.h>
 #include <sys/sysinfo.h>
 
+#include <sodium.h>
+
 #include "ratelimit.h"
 #include "util.h"
+#include "web.h"
 
 static void add_common_headers(struct MHD_Response *resp)
 {
@@ -154,20 +157,59 @@ static bool route_match(const char *pattern, const char *path, struct http_req *
 	return true;
 }
 
-/* Bearer TOKEN: a prefix and base64url, at most 128 characters. */
+/* A token: a prefix and base64url, 8 to 128 characters. */
+static bool token_shape(const char *t)
+{
+	size_t n = strlen(t);
+	if (n < 8 || n > 128)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!id_char(t[i]))
+			return false;
+	return true;
+}
+
+/* Bearer TOKEN. */
 static const char *bearer(struct http_req *r)
 {
 	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
 	if (!h || strncmp(h, "Bearer ", 7) != 0)
 		return NULL;
-	const char *t = h + 7;
-	size_t n = strlen(t);
-	if (n < 8 || n > 128)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!id_char(t[i]))
-			return NULL;
-	return t;
+	return token_shape(h + 7) ? h + 7 : NULL;
+}
+
+void http_set_cookie(struct http_req *r, const char *value, int64_t max_age)
+{
+	char v[256];
+	snprintf(v, sizeof(v), WEB_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+		 value, (long long)max_age, r->app->cfg.tls_cert ? "; Secure" : "");
+	MHD_add_response_header(r->resp, MHD_HTTP_HEADER_SET_COOKIE, v);
+}
+
+/* The staff pages' cookie: a signed-in person, with a CSRF token on changes. */
+static bool authenticate_cookie(struct app *app, struct http_req *r, const char *cookie)
+{
+	const struct web_config *w = &app->cfg.web;
+	/* The pages' automatic refreshes do not keep an abandoned desk signed in. */
+	bool poll = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Escale-Poll") != NULL;
+	if (strncmp(cookie, "esw_", 4) != 0 || !token_shape(cookie) ||
+	    !store_web_auth(app->store, cookie, !poll, w->idle_seconds, w->max_seconds, &r->actor,
+			    &r->web)) {
+		r->web.id = 0;
+		http_error(r, 401, "unauthorized", "your session has ended; sign in again");
+		http_set_cookie(r, "", 0);
+		return false;
+	}
+	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
+		return true;
+	const char *tok = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	if (!tok || strlen(tok) != STORE_CSRF_LEN ||
+	    sodium_memcmp(tok, r->web.csrf, STORE_CSRF_LEN) != 0) {
+		http_error(r, 403, "csrf",
+			   "this change lacks the page's X-CSRF-Token; reload the page");
+		return false;
+	}
+	return true;
 }
 
 static bool authenticate(struct app *app, struct http_req *r, const struct route *rt)
@@ -175,9 +217,22 @@ static bool authenticate(struct app *app, struct http_req *r, const struct route
 	if (rt->auth == AUTH_NONE)
 		return true;
 	const char *tok = bearer(r);
+	const char *cookie =
+		rt->auth == AUTH_STAFF && !tok &&
+				!MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+							     "Authorization")
+			? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, WEB_COOKIE)
+			: NULL;
+	if (cookie) {
+		if (!authenticate_cookie(app, r, cookie))
+			return false;
+		goto role;
+	}
 	if (!tok) {
 		http_error(r, 401, "unauthorized",
-			   "missing or malformed 'Authorization: Bearer' token");
+			   rt->auth == AUTH_STAFF
+				   ? "sign in, or send an 'Authorization: Bearer' staff token"
+				   : "missing or malformed 'Authorization: Bearer' token");
 		return false;
 	}
 	bool kiosk_tok = strncmp(tok, "esk_", 4) == 0, staff_tok = strncmp(tok, "est_", 4) == 0;
@@ -205,6 +260,7 @@ static bool authenticate(struct app *app, struct http_req *r, const struct route
 		http_error(r, 401, "unauthorized", "unknown or revoked staff token");
 		return false;
 	}
+role:
 	if (!(r->actor.role & rt->roles)) {
 		http_error(r, 403, "forbidden", "the role '%s' may not do this",
 			   role_name(r->actor.role));
@@ -239,6 +295,8 @@ static void dispatch(struct app *app, struct http_req *r)
 			http_error(r, 500, "internal", "no reply");
 		return;
 	}
+	if (web_serve(app->web, r))
+		return;
 	if (path_known) {
 		http_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
 			   r->path);

@@ -25,6 +25,7 @@ struct http_req {
 	int nparams;
 	int64_t kiosk;
 	struct store_actor actor;
+	struct web_session web; /* web.id is 0 unless signed in with the cookie */
 	unsigned status;
 	struct MHD_Response *resp;
 };
@@ -52,6 +53,11 @@ void http_error(struct http_req *r, unsigned status, const char *word, const cha
 /* A 429 with retry_after in the body and a Retry-After header. */
 void http_rate_limited(struct http_req *r, int64_t retry_after, const char *message);
 void http_response(struct http_req *r, unsigned status, struct MHD_Response *resp);
+
+/* The staff pages' session cookie. */
+#define WEB_COOKIE "escale_session"
+/* Sets the session cookie to VALUE for MAX_AGE seconds ("" and 0 clear it). */
+void http_set_cookie(struct http_req *r, const char *value, int64_t max_age);
 
 /* Parses the body as a JSON object; replies 400 and returns NULL when it is not. */
 json_t *http_body_json(struct http_req *r);

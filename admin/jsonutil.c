@@ -1,6 +1,7 @@
 /* jsonutil: strict checks of request objects against a field list. */
 #include "jsonutil.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,4 +99,11 @@ const char *json_str_or(json_t *obj, const char *name, const char *def)
 {
 	json_t *v = json_object_get(obj, name);
 	return json_is_string(v) ? json_string_value(v) : def;
+}
+
+void json_wipe_string(json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+	if (json_is_string(v))
+		sodium_memzero((char *)json_string_value(v), json_string_length(v));
 }

@@ -25,6 +25,9 @@ bool json_check(json_t *obj, const struct jfield *fields, size_t n, char *err, s
 int64_t json_int_or(json_t *obj, const char *name, int64_t def);
 const char *json_str_or(json_t *obj, const char *name, const char *def);
 
+/* Zeroes the string NAME of OBJ in place (a password), if there is one. */
+void json_wipe_string(json_t *obj, const char *name);
+
 /* Number of UTF-8 characters in S. */
 size_t utf8_chars(const char *s);
 

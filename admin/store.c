@@ -140,6 +140,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE daily_stats ADD COLUMN pages_printed INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE daily_stats ADD COLUMN pages_refused INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE daily_stats ADD COLUMN pages_refunded INTEGER NOT NULL DEFAULT 0;",
+	/* 3: the staff web pages' sessions (users.password_hash exists since 1). */
+	"CREATE TABLE web_sessions("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  active_at INTEGER NOT NULL,"
+	"  ended_at INTEGER);"
+	"CREATE INDEX web_sessions_user ON web_sessions(user_id) WHERE ended_at IS NULL;",
 };
 
 bool role_parse(const char *s, enum role *out)
@@ -515,8 +525,8 @@ bool store_audit(struct store *st, const struct store_actor *who, const char *ac
 }
 
 enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
-				   const char *name, enum role role, char token[TOKEN_STR_LEN + 1],
-				   int64_t *id)
+				   const char *name, enum role role, const char *password_hash,
+				   char token[TOKEN_STR_LEN + 1], int64_t *id)
 {
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("est_", token);
@@ -524,10 +534,12 @@ enum store_rc store_user_create_by(struct store *st, const struct store_actor *w
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
 	sqlite3_stmt *s =
-		db_prepare(st->db, "INSERT INTO users(name, role, created_at) VALUES (?, ?, ?)");
+		db_prepare(st->db, "INSERT INTO users(name, role, created_at, password_hash)"
+				   " VALUES (?, ?, ?, ?)");
 	bind_text(s, 1, name);
 	bind_text(s, 2, role_name(role));
 	sqlite3_bind_int64(s, 3, now_s());
+	bind_text(s, 4, password_hash);
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (r != SQLITE_DONE)
@@ -550,7 +562,7 @@ enum store_rc store_user_create(struct store *st, const char *name, enum role ro
 				char token[TOKEN_STR_LEN + 1], int64_t *id)
 {
 	static const struct store_actor bootstrap = {.name = "escalectl --db"};
-	return store_user_create_by(st, &bootstrap, name, role, token, id);
+	return store_user_create_by(st, &bootstrap, name, role, NULL, token, id);
 }
 
 /* Revokes every token of user ID; caller holds the lock, in a transaction. */
@@ -599,7 +611,8 @@ enum store_rc store_user_disable(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 1, id);
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	ok = ok && user_revoke_tokens(st, id) && store_audit(st, who, "user.disable", name, NULL);
+	ok = ok && user_revoke_tokens(st, id) && store_web_end_user(st, id, 0) &&
+	     store_audit(st, who, "user.disable", name, NULL);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -654,15 +667,16 @@ json_t *store_user_list(struct store *st)
 {
 	json_t *arr = json_array();
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(
-		st->db, "SELECT id, name, role, created_at, disabled FROM users ORDER BY id");
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at, disabled,"
+					     " password_hash IS NOT NULL FROM users ORDER BY id");
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{sI ss ss sI sb}", "id",
-						     (json_int_t)sqlite3_column_int64(s, 0), "name",
-						     sqlite3_column_text(s, 1), "role",
-						     sqlite3_column_text(s, 2), "created_at",
-						     (json_int_t)sqlite3_column_int64(s, 3),
-						     "disabled", sqlite3_column_int(s, 4) != 0));
+		json_array_append_new(
+			arr, json_pack("{sI ss ss sI sb sb}", "id",
+				       (json_int_t)sqlite3_column_int64(s, 0), "name",
+				       sqlite3_column_text(s, 1), "role", sqlite3_column_text(s, 2),
+				       "created_at", (json_int_t)sqlite3_column_int64(s, 3),
+				       "disabled", sqlite3_column_int(s, 4) != 0, "has_password",
+				       sqlite3_column_int(s, 5) != 0));
 	sqlite3_finalize(s);
 	store_unlock(st);
 	return json_pack("{so}", "users", arr);

@@ -75,8 +75,9 @@ enum store_rc store_user_create(struct store *st, const char *name, enum role ro
 				char token[TOKEN_STR_LEN + 1], int64_t *id);
 /* Audited variant used by the API. */
 enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
-				   const char *name, enum role role, char token[TOKEN_STR_LEN + 1],
-				   int64_t *id);
+				   const char *name, enum role role,
+				   const char *password_hash /* or NULL */,
+				   char token[TOKEN_STR_LEN + 1], int64_t *id);
 /* Disables user ID and revokes its tokens; STORE_CONFLICT for the last admin. */
 enum store_rc store_user_disable(struct store *st, const struct store_actor *who, int64_t id);
 /* Revokes user ID's tokens and makes a new one (printed once by the caller). */
@@ -85,6 +86,40 @@ enum store_rc store_user_new_token(struct store *st, const struct store_actor *w
 /* Looks up a staff token; false when unknown or revoked. */
 bool store_staff_auth(struct store *st, const char *token, struct store_actor *out);
 json_t *store_user_list(struct store *st);
+
+/* ---- staff passwords and web sessions (store_staff.c) ---- */
+#define STORE_PWHASH_LEN 128 /* crypto_pwhash_STRBYTES */
+#define STORE_CSRF_LEN   48  /* hex characters */
+/* argon2id string of PASSWORD; false when out of memory. */
+bool store_password_hash(const char *password, char out[STORE_PWHASH_LEN]);
+/* Sets user ID's password and ends its web sessions but KEEP_SESSION (0: all). */
+enum store_rc store_user_set_password(struct store *st, const struct store_actor *who, int64_t id,
+				      const char *password, int64_t keep_session);
+/* STORE_CONFLICT when it would leave no active admin. */
+enum store_rc store_user_set_role(struct store *st, const struct store_actor *who, int64_t id,
+				  enum role role);
+enum store_rc store_user_enable(struct store *st, const struct store_actor *who, int64_t id);
+/* The id of the user called NAME, or 0. */
+int64_t store_user_id(struct store *st, const char *name);
+/* True, filling OUT, when NAME is an active user with that password. Takes
+ * as long for an unknown name; runs argon2id outside the store's lock. */
+bool store_password_check(struct store *st, const char *name, const char *password,
+			  struct store_actor *out);
+
+struct web_session {
+	int64_t id;
+	char csrf[STORE_CSRF_LEN + 1];
+	int64_t expires_at;
+};
+/* A new web session for WHO: COOKIE is its credential (stored hashed). */
+enum store_rc store_web_open(struct store *st, const struct store_actor *who,
+			     char cookie[TOKEN_STR_LEN + 1], struct web_session *ws);
+/* Looks up a session cookie; ends and refuses a session idle longer than
+ * IDLE_S or older than MAX_S. ACTIVITY (a request made by a person, not a
+ * page's automatic refresh) moves its idle clock. */
+bool store_web_auth(struct store *st, const char *cookie, bool activity, int64_t idle_s,
+		    int64_t max_s, struct store_actor *out, struct web_session *ws);
+enum store_rc store_web_close(struct store *st, const struct store_actor *who, int64_t id);
 json_t *store_audit_list(struct store *st, int64_t limit);
 
 /* ---- kiosks ---- */

@@ -22,8 +22,10 @@ static const char stats_union[] =
 	"    WHERE day >= date(?1, 'unixepoch', 'localtime')"
 	"      AND day < date(?2, 'unixepoch', 'localtime'))";
 
+enum stats_by { BY_DAY, BY_KIOSK, BY_SITE };
+
 static json_t *stats_rows(struct store *st, const char *select, int64_t from, int64_t to,
-			  bool per_kiosk)
+			  enum stats_by by)
 {
 	char *sql = xasprintf("%s %s", stats_union, select);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
@@ -39,9 +41,10 @@ static json_t *stats_rows(struct store *st, const char *select, int64_t from, in
 		json_object_set_new(row, "pages_refused", json_integer(sqlite3_column_int64(s, 6)));
 		json_object_set_new(row, "pages_refunded",
 				    json_integer(sqlite3_column_int64(s, 7)));
-		if (per_kiosk) {
+		if (by == BY_KIOSK)
 			json_object_set_new(row, "kiosk",
 					    json_string((const char *)sqlite3_column_text(s, 0)));
+		if (by != BY_DAY) {
 			json_object_set_new(row, "site",
 					    json_string((const char *)sqlite3_column_text(s, 4)));
 		} else {
@@ -55,6 +58,60 @@ static json_t *stats_rows(struct store *st, const char *select, int64_t from, in
 	return arr;
 }
 
+/* Sessions by local hour of their start: the detailed sessions only. */
+static json_t *stats_per_hour(struct store *st, int64_t from, int64_t to)
+{
+	int64_t n[24] = {0};
+	sqlite3_stmt *s = db_prepare(
+		st->db,
+		"SELECT CAST(strftime('%H', started_at, 'unixepoch', 'localtime') AS INTEGER),"
+		" count(*) FROM sessions WHERE started_at >= ?1 AND started_at < ?2"
+		" GROUP BY 1");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int h = sqlite3_column_int(s, 0);
+		if (h >= 0 && h < 24)
+			n[h] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	json_t *arr = json_array();
+	for (int h = 0; h < 24; h++)
+		json_array_append_new(arr, json_integer(n[h]));
+	return arr;
+}
+
+/* How long the detailed sessions lasted, in five bands. */
+static json_t *stats_durations(struct store *st, int64_t from, int64_t to)
+{
+	static const struct {
+		const char *label;
+		int64_t below; /* seconds */
+	} bands[] = {{"< 15 min", 900},
+		     {"15–30 min", 1800},
+		     {"30–60 min", 3600},
+		     {"1–2 h", 7200},
+		     {"> 2 h", INT64_MAX}};
+	int64_t n[ARRAY_LEN(bands)] = {0};
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT seconds_used FROM sessions"
+					     " WHERE started_at >= ?1 AND started_at < ?2");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t v = sqlite3_column_int64(s, 0);
+		size_t i = 0;
+		while (v >= bands[i].below)
+			i++;
+		n[i]++;
+	}
+	sqlite3_finalize(s);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < ARRAY_LEN(bands); i++)
+		json_array_append_new(arr, json_pack("{ss sI}", "label", bands[i].label, "sessions",
+						     (json_int_t)n[i]));
+	return arr;
+}
+
 json_t *store_stats(struct store *st, int64_t from, int64_t to)
 {
 	store_lock(st);
@@ -64,14 +121,23 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 				     "SELECT day, sum(sessions), sum(seconds), sum(pages), NULL,"
 				     " sum(printed), sum(refused), sum(refunded)"
 				     " FROM u GROUP BY day ORDER BY day",
-				     from, to, false);
+				     from, to, BY_DAY);
 	json_t *per_kiosk =
 		stats_rows(st,
 			   "SELECT k.name, sum(u.sessions), sum(u.seconds),"
 			   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
 			   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
 			   " GROUP BY u.kiosk_id ORDER BY k.site, k.name",
-			   from, to, true);
+			   from, to, BY_KIOSK);
+	json_t *per_site =
+		stats_rows(st,
+			   "SELECT NULL, sum(u.sessions), sum(u.seconds),"
+			   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
+			   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
+			   " GROUP BY k.site ORDER BY k.site",
+			   from, to, BY_SITE);
+	json_t *per_hour = stats_per_hour(st, from, to);
+	json_t *durations = stats_durations(st, from, to);
 	int64_t n = 0, secs = 0, pages = 0, printed = 0, refused = 0, refunded = 0;
 	sqlite3_stmt *s;
 	char *sql = xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages), sum(printed),"
@@ -125,6 +191,9 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 	json_object_set_new(out, "pages_printed", json_integer(printed));
 	json_object_set_new(out, "pages_refused", json_integer(refused));
 	json_object_set_new(out, "pages_refunded", json_integer(refunded));
+	json_object_set_new(out, "per_site", per_site);
+	json_object_set_new(out, "per_hour", per_hour);
+	json_object_set_new(out, "durations", durations);
 	return out;
 }
 

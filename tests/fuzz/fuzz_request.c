@@ -6,6 +6,7 @@
 #include "code.h"
 #include "jsonutil.h"
 #include "util.h"
+#include "web.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,6 +24,8 @@ static const struct jfield codes_f[] = {{"count", J_INT, false, 1, 500},
 					{"days", J_INT, false, 1, 366},
 					{"valid_until", J_STR_OR_INT, false, 0, 0}};
 static const struct jfield events_f[] = {{"events", J_ARRAY, true, 0, 0}};
+static const struct jfield login_f[] = {{"name", J_STR, true, 1, 64},
+					{"password", J_STR, true, 1, 256}};
 
 static void strings(json_t *j)
 {
@@ -46,6 +49,8 @@ static void strings(json_t *j)
 		(void)hex_decode(s, raw, sizeof(raw));
 		(void)parse_i64(s, INT64_MIN, INT64_MAX, &t);
 		(void)utf8_valid_text(s, strlen(s));
+		/* A string as the path of a page (web.c). */
+		(void)web_name_ok(s);
 	}
 }
 
@@ -61,6 +66,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)json_check(j, session_f, ARRAY_LEN(session_f), err, sizeof(err));
 	(void)json_check(j, heartbeat_f, ARRAY_LEN(heartbeat_f), err, sizeof(err));
 	(void)json_check(j, codes_f, ARRAY_LEN(codes_f), err, sizeof(err));
+	if (json_check(j, login_f, ARRAY_LEN(login_f), err, sizeof(err))) {
+		json_wipe_string(j, "password");
+		if (json_string_length(json_object_get(j, "password")) &&
+		    json_string_value(json_object_get(j, "password"))[0] != '\0')
+			__builtin_trap(); /* the password must be wiped */
+	}
 	if (json_check(j, events_f, ARRAY_LEN(events_f), err, sizeof(err))) {
 		size_t i;
 		json_t *ev;

@@ -35,3 +35,14 @@ cat "$tmp/reply"; echo
 [ "$status" = 201 ] || { echo "the demo code did not open a session: HTTP $status"; exit 1; }
 grep -q '"seconds_left":3600' "$tmp/reply" || { echo "the demo code lost time"; exit 1; }
 echo "demo code $code opened a session with its full hour"
+
+# The desk's page is served, and the demo's "accueil" account signs in with
+# the password the demo printed.
+pw=$(sed -n 's/^    sign in as "accueil" with the password \(.*\)$/\1/p' "$tmp/out")
+[ -n "$pw" ] || { echo "no desk password in the demo's output"; exit 1; }
+curl -fs "http://127.0.0.1:$port/" | grep -qi '<!doctype html>' || { echo "no desk page at /"; exit 1; }
+status=$(curl -s -o "$tmp/login" -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d "{\"name\": \"accueil\", \"password\": \"$pw\"}" "http://127.0.0.1:$port/api/v1/login")
+[ "$status" = 200 ] && grep -q '"role":"secretariat"' "$tmp/login" ||
+	{ cat "$tmp/login"; echo "the demo's desk account did not sign in: HTTP $status"; exit 1; }
+echo "desk page served; accueil signed in"

@@ -72,6 +72,38 @@ int main(void)
 	      3, "CUPS queue name");
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nprint = { poll_ms = 10; };\n", 3,
 	      "between 100 and 5000");
+	/* The staff pages and the desk: defaults and strict lists. */
+	CHECK(load("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\n", &c, &err));
+	CHECK(strcmp(c.web.root, ESCALE_WEBDIR) == 0 && c.web.idle_seconds == 1800 &&
+	      c.web.max_seconds == 12 * 3600 && c.web.max_failures == 5);
+	CHECK(c.desk.npresets == 3 && c.desk.presets[0].minutes == 30 &&
+	      c.desk.presets[2].pages == 20 && !*c.desk.centre);
+	CHECK(c.desk.services[0] && strcmp(c.desk.services[0], "CAF") == 0 && c.desk.rules[0]);
+	admind_config_free(&c);
+	CHECK(load("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nweb = { root = \"\"; };\n"
+		   "desk = { presets = ( { minutes = 45; } ); services = []; rules = [\"A\"]; };\n",
+		   &c, &err));
+	CHECK(!*c.web.root && c.desk.npresets == 1 && c.desk.presets[0].minutes == 45 &&
+	      c.desk.presets[0].pages == 10 && !c.desk.services[0] &&
+	      strcmp(c.desk.rules[0], "A") == 0 && !c.desk.rules[1]);
+	admind_config_free(&c);
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ndesk = {\n  presets = ( { "
+	      "minutes = 0; } );\n};\n",
+	      4, "between 1 and 1440");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ndesk = {\n  services = "
+	      "\"CAF\";\n};\n",
+	      4, "list of strings");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ndesk = {\n  rules = [ \"\" "
+	      "];\n};\n",
+	      4, "text of 1 to 300 bytes");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\ndesk = {\n  presets = ( 5 "
+	      ");\n};\n",
+	      4, "each entry is");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nweb = {\n  lockout_seconds = "
+	      "60;\n  lockout_max_seconds = 30;\n};\n",
+	      5, "at least web.lockout_seconds");
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nweb = {\n  idle = 5;\n};\n", 4,
+	      "unknown setting 'idle'");
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = = \"x.db\";\n", 2, "syntax error");
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nfoo = 1;\n", 3,
 	      "unknown setting 'foo'");

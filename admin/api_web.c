@@ -1,0 +1,226 @@
+/* api_web: signing in and out of the staff pages, passwords, and the desk's settings. */
+#include "api.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "ratelimit.h"
+#include "util.h"
+
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 256
+
+/* The lock-out of wrong passwords is kept per name (known or not), under a
+ * keyed hash so that the names tried are not kept in memory. */
+static uint8_t name_hash_key[crypto_shorthash_KEYBYTES];
+static pthread_once_t name_hash_once = PTHREAD_ONCE_INIT;
+
+static void name_hash_init(void)
+{
+	randombytes_buf(name_hash_key, sizeof(name_hash_key));
+}
+
+static int64_t name_key(const char *name)
+{
+	pthread_once(&name_hash_once, name_hash_init);
+	uint8_t h[crypto_shorthash_BYTES];
+	crypto_shorthash(h, (const uint8_t *)name, strlen(name), name_hash_key);
+	int64_t k;
+	memcpy(&k, h, sizeof(k));
+	return k;
+}
+
+/* Checks NAME's PASSWORD under the lock-out; replies 401/429 when it fails. */
+static bool password_ok(struct app *app, struct http_req *r, const char *name, const char *password,
+			struct store_actor *out, unsigned wrong_status, const char *wrong_word)
+{
+	int64_t key = name_key(name);
+	int64_t wait = ratelimit_wait(app->web_rl, key, mono_ms());
+	if (wait > 0) {
+		http_rate_limited(r, wait, "too many wrong passwords; try again later");
+		return false;
+	}
+	if (store_password_check(app->store, name, password, out)) {
+		ratelimit_success(app->web_rl, key);
+		return true;
+	}
+	int64_t lock = ratelimit_fail(app->web_rl, key, mono_ms());
+	log_warnx("staff sign-in: wrong password for '%s' from %s%s", name, r->addr,
+		  lock ? "; locked out" : "");
+	if (lock)
+		http_rate_limited(r, lock, "too many wrong passwords; try again later");
+	else
+		http_error(r, wrong_status, wrong_word, "wrong name or password");
+	return false;
+}
+
+void api_login(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"name", J_STR, true, 1, 64},
+					  {"password", J_STR, true, 1, PASSWORD_MAX}};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	struct store_actor who;
+	char cookie[TOKEN_STR_LEN + 1];
+	struct web_session ws;
+	if (!password_ok(app, r, json_str_or(j, "name", ""), json_str_or(j, "password", ""), &who,
+			 401, "bad_login"))
+		goto out;
+	if (store_web_open(app->store, &who, cookie, &ws) != STORE_OK) {
+		http_error(r, 500, "internal", "the database failed; see escale-admind's log");
+		goto out;
+	}
+	const struct web_config *w = &app->cfg.web;
+	int64_t now = now_s();
+	http_json(r, 200,
+		  json_pack("{ss ss ss sI sI}", "name", who.name, "role", role_name(who.role),
+			    "csrf", ws.csrf, "idle_seconds", (json_int_t)w->idle_seconds,
+			    "expires_at", (json_int_t)(now + w->idle_seconds)));
+	http_set_cookie(r, cookie, w->max_seconds);
+	log_info("staff sign-in: %s (%s) from %s", who.name, role_name(who.role), r->addr);
+	sodium_memzero(cookie, sizeof(cookie));
+out:
+	/* The password is not left in freed memory. */
+	json_wipe_string(j, "password");
+	json_decref(j);
+}
+
+void api_logout(struct app *app, struct http_req *r)
+{
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return;
+	}
+	if (!r->web.id) {
+		http_error(r, 400, "bad_request", "only a signed-in page can sign out");
+		return;
+	}
+	if (store_web_close(app->store, &r->actor, r->web.id) != STORE_OK) {
+		http_error(r, 500, "internal", "the database failed; see escale-admind's log");
+		return;
+	}
+	http_json(r, 200, json_pack("{sb}", "signed_out", 1));
+	http_set_cookie(r, "", 0);
+}
+
+void api_password_change(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"old", J_STR, true, 1, PASSWORD_MAX},
+					  {"new", J_STR, true, PASSWORD_MIN, PASSWORD_MAX}};
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	struct store_actor who;
+	if (password_ok(app, r, r->actor.name, json_str_or(j, "old", ""), &who, 403,
+			"wrong_password")) {
+		enum store_rc rc = store_user_set_password(app->store, &r->actor, r->actor.user_id,
+							   json_str_or(j, "new", ""), r->web.id);
+		if (rc == STORE_OK)
+			http_json(r, 200, json_pack("{sb}", "changed", 1));
+		else
+			api_store_error(r, rc, "user");
+	}
+	json_wipe_string(j, "old");
+	json_wipe_string(j, "new");
+	json_decref(j);
+}
+
+static json_t *string_array(char **list)
+{
+	json_t *a = json_array();
+	for (char **p = list; p && *p; p++)
+		json_array_append_new(a, json_string(*p));
+	return a;
+}
+
+void api_desk(struct app *app, struct http_req *r)
+{
+	const struct admind_config *c = &app->cfg;
+	json_t *presets = json_array();
+	for (int i = 0; i < c->desk.npresets; i++)
+		json_array_append_new(presets,
+				      json_pack("{sI sI}", "minutes",
+						(json_int_t)c->desk.presets[i].minutes, "pages",
+						(json_int_t)c->desk.presets[i].pages));
+	http_json(r, 200,
+		  json_pack("{ss so sI sI sI sI so so sb}", "centre", c->desk.centre, "presets",
+			    presets, "default_minutes", (json_int_t)c->default_minutes,
+			    "default_pages", (json_int_t)c->default_pages, "default_days",
+			    (json_int_t)c->default_days, "max_count", (json_int_t)c->max_count,
+			    "services", string_array(c->desk.services), "rules",
+			    string_array(c->desk.rules), "printing", c->print.enabled));
+}
+
+static bool user_id(struct http_req *r, int64_t *id)
+{
+	if (!parse_i64(r->params[0], 1, INT64_MAX, id)) {
+		http_error(r, 404, "not_found", "no such user");
+		return false;
+	}
+	return true;
+}
+
+void api_users_password(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"password", J_STR, true, PASSWORD_MIN, PASSWORD_MAX}};
+	int64_t id;
+	if (!user_id(r, &id))
+		return;
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	json_t *pw = json_object_get(j, "password");
+	enum store_rc rc = store_user_set_password(app->store, &r->actor, id, json_string_value(pw),
+						   id == r->actor.user_id ? r->web.id : 0);
+	if (rc == STORE_OK)
+		http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "password_set", 1));
+	else
+		api_store_error(r, rc, "user");
+	json_wipe_string(j, "password");
+	json_decref(j);
+}
+
+void api_users_role(struct app *app, struct http_req *r)
+{
+	static const struct jfield f[] = {{"role", J_STR, true, 1, 16}};
+	int64_t id;
+	if (!user_id(r, &id))
+		return;
+	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	if (!j)
+		return;
+	enum role role;
+	if (!role_parse(json_str_or(j, "role", ""), &role)) {
+		http_error(r, 400, "bad_request",
+			   "'role' must be admin, secretariat or maintenance");
+	} else {
+		enum store_rc rc = store_user_set_role(app->store, &r->actor, id, role);
+		if (rc == STORE_CONFLICT)
+			http_error(r, 409, "conflict", "there must stay at least one active admin");
+		else if (rc != STORE_OK)
+			api_store_error(r, rc, "user");
+		else
+			http_json(r, 200,
+				  json_pack("{sI ss}", "id", (json_int_t)id, "role",
+					    role_name(role)));
+	}
+	json_decref(j);
+}
+
+void api_users_enable(struct app *app, struct http_req *r)
+{
+	int64_t id;
+	if (!user_id(r, &id))
+		return;
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return;
+	}
+	enum store_rc rc = store_user_enable(app->store, &r->actor, id);
+	if (rc != STORE_OK)
+		api_store_error(r, rc, "user");
+	else
+		http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "disabled", 0));
+}

@@ -1,0 +1,264 @@
+/* store_staff: staff passwords, roles and the web sessions of the staff pages. */
+#include "store_internal.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+bool store_password_hash(const char *password, char out[STORE_PWHASH_LEN])
+{
+	/* argon2id at libsodium's interactive cost: about 0.1 s and 64 MiB. */
+	if (crypto_pwhash_str_alg(
+		    out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		log_warnx("%s: out of memory hashing a password", __func__);
+		return false;
+	}
+	return true;
+}
+
+bool store_web_end_user(struct store *st, int64_t user, int64_t keep)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE web_sessions SET ended_at = ?"
+					     " WHERE user_id = ? AND id != ? AND ended_at IS NULL");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, user);
+	sqlite3_bind_int64(s, 3, keep);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+/* Name, role and disabled flag of user ID; false when there is none. Caller holds the lock. */
+static bool user_row(struct store *st, int64_t id, char name[NAME_MAX_BYTES + 1], enum role *role,
+		     bool *disabled)
+{
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT name, role, disabled FROM users WHERE id = ?");
+	sqlite3_bind_int64(s, 1, id);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	if (found) {
+		snprintf(name, NAME_MAX_BYTES + 1, "%s", sqlite3_column_text(s, 0));
+		role_parse((const char *)sqlite3_column_text(s, 1), role);
+		*disabled = sqlite3_column_int(s, 2) != 0;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+static int64_t active_admins(struct store *st)
+{
+	return store_int(st, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0", 0);
+}
+
+enum store_rc store_user_set_password(struct store *st, const struct store_actor *who, int64_t id,
+				      const char *password, int64_t keep_session)
+{
+	char hash[STORE_PWHASH_LEN];
+	if (!store_password_hash(password, hash))
+		return STORE_ERROR;
+	char name[NAME_MAX_BYTES + 1];
+	enum role role;
+	bool disabled;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	if (!user_row(st, id, name, &role, &disabled) || disabled)
+		return store_tx_end(st, STORE_NOT_FOUND);
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET password_hash = ? WHERE id = ?");
+	bind_text(s, 1, hash);
+	sqlite3_bind_int64(s, 2, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	/* A new password shuts out whoever signed in with the old one. */
+	ok = ok && store_web_end_user(st, id, keep_session) &&
+	     store_audit(st, who, "user.password", name, NULL);
+	sodium_memzero(hash, sizeof(hash));
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+enum store_rc store_user_set_role(struct store *st, const struct store_actor *who, int64_t id,
+				  enum role role)
+{
+	char name[NAME_MAX_BYTES + 1];
+	enum role old;
+	bool disabled;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	if (!user_row(st, id, name, &old, &disabled))
+		return store_tx_end(st, STORE_NOT_FOUND);
+	if (old == ROLE_ADMIN && role != ROLE_ADMIN && !disabled && active_admins(st) <= 1)
+		return store_tx_end(st, STORE_CONFLICT);
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET role = ? WHERE id = ?");
+	bind_text(s, 1, role_name(role));
+	sqlite3_bind_int64(s, 2, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	ok = ok && store_audit(st, who, "user.role", name,
+			       json_pack("{ss ss}", "from", role_name(old), "to", role_name(role)));
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+enum store_rc store_user_enable(struct store *st, const struct store_actor *who, int64_t id)
+{
+	char name[NAME_MAX_BYTES + 1];
+	enum role role;
+	bool disabled;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	if (!user_row(st, id, name, &role, &disabled))
+		return store_tx_end(st, STORE_NOT_FOUND);
+	if (!disabled)
+		return store_tx_end(st, STORE_OK);
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET disabled = 0 WHERE id = ?");
+	sqlite3_bind_int64(s, 1, id);
+	/* Its old tokens stay revoked: an admin gives it a new one if it needs one. */
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	ok = ok && store_audit(st, who, "user.enable", name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+int64_t store_user_id(struct store *st, const char *name)
+{
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id FROM users WHERE name = ?");
+	bind_text(s, 1, name);
+	int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return id;
+}
+
+/* Checked against a throw-away hash when there is no usable account, so an
+ * unknown name costs as long as a wrong password. */
+static char dummy_hash[STORE_PWHASH_LEN];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	uint8_t r[16];
+	char pw[33];
+	randombytes_buf(r, sizeof(r));
+	hex_encode(r, sizeof(r), pw);
+	if (!store_password_hash(pw, dummy_hash))
+		fatalx("%s: cannot hash a password", __func__);
+}
+
+bool store_password_check(struct store *st, const char *name, const char *password,
+			  struct store_actor *out)
+{
+	char hash[STORE_PWHASH_LEN] = "";
+	bool usable = false;
+	memset(out, 0, sizeof(*out));
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, password_hash FROM users"
+					     " WHERE name = ? AND disabled = 0");
+	bind_text(s, 1, name);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 3) == SQLITE_TEXT &&
+	    (size_t)sqlite3_column_bytes(s, 3) < sizeof(hash)) {
+		out->user_id = sqlite3_column_int64(s, 0);
+		snprintf(out->name, sizeof(out->name), "%s", sqlite3_column_text(s, 1));
+		usable = role_parse((const char *)sqlite3_column_text(s, 2), &out->role);
+		snprintf(hash, sizeof(hash), "%s", sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	/* The slow part runs without the store's lock: kiosks are not held up. */
+	if (!usable) {
+		pthread_once(&dummy_once, dummy_init);
+		if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+			log_warnx("%s: a random password matched", __func__);
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	sodium_memzero(hash, sizeof(hash));
+	if (!ok)
+		memset(out, 0, sizeof(*out));
+	return ok;
+}
+
+enum store_rc store_web_open(struct store *st, const struct store_actor *who,
+			     char cookie[TOKEN_STR_LEN + 1], struct web_session *ws)
+{
+	uint8_t h[TOKEN_HASH_LEN], r[STORE_CSRF_LEN / 2];
+	token_generate("esw_", cookie);
+	token_hash(cookie, strlen(cookie), h);
+	randombytes_buf(r, sizeof(r));
+	hex_encode(r, sizeof(r), ws->csrf);
+	int64_t now = now_s();
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = db_prepare(st->db, "INSERT INTO web_sessions(token_hash, user_id, csrf,"
+					     " created_at, active_at) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, who->user_id);
+	bind_text(s, 3, ws->csrf);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, now);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	ws->id = sqlite3_last_insert_rowid(st->db);
+	ok = ok && store_audit(st, who, "staff.sign_in", who->name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+bool store_web_auth(struct store *st, const char *cookie, bool activity, int64_t idle_s,
+		    int64_t max_s, struct store_actor *out, struct web_session *ws)
+{
+	static const char sql[] =
+		"SELECT w.id, w.csrf, w.created_at, w.active_at, u.id, u.name, u.role"
+		" FROM web_sessions w JOIN users u ON u.id = w.user_id"
+		" WHERE w.token_hash = ? AND w.ended_at IS NULL AND u.disabled = 0";
+	static const char end_sql[] = "UPDATE web_sessions SET ended_at = ?2 WHERE id = ?1";
+	static const char touch_sql[] = "UPDATE web_sessions SET active_at = ?2 WHERE id = ?1";
+	uint8_t h[TOKEN_HASH_LEN];
+	token_hash(cookie, strlen(cookie), h);
+	int64_t now = now_s(), created = 0, active = 0;
+	bool found = false;
+	store_lock(st);
+	sqlite3_stmt *s = store_stmt(st, sql);
+	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 1) == STORE_CSRF_LEN) {
+		ws->id = sqlite3_column_int64(s, 0);
+		memcpy(ws->csrf, sqlite3_column_text(s, 1), STORE_CSRF_LEN + 1);
+		created = sqlite3_column_int64(s, 2);
+		active = sqlite3_column_int64(s, 3);
+		out->user_id = sqlite3_column_int64(s, 4);
+		snprintf(out->name, sizeof(out->name), "%s", sqlite3_column_text(s, 5));
+		found = role_parse((const char *)sqlite3_column_text(s, 6), &out->role);
+	}
+	store_release(s);
+	bool expired = found && (now - active > idle_s || now - created > max_s);
+	if (expired || (found && activity && now != active)) {
+		s = store_stmt(st, expired ? end_sql : touch_sql);
+		sqlite3_bind_int64(s, 1, ws->id);
+		sqlite3_bind_int64(s, 2, now);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			log_warnx("web session: %s", sqlite3_errmsg(st->db));
+		store_release(s);
+		if (!expired)
+			active = now;
+	}
+	store_unlock(st);
+	if (!found || expired)
+		return false;
+	ws->expires_at = active + idle_s < created + max_s ? active + idle_s : created + max_s;
+	return true;
+}
+
+enum store_rc store_web_close(struct store *st, const struct store_actor *who, int64_t id)
+{
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE web_sessions SET ended_at = ?"
+					     " WHERE id = ? AND ended_at IS NULL");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	ok = ok && store_audit(st, who, "staff.sign_out", who->name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
