@@ -85,14 +85,17 @@ export function barChart(svg, opts) {
 
 // The same figures as a table, visible to screen readers only, right after the SVG.
 function drawTable(svg, opts) {
-	let table = svg.nextElementSibling;
-	if (!table || !table.classList.contains("chart-data")) {
-		table = el("table", {class: "chart-data sr-only"});
-		svg.after(table);
+	// A div holds the table: a table grows to its content even when told 1px wide.
+	let box = svg.nextElementSibling;
+	if (!box || !box.classList.contains("chart-data")) {
+		box = el("div", {class: "chart-data sr-only"});
+		svg.after(box);
 	}
-	clear(table);
+	clear(box);
 	if (!opts.table)
 		return;
+	const table = el("table");
+	box.appendChild(table);
 	table.appendChild(el("caption", null, opts.table.caption));
 	const head = el("tr");
 	for (const [h] of opts.table.columns)

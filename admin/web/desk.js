@@ -165,7 +165,8 @@ function showTickets(codes) {
 			el("p", {class: "ticket-intro"}, t("ticket_intro")),
 			el("p", {class: "ticket-code", "aria-label": t("ticket_code_label") + " " +
 				String(c.code).split("").join(" ")}, groupCode(c.code)),
-			el("p", {class: "ticket-how"}, t("ticket_how")),
+			// The desk's rules usually say how to type the code; else say it here.
+			(d.rules && d.rules.length) ? null : el("p", {class: "ticket-how"}, t("ticket_how")),
 			el("ul", {class: "ticket-facts"},
 				el("li", {class: "ticket-minutes"}, t("ticket_time", {time: minutesWords(c.minutes)})),
 				el("li", {class: "ticket-pages"}, t("ticket_pages", {pages: fmtPages(c.pages)})),
@@ -258,8 +259,9 @@ function drawGrid(r) {
 					t("kiosk_left", {time: fmtSecondsLeft(k.seconds_left)}) : "";
 			const seen = node.querySelector(".kiosk-seen");
 			if (seen)
-				seen.textContent = gridState(k) === "offline" ?
-					t("kiosk_seen", {ago: fmtAgo(k.last_seen, now)}) : "";
+				seen.textContent = gridState(k) !== "offline" ? "" :
+					k.last_seen === null || k.last_seen === undefined ? t("kiosk_never") :
+						t("kiosk_seen", {ago: fmtAgo(k.last_seen, now)});
 		});
 }
 
@@ -431,11 +433,9 @@ const SETTLED = new Set(["printed", "cancelled", "aborted", "refused", "gone"]);
 function drawJobs([active, all]) {
 	if (all)
 		recentJobs = (all.jobs || []).slice(0, 15);
-	const rule = (all && all.refund_rule) || active.refund_rule;
-	if (rule) {
-		$("refund-rule").textContent = rule;
-		$("refund-rule").hidden = false;
-	}
+	// The API's refund_rule is English prose for scripts; the desk gets it in its language.
+	$("refund-rule").textContent = t("refund_rule");
+	$("refund-rule").hidden = false;
 	const seen = new Set();
 	const jobs = [];
 	for (const j of (active.jobs || []).concat(recentJobs)) {
