@@ -1,0 +1,580 @@
+// desk: the reception's view — new codes and their tickets, the kiosk grid,
+// printers and print jobs, the active codes.
+
+import {t, fmtLongDate, fmtShort, fmtDateTime, fmtMinutes, fmtSecondsLeft, fmtPages, fmtAgo}
+	from "./i18n.js";
+import {state, $, api, ApiError, errorText, say, el, clear, button, reconcile, ask,
+	intValue, inRange, formError, emptyRow, badge} from "./core.js";
+
+let ctx = null;
+const DEFAULT_PRESETS = [{minutes: 30, pages: 5}, {minutes: 60, pages: 10},
+	{minutes: 120, pages: 20}];
+
+export function setup(c) {
+	ctx = c;
+	$("code-form").addEventListener("submit", issue);
+	$("code-count").addEventListener("input", issueLabel);
+	for (const id of ["code-minutes", "code-pages"])
+		$(id).addEventListener("input", markPreset);
+	$("print-a4").addEventListener("click", () => printTickets("print-a4"));
+	$("print-receipt").addEventListener("click", () => printTickets("print-receipt"));
+}
+
+// Forget everything shown (codes in clear are on the tickets) at sign-out.
+export function reset() {
+	clear($("tickets"));
+	$("tickets-empty").hidden = false;
+	$("print-a4").disabled = true;
+	$("print-receipt").disabled = true;
+	clear($("kiosk-grid"));
+	clear($("printers"));
+	clear($("jobs").tBodies[0]);
+	clear($("codes-table").tBodies[0]);
+	clear($("presets"));
+	formError($("code-error"), "");
+	$("refund-rule").hidden = true;
+	recentJobs = [];
+	pollCount = 0;
+	configured = false;
+}
+
+let configured = false;
+
+export async function enter() {
+	if (!configured) {
+		if (!state.desk) {
+			try {
+				state.desk = await api("GET", "/api/v1/desk");
+			} catch (e) {
+				if (e instanceof ApiError && (e.network || e.status === 401))
+					throw e;
+				state.desk = {};
+			}
+		}
+		configure(state.desk);
+		configured = true;
+	}
+	return refresh(false);
+}
+
+function configure(d) {
+	const presets = Array.isArray(d.presets) && d.presets.length ? d.presets : DEFAULT_PRESETS;
+	const box = $("presets");
+	clear(box);
+	for (const p of presets) {
+		box.appendChild(el("button", {type: "button", class: "btn preset", "aria-pressed": "false",
+			data: {minutes: p.minutes, pages: p.pages},
+			on: {click: () => choosePreset(p)}},
+		el("span", {class: "preset-time"}, fmtMinutes(p.minutes)),
+		el("span", {class: "preset-pages"}, fmtPages(p.pages))));
+	}
+	const max = d.max_count || 100;
+	$("code-count").max = String(max);
+	$("code-count").value = "1";
+	$("code-minutes").value = String(d.default_minutes || presets[Math.min(1, presets.length - 1)].minutes);
+	$("code-pages").value = String(d.default_pages !== undefined ? d.default_pages :
+		presets[Math.min(1, presets.length - 1)].pages);
+	$("code-days").value = String(d.default_days || 1);
+	if (d.centre)
+		$("centre-name").textContent = d.centre;
+	markPreset();
+	issueLabel();
+}
+
+function choosePreset(p) {
+	$("code-minutes").value = String(p.minutes);
+	$("code-pages").value = String(p.pages);
+	markPreset();
+	$("code-issue").focus();
+}
+
+function markPreset() {
+	const m = $("code-minutes").value, p = $("code-pages").value;
+	for (const b of $("presets").querySelectorAll(".preset"))
+		b.setAttribute("aria-pressed", String(b.dataset.minutes === m && b.dataset.pages === p));
+}
+
+function issueLabel() {
+	const n = intValue($("code-count").value);
+	$("code-issue").textContent = n > 1 ? t("code_issue_n", {n}) : t("code_issue");
+}
+
+// ---- new codes and tickets ----
+
+async function issue(ev) {
+	ev.preventDefault();
+	const max = (state.desk && state.desk.max_count) || 100;
+	const count = intValue($("code-count").value);
+	const minutes = intValue($("code-minutes").value);
+	const pages = intValue($("code-pages").value);
+	const days = intValue($("code-days").value);
+	const bad = [
+		[!inRange(count, 1, max), "code-count", t("code_bad_count", {max})],
+		[!inRange(minutes, 1, 1440), "code-minutes", t("code_bad_minutes")],
+		[!inRange(pages, 0, 1000), "code-pages", t("code_bad_pages")],
+		[!inRange(days, 1, 366), "code-days", t("code_bad_days")],
+	].find((x) => x[0]);
+	for (const id of ["code-count", "code-minutes", "code-pages", "code-days"])
+		$(id).removeAttribute("aria-invalid");
+	if (bad) {
+		formError($("code-error"), bad[2]);
+		$(bad[1]).setAttribute("aria-invalid", "true");
+		$(bad[1]).focus();
+		return;
+	}
+	formError($("code-error"), "");
+	const btn = $("code-issue");
+	btn.disabled = true;
+	try {
+		const r = await api("POST", "/api/v1/codes", {count, minutes, pages, days});
+		showTickets(r.codes || []);
+		say(r.codes && r.codes.length > 1 ? t("code_issued_n", {n: r.codes.length}) :
+			t("code_issued_1"));
+		$("print-a4").focus();
+		ctx.refreshNow();
+	} catch (e) {
+		formError($("code-error"), errorText(e));
+	} finally {
+		btn.disabled = false;
+	}
+}
+
+// "12345678" → "1234 5678"; a code the API already grouped stays as it is.
+function groupCode(code) {
+	const s = String(code);
+	if (/\s/.test(s))
+		return s;
+	return s.replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+function minutesWords(m) {
+	const short = fmtMinutes(m);
+	return m >= 60 ? `${short} (${m} min)` : short;
+}
+
+function showTickets(codes) {
+	const box = $("tickets");
+	clear(box);
+	const d = state.desk || {};
+	for (const c of codes) {
+		const rules = el("ul", {class: "ticket-rules"});
+		for (const r of d.rules || [])
+			rules.appendChild(el("li", null, r));
+		box.appendChild(el("article", {class: "ticket"},
+			d.centre ? el("p", {class: "ticket-centre"}, d.centre) : null,
+			el("p", {class: "ticket-intro"}, t("ticket_intro")),
+			el("p", {class: "ticket-code", "aria-label": t("ticket_code_label") + " " +
+				String(c.code).split("").join(" ")}, groupCode(c.code)),
+			// The desk's rules usually say how to type the code; else say it here.
+			(d.rules && d.rules.length) ? null : el("p", {class: "ticket-how"}, t("ticket_how")),
+			el("ul", {class: "ticket-facts"},
+				el("li", {class: "ticket-minutes"}, t("ticket_time", {time: minutesWords(c.minutes)})),
+				el("li", {class: "ticket-pages"}, t("ticket_pages", {pages: fmtPages(c.pages)})),
+				el("li", {class: "ticket-until"}, t("ticket_until", {date: fmtLongDate(c.valid_until)}))),
+			el("p", {class: "ticket-services"},
+				(d.services && d.services.length) ? t("ticket_services", {list: d.services.join(", ")}) : ""),
+			(d.rules && d.rules.length) ? el("p", {class: "ticket-rules-title"}, t("ticket_rules")) : null,
+			rules));
+	}
+	$("tickets-empty").hidden = codes.length > 0;
+	$("print-a4").disabled = codes.length === 0;
+	$("print-receipt").disabled = codes.length === 0;
+}
+
+function printTickets(cls) {
+	document.body.classList.remove("print-a4", "print-receipt");
+	document.body.classList.add(cls);
+	window.print();
+}
+
+// ---- refresh ----
+
+let recentJobs = [];
+let pollCount = 0;
+
+export async function refresh(poll) {
+	const o = {poll};
+	// Print jobs that are settled change rarely: all of them every 5th refresh.
+	const wantRecent = pollCount++ % 5 === 0 || !poll;
+	const parts = [
+		api("GET", "/api/v1/kiosks", undefined, o).then(drawGrid),
+		api("GET", "/api/v1/printers", undefined, o).then(drawPrinters, printersFailed),
+		Promise.all([
+			api("GET", "/api/v1/jobs?active=1", undefined, o),
+			wantRecent ? api("GET", "/api/v1/jobs", undefined, o) : null,
+		]).then(drawJobs),
+		api("GET", "/api/v1/codes?state=active", undefined, o).then(drawCodes),
+	];
+	const results = await Promise.allSettled(parts);
+	const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
+	const network = failed.find((e) => e instanceof ApiError && (e.network || e.status === 401));
+	if (network)
+		throw network;
+	if (failed.length && !poll)
+		say(errorText(failed[0]), "error");
+}
+
+// ---- kiosk grid ----
+
+// The grid's four states from the kiosk's own word (docs/web.md).
+function gridState(k) {
+	if (k.state === "offline" || k.state === "unknown" || k.state === "revoked" ||
+	    k.state === "closed" || !k.online)
+		return "offline";
+	if (k.state === "locked")
+		return "locked";
+	if (k.session || k.state === "session" || k.state === "ending")
+		return "session";
+	return "free";
+}
+
+function kioskWord(k, gs) {
+	if (gs === "offline" && k.online && k.state === "closed")
+		return t("kstate_closed");
+	if (k.state === "unknown")
+		return t("kstate_unknown");
+	if (k.state === "ending")
+		return t("kstate_ending");
+	return t("kstate_" + gs);
+}
+
+const SYMBOL = {free: "○", session: "●", offline: "✕", locked: "■"};
+
+function drawGrid(r) {
+	const grid = $("kiosk-grid");
+	const kiosks = (r.kiosks || []).filter((k) => !k.revoked && k.state !== "revoked");
+	if (!kiosks.length) {
+		clear(grid);
+		grid.appendChild(el("p", {class: "hint"}, t("grid_empty")));
+		return;
+	}
+	const now = Date.now() / 1000;
+	reconcile(grid, kiosks, (k) => k.id,
+		(k) => JSON.stringify([k.name, k.site, gridState(k), kioskWord(k, gridState(k)), k.session]),
+		renderKiosk,
+		(node, k) => {
+			const tm = node.querySelector(".kiosk-time");
+			if (tm)
+				tm.textContent = k.session && k.seconds_left !== undefined ?
+					t("kiosk_left", {time: fmtSecondsLeft(k.seconds_left)}) : "";
+			const seen = node.querySelector(".kiosk-seen");
+			if (seen)
+				seen.textContent = gridState(k) !== "offline" ? "" :
+					k.last_seen === null || k.last_seen === undefined ? t("kiosk_never") :
+						t("kiosk_seen", {ago: fmtAgo(k.last_seen, now)});
+		});
+}
+
+function renderKiosk(k) {
+	const gs = gridState(k);
+	const actions = el("div", {class: "kiosk-actions"});
+	const add = (action, label, f, cls) => actions.appendChild(button(label, action, () => f(k), cls));
+	if (gs === "session") {
+		add("end", t("act_end"), endSession, "btn btn-small btn-danger-outline");
+		add("add-time", t("act_add_time"), addTime);
+	}
+	if (gs === "locked") {
+		add("unlock", t("act_unlock"), unlock);
+	} else {
+		if (gs !== "offline")
+			add("message", t("act_message"), message);
+		add("lock", t("act_lock"), lock);
+	}
+	return el("div", {class: "kiosk kiosk-" + gs, data: {kioskId: k.id, state: gs}},
+		el("h3", {class: "kiosk-name"}, k.name),
+		k.site ? el("p", {class: "kiosk-site"}, k.site) : null,
+		el("p", {class: "kiosk-state"}, el("span", {class: "kiosk-symbol", "aria-hidden": "true"},
+			SYMBOL[gs]), " ", kioskWord(k, gs)),
+		el("p", {class: "kiosk-time", "aria-live": "off"}),
+		el("p", {class: "kiosk-seen"}),
+		actions);
+}
+
+async function act(method, path, body, done) {
+	try {
+		const r = await api(method, path, body);
+		say(typeof done === "function" ? done(r) : done);
+	} catch (e) {
+		say(errorText(e), "error");
+	}
+	ctx.refreshNow();
+}
+
+async function endSession(k) {
+	const ok = await ask({title: t("dlg_end_title", {kiosk: k.name}), text: t("dlg_end_text"),
+		ok: t("dlg_end_ok"), danger: true});
+	if (ok)
+		act("POST", `/api/v1/sessions/${encodeURIComponent(k.session)}/end`, undefined,
+			t("done_end", {kiosk: k.name}));
+}
+
+async function addTime(k) {
+	const r = await ask({title: t("dlg_add_title", {kiosk: k.name}),
+		input: {label: t("dlg_add_label"), type: "number", value: 15, min: 1, max: 480, inputmode: "numeric"},
+		validate: (v) => inRange(intValue(v.input), 1, 480) ? "" : t("dlg_add_bad")});
+	if (r) {
+		const minutes = intValue(r.input);
+		act("POST", `/api/v1/sessions/${encodeURIComponent(k.session)}/add_time`, {minutes},
+			t("done_add_time", {n: minutes, kiosk: k.name}));
+	}
+}
+
+async function message(k) {
+	const r = await ask({title: t("dlg_msg_title", {kiosk: k.name}), ok: t("dlg_msg_ok"),
+		input: {label: t("dlg_msg_label"), type: "text", value: "", maxlength: 500},
+		validate: (v) => v.input.trim() && v.input.length <= 500 ? "" : t("dlg_msg_bad")});
+	if (r)
+		act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "message", text: r.input.trim()},
+			t("done_message", {kiosk: k.name}));
+}
+
+async function lock(k) {
+	const r = await ask({title: t("dlg_lock_title", {kiosk: k.name}), text: t("dlg_lock_text"),
+		ok: t("act_lock"), danger: true,
+		input: {label: t("dlg_lock_label"), type: "text", value: t("dlg_lock_default"), maxlength: 500},
+		validate: (v) => v.input.length <= 500 ? "" : t("dlg_msg_bad")});
+	if (r)
+		act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "lock", text: r.input.trim()},
+			t("done_lock", {kiosk: k.name}));
+}
+
+function unlock(k) {
+	act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "unlock"},
+		t("done_unlock", {kiosk: k.name}));
+}
+
+// ---- printers ----
+
+// The printer's trouble in words, most specific first.
+function printerAlerts(p) {
+	const reasons = (p.reasons || []).join(" ");
+	const out = [];
+	if (/media-jam/.test(reasons) || p.jammed)
+		out.push(["jam", t("alert_jam")]);
+	if (/media-empty|media-needed/.test(reasons))
+		out.push(["empty", t("alert_empty")]);
+	if (/door-open|cover-open/.test(reasons))
+		out.push(["door", t("alert_door")]);
+	if (p.state === "unreachable" || /unreachable|offline-report|connecting-to-device/.test(reasons))
+		out.push(["unreachable", t("alert_unreachable")]);
+	// A jam, no paper or an open door stop the printer: say the cause only.
+	if (!out.length && (p.state === "stopped" || /(^|\s)(stopped|paused)/.test(reasons)))
+		out.push(["stopped", t("alert_stopped")]);
+	if (!out.length && p.needs_attention)
+		out.push(["other", t("alert_stuck")]);
+	return out;
+}
+
+function printersFailed(e) {
+	if (e instanceof ApiError && e.word === "printing_disabled") {
+		const box = $("printers");
+		if (!box.querySelector(".printing-off")) {
+			clear(box);
+			box.appendChild(el("p", {class: "notice printing-off"}, t("printing_off")));
+		}
+		return;
+	}
+	throw e;
+}
+
+function drawPrinters(r) {
+	const box = $("printers");
+	const list = r.printers || [];
+	if (!list.length) {
+		clear(box);
+		box.appendChild(el("p", {class: "hint"}, t("printers_empty")));
+		return;
+	}
+	reconcile(box, list, (p) => p.name,
+		(p) => JSON.stringify([p.state, p.reasons, p.needs_attention, p.message, p.accepting,
+			p.jobs_waiting]),
+		renderPrinter);
+}
+
+function renderPrinter(p) {
+	const alerts = p.needs_attention ? printerAlerts(p) : [];
+	const attention = !!p.needs_attention;
+	const help = !alerts.length ? "" :
+		alerts[0][0] === "jam" ? t("alert_help_jam") :
+		alerts[0][0] === "empty" ? t("alert_help_empty") :
+		alerts[0][0] === "door" ? t("alert_help_door") :
+		alerts[0][0] === "unreachable" ? t("alert_help_unreachable") : t("alert_help_other");
+	const details = [];
+	if (p.jobs_waiting)
+		details.push(t("printer_waiting", {n: p.jobs_waiting}));
+	if (p.accepting === false)
+		details.push(t("printer_not_accepting"));
+	const stateKind = attention ? "bad" : p.state === "processing" ? "busy" :
+		p.state === "idle" ? "good" : "neutral";
+	const showResume = attention || p.state === "stopped" || p.accepting === false;
+	return el("div", {class: "printer" + (attention ? " printer-attention" : ""),
+		data: {printer: p.name, attention: String(attention)}},
+	el("h3", {class: "printer-name"}, p.name, " ",
+		badge(stateKind, t("pstate_" + p.state) !== "pstate_" + p.state ? t("pstate_" + p.state) : p.state)),
+	attention ? el("div", {class: "printer-alert", role: "alert"},
+		el("p", {class: "printer-alert-title"}, el("span", {"aria-hidden": "true"}, "⚠ "),
+			alerts.map((a) => a[1]).join(" · ")),
+		el("p", {class: "printer-alert-help"}, help)) : null,
+	details.length ? el("p", {class: "printer-details"}, details.join(" · ")) : null,
+	p.message ? el("p", {class: "printer-message hint", lang: "en"}, p.message) : null,
+	showResume ? button(t("act_resume"), "resume", () => resume(p),
+		attention ? "btn btn-primary btn-big" : "btn") : null);
+}
+
+function resume(p) {
+	act("POST", `/api/v1/printers/${encodeURIComponent(p.name)}/resume`, undefined,
+		t("done_resume", {printer: p.name}));
+}
+
+// ---- print jobs ----
+
+const SETTLED = new Set(["printed", "cancelled", "aborted", "refused", "gone"]);
+
+function drawJobs([active, all]) {
+	if (all)
+		recentJobs = (all.jobs || []).slice(0, 15);
+	// The API's refund_rule is English prose for scripts; the desk gets it in its language.
+	$("refund-rule").textContent = t("refund_rule");
+	$("refund-rule").hidden = false;
+	const seen = new Set();
+	const jobs = [];
+	for (const j of (active.jobs || []).concat(recentJobs)) {
+		if (seen.has(j.id))
+			continue;
+		seen.add(j.id);
+		jobs.push(j);
+	}
+	// The active ones come first in the answer; keep the newest on top within each.
+	const tbody = $("jobs").tBodies[0];
+	if (!jobs.length) {
+		if (!tbody.querySelector(".empty"))
+			emptyRow(tbody, 6, t("jobs_empty"));
+		return;
+	}
+	reconcile(tbody, jobs, (j) => j.id, (j) => JSON.stringify(j), renderJob);
+}
+
+function jobState(j) {
+	let w = t("jstate_" + j.state);
+	if (w === "jstate_" + j.state)
+		w = j.state;
+	const extra = [];
+	if (j.reason) {
+		const r = t("jreason_" + j.reason);
+		extra.push(r === "jreason_" + j.reason ? j.reason : r);
+	}
+	if (j.jammed)
+		extra.push(t("job_jammed"));
+	if (j.refunded)
+		extra.push(t("job_refunded", {n: j.refunded}));
+	const kind = j.jammed || j.state === "stopped" || j.state === "aborted" || j.state === "gone" ?
+		"bad" : j.state === "printed" ? "good" : SETTLED.has(j.state) ? "neutral" : "busy";
+	return [kind, extra.length ? `${w} (${extra.join(", ")})` : w];
+}
+
+function renderJob(j) {
+	const [kind, word] = jobState(j);
+	const settled = SETTLED.has(j.state) || j.settled_at;
+	const canRetry = !settled && j.decision !== "refuse" && j.decision !== "cancel";
+	const canCancel = !settled && j.decision !== "cancel";
+	const left = (j.charged || 0) - (j.refunded || 0);
+	const title = j.title || t("none");
+	const actions = el("td", {class: "actions"});
+	if (canRetry)
+		actions.appendChild(button(t("act_retry"), "retry", () => retryJob(j)));
+	if (canCancel)
+		actions.appendChild(button(t("act_cancel"), "cancel", () => cancelJob(j)));
+	if (left > 0)
+		actions.appendChild(button(t("act_refund"), "refund", () => refundJob(j)));
+	return el("tr", {class: "job" + (kind === "bad" ? " row-bad" : ""), data: {jobId: j.id}},
+		el("td", null, fmtShort(j.created_at)),
+		el("td", null, j.kiosk || t("none")),
+		el("td", {class: "job-title"}, title),
+		el("td", {class: "num"}, j.pages !== null && j.pages !== undefined ?
+			t("job_pages", {pages: j.pages}) : t("none")),
+		el("td", null, badge(kind, word)),
+		actions);
+}
+
+function retryJob(j) {
+	act("POST", `/api/v1/jobs/${j.id}/retry`, undefined, t("done_retry"));
+}
+
+async function cancelJob(j) {
+	const ok = await ask({title: t("dlg_cancel_title", {title: j.title || j.id}),
+		text: t("dlg_cancel_text"), ok: t("dlg_cancel_ok"), cancel: t("dlg_cancel_keep"), danger: true});
+	if (ok)
+		act("POST", `/api/v1/jobs/${j.id}/cancel`, undefined, t("done_cancel"));
+}
+
+async function refundJob(j) {
+	const max = (j.charged || 0) - (j.refunded || 0);
+	const r = await ask({title: t("dlg_refund_title", {title: j.title || j.id}), ok: t("dlg_refund_ok"),
+		input: {label: t("dlg_refund_label", {max}), type: "number", value: max, min: 1, max,
+			inputmode: "numeric"},
+		validate: (v) => inRange(intValue(v.input), 1, max) ? "" : t("dlg_refund_bad", {max})});
+	if (r) {
+		const pages = intValue(r.input);
+		act("POST", `/api/v1/jobs/${j.id}/refund`, {pages},
+			(res) => t("done_refund", {n: res.refunded !== undefined ? res.refunded : pages}));
+	}
+}
+
+// ---- active codes ----
+
+function drawCodes(r) {
+	const tbody = $("codes-table").tBodies[0];
+	const codes = r.codes || [];
+	if (!codes.length) {
+		if (!tbody.querySelector(".empty"))
+			emptyRow(tbody, 6, t("codes_empty"));
+		return;
+	}
+	reconcile(tbody, codes, (c) => c.id,
+		(c) => JSON.stringify([c.hint, c.pages_left, c.valid_until, c.in_use, c.state]),
+		renderCode,
+		(node, c) => {
+			node.querySelector(".code-left").textContent = fmtSecondsLeft(c.seconds_left);
+		});
+}
+
+function renderCode(c) {
+	return el("tr", {data: {codeId: c.id}},
+		el("td", {class: "code-hint"}, t("code_hint", {hint: c.hint})),
+		el("td", {class: "code-left num"}),
+		el("td", {class: "num"}, String(c.pages_left)),
+		el("td", null, fmtDateTime(c.valid_until)),
+		el("td", null, c.in_use ? badge("busy", t("yes")) : badge("neutral", t("no"))),
+		el("td", {class: "actions"},
+			button(t("act_extend"), "extend", () => extendCode(c)),
+			button(t("act_revoke"), "revoke", () => revokeCode(c), "btn btn-small btn-danger-outline")));
+}
+
+async function revokeCode(c) {
+	const ok = await ask({title: t("dlg_revoke_title", {hint: c.hint}), text: t("dlg_revoke_text"),
+		ok: t("dlg_revoke_ok"), cancel: t("dlg_revoke_keep"), danger: true});
+	if (ok)
+		act("POST", "/api/v1/codes/revoke", {id: c.id}, t("done_revoke", {hint: c.hint}));
+}
+
+async function extendCode(c) {
+	const r = await ask({title: t("dlg_extend_title", {hint: c.hint}), text: t("dlg_extend_text"),
+		ok: t("dlg_extend_ok"),
+		input: {label: t("dlg_extend_minutes"), type: "number", value: 30, min: 0, max: 1440,
+			inputmode: "numeric"},
+		extra: [
+			{id: "pages", label: t("dlg_extend_pages"), value: 0, min: 0, max: 1000},
+			{id: "days", label: t("dlg_extend_days"), value: 0, min: 0, max: 366},
+		],
+		validate: (v) => {
+			const m = intValue(v.input || "0"), p = intValue(v.extra.pages || "0"),
+				d = intValue(v.extra.days || "0");
+			return inRange(m, 0, 1440) && inRange(p, 0, 1000) && inRange(d, 0, 366) && m + p + d > 0 ?
+				"" : t("dlg_extend_bad");
+		}});
+	if (r) {
+		const body = {id: c.id, minutes: intValue(r.input || "0"),
+			pages: intValue(r.extra.pages || "0"), days: intValue(r.extra.days || "0")};
+		act("POST", "/api/v1/codes/extend", body, t("done_extend", {hint: c.hint}));
+	}
+}
