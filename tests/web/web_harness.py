@@ -40,7 +40,7 @@ try:
                                             WebDriverException)
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.print_page_options import PrintOptions  # noqa: F401
+    from selenium.webdriver.common.print_page_options import PrintOptions
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:
     webdriver = None
@@ -98,13 +98,12 @@ def set_password_local(db, name, password):
             r.stderr.decode(errors="replace")))
 
 
-def pdf_text(pdf_bytes, workdir, name):
-    """The text of a PDF as pdftotext (poppler-utils) reads it."""
-    if not shutil.which("pdftotext"):
+def pdf_text(path):
+    """The text of a PDF as pdftotext (poppler-utils) reads it; its pages are also drawn
+    as PATH-N.png (pdftoppm) to be looked at."""
+    if not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
         raise unittest.SkipTest("pdftotext missing (scripts/lib.sh installs poppler-utils)")
-    path = os.path.join(workdir, name + ".pdf")
-    with open(path, "wb") as f:
-        f.write(pdf_bytes)
+    subprocess.run(["pdftoppm", "-png", "-r", "72", path, path[:-4]], timeout=60, check=True)
     r = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=60, check=True)
     return r.stdout.decode("utf-8")
@@ -161,7 +160,9 @@ class WebTestCase(AdmindTestCase):
     gets PASSWORD with escalectl before admind starts (as a centre sets up its first
     account); other accounts are made through the API with a password."""
 
-    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + 'web = { root = "%s"; };\n' % WEB_ROOT
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+        'web = { root = "%s"; };\n'
+        'desk = { centre = "Espace social des Tilleuls"; };\n' % WEB_ROOT)
     ADMIN = "admin-web"
     PASSWORD = "Guichet été 2026 !"
 
@@ -360,6 +361,24 @@ class WebTestCase(AdmindTestCase):
                if "Content Security Policy" in e["message"] or "Uncaught" in e["message"]
                or e.get("source") == "javascript"]
         self.assertEqual(bad, [], "console errors")
+
+    def print_pdf(self, name, receipt=False):
+        """What Chromium prints of the page, as NAME.pdf in the shots directory: its text.
+        On A4 paper through WebDriver's print (driver.print_page); a receipt on the paper
+        the page's @page rules ask for, as Chromium's print dialog does (WebDriver's print
+        has no such option, DevTools' Page.printToPDF has)."""
+        if receipt:
+            data = self.driver.execute_cdp_cmd("Page.printToPDF", {
+                "preferCSSPageSize": True, "printBackground": True})["data"]
+        else:
+            po = PrintOptions()
+            po.page_width, po.page_height = 21.0, 29.7
+            po.background = True
+            data = self.driver.print_page(po)
+        path = os.path.join(shots_dir(), name + ".pdf")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+        return pdf_text(path)
 
     # ---- screenshots
 
