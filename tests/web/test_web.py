@@ -146,7 +146,7 @@ class Desk(WebTestCase):
         self.shot_both("desk-kiosk-session")
         self.click(sel + ' [data-action="end"]')
         self.wait(lambda d: self.dialog_open(), "the confirmation dialog")
-        self.shot("desk-end-dialog")
+        self.shot("desk-end-dialog", full=False)
         self.confirm_dialog()
         # The kiosk hears of it in its next heartbeat.
         hb = self.wait(lambda d: (lambda h: h if [c for c in h["commands"]
@@ -437,6 +437,8 @@ class Printer(WithCupsd, WebTestCase):
                              if j["cups_id"] == job and j["state"] == "printed"],
                   "the job printed after the resume", timeout=30)
         self.assertNotIn("media-jam-error", self.printer()["reasons"])
+        self.next_refreshes()
+        self.assertEqual(self.find_all(sel + " .printer-alert"), [])
         self.shot("desk-printer-resumed")
         self.assertCleanConsole()
 

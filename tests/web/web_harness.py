@@ -141,7 +141,10 @@ class Browser:
             "download.prompt_for_download": False,
         })
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        service = Service(driver, log_path=os.path.join(workdir, "chromedriver.log"))
+        # On Linux Chromium takes its locale (date fields' format...) from the environment,
+        # not from --lang: a French desk's.
+        env = dict(os.environ, LANGUAGE="fr_FR:fr", LANG="fr_FR.UTF-8", LC_ALL="fr_FR.UTF-8")
+        service = Service(driver, log_path=os.path.join(workdir, "chromedriver.log"), env=env)
         self.driver = webdriver.Chrome(service=service, options=opts)
         self.driver.set_script_timeout(30)
         self.driver.set_page_load_timeout(START_WAIT)
@@ -307,6 +310,13 @@ class WebTestCase(AdmindTestCase):
                   "location #/" + view)
         return self.wait_shown("section#view-" + view)
 
+    def next_refreshes(self, n=2):
+        """Until the page refreshed N times more (#live's time changes), so that what it
+        shows is newer than what admind answered before this call."""
+        for i in range(n):
+            before = self.text("#live")
+            self.wait(lambda d: self.text("#live") != before, "the page refreshed (#live)")
+
     def visible_sections(self):
         return [s.get_attribute("id") for s in self.find_all("section[id^=view-]")
                 if s.is_displayed()]
@@ -382,9 +392,14 @@ class WebTestCase(AdmindTestCase):
 
     # ---- screenshots
 
-    def shot(self, name):
-        """The whole page (beyond the viewport) as NAME.png in the shots directory."""
+    def shot(self, name, full=True):
+        """The whole page (beyond the viewport; FULL false: what the window shows) as
+        NAME.png in the shots directory."""
         d = self.driver
+        if not full:
+            path = os.path.join(shots_dir(), name + ".png")
+            d.save_screenshot(path)
+            return path
         m = d.execute_cdp_cmd("Page.getLayoutMetrics", {})
         size = m.get("cssContentSize") or m["contentSize"]
         view = m.get("cssLayoutViewport") or m["layoutViewport"]
