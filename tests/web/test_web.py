@@ -316,6 +316,54 @@ class Access(WebTestCase):
                             headers={"Cookie": "escale_session=" + old["value"]})
         self.assertEqual(st, 401, d)
 
+    def test_an_admin_adds_an_account_that_signs_in(self):
+        self.sign_in()
+        self.go("users")
+        name = self.unique("accueil")
+        self.type_into("#user-name", name)
+        self.driver.execute_script(
+            "const s = document.getElementById('user-role'); s.value = 'secretariat';"
+            "s.dispatchEvent(new Event('change', {bubbles: true}));")
+        self.type_into("#user-password", "Bienvenue à l'accueil")
+        self.click("#user-add")
+        users = self.wait(lambda d: [u for u in self.api("GET", "/api/v1/users",
+                                                         token=self.admin)["users"]
+                                     if u["name"] == name], "the account made")
+        self.assertEqual((users[0]["role"], users[0]["has_password"]), ("secretariat", True))
+        self.wait_shown('#users-table tr[data-user-id="%s"]' % users[0]["id"])
+        self.click("button#logout")
+        self.sign_in(name, "Bienvenue à l'accueil")
+        self.assertEqual(self.nav_views(), ROLE_VIEWS["secretariat"])
+
+    def test_a_session_ended_elsewhere_shows_the_sign_in_form(self):
+        uid, name, _ = self.new_staff("secretariat")
+        self.sign_in(name)
+        self.wait_shown("section#view-desk")
+        # An admin sets this account's password: its web sessions end.
+        self.api("POST", "/api/v1/users/%s/password" % uid, {"password": "Nouveau mot 2027"},
+                 self.admin)
+        self.wait_shown("form#login-form")
+        self.wait(lambda d: "Votre session a expiré, reconnectez-vous." in
+                  self.find("form#login-form").text, "the expiry notice on the sign-in form")
+        self.assertIsNone(self.shown("nav#nav"))
+        self.shot("login-expired")
+        self.sign_in(name, "Nouveau mot 2027")
+
+    def test_admind_away_then_back(self):
+        self.sign_in()
+        self.wait(lambda d: self.text("#live").startswith("Mis à jour à"), "#live up to date")
+        port = self.server.port
+        self.server.stop()
+        try:
+            self.wait(lambda d: self.text("#live") == "Connexion perdue, nouvelle tentative…",
+                      "#live: connection lost")
+            self.shot("desk-connection-lost")
+        finally:
+            self.server.start(port=port)
+        # The session is kept in the database: the page carries on without signing in.
+        self.wait(lambda d: self.text("#live").startswith("Mis à jour à"), "#live up again")
+        self.assertTrue(self.shown("nav#nav"))
+
 
 class Usage(WebTestCase):
     """The usage view's CSV download."""
