@@ -125,6 +125,26 @@ class Desk(WebTestCase):
             self.end_session(kt, s["session"])
         self.assertCleanConsole()
 
+    def test_refreshes_are_marked_as_polls(self):
+        """The page's own refreshes carry X-Escale-Poll: 1 (they must not keep a desk left
+        open signed in); what a person does does not."""
+        self.sign_in()
+        self.wait_shown("section#view-desk")
+        self.next_refreshes(2)
+        self.click('button.preset[data-minutes="60"]')
+        self.click("#code-issue")
+        self.wait(lambda d: len(self.find_all("#tickets .ticket")) == 1, "a ticket")
+        sent = self.requests_sent()
+        polls = [(m, p) for m, p, h in sent if h.get("x-escale-poll") == "1"]
+        person = [(m, p) for m, p, h in sent if "x-escale-poll" not in h]
+        self.assertIn(("POST", "/api/v1/login"), person)
+        self.assertIn(("POST", "/api/v1/codes"), person)
+        self.assertGreaterEqual(polls.count(("GET", "/api/v1/kiosks")), 2, sent)
+        self.assertTrue(all(m == "GET" for m, _ in polls), polls)
+        marked = [(m, p, h["x-escale-poll"]) for m, p, h in sent
+                  if h.get("x-escale-poll") not in (None, "1")]
+        self.assertEqual(marked, [])
+
     def kiosk_el(self, kid):
         return self.find('#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid)
 

@@ -140,7 +140,8 @@ class Browser:
             "download.default_directory": self.downloads,
             "download.prompt_for_download": False,
         })
-        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # performance: DevTools' network events, to see the headers the page sends.
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         # On Linux Chromium takes its locale (date fields' format...) from the environment,
         # not from --lang: a French desk's.
         env = dict(os.environ, LANGUAGE="fr_FR:fr", LANG="fr_FR.UTF-8", LC_ALL="fr_FR.UTF-8")
@@ -207,6 +208,7 @@ class WebTestCase(AdmindTestCase):
         d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         self.console = []
         self.browser_log()
+        d.get_log("performance")
 
     def tearDown(self):
         if not self._outcome.success:
@@ -356,6 +358,19 @@ class WebTestCase(AdmindTestCase):
     def session_cookie(self):
         found = [c for c in self.cookies() if c["name"] == "escale_session"]
         return found[0] if found else None
+
+    def requests_sent(self):
+        """(method, path, headers) of the requests the page sent since the last call."""
+        out = []
+        for e in self.driver.get_log("performance"):
+            m = json.loads(e["message"])["message"]
+            if m["method"] != "Network.requestWillBeSent":
+                continue
+            req = m["params"]["request"]
+            if req["url"].startswith(self.url("/")):
+                headers = {k.lower(): v for k, v in req["headers"].items()}
+                out.append((req["method"], req["url"][len(self.url("")):], headers))
+        return out
 
     def browser_log(self):
         """The console entries since the last call (kept in self.console too)."""
