@@ -170,12 +170,13 @@ class Desk(WebTestCase):
         self.shot("desk-end-dialog", full=False)
         self.confirm_dialog()
         # The kiosk hears of it in its next heartbeat.
-        hb = self.wait(lambda d: (lambda h: h if [c for c in h["commands"]
-                                                  if c["type"] == "end_session"] else None)(
-            self.heartbeat(kt, state="session", session=sid, seconds_used=121)),
-            "an end_session command in the kiosk's heartbeat")
+        def told_to_end(d):
+            hb = self.heartbeat(kt, state="session", session=sid, seconds_used=121)
+            return hb if [c for c in hb["commands"] if c["type"] == "end_session"] else None
+        hb = self.wait(told_to_end, "an end_session command in the kiosk's heartbeat")
         cmd = [c for c in hb["commands"] if c["type"] == "end_session"][0]
         self.assertEqual(cmd["session"], sid)
+        self.assertFalse(hb["session"]["active"], hb)
         self.assertIn(("session.end", self.ADMIN), self.audit_actions())
         self.end_session(kt, sid, reason="staff", seconds_used=121)
         self.heartbeat(kt, state="login", ack=[c["id"] for c in hb["commands"]])
