@@ -186,6 +186,44 @@ class Desk(WebTestCase):
                          "an end button on a free kiosk")
         self.assertCleanConsole()
 
+    def test_add_time_to_a_session(self):
+        kid, kt = self.new_kiosk(self.unique("poste"))
+        sid = self.open_ok(kt, self.new_code(minutes=30, pages=5)["code"])["session"]
+        self.heartbeat(kt, state="session", session=sid, seconds_used=60)
+        self.sign_in()
+        sel = '#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid
+        self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "session",
+                  "kiosk %s in a session" % kid)
+        self.click(sel + ' [data-action="add-time"]')
+        self.wait(lambda d: self.dialog_open(), "the dialog")
+        self.type_into("#dlg-input", "20")
+        self.confirm_dialog()
+
+        def told_to_add(d):
+            hb = self.heartbeat(kt, state="session", session=sid, seconds_used=61)
+            return [c for c in hb["commands"] if c["type"] == "add_time"]
+        cmd = self.wait(told_to_add, "an add_time command in the kiosk's heartbeat")[0]
+        self.assertEqual((cmd["session"], cmd["seconds"]), (sid, 20 * 60))
+        self.assertIn(("session.add_time", self.ADMIN), self.audit_actions())
+        # 30 + 20 minutes, 61 s used: 48 minutes and some seconds left.
+        self.wait(lambda d: re.search(r"\b4[89]\b", self.find(sel + " .kiosk-time").text),
+                  "the time left grown to 49 min")
+        self.assertCleanConsole()
+
+    def test_revoke_a_code(self):
+        code = self.new_code(minutes=30, pages=5)
+        self.sign_in()
+        row = '#codes-table tr[data-code-id="%s"]' % code["id"]
+        self.wait_shown(row)
+        self.click(row + ' [data-action="revoke"]')
+        self.confirm_dialog()
+        self.wait(lambda d: self.code_by_id(code["id"])["state"] == "revoked", "code revoked")
+        self.wait_hidden(row)
+        _, kt = self.new_kiosk()
+        st, _, d = self.open_session(kt, code["code"])
+        self.assertEqual((st, d["error"]), (403, "code_revoked"), d)
+        self.assertCleanConsole()
+
     def test_every_view_and_its_screenshots(self):
         kname = self.unique("poste")
         kid, kt = self.new_kiosk(kname, site="Centre")
@@ -356,6 +394,31 @@ class Access(WebTestCase):
         self.click("button#logout")
         self.sign_in(name, "Bienvenue à l'accueil")
         self.assertEqual(self.nav_views(), ROLE_VIEWS["secretariat"])
+
+    def test_change_own_password(self):
+        _, name, _ = self.new_staff("maintenance")
+        # Another web session of the same account (another PC), which the change ends.
+        st, hdrs, _ = self.req("POST", "/api/v1/login", {"name": name, "password": self.PASSWORD})
+        self.assertEqual(st, 200)
+        other = hdrs["set-cookie"].split(";")[0]
+        self.assertEqual(self.req("GET", "/api/v1/whoami", headers={"Cookie": other})[0], 200)
+        self.sign_in(name)
+        self.go("account")
+        new = "Un autre mot de passe"
+        self.type_into("#pw-old", self.PASSWORD)
+        self.type_into("#pw-new", new)
+        self.type_into("#pw-new2", new)
+        self.click("#pw-submit")
+        self.wait(lambda d: self.req("GET", "/api/v1/whoami", headers={"Cookie": other})[0]
+                  == 401, "the other session ended")
+        self.wait(lambda d: self.text("#status"), "#status tells the result")
+        self.shot("account-changed")
+        # This one goes on.
+        self.assertEqual(self.fetch("GET", "/api/v1/whoami")["status"], 200)
+        st, _, d = self.req("POST", "/api/v1/login", {"name": name, "password": self.PASSWORD})
+        self.assertEqual((st, d.get("error")), (401, "bad_login"), d)
+        self.assertEqual(self.req("POST", "/api/v1/login", {"name": name, "password": new})[0],
+                         200)
 
     def test_a_session_ended_elsewhere_shows_the_sign_in_form(self):
         uid, name, _ = self.new_staff("secretariat")
