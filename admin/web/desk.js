@@ -35,6 +35,7 @@ export function reset() {
 	$("refund-rule").hidden = true;
 	recentJobs = [];
 	pollCount = 0;
+	printingOff = false;
 	configured = false;
 }
 
@@ -191,14 +192,19 @@ function printTickets(cls) {
 
 let recentJobs = [];
 let pollCount = 0;
+let printingOff = false;
 
 export async function refresh(poll) {
 	const o = {poll};
 	// Print jobs that are settled change rarely: all of them every 5th refresh.
-	const wantRecent = pollCount++ % 5 === 0 || !poll;
+	const wantRecent = pollCount % 5 === 0 || !poll;
+	// With printing off, ask again now and then only (a centre may turn it on).
+	const wantPrinters = !printingOff || pollCount % 20 === 0 || !poll;
+	pollCount++;
 	const parts = [
 		api("GET", "/api/v1/kiosks", undefined, o).then(drawGrid),
-		api("GET", "/api/v1/printers", undefined, o).then(drawPrinters, printersFailed),
+		wantPrinters ? api("GET", "/api/v1/printers", undefined, o).then(drawPrinters, printersFailed) :
+			null,
 		Promise.all([
 			api("GET", "/api/v1/jobs?active=1", undefined, o),
 			wantRecent ? api("GET", "/api/v1/jobs", undefined, o) : null,
@@ -367,6 +373,7 @@ function printerAlerts(p) {
 
 function printersFailed(e) {
 	if (e instanceof ApiError && e.word === "printing_disabled") {
+		printingOff = true;
 		const box = $("printers");
 		if (!box.querySelector(".printing-off")) {
 			clear(box);
@@ -378,7 +385,11 @@ function printersFailed(e) {
 }
 
 function drawPrinters(r) {
+	printingOff = false;
 	const box = $("printers");
+	const off = box.querySelector(".printing-off");
+	if (off)
+		off.remove();
 	const list = r.printers || [];
 	if (!list.length) {
 		clear(box);
