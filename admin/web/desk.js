@@ -18,6 +18,10 @@ export function setup(c) {
 		$(id).addEventListener("input", markPreset);
 	$("print-a4").addEventListener("click", () => printTickets("print-a4"));
 	$("print-receipt").addEventListener("click", () => printTickets("print-receipt"));
+	$("codes-filter").addEventListener("input", () => {
+		if (lastCodes)
+			drawCodes(lastCodes);
+	});
 }
 
 // Forget everything shown (codes in clear are on the tickets) at sign-out.
@@ -30,6 +34,9 @@ export function reset() {
 	clear($("printers"));
 	clear($("jobs").tBodies[0]);
 	clear($("codes-table").tBodies[0]);
+	$("codes-filter").value = "";
+	$("codes-note").hidden = true;
+	lastCodes = null;
 	clear($("presets"));
 	formError($("code-error"), "");
 	$("refund-rule").hidden = true;
@@ -533,12 +540,36 @@ async function refundJob(j) {
 
 // ---- active codes ----
 
+const CODES_SHOWN = 100;
+let lastCodes = null;
+
+// The codes matching what the desk typed: the code's last digits (the list knows only
+// the last two; a whole code typed is matched by its end).
+function codeMatches(c, typed) {
+	if (!typed)
+		return true;
+	const hint = String(c.hint || "").replace(/\D/g, "");
+	if (!hint)
+		return false;
+	return typed.length >= hint.length ? typed.endsWith(hint) : hint.endsWith(typed);
+}
+
 function drawCodes(r) {
+	lastCodes = r;
 	const tbody = $("codes-table").tBodies[0];
-	const codes = r.codes || [];
+	const typed = $("codes-filter").value.replace(/\D/g, "");
+	// In use first: those are the ones the desk is asked about.
+	const all = (r.codes || []).filter((c) => codeMatches(c, typed));
+	const codes = all.filter((c) => c.in_use).concat(all.filter((c) => !c.in_use))
+		.slice(0, CODES_SHOWN);
+	const note = $("codes-note");
+	note.hidden = all.length <= CODES_SHOWN;
+	note.textContent = note.hidden ? "" : t("codes_more", {shown: CODES_SHOWN, n: all.length});
 	if (!codes.length) {
-		if (!tbody.querySelector(".empty"))
-			emptyRow(tbody, 6, t("codes_empty"));
+		if (!tbody.querySelector(".empty") || tbody.dataset.empty !== typed) {
+			emptyRow(tbody, 6, typed ? t("codes_none_match") : t("codes_empty"));
+			tbody.dataset.empty = typed;
+		}
 		return;
 	}
 	reconcile(tbody, codes, (c) => c.id,

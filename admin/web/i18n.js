@@ -235,6 +235,9 @@ const fr = {
 	// Active codes
 	codes_title: "Codes en cours",
 	codes_empty: "Aucun code en cours.",
+	codes_filter: "Chercher un code (ses derniers chiffres)",
+	codes_none_match: "Aucun code en cours ne finit par ces chiffres.",
+	codes_more: "{shown} codes affichés sur {n} : tapez les derniers chiffres d'un code pour le trouver.",
 	code_hint: "{hint}",
 	act_revoke: "Annuler le code",
 	act_extend: "Prolonger",
@@ -593,6 +596,9 @@ const en = {
 
 	codes_title: "Active codes",
 	codes_empty: "No active code.",
+	codes_filter: "Find a code (its last digits)",
+	codes_none_match: "No active code ends with these digits.",
+	codes_more: "{shown} codes shown of {n}: type a code's last digits to find it.",
 	code_hint: "{hint}",
 	act_revoke: "Revoke the code",
 	act_extend: "Extend",
