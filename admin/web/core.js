@@ -150,8 +150,11 @@ export function clear(node) {
 		node.removeChild(node.firstChild);
 }
 
-export function button(text, action, onClick, cls = "btn btn-small") {
-	return el("button", {type: "button", class: cls, data: {action}, on: {click: onClick}}, text);
+// A row's or card's button; describedBy names what it acts on, for screen readers
+// ("Terminer la session", "Poste 3").
+export function button(text, action, onClick, cls = "btn btn-small", describedBy) {
+	return el("button", {type: "button", class: cls, data: {action}, on: {click: onClick},
+		"aria-describedby": describedBy}, text);
 }
 
 // Make container's children match items, one child per key. A child whose

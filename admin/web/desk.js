@@ -281,7 +281,9 @@ function drawGrid(r) {
 function renderKiosk(k) {
 	const gs = gridState(k);
 	const actions = el("div", {class: "kiosk-actions"});
-	const add = (action, label, f, cls) => actions.appendChild(button(label, action, () => f(k), cls));
+	const nameId = "kiosk-name-" + k.id;
+	const add = (action, label, f, cls) =>
+		actions.appendChild(button(label, action, () => f(k), cls, nameId));
 	if (gs === "session") {
 		add("end", t("act_end"), endSession, "btn btn-small btn-danger-outline");
 		add("add-time", t("act_add_time"), addTime);
@@ -294,7 +296,7 @@ function renderKiosk(k) {
 		add("lock", t("act_lock"), lock);
 	}
 	return el("div", {class: "kiosk kiosk-" + gs, data: {kioskId: k.id, state: gs}},
-		el("h3", {class: "kiosk-name"}, k.name),
+		el("h3", {class: "kiosk-name", id: nameId}, k.name),
 		k.site ? el("p", {class: "kiosk-site"}, k.site) : null,
 		el("p", {class: "kiosk-state"}, el("span", {class: "kiosk-symbol", "aria-hidden": "true"},
 			SYMBOL[gs]), " ", kioskWord(k, gs)),
@@ -498,16 +500,17 @@ function renderJob(j) {
 	const left = (j.charged || 0) - (j.refunded || 0);
 	const title = j.title || t("none");
 	const actions = el("td", {class: "actions"});
+	const about = "job-title-" + j.id;
 	if (canRetry)
-		actions.appendChild(button(t("act_retry"), "retry", () => retryJob(j)));
+		actions.appendChild(button(t("act_retry"), "retry", () => retryJob(j), undefined, about));
 	if (canCancel)
-		actions.appendChild(button(t("act_cancel"), "cancel", () => cancelJob(j)));
+		actions.appendChild(button(t("act_cancel"), "cancel", () => cancelJob(j), undefined, about));
 	if (left > 0)
-		actions.appendChild(button(t("act_refund"), "refund", () => refundJob(j)));
+		actions.appendChild(button(t("act_refund"), "refund", () => refundJob(j), undefined, about));
 	return el("tr", {class: "job" + (kind === "bad" ? " row-bad" : ""), data: {jobId: j.id}},
 		el("td", null, fmtShort(j.created_at)),
 		el("td", null, j.kiosk || t("none")),
-		el("td", {class: "job-title"}, title),
+		el("td", {class: "job-title", id: "job-title-" + j.id}, title),
 		el("td", {class: "num"}, j.pages !== null && j.pages !== undefined ?
 			t("job_pages", {pages: j.pages}) : t("none")),
 		el("td", null, badge(kind, word)),
@@ -582,14 +585,15 @@ function drawCodes(r) {
 
 function renderCode(c) {
 	return el("tr", {data: {codeId: c.id}},
-		el("td", {class: "code-hint"}, t("code_hint", {hint: c.hint})),
+		el("td", {class: "code-hint", id: "code-hint-" + c.id}, t("code_hint", {hint: c.hint})),
 		el("td", {class: "code-left num"}),
 		el("td", {class: "num"}, String(c.pages_left)),
 		el("td", null, fmtDateTime(c.valid_until)),
 		el("td", null, c.in_use ? badge("busy", t("yes")) : badge("neutral", t("no"))),
 		el("td", {class: "actions"},
-			button(t("act_extend"), "extend", () => extendCode(c)),
-			button(t("act_revoke"), "revoke", () => revokeCode(c), "btn btn-small btn-danger-outline")));
+			button(t("act_extend"), "extend", () => extendCode(c), undefined, "code-hint-" + c.id),
+			button(t("act_revoke"), "revoke", () => revokeCode(c), "btn btn-small btn-danger-outline",
+				"code-hint-" + c.id)));
 }
 
 async function revokeCode(c) {
