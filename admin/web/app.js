@@ -37,6 +37,7 @@ function defaultView() {
 let lockTimer = 0;
 
 function showLogin(message) {
+	clearInterval(lockTimer);
 	stopRefresh();
 	closeDialog();
 	for (const v of VIEWS)

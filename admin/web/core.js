@@ -295,6 +295,10 @@ export function ask(opts) {
 			pending = null;
 			if (dlg.open)
 				dlg.close();
+			// Nothing typed (a password) stays in the page once answered.
+			input.value = "";
+			for (const inp of Object.values(extraInputs))
+				inp.value = "";
 			resolve(result);
 		};
 		const onSubmit = (ev) => {
