@@ -18,6 +18,10 @@ export function setup(c) {
 		$(id).addEventListener("input", markPreset);
 	$("print-a4").addEventListener("click", () => printTickets("print-a4"));
 	$("print-receipt").addEventListener("click", () => printTickets("print-receipt"));
+	$("printer-banner-link").addEventListener("click", () => {
+		$("printers-h").scrollIntoView({block: "start"});
+		$("printers-h").focus({preventScroll: true});
+	});
 	$("codes-filter").addEventListener("input", () => {
 		if (lastCodes)
 			drawCodes(lastCodes);
@@ -40,6 +44,7 @@ export function reset() {
 	clear($("presets"));
 	formError($("code-error"), "");
 	$("refund-rule").hidden = true;
+	$("printer-banner").hidden = true;
 	recentJobs = [];
 	pollCount = 0;
 	printingOff = false;
@@ -383,6 +388,7 @@ function printerAlerts(p) {
 function printersFailed(e) {
 	if (e instanceof ApiError && e.word === "printing_disabled") {
 		printingOff = true;
+		banner([]);
 		const box = $("printers");
 		if (!box.querySelector(".printing-off")) {
 			clear(box);
@@ -409,6 +415,20 @@ function drawPrinters(r) {
 		(p) => JSON.stringify([p.state, p.reasons, p.needs_attention, p.message, p.accepting,
 			p.jobs_waiting]),
 		renderPrinter);
+	banner(list.filter((p) => p.needs_attention));
+}
+
+// At the top of the desk, a line that leads to a printer in trouble (on a phone the
+// printers are far below).
+function banner(troubled) {
+	const b = $("printer-banner");
+	const text = troubled.map((p) => {
+		const a = printerAlerts(p);
+		return t("banner_printer", {printer: p.name, what: a.length ? a[0][1] : t("alert_attention")});
+	}).join(" · ");
+	b.hidden = !troubled.length;
+	if ($("printer-banner-link").textContent !== text)
+		$("printer-banner-link").textContent = text;
 }
 
 function renderPrinter(p) {
@@ -436,7 +456,11 @@ function renderPrinter(p) {
 			alerts.map((a) => a[1]).join(" · ")),
 		el("p", {class: "printer-alert-help"}, help)) : null,
 	details.length ? el("p", {class: "printer-details"}, details.join(" · ")) : null,
-	p.message ? el("p", {class: "printer-message hint", lang: "en"}, p.message) : null,
+	// CUPS' own words, in English: out of the way, for whoever repairs the printer.
+	p.message ? el("details", {class: "printer-message"},
+		el("summary", null, t("printer_details")),
+		el("p", {class: "hint", lang: "en"}, p.message, (p.reasons || []).length ?
+			" (" + p.reasons.join(", ") + ")" : "")) : null,
 	showResume ? button(t("act_resume"), "resume", () => resume(p),
 		attention ? "btn btn-primary btn-big" : "btn") : null);
 }
