@@ -11,6 +11,28 @@ export const state = {
 
 export const $ = (id) => document.getElementById(id);
 
+// GET /api/v1/desk once per sign-in (the centre's name, presets, ticket texts).
+let deskPromise = null;
+export function loadDesk() {
+	if (!deskPromise) {
+		const p = api("GET", "/api/v1/desk").then((d) => {
+			if (deskPromise === p)	// not signed out meanwhile
+				state.desk = d;
+			return d;
+		}, (e) => {
+			if (deskPromise === p)
+				deskPromise = null;
+			throw e;
+		});
+		deskPromise = p;
+	}
+	return deskPromise;
+}
+export function forgetDesk() {
+	deskPromise = null;
+	state.desk = null;
+}
+
 // Called with the error when a request gets 401 (the session is over).
 let unauthorizedHandler = () => {};
 export function onUnauthorized(f) {

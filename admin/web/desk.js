@@ -3,7 +3,7 @@
 
 import {t, fmtLongDate, fmtShort, fmtDateTime, fmtMinutes, fmtSecondsLeft, fmtPages, fmtAgo}
 	from "./i18n.js";
-import {state, $, api, ApiError, errorText, say, el, clear, button, reconcile, ask,
+import {state, $, api, loadDesk, ApiError, errorText, say, el, clear, button, reconcile, ask,
 	intValue, inRange, formError, emptyRow, badge} from "./core.js";
 
 let ctx = null;
@@ -55,16 +55,15 @@ let configured = false;
 
 export async function enter() {
 	if (!configured) {
-		if (!state.desk) {
-			try {
-				state.desk = await api("GET", "/api/v1/desk");
-			} catch (e) {
-				if (e instanceof ApiError && (e.network || e.status === 401))
-					throw e;
-				state.desk = {};
-			}
+		let d;
+		try {
+			d = await loadDesk();
+		} catch (e) {
+			if (e instanceof ApiError && (e.network || e.status === 401))
+				throw e;
+			d = {};
 		}
-		configure(state.desk);
+		configure(d);
 		configured = true;
 	}
 	return refresh(false);
@@ -88,8 +87,6 @@ function configure(d) {
 	$("code-pages").value = String(d.default_pages !== undefined ? d.default_pages :
 		presets[Math.min(1, presets.length - 1)].pages);
 	$("code-days").value = String(d.default_days || 1);
-	if (d.centre)
-		$("centre-name").textContent = d.centre;
 	markPreset();
 	issueLabel();
 }
