@@ -56,13 +56,15 @@ async function enable(u) {
 
 function renderUser(u) {
 	const me = state.user && u.name === state.user.name;
+	const about = "user-name-" + u.id;
 	const actions = el("td", {class: "actions"},
-		button(t("act_password"), "password", () => setPassword(u)),
-		button(t("act_role"), "role", () => setRole(u)),
-		u.disabled ? button(t("act_enable"), "enable", () => enable(u)) :
-			button(t("act_disable"), "disable", () => disable(u), "btn btn-small btn-danger-outline"));
+		button(t("act_password"), "password", () => setPassword(u), undefined, about),
+		button(t("act_role"), "role", () => setRole(u), undefined, about),
+		u.disabled ? button(t("act_enable"), "enable", () => enable(u), undefined, about) :
+			button(t("act_disable"), "disable", () => disable(u), "btn btn-small btn-danger-outline",
+				about));
 	return el("tr", {data: {userId: u.id}, class: u.disabled ? "row-muted" : null},
-		el("th", {scope: "row"}, me ? t("user_you", {name: u.name}) : u.name),
+		el("th", {scope: "row", id: "user-name-" + u.id}, me ? t("user_you", {name: u.name}) : u.name),
 		el("td", null, t("role_" + u.role)),
 		el("td", null, u.has_password === undefined ? t("none") :
 			u.has_password ? t("user_has_pw") : t("user_no_pw")),

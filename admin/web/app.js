@@ -3,7 +3,7 @@
 
 import {t, translatePage, fmtClock} from "./i18n.js";
 import {state, $, api, ApiError, errorText, onUnauthorized, el, clear, clearStatus,
-	closeDialog, formError} from "./core.js";
+	closeDialog, formError, loadDesk, forgetDesk} from "./core.js";
 import * as desk from "./desk.js";
 import * as maint from "./maint.js";
 import * as stats from "./stats.js";
@@ -37,13 +37,15 @@ function defaultView() {
 let lockTimer = 0;
 
 function showLogin(message) {
+	clearInterval(lockTimer);
 	stopRefresh();
 	closeDialog();
 	for (const v of VIEWS)
 		v.mod.reset();
 	state.user = null;
 	state.csrf = "";
-	state.desk = null;
+	forgetDesk();
+	$("centre-name").textContent = t("app_name");
 	$("boot").hidden = true;
 	$("shell").hidden = true;
 	$("login").hidden = false;
@@ -117,6 +119,11 @@ function signedIn(me, fresh) {
 	$("whoami").textContent = t("whoami", {name: me.name, role: t("role_" + me.role)});
 	$("pw-user").value = me.name;
 	buildNav();
+	// The centre's name in the header, whatever the first view.
+	loadDesk().then((d) => {
+		if (d.centre && state.user)
+			$("centre-name").textContent = d.centre;
+	}, () => {});
 	const want = viewFromHash();
 	if (fresh && (!want || !VIEWS.some((v) => v.name === want)))
 		history.replaceState(null, "", "#/" + defaultView());

@@ -4,7 +4,7 @@ import {el, clear} from "./core.js";
 import {fmtNumber} from "./i18n.js";
 
 const W = 560, H = 260;
-const M = {top: 16, right: 10, bottom: 52, left: 50};
+const M = {top: 18, right: 10, bottom: 60, left: 56};
 
 // A round top for the value axis: 1, 2, 5 × 10^n.
 function niceMax(v) {
@@ -37,6 +37,11 @@ export function barChart(svg, opts) {
 			opts.empty));
 		return;
 	}
+	// On a narrow screen the drawing shrinks: grow its text back (font sizes in app.css
+	// are in em of the SVG's font size) and space the labels out to match.
+	const shown = svg.getBoundingClientRect().width || W;
+	const k = Math.min(2, Math.max(1, (W / shown) * 0.7));
+	svg.style.fontSize = (13 * k).toFixed(1) + "px";
 	const top = niceMax(max);
 	const iw = W - M.left - M.right, ih = H - M.top - M.bottom;
 	const y = (v) => M.top + ih - (v / top) * ih;
@@ -49,7 +54,7 @@ export function barChart(svg, opts) {
 			continue;
 		axis.appendChild(el("svg:line", {x1: M.left, x2: W - M.right, y1: y(v), y2: y(v),
 			class: v === 0 ? "chart-baseline" : "chart-grid"}));
-		axis.appendChild(el("svg:text", {x: M.left - 6, y: y(v) + 4, "text-anchor": "end"},
+		axis.appendChild(el("svg:text", {x: M.left - 6, y: y(v) + 4 * k, "text-anchor": "end"},
 			fmtNumber(v)));
 	}
 	axis.appendChild(el("svg:text", {x: 12, y: M.top + ih / 2, "text-anchor": "middle",
@@ -61,8 +66,8 @@ export function barChart(svg, opts) {
 	// Bars, with a label under every k-th one so the labels never overlap.
 	const band = iw / items.length;
 	const gap = Math.min(band * 0.2, 8);
-	const every = Math.max(1, Math.ceil(items.length / Math.floor(iw / 46)));
-	const maxChars = Math.max(3, Math.floor((band * every) / 7.5));
+	const every = Math.max(1, Math.ceil(items.length / Math.floor(iw / (46 * k))));
+	const maxChars = Math.max(3, Math.floor((band * every) / (7.5 * k)));
 	const bars = el("svg:g", {class: "chart-bars"});
 	items.forEach((it, i) => {
 		const x = M.left + i * band + gap / 2;
@@ -71,11 +76,11 @@ export function barChart(svg, opts) {
 		g.appendChild(el("svg:rect", {class: "bar", x: x.toFixed(1), y: y(it.value).toFixed(1),
 			width: Math.max(1, band - gap).toFixed(1), height: h.toFixed(1)},
 		el("svg:title", null, opts.barTitle(it))));
-		if (items.length <= 16 && it.value > 0)
+		if (items.length <= 16 / k && it.value > 0)
 			g.appendChild(el("svg:text", {x: (x + (band - gap) / 2).toFixed(1), y: (y(it.value) - 4).toFixed(1),
 				"text-anchor": "middle", class: "chart-value", "aria-hidden": "true"}, fmtNumber(it.value)));
 		if (i % every === 0)
-			g.appendChild(el("svg:text", {x: (x + (band - gap) / 2).toFixed(1), y: y(0) + 16,
+			g.appendChild(el("svg:text", {x: (x + (band - gap) / 2).toFixed(1), y: y(0) + 16 * k,
 				"text-anchor": "middle", class: "chart-label", "aria-hidden": "true"},
 			truncate(it.short !== undefined ? it.short : it.label, maxChars)));
 		bars.appendChild(g);

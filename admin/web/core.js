@@ -11,6 +11,28 @@ export const state = {
 
 export const $ = (id) => document.getElementById(id);
 
+// GET /api/v1/desk once per sign-in (the centre's name, presets, ticket texts).
+let deskPromise = null;
+export function loadDesk() {
+	if (!deskPromise) {
+		const p = api("GET", "/api/v1/desk").then((d) => {
+			if (deskPromise === p)	// not signed out meanwhile
+				state.desk = d;
+			return d;
+		}, (e) => {
+			if (deskPromise === p)
+				deskPromise = null;
+			throw e;
+		});
+		deskPromise = p;
+	}
+	return deskPromise;
+}
+export function forgetDesk() {
+	deskPromise = null;
+	state.desk = null;
+}
+
 // Called with the error when a request gets 401 (the session is over).
 let unauthorizedHandler = () => {};
 export function onUnauthorized(f) {
@@ -150,8 +172,11 @@ export function clear(node) {
 		node.removeChild(node.firstChild);
 }
 
-export function button(text, action, onClick, cls = "btn btn-small") {
-	return el("button", {type: "button", class: cls, data: {action}, on: {click: onClick}}, text);
+// A row's or card's button; describedBy names what it acts on, for screen readers
+// ("Terminer la session", "Poste 3").
+export function button(text, action, onClick, cls = "btn btn-small", describedBy) {
+	return el("button", {type: "button", class: cls, data: {action}, on: {click: onClick},
+		"aria-describedby": describedBy}, text);
 }
 
 // Make container's children match items, one child per key. A child whose
@@ -292,6 +317,10 @@ export function ask(opts) {
 			pending = null;
 			if (dlg.open)
 				dlg.close();
+			// Nothing typed (a password) stays in the page once answered.
+			input.value = "";
+			for (const inp of Object.values(extraInputs))
+				inp.value = "";
 			resolve(result);
 		};
 		const onSubmit = (ev) => {

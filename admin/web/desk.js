@@ -3,7 +3,7 @@
 
 import {t, fmtLongDate, fmtShort, fmtDateTime, fmtMinutes, fmtSecondsLeft, fmtPages, fmtAgo}
 	from "./i18n.js";
-import {state, $, api, ApiError, errorText, say, el, clear, button, reconcile, ask,
+import {state, $, api, loadDesk, ApiError, errorText, say, el, clear, button, reconcile, ask,
 	intValue, inRange, formError, emptyRow, badge} from "./core.js";
 
 let ctx = null;
@@ -18,6 +18,14 @@ export function setup(c) {
 		$(id).addEventListener("input", markPreset);
 	$("print-a4").addEventListener("click", () => printTickets("print-a4"));
 	$("print-receipt").addEventListener("click", () => printTickets("print-receipt"));
+	$("printer-banner-link").addEventListener("click", () => {
+		$("printers-h").scrollIntoView({block: "start"});
+		$("printers-h").focus({preventScroll: true});
+	});
+	$("codes-filter").addEventListener("input", () => {
+		if (lastCodes)
+			drawCodes(lastCodes);
+	});
 }
 
 // Forget everything shown (codes in clear are on the tickets) at sign-out.
@@ -30,11 +38,16 @@ export function reset() {
 	clear($("printers"));
 	clear($("jobs").tBodies[0]);
 	clear($("codes-table").tBodies[0]);
+	$("codes-filter").value = "";
+	$("codes-note").hidden = true;
+	lastCodes = null;
 	clear($("presets"));
 	formError($("code-error"), "");
 	$("refund-rule").hidden = true;
+	$("printer-banner").hidden = true;
 	recentJobs = [];
 	pollCount = 0;
+	printingOff = false;
 	configured = false;
 }
 
@@ -42,16 +55,15 @@ let configured = false;
 
 export async function enter() {
 	if (!configured) {
-		if (!state.desk) {
-			try {
-				state.desk = await api("GET", "/api/v1/desk");
-			} catch (e) {
-				if (e instanceof ApiError && (e.network || e.status === 401))
-					throw e;
-				state.desk = {};
-			}
+		let d;
+		try {
+			d = await loadDesk();
+		} catch (e) {
+			if (e instanceof ApiError && (e.network || e.status === 401))
+				throw e;
+			d = {};
 		}
-		configure(state.desk);
+		configure(d);
 		configured = true;
 	}
 	return refresh(false);
@@ -75,8 +87,6 @@ function configure(d) {
 	$("code-pages").value = String(d.default_pages !== undefined ? d.default_pages :
 		presets[Math.min(1, presets.length - 1)].pages);
 	$("code-days").value = String(d.default_days || 1);
-	if (d.centre)
-		$("centre-name").textContent = d.centre;
 	markPreset();
 	issueLabel();
 }
@@ -191,14 +201,19 @@ function printTickets(cls) {
 
 let recentJobs = [];
 let pollCount = 0;
+let printingOff = false;
 
 export async function refresh(poll) {
 	const o = {poll};
 	// Print jobs that are settled change rarely: all of them every 5th refresh.
-	const wantRecent = pollCount++ % 5 === 0 || !poll;
+	const wantRecent = pollCount % 5 === 0 || !poll;
+	// With printing off, ask again now and then only (a centre may turn it on).
+	const wantPrinters = !printingOff || pollCount % 20 === 0 || !poll;
+	pollCount++;
 	const parts = [
 		api("GET", "/api/v1/kiosks", undefined, o).then(drawGrid),
-		api("GET", "/api/v1/printers", undefined, o).then(drawPrinters, printersFailed),
+		wantPrinters ? api("GET", "/api/v1/printers", undefined, o).then(drawPrinters, printersFailed) :
+			null,
 		Promise.all([
 			api("GET", "/api/v1/jobs?active=1", undefined, o),
 			wantRecent ? api("GET", "/api/v1/jobs", undefined, o) : null,
@@ -268,7 +283,9 @@ function drawGrid(r) {
 function renderKiosk(k) {
 	const gs = gridState(k);
 	const actions = el("div", {class: "kiosk-actions"});
-	const add = (action, label, f, cls) => actions.appendChild(button(label, action, () => f(k), cls));
+	const nameId = "kiosk-name-" + k.id;
+	const add = (action, label, f, cls) =>
+		actions.appendChild(button(label, action, () => f(k), cls, nameId));
 	if (gs === "session") {
 		add("end", t("act_end"), endSession, "btn btn-small btn-danger-outline");
 		add("add-time", t("act_add_time"), addTime);
@@ -281,7 +298,7 @@ function renderKiosk(k) {
 		add("lock", t("act_lock"), lock);
 	}
 	return el("div", {class: "kiosk kiosk-" + gs, data: {kioskId: k.id, state: gs}},
-		el("h3", {class: "kiosk-name"}, k.name),
+		el("h3", {class: "kiosk-name", id: nameId}, k.name),
 		k.site ? el("p", {class: "kiosk-site"}, k.site) : null,
 		el("p", {class: "kiosk-state"}, el("span", {class: "kiosk-symbol", "aria-hidden": "true"},
 			SYMBOL[gs]), " ", kioskWord(k, gs)),
@@ -367,6 +384,8 @@ function printerAlerts(p) {
 
 function printersFailed(e) {
 	if (e instanceof ApiError && e.word === "printing_disabled") {
+		printingOff = true;
+		banner([]);
 		const box = $("printers");
 		if (!box.querySelector(".printing-off")) {
 			clear(box);
@@ -378,7 +397,11 @@ function printersFailed(e) {
 }
 
 function drawPrinters(r) {
+	printingOff = false;
 	const box = $("printers");
+	const off = box.querySelector(".printing-off");
+	if (off)
+		off.remove();
 	const list = r.printers || [];
 	if (!list.length) {
 		clear(box);
@@ -389,6 +412,20 @@ function drawPrinters(r) {
 		(p) => JSON.stringify([p.state, p.reasons, p.needs_attention, p.message, p.accepting,
 			p.jobs_waiting]),
 		renderPrinter);
+	banner(list.filter((p) => p.needs_attention));
+}
+
+// At the top of the desk, a line that leads to a printer in trouble (on a phone the
+// printers are far below).
+function banner(troubled) {
+	const b = $("printer-banner");
+	const text = troubled.map((p) => {
+		const a = printerAlerts(p);
+		return t("banner_printer", {printer: p.name, what: a.length ? a[0][1] : t("alert_attention")});
+	}).join(" · ");
+	b.hidden = !troubled.length;
+	if ($("printer-banner-link").textContent !== text)
+		$("printer-banner-link").textContent = text;
 }
 
 function renderPrinter(p) {
@@ -416,7 +453,11 @@ function renderPrinter(p) {
 			alerts.map((a) => a[1]).join(" · ")),
 		el("p", {class: "printer-alert-help"}, help)) : null,
 	details.length ? el("p", {class: "printer-details"}, details.join(" · ")) : null,
-	p.message ? el("p", {class: "printer-message hint", lang: "en"}, p.message) : null,
+	// CUPS' own words, in English: out of the way, for whoever repairs the printer.
+	p.message ? el("details", {class: "printer-message"},
+		el("summary", null, t("printer_details")),
+		el("p", {class: "hint", lang: "en"}, p.message, (p.reasons || []).length ?
+			" (" + p.reasons.join(", ") + ")" : "")) : null,
 	showResume ? button(t("act_resume"), "resume", () => resume(p),
 		attention ? "btn btn-primary btn-big" : "btn") : null);
 }
@@ -480,16 +521,17 @@ function renderJob(j) {
 	const left = (j.charged || 0) - (j.refunded || 0);
 	const title = j.title || t("none");
 	const actions = el("td", {class: "actions"});
+	const about = "job-title-" + j.id;
 	if (canRetry)
-		actions.appendChild(button(t("act_retry"), "retry", () => retryJob(j)));
+		actions.appendChild(button(t("act_retry"), "retry", () => retryJob(j), undefined, about));
 	if (canCancel)
-		actions.appendChild(button(t("act_cancel"), "cancel", () => cancelJob(j)));
+		actions.appendChild(button(t("act_cancel"), "cancel", () => cancelJob(j), undefined, about));
 	if (left > 0)
-		actions.appendChild(button(t("act_refund"), "refund", () => refundJob(j)));
+		actions.appendChild(button(t("act_refund"), "refund", () => refundJob(j), undefined, about));
 	return el("tr", {class: "job" + (kind === "bad" ? " row-bad" : ""), data: {jobId: j.id}},
 		el("td", null, fmtShort(j.created_at)),
 		el("td", null, j.kiosk || t("none")),
-		el("td", {class: "job-title"}, title),
+		el("td", {class: "job-title", id: "job-title-" + j.id}, title),
 		el("td", {class: "num"}, j.pages !== null && j.pages !== undefined ?
 			t("job_pages", {pages: j.pages}) : t("none")),
 		el("td", null, badge(kind, word)),
@@ -522,12 +564,36 @@ async function refundJob(j) {
 
 // ---- active codes ----
 
+const CODES_SHOWN = 100;
+let lastCodes = null;
+
+// The codes matching what the desk typed: the code's last digits (the list knows only
+// the last two; a whole code typed is matched by its end).
+function codeMatches(c, typed) {
+	if (!typed)
+		return true;
+	const hint = String(c.hint || "").replace(/\D/g, "");
+	if (!hint)
+		return false;
+	return typed.length >= hint.length ? typed.endsWith(hint) : hint.endsWith(typed);
+}
+
 function drawCodes(r) {
+	lastCodes = r;
 	const tbody = $("codes-table").tBodies[0];
-	const codes = r.codes || [];
+	const typed = $("codes-filter").value.replace(/\D/g, "");
+	// In use first: those are the ones the desk is asked about.
+	const all = (r.codes || []).filter((c) => codeMatches(c, typed));
+	const codes = all.filter((c) => c.in_use).concat(all.filter((c) => !c.in_use))
+		.slice(0, CODES_SHOWN);
+	const note = $("codes-note");
+	note.hidden = all.length <= CODES_SHOWN;
+	note.textContent = note.hidden ? "" : t("codes_more", {shown: CODES_SHOWN, n: all.length});
 	if (!codes.length) {
-		if (!tbody.querySelector(".empty"))
-			emptyRow(tbody, 6, t("codes_empty"));
+		if (!tbody.querySelector(".empty") || tbody.dataset.empty !== typed) {
+			emptyRow(tbody, 6, typed ? t("codes_none_match") : t("codes_empty"));
+			tbody.dataset.empty = typed;
+		}
 		return;
 	}
 	reconcile(tbody, codes, (c) => c.id,
@@ -540,14 +606,15 @@ function drawCodes(r) {
 
 function renderCode(c) {
 	return el("tr", {data: {codeId: c.id}},
-		el("td", {class: "code-hint"}, t("code_hint", {hint: c.hint})),
+		el("td", {class: "code-hint", id: "code-hint-" + c.id}, t("code_hint", {hint: c.hint})),
 		el("td", {class: "code-left num"}),
 		el("td", {class: "num"}, String(c.pages_left)),
 		el("td", null, fmtDateTime(c.valid_until)),
 		el("td", null, c.in_use ? badge("busy", t("yes")) : badge("neutral", t("no"))),
 		el("td", {class: "actions"},
-			button(t("act_extend"), "extend", () => extendCode(c)),
-			button(t("act_revoke"), "revoke", () => revokeCode(c), "btn btn-small btn-danger-outline")));
+			button(t("act_extend"), "extend", () => extendCode(c), undefined, "code-hint-" + c.id),
+			button(t("act_revoke"), "revoke", () => revokeCode(c), "btn btn-small btn-danger-outline",
+				"code-hint-" + c.id)));
 }
 
 async function revokeCode(c) {

@@ -175,6 +175,13 @@ export const usage = {
 
 // ---- audit ----
 
+// "code.issue" → "codes créés"; an action the page does not know keeps its word.
+function actionWord(action) {
+	const key = "audit_" + String(action || "").replace(/[^a-z_]/g, "_");
+	const w = t(key);
+	return w === key ? String(action || "") : w;
+}
+
 export const audit = {
 	setup() {},
 	reset() {
@@ -195,7 +202,7 @@ export const audit = {
 			(a) => el("tr", {data: {auditId: a.id}},
 				el("td", {class: "nowrap"}, fmtDateTime(a.at)),
 				el("td", null, a.user || t("none")),
-				el("td", null, el("code", null, a.action || "")),
+				el("td", {title: a.action || ""}, actionWord(a.action)),
 				el("td", null, a.target === null || a.target === undefined ? t("none") : String(a.target)),
 				el("td", {class: "detail"}, a.detail === null || a.detail === undefined ? "" :
 					typeof a.detail === "string" ? a.detail : JSON.stringify(a.detail))));

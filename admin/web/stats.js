@@ -6,8 +6,17 @@ import {barChart} from "./charts.js";
 import {defaultRange, checkRange, rangeError} from "./maint.js";
 
 let shown = "";
+let last = null;	// [stats, from, to] drawn last, to draw again at another width
 
 export function setup() {
+	let timer = 0;
+	window.addEventListener("resize", () => {
+		clearTimeout(timer);
+		timer = setTimeout(() => {
+			if (last && !$("view-stats").hidden)
+				drawCharts(...last);
+		}, 250);
+	});
 	$("stats-form").addEventListener("submit", (ev) => {
 		ev.preventDefault();
 		shown = "";
@@ -22,6 +31,7 @@ export function reset() {
 	$("stats-from").value = "";
 	$("stats-to").value = "";
 	shown = "";
+	last = null;
 }
 
 export function enter() {
@@ -40,6 +50,7 @@ export async function refresh(poll) {
 	if (sig === shown)
 		return;
 	shown = sig;
+	last = [s, from, to];
 	drawTotals(s);
 	drawCharts(s, from, to);
 }
