@@ -575,6 +575,41 @@ class Printer(WithCupsd, WebTestCase):
         self.shot("desk-printer-resumed")
         self.assertCleanConsole()
 
+    def test_a_job_printed_after_a_jam_offers_no_cancel(self):
+        """Once a job has printed, the desk's next refreshes show it settled: no retry or
+        cancel (admind answers both with 409 for a finished job)."""
+        kname = self.unique("poste")
+        _, kt = self.new_kiosk(kname)
+        sid = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
+        self.heartbeat(kt, state="session", session=sid, seconds_used=10)
+        self.sign_in()
+        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
+            f.write("1")
+        pdf = os.path.join(self.tmp, "two.pdf")
+        with open(pdf, "wb") as f:
+            f.write(mkpdf.make_pdf(2))
+        job = self.cups.submit(pdf, self.QUEUE, "-o", "job-account-id=" + kname)
+        jid = self.wait(lambda d: [j["id"] for j in self.api("GET", "/api/v1/jobs",
+                                                             token=self.admin)["jobs"]
+                                   if j["cups_id"] == job and j["jammed"]],
+                        "the job jammed", timeout=30)[0]
+        row = '#jobs .job[data-job-id="%s"]' % jid
+        self.wait_shown(row + ' [data-action="cancel"]')
+        os.unlink(os.path.join(self.cups.printer_dir, "jam"))
+        self.api("POST", "/api/v1/printers/%s/resume" % self.QUEUE, token=self.admin)
+        self.wait(lambda d: [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                             if j["id"] == jid and j["state"] == "printed"],
+                  "the job printed", timeout=30)
+        self.next_refreshes(2)
+        self.shot("desk-job-printed")
+        # Still listed (the desk may refund a page the jam spoilt), as settled.
+        rows = self.find_all(row)
+        self.assertEqual(len(rows), 1, "two refreshes after it printed, job %s is not listed" % jid)
+        actions = [b.get_attribute("data-action") for b in self.find_all("[data-action]", rows[0])]
+        self.assertFalse({"retry", "cancel"} & set(actions),
+                         "two refreshes after it printed, the job still offers %s (%s)" % (
+                             actions, rows[0].text))
+
 
 if __name__ == "__main__":
     main()
