@@ -224,6 +224,44 @@ class Desk(WebTestCase):
         self.assertEqual((st, d["error"]), (403, "code_revoked"), d)
         self.assertCleanConsole()
 
+    def test_grid_states_lock_and_message(self):
+        never, _ = self.new_kiosk(self.unique("jamais"))
+        kid, kt = self.new_kiosk(self.unique("poste"))
+        self.heartbeat(kt, state="login")
+        self.sign_in()
+        grid = '#kiosk-grid .kiosk[data-kiosk-id="%s"]'
+        self.wait(lambda d: self.kiosk_el(never).get_attribute("data-state") == "offline",
+                  "a kiosk never heard of shown offline")
+        self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "free",
+                  "a kiosk at its welcome screen shown free")
+        self.assertEqual(self.find_all(grid % kid + ' [data-action="end"]'), [])
+        # A message, then a lock, each through the dialog's input.
+        self.click(grid % kid + ' [data-action="message"]')
+        self.wait(lambda d: self.dialog_open(), "the message dialog")
+        self.type_into("#dlg-input", "Le centre ferme dans 10 minutes.")
+        self.confirm_dialog()
+        self.click(grid % kid + ' [data-action="lock"]')
+        self.wait(lambda d: self.dialog_open(), "the lock dialog")
+        self.type_into("#dlg-input", "Poste en panne")
+        self.confirm_dialog()
+
+        def commands(d):
+            hb = self.heartbeat(kt, state="login")
+            got = {c["type"]: c for c in hb["commands"]}
+            return got if {"message", "lock"} <= set(got) else None
+        got = self.wait(commands, "message and lock in the kiosk's heartbeat")
+        self.assertEqual(got["message"]["text"], "Le centre ferme dans 10 minutes.")
+        self.assertEqual(got["lock"]["text"], "Poste en panne")
+        self.heartbeat(kt, state="locked", ack=[c["id"] for c in got.values()])
+        self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "locked",
+                  "the kiosk shown locked")
+        self.wait_shown(grid % kid + ' [data-action="unlock"]')
+        self.shot_both("desk-kiosk-states")
+        self.act(grid % kid + ' [data-action="unlock"]',
+                 lambda d: [c for c in self.heartbeat(kt, state="locked")["commands"]
+                            if c["type"] == "unlock"], "unlock in the kiosk's heartbeat")
+        self.assertCleanConsole()
+
     def test_every_view_and_its_screenshots(self):
         kname = self.unique("poste")
         kid, kt = self.new_kiosk(kname, site="Centre")
@@ -274,8 +312,12 @@ class Access(WebTestCase):
         _, name, _ = self.new_staff("secretariat")
         self.sign_in(name)
         self.assertEqual(self.find_all('nav#nav a[data-view="users"]'), [])
+        self.requests_sent()
         self.driver.execute_script("location.hash = '#/users'")
         self.wait_shown("#forbidden")
+        self.fetch("GET", "/healthz")  # what the page asked before this has been sent
+        asked = [(m, p) for m, p, _ in self.requests_sent() if p.startswith("/api/v1/users")]
+        self.assertEqual(asked, [], "the forbidden view fetched its data")
         self.assertIn("réservée", self.text("#forbidden"))
         self.assertIsNone(self.shown("section#view-users"), "the users view shows")
         self.assertEqual(self.find_all("#users-table tr[data-user-id]"), [])
@@ -506,6 +548,28 @@ class Usage(WebTestCase):
             self.assertEqual((r[8], r[9]), (reason, "non"), r)
         self.assertCleanConsole()
 
+    def test_stats_follow_the_dates(self):
+        _, kt = self.new_kiosk(self.unique("poste"))
+        self.finished_session(kt, 700)
+        today = time.strftime("%Y-%m-%d")
+        self.sign_in()
+        self.go("stats")
+        self.set_value("#stats-from", today)
+        self.set_value("#stats-to", today)
+        self.click("#stats-apply")
+        self.wait(lambda d: self.find_all("svg#chart-day rect.bar"), "a bar for today")
+        titles = [t.get_attribute("textContent") for t in
+                  self.find_all("svg#chart-day rect.bar title")]
+        self.assertTrue(any(re.search(r"\b1\b", t) for t in titles), titles)
+        # A month last year: nothing.
+        self.set_value("#stats-from", "2025-01-01")
+        self.set_value("#stats-to", "2025-01-31")
+        self.click("#stats-apply")
+        self.wait(lambda d: not [b for b in self.find_all("svg#chart-day rect.bar")
+                                 if float(b.get_attribute("height") or 0) > 0],
+                  "no bar for January 2025")
+        self.assertCleanConsole()
+
 
 class Printer(WithCupsd, WebTestCase):
     """A paper jam seen and cleared from the desk (a private cupsd and the simulated
@@ -556,13 +620,9 @@ class Printer(WithCupsd, WebTestCase):
         self.shot_both("desk-printer-jam")
         # The desk takes the paper out, then resumes.
         os.unlink(os.path.join(self.cups.printer_dir, "jam"))
-        self.click(sel + ' button[data-action="resume"]')
-        self.wait(lambda d: self.dialog_open() or ("printer.resume", self.ADMIN)
-                  in self.audit_actions(), "resume asked (or its confirmation)")
-        if self.dialog_open():
-            self.confirm_dialog()
-        self.wait(lambda d: ("printer.resume", self.ADMIN) in self.audit_actions(),
-                  "printer.resume in the audit log")
+        self.act(sel + ' button[data-action="resume"]',
+                 lambda d: ("printer.resume", self.ADMIN) in self.audit_actions(),
+                 "printer.resume in the audit log")
         self.wait(lambda d: self.find(sel).get_attribute("data-attention") == "false"
                   and not self.find_all(sel + " .printer-alert"),
                   "the alert gone once the printer is fine", timeout=30)

@@ -332,6 +332,15 @@ class WebTestCase(AdmindTestCase):
         self.click("#dlg-ok")
         self.wait(lambda d: not self.dialog_open(), "dialog#dlg closed")
 
+    def act(self, css, done, what):
+        """Clicks CSS for an action the contract does not say whether the page confirms:
+        confirms the dialog if it opens, and waits until DONE(driver) is true."""
+        self.click(css)
+        self.wait(lambda d: self.dialog_open() or done(d), what + " (or its confirmation)")
+        if self.dialog_open():
+            self.confirm_dialog()
+        return self.wait(done, what)
+
     def fetch(self, method, path, body=None, headers=None):
         """fetch() from the page (its cookie, its origin): {status, text, ctype, json}."""
         r = self.driver.execute_async_script(
