@@ -43,6 +43,9 @@ class Desk(WebTestCase):
         self.assertEqual(self.visible_sections(), ["view-desk"])
         self.wait(lambda d: re.search(r"Mis à jour à \d\d:\d\d:\d\d", self.text("#live")),
                   "#live: Mis à jour à HH:MM:SS")
+        self.assertEqual(self.find("#status").get_attribute("role"), "status")
+        self.assertTrue(self.find("#status").get_attribute("aria-live"))
+        self.assertEqual(self.find("#dlg").tag_name, "dialog")
         self.assertCleanConsole()
 
     def test_issue_codes_with_a_preset_and_print_the_tickets(self):
@@ -570,6 +573,28 @@ class Usage(WebTestCase):
         self.wait(lambda d: not [b for b in self.find_all("svg#chart-day rect.bar")
                                  if float(b.get_attribute("height") or 0) > 0],
                   "no bar for January 2025")
+        self.assertCleanConsole()
+
+
+class English(WebTestCase):
+    """A browser that prefers English gets the page in English (i18n.js)."""
+
+    LANG = "en"
+
+    def test_the_page_speaks_english(self):
+        self.open_page()
+        self.wait_shown("form#login-form")
+        self.assertEqual(self.driver.execute_script("return document.documentElement.lang"),
+                         "en")
+        self.assertEqual(self.find("#login-submit").text.strip(), "Sign in")
+        self.submit_login(self.ADMIN, "not the password")
+        self.wait(lambda d: self.text("#login-error"), "#login-error")
+        self.assertNotRegex(self.text("#login-error"), r"[éèàç]|mot de passe")
+        self.sign_in()
+        self.assertEqual(self.find("button#logout").text.strip(), "Sign out")
+        texts = " ".join(a.text for a in self.find_all("nav#nav a[data-view]"))
+        self.assertNotIn("Accueil", texts)
+        self.shot_both("english-desk")
         self.assertCleanConsole()
 
 

@@ -56,6 +56,9 @@ ROLE_VIEWS = {  # docs/web.md, "The page"
     "maintenance": {"kiosks", "usage", "stats", "audit", "account"},
 }
 FIRST_VIEW = {"admin": "desk", "secretariat": "desk", "maintenance": "kiosks"}
+# The browser's language: --lang, Accept-Language, LANGUAGE, LANG.
+LOCALES = {"fr": ("fr-FR", "fr-FR,fr", "fr_FR:fr", "fr_FR.UTF-8"),
+           "en": ("en-GB", "en-GB,en", "en_GB:en", "en_GB.UTF-8")}
 CODE_RE = re.compile(r"^\d{4} \d{4}$")  # the default codes: 8 digits in two groups
 
 # The page asks admind once per fetch; this reads what came back without the page's help.
@@ -113,7 +116,7 @@ class Browser:
     """Chromium under chromedriver: headless, a temporary profile, French, downloads allowed
     into DOWNLOADS."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, lang="fr"):
         if webdriver is None:
             raise unittest.SkipTest("python3-selenium missing (scripts/lib.sh installs it)")
         chromium = shutil.which("chromium")
@@ -128,7 +131,7 @@ class Browser:
         opts = webdriver.ChromeOptions()
         opts.binary_location = chromium
         args = ["--headless=new", "--user-data-dir=" + os.path.join(workdir, "profile"),
-                "--window-size=1280,900", "--lang=fr-FR", "--no-first-run",
+                "--window-size=1280,900", "--lang=%s" % LOCALES[lang][0], "--no-first-run",
                 "--no-default-browser-check", "--disable-dev-shm-usage",
                 "--force-device-scale-factor=1", "--hide-scrollbars"]
         if os.geteuid() == 0:
@@ -136,15 +139,16 @@ class Browser:
         for a in args:
             opts.add_argument(a)
         opts.add_experimental_option("prefs", {
-            "intl.accept_languages": "fr-FR,fr",
+            "intl.accept_languages": LOCALES[lang][1],
             "download.default_directory": self.downloads,
             "download.prompt_for_download": False,
         })
         # performance: DevTools' network events, to see the headers the page sends.
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         # On Linux Chromium takes its locale (date fields' format...) from the environment,
-        # not from --lang: a French desk's.
-        env = dict(os.environ, LANGUAGE="fr_FR:fr", LANG="fr_FR.UTF-8", LC_ALL="fr_FR.UTF-8")
+        # not from --lang.
+        env = dict(os.environ, LANGUAGE=LOCALES[lang][2], LANG=LOCALES[lang][3],
+                   LC_ALL=LOCALES[lang][3])
         service = Service(driver, log_path=os.path.join(workdir, "chromedriver.log"), env=env)
         self.driver = webdriver.Chrome(service=service, options=opts)
         self.driver.set_script_timeout(30)
@@ -167,6 +171,7 @@ class WebTestCase(AdmindTestCase):
     EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
         'web = { root = "%s"; };\n'
         'desk = { centre = "Espace social des Tilleuls"; };\n' % WEB_ROOT)
+    LANG = "fr"  # a French desk, as in the centres
     ADMIN = "admin-web"
     PASSWORD = "Guichet été 2026 !"
 
@@ -180,7 +185,7 @@ class WebTestCase(AdmindTestCase):
             cls.server.bootstrap_admin(cls.ADMIN)
             set_password_local(cls.server.db, cls.ADMIN, cls.PASSWORD)
             cls.server.start(env=cls.ENV)
-            cls.browser = Browser(cls.server.workdir)
+            cls.browser = Browser(cls.server.workdir, cls.LANG)
         except BaseException:
             if cls.browser:
                 cls.browser.quit()
