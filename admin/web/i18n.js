@@ -78,7 +78,7 @@ const fr = {
 	col_account: "Compte",
 
 	// Errors: what happened and what to do next.
-	err_network: "Le serveur ne répond pas. Vérifiez le réseau ; la page réessaie toute seule.",
+	err_network: "Le serveur ne répond pas. Vérifiez le réseau, puis réessayez dans un moment.",
 	err_bad_request: "Une valeur n'est pas acceptée. Vérifiez ce que vous avez saisi.",
 	err_forbidden: "Votre compte n'a pas le droit de faire cela. Demandez à un administrateur.",
 	err_not_found: "Introuvable : la liste a changé entre-temps. Elle vient d'être mise à jour.",
@@ -469,7 +469,7 @@ const en = {
 	col_password: "Password",
 	col_account: "Account",
 
-	err_network: "The server does not answer. Check the network; the page keeps trying.",
+	err_network: "The server does not answer. Check the network, then try again in a moment.",
 	err_bad_request: "A value was not accepted. Check what you typed.",
 	err_forbidden: "Your account may not do this. Ask an administrator.",
 	err_not_found: "Not found: the list changed meanwhile. It has just been refreshed.",
