@@ -18,6 +18,12 @@ export function setup(c) {
 		$(id).addEventListener("input", markPreset);
 	$("print-a4").addEventListener("click", () => printTickets("print-a4"));
 	$("print-receipt").addEventListener("click", () => printTickets("print-receipt"));
+	// The reception's screen may face the public: the codes go once they are printed.
+	$("tickets-clear").addEventListener("click", () => {
+		showTickets([]);
+		say(t("tickets_cleared"));
+		$("code-issue").focus();
+	});
 	$("printer-banner-link").addEventListener("click", () => {
 		$("printers-h").scrollIntoView({block: "start"});
 		$("printers-h").focus({preventScroll: true});
@@ -32,8 +38,8 @@ export function setup(c) {
 export function reset() {
 	clear($("tickets"));
 	$("tickets-empty").hidden = false;
-	$("print-a4").disabled = true;
-	$("print-receipt").disabled = true;
+	for (const id of ["print-a4", "print-receipt", "tickets-clear"])
+		$(id).disabled = true;
 	clear($("kiosk-grid"));
 	clear($("printers"));
 	clear($("jobs").tBodies[0]);
@@ -187,8 +193,8 @@ function showTickets(codes) {
 			rules));
 	}
 	$("tickets-empty").hidden = codes.length > 0;
-	$("print-a4").disabled = codes.length === 0;
-	$("print-receipt").disabled = codes.length === 0;
+	for (const id of ["print-a4", "print-receipt", "tickets-clear"])
+		$(id).disabled = codes.length === 0;
 }
 
 function printTickets(cls) {
