@@ -52,6 +52,7 @@ export function reset() {
 	$("refund-rule").hidden = true;
 	$("printer-banner").hidden = true;
 	recentJobs = [];
+	activeJobIds = new Set();
 	pollCount = 0;
 	printingOff = false;
 	configured = false;
@@ -206,6 +207,7 @@ function printTickets(cls) {
 // ---- refresh ----
 
 let recentJobs = [];
+let activeJobIds = new Set();	// the unsettled jobs of the last refresh
 let pollCount = 0;
 let printingOff = false;
 
@@ -220,10 +222,7 @@ export async function refresh(poll) {
 		api("GET", "/api/v1/kiosks", undefined, o).then(drawGrid),
 		wantPrinters ? api("GET", "/api/v1/printers", undefined, o).then(drawPrinters, printersFailed) :
 			null,
-		Promise.all([
-			api("GET", "/api/v1/jobs?active=1", undefined, o),
-			wantRecent ? api("GET", "/api/v1/jobs", undefined, o) : null,
-		]).then(drawJobs),
+		fetchJobs(o, wantRecent).then(drawJobs),
 		api("GET", "/api/v1/codes?state=active", undefined, o).then(drawCodes),
 	];
 	const results = await Promise.allSettled(parts);
@@ -476,6 +475,17 @@ function resume(p) {
 // ---- print jobs ----
 
 const SETTLED = new Set(["printed", "cancelled", "aborted", "refused", "gone"]);
+
+// The unsettled jobs, and all recent ones when asked or when a job just settled (left
+// the unsettled list): the desk sees it settled at once, not at the next full fetch.
+async function fetchJobs(o, wantRecent) {
+	const active = await api("GET", "/api/v1/jobs?active=1", undefined, o);
+	const ids = new Set((active.jobs || []).map((j) => j.id));
+	const settled = [...activeJobIds].some((id) => !ids.has(id));
+	const all = wantRecent || settled ? await api("GET", "/api/v1/jobs", undefined, o) : null;
+	activeJobIds = ids;	// only now: a failed fetch is tried again next time
+	return [active, all];
+}
 
 function drawJobs([active, all]) {
 	if (all)
