@@ -515,17 +515,19 @@ function jobState(j) {
 	let w = t("jstate_" + j.state);
 	if (w === "jstate_" + j.state)
 		w = j.state;
+	const settled = SETTLED.has(j.state) || !!j.settled_at;
 	const extra = [];
 	if (j.reason) {
 		const r = t("jreason_" + j.reason);
 		extra.push(r === "jreason_" + j.reason ? j.reason : r);
 	}
+	// A jam is trouble while the job waits; once it is settled it is only history.
 	if (j.jammed)
-		extra.push(t("job_jammed"));
+		extra.push(settled ? t("job_jammed_after") : t("job_jammed"));
 	if (j.refunded)
 		extra.push(t("job_refunded", {n: j.refunded}));
-	const kind = j.jammed || j.state === "stopped" || j.state === "aborted" || j.state === "gone" ?
-		"bad" : j.state === "printed" ? "good" : SETTLED.has(j.state) ? "neutral" : "busy";
+	const kind = (!settled && (j.jammed || j.state === "stopped")) || j.state === "aborted" ||
+		j.state === "gone" ? "bad" : j.state === "printed" ? "good" : settled ? "neutral" : "busy";
 	return [kind, extra.length ? `${w} (${extra.join(", ")})` : w];
 }
 
