@@ -127,7 +127,7 @@ function signedIn(me, fresh) {
 	const want = viewFromHash();
 	if (fresh && (!want || !VIEWS.some((v) => v.name === want)))
 		history.replaceState(null, "", "#/" + defaultView());
-	route();
+	route(true);
 }
 
 async function logout() {
@@ -173,9 +173,12 @@ function viewFromHash() {
 	return m ? m[1] : "";
 }
 
-function route() {
+// moveFocus: a person chose the view (menu, sign-in): the keyboard goes to its content.
+function route(moveFocus) {
 	if (!state.user)
 		return;
+	if (moveFocus === true)
+		$("main").focus({preventScroll: true});
 	let name = viewFromHash();
 	let v = VIEWS.find((x) => x.name === name);
 	if (!v) {
@@ -277,7 +280,13 @@ async function boot() {
 		v.mod.setup({refreshNow});
 	$("login-form").addEventListener("submit", submitLogin);
 	$("logout").addEventListener("click", logout);
-	window.addEventListener("hashchange", route);
+	// The fragment names the view: the skip link moves the focus by hand instead.
+	$("skip-link").addEventListener("click", (ev) => {
+		ev.preventDefault();
+		const target = state.user ? $("main") : $("login-name");
+		target.focus();
+	});
+	window.addEventListener("hashchange", () => route(true));
 	$("login-name").addEventListener("input", () => loginInfo(""));
 	try {
 		const me = await api("GET", "/api/v1/whoami", undefined, {noAuthRedirect: true});

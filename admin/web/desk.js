@@ -18,6 +18,12 @@ export function setup(c) {
 		$(id).addEventListener("input", markPreset);
 	$("print-a4").addEventListener("click", () => printTickets("print-a4"));
 	$("print-receipt").addEventListener("click", () => printTickets("print-receipt"));
+	// The reception's screen may face the public: the codes go once they are printed.
+	$("tickets-clear").addEventListener("click", () => {
+		showTickets([]);
+		say(t("tickets_cleared"));
+		$("code-issue").focus();
+	});
 	$("printer-banner-link").addEventListener("click", () => {
 		$("printers-h").scrollIntoView({block: "start"});
 		$("printers-h").focus({preventScroll: true});
@@ -32,8 +38,8 @@ export function setup(c) {
 export function reset() {
 	clear($("tickets"));
 	$("tickets-empty").hidden = false;
-	$("print-a4").disabled = true;
-	$("print-receipt").disabled = true;
+	for (const id of ["print-a4", "print-receipt", "tickets-clear"])
+		$(id).disabled = true;
 	clear($("kiosk-grid"));
 	clear($("printers"));
 	clear($("jobs").tBodies[0]);
@@ -46,6 +52,7 @@ export function reset() {
 	$("refund-rule").hidden = true;
 	$("printer-banner").hidden = true;
 	recentJobs = [];
+	activeJobIds = new Set();
 	pollCount = 0;
 	printingOff = false;
 	configured = false;
@@ -187,8 +194,8 @@ function showTickets(codes) {
 			rules));
 	}
 	$("tickets-empty").hidden = codes.length > 0;
-	$("print-a4").disabled = codes.length === 0;
-	$("print-receipt").disabled = codes.length === 0;
+	for (const id of ["print-a4", "print-receipt", "tickets-clear"])
+		$(id).disabled = codes.length === 0;
 }
 
 function printTickets(cls) {
@@ -200,6 +207,7 @@ function printTickets(cls) {
 // ---- refresh ----
 
 let recentJobs = [];
+let activeJobIds = new Set();	// the unsettled jobs of the last refresh
 let pollCount = 0;
 let printingOff = false;
 
@@ -214,10 +222,7 @@ export async function refresh(poll) {
 		api("GET", "/api/v1/kiosks", undefined, o).then(drawGrid),
 		wantPrinters ? api("GET", "/api/v1/printers", undefined, o).then(drawPrinters, printersFailed) :
 			null,
-		Promise.all([
-			api("GET", "/api/v1/jobs?active=1", undefined, o),
-			wantRecent ? api("GET", "/api/v1/jobs", undefined, o) : null,
-		]).then(drawJobs),
+		fetchJobs(o, wantRecent).then(drawJobs),
 		api("GET", "/api/v1/codes?state=active", undefined, o).then(drawCodes),
 	];
 	const results = await Promise.allSettled(parts);
@@ -471,6 +476,17 @@ function resume(p) {
 
 const SETTLED = new Set(["printed", "cancelled", "aborted", "refused", "gone"]);
 
+// The unsettled jobs, and all recent ones when asked or when a job just settled (left
+// the unsettled list): the desk sees it settled at once, not at the next full fetch.
+async function fetchJobs(o, wantRecent) {
+	const active = await api("GET", "/api/v1/jobs?active=1", undefined, o);
+	const ids = new Set((active.jobs || []).map((j) => j.id));
+	const settled = [...activeJobIds].some((id) => !ids.has(id));
+	const all = wantRecent || settled ? await api("GET", "/api/v1/jobs", undefined, o) : null;
+	activeJobIds = ids;	// only now: a failed fetch is tried again next time
+	return [active, all];
+}
+
 function drawJobs([active, all]) {
 	if (all)
 		recentJobs = (all.jobs || []).slice(0, 15);
@@ -499,17 +515,19 @@ function jobState(j) {
 	let w = t("jstate_" + j.state);
 	if (w === "jstate_" + j.state)
 		w = j.state;
+	const settled = SETTLED.has(j.state) || !!j.settled_at;
 	const extra = [];
 	if (j.reason) {
 		const r = t("jreason_" + j.reason);
 		extra.push(r === "jreason_" + j.reason ? j.reason : r);
 	}
+	// A jam is trouble while the job waits; once it is settled it is only history.
 	if (j.jammed)
-		extra.push(t("job_jammed"));
+		extra.push(settled ? t("job_jammed_after") : t("job_jammed"));
 	if (j.refunded)
 		extra.push(t("job_refunded", {n: j.refunded}));
-	const kind = j.jammed || j.state === "stopped" || j.state === "aborted" || j.state === "gone" ?
-		"bad" : j.state === "printed" ? "good" : SETTLED.has(j.state) ? "neutral" : "busy";
+	const kind = (!settled && (j.jammed || j.state === "stopped")) || j.state === "aborted" ||
+		j.state === "gone" ? "bad" : j.state === "printed" ? "good" : settled ? "neutral" : "busy";
 	return [kind, extra.length ? `${w} (${extra.join(", ")})` : w];
 }
 
