@@ -215,8 +215,13 @@ class WebTestCase(AdmindTestCase):
         self.browser_log()
         d.get_log("performance")
 
+    def failed(self):
+        """Whether this test has failed so far (tearDown's own outcome starts afresh)."""
+        res = self._outcome.result
+        return any(t is self for t, _ in getattr(res, "errors", []) + getattr(res, "failures", []))
+
     def tearDown(self):
-        if not self._outcome.success:
+        if self.failed():
             name = "FAIL-" + self.id().split(".")[-1]
             try:
                 self.shot(name)
