@@ -40,7 +40,8 @@ echo "demo code $code opened a session with its full hour"
 # the password the demo printed.
 pw=$(sed -n 's/^    sign in as "accueil" with the password \(.*\)$/\1/p' "$tmp/out")
 [ -n "$pw" ] || { echo "no desk password in the demo's output"; exit 1; }
-curl -fs "http://127.0.0.1:$port/" | grep -qi '<!doctype html>' || { echo "no desk page at /"; exit 1; }
+curl -fs -o "$tmp/page" "http://127.0.0.1:$port/" && grep -qi '<!doctype html>' "$tmp/page" ||
+	{ echo "no desk page at /"; exit 1; }
 status=$(curl -s -o "$tmp/login" -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d "{\"name\": \"accueil\", \"password\": \"$pw\"}" "http://127.0.0.1:$port/api/v1/login")
 [ "$status" = 200 ] && grep -q '"role":"secretariat"' "$tmp/login" ||
