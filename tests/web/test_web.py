@@ -265,6 +265,23 @@ class Desk(WebTestCase):
                             if c["type"] == "unlock"], "unlock in the kiosk's heartbeat")
         self.assertCleanConsole()
 
+    def test_extend_a_code(self):
+        code = self.new_code(minutes=30, pages=5)
+        self.sign_in()
+        row = '#codes-table tr[data-code-id="%s"]' % code["id"]
+        self.click(row + ' [data-action="extend"]')
+        self.wait(lambda d: self.dialog_open(), "the extend dialog")
+        self.type_into("#dlg-input", "45")
+        self.confirm_dialog()
+        def extended(d):
+            c = self.code_by_id(code["id"])
+            return c if c["minutes"] == 75 else None
+        c = self.wait(extended, "the code extended to 75 minutes")
+        self.assertEqual(c["pages"], 5)
+        self.wait(lambda d: re.search(r"1 h 15|75", self.find(row).text),
+                  "the row shows 1 h 15 (75 min) left")
+        self.assertCleanConsole()
+
     def test_every_view_and_its_screenshots(self):
         kname = self.unique("poste")
         kid, kt = self.new_kiosk(kname, site="Centre")
@@ -612,7 +629,8 @@ class Printer(WithCupsd, WebTestCase):
             os.unlink(os.path.join(self.cups.printer_dir, "jam"))
         except FileNotFoundError:
             pass
-        self.cups.run(["cupsenable", self.QUEUE], check=False)
+        # (resume also clears a stale media-jam-error the next test would see)
+        self.req("POST", "/api/v1/printers/%s/resume" % self.QUEUE, token=self.admin)
         super().tearDown()
 
     def printer(self):
@@ -650,8 +668,9 @@ class Printer(WithCupsd, WebTestCase):
         self.shot_both("desk-printer-jam")
         # The desk takes the paper out, then resumes.
         os.unlink(os.path.join(self.cups.printer_dir, "jam"))
+        resumes = self.audit_actions().count(("printer.resume", self.ADMIN))
         self.act(sel + ' button[data-action="resume"]',
-                 lambda d: ("printer.resume", self.ADMIN) in self.audit_actions(),
+                 lambda d: self.audit_actions().count(("printer.resume", self.ADMIN)) > resumes,
                  "printer.resume in the audit log")
         self.wait(lambda d: self.find(sel).get_attribute("data-attention") == "false"
                   and not self.find_all(sel + " .printer-alert"),
@@ -663,6 +682,51 @@ class Printer(WithCupsd, WebTestCase):
         self.next_refreshes()
         self.assertEqual(self.find_all(sel + " .printer-alert"), [])
         self.shot("desk-printer-resumed")
+        self.assertCleanConsole()
+
+    def test_cancel_a_jammed_job_and_refund_a_spoilt_page(self):
+        """The desk cancels a jammed job (the pages that did not print come back by
+        themselves) and refunds the page the jam spoilt."""
+        kname = self.unique("poste")
+        _, kt = self.new_kiosk(kname)
+        sid = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
+        self.heartbeat(kt, state="session", session=sid, seconds_used=10)
+        self.sign_in()
+        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
+            f.write("1")
+        pdf = os.path.join(self.tmp, "four.pdf")
+        with open(pdf, "wb") as f:
+            f.write(mkpdf.make_pdf(4))
+        job = self.cups.submit(pdf, self.QUEUE, "-o", "job-account-id=" + kname)
+
+        def ours(d=None):
+            found = [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                     if j["cups_id"] == job]
+            return found[0] if found else None
+        jid = self.wait(lambda d: (ours() or {}).get("jammed") and ours()["id"], "the jam",
+                        timeout=30)
+        row = '#jobs .job[data-job-id="%s"]' % jid
+        self.click(row + ' [data-action="cancel"]')
+        self.confirm_dialog()
+        j = self.wait(lambda d: ours()["state"] == "cancelled" and ours(), "the job cancelled",
+                      timeout=30)
+        # One page came out before the jam: the 3 others are refunded.
+        self.assertEqual((j["charged"], j["printed"], j["refunded"]), (4, 1, 3))
+        self.assertIn(("job.cancel", self.ADMIN), self.audit_actions())
+        self.click(row + ' [data-action="refund"]')
+        self.wait(lambda d: self.dialog_open(), "the refund dialog")
+        self.type_into("#dlg-input", "1")
+        self.confirm_dialog()
+        j = self.wait(lambda d: ours()["refunded"] == 4 and ours(), "the spoilt page refunded")
+        self.assertIn(("job.refund", self.ADMIN), self.audit_actions())
+        hb = self.heartbeat(kt, state="session", session=sid, seconds_used=11)
+        self.assertEqual(hb["session"]["pages_left"], 10)
+        self.assertIn("refunded", [c.get("event") for c in hb["commands"]
+                                   if c["type"] == "print"])
+        # Nothing left to refund: the button goes.
+        self.wait(lambda d: not self.find_all(row + ' [data-action="refund"]'),
+                  "no refund button once all is refunded")
+        self.shot("desk-job-refunded")
         self.assertCleanConsole()
 
     def test_a_job_printed_after_a_jam_offers_no_cancel(self):
