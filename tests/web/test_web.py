@@ -158,6 +158,7 @@ class Desk(WebTestCase):
         code = self.new_code(minutes=60, pages=5)
         sid = self.open_ok(kt, code["code"])["session"]
         self.heartbeat(kt, state="session", session=sid, seconds_used=120)
+        beat = self.pulse(kt, state="session", session=sid, seconds_used=120)
         self.sign_in()
         sel = '#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid
         self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "session",
@@ -182,6 +183,7 @@ class Desk(WebTestCase):
         self.assertFalse(hb["session"]["active"], hb)
         self.assertIn(("session.end", self.ADMIN), self.audit_actions())
         self.end_session(kt, sid, reason="staff", seconds_used=121)
+        beat.set(state="login")
         self.heartbeat(kt, state="login", ack=[c["id"] for c in hb["commands"]])
         self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "free",
                   "the grid shows kiosk %s free again" % kid)
@@ -193,6 +195,7 @@ class Desk(WebTestCase):
         kid, kt = self.new_kiosk(self.unique("poste"))
         sid = self.open_ok(kt, self.new_code(minutes=30, pages=5)["code"])["session"]
         self.heartbeat(kt, state="session", session=sid, seconds_used=60)
+        self.pulse(kt, state="session", session=sid, seconds_used=60)
         self.sign_in()
         sel = '#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid
         self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "session",
@@ -231,6 +234,7 @@ class Desk(WebTestCase):
         never, _ = self.new_kiosk(self.unique("jamais"))
         kid, kt = self.new_kiosk(self.unique("poste"))
         self.heartbeat(kt, state="login")
+        beat = self.pulse(kt, state="login")
         self.sign_in()
         grid = '#kiosk-grid .kiosk[data-kiosk-id="%s"]'
         self.wait(lambda d: self.kiosk_el(never).get_attribute("data-state") == "offline",
@@ -255,6 +259,7 @@ class Desk(WebTestCase):
         got = self.wait(commands, "message and lock in the kiosk's heartbeat")
         self.assertEqual(got["message"]["text"], "Le centre ferme dans 10 minutes.")
         self.assertEqual(got["lock"]["text"], "Poste en panne")
+        beat.set(state="locked")
         self.heartbeat(kt, state="locked", ack=[c["id"] for c in got.values()])
         self.wait(lambda d: self.kiosk_el(kid).get_attribute("data-state") == "locked",
                   "the kiosk shown locked")

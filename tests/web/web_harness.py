@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -161,6 +162,39 @@ class Browser:
             self.driver.quit()
         except WebDriverException:
             pass
+
+
+class Pulse:
+    """A kiosk's heartbeats every second from a thread, as a live kiosk sends them: a kiosk
+    silent for kiosks.offline_seconds (30) shows offline, which a slow run (sanitizers, a
+    busy machine) could reach between a test's own heartbeats. BODY is what it reports;
+    set() changes it as the kiosk's state changes. Commands stay for the test: they are
+    sent again until acknowledged, and the pulse acknowledges none."""
+
+    def __init__(self, port, token, **body):
+        self.port, self.token, self.body = port, token, body
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def set(self, **body):
+        with self.lock:
+            self.body = body
+
+    def run(self):
+        while not self.done.wait(1.0):
+            with self.lock:
+                body = dict(self.body)
+            try:
+                escale_test.http_request(self.port, "POST", "/api/v1/kiosk/heartbeat", body,
+                                         token=self.token, timeout=5)
+            except OSError:
+                pass  # admind away for a moment: the next beat tries again
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(10)
 
 
 class WebTestCase(AdmindTestCase):
@@ -481,6 +515,12 @@ class WebTestCase(AdmindTestCase):
         body = {"name": name, "role": role, "password": password or self.PASSWORD}
         d = self.api("POST", "/api/v1/users", body, self.admin, expect=201)
         return d["id"], name, d["token"]
+
+    def pulse(self, token, **body):
+        """Heartbeats for the kiosk of TOKEN until the test ends (Pulse)."""
+        p = Pulse(self.server.port, token, **body)
+        self.addCleanup(p.stop)
+        return p
 
     def desk_info(self):
         return self.api("GET", "/api/v1/desk", token=self.admin)
