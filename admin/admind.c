@@ -128,6 +128,9 @@ int main(int argc, char **argv)
 			       app.cfg.lockout_max_seconds);
 	app.web_rl = ratelimit_new(app.cfg.web.max_failures, app.cfg.web.lockout_seconds,
 				   app.cfg.web.lockout_max_seconds);
+	app.web_addr_rl =
+		ratelimit_new(app.cfg.web.address_max_failures, app.cfg.web.lockout_seconds,
+			      app.cfg.web.lockout_max_seconds);
 	if (*app.cfg.web.root)
 		app.web = web_load(app.cfg.web.root);
 	if (!store_background_checkpoints(app.store))
@@ -196,6 +199,7 @@ int main(int argc, char **argv)
 	print_stop(app.print);
 	ratelimit_free(app.rl);
 	ratelimit_free(app.web_rl);
+	ratelimit_free(app.web_addr_rl);
 	web_free(app.web);
 	store_close(app.store);
 	admind_config_free(&app.cfg);

@@ -50,7 +50,7 @@ struct admind_config {
 	struct web_config {
 		char *root; /* "" : no pages */
 		int64_t idle_seconds, max_seconds;
-		int64_t max_failures, lockout_seconds, lockout_max_seconds;
+		int64_t max_failures, address_max_failures, lockout_seconds, lockout_max_seconds;
 	} web;
 	/* What the desk's page offers and prints on tickets. */
 	struct desk_config {
@@ -76,9 +76,10 @@ struct app {
 	struct admind_config cfg;
 	struct store *store;
 	struct ratelimit *rl;
-	struct print_watch *print; /* NULL when printing is off */
-	struct ratelimit *web_rl;  /* wrong staff passwords, per name */
-	struct web_files *web;     /* the staff pages, NULL when off */
+	struct print_watch *print;     /* NULL when printing is off */
+	struct ratelimit *web_rl;      /* wrong staff passwords, per name */
+	struct ratelimit *web_addr_rl; /* and per address, whatever the names */
+	struct web_files *web;         /* the staff pages, NULL when off */
 };
 
 #endif

@@ -11,8 +11,8 @@
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 
-/* The lock-out of wrong passwords is kept per name (known or not), under a
- * keyed hash so that the names tried are not kept in memory. */
+/* The lock-outs of wrong passwords are kept per name (known or not) and per
+ * address, under a keyed hash so that the names tried are not kept in memory. */
 static uint8_t name_hash_key[crypto_shorthash_KEYBYTES];
 static pthread_once_t name_hash_once = PTHREAD_ONCE_INIT;
 
@@ -31,23 +31,33 @@ static int64_t name_key(const char *name)
 	return k;
 }
 
-/* Checks NAME's PASSWORD under the lock-out; replies 401/429 when it fails. */
+/* Checks NAME's PASSWORD under the lock-outs (of the name, and of the
+ * address, against trying one password on many names); replies 401 or 403
+ * (WRONG_STATUS, WRONG_WORD) or 429 when it fails. */
 static bool password_ok(struct app *app, struct http_req *r, const char *name, const char *password,
 			struct store_actor *out, unsigned wrong_status, const char *wrong_word)
 {
-	int64_t key = name_key(name);
-	int64_t wait = ratelimit_wait(app->web_rl, key, mono_ms());
-	if (wait > 0) {
-		http_rate_limited(r, wait, "too many wrong passwords; try again later");
+	int64_t key = name_key(name), addr = name_key(r->addr), now = mono_ms();
+	int64_t wait = ratelimit_wait(app->web_rl, key, now);
+	int64_t wait_addr = ratelimit_wait(app->web_addr_rl, addr, now);
+	if (wait > 0 || wait_addr > 0) {
+		http_rate_limited(r, wait > wait_addr ? wait : wait_addr,
+				  "too many wrong passwords; try again later");
 		return false;
 	}
 	if (store_password_check(app->store, name, password, out)) {
 		ratelimit_success(app->web_rl, key);
+		ratelimit_success(app->web_addr_rl, addr);
 		return true;
 	}
-	int64_t lock = ratelimit_fail(app->web_rl, key, mono_ms());
+	int64_t lock = ratelimit_fail(app->web_rl, key, now);
+	int64_t lock_addr = ratelimit_fail(app->web_addr_rl, addr, now);
 	log_warnx("staff sign-in: wrong password for '%s' from %s%s", name, r->addr,
-		  lock ? "; locked out" : "");
+		  lock_addr ? "; this address is locked out"
+		  : lock    ? "; this name is locked out"
+			    : "");
+	if (lock_addr > lock)
+		lock = lock_addr;
 	if (lock)
 		http_rate_limited(r, lock, "too many wrong passwords; try again later");
 	else

@@ -387,6 +387,34 @@ class WebApi(AdmindTestCase):
         self.assertEqual(sum(s["sessions"] for s in d["per_site"]), d["sessions"])
 
 
+class WebAddressLockOut(AdmindTestCase):
+    """One password tried on many names from one address."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+        'web = { root = ""; login_max_failures = 100; address_max_failures = 4;'
+        ' lockout_seconds = 1; lockout_max_seconds = 2; };\n')
+
+    def test_many_names_from_one_address(self):
+        name = self.unique("accueil")
+        self.api("POST", "/api/v1/users", {"name": name, "role": "secretariat",
+                                           "password": PASSWORD}, self.admin, expect=201)
+        for i in range(3):
+            self.assertError(self.req("POST", "/api/v1/login",
+                                      {"name": "guess-%d" % i, "password": "123456"}),
+                             401, "bad_login")
+        st, _, d = self.req("POST", "/api/v1/login", {"name": "guess-3", "password": "123456"})
+        self.assertEqual((st, d["error"], d["retry_after"]), (429, "rate_limited", 1), d)
+        st, _, d = self.req("POST", "/api/v1/login", {"name": name, "password": PASSWORD})
+        self.assertEqual(st, 429, "the address is locked out for every name")
+        time.sleep(1.1)
+        st, _, d = self.req("POST", "/api/v1/login", {"name": name, "password": PASSWORD})
+        self.assertEqual(st, 200, d)
+        # The success reset the address's count.
+        for i in range(3):
+            self.assertError(self.req("POST", "/api/v1/login",
+                                      {"name": "guess-%d" % i, "password": "123456"}),
+                             401, "bad_login")
+
+
 class WebOff(unittest.TestCase):
     def test_no_root_no_pages(self):
         server = Admind(extra_conf='web = { root = ""; };\n')
