@@ -641,24 +641,32 @@ class Printer(WithCupsd, WebTestCase):
     def printer(self):
         return self.api("GET", "/api/v1/printers", token=self.admin)["printers"][0]
 
-    def test_jam_shows_and_resume_clears_it(self):
+    def kiosk_in_session(self):
+        """A kiosk in a session with 10 pages, and the desk signed in: (name, token, session)."""
         kname = self.unique("poste")
         _, kt = self.new_kiosk(kname)
-        code = self.new_code(pages=10)
-        sid = self.open_ok(kt, code["code"])["session"]
+        sid = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
         self.heartbeat(kt, state="session", session=sid, seconds_used=10)
         self.sign_in()
+        return kname, kt, sid
+
+    def jammed_print(self, kname, pages, title):
+        """Makes the printer jam after its next page, then prints PAGES from KNAME: CUPS' job id."""
+        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
+            f.write("1")
+        pdf = os.path.join(self.tmp, title)
+        with open(pdf, "wb") as f:
+            f.write(mkpdf.make_pdf(pages))
+        return self.cups.submit(pdf, self.QUEUE, "-o", "job-account-id=" + kname)
+
+    def test_jam_shows_and_resume_clears_it(self):
+        kname, _, _ = self.kiosk_in_session()
         sel = '#printers .printer[data-printer="%s"]' % self.QUEUE
         self.wait(lambda d: self.find(sel).get_attribute("data-attention") == "false",
                   "the printer shown without alert")
         self.assertEqual(self.find_all(sel + " .printer-alert"), [])
         # The printer jams after the first page of a 3-page job.
-        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
-            f.write("1")
-        pdf = os.path.join(self.tmp, "three.pdf")
-        with open(pdf, "wb") as f:
-            f.write(mkpdf.make_pdf(3))
-        job = self.cups.submit(pdf, self.QUEUE, "-o", "job-account-id=" + kname)
+        job = self.jammed_print(kname, 3, "three.pdf")
         self.wait(lambda d: self.find(sel).get_attribute("data-attention") == "true",
                   "the printer needs attention", timeout=30)
         alert = self.wait_shown(sel + " .printer-alert")
@@ -692,17 +700,8 @@ class Printer(WithCupsd, WebTestCase):
     def test_cancel_a_jammed_job_and_refund_a_spoilt_page(self):
         """The desk cancels a jammed job (the pages that did not print come back by
         themselves) and refunds the page the jam spoilt."""
-        kname = self.unique("poste")
-        _, kt = self.new_kiosk(kname)
-        sid = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
-        self.heartbeat(kt, state="session", session=sid, seconds_used=10)
-        self.sign_in()
-        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
-            f.write("1")
-        pdf = os.path.join(self.tmp, "four.pdf")
-        with open(pdf, "wb") as f:
-            f.write(mkpdf.make_pdf(4))
-        job = self.cups.submit(pdf, self.QUEUE, "-o", "job-account-id=" + kname)
+        kname, kt, sid = self.kiosk_in_session()
+        job = self.jammed_print(kname, 4, "four.pdf")
 
         def ours(d=None):
             found = [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
@@ -737,17 +736,8 @@ class Printer(WithCupsd, WebTestCase):
     def test_a_job_printed_after_a_jam_offers_no_cancel(self):
         """Once a job has printed, the desk's next refreshes show it settled: no retry or
         cancel (admind answers both with 409 for a finished job)."""
-        kname = self.unique("poste")
-        _, kt = self.new_kiosk(kname)
-        sid = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
-        self.heartbeat(kt, state="session", session=sid, seconds_used=10)
-        self.sign_in()
-        with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
-            f.write("1")
-        pdf = os.path.join(self.tmp, "two.pdf")
-        with open(pdf, "wb") as f:
-            f.write(mkpdf.make_pdf(2))
-        job = self.cups.submit(pdf, self.QUEUE, "-o", "job-account-id=" + kname)
+        kname, _, _ = self.kiosk_in_session()
+        job = self.jammed_print(kname, 2, "two.pdf")
         jid = self.wait(lambda d: [j["id"] for j in self.api("GET", "/api/v1/jobs",
                                                              token=self.admin)["jobs"]
                                    if j["cups_id"] == job and j["jammed"]],
