@@ -347,7 +347,15 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 		struct fetch_retry *r = fetch_retry_of(pw, id, false);
 		if (r && mono_ms() < r->next_ms)
 			return false; /* its document failed lately: later */
-		n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+		if (attr_int(jobattrs, "number-of-documents", 1) == 0) {
+			/* Seen between Create-Job and its first Send-Document: the
+			 * document fetched now would be judged against attributes
+			 * that say it is not there (bad_options). */
+			snprintf(err, sizeof(err), "no document sent yet");
+			n.doc_pages = -2;
+		} else {
+			n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+		}
 		if (n.doc_pages == -2 && fetch_failed(pw, id, err, sizeof(err)))
 			return false;
 		if (n.doc_pages == -2)
