@@ -64,6 +64,24 @@ json_t *api_body(struct http_req *r, const struct jfield *fields, size_t n)
 	return j;
 }
 
+bool api_id_param(struct http_req *r, int64_t *id, const char *what)
+{
+	if (!parse_i64(r->params[0], 1, INT64_MAX, id)) {
+		http_error(r, 404, "not_found", "no such %s", what);
+		return false;
+	}
+	return true;
+}
+
+bool api_no_body(struct http_req *r)
+{
+	if (r->len) {
+		http_error(r, 400, "bad_request", "this request takes no body");
+		return false;
+	}
+	return true;
+}
+
 void api_store_error(struct http_req *r, enum store_rc rc, const char *what)
 {
 	switch (rc) {

@@ -7,6 +7,10 @@
 
 /* Parses and checks the body against FIELDS; replies 400 and returns NULL on error. */
 json_t *api_body(struct http_req *r, const struct jfield *fields, size_t n);
+/* The route's id (1..INT64_MAX); replies 404 "no such WHAT" when it is not one. */
+bool api_id_param(struct http_req *r, int64_t *id, const char *what);
+/* For actions named by their path alone (revoke, disable, end...): 400 with a body. */
+bool api_no_body(struct http_req *r);
 /* Replies with the right status for a store error that is not a success. */
 void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
 

@@ -27,15 +27,6 @@ static bool job_param(struct http_req *r, int64_t *id)
 	return true;
 }
 
-static bool empty_body(struct http_req *r)
-{
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
-		return false;
-	}
-	return true;
-}
-
 void api_printers_list(struct app *app, struct http_req *r)
 {
 	static const char *const q[] = {NULL};
@@ -46,7 +37,7 @@ void api_printers_list(struct app *app, struct http_req *r)
 
 void api_printers_resume(struct app *app, struct http_req *r)
 {
-	if (!print_on(app, r) || !empty_body(r))
+	if (!print_on(app, r) || !api_no_body(r))
 		return;
 	char err[256];
 	if (!print_resume(app->print, r->params[0], err, sizeof(err))) {
@@ -74,7 +65,7 @@ void api_jobs_list(struct app *app, struct http_req *r)
 void api_jobs_cancel(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!job_param(r, &id) || !empty_body(r) || !print_on(app, r))
+	if (!job_param(r, &id) || !api_no_body(r) || !print_on(app, r))
 		return;
 	enum store_rc rc = store_print_cancel(app->store, &r->actor, id);
 	if (rc != STORE_OK) {
@@ -88,7 +79,7 @@ void api_jobs_cancel(struct app *app, struct http_req *r)
 void api_jobs_retry(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!job_param(r, &id) || !empty_body(r) || !print_on(app, r))
+	if (!job_param(r, &id) || !api_no_body(r) || !print_on(app, r))
 		return;
 	char err[256];
 	if (!print_retry(app->print, id, err, sizeof(err))) {

@@ -5,25 +5,6 @@
 
 #include "util.h"
 
-static bool id_param(struct http_req *r, int64_t *id, const char *what)
-{
-	if (!parse_i64(r->params[0], 1, INT64_MAX, id)) {
-		http_error(r, 404, "not_found", "no such %s", what);
-		return false;
-	}
-	return true;
-}
-
-/* For actions named by their path alone (revoke, disable, end...). */
-static bool no_body(struct http_req *r)
-{
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
-		return false;
-	}
-	return true;
-}
-
 /* "days" or "valid_until" (Unix time, or local "YYYY-MM-DDTHH:MM"). */
 static bool validity(struct http_req *r, json_t *j, int64_t default_days, int64_t *until)
 {
@@ -199,9 +180,9 @@ void api_kiosks_add(struct app *app, struct http_req *r)
 void api_kiosks_revoke(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!id_param(r, &id, "kiosk"))
+	if (!api_id_param(r, &id, "kiosk"))
 		return;
-	if (!no_body(r))
+	if (!api_no_body(r))
 		return;
 	enum store_rc rc = store_kiosk_revoke(app->store, &r->actor, id);
 	if (rc != STORE_OK) {
@@ -216,7 +197,7 @@ void api_kiosks_command(struct app *app, struct http_req *r)
 	static const struct jfield f[] = {{"type", J_STR, true, 1, 16},
 					  {"text", J_STR, false, 0, 500}};
 	int64_t id;
-	if (!id_param(r, &id, "kiosk"))
+	if (!api_id_param(r, &id, "kiosk"))
 		return;
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -264,7 +245,7 @@ void api_sessions_end(struct app *app, struct http_req *r)
 {
 	if (!session_param(r))
 		return;
-	if (!no_body(r))
+	if (!api_no_body(r))
 		return;
 	enum store_rc rc = store_session_end_staff(app->store, &r->actor, r->params[0]);
 	if (rc != STORE_OK) {
@@ -346,9 +327,9 @@ void api_users_add(struct app *app, struct http_req *r)
 void api_users_disable(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!id_param(r, &id, "user"))
+	if (!api_id_param(r, &id, "user"))
 		return;
-	if (!no_body(r))
+	if (!api_no_body(r))
 		return;
 	enum store_rc rc = store_user_disable(app->store, &r->actor, id);
 	if (rc == STORE_CONFLICT)
@@ -362,9 +343,9 @@ void api_users_disable(struct app *app, struct http_req *r)
 void api_users_token(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!id_param(r, &id, "user"))
+	if (!api_id_param(r, &id, "user"))
 		return;
-	if (!no_body(r))
+	if (!api_no_body(r))
 		return;
 	char token[TOKEN_STR_LEN + 1];
 	enum store_rc rc = store_user_new_token(app->store, &r->actor, id, token);

@@ -99,10 +99,8 @@ out:
 
 void api_logout(struct app *app, struct http_req *r)
 {
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
+	if (!api_no_body(r))
 		return;
-	}
 	if (!r->web.id) {
 		http_error(r, 400, "bad_request", "only a signed-in page can sign out");
 		return;
@@ -163,20 +161,11 @@ void api_desk(struct app *app, struct http_req *r)
 			    string_array(c->desk.rules), "printing", c->print.enabled));
 }
 
-static bool user_id(struct http_req *r, int64_t *id)
-{
-	if (!parse_i64(r->params[0], 1, INT64_MAX, id)) {
-		http_error(r, 404, "not_found", "no such user");
-		return false;
-	}
-	return true;
-}
-
 void api_users_password(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"password", J_STR, true, PASSWORD_MIN, PASSWORD_MAX}};
 	int64_t id;
-	if (!user_id(r, &id))
+	if (!api_id_param(r, &id, "user"))
 		return;
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -196,7 +185,7 @@ void api_users_role(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"role", J_STR, true, 1, 16}};
 	int64_t id;
-	if (!user_id(r, &id))
+	if (!api_id_param(r, &id, "user"))
 		return;
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -222,12 +211,8 @@ void api_users_role(struct app *app, struct http_req *r)
 void api_users_enable(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!user_id(r, &id))
+	if (!api_id_param(r, &id, "user") || !api_no_body(r))
 		return;
-	if (r->len) {
-		http_error(r, 400, "bad_request", "this request takes no body");
-		return;
-	}
 	enum store_rc rc = store_user_enable(app->store, &r->actor, id);
 	if (rc != STORE_OK)
 		api_store_error(r, rc, "user");

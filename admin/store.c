@@ -602,10 +602,7 @@ enum store_rc store_user_disable(struct store *st, const struct store_actor *who
 	if (!*name)
 		return store_tx_end(st, STORE_NOT_FOUND);
 	/* Someone must still be able to manage users afterwards. */
-	if (is_admin && store_int(st,
-				  "SELECT count(*) FROM users WHERE role = 'admin'"
-				  " AND disabled = 0",
-				  0) <= 1)
+	if (is_admin && store_active_admins(st) <= 1)
 		return store_tx_end(st, STORE_CONFLICT);
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET disabled = 1 WHERE id = ?");
 	sqlite3_bind_int64(s, 1, id);

@@ -52,6 +52,8 @@ int64_t store_int(struct store *st, const char *sql, int64_t def);
 bool store_audit(struct store *st, const struct store_actor *who, const char *action,
 		 const char *target, json_t *detail /* stolen, may be NULL */);
 
+/* Enabled admin accounts; caller holds the lock. */
+int64_t store_active_admins(struct store *st);
 /* Ends the web sessions of USER but KEEP (0: all); inside the caller's transaction. */
 bool store_web_end_user(struct store *st, int64_t user, int64_t keep);
 

@@ -48,7 +48,7 @@ static bool user_row(struct store *st, int64_t id, char name[NAME_MAX_BYTES + 1]
 	return found;
 }
 
-static int64_t active_admins(struct store *st)
+int64_t store_active_admins(struct store *st)
 {
 	return store_int(st, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0", 0);
 }
@@ -88,7 +88,7 @@ enum store_rc store_user_set_role(struct store *st, const struct store_actor *wh
 		return STORE_ERROR;
 	if (!user_row(st, id, name, &old, &disabled))
 		return store_tx_end(st, STORE_NOT_FOUND);
-	if (old == ROLE_ADMIN && role != ROLE_ADMIN && !disabled && active_admins(st) <= 1)
+	if (old == ROLE_ADMIN && role != ROLE_ADMIN && !disabled && store_active_admins(st) <= 1)
 		return store_tx_end(st, STORE_CONFLICT);
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET role = ? WHERE id = ?");
 	bind_text(s, 1, role_name(role));
