@@ -1,7 +1,7 @@
-/* keylock: the swallowed shortcuts and their lock-modifier variants (see keylock.h). */
+/* keylock: the swallowed shortcuts, their modifier variants and the modified keys (see
+ * keylock.h). */
 #include "keylock.h"
 
-#include <stdbool.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
 
 #define C  KEYLOCK_CTRL
@@ -74,25 +74,28 @@ uint16_t keylock_real_mods(unsigned mods, uint16_t alt_mask, uint16_t super_mask
 	return m;
 }
 
-int keylock_variants(uint16_t real, uint16_t numlock_mask, uint16_t out[4])
+int keylock_variants(uint16_t real, uint16_t out[KEYLOCK_MAX_MASKS])
 {
 	if (real & KEYLOCK_X_ANY) {
 		out[0] = KEYLOCK_X_ANY;
 		return 1;
 	}
-	/* NumLock on the Lock bit (or on a modifier the shortcut uses) adds nothing. */
-	if (numlock_mask & (KEYLOCK_X_LOCK | real))
-		numlock_mask = 0;
-	const uint16_t locks[4] = {0, KEYLOCK_X_LOCK, numlock_mask,
-				   (uint16_t)(KEYLOCK_X_LOCK | numlock_mask)};
 	int n = 0;
-	for (int i = 0; i < 4; i++) {
-		uint16_t m = (uint16_t)(real | locks[i]);
-		bool seen = false;
-		for (int j = 0; j < n; j++)
-			seen = seen || out[j] == m;
-		if (!seen)
-			out[n++] = m;
-	}
+	for (unsigned m = 0; m <= KEYLOCK_X_ALL; m++)
+		if ((m & real) == real)
+			out[n++] = (uint16_t)m;
 	return n;
 }
+
+int keylock_modified(uint16_t locks, uint16_t out[KEYLOCK_MAX_MASKS])
+{
+	int n = 0;
+	for (unsigned m = 0; m <= KEYLOCK_X_ALL; m++)
+		if (m & ~(unsigned)locks & KEYLOCK_X_ALL)
+			out[n++] = (uint16_t)m;
+	return n;
+}
+
+const uint32_t keylock_modified_keys[] = {XKB_KEY_Return, XKB_KEY_KP_Enter, XKB_KEY_ISO_Enter};
+const size_t keylock_n_modified_keys =
+	sizeof(keylock_modified_keys) / sizeof(keylock_modified_keys[0]);

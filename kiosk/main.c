@@ -1010,6 +1010,8 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
 	/* The lockdown (docs/threat-model.md): shortcut grabs held, XKB controls still on. */
 	json_object_set_new(j, "shortcut_grabs", json_integer(k->x.key_grabs));
+	json_object_set_new(j, "click_grabs", json_integer(k->x.button_grabs));
+	json_object_set_new(j, "refused_windows", json_integer(k->x.refused));
 	json_object_set_new(j, "separated", json_boolean(k->br.separated));
 	json_object_set_new(j, "kill", json_string(browser_kill_mode(&k->br)));
 	json_object_set_new(j, "xkb_controls_on", json_integer(x_xkb_forbidden_on(&k->x)));

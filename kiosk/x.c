@@ -220,6 +220,9 @@ bool x_open(struct xk *x)
 					       XCB_RANDR_NOTIFY_MASK_OUTPUT_CHANGE);
 	}
 	x->hosts0 = xcb_list_hosts_reply(x->c, xcb_list_hosts(x->c), NULL);
+	x->atom_role = atom(x->c, "WM_WINDOW_ROLE");
+	x->atom_protocols = atom(x->c, "WM_PROTOCOLS");
+	x->atom_delete = atom(x->c, "WM_DELETE_WINDOW");
 	if (!xkb_open(x))
 		return false;
 	x_xkb_lockdown(x);
@@ -388,15 +391,81 @@ static struct x_client *client_find(struct xk *x, xcb_window_t w)
 	return NULL;
 }
 
+/* A dialog: WM_TRANSIENT_FOR names one of the browser's windows the kiosk manages. */
 static bool is_transient(struct xk *x, xcb_window_t w)
 {
 	xcb_get_property_reply_t *r = xcb_get_property_reply(
 		x->c,
 		xcb_get_property(x->c, 0, w, XCB_ATOM_WM_TRANSIENT_FOR, XCB_ATOM_WINDOW, 0, 1),
 		NULL);
-	bool t = r && xcb_get_property_value_length(r) == 4;
+	bool t = r && xcb_get_property_value_length(r) == 4 &&
+		 client_find(x, *(xcb_window_t *)xcb_get_property_value(r));
 	free(r);
 	return t;
+}
+
+/* W's WM_WINDOW_ROLE into ROLE ("" when it has none). Chromium sets "browser" on a window
+ * with tabs (the kiosk window is one, shown without its chrome by --kiosk) and "pop-up" on
+ * a window.open() popup. */
+static void window_role(struct xk *x, xcb_window_t w, char *role, size_t len)
+{
+	role[0] = '\0';
+	xcb_get_property_reply_t *r = xcb_get_property_reply(
+		x->c, xcb_get_property(x->c, 0, w, x->atom_role, XCB_ATOM_STRING, 0, 16), NULL);
+	if (r) {
+		size_t n = (size_t)xcb_get_property_value_length(r);
+		if (n >= len)
+			n = len - 1;
+		memcpy(role, xcb_get_property_value(r), n);
+		role[n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)role[i] < 0x20 || (unsigned char)role[i] > 0x7e)
+				role[i] = '?';
+		free(r);
+	}
+}
+
+/* Asks W to close (WM_DELETE_WINDOW) when it takes part in that protocol; else it just
+ * stays unmapped. */
+static void ask_close(struct xk *x, xcb_window_t w)
+{
+	xcb_get_property_reply_t *r = xcb_get_property_reply(
+		x->c, xcb_get_property(x->c, 0, w, x->atom_protocols, XCB_ATOM_ATOM, 0, 32), NULL);
+	bool deletes = false;
+	if (r && r->format == 32) {
+		const xcb_atom_t *a = xcb_get_property_value(r);
+		int n = xcb_get_property_value_length(r) / 4;
+		for (int i = 0; i < n; i++)
+			deletes = deletes || a[i] == x->atom_delete;
+	}
+	free(r);
+	if (!deletes)
+		return;
+	xcb_client_message_event_t m = {
+		.response_type = XCB_CLIENT_MESSAGE,
+		.format = 32,
+		.window = w,
+		.type = x->atom_protocols,
+		.data.data32 = {x->atom_delete, XCB_CURRENT_TIME},
+	};
+	xcb_send_event(x->c, 0, w, XCB_EVENT_MASK_NO_EVENT, (const char *)&m);
+}
+
+/* A top-level window that is neither the session's browser window nor a popup or dialog of
+ * it: a second browser window (tabs, an address bar, the menu), another program's window.
+ * It is never mapped; it is asked to close, and logged once. */
+static void refuse(struct xk *x, xcb_window_t w, const char *role)
+{
+	for (int i = 0; i < X_MAX_REFUSED; i++)
+		if (x->refused_wins[i] == w) {
+			ask_close(x, w);
+			return;
+		}
+	x->refused_wins[x->refused++ % X_MAX_REFUSED] = w;
+	log_warnx("window 0x%x (role \"%s\") is not the session's browser window nor a popup "
+		  "or dialog of it: never shown, asked to close",
+		  w, role);
+	ask_close(x, w);
 }
 
 /* The area a browser window may use: the primary monitor under the bar. */
@@ -433,9 +502,21 @@ static void handle_map_request(struct xk *x, xcb_map_request_event_t *e)
 			log_warnx("too many browser windows; window 0x%x refused", e->window);
 			return;
 		}
+		/* One browser window per session; its popups and dialogs beside it. */
+		bool transient = is_transient(x, e->window);
+		char role[32];
+		window_role(x, e->window, role, sizeof(role));
+		bool popup = strcmp(role, "pop-up") == 0;
+		if (!transient && !popup) {
+			if (x->main_win != XCB_NONE) {
+				refuse(x, e->window, role);
+				return;
+			}
+			x->main_win = e->window;
+		}
 		cl = &x->clients[x->n_clients++];
 		cl->win = e->window;
-		cl->transient = is_transient(x, e->window);
+		cl->transient = transient;
 		uint32_t mask = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
 		xcb_change_window_attributes(x->c, e->window, XCB_CW_EVENT_MASK, &mask);
 	}
@@ -522,11 +603,12 @@ static void keycodes_of(struct xk *x, xkb_keysym_t sym, struct keycodes *k)
 	xkb_keymap_key_for_each(x->keymap, collect_key, k);
 }
 
-/* The real modifiers (core masks) that Num_Lock, Alt and Super are on, from the server's
- * modifier mapping: Mod2, Mod1 and Mod4 on usual keyboards. */
+/* The real modifiers (core masks) that Alt and Super are on, and those that are locks
+ * (Lock, and whichever Num_Lock and Scroll_Lock are on), from the server's modifier
+ * mapping: Mod1, Mod4 and Lock|Mod2 on usual keyboards. */
 static void read_modifiers(struct xk *x)
 {
-	x->numlock_mask = 0;
+	x->lock_mask = XCB_MOD_MASK_LOCK;
 	x->alt_mask = XCB_MOD_MASK_1;
 	x->super_mask = XCB_MOD_MASK_4;
 	xcb_get_modifier_mapping_reply_t *r =
@@ -545,8 +627,8 @@ static void read_modifiers(struct xk *x)
 			int n = xkb_keymap_key_get_syms_by_level(x->keymap, kc, 0, 0, &syms);
 			for (int j = 0; j < n; j++) {
 				uint16_t m = (uint16_t)(1u << mod);
-				if (syms[j] == XKB_KEY_Num_Lock)
-					x->numlock_mask = m;
+				if (syms[j] == XKB_KEY_Num_Lock || syms[j] == XKB_KEY_Scroll_Lock)
+					x->lock_mask |= m;
 				if (!alt &&
 				    (syms[j] == XKB_KEY_Alt_L || syms[j] == XKB_KEY_Alt_R)) {
 					x->alt_mask = m;
@@ -563,42 +645,104 @@ static void read_modifiers(struct xk *x)
 	free(r);
 }
 
-/* Grabs every combination of the shortcuts; only those on keycode ONLY when it is not 0.
- * Each request is checked: a refusal (BadAccess, another client's grab) returns false. */
+/* Passive grab requests, each (keycode or button, mask) pair once, checked together. */
+struct grabs {
+	uint8_t seen[256][KEYLOCK_MAX_MASKS / 8]; /* by keycode; AnyModifier is bit 0 of [.][0] */
+	xcb_void_cookie_t *ck;
+	int n, cap;
+};
+
+static void grabs_add(struct grabs *g, xcb_void_cookie_t c)
+{
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 1024;
+		g->ck = xrealloc(g->ck, (size_t)g->cap * sizeof(*g->ck));
+	}
+	g->ck[g->n++] = c;
+}
+
+static void grab_key_masks(struct xk *x, struct grabs *g, xcb_keycode_t code, const uint16_t *masks,
+			   int nm)
+{
+	for (int m = 0; m < nm; m++) {
+		unsigned bit = masks[m] == KEYLOCK_X_ANY ? 0 : masks[m];
+		uint8_t *seen = &g->seen[code][bit / 8];
+		if (masks[m] != KEYLOCK_X_ANY && (*seen & (1u << (bit % 8))))
+			continue;
+		*seen |= (uint8_t)(1u << (bit % 8));
+		grabs_add(g, xcb_grab_key_checked(x->c, 0, x->root, masks[m], code,
+						  XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC));
+	}
+}
+
+/* Grabs every combination of the shortcuts, and Enter in every modified state; only those
+ * on keycode ONLY when it is not 0. Each request is checked: a refusal (BadAccess, another
+ * client's grab) returns false. */
 static bool grab_combos(struct xk *x, xcb_keycode_t only, int *count)
 {
-	xcb_void_cookie_t ck[512];
-	int n = 0;
-	bool ok = true;
+	struct grabs *g = xcalloc(1, sizeof(*g));
+	uint16_t masks[KEYLOCK_MAX_MASKS];
 	for (size_t i = 0; i < keylock_n_combos; i++) {
 		const struct keylock_combo *k = &keylock_combos[i];
 		struct keycodes codes;
 		keycodes_of(x, k->keysym, &codes);
-		uint16_t masks[4];
 		int nm = keylock_variants(keylock_real_mods(k->mods, x->alt_mask, x->super_mask),
-					  x->numlock_mask, masks);
-		for (int c = 0; c < codes.n; c++) {
-			if (only && codes.code[c] != only)
-				continue;
-			for (int m = 0; m < nm; m++) {
-				if (n == (int)ARRAY_LEN(ck)) {
-					log_warnx("too many shortcut grabs");
-					return false;
-				}
-				ck[n++] = xcb_grab_key_checked(x->c, 0, x->root, masks[m],
-							       codes.code[c], XCB_GRAB_MODE_ASYNC,
-							       XCB_GRAB_MODE_ASYNC);
-			}
-		}
+					  masks);
+		for (int c = 0; c < codes.n; c++)
+			if (!only || codes.code[c] == only)
+				grab_key_masks(x, g, codes.code[c], masks, nm);
 	}
-	for (int i = 0; i < n; i++) {
-		xcb_generic_error_t *e = xcb_request_check(x->c, ck[i]);
+	/* Shift+Enter, Ctrl+Enter... on a focused link: a new window or tab. */
+	int nm = keylock_modified(x->lock_mask, masks);
+	for (size_t i = 0; i < keylock_n_modified_keys; i++) {
+		struct keycodes codes;
+		keycodes_of(x, keylock_modified_keys[i], &codes);
+		for (int c = 0; c < codes.n; c++)
+			if (!only || codes.code[c] == only)
+				grab_key_masks(x, g, codes.code[c], masks, nm);
+	}
+	bool ok = true;
+	for (int i = 0; i < g->n; i++) {
+		xcb_generic_error_t *e = xcb_request_check(x->c, g->ck[i]);
 		if (e) {
 			ok = false;
 			free(e);
 		}
 	}
-	*count = n;
+	*count = g->n;
+	free(g->ck);
+	free(g);
+	return ok;
+}
+
+/* Clicks that open a link elsewhere: buttons 1 and 3 with any modifier but the locks held
+ * (Shift: a window, Ctrl: a tab, AltGr, Alt...), the middle button in any state (a tab; a
+ * paste of the X selection). The kiosk receives them on the root window and drops them. */
+static bool grab_buttons(struct xk *x, int *count)
+{
+	struct grabs *g = xcalloc(1, sizeof(*g));
+	uint16_t masks[KEYLOCK_MAX_MASKS];
+	int nm = keylock_modified(x->lock_mask, masks);
+	const uint16_t ev = XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_BUTTON_RELEASE;
+	for (uint8_t b = 1; b <= 3; b += 2)
+		for (int m = 0; m < nm; m++)
+			grabs_add(g, xcb_grab_button_checked(
+					     x->c, 0, x->root, ev, XCB_GRAB_MODE_ASYNC,
+					     XCB_GRAB_MODE_ASYNC, XCB_NONE, XCB_NONE, b, masks[m]));
+	grabs_add(g, xcb_grab_button_checked(x->c, 0, x->root, ev, XCB_GRAB_MODE_ASYNC,
+					     XCB_GRAB_MODE_ASYNC, XCB_NONE, XCB_NONE, 2,
+					     XCB_MOD_MASK_ANY));
+	bool ok = true;
+	for (int i = 0; i < g->n; i++) {
+		xcb_generic_error_t *e = xcb_request_check(x->c, g->ck[i]);
+		if (e) {
+			ok = false;
+			free(e);
+		}
+	}
+	*count = g->n;
+	free(g->ck);
+	free(g);
 	return ok;
 }
 
@@ -606,12 +750,14 @@ bool x_keys_lock(struct xk *x)
 {
 	read_modifiers(x);
 	xcb_ungrab_key(x->c, XCB_GRAB_ANY, x->root, XCB_MOD_MASK_ANY);
-	int n = 0;
-	bool ok = grab_combos(x, 0, &n);
+	xcb_ungrab_button(x->c, XCB_BUTTON_INDEX_ANY, x->root, XCB_MOD_MASK_ANY);
+	int n = 0, nb = 0;
+	bool ok = grab_combos(x, 0, &n) && grab_buttons(x, &nb);
 	x->key_grabs = ok ? n : 0;
+	x->button_grabs = ok ? nb : 0;
 	if (ok)
-		log_debug("%d shortcut grabs held (NumLock 0x%x, Alt 0x%x, Super 0x%x)", n,
-			  x->numlock_mask, x->alt_mask, x->super_mask);
+		log_debug("%d shortcut and %d click grabs held (locks 0x%x, Alt 0x%x, Super 0x%x)",
+			  n, nb, x->lock_mask, x->alt_mask, x->super_mask);
 	return ok;
 }
 
@@ -926,6 +1072,8 @@ void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 void x_forget_clients(struct xk *x)
 {
 	x->n_clients = 0;
+	x->main_win = XCB_NONE;
+	memset(x->refused_wins, 0, sizeof(x->refused_wins));
 	x->client_mapped_ms = 0;
 	x->focus = XCB_NONE;
 }

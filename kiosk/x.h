@@ -10,6 +10,7 @@
 
 #define X_MAX_OUTPUTS 8
 #define X_MAX_CLIENTS 64
+#define X_MAX_REFUSED 16 /* windows remembered as refused (each logged once) */
 
 struct x_rect {
 	int x, y, w, h;
@@ -46,6 +47,13 @@ struct xk {
 
 	struct x_client clients[X_MAX_CLIENTS];
 	int n_clients;
+	/* The session's browser window: the first top-level window mapped since
+	 * x_forget_clients that is not a popup (WM_WINDOW_ROLE "pop-up") or a dialog
+	 * (WM_TRANSIENT_FOR one of the clients). Any other top-level window is refused. */
+	xcb_window_t main_win;
+	xcb_window_t refused_wins[X_MAX_REFUSED];
+	int refused; /* windows refused since x_open */
+	xcb_atom_t atom_role, atom_protocols, atom_delete;
 	xcb_window_t focus;
 	uint32_t last_time; /* server time of the last input event */
 	/* For the benchmarks: monotonic ms of the last MapNotify of the cover and of the first
@@ -53,9 +61,11 @@ struct xk {
 	int64_t cover_mapped_ms;
 	int64_t client_mapped_ms;
 
-	/* The forbidden shortcuts' passive grabs on the root window (keylock.h). */
-	uint16_t numlock_mask, alt_mask, super_mask;
-	int key_grabs; /* grabs held: (keycode, modifiers) pairs */
+	/* The forbidden shortcuts' and modified clicks' passive grabs on the root window
+	 * (keylock.h). lock_mask: CapsLock, NumLock and ScrollLock's modifiers. */
+	uint16_t lock_mask, alt_mask, super_mask;
+	int key_grabs;    /* grabs held: (keycode, modifiers) pairs */
+	int button_grabs; /* grabs held: (button, modifiers) pairs */
 
 	/* The host access list at x_open: x_allow_user(false) takes away any entry added since
 	 * (a local client, the browser user's included, may add any). NULL: it was empty. */
@@ -101,8 +111,10 @@ void x_bar_show(struct xk *x);
 void x_bar_hide(struct xk *x);
 
 /* Takes the passive grabs of every forbidden shortcut (keylock.h) on the root window, for
- * every keycode that produces its keysym, with CapsLock and NumLock variants; again after a
- * keyboard mapping change. False when one is refused (another client holds it). */
+ * every keycode that produces its keysym, in every state of the other modifiers (locks,
+ * AltGr, ScrollLock...); of Enter and of clicks with a modifier held (a link opened in a
+ * new window or tab), and of the middle button; again after a keyboard mapping change.
+ * False when one is refused (another client holds it). */
 bool x_keys_lock(struct xk *x);
 /* Turns AccessX, StickyKeys, SlowKeys, BounceKeys, MouseKeys and the AccessX keyboard
  * toggles (Shift held 8 s, Shift pressed 5 times) off; done at start and again whenever a

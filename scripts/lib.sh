@@ -12,7 +12,7 @@ ESCALE_BUILD_PKGS=(
 ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format systemd
 	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core chromium chromium-l10n bubblewrap
 	chromium-driver python3-selenium poppler-utils
-	cups-daemon cups-client cups-ipp-utils qpdf)
+	cups-daemon cups-client cups-ipp-utils qpdf x11-xkb-utils)
 
 escale_root() {
 	cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd

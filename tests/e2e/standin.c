@@ -30,6 +30,8 @@
  *   back / home                        Alt+Left / Alt+Home (after their "key" line)
  *   button N X Y                       ButtonPress N at root X Y
  *   popup WID / dialog WID             'n' opened a top-level window / 'd' a transient dialog
+ *   browser WID                        'b' opened a second top-level window with Chromium's
+ *                                      role of a window with tabs ("browser"; 'n': "pop-up")
  *   child PID                          'f' forked a child that sleeps in the same group
  *   wrote PATH / write-failed PATH     'w': $HOME/../downloads/proof.txt and $HOME/proof.txt
  *   escaped PID                        's' forked a child that called setsid() and sleeps
@@ -70,7 +72,7 @@
 
 #define MAX_WINS 32
 
-enum win_kind { WIN_MAIN, WIN_POPUP, WIN_DIALOG };
+enum win_kind { WIN_MAIN, WIN_POPUP, WIN_DIALOG, WIN_BROWSER };
 
 struct win {
 	xcb_window_t id;
@@ -87,6 +89,7 @@ enum atom {
 	A_NET_WM_WINDOW_TYPE,
 	A_NET_WM_WINDOW_TYPE_NORMAL,
 	A_NET_WM_WINDOW_TYPE_DIALOG,
+	A_WM_WINDOW_ROLE,
 	A_COUNT
 };
 
@@ -99,6 +102,7 @@ static const char *const atom_names[A_COUNT] = {
 	"_NET_WM_WINDOW_TYPE",
 	"_NET_WM_WINDOW_TYPE_NORMAL",
 	"_NET_WM_WINDOW_TYPE_DIALOG",
+	"WM_WINDOW_ROLE",
 };
 
 static struct {
@@ -213,9 +217,9 @@ static void setup_font(void)
 }
 
 /* TrueColor 24-bit is assumed (Xvfb's default): pixels are 0xRRGGBB. */
-static const uint32_t kind_bg[] = {0xdfe8f2, 0xfff3c4, 0xdcf0d8};
+static const uint32_t kind_bg[] = {0xdfe8f2, 0xfff3c4, 0xdcf0d8, 0xf2c4c4};
 static const uint32_t kind_fg[] = {0x0b4f8a, 0x8a3b00, 0x1e5e20};
-static const char *const kind_name[] = {"main", "popup", "dialog"};
+static const char *const kind_name[] = {"main", "popup", "dialog", "browser"};
 
 static void draw(const struct win *w)
 {
@@ -237,7 +241,8 @@ static void draw(const struct win *w)
 	snprintf(lines[1], sizeof(lines[1]), "%s window %u", kind_name[w->kind], w->id);
 	snprintf(lines[2], sizeof(lines[2]), "URL: %s", sd.url);
 	snprintf(lines[3], sizeof(lines[3]),
-		 "keys: n popup, d dialog, f fork, s setsid, w write, r probe, c crash, x exit");
+		 "keys: n popup, d dialog, b browser, f fork, s setsid, w write, r probe, c crash, "
+		 "x exit");
 	uint32_t vals[2] = {0xffffff, fg};
 	xcb_change_gc(sd.c, sd.gc, XCB_GC_FOREGROUND | XCB_GC_BACKGROUND, vals);
 	xcb_image_text_8(sd.c, (uint8_t)strlen(lines[0]), w->id, sd.gc, 24, 38, lines[0]);
@@ -255,8 +260,8 @@ static xcb_window_t open_window(enum win_kind kind)
 		out("too-many-windows");
 		return XCB_NONE;
 	}
-	static const uint16_t size[][2] = {{800, 600}, {640, 480}, {400, 300}};
-	static const int16_t pos[] = {10, 60, 100};
+	static const uint16_t size[][2] = {{800, 600}, {640, 480}, {400, 300}, {800, 600}};
+	static const int16_t pos[] = {10, 60, 100, 20};
 	xcb_window_t id = xcb_generate_id(sd.c);
 	uint32_t vals[] = {kind_bg[kind], sd.override,
 			   XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS |
@@ -266,7 +271,8 @@ static xcb_window_t open_window(enum win_kind kind)
 			  size[kind][0], size[kind][1], 0, XCB_WINDOW_CLASS_INPUT_OUTPUT,
 			  sd.screen->root_visual,
 			  XCB_CW_BACK_PIXEL | XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK, vals);
-	static const char *const prefix[] = {"standin: ", "standin popup: ", "standin dialog: "};
+	static const char *const prefix[] = {
+		"standin: ", "standin popup: ", "standin dialog: ", "standin browser: "};
 	char title[512];
 	int n = snprintf(title, sizeof(title), "%s%s", prefix[kind], sd.url);
 	if (n < 0 || (size_t)n >= sizeof(title))
@@ -285,6 +291,12 @@ static xcb_window_t open_window(enum win_kind kind)
 	xcb_atom_t type = sd.atoms[kind == WIN_DIALOG ? A_NET_WM_WINDOW_TYPE_DIALOG
 						      : A_NET_WM_WINDOW_TYPE_NORMAL];
 	set_prop(id, sd.atoms[A_NET_WM_WINDOW_TYPE], XCB_ATOM_ATOM, 32, 1, &type);
+	/* Chromium's roles: "browser" for a window with tabs (the main one, shown without its
+	 * chrome in --kiosk), "pop-up" for a window.open() popup. */
+	const char *role = kind == WIN_POPUP ? "pop-up" : kind == WIN_DIALOG ? NULL : "browser";
+	if (role)
+		set_prop(id, sd.atoms[A_WM_WINDOW_ROLE], XCB_ATOM_STRING, 8, (uint32_t)strlen(role),
+			 role);
 	if (kind == WIN_DIALOG) {
 		xcb_window_t owner = main_window();
 		set_prop(id, XCB_ATOM_WM_TRANSIENT_FOR, XCB_ATOM_WINDOW, 32, 1, &owner);
@@ -546,6 +558,10 @@ static void handle_key(const xcb_key_press_event_t *ev)
 	case XKB_KEY_d:
 		if ((w = open_window(WIN_DIALOG)))
 			out("dialog %u", w);
+		break;
+	case XKB_KEY_b:
+		if ((w = open_window(WIN_BROWSER)))
+			out("browser %u", w);
 		break;
 	case XKB_KEY_c:
 		out("crash");

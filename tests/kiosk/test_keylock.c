@@ -1,5 +1,6 @@
 /* test_keylock: the swallowed shortcuts cover LOCKDOWN.md §2, and each expands to the
- * CapsLock/NumLock variants a passive grab needs. */
+ * modifier variants a passive grab needs (AltGr, ScrollLock and the locks included); the
+ * modified states of a click or Enter. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,30 +92,65 @@ static void test_real_mods(void)
 	CHECK(keylock_real_mods(KEYLOCK_ANY, MOD1, MOD4) == KEYLOCK_X_ANY);
 }
 
+#define MOD5 0x80u /* Mod5Mask: AltGr (ISO_Level3_Shift) on fr, de, be, ch */
+#define MOD3 0x20u /* Mod3Mask: ScrollLock or Hyper, where a layout maps one */
+
 static void test_variants(void)
 {
-	uint16_t v[4];
-	int n = keylock_variants(KEYLOCK_X_CTRL, MOD2, v);
-	CHECK(n == 4);
+	uint16_t v[KEYLOCK_MAX_MASKS];
+	/* Ctrl+N: Ctrl with every combination of the seven other bits. */
+	int n = keylock_variants(KEYLOCK_X_CTRL, v);
+	CHECK(n == 128);
 	CHECK(in(v, n, KEYLOCK_X_CTRL));
 	CHECK(in(v, n, KEYLOCK_X_CTRL | KEYLOCK_X_LOCK));
 	CHECK(in(v, n, KEYLOCK_X_CTRL | MOD2));
 	CHECK(in(v, n, KEYLOCK_X_CTRL | KEYLOCK_X_LOCK | MOD2));
-	/* F12 alone: no modifier, the lock ones only. */
-	n = keylock_variants(0, MOD2, v);
-	CHECK(n == 4);
-	CHECK(in(v, n, 0) && in(v, n, KEYLOCK_X_LOCK) && in(v, n, MOD2) &&
-	      in(v, n, KEYLOCK_X_LOCK | MOD2));
-	/* A keyboard without NumLock: two variants, no duplicates. */
-	n = keylock_variants(MOD1, 0, v);
-	CHECK(n == 2);
-	CHECK(in(v, n, MOD1) && in(v, n, MOD1 | KEYLOCK_X_LOCK));
-	/* NumLock sharing Alt's modifier adds nothing. */
-	n = keylock_variants(MOD1, MOD1, v);
-	CHECK(n == 2);
+	/* AltGr, ScrollLock on Mod3, and both with the locks: still Ctrl+N to the grab. */
+	CHECK(in(v, n, KEYLOCK_X_CTRL | MOD5));
+	CHECK(in(v, n, KEYLOCK_X_CTRL | MOD5 | MOD2 | KEYLOCK_X_LOCK));
+	CHECK(in(v, n, KEYLOCK_X_CTRL | MOD3));
+	/* Never without Ctrl: AltGr+n alone, a letter typed on some layouts, goes through. */
+	for (int i = 0; i < n; i++)
+		CHECK(v[i] & KEYLOCK_X_CTRL);
+	CHECK(!in(v, n, MOD5));
+	/* Each once. */
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			CHECK(v[i] != v[j]);
+	/* F12 alone: every state at all. */
+	n = keylock_variants(0, v);
+	CHECK(n == 256);
+	CHECK(in(v, n, 0) && in(v, n, MOD5) && in(v, n, KEYLOCK_X_LOCK | MOD2));
+	/* Alt+F (Mod1): AltGr+F (Mod5 only, a letter on some layouts) is not in it. */
+	n = keylock_variants(MOD1, v);
+	CHECK(n == 128 && in(v, n, MOD1 | MOD5) && !in(v, n, MOD5));
 	/* AnyModifier covers every state by itself. */
-	n = keylock_variants(KEYLOCK_X_ANY, MOD2, v);
+	n = keylock_variants(KEYLOCK_X_ANY, v);
 	CHECK(n == 1 && v[0] == KEYLOCK_X_ANY);
+}
+
+static void test_modified(void)
+{
+	uint16_t v[KEYLOCK_MAX_MASKS];
+	/* Locks: CapsLock and NumLock (Mod2). A state is modified when anything else is held. */
+	uint16_t locks = KEYLOCK_X_LOCK | MOD2;
+	int n = keylock_modified(locks, v);
+	CHECK(n == 256 - 4);
+	CHECK(!in(v, n, 0) && !in(v, n, KEYLOCK_X_LOCK) && !in(v, n, MOD2) &&
+	      !in(v, n, KEYLOCK_X_LOCK | MOD2));
+	CHECK(in(v, n, KEYLOCK_X_SHIFT) && in(v, n, KEYLOCK_X_CTRL) && in(v, n, MOD1));
+	CHECK(in(v, n, MOD5) && in(v, n, MOD5 | MOD2)); /* AltGr+click, with NumLock on */
+	CHECK(in(v, n, MOD4) && in(v, n, MOD3));
+	/* ScrollLock mapped to Mod3 is a lock: a click with it alone is a plain click. */
+	n = keylock_modified(locks | MOD3, v);
+	CHECK(n == 256 - 8 && !in(v, n, MOD3) && in(v, n, MOD3 | KEYLOCK_X_SHIFT));
+	/* Enter on a link: the keys a modified Enter opens a window with. */
+	bool ret = false, kp = false;
+	for (size_t i = 0; i < keylock_n_modified_keys; i++) {
+		ret = ret || keylock_modified_keys[i] == XKB_KEY_Return;
+		kp = kp || keylock_modified_keys[i] == XKB_KEY_KP_Enter;
+	}
+	CHECK(ret && kp);
 }
 
 int main(void)
@@ -122,5 +158,6 @@ int main(void)
 	test_lockdown_list_covered();
 	test_real_mods();
 	test_variants();
+	test_modified();
 	return TEST_DONE();
 }
