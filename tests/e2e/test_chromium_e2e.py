@@ -104,6 +104,18 @@ class Services:
                   "'Alt','AltGraph','Meta','OS','CapsLock','NumLock'].indexOf(e.key)<0)"
                   "document.title+=' '+e.key;},true);</script>"),
         "/print": ("<title>print me</title><h1 style='font-size:80px'>Attestation</h1>"),
+        # A link over the whole page, and what it leads to, each in a colour of its own (a
+        # tab strip or an address bar over them would show in a screenshot).
+        "/links": ("<title>links page</title><body style='margin:0;background:#33aa77'>"
+                   "<a id=l href=/target style='position:fixed;inset:0;display:block;"
+                   "background:#33aa77;font-size:60px'>lien</a>"),
+        "/target": ("<title>target page</title><body style='margin:0;background:#aa3377'>"
+                    "<h1>target</h1>"),
+        "/blank": ("<title>blank links</title><body style='margin:0;background:#33aa77'>"
+                   "<a href=/target target=_blank style='position:fixed;left:0;top:0;"
+                   "width:50%%;height:100%%;background:#33aa77'>_blank</a><button "
+                   "onclick=\"window.open('/target')\" style='position:fixed;right:0;top:0;"
+                   "width:50%%;height:100%%;background:#33aa77'>open</button>"),
         "/download": None,
     }
 
@@ -463,6 +475,103 @@ class Policy(ChromiumTestCase):
         st = self.kiosk.status()
         self.assertEqual((st["state"], st["windows"]), ("session", 1), st)
         self.assertEqual(len(self.services.requests("www.caf.fr")), before)
+
+
+class Escape(ChromiumTestCase):
+    """No way out of the session's one browser window (issue 12, docs/browser.md): every
+    gesture that opens a link elsewhere, on a tile of the home page and on a link of an
+    allowlisted page, leaves one Chromium window on screen, showing a page and no browser
+    chrome (no tab strip, no address bar, no menu)."""
+
+    GREEN = (0x33, 0xAA, 0x77)
+    PURPLE = (0xAA, 0x33, 0x77)
+
+    def chromium_windows(self):
+        return [(w, t) for w, t in self.windows() if is_chromium(t)]
+
+    def top_colours(self, name):
+        """The colours of the browser area's top rows (a tab strip and the address bar
+        would be there), sampled across the width."""
+        bar = self.kiosk.button("end")
+        top = bar["y"] + bar["h"]
+        _, _, rows = png_pixels(screenshot(self.x.display, name))
+        # (right of the pages' own text, at the left)
+        return {rows[y][x] for y in (top + 4, top + 20, top + 45) for x in range(300, 1260, 40)}
+
+    def assert_one_window(self, what, colour=None):
+        self.settle(2)
+        wins = self.chromium_windows()
+        st = self.kiosk.status()
+        self.assertEqual(len(wins), 1, "%s: %r" % (what, wins))
+        self.assertEqual(st["windows"], 1, "%s: %r" % (what, st))
+        if colour:
+            shot = "chromium-escape-" + "".join(c if c.isalnum() else "-" for c in what)
+            self.assertEqual(self.top_colours(shot), {colour}, what)
+
+    def test_modified_clicks_and_enter_on_a_link(self):
+        self.start_session()
+        self.open_url("https://www.caf.fr/links")
+        self.wait_title(lambda t: t.startswith("links page"), "the links page")
+        self.assert_one_window("the page", self.GREEN)
+        d = self.x.display
+        subprocess.run(["setxkbmap", "-display", d, "fr"], timeout=20, check=True)
+        self.kiosk.wait(lambda s: True, "a round trip")
+        for mod in ("shift", "ctrl", "ctrl+shift", "alt", "super", "ISO_Level3_Shift",
+                    "ctrl+ISO_Level3_Shift"):
+            xdotool(d, "mousemove", "640", "500")
+            xdotool(d, "keydown", mod, "click", "1", "keyup", mod)
+            self.assert_one_window(mod + "+click", self.GREEN)
+            # The link has the focus once clicked: Enter with the modifiers.
+            xdotool(d, "key", mod + "+Return")
+            self.assert_one_window(mod + "+Enter", self.GREEN)
+        xdotool(d, "mousemove", "640", "500", "click", "2")
+        self.assert_one_window("middle click", self.GREEN)
+        # None of them opened the link anywhere (no window, no hidden tab).
+        self.assertNotIn("/target", [p for p, _ in self.services.requests("www.caf.fr")])
+        # A plain click still follows it, in the same window.
+        xdotool(d, "mousemove", "640", "500", "click", "1")
+        self.wait_title(lambda t: t.startswith("target page"), "the link followed")
+        self.assert_one_window("a plain click", self.PURPLE)
+
+    def test_modified_enter_on_a_home_page_tile(self):
+        self.start_session()
+        self.key("Tab")  # the first tile (CAF)
+        for mod in ("shift", "ctrl", "ctrl+shift", "alt"):
+            xdotool(self.x.display, "key", mod + "+Return")
+            self.assert_one_window("tile " + mod + "+Enter")
+        self.assertNotIn("www.caf.fr", self.services.hosts())
+        self.key("Return")
+        self.wait_title(lambda t: t.startswith("www.caf.fr accueil"), "the CAF tile's page")
+        self.assert_one_window("tile Enter")
+
+    def test_new_tabs_and_windows_of_the_page_show_no_chrome(self):
+        """target=_blank and window.open() without features: the page opens where the
+        resident sees no tab strip; a new window asked of Chromium itself (as the menu's New
+        window or a link dragged out would) is never shown."""
+        self.start_session()
+        for x in ("320", "960"):  # the _blank link, then the window.open() button
+            self.open_url("https://www.caf.fr/blank")
+            self.wait_title(lambda t: t.startswith("blank links"), "the page of _blank links")
+            xdotool(self.x.display, "mousemove", x, "500", "click", "1")
+            self.wait_title(lambda t: t.startswith("target page"), "the new page")
+            self.assert_one_window("a new page from x=" + x, self.PURPLE)
+        # Chromium asked for a new window with tabs (the grabs cannot see this one): the
+        # window manager never maps it.
+        before = self.kiosk.status()["refused_windows"]
+        d = self.session_dir()
+        env = {k: v for k, v in os.environ.items() if k != "XAUTHORITY"}
+        env.update(DISPLAY=self.x.display, HOME=d + "/home", XDG_CONFIG_HOME=d + "/home/.config",
+                   TMPDIR=d + "/tmp")
+        argv = [self.browser, "--dir", d, "--"] + [
+            a.replace("%d", d) for a in self.chromium_argv()] + [
+            "--new-window", "https://www.caf.fr/check"]
+        if self.SEPARATED:
+            argv = as_guest_argv(self.guest, argv)
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=WAIT)
+        self.kiosk.wait(lambda s: s["refused_windows"] > before, "the new window refused")
+        self.assert_one_window("a new window")
+        self.assertIn("never shown, asked to close", self.kiosk.output())
 
 
 class Session(ChromiumTestCase):

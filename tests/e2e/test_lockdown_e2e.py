@@ -745,18 +745,60 @@ class Sandbox(unittest.TestCase):
 
     def test_only_the_session_and_the_system_are_seen(self):
         # The probe's own sanity: the same check finds what is there.
-        paths = self.HIDDEN + [self.work + "/kiosk.token", self.dir, "/usr/bin/chromium"]
+        paths = self.HIDDEN + [self.work + "/kiosk.token", self.dir, "/usr/lib/chromium"]
         seen = self.probe("for p in %s; do [ -e \"$p\" ] && echo \"$p\"; done; exit 0\n" %
                           " ".join(paths))
-        self.assertEqual(seen, [self.dir, "/usr/bin/chromium"])
+        self.assertEqual(seen, [self.dir, "/usr/lib/chromium"])
         # The session's HOME is writable; the system is not; only the sandbox's processes.
-        out = self.probe("touch \"$HOME/ok\" && echo home-writable; "
-                         "touch /usr/escale-probe 2>/dev/null && echo usr-writable; "
-                         "touch /etc/escale-probe 2>/dev/null && echo etc-writable; "
+        out = self.probe(": >\"$HOME/ok\" && echo home-writable; "
+                         "(: >/usr/escale-probe) 2>/dev/null && echo usr-writable; "
+                         "(: >/usr/bin/escale-probe) 2>/dev/null && echo usr-bin-writable; "
+                         "(: >/etc/escale-probe) 2>/dev/null && echo etc-writable; "
                          "ls /proc | grep -c '^[0-9]'\n")
         self.assertEqual(out[:-1], ["home-writable"])
         self.assertLessEqual(int(out[-1]), 4, "processes of the computer are visible")
         self.assertTrue(os.path.exists(os.path.join(self.dir, "home", "ok")))
+
+
+    # Programs a browser starts on a resident's behalf: "open" of a download or a link of an
+    # unknown scheme, the default browser, the print preview's "Manage" (printer settings),
+    # "Show in folder" (a file manager), and interpreters a dropped script could use.
+    LAUNCHERS = ["xdg-open", "x-www-browser", "www-browser", "gnome-www-browser",
+                 "sensible-browser", "xdg-email", "gio", "gvfs-open", "kioclient", "kioclient5",
+                 "kde-open", "kde-open5", "exo-open", "system-config-printer",
+                 "gnome-control-center", "dde-printer", "systemsettings", "nautilus", "thunar",
+                 "pcmanfm", "dolphin", "xterm", "x-terminal-emulator", "python3", "perl", "bash",
+                 "dbus-launch", "chromium"]
+
+    def test_no_program_but_the_browser(self):
+        """Nothing a browser could start is in the sandbox, whether the PC has it or not: a
+        program installed on the PC (a stand-in put in /usr/local/bin and in /usr/bin now)
+        is not there either; /usr/bin holds the browser and its launcher's tools only."""
+        installed = []
+        for d in ("/usr/local/bin", "/usr/bin"):
+            path = os.path.join(d, "escale-standin-opener-%d" % os.getpid())
+            try:
+                with open(path, "w") as f:
+                    f.write("#!/bin/sh\necho started >/tmp/escale-opener\n")
+                os.chmod(path, 0o755)
+            except OSError:
+                continue  # not root: the real programs below still tell
+            installed.append(path)
+            self.addCleanup(os.unlink, path)
+        names = self.LAUNCHERS + [os.path.basename(p) for p in installed]
+        # The probe's own sanity: it finds its launcher's tools.
+        found = self.probe("for n in %s ls; do command -v \"$n\"; done; "
+                           "for p in %s; do [ -e \"$p\" ] && echo \"$p\"; done; exit 0\n" %
+                           (" ".join(names), " ".join(installed)))
+        self.assertEqual(found, ["/usr/bin/ls"])
+        # The PC has some of them (Chromium's package brings xdg-open): the test means it.
+        self.assertTrue([n for n in self.LAUNCHERS if shutil.which(n)] or installed)
+        listing = self.probe("ls /usr/bin /usr/sbin /usr/libexec /usr/local/bin "
+                             "/usr/share/applications 2>/dev/null; exit 0\n")
+        extra = [n for n in listing if not n.endswith(":") and
+                 n not in ("sh", "dash", "uname", "grep", "expr", "findmnt", "ls", "tr", "cut",
+                           "find", "probe.sh")]
+        self.assertEqual(extra, [])
 
 
 if __name__ == "__main__":
