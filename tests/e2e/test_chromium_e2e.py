@@ -117,6 +117,7 @@ class Services:
                    "onclick=\"window.open('/target')\" style='position:fixed;right:0;top:0;"
                    "width:50%%;height:100%%;background:#33aa77'>open</button>"),
         "/download": None,
+        "/letter": None,
     }
 
     def __init__(self, workdir):
@@ -155,6 +156,11 @@ class Services:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/pdf")
                     self.send_header("Content-Disposition", "attachment; filename=attest.pdf")
+                elif path == "/letter":
+                    body = b"PK\x03\x04 a letter to open with the PC's word processor\n"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/vnd.oasis.opendocument.text")
+                    self.send_header("Content-Disposition", "attachment; filename=lettre.odt")
                 else:
                     page = owner.PAGES.get(path)
                     if page is None:
@@ -557,7 +563,7 @@ class Escape(ChromiumTestCase):
             self.assert_one_window("a new page from x=" + x, self.PURPLE)
         # Chromium asked for a new window with tabs (the grabs cannot see this one): the
         # window manager never maps it.
-        before = self.kiosk.status()["refused_windows"]
+        before = self.kiosk.status().get("refused_windows", 0)
         d = self.session_dir()
         env = {k: v for k, v in os.environ.items() if k != "XAUTHORITY"}
         env.update(DISPLAY=self.x.display, HOME=d + "/home", XDG_CONFIG_HOME=d + "/home/.config",
@@ -569,9 +575,61 @@ class Escape(ChromiumTestCase):
             argv = as_guest_argv(self.guest, argv)
         subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=WAIT)
-        self.kiosk.wait(lambda s: s["refused_windows"] > before, "the new window refused")
+        deadline = time.monotonic() + WAIT
+        while (self.kiosk.status().get("refused_windows", 0) == before and
+               len(self.chromium_windows()) < 2 and time.monotonic() < deadline):
+            time.sleep(0.2)
         self.assert_one_window("a new window")
+        self.assertGreater(self.kiosk.status()["refused_windows"], before)
         self.assertIn("never shown, asked to close", self.kiosk.output())
+
+
+class Opener(ChromiumTestCase):
+    """A download opened outside the browser (xdg-open and what it falls back to) starts
+    nothing, whatever the PC has installed: stand-ins of the programs a browser starts are
+    put on the PC's PATH and record being started. Chromium is made to open the download
+    by itself (AutoOpenFileTypes, a test policy beside the kiosk's): what a download's
+    "Open" does."""
+
+    OPENERS = ["xdg-open", "x-www-browser", "gio", "kioclient5", "exo-open",
+               "system-config-printer", "gnome-control-center"]
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("puts stand-ins in /usr/local/bin: root only (as CI)")
+        super().setUp()
+        for name in self.OPENERS:
+            path = os.path.join("/usr/local/bin", name)
+            if os.path.exists(path):
+                continue  # the PC's own: left alone
+            with open(path, "w") as f:
+                # HOME is the session's: the record lands in the session directory.
+                f.write('#!/bin/sh\necho "%s $*" >>"$HOME/../started-programs"\n' % name)
+            os.chmod(path, 0o755)
+            self.addCleanup(os.unlink, path)
+        pol = os.path.join(self.kiosk.runtime_dir, "policy", "chromium")
+        os.makedirs(pol, exist_ok=True)
+        for d in (os.path.dirname(pol), pol):
+            os.chmod(d, 0o755)
+        with open(os.path.join(pol, "test-autoopen.json"), "w") as f:
+            f.write('{"AutoOpenFileTypes": ["odt"], "AutoOpenAllowedForURLs": ["*"]}')
+
+    def test_a_download_opens_no_program(self):
+        self.start_session()
+        d = self.session_dir()
+        self.open_url("https://www.caf.fr/letter")
+        deadline = time.monotonic() + WAIT
+        while not os.path.exists(os.path.join(d, "downloads", "lettre.odt")):
+            self.assertLess(time.monotonic(), deadline, "the letter was not downloaded")
+            time.sleep(0.2)
+        self.settle(5)  # the auto-open, had there been a program to run
+        record = os.path.join(d, "started-programs")
+        started = ""
+        if os.path.exists(record):
+            with open(record) as f:
+                started = f.read()
+        self.assertEqual(started, "", "programs started from the sandbox")
+        self.assertEqual(len([t for t in self.titles() if is_chromium(t)]), 1, self.titles())
 
 
 class Session(ChromiumTestCase):
