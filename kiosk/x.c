@@ -748,6 +748,7 @@ static bool grab_buttons(struct xk *x, int *count)
 
 bool x_keys_lock(struct xk *x)
 {
+	int64_t t0 = mono_ms();
 	read_modifiers(x);
 	xcb_ungrab_key(x->c, XCB_GRAB_ANY, x->root, XCB_MOD_MASK_ANY);
 	xcb_ungrab_button(x->c, XCB_BUTTON_INDEX_ANY, x->root, XCB_MOD_MASK_ANY);
@@ -756,8 +757,10 @@ bool x_keys_lock(struct xk *x)
 	x->key_grabs = ok ? n : 0;
 	x->button_grabs = ok ? nb : 0;
 	if (ok)
-		log_debug("%d shortcut and %d click grabs held (locks 0x%x, Alt 0x%x, Super 0x%x)",
-			  n, nb, x->lock_mask, x->alt_mask, x->super_mask);
+		log_debug("%d shortcut and %d click grabs held (locks 0x%x, Alt 0x%x, Super 0x%x), "
+			  "taken in %lld ms",
+			  n, nb, x->lock_mask, x->alt_mask, x->super_mask,
+			  (long long)(mono_ms() - t0));
 	return ok;
 }
 

@@ -17,6 +17,7 @@ Usage: tests/bench/kiosk_bench.py BUILD_DIR [CYCLES] [--chromium]
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -129,7 +130,19 @@ def main():
               % (statistics.median(welcome), min(welcome), max(welcome)))
         print("    of which browser killed and directory removed: median %.0f ms"
               % statistics.median(wiped))
-        print("  shortcut grabs held: %d" % st["shortcut_grabs"])
+        print("  shortcut grabs held: %d, click grabs: %d" % (st["shortcut_grabs"],
+                                                           st["click_grabs"]))
+        # Every grab taken again after a keyboard layout change (fr, us in turn).
+        taken = []
+        for i in range(10):
+            n = k.output().count("click grabs held")
+            subprocess.run(["setxkbmap", "-display", b.x.display, ("fr", "us")[i % 2]],
+                           check=True, timeout=20)
+            k.wait(lambda s: k.output().count("click grabs held") > n, "the grabs again")
+            line = [l for l in k.output().splitlines() if "click grabs held" in l][-1]
+            taken.append(int(line.rsplit("taken in ", 1)[1].split()[0]))
+        print("  grabs taken again after a layout change: median %.0f ms (min %d, max %d)" %
+              (statistics.median(taken), min(taken), max(taken)))
         if chromium:
             return
         print("  escale-kiosk resident memory at the welcome screen: %.1f MB" %

@@ -623,12 +623,36 @@ class Opener(ChromiumTestCase):
             self.assertLess(time.monotonic(), deadline, "the letter was not downloaded")
             time.sleep(0.2)
         self.settle(5)  # the auto-open, had there been a program to run
-        record = os.path.join(d, "started-programs")
-        started = ""
-        if os.path.exists(record):
-            with open(record) as f:
-                started = f.read()
-        self.assertEqual(started, "", "programs started from the sandbox")
+        self.assertEqual(self.started(), "", "programs started from the sandbox")
+        self.assertEqual(len([t for t in self.titles() if is_chromium(t)]), 1, self.titles())
+
+
+    def started(self):
+        record = os.path.join(self.session_dir(), "started-programs")
+        if not os.path.exists(record):
+            return ""
+        with open(record) as f:
+            return f.read()
+
+    def test_print_preview_manage_starts_nothing(self):
+        """The print preview's "Voir plus" then "Gérer" (manage printers) runs the PC's
+        printer settings program where it finds one: none is found in the sandbox."""
+        self.start_session()
+        self.open_url("https://www.caf.fr/print")
+        self.wait_title(lambda t: t.startswith("print me"), "the page to print")
+        self.key("ctrl+p")
+        self.settle(4)
+        screenshot(self.x.display, "chromium-opener-01-preview")
+        # "Voir plus" under the destination (Xvfb 1280x800, the bar above).
+        xdotool(self.x.display, "mousemove", "1074", "192", "click", "1")
+        self.settle(2)
+        # The destinations dialog is open: white where the preview was grey.
+        _, _, rows = png_pixels(screenshot(self.x.display, "chromium-opener-02-destinations"))
+        self.assertEqual(rows[400][640], (255, 255, 255), "the destinations dialog is shown")
+        xdotool(self.x.display, "mousemove", "382", "646", "click", "1")  # "Gérer"
+        self.settle(5)
+        screenshot(self.x.display, "chromium-opener-03-manage")
+        self.assertEqual(self.started(), "", "programs started from the sandbox")
         self.assertEqual(len([t for t in self.titles() if is_chromium(t)]), 1, self.titles())
 
 
