@@ -539,16 +539,26 @@ class Escape(ChromiumTestCase):
         self.wait_title(lambda t: t.startswith("target page"), "the link followed")
         self.assert_one_window("a plain click", self.PURPLE)
 
-    def test_modified_enter_on_a_home_page_tile(self):
+    def test_modified_clicks_and_enter_on_a_home_page_tile(self):
         self.start_session()
+        d = self.x.display
+        subprocess.run(["setxkbmap", "-display", d, "fr"], timeout=20, check=True)
+        self.kiosk.wait(lambda s: True, "a round trip")
+        # The CAF tile (the first one, under its group's heading; Xvfb 1280x800).
+        for mod in ("shift", "ctrl", "ctrl+shift", "alt", "ISO_Level3_Shift"):
+            xdotool(d, "mousemove", "224", "430")
+            xdotool(d, "keydown", mod, "click", "1", "keyup", mod)
+            self.assert_one_window("tile " + mod + "+click")
+        xdotool(d, "mousemove", "224", "430", "click", "2")
+        self.assert_one_window("tile middle click")
         self.key("Tab")  # the first tile (CAF)
-        for mod in ("shift", "ctrl", "ctrl+shift", "alt"):
-            xdotool(self.x.display, "key", mod + "+Return")
+        for mod in ("shift", "ctrl", "ctrl+shift", "alt", "ISO_Level3_Shift"):
+            xdotool(d, "key", mod + "+Return")
             self.assert_one_window("tile " + mod + "+Enter")
         self.assertNotIn("www.caf.fr", self.services.hosts())
-        self.key("Return")
+        xdotool(d, "mousemove", "224", "430", "click", "1")
         self.wait_title(lambda t: t.startswith("www.caf.fr accueil"), "the CAF tile's page")
-        self.assert_one_window("tile Enter")
+        self.assert_one_window("tile click")
 
     def test_new_tabs_and_windows_of_the_page_show_no_chrome(self):
         """target=_blank and window.open() without features: the page opens where the
