@@ -1,4 +1,5 @@
-/* ipc: JSON messages between escale-kiosk and escale-kiosk-net, one per SOCK_SEQPACKET packet. */
+/* ipc: wire messages between escale-kiosk and escale-kiosk-net, one per SOCK_SEQPACKET
+ * packet. */
 #include "ipc.h"
 
 #include <errno.h>
@@ -8,17 +9,21 @@
 
 #include "log.h"
 
-bool ipc_send(int fd, const json_t *j)
+bool ipc_send(int fd, const struct wire_msg *m)
 {
-	char *buf = json_dumps(j, JSON_COMPACT);
+	json_t *j = wire_msg_encode(m);
+	char *buf = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
 	if (!buf) {
+		log_warnx("ipc: a %s message that breaks the protocol was not sent",
+			  wire_msg_word(m->type) ? wire_msg_word(m->type) : "?");
 		errno = EINVAL;
 		return false;
 	}
 	size_t n = strlen(buf);
 	bool ok = false;
-	if (n > IPC_MAX) {
-		log_warnx("ipc: message of %zu bytes not sent (limit %d)", n, IPC_MAX);
+	if (n > WIRE_IPC_MAX) {
+		log_warnx("ipc: message of %zu bytes not sent (limit %d)", n, WIRE_IPC_MAX);
 		errno = EMSGSIZE;
 		goto done;
 	}
@@ -37,42 +42,46 @@ done:
 	return ok;
 }
 
-json_t *ipc_recv(int fd, bool *eof)
+enum ipc_got ipc_recv(int fd, enum wire_dir dir, struct wire_msg *m, char bad_t[WIRE_WORD_MAX + 1])
 {
-	char buf[IPC_MAX + 1];
+	char buf[WIRE_IPC_MAX + 1];
 	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	*eof = false;
-	ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+	bad_t[0] = '\0';
+	ssize_t n;
+	do
+		n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
 	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return IPC_NONE;
 		/* The peer closed with packets of ours unread: an end like EOF. */
 		if (errno == ECONNRESET || errno == EPIPE)
-			*eof = true;
-		if (errno == ENOTCONN || errno == EBADF) {
-			log_warn("ipc: recv");
-			*eof = true;
-		}
-		return NULL;
+			return IPC_EOF;
+		log_warn("ipc: recv");
+		return errno == ENOTCONN || errno == EBADF ? IPC_EOF : IPC_ERROR;
 	}
-	if (n == 0) {
-		*eof = true;
-		return NULL;
+	if (n == 0)
+		return IPC_EOF;
+	if ((msg.msg_flags & MSG_TRUNC) || n > WIRE_IPC_MAX) {
+		log_warnx("ipc: message of %zd bytes dropped (limit %d)", n, WIRE_IPC_MAX);
+		return IPC_BAD;
 	}
-	if ((msg.msg_flags & MSG_TRUNC) || n > IPC_MAX) {
-		log_warnx("ipc: message of %zd bytes dropped (limit %d)", n, IPC_MAX);
-		errno = EBADMSG;
-		return NULL;
-	}
-	json_error_t err;
-	json_t *j = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &err);
+	json_error_t jerr;
+	json_t *j = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j) {
-		log_warnx("ipc: message dropped: %s", err.text);
-	} else if (!json_is_object(j) || !json_is_string(json_object_get(j, "t"))) {
-		log_warnx("ipc: message dropped: not an object with a string \"t\"");
-		json_decref(j);
-		j = NULL;
+		log_warnx("ipc: message dropped: %s", jerr.text);
+		return IPC_BAD;
 	}
-	if (!j)
-		errno = EBADMSG;
-	return j;
+	char why[160];
+	enum ipc_got got = IPC_MSG;
+	if (!wire_msg_decode(j, dir, m, why, sizeof(why))) {
+		const char *t = json_string_value(json_object_get(j, "t"));
+		if (t && strlen(t) <= WIRE_WORD_MAX)
+			memcpy(bad_t, t, strlen(t) + 1);
+		log_warnx("ipc: message dropped: %s", why);
+		got = IPC_BAD;
+	}
+	json_decref(j);
+	return got;
 }

@@ -25,6 +25,7 @@
 #include <xkbcommon/xkbcommon-keysyms.h>
 
 #include "browser.h"
+#include "codeentry.h"
 #include "ctl.h"
 #include "hours.h"
 #include "ipc.h"
@@ -41,7 +42,6 @@
 #define N_(s) (s)
 
 #define WIPE_GRACE_MS      250
-#define TYPED_CLEAR_MS     60000
 #define NET_BACKOFF_MAX_MS 30000
 #define ACKED_MAX          64
 #define NET_MSGS_PER_WAKE  32
@@ -61,18 +61,16 @@ struct kiosk {
 	int64_t net_restart_at_ms; /* 0: none planned */
 	int64_t net_backoff_ms;
 	bool online;
-	bool checking;                    /* a login is with the helper */
 	int64_t syncs;                    /* offline cache refreshes, for the tests */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
 	int64_t hours_change; /* next open/closed change (hours_now time), 0: to compute */
 
-	char typed[40];
-	int64_t typed_at_ms;
-	enum ui_login_msg msg;
-	int64_t lockout_until_ms;
+	struct code_entry ce;
 	bool english;
 
-	json_t *end_unsent;       /* a session's end the helper has not taken yet (it was down) */
+	/* A session's end the helper has not taken yet (it was down). */
+	struct wire_msg end_unsent;
+	bool has_end_unsent;
 	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
 	int n_acked;
 	int64_t last_state_sent_s;
@@ -188,9 +186,8 @@ static void net_start(struct kiosk *k)
 	/* A session still open here (or whose end it has not taken yet) carries on: the helper
 	 * must not end it as interrupted (restart). */
 	const char *keep = k->sm.state == SM_SESSION ? k->sm.session
-			   : k->end_unsent
-				   ? json_string_value(json_object_get(k->end_unsent, "session"))
-				   : NULL;
+			   : k->has_end_unsent       ? k->end_unsent.session
+						     : NULL;
 	char *path = net_helper_path();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -230,24 +227,21 @@ static void net_start(struct kiosk *k)
 	k->net_restart_at_ms = 0;
 }
 
-static void net_send(struct kiosk *k, json_t *j)
+static void net_send(struct kiosk *k, const struct wire_msg *m)
 {
-	if (k->net_fd >= 0 && !ipc_send(k->net_fd, j))
+	if (k->net_fd >= 0 && !ipc_send(k->net_fd, m))
 		log_warn("cannot write to the network helper");
-	json_decref(j);
 }
 
 /* A session's end must reach the helper: kept until it does (the helper may be down). */
-static void net_send_end(struct kiosk *k, json_t *j)
+static void net_send_end(struct kiosk *k, const struct wire_msg *m)
 {
-	if (j) {
-		json_decref(k->end_unsent);
-		k->end_unsent = j;
+	if (m) {
+		k->end_unsent = *m;
+		k->has_end_unsent = true;
 	}
-	if (k->end_unsent && k->net_fd >= 0 && ipc_send(k->net_fd, k->end_unsent)) {
-		json_decref(k->end_unsent);
-		k->end_unsent = NULL;
-	}
+	if (k->has_end_unsent && k->net_fd >= 0 && ipc_send(k->net_fd, &k->end_unsent))
+		k->has_end_unsent = false;
 }
 
 static void net_down(struct kiosk *k)
@@ -267,10 +261,7 @@ static void net_down(struct kiosk *k)
 		k->net_pid = 0;
 	}
 	k->online = false;
-	if (k->checking) {
-		k->checking = false;
-		k->msg = UI_MSG_ERROR;
-	}
+	ce_helper_lost(&k->ce);
 	net_retry_later(k);
 	log_warnx("the network helper stopped; starting it again in %" PRId64 " ms",
 		  k->net_backoff_ms);
@@ -278,10 +269,13 @@ static void net_down(struct kiosk *k)
 }
 
 /* The helper's "end" message of a session. */
-static json_t *end_msg(const char *session, const char *reason, int64_t seconds_used)
+static struct wire_msg end_msg(const char *session, enum sm_reason reason, int64_t seconds_used)
 {
-	return json_pack("{ss ss ss sI sI}", "t", "end", "session", session, "reason", reason,
-			 "seconds_used", (json_int_t)seconds_used, "pages_used", (json_int_t)0);
+	struct wire_msg m = {.type = WIRE_MSG_END,
+			     .reason = (enum wire_reason)reason,
+			     .seconds_used = seconds_used};
+	snprintf(m.session, sizeof(m.session), "%s", session);
+	return m;
 }
 
 /* Stopping: an open session is reported ended (restart); the helper writes it to its
@@ -292,7 +286,9 @@ static void net_stop(struct kiosk *k)
 	net_send_end(k, NULL);
 	if (m->state == SM_SESSION && k->net_fd >= 0) {
 		struct sm_clock c = clock_now(k);
-		net_send(k, end_msg(m->session, "restart", m->budget_s - sm_seconds_left(m, &c)));
+		struct wire_msg e =
+			end_msg(m->session, SM_END_RESTART, m->budget_s - sm_seconds_left(m, &c));
+		net_send(k, &e);
 	}
 	if (k->net_fd >= 0)
 		close(k->net_fd);
@@ -310,11 +306,12 @@ static void send_state(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
 	bool in = m->state == SM_SESSION;
-	json_t *j = json_pack("{ss ss so sI sI}", "t", "state", "state", sm_state_name(m->state),
-			      "session", in ? json_string(m->session) : json_null(), "seconds_used",
-			      (json_int_t)(in ? m->budget_s - sm_seconds_left(m, c) : 0),
-			      "pages_used", (json_int_t)0);
-	net_send(k, j);
+	struct wire_msg s = {.type = WIRE_MSG_STATE,
+			     .state = (enum wire_state)m->state,
+			     .seconds_used = in ? m->budget_s - sm_seconds_left(m, c) : 0};
+	if (in)
+		snprintf(s.session, sizeof(s.session), "%s", m->session);
+	net_send(k, &s);
 	k->last_state = m->state;
 	k->last_state_sent_s = c->mono_ms / 1000;
 }
@@ -334,126 +331,110 @@ static void ack(struct kiosk *k, int64_t id)
 		k->n_acked--;
 	}
 	k->acked[k->n_acked++] = id;
-	net_send(k, json_pack("{ss sI}", "t", "ack", "id", (json_int_t)id));
-}
-
-static enum ui_login_msg login_error(const char *e)
-{
-	static const struct {
-		const char *word;
-		enum ui_login_msg msg;
-	} map[] = {{"code_unknown", UI_MSG_UNKNOWN},       {"code_expired", UI_MSG_EXPIRED},
-		   {"code_used_up", UI_MSG_USED_UP},       {"code_revoked", UI_MSG_REVOKED},
-		   {"code_in_use", UI_MSG_IN_USE},         {"rate_limited", UI_MSG_RATE_LIMITED},
-		   {"kiosk_refused", UI_MSG_KIOSK_REFUSED}};
-	for (size_t i = 0; i < ARRAY_LEN(map); i++)
-		if (e && strcmp(e, map[i].word) == 0)
-			return map[i].msg;
-	return UI_MSG_ERROR;
+	struct wire_msg a = {.type = WIRE_MSG_ACK, .id = id};
+	net_send(k, &a);
 }
 
 /* admind's word on a print job: a banner, and the bar's page count at once. */
-static void print_notice(struct kiosk *k, json_t *j, const struct sm_clock *c, const char *session)
+static void print_notice(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
 {
-	json_int_t pages = json_integer_value(json_object_get(j, "pages"));
-	json_int_t left = json_integer_value(json_object_get(j, "pages_left"));
 	char text[SM_TEXT_MAX];
 	bool calm = false;
-	if (pages > INT_MAX || left > INT_MAX ||
-	    !ui_print_notice(text, sizeof(text), json_string_value(json_object_get(j, "event")),
-			     (int)pages, (int)left, &calm)) {
+	if (!ui_print_notice(text, sizeof(text), m->event, (int)m->pages, (int)m->pages_left,
+			     &calm)) {
 		log_warnx("print notice not understood: ignored");
 		return;
 	}
-	sm_print_notice(&k->sm, c, session, text, (int)left, calm);
+	sm_print_notice(&k->sm, c, m->session, text, (int)m->pages_left, calm);
 }
 
-static void handle_cmd(struct kiosk *k, json_t *j, const struct sm_clock *c)
+static void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
 {
-	json_int_t id = json_integer_value(json_object_get(j, "id"));
-	const char *type = json_string_value(json_object_get(j, "type"));
-	const char *session = json_string_value(json_object_get(j, "session"));
-	const char *text = json_string_value(json_object_get(j, "text"));
-	if (id <= 0 || !type)
-		return;
-	if (already_acked(k, id)) {
-		ack(k, id); /* the ack may have been lost with a helper restart */
+	if (already_acked(k, m->id)) {
+		ack(k, m->id); /* the ack may have been lost with a helper restart */
 		return;
 	}
-	log_info("command %lld: %s", (long long)id, type);
-	if (strcmp(type, "end_session") == 0)
+	log_info("command %lld: %s", (long long)m->id, wire_cmd_word(m->cmd));
+	const char *session = m->session[0] ? m->session : NULL;
+	switch (m->cmd) {
+	case WIRE_CMD_END_SESSION:
 		sm_staff_end(&k->sm, c, session);
-	else if (strcmp(type, "add_time") == 0)
-		sm_add_time(&k->sm, c, session, json_integer_value(json_object_get(j, "seconds")));
-	else if (strcmp(type, "message") == 0)
-		sm_message(&k->sm, c, text);
-	else if (strcmp(type, "lock") == 0)
-		sm_lock(&k->sm, c, text);
-	else if (strcmp(type, "unlock") == 0)
+		break;
+	case WIRE_CMD_ADD_TIME:
+		sm_add_time(&k->sm, c, session, m->seconds);
+		break;
+	case WIRE_CMD_MESSAGE:
+		sm_message(&k->sm, c, m->text);
+		break;
+	case WIRE_CMD_LOCK:
+		sm_lock(&k->sm, c, m->text);
+		break;
+	case WIRE_CMD_UNLOCK:
 		sm_unlock(&k->sm, c);
-	else if (strcmp(type, "print") == 0)
-		print_notice(k, j, c, session);
-	else
-		log_warnx("unknown command type %s", type);
-	ack(k, id);
+		break;
+	case WIRE_CMD_PRINT:
+		print_notice(k, m, c);
+		break;
+	case WIRE_CMD_COUNT:
+		break;
+	}
+	ack(k, m->id);
 }
 
-static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
+static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
 {
-	const char *t = json_string_value(json_object_get(j, "t"));
-	if (strcmp(t, "hello") == 0 || strcmp(t, "online") == 0) {
-		bool on = json_is_true(json_object_get(j, "online"));
-		if (on != k->online) {
-			k->online = on;
-			log_info("admind is %s", on ? "reachable" : "unreachable: working offline");
+	if (!m->ok) {
+		if (ce_refused(&k->ce, m->refusal, m->retry_after, c->mono_ms))
+			k->cover_dirty = true;
+		return;
+	}
+	if (!ce_accepted(&k->ce))
+		return; /* no check was out */
+	k->cover_dirty = true;
+	log_info("session %s opened%s", m->session, m->offline ? " offline" : "");
+	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
+	k->accepted_ms = c->mono_ms;
+	/* The code was accepted while we left the welcome screen: close it. */
+	if (k->sm.state != SM_SESSION) {
+		struct wire_msg e = end_msg(m->session, SM_END_ERROR, 0);
+		net_send(k, &e);
+	}
+}
+
+static void handle_net_msg(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
+{
+	switch (m->type) {
+	case WIRE_MSG_HELLO:
+	case WIRE_MSG_ONLINE:
+		if (m->online != k->online) {
+			k->online = m->online;
+			log_info("admind is %s",
+				 m->online ? "reachable" : "unreachable: working offline");
 			k->cover_dirty = k->bar_dirty = true;
 		}
-		if (strcmp(t, "hello") == 0) {
+		if (m->type == WIRE_MSG_HELLO) {
 			k->net_backoff_ms = 0;
 			net_send_end(k, NULL);
 			send_state(k, c);
 		}
-	} else if (strcmp(t, "login") == 0) {
-		if (!k->checking)
-			return;
-		k->checking = false;
-		k->typed[0] = '\0';
-		k->cover_dirty = true;
-		if (json_is_true(json_object_get(j, "ok"))) {
-			const char *sid = json_string_value(json_object_get(j, "session"));
-			json_int_t secs = json_integer_value(json_object_get(j, "seconds_left"));
-			json_int_t pages = json_integer_value(json_object_get(j, "pages_left"));
-			bool off = json_is_true(json_object_get(j, "offline"));
-			if (!sid || strlen(sid) != 32) {
-				k->msg = UI_MSG_ERROR;
-				return;
-			}
-			k->msg = UI_MSG_NONE;
-			log_info("session %s opened%s", sid, off ? " offline" : "");
-			sm_login_ok(&k->sm, c, sid, secs, (int)pages, off);
-			k->accepted_ms = c->mono_ms;
-			/* The code was accepted while we left the welcome screen: close it. */
-			if (k->sm.state != SM_SESSION)
-				net_send(k, end_msg(sid, "error", 0));
-		} else {
-			k->msg = login_error(json_string_value(json_object_get(j, "error")));
-			if (k->msg == UI_MSG_RATE_LIMITED) {
-				json_int_t ra =
-					json_integer_value(json_object_get(j, "retry_after"));
-				k->lockout_until_ms = c->mono_ms + (ra > 0 ? ra : 30) * 1000;
-			}
-		}
-	} else if (strcmp(t, "session") == 0) {
-		const char *sid = json_string_value(json_object_get(j, "session"));
-		if (sid)
-			sm_server_view(&k->sm, c, sid, json_is_true(json_object_get(j, "active")),
-				       (int)json_integer_value(json_object_get(j, "pages_left")));
-	} else if (strcmp(t, "cmd") == 0) {
-		handle_cmd(k, j, c);
-	} else if (strcmp(t, "synced") == 0) {
+		break;
+	case WIRE_MSG_LOGIN_REPLY:
+		handle_login_reply(k, m, c);
+		break;
+	case WIRE_MSG_SESSION:
+		sm_server_view(&k->sm, c, m->session, m->active, (int)m->pages_left);
+		break;
+	case WIRE_MSG_CMD:
+		handle_cmd(k, m, c);
+		break;
+	case WIRE_MSG_SYNCED:
 		k->syncs++;
-	} else if (strcmp(t, "restarted") == 0) {
+		break;
+	case WIRE_MSG_RESTARTED:
 		log_warnx("the session open before the restart was ended and reported");
+		break;
+	default: /* the kiosk's own messages: wire_msg_decode never gives them here */
+		break;
 	}
 }
 
@@ -462,97 +443,46 @@ static void handle_net_msg(struct kiosk *k, json_t *j, const struct sm_clock *c)
 static void net_readable(struct kiosk *k, int max)
 {
 	for (int i = 0; i < max && k->net_fd >= 0; i++) {
-		bool eof = false;
-		json_t *j = ipc_recv(k->net_fd, &eof);
-		if (!j) {
-			if (eof)
-				net_down(k);
+		struct wire_msg m;
+		char bad_t[WIRE_WORD_MAX + 1];
+		enum ipc_got got = ipc_recv(k->net_fd, WIRE_TO_KIOSK, &m, bad_t);
+		if (got == IPC_EOF)
+			net_down(k);
+		if (got == IPC_BAD)
+			continue; /* dropped (logged) */
+		if (got != IPC_MSG)
 			return;
-		}
 		struct sm_clock c = clock_now(k);
-		handle_net_msg(k, j, &c);
-		json_decref(j);
+		handle_net_msg(k, &m, &c);
 	}
 }
 
 /* ---- the resident's input ---- */
 
-/* AZERTY keyboards give &é"'(-è_çà on the digit row without Shift: take them as digits. */
-static char key_char(const struct x_event *e, bool alnum)
-{
-	static const struct {
-		uint32_t sym;
-		char c;
-	} azerty[] = {{XKB_KEY_ampersand, '1'},  {XKB_KEY_eacute, '2'},     {XKB_KEY_quotedbl, '3'},
-		      {XKB_KEY_apostrophe, '4'}, {XKB_KEY_parenleft, '5'},  {XKB_KEY_minus, '6'},
-		      {XKB_KEY_egrave, '7'},     {XKB_KEY_underscore, '8'}, {XKB_KEY_ccedilla, '9'},
-		      {XKB_KEY_agrave, '0'}};
-	if (e->keysym >= XKB_KEY_KP_0 && e->keysym <= XKB_KEY_KP_9)
-		return (char)('0' + (e->keysym - XKB_KEY_KP_0));
-	char ch = e->utf8[0] && !e->utf8[1] ? e->utf8[0] : 0;
-	if (ch >= '0' && ch <= '9')
-		return ch;
-	if (alnum && ch >= 'a' && ch <= 'z')
-		return (char)(ch - 'a' + 'A');
-	if (alnum && ch >= 'A' && ch <= 'Z')
-		return ch;
-	for (size_t i = 0; i < ARRAY_LEN(azerty); i++)
-		if (e->keysym == azerty[i].sym)
-			return azerty[i].c;
-	return 0;
-}
-
-static bool locked_out(struct kiosk *k, int64_t now_ms)
-{
-	return k->lockout_until_ms > now_ms;
-}
-
 static void submit(struct kiosk *k, const struct sm_clock *c)
 {
-	if (k->checking || locked_out(k, c->mono_ms))
-		return;
-	if ((int64_t)strlen(k->typed) < k->cfg.code_length) {
-		k->msg = UI_MSG_TOO_SHORT;
-	} else if (k->net_fd < 0) {
-		k->msg = UI_MSG_ERROR;
-	} else {
-		json_t *j = json_pack("{ss ss}", "t", "login", "code", k->typed);
+	if (ce_submit(&k->ce, c->mono_ms, k->net_fd >= 0)) {
+		struct wire_msg m = {.type = WIRE_MSG_LOGIN};
+		snprintf(m.code, sizeof(m.code), "%s", k->ce.typed);
 		/* Not taken (helper not reading): no answer will come, so no waiting for one. */
-		k->checking = ipc_send(k->net_fd, j);
-		k->msg = k->checking ? UI_MSG_CHECKING : UI_MSG_ERROR;
-		if (!k->checking)
+		bool taken = ipc_send(k->net_fd, &m);
+		if (!taken)
 			log_warn("cannot write to the network helper");
-		json_decref(j);
+		ce_sent(&k->ce, taken);
+		explicit_bzero(m.code, sizeof(m.code));
 	}
 	k->cover_dirty = true;
 }
 
-static void type_char(struct kiosk *k, char ch, const struct sm_clock *c)
+/* What an input on the welcome screen asked for (codeentry.h's CE_*). */
+static void code_input(struct kiosk *k, unsigned out, const struct sm_clock *c)
 {
-	if (k->checking || locked_out(k, c->mono_ms))
-		return;
-	size_t n = strlen(k->typed);
-	if ((int64_t)n >= k->cfg.code_length || n + 1 >= sizeof(k->typed))
-		return;
-	k->typed[n] = ch;
-	k->typed[n + 1] = '\0';
-	k->typed_at_ms = c->mono_ms;
-	k->msg = UI_MSG_NONE;
-	k->sm.goodbye_until_ms = 0;
-	k->cover_dirty = true;
-	if ((int64_t)n + 1 == k->cfg.code_length)
+	if (out & CE_TYPED)
+		sm_typing(&k->sm);
+	if (out & CE_REDRAW)
+		k->cover_dirty = true;
+	if (out & CE_SUBMIT)
 		submit(k, c);
-}
-
-static void erase_char(struct kiosk *k, const struct sm_clock *c)
-{
-	size_t n = strlen(k->typed);
-	if (k->checking || n == 0)
-		return;
-	k->typed[n - 1] = '\0';
-	k->typed_at_ms = c->mono_ms;
-	k->msg = UI_MSG_NONE;
-	k->cover_dirty = true;
 }
 
 static void set_language(struct kiosk *k, bool english)
@@ -571,10 +501,10 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 	switch (h->action) {
 	case UI_ACT_KEY:
 		if (k->sm.state == SM_LOGIN)
-			type_char(k, h->key, c);
+			code_input(k, ce_type(&k->ce, h->key, c->mono_ms), c);
 		break;
 	case UI_ACT_ERASE:
-		erase_char(k, c);
+		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
 		break;
 	case UI_ACT_OK:
 		if (k->sm.state == SM_LOGIN)
@@ -621,18 +551,15 @@ static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm
 	}
 	if (k->sm.state != SM_LOGIN)
 		return;
-	if (e->keysym == XKB_KEY_BackSpace || e->keysym == XKB_KEY_Delete) {
-		erase_char(k, c);
-	} else if (e->keysym == XKB_KEY_Return || e->keysym == XKB_KEY_KP_Enter) {
+	if (e->keysym == XKB_KEY_BackSpace || e->keysym == XKB_KEY_Delete)
+		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
+	else if (e->keysym == XKB_KEY_Return || e->keysym == XKB_KEY_KP_Enter)
 		submit(k, c);
-	} else if (e->keysym == XKB_KEY_Escape) {
-		k->typed[0] = '\0';
-		k->cover_dirty = true;
-	} else {
-		char ch = key_char(e, k->cfg.code_alnum);
-		if (ch)
-			type_char(k, ch, c);
-	}
+	else if (e->keysym == XKB_KEY_Escape)
+		code_input(k, ce_clear(&k->ce), c);
+	else
+		code_input(k, ce_type(&k->ce, ce_key_char(&k->ce, e->keysym, e->utf8), c->mono_ms),
+			   c);
 }
 
 static void x_readable(struct kiosk *k)
@@ -715,16 +642,11 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 	v->english = k->english;
 	v->alnum = k->cfg.code_alnum;
 	v->code_len = (int)k->cfg.code_length;
-	v->typed = k->typed;
-	v->msg = k->msg;
+	v->typed = k->ce.typed;
+	v->msg = ce_message(&k->ce, c->mono_ms);
+	v->lockout_seconds = ce_pause_seconds(&k->ce, c->mono_ms);
 	if (v->msg == UI_MSG_NONE && m->goodbye_until_ms)
 		v->msg = UI_MSG_GOODBYE;
-	if (locked_out(k, c->mono_ms)) {
-		v->msg = UI_MSG_RATE_LIMITED;
-		v->lockout_seconds = (int)((k->lockout_until_ms - c->mono_ms + 999) / 1000);
-	} else if (v->msg == UI_MSG_RATE_LIMITED) {
-		v->msg = k->msg = UI_MSG_NONE;
-	}
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, hours_now()), hours, hn);
 		v->hours_today = hours;
@@ -891,8 +813,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		if (out & SM_OUT_REPORT_END) {
 			log_info("session %s ended: %s after %" PRId64 " s", m->end_session,
 				 sm_reason_name(m->end_reason), m->end_used_s);
-			net_send_end(k, end_msg(m->end_session, sm_reason_name(m->end_reason),
-						m->end_used_s));
+			struct wire_msg e = end_msg(m->end_session, m->end_reason, m->end_used_s);
+			net_send_end(k, &e);
 		}
 		if (out & SM_OUT_WIPE) {
 			k->wiped_ms = mono_ms();
@@ -972,22 +894,20 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	char h[128], n[128], b[SM_TEXT_MAX + 64];
 	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
 	const char *screen = k->x.cover_mapped ? screens[v.screen] : "session";
-	json_t *j = json_pack("{ss ss sI si sb sb so ss sb si sI sI si ss ss sb sb ss}", "state",
-			      sm_state_name(m->state), "screen", screen, "seconds_left",
-			      (json_int_t)sm_seconds_left(m, c), "pages_left",
-			      m->state == SM_SESSION ? m->pages_left : 0, "online", k->online,
-			      "offline_session", m->state == SM_SESSION && m->offline, "session",
-			      m->state == SM_SESSION ? json_string(m->session) : json_null(),
-			      "typed", k->typed, "checking", k->checking, "browser_pid",
-			      (int)k->br.pid, "lockout_seconds",
-			      (json_int_t)(locked_out(k, c->mono_ms)
-						   ? (k->lockout_until_ms - c->mono_ms + 999) / 1000
-						   : 0),
-			      "idle_ms", (json_int_t)c->idle_ms, "windows", k->x.n_clients,
-			      "language", k->english ? "en" : "fr", "banner",
-			      m->banner == SM_BANNER_MESSAGE ? m->message : "", "banner_calm",
-			      m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
-			      k->x.grabbed, "version", ESCALE_VERSION);
+	json_t *j =
+		json_pack("{ss ss sI si sb sb so ss sb si sI sI si ss ss sb sb ss}", "state",
+			  sm_state_name(m->state), "screen", screen, "seconds_left",
+			  (json_int_t)sm_seconds_left(m, c), "pages_left",
+			  m->state == SM_SESSION ? m->pages_left : 0, "online", k->online,
+			  "offline_session", m->state == SM_SESSION && m->offline, "session",
+			  m->state == SM_SESSION ? json_string(m->session) : json_null(), "typed",
+			  k->ce.typed, "checking", k->ce.checking, "browser_pid", (int)k->br.pid,
+			  "lockout_seconds", (json_int_t)ce_pause_seconds(&k->ce, c->mono_ms),
+			  "idle_ms", (json_int_t)c->idle_ms, "windows", k->x.n_clients, "language",
+			  k->english ? "en" : "fr", "banner",
+			  m->banner == SM_BANNER_MESSAGE ? m->message : "", "banner_calm",
+			  m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
+			  k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "last_end",
 			    m->end_session[0] ? json_pack("{ss ss sI}", "session", m->end_session,
 							  "reason", sm_reason_name(m->end_reason),
@@ -1049,16 +969,9 @@ static void arm_timer(struct kiosk *k, const struct sm_clock *c)
 		if (wait < 0 || ms < wait)
 			wait = ms;
 	}
-	if (locked_out(k, c->mono_ms)) {
-		int64_t ms = (k->lockout_until_ms - c->mono_ms) % 1000 + 1;
-		if (wait < 0 || ms < wait)
-			wait = ms;
-	}
-	if (k->typed[0] && k->sm.state == SM_LOGIN) {
-		int64_t ms = k->typed_at_ms + TYPED_CLEAR_MS - c->mono_ms;
-		if (wait < 0 || ms < wait)
-			wait = ms < 1 ? 1 : ms;
-	}
+	int64_t typed = ce_next_deadline_ms(&k->ce, c->mono_ms, k->sm.state == SM_LOGIN);
+	if (typed >= 0 && (wait < 0 || typed < wait))
+		wait = typed;
 	if (k->net_restart_at_ms) {
 		int64_t ms = k->net_restart_at_ms - c->mono_ms;
 		if (wait < 0 || ms < wait)
@@ -1079,10 +992,7 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	uint64_t n;
 	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("timerfd");
-	if (k->typed[0] && c->mono_ms - k->typed_at_ms >= TYPED_CLEAR_MS) {
-		k->typed[0] = '\0';
-		k->msg = UI_MSG_NONE;
-	}
+	ce_tick(&k->ce, c->mono_ms);
 	if (k->net_restart_at_ms && c->mono_ms >= k->net_restart_at_ms)
 		net_start(k);
 	/* The lock-out countdown and the hours' changes redraw the welcome screen. */
@@ -1267,6 +1177,7 @@ int main(int argc, char **argv)
 		free(k);
 		return 1;
 	}
+	ce_init(&k->ce, (int)k->cfg.code_length, k->cfg.code_alnum);
 	if (policy) {
 		int rc = print_policy(&k->cfg, policy);
 		kconfig_free(&k->cfg);
@@ -1351,7 +1262,6 @@ int main(int argc, char **argv)
 	unlink(sock);
 out:
 	browser_teardown(&k->br);
-	json_decref(k->end_unsent);
 	free(k->held_ev);
 	free(sock);
 	x_close(&k->x);

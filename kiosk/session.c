@@ -8,18 +8,19 @@
 #define ADDED_SHOW_MS 10000
 #define GOODBYE_MS    10000
 
-static const char *const state_names[] = {"closed", "login", "session", "locked", "ending"};
-static const char *const reason_names[] = {"user",    "expired", "idle",   "closing", "staff",
-					   "browser", "restart", "locked", "error"};
-
 const char *sm_state_name(enum sm_state s)
 {
-	return state_names[s];
+	return wire_state_word((enum wire_state)s);
 }
 
 const char *sm_reason_name(enum sm_reason r)
 {
-	return reason_names[r];
+	return wire_reason_word((enum wire_reason)r);
+}
+
+void sm_typing(struct sm *m)
+{
+	m->goodbye_until_ms = 0;
 }
 
 /* Copies TEXT (valid UTF-8) into DST, cut before a character that does not fit whole: the desk

@@ -6,19 +6,28 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum sm_state { SM_CLOSED, SM_LOGIN, SM_SESSION, SM_LOCKED, SM_ENDING };
+#include "wire.h"
 
-/* Why a session ended: the words of the API. */
+/* The states and end reasons are the wire's (common/wire.h): their words go to admind. */
+enum sm_state {
+	SM_CLOSED = WIRE_STATE_CLOSED,
+	SM_LOGIN = WIRE_STATE_LOGIN,
+	SM_SESSION = WIRE_STATE_SESSION,
+	SM_LOCKED = WIRE_STATE_LOCKED,
+	SM_ENDING = WIRE_STATE_ENDING,
+};
+
+/* Why a session ended. */
 enum sm_reason {
-	SM_END_USER,
-	SM_END_EXPIRED,
-	SM_END_IDLE,
-	SM_END_CLOSING,
-	SM_END_STAFF,
-	SM_END_BROWSER,
-	SM_END_RESTART,
-	SM_END_LOCKED,
-	SM_END_ERROR,
+	SM_END_USER = WIRE_END_USER,
+	SM_END_EXPIRED = WIRE_END_EXPIRED,
+	SM_END_IDLE = WIRE_END_IDLE,
+	SM_END_CLOSING = WIRE_END_CLOSING,
+	SM_END_STAFF = WIRE_END_STAFF,
+	SM_END_BROWSER = WIRE_END_BROWSER,
+	SM_END_RESTART = WIRE_END_RESTART,
+	SM_END_LOCKED = WIRE_END_LOCKED,
+	SM_END_ERROR = WIRE_END_ERROR,
 };
 
 /* Outputs, OR-ed into sm.out; the shell clears what it has done. */
@@ -132,6 +141,8 @@ void sm_server_view(struct sm *m, const struct sm_clock *c, const char *session,
 		    int pages_left);
 /* The browser exited on its own: restart it (browser_restarts times), then end. */
 void sm_browser_exited(struct sm *m, const struct sm_clock *c);
+/* The resident typed on the welcome screen: the last session's goodbye goes. */
+void sm_typing(struct sm *m);
 /* The shell finished the wipe of SM_OUT_WIPE. */
 void sm_wipe_done(struct sm *m, const struct sm_clock *c);
 

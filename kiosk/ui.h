@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "codeentry.h"
+
 /* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
 enum ui_screen {
 	UI_CLOSED,      /* outside opening hours */
@@ -14,22 +16,6 @@ enum ui_screen {
 	UI_ENDING,      /* "Vos données sont effacées" */
 	UI_CONFIRM_END, /* during a session: "Terminer ?" Oui / Non */
 	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
-};
-
-/* Why the last code was refused (shown on the welcome screen). */
-enum ui_login_msg {
-	UI_MSG_NONE,
-	UI_MSG_CHECKING,      /* request in flight: "Vérification…" */
-	UI_MSG_UNKNOWN,       /* "Code inconnu. Vérifiez votre ticket." */
-	UI_MSG_EXPIRED,       /* "Ce code a expiré. Demandez un nouveau code à l'accueil." */
-	UI_MSG_USED_UP,       /* "Ce code n'a plus de temps." */
-	UI_MSG_REVOKED,       /* "Ce code a été annulé." */
-	UI_MSG_IN_USE,        /* "Ce code est utilisé sur un autre poste." */
-	UI_MSG_RATE_LIMITED,  /* "Trop d'essais. Réessayez dans 0:42" (lockout_seconds) */
-	UI_MSG_TOO_SHORT,     /* "Le code a 8 chiffres." */
-	UI_MSG_KIOSK_REFUSED, /* "Ce poste n'est pas autorisé. Adressez-vous à l'accueil." */
-	UI_MSG_ERROR,         /* "Problème technique. Adressez-vous à l'accueil." */
-	UI_MSG_GOODBYE,       /* after a session: "Vos données sont effacées. Au revoir !" */
 };
 
 /* Something a touch or click can hit. */

@@ -373,79 +373,67 @@ bool proto_codes(const json_t *j, struct codes_answer *out, char *why, size_t wh
 	return true;
 }
 
-static bool reason_word(const char *s)
+static bool event_word(const char *s)
 {
 	return s && *s && strspn(s, "abcdefghijklmnopqrstuvwxyz_") == strlen(s);
 }
 
-static json_t *session_msg(const json_t *s)
+/* admind's view of the session as the kiosk gets it; false when it fails the checks. */
+static bool session_msg(const json_t *s, struct wire_msg *m)
 {
-	char id[KC_SESSION_HEX + 1];
 	int64_t sl, pl;
 	json_t *active = json_object_get(s, "active"), *reason = json_object_get(s, "end_reason");
-	if (!json_is_object(s) || !hex_field(s, "id", KC_SESSION_HEX / 2, id) ||
-	    !json_is_boolean(active) || !get_int(s, "seconds_left", 0, BUDGET_MAX, &sl) ||
-	    !get_int(s, "pages_left", 0, BUDGET_MAX, &pl))
-		return NULL;
-	if (reason && !json_is_null(reason) &&
-	    !(json_is_string(reason) && json_string_length(reason) <= 32 &&
-	      reason_word(json_string_value(reason))))
-		return NULL;
-	return json_pack("{ss ss sO sI sI sO}", "t", "session", "session", id, "active", active,
-			 "seconds_left", (json_int_t)sl, "pages_left", (json_int_t)pl, "end_reason",
-			 reason && json_is_string(reason) ? reason : json_null());
+	memset(m, 0, sizeof(*m));
+	m->type = WIRE_MSG_SESSION;
+	if (!json_is_object(s) || !hex_field(s, "id", KC_SESSION_HEX / 2, m->session) ||
+	    !json_is_boolean(active) || !get_int(s, "seconds_left", 0, WIRE_SECONDS_MAX, &sl) ||
+	    !get_int(s, "pages_left", 0, WIRE_PAGES_MAX, &pl))
+		return false;
+	m->active = json_is_true(active);
+	m->seconds_left = sl;
+	m->pages_left = pl;
+	if (reason && !json_is_null(reason)) {
+		if (!wire_reason_parse(json_string_value(reason), &m->reason))
+			return false;
+		m->has_reason = true;
+	}
+	return true;
 }
 
-/* One command as the kiosk gets it, or NULL when it fails the checks. */
-static json_t *cmd_msg(const json_t *c)
+/* One command as the kiosk gets it; false when it fails the checks. */
+static bool cmd_msg(const json_t *c, struct wire_msg *m)
 {
-	static const char *const types[] = {"end_session", "add_time", "message",
-					    "lock",        "unlock",   "print"};
 	int64_t id, seconds;
-	const char *type = get_str(c, "type", 16);
-	if (!json_is_object(c) || !get_int(c, "id", 1, INT64_MAX, &id) || !type)
-		return NULL;
-	size_t t = 0;
-	while (t < ARRAY_LEN(types) && strcmp(type, types[t]) != 0)
-		t++;
-	if (t == ARRAY_LEN(types))
-		return NULL;
-	json_t *m = json_pack("{ss sI ss}", "t", "cmd", "id", (json_int_t)id, "type", type);
-	char session[KC_SESSION_HEX + 1];
-	bool ok = true;
-	if (t <= 1 || t == 5) { /* end_session, add_time, print */
-		ok = hex_field(c, "session", KC_SESSION_HEX / 2, session);
-		if (ok)
-			json_object_set_new(m, "session", json_string(session));
+	memset(m, 0, sizeof(*m));
+	m->type = WIRE_MSG_CMD;
+	if (!json_is_object(c) || !get_int(c, "id", 1, INT64_MAX, &id) ||
+	    !wire_cmd_parse(get_str(c, "type", WIRE_WORD_MAX), &m->cmd))
+		return false;
+	m->id = id;
+	enum wire_cmd t = m->cmd;
+	if ((t == WIRE_CMD_END_SESSION || t == WIRE_CMD_ADD_TIME || t == WIRE_CMD_PRINT) &&
+	    !hex_field(c, "session", KC_SESSION_HEX / 2, m->session))
+		return false;
+	if (t == WIRE_CMD_ADD_TIME) {
+		if (!get_int(c, "seconds", 1, KC_SECONDS_MAX, &seconds))
+			return false;
+		m->seconds = seconds;
 	}
-	if (ok && t == 1) {
-		ok = get_int(c, "seconds", 1, KC_SECONDS_MAX, &seconds);
-		if (ok)
-			json_object_set_new(m, "seconds", json_integer(seconds));
-	}
-	if (ok && (t == 2 || t == 3)) {
+	if (t == WIRE_CMD_MESSAGE || t == WIRE_CMD_LOCK) {
 		json_t *v = json_object_get(c, "text");
 		const char *text = json_is_null(v) || !v ? "" : get_str(c, "text", MSG_TEXT_MAX);
-		ok = text && utf8_valid_text(text, strlen(text));
-		if (ok)
-			json_object_set_new(m, "text", json_string(text));
+		if (!text || !utf8_valid_text(text, strlen(text)))
+			return false;
+		snprintf(m->text, sizeof(m->text), "%s", text);
 	}
-	if (ok && t == 5) { /* print: an event word, the pages it is about, the pages left */
-		const char *event = get_str(c, "event", 32);
-		int64_t pages, left;
-		ok = reason_word(event) && get_int(c, "pages", 0, BUDGET_MAX, &pages) &&
-		     get_int(c, "pages_left", 0, BUDGET_MAX, &left);
-		if (ok) {
-			json_object_set_new(m, "event", json_string(event));
-			json_object_set_new(m, "pages", json_integer(pages));
-			json_object_set_new(m, "pages_left", json_integer(left));
-		}
+	if (t == WIRE_CMD_PRINT) { /* an event word, the pages it is about, the pages left */
+		const char *event = get_str(c, "event", WIRE_WORD_MAX);
+		if (!event_word(event) || !get_int(c, "pages", 0, WIRE_PAGES_MAX, &m->pages) ||
+		    !get_int(c, "pages_left", 0, WIRE_PAGES_MAX, &m->pages_left))
+			return false;
+		snprintf(m->event, sizeof(m->event), "%s", event);
 	}
-	if (!ok) {
-		json_decref(m);
-		return NULL;
-	}
-	return m;
+	return true;
 }
 
 bool proto_heartbeat(const json_t *j, struct hb_answer *out, char *why, size_t whylen)
@@ -462,15 +450,17 @@ bool proto_heartbeat(const json_t *j, struct hb_answer *out, char *why, size_t w
 		return WHY("'commands' is not an array");
 	if (!sess)
 		return WHY("'session' is missing");
-	if (!json_is_null(sess) && !(out->session = session_msg(sess)))
-		return WHY("'session' is malformed");
-	out->cmds = json_array();
+	if (!json_is_null(sess)) {
+		if (!session_msg(sess, &out->session))
+			return WHY("'session' is malformed");
+		out->has_session = true;
+	}
 	size_t i;
 	json_t *c;
+	out->cmds = xcalloc(json_array_size(cmds) ? json_array_size(cmds) : 1, sizeof(*out->cmds));
 	json_array_foreach (cmds, i, c) {
-		json_t *m = cmd_msg(c);
-		if (m)
-			json_array_append_new(out->cmds, m);
+		if (cmd_msg(c, &out->cmds[out->n_cmds]))
+			out->n_cmds++;
 		else
 			log_warnx("heartbeat: command %zu left out: unknown type or bad fields", i);
 	}

@@ -11,6 +11,7 @@
 
 #include "kcache.h"
 #include "kconfig.h"
+#include "wire.h"
 
 #define CLIENT_TOKEN_MAX 128
 #define CLIENT_BODY_MAX  (1L << 20) /* answers beyond are cut off and count as no answer */
@@ -61,12 +62,15 @@ struct codes_answer {
 	size_t n;
 };
 bool proto_codes(const json_t *j, struct codes_answer *out, char *why, size_t whylen);
-/* 200 to POST /api/v1/kiosk/heartbeat: SESSION is the {"t":"session"} message or NULL,
- * CMDS an array of {"t":"cmd"} messages (commands that fail the checks are left out). */
+/* 200 to POST /api/v1/kiosk/heartbeat: SESSION the kiosk's session message (when
+ * HAS_SESSION), CMDS its N_CMDS command messages (commands that fail the checks are left
+ * out; free CMDS). */
 struct hb_answer {
 	int64_t heartbeat_seconds; /* 0 when absent */
-	json_t *session;
-	json_t *cmds;
+	bool has_session;
+	struct wire_msg session;
+	struct wire_msg *cmds;
+	size_t n_cmds;
 };
 bool proto_heartbeat(const json_t *j, struct hb_answer *out, char *why, size_t whylen);
 /* 200 to POST /api/v1/kiosk/events: IDS (at most the size of SENT) get the ids of the

@@ -38,39 +38,35 @@ static const char *const migrations[] = {
 /* A quiet hour forgets earlier lock-outs (as admind's rate limiter does). */
 #define FORGET_S 3600
 
-static const char *const state_words[] = {"active", "expired", "used_up", "revoked"};
-
 bool kcache_state_parse(const char *s, enum kc_state *out)
 {
-	for (size_t i = 0; i < ARRAY_LEN(state_words); i++)
-		if (strcmp(s, state_words[i]) == 0) {
-			*out = (enum kc_state)i;
-			return true;
-		}
-	return false;
+	enum wire_code_state w;
+	if (!wire_code_state_parse(s, &w))
+		return false;
+	*out = (enum kc_state)w;
+	return true;
 }
 
-const char *kcache_verdict_word(enum kc_verdict v)
+enum wire_refusal kcache_verdict_refusal(enum kc_verdict v)
 {
 	switch (v) {
-	case KCV_OK:
-		return "ok";
 	case KCV_UNKNOWN:
-		return "code_unknown";
+		return WIRE_REFUSED_UNKNOWN;
 	case KCV_EXPIRED:
-		return "code_expired";
+		return WIRE_REFUSED_EXPIRED;
 	case KCV_USED_UP:
-		return "code_used_up";
+		return WIRE_REFUSED_USED_UP;
 	case KCV_REVOKED:
-		return "code_revoked";
+		return WIRE_REFUSED_REVOKED;
 	case KCV_IN_USE:
-		return "code_in_use";
+		return WIRE_REFUSED_IN_USE;
 	case KCV_LOCKED:
-		return "rate_limited";
+		return WIRE_REFUSED_RATE;
+	case KCV_OK:
 	case KCV_ERROR:
 		break;
 	}
-	return "error";
+	return WIRE_REFUSED_ERROR;
 }
 
 static bool tx_begin(struct kcache *kc)
@@ -201,7 +197,7 @@ bool kcache_sync(struct kcache *kc, const struct kc_meta *m, bool full, const st
 	for (size_t i = 0; ok && i < n; i++) {
 		sqlite3_reset(s);
 		bind_text(s, 1, codes[i].verifier);
-		bind_text(s, 2, state_words[codes[i].state]);
+		bind_text(s, 2, wire_code_state_word((enum wire_code_state)codes[i].state));
 		sqlite3_bind_int64(s, 3, codes[i].seconds_left);
 		sqlite3_bind_int64(s, 4, codes[i].pages_left);
 		sqlite3_bind_int64(s, 5, codes[i].valid_until);
@@ -378,10 +374,11 @@ static bool end_in_tx(struct kcache *kc, const char *session, const char *reason
 {
 	seconds_used = clamp(seconds_used, 0, KC_SECONDS_MAX);
 	pages_used = clamp(pages_used, 0, KC_PAGES_MAX);
-	if (!outbox_add(kc, json_pack("{ss sI ss ss sI sI}", "type", "session_end", "at",
-				      (json_int_t)now, "session", session, "reason", reason,
-				      "seconds_used", (json_int_t)seconds_used, "pages_used",
-				      (json_int_t)pages_used)))
+	if (!outbox_add(kc,
+			json_pack("{ss sI ss ss sI sI}", "type",
+				  wire_event_word(WIRE_EV_SESSION_END), "at", (json_int_t)now,
+				  "session", session, "reason", reason, "seconds_used",
+				  (json_int_t)seconds_used, "pages_used", (json_int_t)pages_used)))
 		return false;
 	/* Budget at the start minus what was used, unless a sync already
 	 * brought a lower figure: the code cannot be reused offline beyond it. */
@@ -468,7 +465,8 @@ bool kcache_progress(struct kcache *kc, const char *session, int64_t seconds_use
 	bind_text(s, 3, session);
 	bool ok = step_done(kc, s);
 	if (ok && queue && sqlite3_changes(kc->db) == 1)
-		ok = outbox_add(kc, json_pack("{ss sI ss sI sI}", "type", "session_progress", "at",
+		ok = outbox_add(kc, json_pack("{ss sI ss sI sI}", "type",
+					      wire_event_word(WIRE_EV_SESSION_PROGRESS), "at",
 					      (json_int_t)now, "session", session, "seconds_used",
 					      (json_int_t)seconds_used, "pages_used",
 					      (json_int_t)pages_used));
@@ -625,9 +623,9 @@ static enum kc_verdict offline_open_tx(struct kcache *kc, const char *verifier,
 	if (!end_leftover(kc, now) || !lockout_reset(kc) ||
 	    !current_insert(kc, out->session, true, verifier, now, out->seconds_left,
 			    out->pages_left) ||
-	    !outbox_add(kc,
-			json_pack("{ss sI ss ss}", "type", "session_open", "at", (json_int_t)now,
-				  "session", out->session, "verifier", verifier)))
+	    !outbox_add(kc, json_pack("{ss sI ss ss}", "type",
+				      wire_event_word(WIRE_EV_SESSION_OPEN), "at", (json_int_t)now,
+				      "session", out->session, "verifier", verifier)))
 		return KCV_ERROR;
 	return KCV_OK;
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire.h"
+
 #define KC_SALT_LEN     16 /* bytes (crypto_pwhash_SALTBYTES) */
 #define KC_VERIFIER_HEX 64 /* argon2id, 32 bytes, lower-case hex */
 #define KC_SESSION_HEX  32
@@ -15,7 +17,13 @@
 #define KC_OPSLIMIT_MAX 10                 /* admind's offline.opslimit maximum */
 #define KC_MEMLIMIT_MAX (INT64_C(1) << 30) /* 1 GiB: admind's offline.memlimit_kib maximum */
 
-enum kc_state { KC_ACTIVE, KC_EXPIRED, KC_USED_UP, KC_REVOKED };
+/* A cached code's state: the wire's (common/wire.h). */
+enum kc_state {
+	KC_ACTIVE = WIRE_CODE_ACTIVE,
+	KC_EXPIRED = WIRE_CODE_EXPIRED,
+	KC_USED_UP = WIRE_CODE_USED_UP,
+	KC_REVOKED = WIRE_CODE_REVOKED,
+};
 
 /* One code of the offline cache, as GET /api/v1/kiosk/codes gives it. */
 struct kc_code {
@@ -68,8 +76,8 @@ struct kcache;
 struct kcache *kcache_open(const char *state_dir);
 void kcache_close(struct kcache *kc);
 
-/* The error word of the IPC protocol: "code_unknown", "rate_limited"... */
-const char *kcache_verdict_word(enum kc_verdict v);
+/* The refusal a verdict other than KCV_OK gives the resident. */
+enum wire_refusal kcache_verdict_refusal(enum kc_verdict v);
 bool kcache_state_parse(const char *s, enum kc_state *out);
 
 /* *HAVE is false when the cache was never synced. */

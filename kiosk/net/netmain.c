@@ -64,31 +64,6 @@ struct net {
 	bool force_full;
 };
 
-static const char *const kiosk_states[] = {"login", "session", "closed", "locked", "ending"};
-static const char *const end_reasons[] = {"user",    "expired", "idle",   "closing", "staff",
-					  "browser", "restart", "locked", "error"};
-static const char *const code_refusals[] = {"code_unknown", "code_expired", "code_used_up",
-					    "code_revoked", "code_in_use"};
-
-static bool one_of(const char *s, const char *const *list, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	return false;
-}
-
-/* A session id from the kiosk: 32 hex characters, copied lower-case. */
-static bool session_id(const json_t *v, char out[KC_SESSION_HEX + 1])
-{
-	uint8_t raw[KC_SESSION_HEX / 2];
-	const char *s = json_string_value(v);
-	if (!s || !hex_decode(s, raw, sizeof(raw)))
-		return false;
-	hex_encode(raw, sizeof(raw), out);
-	return true;
-}
-
 static int64_t int_field(const json_t *j, const char *k, int64_t lo, int64_t hi)
 {
 	json_t *v = json_object_get(j, k);
@@ -96,13 +71,16 @@ static int64_t int_field(const json_t *j, const char *k, int64_t lo, int64_t hi)
 	return n < lo ? lo : n > hi ? hi : n;
 }
 
-static void send_msg(struct net *n, json_t *m)
+static void send_msg(struct net *n, const struct wire_msg *m)
 {
-	if (!m)
-		fatalx("%s: out of memory", __func__);
 	if (!ipc_send(n->fd, m) && errno != EMSGSIZE && errno != EAGAIN)
 		log_warn("ipc: send");
-	json_decref(m);
+}
+
+static void send_online(struct net *n, enum wire_msg_type type, bool online)
+{
+	struct wire_msg m = {.type = type, .online = online};
+	send_msg(n, &m);
 }
 
 /* ---------------------------------------------------------------- scheduling */
@@ -119,7 +97,7 @@ static void set_online(struct net *n, bool online)
 		return;
 	n->online = online;
 	log_info("admind %s", online ? "reachable: online" : "unreachable: offline");
-	send_msg(n, json_pack("{ss sb}", "t", "online", "online", online));
+	send_online(n, WIRE_MSG_ONLINE, online);
 	if (online) {
 		/* What waited for admind goes now: events first, then the cache. */
 		n->backoff_ms = 0;
@@ -150,10 +128,23 @@ static void note_failure(struct net *n, const struct cresp *r, const char *what)
 
 /* ---------------------------------------------------------------- login */
 
-static void login_reply_error(struct net *n, const char *word, int64_t retry_after)
+static void login_refused(struct net *n, enum wire_refusal why, int64_t retry_after)
 {
-	send_msg(n, json_pack("{ss sb ss sI}", "t", "login", "ok", 0, "error", word, "retry_after",
-			      (json_int_t)retry_after));
+	struct wire_msg m = {
+		.type = WIRE_MSG_LOGIN_REPLY, .refusal = why, .retry_after = retry_after};
+	send_msg(n, &m);
+}
+
+static void login_accepted(struct net *n, const char *session, int64_t seconds_left,
+			   int64_t pages_left, bool offline)
+{
+	struct wire_msg m = {.type = WIRE_MSG_LOGIN_REPLY,
+			     .ok = true,
+			     .seconds_left = seconds_left,
+			     .pages_left = pages_left,
+			     .offline = offline};
+	snprintf(m.session, sizeof(m.session), "%s", session);
+	send_msg(n, &m);
 }
 
 static void session_started(struct net *n, const char *session)
@@ -169,48 +160,48 @@ static void login_offline(struct net *n)
 	bool have;
 	if (!kcache_meta(n->kc, &m, &have) || !have) {
 		log_warnx("login: admind unreachable and no offline cache yet (never synced)");
-		login_reply_error(n, "error", 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0);
 		return;
 	}
 	int64_t wait = kcache_lock_wait(n->kc, &n->pol, now_s());
 	if (wait > 0) {
-		login_reply_error(n, "rate_limited", wait);
+		login_refused(n, WIRE_REFUSED_RATE, wait);
 		return;
 	}
 	char v[KC_VERIFIER_HEX + 1];
 	int hv = kcache_verifier(&m, n->code, v);
 	if (hv < 0) {
-		login_reply_error(n, "error", 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0);
 		return;
 	}
 	struct kc_open o;
 	enum kc_verdict verdict = kcache_offline_open(n->kc, hv ? v : NULL, &n->pol, now_s(), &o);
 	if (verdict != KCV_OK) {
-		log_info("offline login refused: %s", kcache_verdict_word(verdict));
-		login_reply_error(n, kcache_verdict_word(verdict), o.retry_after);
+		log_info("offline login refused: %s",
+			 wire_refusal_word(kcache_verdict_refusal(verdict)));
+		login_refused(n, kcache_verdict_refusal(verdict), o.retry_after);
 		return;
 	}
 	log_info("session %s opened offline", o.session);
 	session_started(n, o.session);
-	send_msg(n, json_pack("{ss sb ss sI sI sb}", "t", "login", "ok", 1, "session", o.session,
-			      "seconds_left", (json_int_t)o.seconds_left, "pages_left",
-			      (json_int_t)o.pages_left, "offline", 1));
+	login_accepted(n, o.session, o.seconds_left, o.pages_left, true);
 	deliver_soon(n);
 }
 
 static void login_done(struct net *n, struct cresp *r)
 {
 	n->login_pending = false;
-	const char *word = json_string_value(json_object_get(r->body, "error"));
+	enum wire_refusal refusal;
+	bool code_refusal = wire_refusal_parse(json_string_value(json_object_get(r->body, "error")),
+					       &refusal) &&
+			    refusal < WIRE_REFUSED_CODE_COUNT;
 	struct login_ok ok;
 	if (r->status == 201 && r->body && proto_login_ok(r->body, &ok)) {
 		set_online(n, true);
 		if (!kcache_online_open(n->kc, ok.session, ok.seconds_left, ok.pages_left, now_s()))
 			log_warnx("session %s: not recorded locally", ok.session);
 		session_started(n, ok.session);
-		send_msg(n, json_pack("{ss sb ss sI sI sb}", "t", "login", "ok", 1, "session",
-				      ok.session, "seconds_left", (json_int_t)ok.seconds_left,
-				      "pages_left", (json_int_t)ok.pages_left, "offline", 0));
+		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false);
 		/* After the answer: the verifier ties the session to its cached code,
 		 * so that its end debits the cache. */
 		struct kc_meta m;
@@ -218,20 +209,20 @@ static void login_done(struct net *n, struct cresp *r)
 		char v[KC_VERIFIER_HEX + 1];
 		if (kcache_meta(n->kc, &m, &have) && have && kcache_verifier(&m, n->code, v) == 1)
 			kcache_set_verifier(n->kc, ok.session, v);
-	} else if (r->status == 403 && one_of(word, code_refusals, ARRAY_LEN(code_refusals))) {
+	} else if (r->status == 403 && code_refusal) {
 		set_online(n, true);
-		login_reply_error(n, word, 0);
+		login_refused(n, refusal, 0);
 	} else if (r->status == 429 && r->body) {
 		set_online(n, true);
-		login_reply_error(n, "rate_limited", int_field(r->body, "retry_after", 1, 86400));
+		login_refused(n, WIRE_REFUSED_RATE, int_field(r->body, "retry_after", 1, 86400));
 	} else if (r->status == 401) {
 		note_failure(n, r, "login");
 		set_online(n, false);
-		login_reply_error(n, "kiosk_refused", 0);
+		login_refused(n, WIRE_REFUSED_KIOSK, 0);
 	} else if (r->status >= 400 && r->status < 500 && r->body) {
 		note_failure(n, r, "login");
 		set_online(n, true);
-		login_reply_error(n, "error", 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0);
 	} else {
 		note_failure(n, r, "login");
 		set_online(n, false);
@@ -240,21 +231,14 @@ static void login_done(struct net *n, struct cresp *r)
 	sodium_memzero(n->code, sizeof(n->code));
 }
 
-static void handle_login(struct net *n, const json_t *m)
+static void handle_login(struct net *n, const struct wire_msg *m)
 {
-	json_t *c = json_object_get(m, "code");
-	if (!json_is_string(c) || json_string_length(c) > LOGIN_CODE_MAX ||
-	    strlen(json_string_value(c)) != json_string_length(c)) {
-		log_warnx("ipc: login without a usable code");
-		login_reply_error(n, "code_unknown", 0);
-		return;
-	}
 	if (n->login_pending) {
 		log_warnx("ipc: a login while another is waiting for admind; refused");
-		login_reply_error(n, "error", 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0);
 		return;
 	}
-	snprintf(n->code, sizeof(n->code), "%s", json_string_value(c));
+	snprintf(n->code, sizeof(n->code), "%s", m->code);
 	json_t *body = json_pack("{ss}", "code", n->code);
 	n->login_pending = client_start(n->cl, CREQ_LOGIN, "/api/v1/kiosk/sessions", body);
 	json_decref(body);
@@ -266,22 +250,17 @@ static void handle_login(struct net *n, const json_t *m)
 
 /* ---------------------------------------------------------------- kiosk messages */
 
-static void handle_state(struct net *n, const json_t *m)
+static void handle_state(struct net *n, const struct wire_msg *m)
 {
-	const char *st = json_string_value(json_object_get(m, "state"));
-	if (!one_of(st, kiosk_states, ARRAY_LEN(kiosk_states))) {
-		log_warnx("ipc: state message with an unknown state");
-		return;
-	}
+	const char *st = wire_state_word(m->state);
 	/* A new state (a session begins or ends, the kiosk locks) is told to admind at once:
 	 * the desk sees it, and admind's answer sets the pace of the session's heartbeats. */
 	if (strcmp(n->state, st) != 0)
 		n->next_hb_ms = mono_ms();
 	snprintf(n->state, sizeof(n->state), "%s", st);
-	if (!session_id(json_object_get(m, "session"), n->session))
-		n->session[0] = '\0';
-	n->seconds_used = int_field(m, "seconds_used", 0, KC_SECONDS_MAX);
-	n->pages_used = int_field(m, "pages_used", 0, KC_PAGES_MAX);
+	snprintf(n->session, sizeof(n->session), "%s", m->session);
+	n->seconds_used = m->seconds_used > KC_SECONDS_MAX ? KC_SECONDS_MAX : m->seconds_used;
+	n->pages_used = m->pages_used > KC_PAGES_MAX ? KC_PAGES_MAX : m->pages_used;
 	if (!n->in_session || strcmp(n->session, n->cur) != 0)
 		return;
 	int64_t now = mono_ms();
@@ -297,20 +276,12 @@ static void handle_state(struct net *n, const json_t *m)
 	}
 }
 
-static void handle_end(struct net *n, const json_t *m)
+static void handle_end(struct net *n, const struct wire_msg *m)
 {
-	char session[KC_SESSION_HEX + 1];
-	if (!session_id(json_object_get(m, "session"), session)) {
-		log_warnx("ipc: end message without a session id");
-		return;
-	}
-	const char *reason = json_string_value(json_object_get(m, "reason"));
-	if (!one_of(reason, end_reasons, ARRAY_LEN(end_reasons))) {
-		log_warnx("ipc: end of %s with an unknown reason; recorded as error", session);
-		reason = "error";
-	}
-	int64_t secs = int_field(m, "seconds_used", 0, KC_SECONDS_MAX);
-	int64_t pages = int_field(m, "pages_used", 0, KC_PAGES_MAX);
+	const char *session = m->session;
+	const char *reason = wire_reason_word(m->reason);
+	int64_t secs = m->seconds_used > KC_SECONDS_MAX ? KC_SECONDS_MAX : m->seconds_used;
+	int64_t pages = m->pages_used > KC_PAGES_MAX ? KC_PAGES_MAX : m->pages_used;
 	if (!kcache_end(n->kc, session, reason, secs, pages, now_s()))
 		log_warnx("session %s: end not recorded", session);
 	else
@@ -320,14 +291,9 @@ static void handle_end(struct net *n, const json_t *m)
 	deliver_soon(n);
 }
 
-static void handle_ack(struct net *n, const json_t *m)
+static void handle_ack(struct net *n, const struct wire_msg *m)
 {
-	json_t *v = json_object_get(m, "id");
-	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-		log_warnx("ipc: ack without a command id");
-		return;
-	}
-	int64_t id = json_integer_value(v);
+	int64_t id = m->id;
 	for (size_t i = 0; i < n->n_acks; i++)
 		if (n->acks[i] == id)
 			return;
@@ -342,33 +308,41 @@ static void handle_ack(struct net *n, const json_t *m)
 static void handle_ipc(struct net *n)
 {
 	for (;;) {
-		bool eof;
-		json_t *m = ipc_recv(n->fd, &eof);
-		if (eof) {
+		struct wire_msg m;
+		char bad_t[WIRE_WORD_MAX + 1];
+		switch (ipc_recv(n->fd, WIRE_TO_NET, &m, bad_t)) {
+		case IPC_EOF:
 			log_info("the kiosk closed its socket; exiting");
 			n->quit = true;
 			return;
-		}
-		if (!m) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			if (errno == EBADMSG || errno == EINTR)
-				continue;
-			log_warn("ipc: recv");
+		case IPC_NONE:
+		case IPC_ERROR:
 			return;
+		case IPC_BAD:
+			/* A login is always answered: the kiosk waits for it. */
+			if (strcmp(bad_t, wire_msg_word(WIRE_MSG_LOGIN)) == 0)
+				login_refused(n, WIRE_REFUSED_UNKNOWN, 0);
+			continue;
+		case IPC_MSG:
+			break;
 		}
-		const char *t = json_string_value(json_object_get(m, "t"));
-		if (strcmp(t, "login") == 0)
-			handle_login(n, m);
-		else if (strcmp(t, "state") == 0)
-			handle_state(n, m);
-		else if (strcmp(t, "end") == 0)
-			handle_end(n, m);
-		else if (strcmp(t, "ack") == 0)
-			handle_ack(n, m);
-		else
-			log_warnx("ipc: unknown message type dropped");
-		json_decref(m);
+		switch (m.type) {
+		case WIRE_MSG_LOGIN:
+			handle_login(n, &m);
+			break;
+		case WIRE_MSG_STATE:
+			handle_state(n, &m);
+			break;
+		case WIRE_MSG_END:
+			handle_end(n, &m);
+			break;
+		case WIRE_MSG_ACK:
+			handle_ack(n, &m);
+			break;
+		default: /* the helper's own messages: wire_msg_decode never gives them here */
+			break;
+		}
+		sodium_memzero(m.code, sizeof(m.code));
 	}
 }
 
@@ -430,16 +404,13 @@ static void heartbeat_done(struct net *n, struct cresp *r)
 			n->hb_period_ms = s * 1000;
 		}
 	}
-	if (a.session)
-		send_msg(n, a.session);
-	size_t i;
-	json_t *c;
-	json_array_foreach (a.cmds, i, c) {
+	if (a.has_session)
+		send_msg(n, &a.session);
+	for (size_t i = 0; i < a.n_cmds; i++)
 		/* Acked but not yet told to admind: the kiosk has done it. */
-		if (!acked(n, json_integer_value(json_object_get(c, "id"))))
-			send_msg(n, json_incref(c));
-	}
-	json_decref(a.cmds);
+		if (!acked(n, a.cmds[i].id))
+			send_msg(n, &a.cmds[i]);
+	free(a.cmds);
 }
 
 static void sync_start(struct net *n)
@@ -482,8 +453,8 @@ static void sync_done(struct net *n, struct cresp *r)
 		log_debug("code sync: %zu codes (%s), cursor %lld", a.n,
 			  a.full ? "full" : "changes", (long long)a.meta.cursor);
 		n->force_full = false;
-		send_msg(n,
-			 json_pack("{ss sI}", "t", "synced", "cursor", (json_int_t)a.meta.cursor));
+		struct wire_msg m = {.type = WIRE_MSG_SYNCED, .cursor = a.meta.cursor};
+		send_msg(n, &m);
 	}
 	free(a.codes);
 }
@@ -656,10 +627,10 @@ static int parse_args(int argc, char **argv, const char **config, char *keep)
 		if (c == 'c') {
 			*config = optarg;
 		} else if (c == 's') {
-			json_t *v = json_string(optarg);
-			if (!session_id(v, keep))
+			uint8_t raw[KC_SESSION_HEX / 2];
+			if (!hex_decode(optarg, raw, sizeof(raw)))
 				usage();
-			json_decref(v);
+			hex_encode(raw, sizeof(raw), keep); /* lower-case, as the kiosk's */
 		} else if (c != 'f' || !parse_i64(optarg, 0, 65535, &fd)) {
 			usage();
 		}
@@ -692,10 +663,11 @@ static void start(struct net *n, const char *keep)
 	if (recovered) {
 		log_warnx("session %s was open at the last stop; ended (restart, %lld s)",
 			  rec.session, (long long)rec.seconds_used);
-		send_msg(n, json_pack("{ss ss sI}", "t", "restarted", "session", rec.session,
-				      "seconds_used", (json_int_t)rec.seconds_used));
+		struct wire_msg m = {.type = WIRE_MSG_RESTARTED, .seconds_used = rec.seconds_used};
+		snprintf(m.session, sizeof(m.session), "%s", rec.session);
+		send_msg(n, &m);
 	}
-	send_msg(n, json_pack("{ss sb}", "t", "hello", "online", 0));
+	send_online(n, WIRE_MSG_HELLO, false);
 	int64_t now = mono_ms();
 	n->next_hb_ms = n->next_sync_ms = now;
 	n->next_delivery_ms = NEVER;

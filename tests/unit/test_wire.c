@@ -1,0 +1,262 @@
+/* test_wire: every word of common/wire.h parses back to its value and no two are alike;
+ * every IPC message survives emit then parse in its direction and nowhere else; hostile
+ * messages (unknown words, missing, extra or mistyped fields, long or invalid texts, numbers
+ * out of range) are refused with a reason. */
+#include <jansson.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "test.h"
+#include "wire.h"
+
+#define SID "0123456789abcdef0123456789abcdef"
+
+#define CHECK_WORDS(kind, type, count)                                               \
+	do {                                                                         \
+		for (int i = 0; i < (count); i++) {                                  \
+			const char *w = wire_##kind##_word((type)i);                 \
+			type back;                                                   \
+			CHECK(w &&*w);                                               \
+			CHECK(w &&wire_##kind##_parse(w, &back) && back == (type)i); \
+			for (int k = 0; k < i; k++)                                  \
+				CHECK(strcmp(w, wire_##kind##_word((type)k)) != 0);  \
+		}                                                                    \
+		type none;                                                           \
+		CHECK(wire_##kind##_word((type)(count)) == NULL);                    \
+		CHECK(!wire_##kind##_parse("", &none));                              \
+		CHECK(!wire_##kind##_parse(NULL, &none));                            \
+		CHECK(!wire_##kind##_parse("nonsense", &none));                      \
+	} while (0)
+
+static void test_words(void)
+{
+	CHECK_WORDS(state, enum wire_state, WIRE_STATE_COUNT);
+	CHECK_WORDS(reason, enum wire_reason, WIRE_END_COUNT);
+	CHECK_WORDS(refusal, enum wire_refusal, WIRE_REFUSED_COUNT);
+	CHECK_WORDS(code_state, enum wire_code_state, WIRE_CODE_STATE_COUNT);
+	CHECK_WORDS(cmd, enum wire_cmd, WIRE_CMD_COUNT);
+	CHECK_WORDS(event, enum wire_event, WIRE_EV_COUNT);
+	/* The words of the API (docs/API.md): a change here changes the protocol. */
+	CHECK(strcmp(wire_state_word(WIRE_STATE_SESSION), "session") == 0);
+	CHECK(strcmp(wire_reason_word(WIRE_END_CLOSING), "closing") == 0);
+	CHECK(strcmp(wire_refusal_word(WIRE_REFUSED_IN_USE), "code_in_use") == 0);
+	CHECK(strcmp(wire_refusal_word(WIRE_REFUSED_KIOSK), "kiosk_refused") == 0);
+	CHECK(strcmp(wire_code_state_word(WIRE_CODE_USED_UP), "used_up") == 0);
+	CHECK(strcmp(wire_cmd_word(WIRE_CMD_ADD_TIME), "add_time") == 0);
+	CHECK(strcmp(wire_event_word(WIRE_EV_SESSION_PROGRESS), "session_progress") == 0);
+	/* A code's state and the refusal it earns. */
+	enum wire_refusal r;
+	CHECK(!wire_code_state_refusal(WIRE_CODE_ACTIVE, &r));
+	CHECK(wire_code_state_refusal(WIRE_CODE_EXPIRED, &r) && r == WIRE_REFUSED_EXPIRED);
+	CHECK(wire_code_state_refusal(WIRE_CODE_USED_UP, &r) && r == WIRE_REFUSED_USED_UP);
+	CHECK(wire_code_state_refusal(WIRE_CODE_REVOKED, &r) && r == WIRE_REFUSED_REVOKED);
+}
+
+static bool round_trip(const struct wire_msg *m, enum wire_dir dir)
+{
+	json_t *j = wire_msg_encode(m);
+	if (!j)
+		return false;
+	struct wire_msg back;
+	char err[128] = "";
+	bool ok = wire_msg_decode(j, dir, &back, err, sizeof(err));
+	if (!ok)
+		fprintf(stderr, "decode: %s\n", err);
+	/* Not in the other direction. */
+	struct wire_msg other;
+	char err2[128];
+	if (wire_msg_decode(j, dir == WIRE_TO_NET ? WIRE_TO_KIOSK : WIRE_TO_NET, &other, err2,
+			    sizeof(err2)) &&
+	    !(m->type == WIRE_MSG_LOGIN || m->type == WIRE_MSG_LOGIN_REPLY))
+		ok = false;
+	json_decref(j);
+	return ok && memcmp(&back, m, sizeof(back)) == 0;
+}
+
+static struct wire_msg msg(enum wire_msg_type t)
+{
+	struct wire_msg m;
+	memset(&m, 0, sizeof(m));
+	m.type = t;
+	return m;
+}
+
+static void test_round_trips(void)
+{
+	struct wire_msg m = msg(WIRE_MSG_LOGIN);
+	strcpy(m.code, "12345678");
+	CHECK(round_trip(&m, WIRE_TO_NET));
+
+	for (int s = 0; s < WIRE_STATE_COUNT; s++) {
+		m = msg(WIRE_MSG_STATE);
+		m.state = (enum wire_state)s;
+		if (s == WIRE_STATE_SESSION)
+			strcpy(m.session, SID);
+		m.seconds_used = 61;
+		m.pages_used = 2;
+		CHECK(round_trip(&m, WIRE_TO_NET));
+	}
+	for (int r = 0; r < WIRE_END_COUNT; r++) {
+		m = msg(WIRE_MSG_END);
+		strcpy(m.session, SID);
+		m.reason = (enum wire_reason)r;
+		m.seconds_used = 3599;
+		CHECK(round_trip(&m, WIRE_TO_NET));
+	}
+	m = msg(WIRE_MSG_ACK);
+	m.id = 42;
+	CHECK(round_trip(&m, WIRE_TO_NET));
+
+	m = msg(WIRE_MSG_HELLO);
+	m.online = true;
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+	m = msg(WIRE_MSG_ONLINE);
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+
+	m = msg(WIRE_MSG_LOGIN_REPLY);
+	m.ok = true;
+	strcpy(m.session, SID);
+	m.seconds_left = 3600;
+	m.pages_left = 10;
+	m.offline = true;
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+	for (int r = 0; r < WIRE_REFUSED_COUNT; r++) {
+		m = msg(WIRE_MSG_LOGIN_REPLY);
+		m.refusal = (enum wire_refusal)r;
+		m.retry_after = r == WIRE_REFUSED_RATE ? 30 : 0;
+		CHECK(round_trip(&m, WIRE_TO_KIOSK));
+	}
+
+	m = msg(WIRE_MSG_SESSION);
+	strcpy(m.session, SID);
+	m.active = true;
+	m.seconds_left = 100;
+	m.pages_left = 3;
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+	m.active = false;
+	m.has_reason = true;
+	m.reason = WIRE_END_STAFF;
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+
+	for (int c = 0; c < WIRE_CMD_COUNT; c++) {
+		m = msg(WIRE_MSG_CMD);
+		m.id = 7 + c;
+		m.cmd = (enum wire_cmd)c;
+		if (c == WIRE_CMD_END_SESSION || c == WIRE_CMD_ADD_TIME || c == WIRE_CMD_PRINT)
+			strcpy(m.session, SID);
+		if (c == WIRE_CMD_ADD_TIME)
+			m.seconds = 900;
+		if (c == WIRE_CMD_MESSAGE || c == WIRE_CMD_LOCK)
+			strcpy(m.text, "Fermeture à 18 h, pensez à imprimer");
+		if (c == WIRE_CMD_PRINT) {
+			strcpy(m.event, "released");
+			m.pages = 2;
+			m.pages_left = 8;
+		}
+		CHECK(round_trip(&m, WIRE_TO_KIOSK));
+	}
+	m = msg(WIRE_MSG_SYNCED);
+	m.cursor = 99;
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+	m = msg(WIRE_MSG_RESTARTED);
+	strcpy(m.session, SID);
+	m.seconds_used = 5;
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+
+	/* What cannot be sent is not sent. */
+	m = msg(WIRE_MSG_END);
+	strcpy(m.session, "not-hex");
+	CHECK(wire_msg_encode(&m) == NULL);
+	m = msg(WIRE_MSG_LOGIN);
+	CHECK(wire_msg_encode(&m) == NULL); /* no code */
+	m = msg(WIRE_MSG_COUNT);
+	CHECK(wire_msg_encode(&m) == NULL);
+	m = msg(WIRE_MSG_CMD);
+	m.id = 1;
+	m.cmd = WIRE_CMD_MESSAGE;
+	strcpy(m.text, "\xff\xfe");
+	CHECK(wire_msg_encode(&m) == NULL); /* not UTF-8 */
+}
+
+static bool refused(const char *text, enum wire_dir dir)
+{
+	json_error_t e;
+	json_t *j = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+	if (!j) {
+		fprintf(stderr, "test JSON: %s: %s\n", text, e.text);
+		return false;
+	}
+	struct wire_msg m;
+	char err[128] = "";
+	bool ok = wire_msg_decode(j, dir, &m, err, sizeof(err));
+	json_decref(j);
+	return !ok && err[0];
+}
+
+static void test_hostile(void)
+{
+	const enum wire_dir N = WIRE_TO_NET, K = WIRE_TO_KIOSK;
+	CHECK(refused("[]", N));
+	CHECK(refused("\"login\"", N));
+	CHECK(refused("{}", N));
+	CHECK(refused("{\"t\":5}", N));
+	CHECK(refused("{\"t\":\"nope\"}", K));
+	CHECK(refused("{\"t\":\"hello\",\"online\":true}", N)); /* wrong direction */
+	CHECK(refused("{\"t\":\"ack\",\"id\":1}", K));
+	CHECK(refused("{\"t\":\"login\",\"code\":\"\"}", N));
+	CHECK(refused("{\"t\":\"login\",\"code\":"
+		      "\"12345678901234567890123456789012345678901234567890123456789012345\"}",
+		      N));
+	CHECK(refused("{\"t\":\"login\",\"code\":\"1234\",\"extra\":1}", N));
+	CHECK(refused("{\"t\":\"login\",\"code\":\"12\\u0000345\"}", N));
+	CHECK(refused("{\"t\":\"state\",\"state\":\"dancing\",\"session\":null,"
+		      "\"seconds_used\":0,\"pages_used\":0}",
+		      N));
+	CHECK(refused("{\"t\":\"state\",\"state\":\"login\",\"seconds_used\":0,\"pages_used\":0}",
+		      N)); /* session missing (null is not absent) */
+	CHECK(refused("{\"t\":\"end\",\"session\":\"" SID "\",\"reason\":\"bored\","
+		      "\"seconds_used\":1,\"pages_used\":0}",
+		      N));
+	CHECK(refused("{\"t\":\"end\",\"session\":\"" SID "\",\"reason\":\"user\","
+		      "\"seconds_used\":-1,\"pages_used\":0}",
+		      N));
+	CHECK(refused("{\"t\":\"end\",\"session\":\"0123456789ABCDEF0123456789ABCDEF\","
+		      "\"reason\":\"user\",\"seconds_used\":1,\"pages_used\":0}",
+		      N));
+	CHECK(refused("{\"t\":\"end\",\"session\":null,\"reason\":\"user\",\"seconds_used\":1,"
+		      "\"pages_used\":0}",
+		      N));
+	CHECK(refused("{\"t\":\"ack\",\"id\":0}", N));
+	CHECK(refused("{\"t\":\"ack\",\"id\":1.5}", N));
+	CHECK(refused("{\"t\":\"hello\",\"online\":1}", K));
+	CHECK(refused("{\"t\":\"login\",\"ok\":false,\"error\":\"code_forgotten\"}", K));
+	CHECK(refused("{\"t\":\"login\",\"ok\":true,\"session\":\"" SID "\",\"seconds_left\":1,"
+		      "\"pages_left\":1000001,\"offline\":false}",
+		      K));
+	CHECK(refused("{\"t\":\"cmd\",\"id\":1,\"type\":\"self_destruct\"}", K));
+	CHECK(refused("{\"t\":\"cmd\",\"id\":1,\"type\":\"add_time\",\"session\":\"" SID "\"}",
+		      K)); /* no seconds */
+	CHECK(refused("{\"t\":\"cmd\",\"id\":1,\"type\":\"end_session\"}", K));
+	CHECK(refused("{\"t\":\"cmd\",\"id\":1,\"type\":\"unlock\",\"text\":\"x\"}", K));
+	CHECK(refused("{\"t\":\"session\",\"session\":\"" SID "\",\"active\":true,"
+		      "\"seconds_left\":1,\"pages_left\":1,\"end_reason\":\"whim\"}",
+		      K));
+	/* A desk message of 2001 bytes. */
+	char big[2200];
+	int n = snprintf(big, sizeof(big),
+			 "{\"t\":\"cmd\",\"id\":1,\"type\":\"message\",\"text\":\"");
+	memset(big + n, 'a', 2001);
+	strcpy(big + n + 2001, "\"}");
+	CHECK(refused(big, K));
+	/* Exactly 2000 bytes is a message. */
+	strcpy(big + n + 2000, "\"}");
+	CHECK(!refused(big, K));
+}
+
+int main(void)
+{
+	test_words();
+	test_round_trips();
+	test_hostile();
+	return TEST_DONE();
+}
