@@ -6,6 +6,7 @@
 #include "ratelimit.h"
 #include "store_print.h"
 #include "util.h"
+#include "wire.h"
 
 /* A session's print job settled this recently still counts as printing (the
  * "printed" notice and the refunds that follow its end). */
@@ -13,17 +14,18 @@
 
 static const struct {
 	enum store_rc rc;
-	const char *word, *message;
+	enum wire_refusal word;
+	const char *message;
 } refusals[] = {
-	{STORE_CODE_UNKNOWN, "code_unknown",
+	{STORE_CODE_UNKNOWN, WIRE_REFUSED_UNKNOWN,
 	 "Ce code n'existe pas. Vérifiez votre ticket. / Unknown code."},
-	{STORE_CODE_REVOKED, "code_revoked",
+	{STORE_CODE_REVOKED, WIRE_REFUSED_REVOKED,
 	 "Ce code a été annulé. Demandez à l'accueil. / This code was cancelled."},
-	{STORE_CODE_EXPIRED, "code_expired",
+	{STORE_CODE_EXPIRED, WIRE_REFUSED_EXPIRED,
 	 "Ce code a expiré. Demandez un nouveau code à l'accueil. / This code has expired."},
-	{STORE_CODE_USED_UP, "code_used_up",
+	{STORE_CODE_USED_UP, WIRE_REFUSED_USED_UP,
 	 "Le temps de ce code est épuisé. / No time left on this code."},
-	{STORE_CODE_IN_USE, "code_in_use",
+	{STORE_CODE_IN_USE, WIRE_REFUSED_IN_USE,
 	 "Ce code est déjà utilisé sur un autre poste. / This code is in use on another computer."},
 };
 
@@ -65,22 +67,11 @@ void api_kiosk_session_open(struct app *app, struct http_req *r)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(refusals); i++)
 		if (refusals[i].rc == rc) {
-			http_error(r, 403, refusals[i].word, "%s", refusals[i].message);
+			http_error(r, 403, wire_refusal_word(refusals[i].word), "%s",
+				   refusals[i].message);
 			return;
 		}
 	api_store_error(r, rc, "session");
-}
-
-static const char *const kiosk_states[] = {"login", "session", "closed", "locked", "ending", NULL};
-static const char *const end_reasons[] = {"user",    "expired", "idle",   "closing", "staff",
-					  "browser", "restart", "locked", "error",   NULL};
-
-static bool one_of(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
 }
 
 static bool session_id_ok(const char *s)
@@ -116,7 +107,8 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	size_t i;
 	json_t *v;
 	const char *bad = NULL;
-	if (!one_of(hb.state, kiosk_states))
+	enum wire_state state;
+	if (!wire_state_parse(hb.state, &state))
 		bad = "'state' must be login, session, closed, locked or ending";
 	else if ((strcmp(hb.state, "session") == 0) != (hb.session != NULL))
 		bad = "'session' is required with state session, and only then";
@@ -175,7 +167,8 @@ void api_kiosk_session_end(struct app *app, struct http_req *r)
 	if (!j)
 		return;
 	const char *reason = json_str_or(j, "reason", "");
-	if (!one_of(reason, end_reasons)) {
+	enum wire_reason why;
+	if (!wire_reason_parse(reason, &why)) {
 		json_decref(j);
 		http_error(r, 400, "bad_request",
 			   "'reason' must be one of user, expired, idle, closing,"
@@ -229,18 +222,19 @@ const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen
 					      {"pages_used", J_INT, false, 0, 100000}};
 	if (!json_is_object(ev))
 		return "each event must be an object";
-	const char *type = json_str_or(ev, "type", "");
+	enum wire_event type;
+	enum wire_reason why;
 	bool ok;
-	if (strcmp(type, "session_open") == 0)
-		ok = json_check(ev, open_f, ARRAY_LEN(open_f), err, errlen);
-	else if (strcmp(type, "session_progress") == 0)
-		ok = json_check(ev, progress_f, ARRAY_LEN(progress_f), err, errlen);
-	else if (strcmp(type, "session_end") == 0)
-		ok = json_check(ev, end_f, ARRAY_LEN(end_f), err, errlen) &&
-		     (one_of(json_str_or(ev, "reason", ""), end_reasons) ||
-		      (snprintf(err, errlen, "unknown end reason"), false));
-	else
+	if (!wire_event_parse(json_str_or(ev, "type", ""), &type))
 		return "'type' must be session_open, session_progress or session_end";
+	if (type == WIRE_EV_SESSION_OPEN)
+		ok = json_check(ev, open_f, ARRAY_LEN(open_f), err, errlen);
+	else if (type == WIRE_EV_SESSION_PROGRESS)
+		ok = json_check(ev, progress_f, ARRAY_LEN(progress_f), err, errlen);
+	else
+		ok = json_check(ev, end_f, ARRAY_LEN(end_f), err, errlen) &&
+		     (wire_reason_parse(json_str_or(ev, "reason", ""), &why) ||
+		      (snprintf(err, errlen, "unknown end reason"), false));
 	if (!ok)
 		return err;
 	if (!event_id_ok(json_str_or(ev, "id", "")))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "wire.h"
 
 /* "days" or "valid_until" (Unix time, or local "YYYY-MM-DDTHH:MM"). */
 static bool validity(struct http_req *r, json_t *j, int64_t default_days, int64_t *until)
@@ -203,9 +204,12 @@ void api_kiosks_command(struct app *app, struct http_req *r)
 	if (!j)
 		return;
 	const char *type = json_str_or(j, "type", ""), *text = json_str_or(j, "text", NULL);
-	if (strcmp(type, "message") && strcmp(type, "lock") && strcmp(type, "unlock")) {
+	enum wire_cmd cmd_type;
+	if (!wire_cmd_parse(type, &cmd_type) ||
+	    (cmd_type != WIRE_CMD_MESSAGE && cmd_type != WIRE_CMD_LOCK &&
+	     cmd_type != WIRE_CMD_UNLOCK)) {
 		http_error(r, 400, "bad_request", "'type' must be message, lock or unlock");
-	} else if (strcmp(type, "message") == 0 && (!text || !*text)) {
+	} else if (cmd_type == WIRE_CMD_MESSAGE && (!text || !*text)) {
 		http_error(r, 400, "bad_request", "a message needs a 'text'");
 	} else {
 		int64_t cmd;

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "log.h"
 #include "util.h"
+#include "wire.h"
 
 struct fresh_code {
 	char norm[CODE_MAX_LEN + 1];
@@ -139,13 +140,14 @@ static const char code_cols[] =
 
 static const char *code_state(sqlite3_stmt *s, int64_t now)
 {
+	enum wire_code_state v = WIRE_CODE_ACTIVE;
 	if (sqlite3_column_type(s, 7) != SQLITE_NULL)
-		return "revoked";
-	if (sqlite3_column_int64(s, 6) <= now)
-		return "expired";
-	if (sqlite3_column_int64(s, 3) >= sqlite3_column_int64(s, 2))
-		return "used_up";
-	return "active";
+		v = WIRE_CODE_REVOKED;
+	else if (sqlite3_column_int64(s, 6) <= now)
+		v = WIRE_CODE_EXPIRED;
+	else if (sqlite3_column_int64(s, 3) >= sqlite3_column_int64(s, 2))
+		v = WIRE_CODE_USED_UP;
+	return wire_code_state_word(v);
 }
 
 static int64_t nonneg(int64_t v)
@@ -315,10 +317,12 @@ json_t *store_code_cache(struct store *st, int64_t since)
 		hex_encode(sqlite3_column_blob(s, 0), STORE_VERIFIER_LEN, v);
 		int64_t total = sqlite3_column_int64(s, 1), used = sqlite3_column_int64(s, 2);
 		int64_t until = sqlite3_column_int64(s, 5);
-		const char *state = sqlite3_column_type(s, 6) != SQLITE_NULL ? "revoked"
-				    : until <= now                           ? "expired"
-				    : used >= total                          ? "used_up"
-									     : "active";
+		enum wire_code_state cs = sqlite3_column_type(s, 6) != SQLITE_NULL
+						  ? WIRE_CODE_REVOKED
+					  : until <= now  ? WIRE_CODE_EXPIRED
+					  : used >= total ? WIRE_CODE_USED_UP
+							  : WIRE_CODE_ACTIVE;
+		const char *state = wire_code_state_word(cs);
 		json_array_append_new(arr, json_pack("{ss ss sI sI sI}", "verifier", v, "state",
 						     state, "seconds_left",
 						     (json_int_t)nonneg(total - used), "pages_left",

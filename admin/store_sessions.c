@@ -7,6 +7,7 @@
 #include "db.h"
 #include "log.h"
 #include "util.h"
+#include "wire.h"
 
 /* Runs a cached statement that returns no rows, and gives it back. */
 static bool step_done(sqlite3_stmt *s)
@@ -357,11 +358,12 @@ static int64_t jint(json_t *o, const char *k, int64_t def)
 /* One event, already checked for shape by the API; returns why it was ignored, or NULL. */
 static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool *dberr)
 {
-	const char *type = jstr(ev, "type");
+	enum wire_event type = WIRE_EV_SESSION_END;
+	wire_event_parse(jstr(ev, "type"), &type); /* checked by the API */
 	const char *session = jstr(ev, "session");
 	int64_t at = jint(ev, "at", now_s());
 	*dberr = false;
-	if (strcmp(type, "session_open") == 0) {
+	if (type == WIRE_EV_SESSION_OPEN) {
 		uint8_t v[STORE_VERIFIER_LEN];
 		if (!hex_decode(jstr(ev, "verifier"), v, sizeof(v)))
 			return "bad_verifier";
@@ -376,7 +378,7 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		int64_t code = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		store_release(s);
 		if (!code)
-			return "code_unknown";
+			return wire_refusal_word(WIRE_REFUSED_UNKNOWN);
 		/* The time was used whatever happened elsewhere meanwhile: the
 		 * session is recorded even if the code was in use online. */
 		s = store_stmt(st, "INSERT INTO sessions(id, code_id, kiosk_id, started_at,"
@@ -389,7 +391,7 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		*dberr = !step_done(s);
 		return NULL;
 	}
-	if (strcmp(type, "session_progress") == 0) {
+	if (type == WIRE_EV_SESSION_PROGRESS) {
 		enum store_rc rc = session_advance(st, session, kiosk, jint(ev, "seconds_used", 0),
 						   jint(ev, "pages_used", -1), now_s(), false);
 		*dberr = rc == STORE_ERROR;
@@ -535,7 +537,8 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 					 " WHERE id = ?");
 	sqlite3_bind_int64(s, 1, now_s());
 	bind_text(s, 2, session);
-	bool ok = step_done(s) && add_command(st, kiosk, "end_session", session, 0) &&
+	bool ok = step_done(s) &&
+		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_END_SESSION), session, 0) &&
 		  store_audit(st, who, "session.end", session, NULL);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
@@ -554,7 +557,8 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 	sqlite3_bind_int64(s, 1, seconds);
 	sqlite3_bind_int64(s, 2, store_next_rev(st));
 	sqlite3_bind_int64(s, 3, code);
-	bool ok = step_done(s) && add_command(st, kiosk, "add_time", session, seconds) &&
+	bool ok = step_done(s) &&
+		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
 		  store_audit(st, who, "session.add_time", session,
 			      json_pack("{sI}", "minutes", (json_int_t)(seconds / 60)));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
