@@ -27,6 +27,7 @@
 #include "browser.h"
 #include "codeentry.h"
 #include "ctl.h"
+#include "helper.h"
 #include "hours.h"
 #include "ipc.h"
 #include "kconfig.h"
@@ -41,11 +42,10 @@
 #define _(s)  gettext(s)
 #define N_(s) (s)
 
-#define WIPE_GRACE_MS      250
-#define NET_BACKOFF_MAX_MS 30000
-#define ACKED_MAX          64
-#define NET_MSGS_PER_WAKE  32
-#define IPC_QUEUE_MAX      4096 /* more than a socket buffer holds */
+#define WIPE_GRACE_MS     250
+#define ACKED_MAX         64
+#define NET_MSGS_PER_WAKE 32
+#define IPC_QUEUE_MAX     4096 /* more than a socket buffer holds */
 
 enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL };
 
@@ -56,10 +56,7 @@ struct kiosk {
 	struct browser br;
 	int ep, sig_fd, timer_fd, ctl_fd;
 
-	int net_fd, net_pidfd;
-	pid_t net_pid;
-	int64_t net_restart_at_ms; /* 0: none planned */
-	int64_t net_backoff_ms;
+	struct helper net;
 	bool online;
 	int64_t syncs;                    /* offline cache refreshes, for the tests */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
@@ -68,9 +65,6 @@ struct kiosk {
 	struct code_entry ce;
 	bool english;
 
-	/* A session's end the helper has not taken yet (it was down). */
-	struct wire_msg end_unsent;
-	bool has_end_unsent;
 	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
 	int n_acked;
 	int64_t last_state_sent_s;
@@ -138,27 +132,6 @@ static struct sm_clock clock_now(struct kiosk *k)
 
 /* ---- the network helper ---- */
 
-static char *net_helper_path(void)
-{
-	const char *env = getenv("ESCALE_KIOSK_NET");
-	if (env && *env)
-		return xstrdup(env);
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			char *p = xasprintf("%s/escale-kiosk-net", self);
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return xstrdup(LIBEXECDIR "/escale/escale-kiosk-net");
-}
-
 static void ep_add(struct kiosk *k, int fd, int tag)
 {
 	struct epoll_event e = {.events = EPOLLIN, .data.u32 = (uint32_t)tag};
@@ -166,105 +139,28 @@ static void ep_add(struct kiosk *k, int fd, int tag)
 		fatal("epoll_ctl");
 }
 
-/* The next try at starting the helper, 1 s doubling to 30 s. */
-static void net_retry_later(struct kiosk *k)
-{
-	k->net_backoff_ms = k->net_backoff_ms ? k->net_backoff_ms * 2 : 1000;
-	if (k->net_backoff_ms > NET_BACKOFF_MAX_MS)
-		k->net_backoff_ms = NET_BACKOFF_MAX_MS;
-	k->net_restart_at_ms = mono_ms() + k->net_backoff_ms;
-}
-
 static void net_start(struct kiosk *k)
 {
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		log_warn("socketpair");
-		net_retry_later(k); /* else the timer would try again at once, forever */
-		return;
-	}
 	/* A session still open here (or whose end it has not taken yet) carries on: the helper
 	 * must not end it as interrupted (restart). */
-	const char *keep = k->sm.state == SM_SESSION ? k->sm.session
-			   : k->has_end_unsent       ? k->end_unsent.session
-						     : NULL;
-	char *path = net_helper_path();
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_warn("fork");
-		close(sv[0]);
-		close(sv[1]);
-		free(path);
-		net_retry_later(k);
+	const char *keep = k->sm.state == SM_SESSION ? k->sm.session : helper_end_waiting(&k->net);
+	if (!helper_start(&k->net, keep))
 		return;
-	}
-	if (pid == 0) {
-		/* The helper dies with us. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		/* The kiosk's capabilities (to run the browser as another user) are not its. */
-		if (!priv_caps_clear())
-			_exit(127);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(sv[1], 3) < 0)
-			_exit(127);
-		char *argv[] = {path,         "-c", k->cfg.path,
-				"--fd",       "3",  keep && *keep ? "--session" : NULL,
-				(char *)keep, NULL};
-		execv(path, argv);
-		fprintf(stderr, "escale-kiosk: cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	free(path);
-	close(sv[1]);
-	k->net_fd = sv[0];
-	k->net_pid = pid;
-	k->net_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	ep_add(k, k->net_fd, EV_NET);
-	if (k->net_pidfd >= 0)
-		ep_add(k, k->net_pidfd, EV_NET_PID);
-	k->net_restart_at_ms = 0;
+	ep_add(k, k->net.fd, EV_NET);
+	if (k->net.pidfd >= 0)
+		ep_add(k, k->net.pidfd, EV_NET_PID);
 }
 
 static void net_send(struct kiosk *k, const struct wire_msg *m)
 {
-	if (k->net_fd >= 0 && !ipc_send(k->net_fd, m))
-		log_warn("cannot write to the network helper");
-}
-
-/* A session's end must reach the helper: kept until it does (the helper may be down). */
-static void net_send_end(struct kiosk *k, const struct wire_msg *m)
-{
-	if (m) {
-		k->end_unsent = *m;
-		k->has_end_unsent = true;
-	}
-	if (k->has_end_unsent && k->net_fd >= 0 && ipc_send(k->net_fd, &k->end_unsent))
-		k->has_end_unsent = false;
+	helper_send(&k->net, m);
 }
 
 static void net_down(struct kiosk *k)
 {
-	if (k->net_fd >= 0) {
-		close(k->net_fd);
-		k->net_fd = -1;
-	}
-	if (k->net_pidfd >= 0) {
-		close(k->net_pidfd);
-		k->net_pidfd = -1;
-	}
-	if (k->net_pid > 0) {
-		int st;
-		kill(k->net_pid, SIGTERM);
-		waitpid(k->net_pid, &st, 0);
-		k->net_pid = 0;
-	}
+	helper_down(&k->net);
 	k->online = false;
 	ce_helper_lost(&k->ce);
-	net_retry_later(k);
-	log_warnx("the network helper stopped; starting it again in %" PRId64 " ms",
-		  k->net_backoff_ms);
 	k->cover_dirty = k->bar_dirty = true;
 }
 
@@ -283,23 +179,12 @@ static struct wire_msg end_msg(const char *session, enum sm_reason reason, int64
 static void net_stop(struct kiosk *k)
 {
 	struct sm *m = &k->sm;
-	net_send_end(k, NULL);
-	if (m->state == SM_SESSION && k->net_fd >= 0) {
+	struct wire_msg e;
+	if (m->state == SM_SESSION) {
 		struct sm_clock c = clock_now(k);
-		struct wire_msg e =
-			end_msg(m->session, SM_END_RESTART, m->budget_s - sm_seconds_left(m, &c));
-		net_send(k, &e);
+		e = end_msg(m->session, SM_END_RESTART, m->budget_s - sm_seconds_left(m, &c));
 	}
-	if (k->net_fd >= 0)
-		close(k->net_fd);
-	k->net_fd = -1;
-	if (k->net_pid <= 0)
-		return;
-	struct pollfd p = {k->net_pidfd, POLLIN, 0};
-	if (k->net_pidfd < 0 || poll(&p, 1, 2000) <= 0)
-		kill(k->net_pid, SIGTERM);
-	waitpid(k->net_pid, NULL, 0);
-	k->net_pid = 0;
+	helper_stop(&k->net, m->state == SM_SESSION ? &e : NULL);
 }
 
 static void send_state(struct kiosk *k, const struct sm_clock *c)
@@ -413,8 +298,8 @@ static void handle_net_msg(struct kiosk *k, const struct wire_msg *m, const stru
 			k->cover_dirty = k->bar_dirty = true;
 		}
 		if (m->type == WIRE_MSG_HELLO) {
-			k->net_backoff_ms = 0;
-			net_send_end(k, NULL);
+			helper_hello(&k->net);
+			helper_send_end(&k->net, NULL);
 			send_state(k, c);
 		}
 		break;
@@ -442,10 +327,10 @@ static void handle_net_msg(struct kiosk *k, const struct wire_msg *m, const stru
  * the X events, the timers and the session's end (epoll wakes us again for the rest). */
 static void net_readable(struct kiosk *k, int max)
 {
-	for (int i = 0; i < max && k->net_fd >= 0; i++) {
+	for (int i = 0; i < max && helper_up(&k->net); i++) {
 		struct wire_msg m;
 		char bad_t[WIRE_WORD_MAX + 1];
-		enum ipc_got got = ipc_recv(k->net_fd, WIRE_TO_KIOSK, &m, bad_t);
+		enum ipc_got got = ipc_recv(k->net.fd, WIRE_TO_KIOSK, &m, bad_t);
 		if (got == IPC_EOF)
 			net_down(k);
 		if (got == IPC_BAD)
@@ -461,14 +346,11 @@ static void net_readable(struct kiosk *k, int max)
 
 static void submit(struct kiosk *k, const struct sm_clock *c)
 {
-	if (ce_submit(&k->ce, c->mono_ms, k->net_fd >= 0)) {
+	if (ce_submit(&k->ce, c->mono_ms, helper_up(&k->net))) {
 		struct wire_msg m = {.type = WIRE_MSG_LOGIN};
 		snprintf(m.code, sizeof(m.code), "%s", k->ce.typed);
 		/* Not taken (helper not reading): no answer will come, so no waiting for one. */
-		bool taken = ipc_send(k->net_fd, &m);
-		if (!taken)
-			log_warn("cannot write to the network helper");
-		ce_sent(&k->ce, taken);
+		ce_sent(&k->ce, helper_send(&k->net, &m));
 		explicit_bzero(m.code, sizeof(m.code));
 	}
 	k->cover_dirty = true;
@@ -589,7 +471,7 @@ static void x_readable(struct kiosk *k)
 		case X_REGRAB:
 			/* Over a session, the next render tries again (a menu may hold them). */
 			if (k->sm.state == SM_SESSION)
-				k->x.grabbed = false;
+				x_grab_lost(&k->x);
 			else if (!x_regrab(&k->x))
 				fatalx("lost the keyboard and pointer grabs and cannot take them "
 				       "back");
@@ -796,7 +678,7 @@ static void browser_unwatch(struct kiosk *k)
 static void apply(struct kiosk *k, const struct sm_clock *c)
 {
 	struct sm *m = &k->sm;
-	net_send_end(k, NULL); /* an end the helper could not take before */
+	helper_send_end(&k->net, NULL); /* an end the helper could not take before */
 	while (m->out & ~SM_OUT_REDRAW) {
 		unsigned out = m->out;
 		m->out &= SM_OUT_REDRAW;
@@ -814,7 +696,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			log_info("session %s ended: %s after %" PRId64 " s", m->end_session,
 				 sm_reason_name(m->end_reason), m->end_used_s);
 			struct wire_msg e = end_msg(m->end_session, m->end_reason, m->end_used_s);
-			net_send_end(k, &e);
+			helper_send_end(&k->net, &e);
 		}
 		if (out & SM_OUT_WIPE) {
 			k->wiped_ms = mono_ms();
@@ -972,8 +854,8 @@ static void arm_timer(struct kiosk *k, const struct sm_clock *c)
 	int64_t typed = ce_next_deadline_ms(&k->ce, c->mono_ms, k->sm.state == SM_LOGIN);
 	if (typed >= 0 && (wait < 0 || typed < wait))
 		wait = typed;
-	if (k->net_restart_at_ms) {
-		int64_t ms = k->net_restart_at_ms - c->mono_ms;
+	if (k->net.restart_at_ms) {
+		int64_t ms = k->net.restart_at_ms - c->mono_ms;
 		if (wait < 0 || ms < wait)
 			wait = ms < 1 ? 1 : ms;
 	}
@@ -993,7 +875,7 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("timerfd");
 	ce_tick(&k->ce, c->mono_ms);
-	if (k->net_restart_at_ms && c->mono_ms >= k->net_restart_at_ms)
+	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
 		net_start(k);
 	/* The lock-out countdown and the hours' changes redraw the welcome screen. */
 	k->cover_dirty = true;
@@ -1044,14 +926,14 @@ static int run(struct kiosk *k)
 				on_timer(k, &c);
 				break;
 			case EV_NET:
-				if (k->net_fd >= 0)
+				if (helper_up(&k->net))
 					net_readable(k, NET_MSGS_PER_WAKE);
 				break;
 			case EV_NET_PID:
 				/* What it sent before it died (a login's answer, a command) counts. */
-				if (k->net_fd >= 0)
+				if (helper_up(&k->net))
 					net_readable(k, IPC_QUEUE_MAX);
-				if (k->net_pidfd >= 0)
+				if (k->net.pidfd >= 0)
 					net_down(k);
 				break;
 			case EV_BROWSER:
@@ -1220,7 +1102,7 @@ int main(int argc, char **argv)
 	k->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (k->sig_fd < 0 || k->timer_fd < 0 || k->ep < 0)
 		fatal("signalfd/timerfd/epoll");
-	k->net_fd = k->net_pidfd = -1;
+	helper_init(&k->net, k->cfg.path);
 	browser_init(&k->br);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

@@ -309,6 +309,11 @@ static bool grab(struct xk *x)
 	return false;
 }
 
+void x_grab_lost(struct xk *x)
+{
+	x->grabbed = false;
+}
+
 bool x_cover_show(struct xk *x, bool must_grab)
 {
 	uint32_t above = XCB_STACK_MODE_ABOVE;

@@ -107,6 +107,9 @@ bool x_cover_show(struct xk *x, bool must_grab);
 void x_cover_hide(struct xk *x);
 /* Takes the grabs again (after a FocusOut); false when impossible. */
 bool x_regrab(struct xk *x);
+/* The grabs were broken over a session (a browser menu holds them): the next
+ * x_cover_show tries again instead of taking them for held. */
+void x_grab_lost(struct xk *x);
 void x_bar_show(struct xk *x);
 void x_bar_hide(struct xk *x);
 
