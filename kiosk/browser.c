@@ -234,7 +234,7 @@ void browser_setup(struct browser *b, const struct kiosk_cfg *cfg)
 			  "read what the kiosk can (%s%s%s)",
 			  why, *user ? ": " : "", user);
 	}
-	if (kcg_open(&b->cg))
+	if (kcgroup_open(&b->cg))
 		log_info("the end of a session kills the browser's cgroup (under %s)", b->cg.base);
 	else
 		log_warnx("no usable cgroup v2: the end of a session kills the browser's process "
@@ -243,7 +243,7 @@ void browser_setup(struct browser *b, const struct kiosk_cfg *cfg)
 
 void browser_teardown(struct browser *b)
 {
-	kcg_close(&b->cg);
+	kcgroup_close(&b->cg);
 }
 
 const char *browser_kill_mode(const struct browser *b)
@@ -497,7 +497,7 @@ static void drop_cgroup(struct browser *b)
 {
 	if (!b->cg_path[0])
 		return;
-	if (kcg_kill(b->cg_path, b->pid, GROUP_TIMEOUT_MS))
+	if (kcgroup_kill(b->cg_path, b->pid, GROUP_TIMEOUT_MS))
 		log_info("cgroup %s killed and removed", b->cg_path);
 	b->cg_path[0] = '\0';
 }
@@ -531,7 +531,7 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 		log_warn("pipe");
 		goto out;
 	}
-	int cgfd = kcg_new(&b->cg, b->cg_path);
+	int cgfd = kcgroup_new(&b->cg, b->cg_path);
 	if (cgfd < 0 && b->cg.base[0]) {
 		log_warnx("cannot make the browser's cgroup: not starting it");
 		close(p[0]);

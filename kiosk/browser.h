@@ -10,12 +10,12 @@
 #include "kconfig.h"
 
 struct browser {
-	pid_t pid;                  /* 0 when not running; also the process group id */
-	int pidfd;                  /* pidfd_open(pid) for the event loop, -1 when not running */
-	char *dir;                  /* the session directory: RUNTIME/session-XXXXXX (0700) */
-	char *home_url;             /* file://DIR/home/index.html */
-	bool english;               /* the session's language: the browser's LANGUAGE */
-	char cg_path[KCG_PATH_MAX]; /* the running browser's cgroup, "" when none */
+	pid_t pid;      /* 0 when not running; also the process group id */
+	int pidfd;      /* pidfd_open(pid) for the event loop, -1 when not running */
+	char *dir;      /* the session directory: RUNTIME/session-XXXXXX (0700) */
+	char *home_url; /* file://DIR/home/index.html */
+	bool english;   /* the session's language: the browser's LANGUAGE */
+	char cg_path[KCGROUP_PATH_MAX]; /* the running browser's cgroup, "" when none */
 
 	/* Set once by browser_setup. */
 	struct kcg cg;  /* cg.base[0] == 0: the process group is all the kill reaches */

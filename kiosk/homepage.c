@@ -19,13 +19,13 @@
 
 /* Dark tile colours, each with white text above 7:1 contrast (WCAG AAA), one per category in
  * the order the categories first appear. */
-static const char *const hp_colours[] = {
+static const char *const homepage_colours[] = {
 	"#0b4f8a", "#1e5e20", "#7a1f5c", "#8a3b00", "#4a2d8f", "#005f5f", "#8b1a1a", "#3d3d3d",
 };
 
 /* French is the msgid; English comes from the catalog when it has one, else from EN, so the
  * page never depends on which language gettext currently follows. */
-static const char *hp_tr(bool english, const char *fr, const char *en)
+static const char *homepage_tr(bool english, const char *fr, const char *en)
 {
 	if (!english)
 		return fr;
@@ -64,7 +64,7 @@ char *homepage_html_escape(const char *s)
 	return out;
 }
 
-static void hp_put(FILE *f, const char *s)
+static void homepage_put(FILE *f, const char *s)
 {
 	char *e = homepage_html_escape(s);
 	fputs(e, f);
@@ -72,18 +72,19 @@ static void hp_put(FILE *f, const char *s)
 }
 
 /* Only web links become tiles: never javascript:, file: or data: from a bad config. */
-static bool hp_url_ok(const char *url)
+static bool homepage_url_ok(const char *url)
 {
 	return url && (strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0);
 }
 
-static const char *hp_category(const struct kservice *s, bool english)
+static const char *homepage_category(const struct kservice *s, bool english)
 {
-	return s->category && *s->category ? s->category : hp_tr(english, N_("Autres"), "Other");
+	return s->category && *s->category ? s->category
+					   : homepage_tr(english, N_("Autres"), "Other");
 }
 
 /* The first character of NAME (a whole UTF-8 sequence), upper-cased if ASCII, for the badge. */
-static void hp_initial(const char *name, char out[5])
+static void homepage_initial(const char *name, char out[5])
 {
 	const unsigned char *s = (const unsigned char *)name;
 	while (*s == ' ')
@@ -101,7 +102,7 @@ static void hp_initial(const char *name, char out[5])
 		out[0] = (char)(out[0] - 'a' + 'A');
 }
 
-static const char hp_css[] =
+static const char homepage_css[] =
 	"*{box-sizing:border-box}"
 	"html{font-size:28px}"
 	"body{margin:0;padding:24px 32px 48px;background:#fff;color:#111;"
@@ -127,24 +128,25 @@ static const char hp_css[] =
 	"footer{margin-top:48px;font-size:1rem;color:#222}"
 	"@media (max-width:700px){body{padding:16px}.grid{grid-template-columns:1fr}}";
 
-static void hp_tile(FILE *f, const struct kservice *s, const char *cat, const char *colour)
+static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, const char *colour)
 {
 	char initial[5];
-	hp_initial(s->name, initial);
+	homepage_initial(s->name, initial);
 	fprintf(f, "<a class=\"tile\" style=\"background:%s\" href=\"", colour);
-	hp_put(f, s->url);
+	homepage_put(f, s->url);
 	fprintf(f, "\"><span class=\"badge\" style=\"color:%s\" aria-hidden=\"true\">", colour);
-	hp_put(f, initial);
+	homepage_put(f, initial);
 	fputs("</span><span class=\"text\"><span class=\"name\">", f);
-	hp_put(f, s->name);
+	homepage_put(f, s->name);
 	fputs("</span><span class=\"cat\">", f);
-	hp_put(f, cat);
+	homepage_put(f, cat);
 	fputs("</span></span></a>\n", f);
 }
 
-static void hp_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
+static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 {
-	const char *title = hp_tr(english, N_("Vos démarches en ligne"), "Your online services");
+	const char *title =
+		homepage_tr(english, N_("Vos démarches en ligne"), "Your online services");
 	fprintf(f,
 		"<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -152,13 +154,13 @@ static void hp_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<title>",
 		english ? "en" : "fr");
-	hp_put(f, title);
-	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", hp_css);
-	hp_put(f, title);
+	homepage_put(f, title);
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", homepage_css);
+	homepage_put(f, title);
 	fputs("</h1>\n", f);
 	if (cfg->centre_name && *cfg->centre_name) {
 		fputs("<p class=\"centre\">", f);
-		hp_put(f, cfg->centre_name);
+		homepage_put(f, cfg->centre_name);
 		fputs("</p>\n", f);
 	}
 
@@ -167,12 +169,12 @@ static void hp_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 	int n_cats = 0, n_tiles = 0;
 	for (int i = 0; i < cfg->n_services && i < KCFG_MAX_SERVICES; i++) {
 		const struct kservice *s = &cfg->services[i];
-		if (!s->name || !hp_url_ok(s->url)) {
+		if (!s->name || !homepage_url_ok(s->url)) {
 			log_warnx("service %d (%s): no name or not an http(s) URL; no tile", i + 1,
 				  s->name ? s->name : "?");
 			continue;
 		}
-		const char *c = hp_category(s, english);
+		const char *c = homepage_category(s, english);
 		int k = 0;
 		while (k < n_cats && strcmp(cats[k], c) != 0)
 			k++;
@@ -182,38 +184,42 @@ static void hp_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 	}
 	if (n_tiles == 0) {
 		fputs("</header>\n<main>\n<p class=\"none\">", f);
-		hp_put(f, hp_tr(english,
-				N_("Aucun service n'est disponible. Adressez-vous à l'accueil."),
-				"No service is available. Please ask at the desk."));
+		homepage_put(
+			f, homepage_tr(
+				   english,
+				   N_("Aucun service n'est disponible. Adressez-vous à l'accueil."),
+				   "No service is available. Please ask at the desk."));
 		fputs("</p>\n</main>\n", f);
 	} else {
 		fputs("<p class=\"hint\">", f);
-		hp_put(f, hp_tr(english, N_("Touchez un service pour commencer."),
-				"Touch a service to begin."));
+		homepage_put(f, homepage_tr(english, N_("Touchez un service pour commencer."),
+					    "Touch a service to begin."));
 		fputs("</p>\n</header>\n<main>\n", f);
 	}
 	for (int k = 0; k < n_cats; k++) {
-		const char *colour = hp_colours[k % ARRAY_LEN(hp_colours)];
+		const char *colour = homepage_colours[k % ARRAY_LEN(homepage_colours)];
 		fprintf(f, "<section>\n<h2 style=\"border-color:%s\">", colour);
-		hp_put(f, cats[k]);
+		homepage_put(f, cats[k]);
 		fputs("</h2>\n<div class=\"grid\">\n", f);
 		for (int i = 0; i < cfg->n_services && i < KCFG_MAX_SERVICES; i++) {
 			const struct kservice *s = &cfg->services[i];
-			if (s->name && hp_url_ok(s->url) &&
-			    strcmp(hp_category(s, english), cats[k]) == 0)
-				hp_tile(f, s, cats[k], colour);
+			if (s->name && homepage_url_ok(s->url) &&
+			    strcmp(homepage_category(s, english), cats[k]) == 0)
+				homepage_tile(f, s, cats[k], colour);
 		}
 		fputs("</div>\n</section>\n", f);
 	}
 	if (n_tiles > 0)
 		fputs("</main>\n", f);
 	fputs("<footer>", f);
-	hp_put(f, hp_tr(english,
-			N_("Quand vous avez fini, touchez « Terminer » en haut de l'écran : "
-			   "tout ce que vous avez fait sur ce poste est effacé."),
-			"When you are done, touch “Finish” at the top of the screen: everything "
-			"you did "
-			"on this computer is erased."));
+	homepage_put(
+		f, homepage_tr(
+			   english,
+			   N_("Quand vous avez fini, touchez « Terminer » en haut de l'écran : "
+			      "tout ce que vous avez fait sur ce poste est effacé."),
+			   "When you are done, touch “Finish” at the top of the screen: everything "
+			   "you did "
+			   "on this computer is erased."));
 	fputs("</footer>\n</body>\n</html>\n", f);
 }
 
@@ -237,7 +243,7 @@ bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english)
 		unlink(tmp);
 		goto out;
 	}
-	hp_body(f, cfg, english);
+	homepage_body(f, cfg, english);
 	bool werr = ferror(f) != 0;
 	if (fclose(f) != 0 || werr) {
 		log_warn("write %s", tmp);

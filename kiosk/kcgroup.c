@@ -47,7 +47,7 @@ static bool field(const char **p, const char *end, char *out, size_t n)
 	return o > 0;
 }
 
-bool kcg_parse_mountinfo(const char *text, size_t len, char out[KCG_PATH_MAX])
+bool kcgroup_parse_mountinfo(const char *text, size_t len, char out[KCGROUP_PATH_MAX])
 {
 	const char *p = text, *end = text + strnlen(text, len);
 	while (p < end) {
@@ -55,13 +55,13 @@ bool kcg_parse_mountinfo(const char *text, size_t len, char out[KCG_PATH_MAX])
 		if (!eol)
 			eol = end;
 		/* id parent maj:min root mountpoint options [optional...] - fstype source opts */
-		char f[6][KCG_PATH_MAX];
+		char f[6][KCGROUP_PATH_MAX];
 		const char *q = p;
 		bool ok = true;
 		for (int i = 0; i < 6 && ok; i++)
 			ok = field(&q, eol, f[i], sizeof(f[i]));
 		/* f[5] is the options; optional fields follow until "-" */
-		char sep[KCG_PATH_MAX] = "";
+		char sep[KCGROUP_PATH_MAX] = "";
 		while (ok && strcmp(sep, "-") != 0)
 			ok = field(&q, eol, sep, sizeof(sep));
 		char fstype[64];
@@ -75,7 +75,7 @@ bool kcg_parse_mountinfo(const char *text, size_t len, char out[KCG_PATH_MAX])
 	return false;
 }
 
-bool kcg_parse_self(const char *text, size_t len, char out[KCG_PATH_MAX])
+bool kcgroup_parse_self(const char *text, size_t len, char out[KCGROUP_PATH_MAX])
 {
 	const char *p = text, *end = text + strnlen(text, len);
 	while (p < end) {
@@ -84,7 +84,7 @@ bool kcg_parse_self(const char *text, size_t len, char out[KCG_PATH_MAX])
 			eol = end;
 		size_t n = (size_t)(eol - p);
 		if (n > 3 && memcmp(p, "0::", 3) == 0) {
-			if (n - 3 >= KCG_PATH_MAX || p[3] != '/' || memchr(p + 3, '\0', n - 3))
+			if (n - 3 >= KCGROUP_PATH_MAX || p[3] != '/' || memchr(p + 3, '\0', n - 3))
 				return false;
 			memcpy(out, p + 3, n - 3);
 			out[n - 3] = '\0';
@@ -150,11 +150,11 @@ static void sweep(const char *dir)
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, "session-", 8) != 0)
 			continue;
-		char p[KCG_PATH_MAX];
+		char p[KCGROUP_PATH_MAX];
 		if (snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) >= (int)sizeof(p))
 			continue;
 		log_info("killing cgroup %s, left by an earlier run", p);
-		kcg_kill(p, 0, 1000);
+		kcgroup_kill(p, 0, 1000);
 	}
 	closedir(d);
 }
@@ -172,7 +172,7 @@ static void sweep_dead_kiosks(const char *mnt)
 		    !parse_i64(e->d_name + 13, 1, INT32_MAX, &pid) || kill((pid_t)pid, 0) == 0 ||
 		    errno != ESRCH)
 			continue;
-		char p[KCG_PATH_MAX];
+		char p[KCGROUP_PATH_MAX];
 		if (snprintf(p, sizeof(p), "%s/%s", mnt, e->d_name) >= (int)sizeof(p))
 			continue;
 		sweep(p);
@@ -182,20 +182,20 @@ static void sweep_dead_kiosks(const char *mnt)
 	closedir(d);
 }
 
-bool kcg_open(struct kcg *g)
+bool kcgroup_open(struct kcg *g)
 {
 	memset(g, 0, sizeof(*g));
-	char mnt[KCG_PATH_MAX], self[KCG_PATH_MAX];
+	char mnt[KCGROUP_PATH_MAX], self[KCGROUP_PATH_MAX];
 	size_t n;
 	char *mi = read_small("/proc/self/mountinfo", &n);
-	bool ok = mi && kcg_parse_mountinfo(mi, n, mnt);
+	bool ok = mi && kcgroup_parse_mountinfo(mi, n, mnt);
 	free(mi);
 	if (!ok) {
 		log_warnx("no cgroup v2 hierarchy mounted");
 		return false;
 	}
 	char *cg = read_small("/proc/self/cgroup", &n);
-	ok = cg && kcg_parse_self(cg, n, self);
+	ok = cg && kcgroup_parse_self(cg, n, self);
 	free(cg);
 	if (!ok) {
 		log_warnx("no cgroup v2 path in /proc/self/cgroup");
@@ -204,7 +204,7 @@ bool kcg_open(struct kcg *g)
 	/* A directory of our own under our cgroup (the unit's, delegated; or the root on a
 	 * test machine): kiosks sharing a cgroup (parallel tests) never touch each other's
 	 * sessions, and what a dead kiosk left is swept. */
-	char parent[KCG_PATH_MAX], base[KCG_PATH_MAX];
+	char parent[KCGROUP_PATH_MAX], base[KCGROUP_PATH_MAX];
 	if (snprintf(parent, sizeof(parent), "%s%s", mnt, strcmp(self, "/") == 0 ? "" : self) >=
 		    (int)sizeof(parent) ||
 	    snprintf(base, sizeof(base), "%s/escale-kiosk.%d", parent, (int)getpid()) >=
@@ -217,14 +217,14 @@ bool kcg_open(struct kcg *g)
 	}
 	g->own_base = true;
 	/* Writable (a delegated unit, or root) and with cgroup.kill (Linux 5.14). */
-	char probe[KCG_PATH_MAX + 32];
+	char probe[KCGROUP_PATH_MAX + 32];
 	snprintf(probe, sizeof(probe), "%s/escale-probe", base);
 	if (mkdir(probe, 0755) < 0) {
 		log_warn("cgroup %s", probe);
 		rmdir(base);
 		return false;
 	}
-	char kill_file[KCG_PATH_MAX + 64];
+	char kill_file[KCGROUP_PATH_MAX + 64];
 	snprintf(kill_file, sizeof(kill_file), "%s/cgroup.kill", probe);
 	bool has_kill = access(kill_file, W_OK) == 0;
 	rmdir(probe);
@@ -237,7 +237,7 @@ bool kcg_open(struct kcg *g)
 	return true;
 }
 
-void kcg_close(struct kcg *g)
+void kcgroup_close(struct kcg *g)
 {
 	if (g->base[0] && g->own_base && rmdir(g->base) < 0 && errno != ENOENT)
 		log_warn("rmdir %s", g->base);
@@ -245,12 +245,12 @@ void kcg_close(struct kcg *g)
 }
 
 /* PATH is "" on failure: nothing was made, nothing is to be killed. */
-int kcg_new(struct kcg *g, char path[KCG_PATH_MAX])
+int kcgroup_new(struct kcg *g, char path[KCGROUP_PATH_MAX])
 {
 	path[0] = '\0';
 	if (!g->base[0])
 		return -1;
-	char p[KCG_PATH_MAX];
+	char p[KCGROUP_PATH_MAX];
 	for (int tries = 0;; tries++) {
 		if (tries == 100 ||
 		    snprintf(p, sizeof(p), "%s/session-%u", g->base, ++g->serial) >= (int)sizeof(p))
@@ -262,7 +262,7 @@ int kcg_new(struct kcg *g, char path[KCG_PATH_MAX])
 			return -1;
 		}
 	}
-	char procs[KCG_PATH_MAX + 32];
+	char procs[KCGROUP_PATH_MAX + 32];
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", p);
 	int fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -285,9 +285,9 @@ static bool events_empty(int fd)
 	return strstr(buf, "populated 0") != NULL;
 }
 
-bool kcg_kill(const char *path, pid_t leader, int timeout_ms)
+bool kcgroup_kill(const char *path, pid_t leader, int timeout_ms)
 {
-	char f[KCG_PATH_MAX + 32];
+	char f[KCGROUP_PATH_MAX + 32];
 	/* Frozen first, the members cannot fork while they are listed and killed. */
 	snprintf(f, sizeof(f), "%s/cgroup.freeze", path);
 	if (!write_str(f, "1"))

@@ -7,37 +7,37 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define KCG_PATH_MAX 1024
+#define KCGROUP_PATH_MAX 1024
 
 struct kcg {
-	char base[KCG_PATH_MAX]; /* where the session cgroups are made; "" when unavailable */
-	bool own_base;           /* base was made by us (removed by kcg_close) */
+	char base[KCGROUP_PATH_MAX]; /* where the session cgroups are made; "" when unavailable */
+	bool own_base;               /* base was made by us (removed by kcgroup_close) */
 	unsigned serial;
 };
 
 /* The cgroup2 mount point in a /proc/self/mountinfo text (the first cgroup2 mount of the
  * hierarchy's root, octal escapes decoded) into OUT; false when there is none or the text
  * is malformed. At most LEN bytes of TEXT are read. */
-bool kcg_parse_mountinfo(const char *text, size_t len, char out[KCG_PATH_MAX]);
+bool kcgroup_parse_mountinfo(const char *text, size_t len, char out[KCGROUP_PATH_MAX]);
 /* The cgroup v2 path ("0::PATH") of a /proc/self/cgroup text into OUT. */
-bool kcg_parse_self(const char *text, size_t len, char out[KCG_PATH_MAX]);
+bool kcgroup_parse_self(const char *text, size_t len, char out[KCGROUP_PATH_MAX]);
 
 /* Finds a writable cgroup v2 hierarchy and makes the directory for the session cgroups,
  * escale-kiosk.PID under our own cgroup (a delegated systemd unit; the hierarchy's root on a
  * test machine), after killing and removing those of kiosks that are gone. False, with the
  * reason logged, when there is none: the kiosk then kills the browser's process group
  * only. */
-bool kcg_open(struct kcg *g);
-/* Removes the directory kcg_open made. */
-void kcg_close(struct kcg *g);
+bool kcgroup_open(struct kcg *g);
+/* Removes the directory kcgroup_open made. */
+void kcgroup_close(struct kcg *g);
 
 /* A new session cgroup: its path into PATH and an fd of its cgroup.procs, open for writing,
  * for the child to write "0" into before it execs (it moves itself). -1, with PATH "", on
  * failure. */
-int kcg_new(struct kcg *g, char path[KCG_PATH_MAX]);
+int kcgroup_new(struct kcg *g, char path[KCGROUP_PATH_MAX]);
 /* Freezes the cgroup PATH, kills every member (cgroup.kill), reaps those that are our
  * children except LEADER (the caller reaps it), waits at most TIMEOUT_MS for it to be empty and removes it. True when it is
  * gone. */
-bool kcg_kill(const char *path, pid_t leader, int timeout_ms);
+bool kcgroup_kill(const char *path, pid_t leader, int timeout_ms);
 
 #endif

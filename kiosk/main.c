@@ -26,7 +26,7 @@
 
 #include "browser.h"
 #include "codeentry.h"
-#include "ctl.h"
+#include "ctlsock.h"
 #include "helper.h"
 #include "hours.h"
 #include "ipc.h"
@@ -941,7 +941,7 @@ static int run(struct kiosk *k)
 				break;
 			case EV_CTL: {
 				char *s = status_json(k, &c);
-				ctl_answer(k->ctl_fd, s);
+				ctlsock_answer(k->ctl_fd, s);
 				free(s);
 				break;
 			}
@@ -1072,7 +1072,7 @@ int main(int argc, char **argv)
 		if (check)
 			printf("%s: ok\n", conf);
 		else
-			rc = ctl_status(sock);
+			rc = ctlsock_status(sock);
 		free(sock);
 		kconfig_free(&k->cfg);
 		free(k);
@@ -1118,7 +1118,7 @@ int main(int argc, char **argv)
 	/* A crash may have left the browser user's X access behind. */
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
-	k->ctl_fd = ctl_listen(sock);
+	k->ctl_fd = ctlsock_listen(sock);
 	if (k->ctl_fd < 0)
 		goto out;
 	ep_add(k, x_fd(&k->x), EV_X);

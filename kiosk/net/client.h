@@ -1,5 +1,5 @@
-/* client: requests to escale-admind (libcurl multi, TLS always verified) and strict reading
- * of its answers. */
+/* client: requests to escale-admind (libcurl multi, TLS always verified); proto.h reads
+ * the answers. */
 #ifndef ESCALE_CLIENT_H
 #define ESCALE_CLIENT_H
 
@@ -11,7 +11,6 @@
 
 #include "kcache.h"
 #include "kconfig.h"
-#include "wire.h"
 
 #define CLIENT_TOKEN_MAX 128
 #define CLIENT_BODY_MAX  (1L << 20) /* answers beyond are cut off and count as no answer */
@@ -47,35 +46,5 @@ bool client_wait(struct client *cl, struct curl_waitfd *fds, unsigned n, int tim
 bool client_done(struct client *cl, struct cresp *out);
 
 /* ---- admind's answers, checked field by field (pure functions) */
-
-/* 201 to POST /api/v1/kiosk/sessions. */
-struct login_ok {
-	char session[KC_SESSION_HEX + 1];
-	int64_t seconds_left, pages_left, valid_until;
-};
-bool proto_login_ok(const json_t *j, struct login_ok *out);
-/* 200 to GET /api/v1/kiosk/codes; OUT->codes is allocated (free it). */
-struct codes_answer {
-	struct kc_meta meta;
-	bool full;
-	struct kc_code *codes;
-	size_t n;
-};
-bool proto_codes(const json_t *j, struct codes_answer *out, char *why, size_t whylen);
-/* 200 to POST /api/v1/kiosk/heartbeat: SESSION the kiosk's session message (when
- * HAS_SESSION), CMDS its N_CMDS command messages (commands that fail the checks are left
- * out; free CMDS). */
-struct hb_answer {
-	int64_t heartbeat_seconds; /* 0 when absent */
-	bool has_session;
-	struct wire_msg session;
-	struct wire_msg *cmds;
-	size_t n_cmds;
-};
-bool proto_heartbeat(const json_t *j, struct hb_answer *out, char *why, size_t whylen);
-/* 200 to POST /api/v1/kiosk/events: IDS (at most the size of SENT) get the ids of the
- * events of SENT that admind has (applied, duplicate or ignored). */
-bool proto_events(const json_t *j, const json_t *sent, const char **ids, size_t *n, char *why,
-		  size_t whylen);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "proto.h"
 #include "code.h"
 #include "ipc.h"
 #include "kcache.h"

@@ -14,10 +14,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
-	char out[KCG_PATH_MAX];
-	if (kcg_parse_mountinfo(text, size, out) && out[0] != '/')
+	char out[KCGROUP_PATH_MAX];
+	if (kcgroup_parse_mountinfo(text, size, out) && out[0] != '/')
 		abort();
-	if (kcg_parse_self(text, size, out) && out[0] != '/')
+	if (kcgroup_parse_self(text, size, out) && out[0] != '/')
 		abort();
 	free(text);
 	return 0;

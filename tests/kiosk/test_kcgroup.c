@@ -9,17 +9,17 @@
 
 static bool mnt(const char *text, char *out)
 {
-	return kcg_parse_mountinfo(text, strlen(text), out);
+	return kcgroup_parse_mountinfo(text, strlen(text), out);
 }
 
 static bool self(const char *text, char *out)
 {
-	return kcg_parse_self(text, strlen(text), out);
+	return kcgroup_parse_self(text, strlen(text), out);
 }
 
 static void test_mountinfo(void)
 {
-	char out[KCG_PATH_MAX];
+	char out[KCGROUP_PATH_MAX];
 	/* A hybrid layout (cgroup v1 controllers, v2 at unified). */
 	CHECK(mnt("31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
 		  "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
@@ -47,20 +47,20 @@ static void test_mountinfo(void)
 	CHECK(!mnt("1 1 0:1 / /a\\4 rw - cgroup2 none rw\n", out));
 	CHECK(!mnt("1 1 0:1 / relative rw - cgroup2 none rw\n", out));
 	CHECK(!mnt("", out));
-	static char big[3 * KCG_PATH_MAX];
+	static char big[3 * KCGROUP_PATH_MAX];
 	strcpy(big, "1 1 0:1 / /");
-	memset(big + strlen(big), 'a', KCG_PATH_MAX + 10);
+	memset(big + strlen(big), 'a', KCGROUP_PATH_MAX + 10);
 	strcat(big, " rw - cgroup2 none rw\n");
 	CHECK(!mnt(big, out));
 	/* The length given is respected: the line past it is not read. */
 	const char *t = "1 1 0:1 / /x rw - cgroup cgroup rw\n1 1 0:1 / /y rw - cgroup2 n rw\n";
-	CHECK(!kcg_parse_mountinfo(t, 36, out));
-	CHECK(kcg_parse_mountinfo(t, strlen(t), out) && strcmp(out, "/y") == 0);
+	CHECK(!kcgroup_parse_mountinfo(t, 36, out));
+	CHECK(kcgroup_parse_mountinfo(t, strlen(t), out) && strcmp(out, "/y") == 0);
 }
 
 static void test_self(void)
 {
-	char out[KCG_PATH_MAX];
+	char out[KCGROUP_PATH_MAX];
 	CHECK(self("0::/\n", out) && strcmp(out, "/") == 0);
 	CHECK(self("9:name=systemd:/\n4:memory:/x\n0::/system.slice/escale-kiosk.service\n", out));
 	CHECK(strcmp(out, "/system.slice/escale-kiosk.service") == 0);
@@ -70,9 +70,9 @@ static void test_self(void)
 	CHECK(!self("0::/a/..\n", out));
 	CHECK(self("0::/a/..b/c\n", out)); /* a name that starts with two dots is a name */
 	CHECK(!self("", out));
-	static char big[2 * KCG_PATH_MAX];
+	static char big[2 * KCGROUP_PATH_MAX];
 	strcpy(big, "0::/");
-	memset(big + 4, 'a', KCG_PATH_MAX + 10);
+	memset(big + 4, 'a', KCGROUP_PATH_MAX + 10);
 	CHECK(!self(big, out));
 }
 
@@ -83,12 +83,12 @@ static void test_new_fails_clean(void)
 	struct kcg g;
 	memset(&g, 0, sizeof(g));
 	strcpy(g.base, "/nonexistent-escale-test/escale-kiosk.1");
-	char path[KCG_PATH_MAX] = "left over";
-	CHECK(kcg_new(&g, path) < 0);
+	char path[KCGROUP_PATH_MAX] = "left over";
+	CHECK(kcgroup_new(&g, path) < 0);
 	CHECK(path[0] == '\0');
 	g.base[0] = '\0';
 	strcpy(path, "left over");
-	CHECK(kcg_new(&g, path) < 0);
+	CHECK(kcgroup_new(&g, path) < 0);
 	CHECK(path[0] == '\0');
 }
 

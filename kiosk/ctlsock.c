@@ -1,5 +1,5 @@
-/* ctl: the kiosk's local control socket (see ctl.h). */
-#include "ctl.h"
+/* ctlsock: the kiosk's local control socket (see ctlsock.h). */
+#include "ctlsock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +29,7 @@ static bool fill_addr(const char *path, struct sockaddr_un *a)
 	return true;
 }
 
-int ctl_listen(const char *path)
+int ctlsock_listen(const char *path)
 {
 	struct sockaddr_un a;
 	if (!fill_addr(path, &a))
@@ -52,7 +52,7 @@ int ctl_listen(const char *path)
 	return fd;
 }
 
-void ctl_answer(int lfd, const char *text)
+void ctlsock_answer(int lfd, const char *text)
 {
 	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
@@ -64,7 +64,7 @@ void ctl_answer(int lfd, const char *text)
 	close(c);
 }
 
-int ctl_status(const char *path)
+int ctlsock_status(const char *path)
 {
 	struct sockaddr_un a;
 	if (!fill_addr(path, &a))
