@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <jansson.h>
-#include <libintl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,11 +35,9 @@
 #include "policy.h"
 #include "session.h"
 #include "ui.h"
+#include "view.h"
 #include "util.h"
 #include "x.h"
-
-#define _(s)  gettext(s)
-#define N_(s) (s)
 
 #define WIPE_GRACE_MS     250
 #define ACKED_MAX         64
@@ -486,111 +483,30 @@ static void x_readable(struct kiosk *k)
 
 /* ---- what the screen shows ---- */
 
-static const char *const weekdays[] = {N_("dimanche"), N_("lundi"),    N_("mardi"), N_("mercredi"),
-				       N_("jeudi"),    N_("vendredi"), N_("samedi")};
-
-/* "demain à 9h00", "lundi 24/11 à 9h00" */
-static void format_next_open(struct kiosk *k, char *buf, size_t n)
-{
-	int64_t now = hours_now();
-	int64_t t = hours_next(k, now);
-	if (t == INT64_MAX || hours_is_open(&k->cfg.hours, now)) {
-		buf[0] = '\0';
-		return;
-	}
-	time_t tt = (time_t)t, nt = (time_t)now;
-	struct tm tm, today;
-	localtime_r(&tt, &tm);
-	localtime_r(&nt, &today);
-	struct tm tomorrow = today;
-	tomorrow.tm_mday++;
-	tomorrow.tm_hour = 12;
-	mktime(&tomorrow);
-	if (tm.tm_yday == today.tm_yday && tm.tm_year == today.tm_year)
-		snprintf(buf, n, _("aujourd'hui à %dh%02d"), tm.tm_hour, tm.tm_min);
-	else if (tm.tm_yday == tomorrow.tm_yday && tm.tm_year == tomorrow.tm_year)
-		snprintf(buf, n, _("demain à %dh%02d"), tm.tm_hour, tm.tm_min);
-	else
-		snprintf(buf, n, _("%s %d/%02d à %dh%02d"), _(weekdays[tm.tm_wday]), tm.tm_mday,
-			 tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
-}
-
 static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v, char *hours,
 		      size_t hn, char *next, size_t nn, char *banner, size_t bn)
 {
-	const struct sm *m = &k->sm;
-	memset(v, 0, sizeof(*v));
-	v->centre = k->cfg.centre_name;
-	v->english = k->english;
-	v->alnum = k->cfg.code_alnum;
-	v->code_len = (int)k->cfg.code_length;
-	v->typed = k->ce.typed;
-	v->msg = ce_message(&k->ce, c->mono_ms);
-	v->lockout_seconds = ce_pause_seconds(&k->ce, c->mono_ms);
-	if (v->msg == UI_MSG_NONE && m->goodbye_until_ms)
-		v->msg = UI_MSG_GOODBYE;
+	int64_t now = hours_now();
+	struct view_in in = {
+		.sm = &k->sm,
+		.clock = c,
+		.centre = k->cfg.centre_name,
+		.english = k->english,
+		.alnum = k->cfg.code_alnum,
+		.online = k->online,
+		.code_len = (int)k->cfg.code_length,
+		.typed = k->ce.typed,
+		.msg = ce_message(&k->ce, c->mono_ms),
+		.lockout_seconds = ce_pause_seconds(&k->ce, c->mono_ms),
+		.next_open = next,
+	};
 	if (!k->cfg.hours.always_open) {
-		hours_format_day(hours_for_day(&k->cfg.hours, hours_now()), hours, hn);
-		v->hours_today = hours;
+		hours_format_day(hours_for_day(&k->cfg.hours, now), hours, hn);
+		in.hours_today = hours;
 	}
-	format_next_open(k, next, nn);
-	v->next_open = next[0] ? next : NULL;
-	v->lock_text = m->lock_text;
-	v->online = k->online;
-	v->seconds_left = (int)sm_seconds_left(m, c);
-	v->pages_left = m->pages_left;
-	v->idle_seconds =
-		m->idle_prompt ? (int)((m->idle_deadline_ms - c->mono_ms + 999) / 1000) : 0;
-	if (v->idle_seconds < 0)
-		v->idle_seconds = 0;
-	switch (m->state) {
-	case SM_CLOSED:
-		v->screen = UI_CLOSED;
-		break;
-	case SM_LOGIN:
-		v->screen = UI_LOGIN;
-		break;
-	case SM_LOCKED:
-		v->screen = UI_LOCKED;
-		break;
-	case SM_ENDING:
-		v->screen = UI_ENDING;
-		break;
-	case SM_SESSION:
-		v->screen = m->idle_prompt ? UI_IDLE : UI_CONFIRM_END;
-		break;
-	}
-	banner[0] = '\0';
-	switch (m->banner) {
-	case SM_BANNER_TIME:
-		snprintf(banner, bn,
-			 ngettext("Il reste %d minute", "Il reste %d minutes",
-				  (unsigned long)m->banner_minutes),
-			 (int)m->banner_minutes);
-		v->banner_urgent = m->banner_minutes <= 1;
-		break;
-	case SM_BANNER_CLOSING:
-		snprintf(banner, bn,
-			 ngettext("Le centre ferme dans %d minute",
-				  "Le centre ferme dans %d minutes",
-				  (unsigned long)m->banner_minutes),
-			 (int)m->banner_minutes);
-		break;
-	case SM_BANNER_ADDED:
-		snprintf(banner, bn,
-			 ngettext("%d minute ajoutée", "%d minutes ajoutées",
-				  (unsigned long)m->banner_minutes),
-			 (int)m->banner_minutes);
-		break;
-	case SM_BANNER_MESSAGE:
-		snprintf(banner, bn, "%s", m->message);
-		v->banner_dismissable = true;
-		v->banner_calm = m->message_calm;
-		break;
-	case SM_BANNER_NONE:
-		break;
-	}
-	v->banner = banner[0] ? banner : NULL;
+	view_next_open(next, nn, now,
+		       hours_is_open(&k->cfg.hours, now) ? INT64_MAX : hours_next(k, now));
+	view_build(&in, v, banner, bn);
 }
 
 static void draw(cairo_surface_t *s, int w, int h, const struct ui_view *v, bool bar,

@@ -6,17 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "codeentry.h"
-
-/* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
-enum ui_screen {
-	UI_CLOSED,      /* outside opening hours */
-	UI_LOGIN,       /* welcome, keypad */
-	UI_LOCKED,      /* out of service */
-	UI_ENDING,      /* "Vos données sont effacées" */
-	UI_CONFIRM_END, /* during a session: "Terminer ?" Oui / Non */
-	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
-};
+#include "view.h"
 
 /* Something a touch or click can hit. */
 enum ui_action {
@@ -45,32 +35,6 @@ struct ui_hit {
 struct ui_hits {
 	struct ui_hit hit[UI_MAX_HITS];
 	int n;
-};
-
-struct ui_view {
-	enum ui_screen screen;
-	const char *centre; /* centre name, top of the welcome screen */
-	bool english;       /* false: French */
-	bool alnum;         /* keypad with letters (codes.alphabet alnum) */
-	int code_len;       /* expected length (8), to show placeholders */
-	const char *typed;  /* characters typed so far (no spaces) */
-	enum ui_login_msg msg;
-	int lockout_seconds; /* UI_MSG_RATE_LIMITED countdown */
-	const char *
-		hours_today; /* "9h00 – 12h00, 14h00 – 18h00", "" when closed today, NULL always open */
-	const char
-		*next_open; /* UI_CLOSED: "lundi 24 novembre à 9h00" (already localised), or NULL */
-	const char *lock_text; /* UI_LOCKED: the desk's text, may be NULL or "" */
-	int idle_seconds;      /* UI_IDLE countdown */
-	bool online;           /* false: a small "hors ligne" mark (still works) */
-
-	/* The bar */
-	int seconds_left;
-	int pages_left;     /* < 0: no printing, hide */
-	const char *banner; /* warning or desk message shown in the bar, NULL if none */
-	bool banner_urgent; /* red instead of yellow */
-	bool banner_calm;   /* green with a printer: a print notice that asks nothing */
-	bool banner_dismissable;
 };
 
 /* Bar height for a screen HEIGHT pixels high (about 7 %, at least 56). */

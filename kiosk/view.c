@@ -1,0 +1,111 @@
+/* view: the screens' contents from the state (see view.h). */
+#include "view.h"
+
+#include <libintl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define _(s)  gettext(s)
+#define N_(s) (s)
+
+static const char *const weekdays[] = {N_("dimanche"), N_("lundi"),    N_("mardi"), N_("mercredi"),
+				       N_("jeudi"),    N_("vendredi"), N_("samedi")};
+
+void view_next_open(char *buf, size_t n, int64_t now, int64_t next)
+{
+	if (next == INT64_MAX) {
+		buf[0] = '\0';
+		return;
+	}
+	time_t tt = (time_t)next, nt = (time_t)now;
+	struct tm tm, today;
+	localtime_r(&tt, &tm);
+	localtime_r(&nt, &today);
+	struct tm tomorrow = today;
+	tomorrow.tm_mday++;
+	tomorrow.tm_hour = 12;
+	mktime(&tomorrow);
+	if (tm.tm_yday == today.tm_yday && tm.tm_year == today.tm_year)
+		snprintf(buf, n, _("aujourd'hui à %dh%02d"), tm.tm_hour, tm.tm_min);
+	else if (tm.tm_yday == tomorrow.tm_yday && tm.tm_year == tomorrow.tm_year)
+		snprintf(buf, n, _("demain à %dh%02d"), tm.tm_hour, tm.tm_min);
+	else
+		snprintf(buf, n, _("%s %d/%02d à %dh%02d"), _(weekdays[tm.tm_wday]), tm.tm_mday,
+			 tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
+}
+
+static enum ui_screen screen_of(const struct sm *m)
+{
+	switch (m->state) {
+	case SM_CLOSED:
+		return UI_CLOSED;
+	case SM_LOGIN:
+		return UI_LOGIN;
+	case SM_LOCKED:
+		return UI_LOCKED;
+	case SM_ENDING:
+		return UI_ENDING;
+	case SM_SESSION:
+		break;
+	}
+	return m->idle_prompt ? UI_IDLE : UI_CONFIRM_END;
+}
+
+void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_t bn)
+{
+	const struct sm *m = in->sm;
+	const struct sm_clock *c = in->clock;
+	memset(v, 0, sizeof(*v));
+	v->centre = in->centre;
+	v->english = in->english;
+	v->alnum = in->alnum;
+	v->code_len = in->code_len;
+	v->typed = in->typed;
+	v->msg = in->msg;
+	v->lockout_seconds = in->lockout_seconds;
+	if (v->msg == UI_MSG_NONE && m->goodbye_until_ms)
+		v->msg = UI_MSG_GOODBYE;
+	v->hours_today = in->hours_today;
+	v->next_open = in->next_open && in->next_open[0] ? in->next_open : NULL;
+	v->lock_text = m->lock_text;
+	v->online = in->online;
+	v->seconds_left = (int)sm_seconds_left(m, c);
+	v->pages_left = m->pages_left;
+	v->idle_seconds =
+		m->idle_prompt ? (int)((m->idle_deadline_ms - c->mono_ms + 999) / 1000) : 0;
+	if (v->idle_seconds < 0)
+		v->idle_seconds = 0;
+	v->screen = screen_of(m);
+	banner[0] = '\0';
+	switch (m->banner) {
+	case SM_BANNER_TIME:
+		snprintf(banner, bn,
+			 ngettext("Il reste %d minute", "Il reste %d minutes",
+				  (unsigned long)m->banner_minutes),
+			 (int)m->banner_minutes);
+		v->banner_urgent = m->banner_minutes <= 1;
+		break;
+	case SM_BANNER_CLOSING:
+		snprintf(banner, bn,
+			 ngettext("Le centre ferme dans %d minute",
+				  "Le centre ferme dans %d minutes",
+				  (unsigned long)m->banner_minutes),
+			 (int)m->banner_minutes);
+		break;
+	case SM_BANNER_ADDED:
+		snprintf(banner, bn,
+			 ngettext("%d minute ajoutée", "%d minutes ajoutées",
+				  (unsigned long)m->banner_minutes),
+			 (int)m->banner_minutes);
+		break;
+	case SM_BANNER_MESSAGE:
+		snprintf(banner, bn, "%s", m->message);
+		v->banner_dismissable = true;
+		v->banner_calm = m->message_calm;
+		break;
+	case SM_BANNER_NONE:
+		break;
+	}
+	v->banner = banner[0] ? banner : NULL;
+}

@@ -1,0 +1,71 @@
+/* view: what the screens and the session bar show, built from the state machine, the code
+ * entry and the clock; pure (no X, no cairo): ui.c draws it, --status reads it. */
+#ifndef ESCALE_VIEW_H
+#define ESCALE_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codeentry.h"
+#include "session.h"
+
+/* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
+enum ui_screen {
+	UI_CLOSED,      /* outside opening hours */
+	UI_LOGIN,       /* welcome, keypad */
+	UI_LOCKED,      /* out of service */
+	UI_ENDING,      /* "Vos données sont effacées" */
+	UI_CONFIRM_END, /* during a session: "Terminer ?" Oui / Non */
+	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
+};
+
+/* Everything a screen shows. */
+struct ui_view {
+	enum ui_screen screen;
+	const char *centre; /* centre name, top of the welcome screen */
+	bool english;       /* false: French */
+	bool alnum;         /* keypad with letters (codes.alphabet alnum) */
+	int code_len;       /* expected length (8), to show placeholders */
+	const char *typed;  /* characters typed so far (no spaces) */
+	enum ui_login_msg msg;
+	int lockout_seconds; /* UI_MSG_RATE_LIMITED countdown */
+	const char *
+		hours_today; /* "9h00 – 12h00, 14h00 – 18h00", "" when closed today, NULL always open */
+	const char
+		*next_open; /* UI_CLOSED: "lundi 24 novembre à 9h00" (already localised), or NULL */
+	const char *lock_text; /* UI_LOCKED: the desk's text, may be NULL or "" */
+	int idle_seconds;      /* UI_IDLE countdown */
+	bool online;           /* false: a small "hors ligne" mark (still works) */
+
+	/* The bar */
+	int seconds_left;
+	int pages_left;     /* < 0: no printing, hide */
+	const char *banner; /* warning or desk message shown in the bar, NULL if none */
+	bool banner_urgent; /* red instead of yellow */
+	bool banner_calm;   /* green with a printer: a print notice that asks nothing */
+	bool banner_dismissable;
+};
+
+/* What view_build needs besides the state machine. */
+struct view_in {
+	const struct sm *sm;
+	const struct sm_clock *clock;
+	const char *centre;
+	bool english, alnum, online;
+	int code_len;
+	const char *typed;
+	enum ui_login_msg msg;   /* ce_message */
+	int lockout_seconds;     /* ce_pause_seconds */
+	const char *hours_today; /* NULL: always open */
+	const char *next_open;   /* "" or NULL: none */
+};
+
+/* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */
+void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_t bn);
+
+/* "aujourd'hui à 9h00", "demain à 9h00", "lundi 24/11 à 9h00" (current language) for the
+ * opening at NEXT (wall seconds) seen at NOW; "" when NEXT is INT64_MAX. */
+void view_next_open(char *buf, size_t n, int64_t now, int64_t next);
+
+#endif

@@ -1,0 +1,144 @@
+/* test_view: what the screens show for each state of the machine, without X or cairo: the
+ * screen, the code entry's message and the goodbye, the bar's time, pages and banner (in
+ * French: the sources' language), the idle countdown, the next opening. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/test.h"
+#include "view.h"
+
+static struct ui_view build(struct sm *m, struct sm_clock *c, struct view_in *in, char *banner,
+			    size_t bn)
+{
+	struct ui_view v;
+	in->sm = m;
+	in->clock = c;
+	view_build(in, &v, banner, bn);
+	return v;
+}
+
+static void test_screens(void)
+{
+	struct sm m;
+	memset(&m, 0, sizeof(m));
+	struct sm_clock c = {.mono_ms = 1000, .open = true, .to_close_s = INT64_MAX};
+	struct view_in in = {.centre = "ESC des Tilleuls",
+			     .code_len = 8,
+			     .typed = "12",
+			     .online = true,
+			     .next_open = ""};
+	char b[600];
+	static const struct {
+		enum sm_state state;
+		bool idle;
+		enum ui_screen screen;
+	} cases[] = {
+		{SM_CLOSED, false, UI_CLOSED},       {SM_LOGIN, false, UI_LOGIN},
+		{SM_LOCKED, false, UI_LOCKED},       {SM_ENDING, false, UI_ENDING},
+		{SM_SESSION, false, UI_CONFIRM_END}, {SM_SESSION, true, UI_IDLE},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m.state = cases[i].state;
+		m.idle_prompt = cases[i].idle;
+		struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+		CHECK(v.screen == cases[i].screen);
+		CHECK(strcmp(v.centre, "ESC des Tilleuls") == 0 && strcmp(v.typed, "12") == 0);
+		CHECK(v.code_len == 8 && v.online);
+		CHECK(v.next_open == NULL); /* "" is none */
+	}
+	/* The goodbye of the last session, unless the entry has something to say. */
+	m.state = SM_LOGIN;
+	m.idle_prompt = false;
+	m.goodbye_until_ms = 5000;
+	struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.msg == UI_MSG_GOODBYE);
+	in.msg = UI_MSG_UNKNOWN;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.msg == UI_MSG_UNKNOWN);
+	in.msg = UI_MSG_RATE_LIMITED;
+	in.lockout_seconds = 42;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.msg == UI_MSG_RATE_LIMITED && v.lockout_seconds == 42);
+	/* Closed: when it opens again. */
+	in.next_open = "demain à 9h00";
+	in.hours_today = "";
+	m.state = SM_CLOSED;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.next_open && strcmp(v.next_open, "demain à 9h00") == 0);
+	CHECK(v.hours_today && v.hours_today[0] == '\0');
+}
+
+static void test_bar(void)
+{
+	struct sm m;
+	memset(&m, 0, sizeof(m));
+	m.state = SM_SESSION;
+	m.start_ms = 0;
+	m.budget_s = 3600;
+	m.pages_left = 7;
+	struct sm_clock c = {.mono_ms = 61000, .open = true, .to_close_s = INT64_MAX};
+	struct view_in in = {.code_len = 8, .typed = ""};
+	char b[600];
+	struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.seconds_left == 3600 - 61);
+	CHECK(v.pages_left == 7);
+	CHECK(v.banner == NULL);
+	m.banner = SM_BANNER_TIME;
+	m.banner_minutes = 5;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.banner && strcmp(v.banner, "Il reste 5 minutes") == 0 && !v.banner_urgent);
+	m.banner_minutes = 1;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.banner && strcmp(v.banner, "Il reste 1 minute") == 0 && v.banner_urgent);
+	m.banner = SM_BANNER_CLOSING;
+	m.banner_minutes = 15;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.banner && strcmp(v.banner, "Le centre ferme dans 15 minutes") == 0);
+	m.banner = SM_BANNER_ADDED;
+	m.banner_minutes = 30;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.banner && strcmp(v.banner, "30 minutes ajoutées") == 0);
+	m.banner = SM_BANNER_MESSAGE;
+	strcpy(m.message, "Impression de 1 page en cours.");
+	m.message_calm = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.banner && strcmp(v.banner, m.message) == 0);
+	CHECK(v.banner_dismissable && v.banner_calm);
+	/* A banner too long for the buffer is cut, not overrun. */
+	char small[8];
+	v = build(&m, &c, &in, small, sizeof(small));
+	CHECK(strlen(v.banner) == sizeof(small) - 1);
+	/* The idle prompt's countdown, rounded up, never below 0. */
+	m.idle_prompt = true;
+	m.idle_deadline_ms = 61000 + 29001;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_IDLE && v.idle_seconds == 30);
+	m.idle_deadline_ms = 60000;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.idle_seconds == 0);
+}
+
+static void test_next_open(void)
+{
+	char buf[64];
+	view_next_open(buf, sizeof(buf), 0, INT64_MAX);
+	CHECK(buf[0] == '\0');
+	/* 2026-12-07 08:00 local time seen from 2026-12-06 18:00 (TZ=UTC below): demain. */
+	view_next_open(buf, sizeof(buf), 1796580000, 1796630400);
+	CHECK(strcmp(buf, "demain à 8h00") == 0);
+	view_next_open(buf, sizeof(buf), 1796580000, 1796580000 + 3600);
+	CHECK(strcmp(buf, "aujourd'hui à 19h00") == 0);
+	/* Four days later: the weekday and the date (2026-12-10 is a Thursday). */
+	view_next_open(buf, sizeof(buf), 1796580000, 1796630400 + 3 * 86400);
+	CHECK(strcmp(buf, "jeudi 10/12 à 8h00") == 0);
+}
+
+int main(void)
+{
+	setenv("TZ", "UTC", 1);
+	test_screens();
+	test_bar();
+	test_next_open();
+	return TEST_DONE();
+}
