@@ -34,6 +34,7 @@
 #include "privdrop.h"
 #include "policy.h"
 #include "session.h"
+#include "timings.h"
 #include "ui.h"
 #include "view.h"
 #include "util.h"
@@ -69,9 +70,7 @@ struct kiosk {
 
 	struct ui_hits cover_hits, bar_hits;
 	bool cover_dirty, bar_dirty;
-	/* For the benchmarks (monotonic ms): code accepted, session end asked, wipe done. */
-	int64_t accepted_ms, end_ms, wiped_ms, welcome_ms;
-	bool welcome_pending;
+	struct timings timings; /* for --status and the benchmarks only */
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
 };
@@ -275,7 +274,7 @@ static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const 
 	k->cover_dirty = true;
 	log_info("session %s opened%s", m->session, m->offline ? " offline" : "");
 	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
-	k->accepted_ms = c->mono_ms;
+	k->timings.accepted_ms = c->mono_ms;
 	/* The code was accepted while we left the welcome screen: close it. */
 	if (k->sm.state != SM_SESSION) {
 		struct wire_msg e = end_msg(m->session, SM_END_ERROR, 0);
@@ -599,8 +598,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		unsigned out = m->out;
 		m->out &= SM_OUT_REDRAW;
 		if (out & SM_OUT_WIPE) {
-			k->end_ms = mono_ms();
-			k->welcome_pending = true;
+			k->timings.end_ms = mono_ms();
+			k->timings.welcome_pending = true;
 			browser_unwatch(k);
 			browser_wipe(&k->br, WIPE_GRACE_MS);
 			if (k->br.separated)
@@ -615,7 +614,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			helper_send_end(&k->net, &e);
 		}
 		if (out & SM_OUT_WIPE) {
-			k->wiped_ms = mono_ms();
+			k->timings.wiped_ms = mono_ms();
 			sm_wipe_done(m, c);
 		}
 		if (out & SM_OUT_START_BROWSER) {
@@ -734,22 +733,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "kill", json_string(browser_kill_mode(&k->br)));
 	json_object_set_new(j, "xkb_controls_on", json_integer(x_xkb_forbidden_on(&k->x)));
 	/* Durations of the last session's start and end, for tests/bench (-1: not yet). */
-	int64_t cm = k->x.cover_mapped_ms, bm = k->x.client_mapped_ms;
-	json_object_set_new(
-		j, "timings",
-		json_pack("{sI sI sI sI}", "end_to_welcome_ms",
-			  (json_int_t)(k->end_ms && k->welcome_ms >= k->end_ms
-					       ? k->welcome_ms - k->end_ms
-					       : -1),
-			  "accept_to_window_ms",
-			  (json_int_t)(k->accepted_ms && bm >= k->accepted_ms ? bm - k->accepted_ms
-									      : -1),
-			  "end_to_wiped_ms",
-			  (json_int_t)(k->end_ms && k->wiped_ms >= k->end_ms
-					       ? k->wiped_ms - k->end_ms
-					       : -1),
-			  "end_to_cover_ms",
-			  (json_int_t)(k->end_ms && cm >= k->end_ms ? cm - k->end_ms : -1)));
+	json_object_set_new(j, "timings", timings_json(&k->timings));
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return s;
@@ -870,11 +854,11 @@ static int run(struct kiosk *k)
 		apply(k, &c);
 		render(k, &c);
 		xcb_flush(k->x.c);
-		if (k->welcome_pending && k->sm.state != SM_ENDING && k->x.cover_mapped) {
+		if (k->timings.welcome_pending && k->sm.state != SM_ENDING && k->x.cover_mapped) {
 			/* A round trip: the server has drawn the welcome screen. */
 			free(xcb_get_input_focus_reply(k->x.c, xcb_get_input_focus(k->x.c), NULL));
-			k->welcome_ms = mono_ms();
-			k->welcome_pending = false;
+			k->timings.welcome_ms = mono_ms();
+			k->timings.welcome_pending = false;
 		}
 	}
 	return 0;
@@ -1026,6 +1010,7 @@ int main(int argc, char **argv)
 	int rc = 1;
 	if (!x_open(&k->x))
 		goto out;
+	k->x.timings = &k->timings;
 	/* Directories of a session interrupted by a crash or a power cut go first; only once we
 	 * are this display's window manager: a second kiosk started by mistake must not wipe
 	 * the running one's session (nor its cgroups, swept by browser_setup). */

@@ -873,10 +873,12 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 	}
 	case XCB_MAP_NOTIFY: {
 		xcb_map_notify_event_t *e = (void *)ev;
+		if (!x->timings)
+			break;
 		if (e->window == x->cover)
-			x->cover_mapped_ms = mono_ms();
-		else if (!x->client_mapped_ms && client_find(x, e->window))
-			x->client_mapped_ms = mono_ms();
+			x->timings->cover_mapped_ms = mono_ms();
+		else if (!x->timings->client_mapped_ms && client_find(x, e->window))
+			x->timings->client_mapped_ms = mono_ms();
 		break;
 	}
 	case XCB_DESTROY_NOTIFY: {
@@ -1082,7 +1084,8 @@ void x_forget_clients(struct xk *x)
 	x->n_clients = 0;
 	x->main_win = XCB_NONE;
 	memset(x->refused_wins, 0, sizeof(x->refused_wins));
-	x->client_mapped_ms = 0;
+	if (x->timings)
+		x->timings->client_mapped_ms = 0;
 	x->focus = XCB_NONE;
 }
 

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <xcb/xcb.h>
 
+#include "timings.h"
+
 #define X_MAX_OUTPUTS 8
 #define X_MAX_CLIENTS 64
 #define X_MAX_REFUSED 16 /* windows remembered as refused (each logged once) */
@@ -56,10 +58,9 @@ struct xk {
 	xcb_atom_t atom_role, atom_protocols, atom_delete;
 	xcb_window_t focus;
 	uint32_t last_time; /* server time of the last input event */
-	/* For the benchmarks: monotonic ms of the last MapNotify of the cover and of the first
-	 * browser window since x_forget_clients (0: none yet). */
-	int64_t cover_mapped_ms;
-	int64_t client_mapped_ms;
+	/* Where to note when the cover and the first browser window since x_forget_clients
+	 * were mapped (NULL: nowhere), for --status and the benchmarks. */
+	struct timings *timings;
 
 	/* The forbidden shortcuts' and modified clicks' passive grabs on the root window
 	 * (keylock.h). lock_mask: CapsLock, NumLock and ScrollLock's modifiers. */
