@@ -616,6 +616,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		if (out & SM_OUT_WIPE) {
 			k->timings.wiped_ms = mono_ms();
 			sm_wipe_done(m, c);
+			/* The next resident starts afresh: the centre's language again. */
+			set_language(k, strcmp(k->cfg.language, "en") == 0);
 		}
 		if (out & SM_OUT_START_BROWSER) {
 			/* The browser user reaches the display for this session only. */

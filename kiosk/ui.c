@@ -599,7 +599,8 @@ void ui_draw_bar(cairo_t *cr, int w, int h, const struct ui_view *v, struct ui_h
 	draw_rgb(cr, C_BAR);
 	cairo_paint(cr);
 
-	const char *home = _("Accueil"), *back = _("Retour"), *end = _("Terminer");
+	/* "Mes démarches", not "Accueil": the desk is "l'accueil" in every message. */
+	const char *home = _("Mes démarches"), *back = _("Retour"), *end = _("Terminer");
 	/* On a narrow screen the labels shrink before the centre area gets too small; a desk
 	 * message there needs the room of the Home and Back labels. */
 	bool icons_only = v->banner && *v->banner && w < 1300;

@@ -184,6 +184,21 @@ class SignIn(KioskTestCase):
         self.kiosk.click("lang", "f")
         self.kiosk.wait(lambda s: s["language"] == "fr", "French")
 
+    def test_next_resident_starts_in_the_centres_language(self):
+        """A resident who chose English ends the session: the next one finds the
+        welcome screen in French again (the centre's language)."""
+        self.start_kiosk()
+        self.kiosk.click("lang", "e")
+        self.kiosk.wait(lambda s: s["language"] == "en", "English")
+        self.sign_in()
+        self.assertEqual(self.kiosk.status()["language"], "en")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait(lambda s: s["state"] == "login" and s["language"] == "fr",
+                        "the welcome screen in French")
+        screenshot(self.x.display, "06b-welcome-after-english")
+
 
 class Expiry(KioskTestCase):
 
