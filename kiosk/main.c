@@ -410,6 +410,9 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 	case UI_ACT_DISMISS:
 		sm_dismiss_message(&k->sm);
 		break;
+	case UI_ACT_NOTICE_OK:
+		sm_dismiss_notice(&k->sm);
+		break;
 	case UI_ACT_NONE:
 		break;
 	}
@@ -424,6 +427,10 @@ static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm
 			sm_confirm(&k->sm, c, false);
 		else if (k->sm.idle_prompt)
 			sm_still_here(&k->sm, c);
+		else if (k->sm.notice != SM_NOTICE_NONE &&
+			 (e->keysym == XKB_KEY_Return || e->keysym == XKB_KEY_KP_Enter ||
+			  e->keysym == XKB_KEY_Escape))
+			sm_dismiss_notice(&k->sm);
 		k->cover_dirty = true;
 		return;
 	}
@@ -482,10 +489,22 @@ static void x_readable(struct kiosk *k)
 
 /* ---- what the screen shows ---- */
 
-static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v, char *hours,
-		      size_t hn, char *next, size_t nn, char *banner, size_t bn)
+/* The texts a view points to. */
+struct view_text {
+	char hours[128], next[128], closing[32], banner[SM_TEXT_MAX + 64];
+};
+
+static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v,
+		      struct view_text *t)
 {
 	int64_t now = hours_now();
+	t->closing[0] = '\0';
+	if (c->to_close_s != INT64_MAX) {
+		time_t at = (time_t)(now + c->to_close_s);
+		struct tm tm;
+		localtime_r(&at, &tm);
+		snprintf(t->closing, sizeof(t->closing), "%dh%02d", tm.tm_hour, tm.tm_min);
+	}
 	struct view_in in = {
 		.sm = &k->sm,
 		.clock = c,
@@ -497,15 +516,16 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.typed = k->ce.typed,
 		.msg = ce_message(&k->ce, c->mono_ms),
 		.lockout_seconds = ce_pause_seconds(&k->ce, c->mono_ms),
-		.next_open = next,
+		.next_open = t->next,
+		.closing_at = t->closing,
 	};
 	if (!k->cfg.hours.always_open) {
-		hours_format_day(hours_for_day(&k->cfg.hours, now), hours, hn);
-		in.hours_today = hours;
+		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
+		in.hours_today = t->hours;
 	}
-	view_next_open(next, nn, now,
+	view_next_open(t->next, sizeof(t->next), now,
 		       hours_is_open(&k->cfg.hours, now) ? INT64_MAX : hours_next(k, now));
-	view_build(&in, v, banner, bn);
+	view_build(&in, v, t->banner, sizeof(t->banner));
 }
 
 static void draw(cairo_surface_t *s, int w, int h, const struct ui_view *v, bool bar,
@@ -530,7 +550,7 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
 	bool in_session = m->state == SM_SESSION;
-	bool cover = !in_session || m->confirm_end || m->idle_prompt;
+	bool cover = !in_session || m->confirm_end || m->idle_prompt || m->notice != SM_NOTICE_NONE;
 	bool was_cover = k->x.cover_mapped;
 	if (cover) {
 		/* Without a session nothing may show without the grabs; over a session (the
@@ -550,9 +570,9 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	}
 	if (!k->cover_dirty && !k->bar_dirty)
 		return;
-	char hours[128], next[128], banner[SM_TEXT_MAX + 64];
+	struct view_text t;
 	struct ui_view v;
-	fill_view(k, c, &v, hours, sizeof(hours), next, sizeof(next), banner, sizeof(banner));
+	fill_view(k, c, &v, &t);
 	if (cover && k->cover_dirty) {
 		/* The screens are laid out on the primary monitor; the rest stays black. */
 		struct x_rect p = x_primary(&k->x);
@@ -662,8 +682,10 @@ static void browser_exited(struct kiosk *k, const struct sm_clock *c)
 /* The buttons on screen, in root coordinates: tests click them like a resident. */
 static json_t *buttons_json(struct kiosk *k)
 {
-	static const char *const names[] = {"none", "key", "erase", "ok", "lang",     "home",
-					    "back", "end", "yes",   "no", "continue", "dismiss"};
+	static const char *const names[] = {"none",     "key",     "erase",    "ok",  "lang",
+					    "home",     "back",    "end",      "yes", "no",
+					    "continue", "dismiss", "notice_ok"};
+	_Static_assert(ARRAY_LEN(names) == UI_ACT_NOTICE_OK + 1, "an action without its name");
 	json_t *a = json_array();
 	struct x_rect p = x_primary(&k->x);
 	for (int pass = 0; pass < 2; pass++) {
@@ -687,11 +709,12 @@ static json_t *buttons_json(struct kiosk *k)
 static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
-	static const char *const screens[] = {"closed", "login",       "locked",
-					      "ending", "confirm_end", "idle"};
+	static const char *const screens[] = {"closed",      "login", "locked", "ending",
+					      "confirm_end", "idle",  "notice"};
+	_Static_assert(ARRAY_LEN(screens) == UI_NOTICE + 1, "a screen without its name");
 	struct ui_view v;
-	char h[128], n[128], b[SM_TEXT_MAX + 64];
-	fill_view(k, c, &v, h, sizeof(h), n, sizeof(n), b, sizeof(b));
+	struct view_text t;
+	fill_view(k, c, &v, &t);
 	const char *screen = k->x.cover_mapped ? screens[v.screen] : "session";
 	json_t *j =
 		json_pack("{ss ss sI si sb sb so ss sb si sI sI si ss ss sb sb ss}", "state",
@@ -726,6 +749,13 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 					   "goodbye"};
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
+	/* What the bar shows: the time the resident really has, and closing time when that is
+	 * what limits it; the notice shown over the session. */
+	static const char *const notices[] = {"", "time", "closing"};
+	json_object_set_new(j, "time_left", json_integer(v.seconds_left));
+	json_object_set_new(j, "closing_at",
+			    v.closing_at ? json_string(v.closing_at) : json_null());
+	json_object_set_new(j, "notice", json_string(notices[m->notice]));
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
 	/* The lockdown (docs/threat-model.md): shortcut grabs held, XKB controls still on. */
 	json_object_set_new(j, "shortcut_grabs", json_integer(k->x.key_grabs));

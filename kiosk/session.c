@@ -51,6 +51,15 @@ int64_t sm_seconds_left(const struct sm *m, const struct sm_clock *c)
 	return left < 0 ? 0 : left;
 }
 
+int64_t sm_time_left(const struct sm *m, const struct sm_clock *c, bool *by_closing)
+{
+	int64_t left = sm_seconds_left(m, c);
+	*by_closing = m->state == SM_SESSION && c->to_close_s != INT64_MAX && c->to_close_s < left;
+	if (*by_closing)
+		left = c->to_close_s < 0 ? 0 : c->to_close_s;
+	return left;
+}
+
 /* The state to rest in when no session runs. */
 static enum sm_state resting_state(const struct sm *m)
 {
@@ -82,6 +91,7 @@ static void end_session(struct sm *m, const struct sm_clock *c, enum sm_reason r
 	m->wiped = false;
 	m->confirm_end = false;
 	m->idle_prompt = false;
+	m->notice = SM_NOTICE_NONE;
 	m->banner = SM_BANNER_NONE;
 	/* A browser start the shell has not done yet must not happen after this end's wipe. */
 	m->out &= ~(unsigned)(SM_OUT_START_BROWSER | SM_OUT_RESTART_BROWSER);
@@ -105,6 +115,16 @@ void sm_init(struct sm *m, const struct sm_params *p, const struct sm_clock *c)
 /* Marks as shown every warning whose threshold is already behind LEFT, so that a session
  * that starts with 3 minutes does not announce "5 minutes". Returns true when a threshold
  * was crossed just now (bit not yet set). */
+/* The index of the smallest of the N thresholds THR (the last warning), -1 if none. */
+static int last_warning(const int64_t *thr, int n)
+{
+	int k = -1;
+	for (int i = 0; i < n; i++)
+		if (k < 0 || thr[i] < thr[k])
+			k = i;
+	return k;
+}
+
 static bool crossed(const int64_t *thr, int n, unsigned *shown, int64_t left)
 {
 	bool any = false;
@@ -138,6 +158,7 @@ void sm_login_ok(struct sm *m, const struct sm_clock *c, const char *session, in
 			c->to_close_s - 1);
 	m->confirm_end = false;
 	m->idle_prompt = false;
+	m->notice = SM_NOTICE_NONE;
 	m->goodbye_until_ms = 0;
 	if (m->banner != SM_BANNER_MESSAGE)
 		m->banner = SM_BANNER_NONE;
@@ -180,11 +201,26 @@ static void tick_session(struct sm *m, const struct sm_clock *c)
 		m->idle_deadline_ms = c->mono_ms + m->p.idle_grace_ms;
 		m->out |= SM_OUT_REDRAW;
 	}
-	if (crossed(m->p.warn_s, m->p.n_warn, &m->warned, left))
+	/* The last warning of each kind is also a notice to dismiss: what to do now. */
+	int last = last_warning(m->p.warn_s, m->p.n_warn);
+	unsigned before = m->warned;
+	if (crossed(m->p.warn_s, m->p.n_warn, &m->warned, left)) {
 		set_banner(m, c, SM_BANNER_TIME, (left + 59) / 60, WARN_SHOW_MS);
+		if (last >= 0 && (m->warned & ~before & (1u << last))) {
+			m->notice = SM_NOTICE_TIME;
+			m->notice_minutes = (left + 59) / 60;
+		}
+	}
+	last = last_warning(m->p.closing_warn_s, m->p.n_closing_warn);
+	before = m->closing_warned;
 	if (c->to_close_s != INT64_MAX && c->to_close_s < left &&
-	    crossed(m->p.closing_warn_s, m->p.n_closing_warn, &m->closing_warned, c->to_close_s))
+	    crossed(m->p.closing_warn_s, m->p.n_closing_warn, &m->closing_warned, c->to_close_s)) {
 		set_banner(m, c, SM_BANNER_CLOSING, (c->to_close_s + 59) / 60, WARN_SHOW_MS);
+		if (last >= 0 && (m->closing_warned & ~before & (1u << last))) {
+			m->notice = SM_NOTICE_CLOSING;
+			m->notice_minutes = (c->to_close_s + 59) / 60;
+		}
+	}
 	if (m->banner != SM_BANNER_NONE && c->mono_ms >= m->banner_until_ms) {
 		m->banner = SM_BANNER_NONE;
 		m->out |= SM_OUT_REDRAW;
@@ -241,6 +277,14 @@ void sm_confirm(struct sm *m, const struct sm_clock *c, bool yes)
 		end_session(m, c, SM_END_USER);
 }
 
+void sm_dismiss_notice(struct sm *m)
+{
+	if (m->notice == SM_NOTICE_NONE)
+		return;
+	m->notice = SM_NOTICE_NONE;
+	m->out |= SM_OUT_REDRAW;
+}
+
 void sm_still_here(struct sm *m, const struct sm_clock *c)
 {
 	if (m->state != SM_SESSION || !m->idle_prompt)
@@ -270,6 +314,9 @@ void sm_add_time(struct sm *m, const struct sm_clock *c, const char *session, in
 	for (int i = 0; i < m->p.n_warn; i++)
 		if (left > m->p.warn_s[i])
 			m->warned &= ~(1u << i);
+	/* "Plus qu'une minute" is not true any more. */
+	if (m->notice == SM_NOTICE_TIME && left > m->notice_minutes * 60)
+		m->notice = SM_NOTICE_NONE;
 	if (m->banner != SM_BANNER_MESSAGE)
 		set_banner(m, c, SM_BANNER_ADDED, (seconds + 59) / 60, ADDED_SHOW_MS);
 	m->out |= SM_OUT_REDRAW;

@@ -48,6 +48,14 @@ enum sm_banner {
 	SM_BANNER_MESSAGE, /* the desk's message */
 };
 
+/* A full-screen notice over the session that the resident must dismiss: at the last warning
+ * before the code's time runs out, and at the last one before closing time. */
+enum sm_notice {
+	SM_NOTICE_NONE,
+	SM_NOTICE_TIME,    /* "Plus que N minute(s)": print or save now */
+	SM_NOTICE_CLOSING, /* "Le centre ferme dans N minutes" */
+};
+
 #define SM_MAX_WARN 8
 #define SM_TEXT_MAX 512
 
@@ -79,6 +87,8 @@ struct sm {
 	unsigned warned;         /* bit i: warn_s[i] shown */
 	unsigned closing_warned; /* bit i: closing_warn_s[i] shown */
 	bool confirm_end;        /* "Terminer ?" shown */
+	enum sm_notice notice;   /* shown over the session until dismissed */
+	int64_t notice_minutes;
 	bool idle_prompt;
 	int64_t idle_deadline_ms;
 	enum sm_banner banner;     /* what the bar says besides time and pages */
@@ -146,8 +156,14 @@ void sm_typing(struct sm *m);
 /* The shell finished the wipe of SM_OUT_WIPE. */
 void sm_wipe_done(struct sm *m, const struct sm_clock *c);
 
-/* Seconds left in the session (0 outside one). */
+/* Seconds left on the code (0 outside a session): what the session has used is counted
+ * from it. */
 int64_t sm_seconds_left(const struct sm *m, const struct sm_clock *c);
+/* Seconds the resident really has: the code's, or fewer when the centre closes first
+ * (*BY_CLOSING then set). */
+int64_t sm_time_left(const struct sm *m, const struct sm_clock *c, bool *by_closing);
+/* "J'ai compris" on the notice. */
+void sm_dismiss_notice(struct sm *m);
 /* Milliseconds until sm_tick has something to do, or -1 for never (idle welcome). */
 int64_t sm_next_deadline_ms(const struct sm *m, const struct sm_clock *c);
 

@@ -400,13 +400,40 @@ static void screen_locked(struct ctx *c)
 	column(c, head, ICON_LOCK, C_HEAD, c->h * 0.2, ls, 3, 0);
 }
 
+/* Why the session ended, in the resident's words (NULL: said nothing of it). */
+static const char *end_reason_text(const struct ui_view *v)
+{
+	if (!v->has_end_reason)
+		return NULL;
+	switch (v->end_reason) {
+	case SM_END_EXPIRED:
+		return _("Le temps de votre code est écoulé.");
+	case SM_END_CLOSING:
+		return _("Le centre ferme.");
+	case SM_END_IDLE:
+		return _("Séance arrêtée : personne n'utilisait le poste.");
+	case SM_END_STAFF:
+		return _("Séance arrêtée par l'accueil.");
+	case SM_END_LOCKED:
+		return _("Le poste a été mis hors service par l'accueil.");
+	case SM_END_BROWSER:
+	case SM_END_ERROR:
+		return _("Un problème est survenu. Adressez-vous à l'accueil.");
+	case SM_END_USER:
+	case SM_END_RESTART:
+		break;
+	}
+	return NULL;
+}
+
 static void screen_ending(struct ctx *c)
 {
 	struct line ls[] = {
+		{end_reason_text(c->v), 0.05, 0.1, T_BOLD, C_HEAD},
 		{_("Vos données sont effacées"), 0.075, 0.13, T_BOLD, C_INK},
 		{_("Merci, à bientôt !"), 0.055, 0.1, 0, C_INK},
 	};
-	column(c, 0, ICON_OK_CIRCLE, C_GREEN, c->h * 0.28, ls, 2, 0);
+	column(c, 0, ICON_OK_CIRCLE, C_GREEN, c->h * 0.28, ls, 3, 0);
 }
 
 /* Label size at which LABEL fits a big button of W x H, with its icon. */
@@ -467,6 +494,33 @@ static void screen_idle(struct ctx *c)
 	draw_button(c->cr, c->hits, (W - bw) / 2, y, bw, bh, &ok, UI_ACT_CONTINUE, 0);
 }
 
+/* The last warning over the session: what is left, what to do now, "J'ai compris". */
+static void screen_notice(struct ctx *c)
+{
+	double H = c->h, W = c->w, bh = fmax(64, H * 0.2), bw = fmin(W * 0.8, bh * 3.2);
+	int n = c->v->notice_minutes < 1 ? 1 : c->v->notice_minutes;
+	char title[128];
+	if (c->v->notice == SM_NOTICE_CLOSING)
+		snprintf(title, sizeof(title),
+			 ngettext("Le centre ferme dans %d minute",
+				  "Le centre ferme dans %d minutes", (unsigned long)n),
+			 n);
+	else
+		snprintf(title, sizeof(title),
+			 ngettext("Plus que %d minute", "Plus que %d minutes", (unsigned long)n),
+			 n);
+	struct line ls[] = {
+		{title, 0.08, 0.13, T_BOLD, C_INK},
+		{_("Imprimez ou enregistrez vos documents maintenant."), 0.055, 0.1, T_BOLD,
+		 C_HEAD},
+		{_("À la fin de la séance, tout est effacé."), 0.045, 0.08, 0, C_INK},
+	};
+	double y = column(c, 0, ICON_WARNING, C_ORANGE, H * 0.16, ls, 3, bh);
+	struct draw_btn ok = {_("J'ai compris"), ICON_CHECK, C_GREEN, C_WHITE, 0, H * 0.07, false};
+	ok.px = label_px(c->cr, ok.label, bw, bh, ok.px);
+	draw_button(c->cr, c->hits, (W - bw) / 2, y, bw, bh, &ok, UI_ACT_NOTICE_OK, 0);
+}
+
 void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct ui_hits *hits)
 {
 	struct ctx c = {cr, w, h, v, hits};
@@ -496,6 +550,9 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 	case UI_IDLE:
 		screen_idle(&c);
 		break;
+	case UI_NOTICE:
+		screen_notice(&c);
+		break;
 	}
 	cairo_restore(cr);
 }
@@ -512,54 +569,68 @@ static double bar_button_width(cairo_t *cr, const char *label, double px, double
 	return draw_text_width(cr, label, px, T_BOLD, 1e4, bh) + px * 1.15 + px * 0.4 + bh * 0.5;
 }
 
-/* Time left, pages left and the offline mark, centred in X .. X + W. */
+/* Time left, pages left and the offline mark, centred in X .. X + W; each number with its
+ * words above it ("Temps restant", or "Fermeture à 18h00" when closing time comes first;
+ * "Impressions restantes"), so that 59:55 does not read as a time of day. */
 static void bar_centre(struct ctx *c, double x, double w, double pad, double bh)
 {
 	const struct ui_view *v = c->v;
 	cairo_t *cr = c->cr;
-	double px = bh * 0.52, is = px * 1.05, spx = bh * 0.3;
-	char tbuf[32], pbuf[64];
+	double px = bh * 0.44, is = px * 1.05, spx = bh * 0.3, cpx = bh * 0.27;
+	char tbuf[32], pbuf[64], tcap[96];
 	const char *off = v->online ? NULL : _("hors ligne");
+	const char *pcap = _("Impressions restantes");
 
 	clock_text(tbuf, sizeof(tbuf), v->seconds_left);
+	if (v->closing_at)
+		snprintf(tcap, sizeof(tcap), _("Fermeture à %s"), v->closing_at);
+	else
+		snprintf(tcap, sizeof(tcap), "%s", _("Temps restant"));
 	if (v->pages_left >= 0)
 		snprintf(pbuf, sizeof(pbuf),
 			 ngettext("%d page", "%d pages", (unsigned long)v->pages_left),
 			 v->pages_left);
 	/* Shrink everything together until it fits. */
-	double tw = 0, pw = 0, ow = 0, total = 0;
+	double tw = 0, pw = 0, ow = 0, total = 0, ch = bh * 0.38;
 	for (int i = 0; i < 8; i++) {
-		tw = draw_text_width(cr, tbuf, px, T_BOLD, 1e4, bh);
-		pw = v->pages_left >= 0 ? draw_text_width(cr, pbuf, px * 0.8, T_BOLD, 1e4, bh) : 0;
+		tw = fmax(draw_text_width(cr, tbuf, px, T_BOLD, 1e4, bh),
+			  draw_text_width(cr, tcap, cpx, 0, 1e4, ch));
+		pw = v->pages_left >= 0
+			     ? fmax(draw_text_width(cr, pbuf, px * 0.85, T_BOLD, 1e4, bh),
+				    draw_text_width(cr, pcap, cpx, 0, 1e4, ch))
+			     : 0;
 		ow = off ? draw_text_width(cr, off, spx, 0, 1e4, bh) + spx * 2.2 : 0;
 		total = is * 1.3 + tw + pad * 2 + (pw ? px * 1.8 + is * 1.3 + pw : 0) + ow;
 		if (total <= w)
 			break;
-		px *= 0.88, is *= 0.88, spx *= 0.88;
+		px *= 0.88, is *= 0.88, spx *= 0.88, cpx *= 0.9;
 	}
 
-	double cx = x + (w - total) / 2, y = pad, ch = bh;
-	uint32_t ink = C_WHITE;
+	double cx = x + (w - total) / 2, y = pad, vh = bh - ch;
+	uint32_t ink = C_WHITE, cap = C_BAR_MUTED;
 	int s = v->seconds_left;
 	if (s < 300) {
 		/* Under 5 minutes the time sits in an orange, then red, pill. */
 		draw_rgb(cr, s < 60 ? C_RED : C_ORANGE);
-		draw_rrect(cr, cx, y, is * 1.3 + tw + pad * 2, ch, ch * 0.2);
+		draw_rrect(cr, cx, y, is * 1.3 + tw + pad * 2, bh, bh * 0.2);
 		cairo_fill(cr);
-		ink = s < 60 ? C_WHITE : C_INK;
+		ink = cap = s < 60 ? C_WHITE : C_INK;
 	}
-	draw_icon(cr, ICON_CLOCK, cx + pad, y + (ch - is) / 2, is, ink);
-	draw_text(cr, tbuf, cx + pad + is * 1.3, y, tw + 1, ch, px, T_BOLD, ink);
+	draw_icon(cr, ICON_CLOCK, cx + pad, y + (bh - is) / 2, is, ink);
+	draw_text(cr, tcap, cx + pad + is * 1.3, y, tw + 1, ch, cpx, T_LEFT, cap);
+	draw_text(cr, tbuf, cx + pad + is * 1.3, y + ch, tw + 1, vh, px, T_BOLD | T_LEFT, ink);
 	cx += is * 1.3 + tw + pad * 2;
 	if (pw) {
 		cx += px * 1.8;
-		draw_icon(cr, ICON_PRINTER, cx, y + (ch - is) / 2, is, C_WHITE);
-		draw_text(cr, pbuf, cx + is * 1.3, y, pw + 1, ch, px * 0.8, T_BOLD, C_WHITE);
+		draw_icon(cr, ICON_PRINTER, cx, y + (bh - is) / 2, is, C_WHITE);
+		draw_text(cr, pcap, cx + is * 1.3, y, pw + 1, ch, cpx, T_LEFT, C_BAR_MUTED);
+		draw_text(cr, pbuf, cx + is * 1.3, y + ch, pw + 1, vh, px * 0.85, T_BOLD | T_LEFT,
+			  C_WHITE);
 		cx += is * 1.3 + pw;
 	}
 	if (off) {
-		draw_icon(cr, ICON_OFFLINE, cx + spx * 0.9, y + (ch - spx) / 2, spx, C_BAR_MUTED);
-		draw_text(cr, off, cx + spx * 2.2, y, ow - spx * 2.2, ch, spx, T_LEFT, C_BAR_MUTED);
+		draw_icon(cr, ICON_OFFLINE, cx + spx * 0.9, y + (bh - spx) / 2, spx, C_BAR_MUTED);
+		draw_text(cr, off, cx + spx * 2.2, y, ow - spx * 2.2, bh, spx, T_LEFT, C_BAR_MUTED);
 	}
 }
 

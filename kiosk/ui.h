@@ -20,8 +20,9 @@ enum ui_action {
 	UI_ACT_END,
 	UI_ACT_YES, /* confirm end */
 	UI_ACT_NO,
-	UI_ACT_CONTINUE, /* idle prompt: "Je suis là" */
-	UI_ACT_DISMISS,  /* close the desk message */
+	UI_ACT_CONTINUE,  /* idle prompt: "Je suis là" */
+	UI_ACT_DISMISS,   /* close the desk message */
+	UI_ACT_NOTICE_OK, /* the last warning's "J'ai compris" */
 };
 
 #define UI_MAX_HITS 48

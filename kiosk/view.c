@@ -49,7 +49,11 @@ static enum ui_screen screen_of(const struct sm *m)
 	case SM_SESSION:
 		break;
 	}
-	return m->idle_prompt ? UI_IDLE : UI_CONFIRM_END;
+	if (m->idle_prompt)
+		return UI_IDLE;
+	if (!m->confirm_end && m->notice != SM_NOTICE_NONE)
+		return UI_NOTICE;
+	return UI_CONFIRM_END;
 }
 
 void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_t bn)
@@ -70,7 +74,13 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->next_open = in->next_open && in->next_open[0] ? in->next_open : NULL;
 	v->lock_text = m->lock_text;
 	v->online = in->online;
-	v->seconds_left = (int)sm_seconds_left(m, c);
+	bool by_closing;
+	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
+	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
+	v->notice = m->notice;
+	v->notice_minutes = (int)m->notice_minutes;
+	v->has_end_reason = m->state == SM_ENDING && m->end_session[0];
+	v->end_reason = m->end_reason;
 	v->pages_left = m->pages_left;
 	v->idle_seconds =
 		m->idle_prompt ? (int)((m->idle_deadline_ms - c->mono_ms + 999) / 1000) : 0;

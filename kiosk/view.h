@@ -18,6 +18,7 @@ enum ui_screen {
 	UI_ENDING,      /* "Vos données sont effacées" */
 	UI_CONFIRM_END, /* during a session: "Terminer ?" Oui / Non */
 	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
+	UI_NOTICE,      /* during a session: the last warning, to dismiss ("J'ai compris") */
 };
 
 /* Everything a screen shows. */
@@ -36,14 +37,19 @@ struct ui_view {
 		*next_open; /* UI_CLOSED: "lundi 24 novembre à 9h00" (already localised), or NULL */
 	const char *lock_text; /* UI_LOCKED: the desk's text, may be NULL or "" */
 	int idle_seconds;      /* UI_IDLE countdown */
-	bool online;           /* false: a small "hors ligne" mark (still works) */
+	enum sm_notice notice; /* UI_NOTICE: which */
+	int notice_minutes;
+	bool has_end_reason; /* UI_ENDING: why the session ended */
+	enum sm_reason end_reason;
+	bool online; /* false: a small "hors ligne" mark (still works) */
 
 	/* The bar */
-	int seconds_left;
-	int pages_left;     /* < 0: no printing, hide */
-	const char *banner; /* warning or desk message shown in the bar, NULL if none */
-	bool banner_urgent; /* red instead of yellow */
-	bool banner_calm;   /* green with a printer: a print notice that asks nothing */
+	int seconds_left;       /* what the resident really has (the code's, or to closing) */
+	const char *closing_at; /* "18h00" when closing time limits it, else NULL */
+	int pages_left;         /* < 0: no printing, hide */
+	const char *banner;     /* warning or desk message shown in the bar, NULL if none */
+	bool banner_urgent;     /* red instead of yellow */
+	bool banner_calm;       /* green with a printer: a print notice that asks nothing */
 	bool banner_dismissable;
 };
 
@@ -59,6 +65,7 @@ struct view_in {
 	int lockout_seconds;     /* ce_pause_seconds */
 	const char *hours_today; /* NULL: always open */
 	const char *next_open;   /* "" or NULL: none */
+	const char *closing_at;  /* "18h00": the closing time of today, or NULL */
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

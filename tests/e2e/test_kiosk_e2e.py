@@ -216,6 +216,27 @@ class Expiry(KioskTestCase):
         self.assertEqual(st["last_end"]["seconds_used"], 60)
 
 
+class Notice(KioskTestCase):
+    """The last warning is a notice over the session that the resident dismisses."""
+
+    KIOSK_EXTRA = 'session: { warn_minutes = [1]; };\n'
+
+    def test_last_minute_notice_to_dismiss(self):
+        self.start_kiosk()
+        c = self.new_code(minutes=2)
+        self.sign_in(code=c["code"])
+        st = self.kiosk.status()
+        self.assertEqual((st["screen"], st["notice"]), ("session", ""), st)
+        # One minute before the end: the notice covers the browser.
+        st = self.kiosk.wait(lambda s: s["notice"] == "time", "the notice", timeout=75)
+        st = self.kiosk.wait(lambda s: s["screen"] == "notice", "the notice screen")
+        self.assertLessEqual(st["time_left"], 60)
+        screenshot(self.x.display, "12b-notice-last-minute")
+        self.kiosk.click("notice_ok")
+        st = self.kiosk.wait(lambda s: s["screen"] == "session", "back to the session")
+        self.assertEqual((st["state"], st["notice"]), ("session", ""), st)
+
+
 class Ends(KioskTestCase):
 
     KIOSK_EXTRA = 'session: { idle_seconds = 10; idle_grace_seconds = 5; ending_ms = 300; };\n'
@@ -359,6 +380,12 @@ class Closing(KioskTestCase):
     def test_closing_time_ends_the_session(self):
         self.start_kiosk()
         self.sign_in()
+        # The bar shows the time to closing, not the code's hour, and says so.
+        st = self.kiosk.status()
+        self.assertGreater(st["seconds_left"], 3000, st)
+        self.assertLessEqual(st["time_left"], 20, st)
+        self.assertEqual(st["closing_at"], "18h00", st)
+        screenshot(self.x.display, "09b-bar-closing")
         st = self.kiosk.wait_state("closed", timeout=40)
         self.assertEqual(st["last_end"]["reason"], "closing")
         screenshot(self.x.display, "10-closed")

@@ -246,6 +246,61 @@ static void test_closing(void)
 	CHECK(m.end_reason == SM_END_CLOSING);
 }
 
+/* The last warning of each kind is a notice to dismiss; the earlier ones are not. */
+static void test_notices(void)
+{
+	struct sm m;
+	in_session(&m, 600);
+	run(&m, 2000, 302000, -1);
+	CHECK(m.banner == SM_BANNER_TIME && m.notice == SM_NOTICE_NONE); /* 5 min: banner */
+	run(&m, 303000, 541000, -1);
+	CHECK(m.notice == SM_NOTICE_TIME && m.notice_minutes == 1); /* 1 min: notice */
+	m.out = 0;
+	sm_dismiss_notice(&m);
+	CHECK(m.notice == SM_NOTICE_NONE && (m.out & SM_OUT_REDRAW));
+	run(&m, 542000, 560000, -1);
+	CHECK(m.notice == SM_NOTICE_NONE); /* once */
+	/* Time added past it: the notice goes (it is not true any more). */
+	in_session(&m, 600);
+	run(&m, 2000, 541000, -1);
+	CHECK(m.notice == SM_NOTICE_TIME);
+	struct sm_clock c = clk(542000);
+	sm_add_time(&m, &c, NULL, 600);
+	CHECK(m.notice == SM_NOTICE_NONE);
+	/* Closing: the 15-minute warning is a banner, the 5-minute one a notice. */
+	in_session(&m, 3600);
+	c = clk(2000);
+	c.to_close_s = 900;
+	sm_tick(&m, &c);
+	CHECK(m.banner == SM_BANNER_CLOSING && m.notice == SM_NOTICE_NONE);
+	c = clk(3000);
+	c.to_close_s = 300;
+	sm_tick(&m, &c);
+	CHECK(m.notice == SM_NOTICE_CLOSING && m.notice_minutes == 5);
+	/* A new session starts without it. */
+	c = clk(4000);
+	c.open = false;
+	sm_tick(&m, &c);
+	CHECK(m.state == SM_ENDING && m.notice == SM_NOTICE_NONE);
+}
+
+/* The time the resident really has: the code's, or less when the centre closes first. */
+static void test_time_left(void)
+{
+	struct sm m;
+	in_session(&m, 3600);
+	struct sm_clock c = clk(61000);
+	bool closing = true;
+	CHECK(sm_time_left(&m, &c, &closing) == 3540 && !closing);
+	c.to_close_s = 900;
+	CHECK(sm_time_left(&m, &c, &closing) == 900 && closing);
+	CHECK(sm_seconds_left(&m, &c) == 3540); /* what is counted as used stays the code's */
+	c.to_close_s = 4000;
+	CHECK(sm_time_left(&m, &c, &closing) == 3540 && !closing);
+	m.state = SM_LOGIN;
+	CHECK(sm_time_left(&m, &c, &closing) == 0 && !closing);
+}
+
 static void test_staff(void)
 {
 	struct sm m;
@@ -434,6 +489,8 @@ int main(void)
 	test_user_end();
 	test_idle();
 	test_closing();
+	test_notices();
+	test_time_left();
 	test_staff();
 	test_add_time_rearms_warnings();
 	test_server_inactive();

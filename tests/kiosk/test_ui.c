@@ -254,6 +254,34 @@ static void render_all(int w, int h, bool english)
 	check_screen(w, h, &v, UI_ACT_NONE, NAME("locked"));
 	v.screen = UI_ENDING;
 	check_screen(w, h, &v, UI_ACT_NONE, NAME("ending"));
+	/* The end screen says why, in the resident's words. */
+	static const struct {
+		enum sm_reason r;
+		const char *name;
+	} why[] = {{SM_END_EXPIRED, "ending-expired"},
+		   {SM_END_CLOSING, "ending-closing"},
+		   {SM_END_IDLE, "ending-idle"},
+		   {SM_END_STAFF, "ending-staff"},
+		   {SM_END_ERROR, "ending-error"}};
+	cairo_surface_t *plain = render(w, h, &v, false, NULL, NAME("ending-plain"));
+	for (size_t i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
+		v.has_end_reason = true;
+		v.end_reason = why[i].r;
+		check_screen(w, h, &v, UI_ACT_NONE, NAME(why[i].name));
+		cairo_surface_t *s = render(w, h, &v, false, NULL, NAME(why[i].name));
+		CHECK(differing(plain, s, 0) > 500, "%s: the reason is not shown", name);
+		cairo_surface_destroy(s);
+	}
+	cairo_surface_destroy(plain);
+	v.has_end_reason = false;
+	/* The last warnings, to dismiss. */
+	v.screen = UI_NOTICE;
+	v.notice = SM_NOTICE_TIME;
+	v.notice_minutes = 1;
+	check_screen(w, h, &v, UI_ACT_NOTICE_OK, NAME("notice-time"));
+	v.notice = SM_NOTICE_CLOSING;
+	v.notice_minutes = 5;
+	check_screen(w, h, &v, UI_ACT_NOTICE_OK, NAME("notice-closing"));
 	v.screen = UI_CONFIRM_END;
 	check_screen(w, h, &v, UI_ACT_YES, NAME("confirm"));
 	check_screen(w, h, &v, UI_ACT_NO, NAME("confirm"));
@@ -271,6 +299,10 @@ static void render_all(int w, int h, bool english)
 	v.pages_left = -1;
 	v.online = false;
 	check_bar(w, h, &v, NAME("bar-1min-offline"));
+	v = base_view(english);
+	v.seconds_left = 14 * 60 + 50;
+	v.closing_at = "18h00";
+	check_bar(w, h, &v, NAME("bar-closing"));
 	v = base_view(english);
 	v.seconds_left = 3 * 3600 + 25 * 60 + 7;
 	v.pages_left = 120;
@@ -349,7 +381,9 @@ static void check_language(void)
 
 int main(void)
 {
-	static const int sizes[][2] = {{800, 600}, {1024, 768}, {1920, 1080}};
+	/* The sizes of the centres' screens, and a small one. */
+	static const int sizes[][2] = {
+		{800, 600}, {1024, 768}, {1280, 800}, {1366, 768}, {1920, 1080}};
 	const char *dir = getenv("ESCALE_UI_SHOTS");
 
 	if (dir && *dir) {

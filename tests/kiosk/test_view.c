@@ -109,6 +109,26 @@ static void test_bar(void)
 	char small[8];
 	v = build(&m, &c, &in, small, sizeof(small));
 	CHECK(strlen(v.banner) == sizeof(small) - 1);
+	/* The last warning: a notice over the session, unless the resident asked to end. */
+	m.banner = SM_BANNER_NONE;
+	m.notice = SM_NOTICE_TIME;
+	m.notice_minutes = 1;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_NOTICE && v.notice == SM_NOTICE_TIME && v.notice_minutes == 1);
+	m.confirm_end = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_CONFIRM_END);
+	m.confirm_end = false;
+	m.notice = SM_NOTICE_NONE;
+	/* Closing first: the bar shows the time to closing, and says so. */
+	in.closing_at = "18h00";
+	c.to_close_s = 600;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.seconds_left == 600 && v.closing_at && strcmp(v.closing_at, "18h00") == 0);
+	c.to_close_s = 7200;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.seconds_left == 3600 - 61 && v.closing_at == NULL);
+	c.to_close_s = INT64_MAX;
 	/* The idle prompt's countdown, rounded up, never below 0. */
 	m.idle_prompt = true;
 	m.idle_deadline_ms = 61000 + 29001;
@@ -117,6 +137,13 @@ static void test_bar(void)
 	m.idle_deadline_ms = 60000;
 	v = build(&m, &c, &in, b, sizeof(b));
 	CHECK(v.idle_seconds == 0);
+	/* The end screen says why (a session had ended). */
+	m.idle_prompt = false;
+	m.state = SM_ENDING;
+	strcpy(m.end_session, "0123456789abcdef0123456789abcdef");
+	m.end_reason = SM_END_STAFF;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_ENDING && v.has_end_reason && v.end_reason == SM_END_STAFF);
 }
 
 static void test_next_open(void)
