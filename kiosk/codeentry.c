@@ -47,10 +47,20 @@ int ce_pause_seconds(const struct code_entry *ce, int64_t now_ms)
 	return ce_paused(ce, now_ms) ? (int)((ce->lockout_until_ms - now_ms + 999) / 1000) : 0;
 }
 
+/* The first key after a refusal starts a new code: the refused one goes. */
+static void start_afresh(struct code_entry *ce)
+{
+	if (ce->refused) {
+		ce->refused = false;
+		ce->typed[0] = '\0';
+	}
+}
+
 unsigned ce_type(struct code_entry *ce, char ch, int64_t now_ms)
 {
 	if (!ch || ce->checking || ce_paused(ce, now_ms))
 		return 0;
+	start_afresh(ce);
 	size_t n = strlen(ce->typed);
 	if ((int)n >= ce->length || n + 1 >= sizeof(ce->typed))
 		return 0;
@@ -69,6 +79,11 @@ unsigned ce_erase(struct code_entry *ce, int64_t now_ms)
 	size_t n = strlen(ce->typed);
 	if (ce->checking || n == 0)
 		return 0;
+	if (ce->refused) {
+		start_afresh(ce);
+		ce->msg = UI_MSG_NONE;
+		return CE_REDRAW;
+	}
 	ce->typed[n - 1] = '\0';
 	ce->typed_at_ms = now_ms;
 	ce->msg = UI_MSG_NONE;
@@ -78,12 +93,14 @@ unsigned ce_erase(struct code_entry *ce, int64_t now_ms)
 unsigned ce_clear(struct code_entry *ce)
 {
 	ce->typed[0] = '\0';
+	ce->refused = false;
 	return CE_REDRAW;
 }
 
 bool ce_submit(struct code_entry *ce, int64_t now_ms, bool helper_up)
 {
-	if (ce->checking || ce_paused(ce, now_ms))
+	/* The refused code again would only spend a try: its message stays. */
+	if (ce->checking || ce->refused || ce_paused(ce, now_ms))
 		return false;
 	if ((int)strlen(ce->typed) < ce->length) {
 		ce->msg = UI_MSG_TOO_SHORT;
@@ -128,8 +145,13 @@ bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_afte
 	if (!ce->checking)
 		return false;
 	ce->checking = false;
-	ce->typed[0] = '\0';
 	ce->msg = (unsigned)why < WIRE_REFUSED_COUNT ? msgs[why] : UI_MSG_ERROR;
+	/* Kept, to compare with the ticket, until the first key; not through a pause (its
+	 * countdown shows) nor when the code did not even reach a check. */
+	ce->refused = ce->msg != UI_MSG_RATE_LIMITED && ce->msg != UI_MSG_ERROR &&
+		      ce->msg != UI_MSG_KIOSK_REFUSED;
+	if (!ce->refused)
+		ce->typed[0] = '\0';
 	if (ce->msg == UI_MSG_RATE_LIMITED)
 		ce->lockout_until_ms =
 			now_ms + (retry_after > 0 ? retry_after : CE_RETRY_DEFAULT) * 1000;
@@ -148,6 +170,7 @@ bool ce_tick(struct code_entry *ce, int64_t now_ms)
 {
 	if (ce->typed[0] && now_ms - ce->typed_at_ms >= CE_TYPED_CLEAR_MS) {
 		ce->typed[0] = '\0';
+		ce->refused = false;
 		ce->msg = UI_MSG_NONE;
 		return true;
 	}

@@ -37,6 +37,8 @@ struct code_entry {
 	enum ui_login_msg msg;
 	int64_t lockout_until_ms;
 	bool checking; /* the code is with the helper: keys wait for the answer */
+	bool refused;  /* TYPED is the code just refused, kept to compare with the ticket:
+			* the first key starts a new one */
 };
 
 /* What the shell does after an input, OR-ed. */

@@ -514,6 +514,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.online = k->online,
 		.code_len = (int)k->cfg.code_length,
 		.typed = k->ce.typed,
+		.typed_refused = k->ce.refused,
 		.msg = ce_message(&k->ce, c->mono_ms),
 		.lockout_seconds = ce_pause_seconds(&k->ce, c->mono_ms),
 		.next_open = t->next,
@@ -752,6 +753,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	/* What the bar shows: the time the resident really has, and closing time when that is
 	 * what limits it; the notice shown over the session. */
 	static const char *const notices[] = {"", "time", "closing"};
+	json_object_set_new(j, "typed_refused", json_boolean(k->ce.refused));
 	json_object_set_new(j, "time_left", json_integer(v.seconds_left));
 	json_object_set_new(j, "closing_at",
 			    v.closing_at ? json_string(v.closing_at) : json_null());

@@ -149,15 +149,23 @@ static const char *login_message(const struct ui_view *v, char *buf, size_t n, e
 	case UI_MSG_EXPIRED:
 		return _("Ce code a expiré. Demandez un nouveau code à l'accueil.");
 	case UI_MSG_USED_UP:
-		return _("Ce code n'a plus de temps.");
+		return _("Ce code n'a plus de temps. Demandez un nouveau code à l'accueil.");
 	case UI_MSG_REVOKED:
 		return _("Ce code a été annulé.");
 	case UI_MSG_IN_USE:
 		return _("Ce code est utilisé sur un autre poste.");
 	case UI_MSG_RATE_LIMITED:
 		*ic = ICON_WARNING;
-		snprintf(t, sizeof(t), "%d:%02d", lock / 60, lock % 60);
-		snprintf(buf, n, _("Trop d'essais. Réessayez dans %s"), t);
+		/* "dans 30 secondes", not "0:30", which reads as a time of day. */
+		if (lock < 120)
+			snprintf(t, sizeof(t),
+				 ngettext("%d seconde", "%d secondes", (unsigned long)lock), lock);
+		else
+			snprintf(t, sizeof(t),
+				 ngettext("%d minute", "%d minutes",
+					  (unsigned long)(lock + 59) / 60),
+				 (lock + 59) / 60);
+		snprintf(buf, n, _("Trop d'essais. Réessayez dans %s."), t);
 		/* Keep the countdown on the same line as the word before it. */
 		char *at = strstr(buf, t);
 		if (at && at > buf && at[-1] == ' ' && strlen(buf) + 2 < n) {
@@ -202,14 +210,17 @@ static void code_boxes(struct ctx *c, double x, double y, double w, double h)
 	double bw = fmin(w / units, h / 1.3), bh = bw * 1.3;
 	double bx = x + (w - bw * units) / 2, by = y + (h - bh) / 2;
 
+	/* A refused code stays, in red boxes, to compare with the ticket. */
+	bool refused = c->v->typed_refused && len > 0;
 	for (int i = 0; i < n; i++) {
-		bool cursor = i == len && c->v->msg != UI_MSG_RATE_LIMITED;
+		bool cursor = i == len && c->v->msg != UI_MSG_RATE_LIMITED && !refused;
+		bool wrong = refused && i < len;
 		char ch[2] = {i < len ? typed[i] : 0, 0};
-		draw_rgb(cr, C_WHITE);
+		draw_rgb(cr, wrong ? 0xFDECEC : C_WHITE);
 		draw_rrect(cr, bx, by, bw, bh, bw * 0.12);
 		cairo_fill_preserve(cr);
-		draw_rgb(cr, cursor ? C_CURSOR : C_KEY_EDGE);
-		cairo_set_line_width(cr, cursor ? fmax(3, bw * 0.07) : fmax(2, bw * 0.03));
+		draw_rgb(cr, cursor ? C_CURSOR : wrong ? C_ERR : C_KEY_EDGE);
+		cairo_set_line_width(cr, cursor || wrong ? fmax(3, bw * 0.07) : fmax(2, bw * 0.03));
 		cairo_stroke(cr);
 		if (ch[0])
 			draw_text(cr, ch, bx, by, bw, bh, bh * 0.6, T_BOLD | T_INK, C_INK);

@@ -66,6 +66,7 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->alnum = in->alnum;
 	v->code_len = in->code_len;
 	v->typed = in->typed;
+	v->typed_refused = in->typed_refused;
 	v->msg = in->msg;
 	v->lockout_seconds = in->lockout_seconds;
 	if (v->msg == UI_MSG_NONE && m->goodbye_until_ms)

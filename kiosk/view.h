@@ -29,6 +29,7 @@ struct ui_view {
 	bool alnum;         /* keypad with letters (codes.alphabet alnum) */
 	int code_len;       /* expected length (8), to show placeholders */
 	const char *typed;  /* characters typed so far (no spaces) */
+	bool typed_refused; /* TYPED is the code just refused (shown as such) */
 	enum ui_login_msg msg;
 	int lockout_seconds; /* UI_MSG_RATE_LIMITED countdown */
 	const char *
@@ -61,6 +62,7 @@ struct view_in {
 	bool english, alnum, online;
 	int code_len;
 	const char *typed;
+	bool typed_refused;
 	enum ui_login_msg msg;   /* ce_message */
 	int lockout_seconds;     /* ce_pause_seconds */
 	const char *hours_today; /* NULL: always open */

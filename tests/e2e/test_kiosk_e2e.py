@@ -79,9 +79,17 @@ class SignIn(KioskTestCase):
             self.kiosk.click("key", ch)
         st = self.kiosk.wait(lambda s: s["message"] == "code_unknown", "the refusal")
         self.assertEqual(st["state"], "login")
+        # The refused code stays on screen, to compare with the ticket.
+        self.assertEqual((st["typed"], st["typed_refused"]), ("11112222", True), st)
         screenshot(self.x.display, "05-refused")
+        # OK again spends no try; the first key starts a new code.
+        self.kiosk.click("ok")
+        st = self.kiosk.status()
+        self.assertEqual((st["message"], st["typed"]), ("code_unknown", "11112222"), st)
         # Erase works on the keypad.
         self.kiosk.click("key", "3")
+        st = self.kiosk.wait(lambda s: s["typed"] == "3", "a new code")
+        self.assertFalse(st["typed_refused"], st)
         self.kiosk.click("key", "4")
         self.kiosk.click("erase")
         self.kiosk.wait(lambda s: s["typed"] == "3", "the erase")

@@ -90,13 +90,35 @@ static void test_answers(void)
 		{WIRE_REFUSED_ERROR, UI_MSG_ERROR},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		ce_clear(&ce);
 		type_all(&ce, "12345678", 0, &out);
 		CHECK(ce_submit(&ce, 0, true));
 		ce_sent(&ce, true);
 		CHECK(ce_refused(&ce, map[i].why, 0, 0));
-		CHECK(ce.msg == map[i].msg && !ce.checking && ce.typed[0] == '\0');
+		CHECK(ce.msg == map[i].msg && !ce.checking);
 		CHECK(ce_message(&ce, 0) == map[i].msg);
+		/* A refused code stays, to compare with the ticket; a technical refusal (no
+		 * check made) does not. */
+		bool kept = map[i].why != WIRE_REFUSED_KIOSK && map[i].why != WIRE_REFUSED_ERROR;
+		CHECK(ce.refused == kept);
+		CHECK((strcmp(ce.typed, "12345678") == 0) == kept);
 	}
+	/* Kept until the first key, which starts a new code; OK on it spends no try. */
+	ce_clear(&ce);
+	type_all(&ce, "12345678", 0, &out);
+	CHECK(ce_submit(&ce, 0, true));
+	ce_sent(&ce, true);
+	ce_refused(&ce, WIRE_REFUSED_UNKNOWN, 0, 0);
+	CHECK(!ce_submit(&ce, 0, true) && ce.msg == UI_MSG_UNKNOWN);
+	CHECK(ce_type(&ce, '9', 10) & CE_TYPED);
+	CHECK(strcmp(ce.typed, "9") == 0 && !ce.refused && ce.msg == UI_MSG_NONE);
+	/* Or erase: the whole refused code goes at once. */
+	type_all(&ce, "1234567", 20, &out);
+	CHECK(ce_submit(&ce, 20, true));
+	ce_sent(&ce, true);
+	ce_refused(&ce, WIRE_REFUSED_USED_UP, 0, 20);
+	CHECK(ce_erase(&ce, 30) == CE_REDRAW && ce.typed[0] == '\0' && ce.msg == UI_MSG_NONE);
+	ce_clear(&ce);
 	/* Accepted: the digits go, no message. */
 	type_all(&ce, "12345678", 0, &out);
 	CHECK(ce_submit(&ce, 0, true));
@@ -126,6 +148,7 @@ static void test_pause(void)
 	/* The countdown's next second. */
 	CHECK(ce_next_deadline_ms(&ce, 10000, true) == 1);
 	CHECK(ce_next_deadline_ms(&ce, 10400, true) == 601);
+	CHECK(ce.typed[0] == '\0' && !ce.refused); /* the countdown shows, not the code */
 	/* Keys and OK wait for the pause. */
 	CHECK(ce_type(&ce, '1', 20000) == 0);
 	CHECK(!ce_submit(&ce, 20000, true));

@@ -218,6 +218,7 @@ static void render_all(int w, int h, bool english)
 	v = base_view(english);
 	check_login(w, h, &v, NAME("login"));
 	v.typed = "12345";
+	v.typed_refused = true;
 	v.msg = UI_MSG_UNKNOWN;
 	v.online = false;
 	check_login(w, h, &v, NAME("login-unknown-offline"));
