@@ -25,6 +25,7 @@
 #include "log.h"
 #include "store_print.h"
 #include "util.h"
+#include "wire.h"
 
 #define MAX_OPEN 256
 
@@ -330,6 +331,13 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .not_held = not_held};
 	n.title = attr_str(jobattrs, "job-name");
 	n.account = attr_str(jobattrs, "job-account-id");
+	/* A kiosk's browser names its kiosk in its CUPS user name (kiosk/kprint.h), which
+	 * the resident cannot change; job-account-id, when there is one, comes first. */
+	const char *user = attr_str(jobattrs, "job-originating-user-name");
+	size_t plen = strlen(KPRINT_USER_PREFIX);
+	if ((!n.account || !*n.account) && user && strncmp(user, KPRINT_USER_PREFIX, plen) == 0 &&
+	    user[plen])
+		n.account = user + plen;
 	n.host = attr_str(jobattrs, "job-originating-host-name");
 	n.created = attr_int(jobattrs, "time-at-creation", 0);
 	char err[256] = "";
@@ -574,6 +582,7 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "job-name",
 					   "job-account-id",
 					   "job-originating-host-name",
+					   "job-originating-user-name",
 					   "copies",
 					   "number-up",
 					   "page-ranges",

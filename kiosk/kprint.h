@@ -8,10 +8,7 @@
 #include <sys/types.h>
 
 #include "kconfig.h"
-
-/* The prefix of the CUPS user name of a kiosk's jobs: admind reads "escale-kiosk.NAME" in
- * job-originating-user-name as the kiosk NAME (as it reads job-account-id). */
-#define KPRINT_USER_PREFIX "escale-kiosk."
+#include "wire.h"
 
 /* The client.conf for the browser: ServerName as print.server gives it (":PORT" always
  * written), and User KPRINT_USER_PREFIX + print.kiosk_name when that is set. NULL when

@@ -634,6 +634,26 @@ class PrintByAddress(PrintBase):
         j = self.wait_state(job, "printed")
         self.assertEqual((j["kiosk"], j["session"], j["charged"]), (name, sid, 2))
 
+    def test_tied_by_kiosk_user_name(self):
+        """Several kiosks behind one address: the user name escale-kiosk.NAME (what a kiosk's
+        print.kiosk_name writes into its browser's client.conf) names the kiosk; another
+        user name with no job-account-id falls back to the address."""
+        other, okt, osid = self.kiosk_in_session(pages=5)
+        self.heartbeat(okt, state="session", session=osid)
+        name, kt, sid = self.kiosk_in_session(pages=5)
+        self.heartbeat(kt, state="session", session=sid)
+        job = self.cups.submit(self.pdf(2), self.QUEUE, "-U", "escale-kiosk." + name)
+        j = self.wait_state(job, "printed")
+        self.assertEqual((j["kiosk"], j["session"], j["charged"]), (name, sid, 2))
+        # Unknown name: refused, not charged to anyone.
+        job = self.cups.submit(self.pdf(1), self.QUEUE, "-U", "escale-kiosk.nobody-here")
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["reason"], j["charged"]), ("unknown_kiosk", 0))
+        # By address, two kiosks in session: which one is not known.
+        job = self.cups.submit(self.pdf(1), self.QUEUE, "-U", "escale-kiosk")
+        j = self.wait_state(job, "refused")
+        self.assertEqual((j["reason"], j["charged"]), ("ambiguous_kiosk", 0))
+
 
 class PrintStuck(PrintBase):
     """A job printing longer than print.stuck_seconds needs the desk too."""
