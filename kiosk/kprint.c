@@ -123,7 +123,7 @@ static __attribute__((noreturn)) void probe_child(const struct kiosk_cfg *cfg)
 {
 	char port[8];
 	snprintf(port, sizeof(port), "%d", cfg->print_port);
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
 	struct addrinfo *res = NULL;
 	int rc = getaddrinfo(cfg->print_host, port, &hints, &res);
 	if (rc != 0) {

@@ -12,6 +12,7 @@ charged), the pages the simulated printer wrote, and the bar's notice and page c
 
 import os
 import re
+import socket
 import sys
 import time
 import unittest
@@ -228,6 +229,65 @@ class BrowserPrintIPv6(BrowserPrintCase):
         self.assertIn('by "escale-kiosk.%s"' % self.kiosk_name, log)
         # The job came over IPv6: the connection cupsd took the Print-Job on.
         self.assertEqual(self.job_families(), {"IPv6"})
+
+
+class PrintHostDown(KioskTestCase):
+    """The kiosk's probe of print.server, with the stand-in browser (no print is needed to
+    see it): a print host that does not answer is said in the bar at the session's start;
+    a name of which one address does not answer is logged."""
+
+    def closed_port(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]  # closed again: nothing listens there
+
+    def test_print_host_down_is_said_in_the_bar(self):
+        port = self.closed_port()
+        self.kiosk = self.make_kiosk(extra='print = { server = "127.0.0.1:%d"; };\n' % port)
+        self.start_kiosk()
+        t0 = time.monotonic()
+        self.sign_in(pages=3)
+        st = self.kiosk.wait(lambda s: "L'imprimante ne répond pas" in s["banner"],
+                             "the print host's notice", timeout=WAIT)
+        sys.stderr.write("  sign-in -> bar says the printer does not answer: %.0f ms\n" %
+                         ((time.monotonic() - t0) * 1000))
+        self.assertEqual(st["banner"], "L'imprimante ne répond pas : impossible d'imprimer pour "
+                         "le moment. Adressez-vous à l'accueil.")
+        self.assertFalse(st["banner_calm"], st)
+        self.assertEqual(st["pages_left"], 3)
+        screenshot(self.x.display, "browser-print-05-host-down")
+        self.assertIn("print server 127.0.0.1:%d: does not answer" % port, self.kiosk.output())
+
+    def test_a_name_with_an_address_that_does_not_answer_is_logged(self):
+        """A name that resolves to ::1 first, then 127.0.0.1 (as "localhost" does on
+        Debian), and a print server listening on 127.0.0.1 only: it answers (no notice),
+        and the kiosk's log names the address that does not. The name is in an /etc/hosts
+        of the kiosk's own (a mount namespace: root only)."""
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("needs root for a mount namespace")
+        hosts = os.path.join(self.workdir, "hosts")
+        with open(hosts, "w") as f:
+            f.write("::1 printhost.test\n127.0.0.1 printhost.test\n")
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(srv.close)
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(8)
+        port = srv.getsockname()[1]
+        self.kiosk = self.make_kiosk(extra='print = { server = "printhost.test:%d"; };\n' %
+                                     port)
+        self.kiosk.wrap = ["unshare", "--mount", "sh", "-c",
+                           'mount --bind "$0" /etc/hosts && exec "$@"', hosts]
+        self.start_kiosk()
+        self.sign_in(pages=3)
+        deadline = time.monotonic() + WAIT
+        while "answers on some of its addresses" not in self.kiosk.output():
+            self.assertLess(time.monotonic(), deadline, self.kiosk.output())
+            time.sleep(0.2)
+        out = self.kiosk.output()
+        self.assertIn("print.server printhost.test:%d: ::1 port %d does not answer" %
+                      (port, port), out)
+        self.assertNotIn("127.0.0.1 port", out)
+        self.assertNotIn("L'imprimante ne répond pas", self.kiosk.status()["banner"])
 
 
 if __name__ == "__main__":
