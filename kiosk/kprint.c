@@ -33,10 +33,10 @@ char *kprint_client_conf(const struct kiosk_cfg *cfg)
 	char *user = cfg->print_kiosk_name && *cfg->print_kiosk_name
 			     ? xasprintf("User " KPRINT_USER_PREFIX "%s\n", cfg->print_kiosk_name)
 			     : xstrdup("");
-	char *conf = xasprintf("# written by escale-kiosk from print.server in %s\n"
-			       "ServerName %s%s%s:%d\n%s",
-			       cfg->path ? cfg->path : "kiosk.conf", v6 ? "[" : "", cfg->print_host,
-			       v6 ? "]" : "", cfg->print_port, user);
+	char *conf =
+		xasprintf("# written by escale-kiosk from kiosk.conf print.server\n"
+			  "ServerName %s%s%s:%d\n%s",
+			  v6 ? "[" : "", cfg->print_host, v6 ? "]" : "", cfg->print_port, user);
 	free(user);
 	return conf;
 }
