@@ -213,6 +213,14 @@ class BrowserPrintIPv6(BrowserPrintCase):
     PRINT_HOST = "[::1]"
     KIOSK_NAME = True
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Another queue on the print server, listed first ("autre" < "escale"): the preview
+        # must still open on escale (the policy's DefaultPrinterSelection), or the job goes
+        # to a queue admind does not watch and the test sees none.
+        cls.cups.add_queue("autre")
+
     def test_service_page_over_ipv6_with_the_kiosk_name(self):
         self.start_printing_session(pages=3)
         self.open_url("https://ants.gouv.fr/print")
