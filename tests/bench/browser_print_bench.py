@@ -74,10 +74,13 @@ def main():
                         seen["page"] = (time.monotonic() - start["t0"]) * 1000
                         return
                     time.sleep(0.01)
+            # This job's notice, not the last one's: it says the pages left after it.
+            left = "Il vous reste %d pages." % (1000 - n - 1)
+
             def watch_notice():
                 while not stop.is_set():
                     text = b.kiosk.status()["banner"]
-                    if "1 page en cours" in text or "1 page imprimée" in text:
+                    if ("1 page en cours" in text or "1 page imprimée" in text) and left in text:
                         seen["notice"] = (time.monotonic() - start["t0"]) * 1000
                         return
                     time.sleep(0.01)
