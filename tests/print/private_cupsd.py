@@ -115,11 +115,14 @@ class Cupsd:
             time.sleep(0.1)
         raise AssertionError("cupsd did not answer within 20 s; its log:\n" + self.log())
 
-    def add_queue(self, name="escale", inner=None):
-        """A queue as scripts/setup-print-host makes it, on escale:simprinter:DIR."""
+    def add_queue(self, name="escale", inner=None, model=None):
+        """A queue as scripts/setup-print-host makes it, on escale:simprinter:DIR (MODEL:
+        its --model)."""
         inner = inner or "simprinter:" + self.printer_dir
         env = dict(self.env, CUPS_SERVERBIN=os.path.join(self.dir, "bin"))
-        r = subprocess.run([SETUP, "--queue", name, inner], env=env, stdout=subprocess.PIPE,
+        more = ["--model", model] if model else []
+        r = subprocess.run([SETUP, "--queue", name] + more + [inner], env=env,
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
         if r.returncode != 0:
             raise AssertionError("setup-print-host failed (%d): %s\ncupsd log:\n%s" % (
