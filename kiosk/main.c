@@ -889,7 +889,8 @@ static void print_probed(struct kiosk *k, const struct sm_clock *c)
 			 : now == KPRINT_PARTIAL ? "answers on some of its addresses"
 			 : now == KPRINT_DOWN    ? "does not answer"
 						 : "not probed");
-	if (now == KPRINT_DOWN && k->sm.state == SM_SESSION) {
+	/* Said once when it goes down (each session starts from "unknown"), not every probe. */
+	if (now == KPRINT_DOWN && before != KPRINT_DOWN && k->sm.state == SM_SESSION) {
 		char text[SM_TEXT_MAX];
 		bool calm = false;
 		if (ui_print_notice(text, sizeof(text), "unreachable", 0, k->sm.pages_left, &calm))
@@ -946,6 +947,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			    policy_write(&k->cfg, k->br.home_url) && kprint_write(&k->cfg) &&
 			    browser_start(&k->br, &k->cfg)) {
 				browser_watch(k);
+				k->probe.state = KPRINT_UNKNOWN;
 				print_probe(k);
 			} else {
 				sm_browser_exited(m, c);
