@@ -239,6 +239,36 @@ class BrowserPrintIPv6(BrowserPrintCase):
         self.assertEqual(self.job_families(), {"IPv6"})
 
 
+class BrowserPrintName(BrowserPrintCase):
+    """print.server as a name that resolves to ::1 first, then 127.0.0.1, as "localhost"
+    does on Debian (in an /etc/hosts of the kiosk's own, which the browser's sandbox binds:
+    a mount namespace, root only), cupsd listening on both: the job arrives."""
+
+    CUPS_IPV6 = True
+    PRINT_HOST = "printhost.test"
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("needs root for a mount namespace")
+        super().setUp()
+        hosts = os.path.join(self.workdir, "hosts")
+        with open(hosts, "w") as f:
+            f.write("::1 printhost.test\n127.0.0.1 printhost.test\n")
+        os.chmod(hosts, 0o644)
+        self.kiosk.wrap = ["unshare", "--mount", "sh", "-c",
+                           'mount --bind "$0" /etc/hosts && exec "$@"', hosts]
+
+    def test_home_page_to_a_name(self):
+        self.start_printing_session(pages=3)
+        job, t0 = self.print_from_preview("name")
+        self.assertEqual(job["kiosk"], self.kiosk_name, job)
+        job = self.wait_job(job["cups_id"], ("printed",), "the home page printed")
+        self.assertEqual(self.printed_pages(job["cups_id"]), job["charged"])
+        self.wait_banner("imprimée", 3 - job["charged"], "the notice", t0)
+        with open(self.kiosk.log, errors="replace") as f:  # (output() is its tail)
+            self.assertIn("print server printhost.test:%d: answers" % self.cups.port, f.read())
+
+
 class PrintHostDown(KioskTestCase):
     """The kiosk's probe of print.server, with the stand-in browser (no print is needed to
     see it): a print host that does not answer is said in the bar at the session's start;
