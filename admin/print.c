@@ -260,7 +260,11 @@ static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 	n->copies = attr_int(jobattrs, "copies", 1);
 	n->number_up = attr_int(jobattrs, "number-up", 1);
 	const char *sides = attr_str(jobattrs, "sides");
-	n->duplex = sides && strncmp(sides, "two-sided", 9) == 0;
+	/* A browser printing through GTK to a queue with a PPD sends the PPD's option
+	 * (Duplex=DuplexNoTumble) instead of sides; the backend maps it to sides. */
+	const char *ppd_duplex = attr_str(jobattrs, "Duplex");
+	n->duplex = sides ? strncmp(sides, "two-sided", 9) == 0
+			  : ppd_duplex && strncmp(ppd_duplex, "Duplex", 6) == 0;
 	ipp_attribute_t *a = ippFindAttribute(jobattrs, "page-ranges", IPP_TAG_RANGE);
 	int nr = a ? ippGetCount(a) : 0;
 	bool ok_ranges = nr <= PC_MAX_RANGES;
@@ -587,6 +591,7 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "number-up",
 					   "page-ranges",
 					   "sides",
+					   "Duplex",
 					   "number-of-documents",
 					   "job-impressions-completed",
 					   "job-uuid",

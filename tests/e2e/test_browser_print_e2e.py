@@ -22,7 +22,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
 
 from kiosk_e2e import KioskTestCase, screenshot, xdotool  # noqa: E402
 from private_cupsd import WithCupsd  # noqa: E402
-from test_chromium_e2e import WAIT, ChromiumTestCase, png_pixels  # noqa: E402
+from test_chromium_e2e import WAIT, ChromiumTestCase, Services, png_pixels  # noqa: E402
+
+# A page of three printed pages (in this process only: the services' server of these tests).
+Services.PAGES = dict(Services.PAGES, **{"/long": "<title>long doc</title>" + "".join(
+    "<h1 style='font-size:80px;page-break-after:always'>Page %d</h1>" % i for i in (1, 2, 3))})
 
 
 def preview_shown(path):
@@ -235,8 +239,38 @@ class BrowserPrintIPv6(BrowserPrintCase):
         screenshot(self.x.display, "browser-print-04-ipv6-printed")
         log = self.cups.job_log(job["cups_id"])
         self.assertIn('by "escale-kiosk.%s"' % self.kiosk_name, log)
+        # Pages 2-3 of three, 2 pages per sheet, two-sided, chosen in the preview: Chromium
+        # puts the two pages on one in the PDF it sends, GTK asks for two-sided (the PPD's
+        # Duplex): one face charged and printed, the job two-sided.
+        self.open_url("https://ants.gouv.fr/long")
+        self.wait_title(lambda t: t.startswith("long doc"), "the page of three pages")
+        job, t0 = self.print_from_preview("ranges", press=self.ranges_nup_duplex_then_print)
+        job = self.wait_job(job["cups_id"], ("printed",), "pages 2-3 printed")
+        self.assertEqual((job["document_pages"], job["duplex"], job["charged"]), (1, True, 1),
+                         job)
+        self.assertEqual(self.printed_pages(job["cups_id"]), 1)
+        self.wait_banner("1 page imprimée. Il vous reste 1 page.", 1, "the notice", t0)
         # The job came over IPv6: the connection cupsd took the Print-Job on.
         self.assertEqual(self.job_families(), {"IPv6"})
+
+
+    def ranges_nup_duplex_then_print(self):
+        """Where the preview's settings are at 1280x800: Pages (a select: closed again, then
+        End for "Personnalisé", whose field takes the focus), "Plus de paramètres", Pages
+        par feuille (Down: 2), the panel scrolled, Recto verso, then Imprimer."""
+        d = self.x.display
+        for step in (("mousemove", "1019", "248", "click", "1"), ("key", "Escape"),
+                     ("key", "End"), ("type", "2-3"), ("key", "Tab"),
+                     ("mousemove", "940", "466", "click", "1"),
+                     ("mousemove", "1012", "593", "click", "1"), ("key", "Escape"),
+                     ("key", "Down"),
+                     ("mousemove", "940", "560", "click", "--repeat", "5", "5"),
+                     ("mousemove", "932", "457", "click", "1")):
+            xdotool(d, *step)
+            time.sleep(0.7)
+        time.sleep(1)
+        screenshot(d, "browser-print-ranges-chosen")
+        xdotool(d, "mousemove", "1073", "670", "click", "1")
 
 
 class BrowserPrintName(BrowserPrintCase):

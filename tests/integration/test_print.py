@@ -187,6 +187,14 @@ class Print(PrintBase):
         self.assertEqual((j["document_pages"], j["copies"], j["number_up"], j["duplex"]),
                          (5, 3, 2, True))
         self.assertEqual((j["pages"], j["sheets"], j["charged"]), (6, 3, 6))
+        # Two-sided as a browser sends it through GTK to a queue with a PPD: the PPD's
+        # option, not sides. Faces are charged all the same; the sheets are halved.
+        job = self.submit(kiosk, self.pdf(4), "-o", "Duplex=DuplexNoTumble")
+        j = self.wait_state(job, "released", "printing", "printed")
+        self.assertEqual((j["duplex"], j["pages"], j["sheets"], j["charged"]), (True, 4, 2, 4))
+        job = self.submit(kiosk, self.pdf(2), "-o", "Duplex=None")
+        j = self.wait_state(job, "released", "printing", "printed")
+        self.assertEqual((j["duplex"], j["sheets"], j["charged"]), (False, 2, 2))
         # A document written with object streams: qpdf finds its 7 pages.
         src = self.pdf(7, "plain7.pdf")
         packed = os.path.join(self.tmp, "objstm7.pdf")
