@@ -862,8 +862,6 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	k->cover_dirty = k->bar_dirty = false;
 }
 
-/* ---- the session's effects ---- */
-
 /* ---- the print server ---- */
 
 static void print_probe(struct kiosk *k)
@@ -897,6 +895,8 @@ static void print_probed(struct kiosk *k, const struct sm_clock *c)
 			sm_print_notice(&k->sm, c, NULL, text, -1, calm);
 	}
 }
+
+/* ---- the session's effects ---- */
 
 static void browser_watch(struct kiosk *k)
 {
