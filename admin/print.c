@@ -25,6 +25,7 @@
 #include "log.h"
 #include "store_print.h"
 #include "util.h"
+#include "wire.h"
 
 #define MAX_OPEN 256
 
@@ -259,7 +260,11 @@ static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 	n->copies = attr_int(jobattrs, "copies", 1);
 	n->number_up = attr_int(jobattrs, "number-up", 1);
 	const char *sides = attr_str(jobattrs, "sides");
-	n->duplex = sides && strncmp(sides, "two-sided", 9) == 0;
+	/* A browser printing through GTK to a queue with a PPD sends the PPD's option
+	 * (Duplex=DuplexNoTumble) instead of sides; the backend maps it to sides. */
+	const char *ppd_duplex = attr_str(jobattrs, "Duplex");
+	n->duplex = sides ? strncmp(sides, "two-sided", 9) == 0
+			  : ppd_duplex && strncmp(ppd_duplex, "Duplex", 6) == 0;
 	ipp_attribute_t *a = ippFindAttribute(jobattrs, "page-ranges", IPP_TAG_RANGE);
 	int nr = a ? ippGetCount(a) : 0;
 	bool ok_ranges = nr <= PC_MAX_RANGES;
@@ -330,6 +335,13 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .not_held = not_held};
 	n.title = attr_str(jobattrs, "job-name");
 	n.account = attr_str(jobattrs, "job-account-id");
+	/* A kiosk's browser names its kiosk in its CUPS user name (kiosk/kprint.h), which
+	 * the resident cannot change; job-account-id, when there is one, comes first. */
+	const char *user = attr_str(jobattrs, "job-originating-user-name");
+	size_t plen = strlen(KPRINT_USER_PREFIX);
+	if ((!n.account || !*n.account) && user && strncmp(user, KPRINT_USER_PREFIX, plen) == 0 &&
+	    user[plen])
+		n.account = user + plen;
 	n.host = attr_str(jobattrs, "job-originating-host-name");
 	n.created = attr_int(jobattrs, "time-at-creation", 0);
 	char err[256] = "";
@@ -574,10 +586,12 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "job-name",
 					   "job-account-id",
 					   "job-originating-host-name",
+					   "job-originating-user-name",
 					   "copies",
 					   "number-up",
 					   "page-ranges",
 					   "sides",
+					   "Duplex",
 					   "number-of-documents",
 					   "job-impressions-completed",
 					   "job-uuid",

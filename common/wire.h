@@ -14,6 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The CUPS user name of a kiosk's print jobs is this prefix and the kiosk's name (kiosk.conf
+ * print.kiosk_name, written into its browser's client.conf); admind reads the name back
+ * from job-originating-user-name to tie the job to that kiosk. */
+#define KPRINT_USER_PREFIX "escale-kiosk."
+
 /* The kiosk's state, as its heartbeat reports it. */
 enum wire_state {
 	WIRE_STATE_CLOSED,

@@ -407,11 +407,11 @@ static bool env_kept(const char *kv, bool separated)
 }
 
 /* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
-static char **build_env(const char *dir, bool separated, bool english)
+static char **build_env(const char *dir, bool separated, bool english, const struct kiosk_cfg *cfg)
 {
 	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
 	int n = 0;
-	for (char **e = environ; e && *e && n < MAX_ENV - 9; e++)
+	for (char **e = environ; e && *e && n < MAX_ENV - 10; e++)
 		if (env_kept(*e, separated))
 			env[n++] = xstrdup(*e);
 	if (!getenv("PATH"))
@@ -424,6 +424,12 @@ static char **build_env(const char *dir, bool separated, bool english)
 	env[n++] = xasprintf("XDG_DATA_HOME=%s/home/.local/share", dir);
 	env[n++] = xasprintf("XDG_RUNTIME_DIR=%s/run", dir);
 	env[n++] = xasprintf("TMPDIR=%s/tmp", dir);
+	/* The print server of kprint's client.conf also for a browser run without
+	 * escale-browser; it wins over a client.conf in HOME. */
+	if (cfg->print_host)
+		env[n++] = xasprintf(strchr(cfg->print_host, ':') ? "CUPS_SERVER=[%s]:%d"
+								  : "CUPS_SERVER=%s:%d",
+				     cfg->print_host, cfg->print_port);
 	env[n] = NULL;
 	return env;
 }
@@ -523,7 +529,7 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 	char **argv = xcalloc((size_t)n + 1, sizeof(*argv));
 	for (int i = 0; i < n; i++)
 		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
-	char **env = build_env(b->dir, b->separated, b->english);
+	char **env = build_env(b->dir, b->separated, b->english, cfg);
 
 	bool ok = false;
 	int p[2];

@@ -16,10 +16,11 @@
 
 static const char *const top_keys[] = {
 	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level", "admin",
-	"browser",     "session",  "login",     "hours",       "services", NULL};
+	"browser",     "print",    "session",   "login",       "hours",    "services",  NULL};
 static const char *const admin_keys[] = {"url",        "token_file",   "ca_file",           "pin",
 					 "timeout_ms", "sync_seconds", "heartbeat_seconds", NULL};
 static const char *const browser_keys[] = {"command", "restarts", "user", NULL};
+static const char *const print_keys[] = {"server", "queue", "kiosk_name", NULL};
 static const char *const session_keys[] = {"warn_minutes",
 					   "closing_warn_minutes",
 					   "idle_seconds",
@@ -332,6 +333,107 @@ static bool browser_user(struct kiosk_cfg *cfg, const config_setting_t *browser,
 				"'user' must be a user name (lower-case letters, digits, '-', '_', "
 				"at most 31) or \"\" to run the browser as the kiosk's user");
 	return true;
+}
+
+/* A host name (RFC 1123 labels), an IPv4 address or an IPv6 address. */
+static bool print_host_ok(const char *h, bool bracketed)
+{
+	struct in6_addr a6;
+	if (bracketed)
+		return inet_pton(AF_INET6, h, &a6) == 1;
+	size_t n = strlen(h), label = 0;
+	if (n == 0 || n > 253 || h[0] == '.' || h[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = h[i];
+		if (c == '.') {
+			if (label == 0 || h[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return h[n - 1] != '-';
+}
+
+/* "HOST", "HOST:PORT", "[IPV6]" or "[IPV6]:PORT" into print_host and print_port. */
+static bool print_server(struct kiosk_cfg *cfg, const config_setting_t *print, struct cfg_err *err)
+{
+	if (!cfg_string(print, "server", "", 300, &cfg->print_server, err))
+		return false;
+	const char *s = cfg->print_server;
+	cfg->print_port = 631;
+	if (!*s)
+		return true;
+	const config_setting_t *where = config_setting_get_member(print, "server");
+	if (strstr(s, "://"))
+		return cfg_fail(where, err,
+				"print.server is the print server as HOST or HOST:PORT, not a URL "
+				"(the queue is print.queue)");
+	char host[300];
+	const char *port = NULL;
+	bool bracketed = s[0] == '[';
+	if (bracketed) {
+		const char *end = strchr(s, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return cfg_fail(where, err,
+					"print.server: an IPv6 address goes in brackets, e.g. "
+					"\"[fd00::5]:631\"");
+		snprintf(host, sizeof(host), "%.*s", (int)(end - s - 1), s + 1);
+		port = end[1] ? end + 2 : NULL;
+	} else {
+		const char *colon = strchr(s, ':');
+		if (colon && strchr(colon + 1, ':'))
+			return cfg_fail(where, err,
+					"print.server: an IPv6 address goes in brackets, e.g. "
+					"\"[fd00::5]:631\"");
+		snprintf(host, sizeof(host), "%.*s", colon ? (int)(colon - s) : (int)strlen(s), s);
+		port = colon ? colon + 1 : NULL;
+	}
+	if (!print_host_ok(host, bracketed))
+		return cfg_fail(where, err,
+				"print.server: '%s' is not a host name, an IPv4 address or an IPv6 "
+				"address in brackets (HOST or HOST:PORT)",
+				quoted(s));
+	if (port) {
+		int64_t p;
+		if (!parse_i64(port, 1, 65535, &p))
+			return cfg_fail(where, err,
+					"print.server: the port must be a number from 1 to 65535");
+		cfg->print_port = (int)p;
+	}
+	cfg->print_host = xstrdup(host);
+	return true;
+}
+
+/* A name for CUPS (queue) or for the job's user name: letters, digits, '.', '_', '-'. */
+static bool print_name(const config_setting_t *print, const char *key, const char *def,
+		       bool may_be_empty, char **out, struct cfg_err *err)
+{
+	if (!cfg_string(print, key, def, 128, out, err))
+		return false;
+	const char *v = *out;
+	bool ok = strlen(v) <= 64 && (may_be_empty || *v);
+	for (size_t i = 0; ok && v[i]; i++)
+		ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		     (v[i] >= '0' && v[i] <= '9') || strchr("._-", v[i]);
+	if (!ok)
+		return cfg_fail(config_setting_get_member(print, key), err,
+				"print.%s must be%s letters, digits, '.', '_' or '-' (at most 64)",
+				key, may_be_empty ? " \"\" or" : "");
+	return true;
+}
+
+static bool print_section(struct kiosk_cfg *cfg, const config_setting_t *print, struct cfg_err *err)
+{
+	return print_server(cfg, print, err) &&
+	       print_name(print, "queue", "escale", false, &cfg->print_queue, err) &&
+	       print_name(print, "kiosk_name", "", true, &cfg->print_kiosk_name, err);
 }
 
 static bool browser_command(struct kiosk_cfg *cfg, const config_setting_t *browser,
@@ -730,18 +832,19 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	if (!cfg_load(&cf, path, err))
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
-	const config_setting_t *admin, *browser, *session, *login;
+	const config_setting_t *admin, *browser, *print, *session, *login;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "admin", &admin, err) ||
-	    !cfg_group(root, "browser", &browser, err) ||
-	    !cfg_group(root, "session", &session, err) || !cfg_group(root, "login", &login, err) ||
-	    !cfg_only_keys(admin, admin_keys, err) || !cfg_only_keys(browser, browser_keys, err) ||
+	    !cfg_group(root, "browser", &browser, err) || !cfg_group(root, "print", &print, err) ||
+	    !cfg_only_keys(print, print_keys, err) || !cfg_group(root, "session", &session, err) ||
+	    !cfg_group(root, "login", &login, err) || !cfg_only_keys(admin, admin_keys, err) ||
+	    !cfg_only_keys(browser, browser_keys, err) ||
 	    !cfg_only_keys(session, session_keys, err) || !cfg_only_keys(login, login_keys, err))
 		goto out;
 	/* In the order of the example config, so that the first error in the file is named. */
 	if (!top_section(cfg, root, err) || !admin_section(cfg, admin, err) ||
 	    !browser_command(cfg, browser, err) ||
 	    !cfg_int(browser, "restarts", 1, 0, 5, &cfg->browser_restarts, err) ||
-	    !browser_user(cfg, browser, err) ||
+	    !browser_user(cfg, browser, err) || !print_section(cfg, print, err) ||
 	    !minutes(session, "warn_minutes", default_warn, (int)ARRAY_LEN(default_warn),
 		     cfg->warn_minutes, &cfg->n_warn, err) ||
 	    !minutes(session, "closing_warn_minutes", default_closing_warn,
@@ -793,6 +896,10 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->log_file);
 	free(cfg->log_level);
 	free(cfg->browser_user);
+	free(cfg->print_server);
+	free(cfg->print_host);
+	free(cfg->print_queue);
+	free(cfg->print_kiosk_name);
 	free(cfg->admin_url);
 	free(cfg->admin_token_file);
 	free(cfg->admin_ca_file);

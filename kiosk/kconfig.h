@@ -48,6 +48,13 @@ struct kiosk_cfg {
 	int64_t browser_restarts; /* "browser.restarts", default 1 (0..5) */
 	char *browser_user; /* "browser.user", default "escale-guest"; "" runs it as the kiosk */
 
+	/* print { } */
+	char *print_server;     /* "print.server", "HOST[:PORT]" of the cupsd; default "" (none) */
+	char *print_host;       /* its host (IPv6 without brackets), NULL without a server */
+	int print_port;         /* its port, default 631 */
+	char *print_queue;      /* "print.queue", default "escale" */
+	char *print_kiosk_name; /* "print.kiosk_name", default "": jobs tied by address */
+
 	/* session { } */
 	int64_t warn_minutes[KCFG_MAX_WARN]; /* "session.warn_minutes", default [5, 1] */
 	int n_warn;

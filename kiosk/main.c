@@ -33,6 +33,7 @@
 #include "log.h"
 #include "privdrop.h"
 #include "policy.h"
+#include "kprint.h"
 #include "session.h"
 #include "timings.h"
 #include "ui.h"
@@ -45,13 +46,17 @@
 #define NET_MSGS_PER_WAKE 32
 #define IPC_QUEUE_MAX     4096 /* more than a socket buffer holds */
 
-enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL };
+enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL, EV_PRINT };
+
+/* During a session, the print server is probed at its start and then this often. */
+#define PRINT_PROBE_MS 30000
 
 struct kiosk {
 	struct kiosk_cfg cfg;
 	struct xk x;
 	struct sm sm;
 	struct browser br;
+	struct kprint_probe probe; /* does print.server answer? */
 	int ep, sig_fd, timer_fd, ctl_fd;
 
 	struct helper net;
@@ -597,6 +602,40 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	k->cover_dirty = k->bar_dirty = false;
 }
 
+/* ---- the print server ---- */
+
+static void print_probe(struct kiosk *k)
+{
+	if (k->probe.pid <= 0 && kprint_probe_start(&k->probe, &k->cfg))
+		ep_add(k, k->probe.pidfd, EV_PRINT);
+}
+
+/* A probe finished: a print server that does not answer is the resident's to know before
+ * a print is lost (the browser keeps a job it cannot send and says nothing). */
+static void print_probed(struct kiosk *k, const struct sm_clock *c)
+{
+	int fd = k->probe.pidfd;
+	enum kprint_state before = k->probe.state;
+	enum kprint_state now = kprint_probe_done(&k->probe);
+	if (k->probe.pid > 0)
+		return;
+	if (fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, fd, NULL);
+	if (now != before)
+		log_info("print server %s: %s", k->cfg.print_server,
+			 now == KPRINT_UP        ? "answers"
+			 : now == KPRINT_PARTIAL ? "answers on some of its addresses"
+			 : now == KPRINT_DOWN    ? "does not answer"
+						 : "not probed");
+	/* Said once when it goes down (each session starts from "unknown"), not every probe. */
+	if (now == KPRINT_DOWN && before != KPRINT_DOWN && k->sm.state == SM_SESSION) {
+		char text[SM_TEXT_MAX];
+		bool calm = false;
+		if (ui_print_notice(text, sizeof(text), "unreachable", 0, k->sm.pages_left, &calm))
+			sm_print_notice(&k->sm, c, NULL, text, -1, calm);
+	}
+}
+
 /* ---- the session's effects ---- */
 
 static void browser_watch(struct kiosk *k)
@@ -647,10 +686,14 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			/* The policy allowlists this session's home page: written before the
 			 * browser starts, and without it no browser (fail closed). */
 			if (browser_prepare(&k->br, &k->cfg, k->english) &&
-			    policy_write(&k->cfg, k->br.home_url) && browser_start(&k->br, &k->cfg))
+			    policy_write(&k->cfg, k->br.home_url) && kprint_write(&k->cfg) &&
+			    browser_start(&k->br, &k->cfg)) {
 				browser_watch(k);
-			else
+				k->probe.state = KPRINT_UNKNOWN;
+				print_probe(k);
+			} else {
 				sm_browser_exited(m, c);
+			}
 		}
 		if (out & SM_OUT_RESTART_BROWSER) {
 			log_warnx("the browser stopped; starting it again");
@@ -668,6 +711,10 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 	if (m->state != k->last_state ||
 	    (m->state == SM_SESSION && c->mono_ms / 1000 != k->last_state_sent_s))
 		send_state(k, c);
+	/* (a session wakes the loop every second, for its heartbeat state) */
+	if (m->state == SM_SESSION && k->probe.pid <= 0 && k->probe.at_ms &&
+	    c->mono_ms - k->probe.at_ms >= PRINT_PROBE_MS)
+		print_probe(k);
 }
 
 static void browser_exited(struct kiosk *k, const struct sm_clock *c)
@@ -873,6 +920,9 @@ static int run(struct kiosk *k)
 			case EV_BROWSER:
 				browser_exited(k, &c);
 				break;
+			case EV_PRINT:
+				print_probed(k, &c);
+				break;
 			case EV_CTL: {
 				char *s = status_json(k, &c);
 				ctlsock_answer(k->ctl_fd, s);
@@ -1038,6 +1088,7 @@ int main(int argc, char **argv)
 		fatal("signalfd/timerfd/epoll");
 	helper_init(&k->net, k->cfg.path);
 	browser_init(&k->br);
+	kprint_probe_init(&k->probe);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -1076,6 +1127,7 @@ int main(int argc, char **argv)
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);
+	kprint_probe_stop(&k->probe);
 	unlink(sock);
 out:
 	browser_teardown(&k->br);

@@ -170,6 +170,23 @@ json_t *policy_chromium(const struct kiosk_cfg *cfg, const char *home_url, bool 
 	/* ${user_home} is the session's HOME (DIR/home): downloads go to DIR/downloads. */
 	json_object_set_new(p, "DownloadDirectory", json_string("${user_home}/../downloads"));
 	json_object_set_new(p, "PrinterTypeDenyList", json_pack("[s s]", "pdf", "extension"));
+	/* The preview opens on the centre's queue, whatever else the print server shares (its
+	 * name is letters, digits, '_', '-' and '.', escaped for the regular expression). */
+	const char *q = cfg->print_queue ? cfg->print_queue : "escale";
+	char re[2 * 64 + 3], *o = re; /* kconfig: a queue name has at most 64 characters */
+	*o++ = '^';
+	for (size_t k = 0; q[k] && k < 64; k++) {
+		if (q[k] == '.')
+			*o++ = '\\';
+		*o++ = q[k];
+	}
+	*o++ = '$';
+	*o = '\0';
+	json_t *sel = json_pack("{ss ss}", "kind", "local", "namePattern", re);
+	char *text = json_dumps(sel, JSON_COMPACT | JSON_SORT_KEYS);
+	json_object_set_new(p, "DefaultPrinterSelection", json_string(text));
+	free(text);
+	json_decref(sel);
 	return p;
 }
 

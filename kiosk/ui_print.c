@@ -56,6 +56,11 @@ bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int page
 			 _("Impression annulée. Aucune page n'est décomptée. Adressez-vous à "
 			   "l'accueil."));
 		second = "";
+	} else if (strcmp(event, "unreachable") == 0) {
+		/* The kiosk's own probe of print.server, not admind's. */
+		snprintf(first, sizeof(first), "%s",
+			 _("L'imprimante ne répond pas. Adressez-vous à l'accueil."));
+		second = "";
 	} else if (strcmp(event, "jam") == 0) {
 		snprintf(first, sizeof(first), "%s",
 			 _("L'imprimante est bloquée, l'accueil est prévenu."));

@@ -216,6 +216,19 @@ class Services:
             return [(p, c) for h, p, c in self.log if h == host and p != "/favicon.ico"]
 
 
+def print_server(test):
+    """A private cupsd (tests/print) with the escale queue, stopped at TEST's end."""
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__))), "print"))
+    from private_cupsd import Cupsd
+    cups = Cupsd(need("ESCALE_BACKEND"))
+    test.addCleanup(cups.stop)
+    cups.start()
+    cups.add_queue()
+    return cups
+
+
 class ChromiumTestCase(KioskTestCase):
     """One Xvfb, one kiosk and one Chromium per test; services CAF and ANTS. Run as root
     (as CI runs), the browser is separated as in a centre: it runs as escale-guest with
@@ -739,6 +752,13 @@ class Session(ChromiumTestCase):
         self.click_until(lambda t: t in names, "the file chooser")
 
     def test_print_offers_no_file(self):
+        # A print server with the escale queue (no admind: the job stays held there), named
+        # in print.server: the preview must list it, and Return must send the job to it.
+        cups = print_server(self)
+        self.kiosk = self.make_kiosk(extra=self.SERVICES + 'print = { server = "%s"; };\n'
+                                     % cups.server)
+        if self.SEPARATED:
+            lay_out_as_production(self.kiosk)
         self.start_session()
         self.open_url("https://www.caf.fr/print")
         self.wait_title(lambda t: t.startswith("print me"), "the page to print")
@@ -757,10 +777,17 @@ class Session(ChromiumTestCase):
             return len(grey) / len(area)
         self.assertLess(grey_margin(before), 0.2)
         self.assertGreater(grey_margin(after), 0.8, "the print preview did not open")
-        # Enter prints to the destination chosen: with "Save as PDF" denied there is none
-        # that writes a file (no save dialog, no PDF in the session).
+        # Enter prints to the destination chosen: the escale queue (with "Save as PDF"
+        # denied there is none that writes a file: no save dialog, no PDF in the session).
+        time.sleep(3)  # the preview asks the print server for the queue's capabilities
         xdotool(self.x.display, "key", "Return")
-        self.settle(4)
+        deadline = time.monotonic() + WAIT
+        while not cups.active_jobs():
+            if time.monotonic() > deadline:
+                screenshot(self.x.display, "chromium-09-print-no-job")
+                self.fail("no job reached the print server: the preview listed no printer")
+            time.sleep(0.2)
+        self.settle(2)
         screenshot(self.x.display, "chromium-09-print-enter")
         titles = self.titles()
         self.assertFalse([t for t in titles if t.startswith(("Save", "Enregistrer"))], titles)

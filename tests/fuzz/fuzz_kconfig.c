@@ -2,10 +2,12 @@
  * generated from every config it accepts. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "kconfig.h"
+#include "kprint.h"
 #include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		json_decref(p);
 		json_decref(f);
+		/* The CUPS client settings hold the lines they should, no more (no setting
+		 * smuggled in through print.server or print.kiosk_name). */
+		char *conf = kprint_client_conf(&c);
+		int lines = 0;
+		for (const char *s = conf; s && *s; s++)
+			lines += *s == '\n';
+		if (conf && lines != (*c.print_kiosk_name ? 3 : 2))
+			__builtin_trap();
+		free(conf);
 	}
 	kconfig_free(&c);
 	return 0;

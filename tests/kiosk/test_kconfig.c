@@ -6,6 +6,7 @@
 
 #include "../unit/test.h"
 #include "kconfig.h"
+#include "kprint.h"
 #include "util.h"
 
 #define MINIMAL "admin = { url = \"https://admin.example.org\"; token_file = \"/etc/t\"; };\n"
@@ -523,6 +524,94 @@ static void test_errors(void)
 	kconfig_free(&c);
 }
 
+/* print { }: the server as HOST[:PORT] in its three forms, the names, the client.conf. */
+static void test_print(void)
+{
+	struct kiosk_cfg c;
+	struct cfg_err err = {""};
+	CHECK(load(MINIMAL, &c, &err));
+	CHECK(strcmp(c.print_server, "") == 0 && !c.print_host && c.print_port == 631);
+	CHECK(strcmp(c.print_queue, "escale") == 0 && strcmp(c.print_kiosk_name, "") == 0);
+	CHECK(kprint_client_conf(&c) == NULL);
+	kconfig_free(&c);
+
+	static const struct {
+		const char *server, *host, *line;
+		int port;
+	} ok[] = {
+		{"print.example.org", "print.example.org", "ServerName print.example.org:631\n",
+		 631},
+		{"192.168.1.5:8631", "192.168.1.5", "ServerName 192.168.1.5:8631\n", 8631},
+		{"[::1]:18631", "::1", "ServerName [::1]:18631\n", 18631},
+		{"[fd00::5]", "fd00::5", "ServerName [fd00::5]:631\n", 631},
+		{"localhost:1", "localhost", "ServerName localhost:1\n", 1},
+		{"Accueil-PC", "Accueil-PC", "ServerName Accueil-PC:631\n", 631},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
+		char text[512];
+		snprintf(text, sizeof(text),
+			 MINIMAL "print = { server = \"%s\"; queue = \"q_1.a-b\"; };\n",
+			 ok[i].server);
+		bool r = load(text, &c, &err);
+		CHECK(r);
+		if (!r) {
+			fprintf(stderr, "%s: %s\n", ok[i].server, err.msg);
+			continue;
+		}
+		CHECK(strcmp(c.print_host, ok[i].host) == 0 && c.print_port == ok[i].port);
+		CHECK(strcmp(c.print_queue, "q_1.a-b") == 0);
+		char *conf = kprint_client_conf(&c);
+		CHECK(conf && strstr(conf, ok[i].line) && !strstr(conf, "User "));
+		free(conf);
+		kconfig_free(&c);
+	}
+	/* The kiosk's name becomes the user name of its jobs. */
+	CHECK(load(MINIMAL "print = { server = \"10.0.0.2\"; kiosk_name = \"poste-1\"; };\n", &c,
+		   &err));
+	char *conf = kprint_client_conf(&c);
+	CHECK(conf && strstr(conf, "ServerName 10.0.0.2:631\nUser escale-kiosk.poste-1\n"));
+	free(conf);
+	kconfig_free(&c);
+
+	fails(MINIMAL "print = { server = \"a b\"; };\n", 2, "is not a host name");
+	fails(MINIMAL "print = { server = \"::1\"; };\n", 2, "in brackets");
+	fails(MINIMAL "print = { server = \"fd00::5:631\"; };\n", 2, "in brackets");
+	fails(MINIMAL "print = { server = \"[::1\"; };\n", 2, "in brackets");
+	fails(MINIMAL "print = { server = \"[::1]x\"; };\n", 2, "in brackets");
+	fails(MINIMAL "print = { server = \"[print.example.org]:631\"; };\n", 2,
+	      "is not a host name");
+	fails(MINIMAL "print = { server = \"host:0\"; };\n", 2, "from 1 to 65535");
+	fails(MINIMAL "print = { server = \"host:65536\"; };\n", 2, "from 1 to 65535");
+	fails(MINIMAL "print = { server = \"host:\"; };\n", 2, "from 1 to 65535");
+	fails(MINIMAL "print = { server = \"host:63a\"; };\n", 2, "from 1 to 65535");
+	fails(MINIMAL "print = { server = \"-host\"; };\n", 2, "is not a host name");
+	fails(MINIMAL "print = { server = \"a..b\"; };\n", 2, "is not a host name");
+	fails(MINIMAL "print = { server = \"ipp://host/printers/escale\"; };\n", 2, "not a URL");
+	fails(MINIMAL "print = { server = \"host\nServerName evil\"; };\n", 2, "");
+	fails(MINIMAL "print = { server = 631; };\n", 2, "must be a string");
+	fails(MINIMAL "print = { queue = \"\"; };\n", 2, "print.queue must be letters");
+	fails(MINIMAL "print = { queue = \"a/b\"; };\n", 2, "print.queue must be letters");
+	fails(MINIMAL "print = { kiosk_name = \"poste 1\"; };\n", 2, "print.kiosk_name must be");
+	fails(MINIMAL "print = { kiosk_name = \"a\\nUser root\"; };\n", 2,
+	      "print.kiosk_name must be");
+	fails(MINIMAL "print = { colour = true; };\n", 2, "unknown setting 'colour'");
+	fails(MINIMAL "print = [];\n", 2, "must be a group");
+	/* Size limits: a label of 64 characters, a name of 254, a queue of 65. */
+	char text[1024], label[70];
+	memset(label, 'a', 64);
+	label[64] = '\0';
+	snprintf(text, sizeof(text), MINIMAL "print = { server = \"%s.fr\"; };\n", label);
+	fails(text, 2, "is not a host name");
+	label[63] = '\0';
+	snprintf(text, sizeof(text), MINIMAL "print = { server = \"%s.fr\"; };\n", label);
+	accepts(text);
+	snprintf(text, sizeof(text), MINIMAL "print = { server = \"%s.%s.%s.%s\"; };\n", label,
+		 label, label, label);
+	fails(text, 2, "is not a host name");
+	snprintf(text, sizeof(text), MINIMAL "print = { queue = \"%sab\"; };\n", label);
+	fails(text, 2, "at most 64");
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -535,6 +624,7 @@ int main(void)
 	test_defaults();
 	test_values();
 	test_errors();
+	test_print();
 	unlink(path);
 	return TEST_DONE();
 }

@@ -106,6 +106,16 @@ static void default_services(const char *rundir)
 	CHECK(strcmp(json_string_value(json_object_get(p, "DnsOverHttpsMode")), "off") == 0);
 	json_t *deny = json_object_get(p, "PrinterTypeDenyList");
 	CHECK(has(deny, "pdf") && has(deny, "extension"));
+	/* The preview opens on print.queue (a JSON text in a string, as Chromium takes it). */
+	CHECK(strcmp(json_string_value(json_object_get(p, "DefaultPrinterSelection")),
+		     "{\"kind\":\"local\",\"namePattern\":\"^escale$\"}") == 0);
+	char *q = c.print_queue;
+	c.print_queue = "q.1";
+	json_t *p2 = policy_chromium(&c, home, true, e, sizeof(e));
+	CHECK(strstr(json_string_value(json_object_get(p2, "DefaultPrinterSelection")),
+		     "\"^q\\\\.1$\""));
+	json_decref(p2);
+	c.print_queue = q;
 	CHECK(strcmp(json_string_value(json_object_get(p, "HomepageLocation")), home) == 0);
 	CHECK(strcmp(json_string_value(json_object_get(p, "NewTabPageLocation")), home) == 0);
 	CHECK(!json_object_get(p, "ProxyMode")); /* no proxy configured: none invented */

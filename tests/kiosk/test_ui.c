@@ -346,6 +346,13 @@ static void check_print_notices(void)
 	CHECK(!strcmp(b, "12 pages requested, you have 3 left: printing cancelled."), "%s", b);
 	CHECK(ui_print_notice(b, sizeof(b), "printed", 1, 0, &calm), "printed en");
 	CHECK(!strcmp(b, "1 page printed. You have no pages left."), "%s", b);
+	/* The kiosk's own notice: print.server does not answer. */
+	CHECK(ui_print_notice(b, sizeof(b), "unreachable", 0, 4, &calm) && !calm, "unreachable");
+	CHECK(!strcmp(b, "The printer does not answer. Please ask at the desk."), "%s", b);
+	ui_set_language(false);
+	CHECK(ui_print_notice(b, sizeof(b), "unreachable", 0, 4, &calm), "unreachable fr");
+	CHECK(!strcmp(b, "L'imprimante ne répond pas. Adressez-vous à l'accueil."), "%s", b);
+	ui_set_language(true);
 	CHECK(ui_print_notice(b, 8, "jam", 0, 0, &calm) && strlen(b) == 7, "cut: %s", b);
 	ui_set_language(false);
 }

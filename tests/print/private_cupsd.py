@@ -32,7 +32,8 @@ def _free_port():
 
 
 class Cupsd:
-    def __init__(self, backend):
+    def __init__(self, backend, ipv6=False):
+        """IPV6: cupsd also listens on [::1] at the same port (a kiosk printing over IPv6)."""
         for tool in (CUPSD, shutil.which("lpadmin"), shutil.which("lp"), shutil.which("qpdf")):
             if not tool or not os.path.exists(tool):
                 raise unittest.SkipTest("cupsd, lpadmin, lp or qpdf missing (scripts/lib.sh "
@@ -74,13 +75,15 @@ class Cupsd:
         user = "lp" if root else pwd.getpwuid(os.geteuid()).pw_name
         group = "lp" if root else subprocess.check_output(["id", "-gn"]).decode().strip()
         sysgroup = "root" if root else group
+        v6 = ("Listen [::1]:%d\n" % self.port) if ipv6 else ""
         with open(os.path.join(d, "cupsd.conf"), "w") as f:
-            f.write("Listen 127.0.0.1:%d\nListen %s/cups.sock\nLogLevel debug\n"
+            f.write("Listen 127.0.0.1:%d\n%sListen %s/cups.sock\nLogLevel debug\n"
                     "Browsing Off\nWebInterface No\n"
                     # The print host's settings (scripts/setup-print-host).
                     "PreserveJobFiles No\nPreserveJobHistory 300\nMaxJobTime 0\n"
                     "<Policy default>\n<Limit All>\nOrder Allow,Deny\n"
-                    "Allow from 127.0.0.1\n</Limit>\n</Policy>\n" % (self.port, d))
+                    "Allow from 127.0.0.1\n%s</Limit>\n</Policy>\n"
+                    % (self.port, v6, d, "Allow from [::1]\n" if ipv6 else ""))
         with open(os.path.join(d, "cups-files.conf"), "w") as f:
             f.write("User %s\nGroup %s\nSystemGroup %s\nServerRoot %s\nStateDir %s\n"
                     "CacheDir %s/cache\nDataDir /usr/share/cups\nServerBin %s/bin\n"
@@ -112,11 +115,14 @@ class Cupsd:
             time.sleep(0.1)
         raise AssertionError("cupsd did not answer within 20 s; its log:\n" + self.log())
 
-    def add_queue(self, name="escale", inner=None):
-        """A queue as scripts/setup-print-host makes it, on escale:simprinter:DIR."""
+    def add_queue(self, name="escale", inner=None, model=None):
+        """A queue as scripts/setup-print-host makes it, on escale:simprinter:DIR (MODEL:
+        its --model)."""
         inner = inner or "simprinter:" + self.printer_dir
         env = dict(self.env, CUPS_SERVERBIN=os.path.join(self.dir, "bin"))
-        r = subprocess.run([SETUP, "--queue", name, inner], env=env, stdout=subprocess.PIPE,
+        more = ["--model", model] if model else []
+        r = subprocess.run([SETUP, "--queue", name] + more + [inner], env=env,
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
         if r.returncode != 0:
             raise AssertionError("setup-print-host failed (%d): %s\ncupsd log:\n%s" % (
@@ -203,6 +209,7 @@ class WithCupsd:
     class' temporary directory (cls.tmp) for documents."""
 
     QUEUE = "escale"
+    CUPS_IPV6 = False
     POLL_MS = 300
     PRINT_OPTS = ""
     TMP_PREFIX = "escale-print-"
@@ -212,7 +219,7 @@ class WithCupsd:
         backend = os.environ.get("ESCALE_BACKEND")
         if not backend:
             raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
-        cls.cups = Cupsd(backend)
+        cls.cups = Cupsd(backend, ipv6=cls.CUPS_IPV6)
         cls.tmp = tempfile.mkdtemp(prefix=cls.TMP_PREFIX)
         try:
             cls.cups.start()

@@ -314,5 +314,59 @@ class Backend(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
 
 
+class SetupPrintHost(unittest.TestCase):
+    """scripts/setup-print-host against a private cupsd: the queues it makes for browsers."""
+
+    @classmethod
+    def setUpClass(cls):
+        from private_cupsd import Cupsd
+        exe = os.environ.get("ESCALE_BACKEND")
+        if not exe:
+            raise unittest.SkipTest("ESCALE_BACKEND not set")
+        cls.cups = Cupsd(exe)
+        try:
+            cls.cups.start()
+        except BaseException:
+            cls.cups.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cups.stop()
+
+    def options(self, queue):
+        return self.cups.run(["lpoptions", "-p", queue, "-l"]).stdout.decode()
+
+    def test_pdf_ppd_by_default(self):
+        self.cups.add_queue("pdfq")
+        self.assertIn("escale:simprinter:",
+                      self.cups.run(["lpstat", "-v", "pdfq"]).stdout.decode())
+        # The capabilities a browser asks for before it enables Imprimer.
+        opts = self.options("pdfq")
+        self.assertIn("PageSize/Media Size: *A4 A5 Letter", opts)
+        self.assertIn("Duplex/Two-Sided: *None DuplexNoTumble DuplexTumble", opts)
+        ppd = self.ppd("pdfq")
+        self.assertIn('*ModelName: "escale PDF printer"', ppd)
+        # The PDF goes to the backend as it came: no filter, so what is charged prints.
+        self.assertIn('*cupsFilter2: "application/pdf application/pdf 0 -"', ppd)
+
+    def ppd(self, queue):
+        with open(os.path.join(self.cups.dir, "ppd", queue + ".ppd"), errors="replace") as f:
+            return f.read()
+
+    def test_ipp_printer_without_ipp_everywhere_gets_the_pdf_ppd(self):
+        """Nothing answers at the ipp:// URI: lpadmin -m everywhere fails, the PDF PPD is
+        used, and the queue points at the escale wrapper."""
+        self.cups.add_queue("ippq", inner="ipp://127.0.0.1:1/ipp/print")
+        self.assertIn("device for ippq: escale:ipp://127.0.0.1:1/ipp/print",
+                      self.cups.run(["lpstat", "-v", "ippq"]).stdout.decode())
+        self.assertIn('*ModelName: "escale PDF printer"', self.ppd("ippq"))
+
+    def test_raw_on_request(self):
+        self.cups.add_queue("rawq", model="raw")
+        self.assertEqual(self.options("rawq").strip(), "")
+        self.assertFalse(os.path.exists(os.path.join(self.cups.dir, "ppd", "rawq.ppd")))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
