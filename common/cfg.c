@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 bool cfg_fail(const config_setting_t *setting, struct cfg_err *err, const char *fmt, ...)
 {
@@ -20,6 +21,42 @@ bool cfg_fail(const config_setting_t *setting, struct cfg_err *err, const char *
 	return false;
 }
 
+/* What libconfig would read badly: a file too large, or an @include (a directory or a
+ * device named there makes its scanner exit the whole process; escale's files stand
+ * alone). True when F is fit to parse; ERR says why not. */
+static bool cfg_precheck(FILE *f, const char *path, struct cfg_err *err)
+{
+	char chunk[4096];
+	unsigned line = 1;
+	bool at_start = true; /* CHUNK begins line LINE */
+	long size = 0;
+	while (fgets(chunk, sizeof(chunk), f)) {
+		size_t len = strlen(chunk);
+		size += (long)len;
+		if (size > CFG_MAX_BYTES) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s:%u: the file is larger than %d bytes: not a configuration",
+				 path, line, CFG_MAX_BYTES);
+			return false;
+		}
+		if (at_start && strncmp(chunk + strspn(chunk, " \t"), "@include", 8) == 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s:%u: @include is not supported: put every setting in this file",
+				 path, line);
+			return false;
+		}
+		at_start = len > 0 && chunk[len - 1] == '\n';
+		if (at_start)
+			line++;
+	}
+	if (ferror(f)) {
+		snprintf(err->msg, sizeof(err->msg), "%s:%u: cannot read: %s", path, line,
+			 strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 bool cfg_load(config_t *c, const char *path, struct cfg_err *err)
 {
 	config_init(c);
@@ -29,7 +66,15 @@ bool cfg_load(config_t *c, const char *path, struct cfg_err *err)
 			 strerror(errno));
 		return false;
 	}
+	struct stat st;
+	bool ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+	if (!ok)
+		snprintf(err->msg, sizeof(err->msg), "%s:0: not a regular file", path);
+	else
+		ok = cfg_precheck(f, path, err);
 	fclose(f);
+	if (!ok)
+		return false;
 	if (config_read_file(c, path) != CONFIG_TRUE) {
 		const char *file = config_error_file(c);
 		snprintf(err->msg, sizeof(err->msg), "%s:%d: %s", file ? file : path,

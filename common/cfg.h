@@ -10,7 +10,10 @@ struct cfg_err {
 	char msg[512];
 };
 
-/* Reads PATH; on failure fills ERR with "FILE:LINE: message". */
+#define CFG_MAX_BYTES (1 << 20) /* a configuration file is at most 1 MiB */
+
+/* Reads PATH, a regular file of at most CFG_MAX_BYTES without @include; on failure fills
+ * ERR with "FILE:LINE: message". */
 bool cfg_load(config_t *c, const char *path, struct cfg_err *err);
 
 /* GROUP may hold only the names in KEYS (NULL-terminated); NULL group is ok. */

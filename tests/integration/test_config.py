@@ -90,6 +90,17 @@ retention_days = 30;
         self.assert_bad(self.minimal() + "threads = = 4;\n", 3)
         self.assert_bad(self.minimal() + "codes = {\n  length = 8;\n  alphabet = ;\n};\n", 5)
 
+    def test_include_and_huge_files_refused(self):
+        # libconfig's scanner exits the whole process on an @include of a directory:
+        # escale's files stand alone, so @include is refused with its line.
+        out = self.assert_bad(self.minimal() + '@include "/"\n', 3)
+        self.assertIn("@include is not supported", out)
+        out = self.assert_bad(self.minimal() + '  @include "/etc/passwd"\n', 3)
+        self.assertIn("@include", out)
+        # A file of over 1 MiB (a comment) is not a configuration.
+        out = self.assert_bad(self.minimal() + "#" + "x" * (1 << 20) + "\n", 3)
+        self.assertIn("larger than", out)
+
     def test_unknown_key(self):
         out = self.assert_bad(self.minimal() + "frobnicate = 1;\n", 3)
         self.assertIn("frobnicate", out)
