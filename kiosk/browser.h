@@ -4,6 +4,7 @@
 #define ESCALE_BROWSER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "kcgroup.h"
@@ -58,6 +59,8 @@ void browser_wipe(struct browser *b, int grace_ms);
 
 /* Writes the home page (big tiles, one per service, grouped by category) into PATH. */
 bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english);
+/* The same page, to F (escale-kiosk --home-page). */
+void homepage_print(FILE *f, const struct kiosk_cfg *cfg, bool english);
 /* S with & < > " ' as HTML character references, newly allocated. */
 char *homepage_html_escape(const char *s);
 

@@ -83,63 +83,155 @@ static const char *homepage_category(const struct kservice *s, bool english)
 					   : homepage_tr(english, N_("Autres"), "Other");
 }
 
-/* The first character of NAME (a whole UTF-8 sequence), upper-cased if ASCII, for the badge. */
-static void homepage_initial(const char *name, char out[5])
-{
-	const unsigned char *s = (const unsigned char *)name;
-	while (*s == ' ')
-		s++;
-	size_t len = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : 4;
-	size_t i = 0;
-	for (; i < len && s[i] && (i == 0 || (s[i] & 0xc0) == 0x80); i++)
-		out[i] = (char)s[i];
-	if (i != len || !*s) {
-		strcpy(out, "?");
-		return;
-	}
-	out[i] = '\0';
-	if (len == 1 && out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-}
-
+/* One grid of tiles that fits the six default services on a 1024x768 screen without
+ * scrolling, from 1920 wide down to a 320 px window (or 400 % zoom) without sideways
+ * scrolling; names wrap at spaces only, never inside a word. */
 static const char homepage_css[] =
 	"*{box-sizing:border-box}"
-	"html{font-size:28px}"
-	"body{margin:0;padding:24px 32px 48px;background:#fff;color:#111;"
-	"font-family:'DejaVu Sans',Verdana,Arial,sans-serif;line-height:1.3}"
-	"header{margin-bottom:16px}"
-	"h1{font-size:2.2rem;margin:0 0 8px}"
-	".centre{font-size:1.2rem;margin:0 0 8px;color:#222}"
+	"html{font-size:clamp(15px,min(2.2vw,2.8vh),28px)}"
+	"body{margin:0;padding:1rem 1.2rem 1.5rem;background:#fff;color:#111;"
+	"font-family:'DejaVu Sans',Verdana,Arial,sans-serif;line-height:1.25}"
+	"header{margin-bottom:.8rem}"
+	"h1{font-size:1.9rem;margin:0 0 .3rem;overflow-wrap:break-word}"
+	".centre{font-size:1.1rem;margin:0 0 .3rem;color:#222}"
 	".hint{font-size:1rem;margin:0;color:#222}"
-	"section{margin:32px 0 0}"
-	"h2{font-size:1.3rem;margin:0 0 16px;padding-left:16px;border-left:12px solid}"
-	".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:24px}"
-	".tile{display:flex;align-items:center;gap:20px;min-width:200px;min-height:160px;"
-	"padding:20px 24px;border-radius:16px;color:#fff;text-decoration:none;"
+	".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,13.5rem),1fr));"
+	"gap:.8rem}"
+	".tile{display:flex;align-items:center;gap:.8rem;min-height:6.2rem;"
+	"padding:.7rem .9rem;border-radius:.6rem;color:#fff;text-decoration:none;"
 	"border:4px solid transparent}"
+	/* The focus ring: yellow with a dark edge on both sides (the yellow alone is 1.65:1
+	 * on white; the edge is over 15:1). */
 	".tile:hover,.tile:focus{outline:6px solid #ffbf00;outline-offset:3px;"
-	"text-decoration:underline}"
-	".badge{flex:none;width:88px;height:88px;border-radius:50%;background:#fff;"
-	"display:flex;align-items:center;justify-content:center;font-size:1.7rem;font-weight:bold}"
-	".text{display:flex;flex-direction:column;min-width:0}"
-	".name{font-size:1.5rem;font-weight:bold;overflow-wrap:anywhere}"
-	".cat{font-size:1rem;opacity:.95}"
-	".none{font-size:1.3rem;padding:32px;border:4px solid #8b1a1a;border-radius:16px}"
-	"footer{margin-top:48px;font-size:1rem;color:#222}"
-	"@media (max-width:700px){body{padding:16px}.grid{grid-template-columns:1fr}}";
+	"box-shadow:0 0 0 3px #111,0 0 0 12px #111;text-decoration:underline}"
+	".pict{flex:none;width:3.4rem;height:3.4rem;border-radius:50%;background:#fff;"
+	"display:flex;align-items:center;justify-content:center}"
+	".pict svg{width:2.2rem;height:2.2rem}"
+	/* The name shrinks with the room its tile leaves it rather than break a word. */
+	".text{display:flex;flex-direction:column;flex:1;min-width:0;container-type:inline-size}"
+	".name{font-size:min(1.35rem,11cqi);font-weight:bold;overflow-wrap:normal;"
+	"word-break:normal;hyphens:manual}"
+	".name span{white-space:nowrap}"
+	".cat{font-size:min(.9rem,9cqi);opacity:.95}"
+	".none{font-size:1.3rem;padding:1.2rem;border:4px solid #8b1a1a;border-radius:.6rem}"
+	"footer{margin-top:1rem;font-size:1rem;color:#222}"
+	"@media (max-width:480px){body{padding:.6rem}h1{font-size:1.5rem}}";
 
-static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, const char *colour)
+/* Pictograms (24 x 24 SVG paths, drawn in the tile's colour), by category: shipped in the
+ * page, no outside request. */
+static const struct {
+	const char *words; /* category words that choose it, lower case, ','-separated */
+	const char *path;
+} homepage_picts[] = {
+	/* people: family, social benefits */
+	{"famille,family,social,caf",
+	 "M8 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm8 1a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM2 20c0-3.3 "
+	 "2.7-6 6-6s6 2.7 6 6H2zm12.5 0c0-1.9-.7-3.6-1.8-4.9.8-.4 1.7-.6 2.8-.6 3.3 0 5.5 2.4 5.5 "
+	 "5.5h-6.5z"},
+	/* briefcase: work */
+	{"emploi,travail,work,job", "M9 4h6a2 2 0 0 1 2 2v1h3a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H4a2 2 "
+				    "0 0 1-2-2V9a2 2 0 0 1 2-2h3V6a2 "
+				    "2 0 0 1 2-2zm0 3h6V6H9v1zm-5 5v6h16v-6H4z"},
+	/* a cross: health */
+	{"santé,sante,health,ameli", "M9 3h6v6h6v6h-6v6H9v-6H3V9h6z"},
+	/* a sheet with a euro sign: taxes */
+	{"impôts,impots,taxes,tax,finances",
+	 "M6 2h9l5 5v15H6zm8 1v5h5M15.5 18.3a4 4 0 0 1-6.2-2.3H8v-1.3h1.1v-.7H8v-1.3h1.3a4 4 0 0 1 "
+	 "6.2-2.3l-.8 1.1a2.6 2.6 0 0 0-3.9 1.2h2.9v1.3h-3.1v.7h3.1v1.3h-2.9a2.6 2.6 0 0 0 3.9 "
+	 "1.2z"},
+	/* an identity card: papers */
+	{"papiers,identité,identite,papers,titres,étrangers,etrangers",
+	 "M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zm5 3.5a2 2 0 1 0 "
+	 "0 "
+	 "4 2 2 0 0 0 0-4zM4.5 16h7c0-2-1.6-3-3.5-3s-3.5 1-3.5 3zM13 9h7v1.5h-7zm0 3h7v1.5h-7z"},
+	/* a house: housing */
+	{"logement,housing,habitat", "M12 3l10 9h-3v9h-5v-6h-4v6H5v-9H2z"},
+	/* a column building: procedures, administration */
+	{"démarches,demarches,administration,procedures,services",
+	 "M12 2l10 5v2H2V7zM4 10h3v8H4zm6.5 0h3v8h-3zM17 10h3v8h-3zM2 19h20v3H2z"},
+	/* a clock face: pension */
+	{"retraite,pension,retirement",
+	 "M12 2a10 10 0 1 1 0 20 10 10 0 0 1 0-20zm0 2.5a7.5 7.5 0 1 0 0 15 7.5 7.5 0 0 0 0-15zM11 "
+	 "6h2v5.6l3.6 2.1-1 1.7L11 12.7z"},
+};
+
+/* The generic pictogram: a globe (a web site). */
+static const char homepage_pict_default[] =
+	"M12 2a10 10 0 1 1 0 20 10 10 0 0 1 0-20zm-1.4 2.6A8 8 0 0 0 4.1 11h3.5c.1-2.4.9-4.6 "
+	"3-6.4zm2.8 0c2.1 1.8 2.9 4 3 6.4h3.5a8 8 0 0 0-6.5-6.4zM9.6 "
+	"11h4.8c-.1-2-.9-3.9-2.4-5.3-1.5 "
+	"1.4-2.3 3.3-2.4 5.3zm-5.5 2a8 8 0 0 0 6.5 6.4c-2.1-1.8-2.9-4-3-6.4H4.1zm5.5 0c.1 2 .9 3.9 "
+	"2.4 "
+	"5.3 1.5-1.4 2.3-3.3 2.4-5.3H9.6zm6.8 0c-.1 2.4-.9 4.6-3 6.4a8 8 0 0 0 6.5-6.4h-3.5z";
+
+/* The pictogram of a category: the first whose words contain one of CAT's words. */
+static const char *homepage_pict(const char *cat)
 {
-	char initial[5];
-	homepage_initial(s->name, initial);
+	char low[128];
+	size_t n = 0;
+	for (const char *p = cat; *p && n + 1 < sizeof(low); p++)
+		low[n++] = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+	low[n] = '\0';
+	for (size_t i = 0; i < ARRAY_LEN(homepage_picts); i++) {
+		const char *w = homepage_picts[i].words;
+		while (*w) {
+			size_t len = strcspn(w, ",");
+			if (len && memmem(low, n, w, len))
+				return homepage_picts[i].path;
+			w += len + (w[len] == ',');
+		}
+	}
+	return homepage_pict_default;
+}
+
+/* The category as shown: translated when the catalog knows it (the usual ones are below). */
+static const char *const homepage_known_categories[] = {
+	N_("Famille"),   N_("Emploi"),   N_("Santé"),    N_("Impôts"), N_("Papiers"),
+	N_("Démarches"), N_("Logement"), N_("Retraite"), N_("Autres"),
+};
+
+static const char *homepage_shown_category(const char *cat, bool english)
+{
+	for (size_t i = 0; i < ARRAY_LEN(homepage_known_categories); i++)
+		if (strcmp(cat, homepage_known_categories[i]) == 0)
+			return homepage_tr(english, cat, cat);
+	return cat;
+}
+
+/* NAME with each word in a span that does not break: lines break at spaces only. */
+static void homepage_put_words(FILE *f, const char *name)
+{
+	const char *p = name;
+	while (*p) {
+		size_t sp = strspn(p, " ");
+		if (sp) {
+			fputc(' ', f);
+			p += sp;
+			continue;
+		}
+		size_t len = strcspn(p, " ");
+		char *word = xasprintf("%.*s", (int)len, p);
+		fputs("<span>", f);
+		homepage_put(f, word);
+		fputs("</span>", f);
+		free(word);
+		p += len;
+	}
+}
+
+static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, bool english,
+			  const char *colour)
+{
 	fprintf(f, "<a class=\"tile\" style=\"background:%s\" href=\"", colour);
 	homepage_put(f, s->url);
-	fprintf(f, "\"><span class=\"badge\" style=\"color:%s\" aria-hidden=\"true\">", colour);
-	homepage_put(f, initial);
-	fputs("</span><span class=\"text\"><span class=\"name\">", f);
-	homepage_put(f, s->name);
+	fprintf(f,
+		"\"><span class=\"pict\" aria-hidden=\"true\"><svg viewBox=\"0 0 24 24\">"
+		"<path fill=\"%s\" fill-rule=\"evenodd\" d=\"%s\"/></svg></span>"
+		"<span class=\"text\"><span class=\"name\">",
+		colour, homepage_pict(cat));
+	homepage_put_words(f, s->name);
 	fputs("</span><span class=\"cat\">", f);
-	homepage_put(f, cat);
+	homepage_put(f, homepage_shown_category(cat, english));
 	fputs("</span></span></a>\n", f);
 }
 
@@ -164,7 +256,9 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 		fputs("</p>\n", f);
 	}
 
-	/* Categories in the order they first appear; tiles in the config's order within. */
+	/* Categories in the order they first appear (each its colour), tiles of a category
+	 * together in the config's order, all in one grid: a category of one service does
+	 * not take a row of its own. */
 	const char *cats[KCFG_MAX_SERVICES];
 	int n_cats = 0, n_tiles = 0;
 	for (int i = 0; i < cfg->n_services && i < KCFG_MAX_SERVICES; i++) {
@@ -174,7 +268,7 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 				  s->name ? s->name : "?");
 			continue;
 		}
-		const char *c = homepage_category(s, english);
+		const char *c = homepage_category(s, false);
 		int k = 0;
 		while (k < n_cats && strcmp(cats[k], c) != 0)
 			k++;
@@ -194,23 +288,19 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 		fputs("<p class=\"hint\">", f);
 		homepage_put(f, homepage_tr(english, N_("Touchez un service pour commencer."),
 					    "Touch a service to begin."));
-		fputs("</p>\n</header>\n<main>\n", f);
+		fputs("</p>\n</header>\n<main>\n<div class=\"grid\">\n", f);
 	}
 	for (int k = 0; k < n_cats; k++) {
 		const char *colour = homepage_colours[k % ARRAY_LEN(homepage_colours)];
-		fprintf(f, "<section>\n<h2 style=\"border-color:%s\">", colour);
-		homepage_put(f, cats[k]);
-		fputs("</h2>\n<div class=\"grid\">\n", f);
 		for (int i = 0; i < cfg->n_services && i < KCFG_MAX_SERVICES; i++) {
 			const struct kservice *s = &cfg->services[i];
 			if (s->name && homepage_url_ok(s->url) &&
-			    strcmp(homepage_category(s, english), cats[k]) == 0)
-				homepage_tile(f, s, cats[k], colour);
+			    strcmp(homepage_category(s, false), cats[k]) == 0)
+				homepage_tile(f, s, cats[k], english, colour);
 		}
-		fputs("</div>\n</section>\n", f);
 	}
 	if (n_tiles > 0)
-		fputs("</main>\n", f);
+		fputs("</div>\n</main>\n", f);
 	fputs("<footer>", f);
 	homepage_put(
 		f, homepage_tr(
@@ -221,6 +311,11 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 			   "you did "
 			   "on this computer is erased."));
 	fputs("</footer>\n</body>\n</html>\n", f);
+}
+
+void homepage_print(FILE *f, const struct kiosk_cfg *cfg, bool english)
+{
+	homepage_body(f, cfg, english);
 }
 
 bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english)

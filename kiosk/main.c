@@ -987,13 +987,15 @@ static int print_policy(const struct kiosk_cfg *cfg, const char *browser)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox] "
-		"[-d]\n"
+		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox |\n"
+		"                    --home-page fr|en] [-d]\n"
 		"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
 		"  -n         check the configuration and exit\n"
 		"  --status   print the running kiosk's state as JSON\n"
 		"  --browser-policy chromium|firefox\n"
 		"             print the browser policy generated from the services list\n"
+		"  --home-page fr|en\n"
+		"             print the services page a session's browser opens\n"
 		"  -d         debug logging\n");
 	exit(2);
 }
@@ -1003,8 +1005,9 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {{"status", no_argument, NULL, 'S'},
 						 {"help", no_argument, NULL, 'h'},
 						 {"browser-policy", required_argument, NULL, 'P'},
+						 {"home-page", required_argument, NULL, 'H'},
 						 {NULL, 0, NULL, 0}};
-	const char *conf = NULL, *policy = NULL;
+	const char *conf = NULL, *policy = NULL, *home = NULL;
 	bool check = false, status = false, debug = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "c:ndh", longopts, NULL)) != -1) {
@@ -1024,12 +1027,19 @@ int main(int argc, char **argv)
 		case 'P':
 			policy = optarg;
 			break;
+		case 'H':
+			home = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!conf || optind != argc || (check + status + !!policy > 1))
+	if (!conf || optind != argc || (check + status + !!policy + !!home > 1))
 		usage();
+	if (home && strcmp(home, "fr") != 0 && strcmp(home, "en") != 0) {
+		fprintf(stderr, "escale-kiosk: --home-page takes fr or en\n");
+		return 2;
+	}
 	if (policy && strcmp(policy, "chromium") != 0 && strcmp(policy, "firefox") != 0) {
 		fprintf(stderr, "escale-kiosk: --browser-policy takes chromium or firefox\n");
 		return 2;
@@ -1044,6 +1054,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ce_init(&k->ce, (int)k->cfg.code_length, k->cfg.code_alnum);
+	if (home) {
+		ui_init_i18n();
+		ui_set_language(strcmp(home, "en") == 0);
+		homepage_print(stdout, &k->cfg, strcmp(home, "en") == 0);
+		kconfig_free(&k->cfg);
+		free(k);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	if (policy) {
 		int rc = print_policy(&k->cfg, policy);
 		kconfig_free(&k->cfg);

@@ -552,24 +552,36 @@ class Escape(ChromiumTestCase):
         self.wait_title(lambda t: t.startswith("target page"), "the link followed")
         self.assert_one_window("a plain click", self.PURPLE)
 
+    def tile_centre(self, colour):
+        """Where the home page's tile of COLOUR is on screen (its middle), from a
+        screenshot: the page allows no script to ask it."""
+        _, _, rows = png_pixels(screenshot(self.x.display, "chromium-escape-home"))
+        pts = [(x, y) for y in range(0, len(rows), 4) for x in range(0, len(rows[0]), 4)
+               if rows[y][x] == colour]
+        self.assertTrue(pts, "no tile of colour %r on screen" % (colour,))
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        return str((min(xs) + max(xs)) // 2), str((min(ys) + max(ys)) // 2)
+
     def test_modified_clicks_and_enter_on_a_home_page_tile(self):
         self.start_session()
         d = self.x.display
         subprocess.run(["setxkbmap", "-display", d, "fr"], timeout=20, check=True)
         self.kiosk.wait(lambda s: True, "a round trip")
-        # The CAF tile (the first one, under its group's heading; Xvfb 1280x800).
+        time.sleep(1)  # the title comes before the page is painted
+        # The CAF tile: the first category's colour.
+        tx, ty = self.tile_centre((0x0B, 0x4F, 0x8A))
         for mod in ("shift", "ctrl", "ctrl+shift", "alt", "ISO_Level3_Shift"):
-            xdotool(d, "mousemove", "224", "430")
+            xdotool(d, "mousemove", tx, ty)
             xdotool(d, "keydown", mod, "click", "1", "keyup", mod)
             self.assert_one_window("tile " + mod + "+click")
-        xdotool(d, "mousemove", "224", "430", "click", "2")
+        xdotool(d, "mousemove", tx, ty, "click", "2")
         self.assert_one_window("tile middle click")
         self.key("Tab")  # the first tile (CAF)
         for mod in ("shift", "ctrl", "ctrl+shift", "alt", "ISO_Level3_Shift"):
             xdotool(d, "key", mod + "+Return")
             self.assert_one_window("tile " + mod + "+Enter")
         self.assertNotIn("www.caf.fr", self.services.hosts())
-        xdotool(d, "mousemove", "224", "430", "click", "1")
+        xdotool(d, "mousemove", tx, ty, "click", "1")
         self.wait_title(lambda t: t.startswith("www.caf.fr accueil"), "the CAF tile's page")
         self.assert_one_window("tile click")
 
