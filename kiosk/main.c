@@ -534,14 +534,15 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 	view_build(&in, v, t->banner, sizeof(t->banner));
 }
 
-static void draw(cairo_surface_t *s, int w, int h, const struct ui_view *v, bool bar,
+/* The cover screen W x H, or the bar (its row H high, PANEL under it). */
+static void draw(cairo_surface_t *s, int w, int h, int panel, const struct ui_view *v, bool bar,
 		 struct ui_hits *hits)
 {
 	cairo_t *cr = cairo_create(s);
 	cairo_push_group(cr);
 	hits->n = 0;
 	if (bar)
-		ui_draw_bar(cr, w, h, v, hits);
+		ui_draw_bar(cr, w, h, panel, v, hits);
 	else
 		ui_draw_screen(cr, w, h, v, hits);
 	cairo_pop_group_to_source(cr);
@@ -588,7 +589,7 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 		cairo_destroy(cr);
 		cairo_surface_t *sub =
 			cairo_surface_create_for_rectangle(k->x.cover_surf, p.x, p.y, p.w, p.h);
-		draw(sub, p.w, p.h, &v, false, &k->cover_hits);
+		draw(sub, p.w, p.h, 0, &v, false, &k->cover_hits);
 		cairo_surface_destroy(sub);
 		for (int i = 0; i < k->cover_hits.n; i++) {
 			k->cover_hits.hit[i].x += p.x;
@@ -596,8 +597,12 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 		}
 	}
 	if (in_session && k->bar_dirty) {
+		/* A message gets a panel of its own under the bar's row (the browser's area
+		 * shrinks meanwhile): the time and the pages stay in sight. */
 		struct x_rect p = x_primary(&k->x);
-		draw(k->x.bar_surf, p.w, k->x.bar_h, &v, true, &k->bar_hits);
+		int row = ui_bar_height(p.h);
+		x_bar_panel(&k->x, ui_bar_panel_height(p.w, row, p.h, &v));
+		draw(k->x.bar_surf, p.w, row, k->x.bar_h - row, &v, true, &k->bar_hits);
 	}
 	k->cover_dirty = k->bar_dirty = false;
 }

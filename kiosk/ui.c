@@ -645,32 +645,63 @@ static void bar_centre(struct ctx *c, double x, double w, double pad, double bh)
 	}
 }
 
-/* The yellow (or red) band of a warning or a desk message, with its OK button. */
-static void bar_banner(struct ctx *c, double x, double w, double pad, double bh)
+/* The banner's text size: readable (never under 20 px) whatever its length. */
+static double panel_px(int row_h)
+{
+	return fmax(20, row_h * 0.4);
+}
+
+int ui_bar_panel_height(int w, int row_h, int screen_h, const struct ui_view *v)
+{
+	if (!v->banner || !*v->banner)
+		return 0;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	cairo_t *cr = cairo_create(s);
+	sync_language(v->english);
+	double px = panel_px(row_h), ip = row_h * 0.2,
+	       okw = v->banner_dismissable ? row_h * 1.7 : 0;
+	double tw = w - 2 * row_h * 0.15 - okw - ip * 3 - row_h * 0.6;
+	double th = draw_text_height(cr, v->banner, px, T_BOLD, tw);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	/* Room for the text and a margin, at least one row, at most 40 % of the screen. */
+	int h = (int)ceil(th + row_h * 0.45);
+	int lo = (int)(row_h * 1.25), hi = (int)(screen_h * 0.4);
+	return h < lo ? lo : h > hi ? hi : h;
+}
+
+/* The panel of a warning or a desk message under the bar's row, across the screen, with its
+ * OK button: the time and the pages stay in sight above it. */
+static void bar_panel(struct ctx *c, double y, double ph, double row_h)
 {
 	const struct ui_view *v = c->v;
 	cairo_t *cr = c->cr;
 	uint32_t fill = v->banner_urgent ? C_RED : v->banner_calm ? C_GREEN : C_YELLOW;
 	uint32_t ink = v->banner_urgent || v->banner_calm ? C_WHITE : C_INK;
-	double okw = v->banner_dismissable ? bh * 1.7 : 0, ip = bh * 0.2;
+	double m = row_h * 0.15, okw = v->banner_dismissable ? row_h * 1.7 : 0, ip = row_h * 0.2;
+	double x = m, w = c->w - 2 * m, h = ph - m;
 
 	draw_rgb(cr, fill);
-	draw_rrect(cr, x, pad, w, bh, bh * 0.15);
+	draw_rrect(cr, x, y, w, h, row_h * 0.15);
 	cairo_fill(cr);
-	draw_icon(cr, v->banner_calm ? ICON_PRINTER : ICON_WARNING, x + ip, pad + bh * 0.2,
-		  bh * 0.6, ink);
-	draw_text(cr, v->banner, x + ip * 2 + bh * 0.6, pad, w - okw - ip * 3 - bh * 0.6, bh,
-		  bh * 0.42, T_BOLD | T_WRAP | T_LEFT, ink);
+	double is = fmin(row_h * 0.6, h * 0.7);
+	draw_icon(cr, v->banner_calm ? ICON_PRINTER : ICON_WARNING, x + ip, y + (h - is) / 2, is,
+		  ink);
+	draw_text(cr, v->banner, x + ip * 2 + is, y, w - okw - ip * 3 - is, h, panel_px((int)row_h),
+		  T_BOLD | T_WRAP | T_LEFT, ink);
 	if (okw) {
-		struct draw_btn ok = {"OK", ICON_NONE, C_WHITE, C_INK, C_KEY_EDGE, bh * 0.4, false};
-		draw_button(c->cr, c->hits, x + w - okw - ip / 2, pad + ip / 4, okw, bh, &ok,
+		double oh = fmin(h - ip / 2, row_h);
+		struct draw_btn ok = {"OK",       ICON_NONE,   C_WHITE, C_INK,
+				      C_KEY_EDGE, row_h * 0.4, false};
+		draw_button(c->cr, c->hits, x + w - okw - ip / 2, y + (h - oh) / 2, okw, oh, &ok,
 			    UI_ACT_DISMISS, 0);
 	}
 }
 
-void ui_draw_bar(cairo_t *cr, int w, int h, const struct ui_view *v, struct ui_hits *hits)
+void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v,
+		 struct ui_hits *hits)
 {
-	struct ctx c = {cr, w, h, v, hits};
+	struct ctx c = {cr, w, h + panel_h, v, hits};
 	double pad = round(h * 0.1), bh = h - 2 * pad, m = pad * 1.5;
 	double px = fmax(14, bh * 0.42);
 
@@ -683,30 +714,26 @@ void ui_draw_bar(cairo_t *cr, int w, int h, const struct ui_view *v, struct ui_h
 
 	/* "Mes démarches", not "Accueil": the desk is "l'accueil" in every message. */
 	const char *home = _("Mes démarches"), *back = _("Retour"), *end = _("Terminer");
-	/* On a narrow screen the labels shrink before the centre area gets too small; a desk
-	 * message there needs the room of the Home and Back labels. */
-	bool icons_only = v->banner && *v->banner && w < 1300;
+	/* On a narrow screen the labels shrink before the centre area gets too small. */
 	double hw = 0, bw = 0, ew = 0;
 	for (int i = 0; i < 8; i++) {
-		hw = icons_only ? bh * 1.3 : bar_button_width(cr, home, px, bh);
-		bw = icons_only ? bh * 1.3 : bar_button_width(cr, back, px, bh);
+		hw = bar_button_width(cr, home, px, bh);
+		bw = bar_button_width(cr, back, px, bh);
 		ew = bar_button_width(cr, end, px, bh);
 		if (hw + bw + ew + 4 * m <= w * 0.62)
 			break;
 		px *= 0.9;
 	}
-	struct draw_btn b = {
-		icons_only ? NULL : home, ICON_HOUSE, C_BAR_BTN, C_WHITE, 0, px, false};
+	struct draw_btn b = {home, ICON_HOUSE, C_BAR_BTN, C_WHITE, 0, px, false};
 	draw_button(cr, hits, m, pad, hw, bh + pad * 0.5, &b, UI_ACT_HOME, 0);
-	b.label = icons_only ? NULL : back, b.icon = ICON_BACK;
+	b.label = back, b.icon = ICON_BACK;
 	draw_button(cr, hits, m * 1.6 + hw, pad, bw, bh + pad * 0.5, &b, UI_ACT_BACK, 0);
 	b = (struct draw_btn){end, ICON_EXIT, C_RED, C_WHITE, 0, px, false};
 	draw_button(cr, hits, w - m - ew, pad, ew, bh + pad * 0.5, &b, UI_ACT_END, 0);
 
 	double cx = m * 2.6 + hw + bw, cw = w - m * 2 - ew - cx;
-	if (v->banner && *v->banner)
-		bar_banner(&c, cx, cw, pad, bh);
-	else
-		bar_centre(&c, cx, cw, pad, bh);
+	bar_centre(&c, cx, cw, pad, bh);
+	if (panel_h > 0 && v->banner && *v->banner)
+		bar_panel(&c, h, panel_h, h);
 	cairo_restore(cr);
 }

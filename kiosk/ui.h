@@ -44,8 +44,13 @@ int ui_bar_height(int screen_height);
 /* Draws the cover screen V->screen filling W x H; fills HITS (may be NULL) in the same
  * coordinates. */
 void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct ui_hits *hits);
-/* Draws the session bar filling W x H. */
-void ui_draw_bar(cairo_t *cr, int w, int h, const struct ui_view *v, struct ui_hits *hits);
+/* The height of the panel under the bar's row (ROW_H high) that V's banner needs on a screen
+ * W x SCREEN_H: 0 without a banner; else room for the whole text at a readable size. */
+int ui_bar_panel_height(int w, int row_h, int screen_h, const struct ui_view *v);
+/* Draws the session bar: its row W x H (buttons, time, pages), then PANEL_H of banner under
+ * it (ui_bar_panel_height). */
+void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v,
+		 struct ui_hits *hits);
 
 /* The hit under (X, Y), or NULL. */
 const struct ui_hit *ui_hit_at(const struct ui_hits *hits, double x, double y);

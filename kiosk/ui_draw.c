@@ -96,6 +96,18 @@ double draw_text_width(cairo_t *cr, const char *s, double px, int flags, double 
 	return r.width;
 }
 
+double draw_text_height(cairo_t *cr, const char *s, double px, int flags, double w)
+{
+	if (!s || !*s)
+		return 0;
+	char *t = french_spaces(s);
+	PangoRectangle r;
+	PangoLayout *l = layout_fit(cr, t, px, flags | T_WRAP, w, 1e6, &r);
+	g_object_unref(l);
+	free(t);
+	return r.height;
+}
+
 double draw_text(cairo_t *cr, const char *s, double x, double y, double w, double h, double px,
 		 int flags, uint32_t col)
 {

@@ -70,6 +70,8 @@ void draw_icon(cairo_t *cr, enum ui_icon icon, double x, double y, double s, uin
 
 /* Width that S takes at PX pixels, shrunk to at most W x H. */
 double draw_text_width(cairo_t *cr, const char *s, double px, int flags, double w, double h);
+/* Height that S takes at PX pixels wrapped in width W. */
+double draw_text_height(cairo_t *cr, const char *s, double px, int flags, double w);
 /* Draws S in the box X, Y, W, H (centred vertically, and horizontally unless T_LEFT),
  * shrinking it until it fits; returns the width used. */
 double draw_text(cairo_t *cr, const char *s, double x, double y, double w, double h, double px,

@@ -95,7 +95,7 @@ static void place_windows(struct xk *x)
 				     XCB_CONFIG_WINDOW_HEIGHT,
 			     cv);
 	cairo_xcb_surface_set_size(x->cover_surf, x->root_w, x->root_h);
-	x->bar_h = ui_bar_height(p.h);
+	x->bar_h = ui_bar_height(p.h) + x->bar_panel;
 	uint32_t bv[] = {(uint32_t)p.x, (uint32_t)p.y, (uint32_t)p.w, (uint32_t)x->bar_h};
 	xcb_configure_window(x->c, x->bar,
 			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y | XCB_CONFIG_WINDOW_WIDTH |
@@ -477,7 +477,7 @@ static void refuse(struct xk *x, xcb_window_t w, const char *role)
 static struct x_rect client_area(const struct xk *x)
 {
 	struct x_rect p = x_primary(x);
-	int bh = ui_bar_height(p.h);
+	int bh = x->bar_h ? x->bar_h : ui_bar_height(p.h);
 	return (struct x_rect){p.x, p.y + bh, p.w, p.h - bh};
 }
 
@@ -824,6 +824,18 @@ static void relayout(struct xk *x, struct x_event *out)
 		if (!x->clients[i].transient)
 			client_place(x, x->clients[i].win, false, 0, 0);
 	out->what = X_LAYOUT;
+}
+
+void x_bar_panel(struct xk *x, int h)
+{
+	if (h == x->bar_panel)
+		return;
+	x->bar_panel = h;
+	place_windows(x);
+	for (int i = 0; i < x->n_clients; i++)
+		if (!x->clients[i].transient)
+			client_place(x, x->clients[i].win, false, 0, 0);
+	restack(x);
 }
 
 void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)

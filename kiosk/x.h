@@ -44,7 +44,8 @@ struct xk {
 	bool grabbed;
 	xcb_window_t bar; /* top of the primary monitor during a session */
 	cairo_surface_t *bar_surf;
-	int bar_h;
+	int bar_h;     /* its row (ui_bar_height) and the panel under it */
+	int bar_panel; /* the panel of a message under the bar's row, 0 without one */
 	bool bar_mapped;
 
 	struct x_client clients[X_MAX_CLIENTS];
@@ -113,6 +114,9 @@ bool x_regrab(struct xk *x);
 void x_grab_lost(struct xk *x);
 void x_bar_show(struct xk *x);
 void x_bar_hide(struct xk *x);
+/* The bar's panel becomes H pixels high (0: none): the bar and the browser's windows under
+ * it are laid out again when it changes. */
+void x_bar_panel(struct xk *x, int h);
 
 /* Takes the passive grabs of every forbidden shortcut (keylock.h) on the root window, for
  * every keycode that produces its keysym, in every state of the other modifiers (locks,

@@ -6,7 +6,7 @@ import signal
 import time
 import unittest
 
-from kiosk_e2e import Kiosk, KioskTestCase, screenshot
+from kiosk_e2e import WAIT, Kiosk, KioskTestCase, screenshot
 
 
 class SignIn(KioskTestCase):
@@ -311,6 +311,32 @@ class Ends(KioskTestCase):
         st = self.kiosk.wait(lambda s: s["banner"], "the message")
         self.assertTrue(text.startswith(st["banner"]) and len(st["banner"]) >= 200, st)
         self.assertEqual(st["state"], "session")
+        # It has a panel of its own under the bar's row, which keeps the time and the
+        # pages; the browser's window moves under the panel, and back once it is read.
+        ok = self.kiosk.button("dismiss")
+        end = self.kiosk.button("end")
+        self.assertGreater(ok["y"], end["y"] + end["h"], (ok, end))
+        panel_bottom = ok["y"] + ok["h"]
+        deadline = time.monotonic() + WAIT
+        while True:
+            lines = self.kiosk.browser_lines()
+            geo = [l.split() for l in lines if l.startswith(("mapped ", "configure "))]
+            if geo and int(geo[-1][3]) >= panel_bottom:
+                break
+            self.assertLess(time.monotonic(), deadline, "the browser stays under the panel")
+            time.sleep(0.1)
+        screenshot(self.x.display, "14-long-message-panel")
+        self.kiosk.click("dismiss")
+        self.kiosk.wait(lambda s: not s["banner"], "the message read")
+        deadline = time.monotonic() + WAIT
+        while True:
+            geo = [l.split() for l in self.kiosk.browser_lines()
+                   if l.startswith(("mapped ", "configure "))]
+            if int(geo[-1][3]) == end["y"] + end["h"] + 1 or \
+                    int(geo[-1][3]) < panel_bottom - 20:
+                break
+            self.assertLess(time.monotonic(), deadline, "the browser back under the row")
+            time.sleep(0.1)
 
     def test_browser_crash_restarts_once_then_ends(self):
         self.start_kiosk()

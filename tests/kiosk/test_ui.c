@@ -32,16 +32,21 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libfontconfig.so\n";
 }
 
-/* Renders V (the bar if BAR) at W x H into SHOTS/NAME.png; returns the surface. */
+/* The bar's panel under a row H high on a screen W x SCREEN_H (0 for a cover screen). */
+static int bar_panel;
+
+/* Renders V (the bar if BAR: its row H high, and bar_panel under it) at W x H into
+ * SHOTS/NAME.png; returns the surface. */
 static cairo_surface_t *render(int w, int h, const struct ui_view *v, bool bar,
 			       struct ui_hits *hits, const char *name)
 {
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_surface_t *s =
+		cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h + (bar ? bar_panel : 0));
 	cairo_t *cr = cairo_create(s);
 	char path[4200];
 
 	if (bar)
-		ui_draw_bar(cr, w, h, v, hits);
+		ui_draw_bar(cr, w, h, bar_panel, v, hits);
 	else
 		ui_draw_screen(cr, w, h, v, hits);
 	CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS, "%s: %s", name,
@@ -195,11 +200,32 @@ static void check_bar(int w, int h, const struct ui_view *v, const char *name)
 {
 	struct ui_hits hits;
 	int bh = ui_bar_height(h);
+	bar_panel = ui_bar_panel_height(w, bh, h, v);
 	cairo_surface_t *s = render(w, bh, v, true, &hits, name);
 
 	CHECK(bh >= 56 && bh <= h / 10, "%s: bar height %d", name, bh);
 	CHECK(painted(s) > 0.05, "%s: %.3f painted", name, painted(s));
-	check_hits(&hits, w, bh, 44, name);
+	check_hits(&hits, w, bh + bar_panel, 44, name);
+	/* A message has a panel of its own, under the row, at most 40 % of the screen; none
+	 * without one. */
+	CHECK(!v->banner == !bar_panel, "%s: panel %d", name, bar_panel);
+	CHECK(bar_panel <= h * 0.4 + 1, "%s: panel %d", name, bar_panel);
+	if (v->banner) {
+		/* The row above it still shows the time and the pages: it looks as without. */
+		struct ui_view plain = *v;
+		plain.banner = NULL;
+		int keep = bar_panel;
+		bar_panel = 0;
+		cairo_surface_t *p = render(w, bh, &plain, true, NULL, "bar-plain");
+		bar_panel = keep;
+		long diff = 0;
+		for (int y = 0; y < bh; y++)
+			for (int x = 0; x < w; x++)
+				diff += pixel(s, x, y) != pixel(p, x, y);
+		CHECK(diff == 0, "%s: the message changes the bar's row (%ld pixels)", name, diff);
+		cairo_surface_destroy(p);
+	}
+	bar_panel = 0;
 	CHECK(find(&hits, UI_ACT_HOME, 0) && find(&hits, UI_ACT_BACK, 0) &&
 		      find(&hits, UI_ACT_END, 0),
 	      "%s: bar buttons", name);
