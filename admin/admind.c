@@ -14,6 +14,7 @@
 
 #include "admind.h"
 #include "http.h"
+#include "loginq.h"
 #include "print.h"
 #include "ratelimit.h"
 #include "web.h"
@@ -143,6 +144,8 @@ int main(int argc, char **argv)
 
 	if (app.cfg.print.enabled)
 		app.print = print_start(app.store, &app.cfg.print);
+	app.loginq =
+		loginq_start(&app, (int)app.cfg.web.login_workers, (int)app.cfg.web.login_queue);
 	struct MHD_Daemon *d = http_start(&app);
 	if (!d)
 		fatalx("cannot listen on %s", app.cfg.listen);
@@ -195,6 +198,7 @@ int main(int argc, char **argv)
 			store_end_stale(app.store, now_s());
 	}
 	sd_notify(0, "STOPPING=1");
+	loginq_stop(app.loginq);
 	MHD_stop_daemon(d);
 	print_stop(app.print);
 	ratelimit_free(app.rl);

@@ -51,6 +51,7 @@ struct admind_config {
 		char *root; /* "" : no pages */
 		int64_t idle_seconds, max_seconds;
 		int64_t max_failures, address_max_failures, lockout_seconds, lockout_max_seconds;
+		int64_t login_workers, login_queue;
 	} web;
 	/* What the desk's page offers and prints on tickets. */
 	struct desk_config {
@@ -71,6 +72,7 @@ void admind_config_free(struct admind_config *c);
 struct ratelimit;
 struct print_watch;
 struct web_files;
+struct loginq;
 
 struct app {
 	struct admind_config cfg;
@@ -80,6 +82,7 @@ struct app {
 	struct ratelimit *web_rl;      /* wrong staff passwords, per name */
 	struct ratelimit *web_addr_rl; /* and per address, whatever the names */
 	struct web_files *web;         /* the staff pages, NULL when off */
+	struct loginq *loginq;         /* password checks, off the HTTP threads */
 };
 
 #endif

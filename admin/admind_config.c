@@ -34,6 +34,8 @@ static const char *const web_keys[] = {"root",
 				       "address_max_failures",
 				       "lockout_seconds",
 				       "lockout_max_seconds",
+				       "login_workers",
+				       "login_queue",
 				       NULL};
 static const char *const desk_keys[] = {"centre", "presets", "services", "rules", NULL};
 static const char *const preset_keys[] = {"minutes", "pages", NULL};
@@ -235,6 +237,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 		     err) ||
 	    !cfg_int(web, "lockout_seconds", 30, 1, 86400, &c->web.lockout_seconds, err) ||
 	    !cfg_int(web, "lockout_max_seconds", 900, 1, 86400, &c->web.lockout_max_seconds, err) ||
+	    !cfg_int(web, "login_workers", 1, 1, 16, &c->web.login_workers, err) ||
+	    !cfg_int(web, "login_queue", 8, 1, 1024, &c->web.login_queue, err) ||
 	    !cfg_string(desk, "centre", "", 200, &c->desk.centre, err) ||
 	    !desk_presets(desk, &c->desk, err) ||
 	    !string_list(desk, "services", 100, default_services, &c->desk.services, err) ||

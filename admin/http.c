@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "loginq.h"
 #include "ratelimit.h"
 #include "util.h"
 #include "web.h"
@@ -66,6 +67,14 @@ void http_rate_limited(struct http_req *r, int64_t retry_after, const char *mess
 	char v[24];
 	snprintf(v, sizeof(v), "%lld", (long long)retry_after);
 	MHD_add_response_header(r->resp, "Retry-After", v);
+}
+
+void http_busy(struct http_req *r, const char *message)
+{
+	http_json(r, 503,
+		  json_pack("{ss ss sI}", "error", "busy", "message", message, "retry_after",
+			    (json_int_t)1));
+	MHD_add_response_header(r->resp, "Retry-After", "1");
 }
 
 json_t *http_body_json(struct http_req *r)
@@ -289,8 +298,15 @@ static void dispatch(struct app *app, struct http_req *r)
 				   (long long)app->cfg.max_body);
 			return;
 		}
-		if (authenticate(app, r, rt))
-			rt->fn(app, r);
+		if (authenticate(app, r, rt)) {
+			if (!rt->slow)
+				rt->fn(app, r);
+			else if (loginq_submit(app->loginq, r, rt->fn)) {
+				r->pending = true;
+				return;
+			} else
+				http_busy(r, "too many sign-ins at once; try again in a second");
+		}
 		if (!r->resp)
 			http_error(r, 500, "internal", "no reply");
 		return;
@@ -365,10 +381,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->pending) {
+		/* Resumed by the sign-in thread that ran the handler. */
+		r->pending = false;
+		log_debug("%s %s %s -> %u", r->addr, method, r->path, r->status);
+		return MHD_queue_response(conn, r->status, r->resp);
+	}
 	if (r->responded)
 		return MHD_YES;
 	r->responded = true;
 	dispatch(app, r);
+	if (r->pending)
+		return MHD_YES;
 	log_debug("%s %s %s -> %u", r->addr, method, r->path, r->status);
 	return MHD_queue_response(conn, r->status, r->resp);
 }
@@ -415,7 +439,8 @@ struct MHD_Daemon *http_start(struct app *app)
 {
 	const struct admind_config *c = &app->cfg;
 	unsigned threads = c->threads ? (unsigned)c->threads : (unsigned)get_nprocs();
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	if (c->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	char *cert = NULL, *key = NULL;
