@@ -129,9 +129,13 @@ int main(int argc, char **argv)
 			       app.cfg.lockout_max_seconds);
 	app.web_rl = ratelimit_new(app.cfg.web.max_failures, app.cfg.web.lockout_seconds,
 				   app.cfg.web.lockout_max_seconds);
+	app.web_name_rl = ratelimit_new(app.cfg.web.name_max_failures, app.cfg.web.lockout_seconds,
+					app.cfg.web.lockout_max_seconds);
 	app.web_addr_rl =
 		ratelimit_new(app.cfg.web.address_max_failures, app.cfg.web.lockout_seconds,
 			      app.cfg.web.lockout_max_seconds);
+	app.web_known = ratelimit_new(1, 1, 1);
+	ratelimit_set_cap(app.web_known, 4096);
 	if (*app.cfg.web.root)
 		app.web = web_load(app.cfg.web.root);
 	if (!store_background_checkpoints(app.store))
@@ -203,7 +207,9 @@ int main(int argc, char **argv)
 	print_stop(app.print);
 	ratelimit_free(app.rl);
 	ratelimit_free(app.web_rl);
+	ratelimit_free(app.web_name_rl);
 	ratelimit_free(app.web_addr_rl);
+	ratelimit_free(app.web_known);
 	web_free(app.web);
 	store_close(app.store);
 	admind_config_free(&app.cfg);

@@ -50,7 +50,8 @@ struct admind_config {
 	struct web_config {
 		char *root; /* "" : no pages */
 		int64_t idle_seconds, max_seconds;
-		int64_t max_failures, address_max_failures, lockout_seconds, lockout_max_seconds;
+		int64_t max_failures, name_max_failures, address_max_failures;
+		int64_t lockout_seconds, lockout_max_seconds;
 		int64_t login_workers, login_queue;
 	} web;
 	/* What the desk's page offers and prints on tickets. */
@@ -79,8 +80,10 @@ struct app {
 	struct store *store;
 	struct ratelimit *rl;
 	struct print_watch *print;     /* NULL when printing is off */
-	struct ratelimit *web_rl;      /* wrong staff passwords, per name */
-	struct ratelimit *web_addr_rl; /* and per address, whatever the names */
+	struct ratelimit *web_rl;      /* wrong staff passwords, per name and address */
+	struct ratelimit *web_name_rl; /* per name, whatever the addresses */
+	struct ratelimit *web_addr_rl; /* per address, whatever the names */
+	struct ratelimit *web_known;   /* the addresses each name signed in from */
 	struct web_files *web;         /* the staff pages, NULL when off */
 	struct loginq *loginq;         /* password checks, off the HTTP threads */
 };

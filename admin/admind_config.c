@@ -31,6 +31,7 @@ static const char *const web_keys[] = {"root",
 				       "idle_minutes",
 				       "max_hours",
 				       "login_max_failures",
+				       "name_max_failures",
 				       "address_max_failures",
 				       "lockout_seconds",
 				       "lockout_max_seconds",
@@ -233,6 +234,7 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(web, "idle_minutes", 30, 1, 1440, &idle_min, err) ||
 	    !cfg_int(web, "max_hours", 12, 1, 168, &max_h, err) ||
 	    !cfg_int(web, "login_max_failures", 5, 1, 1000, &c->web.max_failures, err) ||
+	    !cfg_int(web, "name_max_failures", 20, 1, 100000, &c->web.name_max_failures, err) ||
 	    !cfg_int(web, "address_max_failures", 20, 1, 100000, &c->web.address_max_failures,
 		     err) ||
 	    !cfg_int(web, "lockout_seconds", 30, 1, 86400, &c->web.lockout_seconds, err) ||

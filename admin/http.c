@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/sysinfo.h>
 
 #include <sodium.h>
@@ -278,6 +279,45 @@ role:
 	return true;
 }
 
+static const char *header(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* A change asked by a browser must come from admind's own pages: another
+ * site's page can make a browser post a text/plain or form body without
+ * asking anyone (no CORS preflight), and with it count wrong passwords
+ * against the desk's address. Browsers say where a request comes from
+ * (Sec-Fetch-Site, Origin); the pages send JSON. Clients with a Bearer
+ * token are not browsers acting for someone, and send neither header. */
+static bool from_own_pages(struct http_req *r)
+{
+	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0 ||
+	    header(r, "Authorization"))
+		return true;
+	const char *site = header(r, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
+		http_error(r, 403, "cross_site", "this request comes from another site's page");
+		return false;
+	}
+	/* Only the host and port are compared: behind a TLS proxy admind sees
+	 * plain HTTP while the page's origin is https. */
+	const char *origin = header(r, "Origin"), *host = header(r, "Host");
+	const char *sep = origin ? strstr(origin, "://") : NULL;
+	if (origin && (!sep || !host || strcasecmp(sep + 3, host) != 0)) {
+		http_error(r, 403, "cross_site", "this request comes from another site's page");
+		return false;
+	}
+	const char *type = header(r, "Content-Type");
+	if (r->len && (!type || strncasecmp(type, "application/json", 16) != 0 ||
+		       (type[16] && type[16] != ';' && type[16] != ' '))) {
+		http_error(r, 415, "unsupported_media_type",
+			   "the body must be sent as Content-Type: application/json");
+		return false;
+	}
+	return true;
+}
+
 static void dispatch(struct app *app, struct http_req *r)
 {
 	bool path_known = false;
@@ -298,7 +338,7 @@ static void dispatch(struct app *app, struct http_req *r)
 				   (long long)app->cfg.max_body);
 			return;
 		}
-		if (authenticate(app, r, rt)) {
+		if (from_own_pages(r) && authenticate(app, r, rt)) {
 			if (!rt->slow)
 				rt->fn(app, r);
 			else if (loginq_submit(app->loginq, r, rt->fn)) {

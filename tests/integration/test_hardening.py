@@ -106,5 +106,76 @@ class SignInFlood(AdmindTestCase):
         self.assertLessEqual(got, {None, 401, 503})
         self.server.start()
 
+class CrossSiteLockOut(AdmindTestCase):
+    """2. Another site's page cannot post to /api/v1/login, and wrong
+    passwords from elsewhere cannot lock the desk out of its account."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+        'web = { root = ""; login_max_failures = 3; name_max_failures = 10;'
+        ' address_max_failures = 20; lockout_seconds = 60; lockout_max_seconds = 60; };\n')
+
+    def login_from(self, source, name, password, headers=None):
+        return request_from(self.server.port, source, "POST", "/api/v1/login",
+                            {"name": name, "password": password}, headers=headers)
+
+    def desk_user(self):
+        name = self.unique("accueil")
+        self.api("POST", "/api/v1/users", {"name": name, "role": "secretariat",
+                                           "password": PASSWORD}, self.admin, expect=201)
+        return name
+
+    def test_cross_site_posts_refused_and_not_counted(self):
+        name = self.desk_user()
+        body = json.dumps({"name": name, "password": "not it at all"}).encode()
+        # What a page elsewhere can send without a preflight, 25 times (more
+        # than every lock-out's limit).
+        for i in range(25):
+            hdrs = [{"Content-Type": "text/plain"},
+                    {"Content-Type": "application/x-www-form-urlencoded"},
+                    {"Content-Type": "application/json", "Origin": "http://evil.example"},
+                    {"Content-Type": "application/json", "Origin": "null"},
+                    {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
+                    {"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"}][i % 6]
+            st, _, d = self.req("POST", "/api/v1/login", raw=body, headers=hdrs)
+            self.assertIn((st, d.get("error")), ((415, "unsupported_media_type"),
+                                                 (403, "cross_site")), (hdrs, d))
+        # The desk's own page: same origin, JSON.
+        host = "127.0.0.1:%d" % self.server.port
+        st, _, d = self.req("POST", "/api/v1/login", {"name": name, "password": PASSWORD},
+                            headers={"Origin": "http://" + host, "Sec-Fetch-Site": "same-origin",
+                                     "Host": host})
+        self.assertEqual(st, 200, d)
+        # Behind a TLS proxy the page's origin is https.
+        st, _, d = self.req("POST", "/api/v1/login", {"name": name, "password": PASSWORD},
+                            headers={"Origin": "https://" + host, "Host": host})
+        self.assertEqual(st, 200, d)
+
+    def test_others_cannot_lock_the_desk_out(self):
+        name = self.desk_user()
+        desk = "127.0.0.1"
+        self.assertEqual(self.login_from(desk, name, PASSWORD)[0], 200)
+        # Two wrong passwords from each of five other addresses: the tenth
+        # locks the name out from new addresses.
+        answers = [self.login_from("127.0.4.%d" % a, name, "wrong wrong")[0]
+                   for a in range(2, 7) for _ in range(2)]
+        self.assertEqual(answers, [401] * 9 + [429])
+        for src in ("127.0.4.2", "127.0.4.9"):
+            st, _, d = self.login_from(src, name, PASSWORD)
+            self.assertEqual((st, d.get("error")), (429, "rate_limited"),
+                             "the right password from %s, after 10 wrong ones elsewhere" % src)
+        # The desk, where this name signed in before, is not locked out.
+        st, _, d = self.login_from(desk, name, PASSWORD)
+        self.assertEqual(st, 200, d)
+
+    def test_one_address_guessing_every_name(self):
+        name = self.desk_user()
+        desk, guesser = "127.0.5.1", "127.0.5.2"
+        self.assertEqual(self.login_from(desk, name, PASSWORD)[0], 200)
+        answers = [self.login_from(guesser, "guess-%d" % i, "123456")[0] for i in range(20)]
+        self.assertEqual(answers, [401] * 19 + [429])
+        other = self.desk_user()
+        self.assertEqual(self.login_from(guesser, other, PASSWORD)[0], 429)
+        self.assertEqual(self.login_from(desk, name, PASSWORD)[0], 200)
+
+
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-/* test_ratelimit: lock-out after N wrong codes, doubling, capped, reset by success. */
+/* test_ratelimit: lock-out after N wrong codes, doubling, capped, reset by success; the bounded table. */
 #include "ratelimit.h"
 #include "test.h"
 
@@ -35,6 +35,21 @@ int main(void)
 	for (int k = 0; k < 1000; k++)
 		ratelimit_fail(rl, k + 100, t);
 	CHECK(ratelimit_wait(rl, 1099, t) == 0);
+	ratelimit_free(rl);
+
+	/* A bounded table: random keys push out idle ones, never a lock-out. */
+	rl = ratelimit_new(1, 30, 100);
+	ratelimit_set_cap(rl, 4);
+	t = 1000000;
+	CHECK(ratelimit_fail(rl, 1, t) == 30);
+	for (int k = 0; k < 100; k++) {
+		ratelimit_mark(rl, 1000 + k, t + k);
+	}
+	CHECK(ratelimit_wait(rl, 1, t + 100) == 30); /* still locked out */
+	CHECK(ratelimit_marked(rl, 1099, t + 100, 10));
+	CHECK(ratelimit_marked(rl, 1097, t + 100, 10));
+	CHECK(!ratelimit_marked(rl, 1010, t + 100, 1000)); /* pushed out */
+	CHECK(!ratelimit_marked(rl, 1099, t + 200, 10));   /* too old */
 	ratelimit_free(rl);
 	return TEST_DONE();
 }
