@@ -65,16 +65,25 @@ static bool password_ok(struct app *app, struct http_req *r, const char *name, c
 	int64_t pair = name_key2(name, r->addr), nkey = name_key2(name, NULL),
 		akey = name_key2(r->addr, NULL), now = mono_ms();
 	bool known = ratelimit_marked(app->web_known, pair, now, KNOWN_MS);
-	int64_t wait = ratelimit_wait(app->web_rl, pair, now);
-	if (!known)
-		wait = max3(wait, ratelimit_wait(app->web_name_rl, nkey, now),
-			    ratelimit_wait(app->web_addr_rl, akey, now));
-	if (wait > 0) {
-		http_rate_limited(r, wait, "too many wrong passwords; try again later");
+	/* Each count is reserved before the check (argon2id takes a while and
+	 * runs on several threads): parallel guesses cannot all slip in before
+	 * the first failure is counted. */
+	int64_t wait = ratelimit_reserve(app->web_rl, pair, now, true);
+	int64_t wait_name = wait ? 0 : ratelimit_reserve(app->web_name_rl, nkey, now, !known);
+	int64_t wait_addr =
+		wait || wait_name ? 0 : ratelimit_reserve(app->web_addr_rl, akey, now, !known);
+	if (wait || wait_name || wait_addr) {
+		if (!wait)
+			ratelimit_release(app->web_rl, pair);
+		if (!wait && !wait_name)
+			ratelimit_release(app->web_name_rl, nkey);
+		http_rate_limited(r, max3(wait, wait_name, wait_addr),
+				  "too many wrong passwords; try again later");
 		return false;
 	}
 	if (store_password_check(app->store, name, password, out)) {
 		ratelimit_success(app->web_rl, pair);
+		ratelimit_release(app->web_name_rl, nkey);
 		ratelimit_success(app->web_addr_rl, akey);
 		ratelimit_mark(app->web_known, pair, now);
 		return true;

@@ -13,6 +13,7 @@ struct entry {
 	int64_t lockouts; /* lock-outs in a row: each doubles the next */
 	int64_t until_ms; /* locked until this monotonic time */
 	int64_t last_ms;  /* last failure (or mark), to forget old lock-outs */
+	int64_t pending;  /* attempts reserved and not yet decided */
 };
 
 struct ratelimit {
@@ -57,12 +58,12 @@ static struct entry *victim(struct ratelimit *rl, int64_t now_ms)
 	struct entry *best = NULL;
 	for (size_t i = 0; i < rl->n; i++) {
 		struct entry *e = &rl->e[i];
-		bool free_e = e->until_ms <= now_ms;
+		bool free_e = e->until_ms <= now_ms && !e->pending;
 		if (!best) {
 			best = e;
 			continue;
 		}
-		bool free_b = best->until_ms <= now_ms;
+		bool free_b = best->until_ms <= now_ms && !best->pending;
 		if (free_e != free_b
 			    ? free_e
 			    : (free_e ? e->last_ms < best->last_ms : e->until_ms < best->until_ms))
@@ -109,6 +110,8 @@ int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
 {
 	pthread_mutex_lock(&rl->mu);
 	struct entry *e = find(rl, kiosk, true, now_ms);
+	if (e->pending)
+		e->pending--;
 	if (e->last_ms && now_ms - e->last_ms > FORGET_MS)
 		e->lockouts = 0;
 	e->last_ms = now_ms;
@@ -132,9 +135,35 @@ void ratelimit_success(struct ratelimit *rl, int64_t kiosk)
 	pthread_mutex_lock(&rl->mu);
 	struct entry *e = find(rl, kiosk, false, 0);
 	if (e) {
+		if (e->pending)
+			e->pending--;
 		e->failures = 0;
 		e->lockouts = 0;
 	}
+	pthread_mutex_unlock(&rl->mu);
+}
+
+int64_t ratelimit_reserve(struct ratelimit *rl, int64_t key, int64_t now_ms, bool enforce)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, key, true, now_ms);
+	int64_t wait = 0;
+	if (enforce && e->until_ms > now_ms)
+		wait = (e->until_ms - now_ms + 999) / 1000;
+	else if (enforce && e->failures + e->pending >= rl->max_failures)
+		wait = 1; /* the attempts under way may lock it out */
+	else
+		e->pending++;
+	pthread_mutex_unlock(&rl->mu);
+	return wait;
+}
+
+void ratelimit_release(struct ratelimit *rl, int64_t key)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, key, false, 0);
+	if (e && e->pending)
+		e->pending--;
 	pthread_mutex_unlock(&rl->mu);
 }
 

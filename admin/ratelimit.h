@@ -19,6 +19,15 @@ int64_t ratelimit_wait(struct ratelimit *rl, int64_t kiosk, int64_t now_ms);
 /* A wrong code: returns the lock-out it starts, in seconds, or 0. */
 int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms);
 void ratelimit_success(struct ratelimit *rl, int64_t kiosk);
+/* For checks that take time (passwords): takes one attempt of KEY before the
+ * check, so that parallel attempts cannot all pass ratelimit_wait before the
+ * first failure is counted. With ENFORCE, refuses (returns the seconds to
+ * wait, at least 1) when KEY is locked out or when the attempts already under
+ * way could reach the limit; else returns 0, and ratelimit_fail,
+ * ratelimit_success or ratelimit_release must follow. */
+int64_t ratelimit_reserve(struct ratelimit *rl, int64_t key, int64_t now_ms, bool enforce);
+/* Gives back a reserved attempt without counting it. */
+void ratelimit_release(struct ratelimit *rl, int64_t key);
 /* A set of keys seen at a time (the addresses a name signed in from), with
  * the same bound; KEY counts as known for MAX_AGE_MS after its last mark. */
 void ratelimit_mark(struct ratelimit *rl, int64_t key, int64_t now_ms);

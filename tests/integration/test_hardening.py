@@ -177,5 +177,29 @@ class CrossSiteLockOut(AdmindTestCase):
         self.assertEqual(self.login_from(desk, name, PASSWORD)[0], 200)
 
 
+class AtomicLockOut(AdmindTestCase):
+    """4. Parallel wrong passwords get no more real checks than the limit."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+        'web = { root = ""; login_max_failures = 5; lockout_seconds = 60;'
+        ' login_workers = 4; login_queue = 64; };\n')
+
+    def test_50_parallel_wrong_passwords(self):
+        name = self.unique("accueil")
+        self.api("POST", "/api/v1/users", {"name": name, "role": "secretariat",
+                                           "password": PASSWORD}, self.admin, expect=201)
+        before = self.server.output().count("wrong password for '%s'" % name)
+
+        def guess(i):
+            return self.req("POST", "/api/v1/login", {"name": name, "password": "guess %d" % i})[0]
+
+        with concurrent.futures.ThreadPoolExecutor(50) as ex:
+            got = list(ex.map(guess, range(50)))
+        self.assertLessEqual(set(got), {401, 429}, got)
+        # Every real check of a wrong password logs one line.
+        checks = self.server.output().count("wrong password for '%s'" % name) - before
+        self.assertEqual(checks, 5, got)
+        self.assertEqual(got.count(401), 4, got)
+
+
 if __name__ == "__main__":
     main()

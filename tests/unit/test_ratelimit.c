@@ -51,5 +51,26 @@ int main(void)
 	CHECK(!ratelimit_marked(rl, 1010, t + 100, 1000)); /* pushed out */
 	CHECK(!ratelimit_marked(rl, 1099, t + 200, 10));   /* too old */
 	ratelimit_free(rl);
+
+	/* Reserved attempts: no more under way than the failures left. */
+	rl = ratelimit_new(3, 30, 100);
+	t = 1000000;
+	CHECK(ratelimit_fail(rl, 5, t) == 0);
+	CHECK(ratelimit_reserve(rl, 5, t, true) == 0);
+	CHECK(ratelimit_reserve(rl, 5, t, true) == 0);
+	CHECK(ratelimit_reserve(rl, 5, t, true) == 1);  /* two under way could lock it */
+	CHECK(ratelimit_reserve(rl, 5, t, false) == 0); /* counted, not refused */
+	ratelimit_release(rl, 5);
+	ratelimit_success(rl, 5); /* the count starts again */
+	ratelimit_release(rl, 5);
+	CHECK(ratelimit_reserve(rl, 5, t, true) == 0);
+	CHECK(ratelimit_reserve(rl, 5, t, true) == 0);
+	CHECK(ratelimit_reserve(rl, 5, t, true) == 0);
+	CHECK(ratelimit_reserve(rl, 5, t, true) == 1);
+	CHECK(ratelimit_fail(rl, 5, t) == 0);
+	CHECK(ratelimit_fail(rl, 5, t) == 0);
+	CHECK(ratelimit_fail(rl, 5, t) == 30);
+	CHECK(ratelimit_reserve(rl, 5, t + 1000, true) == 29);
+	ratelimit_free(rl);
 	return TEST_DONE();
 }
