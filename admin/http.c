@@ -52,11 +52,17 @@ void http_json(struct http_req *r, unsigned status, json_t *body)
 
 void http_error(struct http_req *r, unsigned status, const char *word, const char *fmt, ...)
 {
-	char msg[512];
+	char raw[512], msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Messages quote paths and names, which need not be UTF-8 (JSON's). */
+	log_escape(raw,
+		   n < 0                     ? 0
+		   : (size_t)n < sizeof(raw) ? (size_t)n
+					     : sizeof(raw) - 1,
+		   msg, sizeof(msg));
 	http_json(r, status, json_pack("{ss ss}", "error", word, "message", msg));
 }
 

@@ -7,6 +7,7 @@ import concurrent.futures
 import http.client
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -199,6 +200,54 @@ class AtomicLockOut(AdmindTestCase):
         checks = self.server.output().count("wrong password for '%s'" % name) - before
         self.assertEqual(checks, 5, got)
         self.assertEqual(got.count(401), 4, got)
+
+
+class LogInjection(AdmindTestCase):
+    """6. What a client sends cannot forge a log line; a path that is not
+    UTF-8 is an unknown path (404), not a failure (500)."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + 'log_level = "debug";\nweb = { root = ""; };\n'
+
+    FAKE = b"2026-01-01 09:00:00 escale-admind: warning: staff sign-in: FORGED"
+
+    def raw_get(self, target):
+        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=REQUEST_TIMEOUT)
+        try:
+            sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            resp = http.client.HTTPResponse(sock, method="GET")
+            resp.begin()
+            data = resp.read()
+            return resp.status, json.loads(data)
+        finally:
+            sock.close()
+
+    def test_paths_cannot_forge_lines(self):
+        targets = [b"/api/v1/x%0a" + self.FAKE.replace(b" ", b"%20"),
+                   b"/api/v1/%ff%fe%0d%0a" + self.FAKE.replace(b" ", b"%20"),
+                   b"/\xff\xfe/api/v1/kiosks",
+                   b"/api/v1/codes%e2%80%ae%1b[2J"]
+        for t in targets:
+            st, d = self.raw_get(t)
+            self.assertEqual((st, d["error"]), (404, "not_found"), t)
+            self.assertIsInstance(d["message"], str)
+        # A query parameter's name is quoted in its 400.
+        st, d = self.raw_get(b"/api/v1/kiosk/codes?%ff%0a" + self.FAKE.replace(b" ", b"%20") + b"=1")
+        self.assertIn(st, (400, 401))
+        for line in self.server.output().encode("utf-8", "replace").split(b"\n"):
+            self.assertFalse(line.startswith(b"2026-01-01"), line)
+            self.assertNotIn(b"\x1b", line)
+        self.assertIn("\\x0a2026-01-01", self.server.output())
+        self.assertNotIn("cannot encode the reply", self.server.output())
+
+    def test_names_cannot_forge_lines(self):
+        # Control characters are refused in names (400); these are not.
+        name = "x\u2028" + self.FAKE.decode()[:40] + "\u202e"
+        st, _, d = self.req("POST", "/api/v1/login", {"name": name, "password": "y" * 12})
+        self.assertEqual(st, 401, d)
+        self.assertIn("\\xe2\\x80\\xa8" + self.FAKE.decode()[:40], self.server.output())
+        for line in self.server.output().split("\n"):
+            self.assertFalse(line.startswith("2026-01-01"), line)
+            self.assertNotIn("\u2028", line)
+            self.assertNotIn("\u202e", line)
 
 
 if __name__ == "__main__":
