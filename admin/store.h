@@ -195,7 +195,9 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to);
 /* Deletes session details older than the retention, keeping per-day totals. */
 bool store_purge(struct store *st, int64_t now);
 
-/* Online backup of the whole database into DEST (a new file). */
-bool store_backup(struct store *st, const char *dest);
+/* Online backup of the whole database into DEST (a new file). Without FULL the copy carries no credential: no password or token hash,
+ * no web session, no code hash or offline verifier, no offline salt (a
+ * copy for figures, not for a restore). */
+bool store_backup(struct store *st, const char *dest, bool full);
 
 #endif

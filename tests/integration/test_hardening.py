@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -248,6 +249,62 @@ class LogInjection(AdmindTestCase):
             self.assertFalse(line.startswith("2026-01-01"), line)
             self.assertNotIn("\u2028", line)
             self.assertNotIn("\u202e", line)
+
+
+class BackupSecrets(AdmindTestCase):
+    """7. A maintenance backup carries no credential; the full one is the
+    admin's and says so."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + 'web = { root = ""; };\n'
+
+    def backup(self, token):
+        st, hdrs, data = self.req("GET", "/api/v1/backup", token=token)
+        self.assertEqual(st, 200)
+        path = os.path.join(self.server.workdir, "copy-%d.db" % len(data))
+        with open(path, "wb") as f:
+            f.write(data)
+        return hdrs, data, path
+
+    def test_maintenance_backup_has_no_credential(self):
+        name = self.unique("accueil")
+        self.api("POST", "/api/v1/users", {"name": name, "role": "secretariat",
+                                           "password": PASSWORD}, self.admin, expect=201)
+        csrf = self.api("POST", "/api/v1/login", {"name": name, "password": PASSWORD})["csrf"]
+        _, mnt = self.new_user("maintenance")
+        self.new_kiosk()
+        self.new_codes(count=3)
+        con = self.server.db_connect()
+        try:
+            secrets = [r[0].encode() for r in con.execute(
+                "SELECT password_hash FROM users WHERE password_hash IS NOT NULL")]
+            secrets += [r[0] for r in con.execute("SELECT token_hash FROM api_tokens")]
+            secrets += [r[0] for r in con.execute("SELECT token_hash FROM kiosks")]
+            secrets += [r[0] for r in con.execute("SELECT hash FROM codes")]
+            secrets += [r[0] for r in con.execute("SELECT verifier FROM codes")]
+            secrets += [r[0] for r in con.execute("SELECT value FROM meta WHERE key IN "
+                                                  "('offline_salt', 'code_key_check')")]
+            users = con.execute("SELECT count(*) FROM users").fetchone()[0]
+        finally:
+            con.close()
+        secrets.append(csrf.encode())
+        self.assertGreater(len(secrets), 10)
+
+        hdrs, data, path = self.backup(mnt)
+        self.assertEqual(hdrs.get("x-escale-backup"), "without-credentials")
+        for sec in secrets:
+            self.assertNotIn(sec, data)
+        copy = sqlite3.connect(path)
+        try:
+            self.assertEqual(copy.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+            self.assertEqual(copy.execute("SELECT count(*) FROM users").fetchone()[0], users)
+            self.assertEqual(copy.execute("SELECT count(*) FROM codes").fetchone()[0], 3)
+        finally:
+            copy.close()
+
+        hdrs, data, _ = self.backup(self.admin)
+        self.assertEqual(hdrs.get("x-escale-backup"), "full")
+        self.assertIn("full", hdrs.get("content-disposition", ""))
+        for sec in secrets[:1]:
+            self.assertIn(sec, data)
 
 
 if __name__ == "__main__":
