@@ -367,6 +367,32 @@ static void dispatch(struct app *app, struct http_req *r)
 		http_error(r, 404, "not_found", "no such endpoint: %s", r->path);
 }
 
+struct framing {
+	int content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct framing *f = cls;
+	if (strcasecmp(key, "Content-Length") == 0)
+		f->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+/* A request smuggling guard: behind a reverse proxy that reads another
+ * header than admind does, a second request could hide in a body. Two
+ * Content-Lengths, or one with Transfer-Encoding, are refused. */
+static bool framing_ok(struct MHD_Connection *conn)
+{
+	struct framing f = {0, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	return f.content_length <= 1 && f.transfer_encoding <= 1 &&
+	       !(f.content_length && f.transfer_encoding);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -391,6 +417,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 					  r->addr, sizeof(r->addr));
 		}
 		*con_cls = r;
+		if (!framing_ok(conn)) {
+			/* Its body is dropped (too_large) and the connection closed. */
+			r->too_large = true;
+			http_error(r, 400, "bad_request",
+				   "one Content-Length, or Transfer-Encoding alone, please");
+			MHD_add_response_header(r->resp, "Connection", "close");
+			r->responded = true;
+			return MHD_queue_response(conn, r->status, r->resp);
+		}
 		const char *cl =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;

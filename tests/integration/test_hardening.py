@@ -307,5 +307,57 @@ class BackupSecrets(AdmindTestCase):
             self.assertIn(sec, data)
 
 
+class Smuggling(AdmindTestCase):
+    """8. Two Content-Lengths, or Content-Length with chunked: 400 and the
+    connection closed (nothing after them is read as another request)."""
+
+    def exchange(self, head, body):
+        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=REQUEST_TIMEOUT)
+        try:
+            # A second request hides in the body: it must never be answered.
+            sock.sendall(head + body + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return data  # closed by admind
+                data += chunk
+        finally:
+            sock.close()
+
+    def test_ambiguous_framing_refused_and_closed(self):
+        body = b'{"state": "login"}'
+        cases = [
+            b"Content-Length: %d\r\nContent-Length: 4\r\n" % len(body),
+            b"Content-Length: 4\r\nContent-Length: %d\r\n" % len(body),
+            b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n" % len(body),
+            b"Transfer-Encoding: chunked\r\nContent-Length: %d\r\n" % len(body),
+            b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+        ]
+        for extra in cases:
+            head = (b"POST /api/v1/kiosk/heartbeat HTTP/1.1\r\nHost: x\r\n"
+                    b"Content-Type: application/json\r\n" + extra + b"\r\n")
+            data = self.exchange(head, body)
+            self.assertTrue(data.startswith(b"HTTP/1.1 400 "), (extra, data[:200]))
+            self.assertEqual(data.count(b"HTTP/1.1 "), 1, (extra, data))
+            self.assertIn(b'"error":"bad_request"', data)
+        # One Content-Length: answered, and the connection serves the next request.
+        head = (b"POST /api/v1/kiosk/heartbeat HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body))
+        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=REQUEST_TIMEOUT)
+        try:
+            sock.sendall(head + body + b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            data = b""
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            sock.close()
+        self.assertTrue(data.startswith(b"HTTP/1.1 401 "), data[:100])
+        self.assertIn(b"HTTP/1.1 200 ", data)
+
+
 if __name__ == "__main__":
     main()
