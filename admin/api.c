@@ -88,6 +88,11 @@ void api_store_error(struct http_req *r, enum store_rc rc, const char *what)
 	case STORE_NOT_FOUND:
 		http_error(r, 404, "not_found", "no such %s", what);
 		break;
+	case STORE_LIMIT:
+		http_error(r, 409, "limit",
+			   "a %s holds at most 24 hours and 1000 pages left, valid for 366 days",
+			   what);
+		break;
 	case STORE_CONFLICT:
 		http_error(r, 409, "conflict",
 			   "this %s cannot be changed that way (already exists, ended or revoked)",

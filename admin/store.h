@@ -20,6 +20,7 @@ enum store_rc {
 	STORE_NOT_FOUND,
 	STORE_CONFLICT,
 	STORE_ERROR,
+	STORE_LIMIT, /* past a bound (a code's time, pages or validity) */
 	/* Refusals of a code, in the order they are checked. */
 	STORE_CODE_UNKNOWN,
 	STORE_CODE_REVOKED,
@@ -148,6 +149,10 @@ json_t *store_codes_list(struct store *st, bool all);
 /* A code named by its clear text (NORM, normalised) or by id (NORM NULL). */
 enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, json_t **out);
+/* What one code may hold, as issued or extended (the API's limits). */
+#define STORE_CODE_MAX_SECONDS (1440 * 60)
+#define STORE_CODE_MAX_PAGES   1000
+#define STORE_CODE_MAX_DAYS    366
 enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, int64_t add_seconds, int64_t add_pages,
 				int64_t add_days, json_t **out);

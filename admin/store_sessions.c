@@ -156,15 +156,18 @@ static bool session_revive(struct store *st, const char *session, int64_t kiosk,
 }
 
 /* Moves a session's counters forward to SECONDS and PAGES (never back) and
- * debits the difference from its code; with REVIVE, a stale session that its
- * kiosk reports again is brought back first. Caller holds the lock, in a
- * transaction. STORE_NOT_FOUND when KIOSK has no such session. */
+ * debits the difference from its code, never past what the code has left;
+ * with REVIVE, a stale session that its kiosk reports again is brought back
+ * first. Caller holds the lock, in a transaction. STORE_NOT_FOUND when KIOSK
+ * has no such session. */
 static enum store_rc session_advance(struct store *st, const char *session, int64_t kiosk,
 				     int64_t seconds, int64_t pages, int64_t now, bool revive)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used, ended_at,"
-					 " end_reason = 'stale' FROM sessions"
-					 " WHERE id = ? AND kiosk_id = ?");
+	sqlite3_stmt *s = store_stmt(
+		st, "SELECT s.code_id, s.seconds_used, s.pages_used, s.ended_at,"
+		    " s.end_reason = 'stale', c.seconds_total - c.seconds_used,"
+		    " c.pages_total - c.pages_used FROM sessions s"
+		    " LEFT JOIN codes c ON c.id = s.code_id WHERE s.id = ? AND s.kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -176,6 +179,8 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 	int64_t dp = pages < 0 ? 0 : pages - sqlite3_column_int64(s, 2);
 	bool ended = sqlite3_column_type(s, 3) != SQLITE_NULL;
 	bool stale = sqlite3_column_int(s, 4) != 0;
+	bool has_code = sqlite3_column_type(s, 5) != SQLITE_NULL;
+	int64_t left_s = sqlite3_column_int64(s, 5), left_p = sqlite3_column_int64(s, 6);
 	store_release(s);
 	if (ended && stale && revive) {
 		bool dberr;
@@ -190,6 +195,11 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 		ds = 0;
 	if (dp < 0)
 		dp = 0;
+	/* A kiosk cannot report more than its code had: the rest was never given. */
+	if (has_code && ds > (left_s > 0 ? left_s : 0))
+		ds = left_s > 0 ? left_s : 0;
+	if (has_code && dp > (left_p > 0 ? left_p : 0))
+		dp = left_p > 0 ? left_p : 0;
 	s = store_stmt(st, "UPDATE sessions SET seconds_used = seconds_used + ?,"
 			   " pages_used = pages_used + ?, last_seen = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
@@ -359,7 +369,10 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 {
 	const char *type = jstr(ev, "type");
 	const char *session = jstr(ev, "session");
-	int64_t at = jint(ev, "at", now_s());
+	/* A kiosk's clock may run ahead; nothing happened after now. */
+	int64_t now = now_s(), at = jint(ev, "at", now);
+	if (at > now)
+		at = now;
 	*dberr = false;
 	if (strcmp(type, "session_open") == 0) {
 		uint8_t v[STORE_VERIFIER_LEN];
@@ -531,11 +544,23 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
-	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
+	/* The resident was in the session until now: the time since the last
+	 * heartbeat counts too, so that the row's duration agrees with its start
+	 * and end (within what the code had left). */
+	int64_t now = now_s();
+	sqlite3_stmt *s = store_stmt(st, "SELECT max(? - started_at, seconds_used) FROM sessions"
 					 " WHERE id = ?");
-	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 1, now);
 	bind_text(s, 2, session);
-	bool ok = step_done(s) && add_command(st, kiosk, "end_session", session, 0) &&
+	int64_t seconds = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	store_release(s);
+	enum store_rc adv = session_advance(st, session, kiosk, seconds, -1, now, false);
+	s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
+			   " WHERE id = ?");
+	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, session);
+	bool ok = adv == STORE_OK && step_done(s) &&
+		  add_command(st, kiosk, "end_session", session, 0) &&
 		  store_audit(st, who, "session.end", session, NULL);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
@@ -549,12 +574,19 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
-	sqlite3_stmt *s = store_stmt(st, "UPDATE codes SET seconds_total = seconds_total + ?,"
-					 " rev = ? WHERE id = ?");
+	/* The same bound as codes/extend (STORE_CODE_MAX_SECONDS left). */
+	sqlite3_stmt *s = store_stmt(st, "UPDATE codes SET seconds_total = seconds_total + ?1,"
+					 " rev = ?2 WHERE id = ?3"
+					 " AND max(seconds_total - seconds_used, 0) + ?1 <= ?4");
 	sqlite3_bind_int64(s, 1, seconds);
 	sqlite3_bind_int64(s, 2, store_next_rev(st));
 	sqlite3_bind_int64(s, 3, code);
-	bool ok = step_done(s) && add_command(st, kiosk, "add_time", session, seconds) &&
+	sqlite3_bind_int64(s, 4, STORE_CODE_MAX_SECONDS);
+	if (!step_done(s))
+		return store_tx_end(st, STORE_ERROR);
+	if (sqlite3_changes(st->db) == 0)
+		return store_tx_end(st, STORE_LIMIT);
+	bool ok = add_command(st, kiosk, "add_time", session, seconds) &&
 		  store_audit(st, who, "session.add_time", session,
 			      json_pack("{sI}", "minutes", (json_int_t)(seconds / 60)));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);

@@ -15,7 +15,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from escale_test import AdmindTestCase, REQUEST_TIMEOUT, decode_body, main  # noqa: E402
+from escale_test import (AdmindTestCase, REQUEST_TIMEOUT, decode_body, main,  # noqa: E402
+                         offline_verifier)
 
 PASSWORD = "correct horse battery"
 
@@ -357,6 +358,79 @@ class Smuggling(AdmindTestCase):
             sock.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 401 "), data[:100])
         self.assertIn(b"HTTP/1.1 200 ", data)
+
+
+class Bounds(AdmindTestCase):
+    """9. What a code holds, what a kiosk reports and when, and a desk's
+    end: each bounded by what is possible."""
+
+    def test_extend_has_a_cap(self):
+        c = self.new_code(minutes=60, pages=10, days=30)
+        ext = "/api/v1/codes/extend"
+        self.api("POST", ext, {"id": c["id"], "minutes": 1000}, self.admin)
+        self.assertError(self.req("POST", ext, {"id": c["id"], "minutes": 1000}, self.admin),
+                         409, "limit")
+        self.api("POST", ext, {"id": c["id"], "pages": 990}, self.admin)
+        self.assertError(self.req("POST", ext, {"id": c["id"], "pages": 1}, self.admin),
+                         409, "limit")
+        self.api("POST", ext, {"id": c["id"], "days": 300}, self.admin)
+        self.assertError(self.req("POST", ext, {"id": c["id"], "days": 300}, self.admin),
+                         409, "limit")
+        got = self.code_by_id(c["id"])
+        self.assertEqual((got["seconds_left"], got["pages_left"]), (1060 * 60, 1000))
+        self.assertLessEqual(got["valid_until"], time.time() + 366 * 86400)
+        # Adding time to a session has the same bound.
+        _, kt = self.new_kiosk()
+        c2 = self.new_code(minutes=1000)
+        sid = self.open_ok(kt, c2["code"])["session"]
+        add = "/api/v1/sessions/%s/add_time" % sid
+        self.api("POST", add, {"minutes": 440}, self.admin)
+        self.assertError(self.req("POST", add, {"minutes": 1}, self.admin), 409, "limit")
+        # A revoked code is still a conflict, not a limit.
+        self.api("POST", "/api/v1/codes/revoke", {"id": c["id"]}, self.admin)
+        self.assertError(self.req("POST", ext, {"id": c["id"], "minutes": 1}, self.admin),
+                         409, "conflict")
+
+    def test_pages_used_never_past_the_quota(self):
+        _, kt = self.new_kiosk()
+        c = self.new_code(minutes=60, pages=5)
+        sid = self.open_ok(kt, c["code"])["session"]
+        hb = self.heartbeat(kt, "session", sid, seconds_used=10, pages_used=50)
+        self.assertEqual(hb["session"]["pages_left"], 0)
+        self.api("POST", "/api/v1/kiosk/sessions/%s/end" % sid,
+                 {"reason": "user", "seconds_used": 20, "pages_used": 70}, kt)
+        self.assertEqual(self.session_by_id(sid)["pages_used"], 5)
+        self.assertEqual(self.code_by_id(c["id"])["pages_left"], 0)
+
+    def test_events_cannot_end_in_the_future(self):
+        _, kt = self.new_kiosk()
+        c = self.new_code(minutes=60)
+        sid = self.open_ok(kt, c["code"])["session"]
+        r = self.api("POST", "/api/v1/kiosk/events", {"events": [
+            {"id": "fut-" + sid[:8], "type": "session_end", "at": int(time.time()) + 3600,
+             "session": sid, "reason": "user", "seconds_used": 30}]}, kt)
+        self.assertEqual(r["results"][0]["status"], "applied", r)
+        s = self.session_by_id(sid)
+        self.assertLessEqual(s["ended_at"], time.time() + 1, s)
+
+    def test_desk_end_counts_the_time_since_the_last_heartbeat(self):
+        _, kt = self.new_kiosk()
+        c = self.new_code(minutes=60)
+        cache = self.api("GET", "/api/v1/kiosk/codes?since=0", token=kt)
+        v = offline_verifier(c["code"], cache["salt"], cache["opslimit"], cache["memlimit"])
+        sid = os.urandom(16).hex()
+        start = int(time.time()) - 120
+        r = self.api("POST", "/api/v1/kiosk/events", {"events": [
+            {"id": "o-" + sid[:8], "type": "session_open", "at": start, "session": sid,
+             "verifier": v}]}, kt)
+        self.assertEqual(r["results"][0]["status"], "applied", r)
+        self.heartbeat(kt, "session", sid, seconds_used=0)
+        self.api("POST", "/api/v1/sessions/%s/end" % sid, token=self.admin)
+        s = self.session_by_id(sid)
+        self.assertEqual(s["end_reason"], "staff")
+        self.assertEqual(s["seconds_used"], s["ended_at"] - s["started_at"], s)
+        self.assertGreaterEqual(s["seconds_used"], 120)
+        self.assertEqual(self.code_by_id(c["id"])["seconds_left"], 3600 - s["seconds_used"])
 
 
 if __name__ == "__main__":
