@@ -284,6 +284,9 @@ const fr = {
 	reason_stale: "poste muet",
 	reason_lost: "perdue",
 	reason_revoked: "poste retiré",
+	reason_code_revoked: "code annulé (hors ligne)",
+	reason_code_expired: "code expiré (hors ligne)",
+	reason_code_used_up: "code épuisé (hors ligne)",
 	reason_active: "en cours",
 
 	// Stats
@@ -674,6 +677,9 @@ const en = {
 	reason_stale: "kiosk silent",
 	reason_lost: "lost",
 	reason_revoked: "kiosk removed",
+	reason_code_revoked: "code revoked (offline)",
+	reason_code_expired: "code expired (offline)",
+	reason_code_used_up: "code used up (offline)",
 	reason_active: "in progress",
 
 	chart_day: "Sessions per day",

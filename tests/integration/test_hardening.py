@@ -21,6 +21,17 @@ from escale_test import (AdmindTestCase, REQUEST_TIMEOUT, decode_body, main,  # 
 PASSWORD = "correct horse battery"
 
 
+def backdate_codes(server, seconds):
+    """Every code issued SECONDS earlier: offline time can only have passed
+    since a code existed (admind takes none from before)."""
+    con = sqlite3.connect(server.db, timeout=10)
+    try:
+        con.execute("UPDATE codes SET created_at = created_at - ?", (seconds,))
+        con.commit()
+    finally:
+        con.close()
+
+
 def request_from(port, source, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT):
     """One request from the loopback address SOURCE (127.0.0.0/8 is all ours):
     many clients of many addresses on one machine."""
@@ -416,6 +427,7 @@ class Bounds(AdmindTestCase):
     def test_desk_end_counts_the_time_since_the_last_heartbeat(self):
         _, kt = self.new_kiosk()
         c = self.new_code(minutes=60)
+        backdate_codes(self.server, 3600)
         cache = self.api("GET", "/api/v1/kiosk/codes?since=0", token=kt)
         v = offline_verifier(c["code"], cache["salt"], cache["opslimit"], cache["memlimit"])
         sid = os.urandom(16).hex()
@@ -431,6 +443,79 @@ class Bounds(AdmindTestCase):
         self.assertEqual(s["seconds_used"], s["ended_at"] - s["started_at"], s)
         self.assertGreaterEqual(s["seconds_used"], 120)
         self.assertEqual(self.code_by_id(c["id"])["seconds_left"], 3600 - s["seconds_used"])
+
+
+class OfflineEvents(AdmindTestCase):
+    """5. An offline session is checked against its code when it arrives:
+    what the code no longer allowed is recorded and flagged, not granted;
+    and a kiosk spends no more time than passed."""
+
+    def cached_verifier(self, kt, code):
+        cache = self.api("GET", "/api/v1/kiosk/codes?since=0", token=kt)
+        return offline_verifier(code, cache["salt"], cache["opslimit"], cache["memlimit"])
+
+    def events(self, kt, *evs):
+        return self.api("POST", "/api/v1/kiosk/events", {"events": list(evs)}, kt)["results"]
+
+    def ev(self, type_, sid, at, **kw):
+        d = {"id": "%s-%s" % (type_[8:12], os.urandom(6).hex()), "type": type_, "at": at,
+             "session": sid}
+        d.update(kw)
+        return d
+
+    def test_a_verifier_cannot_spend_a_day_at_once(self):
+        _, kt = self.new_kiosk()
+        c = self.new_code(minutes=60)
+        v = self.cached_verifier(kt, c["code"])
+        sid, now = os.urandom(16).hex(), int(time.time())
+        r = self.events(kt, self.ev("session_open", sid, now - 86400, verifier=v),
+                        self.ev("session_progress", sid, now, seconds_used=86400))
+        self.assertEqual([x["status"] for x in r], ["applied", "applied"], r)
+        s = self.session_by_id(sid)
+        created = self.code_by_id(c["id"])["created_at"]
+        self.assertGreaterEqual(s["started_at"], created, "not before the code existed")
+        self.assertLessEqual(s["seconds_used"], now - s["started_at"] + 2, s)
+        self.assertGreaterEqual(self.code_by_id(c["id"])["seconds_left"], 3600 - 5)
+
+    def test_one_kiosk_one_session_at_a_time(self):
+        _, kt = self.new_kiosk()
+        codes = self.new_codes(count=2, minutes=60)
+        backdate_codes(self.server, 3600)
+        now = int(time.time())
+        sids = []
+        for c in codes:  # two sessions claiming the same ten minutes
+            sid = os.urandom(16).hex()
+            sids.append(sid)
+            v = self.cached_verifier(kt, c["code"])
+            self.events(kt, self.ev("session_open", sid, now - 600, verifier=v),
+                        self.ev("session_end", sid, now, reason="user", seconds_used=600))
+        used = [self.session_by_id(sid)["seconds_used"] for sid in sids]
+        self.assertEqual(used[0], 600)
+        self.assertLessEqual(used[1], 2, "the second could only start when the first ended")
+
+    def test_revoked_or_used_up_code_recorded_not_granted(self):
+        _, kt = self.new_kiosk()
+        revoked, used_up = self.new_codes(count=2, minutes=1)
+        v_rev = self.cached_verifier(kt, revoked["code"])
+        v_up = self.cached_verifier(kt, used_up["code"])
+        # After the kiosk cached them: one revoked, the other used up online.
+        self.api("POST", "/api/v1/codes/revoke", {"id": revoked["id"]}, self.admin)
+        _, other = self.new_kiosk()
+        osid = self.open_ok(other, used_up["code"])["session"]
+        self.end_session(other, osid, seconds_used=60)
+        self.assertEqual(self.code_by_id(used_up["id"])["seconds_left"], 0)
+        for v, flag in ((v_rev, "code_revoked"), (v_up, "code_used_up")):
+            sid, now = os.urandom(16).hex(), int(time.time()) + 1
+            r = self.events(kt, self.ev("session_open", sid, now, verifier=v),
+                            self.ev("session_progress", sid, now, seconds_used=30))
+            self.assertEqual((r[0]["status"], r[0].get("flag")), ("applied", flag), r)
+            s = self.session_by_id(sid)
+            self.assertFalse(s["active"], s)
+            self.assertEqual((s["end_reason"], s["seconds_used"]), (flag, 0), s)
+            hb = self.heartbeat(kt, "session", sid, seconds_used=40)
+            self.assertFalse(hb["session"]["active"], hb)
+        self.assertEqual(self.code_by_id(used_up["id"])["seconds_left"], 0)
+        self.assertIn("code_revoked; recorded, not granted", self.server.output())
 
 
 if __name__ == "__main__":
