@@ -29,6 +29,9 @@ struct admind_config {
 	int64_t threads;
 	int64_t max_body;
 	int64_t max_conn_per_ip;
+	int64_t max_connections;
+	int64_t connection_memory_kib;
+	int64_t request_deadline_seconds;
 	char *log_file;
 	enum log_level log_level;
 	int64_t code_length;
@@ -74,6 +77,7 @@ struct ratelimit;
 struct print_watch;
 struct web_files;
 struct loginq;
+struct conntrack;
 
 struct app {
 	struct admind_config cfg;
@@ -86,6 +90,8 @@ struct app {
 	struct ratelimit *web_known;   /* the addresses each name signed in from */
 	struct web_files *web;         /* the staff pages, NULL when off */
 	struct loginq *loginq;         /* password checks, off the HTTP threads */
+	struct conntrack *conntrack;   /* open connections, shed when full */
+	size_t max_connections;        /* max_connections, within RLIMIT_NOFILE */
 };
 
 #endif

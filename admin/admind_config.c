@@ -15,6 +15,9 @@ static const char *const top_keys[] = {"listen",
 				       "threads",
 				       "max_body_bytes",
 				       "max_connections_per_ip",
+				       "max_connections",
+				       "connection_memory_kib",
+				       "request_deadline_seconds",
 				       "log_file",
 				       "log_level",
 				       "codes",
@@ -202,6 +205,10 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(root, "threads", 0, 0, 256, &c->threads, err) ||
 	    !cfg_int(root, "max_body_bytes", 65536, 1024, 16 << 20, &c->max_body, err) ||
 	    !cfg_int(root, "max_connections_per_ip", 256, 0, 65536, &c->max_conn_per_ip, err) ||
+	    !cfg_int(root, "max_connections", 16384, 16, 1000000, &c->max_connections, err) ||
+	    !cfg_int(root, "connection_memory_kib", 4, 2, 256, &c->connection_memory_kib, err) ||
+	    !cfg_int(root, "request_deadline_seconds", 45, 2, 3600, &c->request_deadline_seconds,
+		     err) ||
 	    !cfg_string(root, "log_file", "", 4096, &c->log_file, err) ||
 	    !cfg_string(root, "log_level", "info", 16, &level, err) ||
 	    !cfg_int(codes, "length", 8, CODE_MIN_LEN, CODE_MAX_LEN, &c->code_length, err) ||

@@ -518,5 +518,104 @@ class OfflineEvents(AdmindTestCase):
         self.assertIn("code_revoked; recorded, not granted", self.server.output())
 
 
+class Trickler(threading.Thread):
+    """A connection from SOURCE that sends HEAD, then one header line (or
+    body byte) every half second, never finishing its request; records
+    when admind closed it."""
+
+    def __init__(self, port, source, head=b"GET /healthz HTTP/1.1\r\nHost: x\r\n",
+                 drip=b"X-Slow: 1\r\n"):
+        super().__init__(daemon=True)
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=REQUEST_TIMEOUT,
+                                             source_address=(source, 0))
+        self.sock.sendall(head)
+        self.drip = drip
+        self.stop = threading.Event()
+        self.closed = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stop.wait(0.5):
+                self.sock.sendall(self.drip)
+                self.sock.setblocking(False)
+                try:
+                    if self.sock.recv(4096) == b"":
+                        break
+                except BlockingIOError:
+                    pass
+                finally:
+                    self.sock.setblocking(True)
+        except OSError:
+            pass
+        self.closed.set()
+        self.sock.close()
+
+
+class Connections(AdmindTestCase):
+    """3, 10, 11, 12. Slow or idle connections make room for new ones;
+    a request must be whole within a deadline; a connection's memory is
+    what a request needs; refusals are logged once per address."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+        "max_connections_per_ip = 8;\nmax_connections = 64;\nrequest_deadline_seconds = 2;\n")
+
+    def tricklers(self, sources, **kw):
+        ts = [Trickler(self.server.port, src, **kw) for src in sources]
+        for t in ts:
+            t.start()
+        self.addCleanup(lambda: [t.stop.set() for t in ts])
+        return ts
+
+    def healthz_from(self, source):
+        return request_from(self.server.port, source, "GET", "/healthz")[0]
+
+    def test_one_address_cannot_hold_every_slot(self):
+        ts = self.tricklers(["127.0.7.1"] * 8)
+        # The address is full of requests that never finish: the oldest
+        # makes room, and the desk behind the same address is answered.
+        for _ in range(3):
+            self.assertEqual(self.healthz_from("127.0.7.1"), 200)
+        # And each is cut once past the deadline, however often it sends.
+        for t in ts:
+            self.assertTrue(t.closed.wait(REQUEST_TIMEOUT), "a trickling connection stays")
+
+    def test_slow_clients_from_many_addresses(self):
+        self.tricklers(["127.0.9.%d" % i for i in range(1, 71)])  # 70 > max_connections
+        self.assertEqual(self.healthz_from("127.0.10.1"), 200)
+        _, kt = self.new_kiosk()
+        self.heartbeat(kt)
+
+    def test_slow_bodies_are_cut_too(self):
+        ts = self.tricklers(["127.0.11.1"], head=(
+            b"POST /api/v1/kiosk/heartbeat HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"), drip=b" ")
+        self.assertTrue(ts[0].closed.wait(REQUEST_TIMEOUT), "a trickled body stays")
+
+    def test_refusals_logged_once_per_address(self):
+        # Eight requests whose bodies are still coming: busy, not shed.
+        ts = self.tricklers(["127.0.12.1"] * 8, head=(
+            b"POST /api/v1/kiosk/heartbeat HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"), drip=b" ")
+        time.sleep(0.3)  # their headers have been read
+        refused = 0
+        for _ in range(50):
+            try:
+                self.healthz_from("127.0.12.1")
+            except (OSError, http.client.HTTPException):
+                refused += 1
+        self.assertGreater(refused, 40)
+        lines = [l for l in self.server.output().splitlines()
+                 if "127.0.12.1" in l or "limit" in l.lower()]
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("refusing connections from 127.0.12.1", lines[0])
+        for t in ts:
+            self.assertTrue(t.closed.wait(REQUEST_TIMEOUT))
+
+    def test_headers_bigger_than_a_request_needs(self):
+        big = {"X-Pad-%d" % i: "p" * 1000 for i in range(12)}
+        st, _, _ = self.req("GET", "/healthz", headers=big)
+        self.assertEqual(st, 431)
+        self.assertEqual(self.req("GET", "/healthz", headers={"X-Pad": "p" * 2000})[0], 200)
+
+
 if __name__ == "__main__":
     main()
