@@ -49,6 +49,8 @@ struct admind_config {
 		int64_t stuck_seconds;
 		bool purge_history;
 		char *release_key_file; /* the key of release marks (bk_mark.h) */
+		char *pagecount_helper; /* escale-pdfpages (pdfcount.h) */
+		int64_t pagecount_seconds;
 	} print;
 	struct web_config {
 		char *root; /* "" : no pages */

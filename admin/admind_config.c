@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdfcount.h"
 #include "util.h"
 
 static const char *const top_keys[] = {"listen",
@@ -61,9 +62,17 @@ static const char *const kiosks_keys[] = {"offline_seconds", NULL};
 static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
 					 NULL};
 static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
-static const char *const print_keys[] = {"enabled",       "cups_server",        "queue",
-					 "poll_ms",       "max_document_bytes", "stuck_seconds",
-					 "purge_history", "release_key_file",   NULL};
+static const char *const print_keys[] = {"enabled",
+					 "cups_server",
+					 "queue",
+					 "poll_ms",
+					 "max_document_bytes",
+					 "stuck_seconds",
+					 "purge_history",
+					 "release_key_file",
+					 "pagecount_helper",
+					 "pagecount_seconds",
+					 NULL};
 
 /* A list of at most DESK_MAX_LINES strings of 1..MAXLEN bytes, or DEFS when absent. */
 static bool string_list(const config_setting_t *group, const char *name, size_t maxlen,
@@ -237,6 +246,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(print, "stuck_seconds", 300, 10, 86400, &c->print.stuck_seconds, err) ||
 	    !cfg_bool(print, "purge_history", true, &c->print.purge_history, err) ||
 	    !cfg_string(print, "release_key_file", NULL, 4096, &c->print.release_key_file, err) ||
+	    !cfg_string(print, "pagecount_helper", "", 4096, &c->print.pagecount_helper, err) ||
+	    !cfg_int(print, "pagecount_seconds", 20, 1, 600, &c->print.pagecount_seconds, err) ||
 	    !cfg_string(web, "root", ESCALE_WEBDIR, 4096, &c->web.root, err) ||
 	    !cfg_int(web, "idle_minutes", 30, 1, 1440, &idle_min, err) ||
 	    !cfg_int(web, "max_hours", 12, 1, 168, &max_h, err) ||
@@ -323,6 +334,10 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 			xasprintf("%.*sprint-release.key",
 				  slash ? (int)(slash - c->database + 1) : 0, c->database);
 	}
+	if (!*c->print.pagecount_helper) {
+		free(c->print.pagecount_helper);
+		c->print.pagecount_helper = pdfcount_default_helper();
+	}
 	ok = true;
 out:
 	config_destroy(&cf);
@@ -341,6 +356,7 @@ void admind_config_free(struct admind_config *c)
 	free(c->print.cups_server);
 	free(c->print.queue);
 	free(c->print.release_key_file);
+	free(c->print.pagecount_helper);
 	free(c->web.root);
 	free(c->desk.centre);
 	for (char **p = c->desk.services; p && *p; p++)
