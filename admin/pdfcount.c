@@ -111,11 +111,27 @@ int64_t pdfcount_pages(const char *helper, int fd, int64_t timeout_ms, char *err
 			break; /* more than an answer: the rest is not read */
 	}
 	close(p[0]);
-	if (late)
-		kill(pid, SIGKILL);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* It said its line (or closed its end): it must also exit in time. */
+	int status = 0;
+	for (;;) {
+		pid_t w = late ? 0 : waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			return -2;
+		}
+		if (late || mono_ms() >= deadline) {
+			late = true;
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		poll(NULL, 0, 5);
+	}
 	out[len] = '\0';
 	/* Exactly one line: anything else is not the helper's answer. */
 	size_t eol = strcspn(out, "\n");

@@ -57,6 +57,10 @@ int main(int argc, char **argv)
 	/* A helper that hangs is killed at the deadline: damaged. */
 	CHECK(count(script("hang", "exec sleep 60"), three, 300, err) == -1 &&
 	      strstr(err, "took more than 0.3 s"));
+	/* One that answers, then does not exit. */
+	CHECK(count(script("linger", "echo pages 2; exec 1>&-; exec sleep 60"), three, 300, err) ==
+		      -1 &&
+	      strstr(err, "took more than"));
 	/* One that crashes (a parser bug reached by the document): damaged. */
 	CHECK(count(script("crash", "kill -SEGV $$"), three, 20000, err) == -1 &&
 	      strstr(err, "signal 11"));
