@@ -1,5 +1,6 @@
 /* admind: escale-admind's main: config, store, HTTP server and the signal/timer loop. */
 #include <errno.h>
+#include <malloc.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,7 +14,9 @@
 #include <unistd.h>
 
 #include "admind.h"
+#include "conntrack.h"
 #include "http.h"
+#include "loginq.h"
 #include "print.h"
 #include "ratelimit.h"
 #include "web.h"
@@ -25,6 +28,8 @@
 #define CHECKPOINT_EVERY_S 2
 /* Sessions of silent kiosks are ended this often (store_end_stale). */
 #define STALE_EVERY_S 30
+/* Requests past their deadline are cut this often (conntrack_sweep). */
+#define SWEEP_EVERY_S 1
 
 static void usage(FILE *f)
 {
@@ -35,14 +40,28 @@ static void usage(FILE *f)
 		   "  -V       print the version\n");
 }
 
-static void raise_nofile(void)
+/* Raises the descriptor limit and returns how many connections fit in it
+ * (at most WANT): past it accept() fails, and every client with it. */
+static size_t raise_nofile(int64_t want)
 {
 	/* A thousand kiosks keep a thousand connections open. */
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return (size_t)want;
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	/* The database, the log, timers, the pool's epoll and wake-up pipes. */
+	int64_t fit = rl.rlim_cur == RLIM_INFINITY ? want : (int64_t)rl.rlim_cur - 256;
+	if (fit < want) {
+		log_warnx("max_connections %lld lowered to %lld: RLIMIT_NOFILE is %llu",
+			  (long long)want, (long long)(fit > 16 ? fit : 16),
+			  (unsigned long long)rl.rlim_cur);
+		return (size_t)(fit > 16 ? fit : 16);
+	}
+	return (size_t)want;
 }
 
 static int timer_arm(int fd, int64_t seconds)
@@ -114,9 +133,10 @@ int main(int argc, char **argv)
 	int wd_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	int ckpt_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	int stale_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (sfd < 0 || purge_fd < 0 || wd_fd < 0 || ckpt_fd < 0 || stale_fd < 0)
+	int sweep_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (sfd < 0 || purge_fd < 0 || wd_fd < 0 || ckpt_fd < 0 || stale_fd < 0 || sweep_fd < 0)
 		fatal("signalfd/timerfd");
-	raise_nofile();
+	app.max_connections = raise_nofile(app.cfg.max_connections);
 
 	app.store = store_open(app.cfg.database);
 	if (!app.store)
@@ -128,9 +148,13 @@ int main(int argc, char **argv)
 			       app.cfg.lockout_max_seconds);
 	app.web_rl = ratelimit_new(app.cfg.web.max_failures, app.cfg.web.lockout_seconds,
 				   app.cfg.web.lockout_max_seconds);
+	app.web_name_rl = ratelimit_new(app.cfg.web.name_max_failures, app.cfg.web.lockout_seconds,
+					app.cfg.web.lockout_max_seconds);
 	app.web_addr_rl =
 		ratelimit_new(app.cfg.web.address_max_failures, app.cfg.web.lockout_seconds,
 			      app.cfg.web.lockout_max_seconds);
+	app.web_known = ratelimit_new(1, 1, 1);
+	ratelimit_set_cap(app.web_known, 4096);
 	if (*app.cfg.web.root)
 		app.web = web_load(app.cfg.web.root);
 	if (!store_background_checkpoints(app.store))
@@ -140,9 +164,14 @@ int main(int argc, char **argv)
 	timer_arm(purge_fd, PURGE_EVERY_S);
 	timer_arm(ckpt_fd, CHECKPOINT_EVERY_S);
 	timer_arm(stale_fd, STALE_EVERY_S);
+	timer_arm(sweep_fd, SWEEP_EVERY_S);
 
 	if (app.cfg.print.enabled)
 		app.print = print_start(app.store, &app.cfg.print);
+	app.loginq =
+		loginq_start(&app, (int)app.cfg.web.login_workers, (int)app.cfg.web.login_queue);
+	app.conntrack = conntrack_new((size_t)app.cfg.max_conn_per_ip, app.max_connections,
+				      app.cfg.request_deadline_seconds * 1000);
 	struct MHD_Daemon *d = http_start(&app);
 	if (!d)
 		fatalx("cannot listen on %s", app.cfg.listen);
@@ -153,11 +182,9 @@ int main(int argc, char **argv)
 		 app.cfg.listen, app.cfg.tls_cert ? "https" : "http", app.cfg.database);
 	sd_notifyf(0, "READY=1\nSTATUS=listening on %s", app.cfg.listen);
 
-	struct pollfd pfd[] = {{sfd, POLLIN, 0},
-			       {purge_fd, POLLIN, 0},
-			       {wd_fd, POLLIN, 0},
-			       {ckpt_fd, POLLIN, 0},
-			       {stale_fd, POLLIN, 0}};
+	struct pollfd pfd[] = {{sfd, POLLIN, 0},     {purge_fd, POLLIN, 0}, {wd_fd, POLLIN, 0},
+			       {ckpt_fd, POLLIN, 0}, {stale_fd, POLLIN, 0}, {sweep_fd, POLLIN, 0}};
+	size_t conn_peak = 0;
 	bool running = true;
 	while (running) {
 		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
@@ -193,13 +220,29 @@ int main(int argc, char **argv)
 			store_checkpoint(app.store);
 		if ((pfd[4].revents & POLLIN) && read(stale_fd, &ticks, sizeof(ticks)) > 0)
 			store_end_stale(app.store, now_s());
+		if ((pfd[5].revents & POLLIN) && read(sweep_fd, &ticks, sizeof(ticks)) > 0) {
+			conntrack_sweep(app.conntrack, mono_ms());
+			/* Freed connections stay with malloc until given back: after
+			 * a crowd leaves, hand the memory to the system. */
+			size_t n = conntrack_count(app.conntrack);
+			if (n > conn_peak)
+				conn_peak = n;
+			else if (conn_peak >= 256 && n < conn_peak / 2) {
+				malloc_trim(0);
+				conn_peak = n;
+			}
+		}
 	}
 	sd_notify(0, "STOPPING=1");
+	loginq_stop(app.loginq);
 	MHD_stop_daemon(d);
+	conntrack_free(app.conntrack);
 	print_stop(app.print);
 	ratelimit_free(app.rl);
 	ratelimit_free(app.web_rl);
+	ratelimit_free(app.web_name_rl);
 	ratelimit_free(app.web_addr_rl);
+	ratelimit_free(app.web_known);
 	web_free(app.web);
 	store_close(app.store);
 	admind_config_free(&app.cfg);
@@ -208,5 +251,6 @@ int main(int argc, char **argv)
 	close(wd_fd);
 	close(ckpt_fd);
 	close(stale_fd);
+	close(sweep_fd);
 	return 0;
 }

@@ -29,6 +29,9 @@ struct admind_config {
 	int64_t threads;
 	int64_t max_body;
 	int64_t max_conn_per_ip;
+	int64_t max_connections;
+	int64_t connection_memory_kib;
+	int64_t request_deadline_seconds;
 	char *log_file;
 	enum log_level log_level;
 	int64_t code_length;
@@ -46,11 +49,15 @@ struct admind_config {
 		int64_t stuck_seconds;
 		bool purge_history;
 		char *release_key_file; /* the key of release marks (bk_mark.h) */
+		char *pagecount_helper; /* escale-pdfpages (pdfcount.h) */
+		int64_t pagecount_seconds;
 	} print;
 	struct web_config {
 		char *root; /* "" : no pages */
 		int64_t idle_seconds, max_seconds;
-		int64_t max_failures, address_max_failures, lockout_seconds, lockout_max_seconds;
+		int64_t max_failures, name_max_failures, address_max_failures;
+		int64_t lockout_seconds, lockout_max_seconds;
+		int64_t login_workers, login_queue;
 	} web;
 	/* What the desk's page offers and prints on tickets. */
 	struct desk_config {
@@ -71,15 +78,22 @@ void admind_config_free(struct admind_config *c);
 struct ratelimit;
 struct print_watch;
 struct web_files;
+struct loginq;
+struct conntrack;
 
 struct app {
 	struct admind_config cfg;
 	struct store *store;
 	struct ratelimit *rl;
 	struct print_watch *print;     /* NULL when printing is off */
-	struct ratelimit *web_rl;      /* wrong staff passwords, per name */
-	struct ratelimit *web_addr_rl; /* and per address, whatever the names */
+	struct ratelimit *web_rl;      /* wrong staff passwords, per name and address */
+	struct ratelimit *web_name_rl; /* per name, whatever the addresses */
+	struct ratelimit *web_addr_rl; /* per address, whatever the names */
+	struct ratelimit *web_known;   /* the addresses each name signed in from */
 	struct web_files *web;         /* the staff pages, NULL when off */
+	struct loginq *loginq;         /* password checks, off the HTTP threads */
+	struct conntrack *conntrack;   /* open connections, shed when full */
+	size_t max_connections;        /* max_connections, within RLIMIT_NOFILE */
 };
 
 #endif

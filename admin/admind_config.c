@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdfcount.h"
 #include "util.h"
 
 static const char *const top_keys[] = {"listen",
@@ -15,6 +16,9 @@ static const char *const top_keys[] = {"listen",
 				       "threads",
 				       "max_body_bytes",
 				       "max_connections_per_ip",
+				       "max_connections",
+				       "connection_memory_kib",
+				       "request_deadline_seconds",
 				       "log_file",
 				       "log_level",
 				       "codes",
@@ -31,9 +35,12 @@ static const char *const web_keys[] = {"root",
 				       "idle_minutes",
 				       "max_hours",
 				       "login_max_failures",
+				       "name_max_failures",
 				       "address_max_failures",
 				       "lockout_seconds",
 				       "lockout_max_seconds",
+				       "login_workers",
+				       "login_queue",
 				       NULL};
 static const char *const desk_keys[] = {"centre", "presets", "services", "rules", NULL};
 static const char *const preset_keys[] = {"minutes", "pages", NULL};
@@ -55,9 +62,17 @@ static const char *const kiosks_keys[] = {"offline_seconds", NULL};
 static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
 					 NULL};
 static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
-static const char *const print_keys[] = {"enabled",       "cups_server",        "queue",
-					 "poll_ms",       "max_document_bytes", "stuck_seconds",
-					 "purge_history", "release_key_file",   NULL};
+static const char *const print_keys[] = {"enabled",
+					 "cups_server",
+					 "queue",
+					 "poll_ms",
+					 "max_document_bytes",
+					 "stuck_seconds",
+					 "purge_history",
+					 "release_key_file",
+					 "pagecount_helper",
+					 "pagecount_seconds",
+					 NULL};
 
 /* A list of at most DESK_MAX_LINES strings of 1..MAXLEN bytes, or DEFS when absent. */
 static bool string_list(const config_setting_t *group, const char *name, size_t maxlen,
@@ -199,6 +214,10 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(root, "threads", 0, 0, 256, &c->threads, err) ||
 	    !cfg_int(root, "max_body_bytes", 65536, 1024, 16 << 20, &c->max_body, err) ||
 	    !cfg_int(root, "max_connections_per_ip", 256, 0, 65536, &c->max_conn_per_ip, err) ||
+	    !cfg_int(root, "max_connections", 16384, 16, 1000000, &c->max_connections, err) ||
+	    !cfg_int(root, "connection_memory_kib", 4, 2, 256, &c->connection_memory_kib, err) ||
+	    !cfg_int(root, "request_deadline_seconds", 45, 2, 3600, &c->request_deadline_seconds,
+		     err) ||
 	    !cfg_string(root, "log_file", "", 4096, &c->log_file, err) ||
 	    !cfg_string(root, "log_level", "info", 16, &level, err) ||
 	    !cfg_int(codes, "length", 8, CODE_MIN_LEN, CODE_MAX_LEN, &c->code_length, err) ||
@@ -227,14 +246,19 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(print, "stuck_seconds", 300, 10, 86400, &c->print.stuck_seconds, err) ||
 	    !cfg_bool(print, "purge_history", true, &c->print.purge_history, err) ||
 	    !cfg_string(print, "release_key_file", NULL, 4096, &c->print.release_key_file, err) ||
+	    !cfg_string(print, "pagecount_helper", "", 4096, &c->print.pagecount_helper, err) ||
+	    !cfg_int(print, "pagecount_seconds", 20, 1, 600, &c->print.pagecount_seconds, err) ||
 	    !cfg_string(web, "root", ESCALE_WEBDIR, 4096, &c->web.root, err) ||
 	    !cfg_int(web, "idle_minutes", 30, 1, 1440, &idle_min, err) ||
 	    !cfg_int(web, "max_hours", 12, 1, 168, &max_h, err) ||
 	    !cfg_int(web, "login_max_failures", 5, 1, 1000, &c->web.max_failures, err) ||
+	    !cfg_int(web, "name_max_failures", 20, 1, 100000, &c->web.name_max_failures, err) ||
 	    !cfg_int(web, "address_max_failures", 20, 1, 100000, &c->web.address_max_failures,
 		     err) ||
 	    !cfg_int(web, "lockout_seconds", 30, 1, 86400, &c->web.lockout_seconds, err) ||
 	    !cfg_int(web, "lockout_max_seconds", 900, 1, 86400, &c->web.lockout_max_seconds, err) ||
+	    !cfg_int(web, "login_workers", 1, 1, 16, &c->web.login_workers, err) ||
+	    !cfg_int(web, "login_queue", 8, 1, 1024, &c->web.login_queue, err) ||
 	    !cfg_string(desk, "centre", "", 200, &c->desk.centre, err) ||
 	    !desk_presets(desk, &c->desk, err) ||
 	    !string_list(desk, "services", 100, default_services, &c->desk.services, err) ||
@@ -310,6 +334,10 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 			xasprintf("%.*sprint-release.key",
 				  slash ? (int)(slash - c->database + 1) : 0, c->database);
 	}
+	if (!*c->print.pagecount_helper) {
+		free(c->print.pagecount_helper);
+		c->print.pagecount_helper = pdfcount_default_helper();
+	}
 	ok = true;
 out:
 	config_destroy(&cf);
@@ -328,6 +356,7 @@ void admind_config_free(struct admind_config *c)
 	free(c->print.cups_server);
 	free(c->print.queue);
 	free(c->print.release_key_file);
+	free(c->print.pagecount_helper);
 	free(c->web.root);
 	free(c->desk.centre);
 	for (char **p = c->desk.services; p && *p; p++)

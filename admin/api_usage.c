@@ -229,7 +229,9 @@ void api_backup(struct app *app, struct http_req *r)
 			   "cannot create a temporary file beside the database");
 		return;
 	}
-	bool ok = store_backup(app->store, tmpl);
+	/* A full copy holds every credential's hash: for admins only. */
+	bool full = r->actor.role == ROLE_ADMIN;
+	bool ok = store_backup(app->store, tmpl, full);
 	/* The open descriptor keeps the copy alive; the name goes at once. */
 	unlink(tmpl);
 	struct stat sb;
@@ -243,6 +245,8 @@ void api_backup(struct app *app, struct http_req *r)
 	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
 	MHD_add_response_header(resp, "Content-Type", "application/vnd.sqlite3");
 	MHD_add_response_header(resp, "Content-Disposition",
-				"attachment; filename=\"escale-backup.db\"");
+				full ? "attachment; filename=\"escale-backup-full.db\""
+				     : "attachment; filename=\"escale-backup-figures.db\"");
+	MHD_add_response_header(resp, "X-Escale-Backup", full ? "full" : "without-credentials");
 	http_response(r, 200, resp);
 }

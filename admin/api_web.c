@@ -11,8 +11,18 @@
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 
-/* The lock-outs of wrong passwords are kept per name (known or not) and per
- * address, under a keyed hash so that the names tried are not kept in memory. */
+/* Wrong passwords are counted three ways, under a keyed hash so that the
+ * names tried are not kept in memory:
+ * - per name and address: after web.login_max_failures that pair is locked
+ *   out, the right password refused too (guessing from one place);
+ * - per name, whatever the address: after web.name_max_failures the name is
+ *   locked out (guessing from many places);
+ * - per address, whatever the name: after web.address_max_failures the
+ *   address is locked out (one password tried on every name).
+ * The last two spare the addresses a name signed in from before (kept in
+ * memory for KNOWN_MS): someone elsewhere, or one other name, can slow down
+ * an attacker but cannot lock the desk out of its own account. */
+#define KNOWN_MS (90LL * 24 * 3600 * 1000)
 static uint8_t name_hash_key[crypto_shorthash_KEYBYTES];
 static pthread_once_t name_hash_once = PTHREAD_ONCE_INIT;
 
@@ -21,43 +31,72 @@ static void name_hash_init(void)
 	randombytes_buf(name_hash_key, sizeof(name_hash_key));
 }
 
-static int64_t name_key(const char *name)
+/* The keyed hash of A, or of A and B (neither holds a NUL: the pair is
+ * unambiguous); each kind of key has its own table. */
+static int64_t name_key2(const char *a, const char *b)
 {
 	pthread_once(&name_hash_once, name_hash_init);
 	uint8_t h[crypto_shorthash_BYTES];
-	crypto_shorthash(h, (const uint8_t *)name, strlen(name), name_hash_key);
+	size_t na = strlen(a), nb = b ? strlen(b) + 1 : 0;
+	uint8_t *buf = xmalloc(na + nb + 1);
+	memcpy(buf, a, na);
+	if (b) {
+		buf[na] = 0;
+		memcpy(buf + na + 1, b, nb - 1);
+	}
+	crypto_shorthash(h, buf, na + nb, name_hash_key);
+	free(buf);
 	int64_t k;
 	memcpy(&k, h, sizeof(k));
 	return k;
 }
 
-/* Checks NAME's PASSWORD under the lock-outs (of the name, and of the
- * address, against trying one password on many names); replies 401 or 403
+static int64_t max3(int64_t a, int64_t b, int64_t c)
+{
+	int64_t m = a > b ? a : b;
+	return m > c ? m : c;
+}
+
+/* Checks NAME's PASSWORD under the lock-outs above; replies 401 or 403
  * (WRONG_STATUS, WRONG_WORD) or 429 when it fails. */
 static bool password_ok(struct app *app, struct http_req *r, const char *name, const char *password,
 			struct store_actor *out, unsigned wrong_status, const char *wrong_word)
 {
-	int64_t key = name_key(name), addr = name_key(r->addr), now = mono_ms();
-	int64_t wait = ratelimit_wait(app->web_rl, key, now);
-	int64_t wait_addr = ratelimit_wait(app->web_addr_rl, addr, now);
-	if (wait > 0 || wait_addr > 0) {
-		http_rate_limited(r, wait > wait_addr ? wait : wait_addr,
+	int64_t pair = name_key2(name, r->addr), nkey = name_key2(name, NULL),
+		akey = name_key2(r->addr, NULL), now = mono_ms();
+	bool known = ratelimit_marked(app->web_known, pair, now, KNOWN_MS);
+	/* Each count is reserved before the check (argon2id takes a while and
+	 * runs on several threads): parallel guesses cannot all slip in before
+	 * the first failure is counted. */
+	int64_t wait = ratelimit_reserve(app->web_rl, pair, now, true);
+	int64_t wait_name = wait ? 0 : ratelimit_reserve(app->web_name_rl, nkey, now, !known);
+	int64_t wait_addr =
+		wait || wait_name ? 0 : ratelimit_reserve(app->web_addr_rl, akey, now, !known);
+	if (wait || wait_name || wait_addr) {
+		if (!wait)
+			ratelimit_release(app->web_rl, pair);
+		if (!wait && !wait_name)
+			ratelimit_release(app->web_name_rl, nkey);
+		http_rate_limited(r, max3(wait, wait_name, wait_addr),
 				  "too many wrong passwords; try again later");
 		return false;
 	}
 	if (store_password_check(app->store, name, password, out)) {
-		ratelimit_success(app->web_rl, key);
-		ratelimit_success(app->web_addr_rl, addr);
+		ratelimit_success(app->web_rl, pair);
+		ratelimit_release(app->web_name_rl, nkey);
+		ratelimit_success(app->web_addr_rl, akey);
+		ratelimit_mark(app->web_known, pair, now);
 		return true;
 	}
-	int64_t lock = ratelimit_fail(app->web_rl, key, now);
-	int64_t lock_addr = ratelimit_fail(app->web_addr_rl, addr, now);
-	log_warnx("staff sign-in: wrong password for '%s' from %s%s", name, r->addr,
-		  lock_addr ? "; this address is locked out"
-		  : lock    ? "; this name is locked out"
-			    : "");
-	if (lock_addr > lock)
-		lock = lock_addr;
+	int64_t lock = ratelimit_fail(app->web_rl, pair, now);
+	int64_t lock_name = ratelimit_fail(app->web_name_rl, nkey, now);
+	int64_t lock_addr = ratelimit_fail(app->web_addr_rl, akey, now);
+	log_warnx("staff sign-in: wrong password for '%s' from %s%s%s%s", name, r->addr,
+		  lock ? "; this name is locked out from this address" : "",
+		  lock_name ? "; this name is locked out from new addresses" : "",
+		  lock_addr ? "; this address is locked out for new names" : "");
+	if (!known)
+		lock = max3(lock, lock_name, lock_addr);
 	if (lock)
 		http_rate_limited(r, lock, "too many wrong passwords; try again later");
 	else

@@ -2,14 +2,18 @@
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/sysinfo.h>
 
 #include <sodium.h>
 
+#include "conntrack.h"
+#include "loginq.h"
 #include "ratelimit.h"
 #include "util.h"
 #include "web.h"
@@ -50,11 +54,17 @@ void http_json(struct http_req *r, unsigned status, json_t *body)
 
 void http_error(struct http_req *r, unsigned status, const char *word, const char *fmt, ...)
 {
-	char msg[512];
+	char raw[512], msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Messages quote paths and names, which need not be UTF-8 (JSON's). */
+	log_escape(raw,
+		   n < 0                     ? 0
+		   : (size_t)n < sizeof(raw) ? (size_t)n
+					     : sizeof(raw) - 1,
+		   msg, sizeof(msg));
 	http_json(r, status, json_pack("{ss ss}", "error", word, "message", msg));
 }
 
@@ -66,6 +76,14 @@ void http_rate_limited(struct http_req *r, int64_t retry_after, const char *mess
 	char v[24];
 	snprintf(v, sizeof(v), "%lld", (long long)retry_after);
 	MHD_add_response_header(r->resp, "Retry-After", v);
+}
+
+void http_busy(struct http_req *r, const char *message)
+{
+	http_json(r, 503,
+		  json_pack("{ss ss sI}", "error", "busy", "message", message, "retry_after",
+			    (json_int_t)1));
+	MHD_add_response_header(r->resp, "Retry-After", "1");
 }
 
 json_t *http_body_json(struct http_req *r)
@@ -269,6 +287,45 @@ role:
 	return true;
 }
 
+static const char *header(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* A change asked by a browser must come from admind's own pages: another
+ * site's page can make a browser post a text/plain or form body without
+ * asking anyone (no CORS preflight), and with it count wrong passwords
+ * against the desk's address. Browsers say where a request comes from
+ * (Sec-Fetch-Site, Origin); the pages send JSON. Clients with a Bearer
+ * token are not browsers acting for someone, and send neither header. */
+static bool from_own_pages(struct http_req *r)
+{
+	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0 ||
+	    header(r, "Authorization"))
+		return true;
+	const char *site = header(r, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
+		http_error(r, 403, "cross_site", "this request comes from another site's page");
+		return false;
+	}
+	/* Only the host and port are compared: behind a TLS proxy admind sees
+	 * plain HTTP while the page's origin is https. */
+	const char *origin = header(r, "Origin"), *host = header(r, "Host");
+	const char *sep = origin ? strstr(origin, "://") : NULL;
+	if (origin && (!sep || !host || strcasecmp(sep + 3, host) != 0)) {
+		http_error(r, 403, "cross_site", "this request comes from another site's page");
+		return false;
+	}
+	const char *type = header(r, "Content-Type");
+	if (r->len && (!type || strncasecmp(type, "application/json", 16) != 0 ||
+		       (type[16] && type[16] != ';' && type[16] != ' '))) {
+		http_error(r, 415, "unsupported_media_type",
+			   "the body must be sent as Content-Type: application/json");
+		return false;
+	}
+	return true;
+}
+
 static void dispatch(struct app *app, struct http_req *r)
 {
 	bool path_known = false;
@@ -289,8 +346,15 @@ static void dispatch(struct app *app, struct http_req *r)
 				   (long long)app->cfg.max_body);
 			return;
 		}
-		if (authenticate(app, r, rt))
-			rt->fn(app, r);
+		if (from_own_pages(r) && authenticate(app, r, rt)) {
+			if (!rt->slow)
+				rt->fn(app, r);
+			else if (loginq_submit(app->loginq, r, rt->fn)) {
+				r->pending = true;
+				return;
+			} else
+				http_busy(r, "too many sign-ins at once; try again in a second");
+		}
 		if (!r->resp)
 			http_error(r, 500, "internal", "no reply");
 		return;
@@ -303,6 +367,32 @@ static void dispatch(struct app *app, struct http_req *r)
 		MHD_add_response_header(r->resp, "Allow", allow);
 	} else
 		http_error(r, 404, "not_found", "no such endpoint: %s", r->path);
+}
+
+struct framing {
+	int content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct framing *f = cls;
+	if (strcasecmp(key, "Content-Length") == 0)
+		f->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+/* A request smuggling guard: behind a reverse proxy that reads another
+ * header than admind does, a second request could hide in a body. Two
+ * Content-Lengths, or one with Transfer-Encoding, are refused. */
+static bool framing_ok(struct MHD_Connection *conn)
+{
+	struct framing f = {0, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	return f.content_length <= 1 && f.transfer_encoding <= 1 &&
+	       !(f.content_length && f.transfer_encoding);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -329,6 +419,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 					  r->addr, sizeof(r->addr));
 		}
 		*con_cls = r;
+		conntrack_request(app->conntrack, conn);
+		if (!framing_ok(conn)) {
+			/* Its body is dropped (too_large) and the connection closed. */
+			r->too_large = true;
+			http_error(r, 400, "bad_request",
+				   "one Content-Length, or Transfer-Encoding alone, please");
+			MHD_add_response_header(r->resp, "Connection", "close");
+			r->responded = true;
+			return MHD_queue_response(conn, r->status, r->resp);
+		}
 		const char *cl =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
@@ -365,10 +465,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->pending) {
+		/* Resumed by the sign-in thread that ran the handler. */
+		r->pending = false;
+		log_debug("%s %s %s -> %u", r->addr, method, r->path, r->status);
+		return MHD_queue_response(conn, r->status, r->resp);
+	}
 	if (r->responded)
 		return MHD_YES;
 	r->responded = true;
+	conntrack_answering(app->conntrack, conn);
 	dispatch(app, r);
+	if (r->pending)
+		return MHD_YES;
 	log_debug("%s %s %s -> %u", r->addr, method, r->path, r->status);
 	return MHD_queue_response(conn, r->status, r->resp);
 }
@@ -376,7 +485,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	struct app *app = cls;
 	struct http_req *r = *con_cls;
+	conntrack_done(app->conntrack, conn, mono_ms());
 	if (!r)
 		return;
 	if (r->resp)
@@ -387,14 +498,59 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* libmicrohttpd's own warnings (a refused connection, a failed accept)
+ * come once per event: thousands a second under a flood (issue 16). Each
+ * distinct message is logged once per period, then counted. */
+#define MHD_LOG_SLOTS     8
+#define MHD_LOG_PERIOD_MS (60 * 1000)
+static struct {
+	char msg[256];
+	int64_t since_ms, repeated;
+} mhd_log_slots[MHD_LOG_SLOTS];
+static pthread_mutex_t mhd_log_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void mhd_log_repeats(int i, int64_t now)
+{
+	if (mhd_log_slots[i].repeated)
+		log_warnx("http: %s (%lld more times in %lld s)", mhd_log_slots[i].msg,
+			  (long long)mhd_log_slots[i].repeated,
+			  (long long)(now - mhd_log_slots[i].since_ms) / 1000);
+	mhd_log_slots[i].repeated = 0;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char buf[512];
+	char buf[256];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	size_t n = strlen(buf);
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
+	int64_t now = mono_ms();
+	pthread_mutex_lock(&mhd_log_mu);
+	int slot = 0;
+	for (int i = 0; i < MHD_LOG_SLOTS; i++) {
+		if (strcmp(mhd_log_slots[i].msg, buf) == 0) {
+			slot = i;
+			goto found;
+		}
+		if (mhd_log_slots[i].since_ms < mhd_log_slots[slot].since_ms)
+			slot = i;
+	}
+	mhd_log_repeats(slot, now);
+	snprintf(mhd_log_slots[slot].msg, sizeof(mhd_log_slots[slot].msg), "%s", buf);
+	mhd_log_slots[slot].since_ms = now;
 	log_warnx("http: %s", buf);
+	goto out;
+found:
+	if (now - mhd_log_slots[slot].since_ms < MHD_LOG_PERIOD_MS)
+		mhd_log_slots[slot].repeated++;
+	else {
+		mhd_log_repeats(slot, now);
+		mhd_log_slots[slot].since_ms = now;
+		log_warnx("http: %s", buf);
+	}
+out:
+	pthread_mutex_unlock(&mhd_log_mu);
 }
 
 static char *read_pem(const char *path)
@@ -415,7 +571,8 @@ struct MHD_Daemon *http_start(struct app *app)
 {
 	const struct admind_config *c = &app->cfg;
 	unsigned threads = c->threads ? (unsigned)c->threads : (unsigned)get_nprocs();
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	if (c->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	char *cert = NULL, *key = NULL;
@@ -443,11 +600,19 @@ struct MHD_Daemon *http_start(struct app *app)
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&c->addr,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)16384,
-		/* One address cannot take every connection (kiosks behind one NAT
-		 * hold one or two each); idle ones go after 30 s (kiosks send a
-		 * heartbeat every few seconds). */
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_conn_per_ip,
+		/* conntrack keeps to max_connections and max_connections_per_ip
+		 * by shedding idle connections; libmicrohttpd's own limit, a
+		 * little above, only refuses what arrives faster than that. */
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(app->max_connections + 64),
+		MHD_OPTION_NOTIFY_CONNECTION, conntrack_notify, app->conntrack,
+		/* What one request needs (its headers; bodies are copied out as
+		 * they come): 33 KB a connection were 339 MB for 10,000 kiosks.
+		 * Headers that do not fit get 431. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->connection_memory_kib * 1024,
+		/* Idle connections go after 30 s (kiosks send a heartbeat every
+		 * few seconds); a request must also be whole within
+		 * request_deadline_seconds, however slowly its bytes come
+		 * (conntrack_sweep). */
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, app, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (cert) {

@@ -20,6 +20,7 @@ struct http_req {
 	size_t len, cap;
 	bool too_large;
 	bool responded;
+	bool pending; /* suspended, its handler queued on the sign-in threads */
 	char addr[64];
 	char params[HTTP_MAX_PARAMS][65];
 	int nparams;
@@ -39,6 +40,8 @@ struct route {
 	enum http_auth auth;
 	unsigned roles; /* for AUTH_STAFF: mask of enum role */
 	void (*fn)(struct app *app, struct http_req *r);
+	/* Runs argon2id: on the sign-in threads (loginq), never on an HTTP one. */
+	bool slow;
 };
 
 extern const struct route api_routes[];
@@ -52,6 +55,8 @@ void http_error(struct http_req *r, unsigned status, const char *word, const cha
 	__attribute__((format(printf, 4, 5)));
 /* A 429 with retry_after in the body and a Retry-After header. */
 void http_rate_limited(struct http_req *r, int64_t retry_after, const char *message);
+/* A 503 with Retry-After: 1, when the sign-in queue is full. */
+void http_busy(struct http_req *r, const char *message);
 void http_response(struct http_req *r, unsigned status, struct MHD_Response *resp);
 
 /* The staff pages' session cookie. */

@@ -23,6 +23,7 @@
 
 #include "bk_mark.h"
 #include "log.h"
+#include "pdfcount.h"
 #include "store_print.h"
 #include "util.h"
 #include "wire.h"
@@ -239,14 +240,9 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
 		snprintf(err, errlen, "document of %lld bytes, more than print.max_document_bytes",
 			 (long long)sb.st_size);
 	} else {
-		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			snprintf(err, errlen, "mmap: %s", strerror(errno));
-			close(fd);
-			return -2;
-		}
-		pages = pc_pdf_pages(p, (size_t)sb.st_size, err, errlen);
-		munmap(p, (size_t)sb.st_size);
+		/* Parsed apart, never in admind's address space (issue 16). */
+		pages = pdfcount_pages(pw->cfg->pagecount_helper, fd,
+				       pw->cfg->pagecount_seconds * 1000, err, errlen);
 	}
 	close(fd);
 	return pages;

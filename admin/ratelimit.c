@@ -1,4 +1,4 @@
-/* ratelimit: per-kiosk lock-out after wrong codes, growing with each lock-out. */
+/* ratelimit: lock-outs after wrong codes or passwords, growing with each lock-out. */
 #include "ratelimit.h"
 
 #include <pthread.h>
@@ -12,14 +12,15 @@ struct entry {
 	int64_t failures; /* wrong codes since the last lock-out or success */
 	int64_t lockouts; /* lock-outs in a row: each doubles the next */
 	int64_t until_ms; /* locked until this monotonic time */
-	int64_t last_ms;  /* last failure, to forget old lock-outs */
+	int64_t last_ms;  /* last failure (or mark), to forget old lock-outs */
+	int64_t pending;  /* attempts reserved and not yet decided */
 };
 
 struct ratelimit {
 	pthread_mutex_t mu;
 	int64_t max_failures, lockout_ms, lockout_max_ms;
 	struct entry *e;
-	size_t n, cap;
+	size_t n, cap, max;
 };
 
 /* A kiosk quiet for this long starts again from the first lock-out. */
@@ -32,6 +33,7 @@ struct ratelimit *ratelimit_new(int64_t max_failures, int64_t lockout_s, int64_t
 	rl->max_failures = max_failures;
 	rl->lockout_ms = lockout_s * 1000;
 	rl->lockout_max_ms = lockout_max_s * 1000;
+	rl->max = 65536;
 	return rl;
 }
 
@@ -44,14 +46,47 @@ void ratelimit_free(struct ratelimit *rl)
 	free(rl);
 }
 
-/* Kiosks are few (one centre: a handful; a city: hundreds): a linear scan is enough. */
-static struct entry *find(struct ratelimit *rl, int64_t kiosk, bool create)
+void ratelimit_set_cap(struct ratelimit *rl, size_t cap)
+{
+	rl->max = cap;
+}
+
+/* The entry to forget when the table is full: not locked out at NOW_MS and
+ * idle the longest, else the one whose lock-out ends first. */
+static struct entry *victim(struct ratelimit *rl, int64_t now_ms)
+{
+	struct entry *best = NULL;
+	for (size_t i = 0; i < rl->n; i++) {
+		struct entry *e = &rl->e[i];
+		bool free_e = e->until_ms <= now_ms && !e->pending;
+		if (!best) {
+			best = e;
+			continue;
+		}
+		bool free_b = best->until_ms <= now_ms && !best->pending;
+		if (free_e != free_b
+			    ? free_e
+			    : (free_e ? e->last_ms < best->last_ms : e->until_ms < best->until_ms))
+			best = e;
+	}
+	return best;
+}
+
+/* Keys are kiosks (a few hundred) or, for passwords, names and addresses
+ * that the serialized sign-in threads look up: a linear scan is enough. */
+static struct entry *find(struct ratelimit *rl, int64_t kiosk, bool create, int64_t now_ms)
 {
 	for (size_t i = 0; i < rl->n; i++)
 		if (rl->e[i].kiosk == kiosk)
 			return &rl->e[i];
 	if (!create)
 		return NULL;
+	struct entry *old = rl->n >= rl->max ? victim(rl, now_ms) : NULL;
+	if (old) {
+		memset(old, 0, sizeof(*old));
+		old->kiosk = kiosk;
+		return old;
+	}
 	if (rl->n == rl->cap) {
 		rl->cap = rl->cap ? rl->cap * 2 : 16;
 		rl->e = xrealloc(rl->e, rl->cap * sizeof(*rl->e));
@@ -65,7 +100,7 @@ static struct entry *find(struct ratelimit *rl, int64_t kiosk, bool create)
 int64_t ratelimit_wait(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
 {
 	pthread_mutex_lock(&rl->mu);
-	struct entry *e = find(rl, kiosk, false);
+	struct entry *e = find(rl, kiosk, false, now_ms);
 	int64_t wait = e && e->until_ms > now_ms ? (e->until_ms - now_ms + 999) / 1000 : 0;
 	pthread_mutex_unlock(&rl->mu);
 	return wait;
@@ -74,7 +109,9 @@ int64_t ratelimit_wait(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
 int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
 {
 	pthread_mutex_lock(&rl->mu);
-	struct entry *e = find(rl, kiosk, true);
+	struct entry *e = find(rl, kiosk, true, now_ms);
+	if (e->pending)
+		e->pending--;
 	if (e->last_ms && now_ms - e->last_ms > FORGET_MS)
 		e->lockouts = 0;
 	e->last_ms = now_ms;
@@ -96,10 +133,52 @@ int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
 void ratelimit_success(struct ratelimit *rl, int64_t kiosk)
 {
 	pthread_mutex_lock(&rl->mu);
-	struct entry *e = find(rl, kiosk, false);
+	struct entry *e = find(rl, kiosk, false, 0);
 	if (e) {
+		if (e->pending)
+			e->pending--;
 		e->failures = 0;
 		e->lockouts = 0;
 	}
 	pthread_mutex_unlock(&rl->mu);
+}
+
+int64_t ratelimit_reserve(struct ratelimit *rl, int64_t key, int64_t now_ms, bool enforce)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, key, true, now_ms);
+	int64_t wait = 0;
+	if (enforce && e->until_ms > now_ms)
+		wait = (e->until_ms - now_ms + 999) / 1000;
+	else if (enforce && e->failures + e->pending >= rl->max_failures)
+		wait = 1; /* the attempts under way may lock it out */
+	else
+		e->pending++;
+	pthread_mutex_unlock(&rl->mu);
+	return wait;
+}
+
+void ratelimit_release(struct ratelimit *rl, int64_t key)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, key, false, 0);
+	if (e && e->pending)
+		e->pending--;
+	pthread_mutex_unlock(&rl->mu);
+}
+
+void ratelimit_mark(struct ratelimit *rl, int64_t key, int64_t now_ms)
+{
+	pthread_mutex_lock(&rl->mu);
+	find(rl, key, true, now_ms)->last_ms = now_ms;
+	pthread_mutex_unlock(&rl->mu);
+}
+
+bool ratelimit_marked(struct ratelimit *rl, int64_t key, int64_t now_ms, int64_t max_age_ms)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, key, false, now_ms);
+	bool known = e && now_ms - e->last_ms <= max_age_ms;
+	pthread_mutex_unlock(&rl->mu);
+	return known;
 }

@@ -704,11 +704,33 @@ json_t *store_audit_list(struct store *st, int64_t limit)
 	return json_pack("{so}", "audit", arr);
 }
 
-bool store_backup(struct store *st, const char *dest)
+/* What a maintenance backup must not carry (issue 16): whoever holds a hash
+ * or a verifier of an 8-digit code can search it offline, and a CSRF token
+ * or a token hash is part of a credential. Rows are kept (the figures refer
+ * to them); unique hashes become random. secure_delete and VACUUM leave no
+ * old page of them in the file. */
+static const char scrub_sql[] = "PRAGMA journal_mode = DELETE;"
+				"PRAGMA secure_delete = ON;"
+				"BEGIN;"
+				"UPDATE users SET password_hash = NULL;"
+				"DELETE FROM api_tokens;"
+				"DELETE FROM web_sessions;"
+				"UPDATE kiosks SET token_hash = randomblob(32);"
+				"UPDATE codes SET hash = randomblob(32), verifier = x'';"
+				"DELETE FROM meta WHERE key IN ('offline_salt', 'code_key_check');"
+				"COMMIT;"
+				"VACUUM;";
+
+bool store_backup(struct store *st, const char *dest, bool full)
 {
 	/* From a reader of its own: kiosks and staff are not held up. */
 	sqlite3 *src = db_open(st->path, true);
 	bool ok = src && db_backup(src, dest);
 	sqlite3_close(src);
+	if (!ok || full)
+		return ok;
+	sqlite3 *copy = db_open(dest, false);
+	ok = copy && db_exec(copy, scrub_sql, "backup without credentials");
+	sqlite3_close(copy);
 	return ok;
 }

@@ -20,6 +20,7 @@ enum store_rc {
 	STORE_NOT_FOUND,
 	STORE_CONFLICT,
 	STORE_ERROR,
+	STORE_LIMIT, /* past a bound (a code's time, pages or validity) */
 	/* Refusals of a code, in the order they are checked. */
 	STORE_CODE_UNKNOWN,
 	STORE_CODE_REVOKED,
@@ -148,6 +149,10 @@ json_t *store_codes_list(struct store *st, bool all);
 /* A code named by its clear text (NORM, normalised) or by id (NORM NULL). */
 enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, json_t **out);
+/* What one code may hold, as issued or extended (the API's limits). */
+#define STORE_CODE_MAX_SECONDS (1440 * 60)
+#define STORE_CODE_MAX_PAGES   1000
+#define STORE_CODE_MAX_DAYS    366
 enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, int64_t add_seconds, int64_t add_pages,
 				int64_t add_days, json_t **out);
@@ -195,7 +200,9 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to);
 /* Deletes session details older than the retention, keeping per-day totals. */
 bool store_purge(struct store *st, int64_t now);
 
-/* Online backup of the whole database into DEST (a new file). */
-bool store_backup(struct store *st, const char *dest);
+/* Online backup of the whole database into DEST (a new file). Without FULL the copy carries no credential: no password or token hash,
+ * no web session, no code hash or offline verifier, no offline salt (a
+ * copy for figures, not for a restore). */
+bool store_backup(struct store *st, const char *dest, bool full);
 
 #endif

@@ -237,9 +237,13 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	if (sqlite3_changes(st->db) == 0) {
 		enum store_rc rc = STORE_NOT_FOUND;
 		if (id) {
-			sqlite3_stmt *e = db_prepare(st->db, "SELECT 1 FROM codes WHERE id = ?");
+			/* Revoked, or (extending) past what a code may hold. */
+			sqlite3_stmt *e = db_prepare(
+				st->db, "SELECT revoked_at IS NULL FROM codes WHERE id = ?");
 			sqlite3_bind_int64(e, 1, id);
-			rc = sqlite3_step(e) == SQLITE_ROW ? STORE_CONFLICT : STORE_NOT_FOUND;
+			rc = sqlite3_step(e) != SQLITE_ROW ? STORE_NOT_FOUND
+			     : sqlite3_column_int(e, 0)    ? STORE_LIMIT
+							   : STORE_CONFLICT;
 			sqlite3_finalize(e);
 		}
 		return store_tx_end(st, rc);
@@ -275,13 +279,23 @@ enum store_rc store_code_extend(struct store *st, const struct store_actor *who,
 				int64_t add_days, json_t **out)
 {
 	/* Extending a code that is expired gives it days from now, not from
-	 * its old end: what the desk means by "give them two more days". */
+	 * its old end: what the desk means by "give them two more days". A code
+	 * never holds more than a new one may: what is left at most
+	 * STORE_CODE_MAX_SECONDS and STORE_CODE_MAX_PAGES, valid at most
+	 * STORE_CODE_MAX_DAYS from now (repeated extensions had no bound). */
+	_Static_assert(STORE_CODE_MAX_SECONDS == 86400 && STORE_CODE_MAX_PAGES == 1000 &&
+			       STORE_CODE_MAX_DAYS == 366,
+		       "the limits are written out in the SQL below");
 	return code_change(st, who, norm, id,
 			   "UPDATE codes SET seconds_total = seconds_total + ?3,"
 			   " pages_total = pages_total + ?4,"
 			   " valid_until = CASE WHEN ?5 = 0 THEN valid_until"
 			   "   ELSE max(valid_until, ?6) + ?5 END,"
-			   " rev = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+			   " rev = ?2 WHERE id = ?1 AND revoked_at IS NULL"
+			   /* STORE_CODE_MAX_SECONDS, _PAGES, _DAYS */
+			   " AND max(seconds_total - seconds_used, 0) + ?3 <= 86400"
+			   " AND max(pages_total - pages_used, 0) + ?4 <= 1000"
+			   " AND (?5 = 0 OR max(valid_until, ?6) + ?5 <= ?6 + 366 * 86400)",
 			   "code.extend", add_seconds, add_pages, add_days * 86400, out);
 }
 

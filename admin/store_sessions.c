@@ -157,26 +157,41 @@ static bool session_revive(struct store *st, const char *session, int64_t kiosk,
 }
 
 /* Moves a session's counters forward to SECONDS and PAGES (never back) and
- * debits the difference from its code; with REVIVE, a stale session that its
+ * debits the difference from its code, never past what the code has left;
+ * an offline session's time never past AT (the moment the report speaks
+ * for, at most now) since its start. With REVIVE, a stale session that its
  * kiosk reports again is brought back first. Caller holds the lock, in a
  * transaction. STORE_NOT_FOUND when KIOSK has no such session. */
 static enum store_rc session_advance(struct store *st, const char *session, int64_t kiosk,
-				     int64_t seconds, int64_t pages, int64_t now, bool revive)
+				     int64_t seconds, int64_t pages, int64_t at, int64_t now,
+				     bool revive)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT code_id, seconds_used, pages_used, ended_at,"
-					 " end_reason = 'stale' FROM sessions"
-					 " WHERE id = ? AND kiosk_id = ?");
+	sqlite3_stmt *s = store_stmt(
+		st, "SELECT s.code_id, s.seconds_used, s.pages_used, s.ended_at,"
+		    " s.end_reason = 'stale', c.seconds_total - c.seconds_used,"
+		    " c.pages_total - c.pages_used, s.offline,"
+		    " min(coalesce(s.ended_at, ?3), ?3) - s.started_at FROM sessions s"
+		    " LEFT JOIN codes c ON c.id = s.code_id WHERE s.id = ?1 AND s.kiosk_id = ?2");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
+	sqlite3_bind_int64(s, 3, at < now ? at : now);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		store_release(s);
 		return STORE_NOT_FOUND;
 	}
+	/* Offline, no one but the kiosk saw the time pass: it cannot have used
+	 * more than passed between the session's start and the report (plus a
+	 * second of rounding). */
+	int64_t span = sqlite3_column_int64(s, 8) + 1;
+	if (sqlite3_column_int(s, 7) && seconds > span)
+		seconds = span < 0 ? 0 : span;
 	int64_t code = sqlite3_column_int64(s, 0);
 	int64_t ds = seconds - sqlite3_column_int64(s, 1);
 	int64_t dp = pages < 0 ? 0 : pages - sqlite3_column_int64(s, 2);
 	bool ended = sqlite3_column_type(s, 3) != SQLITE_NULL;
 	bool stale = sqlite3_column_int(s, 4) != 0;
+	bool has_code = sqlite3_column_type(s, 5) != SQLITE_NULL;
+	int64_t left_s = sqlite3_column_int64(s, 5), left_p = sqlite3_column_int64(s, 6);
 	store_release(s);
 	if (ended && stale && revive) {
 		bool dberr;
@@ -191,6 +206,11 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 		ds = 0;
 	if (dp < 0)
 		dp = 0;
+	/* A kiosk cannot report more than its code had: the rest was never given. */
+	if (has_code && ds > (left_s > 0 ? left_s : 0))
+		ds = left_s > 0 ? left_s : 0;
+	if (has_code && dp > (left_p > 0 ? left_p : 0))
+		dp = left_p > 0 ? left_p : 0;
 	s = store_stmt(st, "UPDATE sessions SET seconds_used = seconds_used + ?,"
 			   " pages_used = pages_used + ?, last_seen = ? WHERE id = ?");
 	sqlite3_bind_int64(s, 1, ds);
@@ -288,7 +308,7 @@ static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct hea
 	json_t *sess = json_null();
 	if (hb->session) {
 		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used, now,
-				    true) == STORE_ERROR)
+				    now, true) == STORE_ERROR)
 			return NULL;
 		sess = session_status(st, hb->session, kiosk);
 	}
@@ -322,7 +342,7 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 	store_release(s);
 	if (!found)
 		return STORE_NOT_FOUND;
-	if (session_advance(st, session, kiosk, seconds, pages, now_s(), false) == STORE_ERROR)
+	if (session_advance(st, session, kiosk, seconds, pages, at, now_s(), false) == STORE_ERROR)
 		return STORE_ERROR;
 	s = store_stmt(st, "UPDATE sessions SET ended_at = max(?, started_at), end_reason = ?"
 			   " WHERE id = ? AND ended_at IS NULL");
@@ -356,13 +376,18 @@ static int64_t jint(json_t *o, const char *k, int64_t def)
 }
 
 /* One event, already checked for shape by the API; returns why it was ignored, or NULL. */
-static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool *dberr)
+static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool *dberr,
+			       const char **flagged)
 {
 	enum wire_event type = WIRE_EV_SESSION_END;
 	wire_event_parse(jstr(ev, "type"), &type); /* checked by the API */
 	const char *session = jstr(ev, "session");
-	int64_t at = jint(ev, "at", now_s());
+	/* A kiosk's clock may run ahead; nothing happened after now. */
+	int64_t now = now_s(), at = jint(ev, "at", now);
+	if (at > now)
+		at = now;
 	*dberr = false;
+	*flagged = NULL;
 	if (type == WIRE_EV_SESSION_OPEN) {
 		uint8_t v[STORE_VERIFIER_LEN];
 		if (!hex_decode(jstr(ev, "verifier"), v, sizeof(v)))
@@ -373,27 +398,68 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		store_release(s);
 		if (exists)
 			return "session_exists";
-		s = store_stmt(st, "SELECT id FROM codes WHERE verifier = ?");
+		/* The start: not before the code existed, nor before the end of
+		 * this kiosk's last session (one kiosk, one session at a time: it
+		 * cannot spend more than the time that passed). */
+		s = store_stmt(st, "SELECT c.id, max(?2, c.created_at, coalesce((SELECT"
+				   "   max(coalesce(o.ended_at, o.started_at)) FROM sessions o"
+				   "   WHERE o.kiosk_id = ?3), 0)),"
+				   " c.revoked_at, c.valid_until, c.seconds_total - c.seconds_used"
+				   " FROM codes c WHERE c.verifier = ?1");
 		sqlite3_bind_blob(s, 1, v, sizeof(v), SQLITE_STATIC);
-		int64_t code = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_bind_int64(s, 2, at);
+		sqlite3_bind_int64(s, 3, kiosk);
+		int64_t code = 0, start = at, end = 0;
+		const char *flag = NULL;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			code = sqlite3_column_int64(s, 0);
+			start = sqlite3_column_int64(s, 1);
+			if (start > now)
+				start = now;
+			/* The kiosk's cache may be older than the code's state:
+			 * what the code no longer allowed when the session
+			 * started is recorded, ended there and flagged, never
+			 * granted. A code revoked during the session ends it then. */
+			int64_t revoked = sqlite3_column_type(s, 2) == SQLITE_NULL
+						  ? 0
+						  : sqlite3_column_int64(s, 2);
+			if (revoked && revoked <= start)
+				flag = "code_revoked";
+			else if (sqlite3_column_int64(s, 3) <= start)
+				flag = "code_expired";
+			else if (sqlite3_column_int64(s, 4) <= 0)
+				flag = "code_used_up";
+			else if (revoked)
+				end = revoked;
+		}
 		store_release(s);
 		if (!code)
 			return wire_refusal_word(WIRE_REFUSED_UNKNOWN);
 		/* The time was used whatever happened elsewhere meanwhile: the
 		 * session is recorded even if the code was in use online. */
 		s = store_stmt(st, "INSERT INTO sessions(id, code_id, kiosk_id, started_at,"
-				   " last_seen, offline) VALUES (?, ?, ?, ?, ?, 1)");
+				   " last_seen, offline, ended_at, end_reason)"
+				   " VALUES (?, ?, ?, ?, ?, 1, ?, ?)");
 		bind_text(s, 1, session);
 		sqlite3_bind_int64(s, 2, code);
 		sqlite3_bind_int64(s, 3, kiosk);
-		sqlite3_bind_int64(s, 4, at);
-		sqlite3_bind_int64(s, 5, now_s());
+		sqlite3_bind_int64(s, 4, start);
+		sqlite3_bind_int64(s, 5, now);
+		if (flag || end)
+			sqlite3_bind_int64(s, 6, flag ? start : end);
+		else
+			sqlite3_bind_null(s, 6);
+		bind_text(s, 7, flag ? flag : end ? "code_revoked" : NULL);
 		*dberr = !step_done(s);
+		if (flag && !*dberr)
+			log_warnx("offline session %s on kiosk %lld: %s; recorded, not granted",
+				  session, (long long)kiosk, flag);
+		*flagged = flag;
 		return NULL;
 	}
 	if (type == WIRE_EV_SESSION_PROGRESS) {
 		enum store_rc rc = session_advance(st, session, kiosk, jint(ev, "seconds_used", 0),
-						   jint(ev, "pages_used", -1), now_s(), false);
+						   jint(ev, "pages_used", -1), at, now, false);
 		*dberr = rc == STORE_ERROR;
 		return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 	}
@@ -427,13 +493,17 @@ static bool events_apply(struct store *st, int64_t kiosk, json_t *events, json_t
 			continue;
 		}
 		bool dberr;
-		const char *why = event_apply(st, kiosk, ev, &dberr);
+		const char *flag;
+		const char *why = event_apply(st, kiosk, ev, &dberr, &flag);
 		if (dberr)
 			return false;
-		json_array_append_new(
-			results,
+		json_t *res =
 			why ? json_pack("{ss ss ss}", "id", id, "status", "ignored", "reason", why)
-			    : json_pack("{ss ss}", "id", id, "status", "applied"));
+			    : json_pack("{ss ss}", "id", id, "status", "applied");
+		/* Recorded but not granted: the session is already ended. */
+		if (flag)
+			json_object_set_new(res, "flag", json_string(flag));
+		json_array_append_new(results, res);
 	}
 	return touch_kiosk(st, kiosk, NULL, NULL, NULL, now_s());
 }
@@ -533,11 +603,22 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
-	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
+	/* The resident was in the session until now: the time since the last
+	 * heartbeat counts too, so that the row's duration agrees with its start
+	 * and end (within what the code had left). */
+	int64_t now = now_s();
+	sqlite3_stmt *s = store_stmt(st, "SELECT max(? - started_at, seconds_used) FROM sessions"
 					 " WHERE id = ?");
-	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 1, now);
 	bind_text(s, 2, session);
-	bool ok = step_done(s) &&
+	int64_t seconds = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	store_release(s);
+	enum store_rc adv = session_advance(st, session, kiosk, seconds, -1, now, now, false);
+	s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = 'staff'"
+			   " WHERE id = ?");
+	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, session);
+	bool ok = adv == STORE_OK && step_done(s) &&
 		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_END_SESSION), session, 0) &&
 		  store_audit(st, who, "session.end", session, NULL);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
@@ -552,13 +633,19 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 	enum store_rc rc = session_active(st, session, &kiosk, &code);
 	if (rc != STORE_OK)
 		return store_tx_end(st, rc);
-	sqlite3_stmt *s = store_stmt(st, "UPDATE codes SET seconds_total = seconds_total + ?,"
-					 " rev = ? WHERE id = ?");
+	/* The same bound as codes/extend (STORE_CODE_MAX_SECONDS left). */
+	sqlite3_stmt *s = store_stmt(st, "UPDATE codes SET seconds_total = seconds_total + ?1,"
+					 " rev = ?2 WHERE id = ?3"
+					 " AND max(seconds_total - seconds_used, 0) + ?1 <= ?4");
 	sqlite3_bind_int64(s, 1, seconds);
 	sqlite3_bind_int64(s, 2, store_next_rev(st));
 	sqlite3_bind_int64(s, 3, code);
-	bool ok = step_done(s) &&
-		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
+	sqlite3_bind_int64(s, 4, STORE_CODE_MAX_SECONDS);
+	if (!step_done(s))
+		return store_tx_end(st, STORE_ERROR);
+	if (sqlite3_changes(st->db) == 0)
+		return store_tx_end(st, STORE_LIMIT);
+	bool ok = add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
 		  store_audit(st, who, "session.add_time", session,
 			      json_pack("{sI}", "minutes", (json_int_t)(seconds / 60)));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);

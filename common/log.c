@@ -55,6 +55,79 @@ bool log_open_file(const char *path)
 	return true;
 }
 
+/* The length of the valid UTF-8 sequence at P (N bytes left) that may be
+ * shown as it is, or 0. */
+static size_t utf8_ok(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len;
+	unsigned cp;
+	if (c < 0x80)
+		return c >= 0x20 && c != 0x7f && c != '\\' ? 1 : 0;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls; line and paragraph separators, bidirectional controls. */
+	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x61c)
+		return 0;
+	return len;
+}
+
+size_t log_escape(const char *in, size_t n, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+	if (!cap)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_ok(p + i, n - i);
+		if (len) {
+			if (o + len >= cap)
+				break;
+			memcpy(out + o, p + i, len);
+			o += len;
+			i += len;
+			continue;
+		}
+		if (p[i] == '\\') {
+			if (o + 2 >= cap)
+				break;
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else {
+			if (o + 4 >= cap)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 15];
+		}
+		i++;
+	}
+	out[o] = '\0';
+	return o;
+}
+
 __attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, const char *tag,
 							    int err, const char *fmt, va_list ap)
 {
@@ -72,9 +145,11 @@ __attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, 
 	int w = snprintf(buf + n, sizeof(buf) - n, "%s: %s", log_prog, tag);
 	if (w > 0)
 		n += (size_t)w < sizeof(buf) - n ? (size_t)w : sizeof(buf) - n - 1;
-	w = vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	char msg[1024];
+	w = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (w > 0)
-		n += (size_t)w < sizeof(buf) - n ? (size_t)w : sizeof(buf) - n - 1;
+		n += log_escape(msg, (size_t)w < sizeof(msg) ? (size_t)w : sizeof(msg) - 1, buf + n,
+				sizeof(buf) - n);
 	if (err && n < sizeof(buf) - 1) {
 		w = snprintf(buf + n, sizeof(buf) - n, ": %s", strerror(err));
 		if (w > 0)

@@ -3,6 +3,7 @@
 #define ESCALE_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level { LOG_LVL_ERROR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
@@ -12,6 +13,13 @@ bool log_parse_level(const char *s, enum log_level *out);
 void log_set_level(enum log_level level);
 /* Opens (or, on SIGHUP, reopens) PATH for appending; NULL or "" means stderr. */
 bool log_open_file(const char *path);
+/* Copies IN (N bytes) to OUT (CAP bytes, NUL-terminated, cut on a whole
+ * escape) so that it reads as one line of valid UTF-8: control bytes, DEL,
+ * C1 controls, bidirectional overrides, line and paragraph separators and
+ * bytes that are not UTF-8 become \xNN, and a backslash \\. Returns the
+ * length written. Every log line goes through it: what a client sends
+ * (paths, names, headers) cannot forge a line or hide one. */
+size_t log_escape(const char *in, size_t n, char *out, size_t cap);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,7 +7,7 @@ ESCALE_BUILD_PKGS=(
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
 	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev
 	libxcb1-dev libxcb-randr0-dev libxcb-screensaver0-dev libxcb-xkb-dev libxcb-xtest0-dev
-	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext
+	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext libseccomp-dev
 )
 ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format systemd
 	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core chromium chromium-l10n bubblewrap

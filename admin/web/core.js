@@ -100,6 +100,8 @@ export function errorText(err) {
 	case "not_found": return t("err_not_found");
 	case "conflict": return t("err_conflict");
 	case "rate_limited": return t("err_rate_limited", {n: err.body.retry_after || 30});
+	case "busy": return t("err_busy");
+	case "limit": return t("err_limit");
 	case "printing_disabled": return t("err_printing_disabled");
 	case "cups_error": return t("err_cups_error");
 	case "csrf": return t("err_csrf");

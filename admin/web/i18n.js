@@ -86,6 +86,8 @@ const fr = {
 	err_conflict_admin: "Impossible : il doit rester au moins un administrateur actif.",
 	err_conflict_name: "Ce nom est déjà pris. Choisissez-en un autre.",
 	err_rate_limited: "Trop de demandes. Réessayez dans {n} secondes.",
+	err_busy: "Le serveur est occupé. Réessayez dans une seconde.",
+	err_limit: "Impossible : un code garde au plus 24 heures et 1000 pages, valable au plus 366 jours.",
 	err_printing_disabled: "L'impression n'est pas activée sur ce serveur.",
 	err_cups_error: "Le serveur d'impression ne répond pas. Vérifiez que l'imprimante est allumée, puis réessayez.",
 	err_csrf: "Rechargez la page (touche F5), puis recommencez.",
@@ -282,6 +284,9 @@ const fr = {
 	reason_stale: "poste muet",
 	reason_lost: "perdue",
 	reason_revoked: "poste retiré",
+	reason_code_revoked: "code annulé (hors ligne)",
+	reason_code_expired: "code expiré (hors ligne)",
+	reason_code_used_up: "code épuisé (hors ligne)",
 	reason_active: "en cours",
 
 	// Stats
@@ -480,6 +485,8 @@ const en = {
 	err_conflict_admin: "Not possible: at least one active administrator must remain.",
 	err_conflict_name: "This name is taken. Choose another one.",
 	err_rate_limited: "Too many requests. Try again in {n} seconds.",
+	err_busy: "The server is busy. Try again in a second.",
+	err_limit: "Not possible: a code holds at most 24 hours and 1000 pages, valid for at most 366 days.",
 	err_printing_disabled: "Printing is not enabled on this server.",
 	err_cups_error: "The print server does not answer. Check that the printer is on, then try again.",
 	err_csrf: "Reload the page (F5 key), then try again.",
@@ -670,6 +677,9 @@ const en = {
 	reason_stale: "kiosk silent",
 	reason_lost: "lost",
 	reason_revoked: "kiosk removed",
+	reason_code_revoked: "code revoked (offline)",
+	reason_code_expired: "code expired (offline)",
+	reason_code_used_up: "code used up (offline)",
 	reason_active: "in progress",
 
 	chart_day: "Sessions per day",

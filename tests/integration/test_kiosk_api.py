@@ -3,6 +3,7 @@
 import json
 import re
 import secrets
+import sqlite3
 import time
 import unittest
 
@@ -516,6 +517,15 @@ class Events(AdmindTestCase):
         self.assertEqual(entries[0]["state"], "active")
         self.assertEqual(entries[0]["seconds_left"], 1800)
         self.assertEqual(entries[0]["pages_left"], 5)
+        # Issued an hour ago: admind takes no offline time from before a
+        # code existed, nor more than passed (issue 16).
+        con = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            con.execute("UPDATE codes SET created_at = created_at - 3600 WHERE id = ?",
+                        (c["id"],))
+            con.commit()
+        finally:
+            con.close()
         sid = secrets.token_hex(16)
         t = int(time.time()) - 600
         evs = [

@@ -387,6 +387,7 @@ class Offline(NetCase):
         port = self.server.port
         self.server.stop()
 
+        t0 = time.time()
         r = n.login(a["code"])
         self.assertIs(r["ok"], True, r)
         self.assertIs(r["offline"], True)
@@ -396,14 +397,18 @@ class Offline(NetCase):
         self.assertRegex(sid, "^[0-9a-f]{32}$")
         r = n.login(a["code"])
         self.assertEqual((r["ok"], r["error"]), (False, "code_in_use"))
-        n.send(t="state", state="session", session=sid, seconds_used=95, pages_used=0)
-        n.send(t="end", session=sid, reason="user", seconds_used=95, pages_used=0)
+        # admind takes no more offline time than passed between the events
+        # (issue 16): the session reports the seconds that really passed.
+        time.sleep(2)
+        used = int(time.time() - t0)
+        n.send(t="state", state="session", session=sid, seconds_used=used, pages_used=0)
+        n.send(t="end", session=sid, reason="user", seconds_used=used, pages_used=0)
         # The local cache was debited: the same code has less left.
         r = n.login(a["code"])
         self.assertIs(r["ok"], True, r)
-        self.assertEqual(r["seconds_left"], 1800 - 95)
+        self.assertEqual(r["seconds_left"], 1800 - used)
         sid2 = r["session"]
-        n.send(t="end", session=sid2, reason="idle", seconds_used=5, pages_used=0)
+        n.send(t="end", session=sid2, reason="idle", seconds_used=0, pages_used=0)
         # Offline lock-out after wrong codes.
         self.assertEqual(n.login(NOT_A_CODE)["error"], "code_unknown")
         r = n.login(NOT_A_CODE)
@@ -412,13 +417,13 @@ class Offline(NetCase):
 
         self.server.start(port=port)
         n.wait_t("online", online=True, timeout=60)
-        self.session_where(sid, end_reason="user", seconds_used=95, offline=True)
-        self.session_where(sid2, end_reason="idle", seconds_used=5, offline=True)
+        self.session_where(sid, end_reason="user", seconds_used=used, offline=True)
+        self.session_where(sid2, end_reason="idle", seconds_used=0, offline=True)
         usage = self.api("GET", "/api/v1/usage?format=json", token=self.admin)["sessions"]
         mine = {s["id"]: s for s in usage if s["id"] in (sid, sid2)}
-        self.assertEqual(mine[sid]["seconds_used"], 95, usage)
+        self.assertEqual(mine[sid]["seconds_used"], used, usage)
         self.assertTrue(mine[sid]["offline"])
-        self.assertEqual(self.code_by_id(a["id"])["seconds_left"], 1800 - 100)
+        self.assertEqual(self.code_by_id(a["id"])["seconds_left"], 1800 - used)
 
     def test_never_synced_offline_login_is_an_error(self):
         _, kt = self.new_kiosk()
