@@ -11,6 +11,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 ESCALE_DEMO_ONCE=1 ESCALE_DEMO_XVFB=1 ESCALE_DEMO_BUILD="$build" ESCALE_DEMO_VAR="$tmp/var" ESCALE_DEMO_PORT=$port \
 	"$root/scripts/demo" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/out" "$tmp/err"; exit 1; }
 cat "$tmp/out"
+# Run once, it says that it stopped what it started.
+grep -q "the demo has stopped escale-admind and the kiosk" "$tmp/out" ||
+	{ echo "ESCALE_DEMO_ONCE=1 did not say it stopped"; exit 1; }
 code=$(sed -n 's/^  Access code: *\([0-9]\{4\} [0-9]\{4\}\) .*/\1/p' "$tmp/out")
 [ -n "$code" ] || { echo "no access code in the demo's output"; exit 1; }
 # The kiosk's welcome screen was captured (a PNG of the whole 1280x800 screen).
