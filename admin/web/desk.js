@@ -147,7 +147,8 @@ async function issue(ev) {
 		showTickets(r.codes || []);
 		say(r.codes && r.codes.length > 1 ? t("code_issued_n", {n: r.codes.length}) :
 			t("code_issued_1"));
-		$("print-a4").focus();
+		// Enter prints the usual format: a receipt for one code, a sheet for several.
+		$(r.codes && r.codes.length > 1 ? "print-a4" : "print-receipt").focus();
 		ctx.refreshNow();
 	} catch (e) {
 		formError($("code-error"), errorText(e));
@@ -171,6 +172,7 @@ function minutesWords(m) {
 
 function showTickets(codes) {
 	const box = $("tickets");
+	clearTimeout(ticketsTimer);
 	clear(box);
 	const d = state.desk || {};
 	for (const c of codes) {
@@ -198,10 +200,23 @@ function showTickets(codes) {
 		$(id).disabled = codes.length === 0;
 }
 
+// Printed tickets leave the screen (it may face the public): Enter on the focused
+// "Effacer de l'écran" at once, or by themselves two minutes after the print dialog closed.
+const TICKETS_AFTER_PRINT_MS = 120000;
+let ticketsTimer = null;
+
 function printTickets(cls) {
 	document.body.classList.remove("print-a4", "print-receipt");
 	document.body.classList.add(cls);
 	window.print();
+	clearTimeout(ticketsTimer);
+	ticketsTimer = setTimeout(() => {
+		if ($("tickets").children.length) {
+			showTickets([]);
+			say(t("tickets_cleared"));
+		}
+	}, TICKETS_AFTER_PRINT_MS);
+	$("tickets-clear").focus();
 }
 
 // ---- refresh ----

@@ -892,9 +892,10 @@ export function fmtMinutes(min) {
 	return t("dur_hm", {h, mm: String(m).padStart(2, "0")});
 }
 
-// Seconds left → minutes, rounded up (a person with 10 s left still has "1 min").
+// Seconds left → whole minutes left: 59 min 59 s is "59 min", not "1 h"; a person with
+// 10 s left still has "1 min".
 export function fmtSecondsLeft(s) {
-	return fmtMinutes(Math.ceil(Math.max(0, s) / 60));
+	return fmtMinutes(s > 0 ? Math.max(1, Math.floor(s / 60)) : 0);
 }
 
 export function fmtPages(n) {

@@ -63,6 +63,9 @@ class Desk(WebTestCase):
         self.type_into("#code-count", "2")
         self.click("#code-issue")
         self.wait(lambda d: len(self.find_all("#tickets .ticket")) == 2, "2 tickets")
+        # Several codes: Enter prints them on a sheet.
+        self.wait(lambda d: d.switch_to.active_element.get_attribute("id") == "print-a4",
+                  "the focus on #print-a4 after several codes")
         tickets = self.find_all("#tickets .ticket")
         codes = [self.find(".ticket-code", t).text.strip() for t in tickets]
         for c in codes:
@@ -91,6 +94,9 @@ class Desk(WebTestCase):
         self.wait(lambda d: len(d.execute_script("return window.__prints")) == 2,
                   "#print-receipt calls window.print()")
         prints = self.driver.execute_script("return window.__prints")
+        # Printed: Enter now takes the codes off the screen.
+        self.assertEqual(self.driver.switch_to.active_element.get_attribute("id"),
+                         "tickets-clear")
         self.assertIn("print-a4", prints[0])
         self.assertIn("print-receipt", prints[1])
         self.assertNotIn("print-a4", prints[1])
@@ -137,6 +143,9 @@ class Desk(WebTestCase):
         self.click('button.preset[data-minutes="60"]')
         self.click("#code-issue")
         self.wait(lambda d: len(self.find_all("#tickets .ticket")) == 1, "a ticket")
+        # One code: Enter prints the usual receipt, not an A4 sheet for one ticket.
+        self.wait(lambda d: d.switch_to.active_element.get_attribute("id") == "print-receipt",
+                  "the focus on #print-receipt after one code")
         sent = self.requests_sent()
         polls = [(m, p) for m, p, h in sent if h.get("x-escale-poll") == "1"]
         person = [(m, p) for m, p, h in sent if "x-escale-poll" not in h]
@@ -169,6 +178,13 @@ class Desk(WebTestCase):
         self.assertTrue(self.find(sel + " .kiosk-name").text.strip())
         self.assertTrue(self.find(sel + " .kiosk-state").text.strip())
         self.shot_both("desk-kiosk-session")
+        # The grid's words for the time left: whole minutes (59 min 59 s is "59 min",
+        # not "1 h"), never 0 while some time is left.
+        fmt = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "import('/i18n.js').then(m => done([3599, 3600, 3660, 10, 0].map("
+            "m.fmtSecondsLeft)));")
+        self.assertEqual(fmt, ["59 min", "1 h", "1 h 01", "1 min", "0 min"])
         self.click(sel + ' [data-action="end"]')
         self.wait(lambda d: self.dialog_open(), "the confirmation dialog")
         self.shot("desk-end-dialog", full=False)
