@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kfile.h"
 #include "log.h"
 #include "privdrop.h"
 #include "util.h"
@@ -44,52 +45,18 @@ char *kprint_client_conf(const struct kiosk_cfg *cfg)
 bool kprint_write(const struct kiosk_cfg *cfg)
 {
 	char *dir = xasprintf("%s/print", cfg->runtime_dir);
-	char *path = xasprintf("%s/client.conf", dir);
-	char *tmp = xasprintf("%s/.client.conf.XXXXXX", dir);
 	char *text = kprint_client_conf(cfg);
-	bool ok = false;
+	bool ok;
 	if (!text) {
+		char *path = xasprintf("%s/client.conf", dir);
 		ok = unlink(path) == 0 || errno == ENOENT;
 		if (!ok)
 			log_warn("unlink %s", path);
-		goto out;
+		free(path);
+	} else {
+		ok = kfile_dir(dir) && kfile_put(dir, "client.conf", text);
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		log_warn("mkdir %s", dir);
-		goto out;
-	}
-	struct stat st;
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		log_warnx("%s is not a directory", dir);
-		goto out;
-	}
-	if ((st.st_mode & 07777) != 0755 && chmod(dir, 0755) < 0)
-		log_warn("chmod %s", dir);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		log_warn("mkstemp %s", tmp);
-		goto out;
-	}
-	size_t len = strlen(text), off = 0;
-	bool werr = fchmod(fd, 0644) < 0;
-	while (!werr && off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		werr = w <= 0;
-		if (!werr)
-			off += (size_t)w;
-	}
-	if (close(fd) < 0 || werr || rename(tmp, path) < 0) {
-		log_warn("write %s", path);
-		unlink(tmp);
-		goto out;
-	}
-	ok = true;
-out:
 	free(text);
-	free(tmp);
-	free(path);
 	free(dir);
 	return ok;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kfile.h"
 #include "log.h"
 #include "util.h"
 
@@ -252,55 +253,12 @@ json_t *policy_firefox(const struct kiosk_cfg *cfg, const char *home_url, bool e
 	return json_pack("{so}", "policies", p);
 }
 
-/* Creates DIR (0755) if missing; it must be a directory that is not a symlink. */
-static bool policy_mkdir(const char *dir)
-{
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		log_warn("mkdir %s", dir);
-		return false;
-	}
-	struct stat st;
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		log_warnx("%s is not a directory", dir);
-		return false;
-	}
-	if ((st.st_mode & 07777) != 0755 && chmod(dir, 0755) < 0)
-		log_warn("chmod %s", dir);
-	return true;
-}
-
-/* Writes J to DIR/NAME through a temporary file renamed over it (readers never see half). */
+/* Writes J to DIR/NAME, replaced atomically. */
 static bool policy_put(const char *dir, const char *name, json_t *j)
 {
-	char *path = xasprintf("%s/%s", dir, name);
-	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, name);
-	bool ok = false;
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		log_warn("mkstemp %s", tmp);
-		goto out;
-	}
 	char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
-	size_t len = strlen(text), off = 0;
-	bool werr = fchmod(fd, 0644) < 0;
-	while (!werr && off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		werr = w <= 0;
-		if (!werr)
-			off += (size_t)w;
-	}
+	bool ok = text && kfile_put(dir, name, text);
 	free(text);
-	if (close(fd) < 0 || werr || rename(tmp, path) < 0) {
-		log_warn("write %s", path);
-		unlink(tmp);
-		goto out;
-	}
-	ok = true;
-out:
-	free(tmp);
-	free(path);
 	return ok;
 }
 
@@ -316,7 +274,7 @@ bool policy_write(const struct kiosk_cfg *cfg, const char *home_url)
 	if (!c || !f)
 		log_warnx("no browser policy: %s", err);
 	else
-		ok = policy_mkdir(top) && policy_mkdir(cdir) && policy_mkdir(fdir) &&
+		ok = kfile_dir(top) && kfile_dir(cdir) && kfile_dir(fdir) &&
 		     policy_put(cdir, "escale.json", c) && policy_put(fdir, "policies.json", f);
 	json_decref(c);
 	json_decref(f);

@@ -1,0 +1,14 @@
+/* kfile: the files the kiosk writes for its browser (the policy, the print client's
+ * configuration): in a 0755 directory that is not a symlink, 0644, replaced atomically
+ * (readers never see half a file). */
+#ifndef ESCALE_KFILE_H
+#define ESCALE_KFILE_H
+
+#include <stdbool.h>
+
+/* Creates DIR (0755) if missing; false when it is not a directory (a symlink, a file). */
+bool kfile_dir(const char *dir);
+/* Writes TEXT to DIR/NAME through a temporary file renamed over it. */
+bool kfile_put(const char *dir, const char *name, const char *text);
+
+#endif
