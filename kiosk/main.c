@@ -597,8 +597,8 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 		}
 	}
 	if (in_session && k->bar_dirty) {
-		/* A message gets a panel of its own under the bar's row (the browser's area
-		 * shrinks meanwhile): the time and the pages stay in sight. */
+		/* A message gets a panel of its own under the bar's row, over the top of the
+		 * page until it is dismissed or goes: the time and the pages stay in sight. */
 		struct x_rect p = x_primary(&k->x);
 		int row = ui_bar_height(p.h);
 		x_bar_panel(&k->x, ui_bar_panel_height(p.w, row, p.h, &v));

@@ -250,6 +250,8 @@ bool x_open(struct xk *x)
 
 void x_close(struct xk *x)
 {
+	free(x->held);
+	x->held = NULL;
 	if (!x->c)
 		return;
 	if (x->cover_surf)
@@ -477,7 +479,7 @@ static void refuse(struct xk *x, xcb_window_t w, const char *role)
 static struct x_rect client_area(const struct xk *x)
 {
 	struct x_rect p = x_primary(x);
-	int bh = x->bar_h ? x->bar_h : ui_bar_height(p.h);
+	int bh = ui_bar_height(p.h); /* the bar's row: a message's panel lies over the page */
 	return (struct x_rect){p.x, p.y + bh, p.w, p.h - bh};
 }
 
@@ -650,42 +652,43 @@ static void read_modifiers(struct xk *x)
 	free(r);
 }
 
-/* Passive grab requests, each (keycode or button, mask) pair once, checked together. */
-struct grabs {
-	uint8_t seen[256][KEYLOCK_MAX_MASKS / 8]; /* by keycode; AnyModifier is bit 0 of [.][0] */
-	xcb_void_cookie_t *ck;
-	int n, cap;
+/* The set of passive grabs: (keycode, modifiers) and (button, modifiers) pairs, and the
+ * keycodes and buttons grabbed with AnyModifier. */
+struct grabset {
+	uint8_t key[256][KEYLOCK_MAX_MASKS / 8];
+	uint8_t key_any[256 / 8];
+	uint8_t button[8][KEYLOCK_MAX_MASKS / 8];
+	uint8_t button_any;
 };
 
-static void grabs_add(struct grabs *g, xcb_void_cookie_t c)
+static bool bit_get(const uint8_t *b, unsigned i)
 {
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 1024;
-		g->ck = xrealloc(g->ck, (size_t)g->cap * sizeof(*g->ck));
-	}
-	g->ck[g->n++] = c;
+	return b[i / 8] & (1u << (i % 8));
 }
 
-static void grab_key_masks(struct xk *x, struct grabs *g, xcb_keycode_t code, const uint16_t *masks,
-			   int nm)
+static void bit_set(uint8_t *b, unsigned i)
+{
+	b[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+static void want_key(struct grabset *d, xcb_keycode_t code, const uint16_t *masks, int nm)
 {
 	for (int m = 0; m < nm; m++) {
-		unsigned bit = masks[m] == KEYLOCK_X_ANY ? 0 : masks[m];
-		uint8_t *seen = &g->seen[code][bit / 8];
-		if (masks[m] != KEYLOCK_X_ANY && (*seen & (1u << (bit % 8))))
-			continue;
-		*seen |= (uint8_t)(1u << (bit % 8));
-		grabs_add(g, xcb_grab_key_checked(x->c, 0, x->root, masks[m], code,
-						  XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC));
+		if (masks[m] == KEYLOCK_X_ANY)
+			bit_set(d->key_any, code);
+		else
+			bit_set(d->key[code], masks[m]);
 	}
 }
 
-/* Grabs every combination of the shortcuts, and Enter in every modified state; only those
- * on keycode ONLY when it is not 0. Each request is checked: a refusal (BadAccess, another
- * client's grab) returns false. */
-static bool grab_combos(struct xk *x, xcb_keycode_t only, int *count)
+/* The grabs the keyboard mapping and the modifiers call for: every combination of the
+ * shortcuts, Enter in every modified state; buttons 1 and 3 with any modifier but the locks
+ * held (Shift: a window, Ctrl: a tab, AltGr, Alt...) and the middle button in any state (a
+ * tab; a paste of the X selection). The kiosk receives them on the root window and drops
+ * them. */
+static void wanted_grabs(struct xk *x, struct grabset *d)
 {
-	struct grabs *g = xcalloc(1, sizeof(*g));
+	memset(d, 0, sizeof(*d));
 	uint16_t masks[KEYLOCK_MAX_MASKS];
 	for (size_t i = 0; i < keylock_n_combos; i++) {
 		const struct keylock_combo *k = &keylock_combos[i];
@@ -694,8 +697,7 @@ static bool grab_combos(struct xk *x, xcb_keycode_t only, int *count)
 		int nm = keylock_variants(keylock_real_mods(k->mods, x->alt_mask, x->super_mask),
 					  masks);
 		for (int c = 0; c < codes.n; c++)
-			if (!only || codes.code[c] == only)
-				grab_key_masks(x, g, codes.code[c], masks, nm);
+			want_key(d, codes.code[c], masks, nm);
 	}
 	/* Shift+Enter, Ctrl+Enter... on a focused link: a new window or tab. */
 	int nm = keylock_modified(x->lock_mask, masks);
@@ -703,68 +705,144 @@ static bool grab_combos(struct xk *x, xcb_keycode_t only, int *count)
 		struct keycodes codes;
 		keycodes_of(x, keylock_modified_keys[i], &codes);
 		for (int c = 0; c < codes.n; c++)
-			if (!only || codes.code[c] == only)
-				grab_key_masks(x, g, codes.code[c], masks, nm);
+			want_key(d, codes.code[c], masks, nm);
 	}
+	for (int m = 0; m < nm; m++) {
+		bit_set(d->button[1], masks[m]);
+		bit_set(d->button[3], masks[m]);
+	}
+	d->button_any = 1u << 2;
+}
+
+struct cookies {
+	xcb_void_cookie_t *ck;
+	int n, cap;
+};
+
+static void cookie_add(struct cookies *c, xcb_void_cookie_t ck)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 1024;
+		c->ck = xrealloc(c->ck, (size_t)c->cap * sizeof(*c->ck));
+	}
+	c->ck[c->n++] = ck;
+}
+
+/* Checks every request (a refusal: another client holds that grab) and frees them. */
+static bool cookies_done(struct xk *x, struct cookies *c)
+{
 	bool ok = true;
-	for (int i = 0; i < g->n; i++) {
-		xcb_generic_error_t *e = xcb_request_check(x->c, g->ck[i]);
+	for (int i = 0; i < c->n; i++) {
+		xcb_generic_error_t *e = xcb_request_check(x->c, c->ck[i]);
 		if (e) {
 			ok = false;
 			free(e);
 		}
 	}
-	*count = g->n;
-	free(g->ck);
-	free(g);
+	free(c->ck);
 	return ok;
 }
 
-/* Clicks that open a link elsewhere: buttons 1 and 3 with any modifier but the locks held
- * (Shift: a window, Ctrl: a tab, AltGr, Alt...), the middle button in any state (a tab; a
- * paste of the X selection). The kiosk receives them on the root window and drops them. */
-static bool grab_buttons(struct xk *x, int *count)
+static void grab_key(struct xk *x, struct cookies *c, xcb_keycode_t code, uint16_t mods)
 {
-	struct grabs *g = xcalloc(1, sizeof(*g));
-	uint16_t masks[KEYLOCK_MAX_MASKS];
-	int nm = keylock_modified(x->lock_mask, masks);
+	cookie_add(c, xcb_grab_key_checked(x->c, 0, x->root, mods, code, XCB_GRAB_MODE_ASYNC,
+					   XCB_GRAB_MODE_ASYNC));
+}
+
+static void grab_button(struct xk *x, struct cookies *c, uint8_t button, uint16_t mods)
+{
 	const uint16_t ev = XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_BUTTON_RELEASE;
-	for (uint8_t b = 1; b <= 3; b += 2)
-		for (int m = 0; m < nm; m++)
-			grabs_add(g, xcb_grab_button_checked(
-					     x->c, 0, x->root, ev, XCB_GRAB_MODE_ASYNC,
-					     XCB_GRAB_MODE_ASYNC, XCB_NONE, XCB_NONE, b, masks[m]));
-	grabs_add(g, xcb_grab_button_checked(x->c, 0, x->root, ev, XCB_GRAB_MODE_ASYNC,
-					     XCB_GRAB_MODE_ASYNC, XCB_NONE, XCB_NONE, 2,
-					     XCB_MOD_MASK_ANY));
-	bool ok = true;
-	for (int i = 0; i < g->n; i++) {
-		xcb_generic_error_t *e = xcb_request_check(x->c, g->ck[i]);
-		if (e) {
-			ok = false;
-			free(e);
+	cookie_add(c,
+		   xcb_grab_button_checked(x->c, 0, x->root, ev, XCB_GRAB_MODE_ASYNC,
+					   XCB_GRAB_MODE_ASYNC, XCB_NONE, XCB_NONE, button, mods));
+}
+
+/* Makes the held grabs D: the new ones are taken before the ones no longer wanted are let
+ * go, so that a keyboard change never leaves a moment without the grabs both mappings
+ * share. */
+static bool apply_grabs(struct xk *x, const struct grabset *d)
+{
+	struct grabset *h = x->held;
+	struct cookies c = {0};
+	int keys = 0, buttons = 0;
+	for (unsigned k = 0; k < 256; k++) {
+		if (bit_get(d->key_any, k)) {
+			keys++;
+			if (!bit_get(h->key_any, k))
+				grab_key(x, &c, (xcb_keycode_t)k, XCB_MOD_MASK_ANY);
 		}
+		for (unsigned m = 0; m < KEYLOCK_MAX_MASKS; m++)
+			if (bit_get(d->key[k], m)) {
+				keys++;
+				if (!bit_get(h->key[k], m))
+					grab_key(x, &c, (xcb_keycode_t)k, (uint16_t)m);
+			}
 	}
-	*count = g->n;
-	free(g->ck);
-	free(g);
+	for (unsigned b = 1; b < 8; b++) {
+		if (d->button_any & (1u << b)) {
+			buttons++;
+			if (!(h->button_any & (1u << b)))
+				grab_button(x, &c, (uint8_t)b, XCB_MOD_MASK_ANY);
+		}
+		for (unsigned m = 0; m < KEYLOCK_MAX_MASKS; m++)
+			if (bit_get(d->button[b], m)) {
+				buttons++;
+				if (!bit_get(h->button[b], m))
+					grab_button(x, &c, (uint8_t)b, (uint16_t)m);
+			}
+	}
+	bool ok = cookies_done(x, &c);
+	/* What is no longer wanted goes last (an AnyModifier grab also holds the pairs of its
+	 * keycode: those are taken again after it goes). */
+	for (unsigned k = 0; k < 256; k++) {
+		if (bit_get(h->key_any, k) && !bit_get(d->key_any, k)) {
+			xcb_ungrab_key(x->c, (xcb_keycode_t)k, x->root, XCB_MOD_MASK_ANY);
+			struct cookies again = {0};
+			for (unsigned m = 0; m < KEYLOCK_MAX_MASKS; m++)
+				if (bit_get(d->key[k], m))
+					grab_key(x, &again, (xcb_keycode_t)k, (uint16_t)m);
+			ok = cookies_done(x, &again) && ok;
+		}
+		for (unsigned m = 0; m < KEYLOCK_MAX_MASKS; m++)
+			if (bit_get(h->key[k], m) && !bit_get(d->key[k], m))
+				xcb_ungrab_key(x->c, (xcb_keycode_t)k, x->root, (uint16_t)m);
+	}
+	for (unsigned b = 1; b < 8; b++)
+		for (unsigned m = 0; m < KEYLOCK_MAX_MASKS; m++)
+			if (bit_get(h->button[b], m) && !bit_get(d->button[b], m))
+				xcb_ungrab_button(x->c, (uint8_t)b, x->root, (uint16_t)m);
+	*h = *d;
+	x->key_grabs = ok ? keys : 0;
+	x->button_grabs = ok ? buttons : 0;
 	return ok;
+}
+
+/* Takes the grabs of keycode CODE again after they were let go (x_send_keys). */
+static bool regrab_keycode(struct xk *x, xcb_keycode_t code)
+{
+	struct cookies c = {0};
+	if (bit_get(x->held->key_any, code))
+		grab_key(x, &c, code, XCB_MOD_MASK_ANY);
+	for (unsigned m = 0; m < KEYLOCK_MAX_MASKS; m++)
+		if (bit_get(x->held->key[code], m))
+			grab_key(x, &c, code, (uint16_t)m);
+	return cookies_done(x, &c);
 }
 
 bool x_keys_lock(struct xk *x)
 {
 	int64_t t0 = mono_ms();
 	read_modifiers(x);
-	xcb_ungrab_key(x->c, XCB_GRAB_ANY, x->root, XCB_MOD_MASK_ANY);
-	xcb_ungrab_button(x->c, XCB_BUTTON_INDEX_ANY, x->root, XCB_MOD_MASK_ANY);
-	int n = 0, nb = 0;
-	bool ok = grab_combos(x, 0, &n) && grab_buttons(x, &nb);
-	x->key_grabs = ok ? n : 0;
-	x->button_grabs = ok ? nb : 0;
+	if (!x->held)
+		x->held = xcalloc(1, sizeof(*x->held));
+	struct grabset *d = xmalloc(sizeof(*d));
+	wanted_grabs(x, d);
+	bool ok = apply_grabs(x, d);
+	free(d);
 	if (ok)
 		log_debug("%d shortcut and %d click grabs held (locks 0x%x, Alt 0x%x, Super 0x%x), "
 			  "taken in %lld ms",
-			  n, nb, x->lock_mask, x->alt_mask, x->super_mask,
+			  x->key_grabs, x->button_grabs, x->lock_mask, x->alt_mask, x->super_mask,
 			  (long long)(mono_ms() - t0));
 	return ok;
 }
@@ -832,9 +910,6 @@ void x_bar_panel(struct xk *x, int h)
 		return;
 	x->bar_panel = h;
 	place_windows(x);
-	for (int i = 0; i < x->n_clients; i++)
-		if (!x->clients[i].transient)
-			client_place(x, x->clients[i].win, false, 0, 0);
 	restack(x);
 }
 
@@ -1085,8 +1160,7 @@ void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 	for (int i = n - 1; i >= 0; i--)
 		xcb_test_fake_input(x->c, XCB_KEY_RELEASE, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0,
 				    0, 0);
-	int count;
-	if (!grab_combos(x, last, &count))
+	if (!regrab_keycode(x, last))
 		fatalx("cannot take the shortcut grabs of keycode %u back: stopping (fail closed)",
 		       last);
 }

@@ -14,6 +14,8 @@
 #define X_MAX_CLIENTS 64
 #define X_MAX_REFUSED 16 /* windows remembered as refused (each logged once) */
 
+struct grabset;
+
 struct x_rect {
 	int x, y, w, h;
 };
@@ -66,8 +68,9 @@ struct xk {
 	/* The forbidden shortcuts' and modified clicks' passive grabs on the root window
 	 * (keylock.h). lock_mask: CapsLock, NumLock and ScrollLock's modifiers. */
 	uint16_t lock_mask, alt_mask, super_mask;
-	int key_grabs;    /* grabs held: (keycode, modifiers) pairs */
-	int button_grabs; /* grabs held: (button, modifiers) pairs */
+	struct grabset *held; /* the passive grabs held (x.c) */
+	int key_grabs;        /* grabs held: (keycode, modifiers) pairs */
+	int button_grabs;     /* grabs held: (button, modifiers) pairs */
 
 	/* The host access list at x_open: x_allow_user(false) takes away any entry added since
 	 * (a local client, the browser user's included, may add any). NULL: it was empty. */
@@ -114,8 +117,9 @@ bool x_regrab(struct xk *x);
 void x_grab_lost(struct xk *x);
 void x_bar_show(struct xk *x);
 void x_bar_hide(struct xk *x);
-/* The bar's panel becomes H pixels high (0: none): the bar and the browser's windows under
- * it are laid out again when it changes. */
+/* The bar's panel becomes H pixels high (0: none). It lies over the top of the page, above
+ * the browser's windows, which do not move (what the resident was about to touch stays
+ * where it was). */
 void x_bar_panel(struct xk *x, int h);
 
 /* Takes the passive grabs of every forbidden shortcut (keylock.h) on the root window, for

@@ -140,7 +140,9 @@ class Shortcuts(KioskTestCase):
         d = self.x.display
         st = self.kiosk.status()
         self.assertGreater(st.get("click_grabs", 0), 0, st)
+        before = self.regrabs()
         subprocess.run(["setxkbmap", "-display", d, "fr"], timeout=20, check=True)
+        self.kiosk.wait(lambda s: self.regrabs() > before, "the grabs for the fr layout")
         xdotool(d, "mousemove", "640", "500")
         for mod in ("shift", "ctrl", "alt", "super", "ISO_Level3_Shift", "ctrl+shift"):
             for button in ("1", "3"):
