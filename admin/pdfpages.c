@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pagecount.h"
+#include "pdfread.h"
 
 /* A resident's PDF is the most hostile input escale reads, and libqpdf a
  * large C++ parser: it runs here, in a process of its own started fresh
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char err[200] = "";
-	int64_t n = pc_pdf_pages(data, len, err, sizeof(err));
+	int64_t n = pdfread_pages(data, len, err, sizeof(err));
 	if (n > 0)
 		printf("pages %lld\n", (long long)n);
 	else

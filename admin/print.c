@@ -252,7 +252,7 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
  * sides, page-ranges, one document): false when out of range. */
 static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 {
-	struct pc_range ranges[PC_MAX_RANGES];
+	struct pagecount_range ranges[PAGECOUNT_MAX_RANGES];
 	n->copies = attr_int(jobattrs, "copies", 1);
 	n->number_up = attr_int(jobattrs, "number-up", 1);
 	const char *sides = attr_str(jobattrs, "sides");
@@ -263,20 +263,20 @@ static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 			  : ppd_duplex && strncmp(ppd_duplex, "Duplex", 6) == 0;
 	ipp_attribute_t *a = ippFindAttribute(jobattrs, "page-ranges", IPP_TAG_RANGE);
 	int nr = a ? ippGetCount(a) : 0;
-	bool ok_ranges = nr <= PC_MAX_RANGES;
+	bool ok_ranges = nr <= PAGECOUNT_MAX_RANGES;
 	for (int i = 0; ok_ranges && i < nr; i++) {
 		int hi;
 		ranges[i].lo = ippGetRange(a, i, &hi);
 		ranges[i].hi = hi;
 	}
 	int docs = attr_int(jobattrs, "number-of-documents", 1);
-	struct pc_job pj = {.doc_pages = doc_pages < 0 ? 0 : doc_pages,
-			    .ranges = ranges,
-			    .n_ranges = ok_ranges ? (size_t)nr : 0,
-			    .copies = n->copies,
-			    .number_up = n->number_up,
-			    .duplex = n->duplex};
-	return ok_ranges && docs == 1 && pc_compute(&pj, &n->count);
+	struct pagecount_job pj = {.doc_pages = doc_pages < 0 ? 0 : doc_pages,
+				   .ranges = ranges,
+				   .n_ranges = ok_ranges ? (size_t)nr : 0,
+				   .copies = n->copies,
+				   .number_up = n->number_up,
+				   .duplex = n->duplex};
+	return ok_ranges && docs == 1 && pagecount_compute(&pj, &n->count);
 }
 
 /* The retry entry of JOB (NEW: made if missing; NULL when the table is full). */

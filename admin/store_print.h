@@ -15,11 +15,11 @@ struct print_new {
 	const char *host;    /* job-originating-host-name or NULL */
 	int64_t created;     /* time-at-creation (0: unknown) */
 	int64_t doc_pages;   /* -1: damaged or unreadable */
-	bool options_ok;     /* pc_compute accepted the options */
+	bool options_ok;     /* pagecount_compute accepted the options */
 	bool not_held;       /* it arrived not held (job-hold-until=no-hold): refused */
 	int64_t copies, number_up;
 	bool duplex;
-	struct pc_result count;
+	struct pagecount_result count;
 };
 
 /* The decision stored for a job; the watcher acts on it until it is settled. */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "pagecount.h"
+#include "pdfread.h"
 
 static int cmp(const void *a, const void *b)
 {
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < runs; i++) {
 		struct timespec a, b;
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		pages = pc_pdf_pages(data, (size_t)len, err, sizeof(err));
+		pages = pdfread_pages(data, (size_t)len, err, sizeof(err));
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		ms[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
 	}
