@@ -262,3 +262,160 @@ enum store_rc store_web_close(struct store *st, const struct store_actor *who, i
 	ok = ok && store_audit(st, who, "staff.sign_out", who->name, NULL);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
+
+/* ---- accounts: created, disabled, their API tokens, listed ---- */
+
+enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
+				   const char *name, enum role role, const char *password_hash,
+				   char token[TOKEN_STR_LEN + 1], int64_t *id)
+{
+	uint8_t h[TOKEN_HASH_LEN];
+	token_generate("est_", token);
+	token_hash(token, strlen(token), h);
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s =
+		db_prepare(st->db, "INSERT INTO users(name, role, created_at, password_hash)"
+				   " VALUES (?, ?, ?, ?)");
+	bind_text(s, 1, name);
+	bind_text(s, 2, role_name(role));
+	sqlite3_bind_int64(s, 3, now_s());
+	bind_text(s, 4, password_hash);
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE)
+		return store_tx_end(st,
+				    r == SQLITE_CONSTRAINT_UNIQUE ? STORE_CONFLICT : STORE_ERROR);
+	*id = sqlite3_last_insert_rowid(st->db);
+	s = db_prepare(st->db,
+		       "INSERT INTO api_tokens(user_id, token_hash, created_at) VALUES (?, ?, ?)");
+	sqlite3_bind_int64(s, 1, *id);
+	sqlite3_bind_blob(s, 2, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now_s());
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	bool ok = r == SQLITE_DONE && store_audit(st, who, "user.create", name,
+						  json_pack("{ss}", "role", role_name(role)));
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+enum store_rc store_user_create(struct store *st, const char *name, enum role role,
+				char token[TOKEN_STR_LEN + 1], int64_t *id)
+{
+	static const struct store_actor bootstrap = {.name = "escalectl --db"};
+	return store_user_create_by(st, &bootstrap, name, role, NULL, token, id);
+}
+
+/* Revokes every token of user ID; caller holds the lock, in a transaction. */
+static bool user_revoke_tokens(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s =
+		db_prepare(st->db, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+				   " AND revoked_at IS NULL");
+	sqlite3_bind_int64(s, 1, now_s());
+	sqlite3_bind_int64(s, 2, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+/* The user's name if ID is an enabled user; "" otherwise. Caller holds the lock. */
+static void user_name(struct store *st, int64_t id, char name[NAME_MAX_BYTES + 1], bool *is_admin)
+{
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT name, role FROM users WHERE id = ? AND disabled = 0");
+	sqlite3_bind_int64(s, 1, id);
+	name[0] = '\0';
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(name, NAME_MAX_BYTES + 1, "%s", sqlite3_column_text(s, 0));
+		*is_admin = strcmp((const char *)sqlite3_column_text(s, 1), "admin") == 0;
+	}
+	sqlite3_finalize(s);
+}
+
+enum store_rc store_user_disable(struct store *st, const struct store_actor *who, int64_t id)
+{
+	char name[NAME_MAX_BYTES + 1];
+	bool is_admin = false;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	user_name(st, id, name, &is_admin);
+	if (!*name)
+		return store_tx_end(st, STORE_NOT_FOUND);
+	/* Someone must still be able to manage users afterwards. */
+	if (is_admin && store_active_admins(st) <= 1)
+		return store_tx_end(st, STORE_CONFLICT);
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE users SET disabled = 1 WHERE id = ?");
+	sqlite3_bind_int64(s, 1, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	ok = ok && user_revoke_tokens(st, id) && store_web_end_user(st, id, 0) &&
+	     store_audit(st, who, "user.disable", name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+enum store_rc store_user_new_token(struct store *st, const struct store_actor *who, int64_t id,
+				   char token[TOKEN_STR_LEN + 1])
+{
+	char name[NAME_MAX_BYTES + 1];
+	bool is_admin;
+	uint8_t h[TOKEN_HASH_LEN];
+	token_generate("est_", token);
+	token_hash(token, strlen(token), h);
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	user_name(st, id, name, &is_admin);
+	if (!*name)
+		return store_tx_end(st, STORE_NOT_FOUND);
+	sqlite3_stmt *s =
+		db_prepare(st->db, "INSERT INTO api_tokens(user_id, token_hash, created_at)"
+				   " VALUES (?, ?, ?)");
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now_s());
+	/* The old tokens go first: a new token replaces a lost or leaked one. */
+	bool ok = user_revoke_tokens(st, id) && sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	ok = ok && store_audit(st, who, "user.token", name, NULL);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+bool store_staff_auth(struct store *st, const char *token, struct store_actor *out)
+{
+	uint8_t h[TOKEN_HASH_LEN];
+	token_hash(token, strlen(token), h);
+	static const char sql[] = "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u"
+				  " ON u.id = t.user_id WHERE t.token_hash = ?"
+				  " AND t.revoked_at IS NULL AND u.disabled = 0";
+	bool ok = false;
+	store_lock(st);
+	sqlite3_stmt *s = store_stmt(st, sql);
+	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		out->user_id = sqlite3_column_int64(s, 0);
+		snprintf(out->name, sizeof(out->name), "%s", sqlite3_column_text(s, 1));
+		ok = role_parse((const char *)sqlite3_column_text(s, 2), &out->role);
+	}
+	store_release(s);
+	store_unlock(st);
+	return ok;
+}
+
+json_t *store_user_list(struct store *st)
+{
+	json_t *arr = json_array();
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at, disabled,"
+					     " password_hash IS NOT NULL FROM users ORDER BY id");
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(
+			arr, json_pack("{sI ss ss sI sb sb}", "id",
+				       (json_int_t)sqlite3_column_int64(s, 0), "name",
+				       sqlite3_column_text(s, 1), "role", sqlite3_column_text(s, 2),
+				       "created_at", (json_int_t)sqlite3_column_int64(s, 3),
+				       "disabled", sqlite3_column_int(s, 4) != 0, "has_password",
+				       sqlite3_column_int(s, 5) != 0));
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return json_pack("{so}", "users", arr);
+}

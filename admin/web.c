@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 struct web_file {
@@ -135,25 +136,14 @@ void web_free(struct web_files *w)
 	free(w);
 }
 
-bool web_serve(struct web_files *w, struct http_req *r)
+bool web_find(const struct web_files *w, const char *method, const char *path, struct web_page *out)
 {
-	if (!w || (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) ||
-	    r->path[0] != '/')
+	if (!w || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) || path[0] != '/')
 		return false;
-	const char *name = r->path[1] ? r->path + 1 : "index.html";
-	struct web_file *f = web_name_ok(name) ? find(w, name) : NULL;
+	const char *name = path[1] ? path + 1 : "index.html";
+	const struct web_file *f = web_name_ok(name) ? find((struct web_files *)w, name) : NULL;
 	if (!f)
 		return false;
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(f->len, f->data, MHD_RESPMEM_PERSISTENT);
-	MHD_add_response_header(resp, "Content-Type", f->type);
-	/* The pages load nothing from elsewhere and run no inline script. */
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; script-src 'self'; style-src 'self';"
-				" img-src 'self' data:; connect-src 'self'; form-action 'self';"
-				" base-uri 'none'; frame-ancestors 'none'");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	http_response(r, 200, resp);
+	*out = (struct web_page){f->data, f->len, f->type};
 	return true;
 }
