@@ -2,6 +2,7 @@
 #ifndef ESCALE_API_H
 #define ESCALE_API_H
 
+#include "admind.h"
 #include "http.h"
 #include "jsonutil.h"
 

@@ -1,4 +1,5 @@
 /* http: the libmicrohttpd server, request bodies, routing, auth and JSON replies. */
+#include "admind.h"
 #include "http.h"
 
 #include <arpa/inet.h>

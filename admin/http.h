@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "admind.h"
+#include "actor.h"
+
+struct app;
 
 #define HTTP_MAX_PARAMS 2
 

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "admind.h"
 #include "http.h"
 #include "util.h"
 

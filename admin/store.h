@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "code.h"
 
 #define STORE_SALT_LEN     16
@@ -29,11 +30,6 @@ enum store_rc {
 	STORE_CODE_IN_USE,
 };
 
-enum role { ROLE_NONE = 0, ROLE_SECRETARIAT = 1, ROLE_MAINTENANCE = 2, ROLE_ADMIN = 4 };
-
-bool role_parse(const char *s, enum role *out);
-const char *role_name(enum role r);
-
 /* What the store needs from the configuration. */
 struct store_policy {
 	int64_t stale_seconds;
@@ -41,16 +37,6 @@ struct store_policy {
 	int64_t opslimit;
 	int64_t memlimit_bytes;
 	int64_t retention_days;
-};
-
-/* Names (users, kiosks, sites) are at most 64 characters: 256 bytes of UTF-8. */
-#define NAME_MAX_BYTES (64 * 4)
-
-/* Who asks: a staff user (for the audit log). */
-struct store_actor {
-	int64_t user_id;
-	char name[NAME_MAX_BYTES + 1];
-	enum role role;
 };
 
 /* Opens (creating and migrating) the database at PATH. */
@@ -90,7 +76,6 @@ json_t *store_user_list(struct store *st);
 
 /* ---- staff passwords and web sessions (store_staff.c) ---- */
 #define STORE_PWHASH_LEN 128 /* crypto_pwhash_STRBYTES */
-#define STORE_CSRF_LEN   48  /* hex characters */
 /* argon2id string of PASSWORD; false when out of memory. */
 bool store_password_hash(const char *password, char out[STORE_PWHASH_LEN]);
 /* Sets user ID's password and ends its web sessions but KEEP_SESSION (0: all). */
@@ -107,11 +92,6 @@ int64_t store_user_id(struct store *st, const char *name);
 bool store_password_check(struct store *st, const char *name, const char *password,
 			  struct store_actor *out);
 
-struct web_session {
-	int64_t id;
-	char csrf[STORE_CSRF_LEN + 1];
-	int64_t expires_at;
-};
 /* A new web session for WHO: COOKIE is its credential (stored hashed). */
 enum store_rc store_web_open(struct store *st, const struct store_actor *who,
 			     char cookie[TOKEN_STR_LEN + 1], struct web_session *ws);

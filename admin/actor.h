@@ -1,0 +1,32 @@
+/* actor: who asks admind for something (a staff user or a kiosk's bearer, with a role),
+ * what the HTTP layer, the API and the store's audit log share. */
+#ifndef ESCALE_ACTOR_H
+#define ESCALE_ACTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum role { ROLE_NONE = 0, ROLE_SECRETARIAT = 1, ROLE_MAINTENANCE = 2, ROLE_ADMIN = 4 };
+
+bool role_parse(const char *s, enum role *out);
+const char *role_name(enum role r);
+
+/* Names (users, kiosks, sites) are at most 64 characters: 256 bytes of UTF-8. */
+#define NAME_MAX_BYTES (64 * 4)
+
+/* Who asks: a staff user (for the audit log). */
+struct store_actor {
+	int64_t user_id;
+	char name[NAME_MAX_BYTES + 1];
+	enum role role;
+};
+
+/* A staff member's signed-in web session, as the request carries it. */
+#define STORE_CSRF_LEN 48 /* hex characters */
+struct web_session {
+	int64_t id;
+	char csrf[STORE_CSRF_LEN + 1];
+	int64_t expires_at;
+};
+
+#endif
