@@ -80,6 +80,40 @@ static bool session_id_ok(const char *s)
 	return s && hex_decode(s, raw, sizeof(raw));
 }
 
+/* The heartbeat's answer as the kiosk reads it (docs/API.md). */
+static json_t *hb_answer_json(const struct store_hb_answer *a)
+{
+	json_t *sess = json_null();
+	if (a->has_session) {
+		const struct store_session_view *v = &a->session;
+		sess = json_pack("{ss sb sI sI sI so}", "id", v->id, "active", v->active,
+				 "seconds_left", (json_int_t)v->seconds_left, "pages_left",
+				 (json_int_t)v->pages_left, "valid_until",
+				 (json_int_t)v->valid_until, "end_reason",
+				 v->end_reason[0] ? json_string(v->end_reason) : json_null());
+	}
+	json_t *cmds = json_array();
+	for (size_t i = 0; i < a->n_cmds; i++) {
+		const struct store_command *c = &a->cmds[i];
+		json_t *o = json_pack("{sI ss}", "id", (json_int_t)c->id, "type", c->type);
+		if (c->session[0])
+			json_object_set_new(o, "session", json_string(c->session));
+		if (c->has_seconds)
+			json_object_set_new(o, "seconds", json_integer(c->seconds));
+		if (c->text)
+			json_object_set_new(o, "text", json_string(c->text));
+		if (c->event)
+			json_object_set_new(o, "event", json_string(c->event));
+		if (c->has_pages)
+			json_object_set_new(o, "pages", json_integer(c->pages));
+		if (c->has_pages_left)
+			json_object_set_new(o, "pages_left", json_integer(c->pages_left));
+		json_array_append_new(cmds, o);
+	}
+	return json_pack("{sI so so}", "now", (json_int_t)a->now, "session", sess, "commands",
+			 cmds);
+}
+
 void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {
@@ -130,13 +164,15 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "%s", bad);
 		return;
 	}
-	enum store_rc rc;
-	json_t *out = store_heartbeat(app->store, r->kiosk, &hb, &rc);
-	if (!out) {
+	struct store_hb_answer a;
+	enum store_rc rc = store_heartbeat(app->store, r->kiosk, &hb, &a);
+	if (rc != STORE_OK) {
 		json_decref(j);
 		api_store_error(r, rc, "kiosk");
 		return;
 	}
+	json_t *out = hb_answer_json(&a);
+	store_hb_answer_free(&a);
 	/* In a session, more often (a print notice, a message from the desk reach the
 	 * resident within that time); while a job of the session prints, every second: its
 	 * notices and the bar's page count follow the printer. */

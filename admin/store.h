@@ -9,6 +9,7 @@
 
 #include "actor.h"
 #include "code.h"
+#include "wire.h"
 
 #define STORE_SALT_LEN     16
 #define STORE_VERIFIER_LEN 32
@@ -157,8 +158,35 @@ struct heartbeat {
 	const int64_t *ack;
 	size_t n_ack;
 };
-json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
-			enum store_rc *rc);
+/* admind's view of a kiosk's session after a heartbeat. */
+struct store_session_view {
+	char id[WIRE_SESSION_LEN + 1];
+	bool active, known; /* known: false for a session admind has no row of */
+	int64_t seconds_left, pages_left, valid_until;
+	char end_reason[17]; /* "" while active */
+};
+/* A command waiting for a kiosk's ack (WIRE_CMD_*: its type word in TYPE). */
+struct store_command {
+	int64_t id;
+	char type[WIRE_WORD_MAX + 1];
+	char session[WIRE_SESSION_LEN + 1]; /* "" when none */
+	bool has_seconds, has_pages, has_pages_left;
+	int64_t seconds, pages, pages_left;
+	char *text;  /* a message's or a lock's text, NULL when none */
+	char *event; /* a print notice's event word, NULL when none */
+};
+#define STORE_MAX_PENDING 50 /* commands sent with one heartbeat */
+struct store_hb_answer {
+	int64_t now;
+	bool has_session;
+	struct store_session_view session;
+	struct store_command cmds[STORE_MAX_PENDING];
+	size_t n_cmds;
+};
+/* Records the heartbeat; OUT gets the answer (free it with store_hb_answer_free). */
+enum store_rc store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
+			      struct store_hb_answer *out);
+void store_hb_answer_free(struct store_hb_answer *a);
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
 				      const char *reason, int64_t seconds_used, int64_t pages_used);
 /* Applies a checked batch of events; returns {"results": [...]}. */

@@ -230,7 +230,8 @@ static enum store_rc session_advance(struct store *st, const char *session, int6
 	return step_done(s) ? STORE_OK : STORE_ERROR;
 }
 
-static json_t *session_status(struct store *st, const char *session, int64_t kiosk)
+static void session_status(struct store *st, const char *session, int64_t kiosk,
+			   struct store_session_view *v)
 {
 	sqlite3_stmt *s = store_stmt(
 		st, "SELECT s.ended_at, s.end_reason, c.seconds_total - c.seconds_used,"
@@ -238,63 +239,76 @@ static json_t *session_status(struct store *st, const char *session, int64_t kio
 		    " LEFT JOIN codes c ON c.id = s.code_id WHERE s.id = ? AND s.kiosk_id = ?");
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, kiosk);
-	json_t *o;
+	memset(v, 0, sizeof(*v));
+	snprintf(v->id, sizeof(v->id), "%s", session);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		bool active = sqlite3_column_type(s, 0) == SQLITE_NULL;
 		const char *reason = (const char *)sqlite3_column_text(s, 1);
 		int64_t sl = sqlite3_column_int64(s, 2), pl = sqlite3_column_int64(s, 3);
-		o = json_pack("{ss sb sI sI sI so}", "id", session, "active", active,
-			      "seconds_left", (json_int_t)(sl < 0 ? 0 : sl), "pages_left",
-			      (json_int_t)(pl < 0 ? 0 : pl), "valid_until",
-			      (json_int_t)sqlite3_column_int64(s, 4), "end_reason",
-			      reason ? json_string(reason) : json_null());
+		v->known = true;
+		v->active = sqlite3_column_type(s, 0) == SQLITE_NULL;
+		v->seconds_left = sl < 0 ? 0 : sl;
+		v->pages_left = pl < 0 ? 0 : pl;
+		v->valid_until = sqlite3_column_int64(s, 4);
+		snprintf(v->end_reason, sizeof(v->end_reason), "%s", reason ? reason : "");
 	} else {
-		o = json_pack("{ss sb sI sI sI ss}", "id", session, "active", 0, "seconds_left",
-			      (json_int_t)0, "pages_left", (json_int_t)0, "valid_until",
-			      (json_int_t)0, "end_reason", "unknown");
+		snprintf(v->end_reason, sizeof(v->end_reason), "unknown");
 	}
 	store_release(s);
-	return o;
 }
 
-static json_t *pending_commands(struct store *st, int64_t kiosk)
+static char *column_dup(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+		       ? NULL
+		       : xstrdup((const char *)sqlite3_column_text(s, col));
+}
+
+static void pending_commands(struct store *st, int64_t kiosk, struct store_hb_answer *a)
 {
 	sqlite3_stmt *s =
-		store_stmt(st, "SELECT id, type, session_id, seconds, text, pages, pages_left"
-			       " FROM commands"
-			       " WHERE kiosk_id = ? AND acked_at IS NULL ORDER BY id LIMIT 50");
+		store_stmt(st, "SELECT id, type, session_id, seconds, text, pages,"
+			       " pages_left FROM commands"
+			       " WHERE kiosk_id = ? AND acked_at IS NULL ORDER BY id LIMIT ?");
 	sqlite3_bind_int64(s, 1, kiosk);
-	json_t *arr = json_array();
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *c = json_pack("{sI ss}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-				      "type", sqlite3_column_text(s, 1));
+	sqlite3_bind_int(s, 2, STORE_MAX_PENDING);
+	while (a->n_cmds < STORE_MAX_PENDING && sqlite3_step(s) == SQLITE_ROW) {
+		struct store_command *c = &a->cmds[a->n_cmds++];
+		memset(c, 0, sizeof(*c));
+		c->id = sqlite3_column_int64(s, 0);
+		snprintf(c->type, sizeof(c->type), "%s", (const char *)sqlite3_column_text(s, 1));
 		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
-			json_object_set_new(c, "session",
-					    json_string((const char *)sqlite3_column_text(s, 2)));
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			json_object_set_new(c, "seconds", json_integer(sqlite3_column_int64(s, 3)));
+			snprintf(c->session, sizeof(c->session), "%s",
+				 (const char *)sqlite3_column_text(s, 2));
+		c->has_seconds = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		c->seconds = sqlite3_column_int64(s, 3);
 		/* A print notice names its event; the kiosk words it. */
-		bool print = strcmp((const char *)sqlite3_column_text(s, 1), "print") == 0;
-		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-			json_object_set_new(c, print ? "event" : "text",
-					    json_string((const char *)sqlite3_column_text(s, 4)));
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-			json_object_set_new(c, "pages", json_integer(sqlite3_column_int64(s, 5)));
-		if (sqlite3_column_type(s, 6) != SQLITE_NULL)
-			json_object_set_new(c, "pages_left",
-					    json_integer(sqlite3_column_int64(s, 6)));
-		json_array_append_new(arr, c);
+		if (strcmp(c->type, wire_cmd_word(WIRE_CMD_PRINT)) == 0)
+			c->event = column_dup(s, 4);
+		else
+			c->text = column_dup(s, 4);
+		c->has_pages = sqlite3_column_type(s, 5) != SQLITE_NULL;
+		c->pages = sqlite3_column_int64(s, 5);
+		c->has_pages_left = sqlite3_column_type(s, 6) != SQLITE_NULL;
+		c->pages_left = sqlite3_column_int64(s, 6);
 	}
 	store_release(s);
-	return arr;
+}
+
+void store_hb_answer_free(struct store_hb_answer *a)
+{
+	for (size_t i = 0; i < a->n_cmds; i++) {
+		free(a->cmds[i].text);
+		free(a->cmds[i].event);
+	}
+	a->n_cmds = 0;
 }
 
 /* The heartbeat's changes and answer; caller holds the lock, in a transaction. */
-static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct heartbeat *hb,
-			       int64_t now)
+static bool heartbeat_apply(struct store *st, int64_t kiosk, const struct heartbeat *hb,
+			    int64_t now, struct store_hb_answer *out)
 {
 	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now))
-		return NULL;
+		return false;
 	for (size_t i = 0; i < hb->n_ack; i++) {
 		sqlite3_stmt *s =
 			store_stmt(st, "UPDATE commands SET acked_at = ?"
@@ -303,32 +317,31 @@ static json_t *heartbeat_apply(struct store *st, int64_t kiosk, const struct hea
 		sqlite3_bind_int64(s, 2, hb->ack[i]);
 		sqlite3_bind_int64(s, 3, kiosk);
 		if (!step_done(s))
-			return NULL;
+			return false;
 	}
-	json_t *sess = json_null();
+	out->now = now;
 	if (hb->session) {
 		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used, now,
 				    now, true) == STORE_ERROR)
-			return NULL;
-		sess = session_status(st, hb->session, kiosk);
+			return false;
+		out->has_session = true;
+		session_status(st, hb->session, kiosk, &out->session);
 	}
-	return json_pack("{sI so so}", "now", (json_int_t)now, "session", sess, "commands",
-			 pending_commands(st, kiosk));
+	pending_commands(st, kiosk, out);
+	return true;
 }
 
-json_t *store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
-			enum store_rc *rc)
+enum store_rc store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
+			      struct store_hb_answer *out)
 {
-	*rc = STORE_ERROR;
+	memset(out, 0, sizeof(*out));
 	if (!store_tx_begin(st))
-		return NULL;
-	json_t *out = heartbeat_apply(st, kiosk, hb, now_s());
-	*rc = store_tx_end(st, out ? STORE_OK : STORE_ERROR);
-	if (*rc != STORE_OK) {
-		json_decref(out);
-		out = NULL;
-	}
-	return out;
+		return STORE_ERROR;
+	bool ok = heartbeat_apply(st, kiosk, hb, now_s(), out);
+	enum store_rc rc = store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+	if (rc != STORE_OK)
+		store_hb_answer_free(out);
+	return rc;
 }
 
 /* Ends SESSION of KIOSK at AT; already ended is fine. Caller holds the lock. */
