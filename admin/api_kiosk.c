@@ -285,6 +285,20 @@ const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen
 	return NULL;
 }
 
+/* An event api_event_check accepted, as the store takes it. */
+static void event_from_json(json_t *ev, struct store_event *out)
+{
+	memset(out, 0, sizeof(*out));
+	wire_event_parse(json_str_or(ev, "type", ""), &out->type);
+	snprintf(out->id, sizeof(out->id), "%s", json_str_or(ev, "id", ""));
+	out->at = json_int_or(ev, "at", now_s());
+	snprintf(out->session, sizeof(out->session), "%s", json_str_or(ev, "session", ""));
+	snprintf(out->verifier, sizeof(out->verifier), "%s", json_str_or(ev, "verifier", ""));
+	snprintf(out->reason, sizeof(out->reason), "%s", json_str_or(ev, "reason", ""));
+	out->seconds_used = json_int_or(ev, "seconds_used", 0);
+	out->pages_used = json_int_or(ev, "pages_used", -1);
+}
+
 void api_kiosk_events(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"events", J_ARRAY, true, 0, 0}};
@@ -292,11 +306,14 @@ void api_kiosk_events(struct app *app, struct http_req *r)
 	if (!j)
 		return;
 	json_t *events = json_object_get(j, "events");
-	if (json_array_size(events) > 500) {
+	size_t n = json_array_size(events);
+	if (n > STORE_MAX_EVENTS) {
 		json_decref(j);
-		http_error(r, 400, "bad_request", "at most 500 events per batch");
+		http_error(r, 400, "bad_request", "at most %d events per batch", STORE_MAX_EVENTS);
 		return;
 	}
+	struct store_event *evs = xcalloc(n ? n : 1, sizeof(*evs));
+	struct store_event_result *res = xcalloc(n ? n : 1, sizeof(*res));
 	size_t i;
 	json_t *ev;
 	json_array_foreach (events, i, ev) {
@@ -305,18 +322,29 @@ void api_kiosk_events(struct app *app, struct http_req *r)
 						  err, sizeof(err));
 		if (bad) {
 			http_error(r, 400, "bad_request", "event %zu: %s", i, bad);
-			json_decref(j);
-			return;
+			goto out;
 		}
+		event_from_json(ev, &evs[i]);
 	}
-	enum store_rc rc;
-	json_t *out = store_events_apply(app->store, r->kiosk, events, &rc);
-	json_decref(j);
-	if (!out) {
+	enum store_rc rc = store_events_apply(app->store, r->kiosk, evs, n, res);
+	if (rc != STORE_OK) {
 		api_store_error(r, rc, "event");
-		return;
+		goto out;
 	}
-	http_json(r, 200, out);
+	json_t *results = json_array();
+	for (i = 0; i < n; i++) {
+		json_t *o = json_pack("{ss ss}", "id", evs[i].id, "status", res[i].status);
+		if (res[i].why)
+			json_object_set_new(o, "reason", json_string(res[i].why));
+		if (res[i].flag)
+			json_object_set_new(o, "flag", json_string(res[i].flag));
+		json_array_append_new(results, o);
+	}
+	http_json(r, 200, json_pack("{so}", "results", results));
+out:
+	free(evs);
+	free(res);
+	json_decref(j);
 }
 
 void api_kiosk_codes(struct app *app, struct http_req *r)

@@ -189,8 +189,26 @@ enum store_rc store_heartbeat(struct store *st, int64_t kiosk, const struct hear
 void store_hb_answer_free(struct store_hb_answer *a);
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
 				      const char *reason, int64_t seconds_used, int64_t pages_used);
-/* Applies a checked batch of events; returns {"results": [...]}. */
-json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc);
+/* One event of a kiosk's outbox, checked by the API (docs/API.md). */
+struct store_event {
+	enum wire_event type;
+	char id[65];
+	int64_t at;
+	char session[WIRE_SESSION_LEN + 1];
+	char verifier[STORE_VERIFIER_LEN * 2 + 1]; /* session_open */
+	char reason[17];                           /* session_end */
+	int64_t seconds_used;                      /* progress, end */
+	int64_t pages_used;                        /* progress, end; -1 when absent */
+};
+/* What became of an event: STATUS "applied", "duplicate" or "ignored" (WHY says why), and
+ * FLAG for an offline session recorded but not granted (its code's state). */
+struct store_event_result {
+	const char *status, *why, *flag;
+};
+#define STORE_MAX_EVENTS 500 /* events in one batch */
+/* Applies a checked batch of N events (one transaction); RES gets one result each. */
+enum store_rc store_events_apply(struct store *st, int64_t kiosk, const struct store_event *ev,
+				 size_t n, struct store_event_result *res);
 
 /* Ends the sessions whose kiosk has been silent for stale_seconds (they
  * come back if the kiosk does, see store_heartbeat). */

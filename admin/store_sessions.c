@@ -377,33 +377,21 @@ enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const cha
 	return store_tx_end(st, rc);
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int64_t jint(json_t *o, const char *k, int64_t def)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_integer(v) ? json_integer_value(v) : def;
-}
-
 /* One event, already checked for shape by the API; returns why it was ignored, or NULL. */
-static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool *dberr,
-			       const char **flagged)
+static const char *event_apply(struct store *st, int64_t kiosk, const struct store_event *ev,
+			       bool *dberr, const char **flagged)
 {
-	enum wire_event type = WIRE_EV_SESSION_END;
-	wire_event_parse(jstr(ev, "type"), &type); /* checked by the API */
-	const char *session = jstr(ev, "session");
+	enum wire_event type = ev->type;
+	const char *session = ev->session;
 	/* A kiosk's clock may run ahead; nothing happened after now. */
-	int64_t now = now_s(), at = jint(ev, "at", now);
+	int64_t now = now_s(), at = ev->at;
 	if (at > now)
 		at = now;
 	*dberr = false;
 	*flagged = NULL;
 	if (type == WIRE_EV_SESSION_OPEN) {
 		uint8_t v[STORE_VERIFIER_LEN];
-		if (!hex_decode(jstr(ev, "verifier"), v, sizeof(v)))
+		if (!hex_decode(ev->verifier, v, sizeof(v)))
 			return "bad_verifier";
 		sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM sessions WHERE id = ?");
 		bind_text(s, 1, session);
@@ -471,68 +459,52 @@ static const char *event_apply(struct store *st, int64_t kiosk, json_t *ev, bool
 		return NULL;
 	}
 	if (type == WIRE_EV_SESSION_PROGRESS) {
-		enum store_rc rc = session_advance(st, session, kiosk, jint(ev, "seconds_used", 0),
-						   jint(ev, "pages_used", -1), at, now, false);
+		enum store_rc rc = session_advance(st, session, kiosk, ev->seconds_used,
+						   ev->pages_used, at, now, false);
 		*dberr = rc == STORE_ERROR;
 		return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 	}
 	/* session_end */
 	enum store_rc rc =
-		session_close(st, kiosk, session, jstr(ev, "reason"), jint(ev, "seconds_used", 0),
-			      jint(ev, "pages_used", -1), at);
+		session_close(st, kiosk, session, ev->reason, ev->seconds_used, ev->pages_used, at);
 	*dberr = rc == STORE_ERROR;
 	return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 }
 
 /* Records and applies each event once; false on a database error. Caller
  * holds the lock, in a transaction. */
-static bool events_apply(struct store *st, int64_t kiosk, json_t *events, json_t *results)
+static bool events_apply(struct store *st, int64_t kiosk, const struct store_event *ev, size_t n,
+			 struct store_event_result *res)
 {
-	size_t i;
-	json_t *ev;
-	json_array_foreach (events, i, ev) {
-		const char *id = jstr(ev, "id");
+	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *s =
 			store_stmt(st, "INSERT INTO kiosk_events(kiosk_id, event_id, received_at)"
 				       " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 		sqlite3_bind_int64(s, 1, kiosk);
-		bind_text(s, 2, id);
+		bind_text(s, 2, ev[i].id);
 		sqlite3_bind_int64(s, 3, now_s());
 		if (!step_done(s))
 			return false;
-		if (sqlite3_changes(st->db) == 0) {
-			json_array_append_new(
-				results, json_pack("{ss ss}", "id", id, "status", "duplicate"));
+		res[i] = (struct store_event_result){"duplicate", NULL, NULL};
+		if (sqlite3_changes(st->db) == 0)
 			continue;
-		}
 		bool dberr;
 		const char *flag;
-		const char *why = event_apply(st, kiosk, ev, &dberr, &flag);
+		const char *why = event_apply(st, kiosk, &ev[i], &dberr, &flag);
 		if (dberr)
 			return false;
-		json_t *res =
-			why ? json_pack("{ss ss ss}", "id", id, "status", "ignored", "reason", why)
-			    : json_pack("{ss ss}", "id", id, "status", "applied");
-		/* Recorded but not granted: the session is already ended. */
-		if (flag)
-			json_object_set_new(res, "flag", json_string(flag));
-		json_array_append_new(results, res);
+		/* FLAG: recorded but not granted, the session is already ended. */
+		res[i] = (struct store_event_result){why ? "ignored" : "applied", why, flag};
 	}
 	return touch_kiosk(st, kiosk, NULL, NULL, NULL, now_s());
 }
 
-json_t *store_events_apply(struct store *st, int64_t kiosk, json_t *events, enum store_rc *rc)
+enum store_rc store_events_apply(struct store *st, int64_t kiosk, const struct store_event *ev,
+				 size_t n, struct store_event_result *res)
 {
-	*rc = STORE_ERROR;
 	if (!store_tx_begin(st))
-		return NULL;
-	json_t *results = json_array();
-	*rc = store_tx_end(st, events_apply(st, kiosk, events, results) ? STORE_OK : STORE_ERROR);
-	if (*rc != STORE_OK) {
-		json_decref(results);
-		return NULL;
-	}
-	return json_pack("{so}", "results", results);
+		return STORE_ERROR;
+	return store_tx_end(st, events_apply(st, kiosk, ev, n, res) ? STORE_OK : STORE_ERROR);
 }
 
 json_t *store_session_list(struct store *st, bool active_only)
