@@ -359,5 +359,23 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 			   "'since' must be a cursor returned earlier (a number)");
 		return;
 	}
-	http_json(r, 200, store_code_cache(app->store, since));
+	struct store_code_cache c;
+	if (!store_code_cache(app->store, since, &c)) {
+		free(c.codes);
+		api_store_error(r, STORE_ERROR, "code");
+		return;
+	}
+	json_t *codes = json_array();
+	for (size_t i = 0; i < c.n; i++)
+		json_array_append_new(codes,
+				      json_pack("{ss ss sI sI sI}", "verifier", c.codes[i].verifier,
+						"state", wire_code_state_word(c.codes[i].state),
+						"seconds_left", (json_int_t)c.codes[i].seconds_left,
+						"pages_left", (json_int_t)c.codes[i].pages_left,
+						"valid_until", (json_int_t)c.codes[i].valid_until));
+	free(c.codes);
+	http_json(r, 200,
+		  json_pack("{sI sb ss sI sI so}", "cursor", (json_int_t)c.cursor, "full", c.full,
+			    "salt", c.salt, "opslimit", (json_int_t)c.opslimit, "memlimit",
+			    (json_int_t)c.memlimit, "codes", codes));
 }

@@ -137,7 +137,22 @@ enum store_rc store_code_revoke(struct store *st, const struct store_actor *who,
 enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, int64_t add_seconds, int64_t add_pages,
 				int64_t add_days, json_t **out);
-json_t *store_code_cache(struct store *st, int64_t since);
+/* One code of the kiosks' offline cache. */
+struct store_cached_code {
+	char verifier[STORE_VERIFIER_LEN * 2 + 1];
+	enum wire_code_state state;
+	int64_t seconds_left, pages_left, valid_until;
+};
+/* The offline cache since cursor SINCE (0: the whole list); free CODES. */
+struct store_code_cache {
+	int64_t cursor;
+	bool full;
+	char salt[STORE_SALT_LEN * 2 + 1];
+	int64_t opslimit, memlimit;
+	struct store_cached_code *codes;
+	size_t n;
+};
+bool store_code_cache(struct store *st, int64_t since, struct store_code_cache *out);
 
 /* ---- sessions (kiosk side) ---- */
 struct session_open {

@@ -299,10 +299,9 @@ enum store_rc store_code_extend(struct store *st, const struct store_actor *who,
 			   "code.extend", add_seconds, add_pages, add_days * 86400, out);
 }
 
-json_t *store_code_cache(struct store *st, int64_t since)
+bool store_code_cache(struct store *st, int64_t since, struct store_code_cache *out)
 {
 	int64_t now = now_s();
-	bool full = since <= 0;
 	static const char sql_full[] =
 		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
 		" valid_until, revoked_at FROM codes WHERE revoked_at IS NULL"
@@ -310,43 +309,43 @@ json_t *store_code_cache(struct store *st, int64_t since)
 	static const char sql_delta[] =
 		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
 		" valid_until, revoked_at FROM codes WHERE rev > ?2";
-	json_t *arr = json_array();
-	char salt[STORE_SALT_LEN * 2 + 1];
-	hex_encode(st->offline_salt, STORE_SALT_LEN, salt);
+	memset(out, 0, sizeof(*out));
+	out->full = since <= 0;
+	hex_encode(st->offline_salt, STORE_SALT_LEN, out->salt);
+	size_t cap = 0;
 	store_lock(st);
-	int64_t cursor = st->rev;
+	out->cursor = st->rev;
+	out->opslimit = st->pol.opslimit;
+	out->memlimit = st->pol.memlimit_bytes;
 	/* A cursor from the future (a database restored from a backup) cannot
 	 * be trusted: the kiosk starts again from the whole list. */
-	if (since > cursor)
-		full = true;
-	sqlite3_stmt *s = db_prepare(st->db, full ? sql_full : sql_delta);
-	if (full)
+	if (since > out->cursor)
+		out->full = true;
+	sqlite3_stmt *s = db_prepare(st->db, out->full ? sql_full : sql_delta);
+	bool ok = s != NULL;
+	if (out->full)
 		sqlite3_bind_int64(s, 1, now);
 	else
 		sqlite3_bind_int64(s, 2, since);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char v[STORE_VERIFIER_LEN * 2 + 1];
+	while (ok && sqlite3_step(s) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(s, 0) != STORE_VERIFIER_LEN)
 			continue;
-		hex_encode(sqlite3_column_blob(s, 0), STORE_VERIFIER_LEN, v);
+		if (out->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			out->codes = xrealloc(out->codes, cap * sizeof(*out->codes));
+		}
+		struct store_cached_code *c = &out->codes[out->n++];
+		hex_encode(sqlite3_column_blob(s, 0), STORE_VERIFIER_LEN, c->verifier);
 		int64_t total = sqlite3_column_int64(s, 1), used = sqlite3_column_int64(s, 2);
-		int64_t until = sqlite3_column_int64(s, 5);
-		enum wire_code_state cs = sqlite3_column_type(s, 6) != SQLITE_NULL
-						  ? WIRE_CODE_REVOKED
-					  : until <= now  ? WIRE_CODE_EXPIRED
-					  : used >= total ? WIRE_CODE_USED_UP
-							  : WIRE_CODE_ACTIVE;
-		const char *state = wire_code_state_word(cs);
-		json_array_append_new(arr, json_pack("{ss ss sI sI sI}", "verifier", v, "state",
-						     state, "seconds_left",
-						     (json_int_t)nonneg(total - used), "pages_left",
-						     (json_int_t)nonneg(sqlite3_column_int64(s, 3) -
-									sqlite3_column_int64(s, 4)),
-						     "valid_until", (json_int_t)until));
+		c->valid_until = sqlite3_column_int64(s, 5);
+		c->state = sqlite3_column_type(s, 6) != SQLITE_NULL ? WIRE_CODE_REVOKED
+			   : c->valid_until <= now                  ? WIRE_CODE_EXPIRED
+			   : used >= total                          ? WIRE_CODE_USED_UP
+								    : WIRE_CODE_ACTIVE;
+		c->seconds_left = nonneg(total - used);
+		c->pages_left = nonneg(sqlite3_column_int64(s, 3) - sqlite3_column_int64(s, 4));
 	}
 	sqlite3_finalize(s);
 	store_unlock(st);
-	return json_pack("{sI sb ss sI sI so}", "cursor", (json_int_t)cursor, "full", full, "salt",
-			 salt, "opslimit", (json_int_t)st->pol.opslimit, "memlimit",
-			 (json_int_t)st->pol.memlimit_bytes, "codes", arr);
+	return ok;
 }
