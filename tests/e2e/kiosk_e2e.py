@@ -249,7 +249,7 @@ def guest_copy(workdir, path):
     return dst
 
 
-SYSUSERS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "systemd", "escale.sysusers")
+SYSUSERS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "systemd", "escale-kiosk.sysusers")
 GUEST = "escale-guest"
 
 

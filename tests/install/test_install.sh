@@ -35,6 +35,8 @@ for unit in escale-admind.service escale-kiosk.service; do
 		[ -x "$dest$p" ] || fail "$unit runs $p, which is not installed"
 	done
 done
-[ -f "$dest$ESCALE_PREFIX/lib/sysusers.d/escale.conf" ] || fail "no sysusers file"
-[ -f "$dest$ESCALE_PREFIX/lib/tmpfiles.d/escale.conf" ] || fail "no tmpfiles file"
+for pkg in escale-admind escale-kiosk; do
+	[ -f "$dest$ESCALE_PREFIX/lib/sysusers.d/$pkg.conf" ] || fail "no sysusers file for $pkg"
+	[ -f "$dest$ESCALE_PREFIX/lib/tmpfiles.d/$pkg.conf" ] || fail "no tmpfiles file for $pkg"
+done
 echo "ok: installed under $ESCALE_PREFIX"
