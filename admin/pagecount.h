@@ -31,7 +31,7 @@ struct pc_result {
 	int64_t sheets;      /* sheets of paper (duplex: two faces a sheet) */
 };
 
-/* The formula of PRINTING.md; false when the job's options are out of range
+/* The formula of docs/printing.md; false when the job's options are out of range
  * (copies 1..PC_MAX_COPIES, number_up 1..PC_MAX_NUP, ranges lo >= 1, lo <= hi,
  * at most PC_MAX_RANGES). Overlapping ranges count each page once. */
 bool pc_compute(const struct pc_job *job, struct pc_result *out);

@@ -26,7 +26,7 @@ os.environ.setdefault("TZ", "Europe/Paris")
 time.tzset()
 
 
-# Every shortcut of LOCKDOWN.md §2 and the ones escale adds (kiosk/keylock.c), as xdotool
+# Every shortcut of docs/lockdown.md §2 and the ones escale adds (kiosk/keylock.c), as xdotool
 # names them.
 FORBIDDEN = [
     "ctrl+n", "ctrl+shift+n", "ctrl+o", "ctrl+s", "ctrl+shift+p", "ctrl+h", "ctrl+j",

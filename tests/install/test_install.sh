@@ -4,7 +4,7 @@
 # build's prefix (not the /usr of the Debian packages).
 set -euo pipefail
 : "${ESCALE_BUILD_ROOT:?}" "${ESCALE_PREFIX:?}" "${ESCALE_WEBDIR:?}" "${ESCALE_LIBEXECDIR:?}"
-: "${ESCALE_UNITDIR:?}"
+: "${ESCALE_UNITDIR:?}" "${ESCALE_SRC_ROOT:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/dest
@@ -38,5 +38,15 @@ done
 for pkg in escale-admind escale-kiosk; do
 	[ -f "$dest$ESCALE_PREFIX/lib/sysusers.d/$pkg.conf" ] || fail "no sysusers file for $pkg"
 	[ -f "$dest$ESCALE_PREFIX/lib/tmpfiles.d/$pkg.conf" ] || fail "no tmpfiles file for $pkg"
+done
+# Every document, the README's links included, with the man pages.
+docdir=$dest$ESCALE_PREFIX/share/doc/escale
+[ -f "$docdir/README.md" ] || fail "README.md not installed"
+for f in "$ESCALE_SRC_ROOT"/docs/*.md; do
+	[ -f "$docdir/$(basename "$f")" ] || fail "docs/$(basename "$f") not installed in $docdir"
+done
+for page in man1/escalectl.1 man5/escale-admind.conf.5 man5/escale-kiosk.conf.5 \
+	man8/escale-admind.8 man8/escale-kiosk.8 man8/escale-setup-print-host.8; do
+	[ -f "$dest$ESCALE_PREFIX/share/man/$page" ] || fail "$page not installed"
 done
 echo "ok: installed under $ESCALE_PREFIX"
