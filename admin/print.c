@@ -434,7 +434,7 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		bool not_held = state == IPP_JSTATE_PENDING || state == IPP_JSTATE_PROCESSING ||
 				state == IPP_JSTATE_STOPPED;
 		if (not_held)
-			log_warnx("print job %d arrived not held: refused (see README: "
+			log_warnx("print job %d arrived not held: refused (see docs/printing.md: "
 				  "job-hold-until-default=indefinite)",
 				  id);
 		/* Decided: acted on at once below, from the stored decision. */
