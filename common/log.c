@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +56,19 @@ bool log_open_file(const char *path)
 	return true;
 }
 
+/* True when stderr is the journal: systemd sets JOURNAL_STREAM to its "DEV:INODE". A
+ * pipe to a test or a terminal is not, even under a unit that set the variable. */
+static bool log_to_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	if (log_fd != STDERR_FILENO || !js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 __attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, const char *tag,
 							    int err, const char *fmt, va_list ap)
 {
@@ -62,7 +76,14 @@ __attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, 
 		return;
 	char buf[2048];
 	size_t n = 0;
-	if (log_fd != STDERR_FILENO || !getenv("JOURNAL_STREAM")) {
+	if (log_to_journal()) {
+		/* The journal dates each line itself and reads its priority from a
+		 * syslog prefix: <3> error, <4> warning, <6> info, <7> debug. */
+		static const char prio[] = {'3', '4', '6', '7'};
+		buf[n++] = '<';
+		buf[n++] = prio[lvl];
+		buf[n++] = '>';
+	} else {
 		struct timespec ts;
 		struct tm tm;
 		clock_gettime(CLOCK_REALTIME, &ts);
