@@ -110,6 +110,11 @@ uid=$(inside awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
 inside awk '/^NoNewPrivs:/ { exit $2 != 1 }' "/proc/$pid/status" || fail "NoNewPrivileges not set"
 [ "$(inside stat -c '%U %a' /var/lib/escale/escale.db.key)" = "escale 600" ] || fail "code key mode"
 inside curl -fsS http://127.0.0.1:8080/healthz | grep -q '"ok"' || fail "/healthz"
+# The journal has the start by its MESSAGE_ID (common/log.h), with the unit and priority.
+started=$(sed -n 's/^#define LOG_ID_ADMIND_STARTED *"\([0-9a-f]*\)"/\1/p' "$src/common/log.h")
+[ -n "$started" ] || fail "no LOG_ID_ADMIND_STARTED in common/log.h"
+inside journalctl -q -u escale-admind -p info -o cat "MESSAGE_ID=$started" | grep -q 'listening on' ||
+	fail "no start in the journal with MESSAGE_ID=$started"
 
 step "the staff page with the shipped config, then with listen and database only"
 inside curl -fsS http://127.0.0.1:8080/ | grep -q '<title>escale' || fail "staff page (shipped config)"

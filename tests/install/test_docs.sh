@@ -24,6 +24,10 @@ for page in $(grep -ohE '\bescale[a-z.-]*\([158]\)' README.md docs/*.md | sort -
 	[ -f "docs/$name.md" ] || fail "$page is named but docs/$name.md does not exist"
 	head -1 "docs/$name.md" | grep -qxF "# $page" || fail "docs/$name.md is not $page"
 done
+# Every MESSAGE_ID a technician may grep for is in docs/operations.md.
+for id in $(sed -n 's/^#define LOG_ID_[A-Z_]* *"\([0-9a-f]*\)".*/\1/p' common/log.h); do
+	grep -q "$id" docs/operations.md || fail "MESSAGE_ID $id (common/log.h) is not in docs/operations.md"
+done
 # The README stays short: a newcomer reads it in three minutes.
 words=$(wc -w <README.md)
 [ "$words" -le 800 ] || fail "README.md has $words words (at most 800: move the rest to docs/)"

@@ -1,5 +1,5 @@
 /* test_log: lines to the journal carry their priority (<3> <4> <6> <7>) and no date;
- * lines elsewhere carry a date and no priority. */
+ * lines elsewhere, events included, carry a date and no priority. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +30,10 @@ static char *logged(bool journal)
 	log_warnx("a jam on %s", "escale");
 	log_info("started");
 	log_debug("detail");
+	/* An event goes to the journal's socket when stderr is the journal (the
+	 * fresh-system test reads it back by its MESSAGE_ID); elsewhere it is a line. */
+	if (!journal)
+		log_event(LOG_LVL_ERROR, LOG_ID_DATABASE_DOWN, "the database does not answer");
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	char *buf = calloc(1, 4096);
@@ -53,6 +57,7 @@ int main(void)
 	CHECK(f && strlen(f) > 20 && f[4] == '-' && f[13] == ':' && f[19] == ' ' &&
 	      strncmp(f + 20, "escale-test: warning: a jam on escale\n", 38) == 0);
 	CHECK(f && !strchr(f, '<'));
+	CHECK(f && strstr(f, " escale-test: error: the database does not answer\n"));
 	free(f);
 	return TEST_DONE();
 }
