@@ -178,8 +178,9 @@ int main(int argc, char **argv)
 	uint64_t wd_usec = 0;
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec >= 2000000)
 		timer_arm(wd_fd, (int64_t)(wd_usec / 2000000));
-	log_info("escale-admind %s listening on %s (%s), database %s", ESCALE_VERSION,
-		 app.cfg.listen, app.cfg.tls_cert ? "https" : "http", app.cfg.database);
+	log_event(LOG_LVL_INFO, LOG_ID_ADMIND_STARTED,
+		  "escale-admind %s listening on %s (%s), database %s", ESCALE_VERSION,
+		  app.cfg.listen, app.cfg.tls_cert ? "https" : "http", app.cfg.database);
 	sd_notifyf(0, "READY=1\nSTATUS=listening on %s", app.cfg.listen);
 
 	struct pollfd pfd[] = {{sfd, POLLIN, 0},     {purge_fd, POLLIN, 0}, {wd_fd, POLLIN, 0},
@@ -202,7 +203,8 @@ int main(int argc, char **argv)
 					else
 						log_info("log reopened");
 				} else {
-					log_info("signal %u: stopping", si.ssi_signo);
+					log_event(LOG_LVL_INFO, LOG_ID_ADMIND_STOPPING,
+						  "signal %u: stopping", si.ssi_signo);
 					running = false;
 				}
 			}
@@ -214,7 +216,8 @@ int main(int argc, char **argv)
 			if (store_ping(app.store))
 				sd_notify(0, "WATCHDOG=1");
 			else
-				log_warnx("watchdog: the database does not answer");
+				log_event(LOG_LVL_ERROR, LOG_ID_DATABASE_DOWN,
+					  "watchdog: the database does not answer");
 		}
 		if ((pfd[3].revents & POLLIN) && read(ckpt_fd, &ticks, sizeof(ticks)) > 0)
 			store_checkpoint(app.store);

@@ -26,6 +26,7 @@ struct admind_config {
 	char *tls_cert;
 	char *tls_key;
 	bool allow_plain_http;
+	bool metrics_enabled; /* GET /metrics (staff token, maintenance) */
 	int64_t threads;
 	int64_t max_body;
 	int64_t max_conn_per_ip;

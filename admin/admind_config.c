@@ -30,6 +30,7 @@ static const char *const top_keys[] = {"listen",
 				       "print",
 				       "web",
 				       "desk",
+				       "metrics",
 				       NULL};
 static const char *const web_keys[] = {"root",
 				       "idle_minutes",
@@ -59,6 +60,7 @@ static const char *const codes_keys[] = {
 static const char *const sessions_keys[] = {"heartbeat_seconds", "session_heartbeat_seconds",
 					    "stale_seconds", NULL};
 static const char *const kiosks_keys[] = {"offline_seconds", NULL};
+static const char *const metrics_keys[] = {"enabled", NULL};
 static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
 					 NULL};
 static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
@@ -188,7 +190,7 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
 	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline, *print, *web,
-		*desk;
+		*desk, *metrics;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "tls", &tls, err) ||
 	    !cfg_group(root, "codes", &codes, err) ||
 	    !cfg_group(root, "sessions", &sessions, err) ||
@@ -200,7 +202,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_only_keys(kiosks, kiosks_keys, err) || !cfg_only_keys(login, login_keys, err) ||
 	    !cfg_only_keys(offline, offline_keys, err) || !cfg_group(root, "web", &web, err) ||
 	    !cfg_group(root, "desk", &desk, err) || !cfg_only_keys(web, web_keys, err) ||
-	    !cfg_only_keys(desk, desk_keys, err))
+	    !cfg_only_keys(desk, desk_keys, err) || !cfg_group(root, "metrics", &metrics, err) ||
+	    !cfg_only_keys(metrics, metrics_keys, err))
 		goto out;
 
 	char *alphabet = NULL, *level = NULL;
@@ -211,6 +214,7 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_string(tls, "certificate", NULL, 4096, &c->tls_cert, err) ||
 	    !cfg_string(tls, "key", NULL, 4096, &c->tls_key, err) ||
 	    !cfg_bool(root, "allow_plain_http", false, &c->allow_plain_http, err) ||
+	    !cfg_bool(metrics, "enabled", false, &c->metrics_enabled, err) ||
 	    !cfg_int(root, "threads", 0, 0, 256, &c->threads, err) ||
 	    !cfg_int(root, "max_body_bytes", 65536, 1024, 16 << 20, &c->max_body, err) ||
 	    !cfg_int(root, "max_connections_per_ip", 256, 0, 65536, &c->max_conn_per_ip, err) ||

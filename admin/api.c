@@ -9,6 +9,7 @@
 
 const struct route api_routes[] = {
 	{"GET", "/healthz", AUTH_NONE, 0, api_healthz, false},
+	{"GET", "/metrics", AUTH_STAFF, MAINT, api_metrics, false},
 	{"POST", "/api/v1/kiosk/sessions", AUTH_KIOSK, 0, api_kiosk_session_open, false},
 	{"POST", "/api/v1/kiosk/heartbeat", AUTH_KIOSK, 0, api_kiosk_heartbeat, false},
 	{"POST", "/api/v1/kiosk/sessions/*/end", AUTH_KIOSK, 0, api_kiosk_session_end, false},

@@ -19,6 +19,7 @@ void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
 const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen);
 
 void api_healthz(struct app *app, struct http_req *r);
+void api_metrics(struct app *app, struct http_req *r); /* metrics.c */
 void api_kiosk_session_open(struct app *app, struct http_req *r);
 void api_kiosk_heartbeat(struct app *app, struct http_req *r);
 void api_kiosk_session_end(struct app *app, struct http_req *r);

@@ -10,11 +10,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/sysinfo.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #include "conntrack.h"
 #include "loginq.h"
+#include "metrics.h"
 #include "ratelimit.h"
 #include "util.h"
 #include "web.h"
@@ -416,6 +418,13 @@ static bool framing_ok(struct MHD_Connection *conn)
 	       !(f.content_length && f.transfer_encoding);
 }
 
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -424,6 +433,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct http_req *r = *con_cls;
 	if (!r) {
 		r = xcalloc(1, sizeof(*r));
+		r->started_us = mono_us();
 		r->conn = conn;
 		r->app = app;
 		r->method = method;
@@ -511,6 +521,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	conntrack_done(app->conntrack, conn, mono_ms());
 	if (!r)
 		return;
+	if (r->status && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		metrics_observe(r->status, mono_us() - r->started_us);
 	if (r->resp)
 		MHD_destroy_response(r->resp);
 	free(r->body);

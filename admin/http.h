@@ -31,6 +31,7 @@ struct http_req {
 	struct web_session web; /* web.id is 0 unless signed in with the cookie */
 	unsigned status;
 	struct MHD_Response *resp;
+	int64_t started_us; /* monotonic, for the latency in GET /metrics */
 };
 
 enum http_auth { AUTH_NONE, AUTH_KIOSK, AUTH_STAFF };

@@ -31,7 +31,7 @@ struct pagecount_result {
 	int64_t sheets;      /* sheets of paper (duplex: two faces a sheet) */
 };
 
-/* The formula of PRINTING.md; false when the job's options are out of range
+/* The formula of docs/printing.md; false when the job's options are out of range
  * (copies 1..PAGECOUNT_MAX_COPIES, number_up 1..PAGECOUNT_MAX_NUP, ranges lo >= 1, lo <= hi,
  * at most PAGECOUNT_MAX_RANGES). Overlapping ranges count each page once. */
 bool pagecount_compute(const struct pagecount_job *job, struct pagecount_result *out);

@@ -442,7 +442,7 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 		bool not_held = state == IPP_JSTATE_PENDING || state == IPP_JSTATE_PROCESSING ||
 				state == IPP_JSTATE_STOPPED;
 		if (not_held)
-			log_warnx("print job %d arrived not held: refused (see README: "
+			log_warnx("print job %d arrived not held: refused (see docs/printing.md: "
 				  "job-hold-until-default=indefinite)",
 				  id);
 		/* Decided: acted on at once below, from the stored decision. */
@@ -560,9 +560,11 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 	const char *pstate = json_string_value(json_object_get(printer, "state"));
 	bool reachable = strcmp(pstate, "unreachable") != 0;
 	if (reachable && !pw->was_reachable)
-		log_info("print: cupsd at %s is reachable again", pw->host);
+		log_event(LOG_LVL_INFO, LOG_ID_CUPS_BACK, "print: cupsd at %s is reachable again",
+			  pw->host);
 	else if (!reachable && pw->was_reachable)
-		log_warnx("print: cupsd at %s is unreachable: jobs wait until it is back",
+		log_event(LOG_LVL_WARN, LOG_ID_CUPS_UNREACHABLE,
+			  "print: cupsd at %s is unreachable: jobs wait until it is back",
 			  pw->host);
 	pw->was_reachable = reachable;
 	if (!reachable && http) {

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,33 +131,89 @@ size_t log_escape(const char *in, size_t n, char *out, size_t cap)
 	return o;
 }
 
-__attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, const char *tag,
+/* True when stderr is the journal: systemd sets JOURNAL_STREAM to its "DEV:INODE". A
+ * pipe to a test or a terminal is not, even under a unit that set the variable. */
+static bool log_to_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	if (log_fd != STDERR_FILENO || !js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+/* The journal's native protocol: one datagram of FIELD=value lines (values without a
+ * newline). Returns false when the journal does not take it. */
+static bool journal_send(enum log_level lvl, const char *message_id, const char *msg)
+{
+	static const int prio[] = {3, 4, 6, 7};
+	char buf[2400];
+	int n = snprintf(buf, sizeof(buf),
+			 "PRIORITY=%d\nSYSLOG_IDENTIFIER=%s\nMESSAGE_ID=%s\nMESSAGE=%s\n",
+			 prio[lvl], log_prog, message_id, msg);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return false;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", "/run/systemd/journal/socket");
+	ssize_t w =
+		sendto(fd, buf, (size_t)n, MSG_NOSIGNAL, (const struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return w == n;
+}
+
+__attribute__((format(printf, 5, 0))) static void log_vemit(enum log_level lvl,
+							    const char *message_id, const char *tag,
 							    int err, const char *fmt, va_list ap)
 {
 	if (lvl > log_lvl)
 		return;
-	char buf[2048];
+	char msg[2048];
+	size_t m = 0;
+	int w = snprintf(msg, sizeof(msg), "%s", tag);
+	if (w > 0)
+		m += (size_t)w < sizeof(msg) - m ? (size_t)w : sizeof(msg) - m - 1;
+	/* What a client sent may be in it: escaped, one line of valid UTF-8 (log_escape). */
+	char raw[1024];
+	w = vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (w > 0)
+		m += log_escape(raw, (size_t)w < sizeof(raw) ? (size_t)w : sizeof(raw) - 1, msg + m,
+				sizeof(msg) - m);
+	if (err && m < sizeof(msg) - 1) {
+		w = snprintf(msg + m, sizeof(msg) - m, ": %s", strerror(err));
+		if (w > 0)
+			m += (size_t)w < sizeof(msg) - m ? (size_t)w : sizeof(msg) - m - 1;
+	}
+	for (size_t i = 0; i < m; i++)
+		if (msg[i] == '\n')
+			msg[i] = ' ';
+	bool journal = log_to_journal();
+	if (journal && message_id && journal_send(lvl, message_id, msg))
+		return;
+
+	char buf[2200];
 	size_t n = 0;
-	if (log_fd != STDERR_FILENO || !getenv("JOURNAL_STREAM")) {
+	if (journal) {
+		/* The journal dates each line itself and reads its priority from a
+		 * syslog prefix: <3> error, <4> warning, <6> info, <7> debug. */
+		static const char prio[] = {'3', '4', '6', '7'};
+		buf[n++] = '<';
+		buf[n++] = prio[lvl];
+		buf[n++] = '>';
+	} else {
 		struct timespec ts;
 		struct tm tm;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		n = strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S ", &tm);
 	}
-	int w = snprintf(buf + n, sizeof(buf) - n, "%s: %s", log_prog, tag);
+	w = snprintf(buf + n, sizeof(buf) - n, "%s: %s", log_prog, msg);
 	if (w > 0)
 		n += (size_t)w < sizeof(buf) - n ? (size_t)w : sizeof(buf) - n - 1;
-	char msg[1024];
-	w = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (w > 0)
-		n += log_escape(msg, (size_t)w < sizeof(msg) ? (size_t)w : sizeof(msg) - 1, buf + n,
-				sizeof(buf) - n);
-	if (err && n < sizeof(buf) - 1) {
-		w = snprintf(buf + n, sizeof(buf) - n, ": %s", strerror(err));
-		if (w > 0)
-			n += (size_t)w < sizeof(buf) - n ? (size_t)w : sizeof(buf) - n - 1;
-	}
 	if (n >= sizeof(buf) - 1)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
@@ -164,14 +223,23 @@ __attribute__((format(printf, 4, 0))) static void log_vemit(enum log_level lvl, 
 	pthread_mutex_unlock(&log_mu);
 }
 
-#define LOG_FN(name, lvl, tag, witherr)          \
-	void name(const char *fmt, ...)          \
-	{                                        \
-		int e = witherr ? errno : 0;     \
-		va_list ap;                      \
-		va_start(ap, fmt);               \
-		log_vemit(lvl, tag, e, fmt, ap); \
-		va_end(ap);                      \
+void log_event(enum log_level level, const char *message_id, const char *fmt, ...)
+{
+	static const char *const tags[] = {"error: ", "warning: ", "", "debug: "};
+	va_list ap;
+	va_start(ap, fmt);
+	log_vemit(level, message_id, tags[level], 0, fmt, ap);
+	va_end(ap);
+}
+
+#define LOG_FN(name, lvl, tag, witherr)                \
+	void name(const char *fmt, ...)                \
+	{                                              \
+		int e = witherr ? errno : 0;           \
+		va_list ap;                            \
+		va_start(ap, fmt);                     \
+		log_vemit(lvl, NULL, tag, e, fmt, ap); \
+		va_end(ap);                            \
 	}
 
 LOG_FN(log_warn, LOG_LVL_WARN, "warning: ", 1)
@@ -184,7 +252,7 @@ void fatal(const char *fmt, ...)
 	int e = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	log_vemit(LOG_LVL_ERROR, "fatal: ", e, fmt, ap);
+	log_vemit(LOG_LVL_ERROR, NULL, "fatal: ", e, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -193,7 +261,7 @@ void fatalx(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	log_vemit(LOG_LVL_ERROR, "fatal: ", 0, fmt, ap);
+	log_vemit(LOG_LVL_ERROR, NULL, "fatal: ", 0, fmt, ap);
 	va_end(ap);
 	exit(1);
 }

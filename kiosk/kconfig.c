@@ -39,7 +39,7 @@ static const char *const special_keys[] = {"date", "hours", NULL};
 static const char *const service_keys[] = {"name", "url", "category", "domains", NULL};
 
 /* The wrapper (kiosk/escale-browser) runs the browser in its sandbox with the policy. */
-static const char *const default_browser[] = {"/usr/libexec/escale/escale-browser",
+static const char *const default_browser[] = {ESCALE_LIBEXECDIR "/escale-browser",
 					      "--dir",
 					      "%d",
 					      "--",

@@ -10,7 +10,7 @@
 #define SU KEYLOCK_SUPER
 
 const struct keylock_combo keylock_combos[] = {
-	/* LOCKDOWN.md §2 */
+	/* docs/lockdown.md §2 */
 	{XKB_KEY_n, C, "Ctrl+N"},                     /* new window */
 	{XKB_KEY_n, C | S, "Ctrl+Shift+N"},           /* incognito window */
 	{XKB_KEY_o, C, "Ctrl+O"},                     /* open file */

@@ -1,4 +1,4 @@
-/* keylock: the browser shortcuts the kiosk swallows during a session (LOCKDOWN.md §2), and
+/* keylock: the browser shortcuts the kiosk swallows during a session (docs/lockdown.md §2), and
  * their expansion into the X modifier combinations a passive grab needs; the keys and the
  * modifier states in which a link opens elsewhere. Pure: no X here. */
 #ifndef ESCALE_KEYLOCK_H
@@ -27,7 +27,7 @@ struct keylock_combo {
 	const char *name; /* "Ctrl+Shift+N", for logs and docs */
 };
 
-/* The forbidden shortcuts, in LOCKDOWN.md's order, then the ones escale adds. */
+/* The forbidden shortcuts, in docs/lockdown.md's order, then the ones escale adds. */
 extern const struct keylock_combo keylock_combos[];
 extern const size_t keylock_n_combos;
 

@@ -7,12 +7,16 @@ ESCALE_BUILD_PKGS=(
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
 	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev
 	libxcb1-dev libxcb-randr0-dev libxcb-screensaver0-dev libxcb-xkb-dev libxcb-xtest0-dev
-	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext libseccomp-dev
+	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext libseccomp-dev scdoc
 )
 ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format systemd
 	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core chromium chromium-l10n bubblewrap
 	chromium-driver python3-selenium poppler-utils
-	cups-daemon cups-client cups-ipp-utils qpdf x11-xkb-utils)
+	cups-daemon cups-client cups-ipp-utils qpdf x11-xkb-utils groff-base)
+# What building the Debian packages needs (scripts/build-debs), and what
+# the fresh-system test adds (tests/debian): installed where those run.
+ESCALE_DEB_PKGS=(debhelper dpkg-dev fakeroot lintian)
+ESCALE_DEB_TEST_PKGS=(mmdebstrap systemd-container debian-archive-keyring)
 
 escale_root() {
 	cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd

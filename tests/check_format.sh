@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every C file follows .clang-format (STYLE.md: "clang-format checked").
+# Every C file follows .clang-format (docs/architecture.md: ".clang-format ... checked by a test").
 # Fix with: clang-format -i $(git ls-files '*.c' '*.h')
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

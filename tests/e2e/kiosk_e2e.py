@@ -26,7 +26,7 @@ os.environ.setdefault("TZ", "Europe/Paris")
 time.tzset()
 
 
-# Every shortcut of LOCKDOWN.md §2 and the ones escale adds (kiosk/keylock.c), as xdotool
+# Every shortcut of docs/lockdown.md §2 and the ones escale adds (kiosk/keylock.c), as xdotool
 # names them.
 FORBIDDEN = [
     "ctrl+n", "ctrl+shift+n", "ctrl+o", "ctrl+s", "ctrl+shift+p", "ctrl+h", "ctrl+j",
@@ -249,7 +249,7 @@ def guest_copy(workdir, path):
     return dst
 
 
-SYSUSERS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "systemd", "escale.sysusers")
+SYSUSERS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "systemd", "escale-kiosk.sysusers")
 GUEST = "escale-guest"
 
 

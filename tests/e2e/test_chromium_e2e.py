@@ -474,7 +474,7 @@ class Policy(ChromiumTestCase):
         self.assertFalse([t for t in titles if "devtools" in t.lower()], titles)
 
     def test_shortcuts_reach_nothing(self):
-        """Every shortcut of LOCKDOWN.md, typed into Chromium: none reaches the page (it
+        """Every shortcut of docs/lockdown.md, typed into Chromium: none reaches the page (it
         would show in the title) and none does what it does in a browser (a new window, tab
         or dialog, a browser page, the page fetched again, the window closed)."""
         self.start_session()

@@ -1,4 +1,4 @@
-"""Printing: a private cupsd (PRINTING.md), the escale wrapper backend over the
+"""Printing: a private cupsd (docs/printing.md), the escale wrapper backend over the
 simprinter test backend, and the real escale-admind watching the queue.
 
 Every wait polls a state with a deadline; no fixed sleep is an assertion.

@@ -30,13 +30,15 @@ if [ -n "${ESCALE_KIOSK:-}" ]; then
 	grep -qx 'CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_CHOWN CAP_KILL' "$tmp/escale-kiosk.service"
 	! grep -q '^ProtectControlGroups=yes' "$tmp/escale-kiosk.service"
 	grep -q ' -auth /run/escale/kiosk/Xauthority ' "$tmp/escale-kiosk.service"
-	grep -Eq '^u +escale-guest .*/usr/sbin/nologin$' "$root/systemd/escale.sysusers"
+	grep -Eq '^u +escale-guest .*/usr/sbin/nologin$' "$root/systemd/escale-kiosk.sysusers"
 	grep -q 'DontVTSwitch' "$root/config/xorg/10-escale.conf"
 	grep -q 'DontZap' "$root/config/xorg/10-escale.conf"
 	! grep -Eq '^[^#]*(AllowDeactivateGrabs|AllowClosedownGrabs|break_actions)' "$root/config/xorg/10-escale.conf"
 fi
 if command -v systemd-sysusers >/dev/null; then
-	systemd-sysusers --dry-run "$root/systemd/escale.sysusers" >/dev/null 2>"$tmp/sysusers.err" ||
-		{ cat "$tmp/sysusers.err"; exit 1; }
+	for f in "$root"/systemd/*.sysusers; do
+		systemd-sysusers --dry-run "$f" >/dev/null 2>"$tmp/sysusers.err" ||
+			{ cat "$tmp/sysusers.err"; exit 1; }
+	done
 fi
 echo "systemd files ok"

@@ -72,9 +72,15 @@ static void test_example(void)
 {
 	struct kiosk_cfg c;
 	struct cfg_err err = {""};
-	bool ok = kconfig_load(&c, "../../config/kiosk.conf", &err);
+	const char *example = getenv("ESCALE_KIOSK_CONF");
+	if (!example) {
+		fprintf(stderr, "ESCALE_KIOSK_CONF: the installed example kiosk.conf is not set\n");
+		test_failures++;
+		return;
+	}
+	bool ok = kconfig_load(&c, example, &err);
 	if (!ok)
-		fprintf(stderr, "config/kiosk.conf: %s\n", err.msg);
+		fprintf(stderr, "%s: %s\n", example, err.msg);
 	CHECK(ok);
 	if (!ok)
 		return;
@@ -144,7 +150,7 @@ static void test_defaults(void)
 	CHECK(strcmp(c.admin_token_file, "/etc/t") == 0);
 	CHECK(c.admin_ca_file == NULL && c.admin_pin == NULL);
 	CHECK(c.admin_timeout_ms == 3000 && c.sync_seconds == 60 && c.heartbeat_seconds == 5);
-	const char *argv[] = {"/usr/libexec/escale/escale-browser",
+	const char *argv[] = {ESCALE_LIBEXECDIR "/escale-browser",
 			      "--dir",
 			      "%d",
 			      "--",

@@ -1,4 +1,4 @@
-/* test_keylock: the swallowed shortcuts cover LOCKDOWN.md §2, and each expands to the
+/* test_keylock: the swallowed shortcuts cover docs/lockdown.md §2, and each expands to the
  * modifier variants a passive grab needs (AltGr, ScrollLock and the locks included); the
  * modified states of a click or Enter. */
 #include <stdbool.h>

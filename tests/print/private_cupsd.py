@@ -1,4 +1,4 @@
-"""A private cupsd for escale's print tests and bench (PRINTING.md's recipe).
+"""A private cupsd for escale's print tests and bench (docs/printing.md's recipe).
 
 Queues are made by scripts/setup-print-host itself (CUPS_SERVER and
 CUPS_SERVERBIN pointing at this cupsd), so the tests run the print host's setup.

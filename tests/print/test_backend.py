@@ -1,4 +1,4 @@
-"""The escale wrapper backend called directly, as cupsd calls it (PRINTING.md).
+"""The escale wrapper backend called directly, as cupsd calls it (docs/printing.md).
 
 The release key comes from ESCALE_RELEASE_KEY_FILE, as cupsd's SetEnv gives it;
 marks are made here as escale-admind makes them (HMAC-SHA-512-256, libsodium's

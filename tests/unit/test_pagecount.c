@@ -1,4 +1,4 @@
-/* test_pagecount: the page formula of PRINTING.md, and libqpdf's count of real documents. */
+/* test_pagecount: the page formula of docs/printing.md, and libqpdf's count of real documents. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

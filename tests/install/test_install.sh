@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# What `meson install` puts down works where it lands: the installed example configs,
+# units and compiled-in defaults name paths that the install itself created, for this
+# build's prefix (not the /usr of the Debian packages).
+set -euo pipefail
+: "${ESCALE_BUILD_ROOT:?}" "${ESCALE_PREFIX:?}" "${ESCALE_WEBDIR:?}" "${ESCALE_LIBEXECDIR:?}"
+: "${ESCALE_UNITDIR:?}" "${ESCALE_SRC_ROOT:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dest=$tmp/dest
+meson install -C "$ESCALE_BUILD_ROOT" --no-rebuild --quiet --destdir "$dest" >"$tmp/install.log" 2>&1 ||
+	{ cat "$tmp/install.log"; exit 1; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+examples=$dest$ESCALE_PREFIX/share/doc/escale/examples
+
+# The example admind.conf serves the installed staff pages.
+root=$(sed -n 's/^ *root = "\([^"]*\)";.*/\1/p' "$examples/admind.conf")
+[ "$root" = "$ESCALE_WEBDIR" ] || fail "admind.conf web.root is '$root', not $ESCALE_WEBDIR"
+[ -f "$dest$root/index.html" ] || fail "no staff page at $root/index.html"
+# (The compiled-in default is ESCALE_WEBDIR too: tests/unit/test_admind_config.c.)
+
+# The example kiosk.conf runs the installed browser wrapper.
+wrapper=$(sed -n 's/^ *command = \[ "\([^"]*\)".*/\1/p' "$examples/kiosk.conf")
+[ "$wrapper" = "$ESCALE_LIBEXECDIR/escale-browser" ] || fail "kiosk.conf browser is '$wrapper'"
+[ -x "$dest$wrapper" ] || fail "$wrapper not installed executable"
+[ -x "$dest$ESCALE_LIBEXECDIR/escale-kiosk-net" ] || fail "escale-kiosk-net not in $ESCALE_LIBEXECDIR"
+
+# Every program a unit starts from the package is installed where the unit says.
+for unit in escale-admind.service escale-kiosk.service; do
+	f=$dest$ESCALE_UNITDIR/$unit
+	[ -f "$f" ] || fail "$unit not in $ESCALE_UNITDIR"
+	progs=$(grep -Eo '^Exec[A-Za-z]*=[^ ]*' "$f" | cut -d= -f2 | grep escale || true)
+	[ -n "$progs" ] || fail "$unit starts no escale program"
+	for p in $progs; do
+		[ -x "$dest$p" ] || fail "$unit runs $p, which is not installed"
+	done
+done
+for pkg in escale-admind escale-kiosk; do
+	[ -f "$dest$ESCALE_PREFIX/lib/sysusers.d/$pkg.conf" ] || fail "no sysusers file for $pkg"
+	[ -f "$dest$ESCALE_PREFIX/lib/tmpfiles.d/$pkg.conf" ] || fail "no tmpfiles file for $pkg"
+done
+# Every document, the README's links included, with the man pages.
+docdir=$dest$ESCALE_PREFIX/share/doc/escale
+[ -f "$docdir/README.md" ] || fail "README.md not installed"
+for f in "$ESCALE_SRC_ROOT"/docs/*.md; do
+	[ -f "$docdir/$(basename "$f")" ] || fail "docs/$(basename "$f") not installed in $docdir"
+done
+for page in man1/escalectl.1 man5/escale-admind.conf.5 man5/escale-kiosk.conf.5 \
+	man8/escale-admind.8 man8/escale-kiosk.8 man8/escale-setup-print-host.8; do
+	[ -f "$dest$ESCALE_PREFIX/share/man/$page" ] || fail "$page not installed"
+done
+echo "ok: installed under $ESCALE_PREFIX"
