@@ -150,6 +150,7 @@ inside escale-kiosk -c /etc/escale/kiosk.conf -n || fail "the shipped kiosk.conf
 inside test -f /etc/X11/xorg.conf.d/10-escale.conf || fail "no Xorg snippet"
 inside test -x /usr/libexec/escale/escale-browser || fail "no escale-browser"
 [ "$(inside stat -c '%U %a' /usr/lib/cups/backend/escale)" = "root 700" ] || fail "backend mode"
+inside test -f /usr/share/escale/escale-pdf.ppd || fail "no escale-pdf.ppd (escale-setup-print-host uses it for a printer that reads PDF)"
 
 step "upgrade to the current version"
 old_pid=$(inside systemctl show -p MainPID --value escale-admind)
