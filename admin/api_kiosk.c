@@ -67,8 +67,15 @@ void api_kiosk_session_open(struct app *app, struct http_req *r)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(refusals); i++)
 		if (refusals[i].rc == rc) {
-			http_error(r, 403, wire_refusal_word(refusals[i].word), "%s",
-				   refusals[i].message);
+			json_t *body =
+				json_pack("{ss ss}", "error", wire_refusal_word(refusals[i].word),
+					  "message", refusals[i].message);
+			/* So that the kiosk can say how many tries are left before a pause. */
+			if (rc == STORE_CODE_UNKNOWN)
+				json_object_set_new(
+					body, "tries_left",
+					json_integer(ratelimit_tries_left(app->rl, r->kiosk)));
+			http_json(r, 403, body);
 			return;
 		}
 	api_store_error(r, rc, "session");

@@ -143,6 +143,15 @@ void ratelimit_success(struct ratelimit *rl, int64_t kiosk)
 	pthread_mutex_unlock(&rl->mu);
 }
 
+int64_t ratelimit_tries_left(struct ratelimit *rl, int64_t kiosk)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, kiosk, false, 0);
+	int64_t left = rl->max_failures - (e ? e->failures : 0);
+	pthread_mutex_unlock(&rl->mu);
+	return left > 0 ? left : 0;
+}
+
 int64_t ratelimit_reserve(struct ratelimit *rl, int64_t key, int64_t now_ms, bool enforce)
 {
 	pthread_mutex_lock(&rl->mu);

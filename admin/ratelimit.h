@@ -19,6 +19,9 @@ int64_t ratelimit_wait(struct ratelimit *rl, int64_t kiosk, int64_t now_ms);
 /* A wrong code: returns the lock-out it starts, in seconds, or 0. */
 int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms);
 void ratelimit_success(struct ratelimit *rl, int64_t kiosk);
+/* Wrong codes KIOSK may still make before a lock-out (max_failures when it has
+ * made none). */
+int64_t ratelimit_tries_left(struct ratelimit *rl, int64_t kiosk);
 /* For checks that take time (passwords): takes one attempt of KEY before the
  * check, so that parallel attempts cannot all pass ratelimit_wait before the
  * first failure is counted. With ENFORCE, refuses (returns the seconds to

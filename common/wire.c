@@ -174,6 +174,7 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 			if (ok)
 				ok = set_str(o, "error", wire_refusal_word(m->refusal)) && ok;
 			set_int(o, "retry_after", m->retry_after);
+			set_int(o, "tries_left", m->tries_left);
 		}
 		break;
 	case WIRE_MSG_SESSION:
@@ -372,6 +373,7 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		} else {
 			GET_WORD(&d, "error", true, refusal, &m->refusal);
 			get_int(&d, "retry_after", false, 0, 86400, &m->retry_after);
+			get_int(&d, "tries_left", false, 0, WIRE_TRIES_MAX, &m->tries_left);
 		}
 		break;
 	case WIRE_MSG_SESSION: {

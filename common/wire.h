@@ -117,7 +117,9 @@ bool wire_event_parse(const char *s, enum wire_event *out);
  *   hello   {"t":"hello","online":bool}                once at start
  *   login   {"t":"login","ok":true,"session":HEX32,"seconds_left":N,"pages_left":N,
  *            "offline":bool}
- *           {"t":"login","ok":false,"error":REFUSAL,"retry_after":N}
+ *           {"t":"login","ok":false,"error":REFUSAL,"retry_after":N,"tries_left":N}
+ *                                                      tries_left: wrong codes before a
+ *                                                      pause, after "unknown" (0: not known)
  *   online  {"t":"online","online":bool}               on every change
  *   session {"t":"session","session":HEX,"active":bool,"seconds_left":N,"pages_left":N,
  *            "end_reason":REASON|null}                 admind's view after a heartbeat
@@ -135,6 +137,7 @@ bool wire_event_parse(const char *s, enum wire_event *out);
 #define WIRE_CODE_MAX    64                  /* the longest code admind accepts */
 #define WIRE_SECONDS_MAX INT64_C(3153600000) /* a century: time left, added, used */
 #define WIRE_PAGES_MAX   100000              /* pages left, used, printed */
+#define WIRE_TRIES_MAX   1000000             /* wrong codes before a pause (login.max_failures) */
 #define WIRE_TEXT_MAX    2001                /* a desk message, a lock text: 500 characters, NUL */
 #define WIRE_WORD_MAX    32                  /* a print event's word */
 
@@ -169,8 +172,8 @@ struct wire_msg {
 	bool ok, online, offline, active;
 	enum wire_refusal refusal;
 	enum wire_cmd cmd;
-	int64_t id, seconds_used, pages_used, seconds_left, pages_left, retry_after, seconds, pages,
-		cursor;
+	int64_t id, seconds_used, pages_used, seconds_left, pages_left, retry_after, tries_left,
+		seconds, pages, cursor;
 	char text[WIRE_TEXT_MAX];
 	char event[WIRE_WORD_MAX + 1];
 };

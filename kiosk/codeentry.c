@@ -129,7 +129,8 @@ bool ce_accepted(struct code_entry *ce)
 	return true;
 }
 
-bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_after, int64_t now_ms)
+bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_after,
+		int64_t tries_left, int64_t now_ms)
 {
 	static const enum ui_login_msg msgs[] = {
 		[WIRE_REFUSED_UNKNOWN] = UI_MSG_UNKNOWN,
@@ -146,6 +147,7 @@ bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_afte
 		return false;
 	ce->checking = false;
 	ce->msg = (unsigned)why < WIRE_REFUSED_COUNT ? msgs[why] : UI_MSG_ERROR;
+	ce->tries_left = ce->msg == UI_MSG_UNKNOWN && tries_left > 0 ? tries_left : 0;
 	/* Kept, to compare with the ticket, until the first key; not through a pause (its
 	 * countdown shows) nor when the code did not even reach a check. */
 	ce->refused = ce->msg != UI_MSG_RATE_LIMITED && ce->msg != UI_MSG_ERROR &&

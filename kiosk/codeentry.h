@@ -36,8 +36,9 @@ struct code_entry {
 	int64_t typed_at_ms;
 	enum ui_login_msg msg;
 	int64_t lockout_until_ms;
-	bool checking; /* the code is with the helper: keys wait for the answer */
-	bool refused;  /* TYPED is the code just refused, kept to compare with the ticket:
+	int64_t tries_left; /* UI_MSG_UNKNOWN: wrong codes before a pause (0: not known) */
+	bool checking;      /* the code is with the helper: keys wait for the answer */
+	bool refused;       /* TYPED is the code just refused, kept to compare with the ticket:
 			* the first key starts a new one */
 };
 
@@ -66,7 +67,10 @@ void ce_sent(struct code_entry *ce, bool taken);
 
 /* The helper's answer. ce_accepted: false when no check was out (a late answer). */
 bool ce_accepted(struct code_entry *ce);
-bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_after, int64_t now_ms);
+/* RETRY_AFTER: the pause, after WIRE_REFUSED_RATE; TRIES_LEFT: wrong codes before one,
+ * after WIRE_REFUSED_UNKNOWN (0: not known). */
+bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_after,
+		int64_t tries_left, int64_t now_ms);
 /* The helper went away: a check it had is lost. */
 void ce_helper_lost(struct code_entry *ce);
 

@@ -270,7 +270,7 @@ static void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct s
 static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
 {
 	if (!m->ok) {
-		if (ce_refused(&k->ce, m->refusal, m->retry_after, c->mono_ms))
+		if (ce_refused(&k->ce, m->refusal, m->retry_after, m->tries_left, c->mono_ms))
 			k->cover_dirty = true;
 		return;
 	}
@@ -522,6 +522,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.typed_refused = k->ce.refused,
 		.msg = ce_message(&k->ce, c->mono_ms),
 		.lockout_seconds = ce_pause_seconds(&k->ce, c->mono_ms),
+		.tries_left = k->ce.tries_left,
 		.next_open = t->next,
 		.closing_at = t->closing,
 	};
@@ -783,6 +784,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  m->banner == SM_BANNER_MESSAGE ? m->message : "", "banner_calm",
 			  m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
 			  k->x.grabbed, "version", ESCALE_VERSION);
+	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
 	json_object_set_new(j, "last_end",
 			    m->end_session[0] ? json_pack("{ss ss sI}", "session", m->end_session,
 							  "reason", sm_reason_name(m->end_reason),

@@ -145,7 +145,17 @@ static const char *login_message(const struct ui_view *v, char *buf, size_t n, e
 		*col = C_INK;
 		return _("Vérification…");
 	case UI_MSG_UNKNOWN:
-		return _("Code inconnu. Vérifiez votre ticket.");
+		if (v->tries_left <= 0)
+			return _("Code inconnu. Vérifiez votre ticket.");
+		k = (unsigned long)v->tries_left;
+		snprintf(buf, n,
+			 ngettext("Code inconnu. Vérifiez votre ticket.\nEncore %d essai avant une "
+				  "pause.",
+				  "Code inconnu. Vérifiez votre ticket.\nEncore %d essais avant "
+				  "une pause.",
+				  k),
+			 v->tries_left);
+		return buf;
 	case UI_MSG_EXPIRED:
 		return _("Ce code a expiré. Demandez un nouveau code à l'accueil.");
 	case UI_MSG_USED_UP:

@@ -69,6 +69,9 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->typed_refused = in->typed_refused;
 	v->msg = in->msg;
 	v->lockout_seconds = in->lockout_seconds;
+	/* Said when there are few: a count in the hundreds only adds words to read. */
+	if (v->msg == UI_MSG_UNKNOWN && in->tries_left > 0 && in->tries_left <= 99)
+		v->tries_left = (int)in->tries_left;
 	if (v->msg == UI_MSG_NONE && m->goodbye_until_ms)
 		v->msg = UI_MSG_GOODBYE;
 	v->hours_today = in->hours_today;

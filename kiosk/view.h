@@ -32,6 +32,7 @@ struct ui_view {
 	bool typed_refused; /* TYPED is the code just refused (shown as such) */
 	enum ui_login_msg msg;
 	int lockout_seconds; /* UI_MSG_RATE_LIMITED countdown */
+	int tries_left;      /* UI_MSG_UNKNOWN: wrong codes before a pause (0: not known) */
 	const char *
 		hours_today; /* "9h00 – 12h00, 14h00 – 18h00", "" when closed today, NULL always open */
 	const char
@@ -65,6 +66,7 @@ struct view_in {
 	bool typed_refused;
 	enum ui_login_msg msg;   /* ce_message */
 	int lockout_seconds;     /* ce_pause_seconds */
+	int64_t tries_left;      /* code_entry's */
 	const char *hours_today; /* NULL: always open */
 	const char *next_open;   /* "" or NULL: none */
 	const char *closing_at;  /* "18h00": the closing time of today, or NULL */

@@ -532,10 +532,12 @@ int64_t kcache_lock_wait(struct kcache *kc, const struct kc_policy *pol, int64_t
 }
 
 /* Counts a wrong code; returns the lock-out it starts, in seconds, or 0. */
-static bool lockout_fail(struct kcache *kc, const struct kc_policy *pol, int64_t now, int64_t *lock)
+/* A wrong code: *LOCK, the pause it starts (0: none), else *TRIES_LEFT before one. */
+static bool lockout_fail(struct kcache *kc, const struct kc_policy *pol, int64_t now, int64_t *lock,
+			 int64_t *tries_left)
 {
 	struct lockout l;
-	*lock = 0;
+	*lock = *tries_left = 0;
 	if (!lockout_get(kc, &l))
 		return false;
 	if (l.last_fail && now - l.last_fail > FORGET_S)
@@ -549,6 +551,8 @@ static bool lockout_fail(struct kcache *kc, const struct kc_policy *pol, int64_t
 		l.until = now + *lock;
 		l.lockouts++;
 		l.failures = 0;
+	} else if (pol->max_failures > 0) {
+		*tries_left = pol->max_failures - l.failures;
 	}
 	sqlite3_stmt *s = db_prepare(kc->db, "INSERT OR REPLACE INTO lockout(id, failures,"
 					     " lockouts, until, last_fail) VALUES (1, ?, ?, ?, ?)");
@@ -605,7 +609,7 @@ static enum kc_verdict offline_open_tx(struct kcache *kc, const char *verifier,
 		return KCV_LOCKED;
 	enum kc_verdict v = verifier ? code_check(kc, verifier, now, out) : KCV_UNKNOWN;
 	if (v == KCV_UNKNOWN) {
-		if (!lockout_fail(kc, pol, now, &out->retry_after))
+		if (!lockout_fail(kc, pol, now, &out->retry_after, &out->tries_left))
 			return KCV_ERROR;
 		return out->retry_after > 0 ? KCV_LOCKED : KCV_UNKNOWN;
 	}

@@ -68,6 +68,7 @@ struct kc_open {
 	char session[KC_SESSION_HEX + 1];
 	int64_t seconds_left, pages_left;
 	int64_t retry_after; /* KCV_LOCKED */
+	int64_t tries_left;  /* KCV_UNKNOWN: wrong codes before a pause */
 };
 
 struct kcache;

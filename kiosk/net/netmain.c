@@ -129,10 +129,14 @@ static void note_failure(struct net *n, const struct cresp *r, const char *what)
 
 /* ---------------------------------------------------------------- login */
 
-static void login_refused(struct net *n, enum wire_refusal why, int64_t retry_after)
+/* TRIES_LEFT: wrong codes before a pause, after an unknown code (0: not known). */
+static void login_refused(struct net *n, enum wire_refusal why, int64_t retry_after,
+			  int64_t tries_left)
 {
-	struct wire_msg m = {
-		.type = WIRE_MSG_LOGIN_REPLY, .refusal = why, .retry_after = retry_after};
+	struct wire_msg m = {.type = WIRE_MSG_LOGIN_REPLY,
+			     .refusal = why,
+			     .retry_after = retry_after,
+			     .tries_left = tries_left};
 	send_msg(n, &m);
 }
 
@@ -161,18 +165,18 @@ static void login_offline(struct net *n)
 	bool have;
 	if (!kcache_meta(n->kc, &m, &have) || !have) {
 		log_warnx("login: admind unreachable and no offline cache yet (never synced)");
-		login_refused(n, WIRE_REFUSED_ERROR, 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0, 0);
 		return;
 	}
 	int64_t wait = kcache_lock_wait(n->kc, &n->pol, now_s());
 	if (wait > 0) {
-		login_refused(n, WIRE_REFUSED_RATE, wait);
+		login_refused(n, WIRE_REFUSED_RATE, wait, 0);
 		return;
 	}
 	char v[KC_VERIFIER_HEX + 1];
 	int hv = kcache_verifier(&m, n->code, v);
 	if (hv < 0) {
-		login_refused(n, WIRE_REFUSED_ERROR, 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0, 0);
 		return;
 	}
 	struct kc_open o;
@@ -180,7 +184,7 @@ static void login_offline(struct net *n)
 	if (verdict != KCV_OK) {
 		log_info("offline login refused: %s",
 			 wire_refusal_word(kcache_verdict_refusal(verdict)));
-		login_refused(n, kcache_verdict_refusal(verdict), o.retry_after);
+		login_refused(n, kcache_verdict_refusal(verdict), o.retry_after, o.tries_left);
 		return;
 	}
 	log_info("session %s opened offline", o.session);
@@ -212,18 +216,18 @@ static void login_done(struct net *n, struct cresp *r)
 			kcache_set_verifier(n->kc, ok.session, v);
 	} else if (r->status == 403 && code_refusal) {
 		set_online(n, true);
-		login_refused(n, refusal, 0);
+		login_refused(n, refusal, 0, int_field(r->body, "tries_left", 0, WIRE_TRIES_MAX));
 	} else if (r->status == 429 && r->body) {
 		set_online(n, true);
-		login_refused(n, WIRE_REFUSED_RATE, int_field(r->body, "retry_after", 1, 86400));
+		login_refused(n, WIRE_REFUSED_RATE, int_field(r->body, "retry_after", 1, 86400), 0);
 	} else if (r->status == 401) {
 		note_failure(n, r, "login");
 		set_online(n, false);
-		login_refused(n, WIRE_REFUSED_KIOSK, 0);
+		login_refused(n, WIRE_REFUSED_KIOSK, 0, 0);
 	} else if (r->status >= 400 && r->status < 500 && r->body) {
 		note_failure(n, r, "login");
 		set_online(n, true);
-		login_refused(n, WIRE_REFUSED_ERROR, 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0, 0);
 	} else {
 		note_failure(n, r, "login");
 		set_online(n, false);
@@ -236,7 +240,7 @@ static void handle_login(struct net *n, const struct wire_msg *m)
 {
 	if (n->login_pending) {
 		log_warnx("ipc: a login while another is waiting for admind; refused");
-		login_refused(n, WIRE_REFUSED_ERROR, 0);
+		login_refused(n, WIRE_REFUSED_ERROR, 0, 0);
 		return;
 	}
 	snprintf(n->code, sizeof(n->code), "%s", m->code);
@@ -322,7 +326,7 @@ static void handle_ipc(struct net *n)
 		case IPC_BAD:
 			/* A login is always answered: the kiosk waits for it. */
 			if (strcmp(bad_t, wire_msg_word(WIRE_MSG_LOGIN)) == 0)
-				login_refused(n, WIRE_REFUSED_UNKNOWN, 0);
+				login_refused(n, WIRE_REFUSED_UNKNOWN, 0, 0);
 			continue;
 		case IPC_MSG:
 			break;

@@ -82,6 +82,9 @@ class SignIn(KioskTestCase):
         self.assertEqual(st["state"], "login")
         # The refused code stays on screen, to compare with the ticket.
         self.assertEqual((st["typed"], st["typed_refused"]), ("11112222", True), st)
+        # With the wrong codes left before a pause, from admind.
+        self.assertGreater(st["tries_left"], 0, st)
+        tries = st["tries_left"]
         screenshot(self.x.display, "05-refused")
         # OK again spends no try; the first key starts a new code.
         self.kiosk.click("ok")
@@ -94,6 +97,12 @@ class SignIn(KioskTestCase):
         self.kiosk.click("key", "4")
         self.kiosk.click("erase")
         self.kiosk.wait(lambda s: s["typed"] == "3", "the erase")
+        self.kiosk.click("erase")
+        # A second wrong code: one try fewer before the pause.
+        self.kiosk.type("33334444")
+        st = self.kiosk.wait(lambda s: s["message"] == "code_unknown" and s["typed_refused"],
+                             "the second refusal")
+        self.assertEqual(st["tries_left"], tries - 1, st)
         self.kiosk.click("erase")
         # An expired code and a revoked one say so.
         c = self.new_code()

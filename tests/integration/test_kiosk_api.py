@@ -394,6 +394,25 @@ class RateLimit(AdmindTestCase):
             self.assertError(r, 403, "code_unknown", "attempt %d" % (i + 1))
         return self.assertError(self._unknown(kt), 429, "rate_limited")
 
+    def test_tries_left_before_the_pause(self):
+        # The kiosk says how many wrong codes remain before a pause.
+        _, kt = self.new_kiosk()
+        c = self.new_code()
+        for left in (2, 1):
+            d = self.assertError(self._unknown(kt), 403, "code_unknown")
+            self.assertEqual(d.get("tries_left"), left)
+        # Each kiosk has its own count.
+        _, other = self.new_kiosk()
+        self.assertEqual(self.assertError(self._unknown(other), 403, "code_unknown")
+                         .get("tries_left"), 2)
+        d = self.assertError(self._unknown(kt), 429, "rate_limited")
+        self.assertNotIn("tries_left", d)
+        # After the pause, a good code starts the count afresh.
+        time.sleep(d["retry_after"] + 0.2)
+        self.open_ok(kt, c["code"])
+        d = self.assertError(self._unknown(kt), 403, "code_unknown")
+        self.assertEqual(d.get("tries_left"), 2)
+
     def test_lockout_then_good_code(self):
         _, kt = self.new_kiosk()
         c = self.new_code()

@@ -79,7 +79,7 @@ static void test_answers(void)
 	unsigned out;
 	/* A late answer, with no check out, changes nothing. */
 	CHECK(!ce_accepted(&ce));
-	CHECK(!ce_refused(&ce, WIRE_REFUSED_UNKNOWN, 0, 0));
+	CHECK(!ce_refused(&ce, WIRE_REFUSED_UNKNOWN, 0, 0, 0));
 	static const struct {
 		enum wire_refusal why;
 		enum ui_login_msg msg;
@@ -94,7 +94,7 @@ static void test_answers(void)
 		type_all(&ce, "12345678", 0, &out);
 		CHECK(ce_submit(&ce, 0, true));
 		ce_sent(&ce, true);
-		CHECK(ce_refused(&ce, map[i].why, 0, 0));
+		CHECK(ce_refused(&ce, map[i].why, 0, 0, 0));
 		CHECK(ce.msg == map[i].msg && !ce.checking);
 		CHECK(ce_message(&ce, 0) == map[i].msg);
 		/* A refused code stays, to compare with the ticket; a technical refusal (no
@@ -108,15 +108,16 @@ static void test_answers(void)
 	type_all(&ce, "12345678", 0, &out);
 	CHECK(ce_submit(&ce, 0, true));
 	ce_sent(&ce, true);
-	ce_refused(&ce, WIRE_REFUSED_UNKNOWN, 0, 0);
-	CHECK(!ce_submit(&ce, 0, true) && ce.msg == UI_MSG_UNKNOWN);
+	ce_refused(&ce, WIRE_REFUSED_UNKNOWN, 0, 3, 0);
+	CHECK(!ce_submit(&ce, 0, true) && ce.msg == UI_MSG_UNKNOWN && ce.tries_left == 3);
 	CHECK(ce_type(&ce, '9', 10) & CE_TYPED);
 	CHECK(strcmp(ce.typed, "9") == 0 && !ce.refused && ce.msg == UI_MSG_NONE);
 	/* Or erase: the whole refused code goes at once. */
 	type_all(&ce, "1234567", 20, &out);
 	CHECK(ce_submit(&ce, 20, true));
 	ce_sent(&ce, true);
-	ce_refused(&ce, WIRE_REFUSED_USED_UP, 0, 20);
+	ce_refused(&ce, WIRE_REFUSED_USED_UP, 0, 0, 20);
+	CHECK(ce.tries_left == 0); /* tries are counted for unknown codes only */
 	CHECK(ce_erase(&ce, 30) == CE_REDRAW && ce.typed[0] == '\0' && ce.msg == UI_MSG_NONE);
 	ce_clear(&ce);
 	/* Accepted: the digits go, no message. */
@@ -140,7 +141,7 @@ static void test_pause(void)
 	type_all(&ce, "12345678", 10000, &out);
 	CHECK(ce_submit(&ce, 10000, true));
 	ce_sent(&ce, true);
-	CHECK(ce_refused(&ce, WIRE_REFUSED_RATE, 42, 10000));
+	CHECK(ce_refused(&ce, WIRE_REFUSED_RATE, 42, 0, 10000));
 	CHECK(ce_paused(&ce, 10000) && ce_pause_seconds(&ce, 10000) == 42);
 	CHECK(ce_message(&ce, 10000) == UI_MSG_RATE_LIMITED);
 	CHECK(ce_pause_seconds(&ce, 10001) == 42); /* rounded up */
@@ -160,7 +161,7 @@ static void test_pause(void)
 	type_all(&ce, "2345678", 52000, &out);
 	CHECK(ce_submit(&ce, 52000, true));
 	ce_sent(&ce, true);
-	ce_refused(&ce, WIRE_REFUSED_RATE, 0, 52000);
+	ce_refused(&ce, WIRE_REFUSED_RATE, 0, 0, 52000);
 	CHECK(ce_pause_seconds(&ce, 52000) == CE_RETRY_DEFAULT);
 }
 

@@ -256,9 +256,12 @@ static void test_lockout(void)
 	struct kcache *kc = kcache_open(dir);
 	struct kc_open o;
 	seed(kc);
-	CHECK(kcache_offline_open(kc, ver('9'), &pol, T0, &o) == KCV_UNKNOWN);
-	CHECK(kcache_offline_open(kc, NULL, &pol, T0, &o) == KCV_UNKNOWN); /* not a code */
-	CHECK(kcache_offline_open(kc, ver('9'), &pol, T0, &o) == KCV_LOCKED && o.retry_after == 30);
+	/* Each unknown code says how many remain before the pause. */
+	CHECK(kcache_offline_open(kc, ver('9'), &pol, T0, &o) == KCV_UNKNOWN && o.tries_left == 2);
+	CHECK(kcache_offline_open(kc, NULL, &pol, T0, &o) == KCV_UNKNOWN && /* not a code */
+	      o.tries_left == 1);
+	CHECK(kcache_offline_open(kc, ver('9'), &pol, T0, &o) == KCV_LOCKED &&
+	      o.retry_after == 30 && o.tries_left == 0);
 	CHECK(kcache_lock_wait(kc, &pol, T0 + 10) == 20);
 	/* Even a good code waits. */
 	CHECK(kcache_offline_open(kc, ver('a'), &pol, T0 + 10, &o) == KCV_LOCKED &&
@@ -289,7 +292,7 @@ static void test_lockout(void)
 		CHECK(kcache_offline_open(kc, ver('f'), &pol, t, &o) == KCV_REVOKED);
 	CHECK(kcache_offline_open(kc, ver('a'), &pol, t, &o) == KCV_OK);
 	CHECK(kcache_end(kc, o.session, "user", 10, 0, t));
-	CHECK(kcache_offline_open(kc, ver('9'), &pol, t, &o) == KCV_UNKNOWN);
+	CHECK(kcache_offline_open(kc, ver('9'), &pol, t, &o) == KCV_UNKNOWN && o.tries_left == 2);
 	CHECK(kcache_offline_open(kc, ver('9'), &pol, t, &o) == KCV_UNKNOWN);
 	CHECK(kcache_offline_open(kc, ver('9'), &pol, t, &o) == KCV_LOCKED && o.retry_after == 30);
 	/* An online login resets it too. */

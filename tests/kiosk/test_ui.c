@@ -248,6 +248,9 @@ static void render_all(int w, int h, bool english)
 	v.msg = UI_MSG_UNKNOWN;
 	v.online = false;
 	check_login(w, h, &v, NAME("login-unknown-offline"));
+	v.online = true;
+	v.tries_left = 1;
+	check_login(w, h, &v, NAME("login-unknown-tries"));
 	v = base_view(english);
 	v.typed = "12345678";
 	v.msg = UI_MSG_CHECKING;

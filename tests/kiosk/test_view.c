@@ -55,11 +55,19 @@ static void test_screens(void)
 	CHECK(v.msg == UI_MSG_GOODBYE);
 	in.msg = UI_MSG_UNKNOWN;
 	v = build(&m, &c, &in, b, sizeof(b));
-	CHECK(v.msg == UI_MSG_UNKNOWN);
+	CHECK(v.msg == UI_MSG_UNKNOWN && v.tries_left == 0);
+	/* The tries left before a pause, when known and few. */
+	in.tries_left = 2;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.msg == UI_MSG_UNKNOWN && v.tries_left == 2);
+	in.tries_left = 500;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.tries_left == 0);
+	in.tries_left = 2;
 	in.msg = UI_MSG_RATE_LIMITED;
 	in.lockout_seconds = 42;
 	v = build(&m, &c, &in, b, sizeof(b));
-	CHECK(v.msg == UI_MSG_RATE_LIMITED && v.lockout_seconds == 42);
+	CHECK(v.msg == UI_MSG_RATE_LIMITED && v.lockout_seconds == 42 && v.tries_left == 0);
 	/* Closed: when it opens again. */
 	in.next_open = "demain à 9h00";
 	in.hours_today = "";

@@ -124,6 +124,7 @@ static void test_round_trips(void)
 		m = msg(WIRE_MSG_LOGIN_REPLY);
 		m.refusal = (enum wire_refusal)r;
 		m.retry_after = r == WIRE_REFUSED_RATE ? 30 : 0;
+		m.tries_left = r == WIRE_REFUSED_UNKNOWN ? 4 : 0;
 		CHECK(round_trip(&m, WIRE_TO_KIOSK));
 	}
 
@@ -230,6 +231,13 @@ static void test_hostile(void)
 	CHECK(refused("{\"t\":\"ack\",\"id\":1.5}", N));
 	CHECK(refused("{\"t\":\"hello\",\"online\":1}", K));
 	CHECK(refused("{\"t\":\"login\",\"ok\":false,\"error\":\"code_forgotten\"}", K));
+	CHECK(refused("{\"t\":\"login\",\"ok\":false,\"error\":\"code_unknown\",\"tries_left\":-1}",
+		      K));
+	CHECK(refused("{\"t\":\"login\",\"ok\":false,\"error\":\"code_unknown\","
+		      "\"tries_left\":1000001}",
+		      K));
+	CHECK(!refused("{\"t\":\"login\",\"ok\":false,\"error\":\"code_unknown\",\"tries_left\":2}",
+		       K));
 	CHECK(refused("{\"t\":\"login\",\"ok\":true,\"session\":\"" SID "\",\"seconds_left\":1,"
 		      "\"pages_left\":1000001,\"offline\":false}",
 		      K));
