@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "ratelimit.h"
 #include "util.h"
 #include "wire.h"
 
@@ -152,7 +153,19 @@ void api_codes_extend(struct app *app, struct http_req *r)
 
 void api_kiosks_list(struct app *app, struct http_req *r)
 {
-	http_json(r, 200, store_kiosk_list(app->store));
+	json_t *list = store_kiosk_list(app->store);
+	/* The pause after wrong codes lives in admind's memory, not in the store. */
+	json_t *kiosks = json_object_get(list, "kiosks"), *k;
+	size_t i;
+	int64_t now = mono_ms();
+	json_array_foreach (kiosks, i, k) {
+		json_t *id = json_object_get(k, "id");
+		int64_t wait = json_is_integer(id)
+				       ? ratelimit_wait(app->rl, json_integer_value(id), now)
+				       : 0;
+		json_object_set_new(k, "paused_seconds", json_integer(wait));
+	}
+	http_json(r, 200, list);
 }
 
 void api_kiosks_add(struct app *app, struct http_req *r)
@@ -207,13 +220,17 @@ void api_kiosks_command(struct app *app, struct http_req *r)
 	enum wire_cmd cmd_type;
 	if (!wire_cmd_parse(type, &cmd_type) ||
 	    (cmd_type != WIRE_CMD_MESSAGE && cmd_type != WIRE_CMD_LOCK &&
-	     cmd_type != WIRE_CMD_UNLOCK)) {
-		http_error(r, 400, "bad_request", "'type' must be message, lock or unlock");
+	     cmd_type != WIRE_CMD_UNLOCK && cmd_type != WIRE_CMD_UNPAUSE)) {
+		http_error(r, 400, "bad_request",
+			   "'type' must be message, lock, unlock or unpause");
 	} else if (cmd_type == WIRE_CMD_MESSAGE && (!text || !*text)) {
 		http_error(r, 400, "bad_request", "a message needs a 'text'");
 	} else {
 		int64_t cmd;
 		enum store_rc rc = store_kiosk_command(app->store, &r->actor, id, type, text, &cmd);
+		/* admind's own count too: the next code is checked at once. */
+		if (rc == STORE_OK && cmd_type == WIRE_CMD_UNPAUSE)
+			ratelimit_clear(app->rl, id);
 		if (rc == STORE_OK)
 			http_json(r, 201, json_pack("{sI}", "id", (json_int_t)cmd));
 		else

@@ -143,6 +143,18 @@ void ratelimit_success(struct ratelimit *rl, int64_t kiosk)
 	pthread_mutex_unlock(&rl->mu);
 }
 
+void ratelimit_clear(struct ratelimit *rl, int64_t key)
+{
+	pthread_mutex_lock(&rl->mu);
+	struct entry *e = find(rl, key, false, 0);
+	if (e) {
+		e->failures = 0;
+		e->lockouts = 0;
+		e->until_ms = 0;
+	}
+	pthread_mutex_unlock(&rl->mu);
+}
+
 int64_t ratelimit_tries_left(struct ratelimit *rl, int64_t kiosk)
 {
 	pthread_mutex_lock(&rl->mu);

@@ -19,6 +19,9 @@ int64_t ratelimit_wait(struct ratelimit *rl, int64_t kiosk, int64_t now_ms);
 /* A wrong code: returns the lock-out it starts, in seconds, or 0. */
 int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms);
 void ratelimit_success(struct ratelimit *rl, int64_t kiosk);
+/* Forgets KEY's failures and lock-outs, and ends a lock-out under way (the desk
+ * lifted it). */
+void ratelimit_clear(struct ratelimit *rl, int64_t key);
 /* Wrong codes KIOSK may still make before a lock-out (max_failures when it has
  * made none). */
 int64_t ratelimit_tries_left(struct ratelimit *rl, int64_t kiosk);

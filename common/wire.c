@@ -23,8 +23,8 @@ static const char *const code_state_words[] = {"active", "expired", "used_up", "
 _Static_assert(ARRAY_LEN(code_state_words) == WIRE_CODE_STATE_COUNT,
 	       "a code state without its word");
 
-static const char *const cmd_words[] = {"end_session", "add_time", "message",
-					"lock",        "unlock",   "print"};
+static const char *const cmd_words[] = {"end_session", "add_time", "message", "lock",
+					"unlock",      "print",    "unpause"};
 _Static_assert(ARRAY_LEN(cmd_words) == WIRE_CMD_COUNT, "a command without its word");
 
 static const char *const event_words[] = {"session_open", "session_progress", "session_end"};

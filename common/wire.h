@@ -75,6 +75,7 @@ enum wire_cmd {
 	WIRE_CMD_LOCK,
 	WIRE_CMD_UNLOCK,
 	WIRE_CMD_PRINT,
+	WIRE_CMD_UNPAUSE, /* the desk lifts the pause after wrong codes */
 	WIRE_CMD_COUNT
 };
 

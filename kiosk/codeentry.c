@@ -160,6 +160,16 @@ bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_afte
 	return true;
 }
 
+bool ce_unpause(struct code_entry *ce)
+{
+	bool was = ce->lockout_until_ms != 0 || ce->msg == UI_MSG_RATE_LIMITED;
+	ce->lockout_until_ms = 0;
+	ce->tries_left = 0;
+	if (ce->msg == UI_MSG_RATE_LIMITED)
+		ce->msg = UI_MSG_NONE;
+	return was;
+}
+
 void ce_helper_lost(struct code_entry *ce)
 {
 	if (ce->checking) {

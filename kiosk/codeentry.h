@@ -71,6 +71,9 @@ bool ce_accepted(struct code_entry *ce);
  * after WIRE_REFUSED_UNKNOWN (0: not known). */
 bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_after,
 		int64_t tries_left, int64_t now_ms);
+/* The desk lifted the pause after wrong codes: the keypad works again. True when
+ * there was one. */
+bool ce_unpause(struct code_entry *ce);
 /* The helper went away: a check it had is lost. */
 void ce_helper_lost(struct code_entry *ce);
 

@@ -261,6 +261,10 @@ static void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct s
 	case WIRE_CMD_PRINT:
 		print_notice(k, m, c);
 		break;
+	case WIRE_CMD_UNPAUSE:
+		if (ce_unpause(&k->ce))
+			k->cover_dirty = true;
+		break;
 	case WIRE_CMD_COUNT:
 		break;
 	}

@@ -260,6 +260,9 @@ function gridState(k) {
 		return "locked";
 	if (k.session || k.state === "session" || k.state === "ending")
 		return "session";
+	// Wrong codes typed at it: the keypad waits (admind's count, docs/API.md).
+	if (k.paused_seconds > 0)
+		return "paused";
 	return "free";
 }
 
@@ -273,7 +276,7 @@ function kioskWord(k, gs) {
 	return t("kstate_" + gs);
 }
 
-const SYMBOL = {free: "○", session: "●", offline: "✕", locked: "■"};
+const SYMBOL = {free: "○", session: "●", offline: "✕", locked: "■", paused: "‖"};
 
 function drawGrid(r) {
 	const grid = $("kiosk-grid");
@@ -291,7 +294,9 @@ function drawGrid(r) {
 			const tm = node.querySelector(".kiosk-time");
 			if (tm)
 				tm.textContent = k.session && k.seconds_left !== undefined ?
-					t("kiosk_left", {time: fmtSecondsLeft(k.seconds_left)}) : "";
+					t("kiosk_left", {time: fmtSecondsLeft(k.seconds_left)}) :
+					gridState(k) === "paused" ?
+						t("kiosk_paused_left", {time: fmtSecondsLeft(k.paused_seconds)}) : "";
 			const seen = node.querySelector(".kiosk-seen");
 			if (seen)
 				seen.textContent = gridState(k) !== "offline" ? "" :
@@ -310,6 +315,8 @@ function renderKiosk(k) {
 		add("end", t("act_end"), endSession, "btn btn-small btn-danger-outline");
 		add("add-time", t("act_add_time"), addTime);
 	}
+	if (gs === "paused")
+		add("unpause", t("act_unpause"), unpause);
 	if (gs === "locked") {
 		add("unlock", t("act_unlock"), unlock);
 	} else {
@@ -373,6 +380,11 @@ async function lock(k) {
 	if (r)
 		act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "lock", text: r.input.trim()},
 			t("done_lock", {kiosk: k.name}));
+}
+
+function unpause(k) {
+	act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "unpause"},
+		t("done_unpause", {kiosk: k.name}));
 }
 
 function unlock(k) {

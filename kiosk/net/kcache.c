@@ -433,6 +433,11 @@ static bool lockout_reset(struct kcache *kc)
 	return db_exec(kc->db, "DELETE FROM lockout", "kcache");
 }
 
+bool kcache_lock_clear(struct kcache *kc)
+{
+	return lockout_reset(kc);
+}
+
 bool kcache_online_open(struct kcache *kc, const char *session, int64_t seconds_left,
 			int64_t pages_left, int64_t now)
 {

@@ -91,6 +91,8 @@ int kcache_verifier(const struct kc_meta *m, const char *code, char out[KC_VERIF
 
 /* Seconds left of an offline lock-out, 0 when none (or on a database error). */
 int64_t kcache_lock_wait(struct kcache *kc, const struct kc_policy *pol, int64_t now);
+/* The desk lifted the pause: the count of wrong codes starts afresh. */
+bool kcache_lock_clear(struct kcache *kc);
 /* Checks VERIFIER (NULL: the input was not a code) against the cache and, when
  * usable, opens a session: current row and outbox session_open, one transaction.
  * An unknown code counts as a failure towards the lock-out; a good one resets it. */

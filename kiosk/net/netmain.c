@@ -411,10 +411,15 @@ static void heartbeat_done(struct net *n, struct cresp *r)
 	}
 	if (a.has_session)
 		send_msg(n, &a.session);
-	for (size_t i = 0; i < a.n_cmds; i++)
+	for (size_t i = 0; i < a.n_cmds; i++) {
 		/* Acked but not yet told to admind: the kiosk has done it. */
-		if (!acked(n, a.cmds[i].id))
-			send_msg(n, &a.cmds[i]);
+		if (acked(n, a.cmds[i].id))
+			continue;
+		/* The desk lifted the pause: the offline count of wrong codes goes too. */
+		if (a.cmds[i].cmd == WIRE_CMD_UNPAUSE && !kcache_lock_clear(n->kc))
+			log_warnx("unpause: the offline count of wrong codes was not cleared");
+		send_msg(n, &a.cmds[i]);
+	}
 	free(a.cmds);
 }
 

@@ -218,6 +218,34 @@ class SignIn(KioskTestCase):
         screenshot(self.x.display, "06b-welcome-after-english")
 
 
+class Pause(KioskTestCase):
+    """Wrong codes pause the keypad; the desk lifts the pause from its page's API."""
+
+    EXTRA_CONF = KioskTestCase.EXTRA_CONF.replace(
+        "lockout_seconds = 1; lockout_max_seconds = 4",
+        "lockout_seconds = 300; lockout_max_seconds = 600")
+
+    def test_desk_lifts_the_pause(self):
+        self.assertIn("lockout_seconds = 300", self.EXTRA_CONF)
+        self.start_kiosk()
+        for wrong in ("11112222", "33334444", "55556666"):
+            self.kiosk.type(wrong)
+            st = self.kiosk.wait(lambda s: not s["checking"] and s["message"] in
+                                 ("code_unknown", "rate_limited"), "the refusal of " + wrong)
+        st = self.kiosk.wait(lambda s: s["message"] == "rate_limited", "the pause")
+        self.assertGreater(st["lockout_seconds"], 200, st)
+        screenshot(self.x.display, "05b-paused")
+        d = self.api("GET", "/api/v1/kiosks", token=self.admin)
+        self.assertGreater([k for k in d["kiosks"] if k["id"] == self.kiosk_id][0]
+                           ["paused_seconds"], 200)
+        # The desk lifts it: the next heartbeat carries it, the keypad works at once.
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id, {"type": "unpause"},
+                 self.admin, expect=201)
+        st = self.kiosk.wait(lambda s: s["lockout_seconds"] == 0 and
+                             s["message"] != "rate_limited", "the pause lifted", timeout=30)
+        self.sign_in(minutes=10)
+
+
 class Expiry(KioskTestCase):
 
     KIOSK_EXTRA = 'session: { warn_minutes = [1]; };\n'

@@ -379,6 +379,45 @@ class AlnumCodes(AdmindTestCase):
         self.open_ok(kt, "%s-%s" % (a.lower(), b.lower()))
 
 
+class Unpause(AdmindTestCase):
+    """The desk sees a kiosk paused after wrong codes and lifts the pause."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF.replace(
+        "lockout_seconds = 1; lockout_max_seconds = 4",
+        "lockout_seconds = 300; lockout_max_seconds = 600")
+
+    def paused(self, kid):
+        d = self.api("GET", "/api/v1/kiosks", token=self.admin)
+        return [k for k in d["kiosks"] if k["id"] == kid][0]["paused_seconds"]
+
+    def test_paused_kiosk_shown_and_lifted(self):
+        self.assertIn("lockout_seconds = 300", self.EXTRA_CONF)
+        kid, kt = self.new_kiosk()
+        other, _ = self.new_kiosk()
+        self.assertEqual((self.paused(kid), self.paused(other)), (0, 0))
+        for _ in range(2):
+            self.assertError(self.open_session(kt, "%08d" % secrets.randbelow(10 ** 8)), 403,
+                             "code_unknown")
+        self.assertError(self.open_session(kt, "%08d" % secrets.randbelow(10 ** 8)), 429,
+                         "rate_limited")
+        self.assertTrue(250 <= self.paused(kid) <= 300, self.paused(kid))
+        self.assertEqual(self.paused(other), 0)
+        # Maintenance may not; the desk may.
+        _, maint = self.new_user("maintenance")
+        self.api("POST", "/api/v1/kiosks/%d/commands" % kid, {"type": "unpause"}, maint,
+                 expect=403)
+        self.assertGreater(self.paused(kid), 0)
+        _, desk = self.new_user("secretariat")
+        cmd = self.api("POST", "/api/v1/kiosks/%d/commands" % kid, {"type": "unpause"}, desk,
+                       expect=201)
+        self.assertEqual(self.paused(kid), 0)
+        # The count starts afresh at once, and the kiosk is told.
+        d = self.assertError(self.open_session(kt, "%08d" % secrets.randbelow(10 ** 8)), 403,
+                             "code_unknown")
+        self.assertEqual(d["tries_left"], 2)
+        hb = self.heartbeat(kt, state="login")
+        self.assertEqual([(c["id"], c["type"]) for c in hb["commands"]], [(cmd["id"], "unpause")])
+
+
 class RateLimit(AdmindTestCase):
     # max_failures = 3, lockout_seconds = 1, lockout_max_seconds = 4
 

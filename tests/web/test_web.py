@@ -9,6 +9,7 @@ import csv
 import io
 import os
 import re
+import secrets
 import time
 
 from web_harness import CODE_RE, FIRST_VIEW, PRINT_STUB_JS, ROLE_VIEWS, WAIT, WebTestCase, main
@@ -333,6 +334,46 @@ class Desk(WebTestCase):
                 too_wide[view] = width
         self.assertCleanConsole()
         self.assertEqual(too_wide, {}, "views wider than a 360 px screen (CSS px)")
+
+
+class Pause(WebTestCase):
+    """A kiosk paused after wrong codes shows as such on the desk, which lifts the pause."""
+
+    EXTRA_CONF = WebTestCase.EXTRA_CONF.replace(
+        "lockout_seconds = 1; lockout_max_seconds = 4",
+        "lockout_seconds = 300; lockout_max_seconds = 600")
+
+    def test_lift_the_pause_of_a_kiosk(self):
+        self.assertIn("lockout_seconds = 300", self.EXTRA_CONF)
+        kid, kt = self.new_kiosk(self.unique("poste"))
+        self.heartbeat(kt, state="login")
+        self.pulse(kt, state="login")
+        self.sign_in()
+        el = '#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid
+        self.wait(lambda d: self.find(el).get_attribute("data-state") == "free",
+                  "the kiosk shown free")
+        self.assertEqual(self.find_all(el + ' [data-action="unpause"]'), [])
+        for _ in range(2):
+            self.assertError(self.open_session(kt, "%08d" % secrets.randbelow(10 ** 8)), 403,
+                             "code_unknown")
+        self.assertError(self.open_session(kt, "%08d" % secrets.randbelow(10 ** 8)), 429,
+                         "rate_limited")
+        # Shown paused, in words, with the time until it resumes by itself.
+        self.wait(lambda d: self.find(el).get_attribute("data-state") == "paused",
+                  "the kiosk shown paused")
+        self.assertIn("codes erronés", self.find(el + " .kiosk-state").text)
+        self.assertRegex(self.find(el + " .kiosk-time").text, r"^Reprise seule dans ")
+        self.wait_shown(el + ' [data-action="unpause"]')
+        self.shot_both("desk-kiosk-paused")
+        self.act(el + ' [data-action="unpause"]',
+                 lambda d: self.find(el).get_attribute("data-state") == "free",
+                 "the kiosk shown free again")
+        self.assertEqual(self.kiosk_row(kid)["paused_seconds"], 0)
+        self.assertIn("unpause", [c["type"] for c in
+                                  self.heartbeat(kt, state="login")["commands"]])
+        self.assertError(self.open_session(kt, "%08d" % secrets.randbelow(10 ** 8)), 403,
+                         "code_unknown")
+        self.assertCleanConsole()
 
 
 class Access(WebTestCase):
