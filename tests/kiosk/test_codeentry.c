@@ -163,6 +163,12 @@ static void test_pause(void)
 	ce_sent(&ce, true);
 	ce_refused(&ce, WIRE_REFUSED_RATE, 0, 0, 52000);
 	CHECK(ce_pause_seconds(&ce, 52000) == CE_RETRY_DEFAULT);
+	/* The desk lifts it: the keypad works at once, no message. */
+	CHECK(ce_unpause(&ce));
+	CHECK(!ce_paused(&ce, 52000) && ce_message(&ce, 52000) == UI_MSG_NONE);
+	CHECK(ce_type(&ce, '7', 52000) & CE_TYPED);
+	CHECK(!ce_unpause(&ce)); /* nothing to lift */
+	CHECK(strcmp(ce.typed, "7") == 0);
 }
 
 static void test_forgotten(void)
