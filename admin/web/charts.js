@@ -1,10 +1,12 @@
-// charts: bar charts drawn as SVG, each with a hidden data table for screen readers.
+// charts: bar charts drawn as SVG, each with its figures as a table under a "Voir les
+// chiffres" toggle (keyboard, screen readers, low vision: no value only in a tooltip).
 
 import {el, clear} from "./core.js";
-import {fmtNumber} from "./i18n.js";
+import {t, fmtNumber} from "./i18n.js";
 
 const W = 560, H = 260;
 const M = {top: 18, right: 10, bottom: 60, left: 56};
+const FONT = 14;	// px of the drawing's text at full width (app.css .chart)
 
 // A round top for the value axis: 1, 2, 5 × 10^n.
 function niceMax(v) {
@@ -41,7 +43,7 @@ export function barChart(svg, opts) {
 	// are in em of the SVG's font size) and space the labels out to match.
 	const shown = svg.getBoundingClientRect().width || W;
 	const k = Math.min(2, Math.max(1, (W / shown) * 0.7));
-	svg.style.fontSize = (13 * k).toFixed(1) + "px";
+	svg.style.fontSize = (FONT * k).toFixed(1) + "px";
 	const top = niceMax(max);
 	const iw = W - M.left - M.right, ih = H - M.top - M.bottom;
 	const y = (v) => M.top + ih - (v / top) * ih;
@@ -66,8 +68,8 @@ export function barChart(svg, opts) {
 	// Bars, with a label under every k-th one so the labels never overlap.
 	const band = iw / items.length;
 	const gap = Math.min(band * 0.2, 8);
-	const every = Math.max(1, Math.ceil(items.length / Math.floor(iw / (46 * k))));
-	const maxChars = Math.max(3, Math.floor((band * every) / (7.5 * k)));
+	const every = Math.max(1, Math.ceil(items.length / Math.floor(iw / (50 * k))));
+	const maxChars = Math.max(3, Math.floor((band * every) / (8.1 * k)));
 	const bars = el("svg:g", {class: "chart-bars"});
 	items.forEach((it, i) => {
 		const x = M.left + i * band + gap / 2;
@@ -88,19 +90,22 @@ export function barChart(svg, opts) {
 	svg.appendChild(bars);
 }
 
-// The same figures as a table, visible to screen readers only, right after the SVG.
+// The same figures as a table right after the SVG, in a <details> the reader opens; it
+// stays open across redraws.
 function drawTable(svg, opts) {
-	// A div holds the table: a table grows to its content even when told 1px wide.
 	let box = svg.nextElementSibling;
 	if (!box || !box.classList.contains("chart-data")) {
-		box = el("div", {class: "chart-data sr-only"});
+		box = el("details", {class: "chart-data"}, el("summary", null, t("chart_show_figures")),
+			el("div", {class: "table-wrap"}));
 		svg.after(box);
 	}
-	clear(box);
+	const wrap = box.querySelector(".table-wrap");
+	clear(wrap);
+	box.hidden = !opts.table;
 	if (!opts.table)
 		return;
-	const table = el("table");
-	box.appendChild(table);
+	const table = el("table", {class: "table"});
+	wrap.appendChild(table);
 	table.appendChild(el("caption", null, opts.table.caption));
 	const head = el("tr");
 	for (const [h] of opts.table.columns)
@@ -110,7 +115,8 @@ function drawTable(svg, opts) {
 	for (const it of opts.items || []) {
 		const tr = el("tr");
 		opts.table.columns.forEach(([, f], i) =>
-			tr.appendChild(el(i === 0 ? "th" : "td", i === 0 ? {scope: "row"} : null, String(f(it)))));
+			tr.appendChild(el(i === 0 ? "th" : "td", i === 0 ? {scope: "row"} : {class: "num"},
+				String(f(it)))));
 		body.appendChild(tr);
 	}
 	if (!(opts.items || []).length)

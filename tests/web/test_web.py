@@ -648,6 +648,21 @@ class Usage(WebTestCase):
         titles = [t.get_attribute("textContent") for t in
                   self.find_all("svg#chart-day rect.bar title")]
         self.assertTrue(any(re.search(r"\b%d\b" % n, t) for t in titles), (n, titles))
+        # The figures without hovering: "Voir les chiffres" opens the chart's table.
+        summary = "svg#chart-day + details.chart-data > summary"
+        self.assertEqual(self.find(summary).text, "Voir les chiffres")
+        details = self.find("svg#chart-day + details.chart-data")
+        table = self.find("svg#chart-day + details.chart-data table")
+        seen = lambda: self.driver.execute_script(  # noqa: E731
+            "return arguments[0].checkVisibility({contentVisibilityAuto: true})", table)
+        self.assertFalse(details.get_property("open"))
+        self.assertFalse(seen())
+        self.click(summary)
+        self.wait(lambda d: details.get_property("open") and seen(), "the figures shown")
+        rows = [[c.text for c in tr.find_elements("css selector", "th, td")]
+                for tr in table.find_elements("css selector", "tbody tr")]
+        self.assertIn(str(n), [r[1] for r in rows if len(r) > 1], rows)
+        self.shot_both("stats-figures")
         # A month last year: nothing.
         self.set_value("#stats-from", "2025-01-01")
         self.set_value("#stats-to", "2025-01-31")
