@@ -337,11 +337,31 @@ class Desk(WebTestCase):
 
 
 class Pause(WebTestCase):
-    """A kiosk paused after wrong codes shows as such on the desk, which lifts the pause."""
+    """The kiosk grid on a desk screen, and a kiosk paused after wrong codes shown as
+    such on the desk, which lifts the pause."""
 
     EXTRA_CONF = WebTestCase.EXTRA_CONF.replace(
         "lockout_seconds = 1; lockout_max_seconds = 4",
         "lockout_seconds = 300; lockout_max_seconds = 600")
+
+    def test_a_desk_screen_shows_every_kiosk(self):
+        # The desk's screen, 1280 x 800: eight kiosks (a large centre) all in view on
+        # the Accueil page without scrolling, beside the new code form.
+        for i in range(8):
+            _, kt = self.new_kiosk(self.unique("poste-%d" % (i + 1)))
+            self.heartbeat(kt, state="login")
+        self.driver.set_window_size(1280, 800)
+        self.addCleanup(self.driver.set_window_size, 1280, 900)
+        self.sign_in()
+        self.wait(lambda d: len(self.find_all("#kiosk-grid .kiosk")) >= 8, "eight kiosks")
+        height = self.driver.execute_script("return window.innerHeight")
+        self.assertLessEqual(height, 800)
+        cards = self.find_all("#kiosk-grid .kiosk") + [self.find("#code-issue")]
+        low = [(c.get_attribute("data-kiosk-id") or c.get_attribute("id"),
+                c.rect["y"] + c.rect["height"]) for c in cards]
+        self.assertEqual([x for x in low if x[1] > height], [], (height, low))
+        self.shot_both("desk-1280x800")
+        self.assertCleanConsole()
 
     def test_lift_the_pause_of_a_kiosk(self):
         self.assertIn("lockout_seconds = 300", self.EXTRA_CONF)
