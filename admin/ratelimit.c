@@ -130,29 +130,30 @@ int64_t ratelimit_fail(struct ratelimit *rl, int64_t kiosk, int64_t now_ms)
 	return lock / 1000;
 }
 
-void ratelimit_success(struct ratelimit *rl, int64_t kiosk)
+/* KEY starts afresh: a success ends an attempt (RESERVED), a clear ends a lock-out. */
+static void forget(struct ratelimit *rl, int64_t key, bool reserved, bool unlock)
 {
 	pthread_mutex_lock(&rl->mu);
-	struct entry *e = find(rl, kiosk, false, 0);
+	struct entry *e = find(rl, key, false, 0);
 	if (e) {
-		if (e->pending)
+		if (reserved && e->pending)
 			e->pending--;
+		if (unlock)
+			e->until_ms = 0;
 		e->failures = 0;
 		e->lockouts = 0;
 	}
 	pthread_mutex_unlock(&rl->mu);
 }
 
+void ratelimit_success(struct ratelimit *rl, int64_t kiosk)
+{
+	forget(rl, kiosk, true, false);
+}
+
 void ratelimit_clear(struct ratelimit *rl, int64_t key)
 {
-	pthread_mutex_lock(&rl->mu);
-	struct entry *e = find(rl, key, false, 0);
-	if (e) {
-		e->failures = 0;
-		e->lockouts = 0;
-		e->until_ms = 0;
-	}
-	pthread_mutex_unlock(&rl->mu);
+	forget(rl, key, false, true);
 }
 
 int64_t ratelimit_tries_left(struct ratelimit *rl, int64_t kiosk)

@@ -74,8 +74,8 @@ def today_local(offset_days=0):
 
 
 def http_request(port, method, path, body=None, token=None, raw=None, headers=None,
-                 timeout=REQUEST_TIMEOUT):
-    """One request on a fresh connection.
+                 timeout=REQUEST_TIMEOUT, source=None):
+    """One request on a fresh connection (from the local address SOURCE if given).
 
     body: an object sent as JSON; raw: bytes sent as they are (JSON content
     type unless headers say otherwise). Returns (status, headers, data) where
@@ -94,7 +94,8 @@ def http_request(port, method, path, body=None, token=None, raw=None, headers=No
         hdrs["Authorization"] = "Bearer " + token
     if headers:
         hdrs.update(headers)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         conn.request(method, path, body=payload, headers=hdrs)
         resp = conn.getresponse()

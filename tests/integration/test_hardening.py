@@ -15,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from escale_test import (AdmindTestCase, REQUEST_TIMEOUT, decode_body, main,  # noqa: E402
+from escale_test import (AdmindTestCase, REQUEST_TIMEOUT, http_request, main,  # noqa: E402
                          offline_verifier)
 
 PASSWORD = "correct horse battery"
@@ -35,19 +35,8 @@ def backdate_codes(server, seconds):
 def request_from(port, source, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT):
     """One request from the loopback address SOURCE (127.0.0.0/8 is all ours):
     many clients of many addresses on one machine."""
-    hdrs = {"Content-Type": "application/json"} if body is not None else {}
-    hdrs.update(headers or {})
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
-                                      source_address=(source, 0))
-    try:
-        conn.request(method, path, body=None if body is None else json.dumps(body).encode(),
-                     headers=hdrs)
-        resp = conn.getresponse()
-        data = resp.read()
-        rh = {k.lower(): v for k, v in resp.getheaders()}
-        return resp.status, rh, decode_body(rh, data)
-    finally:
-        conn.close()
+    return http_request(port, method, path, body=body, headers=headers, timeout=timeout,
+                        source=source)
 
 
 class SignInFlood(AdmindTestCase):
