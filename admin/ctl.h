@@ -106,6 +106,7 @@ int ctl_kiosk_revoke(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_message(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_lock(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_unlock(struct ctl *c, int argc, char **argv);
+int ctl_kiosk_unpause(struct ctl *c, int argc, char **argv);
 int ctl_session_list(struct ctl *c, int argc, char **argv);
 int ctl_session_end(struct ctl *c, int argc, char **argv);
 int ctl_session_add_time(struct ctl *c, int argc, char **argv);

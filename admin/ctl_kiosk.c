@@ -161,6 +161,13 @@ int ctl_kiosk_unlock(struct ctl *c, int argc, char **argv)
 	return ctl_kiosk_command(c, argv[optind], "unlock", NULL);
 }
 
+int ctl_kiosk_unpause(struct ctl *c, int argc, char **argv)
+{
+	if (!ctl_args(c, argc, argv, 1, 1))
+		return CTL_USAGE;
+	return ctl_kiosk_command(c, argv[optind], "unpause", NULL);
+}
+
 int ctl_session_list(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"active", no_argument, NULL, 'a'},

@@ -27,6 +27,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"kiosk", "message", "KIOSK TEXT", ctl_kiosk_message, false},
 	{"kiosk", "lock", "KIOSK [TEXT]", ctl_kiosk_lock, false},
 	{"kiosk", "unlock", "KIOSK", ctl_kiosk_unlock, false},
+	{"kiosk", "unpause", "KIOSK", ctl_kiosk_unpause, false},
 	{"code", "new",
 	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N]",
 	 ctl_code_new, false},

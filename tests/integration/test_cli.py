@@ -356,6 +356,7 @@ class Kiosks(CliTestCase):
         send(["unlock", name], "unlock", None)
         send(["lock", name], "lock", "")
         send(["unlock", str(kid)], "unlock", None)
+        send(["unpause", name], "unpause", None)
         self.assertEqual(len({s[0] for s in sent}), len(sent), sent)
 
         cmds = self.commands(kt)
