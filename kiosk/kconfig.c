@@ -14,9 +14,10 @@
 #define MAX_URL  2048
 #define MAX_NAME 40
 
-static const char *const top_keys[] = {
-	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level", "admin",
-	"browser",     "print",    "session",   "login",       "hours",    "services",  NULL};
+static const char *const top_keys[] = {"centre_name", "language",  "state_dir", "runtime_dir",
+				       "log_file",    "log_level", "admin",     "browser",
+				       "print",       "session",   "login",     "proxy",
+				       "hours",       "services",  NULL};
 static const char *const admin_keys[] = {"url",        "token_file",   "ca_file",           "pin",
 					 "timeout_ms", "sync_seconds", "heartbeat_seconds", NULL};
 static const char *const browser_keys[] = {"command", "restarts", "user", NULL};
@@ -33,10 +34,12 @@ static const char *const login_keys[] = {"max_failures", "lockout_seconds", "loc
 /* Indexed like struct tm's tm_wday and struct hours' week. */
 static const char *const day_names[7] = {"sunday",   "monday", "tuesday", "wednesday",
 					 "thursday", "friday", "saturday"};
+static const char *const proxy_keys[] = {"listen", "hosts_file", "control", "enforce", NULL};
 static const char *const hours_keys[] = {"monday",   "tuesday", "wednesday", "thursday", "friday",
 					 "saturday", "sunday",  "closed",    "special",  NULL};
 static const char *const special_keys[] = {"date", "hours", NULL};
-static const char *const service_keys[] = {"name", "url", "category", "domains", NULL};
+static const char *const service_keys[] = {"id",      "name",     "url", "category",
+					   "domains", "intranet", NULL};
 
 /* The wrapper (kiosk/escale-browser) runs the browser in its sandbox with the policy. */
 static const char *const default_browser[] = {ESCALE_LIBEXECDIR "/escale-browser",
@@ -361,53 +364,103 @@ static bool print_host_ok(const char *h, bool bracketed)
 	return h[n - 1] != '-';
 }
 
-/* "HOST", "HOST:PORT", "[IPV6]" or "[IPV6]:PORT" into print_host and print_port. */
-static bool print_server(struct kiosk_cfg *cfg, const config_setting_t *print, struct cfg_err *err)
+/* "HOST", "HOST:PORT", "[IPV6]" or "[IPV6]:PORT" (setting KEY, shown as WHAT) into HOST
+ * (IPv6 without brackets) and PORT, which keeps its default when S has none. */
+static bool host_port(const config_setting_t *group, const char *key, const char *what,
+		      const char *s, char host[300], int *port, struct cfg_err *err)
 {
-	if (!cfg_string(print, "server", "", 300, &cfg->print_server, err))
-		return false;
-	const char *s = cfg->print_server;
-	cfg->print_port = 631;
-	if (!*s)
-		return true;
-	const config_setting_t *where = config_setting_get_member(print, "server");
+	/* Only a value from the file can be wrong: the defaults are good. */
+	const config_setting_t *where = group ? config_setting_get_member(group, key) : NULL;
 	if (strstr(s, "://"))
-		return cfg_fail(where, err,
-				"print.server is the print server as HOST or HOST:PORT, not a URL "
-				"(the queue is print.queue)");
-	char host[300];
-	const char *port = NULL;
+		return cfg_fail(where, err, "%s is HOST or HOST:PORT, not a URL", what);
+	const char *p = NULL;
 	bool bracketed = s[0] == '[';
 	if (bracketed) {
 		const char *end = strchr(s, ']');
 		if (!end || (end[1] && end[1] != ':'))
 			return cfg_fail(where, err,
-					"print.server: an IPv6 address goes in brackets, e.g. "
-					"\"[fd00::5]:631\"");
-		snprintf(host, sizeof(host), "%.*s", (int)(end - s - 1), s + 1);
-		port = end[1] ? end + 2 : NULL;
+					"%s: an IPv6 address goes in brackets, e.g. "
+					"\"[fd00::5]:631\"",
+					what);
+		snprintf(host, 300, "%.*s", (int)(end - s - 1), s + 1);
+		p = end[1] ? end + 2 : NULL;
 	} else {
 		const char *colon = strchr(s, ':');
 		if (colon && strchr(colon + 1, ':'))
 			return cfg_fail(where, err,
-					"print.server: an IPv6 address goes in brackets, e.g. "
-					"\"[fd00::5]:631\"");
-		snprintf(host, sizeof(host), "%.*s", colon ? (int)(colon - s) : (int)strlen(s), s);
-		port = colon ? colon + 1 : NULL;
+					"%s: an IPv6 address goes in brackets, e.g. "
+					"\"[fd00::5]:631\"",
+					what);
+		snprintf(host, 300, "%.*s", colon ? (int)(colon - s) : (int)strlen(s), s);
+		p = colon ? colon + 1 : NULL;
 	}
 	if (!print_host_ok(host, bracketed))
 		return cfg_fail(where, err,
-				"print.server: '%s' is not a host name, an IPv4 address or an IPv6 "
+				"%s: '%s' is not a host name, an IPv4 address or an IPv6 "
 				"address in brackets (HOST or HOST:PORT)",
-				quoted(s));
-	if (port) {
-		int64_t p;
-		if (!parse_i64(port, 1, 65535, &p))
-			return cfg_fail(where, err,
-					"print.server: the port must be a number from 1 to 65535");
-		cfg->print_port = (int)p;
+				what, quoted(s));
+	if (p) {
+		int64_t v;
+		if (!parse_i64(p, 1, 65535, &v))
+			return cfg_fail(where, err, "%s: the port must be a number from 1 to 65535",
+					what);
+		*port = (int)v;
 	}
+	return true;
+}
+
+/* print.server into print_host and print_port. */
+static bool print_server(struct kiosk_cfg *cfg, const config_setting_t *print, struct cfg_err *err)
+{
+	if (!cfg_string(print, "server", "", 300, &cfg->print_server, err))
+		return false;
+	cfg->print_port = 631;
+	if (!*cfg->print_server)
+		return true;
+	char host[300];
+	if (strstr(cfg->print_server, "://"))
+		return cfg_fail(config_setting_get_member(print, "server"), err,
+				"print.server is the print server as HOST or HOST:PORT, not a URL "
+				"(the queue is print.queue)");
+	if (!host_port(print, "server", "print.server", cfg->print_server, host, &cfg->print_port,
+		       err))
+		return false;
 	cfg->print_host = xstrdup(host);
+	return true;
+}
+
+/* The proxy { } group: where escale-proxy listens (loopback only), its hosts file and control
+ * socket, and whether the kiosk insists on it. */
+static bool proxy_section(struct kiosk_cfg *cfg, const config_setting_t *proxy, struct cfg_err *err)
+{
+	char host[300];
+	if (!cfg_string(proxy, "listen", "127.0.0.1:3128", 300, &cfg->proxy_listen, err) ||
+	    !text(proxy, "hosts_file", "", MAX_PATH, &cfg->proxy_hosts_file, err) ||
+	    !text(proxy, "control", "/run/escale/proxy/control.sock", MAX_PATH, &cfg->proxy_control,
+		  err) ||
+	    !cfg_bool(proxy, "enforce", true, &cfg->proxy_enforce, err))
+		return false;
+	cfg->proxy_listen_port = 0;
+	if (!host_port(proxy, "listen", "proxy.listen", cfg->proxy_listen, host,
+		       &cfg->proxy_listen_port, err))
+		return false;
+	struct in_addr a4;
+	struct in6_addr a6;
+	bool loop = (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127) ||
+		    (inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6));
+	if (!loop || cfg->proxy_listen_port == 0)
+		return cfg_fail(config_setting_get_member(proxy, "listen"), err,
+				"proxy.listen must be a loopback address and a port, e.g. "
+				"\"127.0.0.1:3128\" or \"[::1]:3128\": the proxy serves this "
+				"computer only");
+	cfg->proxy_listen_host = xstrdup(host);
+	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+	if (!*cfg->proxy_control || cfg->proxy_control[0] != '/' ||
+	    strlen(cfg->proxy_control) > max)
+		return cfg_fail(config_setting_get_member(proxy, "control"), err,
+				"proxy.control must be an absolute socket path of at most %zu "
+				"characters",
+				max);
 	return true;
 }
 
@@ -633,6 +686,63 @@ static bool domain_covers(const char *d, const char *host)
 	return hl >= dl && strcmp(host + hl - dl, d) == 0 && (hl == dl || host[hl - dl - 1] == '.');
 }
 
+/* The default id of a service: its name lower-cased, runs of other characters as one '-'
+ * ("France Travail" -> "france-travail", "impots.gouv" -> "impots-gouv"), at most 32. */
+static void service_slug(const char *name, char out[KCFG_SERVICE_ID_MAX + 1])
+{
+	size_t n = 0;
+	bool dash = false;
+	for (const unsigned char *p = (const unsigned char *)name; *p && n < KCFG_SERVICE_ID_MAX;
+	     p++) {
+		unsigned char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && n > 0 && n < KCFG_SERVICE_ID_MAX - 1)
+				out[n++] = '-';
+			out[n++] = (char)c;
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+	if (n == 0)
+		out[n++] = 's';
+	out[n] = '\0';
+}
+
+bool kconfig_service_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > KCFG_SERVICE_ID_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static bool service_id(struct kservice *sv, const config_setting_t *e, struct cfg_err *err)
+{
+	char *id = NULL;
+	if (!cfg_string(e, "id", NULL, 64, &id, err))
+		return false;
+	if (!id) {
+		service_slug(sv->name, sv->id);
+		return true;
+	}
+	bool ok = kconfig_service_id_ok(id);
+	if (ok)
+		snprintf(sv->id, sizeof(sv->id), "%s", id);
+	free(id);
+	if (!ok)
+		return cfg_fail(config_setting_get_member(e, "id"), err,
+				"service '%s': 'id' must be 1 to %d lower-case letters, digits "
+				"and inner dashes, e.g. \"france-travail\"",
+				sv->name, KCFG_SERVICE_ID_MAX);
+	return true;
+}
+
 static bool service(struct kservice *sv, const config_setting_t *e, int index, struct cfg_err *err)
 {
 	if (!config_setting_is_group(e))
@@ -651,6 +761,8 @@ static bool service(struct kservice *sv, const config_setting_t *e, int index, s
 		return cfg_fail(e, err,
 				"service '%s': 'url' is required (its home page, https://...)",
 				sv->name);
+	if (!service_id(sv, e, err) || !cfg_bool(e, "intranet", false, &sv->intranet, err))
+		return false;
 	char host[256];
 	const config_setting_t *u = config_setting_get_member(e, "url");
 	if (!check_url(u, "url", sv->url, host, err))
@@ -706,6 +818,7 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 			sv->name = xstrdup(default_services[i].name);
 			sv->url = xstrdup(default_services[i].url);
 			sv->category = xstrdup(default_services[i].category);
+			service_slug(sv->name, sv->id);
 			for (int j = 0; default_services[i].domains[j]; j++)
 				sv->domains[sv->n_domains++] =
 					xstrdup(default_services[i].domains[j]);
@@ -728,10 +841,16 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 		struct kservice *sv = &cfg->services[cfg->n_services++];
 		if (!service(sv, e, i + 1, err))
 			return false;
-		for (int j = 0; j < i; j++)
+		for (int j = 0; j < i; j++) {
 			if (strcmp(cfg->services[j].name, sv->name) == 0)
 				return cfg_fail(e, err, "service name '%s' is used twice",
 						sv->name);
+			if (strcmp(cfg->services[j].id, sv->id) == 0)
+				return cfg_fail(e, err,
+						"service id '%s' is used twice (services '%s' and "
+						"'%s'): give one an 'id'",
+						sv->id, cfg->services[j].name, sv->name);
+		}
 	}
 	/* Chromium's URLAllowlist: at most 1000 entries, one of them the home page. */
 	int distinct = 0;
@@ -832,11 +951,12 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	if (!cfg_load(&cf, path, err))
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
-	const config_setting_t *admin, *browser, *print, *session, *login;
+	const config_setting_t *admin, *browser, *print, *session, *login, *proxy;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "admin", &admin, err) ||
 	    !cfg_group(root, "browser", &browser, err) || !cfg_group(root, "print", &print, err) ||
 	    !cfg_only_keys(print, print_keys, err) || !cfg_group(root, "session", &session, err) ||
-	    !cfg_group(root, "login", &login, err) || !cfg_only_keys(admin, admin_keys, err) ||
+	    !cfg_group(root, "login", &login, err) || !cfg_group(root, "proxy", &proxy, err) ||
+	    !cfg_only_keys(proxy, proxy_keys, err) || !cfg_only_keys(admin, admin_keys, err) ||
 	    !cfg_only_keys(browser, browser_keys, err) ||
 	    !cfg_only_keys(session, session_keys, err) || !cfg_only_keys(login, login_keys, err))
 		goto out;
@@ -876,7 +996,8 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 			 "login.lockout_max_seconds must be at least login.lockout_seconds");
 		goto out;
 	}
-	if (!hours_section(&cfg->hours, root, err) || !services_section(cfg, root, err))
+	if (!proxy_section(cfg, proxy, err) || !hours_section(&cfg->hours, root, err) ||
+	    !services_section(cfg, root, err))
 		goto out;
 	ok = true;
 out:
@@ -900,6 +1021,10 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->print_host);
 	free(cfg->print_queue);
 	free(cfg->print_kiosk_name);
+	free(cfg->proxy_listen);
+	free(cfg->proxy_listen_host);
+	free(cfg->proxy_hosts_file);
+	free(cfg->proxy_control);
 	free(cfg->admin_url);
 	free(cfg->admin_token_file);
 	free(cfg->admin_ca_file);

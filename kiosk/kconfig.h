@@ -16,12 +16,20 @@
  * the print preview's two pages. */
 #define KCFG_MAX_ALLOWLIST 997
 
+#define KCFG_SERVICE_ID_MAX 32
+
 struct kservice {
+	/* "id": a stable slug [a-z0-9-] of 1..32, the service's name in statistics and in
+	 * admind; default: the name lower-cased, other characters as '-' ("france-travail") */
+	char id[KCFG_SERVICE_ID_MAX + 1];
 	char *name;     /* shown on the tile, e.g. "CAF" */
 	char *url;      /* home URL, https:// */
 	char *category; /* e.g. "Famille", "Emploi", "Santé", "Impôts", "Papiers" */
 	char *domains[KCFG_MAX_DOMAINS + 1]; /* NULL-terminated */
 	int n_domains;
+	/* "intranet": its names may resolve to loopback, private or link-local addresses (a
+	 * centre's own server); default false: escale-proxy refuses such addresses */
+	bool intranet;
 };
 
 struct kiosk_cfg {
@@ -73,6 +81,16 @@ struct kiosk_cfg {
 	int64_t code_length; /* "login.code_length", as admind's codes.length, default 8 (4..32) */
 	bool code_alnum;     /* "login.alphabet": "digits" (default) or "alnum", as admind's */
 
+	/* proxy { }: escale-proxy, the browser's only way out (docs/network.md) */
+	char *proxy_listen;      /* "proxy.listen", loopback "HOST:PORT", default 127.0.0.1:3128 */
+	char *proxy_listen_host; /* its address (IPv6 without brackets) */
+	int proxy_listen_port;   /* its port */
+	char *proxy_hosts_file;  /* "proxy.hosts_file", hosts(5) read before DNS, default "" */
+	char *proxy_control;     /* "proxy.control", the proxy's control socket, default
+				    /run/escale/proxy/control.sock */
+	bool proxy_enforce;      /* "proxy.enforce", default true: no session unless the browser
+			       user's network is closed but for the proxy and the proxy answers */
+
 	struct hours hours; /* "hours { }"; absent: always open */
 
 	struct kservice services[KCFG_MAX_SERVICES]; /* "services ( )"; absent: the default list */
@@ -82,6 +100,8 @@ struct kiosk_cfg {
 /* Reads PATH into CFG (defaults for what is absent); on failure ERR says FILE:LINE: what. */
 bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err);
 void kconfig_free(struct kiosk_cfg *cfg);
+/* True when S is a service id: 1..32 of [a-z0-9-], no dash first or last. */
+bool kconfig_service_id_ok(const char *s);
 /* "runtime_dir/kiosk.sock" */
 char *kconfig_socket_path(const struct kiosk_cfg *cfg);
 

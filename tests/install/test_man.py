@@ -108,7 +108,7 @@ def main():
                  {"preset"}, "config/admind.conf")
     check_config(pages.get("escale-kiosk.conf.5", ""), "escale-kiosk.conf(5)", "kiosk/kconfig.c",
                  {"top": "", "admin": "admin.", "browser": "browser.", "session": "session.",
-                  "login": "login.", "hours": "hours.", "print": "print."},
+                  "login": "login.", "hours": "hours.", "print": "print.", "proxy": "proxy."},
                  {"special", "service"}, "config/kiosk.conf")
 
     if failures:

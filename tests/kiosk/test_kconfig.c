@@ -618,6 +618,66 @@ static void test_print(void)
 	fails(text, 2, "at most 64");
 }
 
+static void test_proxy(void)
+{
+	struct kiosk_cfg c;
+	struct cfg_err err = {""};
+	CHECK(load(MINIMAL, &c, &err));
+	CHECK(strcmp(c.proxy_listen_host, "127.0.0.1") == 0 && c.proxy_listen_port == 3128);
+	CHECK(strcmp(c.proxy_hosts_file, "") == 0 && c.proxy_enforce);
+	CHECK(strcmp(c.proxy_control, "/run/escale/proxy/control.sock") == 0);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "proxy = { listen = \"[::1]:8118\"; hosts_file = \"/etc/h\"; "
+			   "control = \"/run/p.sock\"; enforce = false; };\n",
+		   &c, &err));
+	CHECK(strcmp(c.proxy_listen_host, "::1") == 0 && c.proxy_listen_port == 8118);
+	CHECK(strcmp(c.proxy_hosts_file, "/etc/h") == 0 && !c.proxy_enforce);
+	CHECK(strcmp(c.proxy_control, "/run/p.sock") == 0);
+	kconfig_free(&c);
+	accepts(MINIMAL "proxy = { listen = \"127.0.0.53:3128\"; };\n");
+	fails(MINIMAL "proxy = { listen = \"0.0.0.0:3128\"; };\n", 2, "loopback address");
+	fails(MINIMAL "proxy = { listen = \"10.0.0.1:3128\"; };\n", 2, "loopback address");
+	fails(MINIMAL "proxy = { listen = \"localhost:3128\"; };\n", 2, "loopback address");
+	fails(MINIMAL "proxy = { listen = \"127.0.0.1\"; };\n", 2, "loopback address");
+	fails(MINIMAL "proxy = { listen = \"127.0.0.1:0\"; };\n", 2, "from 1 to 65535");
+	fails(MINIMAL "proxy = { listen = \"::1:3128\"; };\n", 2, "in brackets");
+	fails(MINIMAL "proxy = { listen = \"http://127.0.0.1:3128\"; };\n", 2, "not a URL");
+	fails(MINIMAL "proxy = { control = \"run/p.sock\"; };\n", 2, "absolute socket path");
+	fails(MINIMAL "proxy = { enforce = \"yes\"; };\n", 2, "enforce");
+	fails(MINIMAL "proxy = { port = 3128; };\n", 2, "unknown setting 'port'");
+}
+
+#define SVC(extra)                                                 \
+	MINIMAL "services = ( { name = \"France Travail\"; url = " \
+		"\"https://www.francetravail.fr/\"; "              \
+		"domains = [ \"francetravail.fr\" ]; " extra " } );\n"
+
+static void test_service_ids(void)
+{
+	struct kiosk_cfg c;
+	struct cfg_err err = {""};
+	CHECK(load(MINIMAL, &c, &err));
+	CHECK(strcmp(find_service(&c, "France Travail")->id, "france-travail") == 0);
+	CHECK(strcmp(find_service(&c, "impots.gouv")->id, "impots-gouv") == 0);
+	CHECK(strcmp(find_service(&c, "CAF")->id, "caf") == 0);
+	CHECK(!find_service(&c, "CAF")->intranet);
+	kconfig_free(&c);
+	CHECK(load(SVC("id = \"ft\"; intranet = true;"), &c, &err));
+	CHECK(strcmp(c.services[0].id, "ft") == 0 && c.services[0].intranet);
+	kconfig_free(&c);
+	fails(SVC("id = \"FT\";"), 2, "'id' must be");
+	fails(SVC("id = \"-ft\";"), 2, "'id' must be");
+	fails(SVC("id = \"\";"), 2, "'id' must be");
+	fails(SVC("id = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";"), 2, "'id' must be");
+	fails(SVC("intranet = 1;"), 2, "intranet");
+	fails(MINIMAL "services = ( { name = \"A b\"; url = \"https://a.fr/\"; domains = "
+		      "[\"a.fr\"]; }, { name = \"A-B\"; url = \"https://a.fr/\"; domains = "
+		      "[\"a.fr\"]; } );\n",
+	      2, "service id 'a-b' is used twice");
+	CHECK(kconfig_service_id_ok("caf") && kconfig_service_id_ok("a-1"));
+	CHECK(!kconfig_service_id_ok("a_b") && !kconfig_service_id_ok("a-"));
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -631,6 +691,8 @@ int main(void)
 	test_values();
 	test_errors();
 	test_print();
+	test_proxy();
+	test_service_ids();
 	unlink(path);
 	return TEST_DONE();
 }
