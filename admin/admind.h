@@ -67,8 +67,9 @@ struct admind_config {
 		struct desk_preset {
 			int64_t minutes, pages;
 		} presets[DESK_MAX_PRESETS];
-		char **services; /* NULL-terminated */
-		char **rules;    /* NULL-terminated */
+		char **services;                 /* NULL-terminated */
+		char **rules;                    /* NULL-terminated */
+		int64_t spare_count, spare_days; /* the sheet of spare codes */
 	} desk;
 };
 

@@ -43,7 +43,8 @@ static const char *const web_keys[] = {"root",
 				       "login_workers",
 				       "login_queue",
 				       NULL};
-static const char *const desk_keys[] = {"centre", "presets", "services", "rules", NULL};
+static const char *const desk_keys[] = {"centre",      "presets",    "services", "rules",
+					"spare_count", "spare_days", NULL};
 static const char *const preset_keys[] = {"minutes", "pages", NULL};
 static const char *const default_services[] = {"CAF",         "France Travail", "ameli",
 					       "impots.gouv", "ANTS",           NULL};
@@ -266,7 +267,9 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_string(desk, "centre", "", 200, &c->desk.centre, err) ||
 	    !desk_presets(desk, &c->desk, err) ||
 	    !string_list(desk, "services", 100, default_services, &c->desk.services, err) ||
-	    !string_list(desk, "rules", 300, default_rules, &c->desk.rules, err)) {
+	    !string_list(desk, "rules", 300, default_rules, &c->desk.rules, err) ||
+	    !cfg_int(desk, "spare_count", 10, 1, 100, &c->desk.spare_count, err) ||
+	    !cfg_int(desk, "spare_days", 28, 1, 366, &c->desk.spare_days, err)) {
 		free(alphabet);
 		free(level);
 		goto out;

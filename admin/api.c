@@ -17,6 +17,7 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/kiosk/codes", AUTH_KIOSK, 0, api_kiosk_codes, false},
 	{"POST", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_issue, false},
 	{"GET", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_list, false},
+	{"GET", "/api/v1/codes/spare", AUTH_STAFF, SEC, api_codes_spare, false},
 	{"POST", "/api/v1/codes/revoke", AUTH_STAFF, SEC, api_codes_revoke, false},
 	{"POST", "/api/v1/codes/extend", AUTH_STAFF, SEC, api_codes_extend, false},
 	{"GET", "/api/v1/kiosks", AUTH_STAFF, ALL_ROLES, api_kiosks_list, false},

@@ -46,6 +46,7 @@ void api_login(struct app *app, struct http_req *r);
 void api_logout(struct app *app, struct http_req *r);
 void api_password_change(struct app *app, struct http_req *r);
 void api_desk(struct app *app, struct http_req *r);
+void api_codes_spare(struct app *app, struct http_req *r);
 void api_users_password(struct app *app, struct http_req *r);
 void api_users_role(struct app *app, struct http_req *r);
 void api_users_enable(struct app *app, struct http_req *r);

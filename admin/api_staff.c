@@ -40,19 +40,22 @@ void api_codes_issue(struct app *app, struct http_req *r)
 	const struct jfield f[] = {
 		{"count", J_INT, false, 1, c->max_count},   {"minutes", J_INT, false, 1, 1440},
 		{"pages", J_INT, false, 0, 1000},           {"days", J_INT, false, 1, 366},
-		{"valid_until", J_STR_OR_INT, false, 0, 0},
+		{"valid_until", J_STR_OR_INT, false, 0, 0}, {"spare", J_BOOL, false, 0, 0},
 	};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;
+	/* A sheet of spare codes: the desk's count and validity unless the request says. */
+	bool spare = json_is_true(json_object_get(j, "spare"));
 	struct code_spec spec = {
-		.count = (int)json_int_or(j, "count", 1),
+		.count = (int)json_int_or(j, "count", spare ? c->desk.spare_count : 1),
 		.seconds = json_int_or(j, "minutes", c->default_minutes) * 60,
 		.pages = json_int_or(j, "pages", c->default_pages),
 		.alphabet = c->code_alphabet,
 		.length = (int)c->code_length,
+		.spare = spare,
 	};
-	bool ok = validity(r, j, c->default_days, &spec.valid_until);
+	bool ok = validity(r, j, spare ? c->desk.spare_days : c->default_days, &spec.valid_until);
 	json_decref(j);
 	if (!ok)
 		return;
@@ -62,6 +65,10 @@ void api_codes_issue(struct app *app, struct http_req *r)
 		api_store_error(r, rc, "code");
 		return;
 	}
+	size_t i;
+	json_t *code;
+	json_array_foreach (json_object_get(out, "codes"), i, code)
+		json_object_set_new(code, "spare", json_boolean(spare));
 	http_json(r, 201, out);
 }
 

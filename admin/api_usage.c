@@ -215,6 +215,8 @@ void api_stats(struct app *app, struct http_req *r)
 	json_t *out = store_stats(app->store, from, to);
 	json_object_set_new(out, "from", json_string(fday));
 	json_object_set_new(out, "to", json_string(tday));
+	json_object_set_new(out, "spare_sessions",
+			    json_integer(store_spare_sessions(app->store, from, to)));
 	http_json(r, 200, out);
 }
 

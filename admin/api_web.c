@@ -200,6 +200,26 @@ void api_desk(struct app *app, struct http_req *r)
 			    string_array(c->desk.rules), "printing", c->print.enabled));
 }
 
+void api_codes_spare(struct app *app, struct http_req *r)
+{
+	static const char *const q[] = {NULL};
+	struct store_spare_drawer d;
+	if (!http_query_only(r, q))
+		return;
+	if (!store_spare_drawer(app->store, now_s(), &d)) {
+		http_error(r, 500, "internal", "the database did not answer");
+		return;
+	}
+	const struct desk_config *c = &app->cfg.desk;
+	json_t *out = json_pack("{sI sI sI}", "unused", (json_int_t)d.unused, "sheet_count",
+				(json_int_t)c->spare_count, "days", (json_int_t)c->spare_days);
+	json_object_set_new(out, "valid_until",
+			    d.unused ? json_integer(d.first_expiry) : json_null());
+	json_object_set_new(out, "last_issued_at",
+			    d.last_issued ? json_integer(d.last_issued) : json_null());
+	http_json(r, 200, out);
+}
+
 void api_users_password(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"password", J_STR, true, PASSWORD_MIN, PASSWORD_MAX}};

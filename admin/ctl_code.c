@@ -88,9 +88,13 @@ static bool ctl_until(const struct ctl *c, const char *s, json_t *body)
 int ctl_code_new(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"minutes", required_argument, NULL, 'm'}, {"pages", required_argument, NULL, 'p'},
-		{"days", required_argument, NULL, 'd'},    {"until", required_argument, NULL, 'u'},
-		{"count", required_argument, NULL, 'n'},   {NULL, 0, NULL, 0},
+		{"minutes", required_argument, NULL, 'm'},
+		{"pages", required_argument, NULL, 'p'},
+		{"days", required_argument, NULL, 'd'},
+		{"until", required_argument, NULL, 'u'},
+		{"count", required_argument, NULL, 'n'},
+		{"spare", no_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
 	};
 	json_t *body = json_object(), *ans = NULL, *list, *k;
 	bool days = false, until = false, missing = false;
@@ -127,6 +131,10 @@ int ctl_code_new(struct ctl *c, int argc, char **argv)
 			if (!ctl_num(c, "--count", optarg, 1, CTL_MAX_COUNT, &v))
 				goto out;
 			ctl_set_int(body, "count", v);
+			break;
+		case 's':
+			if (json_object_set_new(body, "spare", json_true()) != 0)
+				fatalx("out of memory");
 			break;
 		default:
 			ctl_usage(c, NULL);

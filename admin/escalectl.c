@@ -29,7 +29,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"kiosk", "unlock", "KIOSK", ctl_kiosk_unlock, false},
 	{"kiosk", "unpause", "KIOSK", ctl_kiosk_unpause, false},
 	{"code", "new",
-	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N]",
+	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N] [--spare]",
 	 ctl_code_new, false},
 	{"code", "list", "[--all]", ctl_code_list, false},
 	{"code", "revoke", "CODE|#ID", ctl_code_revoke, false},

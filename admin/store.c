@@ -150,6 +150,9 @@ static const char *const migrations[] = {
 	"  active_at INTEGER NOT NULL,"
 	"  ended_at INTEGER);"
 	"CREATE INDEX web_sessions_user ON web_sessions(user_id) WHERE ended_at IS NULL;",
+	/* 4: spare codes, kept in the desk's drawer for when admind is down. */
+	"ALTER TABLE codes ADD COLUMN spare INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daily_stats ADD COLUMN spare_sessions INTEGER NOT NULL DEFAULT 0;",
 };
 
 bool role_parse(const char *s, enum role *out)

@@ -122,6 +122,7 @@ struct code_spec {
 	int64_t valid_until;
 	enum code_alphabet alphabet;
 	int length;
+	bool spare; /* a spare code, for the desk's drawer (store_spare.c) */
 };
 /* Draws and stores SPEC->count codes; returns {"codes":[...]} with the clear codes. */
 json_t *store_codes_issue(struct store *st, const struct store_actor *who,
@@ -137,6 +138,15 @@ enum store_rc store_code_revoke(struct store *st, const struct store_actor *who,
 enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, int64_t add_seconds, int64_t add_pages,
 				int64_t add_days, json_t **out);
+/* The spare codes still in the drawer: issued spare, never used, still valid. */
+struct store_spare_drawer {
+	int64_t unused;
+	int64_t first_expiry; /* the earliest valid_until among them, 0 when none */
+	int64_t last_issued;  /* when the last spare codes were issued, 0 never */
+};
+bool store_spare_drawer(struct store *st, int64_t now, struct store_spare_drawer *out);
+/* Sessions opened with a spare code that started in [FROM, TO). */
+int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to);
 /* One code of the kiosks' offline cache. */
 struct store_cached_code {
 	char verifier[STORE_VERIFIER_LEN * 2 + 1];

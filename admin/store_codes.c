@@ -41,8 +41,8 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 			const struct code_spec *spec, struct fresh_code *codes, bool *ok)
 {
 	static const char sql[] = "INSERT INTO codes(hash, verifier, hint, seconds_total,"
-				  " pages_total, created_at, created_by, valid_until, rev)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+				  " pages_total, created_at, created_by, valid_until, rev, spare)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	int again = -1;
 	*ok = false;
 	if (!store_tx_begin(st))
@@ -65,6 +65,7 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 			sqlite3_bind_null(s, 7);
 		sqlite3_bind_int64(s, 8, spec->valid_until);
 		sqlite3_bind_int64(s, 9, rev);
+		sqlite3_bind_int(s, 10, spec->spare);
 		int r = sqlite3_step(s);
 		if (r == SQLITE_CONSTRAINT_UNIQUE) {
 			again = i;
@@ -84,6 +85,11 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 					     (json_int_t)(spec->seconds / 60), "pages",
 					     (json_int_t)spec->pages, "valid_until",
 					     (json_int_t)spec->valid_until, "first_id",
+					     (json_int_t)codes[0].id, "last_id",
+					     (json_int_t)codes[spec->count - 1].id));
+	if (good && spec->spare)
+		good = store_audit(st, who, "code.issue_spare", NULL,
+				   json_pack("{si sI sI}", "count", spec->count, "first_id",
 					     (json_int_t)codes[0].id, "last_id",
 					     (json_int_t)codes[spec->count - 1].id));
 	*ok = store_tx_end(st, good ? STORE_OK : STORE_ERROR) == STORE_OK;
@@ -136,7 +142,7 @@ done:
 static const char code_cols[] =
 	"c.id, c.hint, c.seconds_total, c.seconds_used, c.pages_total, c.pages_used,"
 	" c.valid_until, c.revoked_at, c.created_at,"
-	" EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id AND s.ended_at IS NULL)";
+	" EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id AND s.ended_at IS NULL), c.spare";
 
 static const char *code_state(sqlite3_stmt *s, int64_t now)
 {
@@ -158,14 +164,15 @@ static int64_t nonneg(int64_t v)
 static json_t *code_row(sqlite3_stmt *s, int64_t now)
 {
 	return json_pack(
-		"{sI ss ss sI sI sI sI sI sI sb}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+		"{sI ss ss sI sI sI sI sI sI sb sb}", "id", (json_int_t)sqlite3_column_int64(s, 0),
 		"hint", sqlite3_column_text(s, 1), "state", code_state(s, now), "minutes",
 		(json_int_t)(sqlite3_column_int64(s, 2) / 60), "seconds_left",
 		(json_int_t)nonneg(sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 3)),
 		"pages", (json_int_t)sqlite3_column_int64(s, 4), "pages_left",
 		(json_int_t)nonneg(sqlite3_column_int64(s, 4) - sqlite3_column_int64(s, 5)),
 		"valid_until", (json_int_t)sqlite3_column_int64(s, 6), "created_at",
-		(json_int_t)sqlite3_column_int64(s, 8), "in_use", sqlite3_column_int(s, 9) != 0);
+		(json_int_t)sqlite3_column_int64(s, 8), "in_use", sqlite3_column_int(s, 9) != 0,
+		"spare", sqlite3_column_int(s, 10) != 0);
 }
 
 json_t *store_codes_list(struct store *st, bool all)

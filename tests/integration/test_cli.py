@@ -446,6 +446,21 @@ class Codes(CliTestCase):
             self.assertEqual((d["seconds_left"], d["pages_left"]), (30 * 60, 5), d)
             self.assertIn(self.session_by_id(d["session"])["code_id"], new)
 
+    def test_new_spare(self):
+        _, sec = self.new_user("secretariat")
+        before = self.code_ids()
+        lines = self.ok("code", "new", "--spare", "--count", "2", token=sec)
+        self.assertEqual(len(lines), 2, lines)
+        new = self.code_ids() - before
+        self.assertEqual(len(new), 2)
+        for cid in new:
+            c = self.code_by_id(cid)
+            self.assertIs(c["spare"], True, c)
+            # The desk's spare validity (desk.spare_days, 28 by default), not default_days.
+            self.assertAlmostEqual(c["valid_until"], time.time() + 28 * 86400, delta=120)
+        _, cid = self.cli_code("--minutes", "7")
+        self.assertIs(self.code_by_id(cid)["spare"], False)
+
     def test_new_options_before_or_after(self):
         code, cid = self.cli_code("--days", "2", "--minutes", "7")
         c = self.code_by_id(cid)

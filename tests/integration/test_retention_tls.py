@@ -19,7 +19,8 @@ class Retention(AdmindTestCase):
 
     def test_purge_keeps_daily_totals(self):
         _, ktok = self.new_kiosk(site="ESC Sud")
-        codes = self.new_codes(count=2, minutes=60)
+        codes = self.new_codes(count=1, minutes=60)
+        codes += self.new_codes(count=1, minutes=60, days=None, spare=True)
         for c in codes:
             s = self.api("POST", "/api/v1/kiosk/sessions", {"code": c["code"]}, ktok, expect=201)
             self.api("POST", "/api/v1/kiosk/sessions/%s/end" % s["session"],
@@ -27,6 +28,7 @@ class Retention(AdmindTestCase):
         before = self.api("GET", "/api/v1/stats", token=self.admin)
         self.assertEqual(before["sessions"], 2)
         self.assertEqual(before["median_sessions"], 2)
+        self.assertEqual(before["spare_sessions"], 1)
         # Restart five days later: the purge at start folds the details.
         self.server.stop()
         self.server.start(env={"ESCALE_FAKE_NOW": str(int(time.time()) + 5 * 86400)})
@@ -43,6 +45,7 @@ class Retention(AdmindTestCase):
         self.assertEqual(after["sessions"], 2, after)
         self.assertEqual(after["minutes"], 20, after)
         self.assertEqual(after["median_sessions"], 0, after)
+        self.assertEqual(after["spare_sessions"], 1, "the purge lost the spare sessions")
         self.assertEqual([k["kiosk"] for k in after["per_kiosk"]], before_names(before))
         status, _, data = self.req("GET", "/api/v1/usage?format=json", token=self.admin)
         self.assertEqual(status, 200)

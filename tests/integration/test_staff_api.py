@@ -192,6 +192,58 @@ class Codes(AdmindTestCase):
         self.assertIn("kiosk.reenroll", actions)
 
 
+class SpareCodes(AdmindTestCase):
+    """The sheet of spare codes the desk keeps in a drawer for when admind is down."""
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + "desk = { spare_count = 4; spare_days = 21; };\n"
+
+    def test_sheet_drawer_and_statistics(self):
+        sec_name, sec = self.new_user("secretariat")
+        drawer = self.api("GET", "/api/v1/codes/spare", token=sec)
+        self.assertEqual(drawer, {"unused": 0, "valid_until": None, "last_issued_at": None,
+                                  "sheet_count": 4, "days": 21})
+        # The desk's count and validity, unless the request says otherwise.
+        d = self.api("POST", "/api/v1/codes", {"spare": True, "minutes": 45, "pages": 3}, sec,
+                     expect=201)
+        self.assertEqual(len(d["codes"]), 4, d)
+        for c in d["codes"]:
+            self.assertIs(c["spare"], True)
+            self.assertAlmostEqual(c["valid_until"], time.time() + 21 * 86400, delta=120)
+        two = self.new_codes(count=2, days=3, spare=True, token=sec)
+        ordinary = self.new_code(token=sec)
+        self.assertIs(ordinary["spare"], False)
+        listed = {c["id"]: c for c in self.codes_list()}
+        self.assertTrue(all(listed[c["id"]]["spare"] for c in d["codes"] + two))
+        self.assertIs(listed[ordinary["id"]]["spare"], False)
+        drawer = self.api("GET", "/api/v1/codes/spare", token=sec)
+        self.assertEqual(drawer["unused"], 6)
+        self.assertEqual(drawer["valid_until"], two[0]["valid_until"])
+        self.assertLess(abs(drawer["last_issued_at"] - time.time()), 120)
+        # A spare code used, one revoked: the drawer counts the rest; the statistics
+        # count the session it opened, not the ordinary one.
+        _, ktok = self.new_kiosk()
+        for c in (d["codes"][0], ordinary):
+            s = self.open_ok(ktok, c["code"])
+            self.end_session(ktok, s["session"], seconds_used=60)
+        self.api("POST", "/api/v1/codes/revoke", {"id": two[0]["id"]}, sec)
+        drawer = self.api("GET", "/api/v1/codes/spare", token=sec)
+        self.assertEqual(drawer["unused"], 4)
+        self.assertEqual(drawer["valid_until"], two[1]["valid_until"])
+        stats = self.api("GET", "/api/v1/stats", token=self.admin)
+        self.assertEqual((stats["sessions"], stats["spare_sessions"]), (2, 1), stats)
+        audit = self.api("GET", "/api/v1/audit?limit=50", token=self.admin)["audit"]
+        self.assertEqual(sum(a["action"] == "code.issue_spare" for a in audit), 2)
+
+    def test_refused(self):
+        self.assertError(self.req("POST", "/api/v1/codes", {"spare": "yes"}, self.admin),
+                         400, "bad_request")
+        self.assertError(self.req("POST", "/api/v1/codes", {"spare": 1}, self.admin),
+                         400, "bad_request")
+        _, maint = self.new_user("maintenance")
+        self.assertError(self.req("GET", "/api/v1/codes/spare", token=maint), 403, "forbidden")
+        self.assertError(self.req("GET", "/api/v1/codes/spare?x=1", token=self.admin),
+                         400, "bad_request")
+
+
 class Users(AdmindTestCase):
 
     def test_new_token_replaces_the_old_ones(self):

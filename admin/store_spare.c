@@ -1,0 +1,45 @@
+/* store_spare: the spare codes the desk keeps in a drawer for when admind cannot be reached.
+ * They are ordinary codes (the kiosks cache them like any other), marked spare so that the
+ * desk sees how many are left and the statistics how many sessions they opened. */
+#include "store_internal.h"
+
+#include "db.h"
+
+bool store_spare_drawer(struct store *st, int64_t now, struct store_spare_drawer *out)
+{
+	*out = (struct store_spare_drawer){0};
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(
+		st->db, "SELECT count(*), min(valid_until),"
+			" (SELECT max(created_at) FROM codes WHERE spare) FROM codes c"
+			" WHERE c.spare AND c.revoked_at IS NULL AND c.valid_until > ?1"
+			"   AND c.seconds_used = 0"
+			"   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id)");
+	sqlite3_bind_int64(s, 1, now);
+	bool ok = sqlite3_step(s) == SQLITE_ROW;
+	if (ok) {
+		out->unused = sqlite3_column_int64(s, 0);
+		out->first_expiry = sqlite3_column_int64(s, 1);
+		out->last_issued = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return ok;
+}
+
+int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to)
+{
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(
+		st->db, "SELECT (SELECT count(*) FROM sessions s JOIN codes c ON c.id = s.code_id"
+			"   WHERE c.spare AND s.started_at >= ?1 AND s.started_at < ?2)"
+			" + (SELECT coalesce(sum(spare_sessions), 0) FROM daily_stats"
+			"   WHERE day >= date(?1, 'unixepoch', 'localtime')"
+			"     AND day < date(?2, 'unixepoch', 'localtime'))");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return n;
+}
