@@ -2,7 +2,7 @@
 // and the live refresh of the visible view.
 
 import {t, translatePage, fmtClock} from "./i18n.js";
-import {state, $, api, ApiError, errorText, onUnauthorized, el, clear, clearStatus,
+import {state, $, api, ApiError, errorText, onUnauthorized, onReachability, el, clear, clearStatus,
 	closeDialog, formError, loadDesk, forgetDesk} from "./core.js";
 import * as desk from "./desk.js";
 import * as maint from "./maint.js";
@@ -275,6 +275,10 @@ async function boot() {
 	onUnauthorized(() => {
 		if (state.user)
 			showLogin(t("session_expired"));
+	});
+	// admind down: every view says what the desk does meanwhile (spare codes).
+	onReachability((ok) => {
+		$("server-down").hidden = ok;
 	});
 	for (const v of VIEWS)
 		v.mod.setup({refreshNow});

@@ -39,6 +39,12 @@ export function onUnauthorized(f) {
 	unauthorizedHandler = f;
 }
 
+// Called with false when admind does not answer, true when it answers again.
+let reachHandler = () => {};
+export function onReachability(f) {
+	reachHandler = f;
+}
+
 export class ApiError extends Error {
 	constructor(status, word, body) {
 		super(word);
@@ -68,8 +74,11 @@ export async function api(method, path, body, opts = {}) {
 	try {
 		res = await fetch(path, init);
 	} catch (e) {
+		reachHandler(false);
 		throw new ApiError(0, "network", null);
 	}
+	// 502-504: a proxy in front of admind answered for it.
+	reachHandler(res.status < 502 || res.status > 504);
 	let data = null;
 	if ((res.headers.get("Content-Type") || "").includes("json")) {
 		try {

@@ -16,6 +16,7 @@ export function setup(c) {
 	$("code-count").addEventListener("input", issueLabel);
 	for (const id of ["code-minutes", "code-pages"])
 		$(id).addEventListener("input", markPreset);
+	$("spare-make").addEventListener("click", makeSpare);
 	$("print-a4").addEventListener("click", () => printTickets("print-a4"));
 	$("print-receipt").addEventListener("click", () => printTickets("print-receipt"));
 	// The reception's screen may face the public: the codes go once they are printed.
@@ -50,6 +51,7 @@ export function reset() {
 	clear($("presets"));
 	formError($("code-error"), "");
 	$("refund-rule").hidden = true;
+	$("spare-status").textContent = "";
 	$("printer-banner").hidden = true;
 	recentJobs = [];
 	activeJobIds = new Set();
@@ -170,6 +172,51 @@ function minutesWords(m) {
 	return m >= 60 ? `${short} (${m} min)` : short;
 }
 
+// ---- spare codes: a sheet for the drawer, for when admind does not answer ----
+
+const SPARE_LOW_DAYS = 3;
+
+function drawSpare(r) {
+	const s = $("spare-status");
+	const soon = r.valid_until && r.valid_until - Date.now() / 1000 < SPARE_LOW_DAYS * 86400;
+	s.textContent = !r.unused ? t("spare_none") :
+		t(soon ? "spare_left_soon" : "spare_left",
+			{n: r.unused, date: fmtLongDate(r.valid_until)});
+	s.classList.toggle("spare-low", !r.unused || !!soon);
+	state.spare = r;
+}
+
+async function makeSpare() {
+	const r = state.spare || {};
+	const n = r.sheet_count || 10;
+	const minutes = intValue($("code-minutes").value);
+	const pages = intValue($("code-pages").value);
+	if (!inRange(minutes, 1, 1440) || !inRange(pages, 0, 1000)) {
+		formError($("code-error"), !inRange(minutes, 1, 1440) ? t("code_bad_minutes") :
+			t("code_bad_pages"));
+		return;
+	}
+	const ok = await ask({title: t("spare_ask_title"), ok: t("spare_ask_ok"),
+		text: t("spare_ask_text",
+			{n, days: r.days || 28, time: fmtMinutes(minutes), pages: fmtPages(pages)})});
+	if (!ok)
+		return;
+	const btn = $("spare-make");
+	btn.disabled = true;
+	try {
+		const res = await api("POST", "/api/v1/codes", {spare: true, minutes, pages});
+		showTickets(res.codes || []);
+		say(t("spare_made", {n: (res.codes || []).length}));
+		// A sheet of spare codes prints on A4, to cut and keep in the drawer.
+		$("print-a4").focus();
+		ctx.refreshNow();
+	} catch (e) {
+		say(errorText(e), "error");
+	} finally {
+		btn.disabled = false;
+	}
+}
+
 function showTickets(codes) {
 	const box = $("tickets");
 	clearTimeout(ticketsTimer);
@@ -180,6 +227,7 @@ function showTickets(codes) {
 		for (const r of d.rules || [])
 			rules.appendChild(el("li", null, r));
 		box.appendChild(el("article", {class: "ticket"},
+			c.spare ? el("p", {class: "ticket-spare"}, t("ticket_spare")) : null,
 			d.centre ? el("p", {class: "ticket-centre"}, d.centre) : null,
 			el("p", {class: "ticket-intro"}, t("ticket_intro")),
 			el("p", {class: "ticket-code", "aria-label": t("ticket_code_label") + " " +
@@ -239,6 +287,7 @@ export async function refresh(poll) {
 			null,
 		fetchJobs(o, wantRecent).then(drawJobs),
 		api("GET", "/api/v1/codes?state=active", undefined, o).then(drawCodes),
+		api("GET", "/api/v1/codes/spare", undefined, o).then(drawSpare),
 	];
 	const results = await Promise.allSettled(parts);
 	const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
@@ -642,7 +691,7 @@ function drawCodes(r) {
 		return;
 	}
 	reconcile(tbody, codes, (c) => c.id,
-		(c) => JSON.stringify([c.hint, c.pages_left, c.valid_until, c.in_use, c.state]),
+		(c) => JSON.stringify([c.hint, c.pages_left, c.valid_until, c.in_use, c.state, c.spare]),
 		renderCode,
 		(node, c) => {
 			node.querySelector(".code-left").textContent = fmtSecondsLeft(c.seconds_left);
@@ -651,7 +700,8 @@ function drawCodes(r) {
 
 function renderCode(c) {
 	return el("tr", {data: {codeId: c.id}},
-		el("td", {class: "code-hint", id: "code-hint-" + c.id}, t("code_hint", {hint: c.hint})),
+		el("td", {class: "code-hint", id: "code-hint-" + c.id}, t("code_hint", {hint: c.hint}),
+			c.spare ? " " : null, c.spare ? badge("neutral", t("code_spare_badge")) : null),
 		el("td", {class: "code-left num"}),
 		el("td", {class: "num"}, String(c.pages_left)),
 		el("td", null, fmtDateTime(c.valid_until)),

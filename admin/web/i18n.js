@@ -127,6 +127,21 @@ const fr = {
 	ticket_services: "Sites ouverts : {list}",
 	ticket_rules: "À savoir",
 	ticket_code_label: "Code",
+	ticket_spare: "Code de secours",
+	code_spare_badge: "secours",
+
+	// Spare codes, and admind down
+	spare_title: "Codes de secours",
+	spare_none: "Aucun code de secours. Préparez une feuille à garder dans le tiroir : si le serveur ne répond plus, les postes acceptent encore ces codes.",
+	spare_left: "{n} codes de secours dans le tiroir, valables jusqu'au {date}.",
+	spare_left_soon: "{n} codes de secours dans le tiroir, mais ils ne sont valables que jusqu'au {date} : préparez une nouvelle feuille.",
+	spare_make: "Préparer une feuille de codes de secours",
+	spare_ask_title: "Feuille de codes de secours",
+	spare_ask_text: "{n} codes de {time}, {pages}, valables {days} jours. Imprimez la feuille, découpez-la et rangez-la dans le tiroir. Ne donnez ces codes que si le serveur ne répond plus, un par personne.",
+	spare_ask_ok: "Créer les codes",
+	spare_made: "{n} codes de secours créés : imprimez la feuille A4 et rangez-la dans le tiroir.",
+	down_title: "Le serveur escale ne répond pas.",
+	down_text: "Les postes continuent de fonctionner. Pour une nouvelle personne, donnez un code de secours de la feuille rangée dans le tiroir (un par personne) et barrez-le. Prévenez la maintenance. Ce message disparaît quand le serveur répond de nouveau.",
 
 	// Kiosk grid
 	grid_title: "Postes",
@@ -530,6 +545,21 @@ const en = {
 	ticket_services: "Open sites: {list}",
 	ticket_rules: "Good to know",
 	ticket_code_label: "Code",
+	ticket_spare: "Spare code",
+	code_spare_badge: "spare",
+
+	// Spare codes, and admind down
+	spare_title: "Spare codes",
+	spare_none: "No spare codes. Prepare a sheet to keep in the drawer: if the server stops answering, the kiosks still accept these codes.",
+	spare_left: "{n} spare codes in the drawer, valid until {date}.",
+	spare_left_soon: "{n} spare codes in the drawer, but they are only valid until {date}: prepare a new sheet.",
+	spare_make: "Prepare a sheet of spare codes",
+	spare_ask_title: "Sheet of spare codes",
+	spare_ask_text: "{n} codes of {time}, {pages}, valid {days} days. Print the sheet, cut it and keep it in the drawer. Only hand these codes out when the server does not answer, one per person.",
+	spare_ask_ok: "Create the codes",
+	spare_made: "{n} spare codes created: print the A4 sheet and keep it in the drawer.",
+	down_title: "The escale server does not answer.",
+	down_text: "The kiosks keep working. For a new resident, hand out a spare code from the sheet in the drawer (one per person) and cross it out. Tell maintenance. This message goes away when the server answers again.",
 
 	grid_title: "Kiosks",
 	grid_empty: "No kiosk is enrolled yet.",

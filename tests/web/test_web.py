@@ -396,6 +396,82 @@ class Pause(WebTestCase):
         self.assertCleanConsole()
 
 
+class Spare(WebTestCase):
+    """The sheet of spare codes for the drawer, and what the page says when admind is
+    down (kiosks keep working offline, the desk hands out spare codes)."""
+
+    EXTRA_CONF = WebTestCase.EXTRA_CONF.replace(
+        'desk = { centre = "Espace social des Tilleuls"; };',
+        'desk = { centre = "Espace social des Tilleuls"; spare_count = 4; spare_days = 21; };')
+
+    def test_prepare_a_sheet_of_spare_codes(self):
+        self.assertIn("spare_count = 4", self.EXTRA_CONF)
+        _, kt = self.new_kiosk()
+        cached = self.api("GET", "/api/v1/kiosk/codes?since=0", token=kt)["codes"]
+        self.sign_in()
+        self.wait(lambda d: "Aucun code de secours" in self.text("#spare-status"),
+                  "the desk told it has no spare codes")
+        self.type_into("#code-minutes", "45")
+        self.type_into("#code-pages", "3")
+        self.click("#spare-make")
+        self.wait(lambda d: self.dialog_open(), "a confirmation saying what the sheet is")
+        self.assertIn("4 codes", self.text("#dlg-text"))
+        self.assertIn("21 jours", self.text("#dlg-text"))
+        self.confirm_dialog()
+        self.wait(lambda d: len(self.find_all("#tickets .ticket")) == 4, "4 tickets")
+        self.wait(lambda d: d.switch_to.active_element.get_attribute("id") == "print-a4",
+                  "the focus on #print-a4: a sheet to cut")
+        codes = []
+        for t in self.find_all("#tickets .ticket"):
+            self.assertEqual(self.find(".ticket-spare", t).text.strip().lower(),
+                             "code de secours")
+            codes.append(self.find(".ticket-code", t).text.strip())
+            self.assertIn("45", re.findall(r"\d+", self.find(".ticket-minutes", t).text))
+        self.wait(lambda d: self.text("#spare-status").startswith("4 codes de secours"),
+                  "the drawer's count on the page")
+        self.shot_both("desk-spare-sheet")
+        text = re.sub(r"\s+", " ", self.print_pdf("desk-spare-sheet"))
+        for c in codes:
+            self.assertIn(c, text)
+        self.assertIn("CODE DE SECOURS", text.upper())
+        # Ordinary codes for the kiosks' offline cache, valid for weeks, marked spare.
+        listed = {c["id"]: c for c in self.codes_list()}
+        spare = [c for c in listed.values() if c["spare"]]
+        self.assertEqual(len(spare), 4)
+        for c in spare:
+            self.assertEqual(c["minutes"], 45)
+            self.assertAlmostEqual(c["valid_until"], time.time() + 21 * 86400, delta=300)
+        now_cached = self.api("GET", "/api/v1/kiosk/codes?since=0", token=kt)["codes"]
+        self.assertEqual(len(now_cached), len(cached) + 4)
+        self.wait(lambda d: len(self.find_all("#codes-table .code-hint .badge")) == 4,
+                  "the spare codes marked in the list of codes")
+        # One is used: the drawer counts one fewer.
+        s = self.open_ok(kt, codes[0])
+        self.end_session(kt, s["session"])
+        self.wait(lambda d: self.text("#spare-status").startswith("3 codes de secours"),
+                  "the drawer's count after a spare code was used")
+        self.assertCleanConsole()
+
+    def test_admind_down_says_what_to_do(self):
+        self.sign_in()
+        self.wait(lambda d: self.text("#live").startswith("Mis à jour à"), "#live up to date")
+        self.assertIsNone(self.shown("#server-down"))
+        port = self.server.port
+        self.server.stop()
+        try:
+            self.wait_shown("#server-down")
+            banner = self.text("#server-down")
+            self.assertIn("ne répond pas", banner)
+            self.assertIn("code de secours", banner)
+            self.assertIn("maintenance", banner)
+            self.assertEqual(self.find("#server-down").get_attribute("role"), "alert")
+            self.shot_both("desk-server-down")
+        finally:
+            self.server.start(port=port)
+        self.wait_hidden("#server-down")
+        self.assertTrue(self.shown("nav#nav"))
+
+
 class Access(WebTestCase):
     """Roles, the CSRF token, the cookie, the lock-out and signing out."""
 
