@@ -347,9 +347,11 @@ class Pause(WebTestCase):
     def test_a_desk_screen_shows_every_kiosk(self):
         # The desk's screen, 1280 x 800: eight kiosks (a large centre) all in view on
         # the Accueil page without scrolling, beside the new code form.
+        kts = []
         for i in range(8):
             _, kt = self.new_kiosk(self.unique("poste-%d" % (i + 1)))
             self.heartbeat(kt, state="login")
+            kts.append(kt)
         self.driver.set_window_size(1280, 800)
         self.addCleanup(self.driver.set_window_size, 1280, 900)
         self.sign_in()
@@ -361,6 +363,19 @@ class Pause(WebTestCase):
                 c.rect["y"] + c.rect["height"]) for c in cards]
         self.assertEqual([x for x in low if x[1] > height], [], (height, low))
         self.shot_both("desk-1280x800")
+        # A busy morning: every kiosk in a session shows its time left and its actions,
+        # still all in view.
+        for kt in kts:
+            s = self.open_ok(kt, self.new_code(minutes=59)["code"])
+            self.heartbeat(kt, state="session", session=s["session"], seconds_used=5)
+        self.wait(lambda d: len(self.find_all('#kiosk-grid .kiosk[data-state="session"]')) >= 8,
+                  "eight kiosks in a session")
+        cards = self.find_all("#kiosk-grid .kiosk") + [self.find("#code-issue")]
+        cards += self.find_all("#kiosk-grid .kiosk .btn")
+        low = [(c.get_attribute("data-kiosk-id") or c.get_attribute("id") or c.text,
+                c.rect["y"] + c.rect["height"]) for c in cards]
+        self.assertEqual([x for x in low if x[1] > height], [], (height, low))
+        self.shot_both("desk-1280x800-busy")
         self.assertCleanConsole()
 
     def test_lift_the_pause_of_a_kiosk(self):
