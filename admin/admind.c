@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include "admind.h"
+#include "api.h"
 #include "conntrack.h"
 #include "http.h"
 #include "loginq.h"
+#include "pin.h"
 #include "print.h"
 #include "ratelimit.h"
 #include "web.h"
@@ -154,6 +156,12 @@ int main(int argc, char **argv)
 		ratelimit_new(app.cfg.web.address_max_failures, app.cfg.web.lockout_seconds,
 			      app.cfg.web.lockout_max_seconds);
 	app.web_known = ratelimit_new(1, 1, 1);
+	/* Enrollment codes: 5 wrong ones from an address, then 1 min, doubling up to 1 h. */
+	app.enroll_rl = ratelimit_new(5, 60, 3600);
+	ratelimit_set_cap(app.enroll_rl, 4096);
+	api_enroll_init();
+	if (app.cfg.tls_cert && !pin_from_file(app.cfg.tls_cert, app.tls_pin))
+		log_warnx("%s: cannot read its public key for kiosk enrollment", app.cfg.tls_cert);
 	ratelimit_set_cap(app.web_known, 4096);
 	if (*app.cfg.web.root)
 		app.web = web_load(app.cfg.web.root);
@@ -246,6 +254,7 @@ int main(int argc, char **argv)
 	ratelimit_free(app.web_name_rl);
 	ratelimit_free(app.web_addr_rl);
 	ratelimit_free(app.web_known);
+	ratelimit_free(app.enroll_rl);
 	web_free(app.web);
 	store_close(app.store);
 	admind_config_free(&app.cfg);

@@ -92,6 +92,8 @@ struct app {
 	struct ratelimit *web_name_rl; /* per name, whatever the addresses */
 	struct ratelimit *web_addr_rl; /* per address, whatever the names */
 	struct ratelimit *web_known;   /* the addresses each name signed in from */
+	struct ratelimit *enroll_rl;   /* wrong enrollment codes, per address */
+	char tls_pin[64];              /* the TLS key's pin (pin.h), "" without TLS */
 	struct web_files *web;         /* the staff pages, NULL when off */
 	struct loginq *loginq;         /* password checks, off the HTTP threads */
 	struct conntrack *conntrack;   /* open connections, shed when full */

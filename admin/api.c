@@ -23,6 +23,8 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/kiosks", AUTH_STAFF, ALL_ROLES, api_kiosks_list, false},
 	{"POST", "/api/v1/kiosks", AUTH_STAFF, MAINT, api_kiosks_add, false},
 	{"POST", "/api/v1/kiosks/*/revoke", AUTH_STAFF, MAINT, api_kiosks_revoke, false},
+	{"POST", "/api/v1/kiosks/enroll", AUTH_STAFF, MAINT, api_kiosks_enroll, false},
+	{"POST", "/api/v1/enroll", AUTH_NONE, 0, api_enroll, false},
 	{"POST", "/api/v1/kiosks/*/commands", AUTH_STAFF, SEC, api_kiosks_command, false},
 	{"GET", "/api/v1/sessions", AUTH_STAFF, ALL_ROLES, api_sessions_list, false},
 	{"POST", "/api/v1/sessions/*/end", AUTH_STAFF, SEC, api_sessions_end, false},

@@ -47,6 +47,10 @@ void api_logout(struct app *app, struct http_req *r);
 void api_password_change(struct app *app, struct http_req *r);
 void api_desk(struct app *app, struct http_req *r);
 void api_codes_spare(struct app *app, struct http_req *r);
+void api_kiosks_enroll(struct app *app, struct http_req *r);
+void api_enroll(struct app *app, struct http_req *r);
+/* Before the HTTP threads start. */
+void api_enroll_init(void);
 void api_users_password(struct app *app, struct http_req *r);
 void api_users_role(struct app *app, struct http_req *r);
 void api_users_enable(struct app *app, struct http_req *r);

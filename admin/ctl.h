@@ -101,6 +101,7 @@ int ctl_user_token(struct ctl *c, int argc, char **argv);
 int ctl_user_passwd(struct ctl *c, int argc, char **argv);
 int ctl_whoami(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_add(struct ctl *c, int argc, char **argv);
+int ctl_kiosk_enroll(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_list(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_revoke(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_message(struct ctl *c, int argc, char **argv);

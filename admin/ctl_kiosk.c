@@ -14,27 +14,41 @@ static int ctl_kiosk_id(struct ctl *c, const char *arg, int64_t *id)
 	return ctl_find_id(c, arg, "/api/v1/kiosks", "kiosks", "KIOSK", "kiosk", id);
 }
 
-int ctl_kiosk_add(struct ctl *c, int argc, char **argv)
+/* NAME [--site SITE] into {"name", "site"?}; NULL after a usage error. */
+static json_t *name_site(struct ctl *c, int argc, char **argv, const char **name)
 {
 	static const struct option opts[] = {{"site", required_argument, NULL, 's'},
 					     {NULL, 0, NULL, 0}};
 	const char *site = NULL;
-	json_t *body, *ans = NULL;
-	int ch, rc = CTL_ERR;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 's')
-			return ctl_usage(c, NULL);
+		if (ch != 's') {
+			ctl_usage(c, NULL);
+			return NULL;
+		}
 		site = optarg;
 	}
 	if (!ctl_nargs(c, argc, argv, 1, 1))
-		return CTL_USAGE;
-	const char *name = argv[optind];
-	if (!ctl_text_ok(c, "NAME", name, false) || (site && !ctl_text_ok(c, "--site", site, true)))
-		return CTL_USAGE;
-	body = json_pack("{s:s}", "name", name);
+		return NULL;
+	*name = argv[optind];
+	if (!ctl_text_ok(c, "NAME", *name, false) ||
+	    (site && !ctl_text_ok(c, "--site", site, true)))
+		return NULL;
+	json_t *body = json_pack("{s:s}", "name", *name);
 	if (!body || (site && json_object_set_new(body, "site", json_string(site)) != 0))
 		fatalx("out of memory");
+	return body;
+}
+
+int ctl_kiosk_add(struct ctl *c, int argc, char **argv)
+{
+	const char *name;
+	json_t *body = name_site(c, argc, argv, &name), *ans = NULL;
+	int rc;
+
+	if (!body)
+		return CTL_USAGE;
 	if ((rc = ctl_post(c, "/api/v1/kiosks", body, &ans)) != CTL_OK)
 		goto out;
 	rc = CTL_ERR;
@@ -53,6 +67,49 @@ int ctl_kiosk_add(struct ctl *c, int argc, char **argv)
 	}
 	fputs(") created; its token, shown only this once:\n", stdout);
 	ctl_out_text(token);
+	ctl_out_end();
+	rc = CTL_OK;
+out:
+	json_decref(ans);
+	return rc;
+}
+
+int ctl_kiosk_enroll(struct ctl *c, int argc, char **argv)
+{
+	const char *name;
+	json_t *body = name_site(c, argc, argv, &name), *ans = NULL;
+	int rc;
+
+	if (!body)
+		return CTL_USAGE;
+	if ((rc = ctl_post(c, "/api/v1/kiosks/enroll", body, &ans)) != CTL_OK)
+		goto out;
+	rc = CTL_ERR;
+	const char *code = ctl_jstr(ans, "code"), *pin = ctl_jstr(ans, "pin");
+	if (!code || !*code) {
+		ctl_fail("unexpected answer from escale-admind: no code");
+		goto out;
+	}
+	/* The code with dashes for the command line (escale-kiosk ignores them). */
+	char dashed[64];
+	snprintf(dashed, sizeof(dashed), "%s", code);
+	for (char *p = dashed; *p; p++)
+		if (*p == ' ')
+			*p = '-';
+	fputs("enrollment code for kiosk ", stdout);
+	ctl_out_text(name);
+	fputs(", valid once until ", stdout);
+	ctl_out_time(json_object_get(ans, "expires_at"));
+	fputs(":\n", stdout);
+	ctl_out_text(dashed);
+	fputs("\non that PC, as root: escale-kiosk --enroll ", stdout);
+	ctl_out_text(c->url);
+	fputc(' ', stdout);
+	ctl_out_text(dashed);
+	if (pin && *pin) {
+		fputs("\nit shows the server's key: check that it is\n", stdout);
+		ctl_out_text(pin);
+	}
 	ctl_out_end();
 	rc = CTL_OK;
 out:

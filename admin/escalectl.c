@@ -22,6 +22,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"user", "token", "USER", ctl_user_token, false},
 	{"user", "passwd", "USER  (the password on stdin)", ctl_user_passwd, true},
 	{"kiosk", "add", "NAME [--site SITE]", ctl_kiosk_add, false},
+	{"kiosk", "enroll", "NAME [--site SITE]", ctl_kiosk_enroll, false},
 	{"kiosk", "list", "", ctl_kiosk_list, false},
 	{"kiosk", "revoke", "KIOSK", ctl_kiosk_revoke, false},
 	{"kiosk", "message", "KIOSK TEXT", ctl_kiosk_message, false},

@@ -153,6 +153,16 @@ static const char *const migrations[] = {
 	/* 4: spare codes, kept in the desk's drawer for when admind is down. */
 	"ALTER TABLE codes ADD COLUMN spare INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE daily_stats ADD COLUMN spare_sessions INTEGER NOT NULL DEFAULT 0;",
+	/* 5: one-time enrollment codes of new kiosks (store_enroll.c). */
+	"CREATE TABLE enrollments("
+	"  id INTEGER PRIMARY KEY,"
+	"  code_hash BLOB NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  site TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER);",
 };
 
 bool role_parse(const char *s, enum role *out)

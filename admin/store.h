@@ -111,6 +111,24 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 int64_t store_kiosk_auth(struct store *st, const char *token);
 enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who, int64_t id);
 json_t *store_kiosk_list(struct store *st);
+/* A one-time enrollment code for kiosk NAME at SITE, valid until EXPIRES_AT (it replaces
+ * NAME's unused one); STORE_CONFLICT when a live kiosk has that name. */
+#define STORE_ENROLL_LEN 12
+enum store_rc store_enroll_new(struct store *st, const struct store_actor *who, const char *name,
+			       const char *site, int64_t expires_at,
+			       char code[STORE_ENROLL_LEN + 1]);
+/* The kiosk a code enrolled: its id, name, site and new token (shown once). */
+struct store_enrolled {
+	int64_t id;
+	char name[NAME_MAX_BYTES + 1];
+	char site[NAME_MAX_BYTES + 1];
+	char token[TOKEN_STR_LEN + 1];
+};
+/* Redeems the code NORM (normalised) from ADDRESS: creates the kiosk (or enrolls a revoked
+ * one again); STORE_NOT_FOUND for a code unknown, used or expired alike, STORE_CONFLICT when
+ * a live kiosk took the name meanwhile. */
+enum store_rc store_enroll_redeem(struct store *st, const char *norm, const char *address,
+				  struct store_enrolled *out);
 enum store_rc store_kiosk_command(struct store *st, const struct store_actor *who, int64_t kiosk,
 				  const char *type, const char *text, int64_t *cmd_id);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -18,8 +19,11 @@ static const char *const top_keys[] = {"centre_name", "language",  "state_dir", 
 				       "log_file",    "log_level", "admin",     "browser",
 				       "print",       "session",   "login",     "proxy",
 				       "hours",       "services",  NULL};
-static const char *const admin_keys[] = {"url",        "token_file",   "ca_file",           "pin",
-					 "timeout_ms", "sync_seconds", "heartbeat_seconds", NULL};
+static const char *const admin_keys[] = {
+	"url",          "token_file",        "ca_file",         "pin", "timeout_ms",
+	"sync_seconds", "heartbeat_seconds", "enrollment_file", NULL};
+/* What escale-kiosk --enroll writes (kiosk/enroll.c). */
+static const char *const enrollment_keys[] = {"url", "pin", NULL};
 static const char *const browser_keys[] = {"command", "restarts", "user", NULL};
 static const char *const print_keys[] = {"server", "queue", "kiosk_name", NULL};
 static const char *const session_keys[] = {"warn_minutes",
@@ -907,10 +911,55 @@ static bool top_section(struct kiosk_cfg *cfg, const config_setting_t *root, str
 	return true;
 }
 
+bool kconfig_url_ok(const char *url, char host[256], struct cfg_err *err)
+{
+	return check_url(NULL, "the address", url, host, err);
+}
+
+/* The enrollment file, when there is one: its url and pin replace admin.url and admin.pin
+ * (escale-kiosk --enroll fetched them from the server the technician named). */
+static bool enrollment(struct kiosk_cfg *cfg, struct cfg_err *err)
+{
+	if (access(cfg->admin_enrollment_file, F_OK) != 0)
+		return true;
+	config_t cf;
+	char host[256];
+	char *url = NULL, *pin = NULL;
+	if (!cfg_load(&cf, cfg->admin_enrollment_file, err))
+		return false;
+	const config_setting_t *root = config_root_setting(&cf);
+	bool ok = cfg_only_keys(root, enrollment_keys, err) &&
+		  text(root, "url", NULL, MAX_URL, &url, err) &&
+		  text(root, "pin", NULL, 1024, &pin, err);
+	if (ok && !url)
+		ok = required(cfg->admin_enrollment_file, NULL, "url",
+			      "escale-kiosk --enroll writes it: enroll this PC again", err);
+	ok = ok && check_url(config_setting_get_member(root, "url"), "url", url, host, err);
+	if (ok && pin && !pin_ok(pin))
+		ok = cfg_fail(config_setting_get_member(root, "pin"), err,
+			      "pin must be \"sha256//\" followed by a 44-character base64 SHA-256");
+	if (ok) {
+		free(cfg->admin_url);
+		free(cfg->admin_pin);
+		free(cfg->admin_enrollment_file);
+		cfg->admin_url = url;
+		cfg->admin_pin = pin;
+		cfg->enrolled = true;
+	} else {
+		free(url);
+		free(pin);
+	}
+	config_destroy(&cf);
+	return ok;
+}
+
 static bool admin_section(struct kiosk_cfg *cfg, const config_setting_t *admin, struct cfg_err *err)
 {
 	char host[256];
-	if (!text(admin, "url", NULL, MAX_URL, &cfg->admin_url, err) ||
+	if (!text(admin, "enrollment_file", "/etc/escale/kiosk-enrollment.conf", MAX_PATH,
+		  &cfg->admin_enrollment_file, err) ||
+	    !not_empty(admin, "enrollment_file", cfg->admin_enrollment_file, err) ||
+	    !text(admin, "url", NULL, MAX_URL, &cfg->admin_url, err) ||
 	    !text(admin, "token_file", NULL, MAX_PATH, &cfg->admin_token_file, err) ||
 	    !text(admin, "ca_file", NULL, MAX_PATH, &cfg->admin_ca_file, err) ||
 	    !text(admin, "pin", NULL, 1024, &cfg->admin_pin, err) ||
@@ -918,6 +967,20 @@ static bool admin_section(struct kiosk_cfg *cfg, const config_setting_t *admin, 
 	    !cfg_int(admin, "sync_seconds", 60, 1, 86400, &cfg->sync_seconds, err) ||
 	    !cfg_int(admin, "heartbeat_seconds", 5, 1, 60, &cfg->heartbeat_seconds, err))
 		return false;
+	/* The pin below is checked before the enrollment replaces it: both must be good. */
+	if (cfg->admin_pin && !pin_ok(cfg->admin_pin))
+		return cfg_fail(
+			config_setting_get_member(admin, "pin"), err,
+			"admin.pin must be \"sha256//\" followed by the 44-character base64 "
+			"SHA-256 of admind's public key (several joined by ';')");
+	if (!enrollment(cfg, err))
+		return false;
+	if (cfg->enrolled)
+		return not_empty(admin, "token_file", cfg->admin_token_file, err) &&
+		       not_empty(admin, "ca_file", cfg->admin_ca_file, err) &&
+		       (cfg->admin_token_file ||
+			required(cfg->path, admin, "admin.token_file",
+				 "the file holding this kiosk's token", err));
 	if (!cfg->admin_url)
 		return required(cfg->path, admin, "admin.url",
 				"the address of escale-admind, e.g. "
@@ -931,15 +994,8 @@ static bool admin_section(struct kiosk_cfg *cfg, const config_setting_t *admin, 
 				"the file holding this kiosk's token, e.g. "
 				"\"/etc/escale/kiosk.token\"",
 				err);
-	if (!not_empty(admin, "token_file", cfg->admin_token_file, err) ||
-	    !not_empty(admin, "ca_file", cfg->admin_ca_file, err))
-		return false;
-	if (cfg->admin_pin && !pin_ok(cfg->admin_pin))
-		return cfg_fail(
-			config_setting_get_member(admin, "pin"), err,
-			"admin.pin must be \"sha256//\" followed by the 44-character base64 "
-			"SHA-256 of admind's public key (several joined by ';')");
-	return true;
+	return not_empty(admin, "token_file", cfg->admin_token_file, err) &&
+	       not_empty(admin, "ca_file", cfg->admin_ca_file, err);
 }
 
 bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)

@@ -43,9 +43,13 @@ struct kiosk_cfg {
 
 	/* admin { } */
 	char *admin_url; /* "admin.url", required ("https://..."; http:// only to loopback) */
-	char *admin_token_file;   /* "admin.token_file", required */
-	char *admin_ca_file;      /* "admin.ca_file", default NULL (system CAs) */
-	char *admin_pin;          /* "admin.pin", "sha256//BASE64", default NULL */
+	char *admin_token_file; /* "admin.token_file", required */
+	char *admin_ca_file;    /* "admin.ca_file", default NULL (system CAs) */
+	char *admin_pin;        /* "admin.pin", "sha256//BASE64", default NULL */
+	/* "admin.enrollment_file", default /etc/escale/kiosk-enrollment.conf: when it exists
+	 * (escale-kiosk --enroll wrote it), its url and pin replace admin.url and admin.pin */
+	char *admin_enrollment_file;
+	bool enrolled;            /* they did */
 	int64_t admin_timeout_ms; /* "admin.timeout_ms", default 3000 (100..60000) */
 	int64_t sync_seconds;     /* "admin.sync_seconds", offline cache refresh, default 60 */
 	int64_t heartbeat_seconds; /* "admin.heartbeat_seconds", default 5 (1..60); admind may lower */
@@ -100,6 +104,8 @@ struct kiosk_cfg {
 /* Reads PATH into CFG (defaults for what is absent); on failure ERR says FILE:LINE: what. */
 bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err);
 void kconfig_free(struct kiosk_cfg *cfg);
+/* URL as admin.url must be (https://, or http:// to this computer); HOST gets its host. */
+bool kconfig_url_ok(const char *url, char host[256], struct cfg_err *err);
 /* True when S is a service id: 1..32 of [a-z0-9-], no dash first or last. */
 bool kconfig_service_id_ok(const char *s);
 /* "runtime_dir/kiosk.sock" */

@@ -26,6 +26,7 @@
 #include "browser.h"
 #include "codeentry.h"
 #include "ctlsock.h"
+#include "enroll.h"
 #include "helper.h"
 #include "hours.h"
 #include "ipc.h"
@@ -1000,6 +1001,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox |\n"
 		"                    --home-page fr|en] [-d]\n"
+		"       escale-kiosk [-c FILE] --enroll URL CODE [--pin KEY]\n"
 		"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
 		"  -n         check the configuration and exit\n"
 		"  --status   print the running kiosk's state as JSON\n"
@@ -1007,8 +1009,31 @@ static void usage(void)
 		"             print the browser policy generated from the services list\n"
 		"  --home-page fr|en\n"
 		"             print the services page a session's browser opens\n"
+		"  --enroll URL CODE\n"
+		"             enroll this PC with escale-admind at URL and the one-time CODE\n"
+		"             of escalectl kiosk enroll (-c defaults to /etc/escale/kiosk.conf)\n"
+		"  --pin KEY  the server's key as escalectl printed it (else it is shown\n"
+		"             to compare)\n"
 		"  -d         debug logging\n");
 	exit(2);
+}
+
+/* --enroll URL CODE: alone, with -c and --pin only. */
+static int enroll_main(const char *conf, const char *url, const char *code, const char *pin,
+		       int others)
+{
+	if (!code || others)
+		usage();
+	struct kiosk_cfg cfg;
+	struct cfg_err err;
+	log_init("escale-kiosk", LOG_LVL_INFO);
+	if (!kconfig_load(&cfg, conf ? conf : "/etc/escale/kiosk.conf", &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	int rc = enroll_run(&cfg, url, code, pin);
+	kconfig_free(&cfg);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -1017,8 +1042,10 @@ int main(int argc, char **argv)
 						 {"help", no_argument, NULL, 'h'},
 						 {"browser-policy", required_argument, NULL, 'P'},
 						 {"home-page", required_argument, NULL, 'H'},
+						 {"enroll", required_argument, NULL, 'E'},
+						 {"pin", required_argument, NULL, 'K'},
 						 {NULL, 0, NULL, 0}};
-	const char *conf = NULL, *policy = NULL, *home = NULL;
+	const char *conf = NULL, *policy = NULL, *home = NULL, *enroll = NULL, *pin = NULL;
 	bool check = false, status = false, debug = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "c:ndh", longopts, NULL)) != -1) {
@@ -1041,11 +1068,20 @@ int main(int argc, char **argv)
 		case 'H':
 			home = optarg;
 			break;
+		case 'E':
+			enroll = optarg;
+			break;
+		case 'K':
+			pin = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!conf || optind != argc || (check + status + !!policy + !!home > 1))
+	if (enroll)
+		return enroll_main(conf, enroll, argc - optind == 1 ? argv[optind] : NULL, pin,
+				   check + status + !!policy + !!home);
+	if (!conf || optind != argc || pin || (check + status + !!policy + !!home > 1))
 		usage();
 	if (home && strcmp(home, "fr") != 0 && strcmp(home, "en") != 0) {
 		fprintf(stderr, "escale-kiosk: --home-page takes fr or en\n");

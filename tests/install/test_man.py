@@ -109,7 +109,7 @@ def main():
     check_config(pages.get("escale-kiosk.conf.5", ""), "escale-kiosk.conf(5)", "kiosk/kconfig.c",
                  {"top": "", "admin": "admin.", "browser": "browser.", "session": "session.",
                   "login": "login.", "hours": "hours.", "print": "print.", "proxy": "proxy."},
-                 {"special", "service"}, "config/kiosk.conf")
+                 {"special", "service", "enrollment"}, "config/kiosk.conf")
 
     if failures:
         print("%d failure(s)" % len(failures))

@@ -461,37 +461,44 @@ def pin_of(cert):
     return "sha256//" + base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
+def start_tls_admind(cls, extra_conf=ADMIND_CONF):
+    """Starts, for test class CLS, an admind on HTTPS with a self-signed certificate
+    (cls.cert; cls.other is another one), up when this returns; cls.https(...) talks to it
+    and cls.tearDownClass() stops it."""
+    cls.srv = Admind()
+    d = cls.srv.workdir
+    cls.cert, key = make_cert(d, "admind")
+    cls.other, _ = make_cert(d, "other")
+    cls.srv.bootstrap_admin()
+    cls.port = free_port()
+    with open(cls.srv.conf, "w") as f:
+        f.write('listen = "127.0.0.1:%d";\ndatabase = "%s";\n'
+                'tls = { certificate = "%s"; key = "%s"; };\n%s'
+                % (cls.port, cls.srv.db, cls.cert, key, extra_conf))
+    cls.log = open(os.path.join(d, "stderr"), "wb")
+    cls.proc = subprocess.Popen([admind_path(), "-c", cls.srv.conf], stdout=cls.log,
+                                stderr=cls.log)
+    cls.ctx = ssl.create_default_context(cafile=cls.cert)
+    cls.url = "https://127.0.0.1:%d" % cls.port
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        try:
+            cls.https("GET", "/healthz")
+            break
+        except OSError:
+            if time.monotonic() > deadline or cls.proc.poll() is not None:
+                cls.tearDownClass()
+                raise
+            time.sleep(0.05)
+
+
 @unittest.skipUnless(shutil.which("openssl"), "openssl is needed to make certificates")
 class Tls(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.srv = Admind()
-        d = cls.srv.workdir
-        cls.cert, key = make_cert(d, "admind")
-        cls.other, _ = make_cert(d, "other")
-        cls.srv.bootstrap_admin()
-        cls.port = free_port()
-        with open(cls.srv.conf, "w") as f:
-            f.write('listen = "127.0.0.1:%d";\ndatabase = "%s";\n'
-                    'tls = { certificate = "%s"; key = "%s"; };\n%s'
-                    % (cls.port, cls.srv.db, cls.cert, key, ADMIND_CONF))
-        cls.log = open(os.path.join(d, "stderr"), "wb")
-        cls.proc = subprocess.Popen([admind_path(), "-c", cls.srv.conf], stdout=cls.log,
-                                    stderr=cls.log)
-        cls.ctx = ssl.create_default_context(cafile=cls.cert)
-        deadline = time.monotonic() + DEADLINE
-        while True:
-            try:
-                cls.https("GET", "/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline or cls.proc.poll() is not None:
-                    cls.tearDownClass()
-                    raise
-                time.sleep(0.05)
+        start_tls_admind(cls)
         _, _, d = cls.https("POST", "/api/v1/kiosks", {"name": "tls-kiosk", "site": ""}, cls.srv.admin_token)
         cls.ktoken = d["token"]
-        cls.url = "https://127.0.0.1:%d" % cls.port
 
     @classmethod
     def tearDownClass(cls):

@@ -678,6 +678,58 @@ static void test_service_ids(void)
 	CHECK(!kconfig_service_id_ok("a_b") && !kconfig_service_id_ok("a-"));
 }
 
+/* The file escale-kiosk --enroll writes replaces admin.url and admin.pin. */
+static void test_enrollment(void)
+{
+	char epath[] = "/tmp/escale-test-enroll-XXXXXX", text[1024];
+	int fd = mkstemp(epath);
+	close(fd);
+	unlink(epath);
+	snprintf(text, sizeof(text),
+		 "admin = { url = \"https://a.example.org\"; token_file = \"/etc/t\";"
+		 " enrollment_file = \"%s\"; };\n",
+		 epath);
+	struct kiosk_cfg c;
+	struct cfg_err err = {""};
+	CHECK(load(text, &c, &err));
+	CHECK(!c.enrolled && strcmp(c.admin_url, "https://a.example.org") == 0);
+	kconfig_free(&c);
+	FILE *f = fopen(epath, "w");
+	fprintf(f, "url = \"https://10.0.0.5:8443\";\npin = \"%s\";\n", PIN);
+	fclose(f);
+	CHECK(load(text, &c, &err));
+	CHECK(c.enrolled && strcmp(c.admin_url, "https://10.0.0.5:8443") == 0);
+	CHECK(c.admin_pin && strcmp(c.admin_pin, PIN) == 0);
+	kconfig_free(&c);
+	/* Without admin.url in kiosk.conf, the enrollment is enough. */
+	char bare[512];
+	snprintf(bare, sizeof(bare),
+		 "admin = { token_file = \"/etc/t\"; enrollment_file = \"%s\"; };\n", epath);
+	accepts(bare);
+	static const char *const bad[][2] = {
+		{"url = \"ftp://x\";\n", "must start with https://"},
+		{"url = \"http://10.0.0.5/\";\n", "https://"},
+		{"pin = \"sha256//x\";\n", "'url' is required"},
+		{"url = \"https://x.org\";\npin = \"sha1//AAAA\";\n", "pin must be"},
+		{"url = \"https://x.org\";\ntoken = \"esk_\";\n", "unknown setting 'token'"},
+		{"url = ;\n", ""},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = fopen(epath, "w");
+		fputs(bad[i][0], f);
+		fclose(f);
+		bool r = load(text, &c, &err);
+		if (r || strncmp(err.msg, epath, strlen(epath)) != 0 ||
+		    !strstr(err.msg, bad[i][1])) {
+			fprintf(stderr, "enrollment file:\n%sgot: %s\n", bad[i][0],
+				r ? "(accepted)" : err.msg);
+			test_failures++;
+		}
+		kconfig_free(&c);
+	}
+	unlink(epath);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -693,6 +745,7 @@ int main(void)
 	test_print();
 	test_proxy();
 	test_service_ids();
+	test_enrollment();
 	unlink(path);
 	return TEST_DONE();
 }
