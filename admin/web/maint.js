@@ -1,8 +1,8 @@
 // maint: the maintenance views — kiosks list, usage table with downloads, audit log.
 
 import {t, fmtAgo, fmtDateTime, fmtMinutes, fmtDay} from "./i18n.js";
-import {$, api, errorText, say, el, clear, reconcile, emptyRow, badge, isoDay,
-	formError} from "./core.js";
+import {state, $, api, errorText, say, el, clear, reconcile, emptyRow, badge, isoDay,
+	formError, ask} from "./core.js";
 
 // ---- kiosks ----
 
@@ -27,12 +27,53 @@ function kioskWord(k) {
 	return w === "kstate_" + k.state ? k.state : w;
 }
 
+// A new PC gets its token with a one-time code (escale-kiosk --enroll): maintenance only.
+async function enroll() {
+	const r = await ask({title: t("enroll_title"), text: t("enroll_text"),
+		input: {label: t("enroll_name"), value: "", maxlength: 64},
+		extra: [{id: "enroll-site", label: t("enroll_site"), type: "text", value: ""}],
+		ok: t("enroll_ok"),
+		validate: (v) => v.input.trim() ? "" : t("enroll_name_missing")});
+	if (!r)
+		return;
+	try {
+		const d = await api("POST", "/api/v1/kiosks/enroll",
+			{name: r.input.trim(), site: (r.extra["enroll-site"] || "").trim()});
+		const code = String(d.code).replace(/ /g, "-");
+		$("enroll-what").textContent = t("enroll_what", {name: d.name,
+			date: fmtDateTime(d.expires_at)});
+		$("enroll-code").textContent = code;
+		$("enroll-command").textContent = `escale-kiosk --enroll ${location.origin} ${code}`;
+		$("enroll-pin").textContent = d.pin || "";
+		$("enroll-pin-line").hidden = !d.pin;
+		$("enroll-result").hidden = false;
+		$("enroll-hide").focus();
+	} catch (e) {
+		say(errorText(e), "error");
+	}
+}
+
+function hideEnroll() {
+	$("enroll-result").hidden = true;
+	for (const id of ["enroll-what", "enroll-code", "enroll-command", "enroll-pin"])
+		$(id).textContent = "";
+	$("kiosk-enroll").focus();
+}
+
 export const kiosks = {
-	setup() {},
+	setup() {
+		$("kiosk-enroll").addEventListener("click", enroll);
+		$("enroll-hide").addEventListener("click", hideEnroll);
+	},
 	reset() {
 		clear($("kiosks-table").tBodies[0]);
+		$("enroll-result").hidden = true;
+		for (const id of ["enroll-what", "enroll-code", "enroll-command", "enroll-pin"])
+			$(id).textContent = "";
 	},
 	enter() {
+		const r = state.user && state.user.role;
+		$("enroll-box").hidden = r !== "maintenance" && r !== "admin";
 		return this.refresh(false);
 	},
 	async refresh(poll) {

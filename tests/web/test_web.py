@@ -490,6 +490,40 @@ class Spare(WebTestCase):
 class Access(WebTestCase):
     """Roles, the CSRF token, the cookie, the lock-out and signing out."""
 
+    def test_maintenance_enrolls_a_kiosk(self):
+        _, sec, _ = self.new_staff("secretariat")
+        self.sign_in(sec, fragment="#/kiosks")
+        self.wait_shown("#kiosks-table")
+        self.assertIsNone(self.shown("#kiosk-enroll"), "a desk account enrolls no kiosk")
+        self.click("#logout")
+        self.wait_shown("form#login-form")
+        _, maint, _ = self.new_staff("maintenance")
+        self.sign_in(maint, fragment="#/kiosks")
+        self.wait_shown("#kiosk-enroll")
+        self.click("#kiosk-enroll")
+        self.wait(lambda d: self.dialog_open(), "the enrollment dialog")
+        self.type_into("#dlg-input", "poste-accueil-3")
+        self.type_into("#dlg-enroll-site", "ESC Sud")
+        self.confirm_dialog()
+        self.wait_shown("#enroll-result")
+        code = self.text("#enroll-code")
+        self.assertRegex(code, r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+        self.assertIn("poste-accueil-3", self.text("#enroll-what"))
+        self.assertEqual(self.text("#enroll-command"),
+                         "escale-kiosk --enroll %s %s" % (self.url("").rstrip("/"), code))
+        self.assertIsNone(self.shown("#enroll-pin-line"), "no key over plain HTTP")
+        self.shot_both("kiosks-enroll")
+        # The code shown is one the PC can use, once.
+        st, _, d = self.req("POST", "/api/v1/enroll", {"code": code})
+        self.assertEqual(st, 201, d)
+        self.assertEqual((d["name"], d["site"]), ("poste-accueil-3", "ESC Sud"))
+        self.click("#enroll-hide")
+        self.wait_hidden("#enroll-result")
+        self.assertEqual(self.text("#enroll-code"), "")
+        self.wait(lambda d: "poste-accueil-3" in self.text("#kiosks-table"),
+                  "the new kiosk in the list")
+        self.assertCleanConsole()
+
     def test_each_role_sees_its_views(self):
         for role in ("secretariat", "maintenance"):
             _, name, _ = self.new_staff(role)
