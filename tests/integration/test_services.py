@@ -5,12 +5,14 @@ refusals (docs/API.md, docs/network.md), against the real escale-admind."""
 import csv
 import io
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from escale_test import AdmindTestCase, SRC_ROOT, today_local, main  # noqa: E402
+from escale_test import AdmindTestCase, SRC_ROOT, admind_path, today_local, main  # noqa: E402
 
 CATALOGUE = os.path.join(SRC_ROOT, "config", "services.conf")
 
@@ -50,6 +52,56 @@ class ServicesCatalogue(AdmindTestCase):
         d = self.api("GET", "/api/v1/services", token=self.admin)
         self.assertEqual(d["services"], [])
         self.assertEqual(d["version"], 13)
+
+
+class CatalogueCheck(unittest.TestCase):
+    """escale-admind -n reads the catalogue with the API's checks: FILE:LINE on error."""
+
+    GOOD = ('services = ( { name = "A"; url = "https://www.a.fr/"; domains = [ "a.fr" ];'
+            ' icon = "sante"; } );\n')
+
+    def check(self, catalogue):
+        with tempfile.TemporaryDirectory() as d:
+            cat = os.path.join(d, "services.conf")
+            with open(cat, "w", encoding="utf-8") as f:
+                f.write(catalogue)
+            conf = os.path.join(d, "admind.conf")
+            with open(conf, "w", encoding="utf-8") as f:
+                f.write('listen = "127.0.0.1:1";\ndatabase = "%s/x.db";\n'
+                        'services = { catalogue = "%s"; };\n' % (d, cat))
+            r = subprocess.run([admind_path(), "-c", conf, "-n"], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=20)
+            return r.returncode, (r.stderr + r.stdout).decode("utf-8", "replace"), cat
+
+    def test_good(self):
+        rc, out, _ = self.check(self.GOOD)
+        self.assertEqual(rc, 0, out)
+        with open(CATALOGUE, encoding="utf-8") as f:
+            rc, out, _ = self.check(f.read())
+        self.assertEqual(rc, 0, out)
+
+    def test_hostile(self):
+        entry = '{ name = "A"; url = "https://www.a.fr/"; domains = [ "a.fr" ]; %s }'
+        bad = [
+            ('services = ( %s );' % (entry % 'icon = "skull";'), 1),
+            ('services = ( %s );' % (entry % 'id = "Bad";'), 1),
+            ('services = ( %s );' % (entry % 'extra = 1;'), 1),
+            ('services = (\n %s,\n %s );' % (entry % '', entry % ''), 3),
+            ('services = ( { name = "A"; url = "https://www.b.fr/"; domains = [ "a.fr" ]; } );',
+             1),
+            ('services = ( { name = "A"; url = "https://www.a.fr/"; domains = [ "A.FR" ]; } );',
+             1),
+            ('services = ( %s );' % ", ".join(
+                '{ name = "S%d"; url = "https://s.fr/"; domains = [ "s.fr" ]; }' % i
+                for i in range(65)), 1),
+            ('services = "x";', 1),
+            ('other = 1;', 1),
+            ('services = ( %s ', 1),
+        ]
+        for text, line in bad:
+            rc, out, cat = self.check(text + "\n")
+            self.assertEqual(rc, 1, text)
+            self.assertIn("%s:%d:" % (cat, line), out, text)
 
 
 class Services(AdmindTestCase):
