@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 /* In the order of the kiosk's home page pictograms (kiosk/homepage.c). */
 const char *const svc_icons[] = {"famille", "emploi",   "sante",     "impots",
 				 "papiers", "logement", "demarches", "retraite"};
@@ -118,28 +120,11 @@ bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1])
 
 bool svc_text_ok(const char *s, size_t min_chars, size_t max_chars)
 {
-	size_t n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned char c = *p;
-		size_t more;
-		if (c < 0x20 || c == 0x7f)
-			return false;
-		if (c < 0x80)
-			more = 0;
-		else if ((c & 0xe0) == 0xc0 && c >= 0xc2)
-			more = 1;
-		else if ((c & 0xf0) == 0xe0)
-			more = 2;
-		else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
-			more = 3;
-		else
-			return false;
-		p++;
-		for (size_t i = 0; i < more; i++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return false;
-		n++;
-	}
+	size_t len = strlen(s), n = 0;
+	if (!utf8_valid_text(s, len))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			n++;
 	return n >= min_chars && n <= max_chars;
 }

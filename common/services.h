@@ -34,8 +34,8 @@ bool svc_icon_ok(const char *s);
  * literal, no space or control character, at most SVC_URL_MAX bytes); HOST gets
  * it lower-cased. */
 bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1]);
-/* Number of UTF-8 characters of S; false when S is not valid UTF-8 or holds a
- * control character. */
+/* True when S is valid UTF-8 text without control characters, of MIN_CHARS to
+ * MAX_CHARS characters. */
 bool svc_text_ok(const char *s, size_t min_chars, size_t max_chars);
 
 #endif

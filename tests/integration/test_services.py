@@ -392,6 +392,31 @@ class ServiceStats(AdmindTestCase):
                  k)
 
 
+class Retention(AdmindTestCase):
+    """Refusals go with the retention; the per-service counts stay, as daily totals do."""
+
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + "retention_days = 2;\n"
+
+    def test_purge(self):
+        _, k = self.new_kiosk(site="Est")
+        self.api("POST", "/api/v1/kiosk/refusals", {"day": today_local(), "hosts": [
+            {"host": "cdn.example.net", "service": "caf", "count": 2}], "other": 1}, k)
+        sid = self.open_ok(k, self.new_code()["code"])["session"]
+        self.api("POST", "/api/v1/kiosk/sessions/%s/end" % sid,
+                 {"reason": "user", "services": ["caf"]}, k)
+        self.server.stop()
+        self.server.start(env={"ESCALE_FAKE_NOW": str(int(time.time()) + 5 * 86400)})
+        db = self.server.db_connect()
+        try:
+            counts = [db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                      for t in ("refusals", "refusals_other", "service_counted", "service_daily")]
+        finally:
+            db.close()
+        self.assertEqual(counts, [0, 0, 0, 1])
+        per = self.api("GET", "/api/v1/stats", token=self.admin)["per_service"]
+        self.assertEqual(per, [{"service": "caf", "name": "caf", "sessions": 1}])
+
+
 class Refusals(AdmindTestCase):
 
     def put(self, ktoken, body, expect=200):
