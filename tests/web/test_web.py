@@ -852,6 +852,13 @@ class English(WebTestCase):
         texts = " ".join(a.text for a in self.find_all("nav#nav a[data-view]"))
         self.assertNotIn("Accueil", texts)
         self.shot_both("english-desk")
+        # The Services view too (its panels, the icon names, the refusals).
+        self.go("services")
+        self.wait_shown('#services-table tr[data-service-id="caf"]')
+        view = self.find("section#view-services").text
+        self.assertIn("Sites refused today", view)
+        self.assertNotRegex(view, r"Ajouter|refusés|Rubrique|Domaines autorisés")
+        self.assertIn("Globe (default)", self.find("#service-icon").text)
         self.assertCleanConsole()
 
 
