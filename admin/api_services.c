@@ -48,15 +48,25 @@ void api_kiosk_services(struct app *app, struct http_req *r)
 /* The fields of a service in a request; what is absent keeps SV's value. */
 static const char *service_from_json(json_t *j, struct store_service *sv)
 {
-	const char *v;
-	if ((v = json_str_or(j, "name", NULL)))
-		snprintf(sv->name, sizeof(sv->name), "%s", v);
-	if ((v = json_str_or(j, "url", NULL)))
-		snprintf(sv->url, sizeof(sv->url), "%s", v);
-	if ((v = json_str_or(j, "category", NULL)))
-		snprintf(sv->category, sizeof(sv->category), "%s", v);
-	if ((v = json_str_or(j, "icon", NULL)))
-		snprintf(sv->icon, sizeof(sv->icon), "%s", v);
+	const struct {
+		const char *key;
+		char *dst;
+		size_t cap;
+	} texts[] = {
+		{"name", sv->name, sizeof(sv->name)},
+		{"url", sv->url, sizeof(sv->url)},
+		{"category", sv->category, sizeof(sv->category)},
+		{"icon", sv->icon, sizeof(sv->icon)},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		const char *v = json_str_or(j, texts[i].key, NULL);
+		if (!v)
+			continue;
+		/* Never cut a text (half a UTF-8 character would follow it out). */
+		if (strlen(v) >= texts[i].cap)
+			return "a text is longer than its field allows (docs/API.md)";
+		memcpy(texts[i].dst, v, strlen(v) + 1);
+	}
 	json_t *b = json_object_get(j, "intranet");
 	if (b)
 		sv->intranet = json_is_true(b);

@@ -92,8 +92,10 @@ bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1])
 	size_t len = strlen(url);
 	if (len > SVC_URL_MAX || strncmp(url, "https://", 8) != 0)
 		return false;
+	/* ASCII only: a non-ASCII character is written %XX (the browser's policy and
+	 * the proxy compare bytes). */
 	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
+		if (*p <= ' ' || *p >= 0x7f)
 			return false;
 	const char *h = url + 8;
 	size_t hl = strcspn(h, ":/?#");

@@ -54,6 +54,10 @@ function formProblem(v) {
 	try {
 		const u = new URL(v.url);
 		host = u.protocol === "https:" && !u.username ? u.hostname : "";
+		// As the browser would send it: accents in the path as %XX, a host in IDN
+		// as its xn-- name (admind takes ASCII only).
+		if (host)
+			v.url = u.href;
 	} catch (e) {
 		host = "";
 	}

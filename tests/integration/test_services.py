@@ -248,6 +248,9 @@ class Services(AdmindTestCase):
             {"name": "x", "url": "https://www.x.fr/",
              "domains": ["x.fr"] + ["d%d.fr" % i for i in range(32)]},
             {"name": "x\u0001", "url": "https://www.x.fr/", "domains": ["x.fr"]},
+            {"name": "x", "url": "https://www.x.fr/" + "é" * 1100, "domains": ["x.fr"]},
+            {"name": "x", "url": "https://www.x.fr/é", "domains": ["x.fr"]},
+            svc("x", "x.fr", icon="é" * 16),
         ]
         for body in bad:
             self.assertError(self.req("POST", "/api/v1/services", body, self.maint),

@@ -67,6 +67,8 @@ int main(void)
 	CHECK(!svc_url_host("https://caf.fr/a b", host) &&
 	      !svc_url_host("https://caf.fr/\t", host));
 	CHECK(!svc_url_host("https://ca_f.fr/", host) && !svc_url_host("https://caf..fr/", host));
+	CHECK(!svc_url_host("https://caf.fr/d\xc3\xa9marches", host)); /* write it %C3%A9 */
+	CHECK(svc_url_host("https://caf.fr/d%C3%A9marches", host));
 	char url[SVC_URL_MAX + 10];
 	strcpy(url, "https://caf.fr/");
 	memset(url + 15, 'a', SVC_URL_MAX - 15);
