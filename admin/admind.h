@@ -71,6 +71,8 @@ struct admind_config {
 		char **rules;                    /* NULL-terminated */
 		int64_t spare_count, spare_days; /* the sheet of spare codes */
 	} desk;
+	/* services.catalogue: the services a new database starts with ("" : none). */
+	char *services_catalogue;
 };
 
 /* Reads and checks FILE; on error fills ERR with "FILE:LINE: message". */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "services.h"
 #include "util.h"
 
 #define MAX_PATH 4096
@@ -657,73 +658,9 @@ static bool hours_section(struct hours *h, const config_setting_t *root, struct 
 	return true;
 }
 
-/* "caf.fr" or ".www.caf.fr": lowercase labels of letters, digits and inner dashes. */
-static bool domain_ok(const char *s)
-{
-	if (*s == '.')
-		s++;
-	size_t n = strlen(s), label = 0;
-	if (n == 0 || n > 253)
-		return false;
-	for (const char *p = s;; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (label == 0 || p[-1] == '-')
-				return false;
-			if (*p == '\0')
-				return true;
-			label = 0;
-			continue;
-		}
-		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			  (*p == '-' && label > 0);
-		if (!ok || ++label > 63)
-			return false;
-	}
-}
-
-/* The allowlist's rule: a bare domain covers its subdomains, a leading dot that host only. */
-static bool domain_covers(const char *d, const char *host)
-{
-	if (*d == '.')
-		return strcmp(d + 1, host) == 0;
-	size_t dl = strlen(d), hl = strlen(host);
-	return hl >= dl && strcmp(host + hl - dl, d) == 0 && (hl == dl || host[hl - dl - 1] == '.');
-}
-
-/* The default id of a service: its name lower-cased, runs of other characters as one '-'
- * ("France Travail" -> "france-travail", "impots.gouv" -> "impots-gouv"), at most 32. */
-static void service_slug(const char *name, char out[KCFG_SERVICE_ID_MAX + 1])
-{
-	size_t n = 0;
-	bool dash = false;
-	for (const unsigned char *p = (const unsigned char *)name; *p && n < KCFG_SERVICE_ID_MAX;
-	     p++) {
-		unsigned char c = *p;
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && n > 0 && n < KCFG_SERVICE_ID_MAX - 1)
-				out[n++] = '-';
-			out[n++] = (char)c;
-			dash = false;
-		} else {
-			dash = true;
-		}
-	}
-	if (n == 0)
-		out[n++] = 's';
-	out[n] = '\0';
-}
-
 bool kconfig_service_id_ok(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > KCFG_SERVICE_ID_MAX || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
+	return svc_id_ok(s);
 }
 
 static bool service_id(struct kservice *sv, const config_setting_t *e, struct cfg_err *err)
@@ -732,7 +669,7 @@ static bool service_id(struct kservice *sv, const config_setting_t *e, struct cf
 	if (!cfg_string(e, "id", NULL, 64, &id, err))
 		return false;
 	if (!id) {
-		service_slug(sv->name, sv->id);
+		svc_slug(sv->name, sv->id);
 		return true;
 	}
 	bool ok = kconfig_service_id_ok(id);
@@ -788,7 +725,7 @@ static bool service(struct kservice *sv, const config_setting_t *e, int index, s
 		const char *s;
 		if (!elem_text(d, "domains", 254, &s, err))
 			return false;
-		if (!domain_ok(s))
+		if (!svc_domain_ok(s))
 			return cfg_fail(
 				d, err,
 				"domains: '%s' is not a host name: expected lowercase "
@@ -803,7 +740,7 @@ static bool service(struct kservice *sv, const config_setting_t *e, int index, s
 	}
 	bool covered = false;
 	for (int i = 0; i < sv->n_domains; i++)
-		covered |= domain_covers(sv->domains[i], host);
+		covered |= svc_domain_covers(sv->domains[i], host);
 	if (!covered)
 		return cfg_fail(u, err,
 				"service '%s': its url's host '%s' is not in its domains, so the "
@@ -822,7 +759,7 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 			sv->name = xstrdup(default_services[i].name);
 			sv->url = xstrdup(default_services[i].url);
 			sv->category = xstrdup(default_services[i].category);
-			service_slug(sv->name, sv->id);
+			svc_slug(sv->name, sv->id);
 			for (int j = 0; default_services[i].domains[j]; j++)
 				sv->domains[sv->n_domains++] =
 					xstrdup(default_services[i].domains[j]);
