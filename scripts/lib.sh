@@ -5,7 +5,7 @@
 ESCALE_BUILD_PKGS=(
 	meson ninja-build pkg-config gcc
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
-	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev
+	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev libevent-dev
 	libxcb1-dev libxcb-randr0-dev libxcb-screensaver0-dev libxcb-xkb-dev libxcb-xtest0-dev
 	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext libseccomp-dev scdoc
 )
