@@ -144,7 +144,7 @@ char *control_answer(struct proxy *px, const char *line, size_t n)
 				     stats_session_end(&px->st)));
 	} else if (strcmp(t, "refusals") == 0) {
 		char day[11];
-		proxy_today(day);
+		stats_today(day);
 		ans = dump(stats_refusals(&px->st, day));
 	} else if (strcmp(t, "status") == 0) {
 		ans = dump(json_pack("{s:s, s:s, s:i, s:i}", "t", "status", "listen",

@@ -27,14 +27,6 @@ void proxy_allow_from_cfg(struct allowlist *al, const struct kiosk_cfg *cfg)
 	}
 }
 
-void proxy_today(char day[11])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(day, 11, "%Y-%m-%d", &tm);
-}
-
 void proxy_refused(struct proxy *px, const char *host, bool countable, enum refusal why,
 		   const char *service)
 {
@@ -43,7 +35,7 @@ void proxy_refused(struct proxy *px, const char *host, bool countable, enum refu
 	log_info("refused %s: %s", esc, decide_reason(why));
 	if (countable) {
 		char day[11];
-		proxy_today(day);
+		stats_today(day);
 		stats_refused(&px->st, day, host, service);
 	}
 }

@@ -34,8 +34,6 @@ struct proxy {
 
 /* The allowlist of CFG's services. */
 void proxy_allow_from_cfg(struct allowlist *al, const struct kiosk_cfg *cfg);
-/* "YYYY-MM-DD" of today, local time. */
-void proxy_today(char day[11]);
 /* Logs and counts a refusal; SERVICE the guess or NULL. */
 void proxy_refused(struct proxy *px, const char *host, bool countable, enum refusal why,
 		   const char *service);

@@ -102,8 +102,8 @@ enum req_status req_parse(const char *buf, size_t n, struct req *r)
 		return REQ_BAD;
 	size_t tl = (size_t)(sp2 - t);
 	for (size_t i = 0; i < tl; i++)
-		if ((unsigned char)t[i] <= 0x20 || (unsigned char)t[i] >= 0x7f)
-			return REQ_BAD;
+		if ((unsigned char)t[i] <= 0x20 || (unsigned char)t[i] == 0x7f)
+			return REQ_BAD; /* bytes >= 0x80: a host refuses them below, a path here */
 
 	/* Headers */
 	const char *p = line_end + 2;
@@ -164,6 +164,9 @@ enum req_status req_parse(const char *buf, size_t n, struct req *r)
 		r->refusal = decide_authority(t + s, l, 80, 80, r->host);
 		r->path = (size_t)(t + s + l - buf);
 		r->path_len = tl - s - l;
+		for (size_t i = 0; i < r->path_len; i++)
+			if ((unsigned char)buf[r->path + i] >= 0x80)
+				return REQ_BAD;
 	} else {
 		return REQ_METHOD;
 	}

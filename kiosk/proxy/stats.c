@@ -3,6 +3,15 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+void stats_today(char day[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(day, 11, "%Y-%m-%d", &tm);
+}
 
 void stats_session_reset(struct stats *st)
 {

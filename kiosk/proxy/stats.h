@@ -28,6 +28,8 @@ struct stats {
 	uint64_t other;
 };
 
+/* "YYYY-MM-DD" of today, local time. */
+void stats_today(char day[11]);
 /* Forgets the services reached (session_start, and after session_end). */
 void stats_session_reset(struct stats *st);
 void stats_reached(struct stats *st, const char *id);
