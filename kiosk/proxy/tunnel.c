@@ -348,7 +348,10 @@ static void try_connect(struct conn *c)
 		break;
 	}
 	if (c->sfd < 0) {
-		refuse(c, c->req.host, false, REFUSE_UNREACHABLE, NULL);
+		char *body = xasprintf("escale-proxy: %s: %s\n", c->req.host,
+				       decide_reason(REFUSE_UNREACHABLE));
+		answer_and_linger(c, "502 Bad Gateway", body);
+		free(body);
 		return;
 	}
 	/* the events of the server socket, now that there is one */
