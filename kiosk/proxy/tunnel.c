@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,12 @@
 #include "reqparse.h"
 #include "util.h"
 
-#define SPLICE_CHUNK   (256 * 1024)
+#define SPLICE_CHUNK   (1024 * 1024)
+/* A pipe starts at the kernel's 64 KiB; one that has carried BIG_AFTER bytes grows to
+ * BIG_PIPE (fewer system calls for a download). The kernel counts pipe pages per user
+ * (fs.pipe-user-pages-soft): when over, F_SETPIPE_SZ fails and the pipe stays small. */
+#define BIG_AFTER (4 * 1024 * 1024)
+#define BIG_PIPE  (1024 * 1024)
 #define LINGER_SECONDS 2 /* after an error answer: read what the client still sends */
 
 enum phase { PH_HEAD, PH_RESOLVE, PH_CONNECT, PH_TUNNEL, PH_LINGER };
@@ -30,6 +36,8 @@ struct dir {
 	char *prefix;
 	size_t prefix_len, prefix_off;
 	bool discard; /* GET: the client's further bytes are read and dropped */
+	uint64_t moved;
+	bool grown;
 };
 
 struct conn {
@@ -203,10 +211,16 @@ static bool dir_pump(struct conn *c, struct dir *d, bool *want_src, bool *want_d
 		}
 		if (n < 0)
 			return false;
-		if (n == 0)
+		if (n == 0) {
 			d->eof = true;
-		else
+		} else {
 			d->in_pipe += (size_t)n;
+			d->moved += (uint64_t)n;
+			if (!d->grown && d->moved >= BIG_AFTER) {
+				d->grown = true;
+				(void)fcntl(d->pipe[1], F_SETPIPE_SZ, BIG_PIPE);
+			}
+		}
 	}
 }
 
