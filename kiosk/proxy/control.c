@@ -20,6 +20,8 @@
 #define CONTROL_MAX_SERVICES 256
 #define CONTROL_MAX_DOMAINS  256 /* per service */
 #define CONTROL_URL_MAX      2048
+/* A client that sends without reading: no more requests read past this much unread. */
+#define CONTROL_OUT_MAX (1024 * 1024)
 
 static char *error_line(const char *text)
 {
@@ -163,6 +165,7 @@ struct ctl_client {
 	struct ctl_client *prev, *next;
 	struct bufferevent *bev;
 	bool closing;
+	bool paused; /* reading stopped until the client reads its answers */
 };
 
 static void client_free(struct ctl_client *cl)
@@ -186,11 +189,18 @@ static void send_line(struct ctl_client *cl, char *s)
 	free(s);
 }
 
+static void on_read(struct bufferevent *bev, void *arg);
+
 static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct ctl_client *cl = arg;
-	if (cl->closing)
+	if (cl->closing) {
 		client_free(cl);
+	} else if (cl->paused) {
+		cl->paused = false;
+		bufferevent_enable(bev, EV_READ);
+		on_read(bev, cl); /* the lines already received */
+	}
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -198,6 +208,11 @@ static void on_read(struct bufferevent *bev, void *arg)
 	struct ctl_client *cl = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	for (;;) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > CONTROL_OUT_MAX) {
+			cl->paused = true;
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
 		struct evbuffer_ptr nl = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
 		if (nl.pos < 0) {
 			if (evbuffer_get_length(in) > CONTROL_LINE_MAX)

@@ -202,9 +202,11 @@ int main(int argc, char **argv)
 	px.dns = evdns_base_new(px.base, 0);
 	if (!px.dns ||
 	    evdns_base_resolv_conf_parse(px.dns, DNS_OPTION_NAMESERVERS | DNS_OPTION_MISC,
-					 "/etc/resolv.conf") != 0)
-		log_warnx("/etc/resolv.conf: no usable name server: names outside the hosts "
-			  "file will not resolve");
+					 px.cfg.proxy_resolv_conf) != 0 ||
+	    evdns_base_count_nameservers(px.dns) == 0)
+		log_warnx("%s: no usable name server: names outside the hosts file will not "
+			  "resolve",
+			  px.cfg.proxy_resolv_conf);
 	if (px.dns) {
 		char t[24];
 		snprintf(t, sizeof(t), "%lld", (long long)(px.cfg.proxy_dns_seconds + 1) / 2);

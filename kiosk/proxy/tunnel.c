@@ -16,12 +16,12 @@
 #include "reqparse.h"
 #include "util.h"
 
-#define SPLICE_CHUNK   (1024 * 1024)
+#define SPLICE_CHUNK (1024 * 1024)
 /* A pipe starts at the kernel's 64 KiB; one that has carried BIG_AFTER bytes grows to
  * BIG_PIPE (fewer system calls for a download). The kernel counts pipe pages per user
  * (fs.pipe-user-pages-soft): when over, F_SETPIPE_SZ fails and the pipe stays small. */
-#define BIG_AFTER (4 * 1024 * 1024)
-#define BIG_PIPE  (1024 * 1024)
+#define BIG_AFTER      (4 * 1024 * 1024)
+#define BIG_PIPE       (1024 * 1024)
 #define LINGER_SECONDS 2 /* after an error answer: read what the client still sends */
 
 enum phase { PH_HEAD, PH_RESOLVE, PH_CONNECT, PH_TUNNEL, PH_LINGER };

@@ -111,6 +111,53 @@ class FakeSite(threading.Thread):
         self.sock.close()
 
 
+class FakeDNS(threading.Thread):
+    """A name server on 127.0.0.1 (UDP, a port of its own) that knows RECORDS:
+    {name: [(qtype, address)]}; NXDOMAIN for other names."""
+
+    def __init__(self, records):
+        super().__init__(daemon=True)
+        self.records = records
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.asked = []
+
+    def run(self):
+        while True:
+            try:
+                q, peer = self.sock.recvfrom(4096)
+            except OSError:
+                return
+            try:
+                self.sock.sendto(self.answer(q), peer)
+            except (OSError, IndexError, ValueError):
+                pass
+
+    def answer(self, q):
+        i, labels = 12, []
+        while q[i]:
+            labels.append(q[i + 1:i + 1 + q[i]].decode("ascii"))
+            i += 1 + q[i]
+        qtype = int.from_bytes(q[i + 1:i + 3], "big")
+        question = q[12:i + 5]
+        name = ".".join(labels).lower()
+        self.asked.append((name, qtype))
+        if name not in self.records:
+            return q[:2] + b"\x81\x83" + b"\x00\x01\x00\x00\x00\x00\x00\x00" + question
+        rrs = [(t, a) for t, a in self.records[name] if t == qtype]
+        out = q[:2] + b"\x81\x80\x00\x01" + len(rrs).to_bytes(2, "big") + b"\x00\x00\x00\x00"
+        out += question
+        for t, a in rrs:
+            data = socket.inet_pton(socket.AF_INET if t == 1 else socket.AF_INET6, a)
+            out += b"\xc0\x0c" + t.to_bytes(2, "big") + b"\x00\x01\x00\x00\x00\x3c"
+            out += len(data).to_bytes(2, "big") + data
+        return out
+
+    def close(self):
+        self.sock.close()
+
+
 def read_all(sock, timeout=10):
     sock.settimeout(timeout)
     data = b""
@@ -132,6 +179,8 @@ def split_response(data):
 
 
 class Proxy:
+    resolv_conf = "/etc/resolv.conf"
+
     def __init__(self, tmp, port, hosts_file, extra="", services=None):
         self.tmp, self.port = tmp, port
         self.control = os.path.join(tmp, "control.sock")
@@ -158,12 +207,13 @@ class Proxy:
 proxy = {
   listen = "127.0.0.1:%d";
   hosts_file = "%s";
+  resolv_conf = "%s";
   control = "%s";
   enforce = false;
 %s
 };
 services = ( %s );
-""" % (self.tmp, self.port, hosts_file, self.control,
+""" % (self.tmp, self.port, hosts_file, self.resolv_conf, self.control,
                 "\n".join("  %s = %s;" % kv for kv in keys.items()), services))
 
     def start(self):
@@ -290,11 +340,27 @@ class ProxyTest(unittest.TestCase):
             for n in NAMES:
                 f.write("%s %s\n" % (cls.addr[n], n))
             f.write("%s down.caf.fr\n" % cls.down_addr)
+        # DNS for the names that are not in the hosts file: private answers for allowed
+        # names (refused but for an intranet service), nothing for the rest
+        cls.dns = FakeDNS({
+            "rebind.caf.fr": [(1, "10.0.0.5")],
+            "loop.caf.fr": [(1, "127.0.0.1")],
+            "linklocal.caf.fr": [(1, "169.254.169.254")],
+            "cgnat.caf.fr": [(1, "100.64.1.1")],
+            "mapped.caf.fr": [(28, "::ffff:127.0.0.1")],
+            "ula.caf.fr": [(28, "fd00::1")],
+            "dns.centre.lan": [(1, cls.addr["portal.centre.lan"])],
+        })
+        cls.dns.start()
+        Proxy.resolv_conf = os.path.join(cls.tmp, "resolv.conf")
+        with open(Proxy.resolv_conf, "w") as f:
+            f.write("nameserver 127.0.0.1:%d\n" % cls.dns.port)
 
     @classmethod
     def tearDownClass(cls):
         for s in cls.sites:
             s.close()
+        cls.dns.close()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def setUp(self):
@@ -469,11 +535,28 @@ class ProxyTest(unittest.TestCase):
                          200)
 
     def test_unresolvable_name_and_site_down(self):
-        # not in the hosts file: DNS (none answers here, or NXDOMAIN) within dns_seconds
+        # not in the hosts file, and DNS says NXDOMAIN
         t0 = time.monotonic()
         self.assert_refused("CONNECT unresolvable.centre.lan:443 HTTP/1.1\r\n\r\n",
                             "unresolvable.centre.lan", "name does not resolve")
         self.assertLess(time.monotonic() - t0, 8)
+        # a name server that does not answer: refused after dns_seconds
+        self.proxy.stop()
+        mute = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        mute.bind(("127.0.0.1", 0))
+        rc = os.path.join(self.dir, "resolv-mute.conf")
+        with open(rc, "w") as f:
+            f.write("nameserver 127.0.0.1:%d\n" % mute.getsockname()[1])
+        saved, Proxy.resolv_conf = Proxy.resolv_conf, rc
+        try:
+            self.proxy = self.new_proxy()
+        finally:
+            Proxy.resolv_conf = saved
+        t0 = time.monotonic()
+        self.assert_refused("CONNECT slow.caf.fr:443 HTTP/1.1\r\n\r\n", "slow.caf.fr",
+                            "name does not resolve")
+        self.assertGreater(time.monotonic() - t0, 0.8)
+        mute.close()
         st, _, body = self.proxy.request("CONNECT down.caf.fr:443 HTTP/1.1\r\n\r\n")
         self.assertEqual(st, 502)
         self.assertEqual(body, b"escale-proxy: down.caf.fr: site unreachable\n")
@@ -586,7 +669,18 @@ class ProxyTest(unittest.TestCase):
         # the hosts file is trusted as written: 127.x for a service that is not intranet
         self.assertEqual(self.tls_get(self.proxy.connect("www.caf.fr:443"), "www.caf.fr")[0],
                          200)
-        # (DNS answers with private addresses: tests/proxy/test_decide.c, decide_addr_public)
+        # DNS answers with private addresses: refused for a service that is not intranet
+        for name in ("rebind.caf.fr", "loop.caf.fr", "linklocal.caf.fr", "cgnat.caf.fr",
+                     "mapped.caf.fr", "ula.caf.fr"):
+            with self.subTest(name=name):
+                self.assert_refused("CONNECT %s:443 HTTP/1.1\r\n\r\n" % name, name,
+                                    "resolves to a local or private address")
+        self.assertIn(("rebind.caf.fr", 1), self.dns.asked)
+        # and let through for an intranet service
+        self.proxy.connect("dns.centre.lan:443").close()
+        ref = self.proxy.ask({"t": "refusals"})
+        # put down to caf, the service last reached (www.caf.fr above)
+        self.assertIn({"host": "rebind.caf.fr", "service": "caf", "count": 1}, ref["hosts"])
 
     def test_hostile_control_lines(self):
         p = self.proxy
@@ -632,6 +726,27 @@ class ProxyTest(unittest.TestCase):
         s.close()
         # the proxy goes on
         self.assertEqual(p.ask({"t": "status"})["t"], "status")
+
+    def test_control_client_that_does_not_read(self):
+        p = self.proxy
+        for i in range(200):  # refusals answers of ~10 KiB each
+            p.request("CONNECT h%d.example:443 HTTP/1.1\r\n\r\n" % i)
+        n = 400  # ~4 MB of answers: past the 1 MiB the proxy buffers for a client
+        s = p.ctl_conn()
+        s.sendall(b'{"t":"refusals"}\n' * n)
+        time.sleep(0.5)
+        # meanwhile the proxy serves others
+        self.assertEqual(p.ask({"t": "status"})["t"], "status")
+        data = b""
+        s.settimeout(20)
+        while data.count(b"\n") < n:
+            chunk = s.recv(1 << 20)
+            self.assertTrue(chunk, "the answers stopped after %d" % data.count(b"\n"))
+            data += chunk
+        s.close()
+        lines = data.split(b"\n")[:-1]
+        self.assertEqual(len(lines), n)
+        self.assertEqual(len(json.loads(lines[-1])["hosts"]), 200)
 
     # --- limits and timeouts ---------------------------------------------------------
 
