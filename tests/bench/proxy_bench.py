@@ -40,6 +40,9 @@ TTFB_N = int(os.environ.get("TTFB_N", "200"))
 TUNNELS = int(os.environ.get("TUNNELS", "200"))
 NAME = "bench.caf.fr"
 
+sys.path.insert(0, os.path.join(SRC_ROOT, "tests", "integration"))
+from escale_test import free_port  # noqa: E402
+
 
 class Site(threading.Thread):
     """GET /big: SIZE_MB of a file with sendfile; GET /small: 100 bytes; anything
@@ -88,12 +91,6 @@ class Site(threading.Thread):
             pass
         finally:
             c.close()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_port(port):
