@@ -94,6 +94,9 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	px->cfg = cfg;
 	hostsfile_free(&px->hf);
 	px->hf = hf;
+	enum log_level lvl;
+	if (log_parse_level(px->cfg.log_level, &lvl))
+		log_set_level(lvl);
 	if (!px->al_from_control) {
 		allow_free(&px->al);
 		proxy_allow_from_cfg(&px->al, &px->cfg);
