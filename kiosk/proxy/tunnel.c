@@ -46,7 +46,8 @@ struct conn {
 	int cfd, sfd;
 	enum phase ph;
 	struct event *c_read, *c_write, *s_read, *s_write, *timer;
-	char head[REQ_HEAD_MAX];
+	char *head; /* REQ_HEAD_MAX bytes (not zeroed: only what is read is resident), freed
+		       once the tunnel starts */
 	size_t hlen;
 	struct req req;
 	char svc[DECIDE_ID_MAX + 1];
@@ -72,6 +73,7 @@ static void conn_free(struct conn *c)
 				close(ds[i]->pipe[k]);
 		free(ds[i]->prefix);
 	}
+	free(c->head);
 	if (c->sfd >= 0)
 		close(c->sfd);
 	if (c->cfd >= 0)
@@ -308,6 +310,8 @@ static void tunnel_start(struct conn *c)
 		c->cs.prefix_len = len;
 		c->cs.discard = true;
 	}
+	free(c->head);
+	c->head = NULL;
 	c->ph = PH_TUNNEL;
 	c->last_ms = mono_ms();
 	arm_timer(c, c->px->cfg.proxy_idle_seconds);
@@ -476,7 +480,7 @@ static void on_client(evutil_socket_t fd, short what, void *arg)
 	}
 	if (c->ph != PH_HEAD)
 		return;
-	ssize_t n = recv(fd, c->head + c->hlen, sizeof(c->head) - c->hlen, MSG_DONTWAIT);
+	ssize_t n = recv(fd, c->head + c->hlen, REQ_HEAD_MAX - c->hlen, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -551,6 +555,7 @@ void tunnel_accept(struct proxy *px, int fd)
 	c->px = px;
 	c->cfd = fd;
 	c->sfd = -1;
+	c->head = xmalloc(REQ_HEAD_MAX);
 	c->cs.pipe[0] = c->cs.pipe[1] = c->sc.pipe[0] = c->sc.pipe[1] = -1;
 	px->n_conns++;
 	c->next = px->conns;
