@@ -15,11 +15,12 @@
 #include "proxy.h"
 #include "util.h"
 
-#define CONTROL_LINE_MAX     (256 * 1024)
-#define CONTROL_MAX_CLIENTS  8
-#define CONTROL_MAX_SERVICES 256
-#define CONTROL_MAX_DOMAINS  256 /* per service */
-#define CONTROL_URL_MAX      2048
+#define CONTROL_LINE_MAX        (256 * 1024)
+#define CONTROL_MAX_CLIENTS     8
+#define CONTROL_MAX_SERVICES    256
+#define CONTROL_MAX_DOMAINS     256 /* per service */
+#define CONTROL_URL_MAX         2048
+#define CONTROL_MAX_ALL_DOMAINS 4096 /* of all services (Chromium's list takes 1000) */
 /* A client that sends without reading: no more requests read past this much unread. */
 #define CONTROL_OUT_MAX (1024 * 1024)
 
@@ -64,7 +65,7 @@ static char *services(struct proxy *px, json_t *req)
 	if (json_array_size(list) > CONTROL_MAX_SERVICES)
 		return error_line("services: at most 256 services");
 	struct allowlist al = {0};
-	size_t i;
+	size_t i, total = 0;
 	json_t *sv;
 	char why[200];
 	json_array_foreach (list, i, sv) {
@@ -83,6 +84,12 @@ static char *services(struct proxy *px, json_t *req)
 				 "services: entry %zu must be {\"id\":slug,\"url\":\"https://...\","
 				 "\"domains\":[names],\"intranet\":bool}",
 				 i + 1);
+			goto fail;
+		}
+		total += json_array_size(doms);
+		if (total > CONTROL_MAX_ALL_DOMAINS) {
+			snprintf(why, sizeof(why), "services: more than %d domains in all",
+				 CONTROL_MAX_ALL_DOMAINS);
 			goto fail;
 		}
 		for (size_t k = 0; k < i; k++)

@@ -703,6 +703,10 @@ class ProxyTest(unittest.TestCase):
             b'{"id":"a","url":"https://y/","domains":["y.fr"]}]}',
             b'{"t":"services","services":[{"id":"a","url":"https://x/","domains":["x\\u0000.fr"]}]}',
             b"\xff\xfe{}", b"",
+            json.dumps({"t": "services", "services": [
+                {"id": "s%d" % i, "url": "https://s%d.example/" % i,
+                 "domains": ["d%d-%d.example" % (i, j) for j in range(200)]}
+                for i in range(21)]}).encode(),
         ]
         for line in bad:
             with self.subTest(line=line[:50]):
