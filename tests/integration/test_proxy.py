@@ -825,6 +825,31 @@ class ProxyTest(unittest.TestCase):
                            capture_output=True, text=True, timeout=10)
         self.assertEqual(r.returncode, 1)
 
+    def test_listens_on_ipv6_loopback(self):
+        try:
+            with socket.socket(socket.AF_INET6) as s:
+                s.bind(("::1", 0))
+                port = s.getsockname()[1]
+        except OSError:
+            self.skipTest("no IPv6 loopback here")
+        self.proxy.stop()
+        self.proxy = self.new_proxy(start=False)
+        with open(self.proxy.conf) as f:
+            text = f.read()
+        with open(self.proxy.conf, "w") as f:
+            f.write(text.replace('listen = "127.0.0.1:%d"' % self.proxy.port,
+                                 'listen = "[::1]:%d"' % port))
+        self.proxy.proc = subprocess.Popen([proxy_path(), "-c", self.proxy.conf],
+                                           stdout=self.proxy.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if os.path.exists(self.proxy.control):
+                break
+            time.sleep(0.02)
+        self.assertEqual(self.proxy.ask({"t": "status"})["listen"], "[::1]:%d" % port)
+        with socket.create_connection(("::1", port), 10) as s:
+            s.sendall(b"CONNECT www.caf.fr:443 HTTP/1.1\r\n\r\n")
+            self.assertTrue(read_all(s, 10).startswith(b"HTTP/1.1 200 "))
+
     def test_sighup_rereads_the_config(self):
         p = self.proxy
         p.write_conf(self.hosts, services="""
