@@ -514,6 +514,10 @@ class ProxyTest(unittest.TestCase):
         # plain http to a service whose home page is https://
         self.assert_refused("GET http://www.caf.fr/ HTTP/1.1\r\nHost: www.caf.fr\r\n\r\n",
                             "www.caf.fr", "plain HTTP not allowed for this site")
+        # counted: the names a domain could let through; not the rest
+        hosts = {h["host"] for h in self.proxy.ask({"t": "refusals"})["hosts"]}
+        self.assertEqual(hosts, {"tracker.example", "evilcaf.fr", "caf.fr.evil.example",
+                                 "sub.www.ameli.fr", "ameli.fr"})
         # the log says host and reason, nothing more
         out = self.proxy.output()
         self.assertIn("refused tracker.example: not an allowed site", out)
