@@ -18,6 +18,9 @@ void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
 /* Checks the shape of one kiosk event; returns a message, or NULL when it is fine. */
 const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen);
 
+/* The store's answers as JSON (api_json.c). */
+json_t *api_audit_json(const struct store_audit_rows *l);
+
 void api_healthz(struct app *app, struct http_req *r);
 void api_metrics(struct app *app, struct http_req *r); /* metrics.c */
 void api_kiosk_session_open(struct app *app, struct http_req *r);

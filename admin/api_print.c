@@ -45,7 +45,7 @@ void api_printers_resume(struct app *app, struct http_req *r)
 		http_error(r, unknown ? 404 : 502, unknown ? "not_found" : "cups_error", "%s", err);
 		return;
 	}
-	store_print_audit(app->store, &r->actor, "printer.resume", r->params[0], NULL);
+	store_print_audit(app->store, &r->actor, "printer.resume", r->params[0]);
 	http_json(r, 200, json_pack("{ss sb}", "printer", r->params[0], "resumed", 1));
 }
 
@@ -95,7 +95,7 @@ void api_jobs_retry(struct app *app, struct http_req *r)
 	}
 	char target[24];
 	snprintf(target, sizeof(target), "%lld", (long long)id);
-	store_print_audit(app->store, &r->actor, "job.retry", target, NULL);
+	store_print_audit(app->store, &r->actor, "job.retry", target);
 	http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "retried", 1));
 }
 

@@ -400,5 +400,8 @@ void api_audit(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "'limit' must be 1 to 10000");
 		return;
 	}
-	http_json(r, 200, store_audit_list(app->store, limit));
+	struct store_audit_rows rows;
+	store_audit_list(app->store, limit, &rows);
+	http_json(r, 200, api_audit_json(&rows));
+	store_audit_rows_free(&rows);
 }

@@ -102,7 +102,18 @@ enum store_rc store_web_open(struct store *st, const struct store_actor *who,
 bool store_web_auth(struct store *st, const char *cookie, bool activity, int64_t idle_s,
 		    int64_t max_s, struct store_actor *out, struct web_session *ws);
 enum store_rc store_web_close(struct store *st, const struct store_actor *who, int64_t id);
-json_t *store_audit_list(struct store *st, int64_t limit);
+/* One line of the audit log; TARGET and DETAIL (a JSON object's text) may be NULL. */
+struct store_audit_row {
+	int64_t id, at;
+	char *user, *action, *target, *detail;
+};
+struct store_audit_rows {
+	struct store_audit_row *v;
+	size_t n;
+};
+/* The LIMIT newest lines, newest first; free with store_audit_rows_free. */
+void store_audit_list(struct store *st, int64_t limit, struct store_audit_rows *out);
+void store_audit_rows_free(struct store_audit_rows *l);
 
 /* ---- kiosks ---- */
 enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who, const char *name,

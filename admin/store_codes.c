@@ -78,14 +78,17 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 	}
 	sqlite3_finalize(s);
 	bool good = again < 0 && codes[spec->count - 1].id != 0;
-	if (good)
-		good = store_audit(st, who, "code.issue", NULL,
-				   json_pack("{si sI sI sI sI sI}", "count", spec->count, "minutes",
-					     (json_int_t)(spec->seconds / 60), "pages",
-					     (json_int_t)spec->pages, "valid_until",
-					     (json_int_t)spec->valid_until, "first_id",
-					     (json_int_t)codes[0].id, "last_id",
-					     (json_int_t)codes[spec->count - 1].id));
+	if (good) {
+		const struct audit_field d[] = {
+			{"count", NULL, spec->count},
+			{"minutes", NULL, spec->seconds / 60},
+			{"pages", NULL, spec->pages},
+			{"valid_until", NULL, spec->valid_until},
+			{"first_id", NULL, codes[0].id},
+			{"last_id", NULL, codes[spec->count - 1].id},
+		};
+		good = store_audit(st, who, "code.issue", NULL, d, ARRAY_LEN(d));
+	}
 	*ok = store_tx_end(st, good ? STORE_OK : STORE_ERROR) == STORE_OK;
 	return again;
 }
@@ -250,11 +253,10 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	}
 	char target[32];
 	snprintf(target, sizeof(target), "code #%lld", (long long)id);
-	json_t *detail = strcmp(action, "code.extend") == 0
-				 ? json_pack("{sI sI sI}", "minutes", (json_int_t)(a / 60), "pages",
-					     (json_int_t)b, "days", (json_int_t)(c / 86400))
-				 : NULL;
-	if (!store_audit(st, who, action, target, detail))
+	const struct audit_field d[] = {
+		{"minutes", NULL, a / 60}, {"pages", NULL, b}, {"days", NULL, c / 86400}};
+	bool extend = strcmp(action, "code.extend") == 0;
+	if (!store_audit(st, who, action, target, d, extend ? ARRAY_LEN(d) : 0))
 		return store_tx_end(st, STORE_ERROR);
 	json_t *row = code_get(st, id);
 	enum store_rc rc = store_tx_end(st, STORE_OK);

@@ -46,7 +46,8 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 	} else {
 		return store_tx_end(st, STORE_ERROR);
 	}
-	bool ok = store_audit(st, who, action, name, json_pack("{ss}", "site", site ? site : ""));
+	const struct audit_field d[] = {{"site", site ? site : "", 0}};
+	bool ok = store_audit(st, who, action, name, d, ARRAY_LEN(d));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -92,7 +93,7 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 2, id);
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	bool ok = r == SQLITE_DONE && store_audit(st, who, "kiosk.revoke", name, NULL);
+	bool ok = r == SQLITE_DONE && store_audit(st, who, "kiosk.revoke", name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -168,6 +169,7 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 	*cmd_id = sqlite3_last_insert_rowid(st->db);
 	char action[48];
 	snprintf(action, sizeof(action), "kiosk.%s", type);
-	bool ok = store_audit(st, who, action, name, text ? json_pack("{ss}", "text", text) : NULL);
+	const struct audit_field d[] = {{"text", text, 0}};
+	bool ok = store_audit(st, who, action, name, d, text ? ARRAY_LEN(d) : 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }

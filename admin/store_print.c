@@ -528,7 +528,7 @@ enum store_rc store_print_cancel(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 2, id);
 	char target[24];
 	snprintf(target, sizeof(target), "%lld", (long long)id);
-	bool ok = step_done(s) && store_audit(st, who, "job.cancel", target, NULL);
+	bool ok = step_done(s) && store_audit(st, who, "job.cancel", target, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -567,7 +567,7 @@ enum store_rc store_print_refund(struct store *st, const struct store_actor *who
 		  session_figure(st, sess, ADD_REFUNDED, pages) &&
 		  notice(st, kiosk, sess, code, "refunded", pages) &&
 		  store_audit(st, who, "job.refund", target,
-			      json_pack("{sI}", "pages", (json_int_t)pages));
+			      (const struct audit_field[]){{"pages", NULL, pages}}, 1);
 	if (ok)
 		*out = json_pack("{sI sI sI}", "id", (json_int_t)id, "refunded", (json_int_t)pages,
 				 "pages_left", (json_int_t)code_pages_left(st, code));
@@ -580,12 +580,10 @@ enum store_rc store_print_refund(struct store *st, const struct store_actor *who
 }
 
 bool store_print_audit(struct store *st, const struct store_actor *who, const char *action,
-		       const char *target, json_t *detail)
+		       const char *target)
 {
-	if (!store_tx_begin(st)) {
-		json_decref(detail);
+	if (!store_tx_begin(st))
 		return false;
-	}
-	bool ok = store_audit(st, who, action, target, detail);
+	bool ok = store_audit(st, who, action, target, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }

@@ -84,8 +84,8 @@ enum store_rc store_print_cancel(struct store *st, const struct store_actor *who
 /* Refunds PAGES (-1: all that is left) of what job ID charged and was not refunded yet. */
 enum store_rc store_print_refund(struct store *st, const struct store_actor *who, int64_t id,
 				 int64_t pages, json_t **out);
-/* Audits a desk action done in CUPS (resume, retry). */
+/* Audits a desk action done in CUPS (resume, retry): no detail. */
 bool store_print_audit(struct store *st, const struct store_actor *who, const char *action,
-		       const char *target, json_t *detail);
+		       const char *target);
 
 #endif

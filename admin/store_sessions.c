@@ -605,7 +605,7 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	bind_text(s, 2, session);
 	bool ok = adv == STORE_OK && step_done(s) &&
 		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_END_SESSION), session, 0) &&
-		  store_audit(st, who, "session.end", session, NULL);
+		  store_audit(st, who, "session.end", session, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -632,7 +632,7 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 		return store_tx_end(st, STORE_LIMIT);
 	bool ok = add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
 		  store_audit(st, who, "session.add_time", session,
-			      json_pack("{sI}", "minutes", (json_int_t)(seconds / 60)));
+			      (const struct audit_field[]){{"minutes", NULL, seconds / 60}}, 1);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 

@@ -236,10 +236,9 @@ bool store_purge(struct store *st, int64_t now)
 			purged = sqlite3_changes(st->db);
 		sqlite3_finalize(s);
 	}
+	const struct audit_field d[] = {{"sessions", NULL, purged}, {"before", NULL, cutoff}};
 	if (ok && purged)
-		ok = store_audit(st, NULL, "retention.purge", NULL,
-				 json_pack("{sI sI}", "sessions", (json_int_t)purged, "before",
-					   (json_int_t)cutoff));
+		ok = store_audit(st, NULL, "retention.purge", NULL, d, ARRAY_LEN(d));
 	ok = store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 	if (ok && purged)
 		log_info("retention: %lld session details older than %lld days folded into daily "
