@@ -20,6 +20,9 @@ const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen
 
 /* The store's answers as JSON (api_json.c). */
 json_t *api_audit_json(const struct store_audit_rows *l);
+json_t *api_users_json(const struct store_user_rows *l);
+json_t *api_kiosks_json(const struct store_kiosk_rows *l);
+json_t *api_sessions_json(const struct store_session_rows *l);
 
 void api_healthz(struct app *app, struct http_req *r);
 void api_metrics(struct app *app, struct http_req *r); /* metrics.c */

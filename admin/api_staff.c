@@ -153,7 +153,10 @@ void api_codes_extend(struct app *app, struct http_req *r)
 
 void api_kiosks_list(struct app *app, struct http_req *r)
 {
-	json_t *list = store_kiosk_list(app->store);
+	struct store_kiosk_rows rows;
+	store_kiosk_list(app->store, &rows);
+	json_t *list = api_kiosks_json(&rows);
+	store_kiosk_rows_free(&rows);
 	/* The pause after wrong codes lives in admind's memory, not in the store. */
 	json_t *kiosks = json_object_get(list, "kiosks"), *k;
 	size_t i;
@@ -249,7 +252,10 @@ void api_sessions_list(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "'active' must be 1 or 0");
 		return;
 	}
-	http_json(r, 200, store_session_list(app->store, a && (a[0] == '1' || a[0] == 't')));
+	struct store_session_rows rows;
+	store_session_list(app->store, a && (a[0] == '1' || a[0] == 't'), &rows);
+	http_json(r, 200, api_sessions_json(&rows));
+	store_session_rows_free(&rows);
 }
 
 static bool session_param(struct http_req *r)
@@ -299,7 +305,10 @@ void api_sessions_add_time(struct app *app, struct http_req *r)
 
 void api_users_list(struct app *app, struct http_req *r)
 {
-	http_json(r, 200, store_user_list(app->store));
+	struct store_user_rows rows;
+	store_user_list(app->store, &rows);
+	http_json(r, 200, api_users_json(&rows));
+	store_user_rows_free(&rows);
 }
 
 void api_users_add(struct app *app, struct http_req *r)

@@ -73,7 +73,18 @@ enum store_rc store_user_new_token(struct store *st, const struct store_actor *w
 				   char token[TOKEN_STR_LEN + 1]);
 /* Looks up a staff token; false when unknown or revoked. */
 bool store_staff_auth(struct store *st, const char *token, struct store_actor *out);
-json_t *store_user_list(struct store *st);
+struct store_user_row {
+	int64_t id, created_at;
+	char *name, *role;
+	bool disabled, has_password;
+};
+struct store_user_rows {
+	struct store_user_row *v;
+	size_t n;
+};
+/* Every user, by id; free with store_user_rows_free. */
+void store_user_list(struct store *st, struct store_user_rows *out);
+void store_user_rows_free(struct store_user_rows *l);
 
 /* ---- staff passwords and web sessions (store_staff.c) ---- */
 #define STORE_PWHASH_LEN 128 /* crypto_pwhash_STRBYTES */
@@ -121,7 +132,20 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 /* Looks up a kiosk token; returns the id, 0 when unknown, -1 when revoked. */
 int64_t store_kiosk_auth(struct store *st, const char *token);
 enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who, int64_t id);
-json_t *store_kiosk_list(struct store *st);
+/* A kiosk as the desk sees it; VERSION, ADDRESS and SESSION may be NULL,
+ * SECONDS_LEFT is its session's. */
+struct store_kiosk_row {
+	int64_t id, last_seen, seconds_left;
+	char *name, *site, *state, *version, *address, *session;
+	bool online, seen, revoked;
+};
+struct store_kiosk_rows {
+	struct store_kiosk_row *v;
+	size_t n;
+};
+/* Every kiosk, by site and name; free with store_kiosk_rows_free. */
+void store_kiosk_list(struct store *st, struct store_kiosk_rows *out);
+void store_kiosk_rows_free(struct store_kiosk_rows *l);
 enum store_rc store_kiosk_command(struct store *st, const struct store_actor *who, int64_t kiosk,
 				  const char *type, const char *text, int64_t *cmd_id);
 
@@ -241,7 +265,22 @@ enum store_rc store_events_apply(struct store *st, int64_t kiosk, const struct s
 bool store_end_stale(struct store *st, int64_t now);
 
 /* ---- sessions (staff side) ---- */
-json_t *store_session_list(struct store *st, bool active_only);
+/* A session as the desk sees it; CODE_ID is 0 and END_REASON NULL when
+ * there is none, ENDED_AT and SECONDS_LEFT count only once it ended, and
+ * while it is active. */
+struct store_session_row {
+	char *id, *kiosk, *site, *end_reason;
+	int64_t code_id, started_at, ended_at, seconds_used, pages_used, seconds_left;
+	bool has_code, offline, active;
+};
+struct store_session_rows {
+	struct store_session_row *v;
+	size_t n;
+};
+/* The newest 1000 sessions (ACTIVE_ONLY: the open ones); free with
+ * store_session_rows_free. */
+void store_session_list(struct store *st, bool active_only, struct store_session_rows *out);
+void store_session_rows_free(struct store_session_rows *l);
 enum store_rc store_session_end_staff(struct store *st, const struct store_actor *who,
 				      const char *session);
 enum store_rc store_session_add_time(struct store *st, const struct store_actor *who,

@@ -401,21 +401,33 @@ bool store_staff_auth(struct store *st, const char *token, struct store_actor *o
 	return ok;
 }
 
-json_t *store_user_list(struct store *st)
+void store_user_list(struct store *st, struct store_user_rows *out)
 {
-	json_t *arr = json_array();
+	*out = (struct store_user_rows){0};
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at, disabled,"
 					     " password_hash IS NOT NULL FROM users ORDER BY id");
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(
-			arr, json_pack("{sI ss ss sI sb sb}", "id",
-				       (json_int_t)sqlite3_column_int64(s, 0), "name",
-				       sqlite3_column_text(s, 1), "role", sqlite3_column_text(s, 2),
-				       "created_at", (json_int_t)sqlite3_column_int64(s, 3),
-				       "disabled", sqlite3_column_int(s, 4) != 0, "has_password",
-				       sqlite3_column_int(s, 5) != 0));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		out->v = store_grow(out->v, out->n, sizeof(*out->v));
+		out->v[out->n++] = (struct store_user_row){
+			.id = sqlite3_column_int64(s, 0),
+			.name = store_col_dup(s, 1),
+			.role = store_col_dup(s, 2),
+			.created_at = sqlite3_column_int64(s, 3),
+			.disabled = sqlite3_column_int(s, 4) != 0,
+			.has_password = sqlite3_column_int(s, 5) != 0,
+		};
+	}
 	sqlite3_finalize(s);
 	store_unlock(st);
-	return json_pack("{so}", "users", arr);
+}
+
+void store_user_rows_free(struct store_user_rows *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].role);
+	}
+	free(l->v);
+	*l = (struct store_user_rows){0};
 }
