@@ -1,6 +1,8 @@
 /* api_staff: the routes staff use (codes, kiosks, sessions, users, audit). */
 #include "api.h"
 
+#include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ratelimit.h"
@@ -56,13 +58,14 @@ void api_codes_issue(struct app *app, struct http_req *r)
 	json_decref(j);
 	if (!ok)
 		return;
-	enum store_rc rc;
-	json_t *out = store_codes_issue(app->store, &r->actor, &spec, &rc);
-	if (!out) {
+	struct store_issued_code *codes = xcalloc((size_t)spec.count, sizeof(*codes));
+	enum store_rc rc = store_codes_issue(app->store, &r->actor, &spec, codes);
+	if (rc == STORE_OK)
+		http_json(r, 201, api_issued_json(&spec, codes));
+	else
 		api_store_error(r, rc, "code");
-		return;
-	}
-	http_json(r, 201, out);
+	sodium_memzero(codes, sizeof(*codes) * (size_t)spec.count);
+	free(codes);
 }
 
 void api_codes_list(struct app *app, struct http_req *r)
@@ -75,7 +78,10 @@ void api_codes_list(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "'state' must be active or all");
 		return;
 	}
-	http_json(r, 200, store_codes_list(app->store, state && strcmp(state, "all") == 0));
+	struct store_code_rows rows;
+	store_codes_list(app->store, state && strcmp(state, "all") == 0, &rows);
+	http_json(r, 200, api_codes_json(&rows));
+	free(rows.v);
 }
 
 /* {"code": "..."} or {"id": N}: exactly one. */
@@ -108,14 +114,14 @@ void api_codes_revoke(struct app *app, struct http_req *r)
 	json_decref(j);
 	if (!ok)
 		return;
-	json_t *out;
+	struct store_code_row out;
 	enum store_rc rc =
 		store_code_revoke(app->store, &r->actor, by_code ? norm : NULL, id, &out);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "code");
 		return;
 	}
-	http_json(r, 200, out);
+	http_json(r, 200, api_code_json(&out));
 }
 
 void api_codes_extend(struct app *app, struct http_req *r)
@@ -141,14 +147,14 @@ void api_codes_extend(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "give 'minutes', 'pages' or 'days' to add");
 		return;
 	}
-	json_t *out;
+	struct store_code_row out;
 	enum store_rc rc = store_code_extend(app->store, &r->actor, by_code ? norm : NULL, id,
 					     minutes * 60, pages, days, &out);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "code");
 		return;
 	}
-	http_json(r, 200, out);
+	http_json(r, 200, api_code_json(&out));
 }
 
 void api_kiosks_list(struct app *app, struct http_req *r)

@@ -212,10 +212,10 @@ void api_stats(struct app *app, struct http_req *r)
 	char fday[11], tday[11];
 	if (!date_range(r, &from, &to, fday, tday))
 		return;
-	json_t *out = store_stats(app->store, from, to);
-	json_object_set_new(out, "from", json_string(fday));
-	json_object_set_new(out, "to", json_string(tday));
-	http_json(r, 200, out);
+	struct store_stats stats;
+	store_stats(app->store, from, to, &stats);
+	http_json(r, 200, api_stats_json(&stats, fday, tday));
+	store_stats_free(&stats);
 }
 
 void api_backup(struct app *app, struct http_req *r)

@@ -158,20 +158,39 @@ struct code_spec {
 	enum code_alphabet alphabet;
 	int length;
 };
-/* Draws and stores SPEC->count codes; returns {"codes":[...]} with the clear codes. */
-json_t *store_codes_issue(struct store *st, const struct store_actor *who,
-			  const struct code_spec *spec, enum store_rc *rc);
-json_t *store_codes_list(struct store *st, bool all);
-/* A code named by its clear text (NORM, normalised) or by id (NORM NULL). */
+/* A code just issued: its clear text, grouped for reading (wipe it after use). */
+struct store_issued_code {
+	int64_t id;
+	char code[CODE_MAX_LEN * 2];
+};
+/* Draws and stores SPEC->count codes into OUT (SPEC->count of them). */
+enum store_rc store_codes_issue(struct store *st, const struct store_actor *who,
+				const struct code_spec *spec, struct store_issued_code *out);
+/* A code as the desk sees it (never its clear text). */
+struct store_code_row {
+	int64_t id;
+	char hint[16];
+	enum wire_code_state state;
+	int64_t seconds_total, seconds_left, pages, pages_left, valid_until, created_at;
+	bool in_use;
+};
+struct store_code_rows {
+	struct store_code_row *v;
+	size_t n;
+};
+/* The newest 10000 codes (without ALL: the active ones); free V. */
+void store_codes_list(struct store *st, bool all, struct store_code_rows *out);
+/* A code named by its clear text (NORM, normalised) or by id (NORM NULL);
+ * OUT gets the code as it is now. */
 enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
-				int64_t id, json_t **out);
+				int64_t id, struct store_code_row *out);
 /* What one code may hold, as issued or extended (the API's limits). */
 #define STORE_CODE_MAX_SECONDS (1440 * 60)
 #define STORE_CODE_MAX_PAGES   1000
 #define STORE_CODE_MAX_DAYS    366
 enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, int64_t add_seconds, int64_t add_pages,
-				int64_t add_days, json_t **out);
+				int64_t add_days, struct store_code_row *out);
 /* One code of the kiosks' offline cache. */
 struct store_cached_code {
 	char verifier[STORE_VERIFIER_LEN * 2 + 1];
@@ -287,7 +306,34 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 				     const char *session, int64_t seconds);
 
 /* ---- usage, statistics, retention ---- */
-json_t *store_stats(struct store *st, int64_t from, int64_t to);
+/* Figures of a group of sessions: a day, a kiosk, a site, or all of them. */
+struct store_figures {
+	int64_t sessions, seconds, pages, printed, refused, refunded;
+};
+/* One group: DAY ("YYYY-MM-DD"), or KIOSK and SITE, or SITE alone. */
+struct store_stats_row {
+	char *day, *kiosk, *site;
+	struct store_figures f;
+};
+struct store_stats_rows {
+	struct store_stats_row *v;
+	size_t n;
+};
+#define STORE_DURATION_BANDS 5
+struct store_stats {
+	struct store_figures total;
+	double mean_minutes, median_minutes;
+	int64_t detailed; /* sessions kept in detail: what the median covers */
+	struct store_stats_rows per_day, per_kiosk, per_site;
+	int64_t per_hour[24]; /* sessions by local hour of their start (detailed) */
+	struct {
+		const char *label;
+		int64_t sessions;
+	} durations[STORE_DURATION_BANDS]; /* how long the detailed sessions lasted */
+};
+/* The figures of the sessions started in [FROM, TO); free with store_stats_free. */
+void store_stats(struct store *st, int64_t from, int64_t to, struct store_stats *out);
+void store_stats_free(struct store_stats *s);
 /* Deletes session details older than the retention, keeping per-day totals. */
 bool store_purge(struct store *st, int64_t now);
 
