@@ -2,7 +2,6 @@
 #ifndef ESCALE_STORE_H
 #define ESCALE_STORE_H
 
-#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,8 @@
 /* store_kiosks: kiosk enrollment, tokens, liveness and staff commands. */
 #include "store_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"

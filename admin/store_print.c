@@ -2,6 +2,8 @@
  * watcher acts on it in CUPS, so a restart loses nothing and acts twice on nothing. */
 #include "store_print.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"

@@ -2,6 +2,8 @@
 #include "store_internal.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"

@@ -1,6 +1,8 @@
 /* store_usage: statistics and the daily purge that keeps only per-day totals. */
 #include "store_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
