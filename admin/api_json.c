@@ -4,17 +4,27 @@
 
 #include "util.h"
 
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *int_or_null(bool has, int64_t v)
+{
+	return has ? json_integer(v) : json_null();
+}
+
 json_t *api_audit_json(const struct store_audit_rows *l)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n; i++) {
 		const struct store_audit_row *e = &l->v[i];
 		json_t *d = e->detail ? json_loads(e->detail, 0, NULL) : NULL;
-		json_array_append_new(
-			arr, json_pack("{sI sI ss ss so* so*}", "id", (json_int_t)e->id, "at",
-				       (json_int_t)e->at, "user", e->user, "action", e->action,
-				       "target", e->target ? json_string(e->target) : json_null(),
-				       "detail", d ? d : json_null()));
+		json_array_append_new(arr,
+				      json_pack("{sI sI ss ss so* so*}", "id", (json_int_t)e->id,
+						"at", (json_int_t)e->at, "user", e->user, "action",
+						e->action, "target", str_or_null(e->target),
+						"detail", d ? d : json_null()));
 	}
 	return json_pack("{so}", "audit", arr);
 }
@@ -30,16 +40,6 @@ json_t *api_users_json(const struct store_user_rows *l)
 						     u->disabled, "has_password", u->has_password));
 	}
 	return json_pack("{so}", "users", arr);
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *int_or_null(bool has, int64_t v)
-{
-	return has ? json_integer(v) : json_null();
 }
 
 json_t *api_kiosks_json(const struct store_kiosk_rows *l)
