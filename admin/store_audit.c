@@ -14,33 +14,16 @@
 static void put_string(FILE *f, const char *text)
 {
 	fputc('"', f);
+	/* Each of SPECIAL is written as a backslash and the LETTER at its place. */
+	static const char special[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		switch (*p) {
-		case '"':
-		case '\\':
-			fprintf(f, "\\%c", *p);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04X", *p);
-			else
-				fputc(*p, f);
-		}
+		const char *e = strchr(special, *p);
+		if (e)
+			fprintf(f, "\\%c", letter[e - special]);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04X", *p);
+		else
+			fputc(*p, f);
 	}
 	fputc('"', f);
 }

@@ -46,6 +46,12 @@ int main(void)
 		{"empty", "", 0},
 	};
 	CHECK(same(text, 3));
+	char all[128];
+	for (int c = 1; c < 128; c++)
+		all[c - 1] = (char)c;
+	all[127] = '\0';
+	const struct audit_field every[] = {{"ascii", all, 0}};
+	CHECK(same(every, 1));
 	CHECK(store_audit_detail(text, 0) == NULL);
 	CHECK(store_audit_detail(issue, STORE_AUDIT_FIELDS + 1) == NULL);
 	return TEST_DONE();
