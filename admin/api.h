@@ -3,6 +3,7 @@
 #define ESCALE_API_H
 
 #include "admind.h"
+#include "store_print.h"
 #include "http.h"
 #include "jsonutil.h"
 
@@ -21,6 +22,17 @@ const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen
 /* from/to of a query as local days, `to` inclusive (default: the last 30 days), as
  * [*from, *to) Unix times; replies 400 and returns false when they are not dates. */
 bool api_date_range(struct http_req *r, int64_t *from, int64_t *to, char fday[11], char tday[11]);
+/* The store's answers as JSON (api_json.c). */
+json_t *api_audit_json(const struct store_audit_rows *l);
+json_t *api_users_json(const struct store_user_rows *l);
+json_t *api_kiosks_json(const struct store_kiosk_rows *l);
+json_t *api_sessions_json(const struct store_session_rows *l);
+json_t *api_issued_json(const struct code_spec *spec, const struct store_issued_code *codes);
+json_t *api_code_json(const struct store_code_row *c);
+json_t *api_codes_json(const struct store_code_rows *l);
+/* FDAY and TDAY: the range as asked ("YYYY-MM-DD"). */
+json_t *api_stats_json(const struct store_stats *s, const char *fday, const char *tday);
+json_t *api_jobs_json(const struct store_job_rows *l);
 
 void api_healthz(struct app *app, struct http_req *r);
 void api_metrics(struct app *app, struct http_req *r); /* metrics.c */

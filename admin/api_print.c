@@ -45,7 +45,7 @@ void api_printers_resume(struct app *app, struct http_req *r)
 		http_error(r, unknown ? 404 : 502, unknown ? "not_found" : "cups_error", "%s", err);
 		return;
 	}
-	store_print_audit(app->store, &r->actor, "printer.resume", r->params[0], NULL);
+	store_print_audit(app->store, &r->actor, "printer.resume", r->params[0]);
 	http_json(r, 200, json_pack("{ss sb}", "printer", r->params[0], "resumed", 1));
 }
 
@@ -59,7 +59,10 @@ void api_jobs_list(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "'active' must be 1 or 0");
 		return;
 	}
-	http_json(r, 200, store_print_list(app->store, a && a[0] == '1'));
+	struct store_job_rows rows;
+	store_print_list(app->store, a && a[0] == '1', &rows);
+	http_json(r, 200, api_jobs_json(&rows));
+	store_job_rows_free(&rows);
 }
 
 void api_jobs_cancel(struct app *app, struct http_req *r)
@@ -95,7 +98,7 @@ void api_jobs_retry(struct app *app, struct http_req *r)
 	}
 	char target[24];
 	snprintf(target, sizeof(target), "%lld", (long long)id);
-	store_print_audit(app->store, &r->actor, "job.retry", target, NULL);
+	store_print_audit(app->store, &r->actor, "job.retry", target);
 	http_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "retried", 1));
 }
 
@@ -110,7 +113,7 @@ void api_jobs_refund(struct app *app, struct http_req *r)
 		return;
 	int64_t pages = json_int_or(j, "pages", -1);
 	json_decref(j);
-	json_t *out;
+	struct store_refund out;
 	enum store_rc rc = store_print_refund(app->store, &r->actor, id, pages, &out);
 	if (rc == STORE_CONFLICT) {
 		http_error(r, 409, "conflict",
@@ -120,9 +123,10 @@ void api_jobs_refund(struct app *app, struct http_req *r)
 		return;
 	}
 	if (rc != STORE_OK) {
-		json_decref(out);
 		api_store_error(r, rc, "print job");
 		return;
 	}
-	http_json(r, 200, out);
+	http_json(r, 200,
+		  json_pack("{sI sI sI}", "id", (json_int_t)id, "refunded",
+			    (json_int_t)out.refunded, "pages_left", (json_int_t)out.pages_left));
 }

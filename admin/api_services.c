@@ -187,9 +187,11 @@ void api_services_edit(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "%s", bad);
 		json_decref(j);
 	} else {
-		/* The audit line says what the request changed. */
-		service_done(r, store_service_update(app->store, &r->actor, sv, "service.edit", j),
-			     200, sv);
+		/* The audit line says the service as it is now. */
+		json_decref(j);
+		service_done(
+			r, store_service_update(app->store, &r->actor, sv, "service.edit", NULL, 0),
+			200, sv);
 	}
 	free(sv);
 }
@@ -223,9 +225,10 @@ void api_services_add_domain(struct app *app, struct http_req *r)
 			   SVC_MAX_DOMAINS);
 	else {
 		snprintf(sv->domains[sv->n_domains++], sizeof(sv->domains[0]), "%s", d);
+		const struct audit_field detail[] = {{"domain", d, 0}};
 		service_done(r,
 			     store_service_update(app->store, &r->actor, sv, "service.add_domain",
-						  json_pack("{ss}", "domain", d)),
+						  detail, ARRAY_LEN(detail)),
 			     200, sv);
 	}
 	free(sv);

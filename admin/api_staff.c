@@ -1,6 +1,8 @@
 /* api_staff: the routes staff use (codes, kiosks, sessions, users, audit). */
 #include "api.h"
 
+#include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ratelimit.h"
@@ -59,17 +61,14 @@ void api_codes_issue(struct app *app, struct http_req *r)
 	json_decref(j);
 	if (!ok)
 		return;
-	enum store_rc rc;
-	json_t *out = store_codes_issue(app->store, &r->actor, &spec, &rc);
-	if (!out) {
+	struct store_issued_code *codes = xcalloc((size_t)spec.count, sizeof(*codes));
+	enum store_rc rc = store_codes_issue(app->store, &r->actor, &spec, codes);
+	if (rc == STORE_OK)
+		http_json(r, 201, api_issued_json(&spec, codes));
+	else
 		api_store_error(r, rc, "code");
-		return;
-	}
-	size_t i;
-	json_t *code;
-	json_array_foreach (json_object_get(out, "codes"), i, code)
-		json_object_set_new(code, "spare", json_boolean(spare));
-	http_json(r, 201, out);
+	sodium_memzero(codes, sizeof(*codes) * (size_t)spec.count);
+	free(codes);
 }
 
 void api_codes_list(struct app *app, struct http_req *r)
@@ -82,7 +81,10 @@ void api_codes_list(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "'state' must be active or all");
 		return;
 	}
-	http_json(r, 200, store_codes_list(app->store, state && strcmp(state, "all") == 0));
+	struct store_code_rows rows;
+	store_codes_list(app->store, state && strcmp(state, "all") == 0, &rows);
+	http_json(r, 200, api_codes_json(&rows));
+	free(rows.v);
 }
 
 /* {"code": "..."} or {"id": N}: exactly one. */
@@ -115,14 +117,14 @@ void api_codes_revoke(struct app *app, struct http_req *r)
 	json_decref(j);
 	if (!ok)
 		return;
-	json_t *out;
+	struct store_code_row out;
 	enum store_rc rc =
 		store_code_revoke(app->store, &r->actor, by_code ? norm : NULL, id, &out);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "code");
 		return;
 	}
-	http_json(r, 200, out);
+	http_json(r, 200, api_code_json(&out));
 }
 
 void api_codes_extend(struct app *app, struct http_req *r)
@@ -148,19 +150,22 @@ void api_codes_extend(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "give 'minutes', 'pages' or 'days' to add");
 		return;
 	}
-	json_t *out;
+	struct store_code_row out;
 	enum store_rc rc = store_code_extend(app->store, &r->actor, by_code ? norm : NULL, id,
 					     minutes * 60, pages, days, &out);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "code");
 		return;
 	}
-	http_json(r, 200, out);
+	http_json(r, 200, api_code_json(&out));
 }
 
 void api_kiosks_list(struct app *app, struct http_req *r)
 {
-	json_t *list = store_kiosk_list(app->store);
+	struct store_kiosk_rows rows;
+	store_kiosk_list(app->store, &rows);
+	json_t *list = api_kiosks_json(&rows);
+	store_kiosk_rows_free(&rows);
 	/* The pause after wrong codes lives in admind's memory, not in the store. */
 	json_t *kiosks = json_object_get(list, "kiosks"), *k;
 	size_t i;
@@ -256,7 +261,10 @@ void api_sessions_list(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "'active' must be 1 or 0");
 		return;
 	}
-	http_json(r, 200, store_session_list(app->store, a && (a[0] == '1' || a[0] == 't')));
+	struct store_session_rows rows;
+	store_session_list(app->store, a && (a[0] == '1' || a[0] == 't'), &rows);
+	http_json(r, 200, api_sessions_json(&rows));
+	store_session_rows_free(&rows);
 }
 
 static bool session_param(struct http_req *r)
@@ -306,7 +314,10 @@ void api_sessions_add_time(struct app *app, struct http_req *r)
 
 void api_users_list(struct app *app, struct http_req *r)
 {
-	http_json(r, 200, store_user_list(app->store));
+	struct store_user_rows rows;
+	store_user_list(app->store, &rows);
+	http_json(r, 200, api_users_json(&rows));
+	store_user_rows_free(&rows);
 }
 
 void api_users_add(struct app *app, struct http_req *r)
@@ -407,5 +418,8 @@ void api_audit(struct app *app, struct http_req *r)
 		http_error(r, 400, "bad_request", "'limit' must be 1 to 10000");
 		return;
 	}
-	http_json(r, 200, store_audit_list(app->store, limit));
+	struct store_audit_rows rows;
+	store_audit_list(app->store, limit, &rows);
+	http_json(r, 200, api_audit_json(&rows));
+	store_audit_rows_free(&rows);
 }

@@ -217,9 +217,10 @@ void api_stats(struct app *app, struct http_req *r)
 	char fday[11], tday[11];
 	if (!date_range(r, &from, &to, fday, tday))
 		return;
-	json_t *out = store_stats(app->store, from, to);
-	json_object_set_new(out, "from", json_string(fday));
-	json_object_set_new(out, "to", json_string(tday));
+	struct store_stats stats;
+	store_stats(app->store, from, to, &stats);
+	json_t *out = api_stats_json(&stats, fday, tday);
+	store_stats_free(&stats);
 	json_object_set_new(out, "spare_sessions",
 			    json_integer(store_spare_sessions(app->store, from, to)));
 	json_object_set_new(out, "per_service", api_per_service(app, from, to));

@@ -6,6 +6,74 @@
 
 #include "util.h"
 
+/* The checks of a service, whether from the catalogue or from the API (store_services.h). */
+bool store_service_check(const struct store_service *sv, char *err, size_t errlen)
+{
+	char host[SVC_HOST_MAX + 1];
+	if (!svc_id_ok(sv->id)) {
+		snprintf(err, errlen,
+			 "'id' must be 1 to %d lower-case letters, digits and inner dashes,"
+			 " e.g. \"france-travail\"",
+			 SVC_ID_MAX);
+		return false;
+	}
+	if (!svc_text_ok(sv->name, 1, SVC_NAME_MAX)) {
+		snprintf(err, errlen, "'name' must be 1 to %d characters of text", SVC_NAME_MAX);
+		return false;
+	}
+	if (!svc_text_ok(sv->category, 0, SVC_NAME_MAX)) {
+		snprintf(err, errlen, "'category' must be at most %d characters of text",
+			 SVC_NAME_MAX);
+		return false;
+	}
+	if (!svc_icon_ok(sv->icon)) {
+		char list[160] = "";
+		for (size_t i = 0; i < svc_icons_len; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 i ? ", " : "", svc_icons[i]);
+		snprintf(err, errlen, "'icon' must be \"\" (a globe) or one of %s", list);
+		return false;
+	}
+	if (!svc_url_host(sv->url, host)) {
+		snprintf(err, errlen,
+			 "'url' must be the service's home page, https://host/... with a host"
+			 " name (at most %d characters, no space)",
+			 SVC_URL_MAX);
+		return false;
+	}
+	if (sv->n_domains < 1 || sv->n_domains > SVC_MAX_DOMAINS) {
+		snprintf(err, errlen, "'domains' must list 1 to %d host names, e.g. [\"caf.fr\"]",
+			 SVC_MAX_DOMAINS);
+		return false;
+	}
+	bool covered = false;
+	for (int i = 0; i < sv->n_domains; i++) {
+		if (!svc_domain_ok(sv->domains[i])) {
+			snprintf(err, errlen,
+				 "domains: '%.64s' is not a host name: expected lower-case letters,"
+				 " digits, dots and dashes, e.g. \"caf.fr\" (a leading dot means"
+				 " that host only)",
+				 sv->domains[i]);
+			return false;
+		}
+		for (int j = 0; j < i; j++)
+			if (strcmp(sv->domains[i], sv->domains[j]) == 0) {
+				snprintf(err, errlen, "domains: '%.64s' is listed twice",
+					 sv->domains[i]);
+				return false;
+			}
+		covered |= svc_domain_covers(sv->domains[i], host);
+	}
+	if (!covered) {
+		snprintf(err, errlen,
+			 "the url's host '%.64s' is not in 'domains', so the browser would refuse"
+			 " the service's home page: add it",
+			 host);
+		return false;
+	}
+	return true;
+}
+
 static const char *const root_keys[] = {"services", NULL};
 static const char *const service_keys[] = {"id",   "name",    "url",      "category",
 					   "icon", "domains", "intranet", NULL};

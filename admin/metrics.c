@@ -163,8 +163,14 @@ void api_metrics(struct app *app, struct http_req *r)
 		http_error(r, 404, "not_found", "metrics are off (metrics.enabled in the config)");
 		return;
 	}
-	json_t *kiosks = store_kiosk_list(app->store);
-	json_t *sessions = store_session_list(app->store, true);
+	struct store_kiosk_rows krows;
+	struct store_session_rows srows;
+	store_kiosk_list(app->store, &krows);
+	store_session_list(app->store, true, &srows);
+	json_t *kiosks = api_kiosks_json(&krows);
+	json_t *sessions = api_sessions_json(&srows);
+	store_kiosk_rows_free(&krows);
+	store_session_rows_free(&srows);
 	json_t *printers = app->print ? print_printers(app->print) : NULL;
 	if (!kiosks || !sessions) {
 		json_decref(kiosks);

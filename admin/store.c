@@ -1,4 +1,4 @@
-/* store: opening and migrating the admind database; staff users and audit. */
+/* store: opening and migrating the admind database, its locks and helpers. */
 #include "store_internal.h"
 
 #include <errno.h>
@@ -316,6 +316,21 @@ void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+char *store_col_dup(sqlite3_stmt *s, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+	return v ? xstrdup(v) : NULL;
+}
+
+void *store_grow(void *v, size_t n, size_t size)
+{
+	if (n == 0)
+		return xrealloc(v, 8 * size);
+	if (n < 8 || (n & (n - 1)) != 0)
+		return v;
+	return xrealloc(v, 2 * n * size);
+}
+
 int64_t store_int(struct store *st, const char *sql, int64_t def)
 {
 	sqlite3_stmt *s = db_prepare(st->db, sql);
@@ -545,55 +560,6 @@ bool store_ping(struct store *st)
 	bool ok = store_int(st, "SELECT count(*) FROM meta", -1) >= 0;
 	store_unlock(st);
 	return ok;
-}
-
-bool store_audit(struct store *st, const struct store_actor *who, const char *action,
-		 const char *target, json_t *detail)
-{
-	static const char sql[] =
-		"INSERT INTO audit(at, user_id, user_name, action, target, detail)"
-		" VALUES (?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *s = db_prepare(st->db, sql);
-	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(detail);
-	sqlite3_bind_int64(s, 1, now_s());
-	if (who && who->user_id)
-		sqlite3_bind_int64(s, 2, who->user_id);
-	bind_text(s, 3, who ? who->name : "system");
-	bind_text(s, 4, action);
-	bind_text(s, 5, target);
-	bind_text(s, 6, d);
-	bool ok = sqlite3_step(s) == SQLITE_DONE;
-	if (!ok)
-		log_warnx("audit: %s", sqlite3_errmsg(st->db));
-	sqlite3_finalize(s);
-	free(d);
-	return ok;
-}
-
-json_t *store_audit_list(struct store *st, int64_t limit)
-{
-	json_t *arr = json_array();
-	store_lock(st);
-	sqlite3_stmt *s =
-		db_prepare(st->db, "SELECT id, at, user_name, action, target, detail FROM audit"
-				   " ORDER BY id DESC LIMIT ?");
-	sqlite3_bind_int64(s, 1, limit);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *detail = (const char *)sqlite3_column_text(s, 5);
-		json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
-		const char *target = (const char *)sqlite3_column_text(s, 4);
-		json_array_append_new(arr, json_pack("{sI sI ss ss so* so*}", "id",
-						     (json_int_t)sqlite3_column_int64(s, 0), "at",
-						     (json_int_t)sqlite3_column_int64(s, 1), "user",
-						     sqlite3_column_text(s, 2), "action",
-						     sqlite3_column_text(s, 3), "target",
-						     target ? json_string(target) : json_null(),
-						     "detail", d ? d : json_null()));
-	}
-	sqlite3_finalize(s);
-	store_unlock(st);
-	return json_pack("{so}", "audit", arr);
 }
 
 /* What a maintenance backup must not carry (issue 16): whoever holds a hash

@@ -2,7 +2,6 @@
 #ifndef ESCALE_STORE_H
 #define ESCALE_STORE_H
 
-#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -59,6 +58,13 @@ void store_checkpoint(struct store *st);
 bool store_ping(struct store *st);
 const char *store_path(const struct store *st);
 
+/* One named value of an audit line's detail: TEXT, or NUM when TEXT is NULL. */
+struct audit_field {
+	const char *key;
+	const char *text;
+	int64_t num;
+};
+
 /* ---- staff ---- */
 enum store_rc store_user_create(struct store *st, const char *name, enum role role,
 				char token[TOKEN_STR_LEN + 1], int64_t *id);
@@ -74,7 +80,18 @@ enum store_rc store_user_new_token(struct store *st, const struct store_actor *w
 				   char token[TOKEN_STR_LEN + 1]);
 /* Looks up a staff token; false when unknown or revoked. */
 bool store_staff_auth(struct store *st, const char *token, struct store_actor *out);
-json_t *store_user_list(struct store *st);
+struct store_user_row {
+	int64_t id, created_at;
+	char *name, *role;
+	bool disabled, has_password;
+};
+struct store_user_rows {
+	struct store_user_row *v;
+	size_t n;
+};
+/* Every user, by id; free with store_user_rows_free. */
+void store_user_list(struct store *st, struct store_user_rows *out);
+void store_user_rows_free(struct store_user_rows *l);
 
 /* ---- staff passwords and web sessions (store_staff.c) ---- */
 #define STORE_PWHASH_LEN 128 /* crypto_pwhash_STRBYTES */
@@ -103,7 +120,18 @@ enum store_rc store_web_open(struct store *st, const struct store_actor *who,
 bool store_web_auth(struct store *st, const char *cookie, bool activity, int64_t idle_s,
 		    int64_t max_s, struct store_actor *out, struct web_session *ws);
 enum store_rc store_web_close(struct store *st, const struct store_actor *who, int64_t id);
-json_t *store_audit_list(struct store *st, int64_t limit);
+/* One line of the audit log; TARGET and DETAIL (a JSON object's text) may be NULL. */
+struct store_audit_row {
+	int64_t id, at;
+	char *user, *action, *target, *detail;
+};
+struct store_audit_rows {
+	struct store_audit_row *v;
+	size_t n;
+};
+/* The LIMIT newest lines, newest first; free with store_audit_rows_free. */
+void store_audit_list(struct store *st, int64_t limit, struct store_audit_rows *out);
+void store_audit_rows_free(struct store_audit_rows *l);
 
 /* ---- kiosks ---- */
 enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who, const char *name,
@@ -111,7 +139,20 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 /* Looks up a kiosk token; returns the id, 0 when unknown, -1 when revoked. */
 int64_t store_kiosk_auth(struct store *st, const char *token);
 enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who, int64_t id);
-json_t *store_kiosk_list(struct store *st);
+/* A kiosk as the desk sees it; VERSION, ADDRESS and SESSION may be NULL,
+ * SECONDS_LEFT is its session's. */
+struct store_kiosk_row {
+	int64_t id, last_seen, seconds_left;
+	char *name, *site, *state, *version, *address, *session;
+	bool online, seen, revoked;
+};
+struct store_kiosk_rows {
+	struct store_kiosk_row *v;
+	size_t n;
+};
+/* Every kiosk, by site and name; free with store_kiosk_rows_free. */
+void store_kiosk_list(struct store *st, struct store_kiosk_rows *out);
+void store_kiosk_rows_free(struct store_kiosk_rows *l);
 /* A one-time enrollment code for kiosk NAME at SITE, valid until EXPIRES_AT (it replaces
  * NAME's unused one); STORE_CONFLICT when a live kiosk has that name. */
 #define STORE_ENROLL_LEN 12
@@ -143,20 +184,40 @@ struct code_spec {
 	int length;
 	bool spare; /* a spare code, for the desk's drawer (store_spare.c) */
 };
-/* Draws and stores SPEC->count codes; returns {"codes":[...]} with the clear codes. */
-json_t *store_codes_issue(struct store *st, const struct store_actor *who,
-			  const struct code_spec *spec, enum store_rc *rc);
-json_t *store_codes_list(struct store *st, bool all);
-/* A code named by its clear text (NORM, normalised) or by id (NORM NULL). */
+/* A code just issued: its clear text, grouped for reading (wipe it after use). */
+struct store_issued_code {
+	int64_t id;
+	char code[CODE_MAX_LEN * 2];
+};
+/* Draws and stores SPEC->count codes into OUT (SPEC->count of them). */
+enum store_rc store_codes_issue(struct store *st, const struct store_actor *who,
+				const struct code_spec *spec, struct store_issued_code *out);
+/* A code as the desk sees it (never its clear text). */
+struct store_code_row {
+	int64_t id;
+	char hint[16];
+	enum wire_code_state state;
+	int64_t seconds_total, seconds_left, pages, pages_left, valid_until, created_at;
+	bool in_use;
+	bool spare; /* issued for the desk's drawer (store_spare.c) */
+};
+struct store_code_rows {
+	struct store_code_row *v;
+	size_t n;
+};
+/* The newest 10000 codes (without ALL: the active ones); free V. */
+void store_codes_list(struct store *st, bool all, struct store_code_rows *out);
+/* A code named by its clear text (NORM, normalised) or by id (NORM NULL);
+ * OUT gets the code as it is now. */
 enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
-				int64_t id, json_t **out);
+				int64_t id, struct store_code_row *out);
 /* What one code may hold, as issued or extended (the API's limits). */
 #define STORE_CODE_MAX_SECONDS (1440 * 60)
 #define STORE_CODE_MAX_PAGES   1000
 #define STORE_CODE_MAX_DAYS    366
 enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, int64_t add_seconds, int64_t add_pages,
-				int64_t add_days, json_t **out);
+				int64_t add_days, struct store_code_row *out);
 /* The spare codes still in the drawer: issued spare, never used, still valid. */
 struct store_spare_drawer {
 	int64_t unused;
@@ -264,14 +325,56 @@ enum store_rc store_events_apply(struct store *st, int64_t kiosk, const struct s
 bool store_end_stale(struct store *st, int64_t now);
 
 /* ---- sessions (staff side) ---- */
-json_t *store_session_list(struct store *st, bool active_only);
+/* A session as the desk sees it; CODE_ID is 0 and END_REASON NULL when
+ * there is none, ENDED_AT and SECONDS_LEFT count only once it ended, and
+ * while it is active. */
+struct store_session_row {
+	char *id, *kiosk, *site, *end_reason;
+	int64_t code_id, started_at, ended_at, seconds_used, pages_used, seconds_left;
+	bool has_code, offline, active;
+};
+struct store_session_rows {
+	struct store_session_row *v;
+	size_t n;
+};
+/* The newest 1000 sessions (ACTIVE_ONLY: the open ones); free with
+ * store_session_rows_free. */
+void store_session_list(struct store *st, bool active_only, struct store_session_rows *out);
+void store_session_rows_free(struct store_session_rows *l);
 enum store_rc store_session_end_staff(struct store *st, const struct store_actor *who,
 				      const char *session);
 enum store_rc store_session_add_time(struct store *st, const struct store_actor *who,
 				     const char *session, int64_t seconds);
 
 /* ---- usage, statistics, retention ---- */
-json_t *store_stats(struct store *st, int64_t from, int64_t to);
+/* Figures of a group of sessions: a day, a kiosk, a site, or all of them. */
+struct store_figures {
+	int64_t sessions, seconds, pages, printed, refused, refunded;
+};
+/* One group: DAY ("YYYY-MM-DD"), or KIOSK and SITE, or SITE alone. */
+struct store_stats_row {
+	char *day, *kiosk, *site;
+	struct store_figures f;
+};
+struct store_stats_rows {
+	struct store_stats_row *v;
+	size_t n;
+};
+#define STORE_DURATION_BANDS 5
+struct store_stats {
+	struct store_figures total;
+	double mean_minutes, median_minutes;
+	int64_t detailed; /* sessions kept in detail: what the median covers */
+	struct store_stats_rows per_day, per_kiosk, per_site;
+	int64_t per_hour[24]; /* sessions by local hour of their start (detailed) */
+	struct {
+		const char *label;
+		int64_t sessions;
+	} durations[STORE_DURATION_BANDS]; /* how long the detailed sessions lasted */
+};
+/* The figures of the sessions started in [FROM, TO); free with store_stats_free. */
+void store_stats(struct store *st, int64_t from, int64_t to, struct store_stats *out);
+void store_stats_free(struct store_stats *s);
 /* Deletes session details older than the retention, keeping per-day totals. */
 bool store_purge(struct store *st, int64_t now);
 

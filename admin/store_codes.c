@@ -79,29 +79,34 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 	}
 	sqlite3_finalize(s);
 	bool good = again < 0 && codes[spec->count - 1].id != 0;
-	if (good)
-		good = store_audit(st, who, "code.issue", NULL,
-				   json_pack("{si sI sI sI sI sI}", "count", spec->count, "minutes",
-					     (json_int_t)(spec->seconds / 60), "pages",
-					     (json_int_t)spec->pages, "valid_until",
-					     (json_int_t)spec->valid_until, "first_id",
-					     (json_int_t)codes[0].id, "last_id",
-					     (json_int_t)codes[spec->count - 1].id));
-	if (good && spec->spare)
-		good = store_audit(st, who, "code.issue_spare", NULL,
-				   json_pack("{si sI sI}", "count", spec->count, "first_id",
-					     (json_int_t)codes[0].id, "last_id",
-					     (json_int_t)codes[spec->count - 1].id));
+	if (good) {
+		const struct audit_field d[] = {
+			{"count", NULL, spec->count},
+			{"minutes", NULL, spec->seconds / 60},
+			{"pages", NULL, spec->pages},
+			{"valid_until", NULL, spec->valid_until},
+			{"first_id", NULL, codes[0].id},
+			{"last_id", NULL, codes[spec->count - 1].id},
+		};
+		good = store_audit(st, who, "code.issue", NULL, d, ARRAY_LEN(d));
+	}
+	if (good && spec->spare) {
+		const struct audit_field d[] = {
+			{"count", NULL, spec->count},
+			{"first_id", NULL, codes[0].id},
+			{"last_id", NULL, codes[spec->count - 1].id},
+		};
+		good = store_audit(st, who, "code.issue_spare", NULL, d, ARRAY_LEN(d));
+	}
 	*ok = store_tx_end(st, good ? STORE_OK : STORE_ERROR) == STORE_OK;
 	return again;
 }
 
-json_t *store_codes_issue(struct store *st, const struct store_actor *who,
-			  const struct code_spec *spec, enum store_rc *rc)
+enum store_rc store_codes_issue(struct store *st, const struct store_actor *who,
+				const struct code_spec *spec, struct store_issued_code *out)
 {
 	struct fresh_code *codes = xcalloc((size_t)spec->count, sizeof(*codes));
-	json_t *out = NULL;
-	*rc = STORE_ERROR;
+	enum store_rc rc = STORE_ERROR;
 	/* argon2id is slow on purpose: draw outside the lock. */
 	for (int i = 0; i < spec->count; i++)
 		if (!fresh_draw(st, spec, &codes[i]))
@@ -110,7 +115,7 @@ json_t *store_codes_issue(struct store *st, const struct store_actor *who,
 		bool ok;
 		int again = fresh_insert(st, who, spec, codes, &ok);
 		if (ok) {
-			*rc = STORE_OK;
+			rc = STORE_OK;
 			break;
 		}
 		if (again < 0)
@@ -120,23 +125,14 @@ json_t *store_codes_issue(struct store *st, const struct store_actor *who,
 		if (!fresh_draw(st, spec, &codes[again]))
 			goto done;
 	}
-	if (*rc != STORE_OK)
-		goto done;
-	json_t *arr = json_array();
-	for (int i = 0; i < spec->count; i++) {
-		char grouped[CODE_MAX_LEN * 2];
-		code_format(codes[i].norm, grouped, sizeof(grouped));
-		json_array_append_new(arr, json_pack("{sI ss sI sI sI}", "id",
-						     (json_int_t)codes[i].id, "code", grouped,
-						     "minutes", (json_int_t)(spec->seconds / 60),
-						     "pages", (json_int_t)spec->pages,
-						     "valid_until", (json_int_t)spec->valid_until));
+	for (int i = 0; rc == STORE_OK && i < spec->count; i++) {
+		out[i].id = codes[i].id;
+		code_format(codes[i].norm, out[i].code, sizeof(out[i].code));
 	}
-	out = json_pack("{so}", "codes", arr);
 done:
 	sodium_memzero(codes, sizeof(*codes) * (size_t)spec->count);
 	free(codes);
-	return out;
+	return rc;
 }
 
 static const char code_cols[] =
@@ -144,7 +140,7 @@ static const char code_cols[] =
 	" c.valid_until, c.revoked_at, c.created_at,"
 	" EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id AND s.ended_at IS NULL), c.spare";
 
-static const char *code_state(sqlite3_stmt *s, int64_t now)
+static enum wire_code_state code_state(sqlite3_stmt *s, int64_t now)
 {
 	enum wire_code_state v = WIRE_CODE_ACTIVE;
 	if (sqlite3_column_type(s, 7) != SQLITE_NULL)
@@ -153,7 +149,7 @@ static const char *code_state(sqlite3_stmt *s, int64_t now)
 		v = WIRE_CODE_EXPIRED;
 	else if (sqlite3_column_int64(s, 3) >= sqlite3_column_int64(s, 2))
 		v = WIRE_CODE_USED_UP;
-	return wire_code_state_word(v);
+	return v;
 }
 
 static int64_t nonneg(int64_t v)
@@ -161,38 +157,42 @@ static int64_t nonneg(int64_t v)
 	return v < 0 ? 0 : v;
 }
 
-static json_t *code_row(sqlite3_stmt *s, int64_t now)
+static void code_row(sqlite3_stmt *s, int64_t now, struct store_code_row *out)
 {
-	return json_pack(
-		"{sI ss ss sI sI sI sI sI sI sb sb}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-		"hint", sqlite3_column_text(s, 1), "state", code_state(s, now), "minutes",
-		(json_int_t)(sqlite3_column_int64(s, 2) / 60), "seconds_left",
-		(json_int_t)nonneg(sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 3)),
-		"pages", (json_int_t)sqlite3_column_int64(s, 4), "pages_left",
-		(json_int_t)nonneg(sqlite3_column_int64(s, 4) - sqlite3_column_int64(s, 5)),
-		"valid_until", (json_int_t)sqlite3_column_int64(s, 6), "created_at",
-		(json_int_t)sqlite3_column_int64(s, 8), "in_use", sqlite3_column_int(s, 9) != 0,
-		"spare", sqlite3_column_int(s, 10) != 0);
+	*out = (struct store_code_row){
+		.id = sqlite3_column_int64(s, 0),
+		.state = code_state(s, now),
+		.seconds_total = sqlite3_column_int64(s, 2),
+		.seconds_left = nonneg(sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 3)),
+		.pages = sqlite3_column_int64(s, 4),
+		.pages_left = nonneg(sqlite3_column_int64(s, 4) - sqlite3_column_int64(s, 5)),
+		.valid_until = sqlite3_column_int64(s, 6),
+		.created_at = sqlite3_column_int64(s, 8),
+		.in_use = sqlite3_column_int(s, 9) != 0,
+		.spare = sqlite3_column_int(s, 10) != 0,
+	};
+	snprintf(out->hint, sizeof(out->hint), "%s", sqlite3_column_text(s, 1));
 }
 
-json_t *store_codes_list(struct store *st, bool all)
+void store_codes_list(struct store *st, bool all, struct store_code_rows *out)
 {
 	char *sql = xasprintf("SELECT %s FROM codes c %s ORDER BY c.id DESC LIMIT 10000", code_cols,
 			      all ? ""
 				  : "WHERE c.revoked_at IS NULL AND c.valid_until > ?1"
 				    " AND c.seconds_used < c.seconds_total");
-	json_t *arr = json_array();
+	*out = (struct store_code_rows){0};
 	int64_t now = now_s();
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	if (!all)
 		sqlite3_bind_int64(s, 1, now);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, code_row(s, now));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		out->v = store_grow(out->v, out->n, sizeof(*out->v));
+		code_row(s, now, &out->v[out->n++]);
+	}
 	sqlite3_finalize(s);
 	store_unlock(st);
 	free(sql);
-	return json_pack("{so}", "codes", arr);
 }
 
 /* Finds a code by clear text or id; caller holds the lock. 0 when unknown. */
@@ -209,24 +209,25 @@ static int64_t code_find(struct store *st, const char *norm, int64_t id)
 	return found;
 }
 
-static json_t *code_get(struct store *st, int64_t id)
+static bool code_get(struct store *st, int64_t id, struct store_code_row *out)
 {
 	char *sql = xasprintf("SELECT %s FROM codes c WHERE c.id = ?", code_cols);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	sqlite3_bind_int64(s, 1, id);
-	json_t *row = sqlite3_step(s) == SQLITE_ROW ? code_row(s, now_s()) : NULL;
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	if (found)
+		code_row(s, now_s(), out);
 	sqlite3_finalize(s);
 	free(sql);
-	return row;
+	return found;
 }
 
 /* Runs UPDATE SQL with ?1 = id, ?2 = rev, ?3..?5 = A, B, C, ?6 = now; audits;
  * returns the row. */
 static enum store_rc code_change(struct store *st, const struct store_actor *who, const char *norm,
 				 int64_t id, const char *sql, const char *action, int64_t a,
-				 int64_t b, int64_t c, json_t **out)
+				 int64_t b, int64_t c, struct store_code_row *out)
 {
-	*out = NULL;
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
 	id = code_find(st, norm, id);
@@ -257,23 +258,16 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	}
 	char target[32];
 	snprintf(target, sizeof(target), "code #%lld", (long long)id);
-	json_t *detail = strcmp(action, "code.extend") == 0
-				 ? json_pack("{sI sI sI}", "minutes", (json_int_t)(a / 60), "pages",
-					     (json_int_t)b, "days", (json_int_t)(c / 86400))
-				 : NULL;
-	if (!store_audit(st, who, action, target, detail))
+	const struct audit_field d[] = {
+		{"minutes", NULL, a / 60}, {"pages", NULL, b}, {"days", NULL, c / 86400}};
+	bool extend = strcmp(action, "code.extend") == 0;
+	if (!store_audit(st, who, action, target, d, extend ? ARRAY_LEN(d) : 0))
 		return store_tx_end(st, STORE_ERROR);
-	json_t *row = code_get(st, id);
-	enum store_rc rc = store_tx_end(st, STORE_OK);
-	if (rc == STORE_OK)
-		*out = row;
-	else
-		json_decref(row);
-	return rc;
+	return store_tx_end(st, code_get(st, id, out) ? STORE_OK : STORE_ERROR);
 }
 
 enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
-				int64_t id, json_t **out)
+				int64_t id, struct store_code_row *out)
 {
 	return code_change(st, who, norm, id,
 			   "UPDATE codes SET revoked_at = ?6, rev = ?2"
@@ -283,7 +277,7 @@ enum store_rc store_code_revoke(struct store *st, const struct store_actor *who,
 
 enum store_rc store_code_extend(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, int64_t add_seconds, int64_t add_pages,
-				int64_t add_days, json_t **out)
+				int64_t add_days, struct store_code_row *out)
 {
 	/* Extending a code that is expired gives it days from now, not from
 	 * its old end: what the desk means by "give them two more days". A code

@@ -49,9 +49,8 @@ enum store_rc store_enroll_new(struct store *st, const struct store_actor *who, 
 	sqlite3_bind_int64(s, 6, expires_at);
 	ok = ok && sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	ok = ok &&
-	     store_audit(st, who, "kiosk.enroll_code", name,
-			 json_pack("{ss sI}", "site", site, "expires_at", (json_int_t)expires_at));
+	const struct audit_field f[] = {{"expires_at", NULL, expires_at}, {"site", site, 0}};
+	ok = ok && store_audit(st, who, "kiosk.enroll_code", name, f, ARRAY_LEN(f));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -94,7 +93,7 @@ enum store_rc store_enroll_redeem(struct store *st, const char *norm, const char
 		return rc;
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
-	bool ok = store_audit(st, &self, "kiosk.enrolled", out->name,
-			      json_pack("{ss}", "address", address));
+	const struct audit_field f[] = {{"address", address, 0}};
+	bool ok = store_audit(st, &self, "kiosk.enrolled", out->name, f, ARRAY_LEN(f));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }

@@ -48,9 +48,16 @@ void store_release(sqlite3_stmt *s);
 /* One-shot helpers over a prepared statement (finalised inside). */
 int64_t store_int(struct store *st, const char *sql, int64_t def);
 
-/* Writes one audit line; inside the caller's transaction. */
+/* One named value of an audit line's detail: TEXT, or NUM when TEXT is NULL. */
+#define STORE_AUDIT_FIELDS 6 /* at most, in one detail */
+/* The detail column: a compact JSON object with sorted keys, as jansson's
+ * json_dumps(JSON_COMPACT | JSON_SORT_KEYS) wrote it (texts are valid UTF-8:
+ * they come from parsed JSON). NULL without fields; free it. */
+char *store_audit_detail(const struct audit_field *fields, size_t n);
+/* Writes one audit line with N fields of detail (0: none); inside the
+ * caller's transaction. */
 bool store_audit(struct store *st, const struct store_actor *who, const char *action,
-		 const char *target, json_t *detail /* stolen, may be NULL */);
+		 const char *target, const struct audit_field *detail, size_t n);
 
 /* Enabled admin accounts; caller holds the lock. */
 int64_t store_active_admins(struct store *st);
@@ -67,5 +74,9 @@ bool store_netstats_purge(struct store *st, int64_t cutoff);
 
 /* Binds a NUL-terminated text (or NULL). */
 void bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Column I as a new string, NULL for SQL NULL. */
+char *store_col_dup(sqlite3_stmt *s, int i);
+/* V (holding N elements of SIZE bytes) with room for one more. */
+void *store_grow(void *v, size_t n, size_t size);
 
 #endif

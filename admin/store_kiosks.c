@@ -1,6 +1,8 @@
 /* store_kiosks: kiosk enrollment, tokens, liveness and staff commands. */
 #include "store_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -46,7 +48,8 @@ enum store_rc store_kiosk_create(struct store *st, const struct store_actor *who
 	} else {
 		return store_tx_end(st, STORE_ERROR);
 	}
-	bool ok = store_audit(st, who, action, name, json_pack("{ss}", "site", site ? site : ""));
+	const struct audit_field d[] = {{"site", site ? site : "", 0}};
+	bool ok = store_audit(st, who, action, name, d, ARRAY_LEN(d));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -92,11 +95,11 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 2, id);
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	bool ok = r == SQLITE_DONE && store_audit(st, who, "kiosk.revoke", name, NULL);
+	bool ok = r == SQLITE_DONE && store_audit(st, who, "kiosk.revoke", name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
-json_t *store_kiosk_list(struct store *st)
+void store_kiosk_list(struct store *st, struct store_kiosk_rows *out)
 {
 	static const char sql[] =
 		"SELECT k.id, k.name, k.site, k.state, k.last_seen, k.version, k.address,"
@@ -105,7 +108,7 @@ json_t *store_kiosk_list(struct store *st)
 		" LEFT JOIN sessions s ON s.kiosk_id = k.id AND s.ended_at IS NULL"
 		" LEFT JOIN codes c ON c.id = s.code_id"
 		" GROUP BY k.id ORDER BY k.site, k.name";
-	json_t *arr = json_array();
+	*out = (struct store_kiosk_rows){0};
 	int64_t now = now_s();
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
@@ -115,29 +118,42 @@ json_t *store_kiosk_list(struct store *st)
 		int64_t last = sqlite3_column_int64(s, 4);
 		bool online = !revoked && seen && last >= now - st->pol.offline_seconds;
 		const char *state = (const char *)sqlite3_column_text(s, 3);
-		const char *version = (const char *)sqlite3_column_text(s, 5);
-		const char *addr = (const char *)sqlite3_column_text(s, 6);
-		const char *sess = (const char *)sqlite3_column_text(s, 8);
-		json_t *k = json_pack(
-			"{sI ss ss ss sb so so so sb so}", "id",
-			(json_int_t)sqlite3_column_int64(s, 0), "name", sqlite3_column_text(s, 1),
-			"site", sqlite3_column_text(s, 2), "state",
-			revoked   ? "revoked"
-			: !online ? "offline"
-			: state   ? state
-				  : "unknown",
-			"online", online, "last_seen", seen ? json_integer(last) : json_null(),
-			"version", version ? json_string(version) : json_null(), "address",
-			addr ? json_string(addr) : json_null(), "revoked", revoked, "session",
-			sess ? json_string(sess) : json_null());
-		if (sess)
-			json_object_set_new(k, "seconds_left",
-					    json_integer(sqlite3_column_int64(s, 9)));
-		json_array_append_new(arr, k);
+		out->v = store_grow(out->v, out->n, sizeof(*out->v));
+		out->v[out->n++] = (struct store_kiosk_row){
+			.id = sqlite3_column_int64(s, 0),
+			.name = store_col_dup(s, 1),
+			.site = store_col_dup(s, 2),
+			.state = xstrdup(revoked   ? "revoked"
+					 : !online ? "offline"
+					 : state   ? state
+						   : "unknown"),
+			.online = online,
+			.seen = seen,
+			.last_seen = last,
+			.version = store_col_dup(s, 5),
+			.address = store_col_dup(s, 6),
+			.revoked = revoked,
+			.session = store_col_dup(s, 8),
+			.seconds_left = sqlite3_column_int64(s, 9),
+		};
 	}
 	sqlite3_finalize(s);
 	store_unlock(st);
-	return json_pack("{so}", "kiosks", arr);
+}
+
+void store_kiosk_rows_free(struct store_kiosk_rows *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct store_kiosk_row *k = &l->v[i];
+		free(k->name);
+		free(k->site);
+		free(k->state);
+		free(k->version);
+		free(k->address);
+		free(k->session);
+	}
+	free(l->v);
+	*l = (struct store_kiosk_rows){0};
 }
 
 enum store_rc store_kiosk_command(struct store *st, const struct store_actor *who, int64_t kiosk,
@@ -168,6 +184,7 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 	*cmd_id = sqlite3_last_insert_rowid(st->db);
 	char action[48];
 	snprintf(action, sizeof(action), "kiosk.%s", type);
-	bool ok = store_audit(st, who, action, name, text ? json_pack("{ss}", "text", text) : NULL);
+	const struct audit_field d[] = {{"text", text, 0}};
+	bool ok = store_audit(st, who, action, name, d, text ? ARRAY_LEN(d) : 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }

@@ -2,6 +2,8 @@
  * watcher acts on it in CUPS, so a restart loses nothing and acts twice on nothing. */
 #include "store_print.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -445,16 +447,7 @@ bool store_print_cancel_ended(struct store *st)
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }
 
-/* The refund rule, as the desk sees it next to the jobs. */
-static const char refund_rule[] =
-	"Pages are counted as printed faces (impressions): pages selected x copies, divided by"
-	" pages per sheet. They are charged when the job is released. A job cancelled or aborted"
-	" is refunded the pages charged that the printer did not report as printed"
-	" (job-impressions-completed). A job that completes, even after a jam and a resume that"
-	" reprints it, is not refunded: the reprint is on the centre. The desk may refund at"
-	" most what was charged and not refunded yet.";
-
-json_t *store_print_list(struct store *st, bool active_only)
+void store_print_list(struct store *st, bool active_only, struct store_job_rows *out)
 {
 	char *sql = xasprintf(
 		"SELECT j.id, j.queue, k.name, j.session_id, j.title, j.doc_pages, j.copies,"
@@ -463,50 +456,56 @@ json_t *store_print_list(struct store *st, bool active_only)
 		" j.settled_at, j.cups_id FROM print_jobs j LEFT JOIN kiosks k ON k.id = j.kiosk_id"
 		" %s ORDER BY j.id DESC LIMIT 1000",
 		active_only ? "WHERE j.settled_at IS NULL" : "");
-	json_t *arr = json_array();
+	*out = (struct store_job_rows){0};
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *row = json_pack(
-			"{sI ss so so ss sI sI sI sb sI sI sI sI sI ss ss so sb sI sI so}", "id",
-			(json_int_t)sqlite3_column_int64(s, 0), "queue", sqlite3_column_text(s, 1),
-			"kiosk",
-			sqlite3_column_type(s, 2) == SQLITE_NULL
-				? json_null()
-				: json_string((const char *)sqlite3_column_text(s, 2)),
-			"session",
-			sqlite3_column_type(s, 3) == SQLITE_NULL
-				? json_null()
-				: json_string((const char *)sqlite3_column_text(s, 3)),
-			"title", sqlite3_column_text(s, 4), "document_pages",
-			(json_int_t)sqlite3_column_int64(s, 5), "copies",
-			(json_int_t)sqlite3_column_int64(s, 6), "number_up",
-			(json_int_t)sqlite3_column_int64(s, 7), "duplex", sqlite3_column_int(s, 8),
-			"pages", (json_int_t)sqlite3_column_int64(s, 9), "sheets",
-			(json_int_t)sqlite3_column_int64(s, 10), "charged",
-			(json_int_t)sqlite3_column_int64(s, 11), "printed",
-			(json_int_t)sqlite3_column_int64(s, 12), "refunded",
-			(json_int_t)sqlite3_column_int64(s, 13), "decision",
-			sqlite3_column_text(s, 14), "state", sqlite3_column_text(s, 15), "reason",
-			sqlite3_column_type(s, 16) == SQLITE_NULL
-				? json_null()
-				: json_string((const char *)sqlite3_column_text(s, 16)),
-			"jammed", sqlite3_column_int(s, 17), "created_at",
-			(json_int_t)sqlite3_column_int64(s, 18), "updated_at",
-			(json_int_t)sqlite3_column_int64(s, 19), "settled_at",
-			sqlite3_column_type(s, 20) == SQLITE_NULL
-				? json_null()
-				: json_integer(sqlite3_column_int64(s, 20)));
-		if (row) {
-			json_object_set_new(row, "cups_id",
-					    json_integer(sqlite3_column_int64(s, 21)));
-			json_array_append_new(arr, row);
-		}
+		out->v = store_grow(out->v, out->n, sizeof(*out->v));
+		out->v[out->n++] = (struct store_job_row){
+			.id = sqlite3_column_int64(s, 0),
+			.queue = store_col_dup(s, 1),
+			.kiosk = store_col_dup(s, 2),
+			.session = store_col_dup(s, 3),
+			.title = store_col_dup(s, 4),
+			.document_pages = sqlite3_column_int64(s, 5),
+			.copies = sqlite3_column_int64(s, 6),
+			.number_up = sqlite3_column_int64(s, 7),
+			.duplex = sqlite3_column_int(s, 8) != 0,
+			.pages = sqlite3_column_int64(s, 9),
+			.sheets = sqlite3_column_int64(s, 10),
+			.charged = sqlite3_column_int64(s, 11),
+			.printed = sqlite3_column_int64(s, 12),
+			.refunded = sqlite3_column_int64(s, 13),
+			.decision = store_col_dup(s, 14),
+			.state = store_col_dup(s, 15),
+			.reason = store_col_dup(s, 16),
+			.jammed = sqlite3_column_int(s, 17) != 0,
+			.created_at = sqlite3_column_int64(s, 18),
+			.updated_at = sqlite3_column_int64(s, 19),
+			.settled = sqlite3_column_type(s, 20) != SQLITE_NULL,
+			.settled_at = sqlite3_column_int64(s, 20),
+			.cups_id = sqlite3_column_int64(s, 21),
+		};
 	}
 	sqlite3_finalize(s);
 	store_unlock(st);
 	free(sql);
-	return json_pack("{so ss}", "jobs", arr, "refund_rule", refund_rule);
+}
+
+void store_job_rows_free(struct store_job_rows *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct store_job_row *j = &l->v[i];
+		free(j->queue);
+		free(j->kiosk);
+		free(j->session);
+		free(j->title);
+		free(j->decision);
+		free(j->state);
+		free(j->reason);
+	}
+	free(l->v);
+	*l = (struct store_job_rows){0};
 }
 
 enum store_rc store_print_cancel(struct store *st, const struct store_actor *who, int64_t id)
@@ -528,14 +527,13 @@ enum store_rc store_print_cancel(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 2, id);
 	char target[24];
 	snprintf(target, sizeof(target), "%lld", (long long)id);
-	bool ok = step_done(s) && store_audit(st, who, "job.cancel", target, NULL);
+	bool ok = step_done(s) && store_audit(st, who, "job.cancel", target, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 enum store_rc store_print_refund(struct store *st, const struct store_actor *who, int64_t id,
-				 int64_t pages, json_t **out)
+				 int64_t pages, struct store_refund *out)
 {
-	*out = NULL;
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
 	sqlite3_stmt *s = store_stmt(st, "SELECT kiosk_id, session_id, code_id, charged, refunded"
@@ -567,25 +565,17 @@ enum store_rc store_print_refund(struct store *st, const struct store_actor *who
 		  session_figure(st, sess, ADD_REFUNDED, pages) &&
 		  notice(st, kiosk, sess, code, "refunded", pages) &&
 		  store_audit(st, who, "job.refund", target,
-			      json_pack("{sI}", "pages", (json_int_t)pages));
+			      (const struct audit_field[]){{"pages", NULL, pages}}, 1);
 	if (ok)
-		*out = json_pack("{sI sI sI}", "id", (json_int_t)id, "refunded", (json_int_t)pages,
-				 "pages_left", (json_int_t)code_pages_left(st, code));
-	enum store_rc rc = store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
-	if (rc != STORE_OK) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return rc;
+		*out = (struct store_refund){pages, code_pages_left(st, code)};
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
 bool store_print_audit(struct store *st, const struct store_actor *who, const char *action,
-		       const char *target, json_t *detail)
+		       const char *target)
 {
-	if (!store_tx_begin(st)) {
-		json_decref(detail);
+	if (!store_tx_begin(st))
 		return false;
-	}
-	bool ok = store_audit(st, who, action, target, detail);
+	bool ok = store_audit(st, who, action, target, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }

@@ -78,14 +78,32 @@ bool store_print_purged(struct store *st, int64_t id);
 bool store_print_busy(struct store *st, const char *session, int64_t settled_s);
 
 /* ---- the desk ---- */
-json_t *store_print_list(struct store *st, bool active_only);
+/* A job as the desk sees it; KIOSK, SESSION and REASON may be NULL,
+ * SETTLED_AT counts only once SETTLED. */
+struct store_job_row {
+	int64_t id, cups_id, document_pages, copies, number_up, pages, sheets;
+	int64_t charged, printed, refunded, created_at, updated_at, settled_at;
+	char *queue, *kiosk, *session, *title, *decision, *state, *reason;
+	bool duplex, jammed, settled;
+};
+struct store_job_rows {
+	struct store_job_row *v;
+	size_t n;
+};
+/* The newest 1000 jobs (ACTIVE_ONLY: those not settled); free with store_job_rows_free. */
+void store_print_list(struct store *st, bool active_only, struct store_job_rows *out);
+void store_job_rows_free(struct store_job_rows *l);
 /* Staff cancel: the watcher cancels it in CUPS; settlement refunds what did not print. */
 enum store_rc store_print_cancel(struct store *st, const struct store_actor *who, int64_t id);
+/* What a refund gave back, and what its code has left. */
+struct store_refund {
+	int64_t refunded, pages_left;
+};
 /* Refunds PAGES (-1: all that is left) of what job ID charged and was not refunded yet. */
 enum store_rc store_print_refund(struct store *st, const struct store_actor *who, int64_t id,
-				 int64_t pages, json_t **out);
-/* Audits a desk action done in CUPS (resume, retry). */
+				 int64_t pages, struct store_refund *out);
+/* Audits a desk action done in CUPS (resume, retry): no detail. */
 bool store_print_audit(struct store *st, const struct store_actor *who, const char *action,
-		       const char *target, json_t *detail);
+		       const char *target);
 
 #endif

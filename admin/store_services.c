@@ -2,79 +2,13 @@
 #include "store_services.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "log.h"
 #include "store_internal.h"
 #include "util.h"
-
-bool store_service_check(const struct store_service *sv, char *err, size_t errlen)
-{
-	char host[SVC_HOST_MAX + 1];
-	if (!svc_id_ok(sv->id)) {
-		snprintf(err, errlen,
-			 "'id' must be 1 to %d lower-case letters, digits and inner dashes,"
-			 " e.g. \"france-travail\"",
-			 SVC_ID_MAX);
-		return false;
-	}
-	if (!svc_text_ok(sv->name, 1, SVC_NAME_MAX)) {
-		snprintf(err, errlen, "'name' must be 1 to %d characters of text", SVC_NAME_MAX);
-		return false;
-	}
-	if (!svc_text_ok(sv->category, 0, SVC_NAME_MAX)) {
-		snprintf(err, errlen, "'category' must be at most %d characters of text",
-			 SVC_NAME_MAX);
-		return false;
-	}
-	if (!svc_icon_ok(sv->icon)) {
-		char list[160] = "";
-		for (size_t i = 0; i < svc_icons_len; i++)
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-				 i ? ", " : "", svc_icons[i]);
-		snprintf(err, errlen, "'icon' must be \"\" (a globe) or one of %s", list);
-		return false;
-	}
-	if (!svc_url_host(sv->url, host)) {
-		snprintf(err, errlen,
-			 "'url' must be the service's home page, https://host/... with a host"
-			 " name (at most %d characters, no space)",
-			 SVC_URL_MAX);
-		return false;
-	}
-	if (sv->n_domains < 1 || sv->n_domains > SVC_MAX_DOMAINS) {
-		snprintf(err, errlen, "'domains' must list 1 to %d host names, e.g. [\"caf.fr\"]",
-			 SVC_MAX_DOMAINS);
-		return false;
-	}
-	bool covered = false;
-	for (int i = 0; i < sv->n_domains; i++) {
-		if (!svc_domain_ok(sv->domains[i])) {
-			snprintf(err, errlen,
-				 "domains: '%.64s' is not a host name: expected lower-case letters,"
-				 " digits, dots and dashes, e.g. \"caf.fr\" (a leading dot means"
-				 " that host only)",
-				 sv->domains[i]);
-			return false;
-		}
-		for (int j = 0; j < i; j++)
-			if (strcmp(sv->domains[i], sv->domains[j]) == 0) {
-				snprintf(err, errlen, "domains: '%.64s' is listed twice",
-					 sv->domains[i]);
-				return false;
-			}
-		covered |= svc_domain_covers(sv->domains[i], host);
-	}
-	if (!covered) {
-		snprintf(err, errlen,
-			 "the url's host '%.64s' is not in 'domains', so the browser would refuse"
-			 " the service's home page: add it",
-			 host);
-		return false;
-	}
-	return true;
-}
 
 static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
 {
@@ -172,14 +106,18 @@ enum store_rc store_service_get(struct store *st, const char *id, struct store_s
 	return r == SQLITE_ROW ? STORE_OK : r == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
-static json_t *service_detail(const struct store_service *sv)
+/* An audit line with SV's fields: its new state. */
+static bool audit_service(struct store *st, const struct store_actor *who, const char *action,
+			  const struct store_service *sv)
 {
 	char *d = domains_text(sv);
-	json_t *j =
-		json_pack("{ss ss ss ss ss sb}", "name", sv->name, "url", sv->url, "category",
-			  sv->category, "icon", sv->icon, "domains", d, "intranet", sv->intranet);
+	const struct audit_field f[] = {
+		{"category", sv->category, 0},    {"domains", d, 0},     {"icon", sv->icon, 0},
+		{"intranet", NULL, sv->intranet}, {"name", sv->name, 0}, {"url", sv->url, 0},
+	};
+	bool ok = store_audit(st, who, action, sv->id, f, ARRAY_LEN(f));
 	free(d);
-	return j;
+	return ok;
 }
 
 /* Runs S (an insert or an update) with SV's fields as ?1..?7, then finalises it. */
@@ -221,20 +159,17 @@ enum store_rc store_service_add(struct store *st, const struct store_actor *who,
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
 	enum store_rc rc = insert_service(st, sv);
-	if (rc == STORE_OK &&
-	    (!version_bump(st) || !store_audit(st, who, "service.add", sv->id, service_detail(sv))))
+	if (rc == STORE_OK && (!version_bump(st) || !audit_service(st, who, "service.add", sv)))
 		rc = STORE_ERROR;
 	return store_tx_end(st, rc);
 }
 
 enum store_rc store_service_update(struct store *st, const struct store_actor *who,
 				   const struct store_service *sv, const char *action,
-				   json_t *detail)
+				   const struct audit_field *detail, size_t n)
 {
-	if (!store_tx_begin(st)) {
-		json_decref(detail);
+	if (!store_tx_begin(st))
 		return STORE_ERROR;
-	}
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE services SET name = ?2, url = ?3,"
 					     " category = ?4, icon = ?5, domains = ?6,"
 					     " intranet = ?7 WHERE id = ?1");
@@ -244,10 +179,10 @@ enum store_rc store_service_update(struct store *st, const struct store_actor *w
 		rc = STORE_CONFLICT;
 	else if (r == SQLITE_DONE)
 		rc = sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
-	if (rc == STORE_OK && (!version_bump(st) || !store_audit(st, who, action, sv->id, detail)))
+	if (rc == STORE_OK &&
+	    (!version_bump(st) || !(detail ? store_audit(st, who, action, sv->id, detail, n)
+					   : audit_service(st, who, action, sv))))
 		rc = STORE_ERROR;
-	else if (rc != STORE_OK)
-		json_decref(detail);
 	return store_tx_end(st, rc);
 }
 
@@ -285,9 +220,8 @@ enum store_rc store_service_move(struct store *st, const struct store_actor *who
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
-	ok = ok && version_bump(st) &&
-	     store_audit(st, who, "service.move", id,
-			 json_pack("{sI}", "position", (json_int_t)position));
+	const struct audit_field f[] = {{"position", NULL, position}};
+	ok = ok && version_bump(st) && store_audit(st, who, "service.move", id, f, ARRAY_LEN(f));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -303,7 +237,7 @@ enum store_rc store_service_remove(struct store *st, const struct store_actor *w
 			   : sqlite3_changes(st->db) == 0 ? STORE_NOT_FOUND
 							  : STORE_OK;
 	if (rc == STORE_OK &&
-	    (!version_bump(st) || !store_audit(st, who, "service.remove", id, NULL)))
+	    (!version_bump(st) || !store_audit(st, who, "service.remove", id, NULL, 0)))
 		rc = STORE_ERROR;
 	return store_tx_end(st, rc);
 }
@@ -326,12 +260,10 @@ bool store_services_seed(struct store *st, const struct store_service *list, siz
 		if (rc == STORE_CONFLICT)
 			rc = STORE_OK;
 	}
-	if (rc == STORE_OK &&
-	    (!version_bump(st) ||
-	     !store_audit(
-		     st, NULL, "service.import", source,
-		     json_pack("{sI}", "services",
-			       (json_int_t)store_int(st, "SELECT count(*) FROM services", 0)))))
+	const struct audit_field f[] = {
+		{"services", NULL, store_int(st, "SELECT count(*) FROM services", 0)}};
+	if (rc == STORE_OK && (!version_bump(st) ||
+			       !store_audit(st, NULL, "service.import", source, f, ARRAY_LEN(f))))
 		rc = STORE_ERROR;
 	*loaded = rc == STORE_OK;
 	return store_tx_end(st, rc) == STORE_OK;

@@ -37,11 +37,11 @@ enum store_rc store_service_get(struct store *st, const char *id, struct store_s
  * STORE_LIMIT past SVC_MAX services. */
 enum store_rc store_service_add(struct store *st, const struct store_actor *who,
 				const struct store_service *sv);
-/* Replaces service ID's fields by SV's (same id; SV checked). DETAIL (stolen) is
- * what the audit line says changed. */
+/* Replaces service ID's fields by SV's (same id; SV checked). The audit line says
+ * DETAIL (N fields), or without it SV's new fields. */
 enum store_rc store_service_update(struct store *st, const struct store_actor *who,
 				   const struct store_service *sv, const char *action,
-				   json_t *detail);
+				   const struct audit_field *detail, size_t n);
 /* Moves service ID to POSITION (0: first; past the end: last). */
 enum store_rc store_service_move(struct store *st, const struct store_actor *who, const char *id,
 				 int64_t position);

@@ -2,6 +2,8 @@
 #include "store_internal.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -514,7 +516,7 @@ enum store_rc store_events_apply(struct store *st, int64_t kiosk, const struct s
 	return store_tx_end(st, events_apply(st, kiosk, ev, n, res) ? STORE_OK : STORE_ERROR);
 }
 
-json_t *store_session_list(struct store *st, bool active_only)
+void store_session_list(struct store *st, bool active_only, struct store_session_rows *out)
 {
 	char *sql = xasprintf(
 		"SELECT s.id, k.name, k.site, s.code_id, s.started_at, s.ended_at,"
@@ -523,34 +525,43 @@ json_t *store_session_list(struct store *st, bool active_only)
 		" JOIN kiosks k ON k.id = s.kiosk_id LEFT JOIN codes c ON c.id = s.code_id"
 		" %s ORDER BY s.started_at DESC LIMIT 1000",
 		active_only ? "WHERE s.ended_at IS NULL" : "");
-	json_t *arr = json_array();
+	*out = (struct store_session_rows){0};
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		bool active = sqlite3_column_type(s, 5) == SQLITE_NULL;
-		const char *reason = (const char *)sqlite3_column_text(s, 8);
-		json_t *row =
-			json_pack("{ss ss ss so sI so sI sI so sb sb}", "id",
-				  sqlite3_column_text(s, 0), "kiosk", sqlite3_column_text(s, 1),
-				  "site", sqlite3_column_text(s, 2), "code_id",
-				  sqlite3_column_type(s, 3) == SQLITE_NULL
-					  ? json_null()
-					  : json_integer(sqlite3_column_int64(s, 3)),
-				  "started_at", (json_int_t)sqlite3_column_int64(s, 4), "ended_at",
-				  active ? json_null() : json_integer(sqlite3_column_int64(s, 5)),
-				  "seconds_used", (json_int_t)sqlite3_column_int64(s, 6),
-				  "pages_used", (json_int_t)sqlite3_column_int64(s, 7),
-				  "end_reason", reason ? json_string(reason) : json_null(),
-				  "offline", sqlite3_column_int(s, 9) != 0, "active", active);
-		if (active)
-			json_object_set_new(row, "seconds_left",
-					    json_integer(sqlite3_column_int64(s, 10)));
-		json_array_append_new(arr, row);
+		out->v = store_grow(out->v, out->n, sizeof(*out->v));
+		out->v[out->n++] = (struct store_session_row){
+			.id = store_col_dup(s, 0),
+			.kiosk = store_col_dup(s, 1),
+			.site = store_col_dup(s, 2),
+			.has_code = sqlite3_column_type(s, 3) != SQLITE_NULL,
+			.code_id = sqlite3_column_int64(s, 3),
+			.started_at = sqlite3_column_int64(s, 4),
+			.active = sqlite3_column_type(s, 5) == SQLITE_NULL,
+			.ended_at = sqlite3_column_int64(s, 5),
+			.seconds_used = sqlite3_column_int64(s, 6),
+			.pages_used = sqlite3_column_int64(s, 7),
+			.end_reason = store_col_dup(s, 8),
+			.offline = sqlite3_column_int(s, 9) != 0,
+			.seconds_left = sqlite3_column_int64(s, 10),
+		};
 	}
 	sqlite3_finalize(s);
 	store_unlock(st);
 	free(sql);
-	return json_pack("{so}", "sessions", arr);
+}
+
+void store_session_rows_free(struct store_session_rows *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct store_session_row *r = &l->v[i];
+		free(r->id);
+		free(r->kiosk);
+		free(r->site);
+		free(r->end_reason);
+	}
+	free(l->v);
+	*l = (struct store_session_rows){0};
 }
 
 /* Finds the open session ID; fills KIOSK and CODE. Caller holds the lock. */
@@ -612,7 +623,7 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	bind_text(s, 2, session);
 	bool ok = adv == STORE_OK && step_done(s) &&
 		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_END_SESSION), session, 0) &&
-		  store_audit(st, who, "session.end", session, NULL);
+		  store_audit(st, who, "session.end", session, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -639,7 +650,7 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 		return store_tx_end(st, STORE_LIMIT);
 	bool ok = add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
 		  store_audit(st, who, "session.add_time", session,
-			      json_pack("{sI}", "minutes", (json_int_t)(seconds / 60)));
+			      (const struct audit_field[]){{"minutes", NULL, seconds / 60}}, 1);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 

@@ -2,6 +2,8 @@
 #include "store_internal.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -73,7 +75,7 @@ enum store_rc store_user_set_password(struct store *st, const struct store_actor
 	sqlite3_finalize(s);
 	/* A new password shuts out whoever signed in with the old one. */
 	ok = ok && store_web_end_user(st, id, keep_session) &&
-	     store_audit(st, who, "user.password", name, NULL);
+	     store_audit(st, who, "user.password", name, NULL, 0);
 	sodium_memzero(hash, sizeof(hash));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
@@ -95,8 +97,8 @@ enum store_rc store_user_set_role(struct store *st, const struct store_actor *wh
 	sqlite3_bind_int64(s, 2, id);
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	ok = ok && store_audit(st, who, "user.role", name,
-			       json_pack("{ss ss}", "from", role_name(old), "to", role_name(role)));
+	const struct audit_field d[] = {{"from", role_name(old), 0}, {"to", role_name(role), 0}};
+	ok = ok && store_audit(st, who, "user.role", name, d, ARRAY_LEN(d));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -116,7 +118,7 @@ enum store_rc store_user_enable(struct store *st, const struct store_actor *who,
 	/* Its old tokens stay revoked: an admin gives it a new one if it needs one. */
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	ok = ok && store_audit(st, who, "user.enable", name, NULL);
+	ok = ok && store_audit(st, who, "user.enable", name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -201,7 +203,7 @@ enum store_rc store_web_open(struct store *st, const struct store_actor *who,
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
 	ws->id = sqlite3_last_insert_rowid(st->db);
-	ok = ok && store_audit(st, who, "staff.sign_in", who->name, NULL);
+	ok = ok && store_audit(st, who, "staff.sign_in", who->name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -259,7 +261,7 @@ enum store_rc store_web_close(struct store *st, const struct store_actor *who, i
 	sqlite3_bind_int64(s, 2, id);
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	ok = ok && store_audit(st, who, "staff.sign_out", who->name, NULL);
+	ok = ok && store_audit(st, who, "staff.sign_out", who->name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -294,8 +296,8 @@ enum store_rc store_user_create_by(struct store *st, const struct store_actor *w
 	sqlite3_bind_int64(s, 3, now_s());
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	bool ok = r == SQLITE_DONE && store_audit(st, who, "user.create", name,
-						  json_pack("{ss}", "role", role_name(role)));
+	const struct audit_field d[] = {{"role", role_name(role), 0}};
+	bool ok = r == SQLITE_DONE && store_audit(st, who, "user.create", name, d, ARRAY_LEN(d));
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -350,7 +352,7 @@ enum store_rc store_user_disable(struct store *st, const struct store_actor *who
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
 	ok = ok && user_revoke_tokens(st, id) && store_web_end_user(st, id, 0) &&
-	     store_audit(st, who, "user.disable", name, NULL);
+	     store_audit(st, who, "user.disable", name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -376,7 +378,7 @@ enum store_rc store_user_new_token(struct store *st, const struct store_actor *w
 	/* The old tokens go first: a new token replaces a lost or leaked one. */
 	bool ok = user_revoke_tokens(st, id) && sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
-	ok = ok && store_audit(st, who, "user.token", name, NULL);
+	ok = ok && store_audit(st, who, "user.token", name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -401,21 +403,33 @@ bool store_staff_auth(struct store *st, const char *token, struct store_actor *o
 	return ok;
 }
 
-json_t *store_user_list(struct store *st)
+void store_user_list(struct store *st, struct store_user_rows *out)
 {
-	json_t *arr = json_array();
+	*out = (struct store_user_rows){0};
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT id, name, role, created_at, disabled,"
 					     " password_hash IS NOT NULL FROM users ORDER BY id");
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(
-			arr, json_pack("{sI ss ss sI sb sb}", "id",
-				       (json_int_t)sqlite3_column_int64(s, 0), "name",
-				       sqlite3_column_text(s, 1), "role", sqlite3_column_text(s, 2),
-				       "created_at", (json_int_t)sqlite3_column_int64(s, 3),
-				       "disabled", sqlite3_column_int(s, 4) != 0, "has_password",
-				       sqlite3_column_int(s, 5) != 0));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		out->v = store_grow(out->v, out->n, sizeof(*out->v));
+		out->v[out->n++] = (struct store_user_row){
+			.id = sqlite3_column_int64(s, 0),
+			.name = store_col_dup(s, 1),
+			.role = store_col_dup(s, 2),
+			.created_at = sqlite3_column_int64(s, 3),
+			.disabled = sqlite3_column_int(s, 4) != 0,
+			.has_password = sqlite3_column_int(s, 5) != 0,
+		};
+	}
 	sqlite3_finalize(s);
 	store_unlock(st);
-	return json_pack("{so}", "users", arr);
+}
+
+void store_user_rows_free(struct store_user_rows *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].role);
+	}
+	free(l->v);
+	*l = (struct store_user_rows){0};
 }

@@ -1,6 +1,8 @@
 /* store_usage: statistics and the daily purge that keeps only per-day totals. */
 #include "store_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -24,44 +26,53 @@ static const char stats_union[] =
 
 enum stats_by { BY_DAY, BY_KIOSK, BY_SITE };
 
-static json_t *stats_rows(struct store *st, const char *select, int64_t from, int64_t to,
-			  enum stats_by by)
+static void stats_rows(struct store *st, const char *select, int64_t from, int64_t to,
+		       enum stats_by by, struct store_stats_rows *out)
 {
 	char *sql = xasprintf("%s %s", stats_union, select);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
-	json_t *arr = json_array();
+	*out = (struct store_stats_rows){0};
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *row =
-			json_pack("{sI sI sI}", "sessions", (json_int_t)sqlite3_column_int64(s, 1),
-				  "minutes", (json_int_t)(sqlite3_column_int64(s, 2) + 59) / 60,
-				  "pages", (json_int_t)sqlite3_column_int64(s, 3));
-		json_object_set_new(row, "pages_printed", json_integer(sqlite3_column_int64(s, 5)));
-		json_object_set_new(row, "pages_refused", json_integer(sqlite3_column_int64(s, 6)));
-		json_object_set_new(row, "pages_refunded",
-				    json_integer(sqlite3_column_int64(s, 7)));
-		if (by == BY_KIOSK)
-			json_object_set_new(row, "kiosk",
-					    json_string((const char *)sqlite3_column_text(s, 0)));
-		if (by != BY_DAY) {
-			json_object_set_new(row, "site",
-					    json_string((const char *)sqlite3_column_text(s, 4)));
-		} else {
-			json_object_set_new(row, "day",
-					    json_string((const char *)sqlite3_column_text(s, 0)));
-		}
-		json_array_append_new(arr, row);
+		out->v = store_grow(out->v, out->n, sizeof(*out->v));
+		out->v[out->n++] = (struct store_stats_row){
+			.day = by == BY_DAY ? store_col_dup(s, 0) : NULL,
+			.kiosk = by == BY_KIOSK ? store_col_dup(s, 0) : NULL,
+			.site = by != BY_DAY ? store_col_dup(s, 4) : NULL,
+			.f = {.sessions = sqlite3_column_int64(s, 1),
+			      .seconds = sqlite3_column_int64(s, 2),
+			      .pages = sqlite3_column_int64(s, 3),
+			      .printed = sqlite3_column_int64(s, 5),
+			      .refused = sqlite3_column_int64(s, 6),
+			      .refunded = sqlite3_column_int64(s, 7)},
+		};
 	}
 	sqlite3_finalize(s);
 	free(sql);
-	return arr;
+}
+
+static void stats_rows_free(struct store_stats_rows *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].day);
+		free(l->v[i].kiosk);
+		free(l->v[i].site);
+	}
+	free(l->v);
+	*l = (struct store_stats_rows){0};
+}
+
+void store_stats_free(struct store_stats *s)
+{
+	stats_rows_free(&s->per_day);
+	stats_rows_free(&s->per_kiosk);
+	stats_rows_free(&s->per_site);
 }
 
 /* Sessions by local hour of their start: the detailed sessions only. */
-static json_t *stats_per_hour(struct store *st, int64_t from, int64_t to)
+static void stats_per_hour(struct store *st, int64_t from, int64_t to, int64_t n[24])
 {
-	int64_t n[24] = {0};
 	sqlite3_stmt *s = db_prepare(
 		st->db,
 		"SELECT CAST(strftime('%H', started_at, 'unixepoch', 'localtime') AS INTEGER),"
@@ -75,24 +86,21 @@ static json_t *stats_per_hour(struct store *st, int64_t from, int64_t to)
 			n[h] = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_finalize(s);
-	json_t *arr = json_array();
-	for (int h = 0; h < 24; h++)
-		json_array_append_new(arr, json_integer(n[h]));
-	return arr;
 }
 
 /* How long the detailed sessions lasted, in five bands. */
-static json_t *stats_durations(struct store *st, int64_t from, int64_t to)
+static void stats_durations(struct store *st, int64_t from, int64_t to, struct store_stats *out)
 {
 	static const struct {
 		const char *label;
 		int64_t below; /* seconds */
-	} bands[] = {{"< 15 min", 900},
-		     {"15–30 min", 1800},
-		     {"30–60 min", 3600},
-		     {"1–2 h", 7200},
-		     {"> 2 h", INT64_MAX}};
-	int64_t n[ARRAY_LEN(bands)] = {0};
+	} bands[STORE_DURATION_BANDS] = {{"< 15 min", 900},
+					 {"15–30 min", 1800},
+					 {"30–60 min", 3600},
+					 {"1–2 h", 7200},
+					 {"> 2 h", INT64_MAX}};
+	for (size_t i = 0; i < ARRAY_LEN(bands); i++)
+		out->durations[i].label = bands[i].label;
 	sqlite3_stmt *s = db_prepare(st->db, "SELECT seconds_used FROM sessions"
 					     " WHERE started_at >= ?1 AND started_at < ?2");
 	sqlite3_bind_int64(s, 1, from);
@@ -102,66 +110,40 @@ static json_t *stats_durations(struct store *st, int64_t from, int64_t to)
 		size_t i = 0;
 		while (v >= bands[i].below)
 			i++;
-		n[i]++;
+		out->durations[i].sessions++;
 	}
 	sqlite3_finalize(s);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < ARRAY_LEN(bands); i++)
-		json_array_append_new(arr, json_pack("{ss sI}", "label", bands[i].label, "sessions",
-						     (json_int_t)n[i]));
-	return arr;
 }
 
-json_t *store_stats(struct store *st, int64_t from, int64_t to)
+/* The totals of every session, detailed or folded into per-day totals. */
+static void stats_total(struct store *st, int64_t from, int64_t to, struct store_figures *f)
 {
-	store_lock(st);
-	/* One read transaction: every figure comes from the same snapshot. */
-	db_exec(st->db, "BEGIN", "stats");
-	json_t *per_day = stats_rows(st,
-				     "SELECT day, sum(sessions), sum(seconds), sum(pages), NULL,"
-				     " sum(printed), sum(refused), sum(refunded)"
-				     " FROM u GROUP BY day ORDER BY day",
-				     from, to, BY_DAY);
-	json_t *per_kiosk =
-		stats_rows(st,
-			   "SELECT k.name, sum(u.sessions), sum(u.seconds),"
-			   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
-			   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
-			   " GROUP BY u.kiosk_id ORDER BY k.site, k.name",
-			   from, to, BY_KIOSK);
-	json_t *per_site =
-		stats_rows(st,
-			   "SELECT NULL, sum(u.sessions), sum(u.seconds),"
-			   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
-			   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
-			   " GROUP BY k.site ORDER BY k.site",
-			   from, to, BY_SITE);
-	json_t *per_hour = stats_per_hour(st, from, to);
-	json_t *durations = stats_durations(st, from, to);
-	int64_t n = 0, secs = 0, pages = 0, printed = 0, refused = 0, refunded = 0;
-	sqlite3_stmt *s;
 	char *sql = xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages), sum(printed),"
 			      " sum(refused), sum(refunded) FROM u",
 			      stats_union);
-	s = db_prepare(st->db, sql);
+	sqlite3_stmt *s = db_prepare(st->db, sql);
 	free(sql);
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		n = sqlite3_column_int64(s, 0);
-		secs = sqlite3_column_int64(s, 1);
-		pages = sqlite3_column_int64(s, 2);
-		printed = sqlite3_column_int64(s, 3);
-		refused = sqlite3_column_int64(s, 4);
-		refunded = sqlite3_column_int64(s, 5);
+		f->sessions = sqlite3_column_int64(s, 0);
+		f->seconds = sqlite3_column_int64(s, 1);
+		f->pages = sqlite3_column_int64(s, 2);
+		f->printed = sqlite3_column_int64(s, 3);
+		f->refused = sqlite3_column_int64(s, 4);
+		f->refunded = sqlite3_column_int64(s, 5);
 	}
 	sqlite3_finalize(s);
-	/* The median needs the details: it covers the sessions not yet purged. */
-	double median = 0;
-	s = db_prepare(st->db, "SELECT seconds_used FROM sessions WHERE started_at >= ?1"
-			       " AND started_at < ?2 ORDER BY seconds_used LIMIT 2 OFFSET"
-			       " (SELECT (count(*) - 1) / 2 FROM sessions WHERE started_at >= ?1"
-			       " AND started_at < ?2)");
+}
+
+/* The median needs the details: it covers the sessions not yet purged. */
+static void stats_median(struct store *st, int64_t from, int64_t to, struct store_stats *out)
+{
+	sqlite3_stmt *s = db_prepare(
+		st->db, "SELECT seconds_used FROM sessions WHERE started_at >= ?1"
+			" AND started_at < ?2 ORDER BY seconds_used LIMIT 2 OFFSET"
+			" (SELECT (count(*) - 1) / 2 FROM sessions WHERE started_at >= ?1"
+			" AND started_at < ?2)");
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
 	int64_t detailed = 0;
@@ -176,25 +158,43 @@ json_t *store_stats(struct store *st, int64_t from, int64_t to)
 		double a = (double)sqlite3_column_int64(s, 0), b = a;
 		if (detailed % 2 == 0 && sqlite3_step(s) == SQLITE_ROW)
 			b = (double)sqlite3_column_int64(s, 0);
-		median = (a + b) / 2 / 60;
+		out->median_minutes = (a + b) / 2 / 60;
 	}
 	sqlite3_finalize(s);
+	out->detailed = detailed;
+}
+
+void store_stats(struct store *st, int64_t from, int64_t to, struct store_stats *out)
+{
+	*out = (struct store_stats){0};
+	store_lock(st);
+	/* One read transaction: every figure comes from the same snapshot. */
+	db_exec(st->db, "BEGIN", "stats");
+	stats_rows(st,
+		   "SELECT day, sum(sessions), sum(seconds), sum(pages), NULL,"
+		   " sum(printed), sum(refused), sum(refunded)"
+		   " FROM u GROUP BY day ORDER BY day",
+		   from, to, BY_DAY, &out->per_day);
+	stats_rows(st,
+		   "SELECT k.name, sum(u.sessions), sum(u.seconds),"
+		   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
+		   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
+		   " GROUP BY u.kiosk_id ORDER BY k.site, k.name",
+		   from, to, BY_KIOSK, &out->per_kiosk);
+	stats_rows(st,
+		   "SELECT NULL, sum(u.sessions), sum(u.seconds),"
+		   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
+		   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
+		   " GROUP BY k.site ORDER BY k.site",
+		   from, to, BY_SITE, &out->per_site);
+	stats_per_hour(st, from, to, out->per_hour);
+	stats_durations(st, from, to, out);
+	stats_total(st, from, to, &out->total);
+	stats_median(st, from, to, out);
 	db_exec(st->db, "COMMIT", "stats");
 	store_unlock(st);
-	double mean = n ? (double)secs / (double)n / 60 : 0;
-	json_t *out = json_pack(
-		"{sI sI sI sI sI sf sf sI so so}", "from", (json_int_t)from, "to", (json_int_t)to,
-		"sessions", (json_int_t)n, "minutes", (json_int_t)(secs + 59) / 60, "pages",
-		(json_int_t)pages, "mean_minutes", (double)(int64_t)(mean * 10 + 0.5) / 10,
-		"median_minutes", (double)(int64_t)(median * 10 + 0.5) / 10, "median_sessions",
-		(json_int_t)detailed, "per_day", per_day, "per_kiosk", per_kiosk);
-	json_object_set_new(out, "pages_printed", json_integer(printed));
-	json_object_set_new(out, "pages_refused", json_integer(refused));
-	json_object_set_new(out, "pages_refunded", json_integer(refunded));
-	json_object_set_new(out, "per_site", per_site);
-	json_object_set_new(out, "per_hour", per_hour);
-	json_object_set_new(out, "durations", durations);
-	return out;
+	int64_t n = out->total.sessions;
+	out->mean_minutes = n ? (double)out->total.seconds / (double)n / 60 : 0;
 }
 
 bool store_purge(struct store *st, int64_t now)
@@ -241,10 +241,9 @@ bool store_purge(struct store *st, int64_t now)
 	}
 	/* The refusals and the marks of counted services go with the details. */
 	ok = ok && store_netstats_purge(st, cutoff);
+	const struct audit_field d[] = {{"sessions", NULL, purged}, {"before", NULL, cutoff}};
 	if (ok && purged)
-		ok = store_audit(st, NULL, "retention.purge", NULL,
-				 json_pack("{sI sI}", "sessions", (json_int_t)purged, "before",
-					   (json_int_t)cutoff));
+		ok = store_audit(st, NULL, "retention.purge", NULL, d, ARRAY_LEN(d));
 	ok = store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 	if (ok && purged)
 		log_info("retention: %lld session details older than %lld days folded into daily "

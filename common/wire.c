@@ -1,6 +1,7 @@
 /* wire: the words and messages between escale's programs (see wire.h). */
 #include "wire.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

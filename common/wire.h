@@ -9,10 +9,13 @@
 #ifndef ESCALE_WIRE_H
 #define ESCALE_WIRE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* jansson's value, named without its header: the words and structs here need
+ * no JSON; only the message codec below (kiosk side) does. */
+typedef struct json_t json_t;
 
 /* The CUPS user name of a kiosk's print jobs is this prefix and the kiosk's name (kiosk.conf
  * print.kiosk_name, written into its browser's client.conf); admind reads the name back

@@ -2,6 +2,7 @@
  * packet. */
 #include "ipc.h"
 
+#include <jansson.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -167,8 +167,9 @@ class Services(AdmindTestCase):
                 if a["target"] in ("intra", "mairie-de-lyon")]
         for action in ("service.add", "service.edit", "service.move", "service.remove"):
             self.assertIn(action, [m[0] for m in mine], mine)
+        # The edit's line says the service as it became (domains one per line).
         edit = [a for a in audit if a["action"] == "service.edit"][0]
-        self.assertEqual(edit["detail"]["domains"], ["lyon.fr", "grandlyon.com"])
+        self.assertEqual(edit["detail"]["domains"], "lyon.fr\ngrandlyon.com")
         self.api("DELETE", "/api/v1/services/mairie-de-lyon", token=self.admin)
 
     def test_add_domain(self):
