@@ -184,6 +184,24 @@ static const char *homepage_pict(const char *cat)
 	return homepage_pict_default;
 }
 
+/* A service's pictogram: its icon when that is one of the words above ("famille", "sante",
+ * "impots"...), else its category's (an unknown icon is no error: admind may know more). */
+static const char *homepage_pict_of(const struct kservice *s, const char *cat)
+{
+	const char *icon = s->icon ? s->icon : "";
+	size_t n = strlen(icon);
+	for (size_t i = 0; n && i < ARRAY_LEN(homepage_picts); i++) {
+		const char *w = homepage_picts[i].words;
+		while (*w) {
+			size_t len = strcspn(w, ",");
+			if (len == n && memcmp(w, icon, n) == 0)
+				return homepage_picts[i].path;
+			w += len + (w[len] == ',');
+		}
+	}
+	return homepage_pict(cat);
+}
+
 /* The category as shown: translated when the catalog knows it (the usual ones are below). */
 static const char *const homepage_known_categories[] = {
 	N_("Famille"),   N_("Emploi"),   N_("Santé"),    N_("Impôts"), N_("Papiers"),
@@ -228,7 +246,7 @@ static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, bo
 		"\"><span class=\"pict\" aria-hidden=\"true\"><svg viewBox=\"0 0 24 24\">"
 		"<path fill=\"%s\" fill-rule=\"evenodd\" d=\"%s\"/></svg></span>"
 		"<span class=\"text\"><span class=\"name\">",
-		colour, homepage_pict(cat));
+		colour, homepage_pict_of(s, cat));
 	homepage_put_words(f, s->name);
 	fputs("</span><span class=\"cat\">", f);
 	homepage_put(f, homepage_shown_category(cat, english));
