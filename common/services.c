@@ -373,6 +373,18 @@ fail:
 	return false;
 }
 
+bool svc_answer_from_json(const json_t *body, struct svc_list *out, char *err, size_t errlen)
+{
+	out->n = 0;
+	const json_t *v = json_object_get(body, "version");
+	if (!json_is_object(body) || !json_is_integer(v) || json_integer_value(v) < 0)
+		return say(err, errlen, "'version' must be a whole number from 0");
+	if (!svc_list_from_json(json_object_get(body, "services"), true, out, err, errlen))
+		return false;
+	out->version = (int64_t)json_integer_value(v);
+	return true;
+}
+
 json_t *svc_list_to_json(const struct kservice *s, int n, bool for_proxy)
 {
 	json_t *arr = json_array();

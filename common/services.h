@@ -76,6 +76,9 @@ bool svc_check_list(const struct kservice *s, int n, char *err, size_t errlen);
  * False with ERR saying why (OUT is then empty). */
 bool svc_list_from_json(const json_t *arr, bool extra_keys, struct svc_list *out, char *err,
 			size_t errlen);
+/* admind's answer to GET /api/v1/kiosk/services, {"version":N,"services":[...]} (other
+ * keys skipped), into OUT with its version. False with ERR saying why. */
+bool svc_answer_from_json(const json_t *body, struct svc_list *out, char *err, size_t errlen);
 /* The list as a JSON array (new reference); FOR_PROXY: only what escale-proxy takes
  * (id, url, domains, intranet). */
 json_t *svc_list_to_json(const struct kservice *s, int n, bool for_proxy);
