@@ -287,7 +287,7 @@ static void handle_end(struct net *n, const struct wire_msg *m)
 	const char *reason = wire_reason_word(m->reason);
 	int64_t secs = m->seconds_used > KC_SECONDS_MAX ? KC_SECONDS_MAX : m->seconds_used;
 	int64_t pages = m->pages_used > KC_PAGES_MAX ? KC_PAGES_MAX : m->pages_used;
-	if (!kcache_end(n->kc, session, reason, secs, pages, now_s()))
+	if (!kcache_end(n->kc, session, reason, secs, pages, NULL, now_s()))
 		log_warnx("session %s: end not recorded", session);
 	else
 		log_info("session %s ended (%s, %lld s)", session, reason, (long long)secs);
