@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "admind.h"
+#include "catalogue.h"
 #include "conntrack.h"
 #include "http.h"
 #include "loginq.h"
@@ -30,6 +31,46 @@
 #define STALE_EVERY_S 30
 /* Requests past their deadline are cut this often (conntrack_sweep). */
 #define SWEEP_EVERY_S 1
+
+/* The catalogue, when there is one: false (message on stderr) when it is malformed. */
+static bool catalogue_check(const char *file)
+{
+	if (!*file || access(file, F_OK) != 0)
+		return true;
+	struct store_service *l;
+	size_t n;
+	struct cfg_err err;
+	bool ok = catalogue_load(file, &l, &n, &err);
+	if (!ok)
+		fprintf(stderr, "%s\n", err.msg);
+	free(l);
+	return ok;
+}
+
+/* A database that never had a list of services starts with the catalogue's. */
+static void services_seed(struct app *app)
+{
+	const char *file = app->cfg.services_catalogue;
+	if (!*file || store_services_version(app->store) > 0)
+		return;
+	if (access(file, F_OK) != 0) {
+		log_info("%s: no catalogue of services; the list starts empty (escalectl service "
+			 "add)",
+			 file);
+		return;
+	}
+	struct store_service *l;
+	size_t n;
+	struct cfg_err err;
+	if (!catalogue_load(file, &l, &n, &err))
+		fatalx("%s", err.msg);
+	bool loaded;
+	if (!store_services_seed(app->store, l, n, file, &loaded))
+		fatalx("%s: cannot store the catalogue of services", app->cfg.database);
+	if (loaded)
+		log_info("%s: the list of services starts with this catalogue's %zu", file, n);
+	free(l);
+}
 
 static void usage(FILE *f)
 {
@@ -111,6 +152,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
+		if (!catalogue_check(app.cfg.services_catalogue)) {
+			admind_config_free(&app.cfg);
+			return 1;
+		}
 		printf("%s: configuration ok\n", file);
 		admind_config_free(&app.cfg);
 		return 0;
@@ -144,6 +189,7 @@ int main(int argc, char **argv)
 	if (!store_load_key(app.store, app.cfg.secret_file))
 		fatalx("%s: cannot load the code key", app.cfg.secret_file);
 	store_set_policy(app.store, &app.cfg.pol);
+	services_seed(&app);
 	app.rl = ratelimit_new(app.cfg.max_failures, app.cfg.lockout_seconds,
 			       app.cfg.lockout_max_seconds);
 	app.web_rl = ratelimit_new(app.cfg.web.max_failures, app.cfg.web.lockout_seconds,

@@ -70,6 +70,8 @@ struct admind_config {
 		char **services; /* NULL-terminated */
 		char **rules;    /* NULL-terminated */
 	} desk;
+	/* services.catalogue: the services a new database starts with ("" : none). */
+	char *services_catalogue;
 };
 
 /* Reads and checks FILE; on error fills ERR with "FILE:LINE: message". */

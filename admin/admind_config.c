@@ -31,6 +31,7 @@ static const char *const top_keys[] = {"listen",
 				       "web",
 				       "desk",
 				       "metrics",
+				       "services",
 				       NULL};
 static const char *const web_keys[] = {"root",
 				       "idle_minutes",
@@ -61,6 +62,7 @@ static const char *const sessions_keys[] = {"heartbeat_seconds", "session_heartb
 					    "stale_seconds", NULL};
 static const char *const kiosks_keys[] = {"offline_seconds", NULL};
 static const char *const metrics_keys[] = {"enabled", NULL};
+static const char *const services_keys[] = {"catalogue", NULL};
 static const char *const login_keys[] = {"max_failures", "lockout_seconds", "lockout_max_seconds",
 					 NULL};
 static const char *const offline_keys[] = {"opslimit", "memlimit_kib", NULL};
@@ -190,7 +192,7 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
 	const config_setting_t *tls, *codes, *sessions, *kiosks, *login, *offline, *print, *web,
-		*desk, *metrics;
+		*desk, *metrics, *services;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "tls", &tls, err) ||
 	    !cfg_group(root, "codes", &codes, err) ||
 	    !cfg_group(root, "sessions", &sessions, err) ||
@@ -203,7 +205,10 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_only_keys(offline, offline_keys, err) || !cfg_group(root, "web", &web, err) ||
 	    !cfg_group(root, "desk", &desk, err) || !cfg_only_keys(web, web_keys, err) ||
 	    !cfg_only_keys(desk, desk_keys, err) || !cfg_group(root, "metrics", &metrics, err) ||
-	    !cfg_only_keys(metrics, metrics_keys, err))
+	    !cfg_only_keys(metrics, metrics_keys, err) ||
+	    !cfg_group(root, "services", &services, err) ||
+	    !cfg_only_keys(services, services_keys, err) ||
+	    !cfg_string(services, "catalogue", ESCALE_CATALOGUE, 4096, &c->services_catalogue, err))
 		goto out;
 
 	char *alphabet = NULL, *level = NULL;
@@ -363,6 +368,7 @@ void admind_config_free(struct admind_config *c)
 	free(c->print.pagecount_helper);
 	free(c->web.root);
 	free(c->desk.centre);
+	free(c->services_catalogue);
 	for (char **p = c->desk.services; p && *p; p++)
 		free(*p);
 	free(c->desk.services);

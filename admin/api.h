@@ -18,6 +18,10 @@ void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
 /* Checks the shape of one kiosk event; returns a message, or NULL when it is fine. */
 const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen);
 
+/* from/to of a query as local days, `to` inclusive (default: the last 30 days), as
+ * [*from, *to) Unix times; replies 400 and returns false when they are not dates. */
+bool api_date_range(struct http_req *r, int64_t *from, int64_t *to, char fday[11], char tday[11]);
+
 void api_healthz(struct app *app, struct http_req *r);
 void api_metrics(struct app *app, struct http_req *r); /* metrics.c */
 void api_kiosk_session_open(struct app *app, struct http_req *r);
@@ -59,5 +63,21 @@ void api_jobs_list(struct app *app, struct http_req *r);
 void api_jobs_cancel(struct app *app, struct http_req *r);
 void api_jobs_retry(struct app *app, struct http_req *r);
 void api_jobs_refund(struct app *app, struct http_req *r);
+
+/* api_services.c */
+struct store_service;
+json_t *api_service_json(const struct store_service *sv);
+/* "per_service" of the statistics for [FROM, TO). */
+json_t *api_per_service(struct app *app, int64_t from, int64_t to);
+void api_services_list(struct app *app, struct http_req *r);
+void api_services_add(struct app *app, struct http_req *r);
+void api_services_edit(struct app *app, struct http_req *r);
+void api_services_add_domain(struct app *app, struct http_req *r);
+void api_services_move(struct app *app, struct http_req *r);
+void api_services_remove(struct app *app, struct http_req *r);
+void api_kiosk_services(struct app *app, struct http_req *r);
+void api_kiosk_refusals(struct app *app, struct http_req *r);
+void api_refusals(struct app *app, struct http_req *r);
+void api_stats_services_csv(struct app *app, struct http_req *r);
 
 #endif

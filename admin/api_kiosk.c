@@ -5,6 +5,7 @@
 
 #include "ratelimit.h"
 #include "store_print.h"
+#include "store_services.h"
 #include "util.h"
 #include "wire.h"
 
@@ -192,7 +193,37 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	}
 	json_decref(j);
 	json_object_set_new(out, "heartbeat_seconds", json_integer(every));
+	/* The kiosk fetches GET /api/v1/kiosk/services when this differs from its copy's. */
+	json_object_set_new(out, "services_version",
+			    json_integer(store_services_version(app->store)));
 	http_json(r, 200, out);
+}
+
+/* The "services" of a session's end: at most SVC_MAX distinct ids. Fills OUT (room
+ * for SVC_MAX) when given; returns a message, or NULL when it is fine. */
+static const char *services_check(json_t *arr, char (*out)[SVC_ID_MAX + 1], size_t *n)
+{
+	size_t i;
+	json_t *v;
+	if (n)
+		*n = 0;
+	if (!arr)
+		return NULL;
+	if (json_array_size(arr) > SVC_MAX)
+		return "'services' lists at most 64 service ids";
+	json_array_foreach (arr, i, v) {
+		const char *id = json_string_value(v);
+		if (!id || !svc_id_ok(id))
+			return "'services' must be an array of service ids (1 to 32 of a-z 0-9 -)";
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(json_string_value(json_array_get(arr, k)), id) == 0)
+				return "'services' lists a service twice";
+		if (out)
+			snprintf(out[i], SVC_ID_MAX + 1, "%s", id);
+	}
+	if (n)
+		*n = json_array_size(arr);
+	return NULL;
 }
 
 void api_kiosk_session_end(struct app *app, struct http_req *r)
@@ -201,6 +232,7 @@ void api_kiosk_session_end(struct app *app, struct http_req *r)
 		{"reason", J_STR, true, 1, 16},
 		{"seconds_used", J_INT, false, 0, 86400},
 		{"pages_used", J_INT, false, 0, 100000},
+		{"services", J_ARRAY, false, 0, 0},
 	};
 	if (!session_id_ok(r->params[0])) {
 		http_error(r, 404, "not_found", "no such session");
@@ -218,9 +250,17 @@ void api_kiosk_session_end(struct app *app, struct http_req *r)
 			   " staff, browser, restart, locked, error");
 		return;
 	}
-	enum store_rc rc = store_session_end_kiosk(app->store, r->kiosk, r->params[0], reason,
-						   json_int_or(j, "seconds_used", 0),
-						   json_int_or(j, "pages_used", -1));
+	char services[SVC_MAX][SVC_ID_MAX + 1];
+	size_t n_services;
+	const char *bad = services_check(json_object_get(j, "services"), services, &n_services);
+	if (bad) {
+		json_decref(j);
+		http_error(r, 400, "bad_request", "%s", bad);
+		return;
+	}
+	enum store_rc rc = store_session_end_kiosk(
+		app->store, r->kiosk, r->params[0], reason, json_int_or(j, "seconds_used", 0),
+		json_int_or(j, "pages_used", -1), (const char(*)[33])services, n_services);
 	json_decref(j);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "session");
@@ -262,7 +302,8 @@ const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen
 					      {"session", J_STR, true, 32, 32},
 					      {"reason", J_STR, true, 1, 16},
 					      {"seconds_used", J_INT, true, 0, 86400},
-					      {"pages_used", J_INT, false, 0, 100000}};
+					      {"pages_used", J_INT, false, 0, 100000},
+					      {"services", J_ARRAY, false, 0, 0}};
 	if (!json_is_object(ev))
 		return "each event must be an object";
 	enum wire_event type;
@@ -280,6 +321,9 @@ const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen
 		      (snprintf(err, errlen, "unknown end reason"), false));
 	if (!ok)
 		return err;
+	const char *bad = services_check(json_object_get(ev, "services"), NULL, NULL);
+	if (bad)
+		return bad;
 	if (!event_id_ok(json_str_or(ev, "id", "")))
 		return "event 'id' must be 1 to 64 characters of A-Z a-z 0-9 _ -";
 	if (!session_id_ok(json_str_or(ev, "session", NULL)))
@@ -292,8 +336,9 @@ const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen
 	return NULL;
 }
 
-/* An event api_event_check accepted, as the store takes it. */
-static void event_from_json(json_t *ev, struct store_event *out)
+/* An event api_event_check accepted, as the store takes it; its services go to
+ * SERVICES (room for SVC_MAX). */
+static void event_from_json(json_t *ev, struct store_event *out, char (*services)[SVC_ID_MAX + 1])
 {
 	memset(out, 0, sizeof(*out));
 	wire_event_parse(json_str_or(ev, "type", ""), &out->type);
@@ -304,6 +349,8 @@ static void event_from_json(json_t *ev, struct store_event *out)
 	snprintf(out->reason, sizeof(out->reason), "%s", json_str_or(ev, "reason", ""));
 	out->seconds_used = json_int_or(ev, "seconds_used", 0);
 	out->pages_used = json_int_or(ev, "pages_used", -1);
+	services_check(json_object_get(ev, "services"), services, &out->n_services);
+	out->services = (const char(*)[33])services;
 }
 
 void api_kiosk_events(struct app *app, struct http_req *r)
@@ -321,8 +368,15 @@ void api_kiosk_events(struct app *app, struct http_req *r)
 	}
 	struct store_event *evs = xcalloc(n ? n : 1, sizeof(*evs));
 	struct store_event_result *res = xcalloc(n ? n : 1, sizeof(*res));
+	/* Room for the services of each end that lists some. */
+	char(*services)[SVC_ID_MAX + 1] = NULL;
+	size_t n_services = 0, at = 0;
 	size_t i;
 	json_t *ev;
+	json_array_foreach (events, i, ev)
+		n_services +=
+			json_is_object(ev) ? json_array_size(json_object_get(ev, "services")) : 0;
+	services = xcalloc(n_services ? n_services : 1, sizeof(*services));
 	json_array_foreach (events, i, ev) {
 		char err[160];
 		const char *bad = api_event_check(ev, now_s() - app->cfg.pol.retention_days * 86400,
@@ -331,7 +385,8 @@ void api_kiosk_events(struct app *app, struct http_req *r)
 			http_error(r, 400, "bad_request", "event %zu: %s", i, bad);
 			goto out;
 		}
-		event_from_json(ev, &evs[i]);
+		event_from_json(ev, &evs[i], services + at);
+		at += evs[i].n_services;
 	}
 	enum store_rc rc = store_events_apply(app->store, r->kiosk, evs, n, res);
 	if (rc != STORE_OK) {
@@ -351,6 +406,7 @@ void api_kiosk_events(struct app *app, struct http_req *r)
 out:
 	free(evs);
 	free(res);
+	free(services);
 	json_decref(j);
 }
 
@@ -381,8 +437,10 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 						"pages_left", (json_int_t)c.codes[i].pages_left,
 						"valid_until", (json_int_t)c.codes[i].valid_until));
 	free(c.codes);
-	http_json(r, 200,
-		  json_pack("{sI sb ss sI sI so}", "cursor", (json_int_t)c.cursor, "full", c.full,
-			    "salt", c.salt, "opslimit", (json_int_t)c.opslimit, "memlimit",
-			    (json_int_t)c.memlimit, "codes", codes));
+	json_t *out = json_pack("{sI sb ss sI sI so}", "cursor", (json_int_t)c.cursor, "full",
+				c.full, "salt", c.salt, "opslimit", (json_int_t)c.opslimit,
+				"memlimit", (json_int_t)c.memlimit, "codes", codes);
+	json_object_set_new(out, "services_version",
+			    json_integer(store_services_version(app->store)));
+	http_json(r, 200, out);
 }

@@ -44,6 +44,11 @@ static bool date_range(struct http_req *r, int64_t *from, int64_t *to, char fday
 	return true;
 }
 
+bool api_date_range(struct http_req *r, int64_t *from, int64_t *to, char fday[11], char tday[11])
+{
+	return date_range(r, from, to, fday, tday);
+}
+
 struct export
 {
 	sqlite3 *db;
@@ -215,6 +220,7 @@ void api_stats(struct app *app, struct http_req *r)
 	json_t *out = store_stats(app->store, from, to);
 	json_object_set_new(out, "from", json_string(fday));
 	json_object_set_new(out, "to", json_string(tday));
+	json_object_set_new(out, "per_service", api_per_service(app, from, to));
 	http_json(r, 200, out);
 }
 

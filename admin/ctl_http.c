@@ -142,6 +142,8 @@ static int ctl_request(struct ctl *c, const char *path, bool post, const char *b
 		curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, body ? (long)strlen(body) : 0L);
 	} else {
 		curl_easy_setopt(cu, CURLOPT_HTTPGET, 1L);
+		if (c->del)
+			curl_easy_setopt(cu, CURLOPT_CUSTOMREQUEST, "DELETE");
 	}
 
 	CURLcode cc = curl_easy_perform(cu);
@@ -208,6 +210,14 @@ int ctl_get(struct ctl *c, const char *path, json_t **answer)
 int ctl_post(struct ctl *c, const char *path, json_t *body, json_t **answer)
 {
 	return ctl_json_call(c, path, true, body, answer);
+}
+
+int ctl_delete(struct ctl *c, const char *path, json_t **answer)
+{
+	c->del = true;
+	int rc = ctl_json_call(c, path, false, NULL, answer);
+	c->del = false;
+	return rc;
 }
 
 int ctl_download(struct ctl *c, const char *path, ctl_sink_fn *sink, void *arg)

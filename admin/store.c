@@ -150,6 +150,40 @@ static const char *const migrations[] = {
 	"  active_at INTEGER NOT NULL,"
 	"  ended_at INTEGER);"
 	"CREATE INDEX web_sessions_user ON web_sessions(user_id) WHERE ended_at IS NULL;",
+	/* 4: the services of the kiosks' home page, their use per day and the
+	 * proxy's refusals (docs/network.md). Nothing ties a service to a
+	 * session: service_counted only says that a session's services were
+	 * counted, not which. */
+	"CREATE TABLE services("
+	"  id TEXT PRIMARY KEY,"
+	"  position INTEGER NOT NULL,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  url TEXT NOT NULL,"
+	"  category TEXT NOT NULL DEFAULT '',"
+	"  icon TEXT NOT NULL DEFAULT '',"
+	"  domains TEXT NOT NULL," /* one per line */
+	"  intranet INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE service_daily("
+	"  day TEXT NOT NULL,"
+	"  site TEXT NOT NULL,"
+	"  service TEXT NOT NULL,"
+	"  sessions INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, site, service)) WITHOUT ROWID;"
+	"CREATE TABLE service_counted("
+	"  session_id TEXT PRIMARY KEY,"
+	"  at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE refusals("
+	"  day TEXT NOT NULL,"
+	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
+	"  host TEXT NOT NULL,"
+	"  service TEXT NOT NULL," /* '' when the proxy could not tell */
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, kiosk_id, host, service)) WITHOUT ROWID;"
+	"CREATE TABLE refusals_other("
+	"  day TEXT NOT NULL,"
+	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
+	"  other INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, kiosk_id)) WITHOUT ROWID;",
 };
 
 bool role_parse(const char *s, enum role *out)

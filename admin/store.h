@@ -202,8 +202,11 @@ struct store_hb_answer {
 enum store_rc store_heartbeat(struct store *st, int64_t kiosk, const struct heartbeat *hb,
 			      struct store_hb_answer *out);
 void store_hb_answer_free(struct store_hb_answer *a);
+/* SERVICES: the ids (at most 64, checked, distinct) of the services the session used,
+ * counted once per session (store_services.h). */
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
-				      const char *reason, int64_t seconds_used, int64_t pages_used);
+				      const char *reason, int64_t seconds_used, int64_t pages_used,
+				      const char (*services)[33], size_t n_services);
 /* One event of a kiosk's outbox, checked by the API (docs/API.md). */
 struct store_event {
 	enum wire_event type;
@@ -214,6 +217,8 @@ struct store_event {
 	char reason[17];                           /* session_end */
 	int64_t seconds_used;                      /* progress, end */
 	int64_t pages_used;                        /* progress, end; -1 when absent */
+	const char (*services)[33];                /* end: service ids, or NULL */
+	size_t n_services;
 };
 /* What became of an event: STATUS "applied", "duplicate" or "ignored" (WHY says why), and
  * FLAG for an offline session recorded but not granted (its code's state). */

@@ -57,6 +57,14 @@ int64_t store_active_admins(struct store *st);
 /* Ends the web sessions of USER but KEEP (0: all); inside the caller's transaction. */
 bool store_web_end_user(struct store *st, int64_t user, int64_t keep);
 
+/* Adds one to the sessions of each of SERVICES (N ids) on the day and site of
+ * SESSION, once per session; inside the caller's transaction (store_netstats.c). */
+bool store_count_services(struct store *st, const char *session, const char (*services)[33],
+			  size_t n);
+/* Deletes the refusals and the counted marks older than CUTOFF; inside the caller's
+ * transaction. */
+bool store_netstats_purge(struct store *st, int64_t cutoff);
+
 /* Binds a NUL-terminated text (or NULL). */
 void bind_text(sqlite3_stmt *s, int i, const char *v);
 

@@ -346,7 +346,8 @@ enum store_rc store_heartbeat(struct store *st, int64_t kiosk, const struct hear
 
 /* Ends SESSION of KIOSK at AT; already ended is fine. Caller holds the lock. */
 static enum store_rc session_close(struct store *st, int64_t kiosk, const char *session,
-				   const char *reason, int64_t seconds, int64_t pages, int64_t at)
+				   const char *reason, int64_t seconds, int64_t pages, int64_t at,
+				   const char (*services)[33], size_t n_services)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM sessions WHERE id = ? AND kiosk_id = ?");
 	bind_text(s, 1, session);
@@ -362,16 +363,22 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 	sqlite3_bind_int64(s, 1, at);
 	bind_text(s, 2, reason);
 	bind_text(s, 3, session);
-	return step_done(s) ? STORE_OK : STORE_ERROR;
+	if (!step_done(s))
+		return STORE_ERROR;
+	/* The services it used count once, even when the session had already
+	 * ended (by the desk, or as stale) before its kiosk said so. */
+	return store_count_services(st, session, services, n_services) ? STORE_OK : STORE_ERROR;
 }
 
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
-				      const char *reason, int64_t seconds_used, int64_t pages_used)
+				      const char *reason, int64_t seconds_used, int64_t pages_used,
+				      const char (*services)[33], size_t n_services)
 {
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
 	int64_t now = now_s();
-	enum store_rc rc = session_close(st, kiosk, session, reason, seconds_used, pages_used, now);
+	enum store_rc rc = session_close(st, kiosk, session, reason, seconds_used, pages_used, now,
+					 services, n_services);
 	if (rc == STORE_OK && !touch_kiosk(st, kiosk, "login", NULL, NULL, now))
 		rc = STORE_ERROR;
 	return store_tx_end(st, rc);
@@ -465,8 +472,8 @@ static const char *event_apply(struct store *st, int64_t kiosk, const struct sto
 		return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 	}
 	/* session_end */
-	enum store_rc rc =
-		session_close(st, kiosk, session, ev->reason, ev->seconds_used, ev->pages_used, at);
+	enum store_rc rc = session_close(st, kiosk, session, ev->reason, ev->seconds_used,
+					 ev->pages_used, at, ev->services, ev->n_services);
 	*dberr = rc == STORE_ERROR;
 	return rc == STORE_NOT_FOUND ? "session_unknown" : NULL;
 }

@@ -236,6 +236,8 @@ bool store_purge(struct store *st, int64_t now)
 			purged = sqlite3_changes(st->db);
 		sqlite3_finalize(s);
 	}
+	/* The refusals and the marks of counted services go with the details. */
+	ok = ok && store_netstats_purge(st, cutoff);
 	if (ok && purged)
 		ok = store_audit(st, NULL, "retention.purge", NULL,
 				 json_pack("{sI sI}", "sessions", (json_int_t)purged, "before",

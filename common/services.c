@@ -28,6 +28,11 @@ static const char *quoted(const char *s)
 	return n <= 64 && utf8_valid_text(s, n) ? s : "(unprintable or too long)";
 }
 
+/* In the order of the kiosk's home page pictograms (kiosk/homepage.c). */
+const char *const svc_icons[] = {"famille", "emploi",   "sante",     "impots",
+				 "papiers", "logement", "demarches", "retraite"};
+const size_t svc_icons_len = sizeof(svc_icons) / sizeof(svc_icons[0]);
+
 bool svc_id_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -61,12 +66,10 @@ void svc_slug(const char *name, char out[SVC_ID_MAX + 1])
 	out[n] = '\0';
 }
 
-bool svc_domain_ok(const char *s)
+bool svc_host_ok(const char *s)
 {
-	if (*s == '.')
-		s++;
 	size_t n = strlen(s), label = 0;
-	if (n == 0 || n > 253)
+	if (n == 0 || n > SVC_HOST_MAX)
 		return false;
 	for (const char *p = s;; p++) {
 		if (*p == '.' || *p == '\0') {
@@ -82,6 +85,11 @@ bool svc_domain_ok(const char *s)
 		if (!ok || ++label > 63)
 			return false;
 	}
+}
+
+bool svc_domain_ok(const char *s)
+{
+	return svc_host_ok(*s == '.' ? s + 1 : s);
 }
 
 bool svc_domain_covers(const char *d, const char *host)
@@ -183,6 +191,75 @@ bool svc_url_check(const char *what, const char *url, char host[256], char *err,
 			   "or localhost); use https:// for '%s'",
 			   what, host);
 	return true;
+}
+
+bool svc_icon_ok(const char *s)
+{
+	if (!*s)
+		return true;
+	for (size_t i = 0; i < svc_icons_len; i++)
+		if (strcmp(s, svc_icons[i]) == 0)
+			return true;
+	return false;
+}
+
+bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1])
+{
+	size_t len = strlen(url);
+	if (len > SVC_URL_MAX || strncmp(url, "https://", 8) != 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return false;
+	const char *h = url + 8;
+	size_t hl = strcspn(h, ":/?#");
+	const char *aend = h + strcspn(h, "/?#");
+	if (memchr(h, '@', (size_t)(aend - h)) || hl == 0 || hl > SVC_HOST_MAX)
+		return false;
+	for (size_t i = 0; i < hl; i++) {
+		char c = h[i];
+		host[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	}
+	host[hl] = '\0';
+	if (h[hl] == ':') {
+		const char *p = h + hl + 1;
+		size_t digits = strspn(p, "0123456789");
+		if (digits == 0 || digits > 5 || p + digits != aend)
+			return false;
+	}
+	if (!svc_host_ok(host))
+		return false;
+	/* An IPv4 literal is a host name of digits and dots: refused, the
+	 * allowlist matches names. */
+	return strspn(host, "0123456789.") != hl;
+}
+
+bool svc_text_ok(const char *s, size_t min_chars, size_t max_chars)
+{
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned char c = *p;
+		size_t more;
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c < 0x80)
+			more = 0;
+		else if ((c & 0xe0) == 0xc0 && c >= 0xc2)
+			more = 1;
+		else if ((c & 0xf0) == 0xe0)
+			more = 2;
+		else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
+			more = 3;
+		else
+			return false;
+		p++;
+		for (size_t i = 0; i < more; i++, p++)
+			if ((*p & 0xc0) != 0x80)
+				return false;
+		n++;
+	}
+	return n >= min_chars && n <= max_chars;
 }
 
 static bool text_ok(const char *s, size_t maxchars)

@@ -11,13 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SVC_ID_MAX      32   /* characters of an id */
+#define SVC_NAME_MAX    40   /* UTF-8 characters of a name or a category */
+#define SVC_URL_MAX     2048 /* bytes of a home URL */
 #define SVC_MAX         64   /* services in a list */
 #define SVC_MAX_DOMAINS 32   /* domains of one service */
-#define SVC_ID_MAX      32   /* bytes of an id */
-#define SVC_NAME_MAX    40   /* characters of a name or a category */
-#define SVC_URL_MAX     2048 /* characters of a home URL */
-#define SVC_DOMAIN_MAX  254  /* characters of a domain, with its leading dot */
-#define SVC_ICON_MAX    32   /* bytes of an icon word */
+#define SVC_HOST_MAX    253  /* bytes of a host name */
+#define SVC_DOMAIN_MAX  254  /* bytes of a domain, with its leading dot */
+#define SVC_ICON_MAX    16   /* bytes of an icon name */
 /* Distinct domains of all services: Chromium's allowlist takes 1000 with the home page and
  * the print preview's two pages. */
 #define SVC_MAX_ALLOWLIST 997
@@ -49,6 +50,19 @@ struct svc_list {
 
 /* True when S is a service id: 1..32 of [a-z0-9-], no dash first or last. */
 bool svc_id_ok(const char *s);
+/* A host name as a refusal names it: svc_domain_ok without the leading dot. */
+bool svc_host_ok(const char *s);
+/* The pictograms the kiosk's home page ships, by name ("" is the default globe). */
+extern const char *const svc_icons[];
+extern const size_t svc_icons_len;
+bool svc_icon_ok(const char *s);
+/* admind's rule for a service's home (stricter than kiosk.conf's svc_url_check): true when
+ * URL is https://HOST[:PORT][/...] with a host name (no user, no IP literal, no space or
+ * control character, at most SVC_URL_MAX bytes); HOST gets it lower-cased. */
+bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1]);
+/* True when S is valid UTF-8 without control characters, of MIN_CHARS..MAX_CHARS
+ * characters. */
+bool svc_text_ok(const char *s, size_t min_chars, size_t max_chars);
 /* The default id of a service: NAME lower-cased, runs of other characters as one '-'
  * ("France Travail" -> "france-travail"), at most 32. */
 void svc_slug(const char *name, char out[SVC_ID_MAX + 1]);

@@ -19,6 +19,15 @@ root=$(sed -n 's/^ *root = "\([^"]*\)";.*/\1/p' "$examples/admind.conf")
 [ -f "$dest$root/index.html" ] || fail "no staff page at $root/index.html"
 # (The compiled-in default is ESCALE_WEBDIR too: tests/unit/test_admind_config.c.)
 
+# Its catalogue of services is installed where it says, and admind's check reads it.
+cat=$(sed -n 's/^ *catalogue = "\([^"]*\)";.*/\1/p' "$examples/admind.conf")
+[ "$cat" = "$ESCALE_PREFIX/share/escale/services.conf" ] || fail "admind.conf catalogue is '$cat'"
+[ -f "$dest$cat" ] || fail "no catalogue of services at $cat"
+printf 'listen = "127.0.0.1:1";\ndatabase = "%s/x.db";\nservices = { catalogue = "%s"; };\n' \
+	"$tmp" "$dest$cat" >"$tmp/cat.conf"
+"$ESCALE_BUILD_ROOT/admin/escale-admind" -c "$tmp/cat.conf" -n >/dev/null ||
+	fail "escale-admind -n refuses the installed catalogue"
+
 # The example kiosk.conf runs the installed browser wrapper.
 wrapper=$(sed -n 's/^ *command = \[ "\([^"]*\)".*/\1/p' "$examples/kiosk.conf")
 [ "$wrapper" = "$ESCALE_LIBEXECDIR/escale-browser" ] || fail "kiosk.conf browser is '$wrapper'"

@@ -104,7 +104,8 @@ def main():
                  "admin/admind_config.c",
                  {"top": "", "web": "web.", "desk": "desk.", "tls": "tls.", "codes": "codes.",
                   "sessions": "sessions.", "kiosks": "kiosks.", "login": "login.",
-                  "offline": "offline.", "print": "print.", "metrics": "metrics."},
+                  "offline": "offline.", "print": "print.", "metrics": "metrics.",
+                  "services": "services."},
                  {"preset"}, "config/admind.conf")
     check_config(pages.get("escale-kiosk.conf.5", ""), "escale-kiosk.conf(5)", "kiosk/kconfig.c",
                  {"top": "", "admin": "admin.", "browser": "browser.", "session": "session.",

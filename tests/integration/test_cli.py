@@ -766,6 +766,87 @@ def sqlite_tables(path):
         con.close()
 
 
+class ServicesCli(CliTestCase):
+    """escalectl service, refusals and the per-service statistics."""
+
+    def service(self, sid):
+        for s in self.api("GET", "/api/v1/services", token=self.admin)["services"]:
+            if s["id"] == sid:
+                return s
+        return None
+
+    def test_service_commands(self):
+        _, mnt = self.new_user("maintenance")
+        _, sec = self.new_user("secretariat")
+        lines = self.ok("service", "add", "Mairie", "--url", "https://www.mairie.example/",
+                        "--domain", "mairie.example", "--domain", "cdn.example.net",
+                        "--category", "Démarches", "--icon", "demarches", token=mnt)
+        self.assertEqual(lines, ["mairie\tMairie\tDémarches\tdemarches\t-\t"
+                                 "https://www.mairie.example/\tmairie.example cdn.example.net"])
+        self.ok("service", "add", "Serveur", "--id", "intra", "--url", "https://intra.lan/",
+                "--domain", "intra.lan", "--intranet", token=mnt)
+        self.assertIs(self.service("intra")["intranet"], True)
+        lines = self.ok("service", "list", token=sec)
+        api = self.api("GET", "/api/v1/services", token=self.admin)["services"]
+        self.assertEqual([line.split("\t")[0] for line in lines], [s["id"] for s in api])
+        lines = self.ok("service", "edit", "mairie", "--name", "Mairie de quartier",
+                        "--intranet", "no", token=mnt)
+        self.assertTrue(lines[0].startswith("mairie\tMairie de quartier\t"), lines)
+        self.ok("service", "add-domain", "mairie", "static.example.org", token=mnt)
+        self.assertIn("static.example.org", self.service("mairie")["domains"])
+        lines = self.ok("service", "move", "intra", "0", token=mnt)
+        self.assertTrue(lines[0].startswith("intra\t"), lines)
+        self.assertEqual(self.ok("service", "remove", "intra", token=mnt),
+                         ["service intra removed"])
+        self.assertIsNone(self.service("intra"))
+        # The server's refusals reach the user with exit status 1.
+        self.fails(1, "service", "add-domain", "mairie", "cdn.example.net", token=mnt,
+                   contains=("already covers",))
+        self.fails(1, "service", "remove", "intra", token=mnt)
+        self.fails(1, "service", "add", "X", "--url", "https://x.example/", "--domain",
+                   "x.example", token=sec, contains=("may not",))
+        self.fails(1, "service", "add", "Mairie", "--url", "https://www.mairie.example/",
+                   "--domain", "mairie.example", token=mnt)
+        self.fails(1, "service", "add", "Y", "--url", "https://y.example/", "--domain",
+                   "Y.EXAMPLE", token=mnt)
+        # Usage errors: exit status 2, nothing sent.
+        self.fails(2, "service", "add", "Z", "--domain", "z.example")
+        self.fails(2, "service", "add", "Z", "--url", "https://z.example/")
+        self.fails(2, "service", "add", "Z", "--name", "W", "--url", "https://z.example/",
+                   "--domain", "z.example")
+        self.fails(2, "service", "edit", "mairie")
+        self.fails(2, "service", "edit", "mairie", "--id", "x")
+        self.fails(2, "service", "edit", "mairie", "--intranet", "maybe")
+        self.fails(2, "service", "edit", "../x", "--name", "y")
+        self.fails(2, "service", "remove")
+        self.fails(2, "service", "move", "mairie", "64")
+        self.fails(2, "service", "add-domain", "mairie")
+        self.fails(2, "service", "frobnicate")
+        self.assertIsNone(self.service("z"))
+        self.ok("service", "remove", "mairie", token=mnt)
+
+    def test_refusals_and_stats(self):
+        _, ktoken = self.new_kiosk(site="Nord")
+        day = today_local()
+        self.api("POST", "/api/v1/kiosk/refusals", {"day": day, "hosts": [
+            {"host": "cdn.example.net", "service": "caf", "count": 4},
+            {"host": "ads.example.com", "service": None, "count": 2}]}, ktoken)
+        lines = self.ok("refusals")
+        self.assertEqual(lines, ["cdn.example.net\t4\t1\tcaf", "ads.example.com\t2\t1\t-"])
+        self.assertEqual(self.ok("refusals", "--day", today_local(-1)), [])
+        self.fails(2, "refusals", "--day", "2026-02-30")
+        self.fails(2, "refusals", "extra")
+        _, sec = self.new_user("secretariat")
+        self.fails(1, "refusals", token=sec, contains=("may not",))
+        # stats prints per_service.
+        code = self.new_code()["code"]
+        sid = self.open_ok(ktoken, code)["session"]
+        self.api("POST", "/api/v1/kiosk/sessions/%s/end" % sid,
+                 {"reason": "user", "services": ["caf"]}, ktoken)
+        d = json.loads(self.ctl("stats").out)
+        self.assertEqual(d["per_service"], [{"service": "caf", "name": "caf", "sessions": 1}])
+
+
 class Backup(CliTestCase):
 
     def setUp(self):

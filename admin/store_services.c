@@ -1,0 +1,335 @@
+/* store_services: the services of the kiosks' home page, their order and version. */
+#include "store_services.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "store_internal.h"
+#include "util.h"
+
+bool store_service_check(const struct store_service *sv, char *err, size_t errlen)
+{
+	char host[SVC_HOST_MAX + 1];
+	if (!svc_id_ok(sv->id)) {
+		snprintf(err, errlen,
+			 "'id' must be 1 to %d lower-case letters, digits and inner dashes,"
+			 " e.g. \"france-travail\"",
+			 SVC_ID_MAX);
+		return false;
+	}
+	if (!svc_text_ok(sv->name, 1, SVC_NAME_MAX)) {
+		snprintf(err, errlen, "'name' must be 1 to %d characters of text", SVC_NAME_MAX);
+		return false;
+	}
+	if (!svc_text_ok(sv->category, 0, SVC_NAME_MAX)) {
+		snprintf(err, errlen, "'category' must be at most %d characters of text",
+			 SVC_NAME_MAX);
+		return false;
+	}
+	if (!svc_icon_ok(sv->icon)) {
+		char list[160] = "";
+		for (size_t i = 0; i < svc_icons_len; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 i ? ", " : "", svc_icons[i]);
+		snprintf(err, errlen, "'icon' must be \"\" (a globe) or one of %s", list);
+		return false;
+	}
+	if (!svc_url_host(sv->url, host)) {
+		snprintf(err, errlen,
+			 "'url' must be the service's home page, https://host/... with a host"
+			 " name (at most %d characters, no space)",
+			 SVC_URL_MAX);
+		return false;
+	}
+	if (sv->n_domains < 1 || sv->n_domains > SVC_MAX_DOMAINS) {
+		snprintf(err, errlen, "'domains' must list 1 to %d host names, e.g. [\"caf.fr\"]",
+			 SVC_MAX_DOMAINS);
+		return false;
+	}
+	bool covered = false;
+	for (int i = 0; i < sv->n_domains; i++) {
+		if (!svc_domain_ok(sv->domains[i])) {
+			snprintf(err, errlen,
+				 "domains: '%.64s' is not a host name: expected lower-case letters,"
+				 " digits, dots and dashes, e.g. \"caf.fr\" (a leading dot means"
+				 " that host only)",
+				 sv->domains[i]);
+			return false;
+		}
+		for (int j = 0; j < i; j++)
+			if (strcmp(sv->domains[i], sv->domains[j]) == 0) {
+				snprintf(err, errlen, "domains: '%.64s' is listed twice",
+					 sv->domains[i]);
+				return false;
+			}
+		covered |= svc_domain_covers(sv->domains[i], host);
+	}
+	if (!covered) {
+		snprintf(err, errlen,
+			 "the url's host '%.64s' is not in 'domains', so the browser would refuse"
+			 " the service's home page: add it",
+			 host);
+		return false;
+	}
+	return true;
+}
+
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(s, col);
+	snprintf(dst, cap, "%s", v ? v : "");
+}
+
+#define SERVICE_COLS "id, name, url, category, icon, domains, intranet"
+
+static void service_row(sqlite3_stmt *s, struct store_service *sv)
+{
+	memset(sv, 0, sizeof(*sv));
+	copy_col(sv->id, sizeof(sv->id), s, 0);
+	copy_col(sv->name, sizeof(sv->name), s, 1);
+	copy_col(sv->url, sizeof(sv->url), s, 2);
+	copy_col(sv->category, sizeof(sv->category), s, 3);
+	copy_col(sv->icon, sizeof(sv->icon), s, 4);
+	const char *d = (const char *)sqlite3_column_text(s, 5);
+	while (d && *d && sv->n_domains < SVC_MAX_DOMAINS) {
+		size_t len = strcspn(d, "\n");
+		snprintf(sv->domains[sv->n_domains++], sizeof(sv->domains[0]), "%.*s", (int)len, d);
+		d += len + (d[len] == '\n');
+	}
+	sv->intranet = sqlite3_column_int(s, 6) != 0;
+}
+
+/* The domains one per line, as stored. */
+static char *domains_text(const struct store_service *sv)
+{
+	size_t cap = 1;
+	for (int i = 0; i < sv->n_domains; i++)
+		cap += strlen(sv->domains[i]) + 1;
+	char *out = xcalloc(1, cap);
+	for (int i = 0; i < sv->n_domains; i++) {
+		if (i)
+			strcat(out, "\n");
+		strcat(out, sv->domains[i]);
+	}
+	return out;
+}
+
+static int64_t version_get(struct store *st)
+{
+	return store_int(st, "SELECT value FROM meta WHERE key = 'services_version'", 0);
+}
+
+/* Bumps the version; inside the caller's transaction. */
+static bool version_bump(struct store *st)
+{
+	return db_exec(st->db,
+		       "INSERT INTO meta(key, value) VALUES ('services_version', 1)"
+		       " ON CONFLICT (key) DO UPDATE SET value = value + 1",
+		       "services version");
+}
+
+int64_t store_services_version(struct store *st)
+{
+	store_lock(st);
+	int64_t v = version_get(st);
+	store_unlock(st);
+	return v;
+}
+
+bool store_services_list(struct store *st, struct store_services *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->services = xcalloc(SVC_MAX, sizeof(*out->services));
+	store_lock(st);
+	db_exec(st->db, "BEGIN", "services");
+	out->version = version_get(st);
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT " SERVICE_COLS " FROM services ORDER BY position, id");
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && out->n < SVC_MAX)
+		service_row(s, &out->services[out->n++]);
+	sqlite3_finalize(s);
+	db_exec(st->db, "COMMIT", "services");
+	store_unlock(st);
+	return r == SQLITE_DONE || r == SQLITE_ROW;
+}
+
+enum store_rc store_service_get(struct store *st, const char *id, struct store_service *out)
+{
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT " SERVICE_COLS " FROM services WHERE id = ?");
+	bind_text(s, 1, id);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW)
+		service_row(s, out);
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return r == SQLITE_ROW ? STORE_OK : r == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+static json_t *service_detail(const struct store_service *sv)
+{
+	char *d = domains_text(sv);
+	json_t *j =
+		json_pack("{ss ss ss ss ss sb}", "name", sv->name, "url", sv->url, "category",
+			  sv->category, "icon", sv->icon, "domains", d, "intranet", sv->intranet);
+	free(d);
+	return j;
+}
+
+/* Runs S (an insert or an update) with SV's fields as ?1..?7, then finalises it. */
+static int service_step(sqlite3_stmt *s, const struct store_service *sv)
+{
+	char *d = domains_text(sv);
+	bind_text(s, 1, sv->id);
+	bind_text(s, 2, sv->name);
+	bind_text(s, 3, sv->url);
+	bind_text(s, 4, sv->category);
+	bind_text(s, 5, sv->icon);
+	bind_text(s, 6, d);
+	sqlite3_bind_int(s, 7, sv->intranet);
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	free(d);
+	return r;
+}
+
+/* Inserts SV last; inside the caller's transaction. */
+static enum store_rc insert_service(struct store *st, const struct store_service *sv)
+{
+	if (store_int(st, "SELECT count(*) FROM services", 0) >= SVC_MAX)
+		return STORE_LIMIT;
+	sqlite3_stmt *s = db_prepare(
+		st->db,
+		"INSERT INTO services(id, position, name, url, category, icon, domains, intranet)"
+		" VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM services),"
+		" ?2, ?3, ?4, ?5, ?6, ?7)");
+	int r = service_step(s, sv);
+	if ((r & 0xff) == SQLITE_CONSTRAINT)
+		return STORE_CONFLICT;
+	return r == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc store_service_add(struct store *st, const struct store_actor *who,
+				const struct store_service *sv)
+{
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	enum store_rc rc = insert_service(st, sv);
+	if (rc == STORE_OK &&
+	    (!version_bump(st) || !store_audit(st, who, "service.add", sv->id, service_detail(sv))))
+		rc = STORE_ERROR;
+	return store_tx_end(st, rc);
+}
+
+enum store_rc store_service_update(struct store *st, const struct store_actor *who,
+				   const struct store_service *sv, const char *action,
+				   json_t *detail)
+{
+	if (!store_tx_begin(st)) {
+		json_decref(detail);
+		return STORE_ERROR;
+	}
+	sqlite3_stmt *s = db_prepare(st->db, "UPDATE services SET name = ?2, url = ?3,"
+					     " category = ?4, icon = ?5, domains = ?6,"
+					     " intranet = ?7 WHERE id = ?1");
+	int r = service_step(s, sv);
+	enum store_rc rc = STORE_ERROR;
+	if ((r & 0xff) == SQLITE_CONSTRAINT)
+		rc = STORE_CONFLICT;
+	else if (r == SQLITE_DONE)
+		rc = sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
+	if (rc == STORE_OK && (!version_bump(st) || !store_audit(st, who, action, sv->id, detail)))
+		rc = STORE_ERROR;
+	else if (rc != STORE_OK)
+		json_decref(detail);
+	return store_tx_end(st, rc);
+}
+
+enum store_rc store_service_move(struct store *st, const struct store_actor *who, const char *id,
+				 int64_t position)
+{
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	/* Renumbers the list 0..n-1 with ID at POSITION. */
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT id FROM services ORDER BY position, id");
+	char ids[SVC_MAX][SVC_ID_MAX + 1];
+	size_t n = 0, at = SVC_MAX;
+	while (sqlite3_step(s) == SQLITE_ROW && n < SVC_MAX) {
+		copy_col(ids[n], sizeof(ids[0]), s, 0);
+		if (strcmp(ids[n], id) == 0)
+			at = n;
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (at == SVC_MAX)
+		return store_tx_end(st, STORE_NOT_FOUND);
+	if (position > (int64_t)n - 1)
+		position = (int64_t)n - 1;
+	char moved[SVC_ID_MAX + 1];
+	memcpy(moved, ids[at], sizeof(moved));
+	memmove(ids[at], ids[at + 1], (n - at - 1) * sizeof(ids[0]));
+	memmove(ids[position + 1], ids[position], (n - 1 - (size_t)position) * sizeof(ids[0]));
+	memcpy(ids[position], moved, sizeof(moved));
+	bool ok = true;
+	s = db_prepare(st->db, "UPDATE services SET position = ? WHERE id = ?");
+	for (size_t i = 0; ok && i < n; i++) {
+		sqlite3_bind_int64(s, 1, (int64_t)i);
+		bind_text(s, 2, ids[i]);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	ok = ok && version_bump(st) &&
+	     store_audit(st, who, "service.move", id,
+			 json_pack("{sI}", "position", (json_int_t)position));
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
+enum store_rc store_service_remove(struct store *st, const struct store_actor *who, const char *id)
+{
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = db_prepare(st->db, "DELETE FROM services WHERE id = ?");
+	bind_text(s, 1, id);
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	enum store_rc rc = r != SQLITE_DONE               ? STORE_ERROR
+			   : sqlite3_changes(st->db) == 0 ? STORE_NOT_FOUND
+							  : STORE_OK;
+	if (rc == STORE_OK &&
+	    (!version_bump(st) || !store_audit(st, who, "service.remove", id, NULL)))
+		rc = STORE_ERROR;
+	return store_tx_end(st, rc);
+}
+
+bool store_services_seed(struct store *st, const struct store_service *list, size_t n,
+			 const char *source, bool *loaded)
+{
+	*loaded = false;
+	if (!store_tx_begin(st))
+		return false;
+	/* Once only: a list emptied by the staff stays empty. */
+	if (store_int(st, "SELECT count(*) FROM meta WHERE key = 'services_version'", 0) > 0)
+		return store_tx_end(st, STORE_OK) == STORE_OK;
+	enum store_rc rc = STORE_OK;
+	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+		rc = insert_service(st, &list[i]);
+		if (rc == STORE_CONFLICT)
+			log_warnx("%s: service '%s' is listed twice; the first is kept", source,
+				  list[i].id);
+		if (rc == STORE_CONFLICT)
+			rc = STORE_OK;
+	}
+	if (rc == STORE_OK &&
+	    (!version_bump(st) ||
+	     !store_audit(
+		     st, NULL, "service.import", source,
+		     json_pack("{sI}", "services",
+			       (json_int_t)store_int(st, "SELECT count(*) FROM services", 0)))))
+		rc = STORE_ERROR;
+	*loaded = rc == STORE_OK;
+	return store_tx_end(st, rc) == STORE_OK;
+}
