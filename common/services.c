@@ -432,8 +432,9 @@ bool svc_list_from_json(const json_t *arr, bool extra_keys, struct svc_list *out
 			size_t errlen)
 {
 	out->n = 0;
-	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > SVC_MAX)
-		return say(err, errlen, "'services' must be a list of 1 to %d services", SVC_MAX);
+	if (!json_is_array(arr) || json_array_size(arr) > SVC_MAX)
+		return say(err, errlen, "'services' must be a list of at most %d services",
+			   SVC_MAX);
 	size_t i;
 	const json_t *o;
 	json_array_foreach (arr, i, o) {

@@ -85,8 +85,8 @@ bool svc_check(const struct kservice *sv, char *err, size_t errlen);
 bool svc_check_list(const struct kservice *s, int n, char *err, size_t errlen);
 
 /* Reads a JSON array of services ({"id","name","url","category","icon","domains",
- * "intranet"}; id, name, url and domains required) into OUT, checked as above (at least
- * one service). EXTRA_KEYS: other keys are skipped (admind may add some), else refused.
+ * "intranet"}; id, name, url and domains required) into OUT, checked as above (an empty
+ * list is one: admind may have no service to offer). EXTRA_KEYS: other keys are skipped (admind may add some), else refused.
  * False with ERR saying why (OUT is then empty). */
 bool svc_list_from_json(const json_t *arr, bool extra_keys, struct svc_list *out, char *err,
 			size_t errlen);

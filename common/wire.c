@@ -218,7 +218,7 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 	case WIRE_MSG_SERVICES: {
 		char why[200];
 		json_t *arr = NULL;
-		ok = m->services && m->services->version >= 0 && m->services->n >= 1 &&
+		ok = m->services && m->services->version >= 0 && m->services->n >= 0 &&
 		     m->services->n <= SVC_MAX &&
 		     svc_check_list(m->services->s, m->services->n, why, sizeof(why));
 		for (int i = 0; ok && i < m->services->n; i++)

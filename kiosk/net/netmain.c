@@ -70,6 +70,7 @@ struct net {
 	bool svc_asked;       /* fetched once since admind last came online */
 	bool svc_no_route;    /* admind answered 404: an admind without services lists */
 	int64_t svc_wanted;   /* the services_version admind last gave, -1 none */
+	int64_t svc_seen;     /* the version of admind's last list taken (0: never set) */
 	int64_t next_svc_ms;  /* no new fetch before (after a failure) */
 
 	/* escale-proxy's control socket. */
@@ -400,8 +401,7 @@ static bool services_due(const struct net *n)
 {
 	if (n->svc_no_route || !n->online || mono_ms() < n->next_svc_ms)
 		return false;
-	return !n->svc_asked ||
-	       (n->svc_wanted >= 0 && (!n->svc || n->svc->version != n->svc_wanted));
+	return !n->svc_asked || (n->svc_wanted >= 0 && n->svc_wanted != n->svc_seen);
 }
 
 static void services_send_kiosk(struct net *n)
@@ -464,7 +464,13 @@ static void services_done(struct net *n, struct cresp *r)
 		free(l);
 		return;
 	}
-	if (n->svc && svc_list_equal(n->svc, l)) {
+	/* Version 0: admind's list was never set; kiosk.conf's services (or the list cached
+	 * before) stay. */
+	if (l->version == 0 && n->svc_seen != 0)
+		log_info("services: admind has no list yet (version 0): %s stay",
+			 n->svc ? "the cached services" : "kiosk.conf's services");
+	n->svc_seen = l->version;
+	if (l->version == 0 || (n->svc && svc_list_equal(n->svc, l))) {
 		svc_list_free(l);
 		return;
 	}
@@ -877,6 +883,7 @@ static void start(struct net *n, const char *keep)
 		log_info("services list %lld from the cache: %d services", (long long)l->version,
 			 l->n);
 		n->svc = l;
+		n->svc_seen = l->version;
 		services_send_kiosk(n);
 		proxy_push(n, true);
 	} else {
@@ -891,7 +898,7 @@ static void start(struct net *n, const char *keep)
 int main(int argc, char **argv)
 {
 	const char *config = NULL;
-	struct net n = {.fd = -1, .sfd = -1, .svc_wanted = -1, .px_version = -1};
+	struct net n = {.fd = -1, .sfd = -1, .svc_wanted = -1, .svc_seen = -1, .px_version = -1};
 	struct cfg_err err;
 	log_init("escale-kiosk-net", LOG_LVL_INFO);
 	umask(077);

@@ -330,10 +330,9 @@ static bool day_ok(const char *d)
 	return m >= 1 && m <= 12 && day >= 1 && day <= 31;
 }
 
-static bool count_ok(const json_t *v)
+static bool count_ok(const json_t *v, json_int_t max)
 {
-	return json_is_integer(v) && json_integer_value(v) >= 0 &&
-	       json_integer_value(v) <= PROXYCTL_COUNT_MAX;
+	return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= max;
 }
 
 bool proxyctl_parse_refusals(const json_t *ans, json_t **report, char *why, size_t whylen)
@@ -342,11 +341,12 @@ bool proxyctl_parse_refusals(const json_t *ans, json_t **report, char *why, size
 	const char *day = json_string_value(json_object_get(ans, "day"));
 	const json_t *hosts = json_object_get(ans, "hosts"), *other = json_object_get(ans, "other");
 	if (!is_t(ans, "refusals") || !day_ok(day) || !json_is_array(hosts) ||
-	    json_array_size(hosts) > PROXYCTL_HOSTS_MAX || !count_ok(other))
+	    json_array_size(hosts) > PROXYCTL_HOSTS_MAX || !count_ok(other, PROXYCTL_OTHER_MAX))
 		return fail(why, whylen,
 			    "not {\"t\":\"refusals\",\"day\":\"YYYY-MM-DD\",\"hosts\":[at most "
 			    "256],\"other\":N}");
 	json_t *out = json_array();
+	json_int_t rest = json_integer_value(other);
 	size_t i;
 	const json_t *h;
 	json_array_foreach (hosts, i, h) {
@@ -355,7 +355,7 @@ bool proxyctl_parse_refusals(const json_t *ans, json_t **report, char *why, size
 		const char *host = json_string_value(name), *id = json_string_value(svc);
 		bool ok = json_is_object(h) && host && host_ok(host, json_string_length(name)) &&
 			  (json_is_null(svc) || (id && svc_id_ok(id))) &&
-			  count_ok(json_object_get(h, "count"));
+			  count_ok(json_object_get(h, "count"), PROXYCTL_COUNT_MAX);
 		for (size_t k = 0; ok && k < json_array_size(out); k++) {
 			const json_t *o = json_array_get(out, k);
 			ok = strcmp(json_string_value(json_object_get(o, "host")), host) != 0 ||
@@ -365,10 +365,17 @@ bool proxyctl_parse_refusals(const json_t *ans, json_t **report, char *why, size
 			json_decref(out);
 			return fail(why, whylen, "a refused host out of shape, or named twice");
 		}
-		json_array_append_new(out, json_pack("{ss sO sO}", "host", host, "service", svc,
-						     "count", json_object_get(h, "count")));
+		/* admind lists DNS names that were refused: an IP literal or a name it would
+		 * not take counts with the others, and so does a count of 0. */
+		json_int_t count = json_integer_value(json_object_get(h, "count"));
+		if (!svc_host_ok(host) || count == 0) {
+			rest += count;
+			continue;
+		}
+		json_array_append_new(
+			out, json_pack("{ss sO sI}", "host", host, "service", svc, "count", count));
 	}
-	*report = json_pack("{ss so sO}", "day", day, "hosts", out, "other", other);
+	*report = json_pack("{ss so sI}", "day", day, "hosts", out, "other", rest);
 	return *report != NULL;
 }
 

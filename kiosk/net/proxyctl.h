@@ -12,10 +12,11 @@
 
 #include "services.h"
 
-#define PROXYCTL_LINE_MAX   (256 * 1024) /* bytes of a line, either way */
-#define PROXYCTL_TIMEOUT_MS 200          /* a whole call: connect, send, answer */
-#define PROXYCTL_HOSTS_MAX  256          /* refused hosts the proxy names in a day */
-#define PROXYCTL_COUNT_MAX  INT64_C(1000000000)
+#define PROXYCTL_LINE_MAX   (256 * 1024)           /* bytes of a line, either way */
+#define PROXYCTL_TIMEOUT_MS 200                    /* a whole call: connect, send, answer */
+#define PROXYCTL_HOSTS_MAX  256                    /* refused hosts the proxy names in a day */
+#define PROXYCTL_COUNT_MAX  INT64_C(1000000000)    /* refusals of one host, as admind's */
+#define PROXYCTL_OTHER_MAX  INT64_C(1000000000000) /* and of the rest */
 
 struct proxyctl;
 

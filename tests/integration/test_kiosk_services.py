@@ -252,6 +252,21 @@ class Services(Case):
         finally:
             con.close()
 
+    def test_version_0_keeps_kiosk_conf_and_an_empty_list_is_one(self):
+        self.version = 0
+        self.services = []
+        self.hb_extra = {"services_version": 0}
+        n = self.start()
+        eventually(self, lambda: "no list yet" in n.output(), "version 0 said")
+        time.sleep(2)
+        self.assertFalse([m for m in n.messages + n.pending if m.get("t") == "services"])
+        self.assertEqual(len(self.admind.named("services")), 1)  # no loop of fetches
+        # The centre removes every service: an empty list, version 6, is the list.
+        self.version = 6
+        self.hb_extra = {"services_version": 6}
+        m = n.wait_t("services", version=6)
+        self.assertEqual(m["services"], [])
+
     def test_admind_without_the_route_keeps_kiosk_conf(self):
         del self.admind.routes["services"]
         self.hb_extra = {}

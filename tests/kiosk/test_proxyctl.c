@@ -221,6 +221,20 @@ static void test_hostile_answers(void)
 
 	CHECK(refusals_ok(REF("", "0")));
 	CHECK(refusals_ok(REF("{\"host\":\"10.0.0.1\",\"service\":null,\"count\":1}", "5")));
+	/* An IP literal, or a name admind would not list, counts with the others. */
+	json_t *j = json_loads(REF("{\"host\":\"[::1]\",\"service\":null,\"count\":2},"
+				   "{\"host\":\"a_b.fr\",\"service\":null,\"count\":3},"
+				   "{\"host\":\"ok.fr\",\"service\":null,\"count\":0},"
+				   "{\"host\":\"ads.fr\",\"service\":null,\"count\":4}",
+				   "5"),
+			       0, NULL),
+	       *rep = NULL;
+	char why[200];
+	CHECK(j && proxyctl_parse_refusals(j, &rep, why, sizeof(why)));
+	CHECK(json_array_size(json_object_get(rep, "hosts")) == 1 &&
+	      json_integer_value(json_object_get(rep, "other")) == 10);
+	json_decref(rep);
+	json_decref(j);
 	CHECK(!refusals_ok(REF("", "-1")));
 	CHECK(!refusals_ok(REF("", "1.5")));
 	CHECK(!refusals_ok(REF("{\"host\":\"a.fr\",\"service\":null,\"count\":-1}", "0")));

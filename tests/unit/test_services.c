@@ -102,7 +102,7 @@ static void test_hostile(void)
 	CHECK(refused("{\"version\":\"1\",\"services\":[" CAF "]}"));
 	CHECK(refused("{\"version\":1,\"services\":{}}"));
 	CHECK(refused("{\"version\":1}"));
-	CHECK(one_refused(""));  /* none at all */
+	CHECK(!one_refused("")); /* none at all is a list (admind offers nothing) */
 	CHECK(one_refused("1")); /* not an object */
 	CHECK(one_refused(
 		"{\"name\":\"CAF\",\"url\":\"https://caf.fr/\",\"domains\":[\"caf.fr\"]}"));

@@ -311,7 +311,8 @@ static void test_services(void)
 	CHECK(!svc_refused("", ""));
 	CHECK(svc_refused(",\"extra\":1", "")); /* strict: no key it does not know */
 	CHECK(svc_refused("", ",\"extra\":1"));
-	CHECK(refused("{\"t\":\"services\",\"version\":1,\"services\":[]}", WIRE_TO_KIOSK));
+	CHECK(!refused("{\"t\":\"services\",\"version\":1,\"services\":[]}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"services\",\"version\":1,\"services\":{}}", WIRE_TO_KIOSK));
 	CHECK(refused("{\"t\":\"services\",\"version\":-1,\"services\":[]}", WIRE_TO_KIOSK));
 	CHECK(refused("{\"t\":\"services\",\"services\":[]}", WIRE_TO_KIOSK));
 }
