@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from test_kiosk_net import (DEADLINE, GOOD_CODE, FakeAdmind, KioskNet, eventually,
+from test_kiosk_net import (DEADLINE, GOOD_CODE, FakeAdmind, KioskNet, NetCase, eventually,
                             good_codes, js)
 
 CAF = {"id": "caf", "name": "CAF", "url": "https://www.caf.fr/", "category": "Famille",
@@ -384,6 +384,78 @@ class Refusals(Case):
         before = len(self.admind.named("refusals"))
         eventually(self, lambda: len(self.admind.named("refusals")) > before,
                    "the refusals sent again", timeout=15)
+
+
+def svc(name, host, **extra):
+    body = {"name": name, "url": "https://www.%s/" % host, "domains": [host]}
+    body.update(extra)
+    return body
+
+
+class WithAdmind(NetCase):
+    """The real escale-admind (branch services) with the real helper and a fake proxy."""
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = FakeProxy(os.path.join(self.tmp, "control.sock"))
+        self.addCleanup(self.proxy.stop)
+
+    def start(self, kt, url=None):
+        n = self.net(kt, url=url, extra='proxy = { control = "%s"; };' % self.proxy.path)
+        n.wait_t("hello")
+        return n
+
+    def test_list_sessions_and_refusals_reach_admind(self):
+        _, kt = self.new_kiosk()
+        self.api("POST", "/api/v1/services", svc("CAF", "caf.fr", id="caf", icon="famille"),
+                 self.admin, expect=201)
+        n = self.start(kt)
+        v = self.api("GET", "/api/v1/services", token=self.admin)["version"]
+        m = n.wait_t("services", version=v)
+        self.assertIn("caf", [s["id"] for s in m["services"]])
+        # A service added at the desk reaches the kiosk with the next heartbeat.
+        self.api("POST", "/api/v1/services", svc("Mairie", "mairie.example", id="mairie",
+                                                  intranet=True), self.admin, expect=201)
+        m = n.wait_t("services", version=v + 1)
+        mairie = [s for s in m["services"] if s["id"] == "mairie"]
+        self.assertTrue(mairie and mairie[0]["intranet"], m)
+        eventually(self, lambda: any("mairie" in [s["id"] for s in r["services"]]
+                                     for r in self.proxy.of("services")),
+                   "the new list at the proxy")
+
+        # A session that reached caf: admind counts it per service.
+        code = self.new_code()["code"]
+        r = n.login(code)
+        self.assertTrue(r["ok"], r)
+        self.proxy.wait_for("session_start")
+        self.proxy.reached = ["caf"]
+        n.send(t="end", session=r["session"], reason="user", seconds_used=30, pages_used=0)
+
+        def counted():
+            per = self.api("GET", "/api/v1/stats", token=self.admin)["per_service"]
+            return [p for p in per if p["service"] == "caf" and p["sessions"] == 1]
+        eventually(self, counted, "caf counted in per_service")
+
+        # The proxy's refusals reach the Maintenance view's list.
+        self.proxy.refusals["hosts"] = [{"host": "tracker.example.com", "service": "caf",
+                                         "count": 3}]
+
+        def refused():
+            d = self.api("GET", "/api/v1/refusals?day=" + self.proxy.refusals["day"],
+                         token=self.admin)
+            return [h for h in d["hosts"] if h["host"] == "tracker.example.com"
+                    and h["count"] == 3]
+        eventually(self, refused, "the refusals at admind")
+
+        # Restarted with admind gone: the cached list, at once.
+        self.assertEqual(n.stop(), 0, n.output())
+        with open(n.conf) as f:
+            conf = f.read().replace("127.0.0.1:%d" % self.server.port, "127.0.0.1:1")
+        with open(n.conf, "w") as f:
+            f.write(conf)
+        n.start()
+        m = n.wait_t("services", version=v + 1)
+        self.assertIn("mairie", [s["id"] for s in m["services"]])
 
 
 if __name__ == "__main__":
