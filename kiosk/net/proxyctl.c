@@ -379,30 +379,28 @@ bool proxyctl_parse_refusals(const json_t *ans, json_t **report, char *why, size
 	return *report != NULL;
 }
 
-bool proxyctl_session_end(struct proxyctl *pc, json_t **ids)
+/* Asks T and checks its answer with PARSE into *OUT. */
+static bool ask(struct proxyctl *pc, const char *t,
+		bool (*parse)(const json_t *, json_t **, char *, size_t), json_t **out)
 {
-	*ids = NULL;
-	json_t *req = json_pack("{ss}", "t", "session_end");
+	*out = NULL;
+	json_t *req = json_pack("{ss}", "t", t);
 	json_t *ans = proxyctl_call(pc, req);
 	json_decref(req);
 	char why[200];
-	bool ok = ans && proxyctl_parse_session_end(ans, ids, why, sizeof(why));
+	bool ok = ans && parse(ans, out, why, sizeof(why));
 	if (ans && !ok)
-		log_warnx("proxy: session_end: %s", why);
+		log_warnx("proxy: %s: %s", t, why);
 	json_decref(ans);
 	return ok;
 }
 
+bool proxyctl_session_end(struct proxyctl *pc, json_t **ids)
+{
+	return ask(pc, "session_end", proxyctl_parse_session_end, ids);
+}
+
 bool proxyctl_refusals(struct proxyctl *pc, json_t **report)
 {
-	*report = NULL;
-	json_t *req = json_pack("{ss}", "t", "refusals");
-	json_t *ans = proxyctl_call(pc, req);
-	json_decref(req);
-	char why[200];
-	bool ok = ans && proxyctl_parse_refusals(ans, report, why, sizeof(why));
-	if (ans && !ok)
-		log_warnx("proxy: refusals: %s", why);
-	json_decref(ans);
-	return ok;
+	return ask(pc, "refusals", proxyctl_parse_refusals, report);
 }

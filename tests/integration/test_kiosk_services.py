@@ -279,6 +279,14 @@ class Services(Case):
 
 
 class Sessions(Case):
+    def ended(self):
+        """The session_end event admind received, if any."""
+        for body in self.admind.named("events"):
+            for e in body["events"]:
+                if e["type"] == "session_end" and e["session"] == SESSION:
+                    return e
+        return None
+
     def test_services_reached_go_with_the_end(self):
         n = self.start()
         n.wait_t("services", version=3)
@@ -290,13 +298,7 @@ class Sessions(Case):
         n.send(t="end", session=SESSION, reason="user", seconds_used=60, pages_used=0)
         self.proxy.wait_for("session_end")
 
-        def ended():
-            for body in self.admind.named("events"):
-                for e in body["events"]:
-                    if e["type"] == "session_end" and e["session"] == SESSION:
-                        return e
-            return None
-        e = eventually(self, ended, "session_end at admind")
+        e = eventually(self, self.ended, "session_end at admind")
         self.assertEqual(e["services"], ["caf", "ameli"])
 
     def test_hostile_proxy_never_stalls_the_helper(self):
@@ -313,13 +315,7 @@ class Sessions(Case):
         t0 = time.monotonic()
         n.send(t="end", session=SESSION, reason="user", seconds_used=60, pages_used=0)
 
-        def ended():
-            for body in self.admind.named("events"):
-                for e in body["events"]:
-                    if e["type"] == "session_end" and e["session"] == SESSION:
-                        return e
-            return None
-        e = eventually(self, ended, "session_end at admind")
+        e = eventually(self, self.ended, "session_end at admind")
         self.assertNotIn("services", e)
         self.assertLess(time.monotonic() - t0, 5)
         self.assertTrue(n.alive(), n.output())
