@@ -1,4 +1,4 @@
-/* fuzz_proxyctl: escale-proxy's answers to session_end and refusals, as the kiosk's network
+/* fuzz_proxyanswer: escale-proxy's answers to session_end and refusals, as the kiosk's network
  * helper checks them (kiosk/net/proxyctl.c). What it accepts must be what admind is sent:
  * valid service ids each once; a refusals report that reads back the same. */
 #include <jansson.h>
