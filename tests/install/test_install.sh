@@ -35,7 +35,7 @@ wrapper=$(sed -n 's/^ *command = \[ "\([^"]*\)".*/\1/p' "$examples/kiosk.conf")
 [ -x "$dest$ESCALE_LIBEXECDIR/escale-kiosk-net" ] || fail "escale-kiosk-net not in $ESCALE_LIBEXECDIR"
 
 # Every program a unit starts from the package is installed where the unit says.
-for unit in escale-admind.service escale-kiosk.service; do
+for unit in escale-admind.service escale-kiosk.service escale-proxy.service; do
 	f=$dest$ESCALE_UNITDIR/$unit
 	[ -f "$f" ] || fail "$unit not in $ESCALE_UNITDIR"
 	progs=$(grep -Eo '^Exec[A-Za-z]*=[^ ]*' "$f" | cut -d= -f2 | grep escale || true)
@@ -55,7 +55,7 @@ for f in "$ESCALE_SRC_ROOT"/docs/*.md; do
 	[ -f "$docdir/$(basename "$f")" ] || fail "docs/$(basename "$f") not installed in $docdir"
 done
 for page in man1/escalectl.1 man5/escale-admind.conf.5 man5/escale-kiosk.conf.5 \
-	man8/escale-admind.8 man8/escale-kiosk.8 man8/escale-setup-print-host.8; do
+	man8/escale-admind.8 man8/escale-kiosk.8 man8/escale-proxy.8 man8/escale-setup-print-host.8; do
 	[ -f "$dest$ESCALE_PREFIX/share/man/$page" ] || fail "$page not installed"
 done
 echo "ok: installed under $ESCALE_PREFIX"
