@@ -7,6 +7,7 @@ admind when they change. A hostile proxy never stalls or kills the helper."""
 
 import json
 import os
+import random
 import shutil
 import socket
 import sqlite3
@@ -15,6 +16,7 @@ import threading
 import time
 import unittest
 
+import test_proxy
 from test_kiosk_net import (DEADLINE, GOOD_CODE, FakeAdmind, KioskNet, NetCase, eventually,
                             good_codes, js)
 
@@ -452,6 +454,78 @@ class WithAdmind(NetCase):
         n.start()
         m = n.wait_t("services", version=v + 1)
         self.assertIn("mairie", [s["id"] for s in m["services"]])
+
+
+class WithRealProxy(NetCase):
+    """The real escale-admind, the real helper and the real escale-proxy (branch proxy):
+    the list admind gives opens the proxy to its service, the session that went there is
+    counted, the host refused is listed at admind."""
+
+    def setUp(self):
+        super().setUp()
+        test_proxy.proxy_path()  # skips without escale-proxy
+        rnd = random.Random(os.getpid() ^ int(time.time()))
+        self.addr = "127.%d.%d.%d" % (rnd.randint(1, 254), rnd.randint(1, 254),
+                                      rnd.randint(2, 254))
+        try:
+            site = test_proxy.FakeSite(self.addr, 443, "mairie")
+        except PermissionError:
+            raise unittest.SkipTest("cannot listen on port 443 (not root)")
+        site.start()
+        self.addCleanup(site.close)
+        hosts = os.path.join(self.tmp, "hosts")
+        with open(hosts, "w") as f:
+            f.write("%s www.mairie.example\n" % self.addr)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        pdir = os.path.join(self.tmp, "proxy")
+        os.mkdir(pdir)
+        self.proxy = test_proxy.Proxy(pdir, port, hosts)
+        self.proxy.start()
+        self.addCleanup(self.proxy.stop)
+
+    def connect(self, host):
+        """CONNECT HOST:443 through the proxy: its status line."""
+        with self.proxy.open() as s:
+            s.sendall(("CONNECT %s:443 HTTP/1.1\r\nHost: %s:443\r\n\r\n"
+                       % (host, host)).encode())
+            s.settimeout(10)
+            data = b""
+            while b"\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            return data.split(b"\r\n")[0].decode()
+
+    def test_admind_list_reaches_the_real_proxy(self):
+        _, kt = self.new_kiosk()
+        # Not in the proxy's kiosk.conf: refused until admind's list comes.
+        self.assertIn(" 403 ", self.connect("www.mairie.example"))
+        self.api("POST", "/api/v1/services", svc("Mairie", "mairie.example", id="mairie"),
+                 self.admin, expect=201)
+        n = self.net(kt, extra='proxy = { control = "%s"; };' % self.proxy.control)
+        v = self.api("GET", "/api/v1/services", token=self.admin)["version"]
+        n.wait_t("services", version=v)
+        count = len(self.api("GET", "/api/v1/services", token=self.admin)["services"])
+        eventually(self, lambda: self.proxy.ask({"t": "status"})["services"] == count,
+                   "admind's list in the proxy")
+        r = n.login(self.new_code()["code"])
+        self.assertTrue(r["ok"], r)
+        self.assertIn(" 200 ", self.connect("www.mairie.example"))
+        self.assertIn(" 403 ", self.connect("tracker.example.com"))
+        n.send(t="end", session=r["session"], reason="user", seconds_used=30, pages_used=0)
+
+        def counted():
+            per = self.api("GET", "/api/v1/stats", token=self.admin)["per_service"]
+            return [p for p in per if p["service"] == "mairie" and p["sessions"] == 1]
+        eventually(self, counted, "mairie counted in per_service")
+
+        def refused():
+            d = self.api("GET", "/api/v1/refusals", token=self.admin)
+            return [h for h in d["hosts"] if h["host"] == "tracker.example.com"]
+        eventually(self, refused, "the refusal at admind")
 
 
 if __name__ == "__main__":
