@@ -174,12 +174,16 @@ static void login_accepted(struct net *n, const char *session, int64_t seconds_l
 
 static void proxy_push(struct net *n, bool force);
 
-static void session_started(struct net *n, const char *session)
+/* FRESH: a new session (not one carried on after a restart of the helper, whose services
+ * the proxy has been counting all along). */
+static void session_started(struct net *n, const char *session, bool fresh)
 {
 	/* The proxy counts this session's services from now on; a list that waited for
 	 * the sessions to end applies now (the kiosk switches at this session too). */
-	proxy_push(n, true);
-	proxyctl_session_start(n->px);
+	if (fresh) {
+		proxy_push(n, true);
+		proxyctl_session_start(n->px);
+	}
 	n->in_session = true;
 	snprintf(n->cur, sizeof(n->cur), "%s", session);
 	n->flushed_ms = n->progress_ms = mono_ms();
@@ -214,7 +218,7 @@ static void login_offline(struct net *n)
 		return;
 	}
 	log_info("session %s opened offline", o.session);
-	session_started(n, o.session);
+	session_started(n, o.session, true);
 	login_accepted(n, o.session, o.seconds_left, o.pages_left, true);
 	deliver_soon(n);
 }
@@ -231,7 +235,7 @@ static void login_done(struct net *n, struct cresp *r)
 		set_online(n, true);
 		if (!kcache_online_open(n->kc, ok.session, ok.seconds_left, ok.pages_left, now_s()))
 			log_warnx("session %s: not recorded locally", ok.session);
-		session_started(n, ok.session);
+		session_started(n, ok.session, true);
 		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false);
 		/* After the answer: the verifier ties the session to its cached code,
 		 * so that its end debits the cache. */
@@ -862,7 +866,7 @@ static void start(struct net *n, const char *keep)
 	if (keep[0] && kcache_current(n->kc, &rec, &recovered) && recovered &&
 	    strcmp(rec.session, keep) == 0) {
 		log_info("session %s carries on after a restart of the helper", rec.session);
-		session_started(n, rec.session);
+		session_started(n, rec.session, false);
 		n->seconds_used = rec.seconds_used;
 		n->pages_used = rec.pages_used;
 		recovered = false;

@@ -303,6 +303,22 @@ class Sessions(Case):
         e = eventually(self, self.ended, "session_end at admind")
         self.assertEqual(e["services"], ["caf", "ameli"])
 
+    def test_helper_restarted_mid_session_keeps_the_proxy_counting(self):
+        n = self.start()
+        n.wait_t("online", online=True)
+        r = n.login(GOOD_CODE)
+        self.assertTrue(r["ok"], r)
+        self.proxy.wait_for("session_start")
+        self.assertEqual(n.stop(), 0, n.output())
+        n.start("--session", SESSION)
+        n.wait_t("hello")
+        self.proxy.reached = ["ameli"]
+        n.send(t="end", session=SESSION, reason="user", seconds_used=90, pages_used=0)
+        e = eventually(self, self.ended, "session_end at admind")
+        self.assertEqual(e["services"], ["ameli"])
+        # The session carried on: the proxy's count was not reset.
+        self.assertEqual(len(self.proxy.of("session_start")), 1)
+
     def test_hostile_proxy_never_stalls_the_helper(self):
         self.proxy = FakeProxy(self.proxy_path)
         self.proxy.answers["session_end"] = lambda r: None  # never answers
