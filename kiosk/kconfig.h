@@ -85,6 +85,9 @@ struct kiosk_cfg {
 
 	struct kservice services[KCFG_MAX_SERVICES]; /* "services ( )"; absent: the default list */
 	int n_services;
+	/* Not a key: the services are admind's list, whose icon alone picks a tile's
+	 * pictogram ("" or unknown: a globe); kiosk.conf's pick by category when "". */
+	bool services_from_admind;
 };
 
 /* Reads PATH into CFG (defaults for what is absent); on failure ERR says FILE:LINE: what. */

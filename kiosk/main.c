@@ -303,6 +303,7 @@ static void use_next_services(struct kiosk *k)
 	svc_free(k->cfg.services, k->cfg.n_services);
 	memcpy(k->cfg.services, l->s, (size_t)l->n * sizeof(l->s[0]));
 	k->cfg.n_services = l->n;
+	k->cfg.services_from_admind = true;
 	k->services_version = l->version;
 	free(l); /* its strings now belong to cfg */
 	k->next_services = NULL;
