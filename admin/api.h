@@ -66,7 +66,15 @@ void api_jobs_refund(struct app *app, struct http_req *r);
 
 /* api_services.c */
 struct store_service;
+struct store_refusal;
 json_t *api_service_json(const struct store_service *sv);
+/* Checks a service's body (ADD: an addition, else an edit of SV's fields) with the
+ * rules of docs/API.md, filling SV; returns a message (maybe in ERR), or NULL. */
+const char *api_service_parse(json_t *j, bool add, struct store_service *sv, char *err,
+			      size_t errlen);
+/* Checks a refusals report's "hosts" into OUT (room for STORE_MAX_REFUSED_HOSTS);
+ * returns a message, or NULL. */
+const char *api_refusals_parse(json_t *hosts, struct store_refusal *out);
 /* "per_service" of the statistics for [FROM, TO). */
 json_t *api_per_service(struct app *app, int64_t from, int64_t to);
 void api_services_list(struct app *app, struct http_req *r);

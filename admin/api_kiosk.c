@@ -260,7 +260,8 @@ void api_kiosk_session_end(struct app *app, struct http_req *r)
 	}
 	enum store_rc rc = store_session_end_kiosk(
 		app->store, r->kiosk, r->params[0], reason, json_int_or(j, "seconds_used", 0),
-		json_int_or(j, "pages_used", -1), (const char(*)[33])services, n_services);
+		json_int_or(j, "pages_used", -1), (const char(*)[SVC_ID_MAX + 1]) services,
+		n_services);
 	json_decref(j);
 	if (rc != STORE_OK) {
 		api_store_error(r, rc, "session");
@@ -350,7 +351,7 @@ static void event_from_json(json_t *ev, struct store_event *out, char (*services
 	out->seconds_used = json_int_or(ev, "seconds_used", 0);
 	out->pages_used = json_int_or(ev, "pages_used", -1);
 	services_check(json_object_get(ev, "services"), services, &out->n_services);
-	out->services = (const char(*)[33])services;
+	out->services = (const char(*)[SVC_ID_MAX + 1]) services;
 }
 
 void api_kiosk_events(struct app *app, struct http_req *r)

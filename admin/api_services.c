@@ -48,15 +48,25 @@ void api_kiosk_services(struct app *app, struct http_req *r)
 /* The fields of a service in a request; what is absent keeps SV's value. */
 static const char *service_from_json(json_t *j, struct store_service *sv)
 {
-	const char *v;
-	if ((v = json_str_or(j, "name", NULL)))
-		snprintf(sv->name, sizeof(sv->name), "%s", v);
-	if ((v = json_str_or(j, "url", NULL)))
-		snprintf(sv->url, sizeof(sv->url), "%s", v);
-	if ((v = json_str_or(j, "category", NULL)))
-		snprintf(sv->category, sizeof(sv->category), "%s", v);
-	if ((v = json_str_or(j, "icon", NULL)))
-		snprintf(sv->icon, sizeof(sv->icon), "%s", v);
+	const struct {
+		const char *key;
+		char *dst;
+		size_t cap;
+	} texts[] = {
+		{"name", sv->name, sizeof(sv->name)},
+		{"url", sv->url, sizeof(sv->url)},
+		{"category", sv->category, sizeof(sv->category)},
+		{"icon", sv->icon, sizeof(sv->icon)},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		const char *v = json_str_or(j, texts[i].key, NULL);
+		if (!v)
+			continue;
+		/* Never cut a text (half a UTF-8 character would follow it out). */
+		if (strlen(v) >= texts[i].cap)
+			return "a text is longer than its field allows (docs/API.md)";
+		memcpy(texts[i].dst, v, strlen(v) + 1);
+	}
 	json_t *b = json_object_get(j, "intranet");
 	if (b)
 		sv->intranet = json_is_true(b);
@@ -101,29 +111,43 @@ static const struct jfield service_fields[] = {
 	{"intranet", J_BOOL, false, 0, 0},
 };
 
-void api_services_add(struct app *app, struct http_req *r)
+const char *api_service_parse(json_t *j, bool add, struct store_service *sv, char *err,
+			      size_t errlen)
 {
-	json_t *j = api_body(r, service_fields, ARRAY_LEN(service_fields));
-	if (!j)
-		return;
-	struct store_service *sv = xcalloc(1, sizeof(*sv));
-	char err[256];
+	/* An edit takes the fields of an addition but its id. */
+	const struct jfield *f = add ? service_fields : service_fields + 1;
+	size_t n = ARRAY_LEN(service_fields) - (add ? 0 : 1);
+	if (!json_is_object(j) || !json_check(j, f, n, err, errlen))
+		return json_is_object(j) ? err : "the body must be a JSON object";
 	const char *bad = service_from_json(j, sv);
-	if (!bad && !json_object_get(j, "name"))
-		bad = "missing field 'name'";
-	else if (!bad && !json_object_get(j, "url"))
-		bad = "missing field 'url'";
-	else if (!bad && !json_object_get(j, "domains"))
-		bad = "missing field 'domains'";
-	if (!bad) {
+	if (bad)
+		return bad;
+	if (add) {
+		static const char *const required[] = {"name", "url", "domains"};
+		for (size_t i = 0; i < ARRAY_LEN(required); i++)
+			if (!json_object_get(j, required[i])) {
+				snprintf(err, errlen, "missing field '%s'", required[i]);
+				return err;
+			}
 		const char *id = json_str_or(j, "id", NULL);
 		if (id)
 			snprintf(sv->id, sizeof(sv->id), "%s", id);
 		else
 			svc_slug(sv->name, sv->id);
-		if (!store_service_check(sv, err, sizeof(err)))
-			bad = err;
+	} else if (json_object_size(j) == 0) {
+		return "nothing to change: give name, url, category, icon, domains or intranet";
 	}
+	return store_service_check(sv, err, errlen) ? NULL : err;
+}
+
+void api_services_add(struct app *app, struct http_req *r)
+{
+	json_t *j = http_body_json(r);
+	if (!j)
+		return;
+	struct store_service *sv = xcalloc(1, sizeof(*sv));
+	char err[256];
+	const char *bad = api_service_parse(j, true, sv, err, sizeof(err));
 	json_decref(j);
 	if (bad)
 		http_error(r, 400, "bad_request", "%s", bad);
@@ -152,18 +176,13 @@ void api_services_edit(struct app *app, struct http_req *r)
 	struct store_service *sv = route_service(app, r);
 	if (!sv)
 		return;
-	/* The fields of an addition but its id. */
-	json_t *j = api_body(r, service_fields + 1, ARRAY_LEN(service_fields) - 1);
+	json_t *j = http_body_json(r);
 	if (!j) {
 		free(sv);
 		return;
 	}
 	char err[256];
-	const char *bad = service_from_json(j, sv);
-	if (!bad && json_object_size(j) == 0)
-		bad = "nothing to change: give name, url, category, icon, domains or intranet";
-	if (!bad && !store_service_check(sv, err, sizeof(err)))
-		bad = err;
+	const char *bad = api_service_parse(j, false, sv, err, sizeof(err));
 	if (bad) {
 		http_error(r, 400, "bad_request", "%s", bad);
 		json_decref(j);
@@ -273,6 +292,24 @@ static const char *refusal_from_json(json_t *h, struct store_refusal *out)
 	return NULL;
 }
 
+const char *api_refusals_parse(json_t *hosts, struct store_refusal *out)
+{
+	size_t i;
+	json_t *h;
+	if (!json_is_array(hosts) || json_array_size(hosts) > STORE_MAX_REFUSED_HOSTS)
+		return "'hosts' is an array of at most 256 hosts (count the rest in 'other')";
+	json_array_foreach (hosts, i, h) {
+		const char *bad = refusal_from_json(h, &out[i]);
+		if (bad)
+			return bad;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(out[k].host, out[i].host) == 0 &&
+			    strcmp(out[k].service, out[i].service) == 0)
+				return "'hosts' lists a host twice for the same service";
+	}
+	return NULL;
+}
+
 /* A day YYYY-MM-DD of the retention period, at most tomorrow. */
 static bool day_ok(struct app *app, const char *day)
 {
@@ -291,23 +328,15 @@ void api_kiosk_refusals(struct app *app, struct http_req *r)
 	if (!j)
 		return;
 	json_t *hosts = json_object_get(j, "hosts");
-	size_t n = json_array_size(hosts), i;
+	size_t n = json_array_size(hosts);
 	const char *bad = NULL;
 	if (!day_ok(app, json_str_or(j, "day", "")))
 		bad = "'day' must be a date YYYY-MM-DD within the retention period";
 	else if (n > STORE_MAX_REFUSED_HOSTS)
 		bad = "'hosts' lists at most 256 hosts (count the rest in 'other')";
 	struct store_refusal *rs = xcalloc(n ? n : 1, sizeof(*rs));
-	json_t *h;
-	json_array_foreach (hosts, i, h) {
-		if (bad)
-			break;
-		bad = refusal_from_json(h, &rs[i]);
-		for (size_t k = 0; !bad && k < i; k++)
-			if (strcmp(rs[k].host, rs[i].host) == 0 &&
-			    strcmp(rs[k].service, rs[i].service) == 0)
-				bad = "'hosts' lists a host twice for the same service";
-	}
+	if (!bad)
+		bad = api_refusals_parse(hosts, rs);
 	if (bad)
 		http_error(r, 400, "bad_request", "%s", bad);
 	else {

@@ -132,6 +132,7 @@ int ctl_service_edit(struct ctl *c, int argc, char **argv);
 int ctl_service_remove(struct ctl *c, int argc, char **argv);
 int ctl_service_add_domain(struct ctl *c, int argc, char **argv);
 int ctl_service_move(struct ctl *c, int argc, char **argv);
+int ctl_service_import(struct ctl *c, int argc, char **argv);
 int ctl_refusals(struct ctl *c, int argc, char **argv);
 
 #endif

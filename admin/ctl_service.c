@@ -1,4 +1,5 @@
 /* ctl_service: escalectl's service and refusals commands (the kiosks' services). */
+#include "catalogue.h"
 #include "ctl.h"
 #include "log.h"
 #include "util.h"
@@ -223,6 +224,52 @@ int ctl_service_move(struct ctl *c, int argc, char **argv)
 		json_array_foreach (list, i, s)
 			ctl_service_line(s);
 	json_decref(ans);
+	return rc;
+}
+
+/* True when LIST (the server's services) has SV's id or name. */
+static bool ctl_service_known(const json_t *list, const struct store_service *sv)
+{
+	json_t *s;
+	size_t i;
+	json_array_foreach (list, i, s) {
+		const char *id = ctl_jstr(s, "id"), *name = ctl_jstr(s, "name");
+		if ((id && strcmp(id, sv->id) == 0) || (name && strcmp(name, sv->name) == 0))
+			return true;
+	}
+	return false;
+}
+
+int ctl_service_import(struct ctl *c, int argc, char **argv)
+{
+	struct store_service *l = NULL;
+	size_t n = 0;
+	struct cfg_err err;
+	json_t *ans = NULL, *list;
+	if (!ctl_args(c, argc, argv, 1, 1))
+		return CTL_USAGE;
+	/* The file is checked whole first, with admind's own rules: nothing is sent
+	 * from a file with a mistake in it. */
+	if (!catalogue_load(argv[optind], &l, &n, &err))
+		return ctl_fail("%s", err.msg);
+	int rc = ctl_get_list(c, "/api/v1/services", "services", &ans, &list);
+	for (size_t i = 0; rc == CTL_OK && i < n; i++) {
+		const struct store_service *sv = &l[i];
+		if (ctl_service_known(list, sv)) {
+			printf("%s\tkept (already in the list)\n", sv->id);
+			continue;
+		}
+		json_t *domains = json_array();
+		for (int d = 0; d < sv->n_domains; d++)
+			json_array_append_new(domains, json_string(sv->domains[d]));
+		json_t *body = json_pack("{ss ss ss ss ss so sb}", "id", sv->id, "name", sv->name,
+					 "url", sv->url, "category", sv->category, "icon", sv->icon,
+					 "domains", domains, "intranet", sv->intranet);
+		if ((rc = ctl_post(c, "/api/v1/services", body, NULL)) == CTL_OK)
+			printf("%s\tadded\n", sv->id);
+	}
+	json_decref(ans);
+	free(l);
 	return rc;
 }
 

@@ -54,6 +54,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"service", "remove", "ID", ctl_service_remove, false},
 	{"service", "add-domain", "ID HOST", ctl_service_add_domain, false},
 	{"service", "move", "ID POSITION", ctl_service_move, false},
+	{"service", "import", "FILE", ctl_service_import, false},
 	{"refusals", NULL, "[--day YYYY-MM-DD]", ctl_refusals, false},
 	{"usage", NULL, "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format csv|json]", ctl_usage_cmd,
 	 false},

@@ -9,6 +9,7 @@
 
 #include "actor.h"
 #include "code.h"
+#include "services.h"
 #include "wire.h"
 
 #define STORE_SALT_LEN     16
@@ -206,7 +207,7 @@ void store_hb_answer_free(struct store_hb_answer *a);
  * counted once per session (store_services.h). */
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
 				      const char *reason, int64_t seconds_used, int64_t pages_used,
-				      const char (*services)[33], size_t n_services);
+				      const char (*services)[SVC_ID_MAX + 1], size_t n_services);
 /* One event of a kiosk's outbox, checked by the API (docs/API.md). */
 struct store_event {
 	enum wire_event type;
@@ -217,7 +218,7 @@ struct store_event {
 	char reason[17];                           /* session_end */
 	int64_t seconds_used;                      /* progress, end */
 	int64_t pages_used;                        /* progress, end; -1 when absent */
-	const char (*services)[33];                /* end: service ids, or NULL */
+	const char (*services)[SVC_ID_MAX + 1];    /* end: service ids, or NULL */
 	size_t n_services;
 };
 /* What became of an event: STATUS "applied", "duplicate" or "ignored" (WHY says why), and

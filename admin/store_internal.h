@@ -59,8 +59,8 @@ bool store_web_end_user(struct store *st, int64_t user, int64_t keep);
 
 /* Adds one to the sessions of each of SERVICES (N ids) on the day and site of
  * SESSION, once per session; inside the caller's transaction (store_netstats.c). */
-bool store_count_services(struct store *st, const char *session, const char (*services)[33],
-			  size_t n);
+bool store_count_services(struct store *st, const char *session,
+			  const char (*services)[SVC_ID_MAX + 1], size_t n);
 /* Deletes the refusals and the counted marks older than CUTOFF; inside the caller's
  * transaction. */
 bool store_netstats_purge(struct store *st, int64_t cutoff);

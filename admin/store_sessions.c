@@ -347,7 +347,7 @@ enum store_rc store_heartbeat(struct store *st, int64_t kiosk, const struct hear
 /* Ends SESSION of KIOSK at AT; already ended is fine. Caller holds the lock. */
 static enum store_rc session_close(struct store *st, int64_t kiosk, const char *session,
 				   const char *reason, int64_t seconds, int64_t pages, int64_t at,
-				   const char (*services)[33], size_t n_services)
+				   const char (*services)[SVC_ID_MAX + 1], size_t n_services)
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM sessions WHERE id = ? AND kiosk_id = ?");
 	bind_text(s, 1, session);
@@ -372,7 +372,7 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 
 enum store_rc store_session_end_kiosk(struct store *st, int64_t kiosk, const char *session,
 				      const char *reason, int64_t seconds_used, int64_t pages_used,
-				      const char (*services)[33], size_t n_services)
+				      const char (*services)[SVC_ID_MAX + 1], size_t n_services)
 {
 	if (!store_tx_begin(st))
 		return STORE_ERROR;

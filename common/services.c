@@ -208,8 +208,10 @@ bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1])
 	size_t len = strlen(url);
 	if (len > SVC_URL_MAX || strncmp(url, "https://", 8) != 0)
 		return false;
+	/* ASCII only: a non-ASCII character is written %XX (the browser's policy and
+	 * the proxy compare bytes). */
 	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
+		if (*p <= ' ' || *p >= 0x7f)
 			return false;
 	const char *h = url + 8;
 	size_t hl = strcspn(h, ":/?#");
@@ -236,29 +238,12 @@ bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1])
 
 bool svc_text_ok(const char *s, size_t min_chars, size_t max_chars)
 {
-	size_t n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned char c = *p;
-		size_t more;
-		if (c < 0x20 || c == 0x7f)
-			return false;
-		if (c < 0x80)
-			more = 0;
-		else if ((c & 0xe0) == 0xc0 && c >= 0xc2)
-			more = 1;
-		else if ((c & 0xf0) == 0xe0)
-			more = 2;
-		else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
-			more = 3;
-		else
-			return false;
-		p++;
-		for (size_t i = 0; i < more; i++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return false;
-		n++;
-	}
+	size_t len = strlen(s), n = 0;
+	if (!utf8_valid_text(s, len))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			n++;
 	return n >= min_chars && n <= max_chars;
 }
 

@@ -57,8 +57,8 @@ extern const char *const svc_icons[];
 extern const size_t svc_icons_len;
 bool svc_icon_ok(const char *s);
 /* admind's rule for a service's home (stricter than kiosk.conf's svc_url_check): true when
- * URL is https://HOST[:PORT][/...] with a host name (no user, no IP literal, no space or
- * control character, at most SVC_URL_MAX bytes); HOST gets it lower-cased. */
+ * URL is https://HOST[:PORT][/...] with a host name (no user, no IP literal, printable
+ * ASCII only, at most SVC_URL_MAX bytes); HOST gets it lower-cased. */
 bool svc_url_host(const char *url, char host[SVC_HOST_MAX + 1]);
 /* True when S is valid UTF-8 without control characters, of MIN_CHARS..MAX_CHARS
  * characters. */

@@ -7,6 +7,7 @@ import {state, $, api, ApiError, errorText, onUnauthorized, el, clear, clearStat
 import * as desk from "./desk.js";
 import * as maint from "./maint.js";
 import * as stats from "./stats.js";
+import {services} from "./services.js";
 import * as admin from "./admin.js";
 
 const ALL = ["secretariat", "maintenance", "admin"];
@@ -15,6 +16,7 @@ const ALL = ["secretariat", "maintenance", "admin"];
 const VIEWS = [
 	{name: "desk", roles: ["secretariat", "admin"], every: 3000, mod: desk},
 	{name: "kiosks", roles: ALL, every: 10000, mod: maint.kiosks},
+	{name: "services", roles: ["maintenance", "admin"], every: 10000, mod: services},
 	{name: "usage", roles: ["maintenance", "admin"], every: 10000, mod: maint.usage},
 	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats},
 	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit},

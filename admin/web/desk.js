@@ -144,7 +144,7 @@ async function issue(ev) {
 	btn.disabled = true;
 	try {
 		const r = await api("POST", "/api/v1/codes", {count, minutes, pages, days});
-		showTickets(r.codes || []);
+		showTickets(r.codes || [], await serviceNames());
 		say(r.codes && r.codes.length > 1 ? t("code_issued_n", {n: r.codes.length}) :
 			t("code_issued_1"));
 		// Enter prints the usual format: a receipt for one code, a sheet for several.
@@ -170,7 +170,35 @@ function minutesWords(m) {
 	return m >= 60 ? `${short} (${m} min)` : short;
 }
 
-function showTickets(codes) {
+// The names of the services the kiosks show, as admind serves them (one list, one
+// place: issue 17); a ticket without them is better than no ticket.
+async function serviceNames() {
+	try {
+		const r = await api("GET", "/api/v1/services");
+		return (r.services || []).map((s) => s.name);
+	} catch (e) {
+		return [];
+	}
+}
+
+// "Sites ouverts : CAF, France Travail, …", each name kept on one line (a name such
+// as service-public.fr must not break at its dash).
+function servicesLine(services) {
+	const p = el("p", {class: "ticket-services"});
+	if (!services.length)
+		return p;
+	const [before, after] = t("ticket_services", {list: "\u0000"}).split("\u0000");
+	p.appendChild(document.createTextNode(before));
+	services.forEach((name, i) => {
+		if (i)
+			p.appendChild(document.createTextNode(", "));
+		p.appendChild(el("span", null, name));
+	});
+	p.appendChild(document.createTextNode(after || ""));
+	return p;
+}
+
+function showTickets(codes, services = []) {
 	const box = $("tickets");
 	clearTimeout(ticketsTimer);
 	clear(box);
@@ -190,8 +218,7 @@ function showTickets(codes) {
 				el("li", {class: "ticket-minutes"}, t("ticket_time", {time: minutesWords(c.minutes)})),
 				el("li", {class: "ticket-pages"}, t("ticket_pages", {pages: fmtPages(c.pages)})),
 				el("li", {class: "ticket-until"}, t("ticket_until", {date: fmtLongDate(c.valid_until)}))),
-			el("p", {class: "ticket-services"},
-				(d.services && d.services.length) ? t("ticket_services", {list: d.services.join(", ")}) : ""),
+			servicesLine(services),
 			(d.rules && d.rules.length) ? el("p", {class: "ticket-rules-title"}, t("ticket_rules")) : null,
 			rules));
 	}

@@ -26,7 +26,8 @@ export function setup() {
 
 export function reset() {
 	clear($("stats-totals"));
-	for (const id of ["chart-day", "chart-hour", "chart-duration", "chart-kiosk", "chart-site"])
+	for (const id of ["chart-day", "chart-hour", "chart-duration", "chart-kiosk", "chart-site",
+		"chart-service"])
 		clear($(id));
 	$("stats-from").value = "";
 	$("stats-to").value = "";
@@ -131,5 +132,13 @@ function drawCharts(s, from, to) {
 		items: (s.per_site || []).map((k) => ({label: k.site || t("no_site"), value: k.pages || 0, d: k})),
 		yTitle: P, xTitle: t("chart_site_axis"), barTitle: pagesTitle, empty,
 		table: {caption: t("chart_site"), columns: placeColumns(t("chart_site_axis"))},
+	});
+	// Sessions that used each service (reported by the kiosks at each session's end).
+	barChart($("chart-service"), {
+		items: (s.per_service || []).map((x) => ({label: x.name || x.service, value: x.sessions || 0,
+			d: x})),
+		yTitle: S, xTitle: t("chart_service_axis"), barTitle: sessionsTitle, empty,
+		table: {caption: t("chart_service"), columns: [[t("chart_service_axis"), (i) => i.label],
+			[S, (i) => i.value]]},
 	});
 }

@@ -5,6 +5,7 @@
 #include "api.h"
 #include "code.h"
 #include "jsonutil.h"
+#include "store_services.h"
 #include "util.h"
 #include "web.h"
 
@@ -72,6 +73,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    json_string_value(json_object_get(j, "password"))[0] != '\0')
 			__builtin_trap(); /* the password must be wiped */
 	}
+	/* A service added or edited, and a kiosk's refusals (api_services.c). */
+	static struct store_service sv;
+	static struct store_refusal rs[STORE_MAX_REFUSED_HOSTS];
+	char serr[256];
+	memset(&sv, 0, sizeof(sv));
+	(void)api_service_parse(j, true, &sv, serr, sizeof(serr));
+	memset(&sv, 0, sizeof(sv));
+	(void)api_service_parse(j, false, &sv, serr, sizeof(serr));
+	(void)api_refusals_parse(json_object_get(j, "hosts"), rs);
 	if (json_check(j, events_f, ARRAY_LEN(events_f), err, sizeof(err))) {
 		size_t i;
 		json_t *ev;

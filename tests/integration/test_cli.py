@@ -825,6 +825,41 @@ class ServicesCli(CliTestCase):
         self.assertIsNone(self.service("z"))
         self.ok("service", "remove", "mairie", token=mnt)
 
+    def test_service_import(self):
+        _, mnt = self.new_user("maintenance")
+        catalogue = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))), "config", "services.conf")
+        # A service of the centre's with a catalogue id is kept as it is.
+        self.api("POST", "/api/v1/services", {"id": "caf", "name": "CAF du Rhône",
+                                              "url": "https://www.caf.fr/",
+                                              "domains": ["caf.fr"]}, mnt, expect=201)
+        lines = self.ok("service", "import", catalogue, token=mnt)
+        self.assertEqual(lines[0], "caf\tkept (already in the list)")
+        self.assertEqual(len(lines), 12, lines)
+        self.assertTrue(all(line.endswith("\tadded") for line in lines[1:]), lines)
+        served = {s["id"]: s for s in
+                  self.api("GET", "/api/v1/services", token=mnt)["services"]}
+        self.assertEqual(served["caf"]["name"], "CAF du Rhône")
+        self.assertEqual(served["ants"]["icon"], "papiers")
+        # Again: nothing added.
+        lines = self.ok("service", "import", catalogue, token=mnt)
+        self.assertTrue(all(line.endswith("kept (already in the list)") for line in lines))
+        # A file with a mistake: FILE:LINE, nothing sent.
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.conf")
+            with open(bad, "w", encoding="utf-8") as f:
+                f.write('services = (\n { name = "Nouveau"; url = "https://n.example/";'
+                        ' domains = [ "n.example" ]; },\n { name = "X"; url = "http://x/";'
+                        ' domains = [ "x" ]; } );\n')
+            self.fails(1, "service", "import", bad, token=mnt, contains=(bad + ":3:",))
+            self.fails(1, "service", "import", os.path.join(d, "none.conf"), token=mnt,
+                       contains=("cannot open",))
+        self.assertNotIn("nouveau", [s["id"] for s in
+                                     self.api("GET", "/api/v1/services", token=mnt)["services"]])
+        self.fails(2, "service", "import")
+        for sid in served:
+            self.api("DELETE", "/api/v1/services/" + sid, token=mnt)
+
     def test_refusals_and_stats(self):
         _, ktoken = self.new_kiosk(site="Nord")
         day = today_local()

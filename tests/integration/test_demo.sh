@@ -50,3 +50,10 @@ status=$(curl -s -o "$tmp/login" -w '%{http_code}' -H 'Content-Type: application
 [ "$status" = 200 ] && grep -q '"role":"secretariat"' "$tmp/login" ||
 	{ cat "$tmp/login"; echo "the demo's desk account did not sign in: HTTP $status"; exit 1; }
 echo "desk page served; accueil signed in"
+
+# The demo's admind started with the catalogue of services (the tickets name them).
+ESCALE_URL="http://127.0.0.1:$port" ESCALE_TOKEN=$(cat "$tmp/var/admin.token") \
+	"$bin/escalectl" service list >"$tmp/services"
+grep -q '^caf	CAF	' "$tmp/services" ||
+	{ cat "$tmp/services"; echo "the demo has no catalogue of services"; exit 1; }
+echo "the catalogue's $(wc -l <"$tmp/services") services are served"

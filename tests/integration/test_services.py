@@ -248,6 +248,9 @@ class Services(AdmindTestCase):
             {"name": "x", "url": "https://www.x.fr/",
              "domains": ["x.fr"] + ["d%d.fr" % i for i in range(32)]},
             {"name": "x\u0001", "url": "https://www.x.fr/", "domains": ["x.fr"]},
+            {"name": "x", "url": "https://www.x.fr/" + "é" * 1100, "domains": ["x.fr"]},
+            {"name": "x", "url": "https://www.x.fr/é", "domains": ["x.fr"]},
+            svc("x", "x.fr", icon="é" * 16),
         ]
         for body in bad:
             self.assertError(self.req("POST", "/api/v1/services", body, self.maint),
@@ -390,6 +393,31 @@ class ServiceStats(AdmindTestCase):
         ok = ["s%d" % i for i in range(64)]
         self.api("POST", "/api/v1/kiosk/sessions/%s/end" % s, {"reason": "user", "services": ok},
                  k)
+
+
+class Retention(AdmindTestCase):
+    """Refusals go with the retention; the per-service counts stay, as daily totals do."""
+
+    EXTRA_CONF = AdmindTestCase.EXTRA_CONF + "retention_days = 2;\n"
+
+    def test_purge(self):
+        _, k = self.new_kiosk(site="Est")
+        self.api("POST", "/api/v1/kiosk/refusals", {"day": today_local(), "hosts": [
+            {"host": "cdn.example.net", "service": "caf", "count": 2}], "other": 1}, k)
+        sid = self.open_ok(k, self.new_code()["code"])["session"]
+        self.api("POST", "/api/v1/kiosk/sessions/%s/end" % sid,
+                 {"reason": "user", "services": ["caf"]}, k)
+        self.server.stop()
+        self.server.start(env={"ESCALE_FAKE_NOW": str(int(time.time()) + 5 * 86400)})
+        db = self.server.db_connect()
+        try:
+            counts = [db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                      for t in ("refusals", "refusals_other", "service_counted", "service_daily")]
+        finally:
+            db.close()
+        self.assertEqual(counts, [0, 0, 0, 1])
+        per = self.api("GET", "/api/v1/stats", token=self.admin)["per_service"]
+        self.assertEqual(per, [{"service": "caf", "name": "caf", "sessions": 1}])
 
 
 class Refusals(AdmindTestCase):

@@ -13,6 +13,7 @@ import secrets
 import time
 
 from web_harness import CODE_RE, FIRST_VIEW, PRINT_STUB_JS, ROLE_VIEWS, WAIT, WebTestCase, main
+from selenium.webdriver.support.ui import Select  # noqa: E402 (web_harness finds selenium)
 import mkpdf
 from private_cupsd import WithCupsd
 
@@ -51,6 +52,9 @@ class Desk(WebTestCase):
 
     def test_issue_codes_with_a_preset_and_print_the_tickets(self):
         desk = self.desk_info()
+        served = [x["name"] for x in
+                  self.api("GET", "/api/v1/services", token=self.admin)["services"]]
+        self.assertIn("CAF", served)
         preset = [p for p in desk["presets"] if p["minutes"] == 30]
         self.assertEqual(len(preset), 1, desk)
         pages = preset[0]["pages"]
@@ -78,9 +82,8 @@ class Desk(WebTestCase):
             self.assertIn("30", re.findall(r"\d+", self.find(".ticket-minutes", t).text))
             self.assertIn(str(pages), re.findall(r"\d+", self.find(".ticket-pages", t).text))
             self.assertTrue(self.find(".ticket-until", t).text.strip())
-            services = self.find(".ticket-services", t).text
-            for s in desk["services"]:
-                self.assertIn(s, services)
+            # One list, from one place: the services admind serves the kiosks.
+            self.assertEqual(self.ticket_services(t), served)
             rules = self.find(".ticket-rules", t).text
             for rule in desk["rules"]:
                 self.assertIn(rule, rules)
@@ -313,7 +316,8 @@ class Desk(WebTestCase):
         self.new_codes(count=2, minutes=60, pages=10)
         self.sign_in()
         too_wide = {}
-        for view in ["desk", "kiosks", "usage", "stats", "audit", "users", "account"]:
+        for view in ["desk", "kiosks", "services", "usage", "stats", "audit", "users",
+                     "account"]:
             self.go(view)
             self.assertEqual(self.visible_sections(), ["view-" + view])
             if view == "kiosks":
@@ -327,6 +331,9 @@ class Desk(WebTestCase):
                 self.assertTrue(self.find("#stats-totals").text.strip())
             elif view == "audit":
                 self.wait(lambda d: self.ADMIN in self.find("#audit-table").text, "audit rows")
+            elif view == "services":
+                self.wait(lambda d: self.find_all('#services-table tr[data-service-id="caf"]'),
+                          "service rows")
             elif view == "users":
                 self.wait(lambda d: self.find_all("#users-table tr[data-user-id]"), "user rows")
             width = self.shot_both("view-" + view)
@@ -693,6 +700,139 @@ class Usage(WebTestCase):
         self.assertCleanConsole()
 
 
+class Services(WebTestCase):
+    """The services of the kiosks' home page in the Services view: add, edit, order and
+    remove them; the hosts refused today with a button that adds one to a service; the
+    tickets and the statistics naming the same list."""
+
+    def served(self):
+        return self.api("GET", "/api/v1/services", token=self.admin)["services"]
+
+    def by_id(self, sid):
+        found = [x for x in self.served() if x["id"] == sid]
+        return found[0] if found else None
+
+    def test_manage_services_in_the_page(self):
+        _, name, _ = self.new_staff("maintenance")
+        self.sign_in(name)
+        self.assertIn("services", self.nav_views())
+        self.go("services")
+        self.wait_shown('#services-table tr[data-service-id="caf"]')
+        version = self.api("GET", "/api/v1/services", token=self.admin)["version"]
+        # What the page refuses itself, in French, sends nothing.
+        self.type_into("#service-name", "Mairie de Lyon")
+        self.type_into("#service-url", "https://www.lyon.fr/")
+        self.type_into("#service-domains", "grandlyon.com")
+        self.click("#service-submit")
+        self.wait(lambda d: "www.lyon.fr" in self.text("#service-error"),
+                  "#service-error names the uncovered host")
+        self.assertEqual(self.find("#service-domains").get_attribute("aria-invalid"), "true")
+        self.type_into("#service-domains", "Lyon.fr\nlyon.fr")
+        self.click("#service-submit")
+        self.wait(lambda d: "deux fois" in self.text("#service-error"), "a domain twice")
+        self.assertEqual(self.api("GET", "/api/v1/services", token=self.admin)["version"],
+                         version)
+        # Added.
+        self.type_into("#service-category", "Démarches")
+        self.type_into("#service-domains", "lyon.fr\ngrandlyon.com")
+        Select(self.find("#service-icon")).select_by_value("demarches")
+        self.click("#service-submit")
+        row = '#services-table tr[data-service-id="mairie-de-lyon"]'
+        self.wait_shown(row)
+        s = self.by_id("mairie-de-lyon")
+        self.assertEqual((s["name"], s["url"], s["category"], s["icon"], s["domains"]),
+                         ("Mairie de Lyon", "https://www.lyon.fr/", "Démarches", "demarches",
+                          ["lyon.fr", "grandlyon.com"]))
+        self.assertEqual(self.find("#service-name").get_attribute("value"), "")
+        # The same name again: the server's refusal, in French.
+        self.type_into("#service-name", "Mairie de Lyon")
+        self.type_into("#service-url", "https://www.lyon.fr/")
+        self.type_into("#service-domains", "lyon.fr")
+        self.click("#service-submit")
+        self.wait(lambda d: "déjà ce nom" in self.text("#service-error"), "name taken")
+        # Edited through the row's button: the form holds the service.
+        self.click(row + ' [data-action="edit"]')
+        self.wait(lambda d: self.find("#service-domains").get_attribute("value") ==
+                  "lyon.fr\ngrandlyon.com", "the form filled with the service")
+        self.type_into("#service-name", "Ville de Lyon")
+        self.click("#service-submit")
+        self.wait(lambda d: (self.by_id("mairie-de-lyon") or {}).get("name") == "Ville de Lyon",
+                  "the service renamed")
+        self.wait(lambda d: "Ville de Lyon" in self.find(row).text, "the row renamed")
+        # Moved up one place.
+        ids = [x["id"] for x in self.served()]
+        at = ids.index("mairie-de-lyon")
+        self.click(row + ' [data-action="up"]')
+        self.wait(lambda d: [x["id"] for x in self.served()].index("mairie-de-lyon") == at - 1,
+                  "moved up")
+        width = self.shot_both("services")
+        self.assertLessEqual(width, 360, "the services view is wider than a phone")
+        # Removed after a confirmation.
+        self.click(row + ' [data-action="remove"]')
+        self.confirm_dialog()
+        self.wait(lambda d: not self.find_all(row), "the row gone")
+        self.assertIsNone(self.by_id("mairie-de-lyon"))
+        mine = [a for a, who in self.audit_actions() if who == name]
+        for action in ("service.add", "service.edit", "service.move", "service.remove"):
+            self.assertIn(action, mine)
+        self.assertCleanConsole()
+
+    def test_refused_hosts_added_to_a_service(self):
+        _, kt = self.new_kiosk(self.unique("poste"))
+        self.api("POST", "/api/v1/kiosk/refusals", {"day": time.strftime("%Y-%m-%d"), "hosts": [
+            {"host": "cdn.caf-static.example", "service": "caf", "count": 5},
+            {"host": "tracker.example.com", "service": None, "count": 2}], "other": 3}, kt)
+        self.sign_in()
+        self.go("services")
+        cdn = '#refusals-table tr[data-host="cdn.caf-static.example"]'
+        self.wait_shown(cdn)
+        self.assertIn("5", self.find(cdn).text)
+        self.wait(lambda d: "3" in self.text("#refusals-other"), "#refusals-other")
+        button = cdn + ' [data-action="add-domain"]'
+        self.assertEqual(self.find(button).text.strip(), "Ajouter à CAF")
+        self.click(button)
+        self.wait(lambda d: "cdn.caf-static.example" in self.by_id("caf")["domains"],
+                  "the host added to CAF")
+        self.wait(lambda d: "permis (CAF)" in self.find(cdn).text, "the row says it is allowed")
+        # A host no service asked for: choose the service.
+        tracker = '#refusals-table tr[data-host="tracker.example.com"]'
+        self.assertIn("inconnu", self.find(tracker).text)
+        Select(self.find(tracker + " select.refusal-service")).select_by_value("ameli")
+        self.click(tracker + ' [data-action="add-domain"]')
+        self.wait(lambda d: "tracker.example.com" in self.by_id("ameli")["domains"],
+                  "the host added to ameli")
+        self.assertNotIn("tracker.example.com", self.by_id("caf")["domains"])
+        self.assertIn(("service.add_domain", self.ADMIN), self.audit_actions())
+        self.shot_both("services-refusals")
+        self.assertCleanConsole()
+
+    def test_tickets_and_stats_name_the_served_list(self):
+        self.api("DELETE", "/api/v1/services/franceconnect", token=self.admin)
+        self.api("POST", "/api/v1/services", {"name": "Mairie", "url": "https://mairie.example/",
+                                              "domains": ["mairie.example"]}, self.admin,
+                 expect=201)
+        served = [x["name"] for x in self.served()]
+        self.sign_in()
+        self.wait_shown("form#code-form")
+        self.click("#code-issue")
+        self.wait(lambda d: self.find_all("#tickets .ticket"), "a ticket")
+        self.assertEqual(self.ticket_services(self.find("#tickets .ticket")), served)
+        # Sessions that used a service, in the statistics.
+        _, kt = self.new_kiosk(self.unique("poste"))
+        for services in (["caf"], ["caf", "mairie"]):
+            sid = self.open_ok(kt, self.new_code()["code"])["session"]
+            self.api("POST", "/api/v1/kiosk/sessions/%s/end" % sid,
+                     {"reason": "user", "services": services}, kt)
+        self.go("stats")
+        self.wait(lambda d: len(self.find_all("svg#chart-service rect.bar")) == 2,
+                  "two bars per service")
+        titles = [t.get_attribute("textContent") for t in
+                  self.find_all("svg#chart-service rect.bar title")]
+        self.assertTrue(any("CAF" in t and "2" in t for t in titles), titles)
+        self.assertTrue(any("Mairie" in t and "1" in t for t in titles), titles)
+        self.assertCleanConsole()
+
+
 class English(WebTestCase):
     """A browser that prefers English gets the page in English (i18n.js)."""
 
@@ -712,6 +852,13 @@ class English(WebTestCase):
         texts = " ".join(a.text for a in self.find_all("nav#nav a[data-view]"))
         self.assertNotIn("Accueil", texts)
         self.shot_both("english-desk")
+        # The Services view too (its panels, the icon names, the refusals).
+        self.go("services")
+        self.wait_shown('#services-table tr[data-service-id="caf"]')
+        view = self.find("section#view-services").text
+        self.assertIn("Sites refused today", view)
+        self.assertNotRegex(view, r"Ajouter|refusés|Rubrique|Domaines autorisés")
+        self.assertIn("Globe (default)", self.find("#service-icon").text)
         self.assertCleanConsole()
 
 

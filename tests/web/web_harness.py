@@ -50,12 +50,14 @@ WAIT = 20.0          # a DOM state the page reaches by itself (the desk refreshe
 START_WAIT = 60.0    # Chromium starting on a busy two-core machine
 WEB_ROOT = os.environ.get("ESCALE_WEB_ROOT") or os.path.join(os.path.dirname(TESTS), "admin",
                                                              "web")
-VIEWS = ["desk", "kiosks", "usage", "stats", "audit", "users", "account"]
+VIEWS = ["desk", "kiosks", "services", "usage", "stats", "audit", "users", "account"]
 ROLE_VIEWS = {  # docs/web.md, "The page"
     "admin": set(VIEWS),
     "secretariat": {"desk", "kiosks", "account"},
-    "maintenance": {"kiosks", "usage", "stats", "audit", "account"},
+    "maintenance": {"kiosks", "services", "usage", "stats", "audit", "account"},
 }
+# The catalogue a new database starts with: the services tickets name.
+CATALOGUE = os.path.join(os.path.dirname(TESTS), "config", "services.conf")
 FIRST_VIEW = {"admin": "desk", "secretariat": "desk", "maintenance": "kiosks"}
 # The browser's language: --lang, Accept-Language, LANGUAGE, LANG.
 LOCALES = {"fr": ("fr-FR", "fr-FR,fr", "fr_FR:fr", "fr_FR.UTF-8"),
@@ -204,7 +206,8 @@ class WebTestCase(AdmindTestCase):
 
     EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
         'web = { root = "%s"; };\n'
-        'desk = { centre = "Espace social des Tilleuls"; };\n' % WEB_ROOT)
+        'desk = { centre = "Espace social des Tilleuls"; };\n'
+        'services = { catalogue = "%s"; };\n' % (WEB_ROOT, CATALOGUE))
     LANG = "fr"  # a French desk, as in the centres
     ADMIN = "admin-web"
     PASSWORD = "Guichet été 2026 !"
@@ -530,6 +533,12 @@ class WebTestCase(AdmindTestCase):
             if k["id"] == kid:
                 return k
         self.fail("kiosk %r not in GET /api/v1/kiosks" % kid)
+
+    def ticket_services(self, ticket):
+        """The services a ticket names ("Sites ouverts : A, B" / "Open sites: A, B")."""
+        text = self.find(".ticket-services", ticket).text.strip()
+        _, _, names = text.partition(":")
+        return [n.strip() for n in names.split(",") if n.strip()]
 
     def audit_actions(self):
         return [(a["action"], a["user"]) for a in
