@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -31,8 +32,9 @@ _Static_assert(ARRAY_LEN(cmd_words) == WIRE_CMD_COUNT, "a command without its wo
 static const char *const event_words[] = {"session_open", "session_progress", "session_end"};
 _Static_assert(ARRAY_LEN(event_words) == WIRE_EV_COUNT, "an event without its word");
 
-static const char *const msg_words[] = {"login",  "state",   "end", "ack",    "hello",    "login",
-					"online", "session", "cmd", "synced", "restarted"};
+static const char *const msg_words[] = {"login", "state",  "end",       "ack",
+					"hello", "login",  "online",    "session",
+					"cmd",   "synced", "restarted", "services"};
 _Static_assert(ARRAY_LEN(msg_words) == WIRE_MSG_COUNT, "a message without its word");
 
 static const char *word(const char *const *words, size_t n, int v)
@@ -214,6 +216,23 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 		ok = set_str(o, "session", m->session) && ok;
 		set_int(o, "seconds_used", m->seconds_used);
 		break;
+	case WIRE_MSG_SERVICES: {
+		char why[200];
+		json_t *arr = NULL;
+		ok = m->services && m->services->version >= 0 && m->services->n >= 0 &&
+		     m->services->n <= SVC_MAX &&
+		     svc_check_list(m->services->s, m->services->n, why, sizeof(why));
+		for (int i = 0; ok && i < m->services->n; i++)
+			ok = svc_check(&m->services->s[i], why, sizeof(why));
+		if (ok)
+			arr = svc_list_to_json(m->services->s, m->services->n, false);
+		ok = arr != NULL;
+		if (ok) {
+			set_int(o, "version", m->services->version);
+			json_object_set_new(o, "services", arr);
+		}
+		break;
+	}
 	default:
 		ok = false;
 	}
@@ -417,10 +436,35 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		get_session(&d, "session", true, false, m->session);
 		get_int(&d, "seconds_used", true, 0, WIRE_SECONDS_MAX, &m->seconds_used);
 		break;
+	case WIRE_MSG_SERVICES: {
+		int64_t version = -1;
+		get_int(&d, "version", true, 0, INT64_MAX, &version);
+		const json_t *arr = field(&d, "services", true);
+		if (!d.ok)
+			break;
+		struct svc_list *l = xcalloc(1, sizeof(*l));
+		char why[200];
+		if (!svc_list_from_json(arr, false, l, why, sizeof(why))) {
+			fail(&d, "'services': %s", why);
+			free(l);
+			break;
+		}
+		l->version = version;
+		m->services = l;
+		break;
+	}
 	default:
 		break;
 	}
 	if (d.ok && d.used != json_object_size(j))
 		fail(&d, "'%s' message with a field it does not have", t);
+	if (!d.ok)
+		wire_msg_clear(m);
 	return d.ok;
+}
+
+void wire_msg_clear(struct wire_msg *m)
+{
+	svc_list_free(m->services);
+	m->services = NULL;
 }

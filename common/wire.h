@@ -17,6 +17,8 @@
  * no JSON; only the message codec below (kiosk side) does. */
 typedef struct json_t json_t;
 
+#include "services.h"
+
 /* The CUPS user name of a kiosk's print jobs is this prefix and the kiosk's name (kiosk.conf
  * print.kiosk_name, written into its browser's client.conf); admind reads the name back
  * from job-originating-user-name to tie the job to that kiosk. */
@@ -134,16 +136,22 @@ bool wire_event_parse(const char *s, enum wire_event *out);
  *   restarted {"t":"restarted","session":HEX,"seconds_used":N}
  *                                                      at start: a session open before a
  *                                                      restart was ended (restart) and queued
+ *   services {"t":"services","version":N,"services":[{"id","name","url","category","icon",
+ *            "domains":[...],"intranet":bool}]}       admind's services list (common/
+ *                                                      services.h rules), at start from the
+ *                                                      cache and on every change; the kiosk
+ *                                                      uses it from its next session on
  */
 
-#define WIRE_IPC_MAX     16384               /* bytes of one message */
-#define WIRE_SESSION_LEN 32                  /* a session id: 32 lower-case hex digits */
-#define WIRE_CODE_MAX    64                  /* the longest code admind accepts */
-#define WIRE_SECONDS_MAX INT64_C(3153600000) /* a century: time left, added, used */
-#define WIRE_PAGES_MAX   100000              /* pages left, used, printed */
-#define WIRE_TRIES_MAX   1000000             /* wrong codes before a pause (login.max_failures) */
-#define WIRE_TEXT_MAX    2001                /* a desk message, a lock text: 500 characters, NUL */
-#define WIRE_WORD_MAX    32                  /* a print event's word */
+#define WIRE_IPC_MAX     16384                 /* bytes of one message... */
+#define WIRE_IPC_BIG     (SVC_JSON_MAX + 4096) /* ...but a services message */
+#define WIRE_SESSION_LEN 32                    /* a session id: 32 lower-case hex digits */
+#define WIRE_CODE_MAX    64                    /* the longest code admind accepts */
+#define WIRE_SECONDS_MAX INT64_C(3153600000)   /* a century: time left, added, used */
+#define WIRE_PAGES_MAX   100000                /* pages left, used, printed */
+#define WIRE_TRIES_MAX   1000000               /* wrong codes before a pause (login.max_failures) */
+#define WIRE_TEXT_MAX    2001 /* a desk message, a lock text: 500 characters, NUL */
+#define WIRE_WORD_MAX    32   /* a print event's word */
 
 enum wire_dir { WIRE_TO_NET, WIRE_TO_KIOSK };
 
@@ -161,6 +169,7 @@ enum wire_msg_type {
 	WIRE_MSG_CMD,
 	WIRE_MSG_SYNCED,
 	WIRE_MSG_RESTARTED,
+	WIRE_MSG_SERVICES,
 	WIRE_MSG_COUNT
 };
 
@@ -180,6 +189,8 @@ struct wire_msg {
 		seconds, pages, cursor;
 	char text[WIRE_TEXT_MAX];
 	char event[WIRE_WORD_MAX + 1];
+	struct svc_list *services; /* services: allocated by decode (wire_msg_clear frees it);
+				    * its version is the message's */
 };
 
 /* The message's "t" word (login for both LOGIN and LOGIN_REPLY). */
@@ -192,5 +203,7 @@ json_t *wire_msg_encode(const struct wire_msg *m);
  * out of range. */
 bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, char *err,
 		     size_t errlen);
+/* Frees what decode allocated in M (a services list) and sets it to NULL. */
+void wire_msg_clear(struct wire_msg *m);
 
 #endif

@@ -184,6 +184,26 @@ static const char *homepage_pict(const char *cat)
 	return homepage_pict_default;
 }
 
+/* A service's pictogram: its icon when that is one of the words above ("famille", "sante",
+ * "impots"...); an unknown icon is no error (admind may know more): the globe. Without an
+ * icon, admind's "" is the globe too, kiosk.conf's the category's pictogram (ICONS_ONLY
+ * false). */
+static const char *homepage_pict_of(const struct kservice *s, const char *cat, bool icons_only)
+{
+	const char *icon = s->icon ? s->icon : "";
+	size_t n = strlen(icon);
+	for (size_t i = 0; n && i < ARRAY_LEN(homepage_picts); i++) {
+		const char *w = homepage_picts[i].words;
+		while (*w) {
+			size_t len = strcspn(w, ",");
+			if (len == n && memcmp(w, icon, n) == 0)
+				return homepage_picts[i].path;
+			w += len + (w[len] == ',');
+		}
+	}
+	return n || icons_only ? homepage_pict_default : homepage_pict(cat);
+}
+
 /* The category as shown: translated when the catalog knows it (the usual ones are below). */
 static const char *const homepage_known_categories[] = {
 	N_("Famille"),   N_("Emploi"),   N_("Santé"),    N_("Impôts"), N_("Papiers"),
@@ -220,7 +240,7 @@ static void homepage_put_words(FILE *f, const char *name)
 }
 
 static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, bool english,
-			  const char *colour)
+			  const char *colour, bool icons_only)
 {
 	fprintf(f, "<a class=\"tile\" style=\"background:%s\" href=\"", colour);
 	homepage_put(f, s->url);
@@ -228,7 +248,7 @@ static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, bo
 		"\"><span class=\"pict\" aria-hidden=\"true\"><svg viewBox=\"0 0 24 24\">"
 		"<path fill=\"%s\" fill-rule=\"evenodd\" d=\"%s\"/></svg></span>"
 		"<span class=\"text\"><span class=\"name\">",
-		colour, homepage_pict(cat));
+		colour, homepage_pict_of(s, cat, icons_only));
 	homepage_put_words(f, s->name);
 	fputs("</span><span class=\"cat\">", f);
 	homepage_put(f, homepage_shown_category(cat, english));
@@ -296,7 +316,8 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 			const struct kservice *s = &cfg->services[i];
 			if (s->name && homepage_url_ok(s->url) &&
 			    strcmp(homepage_category(s, false), cats[k]) == 0)
-				homepage_tile(f, s, cats[k], english, colour);
+				homepage_tile(f, s, cats[k], english, colour,
+					      cfg->services_from_admind);
 		}
 	}
 	if (n_tiles > 0)

@@ -23,10 +23,17 @@ bool ipc_send(int fd, const struct wire_msg *m)
 	}
 	size_t n = strlen(buf);
 	bool ok = false;
-	if (n > WIRE_IPC_MAX) {
-		log_warnx("ipc: message of %zu bytes not sent (limit %d)", n, WIRE_IPC_MAX);
+	size_t limit = m->type == WIRE_MSG_SERVICES ? WIRE_IPC_BIG : WIRE_IPC_MAX;
+	if (n > limit) {
+		log_warnx("ipc: message of %zu bytes not sent (limit %zu)", n, limit);
 		errno = EMSGSIZE;
 		goto done;
+	}
+	if (n > WIRE_IPC_MAX) {
+		/* A packet must fit the socket's send buffer whole (the kernel doubles it). */
+		int want = (int)n + 4096;
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) != 0)
+			log_warn("ipc: SO_SNDBUF");
 	}
 	/* Never blocking: a peer that stopped reading (hung, stopped) must not stall the
 	 * X process. The queue holds a few hundred messages, so a peer that reads loses
@@ -45,7 +52,8 @@ done:
 
 enum ipc_got ipc_recv(int fd, enum wire_dir dir, struct wire_msg *m, char bad_t[WIRE_WORD_MAX + 1])
 {
-	char buf[WIRE_IPC_MAX + 1];
+	/* One process, one thread: a static buffer for the largest message. */
+	static char buf[WIRE_IPC_BIG + 1];
 	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	bad_t[0] = '\0';
@@ -64,8 +72,8 @@ enum ipc_got ipc_recv(int fd, enum wire_dir dir, struct wire_msg *m, char bad_t[
 	}
 	if (n == 0)
 		return IPC_EOF;
-	if ((msg.msg_flags & MSG_TRUNC) || n > WIRE_IPC_MAX) {
-		log_warnx("ipc: message of %zd bytes dropped (limit %d)", n, WIRE_IPC_MAX);
+	if ((msg.msg_flags & MSG_TRUNC) || n > WIRE_IPC_BIG) {
+		log_warnx("ipc: message of %zd bytes dropped (limit %d)", n, WIRE_IPC_BIG);
 		return IPC_BAD;
 	}
 	json_error_t jerr;
@@ -81,6 +89,10 @@ enum ipc_got ipc_recv(int fd, enum wire_dir dir, struct wire_msg *m, char bad_t[
 		if (t && strlen(t) <= WIRE_WORD_MAX)
 			memcpy(bad_t, t, strlen(t) + 1);
 		log_warnx("ipc: message dropped: %s", why);
+		got = IPC_BAD;
+	} else if (n > WIRE_IPC_MAX && m->type != WIRE_MSG_SERVICES) {
+		log_warnx("ipc: message of %zd bytes dropped (limit %d)", n, WIRE_IPC_MAX);
+		wire_msg_clear(m);
 		got = IPC_BAD;
 	}
 	json_decref(j);

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "services.h"
 #include "util.h"
 
 #define MAX_PATH 4096
@@ -46,8 +45,8 @@ static const char *const proxy_keys[] = {
 static const char *const hours_keys[] = {"monday",   "tuesday", "wednesday", "thursday", "friday",
 					 "saturday", "sunday",  "closed",    "special",  NULL};
 static const char *const special_keys[] = {"date", "hours", NULL};
-static const char *const service_keys[] = {"id",      "name",     "url", "category",
-					   "domains", "intranet", NULL};
+static const char *const service_keys[] = {"id",      "name",     "url",  "category",
+					   "domains", "intranet", "icon", NULL};
 
 /* The wrapper (kiosk/escale-browser) runs the browser in its sandbox with the policy. */
 static const char *const default_browser[] = {ESCALE_LIBEXECDIR "/escale-browser",
@@ -92,15 +91,6 @@ static const struct {
 	 {"service-public.fr", "service-public.gouv.fr", FRANCECONNECT}},
 };
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* A string setting: valid UTF-8 text of at most MAXCHARS characters (not bytes). */
 static bool text(const config_setting_t *group, const char *name, const char *def, size_t maxchars,
 		 char **out, struct cfg_err *err)
@@ -113,7 +103,7 @@ static bool text(const config_setting_t *group, const char *name, const char *de
 	if (!utf8_valid_text(*out, strlen(*out)))
 		return cfg_fail(s, err,
 				"'%s' is not valid UTF-8 text (or holds control characters)", name);
-	if (utf8_chars(*out) > maxchars)
+	if (svc_utf8_chars(*out) > maxchars)
 		return cfg_fail(s, err, "'%s' is longer than %zu characters", name, maxchars);
 	return true;
 }
@@ -127,7 +117,7 @@ static bool elem_text(const config_setting_t *e, const char *what, size_t maxcha
 	const char *s = config_setting_get_string(e);
 	if (!utf8_valid_text(s, strlen(s)))
 		return cfg_fail(e, err, "%s: an entry is not valid UTF-8 text", what);
-	if (utf8_chars(s) > maxchars)
+	if (svc_utf8_chars(s) > maxchars)
 		return cfg_fail(e, err, "%s: an entry is longer than %zu characters", what,
 				maxchars);
 	*out = s;
@@ -172,92 +162,13 @@ static bool not_empty(const config_setting_t *group, const char *name, const cha
 	return true;
 }
 
-static bool is_loopback(const char *host)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-	if (strcmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
-	return false;
-}
-
-/* "https://HOST[:PORT][/...]", or "http://" to this computer only. HOST gets the host in lower
- * case, without brackets. WHAT names the setting in messages. */
+/* "https://HOST[:PORT][/...]", or "http://" to this computer only (svc_url_check). */
 static bool check_url(const config_setting_t *where, const char *what, const char *url,
 		      char host[256], struct cfg_err *err)
 {
-	const char *p;
-	bool tls;
-	if (strncmp(url, "https://", 8) == 0) {
-		p = url + 8;
-		tls = true;
-	} else if (strncmp(url, "http://", 7) == 0) {
-		p = url + 7;
-		tls = false;
-	} else {
-		return cfg_fail(where, err,
-				"%s must start with https:// (or http:// to this computer)", what);
-	}
-	if (strpbrk(url, " \t"))
-		return cfg_fail(where, err, "%s must not contain spaces (write them as %%20)",
-				what);
-	const char *aend = p + strcspn(p, "/?#"); /* the authority: host and port */
-	if (memchr(p, '@', (size_t)(aend - p)))
-		return cfg_fail(where, err, "%s must not contain a user name or password", what);
-	bool v6 = *p == '[';
-	const char *h = p, *rest;
-	if (v6) {
-		const char *end = memchr(p, ']', (size_t)(aend - p));
-		if (!end)
-			return cfg_fail(where, err, "%s: missing ']' after the IPv6 address", what);
-		h = p + 1;
-		rest = end + 1;
-	} else {
-		rest = p + strcspn(p, ":/?#");
-	}
-	size_t hlen = (size_t)(rest - h) - (v6 ? 1 : 0);
-	if (hlen == 0 || hlen > 253)
-		return cfg_fail(where, err, "%s has no host name", what);
-	for (size_t i = 0; i < hlen; i++) {
-		char c = h[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-			  (c == '-' && !v6) || (c == ':' && v6);
-		if (!ok)
-			return cfg_fail(where, err,
-					"%s: the host name may hold only letters, digits, dots and "
-					"dashes",
-					what);
-		host[i] = c;
-	}
-	host[hlen] = '\0';
-	struct in6_addr a6;
-	if (v6 && inet_pton(AF_INET6, host, &a6) != 1)
-		return cfg_fail(where, err, "%s: '%s' is not an IPv6 address", what, host);
-	if (rest < aend) {
-		char digits[8];
-		size_t plen = (size_t)(aend - rest - 1);
-		int64_t port;
-		if (*rest != ':' || plen == 0 || plen >= sizeof(digits))
-			return cfg_fail(where, err, "%s: expected HOST or HOST:PORT after %s", what,
-					tls ? "https://" : "http://");
-		memcpy(digits, rest + 1, plen);
-		digits[plen] = '\0';
-		if (!parse_i64(digits, 1, 65535, &port))
-			return cfg_fail(where, err, "%s: the port must be a number from 1 to 65535",
-					what);
-	}
-	if (!tls && !is_loopback(host))
-		return cfg_fail(
-			where, err,
-			"%s: plain http:// is only allowed to this computer (127.0.0.1, ::1 "
-			"or localhost); use https:// for '%s'",
-			what, host);
+	char why[300];
+	if (!svc_url_check(what, url, host, why, sizeof(why)))
+		return cfg_fail(where, err, "%s", why);
 	return true;
 }
 
@@ -703,7 +614,8 @@ static bool service(struct kservice *sv, const config_setting_t *e, int index, s
 	if (!cfg_only_keys(e, service_keys, err) ||
 	    !text(e, "name", NULL, MAX_NAME, &sv->name, err) ||
 	    !text(e, "url", NULL, MAX_URL, &sv->url, err) ||
-	    !text(e, "category", "", MAX_NAME, &sv->category, err))
+	    !text(e, "category", "", MAX_NAME, &sv->category, err) ||
+	    !text(e, "icon", "", SVC_ICON_MAX, &sv->icon, err))
 		return false;
 	if (!sv->name || !*sv->name)
 		return cfg_fail(e, err, "service %d: 'name' is required (1 to %d characters)",
@@ -756,6 +668,10 @@ static bool service(struct kservice *sv, const config_setting_t *e, int index, s
 				"service '%s': its url's host '%s' is not in its domains, so the "
 				"browser would refuse its home page",
 				sv->name, host);
+	/* The rules admind's list follows too (e.g. the icon's). */
+	char why[300];
+	if (!svc_check(sv, why, sizeof(why)))
+		return cfg_fail(e, err, "%s", why);
 	return true;
 }
 
@@ -769,6 +685,7 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 			sv->name = xstrdup(default_services[i].name);
 			sv->url = xstrdup(default_services[i].url);
 			sv->category = xstrdup(default_services[i].category);
+			sv->icon = xstrdup("");
 			svc_slug(sv->name, sv->id);
 			for (int j = 0; default_services[i].domains[j]; j++)
 				sv->domains[sv->n_domains++] =
@@ -792,38 +709,10 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 		struct kservice *sv = &cfg->services[cfg->n_services++];
 		if (!service(sv, e, i + 1, err))
 			return false;
-		for (int j = 0; j < i; j++) {
-			if (strcmp(cfg->services[j].name, sv->name) == 0)
-				return cfg_fail(e, err, "service name '%s' is used twice",
-						sv->name);
-			if (strcmp(cfg->services[j].id, sv->id) == 0)
-				return cfg_fail(e, err,
-						"service id '%s' is used twice (services '%s' and "
-						"'%s'): give one an 'id'",
-						sv->id, cfg->services[j].name, sv->name);
-		}
+		char why[300];
+		if (!svc_check_list(cfg->services, cfg->n_services, why, sizeof(why)))
+			return cfg_fail(e, err, "%s", why);
 	}
-	/* Chromium's URLAllowlist: at most 1000 entries, one of them the home page. */
-	int distinct = 0;
-	for (int i = 0; i < cfg->n_services; i++)
-		for (int j = 0; j < cfg->services[i].n_domains; j++) {
-			const char *d = cfg->services[i].domains[j];
-			bool seen = false;
-			for (int i2 = 0; i2 <= i && !seen; i2++)
-				for (int j2 = 0; j2 < (i2 < i ? cfg->services[i2].n_domains : j);
-				     j2++)
-					if (strcmp(cfg->services[i2].domains[j2], d) == 0) {
-						seen = true;
-						break;
-					}
-			if (!seen)
-				distinct++;
-		}
-	if (distinct > KCFG_MAX_ALLOWLIST)
-		return cfg_fail(l, err,
-				"the services list %d distinct domains: the browser's allowlist "
-				"takes at most %d; remove some",
-				distinct, KCFG_MAX_ALLOWLIST);
 	return true;
 }
 
@@ -1035,14 +924,7 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->admin_pin);
 	for (int i = 0; i < KCFG_MAX_ARGS && cfg->browser_argv[i]; i++)
 		free(cfg->browser_argv[i]);
-	for (int i = 0; i < cfg->n_services; i++) {
-		struct kservice *sv = &cfg->services[i];
-		free(sv->name);
-		free(sv->url);
-		free(sv->category);
-		for (int j = 0; j < sv->n_domains; j++)
-			free(sv->domains[j]);
-	}
+	svc_free(cfg->services, cfg->n_services);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -7,30 +7,14 @@
 
 #include "cfg.h"
 #include "hours.h"
+#include "services.h"
 
-#define KCFG_MAX_SERVICES 64
-#define KCFG_MAX_DOMAINS  32
-#define KCFG_MAX_WARN     8
-#define KCFG_MAX_ARGS     64
-/* Distinct domains of all services: Chromium's allowlist takes 1000 with the home page and
- * the print preview's two pages. */
-#define KCFG_MAX_ALLOWLIST 997
-
-#define KCFG_SERVICE_ID_MAX 32
-
-struct kservice {
-	/* "id": a stable slug [a-z0-9-] of 1..32, the service's name in statistics and in
-	 * admind; default: the name lower-cased, other characters as '-' ("france-travail") */
-	char id[KCFG_SERVICE_ID_MAX + 1];
-	char *name;     /* shown on the tile, e.g. "CAF" */
-	char *url;      /* home URL, https:// */
-	char *category; /* e.g. "Famille", "Emploi", "Santé", "Impôts", "Papiers" */
-	char *domains[KCFG_MAX_DOMAINS + 1]; /* NULL-terminated */
-	int n_domains;
-	/* "intranet": its names may resolve to loopback, private or link-local addresses (a
-	 * centre's own server); default false: escale-proxy refuses such addresses */
-	bool intranet;
-};
+#define KCFG_MAX_SERVICES   SVC_MAX
+#define KCFG_MAX_DOMAINS    SVC_MAX_DOMAINS
+#define KCFG_MAX_WARN       8
+#define KCFG_MAX_ARGS       64
+#define KCFG_MAX_ALLOWLIST  SVC_MAX_ALLOWLIST
+#define KCFG_SERVICE_ID_MAX SVC_ID_MAX
 
 struct kiosk_cfg {
 	char *path;        /* the file read */
@@ -105,6 +89,9 @@ struct kiosk_cfg {
 
 	struct kservice services[KCFG_MAX_SERVICES]; /* "services ( )"; absent: the default list */
 	int n_services;
+	/* Not a key: the services are admind's list, whose icon alone picks a tile's
+	 * pictogram ("" or unknown: a globe); kiosk.conf's pick by category when "". */
+	bool services_from_admind;
 };
 
 /* Reads PATH into CFG (defaults for what is absent); on failure ERR says FILE:LINE: what. */

@@ -62,7 +62,10 @@ struct kiosk {
 
 	struct helper net;
 	bool online;
-	int64_t syncs;                    /* offline cache refreshes, for the tests */
+	int64_t syncs; /* offline cache refreshes, for the tests */
+	/* admind's services list, waiting for the next session (never changed under one) */
+	struct svc_list *next_services;
+	int64_t services_version;         /* of the list in cfg: 0 for kiosk.conf's */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
 	int64_t hours_change; /* next open/closed change (hours_now time), 0: to compute */
 
@@ -292,7 +295,22 @@ static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const 
 	}
 }
 
-static void handle_net_msg(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
+/* Before a session's browser starts: admind's latest list replaces the services. */
+static void use_next_services(struct kiosk *k)
+{
+	struct svc_list *l = k->next_services;
+	if (!l)
+		return;
+	svc_free(k->cfg.services, k->cfg.n_services);
+	memcpy(k->cfg.services, l->s, (size_t)l->n * sizeof(l->s[0]));
+	k->cfg.n_services = l->n;
+	k->cfg.services_from_admind = true;
+	k->services_version = l->version;
+	free(l); /* its strings now belong to cfg */
+	k->next_services = NULL;
+}
+
+static void handle_net_msg(struct kiosk *k, struct wire_msg *m, const struct sm_clock *c)
 {
 	switch (m->type) {
 	case WIRE_MSG_HELLO:
@@ -324,6 +342,14 @@ static void handle_net_msg(struct kiosk *k, const struct wire_msg *m, const stru
 	case WIRE_MSG_RESTARTED:
 		log_warnx("the session open before the restart was ended and reported");
 		break;
+	case WIRE_MSG_SERVICES:
+		/* Taken as it is: the next session's home page and policy use it. */
+		svc_list_free(k->next_services);
+		k->next_services = m->services;
+		m->services = NULL;
+		log_info("services list %lld from admind (%d services): from the next session on",
+			 (long long)k->next_services->version, k->next_services->n);
+		break;
 	default: /* the kiosk's own messages: wire_msg_decode never gives them here */
 		break;
 	}
@@ -345,6 +371,7 @@ static void net_readable(struct kiosk *k, int max)
 			return;
 		struct sm_clock c = clock_now(k);
 		handle_net_msg(k, &m, &c);
+		wire_msg_clear(&m);
 	}
 }
 
@@ -694,6 +721,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			/* The browser user reaches the display for this session only. */
 			if (k->br.separated)
 				x_allow_user(&k->x, k->cfg.browser_user, true);
+			use_next_services(k);
 			/* The policy allowlists this session's home page: written before the
 			 * browser starts, and without it no browser (fail closed). */
 			if (browser_prepare(&k->br, &k->cfg, k->english) &&
@@ -818,6 +846,15 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			    v.closing_at ? json_string(v.closing_at) : json_null());
 	json_object_set_new(j, "notice", json_string(notices[m->notice]));
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
+	/* The services the sessions use (0: kiosk.conf's), and admind's next list if any. */
+	json_object_set_new(j, "services_version", json_integer(k->services_version));
+	json_object_set_new(j, "services_next",
+			    k->next_services ? json_integer(k->next_services->version)
+					     : json_null());
+	json_t *ids = json_array();
+	for (int i = 0; i < k->cfg.n_services; i++)
+		json_array_append_new(ids, json_string(k->cfg.services[i].id));
+	json_object_set_new(j, "services", ids);
 	/* The lockdown (docs/threat-model.md): shortcut grabs held, XKB controls still on. */
 	json_object_set_new(j, "shortcut_grabs", json_integer(k->x.key_grabs));
 	json_object_set_new(j, "click_grabs", json_integer(k->x.button_grabs));
@@ -1199,6 +1236,7 @@ out:
 	free(k->held_ev);
 	free(sock);
 	x_close(&k->x);
+	svc_list_free(k->next_services);
 	kconfig_free(&k->cfg);
 	free(k);
 	return rc;

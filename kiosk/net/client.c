@@ -32,7 +32,8 @@ struct client {
 	struct xfer x[CREQ_N];
 };
 
-static const char *const kind_names[CREQ_N] = {"login", "heartbeat", "events", "codes"};
+static const char *const kind_names[CREQ_N] = {"login", "heartbeat", "events",
+					       "codes", "services",  "refusals"};
 
 bool client_load_token(const char *path, char out[CLIENT_TOKEN_MAX + 1], char *err, size_t errlen)
 {
@@ -179,7 +180,9 @@ bool client_start(struct client *cl, enum creq kind, const char *path, const jso
 		return false;
 	}
 	x->easy = e;
-	x->max = kind == CREQ_CODES ? CLIENT_CODES_MAX : CLIENT_BODY_MAX;
+	x->max = kind == CREQ_CODES      ? CLIENT_CODES_MAX
+		 : kind == CREQ_SERVICES ? SVC_JSON_MAX
+					 : CLIENT_BODY_MAX;
 	long timeout = cl->timeout_ms;
 	if (kind == CREQ_CODES) /* a long list on a slow link */
 		timeout = timeout * 10 < 120000 ? timeout * 10 : 120000;

@@ -17,7 +17,15 @@
 #define CLIENT_CODES_MAX (8L << 20) /* except the code cache: a city's codes may be many */
 
 /* At most one request of each kind is in flight. */
-enum creq { CREQ_LOGIN, CREQ_HEARTBEAT, CREQ_EVENTS, CREQ_CODES, CREQ_N };
+enum creq {
+	CREQ_LOGIN,
+	CREQ_HEARTBEAT,
+	CREQ_EVENTS,
+	CREQ_CODES,
+	CREQ_SERVICES,
+	CREQ_REFUSALS,
+	CREQ_N
+};
 
 /* A finished request. */
 struct cresp {

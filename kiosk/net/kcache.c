@@ -33,6 +33,12 @@ static const char *const migrations[] = {
 	" left_seconds INTEGER NOT NULL, left_pages INTEGER NOT NULL);"
 	"CREATE TABLE lockout(id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL,"
 	" lockouts INTEGER NOT NULL, until INTEGER NOT NULL, last_fail INTEGER NOT NULL);",
+	/* admind's services list as the helper checked it; escale-proxy's refusals of a day,
+	 * the last report read and whether admind has it. */
+	"CREATE TABLE services(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL,"
+	" body TEXT NOT NULL);"
+	"CREATE TABLE refusals(day TEXT PRIMARY KEY, body TEXT NOT NULL,"
+	" sent INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 /* A quiet hour forgets earlier lock-outs (as admind's rate limiter does). */
@@ -370,15 +376,31 @@ bool kcache_current(struct kcache *kc, struct kc_current *out, bool *have)
 /* Queues session_end for SESSION; if it is the current one, closes it and
  * debits its code. Caller is in a transaction. */
 static bool end_in_tx(struct kcache *kc, const char *session, const char *reason,
-		      int64_t seconds_used, int64_t pages_used, int64_t now)
+		      int64_t seconds_used, int64_t pages_used, const json_t *services, int64_t now)
 {
 	seconds_used = clamp(seconds_used, 0, KC_SECONDS_MAX);
 	pages_used = clamp(pages_used, 0, KC_PAGES_MAX);
-	if (!outbox_add(kc,
-			json_pack("{ss sI ss ss sI sI}", "type",
-				  wire_event_word(WIRE_EV_SESSION_END), "at", (json_int_t)now,
-				  "session", session, "reason", reason, "seconds_used",
-				  (json_int_t)seconds_used, "pages_used", (json_int_t)pages_used)))
+	json_t *ev =
+		json_pack("{ss sI ss ss sI sI}", "type", wire_event_word(WIRE_EV_SESSION_END), "at",
+			  (json_int_t)now, "session", session, "reason", reason, "seconds_used",
+			  (json_int_t)seconds_used, "pages_used", (json_int_t)pages_used);
+	/* The services reached, as escale-proxy counted them: ids, each once, at most 64. */
+	json_t *ids = json_array();
+	size_t i;
+	const json_t *v;
+	json_array_foreach (services, i, v) {
+		const char *id = json_string_value(v);
+		bool seen = false;
+		for (size_t k = 0; id && k < json_array_size(ids); k++)
+			seen |= strcmp(json_string_value(json_array_get(ids, k)), id) == 0;
+		if (id && !seen && svc_id_ok(id) && json_array_size(ids) < KC_SERVICES_MAX)
+			json_array_append_new(ids, json_string(id));
+	}
+	if (ev && json_array_size(ids) > 0)
+		json_object_set_new(ev, "services", ids);
+	else
+		json_decref(ids);
+	if (!outbox_add(kc, ev))
 		return false;
 	/* Budget at the start minus what was used, unless a sync already
 	 * brought a lower figure: the code cannot be reused offline beyond it. */
@@ -410,7 +432,7 @@ static bool end_leftover(struct kcache *kc, int64_t now)
 	if (!have)
 		return true;
 	log_warnx("session %s was still open at a new login; ending it", cur.session);
-	return end_in_tx(kc, cur.session, "error", cur.seconds_used, cur.pages_used, now);
+	return end_in_tx(kc, cur.session, "error", cur.seconds_used, cur.pages_used, NULL, now);
 }
 
 static bool current_insert(struct kcache *kc, const char *session, bool offline,
@@ -479,11 +501,11 @@ bool kcache_progress(struct kcache *kc, const char *session, int64_t seconds_use
 }
 
 bool kcache_end(struct kcache *kc, const char *session, const char *reason, int64_t seconds_used,
-		int64_t pages_used, int64_t now)
+		int64_t pages_used, const json_t *services, int64_t now)
 {
 	if (!tx_begin(kc))
 		return false;
-	return tx_end(kc, end_in_tx(kc, session, reason, seconds_used, pages_used, now));
+	return tx_end(kc, end_in_tx(kc, session, reason, seconds_used, pages_used, services, now));
 }
 
 bool kcache_recover(struct kcache *kc, int64_t now, struct kc_current *out, bool *recovered)
@@ -494,7 +516,7 @@ bool kcache_recover(struct kcache *kc, int64_t now, struct kc_current *out, bool
 	bool ok = current_get(kc, out, recovered);
 	if (ok && *recovered)
 		ok = end_in_tx(kc, out->session, "restart", out->seconds_used, out->pages_used,
-			       now);
+			       NULL, now);
 	if (!tx_end(kc, ok)) {
 		*recovered = false;
 		return false;
@@ -650,4 +672,93 @@ enum kc_verdict kcache_offline_open(struct kcache *kc, const char *verifier,
 	if (!tx_end(kc, v != KCV_ERROR))
 		return KCV_ERROR;
 	return v;
+}
+
+/* ---------------------------------------------------------------- admind's services */
+
+bool kcache_services_get(struct kcache *kc, struct svc_list *out, bool *have)
+{
+	*have = false;
+	out->n = 0;
+	sqlite3_stmt *s = db_prepare(kc->db, "SELECT version, body FROM services WHERE id = 1");
+	int r = sqlite3_step(s);
+	bool ok = r == SQLITE_ROW || r == SQLITE_DONE;
+	if (r == SQLITE_ROW) {
+		const char *body = (const char *)sqlite3_column_text(s, 1);
+		json_error_t e;
+		json_t *arr = body && strlen(body) <= SVC_JSON_MAX
+				      ? json_loads(body, JSON_REJECT_DUPLICATES, &e)
+				      : NULL;
+		char why[300] = "not JSON or too large";
+		/* Read back as strictly as it came: a damaged row is no list. */
+		if (arr && svc_list_from_json(arr, false, out, why, sizeof(why))) {
+			out->version = sqlite3_column_int64(s, 0);
+			*have = true;
+		} else {
+			log_warnx("kcache: the cached services list is damaged (%s); ignored", why);
+		}
+		json_decref(arr);
+	} else if (!ok) {
+		log_warnx("kcache: services: %s", sqlite3_errmsg(kc->db));
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+bool kcache_services_put(struct kcache *kc, const struct svc_list *l)
+{
+	json_t *arr = svc_list_to_json(l->s, l->n, false);
+	char *body = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	json_decref(arr);
+	if (!body)
+		return false;
+	sqlite3_stmt *s = db_prepare(kc->db, "INSERT OR REPLACE INTO services(id, version, body)"
+					     " VALUES (1, ?, ?)");
+	sqlite3_bind_int64(s, 1, l->version);
+	bind_text(s, 2, body);
+	free(body);
+	return step_done(kc, s);
+}
+
+/* ---------------------------------------------------------------- the proxy's refusals */
+
+bool kcache_refusals_put(struct kcache *kc, const char *day, const char *body)
+{
+	/* Only this day and the one before are worth keeping: admind keeps the rest. */
+	sqlite3_stmt *s = db_prepare(kc->db, "DELETE FROM refusals WHERE day < date(?, '-1 day')");
+	bind_text(s, 1, day);
+	if (!step_done(kc, s))
+		return false;
+	s = db_prepare(kc->db, "INSERT INTO refusals(day, body, sent) VALUES (?1, ?2, 0)"
+			       " ON CONFLICT(day) DO UPDATE SET body = ?2, sent = 0"
+			       " WHERE body != ?2");
+	bind_text(s, 1, day);
+	bind_text(s, 2, body);
+	return step_done(kc, s);
+}
+
+char *kcache_refusals_unsent(struct kcache *kc, char day[11])
+{
+	sqlite3_stmt *s = db_prepare(
+		kc->db, "SELECT day, body FROM refusals WHERE sent = 0 ORDER BY day LIMIT 1");
+	char *body = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(s, 0);
+		const char *b = (const char *)sqlite3_column_text(s, 1);
+		if (d && b && strlen(d) == 10) {
+			memcpy(day, d, 11);
+			body = xstrdup(b);
+		}
+	}
+	sqlite3_finalize(s);
+	return body;
+}
+
+bool kcache_refusals_sent(struct kcache *kc, const char *day, const char *body)
+{
+	sqlite3_stmt *s =
+		db_prepare(kc->db, "UPDATE refusals SET sent = 1 WHERE day = ? AND body = ?");
+	bind_text(s, 1, day);
+	bind_text(s, 2, body);
+	return step_done(kc, s);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "services.h"
 #include "wire.h"
 
 #define KC_SALT_LEN     16 /* bytes (crypto_pwhash_SALTBYTES) */
@@ -16,6 +17,7 @@
 #define KC_PAGES_MAX    100000             /* and as pages_used */
 #define KC_OPSLIMIT_MAX 10                 /* admind's offline.opslimit maximum */
 #define KC_MEMLIMIT_MAX (INT64_C(1) << 30) /* 1 GiB: admind's offline.memlimit_kib maximum */
+#define KC_SERVICES_MAX 64                 /* service ids in a session_end */
 
 /* A cached code's state: the wire's (common/wire.h). */
 enum kc_state {
@@ -112,9 +114,10 @@ bool kcache_current(struct kcache *kc, struct kc_current *out, bool *have);
 bool kcache_progress(struct kcache *kc, const char *session, int64_t seconds_used,
 		     int64_t pages_used, bool queue, int64_t now);
 /* Queues session_end, closes the current session if it is SESSION and debits its
- * code in the cache: one transaction. */
+ * code in the cache: one transaction. SERVICES (a JSON array, or NULL): the ids of the
+ * services the session reached; valid ids go with the event, each once, at most 64. */
 bool kcache_end(struct kcache *kc, const char *session, const char *reason, int64_t seconds_used,
-		int64_t pages_used, int64_t now);
+		int64_t pages_used, const json_t *services, int64_t now);
 /* At start: a session left open (crash, power cut) is ended with reason "restart";
  * *RECOVERED says whether there was one, OUT what it was. */
 bool kcache_recover(struct kcache *kc, int64_t now, struct kc_current *out, bool *recovered);
@@ -125,5 +128,17 @@ json_t *kcache_outbox_peek(struct kcache *kc, size_t max);
 bool kcache_outbox_remove(struct kcache *kc, const char *const *ids, size_t n);
 /* Number of queued events, -1 on a database error. */
 int64_t kcache_outbox_count(struct kcache *kc);
+
+/* admind's services list as last fetched: *HAVE false when none (or a damaged row). */
+bool kcache_services_get(struct kcache *kc, struct svc_list *out, bool *have);
+bool kcache_services_put(struct kcache *kc, const struct svc_list *l);
+
+/* escale-proxy's refusals of DAY ("YYYY-MM-DD"), BODY the report for admind: stored,
+ * and marked unsent when it differs from the last one; days before DAY - 1 are forgotten. */
+bool kcache_refusals_put(struct kcache *kc, const char *day, const char *body);
+/* The oldest report admind does not have yet (its day into DAY; free it), or NULL. */
+char *kcache_refusals_unsent(struct kcache *kc, char day[11]);
+/* admind took BODY for DAY (unless a newer one came meanwhile). */
+bool kcache_refusals_sent(struct kcache *kc, const char *day, const char *body);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "client.h"
 #include "proto.h"
+#include "proxyctl.h"
 #include "code.h"
 #include "ipc.h"
 #include "kcache.h"
@@ -63,6 +64,23 @@ struct net {
 
 	int64_t next_sync_ms;
 	bool force_full;
+
+	/* admind's services list (docs/network.md): the latest, cached in kcache. */
+	struct svc_list *svc; /* NULL: none yet (kiosk.conf's services apply) */
+	bool svc_asked;       /* fetched once since admind last came online */
+	bool svc_no_route;    /* admind answered 404: an admind without services lists */
+	int64_t svc_wanted;   /* the services_version admind last gave, -1 none */
+	int64_t svc_seen;     /* the version of admind's last list taken (0: never set) */
+	int64_t next_svc_ms;  /* no new fetch before (after a failure) */
+
+	/* escale-proxy's control socket. */
+	struct proxyctl *px;
+	uint64_t px_gen;        /* the connection that got the list... */
+	int64_t px_version;     /* ...and which list (-1 none) */
+	int64_t next_px_ms;     /* next try to tell it, while it does not answer */
+	bool refusals_no_route; /* admind answered 404 to the refusals */
+	char refusals_day[11];  /* the report in flight */
+	char *refusals_body;
 };
 
 static int64_t int_field(const json_t *j, const char *k, int64_t lo, int64_t hi)
@@ -106,6 +124,8 @@ static void set_online(struct net *n, bool online)
 			n->next_delivery_ms = mono_ms();
 		if (!client_busy(n->cl, CREQ_CODES))
 			n->next_sync_ms = mono_ms();
+	} else {
+		n->svc_asked = false; /* back online: ask again */
 	}
 }
 
@@ -152,8 +172,18 @@ static void login_accepted(struct net *n, const char *session, int64_t seconds_l
 	send_msg(n, &m);
 }
 
-static void session_started(struct net *n, const char *session)
+static void proxy_push(struct net *n, bool force);
+
+/* FRESH: a new session (not one carried on after a restart of the helper, whose services
+ * the proxy has been counting all along). */
+static void session_started(struct net *n, const char *session, bool fresh)
 {
+	/* The proxy counts this session's services from now on; a list that waited for
+	 * the sessions to end applies now (the kiosk switches at this session too). */
+	if (fresh) {
+		proxy_push(n, true);
+		proxyctl_session_start(n->px);
+	}
 	n->in_session = true;
 	snprintf(n->cur, sizeof(n->cur), "%s", session);
 	n->flushed_ms = n->progress_ms = mono_ms();
@@ -188,7 +218,7 @@ static void login_offline(struct net *n)
 		return;
 	}
 	log_info("session %s opened offline", o.session);
-	session_started(n, o.session);
+	session_started(n, o.session, true);
 	login_accepted(n, o.session, o.seconds_left, o.pages_left, true);
 	deliver_soon(n);
 }
@@ -205,7 +235,7 @@ static void login_done(struct net *n, struct cresp *r)
 		set_online(n, true);
 		if (!kcache_online_open(n->kc, ok.session, ok.seconds_left, ok.pages_left, now_s()))
 			log_warnx("session %s: not recorded locally", ok.session);
-		session_started(n, ok.session);
+		session_started(n, ok.session, true);
 		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false);
 		/* After the answer: the verifier ties the session to its cached code,
 		 * so that its end debits the cache. */
@@ -287,10 +317,16 @@ static void handle_end(struct net *n, const struct wire_msg *m)
 	const char *reason = wire_reason_word(m->reason);
 	int64_t secs = m->seconds_used > KC_SECONDS_MAX ? KC_SECONDS_MAX : m->seconds_used;
 	int64_t pages = m->pages_used > KC_PAGES_MAX ? KC_PAGES_MAX : m->pages_used;
-	if (!kcache_end(n->kc, session, reason, secs, pages, now_s()))
+	/* The services this session reached, as the proxy counted them: with its end. */
+	json_t *ids = NULL;
+	if (n->in_session && strcmp(session, n->cur) == 0)
+		proxyctl_session_end(n->px, &ids);
+	if (!kcache_end(n->kc, session, reason, secs, pages, ids, now_s()))
 		log_warnx("session %s: end not recorded", session);
 	else
-		log_info("session %s ended (%s, %lld s)", session, reason, (long long)secs);
+		log_info("session %s ended (%s, %lld s, %zu services)", session, reason,
+			 (long long)secs, json_array_size(ids));
+	json_decref(ids);
 	if (n->in_session && strcmp(session, n->cur) == 0)
 		n->in_session = false;
 	deliver_soon(n);
@@ -353,6 +389,155 @@ static void handle_ipc(struct net *n)
 
 /* ---------------------------------------------------------------- admind */
 
+/* ---------------------------------------------------------------- services, proxy */
+
+/* The heartbeat's and the code sync's "services_version": a list to fetch when it is not
+ * ours. Absent (an older admind): kiosk.conf's services stay, or the cached list. */
+static void note_services_version(struct net *n, const json_t *body)
+{
+	const json_t *v = json_object_get(body, "services_version");
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return;
+	n->svc_wanted = (int64_t)json_integer_value(v);
+}
+
+static bool services_due(const struct net *n)
+{
+	if (n->svc_no_route || !n->online || mono_ms() < n->next_svc_ms)
+		return false;
+	return !n->svc_asked || (n->svc_wanted >= 0 && n->svc_wanted != n->svc_seen);
+}
+
+static void services_send_kiosk(struct net *n)
+{
+	struct wire_msg m = {.type = WIRE_MSG_SERVICES, .services = n->svc};
+	send_msg(n, &m);
+}
+
+/* Tells the proxy the latest list when it does not have it: a proxy that (re)started, or
+ * a new list while no session runs (FORCE: a session is starting, the list applies). */
+static void proxy_push(struct net *n, bool force)
+{
+	if (!n->svc)
+		return;
+	bool same_proxy = n->px_gen == proxyctl_generation(n->px) && proxyctl_fd(n->px) >= 0;
+	if (same_proxy && n->px_version == n->svc->version)
+		return;
+	/* Never a new list under a running session: the kiosk keeps its own too. */
+	if (same_proxy && n->in_session && !force)
+		return;
+	if (!force && mono_ms() < n->next_px_ms)
+		return;
+	if (proxyctl_services(n->px, n->svc)) {
+		n->px_gen = proxyctl_generation(n->px);
+		n->px_version = n->svc->version;
+		log_info("escale-proxy told services list %lld (%d services)",
+			 (long long)n->svc->version, n->svc->n);
+	} else {
+		n->next_px_ms = mono_ms() + 5000;
+	}
+}
+
+static void services_start(struct net *n)
+{
+	n->svc_asked = true;
+	client_start(n->cl, CREQ_SERVICES, "/api/v1/kiosk/services", NULL);
+}
+
+static void services_done(struct net *n, struct cresp *r)
+{
+	if (r->status == 404) {
+		log_info("admind has no services list for kiosks (an older admind?): %s stay",
+			 n->svc ? "the cached services" : "kiosk.conf's services");
+		n->svc_no_route = true;
+		return;
+	}
+	struct svc_list *l = xcalloc(1, sizeof(*l));
+	char why[300];
+	if (r->status != 200 || !r->body) {
+		note_failure(n, r, "services");
+		n->next_svc_ms = mono_ms() + 30000;
+		set_online(n, answered(r));
+		free(l);
+		return;
+	}
+	if (!svc_answer_from_json(r->body, l, why, sizeof(why))) {
+		/* The last good list stays: a bad one would lose the residents their tiles. */
+		log_warnx("services: admind's list is refused, the last one stays: %s", why);
+		n->next_svc_ms = mono_ms() + 60000;
+		free(l);
+		return;
+	}
+	/* Version 0: admind's list was never set; kiosk.conf's services (or the list cached
+	 * before) stay. */
+	if (l->version == 0 && n->svc_seen != 0)
+		log_info("services: admind has no list yet (version 0): %s stay",
+			 n->svc ? "the cached services" : "kiosk.conf's services");
+	n->svc_seen = l->version;
+	if (l->version == 0 || (n->svc && svc_list_equal(n->svc, l))) {
+		svc_list_free(l);
+		return;
+	}
+	if (!kcache_services_put(n->kc, l))
+		log_warnx("services: list %lld not cached (kept in memory)", (long long)l->version);
+	log_info("services list %lld from admind: %d services", (long long)l->version, l->n);
+	svc_list_free(n->svc);
+	n->svc = l;
+	services_send_kiosk(n);
+	proxy_push(n, false);
+}
+
+/* With each sync: the proxy's refusals of the day, to admind when they changed. */
+static void refusals_poll(struct net *n)
+{
+	json_t *report = NULL;
+	if (proxyctl_refusals(n->px, &report)) {
+		char *body = json_dumps(report, JSON_COMPACT | JSON_SORT_KEYS);
+		const char *day = json_string_value(json_object_get(report, "day"));
+		if (!body || !kcache_refusals_put(n->kc, day, body))
+			log_warnx("proxy: the refusals of %s not recorded", day);
+		free(body);
+	}
+	json_decref(report);
+	if (n->refusals_no_route || !n->online || client_busy(n->cl, CREQ_REFUSALS))
+		return;
+	free(n->refusals_body);
+	n->refusals_body = kcache_refusals_unsent(n->kc, n->refusals_day);
+	if (!n->refusals_body)
+		return;
+	json_error_t e;
+	json_t *j = json_loads(n->refusals_body, 0, &e);
+	if (j)
+		client_start(n->cl, CREQ_REFUSALS, "/api/v1/kiosk/refusals", j);
+	json_decref(j);
+}
+
+static void refusals_done(struct net *n, struct cresp *r)
+{
+	if (r->status == 200 || r->status == 204) {
+		set_online(n, true);
+		if (n->refusals_body &&
+		    !kcache_refusals_sent(n->kc, n->refusals_day, n->refusals_body))
+			log_warnx("refusals: sent, but not marked so (they will come again)");
+		/* An older day's report may wait behind it. */
+		if (n->refusals_body && !client_busy(n->cl, CREQ_REFUSALS)) {
+			char day[11];
+			char *next = kcache_refusals_unsent(n->kc, day);
+			if (next)
+				n->next_sync_ms = mono_ms();
+			free(next);
+		}
+	} else if (r->status == 404) {
+		log_info("admind takes no refusal reports (an older admind?); not sent");
+		n->refusals_no_route = true;
+	} else {
+		note_failure(n, r, "refusals");
+		set_online(n, answered(r));
+	}
+	free(n->refusals_body);
+	n->refusals_body = NULL;
+}
+
 static void heartbeat_start(struct net *n)
 {
 	n->next_hb_ms = mono_ms() + n->hb_period_ms;
@@ -409,6 +594,7 @@ static void heartbeat_done(struct net *n, struct cresp *r)
 			n->hb_period_ms = s * 1000;
 		}
 	}
+	note_services_version(n, r->body);
 	if (a.has_session)
 		send_msg(n, &a.session);
 	for (size_t i = 0; i < a.n_cmds; i++) {
@@ -428,6 +614,7 @@ static void sync_start(struct net *n)
 	struct kc_meta m;
 	bool have;
 	n->next_sync_ms = mono_ms() + n->cfg.sync_seconds * 1000;
+	refusals_poll(n);
 	if (!kcache_meta(n->kc, &m, &have))
 		return;
 	char path[80];
@@ -451,6 +638,7 @@ static void sync_done(struct net *n, struct cresp *r)
 		return;
 	}
 	set_online(n, true);
+	note_services_version(n, r->body);
 	struct kc_meta old;
 	bool have;
 	if (!a.full && kcache_meta(n->kc, &old, &have) &&
@@ -562,6 +750,12 @@ static void handle_responses(struct net *n)
 		case CREQ_CODES:
 			sync_done(n, &r);
 			break;
+		case CREQ_SERVICES:
+			services_done(n, &r);
+			break;
+		case CREQ_REFUSALS:
+			refusals_done(n, &r);
+			break;
 		case CREQ_N:
 			break;
 		}
@@ -598,6 +792,14 @@ static int64_t run_timers(struct net *n)
 		if (n->next_sync_ms < next)
 			next = n->next_sync_ms;
 	}
+	if (!client_busy(n->cl, CREQ_SERVICES) && services_due(n))
+		services_start(n);
+	else if (n->online && !n->svc_no_route && n->next_svc_ms > now && n->next_svc_ms < next)
+		next = n->next_svc_ms;
+	proxy_push(n, false);
+	if (n->svc && n->px_version != n->svc->version && n->next_px_ms > now &&
+	    n->next_px_ms < next)
+		next = n->next_px_ms;
 	return next > now ? next - now : 0;
 }
 
@@ -664,7 +866,7 @@ static void start(struct net *n, const char *keep)
 	if (keep[0] && kcache_current(n->kc, &rec, &recovered) && recovered &&
 	    strcmp(rec.session, keep) == 0) {
 		log_info("session %s carries on after a restart of the helper", rec.session);
-		session_started(n, rec.session);
+		session_started(n, rec.session, false);
 		n->seconds_used = rec.seconds_used;
 		n->pages_used = rec.pages_used;
 		recovered = false;
@@ -678,6 +880,19 @@ static void start(struct net *n, const char *keep)
 		send_msg(n, &m);
 	}
 	send_online(n, WIRE_MSG_HELLO, false);
+	/* The last list admind gave: the kiosk and the proxy use it until admind answers. */
+	struct svc_list *l = xcalloc(1, sizeof(*l));
+	bool have;
+	if (kcache_services_get(n->kc, l, &have) && have) {
+		log_info("services list %lld from the cache: %d services", (long long)l->version,
+			 l->n);
+		n->svc = l;
+		n->svc_seen = l->version;
+		services_send_kiosk(n);
+		proxy_push(n, true);
+	} else {
+		free(l);
+	}
 	int64_t now = mono_ms();
 	n->next_hb_ms = n->next_sync_ms = now;
 	n->next_delivery_ms = NEVER;
@@ -687,7 +902,7 @@ static void start(struct net *n, const char *keep)
 int main(int argc, char **argv)
 {
 	const char *config = NULL;
-	struct net n = {.fd = -1, .sfd = -1};
+	struct net n = {.fd = -1, .sfd = -1, .svc_wanted = -1, .svc_seen = -1, .px_version = -1};
 	struct cfg_err err;
 	log_init("escale-kiosk-net", LOG_LVL_INFO);
 	umask(077);
@@ -722,17 +937,24 @@ int main(int argc, char **argv)
 		fatalx("%s: cannot open the kiosk database", n.cfg.state_dir);
 	if (!(n.cl = client_new(&n.cfg)))
 		fatalx("cannot talk to admind with this configuration");
+	n.px = proxyctl_new(n.cfg.proxy_control);
 	start(&n, keep);
 	log_info("started (admind %s)", n.cfg.admin_url);
 
 	while (!n.quit) {
 		int64_t wait = run_timers(&n);
-		struct curl_waitfd fds[2] = {
+		/* The proxy's socket too: one that closes has stopped (and must be told the
+		 * services again when it is back). */
+		struct curl_waitfd fds[3] = {
 			{.fd = n.fd, .events = CURL_WAIT_POLLIN},
 			{.fd = n.sfd, .events = CURL_WAIT_POLLIN},
+			{.fd = proxyctl_fd(n.px), .events = CURL_WAIT_POLLIN},
 		};
-		if (!client_wait(n.cl, fds, 2, wait > 60000 ? 60000 : (int)wait))
+		unsigned nfds = fds[2].fd >= 0 ? 3 : 2;
+		if (!client_wait(n.cl, fds, nfds, wait > 60000 ? 60000 : (int)wait))
 			fatalx("the event loop failed");
+		if (nfds == 3 && fds[2].revents)
+			proxyctl_readable(n.px);
 		if (fds[1].revents)
 			handle_signal(&n);
 		if (fds[0].revents && !n.quit)
@@ -744,6 +966,9 @@ int main(int argc, char **argv)
 	if (n.in_session && n.session[0] && strcmp(n.session, n.cur) == 0)
 		kcache_progress(n.kc, n.cur, n.seconds_used, n.pages_used, false, now_s());
 	json_decref(n.batch);
+	svc_list_free(n.svc);
+	free(n.refusals_body);
+	proxyctl_free(n.px);
 	client_free(n.cl);
 	kcache_close(n.kc);
 	kconfig_free(&n.cfg);

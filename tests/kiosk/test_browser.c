@@ -210,6 +210,38 @@ static void test_homepage(const char *base)
 	free(en);
 }
 
+/* The icon chooses the pictogram; an unknown one the globe; none: the category's for
+ * kiosk.conf's services, the globe for admind's. */
+static void test_homepage_icon(const char *base)
+{
+	static const char cross[] = "d=\"M9 3h6v6h6v6h-6v6H9v-6H3V9h6z\"";
+	static const char people[] = "d=\"M8 11a3 3 0 1 0 0-6";
+	static const char globe[] = "d=\"M12 2a10 10 0 1 1 0 20 10 10 0 0 1 0-20zm-1.4";
+	char *path = xasprintf("%s/hp-icon.html", base);
+	struct kiosk_cfg c = {.centre_name = "x"};
+	c.services[0] = (struct kservice){
+		.name = "A", .url = "https://a.fr/", .category = "Famille", .icon = "sante"};
+	c.services[1] = (struct kservice){
+		.name = "B", .url = "https://b.fr/", .category = "Famille", .icon = "no-such-icon"};
+	c.services[2] =
+		(struct kservice){.name = "C", .url = "https://c.fr/", .category = "Famille"};
+	c.n_services = 3;
+	CHECK(homepage_write(path, &c, false));
+	char *h = slurp(path);
+	/* kiosk.conf's: A the cross, B (unknown) the globe, C its category's. */
+	CHECK(h && count(h, cross) == 1 && count(h, globe) == 1 && count(h, people) == 1);
+	char *a = h ? strstr(h, "<span>A</span>") : NULL, *x = h ? strstr(h, cross) : NULL;
+	CHECK(a && x && x < a && !strstr(x + 1, cross));
+	free(h);
+	/* admind's: no icon is the globe. */
+	c.services_from_admind = true;
+	CHECK(homepage_write(path, &c, false));
+	h = slurp(path);
+	CHECK(h && count(h, cross) == 1 && count(h, globe) == 2 && count(h, people) == 0);
+	free(h);
+	free(path);
+}
+
 static void test_start_wipe(void)
 {
 	struct browser b = {0};
@@ -548,6 +580,7 @@ int main(void)
 
 	test_escape();
 	test_homepage(base);
+	test_homepage_icon(base);
 	test_start_wipe();
 	test_sigkill();
 	test_reap();

@@ -195,7 +195,7 @@ static void test_offline_checks(void)
 	CHECK(kcache_progress(kc, "00000000000000000000000000000000", 999, 9, true, T0 + 120));
 	CHECK(kcache_current(kc, &cur, &have) && cur.seconds_used == 120 && cur.pages_used == 2);
 	/* The end: event, no current, the code's cache row debited. */
-	CHECK(kcache_end(kc, o.session, "user", 600, 3, T0 + 600));
+	CHECK(kcache_end(kc, o.session, "user", 600, 3, NULL, T0 + 600));
 	CHECK(kcache_current(kc, &cur, &have) && !have);
 	a = outbox(kc);
 	CHECK(json_array_size(a) == 3);
@@ -208,10 +208,10 @@ static void test_offline_checks(void)
 	json_decref(a);
 	CHECK(kcache_offline_open(kc, ver('a'), &pol, T0 + 700, &o2) == KCV_OK);
 	CHECK(o2.seconds_left == 3000 && o2.pages_left == 7);
-	CHECK(kcache_end(kc, o2.session, "expired", 3000, 0, T0 + 3700));
+	CHECK(kcache_end(kc, o2.session, "expired", 3000, 0, NULL, T0 + 3700));
 	CHECK(kcache_offline_open(kc, ver('a'), &pol, T0 + 3800, &o2) == KCV_USED_UP);
 	/* Out-of-range counters are clamped to what admind accepts. */
-	CHECK(kcache_end(kc, "0123456789abcdef0123456789abcdef", "user", 999999, -5, T0));
+	CHECK(kcache_end(kc, "0123456789abcdef0123456789abcdef", "user", 999999, -5, NULL, T0));
 	a = outbox(kc);
 	size_t last = json_array_size(a) - 1;
 	CHECK(ev_int(a, last, "seconds_used") == KC_SECONDS_MAX &&
@@ -225,7 +225,8 @@ static void test_outbox(void)
 	reset_db();
 	struct kcache *kc = kcache_open(dir);
 	for (int i = 0; i < 150; i++)
-		CHECK(kcache_end(kc, "0123456789abcdef0123456789abcdef", "user", i, 0, T0 + i));
+		CHECK(kcache_end(kc, "0123456789abcdef0123456789abcdef", "user", i, 0, NULL,
+				 T0 + i));
 	json_t *a = kcache_outbox_peek(kc, 100);
 	CHECK(json_array_size(a) == 100);
 	for (size_t i = 0; i < 100; i++)
@@ -291,7 +292,7 @@ static void test_lockout(void)
 	for (int i = 0; i < 5; i++)
 		CHECK(kcache_offline_open(kc, ver('f'), &pol, t, &o) == KCV_REVOKED);
 	CHECK(kcache_offline_open(kc, ver('a'), &pol, t, &o) == KCV_OK);
-	CHECK(kcache_end(kc, o.session, "user", 10, 0, t));
+	CHECK(kcache_end(kc, o.session, "user", 10, 0, NULL, t));
 	CHECK(kcache_offline_open(kc, ver('9'), &pol, t, &o) == KCV_UNKNOWN && o.tries_left == 2);
 	CHECK(kcache_offline_open(kc, ver('9'), &pol, t, &o) == KCV_UNKNOWN);
 	CHECK(kcache_offline_open(kc, ver('9'), &pol, t, &o) == KCV_LOCKED && o.retry_after == 30);
@@ -321,7 +322,7 @@ static void test_online_session(void)
 	struct kc_meta m = test_meta(20);
 	struct kc_code upd = code('a', KC_ACTIVE, 3000, 10, T0 + 86400);
 	CHECK(kcache_sync(kc, &m, false, &upd, 1));
-	CHECK(kcache_end(kc, s1, "user", 600, 1, T0 + 600));
+	CHECK(kcache_end(kc, s1, "user", 600, 1, NULL, T0 + 600));
 	CHECK(kcache_offline_open(kc, ver('a'), &pol, T0 + 700, &o) == KCV_OK);
 	CHECK(o.seconds_left == 3000 && o.pages_left == 9);
 	/* A login while a session is still recorded ends that one first. */
@@ -334,6 +335,113 @@ static void test_online_session(void)
 	      strcmp(ev_str(a, last, "session"), o.session) == 0 &&
 	      strcmp(ev_str(a, last, "reason"), "error") == 0);
 	json_decref(a);
+	kcache_close(kc);
+}
+
+/* session_end carries the services reached: valid ids, each once, at most 64. */
+static void test_end_services(void)
+{
+	reset_db();
+	struct kcache *kc = kcache_open(dir);
+	const char *s1 = "33333333333333333333333333333333";
+	CHECK(kcache_online_open(kc, s1, 3600, 10, T0));
+	json_t *ids = json_pack("[sssis]", "caf", "ameli", "caf", 5, "Bad id!");
+	for (int i = 0; i < 80; i++)
+		json_array_append_new(ids, json_sprintf("s%d", i));
+	CHECK(kcache_end(kc, s1, "user", 60, 0, ids, T0 + 60));
+	json_decref(ids);
+	json_t *a = outbox(kc);
+	size_t last = json_array_size(a) - 1;
+	json_t *got = json_object_get(json_array_get(a, last), "services");
+	CHECK(json_array_size(got) == 64);
+	CHECK(strcmp(json_string_value(json_array_get(got, 0)), "caf") == 0 &&
+	      strcmp(json_string_value(json_array_get(got, 1)), "ameli") == 0 &&
+	      strcmp(json_string_value(json_array_get(got, 2)), "s0") == 0);
+	json_decref(a);
+	/* None reached: no key at all (an admind of before takes it as it was). */
+	const char *s2 = "44444444444444444444444444444444";
+	CHECK(kcache_online_open(kc, s2, 3600, 10, T0 + 100));
+	json_t *none = json_array();
+	CHECK(kcache_end(kc, s2, "user", 60, 0, none, T0 + 160));
+	json_decref(none);
+	a = outbox(kc);
+	last = json_array_size(a) - 1;
+	CHECK(strcmp(ev_str(a, last, "session"), s2) == 0 &&
+	      json_object_get(json_array_get(a, last), "services") == NULL);
+	json_decref(a);
+	kcache_close(kc);
+}
+
+/* admind's services list survives a reopen; a damaged row is no list. */
+static void test_services_cache(void)
+{
+	reset_db();
+	struct kcache *kc = kcache_open(dir);
+	struct svc_list l, got;
+	memset(&l, 0, sizeof(l));
+	bool have = true;
+	CHECK(kcache_services_get(kc, &got, &have) && !have);
+	json_t *arr = json_loads("[{\"id\":\"caf\",\"name\":\"CAF\",\"url\":\"https://caf.fr/\","
+				 "\"domains\":[\"caf.fr\"]}]",
+				 0, NULL);
+	char err[200];
+	CHECK(svc_list_from_json(arr, false, &l, err, sizeof(err)));
+	json_decref(arr);
+	l.version = 12;
+	CHECK(kcache_services_put(kc, &l));
+	kcache_close(kc);
+	kc = kcache_open(dir);
+	CHECK(kcache_services_get(kc, &got, &have) && have && svc_list_equal(&l, &got));
+	svc_free(got.s, got.n);
+	svc_free(l.s, l.n);
+	kcache_close(kc);
+	/* Damaged on disk: ignored, not trusted. */
+	char *p = xasprintf("%s/kiosk.db", dir);
+	sqlite3 *db = NULL;
+	CHECK(sqlite3_open(p, &db) == SQLITE_OK &&
+	      sqlite3_exec(db,
+			   "UPDATE services SET body = '[{\"id\":\"caf\",\"name\":\"CAF\","
+			   "\"url\":\"https://evil.com/\",\"domains\":[\"caf.fr\"]}]'",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	free(p);
+	kc = kcache_open(dir);
+	CHECK(kcache_services_get(kc, &got, &have) && !have && got.n == 0);
+	kcache_close(kc);
+}
+
+/* The proxy's refusals: stored per day, unsent when they change, sent once admind has them. */
+static void test_refusals(void)
+{
+	reset_db();
+	struct kcache *kc = kcache_open(dir);
+	char day[11];
+	CHECK(kcache_refusals_unsent(kc, day) == NULL);
+	CHECK(kcache_refusals_put(kc, "2026-12-05", "{\"a\":1}"));
+	char *b = kcache_refusals_unsent(kc, day);
+	CHECK(b && strcmp(b, "{\"a\":1}") == 0 && strcmp(day, "2026-12-05") == 0);
+	CHECK(kcache_refusals_sent(kc, day, b));
+	free(b);
+	CHECK(kcache_refusals_unsent(kc, day) == NULL);
+	/* The same again: nothing to send; a change: to send. */
+	CHECK(kcache_refusals_put(kc, "2026-12-05", "{\"a\":1}"));
+	CHECK(kcache_refusals_unsent(kc, day) == NULL);
+	CHECK(kcache_refusals_put(kc, "2026-12-05", "{\"a\":2}"));
+	CHECK(kcache_refusals_put(kc, "2026-12-06", "{\"b\":1}"));
+	b = kcache_refusals_unsent(kc, day); /* the older day first */
+	CHECK(b && strcmp(day, "2026-12-05") == 0);
+	/* A newer report came while this one was on its way: still to send. */
+	CHECK(kcache_refusals_put(kc, "2026-12-05", "{\"a\":3}"));
+	CHECK(kcache_refusals_sent(kc, day, b));
+	free(b);
+	b = kcache_refusals_unsent(kc, day);
+	CHECK(b && strcmp(b, "{\"a\":3}") == 0);
+	free(b);
+	/* Two days on, the old days are forgotten. */
+	CHECK(kcache_refusals_put(kc, "2026-12-08", "{\"c\":1}"));
+	b = kcache_refusals_unsent(kc, day);
+	CHECK(b && strcmp(day, "2026-12-08") == 0);
+	free(b);
 	kcache_close(kc);
 }
 
@@ -422,6 +530,9 @@ int main(void)
 	test_lockout();
 	test_online_session();
 	test_crash_and_recover();
+	test_end_services();
+	test_services_cache();
+	test_refusals();
 	test_newer_schema_refused();
 	reset_db();
 	rmdir(dir);

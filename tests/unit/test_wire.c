@@ -4,9 +4,11 @@
  * out of range) are refused with a reason. */
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test.h"
+#include "util.h"
 #include "wire.h"
 
 #define SID "0123456789abcdef0123456789abcdef"
@@ -191,7 +193,9 @@ static bool refused(const char *text, enum wire_dir dir)
 	char err[128] = "";
 	bool ok = wire_msg_decode(j, dir, &m, err, sizeof(err));
 	json_decref(j);
-	return !ok && err[0];
+	if (ok)
+		wire_msg_clear(&m);
+	return !ok && err[0] && !m.services;
 }
 
 static void test_hostile(void)
@@ -261,10 +265,63 @@ static void test_hostile(void)
 	CHECK(!refused(big, K));
 }
 
+#define SVC                                                                                 \
+	"{\"t\":\"services\",\"version\":3,\"services\":[{\"id\":\"caf\",\"name\":\"CAF\"," \
+	"\"url\":\"https://caf.fr/\",\"category\":\"Famille\",\"icon\":\"\","               \
+	"\"domains\":[\"caf.fr\"],\"intranet\":false%s}]%s}"
+
+static bool svc_refused(const char *in_service, const char *in_msg)
+{
+	char *t = xasprintf(SVC, in_service, in_msg);
+	bool r = refused(t, WIRE_TO_KIOSK);
+	free(t);
+	return r;
+}
+
+/* The services list, net -> kiosk: by value (it is allocated), checked as admind's. */
+static void test_services(void)
+{
+	struct wire_msg m = msg(WIRE_MSG_SERVICES), back;
+	CHECK(wire_msg_encode(&m) == NULL); /* no list */
+	struct svc_list *l = xcalloc(1, sizeof(*l));
+	l->version = 42;
+	l->n = 1;
+	strcpy(l->s[0].id, "caf");
+	l->s[0].name = xstrdup("CAF");
+	l->s[0].url = xstrdup("https://www.caf.fr/");
+	l->s[0].category = xstrdup("Famille");
+	l->s[0].icon = xstrdup("famille");
+	l->s[0].domains[0] = xstrdup("caf.fr");
+	l->s[0].n_domains = 1;
+	m.services = l;
+	json_t *j = wire_msg_encode(&m);
+	char err[160] = "";
+	CHECK(j && wire_msg_decode(j, WIRE_TO_KIOSK, &back, err, sizeof(err)));
+	CHECK(back.type == WIRE_MSG_SERVICES && back.services && svc_list_equal(back.services, l));
+	wire_msg_clear(&back);
+	CHECK(back.services == NULL);
+	CHECK(j && !wire_msg_decode(j, WIRE_TO_NET, &back, err, sizeof(err)) && !back.services);
+	json_decref(j);
+	/* A list that breaks the rules is not sent. */
+	free(l->s[0].domains[0]);
+	l->s[0].domains[0] = xstrdup("evil.com");
+	CHECK(wire_msg_encode(&m) == NULL);
+	wire_msg_clear(&m);
+
+	CHECK(!svc_refused("", ""));
+	CHECK(svc_refused(",\"extra\":1", "")); /* strict: no key it does not know */
+	CHECK(svc_refused("", ",\"extra\":1"));
+	CHECK(!refused("{\"t\":\"services\",\"version\":1,\"services\":[]}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"services\",\"version\":1,\"services\":{}}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"services\",\"version\":-1,\"services\":[]}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"services\",\"services\":[]}", WIRE_TO_KIOSK));
+}
+
 int main(void)
 {
 	test_words();
 	test_round_trips();
 	test_hostile();
+	test_services();
 	return TEST_DONE();
 }
