@@ -31,6 +31,7 @@
 #include "ipc.h"
 #include "kconfig.h"
 #include "log.h"
+#include "nftrules.h"
 #include "privdrop.h"
 #include "policy.h"
 #include "kprint.h"
@@ -995,16 +996,43 @@ static int print_policy(const struct kiosk_cfg *cfg, const char *browser)
 	return 0;
 }
 
+/* --nft-rules: the browser user's firewall for this config, for nft -f. A print server
+ * whose name does not resolve is left out (printing refused until the rules are loaded
+ * again), so that the rest of the network still closes. */
+static int print_nft_rules(const struct kiosk_cfg *cfg)
+{
+	char err[512], *addrs[NFT_MAX_PRINT_ADDRS];
+	int n = nft_print_addrs(cfg, addrs, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr,
+			"escale-kiosk: %s: printing stays refused to the browser; once the name "
+			"resolves, run: systemctl restart escale-nftables\n",
+			err);
+		n = 0;
+	}
+	char *text = nft_rules(cfg, (const char *const *)addrs, (size_t)n, err, sizeof(err));
+	nft_addrs_free(addrs, n);
+	if (!text) {
+		fprintf(stderr, "%s: %s\n", cfg->path, err);
+		return 1;
+	}
+	fputs(text, stdout);
+	free(text);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox |\n"
-		"                    --home-page fr|en] [-d]\n"
+		"                    --nft-rules | --home-page fr|en] [-d]\n"
 		"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
 		"  -n         check the configuration and exit\n"
 		"  --status   print the running kiosk's state as JSON\n"
 		"  --browser-policy chromium|firefox\n"
 		"             print the browser policy generated from the services list\n"
+		"  --nft-rules\n"
+		"             print the browser user's nftables ruleset (for nft -f)\n"
 		"  --home-page fr|en\n"
 		"             print the services page a session's browser opens\n"
 		"  -d         debug logging\n");
@@ -1017,9 +1045,10 @@ int main(int argc, char **argv)
 						 {"help", no_argument, NULL, 'h'},
 						 {"browser-policy", required_argument, NULL, 'P'},
 						 {"home-page", required_argument, NULL, 'H'},
+						 {"nft-rules", no_argument, NULL, 'N'},
 						 {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *policy = NULL, *home = NULL;
-	bool check = false, status = false, debug = false;
+	bool check = false, status = false, debug = false, nft = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "c:ndh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -1041,11 +1070,14 @@ int main(int argc, char **argv)
 		case 'H':
 			home = optarg;
 			break;
+		case 'N':
+			nft = true;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!conf || optind != argc || (check + status + !!policy + !!home > 1))
+	if (!conf || optind != argc || (check + status + nft + !!policy + !!home > 1))
 		usage();
 	if (home && strcmp(home, "fr") != 0 && strcmp(home, "en") != 0) {
 		fprintf(stderr, "escale-kiosk: --home-page takes fr or en\n");
@@ -1073,8 +1105,8 @@ int main(int argc, char **argv)
 		free(k);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
-	if (policy) {
-		int rc = print_policy(&k->cfg, policy);
+	if (policy || nft) {
+		int rc = nft ? print_nft_rules(&k->cfg) : print_policy(&k->cfg, policy);
 		kconfig_free(&k->cfg);
 		free(k);
 		return rc;

@@ -121,8 +121,7 @@ static void default_services(const char *rundir)
 	/* proxy.enforce (the default): everything through escale-proxy on proxy.listen. */
 	json_t *ps = json_object_get(p, "ProxySettings");
 	CHECK(strcmp(json_string_value(json_object_get(ps, "ProxyMode")), "fixed_servers") == 0);
-	CHECK(strcmp(json_string_value(json_object_get(ps, "ProxyServer")), "127.0.0.1:3128") ==
-	      0);
+	CHECK(strcmp(json_string_value(json_object_get(ps, "ProxyServer")), "127.0.0.1:3128") == 0);
 	CHECK(strcmp(json_string_value(json_object_get(ps, "ProxyBypassList")), "") == 0);
 	CHECK(!json_object_get(p, "ProxyMode")); /* the legacy keys: not both */
 	json_decref(p);
