@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pwd.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
@@ -31,6 +32,7 @@
 #include "ipc.h"
 #include "kconfig.h"
 #include "log.h"
+#include "netguard.h"
 #include "nftrules.h"
 #include "privdrop.h"
 #include "policy.h"
@@ -47,7 +49,7 @@
 #define NET_MSGS_PER_WAKE 32
 #define IPC_QUEUE_MAX     4096 /* more than a socket buffer holds */
 
-enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL, EV_PRINT };
+enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL, EV_PRINT, EV_GUARD };
 
 /* During a session, the print server is probed at its start and then this often. */
 #define PRINT_PROBE_MS 30000
@@ -58,6 +60,7 @@ struct kiosk {
 	struct sm sm;
 	struct browser br;
 	struct kprint_probe probe; /* does print.server answer? */
+	struct netguard guard;     /* is the browser's network closed but for the proxy? */
 	int ep, sig_fd, timer_fd, ctl_fd;
 
 	struct helper net;
@@ -350,8 +353,16 @@ static void net_readable(struct kiosk *k, int max)
 
 /* ---- the resident's input ---- */
 
+/* The welcome screen takes a code: not while the network check fails (proxy.enforce). */
+static bool taking_codes(const struct kiosk *k)
+{
+	return k->sm.state == SM_LOGIN && !netguard_closed(k->guard.state);
+}
+
 static void submit(struct kiosk *k, const struct sm_clock *c)
 {
+	if (!taking_codes(k))
+		return;
 	if (ce_submit(&k->ce, c->mono_ms, helper_up(&k->net))) {
 		struct wire_msg m = {.type = WIRE_MSG_LOGIN};
 		snprintf(m.code, sizeof(m.code), "%s", k->ce.typed);
@@ -388,15 +399,14 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 	static const uint32_t home[] = {XKB_KEY_Alt_L, XKB_KEY_Home};
 	switch (h->action) {
 	case UI_ACT_KEY:
-		if (k->sm.state == SM_LOGIN)
+		if (taking_codes(k))
 			code_input(k, ce_type(&k->ce, h->key, c->mono_ms), c);
 		break;
 	case UI_ACT_ERASE:
 		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
 		break;
 	case UI_ACT_OK:
-		if (k->sm.state == SM_LOGIN)
-			submit(k, c);
+		submit(k, c);
 		break;
 	case UI_ACT_LANG:
 		set_language(k, h->key == 'e');
@@ -444,7 +454,7 @@ static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm
 		k->cover_dirty = true;
 		return;
 	}
-	if (k->sm.state != SM_LOGIN)
+	if (!taking_codes(k))
 		return;
 	if (e->keysym == XKB_KEY_BackSpace || e->keysym == XKB_KEY_Delete)
 		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
@@ -530,6 +540,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.tries_left = k->ce.tries_left,
 		.next_open = t->next,
 		.closing_at = t->closing,
+		.unavailable = netguard_closed(k->guard.state),
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -645,6 +656,49 @@ static void print_probed(struct kiosk *k, const struct sm_clock *c)
 		if (ui_print_notice(text, sizeof(text), "unreachable", 0, k->sm.pages_left, &calm))
 			sm_print_notice(&k->sm, c, NULL, text, -1, calm);
 	}
+}
+
+/* ---- the network check (proxy.enforce) ---- */
+
+/* Outside sessions a check runs every NG_INTERVAL_MS, and at once when the welcome screen
+ * comes back after a session: the code typed next is taken only if it passed. */
+static void guard_tick(struct kiosk *k, const struct sm_clock *c)
+{
+	struct netguard *g = &k->guard;
+	if (!g->enforce || g->pid > 0)
+		return;
+	bool idle = k->sm.state != SM_SESSION && k->sm.state != SM_ENDING;
+	if (!idle) {
+		g->next_ms = 0; /* the welcome screen comes back: check then */
+		return;
+	}
+	if (c->mono_ms >= g->next_ms &&
+	    netguard_start(g, &k->cfg, k->br.separated, k->br.uid, k->br.gid))
+		ep_add(k, g->pidfd, EV_GUARD);
+}
+
+static void guard_done(struct kiosk *k, const struct sm_clock *c)
+{
+	struct netguard *g = &k->guard;
+	int fd = g->pidfd;
+	enum ng_state before = g->state;
+	enum ng_state now = netguard_done(g, c->mono_ms);
+	if (g->pid > 0)
+		return;
+	if (fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, fd, NULL);
+	if (now == before)
+		return;
+	if (now == NG_OK)
+		log_info("network check: %s; codes are taken", netguard_why(now));
+	else
+		log_warnx("network check (%s): %s; no code is taken until it passes (checked "
+			  "again every %d s)",
+			  netguard_word(now), netguard_why(now), NG_INTERVAL_MS / 1000);
+	/* What was typed for nothing goes. */
+	if (netguard_closed(now))
+		ce_clear(&k->ce);
+	k->cover_dirty = true;
 }
 
 /* ---- the session's effects ---- */
@@ -769,8 +823,8 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
 	static const char *const screens[] = {"closed",      "login", "locked", "ending",
-					      "confirm_end", "idle",  "notice"};
-	_Static_assert(ARRAY_LEN(screens) == UI_NOTICE + 1, "a screen without its name");
+					      "confirm_end", "idle",  "notice", "unavailable"};
+	_Static_assert(ARRAY_LEN(screens) == UI_UNAVAILABLE + 1, "a screen without its name");
 	struct ui_view v;
 	struct view_text t;
 	fill_view(k, c, &v, &t);
@@ -818,6 +872,9 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			    v.closing_at ? json_string(v.closing_at) : json_null());
 	json_object_set_new(j, "notice", json_string(notices[m->notice]));
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
+	/* proxy.enforce's check: "ok", "checking", "no_proxy", "blocked", "open", "error", or
+	 * "off" (not enforced). */
+	json_object_set_new(j, "network", json_string(netguard_word(k->guard.state)));
 	/* The lockdown (docs/threat-model.md): shortcut grabs held, XKB controls still on. */
 	json_object_set_new(j, "shortcut_grabs", json_integer(k->x.key_grabs));
 	json_object_set_new(j, "click_grabs", json_integer(k->x.button_grabs));
@@ -847,6 +904,13 @@ static void arm_timer(struct kiosk *k, const struct sm_clock *c)
 	int64_t typed = ce_next_deadline_ms(&k->ce, c->mono_ms, k->sm.state == SM_LOGIN);
 	if (typed >= 0 && (wait < 0 || typed < wait))
 		wait = typed;
+	if (k->guard.enforce && k->sm.state != SM_SESSION && k->sm.state != SM_ENDING) {
+		/* The next check, or the end of the running one's time. */
+		int64_t at = k->guard.pid > 0 ? k->guard.at_ms + NG_TIMEOUT_MS : k->guard.next_ms;
+		int64_t ms = at - c->mono_ms;
+		if (wait < 0 || ms < wait)
+			wait = ms < 1 ? 1 : ms;
+	}
 	if (k->net.restart_at_ms) {
 		int64_t ms = k->net.restart_at_ms - c->mono_ms;
 		if (wait < 0 || ms < wait)
@@ -870,6 +934,8 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	ce_tick(&k->ce, c->mono_ms);
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
 		net_start(k);
+	if (k->guard.pid > 0 && c->mono_ms - k->guard.at_ms >= NG_TIMEOUT_MS)
+		guard_done(k, c);
 	/* The lock-out countdown and the hours' changes redraw the welcome screen. */
 	k->cover_dirty = true;
 }
@@ -891,6 +957,7 @@ static int run(struct kiosk *k)
 {
 	struct sm_clock c = clock_now(k);
 	apply(k, &c);
+	guard_tick(k, &c);
 	render(k, &c);
 	xcb_flush(k->x.c);
 	while (!k->quit) {
@@ -935,6 +1002,9 @@ static int run(struct kiosk *k)
 			case EV_PRINT:
 				print_probed(k, &c);
 				break;
+			case EV_GUARD:
+				guard_done(k, &c);
+				break;
 			case EV_CTL: {
 				char *s = status_json(k, &c);
 				ctlsock_answer(k->ctl_fd, s);
@@ -948,6 +1018,7 @@ static int run(struct kiosk *k)
 		c = clock_now(k);
 		sm_tick(&k->sm, &c);
 		apply(k, &c);
+		guard_tick(k, &c);
 		render(k, &c);
 		xcb_flush(k->x.c);
 		if (k->timings.welcome_pending && k->sm.state != SM_ENDING && k->x.cover_mapped) {
@@ -1021,11 +1092,29 @@ static int print_nft_rules(const struct kiosk_cfg *cfg)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* --check-network: one check of proxy.enforce's (as the browser's user when this process
+ * may switch to it), its verdict on stdout; status 0 when it passes. */
+static int check_network(const struct kiosk_cfg *cfg)
+{
+	struct passwd *pw = NULL;
+	bool drop = cfg->browser_user[0] && priv_may_switch() &&
+		    (pw = getpwnam(cfg->browser_user)) != NULL;
+	if (!drop)
+		fprintf(stderr,
+			"escale-kiosk: checking as this user, not as browser.user \"%s\" (run "
+			"as root to check as it)\n",
+			cfg->browser_user);
+	enum ng_state s =
+		netguard_check_now(cfg, drop, drop ? pw->pw_uid : 0, drop ? pw->pw_gid : 0);
+	printf("network: %s: %s\n", netguard_word(s), netguard_why(s));
+	return s == NG_OK ? 0 : 1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox |\n"
-		"                    --nft-rules | --home-page fr|en] [-d]\n"
+		"                    --nft-rules | --check-network | --home-page fr|en] [-d]\n"
 		"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
 		"  -n         check the configuration and exit\n"
 		"  --status   print the running kiosk's state as JSON\n"
@@ -1033,6 +1122,8 @@ static void usage(void)
 		"             print the browser policy generated from the services list\n"
 		"  --nft-rules\n"
 		"             print the browser user's nftables ruleset (for nft -f)\n"
+		"  --check-network\n"
+		"             check that the browser's network is closed but for the proxy\n"
 		"  --home-page fr|en\n"
 		"             print the services page a session's browser opens\n"
 		"  -d         debug logging\n");
@@ -1046,9 +1137,10 @@ int main(int argc, char **argv)
 						 {"browser-policy", required_argument, NULL, 'P'},
 						 {"home-page", required_argument, NULL, 'H'},
 						 {"nft-rules", no_argument, NULL, 'N'},
+						 {"check-network", no_argument, NULL, 'C'},
 						 {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *policy = NULL, *home = NULL;
-	bool check = false, status = false, debug = false, nft = false;
+	bool check = false, status = false, debug = false, nft = false, netcheck = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "c:ndh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -1073,11 +1165,14 @@ int main(int argc, char **argv)
 		case 'N':
 			nft = true;
 			break;
+		case 'C':
+			netcheck = true;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!conf || optind != argc || (check + status + nft + !!policy + !!home > 1))
+	if (!conf || optind != argc || (check + status + nft + netcheck + !!policy + !!home > 1))
 		usage();
 	if (home && strcmp(home, "fr") != 0 && strcmp(home, "en") != 0) {
 		fprintf(stderr, "escale-kiosk: --home-page takes fr or en\n");
@@ -1104,6 +1199,12 @@ int main(int argc, char **argv)
 		kconfig_free(&k->cfg);
 		free(k);
 		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (netcheck) {
+		int rc = check_network(&k->cfg);
+		kconfig_free(&k->cfg);
+		free(k);
+		return rc;
 	}
 	if (policy || nft) {
 		int rc = nft ? print_nft_rules(&k->cfg) : print_policy(&k->cfg, policy);
@@ -1150,6 +1251,7 @@ int main(int argc, char **argv)
 	helper_init(&k->net, k->cfg.path);
 	browser_init(&k->br);
 	kprint_probe_init(&k->probe);
+	netguard_init(&k->guard, k->cfg.proxy_enforce);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -1189,6 +1291,7 @@ int main(int argc, char **argv)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);
 	kprint_probe_stop(&k->probe);
+	netguard_stop(&k->guard);
 	unlink(sock);
 out:
 	browser_teardown(&k->br);

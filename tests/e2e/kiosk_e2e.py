@@ -100,7 +100,7 @@ class Kiosk:
     ADMIN_OPTS = "heartbeat_seconds = 1; sync_seconds = 2;"
 
     def __init__(self, workdir, display, admin_url, token, extra="", browser=None, env=None,
-                 admin_opts=None, browser_user=""):
+                 admin_opts=None, browser_user="", proxy=None):
         self.workdir = workdir
         self.wrap = []  # run the kiosk under this command (setpriv: another user)
         self.kiosk_bin = need("ESCALE_KIOSK")
@@ -124,6 +124,8 @@ class Kiosk:
             # browser.user: "" (unseparated, as in the demo) unless a test separates it.
             f.write("browser: { command = [%s]; user = %s; };\n" %
                     (", ".join(json.dumps(a) for a in browser), json.dumps(browser_user)))
+            # proxy.enforce off unless a test checks it: no escale-proxy nor nftables here.
+            f.write("proxy: { %s };\n" % (proxy if proxy is not None else "enforce = false;"))
             f.write(extra)
         self.proc = None
 
