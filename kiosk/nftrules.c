@@ -72,6 +72,7 @@ char *nft_rules(const struct kiosk_cfg *cfg, const char *const *addrs, size_t n,
 			  "\n"
 			  "\tchain browser {\n"
 			  "%s"
+			  "\t\tmeta l4proto tcp reject with tcp reset\n"
 			  "\t\treject with icmpx admin-prohibited\n"
 			  "\t}\n"
 			  "}\n",

@@ -14,9 +14,10 @@
 /* The ruleset for CFG, the print server at ADDRS (N numeric IPv4 or IPv6 addresses, already
  * resolved): a table "inet escale" of its own, replaced whole in one transaction, whose
  * output chain sends the packets of browser.user (meta skuid) to a chain that accepts TCP to
- * proxy.listen and to each ADDRS at print.server's port, and rejects everything else
- * (icmpx admin-prohibited: the browser fails at once, connect() says EHOSTUNREACH and a UDP
- * send EPERM). NULL (ERR filled) when browser.user is empty (nothing to tell the browser's
+ * proxy.listen and to each ADDRS at print.server's port, and rejects everything else at
+ * once: TCP with a reset (connect() says ECONNREFUSED; an ICMPv6 error would leave it to
+ * wait for the SYN's retransmission), the rest with icmpx admin-prohibited (a UDP send
+ * says EPERM). NULL (ERR filled) when browser.user is empty (nothing to tell the browser's
  * packets from the kiosk's) or an address is not numeric. */
 char *nft_rules(const struct kiosk_cfg *cfg, const char *const *addrs, size_t n, char *err,
 		size_t errlen);

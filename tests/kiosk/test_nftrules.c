@@ -56,6 +56,7 @@ int main(void)
 	CHECK(lines(t, "meta skuid \"escale-guest\" jump browser") == 1);
 	CHECK(lines(t, "type filter hook output priority filter; policy accept;") == 1);
 	CHECK(lines(t, "ip daddr 127.0.0.1 tcp dport 3128 accept") == 1);
+	CHECK(lines(t, "meta l4proto tcp reject with tcp reset") == 1);
 	CHECK(lines(t, "reject with icmpx admin-prohibited") == 1);
 	/* One accept only, and the reject after it: nothing else goes out. */
 	CHECK(strstr(t, "accept\n") && !strstr(strstr(t, "accept\n") + 1, "accept\n"));
