@@ -311,9 +311,14 @@ class KioskTestCase(AdmindTestCase):
         return Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
                      self.ktoken, extra=self.KIOSK_EXTRA if extra is None else extra,
                      env=self.KIOSK_ENV if env is None else env, admin_opts=self.ADMIN_OPTS,
-                     browser_user=self.BROWSER_USER, browser=self.browser_command())
+                     browser_user=self.BROWSER_USER, browser=self.browser_command(),
+                     proxy=self.proxy_settings())
 
     def browser_command(self):
+        return None
+
+    def proxy_settings(self):
+        """The proxy group's settings; None: proxy.enforce = false."""
         return None
 
     def _cleanup(self):

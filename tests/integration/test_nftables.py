@@ -7,7 +7,6 @@ Needs root (network namespaces, nft, the switch to another user): skipped otherw
 browser's user is "nobody" (Debian's uid 65534): no user is created on the machine.
 """
 
-import errno
 import json
 import os
 import shutil
@@ -19,9 +18,11 @@ import threading
 import time
 import unittest
 
+import netns
+from proxy_standin import ControlSocket
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_ROOT = os.path.dirname(os.path.dirname(HERE))
-IN_NETNS = "ESCALE_TEST_IN_NETNS"
 
 # Addresses of the namespace: a "remote" host (admind, a web server, a resolver), the print
 # server, and an IPv6 host, all on the namespace's own lo.
@@ -145,39 +146,6 @@ class Servers:
             s.close()
 
 
-class ControlSocket:
-    """A stand-in for escale-proxy's control socket: answers {"t":"status"} with a status."""
-
-    def __init__(self, path):
-        self.path = path
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(path)
-        self.sock.listen(8)
-        self.asked = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            with c:
-                c.settimeout(2)
-                try:
-                    line = c.makefile("rb").readline(65536)
-                    if json.loads(line).get("t") == "status":
-                        self.asked += 1
-                        c.sendall(b'{"t":"status","listen":"127.0.0.1:%d","services":6,'
-                                  b'"connections":0}\n' % PROXY_PORT)
-                except (OSError, ValueError):
-                    pass
-
-    def close(self):
-        self.sock.close()
-        os.unlink(self.path)
-
-
 class NftablesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -188,7 +156,6 @@ class NftablesTest(unittest.TestCase):
         with open(cls.probe, "w") as f:
             f.write(PROBE)
         os.chmod(cls.probe, 0o644)
-        run("ip", "link", "set", "lo", "up")
         run("ip", "addr", "add", REMOTE + "/32", "dev", "lo")
         run("ip", "addr", "add", PRINTER + "/32", "dev", "lo")
         run("ip", "-6", "addr", "add", REMOTE6 + "/128", "dev", "lo", "nodad")
@@ -202,7 +169,7 @@ class NftablesTest(unittest.TestCase):
         cls.servers.tcp(socket.AF_INET, (PRINTER, WEB_PORT))
         cls.servers.udp((REMOTE, 53))
         cls.servers.udp(("127.0.0.1", 53))
-        cls.control = ControlSocket(os.path.join(cls.tmp, "control.sock"))
+        cls.control = ControlSocket(os.path.join(cls.tmp, "control.sock"), PROXY_PORT)
         cls.conf = cls.write_conf("kiosk.conf", "127.0.0.1:%d" % PROXY_PORT)
 
     @classmethod
@@ -331,21 +298,10 @@ class NftablesTest(unittest.TestCase):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("not root: network namespaces and nft need it; skipped")
-        sys.exit(77)
-    for tool in ("nft", "ip", "unshare", "setpriv"):
-        if not shutil.which(tool):
-            print("%s missing (scripts/lib.sh installs it): skipped" % tool)
-            sys.exit(77)
+    netns.enter()
     if not os.path.exists("/usr/bin/python3"):
         print("/usr/bin/python3 missing (the probe runs as %s): skipped" % USER)
         sys.exit(77)
-    if os.environ.get(IN_NETNS) != "1":
-        # A network namespace of its own: the machine's rules and addresses stay untouched.
-        env = dict(os.environ, **{IN_NETNS: "1"})
-        os.execvpe("unshare", ["unshare", "--net", sys.executable, os.path.abspath(__file__)]
-                   + sys.argv[1:], env)
     unittest.main(verbosity=2)
 
 
