@@ -34,7 +34,10 @@ static const char *const login_keys[] = {"max_failures", "lockout_seconds", "loc
 /* Indexed like struct tm's tm_wday and struct hours' week. */
 static const char *const day_names[7] = {"sunday",   "monday", "tuesday", "wednesday",
 					 "thursday", "friday", "saturday"};
-static const char *const proxy_keys[] = {"listen", "hosts_file", "control", "enforce", NULL};
+static const char *const proxy_keys[] = {
+	"listen",          "hosts_file",     "control",     "enforce",
+	"max_connections", "header_seconds", "dns_seconds", "connect_seconds",
+	"idle_seconds",    "resolv_conf",    NULL};
 static const char *const hours_keys[] = {"monday",   "tuesday", "wednesday", "thursday", "friday",
 					 "saturday", "sunday",  "closed",    "special",  NULL};
 static const char *const special_keys[] = {"date", "hours", NULL};
@@ -438,7 +441,14 @@ static bool proxy_section(struct kiosk_cfg *cfg, const config_setting_t *proxy, 
 	    !text(proxy, "hosts_file", "", MAX_PATH, &cfg->proxy_hosts_file, err) ||
 	    !text(proxy, "control", "/run/escale/proxy/control.sock", MAX_PATH, &cfg->proxy_control,
 		  err) ||
-	    !cfg_bool(proxy, "enforce", true, &cfg->proxy_enforce, err))
+	    !cfg_bool(proxy, "enforce", true, &cfg->proxy_enforce, err) ||
+	    !text(proxy, "resolv_conf", "/etc/resolv.conf", MAX_PATH, &cfg->proxy_resolv_conf,
+		  err) ||
+	    !cfg_int(proxy, "max_connections", 256, 1, 4096, &cfg->proxy_max_connections, err) ||
+	    !cfg_int(proxy, "header_seconds", 10, 1, 300, &cfg->proxy_header_seconds, err) ||
+	    !cfg_int(proxy, "dns_seconds", 5, 1, 60, &cfg->proxy_dns_seconds, err) ||
+	    !cfg_int(proxy, "connect_seconds", 10, 1, 120, &cfg->proxy_connect_seconds, err) ||
+	    !cfg_int(proxy, "idle_seconds", 300, 1, 86400, &cfg->proxy_idle_seconds, err))
 		return false;
 	cfg->proxy_listen_port = 0;
 	if (!host_port(proxy, "listen", "proxy.listen", cfg->proxy_listen, host,
@@ -1024,6 +1034,7 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->proxy_listen);
 	free(cfg->proxy_listen_host);
 	free(cfg->proxy_hosts_file);
+	free(cfg->proxy_resolv_conf);
 	free(cfg->proxy_control);
 	free(cfg->admin_url);
 	free(cfg->admin_token_file);

@@ -90,6 +90,12 @@ struct kiosk_cfg {
 				    /run/escale/proxy/control.sock */
 	bool proxy_enforce;      /* "proxy.enforce", default true: no session unless the browser
 			       user's network is closed but for the proxy and the proxy answers */
+	char *proxy_resolv_conf; /* "proxy.resolv_conf", the name servers, default /etc/resolv.conf */
+	int64_t proxy_max_connections; /* "proxy.max_connections", default 256 (1..4096) */
+	int64_t proxy_header_seconds;  /* "proxy.header_seconds", the request head, default 10 */
+	int64_t proxy_dns_seconds;     /* "proxy.dns_seconds", default 5 */
+	int64_t proxy_connect_seconds; /* "proxy.connect_seconds", default 10 */
+	int64_t proxy_idle_seconds;    /* "proxy.idle_seconds", a silent tunnel, default 300 */
 
 	struct hours hours; /* "hours { }"; absent: always open */
 

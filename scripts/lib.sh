@@ -5,7 +5,7 @@
 ESCALE_BUILD_PKGS=(
 	meson ninja-build pkg-config gcc
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libconfig-dev libsodium-dev
-	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev
+	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev libevent-dev
 	libxcb1-dev libxcb-randr0-dev libxcb-screensaver0-dev libxcb-xkb-dev libxcb-xtest0-dev
 	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext libseccomp-dev scdoc
 )
@@ -14,6 +14,8 @@ ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang
 	chromium-driver python3-selenium poppler-utils
 	cups-daemon cups-client cups-ipp-utils qpdf x11-xkb-utils groff-base
 	nftables iproute2 libnss3-tools)
+# What the benchmarks compare with (tests/bench/README.md): installed by hand.
+ESCALE_BENCH_PKGS=(tinyproxy-bin)
 # What building the Debian packages needs (scripts/build-debs), and what
 # the fresh-system test adds (tests/debian): installed where those run.
 ESCALE_DEB_PKGS=(debhelper dpkg-dev fakeroot lintian)

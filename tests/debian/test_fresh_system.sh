@@ -146,6 +146,10 @@ key_sum=$(inside sha256sum /var/lib/escale/escale.db.key)
 step "the kiosk and the print backend as installed"
 inside getent passwd escale-kiosk >/dev/null || fail "no escale-kiosk user"
 inside getent passwd escale-guest >/dev/null || fail "no escale-guest user"
+inside getent passwd escale-proxy >/dev/null || fail "no escale-proxy user"
+inside id -nG escale-kiosk | grep -w escale-proxy >/dev/null || fail "escale-kiosk not in the escale-proxy group"
+! inside id -nG escale-guest | grep -w escale-proxy >/dev/null || fail "escale-guest in the escale-proxy group"
+inside escale-proxy -c /etc/escale/kiosk.conf -n || fail "escale-proxy -n on the shipped kiosk.conf"
 ! inside getent group escale-kiosk | grep escale-guest >/dev/null || fail "escale-guest in the kiosk's group"
 ! inside systemctl is-enabled escale-kiosk >/dev/null 2>&1 || fail "escale-kiosk enabled unconfigured"
 inside escale-kiosk -c /etc/escale/kiosk.conf -n || fail "the shipped kiosk.conf"
@@ -175,7 +179,7 @@ inside dpkg --purge escale-kiosk escale-print-backend escale-admind >"$work/purg
 left=$(inside find / -xdev \( -path /proc -o -path /sys -o -path /root/debs -o -path /var/log/journal \) \
 	-prune -o -name '*escale*' -print)
 [ -z "$left" ] || fail "left after purge: $left"
-for u in escale escale-kiosk escale-guest; do
+for u in escale escale-kiosk escale-guest escale-proxy; do
 	! inside getent passwd "$u" >/dev/null || fail "user $u left after purge"
 	! inside getent group "$u" >/dev/null || fail "group $u left after purge"
 done

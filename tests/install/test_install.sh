@@ -27,7 +27,8 @@ wrapper=$(sed -n 's/^ *command = \[ "\([^"]*\)".*/\1/p' "$examples/kiosk.conf")
 
 # Every program a unit starts from the package is installed where the unit says.
 # (A command under /bin/sh -c counts too: escale-nftables generates its rules so.)
-for unit in escale-admind.service escale-kiosk.service escale-nftables.service; do
+for unit in escale-admind.service escale-kiosk.service escale-proxy.service \
+	escale-nftables.service; do
 	f=$dest$ESCALE_UNITDIR/$unit
 	[ -f "$f" ] || fail "$unit not in $ESCALE_UNITDIR"
 	progs=$(grep -Eo "^Exec[A-Za-z]*=(/bin/sh -c ')?[^ ']*" "$f" | sed "s/.*[=']//" |
@@ -48,7 +49,7 @@ for f in "$ESCALE_SRC_ROOT"/docs/*.md; do
 	[ -f "$docdir/$(basename "$f")" ] || fail "docs/$(basename "$f") not installed in $docdir"
 done
 for page in man1/escalectl.1 man5/escale-admind.conf.5 man5/escale-kiosk.conf.5 \
-	man8/escale-admind.8 man8/escale-kiosk.8 man8/escale-setup-print-host.8; do
+	man8/escale-admind.8 man8/escale-kiosk.8 man8/escale-proxy.8 man8/escale-setup-print-host.8; do
 	[ -f "$dest$ESCALE_PREFIX/share/man/$page" ] || fail "$page not installed"
 done
 echo "ok: installed under $ESCALE_PREFIX"

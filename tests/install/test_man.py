@@ -75,7 +75,8 @@ def check_config(page_text, page, source, groups, items, example):
 def main():
     mandir = sys.argv[1]
     pages = {}
-    for name in ["escalectl.1", "escale-admind.8", "escale-kiosk.8", "escale-admind.conf.5",
+    for name in ["escalectl.1", "escale-admind.8", "escale-kiosk.8", "escale-proxy.8",
+                 "escale-admind.conf.5",
                  "escale-kiosk.conf.5", "escale-setup-print-host.8"]:
         path = os.path.join(mandir, name)
         if not os.path.exists(path):

@@ -35,6 +35,23 @@ if [ -n "${ESCALE_KIOSK:-}" ]; then
 	grep -q 'DontZap' "$root/config/xorg/10-escale.conf"
 	! grep -Eq '^[^#]*(AllowDeactivateGrabs|AllowClosedownGrabs|break_actions)' "$root/config/xorg/10-escale.conf"
 fi
+# escale-proxy: its own user, sandboxed, before the kiosk, which wants it.
+if [ -n "${ESCALE_PROXY:-}" ]; then
+	sed "s|/usr/bin/escale-proxy|$ESCALE_PROXY|g" "$root/systemd/escale-proxy.service" >"$tmp/escale-proxy.service"
+	out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$tmp/escale-proxy.service" 2>&1 || true)
+	ours=$(printf '%s\n' "$out" | grep 'escale-proxy.service' || true)
+	[ -z "$ours" ] || { printf '%s\n' "$ours"; exit 1; }
+	for line in User=escale-proxy NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
+		'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' Before=escale-kiosk.service \
+		RuntimeDirectory=escale/proxy RuntimeDirectoryMode=0750 'CapabilityBoundingSet='; do
+		grep -qx "$line" "$tmp/escale-proxy.service" || { echo "escale-proxy.service: no $line"; exit 1; }
+	done
+	grep -q '^MemoryMax=' "$tmp/escale-proxy.service"
+	grep -qx 'Wants=escale-proxy.service' "$root/systemd/escale-kiosk.service"
+	grep -Eq '^u +escale-proxy .*/usr/sbin/nologin$' "$root/systemd/escale-kiosk.sysusers"
+	grep -Eq '^m +escale-kiosk +escale-proxy$' "$root/systemd/escale-kiosk.sysusers"
+	! grep -Eq '^m +escale-guest +escale-proxy' "$root/systemd/escale-kiosk.sysusers"
+fi
 if command -v systemd-sysusers >/dev/null; then
 	for f in "$root"/systemd/*.sysusers; do
 		systemd-sysusers --dry-run "$f" >/dev/null 2>"$tmp/sysusers.err" ||
