@@ -1264,6 +1264,11 @@ int main(int argc, char **argv)
 	 * the running one's session (nor its cgroups, swept by browser_setup). */
 	browser_setup(&k->br, &k->cfg);
 	browser_cleanup_stale(&k->br, &k->cfg);
+	if (k->cfg.proxy_enforce && !k->br.separated)
+		log_warnx(
+			"proxy.enforce: the browser runs as the kiosk's own user, whose network no "
+			"rule closes, so no code will be taken; run it as browser.user (or set "
+			"proxy.enforce = false for a demonstration)");
 	/* A crash may have left the browser user's X access behind. */
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
