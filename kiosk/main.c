@@ -285,6 +285,14 @@ static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const 
 	if (!ce_accepted(&k->ce))
 		return; /* no check was out */
 	k->cover_dirty = true;
+	/* The network check failed while admind checked the code: no session without it. */
+	if (netguard_closed(k->guard.state)) {
+		log_warnx("session %s not opened: the network check failed meanwhile (%s)",
+			  m->session, netguard_word(k->guard.state));
+		struct wire_msg e = end_msg(m->session, SM_END_ERROR, 0);
+		net_send(k, &e);
+		return;
+	}
 	log_info("session %s opened%s", m->session, m->offline ? " offline" : "");
 	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
 	k->timings.accepted_ms = c->mono_ms;
