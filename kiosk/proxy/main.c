@@ -95,7 +95,7 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	hostsfile_free(&px->hf);
 	px->hf = hf;
 	enum log_level lvl;
-	if (log_parse_level(px->cfg.log_level, &lvl))
+	if (!px->debug && log_parse_level(px->cfg.log_level, &lvl))
 		log_set_level(lvl);
 	if (!px->al_from_control) {
 		allow_free(&px->al);
@@ -183,6 +183,7 @@ int main(int argc, char **argv)
 	log_init("escale-proxy", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	static struct proxy px;
 	px.conf_path = path;
+	px.debug = debug;
 	if (!load(path, &px.cfg, &px.hf))
 		return 1;
 	if (check) {

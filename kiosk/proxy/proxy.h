@@ -19,6 +19,7 @@ struct proxy {
 	struct event_base *base;
 	struct evdns_base *dns;
 	const char *conf_path;
+	bool debug; /* -d: log_level is not read */
 	struct kiosk_cfg cfg;
 	struct allowlist al;
 	bool al_from_control; /* the kiosk's list replaces kiosk.conf's until a restart */

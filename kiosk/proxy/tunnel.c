@@ -445,7 +445,7 @@ static void decide(struct conn *c)
 	if (!c->req.connect) {
 		int h = allow_match(&px->al, c->req.host, true);
 		if (h < 0) {
-			refuse(c, c->req.host, true, REFUSE_NOT_HTTP, guess(c));
+			refuse(c, c->req.host, false, REFUSE_NOT_HTTP, NULL);
 			return;
 		}
 		i = h;

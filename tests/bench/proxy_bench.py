@@ -41,7 +41,7 @@ TUNNELS = int(os.environ.get("TUNNELS", "200"))
 NAME = "bench.caf.fr"
 
 sys.path.insert(0, os.path.join(SRC_ROOT, "tests", "integration"))
-from escale_test import free_port  # noqa: E402
+from escale_test import free_port, rss_kb  # noqa: E402
 
 
 class Site(threading.Thread):
@@ -117,14 +117,6 @@ def cpu_s(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def main():

@@ -54,6 +54,15 @@ def escalectl_path():
     return _find_binary("ESCALECTL", ["escalectl"])
 
 
+def rss_kb(pid):
+    """The resident memory of process PID, in KiB (the benchmarks report it)."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def free_port():
     """A port free on 127.0.0.1 right now (the kernel picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -626,7 +626,25 @@ static void test_proxy(void)
 	CHECK(strcmp(c.proxy_listen_host, "127.0.0.1") == 0 && c.proxy_listen_port == 3128);
 	CHECK(strcmp(c.proxy_hosts_file, "") == 0 && c.proxy_enforce);
 	CHECK(strcmp(c.proxy_control, "/run/escale/proxy/control.sock") == 0);
+	CHECK(strcmp(c.proxy_resolv_conf, "/etc/resolv.conf") == 0);
+	CHECK(c.proxy_max_connections == 256 && c.proxy_header_seconds == 10 &&
+	      c.proxy_dns_seconds == 5 && c.proxy_connect_seconds == 10 &&
+	      c.proxy_idle_seconds == 300);
 	kconfig_free(&c);
+	CHECK(load(MINIMAL "proxy = { max_connections = 4; header_seconds = 1; dns_seconds = 2; "
+			   "connect_seconds = 3; idle_seconds = 86400; "
+			   "resolv_conf = \"/run/r.conf\"; };\n",
+		   &c, &err));
+	CHECK(c.proxy_max_connections == 4 && c.proxy_header_seconds == 1 &&
+	      c.proxy_dns_seconds == 2 && c.proxy_connect_seconds == 3 &&
+	      c.proxy_idle_seconds == 86400 && strcmp(c.proxy_resolv_conf, "/run/r.conf") == 0);
+	kconfig_free(&c);
+	fails(MINIMAL "proxy = { max_connections = 0; };\n", 2, "max_connections");
+	fails(MINIMAL "proxy = { max_connections = 5000; };\n", 2, "max_connections");
+	fails(MINIMAL "proxy = { header_seconds = 0; };\n", 2, "header_seconds");
+	fails(MINIMAL "proxy = { dns_seconds = 61; };\n", 2, "dns_seconds");
+	fails(MINIMAL "proxy = { connect_seconds = \"10\"; };\n", 2, "connect_seconds");
+	fails(MINIMAL "proxy = { idle_seconds = 86401; };\n", 2, "idle_seconds");
 	CHECK(load(MINIMAL "proxy = { listen = \"[::1]:8118\"; hosts_file = \"/etc/h\"; "
 			   "control = \"/run/p.sock\"; enforce = false; };\n",
 		   &c, &err));
