@@ -279,6 +279,50 @@ def as_guest_argv(guest, argv):
             "--clear-groups", "--"] + list(argv)
 
 
+def proxy_control(path, request):
+    """One request on escale-proxy's control socket (docs/network.md), its answer."""
+    import socket
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.connect(path)
+        s.sendall(json.dumps(request).encode() + b"\n")
+        return json.loads(s.makefile("rb").readline(1 << 20))
+
+
+class EscaleProxy:
+    """The real escale-proxy on kiosk.conf CONF, its control socket at CONTROL, logging to
+    LOG; started and waited for (its status answered), stopped by stop()."""
+
+    def __init__(self, conf, control, log):
+        self.control, self.log = control, log
+        self.logf = open(log, "ab")
+        self.proc = subprocess.Popen([need("ESCALE_PROXY"), "-c", conf, "-d"],
+                                     stdin=subprocess.DEVNULL, stdout=self.logf,
+                                     stderr=self.logf)
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.stop()
+                raise AssertionError("escale-proxy exited: %s" % self.output())
+            try:
+                if proxy_control(control, {"t": "status"})["t"] == "status":
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise AssertionError("escale-proxy did not answer: %s" % self.output())
+
+    def output(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()[-4000:]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.logf.close()
+
+
 class KioskTestCase(AdmindTestCase):
     """One admind per class; one Xvfb and one kiosk per test."""
 

@@ -5,8 +5,8 @@ indisponible" and a typed code is not taken; with a proxy answering but no firew
 check says "open"; once the rules escale-kiosk --nft-rules generates are loaded, the kiosk
 recovers by itself and the same code opens a session; the rules gone, it closes again.
 
-The proxy is a stand-in answering the control socket and accepting on proxy.listen: the
-real escale-proxy is not the point here. Needs root (CI runs as root); skipped otherwise.
+The proxy is the real escale-proxy, started in the middle of the test. Needs root (CI runs as
+root); skipped otherwise.
 """
 
 import os
@@ -14,11 +14,10 @@ import subprocess
 import time
 import unittest
 
-from kiosk_e2e import (GUEST, KioskTestCase, ensure_guest, guest_copy, lay_out_as_production,
-                       need, screenshot)
+from kiosk_e2e import (GUEST, EscaleProxy, KioskTestCase, ensure_guest, guest_copy,
+                       lay_out_as_production, need, screenshot)
 import escale_test
 import netns
-from proxy_standin import ControlSocket, Listener
 
 RECHECK = 25.0  # a check every 10 s: two of them, and a slow sanitizer build
 
@@ -84,10 +83,10 @@ class FailClosed(KioskTestCase):
         self.assertIn("network check (no_proxy)", self.kiosk.output())
 
         # The proxy answers, but nothing closes the browser user's network.
-        control = ControlSocket(self.control_path, self.proxy_port)
-        self.addCleanup(control.close)
-        listener = Listener(self.proxy_port)
-        self.addCleanup(listener.close)
+        os.chmod(self.kiosk.conf, 0o644)  # escale-proxy reads it too
+        proxy = EscaleProxy(self.kiosk.conf, self.control_path,
+                            os.path.join(self.workdir, "proxy.log"))
+        self.addCleanup(proxy.stop)
         self.network("open", "unavailable")
         self.assertIn("the firewall is missing", self.kiosk.output())
         self.assert_code_not_taken(code)

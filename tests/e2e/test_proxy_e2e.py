@@ -20,7 +20,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import socketserver
 import ssl
 import struct
@@ -32,7 +31,7 @@ import unittest
 import urllib.parse
 import zlib
 
-from kiosk_e2e import need, screenshot
+from kiosk_e2e import EscaleProxy, need, proxy_control, screenshot
 import escale_test
 import netns
 from test_chromium_e2e import WAIT, ChromiumTestCase
@@ -144,15 +143,6 @@ class Site:
         self.httpd.server_close()
 
 
-def control(path, request):
-    """One request on escale-proxy's control socket, its answer."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(10)
-        s.connect(path)
-        s.sendall(json.dumps(request).encode() + b"\n")
-        return json.loads(s.makefile("rb").readline(1 << 20))
-
-
 class ThroughProxy(ChromiumTestCase):
     SERVICES = """services = (
   { name = "CAF"; url = "https://%s/"; category = "Famille"; domains = [ "caf.test" ]; }
@@ -210,29 +200,12 @@ session: { ending_ms = 0; };
         return argv + ["--ignore-certificate-errors-spki-list=" + self.sites_spki]
 
     def start_proxy(self):
-        log = open(os.path.join(self.workdir, "proxy.log"), "ab")
-        self.addCleanup(log.close)
-        self.proxy = subprocess.Popen([need("ESCALE_PROXY"), "-c", self.kiosk.conf, "-d"],
-                                      stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-
-        def stop():
-            self.proxy.terminate()
-            self.proxy.wait(10)
-        self.addCleanup(stop)
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            if self.proxy.poll() is not None:
-                self.fail("escale-proxy exited: %s" % self.proxy_log())
-            try:
-                if control(self.control_path, {"t": "status"})["t"] == "status":
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.fail("escale-proxy did not answer: %s" % self.proxy_log())
+        self.proxy = EscaleProxy(self.kiosk.conf, self.control_path,
+                                 os.path.join(self.workdir, "proxy.log"))
+        self.addCleanup(self.proxy.stop)
 
     def proxy_log(self):
-        with open(os.path.join(self.workdir, "proxy.log"), errors="replace") as f:
-            return f.read()[-4000:]
+        return self.proxy.output()
 
     def load_rules(self):
         rules = subprocess.run([need("ESCALE_KIOSK"), "-c", self.kiosk.conf, "--nft-rules"],
@@ -267,7 +240,7 @@ session: { ending_ms = 0; };
             self.assertEqual(json.load(f)["ProxySettings"], {
                 "ProxyMode": "fixed_servers", "ProxyServer": "127.0.0.1:%d" % self.proxy_port,
                 "ProxyBypassList": ""})
-        control(self.control_path, {"t": "session_start"})
+        proxy_control(self.control_path, {"t": "session_start"})
 
         self.open_url("https://%s/probe" % SERVICE_HOST)
         report = self.wait_request(service, SERVICE_HOST, "/report?", "report")
@@ -287,9 +260,9 @@ session: { ending_ms = 0; };
         # The tracker's server never heard of the browser, iframe included; the proxy says
         # why, and counts the service as reached (its traffic went through the proxy).
         self.assertEqual(tracker.requests(), [])
-        refused = control(self.control_path, {"t": "refusals"})
+        refused = proxy_control(self.control_path, {"t": "refusals"})
         self.assertIn(TRACKER_HOST, [h["host"] for h in refused["hosts"]], refused)
-        ended = control(self.control_path, {"t": "session_end"})
+        ended = proxy_control(self.control_path, {"t": "session_end"})
         self.assertEqual(ended["services"], ["caf"], ended)
         self.assertIn("refused %s" % TRACKER_HOST, self.proxy_log())
 
