@@ -680,9 +680,12 @@ static void guard_tick(struct kiosk *k, const struct sm_clock *c)
 		g->next_ms = 0; /* the welcome screen comes back: check then */
 		return;
 	}
-	if (c->mono_ms >= g->next_ms &&
-	    netguard_start(g, &k->cfg, k->br.separated, k->br.uid, k->br.gid))
+	if (c->mono_ms < g->next_ms)
+		return;
+	if (netguard_start(g, &k->cfg, k->br.separated, k->br.uid, k->br.gid))
 		ep_add(k, g->pidfd, EV_GUARD);
+	else
+		k->cover_dirty = true; /* NG_ERROR: closed until a check runs (next_ms) */
 }
 
 static void guard_done(struct kiosk *k, const struct sm_clock *c)
