@@ -1088,7 +1088,7 @@ static int print_nft_rules(const struct kiosk_cfg *cfg)
 	if (n < 0) {
 		fprintf(stderr,
 			"escale-kiosk: %s: printing stays refused to the browser; once the name "
-			"resolves, run: systemctl restart escale-nftables\n",
+			"resolves, run: systemctl reload escale-nftables\n",
 			err);
 		n = 0;
 	}

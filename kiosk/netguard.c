@@ -152,7 +152,7 @@ const char *netguard_why(enum ng_state s)
 		       "both name the same proxy";
 	case NG_BLOCKED:
 		return "the browser's user cannot reach escale-proxy on proxy.listen: reload the "
-		       "rules (systemctl restart escale-nftables)";
+		       "rules (systemctl reload escale-nftables)";
 	case NG_OPEN_TCP:
 		return "a TCP connection of the browser's user to admind was not refused: the "
 		       "firewall is missing; systemctl start escale-nftables";
