@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pwd.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
@@ -32,6 +33,8 @@
 #include "ipc.h"
 #include "kconfig.h"
 #include "log.h"
+#include "netguard.h"
+#include "nftrules.h"
 #include "privdrop.h"
 #include "policy.h"
 #include "kprint.h"
@@ -47,7 +50,7 @@
 #define NET_MSGS_PER_WAKE 32
 #define IPC_QUEUE_MAX     4096 /* more than a socket buffer holds */
 
-enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL, EV_PRINT };
+enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL, EV_PRINT, EV_GUARD };
 
 /* During a session, the print server is probed at its start and then this often. */
 #define PRINT_PROBE_MS 30000
@@ -58,6 +61,7 @@ struct kiosk {
 	struct sm sm;
 	struct browser br;
 	struct kprint_probe probe; /* does print.server answer? */
+	struct netguard guard;     /* is the browser's network closed but for the proxy? */
 	int ep, sig_fd, timer_fd, ctl_fd;
 
 	struct helper net;
@@ -285,6 +289,14 @@ static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const 
 	if (!ce_accepted(&k->ce))
 		return; /* no check was out */
 	k->cover_dirty = true;
+	/* The network check failed while admind checked the code: no session without it. */
+	if (netguard_closed(k->guard.state)) {
+		log_warnx("session %s not opened: the network check failed meanwhile (%s)",
+			  m->session, netguard_word(k->guard.state));
+		struct wire_msg e = end_msg(m->session, SM_END_ERROR, 0);
+		net_send(k, &e);
+		return;
+	}
 	log_info("session %s opened%s", m->session, m->offline ? " offline" : "");
 	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
 	k->timings.accepted_ms = c->mono_ms;
@@ -377,8 +389,16 @@ static void net_readable(struct kiosk *k, int max)
 
 /* ---- the resident's input ---- */
 
+/* The welcome screen takes a code: not while the network check fails (proxy.enforce). */
+static bool taking_codes(const struct kiosk *k)
+{
+	return k->sm.state == SM_LOGIN && !netguard_closed(k->guard.state);
+}
+
 static void submit(struct kiosk *k, const struct sm_clock *c)
 {
+	if (!taking_codes(k))
+		return;
 	if (ce_submit(&k->ce, c->mono_ms, helper_up(&k->net))) {
 		struct wire_msg m = {.type = WIRE_MSG_LOGIN};
 		snprintf(m.code, sizeof(m.code), "%s", k->ce.typed);
@@ -415,15 +435,14 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 	static const uint32_t home[] = {XKB_KEY_Alt_L, XKB_KEY_Home};
 	switch (h->action) {
 	case UI_ACT_KEY:
-		if (k->sm.state == SM_LOGIN)
+		if (taking_codes(k))
 			code_input(k, ce_type(&k->ce, h->key, c->mono_ms), c);
 		break;
 	case UI_ACT_ERASE:
 		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
 		break;
 	case UI_ACT_OK:
-		if (k->sm.state == SM_LOGIN)
-			submit(k, c);
+		submit(k, c);
 		break;
 	case UI_ACT_LANG:
 		set_language(k, h->key == 'e');
@@ -471,7 +490,7 @@ static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm
 		k->cover_dirty = true;
 		return;
 	}
-	if (k->sm.state != SM_LOGIN)
+	if (!taking_codes(k))
 		return;
 	if (e->keysym == XKB_KEY_BackSpace || e->keysym == XKB_KEY_Delete)
 		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
@@ -557,6 +576,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.tries_left = k->ce.tries_left,
 		.next_open = t->next,
 		.closing_at = t->closing,
+		.unavailable = netguard_closed(k->guard.state),
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -672,6 +692,52 @@ static void print_probed(struct kiosk *k, const struct sm_clock *c)
 		if (ui_print_notice(text, sizeof(text), "unreachable", 0, k->sm.pages_left, &calm))
 			sm_print_notice(&k->sm, c, NULL, text, -1, calm);
 	}
+}
+
+/* ---- the network check (proxy.enforce) ---- */
+
+/* Outside sessions a check runs every NG_INTERVAL_MS, and at once when the welcome screen
+ * comes back after a session: the code typed next is taken only if it passed. */
+static void guard_tick(struct kiosk *k, const struct sm_clock *c)
+{
+	struct netguard *g = &k->guard;
+	if (!g->enforce || g->pid > 0)
+		return;
+	bool idle = k->sm.state != SM_SESSION && k->sm.state != SM_ENDING;
+	if (!idle) {
+		g->next_ms = 0; /* the welcome screen comes back: check then */
+		return;
+	}
+	if (c->mono_ms < g->next_ms)
+		return;
+	if (netguard_start(g, &k->cfg, k->br.separated, k->br.uid, k->br.gid))
+		ep_add(k, g->pidfd, EV_GUARD);
+	else
+		k->cover_dirty = true; /* NG_ERROR: closed until a check runs (next_ms) */
+}
+
+static void guard_done(struct kiosk *k, const struct sm_clock *c)
+{
+	struct netguard *g = &k->guard;
+	int fd = g->pidfd;
+	enum ng_state before = g->state;
+	enum ng_state now = netguard_done(g, c->mono_ms);
+	if (g->pid > 0)
+		return;
+	if (fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, fd, NULL);
+	if (now == before)
+		return;
+	if (now == NG_OK)
+		log_info("network check: %s; codes are taken", netguard_why(now));
+	else
+		log_warnx("network check (%s): %s; no code is taken until it passes (checked "
+			  "again every %d s)",
+			  netguard_word(now), netguard_why(now), NG_INTERVAL_MS / 1000);
+	/* What was typed for nothing goes. */
+	if (netguard_closed(now))
+		ce_clear(&k->ce);
+	k->cover_dirty = true;
 }
 
 /* ---- the session's effects ---- */
@@ -797,8 +863,8 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
 	static const char *const screens[] = {"closed",      "login", "locked", "ending",
-					      "confirm_end", "idle",  "notice"};
-	_Static_assert(ARRAY_LEN(screens) == UI_NOTICE + 1, "a screen without its name");
+					      "confirm_end", "idle",  "notice", "unavailable"};
+	_Static_assert(ARRAY_LEN(screens) == UI_UNAVAILABLE + 1, "a screen without its name");
 	struct ui_view v;
 	struct view_text t;
 	fill_view(k, c, &v, &t);
@@ -855,6 +921,9 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	for (int i = 0; i < k->cfg.n_services; i++)
 		json_array_append_new(ids, json_string(k->cfg.services[i].id));
 	json_object_set_new(j, "services", ids);
+	/* proxy.enforce's check: "ok", "checking", "no_proxy", "blocked", "open", "error", or
+	 * "off" (not enforced). */
+	json_object_set_new(j, "network", json_string(netguard_word(k->guard.state)));
 	/* The lockdown (docs/threat-model.md): shortcut grabs held, XKB controls still on. */
 	json_object_set_new(j, "shortcut_grabs", json_integer(k->x.key_grabs));
 	json_object_set_new(j, "click_grabs", json_integer(k->x.button_grabs));
@@ -884,6 +953,13 @@ static void arm_timer(struct kiosk *k, const struct sm_clock *c)
 	int64_t typed = ce_next_deadline_ms(&k->ce, c->mono_ms, k->sm.state == SM_LOGIN);
 	if (typed >= 0 && (wait < 0 || typed < wait))
 		wait = typed;
+	if (k->guard.enforce && k->sm.state != SM_SESSION && k->sm.state != SM_ENDING) {
+		/* The next check, or the end of the running one's time. */
+		int64_t at = k->guard.pid > 0 ? k->guard.at_ms + NG_TIMEOUT_MS : k->guard.next_ms;
+		int64_t ms = at - c->mono_ms;
+		if (wait < 0 || ms < wait)
+			wait = ms < 1 ? 1 : ms;
+	}
 	if (k->net.restart_at_ms) {
 		int64_t ms = k->net.restart_at_ms - c->mono_ms;
 		if (wait < 0 || ms < wait)
@@ -907,6 +983,8 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	ce_tick(&k->ce, c->mono_ms);
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
 		net_start(k);
+	if (k->guard.pid > 0 && c->mono_ms - k->guard.at_ms >= NG_TIMEOUT_MS)
+		guard_done(k, c);
 	/* The lock-out countdown and the hours' changes redraw the welcome screen. */
 	k->cover_dirty = true;
 }
@@ -928,6 +1006,7 @@ static int run(struct kiosk *k)
 {
 	struct sm_clock c = clock_now(k);
 	apply(k, &c);
+	guard_tick(k, &c);
 	render(k, &c);
 	xcb_flush(k->x.c);
 	while (!k->quit) {
@@ -972,6 +1051,9 @@ static int run(struct kiosk *k)
 			case EV_PRINT:
 				print_probed(k, &c);
 				break;
+			case EV_GUARD:
+				guard_done(k, &c);
+				break;
 			case EV_CTL: {
 				char *s = status_json(k, &c);
 				ctlsock_answer(k->ctl_fd, s);
@@ -985,6 +1067,7 @@ static int run(struct kiosk *k)
 		c = clock_now(k);
 		sm_tick(&k->sm, &c);
 		apply(k, &c);
+		guard_tick(k, &c);
 		render(k, &c);
 		xcb_flush(k->x.c);
 		if (k->timings.welcome_pending && k->sm.state != SM_ENDING && k->x.cover_mapped) {
@@ -1033,17 +1116,64 @@ static int print_policy(const struct kiosk_cfg *cfg, const char *browser)
 	return 0;
 }
 
+/* --nft-rules: the browser user's firewall for this config, for nft -f. A print server
+ * whose name does not resolve is left out (printing refused until the rules are loaded
+ * again), so that the rest of the network still closes. */
+static int print_nft_rules(const struct kiosk_cfg *cfg)
+{
+	char err[512], *addrs[NFT_MAX_PRINT_ADDRS];
+	int n = nft_print_addrs(cfg, addrs, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr,
+			"escale-kiosk: %s: printing stays refused to the browser; once the name "
+			"resolves, run: systemctl reload escale-nftables\n",
+			err);
+		n = 0;
+	}
+	char *text = nft_rules(cfg, (const char *const *)addrs, (size_t)n, err, sizeof(err));
+	nft_addrs_free(addrs, n);
+	if (!text) {
+		fprintf(stderr, "%s: %s\n", cfg->path, err);
+		return 1;
+	}
+	fputs(text, stdout);
+	free(text);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* --check-network: one check of proxy.enforce's (as the browser's user when this process
+ * may switch to it), its verdict on stdout; status 0 when it passes. */
+static int check_network(const struct kiosk_cfg *cfg)
+{
+	struct passwd *pw = NULL;
+	bool drop = cfg->browser_user[0] && priv_may_switch() &&
+		    (pw = getpwnam(cfg->browser_user)) != NULL;
+	if (!drop)
+		fprintf(stderr,
+			"escale-kiosk: checking as this user, not as browser.user \"%s\" (run "
+			"as root to check as it)\n",
+			cfg->browser_user);
+	enum ng_state s =
+		netguard_check_now(cfg, drop, drop ? pw->pw_uid : 0, drop ? pw->pw_gid : 0);
+	printf("network: %s: %s\n", netguard_word(s), netguard_why(s));
+	return s == NG_OK ? 0 : 1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox |\n"
-		"                    --home-page fr|en] [-d]\n"
+		"                    --nft-rules | --check-network | --home-page fr|en] [-d]\n"
 		"       escale-kiosk [-c FILE] --enroll URL CODE [--pin KEY]\n"
 		"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
 		"  -n         check the configuration and exit\n"
 		"  --status   print the running kiosk's state as JSON\n"
 		"  --browser-policy chromium|firefox\n"
 		"             print the browser policy generated from the services list\n"
+		"  --nft-rules\n"
+		"             print the browser user's nftables ruleset (for nft -f)\n"
+		"  --check-network\n"
+		"             check that the browser's network is closed but for the proxy\n"
 		"  --home-page fr|en\n"
 		"             print the services page a session's browser opens\n"
 		"  --enroll URL CODE\n"
@@ -1079,11 +1209,13 @@ int main(int argc, char **argv)
 						 {"help", no_argument, NULL, 'h'},
 						 {"browser-policy", required_argument, NULL, 'P'},
 						 {"home-page", required_argument, NULL, 'H'},
+						 {"nft-rules", no_argument, NULL, 'N'},
+						 {"check-network", no_argument, NULL, 'C'},
 						 {"enroll", required_argument, NULL, 'E'},
 						 {"pin", required_argument, NULL, 'K'},
 						 {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *policy = NULL, *home = NULL, *enroll = NULL, *pin = NULL;
-	bool check = false, status = false, debug = false;
+	bool check = false, status = false, debug = false, nft = false, netcheck = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "c:ndh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -1111,14 +1243,21 @@ int main(int argc, char **argv)
 		case 'K':
 			pin = optarg;
 			break;
+		case 'N':
+			nft = true;
+			break;
+		case 'C':
+			netcheck = true;
+			break;
 		default:
 			usage();
 		}
 	}
 	if (enroll)
 		return enroll_main(conf, enroll, argc - optind == 1 ? argv[optind] : NULL, pin,
-				   check + status + !!policy + !!home);
-	if (!conf || optind != argc || pin || (check + status + !!policy + !!home > 1))
+				   check + status + nft + netcheck + !!policy + !!home);
+	if (!conf || optind != argc || pin ||
+	    (check + status + nft + netcheck + !!policy + !!home > 1))
 		usage();
 	if (home && strcmp(home, "fr") != 0 && strcmp(home, "en") != 0) {
 		fprintf(stderr, "escale-kiosk: --home-page takes fr or en\n");
@@ -1146,8 +1285,14 @@ int main(int argc, char **argv)
 		free(k);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
-	if (policy) {
-		int rc = print_policy(&k->cfg, policy);
+	if (netcheck) {
+		int rc = check_network(&k->cfg);
+		kconfig_free(&k->cfg);
+		free(k);
+		return rc;
+	}
+	if (policy || nft) {
+		int rc = nft ? print_nft_rules(&k->cfg) : print_policy(&k->cfg, policy);
 		kconfig_free(&k->cfg);
 		free(k);
 		return rc;
@@ -1191,6 +1336,7 @@ int main(int argc, char **argv)
 	helper_init(&k->net, k->cfg.path);
 	browser_init(&k->br);
 	kprint_probe_init(&k->probe);
+	netguard_init(&k->guard, k->cfg.proxy_enforce);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -1203,6 +1349,11 @@ int main(int argc, char **argv)
 	 * the running one's session (nor its cgroups, swept by browser_setup). */
 	browser_setup(&k->br, &k->cfg);
 	browser_cleanup_stale(&k->br, &k->cfg);
+	if (k->cfg.proxy_enforce && !k->br.separated)
+		log_warnx(
+			"proxy.enforce: the browser runs as the kiosk's own user, whose network no "
+			"rule closes, so no code will be taken; run it as browser.user (or set "
+			"proxy.enforce = false for a demonstration)");
 	/* A crash may have left the browser user's X access behind. */
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
@@ -1230,6 +1381,7 @@ int main(int argc, char **argv)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);
 	kprint_probe_stop(&k->probe);
+	netguard_stop(&k->guard);
 	unlink(sock);
 out:
 	browser_teardown(&k->br);

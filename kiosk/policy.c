@@ -93,6 +93,19 @@ json_t *policy_chromium(const struct kiosk_cfg *cfg, const char *home_url, bool 
 		json_object_set_new(p, "NewTabPageLocation", json_string(home_url));
 	}
 	json_object_set_new(p, "ShowHomeButton", json_false());
+	/* Every connection through escale-proxy (docs/network.md), the resident cannot change
+	 * it. Chromium never proxies loopback: the pages a test serves on 127.0.0.1 stay
+	 * direct, and nftables keeps the browser's user from any other loopback port. Without
+	 * proxy.enforce (the demo, tests) no proxy may be running: none is set. */
+	if (cfg->proxy_enforce && cfg->proxy_listen_host) {
+		bool v6 = strchr(cfg->proxy_listen_host, ':') != NULL;
+		char *server = xasprintf(v6 ? "[%s]:%d" : "%s:%d", cfg->proxy_listen_host,
+					 cfg->proxy_listen_port);
+		json_object_set_new(p, "ProxySettings",
+				    json_pack("{ss ss ss}", "ProxyMode", "fixed_servers",
+					      "ProxyServer", server, "ProxyBypassList", ""));
+		free(server);
+	}
 
 	static const struct {
 		const char *name;

@@ -421,6 +421,17 @@ static void screen_locked(struct ctx *c)
 	column(c, head, ICON_LOCK, C_HEAD, c->h * 0.2, ls, 3, 0);
 }
 
+/* The network check fails (proxy.enforce): no code is taken until the desk has it fixed. */
+static void screen_unavailable(struct ctx *c)
+{
+	double head = header(c, false);
+	struct line ls[] = {
+		{_("Service indisponible"), 0.08, 0.12, T_BOLD, C_INK},
+		{_("Adressez-vous à l'accueil"), 0.055, 0.1, T_BOLD, C_HEAD},
+	};
+	column(c, head, ICON_LOCK, C_HEAD, c->h * 0.2, ls, 2, 0);
+}
+
 /* Why the session ended, in the resident's words (NULL: said nothing of it). */
 static const char *end_reason_text(const struct ui_view *v)
 {
@@ -573,6 +584,9 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 		break;
 	case UI_NOTICE:
 		screen_notice(&c);
+		break;
+	case UI_UNAVAILABLE:
+		screen_unavailable(&c);
 		break;
 	}
 	cairo_restore(cr);

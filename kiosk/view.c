@@ -91,6 +91,9 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	if (v->idle_seconds < 0)
 		v->idle_seconds = 0;
 	v->screen = screen_of(m);
+	/* Closed hours and the desk's lock say more than this; the welcome must not show. */
+	if (v->screen == UI_LOGIN && in->unavailable)
+		v->screen = UI_UNAVAILABLE;
 	banner[0] = '\0';
 	switch (m->banner) {
 	case SM_BANNER_TIME:

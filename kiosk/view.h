@@ -19,6 +19,7 @@ enum ui_screen {
 	UI_CONFIRM_END, /* during a session: "Terminer ?" Oui / Non */
 	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
 	UI_NOTICE,      /* during a session: the last warning, to dismiss ("J'ai compris") */
+	UI_UNAVAILABLE, /* instead of the welcome: the network check fails, no code taken */
 };
 
 /* Everything a screen shows. */
@@ -70,6 +71,7 @@ struct view_in {
 	const char *hours_today; /* NULL: always open */
 	const char *next_open;   /* "" or NULL: none */
 	const char *closing_at;  /* "18h00": the closing time of today, or NULL */
+	bool unavailable;        /* the network check fails (proxy.enforce): no welcome */
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

@@ -153,6 +153,13 @@ inside escale-proxy -c /etc/escale/kiosk.conf -n || fail "escale-proxy -n on the
 ! inside getent group escale-kiosk | grep escale-guest >/dev/null || fail "escale-guest in the kiosk's group"
 ! inside systemctl is-enabled escale-kiosk >/dev/null 2>&1 || fail "escale-kiosk enabled unconfigured"
 inside escale-kiosk -c /etc/escale/kiosk.conf -n || fail "the shipped kiosk.conf"
+# The browser user's firewall: its unit and nft installed, not enabled unconfigured; its rules
+# generated from the shipped config (not loaded: the container shares the host's network).
+inside test -f /lib/systemd/system/escale-nftables.service || fail "no escale-nftables.service"
+inside test -x /usr/sbin/nft || fail "nftables not installed with escale-kiosk"
+! inside systemctl is-enabled escale-nftables >/dev/null 2>&1 || fail "escale-nftables enabled unconfigured"
+inside escale-kiosk -c /etc/escale/kiosk.conf --nft-rules | grep -F 'meta skuid "escale-guest" jump browser' >/dev/null ||
+	fail "escale-kiosk --nft-rules on the shipped kiosk.conf"
 inside test -f /etc/X11/xorg.conf.d/10-escale.conf || fail "no Xorg snippet"
 inside test -x /usr/libexec/escale/escale-browser || fail "no escale-browser"
 [ "$(inside stat -c '%U %a' /usr/lib/cups/backend/escale)" = "root 700" ] || fail "backend mode"

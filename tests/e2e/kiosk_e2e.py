@@ -100,7 +100,7 @@ class Kiosk:
     ADMIN_OPTS = "heartbeat_seconds = 1; sync_seconds = 2;"
 
     def __init__(self, workdir, display, admin_url, token, extra="", browser=None, env=None,
-                 admin_opts=None, browser_user=""):
+                 admin_opts=None, browser_user="", proxy=None):
         self.workdir = workdir
         self.wrap = []  # run the kiosk under this command (setpriv: another user)
         self.kiosk_bin = need("ESCALE_KIOSK")
@@ -124,6 +124,8 @@ class Kiosk:
             # browser.user: "" (unseparated, as in the demo) unless a test separates it.
             f.write("browser: { command = [%s]; user = %s; };\n" %
                     (", ".join(json.dumps(a) for a in browser), json.dumps(browser_user)))
+            # proxy.enforce off unless a test checks it: no escale-proxy nor nftables here.
+            f.write("proxy: { %s };\n" % (proxy if proxy is not None else "enforce = false;"))
             f.write(extra)
         self.proc = None
 
@@ -277,6 +279,50 @@ def as_guest_argv(guest, argv):
             "--clear-groups", "--"] + list(argv)
 
 
+def proxy_control(path, request):
+    """One request on escale-proxy's control socket (docs/network.md), its answer."""
+    import socket
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.connect(path)
+        s.sendall(json.dumps(request).encode() + b"\n")
+        return json.loads(s.makefile("rb").readline(1 << 20))
+
+
+class EscaleProxy:
+    """The real escale-proxy on kiosk.conf CONF, its control socket at CONTROL, logging to
+    LOG; started and waited for (its status answered), stopped by stop()."""
+
+    def __init__(self, conf, control, log):
+        self.control, self.log = control, log
+        self.logf = open(log, "ab")
+        self.proc = subprocess.Popen([need("ESCALE_PROXY"), "-c", conf, "-d"],
+                                     stdin=subprocess.DEVNULL, stdout=self.logf,
+                                     stderr=self.logf)
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.stop()
+                raise AssertionError("escale-proxy exited: %s" % self.output())
+            try:
+                if proxy_control(control, {"t": "status"})["t"] == "status":
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise AssertionError("escale-proxy did not answer: %s" % self.output())
+
+    def output(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()[-4000:]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.logf.close()
+
+
 class KioskTestCase(AdmindTestCase):
     """One admind per class; one Xvfb and one kiosk per test."""
 
@@ -309,9 +355,14 @@ class KioskTestCase(AdmindTestCase):
         return Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
                      self.ktoken, extra=self.KIOSK_EXTRA if extra is None else extra,
                      env=self.KIOSK_ENV if env is None else env, admin_opts=self.ADMIN_OPTS,
-                     browser_user=self.BROWSER_USER, browser=self.browser_command())
+                     browser_user=self.BROWSER_USER, browser=self.browser_command(),
+                     proxy=self.proxy_settings())
 
     def browser_command(self):
+        return None
+
+    def proxy_settings(self):
+        """The proxy group's settings; None: proxy.enforce = false."""
         return None
 
     def _cleanup(self):

@@ -276,7 +276,7 @@ session: { ending_ms = 0; };
         return Kiosk(self.workdir, self.x.display, "http://127.0.0.1:%d" % self.server.port,
                      self.ktoken, extra=self.SERVICES if extra is None else extra,
                      browser=browser, env=env, admin_opts=self.ADMIN_OPTS,
-                     browser_user=self.BROWSER_USER)
+                     browser_user=self.BROWSER_USER, proxy=self.proxy_settings())
 
     # ---- what is on screen ----
 

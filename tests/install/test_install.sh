@@ -35,10 +35,13 @@ wrapper=$(sed -n 's/^ *command = \[ "\([^"]*\)".*/\1/p' "$examples/kiosk.conf")
 [ -x "$dest$ESCALE_LIBEXECDIR/escale-kiosk-net" ] || fail "escale-kiosk-net not in $ESCALE_LIBEXECDIR"
 
 # Every program a unit starts from the package is installed where the unit says.
-for unit in escale-admind.service escale-kiosk.service escale-proxy.service; do
+# (A command under /bin/sh -c counts too: escale-nftables generates its rules so.)
+for unit in escale-admind.service escale-kiosk.service escale-proxy.service \
+	escale-nftables.service; do
 	f=$dest$ESCALE_UNITDIR/$unit
 	[ -f "$f" ] || fail "$unit not in $ESCALE_UNITDIR"
-	progs=$(grep -Eo '^Exec[A-Za-z]*=[^ ]*' "$f" | cut -d= -f2 | grep escale || true)
+	progs=$(grep -Eo "^Exec[A-Za-z]*=(/bin/sh -c ')?[^ ']*" "$f" | sed "s/.*[=']//" |
+		grep escale || true)
 	[ -n "$progs" ] || fail "$unit starts no escale program"
 	for p in $progs; do
 		[ -x "$dest$p" ] || fail "$unit runs $p, which is not installed"

@@ -52,6 +52,25 @@ if [ -n "${ESCALE_PROXY:-}" ]; then
 	grep -Eq '^m +escale-kiosk +escale-proxy$' "$root/systemd/escale-kiosk.sysusers"
 	! grep -Eq '^m +escale-guest +escale-proxy' "$root/systemd/escale-kiosk.sysusers"
 fi
+# escale-nftables: the rules generated from kiosk.conf to a file, then loaded; a oneshot that
+# stays active, before the kiosk and the proxy; stopping it deletes its table only.
+if [ -n "${ESCALE_KIOSK:-}" ]; then
+	sed -e "s|/usr/bin/escale-kiosk|$ESCALE_KIOSK|g" \
+		"$root/systemd/escale-nftables.service" >"$tmp/escale-nftables.service"
+	out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$tmp/escale-nftables.service" 2>&1 || true)
+	ours=$(printf '%s
+' "$out" | grep 'escale-nftables.service' || true)
+	[ -z "$ours" ] || { printf '%s
+' "$ours"; exit 1; }
+	for line in Type=oneshot RemainAfterExit=yes 'Before=escale-kiosk.service escale-proxy.service' \
+		'ExecStop=/usr/sbin/nft delete table inet escale' WantedBy=graphical.target; do
+		grep -qx "$line" "$tmp/escale-nftables.service" || { echo "escale-nftables.service: no $line"; exit 1; }
+	done
+	grep -q "^ExecStart=/bin/sh -c '$ESCALE_KIOSK -c /etc/escale/kiosk.conf --nft-rules > " \
+		"$tmp/escale-nftables.service"
+	grep -qx 'Wants=escale-nftables.service' "$root/systemd/escale-kiosk.service"
+	grep -qx 'After=escale-nftables.service' "$root/systemd/escale-kiosk.service"
+fi
 if command -v systemd-sysusers >/dev/null; then
 	for f in "$root"/systemd/*.sysusers; do
 		systemd-sysusers --dry-run "$f" >/dev/null 2>"$tmp/sysusers.err" ||

@@ -118,8 +118,27 @@ static void default_services(const char *rundir)
 	c.print_queue = q;
 	CHECK(strcmp(json_string_value(json_object_get(p, "HomepageLocation")), home) == 0);
 	CHECK(strcmp(json_string_value(json_object_get(p, "NewTabPageLocation")), home) == 0);
-	CHECK(!json_object_get(p, "ProxyMode")); /* no proxy configured: none invented */
+	/* proxy.enforce (the default): everything through escale-proxy on proxy.listen. */
+	json_t *ps = json_object_get(p, "ProxySettings");
+	CHECK(strcmp(json_string_value(json_object_get(ps, "ProxyMode")), "fixed_servers") == 0);
+	CHECK(strcmp(json_string_value(json_object_get(ps, "ProxyServer")), "127.0.0.1:3128") == 0);
+	CHECK(strcmp(json_string_value(json_object_get(ps, "ProxyBypassList")), "") == 0);
+	CHECK(!json_object_get(p, "ProxyMode")); /* the legacy keys: not both */
 	json_decref(p);
+	/* An IPv6 listen address in brackets; without proxy.enforce no proxy at all. */
+	char *host = c.proxy_listen_host;
+	c.proxy_listen_host = "::1";
+	p = policy_chromium(&c, home, true, e, sizeof(e));
+	CHECK(strcmp(json_string_value(
+			     json_object_get(json_object_get(p, "ProxySettings"), "ProxyServer")),
+		     "[::1]:3128") == 0);
+	json_decref(p);
+	c.proxy_listen_host = host;
+	c.proxy_enforce = false;
+	p = policy_chromium(&c, home, true, e, sizeof(e));
+	CHECK(!json_object_get(p, "ProxySettings"));
+	json_decref(p);
+	c.proxy_enforce = true;
 
 	/* --browser-policy: the home page as the session directories' prefix, no Homepage. */
 	char *prefix = policy_home_prefix(&c);

@@ -282,6 +282,11 @@ static void render_all(int w, int h, bool english)
 	v = base_view(english);
 	v.screen = UI_LOCKED;
 	check_screen(w, h, &v, UI_ACT_NONE, NAME("locked"));
+	v.screen = UI_UNAVAILABLE; /* no keypad: nothing to type a code with */
+	check_screen(w, h, &v, UI_ACT_NONE, NAME("unavailable"));
+	struct ui_hits uh;
+	cairo_surface_destroy(render(w, h, &v, false, &uh, NAME("unavailable")));
+	CHECK(!find(&uh, UI_ACT_KEY, 0) && !find(&uh, UI_ACT_OK, 0), "unavailable: a keypad");
 	v.screen = UI_ENDING;
 	check_screen(w, h, &v, UI_ACT_NONE, NAME("ending"));
 	/* The end screen says why, in the resident's words. */

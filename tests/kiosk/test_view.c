@@ -47,6 +47,15 @@ static void test_screens(void)
 		CHECK(v.code_len == 8 && v.online);
 		CHECK(v.next_open == NULL); /* "" is none */
 	}
+	/* The network check fails (proxy.enforce): the welcome gives way, not the others. */
+	in.unavailable = true;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m.state = cases[i].state;
+		m.idle_prompt = cases[i].idle;
+		struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+		CHECK(v.screen == (cases[i].screen == UI_LOGIN ? UI_UNAVAILABLE : cases[i].screen));
+	}
+	in.unavailable = false;
 	/* The goodbye of the last session, unless the entry has something to say. */
 	m.state = SM_LOGIN;
 	m.idle_prompt = false;
