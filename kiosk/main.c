@@ -429,6 +429,74 @@ static void set_language(struct kiosk *k, bool english)
 	k->cover_dirty = k->bar_dirty = true;
 }
 
+/* The bar's tools this kiosk offers now (ui.h, enum ui_tool): each feature adds its bit
+ * when it is on (1u << UI_TOOL_...), and in kiosk_tools_on when it shows pressed. */
+static unsigned kiosk_tools(const struct kiosk *k)
+{
+	unsigned t = 0;
+	(void)k;
+	/* UI_TOOL_HELP */
+
+	/* UI_TOOL_TEXT */
+
+	/* UI_TOOL_SPEAK */
+
+	/* UI_TOOL_KEYBOARD */
+
+	/* UI_TOOL_SCAN */
+
+	/* UI_TOOL_USB */
+
+	return t;
+}
+
+static unsigned kiosk_tools_on(const struct kiosk *k)
+{
+	unsigned t = 0;
+	(void)k;
+	/* UI_TOOL_HELP */
+
+	/* UI_TOOL_TEXT */
+
+	/* UI_TOOL_SPEAK */
+
+	/* UI_TOOL_KEYBOARD */
+
+	/* UI_TOOL_SCAN */
+
+	/* UI_TOOL_USB */
+
+	return t;
+}
+
+/* A tool of the bar was pressed. */
+static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c)
+{
+	(void)k, (void)c;
+	switch (t) {
+	case UI_TOOL_HELP:
+		break;
+
+	case UI_TOOL_TEXT:
+		break;
+
+	case UI_TOOL_SPEAK:
+		break;
+
+	case UI_TOOL_KEYBOARD:
+		break;
+
+	case UI_TOOL_SCAN:
+		break;
+
+	case UI_TOOL_USB:
+		break;
+
+	case UI_TOOL_COUNT:
+		break;
+	}
+}
+
 static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_clock *c)
 {
 	static const uint32_t back[] = {XKB_KEY_Alt_L, XKB_KEY_Left};
@@ -468,6 +536,9 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 		break;
 	case UI_ACT_NOTICE_OK:
 		sm_dismiss_notice(&k->sm);
+		break;
+	case UI_ACT_TOOL:
+		tool_pressed(k, (enum ui_tool)h->key, c);
 		break;
 	case UI_ACT_NONE:
 		break;
@@ -577,6 +648,8 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.next_open = t->next,
 		.closing_at = t->closing,
 		.unavailable = netguard_closed(k->guard.state),
+		.tools = kiosk_tools(k),
+		.tools_on = kiosk_tools_on(k),
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -835,10 +908,10 @@ static void browser_exited(struct kiosk *k, const struct sm_clock *c)
 /* The buttons on screen, in root coordinates: tests click them like a resident. */
 static json_t *buttons_json(struct kiosk *k)
 {
-	static const char *const names[] = {"none",     "key",     "erase",    "ok",  "lang",
-					    "home",     "back",    "end",      "yes", "no",
-					    "continue", "dismiss", "notice_ok"};
-	_Static_assert(ARRAY_LEN(names) == UI_ACT_NOTICE_OK + 1, "an action without its name");
+	static const char *const names[] = {"none",     "key",     "erase",     "ok",  "lang",
+					    "home",     "back",    "end",       "yes", "no",
+					    "continue", "dismiss", "notice_ok", "tool"};
+	_Static_assert(ARRAY_LEN(names) == UI_ACT_TOOL + 1, "an action without its name");
 	json_t *a = json_array();
 	struct x_rect p = x_primary(&k->x);
 	for (int pass = 0; pass < 2; pass++) {
@@ -848,9 +921,14 @@ static json_t *buttons_json(struct kiosk *k)
 		for (int i = 0; i < hits->n; i++) {
 			const struct ui_hit *h = &hits->hit[i];
 			char key[2] = {h->key, '\0'};
+			/* A tool is named by its word ("scan", "help"...), without a key. */
+			bool tool = h->action == UI_ACT_TOOL;
+			if (tool)
+				key[0] = '\0';
 			json_array_append_new(a, json_pack("{ss ss sb si si si si}", "action",
-							   names[h->action], "key", key, "bar",
-							   pass == 1, "x",
+							   tool ? ui_tool_word((enum ui_tool)h->key)
+								: names[h->action],
+							   "key", key, "bar", pass == 1, "x",
 							   (int)(h->x + (pass ? p.x : 0)), "y",
 							   (int)(h->y + (pass ? p.y : 0)), "w",
 							   (int)h->w, "h", (int)h->h));

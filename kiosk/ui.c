@@ -722,6 +722,71 @@ static void bar_panel(struct ctx *c, double y, double ph, double row_h)
 	}
 }
 
+const char *ui_tool_word(enum ui_tool t)
+{
+	static const char *const words[] = {"help", "text", "speak", "keyboard", "scan", "usb"};
+	_Static_assert(sizeof(words) / sizeof(words[0]) == UI_TOOL_COUNT,
+		       "a tool without its word");
+	return (unsigned)t < UI_TOOL_COUNT ? words[t] : "none";
+}
+
+/* The label of a tool's button (current language). */
+static const char *tool_label(enum ui_tool t)
+{
+	switch (t) {
+	case UI_TOOL_HELP:
+		return _("Aide");
+	case UI_TOOL_TEXT:
+		return "A+";
+	case UI_TOOL_SPEAK:
+		return _("Écouter");
+	case UI_TOOL_KEYBOARD:
+		return _("Clavier");
+	case UI_TOOL_SCAN:
+		return _("Numériser");
+	case UI_TOOL_USB:
+		return _("Clé USB");
+	default:
+		return "";
+	}
+}
+
+/* The tools' buttons' widths (at PX) into TW, their sum returned. */
+static double tools_width(cairo_t *cr, const struct ui_view *v, double px, double bh,
+			  double tw[UI_TOOL_COUNT])
+{
+	double sum = 0;
+	for (int t = 0; t < UI_TOOL_COUNT; t++) {
+		tw[t] = 0;
+		if (v->tools & (1u << t))
+			sum += tw[t] = fmax(bh * 1.2, bar_button_width(cr, tool_label(t), px, bh) -
+							      px * 1.15);
+	}
+	return sum;
+}
+
+/* The tools, from X on; returns where they end. */
+static double bar_tools(struct ctx *c, double x, double pad, double bh, double px, double m,
+			const double tw[UI_TOOL_COUNT])
+{
+	for (int t = 0; t < UI_TOOL_COUNT; t++) {
+		if (!tw[t])
+			continue;
+		bool on = c->v->tools_on & (1u << t);
+		struct draw_btn b = {tool_label(t),
+				     ICON_NONE,
+				     on ? C_WHITE : C_BAR_BTN,
+				     on ? C_INK : C_WHITE,
+				     0,
+				     px,
+				     false};
+		draw_button(c->cr, c->hits, x, pad, tw[t], bh + pad * 0.5, &b, UI_ACT_TOOL,
+			    (char)t);
+		x += tw[t] + m * 0.6;
+	}
+	return x;
+}
+
 void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v,
 		 struct ui_hits *hits)
 {
@@ -739,12 +804,16 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 	/* "Mes démarches", not "Accueil": the desk is "l'accueil" in every message. */
 	const char *home = _("Mes démarches"), *back = _("Retour"), *end = _("Terminer");
 	/* On a narrow screen the labels shrink before the centre area gets too small. */
-	double hw = 0, bw = 0, ew = 0;
-	for (int i = 0; i < 8; i++) {
+	double hw = 0, bw = 0, ew = 0, tw[UI_TOOL_COUNT], tsum = 0;
+	int nt = 0;
+	for (int t = 0; t < UI_TOOL_COUNT; t++)
+		nt += (v->tools >> t) & 1;
+	for (int i = 0; i < 10; i++) {
 		hw = bar_button_width(cr, home, px, bh);
 		bw = bar_button_width(cr, back, px, bh);
 		ew = bar_button_width(cr, end, px, bh);
-		if (hw + bw + ew + 4 * m <= w * 0.62)
+		tsum = tools_width(cr, v, px * 0.85, bh, tw);
+		if (hw + bw + ew + tsum + (4 + nt * 0.6) * m <= w * (nt ? 0.72 : 0.62))
 			break;
 		px *= 0.9;
 	}
@@ -755,7 +824,10 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 	b = (struct draw_btn){end, ICON_EXIT, C_RED, C_WHITE, 0, px, false};
 	draw_button(cr, hits, w - m - ew, pad, ew, bh + pad * 0.5, &b, UI_ACT_END, 0);
 
-	double cx = m * 2.6 + hw + bw, cw = w - m * 2 - ew - cx;
+	double cx = bar_tools(&c, m * 2.6 + hw + bw, pad, bh, px * 0.85, m, tw);
+	if (nt)
+		cx += m * 0.4;
+	double cw = w - m * 2 - ew - cx;
 	bar_centre(&c, cx, cw, pad, bh);
 	if (panel_h > 0 && v->banner && *v->banner)
 		bar_panel(&c, h, panel_h, h);

@@ -23,7 +23,22 @@ enum ui_action {
 	UI_ACT_CONTINUE,  /* idle prompt: "Je suis là" */
 	UI_ACT_DISMISS,   /* close the desk message */
 	UI_ACT_NOTICE_OK, /* the last warning's "J'ai compris" */
+	UI_ACT_TOOL,      /* a tool of the bar: ui_hit.key is its enum ui_tool */
 };
+
+/* The bar's tools, between "Retour" and the time: each feature that is on sets its bit in
+ * the view's TOOLS; the kiosk acts on UI_ACT_TOOL. */
+enum ui_tool {
+	UI_TOOL_HELP,     /* "Aide": ask the desk for help */
+	UI_TOOL_TEXT,     /* "A+": larger text, contrast */
+	UI_TOOL_SPEAK,    /* "Écouter": read the screen aloud */
+	UI_TOOL_KEYBOARD, /* "Clavier": the on-screen keyboard */
+	UI_TOOL_SCAN,     /* "Numériser": scan a document */
+	UI_TOOL_USB,      /* "Clé USB": copy documents from a USB key */
+	UI_TOOL_COUNT
+};
+/* The tool's word in --status ("help", "text", "speak", "keyboard", "scan", "usb"). */
+const char *ui_tool_word(enum ui_tool t);
 
 #define UI_MAX_HITS 48
 

@@ -78,6 +78,8 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->next_open = in->next_open && in->next_open[0] ? in->next_open : NULL;
 	v->lock_text = m->lock_text;
 	v->online = in->online;
+	v->tools = in->tools;
+	v->tools_on = in->tools_on & in->tools;
 	bool by_closing;
 	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
 	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;

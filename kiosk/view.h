@@ -54,6 +54,8 @@ struct ui_view {
 	bool banner_urgent;     /* red instead of yellow */
 	bool banner_calm;       /* green with a printer: a print notice that asks nothing */
 	bool banner_dismissable;
+	unsigned tools;    /* the bar's tools shown: bits 1 << enum ui_tool */
+	unsigned tools_on; /* those shown pressed (a keyboard open, sound on...) */
 };
 
 /* What view_build needs besides the state machine. */
@@ -65,13 +67,14 @@ struct view_in {
 	int code_len;
 	const char *typed;
 	bool typed_refused;
-	enum ui_login_msg msg;   /* ce_message */
-	int lockout_seconds;     /* ce_pause_seconds */
-	int64_t tries_left;      /* code_entry's */
-	const char *hours_today; /* NULL: always open */
-	const char *next_open;   /* "" or NULL: none */
-	const char *closing_at;  /* "18h00": the closing time of today, or NULL */
-	bool unavailable;        /* the network check fails (proxy.enforce): no welcome */
+	enum ui_login_msg msg;    /* ce_message */
+	int lockout_seconds;      /* ce_pause_seconds */
+	int64_t tries_left;       /* code_entry's */
+	const char *hours_today;  /* NULL: always open */
+	const char *next_open;    /* "" or NULL: none */
+	const char *closing_at;   /* "18h00": the closing time of today, or NULL */
+	bool unavailable;         /* the network check fails (proxy.enforce): no welcome */
+	unsigned tools, tools_on; /* the bar's tools (ui_view) */
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

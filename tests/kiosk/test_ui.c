@@ -391,6 +391,48 @@ static void check_print_notices(void)
 	ui_set_language(false);
 }
 
+/* The bar's tools: each one asked for has its button, in order between "Retour" and the time,
+ * none overlapping, at every size; none without them. */
+static void check_tools(int w, int h, bool english)
+{
+	struct ui_view v = base_view(english);
+	struct ui_hits hits;
+	char name[64];
+	int bh = ui_bar_height(h);
+	v.tools = (1u << UI_TOOL_COUNT) - 1;
+	v.tools_on = 1u << UI_TOOL_KEYBOARD;
+	snprintf(name, sizeof(name), "%dx%d-%s-bar-tools", w, h, english ? "en" : "fr");
+	bar_panel = 0;
+	cairo_surface_t *s = render(w, bh, &v, true, &hits, name);
+	check_hits(&hits, w, bh, 44, name);
+	const struct ui_hit *back = find(&hits, UI_ACT_BACK, 0), *end = find(&hits, UI_ACT_END, 0);
+	CHECK(back && end, "%s: back, end", name);
+	double x = back ? back->x + back->w : 0;
+	for (int t = 0; t < UI_TOOL_COUNT; t++) {
+		const struct ui_hit *hit = NULL;
+		for (int i = 0; i < hits.n; i++)
+			if (hits.hit[i].action == UI_ACT_TOOL && hits.hit[i].key == t)
+				hit = &hits.hit[i];
+		CHECK(hit, "%s: no %s tool", name, ui_tool_word(t));
+		if (!hit)
+			continue;
+		CHECK(hit->x >= x, "%s: %s out of order", name, ui_tool_word(t));
+		x = hit->x + hit->w;
+	}
+	/* Room is left for the time and the pages between the tools and "Terminer". */
+	CHECK(end && end->x - x >= w * 0.2, "%s: %.0f px left for the time", name,
+	      end ? end->x - x : 0);
+	cairo_surface_destroy(s);
+	v.tools = 0;
+	s = render(w, bh, &v, true, &hits, "bar-no-tools");
+	for (int i = 0; i < hits.n; i++)
+		CHECK(hits.hit[i].action != UI_ACT_TOOL, "%s: a tool without being asked", name);
+	cairo_surface_destroy(s);
+	CHECK(!strcmp(ui_tool_word(UI_TOOL_SCAN), "scan") &&
+		      !strcmp(ui_tool_word(UI_TOOL_COUNT), "none"),
+	      "tool words");
+}
+
 static void check_language(void)
 {
 	const char *fr = "Tapez votre code";
@@ -448,8 +490,10 @@ int main(void)
 	check_language();
 	check_print_notices();
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		for (int en = 0; en <= 1; en++)
+		for (int en = 0; en <= 1; en++) {
 			render_all(sizes[i][0], sizes[i][1], en);
+			check_tools(sizes[i][0], sizes[i][1], en);
+		}
 
 	/* The largest screens and a portrait one scale too. */
 	struct ui_view v = base_view(false);
