@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kprint.h"
 #include "log.h"
 #include "privdrop.h"
 #include "util.h"
@@ -407,7 +408,8 @@ static bool env_kept(const char *kv, bool separated)
 }
 
 /* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
-static char **build_env(const char *dir, bool separated, bool english, const struct kiosk_cfg *cfg)
+static char **build_env(const char *dir, bool separated, bool english, const struct kiosk_cfg *cfg,
+			const char *print_addr)
 {
 	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
 	int n = 0;
@@ -426,10 +428,11 @@ static char **build_env(const char *dir, bool separated, bool english, const str
 	env[n++] = xasprintf("TMPDIR=%s/tmp", dir);
 	/* The print server of kprint's client.conf also for a browser run without
 	 * escale-browser; it wins over a client.conf in HOME. */
-	if (cfg->print_host)
-		env[n++] = xasprintf(strchr(cfg->print_host, ':') ? "CUPS_SERVER=[%s]:%d"
-								  : "CUPS_SERVER=%s:%d",
-				     cfg->print_host, cfg->print_port);
+	const char *print_host = kprint_host(cfg, print_addr);
+	if (print_host)
+		env[n++] = xasprintf(strchr(print_host, ':') ? "CUPS_SERVER=[%s]:%d"
+							     : "CUPS_SERVER=%s:%d",
+				     print_host, cfg->print_port);
 	env[n] = NULL;
 	return env;
 }
@@ -529,7 +532,7 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 	char **argv = xcalloc((size_t)n + 1, sizeof(*argv));
 	for (int i = 0; i < n; i++)
 		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
-	char **env = build_env(b->dir, b->separated, b->english, cfg);
+	char **env = build_env(b->dir, b->separated, b->english, cfg, b->print_addr);
 
 	bool ok = false;
 	int p[2];

@@ -11,11 +11,12 @@
 #include "kconfig.h"
 
 struct browser {
-	pid_t pid;      /* 0 when not running; also the process group id */
-	int pidfd;      /* pidfd_open(pid) for the event loop, -1 when not running */
-	char *dir;      /* the session directory: RUNTIME/session-XXXXXX (0700) */
-	char *home_url; /* file://DIR/home/index.html */
-	bool english;   /* the session's language: the browser's LANGUAGE */
+	pid_t pid;              /* 0 when not running; also the process group id */
+	int pidfd;              /* pidfd_open(pid) for the event loop, -1 when not running */
+	char *dir;              /* the session directory: RUNTIME/session-XXXXXX (0700) */
+	char *home_url;         /* file://DIR/home/index.html */
+	bool english;           /* the session's language: the browser's LANGUAGE */
+	const char *print_addr; /* the print server's address found by the kiosk (kprint_host) */
 	char cg_path[KCGROUP_PATH_MAX]; /* the running browser's cgroup, "" when none */
 
 	/* Set once by browser_setup. */

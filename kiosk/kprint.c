@@ -1,6 +1,7 @@
 /* kprint: the browser's CUPS client settings and the probe of the print server. */
 #include "kprint.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -24,28 +25,42 @@
 #define PROBE_TIMEOUT_MS 3000 /* per address */
 #define PROBE_MAX_ADDRS  8
 
-char *kprint_client_conf(const struct kiosk_cfg *cfg)
+const char *kprint_host(const struct kiosk_cfg *cfg, const char *addr)
 {
 	if (!cfg->print_host)
 		return NULL;
-	/* The address as given: a name stays a name (resolved in the sandbox, from its
-	 * /etc/hosts and resolv.conf), an IPv6 address in brackets. */
-	bool v6 = strchr(cfg->print_host, ':') != NULL;
+	struct in6_addr a6;
+	struct in_addr a4;
+	bool literal = inet_pton(AF_INET, cfg->print_host, &a4) == 1 ||
+		       inet_pton(AF_INET6, cfg->print_host, &a6) == 1;
+	/* Without the firewall a name is resolved in the sandbox (its /etc/hosts and DNS); with
+	 * it the browser's user has no DNS, so the address the kiosk found goes instead. */
+	if (cfg->proxy_enforce && !literal && addr && *addr)
+		return addr;
+	return cfg->print_host;
+}
+
+char *kprint_client_conf(const struct kiosk_cfg *cfg, const char *addr)
+{
+	const char *host = kprint_host(cfg, addr);
+	if (!host)
+		return NULL;
+	/* An IPv6 address in brackets. */
+	bool v6 = strchr(host, ':') != NULL;
 	char *user = cfg->print_kiosk_name && *cfg->print_kiosk_name
 			     ? xasprintf("User " KPRINT_USER_PREFIX "%s\n", cfg->print_kiosk_name)
 			     : xstrdup("");
-	char *conf =
-		xasprintf("# written by escale-kiosk from kiosk.conf print.server\n"
-			  "ServerName %s%s%s:%d\n%s",
-			  v6 ? "[" : "", cfg->print_host, v6 ? "]" : "", cfg->print_port, user);
+	char *conf = xasprintf("# written by escale-kiosk from kiosk.conf print.server\n"
+			       "ServerName %s%s%s:%d\n%s",
+			       v6 ? "[" : "", host, v6 ? "]" : "", cfg->print_port, user);
 	free(user);
 	return conf;
 }
 
-bool kprint_write(const struct kiosk_cfg *cfg)
+bool kprint_write(const struct kiosk_cfg *cfg, const char *addr)
 {
 	char *dir = xasprintf("%s/print", cfg->runtime_dir);
-	char *text = kprint_client_conf(cfg);
+	char *text = kprint_client_conf(cfg, addr);
 	bool ok;
 	if (!text) {
 		char *path = xasprintf("%s/client.conf", dir);
@@ -65,6 +80,7 @@ void kprint_probe_init(struct kprint_probe *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->pidfd = -1;
+	p->outfd = -1;
 }
 
 /* Connects to A within PROBE_TIMEOUT_MS; true when the connection was accepted. */
@@ -86,7 +102,8 @@ static bool probe_addr(const struct addrinfo *a)
 	return ok;
 }
 
-static __attribute__((noreturn)) void probe_child(const struct kiosk_cfg *cfg)
+/* OUT gets the numeric address of the first that answered (one line), for kprint_host. */
+static __attribute__((noreturn)) void probe_child(const struct kiosk_cfg *cfg, int out)
 {
 	char port[8];
 	snprintf(port, sizeof(port), "%d", cfg->print_port);
@@ -102,7 +119,11 @@ static __attribute__((noreturn)) void probe_child(const struct kiosk_cfg *cfg)
 		char host[NI_MAXHOST] = "?";
 		getnameinfo(a->ai_addr, a->ai_addrlen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
 		if (probe_addr(a)) {
-			up++;
+			if (!up++) {
+				size_t len = strlen(host);
+				if (write(out, host, len) != (ssize_t)len)
+					log_warn("print probe: write");
+			}
 		} else {
 			/* A browser may try this one first and lose the job: say so. */
 			log_warnx("print.server %s: %s port %s does not answer", cfg->print_server,
@@ -125,17 +146,27 @@ bool kprint_probe_start(struct kprint_probe *p, const struct kiosk_cfg *cfg)
 	if (!cfg->print_host)
 		return false;
 	p->at_ms = mono_ms();
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		log_warn("pipe");
+		return false;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_warn("fork");
+		close(fds[0]);
+		close(fds[1]);
 		return false;
 	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(fds[0]);
 		if (!priv_caps_clear())
 			_exit(KPRINT_UNKNOWN);
-		probe_child(cfg);
+		probe_child(cfg, fds[1]);
 	}
+	close(fds[1]);
+	p->outfd = fds[0];
 	p->pid = pid;
 	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (p->pidfd < 0) {
@@ -164,6 +195,19 @@ enum kprint_state kprint_probe_done(struct kprint_probe *p)
 	if (r > 0 && WIFEXITED(st) && WEXITSTATUS(st) >= KPRINT_UP &&
 	    WEXITSTATUS(st) <= KPRINT_DOWN)
 		p->state = (enum kprint_state)WEXITSTATUS(st);
+	/* The child has exited: what it wrote is all there is. A numeric address only. */
+	char buf[sizeof(p->addr)] = "";
+	ssize_t n = p->outfd >= 0 ? read(p->outfd, buf, sizeof(buf) - 1) : -1;
+	struct in6_addr a6;
+	struct in_addr a4;
+	if (n > 0) {
+		buf[n] = '\0';
+		if (inet_pton(AF_INET, buf, &a4) == 1 || inet_pton(AF_INET6, buf, &a6) == 1)
+			snprintf(p->addr, sizeof(p->addr), "%s", buf);
+	}
+	if (p->outfd >= 0)
+		close(p->outfd);
+	p->outfd = -1;
 	return p->state;
 }
 
@@ -176,6 +220,8 @@ void kprint_probe_stop(struct kprint_probe *p)
 	}
 	if (p->pidfd >= 0)
 		close(p->pidfd);
-	p->pidfd = -1;
+	if (p->outfd >= 0)
+		close(p->outfd);
+	p->pidfd = p->outfd = -1;
 	p->pid = 0;
 }

@@ -10,15 +10,21 @@
 #include "kconfig.h"
 #include "wire.h"
 
-/* The client.conf for the browser: ServerName as print.server gives it (":PORT" always
+/* The print server's host as the browser must be told it: print.server's host, or, when
+ * proxy.enforce closes the browser user's network (no DNS for it) and that host is a name,
+ * ADDR: the numeric address a probe found answering (kprint_probe.addr; "" or NULL: none
+ * yet, the name stays). IPv6 without brackets; NULL without a print server. */
+const char *kprint_host(const struct kiosk_cfg *cfg, const char *addr);
+
+/* The client.conf for the browser: ServerName as kprint_host gives it (":PORT" always
  * written), and User KPRINT_USER_PREFIX + print.kiosk_name when that is set. NULL when
  * print.server is empty. */
-char *kprint_client_conf(const struct kiosk_cfg *cfg);
+char *kprint_client_conf(const struct kiosk_cfg *cfg, const char *addr);
 
 /* Writes RUNTIME_DIR/print/client.conf (directory 0755, file 0644, replaced atomically),
  * or removes it when print.server is empty: what escale-browser binds read-only at
  * /etc/cups/client.conf in the sandbox. */
-bool kprint_write(const struct kiosk_cfg *cfg);
+bool kprint_write(const struct kiosk_cfg *cfg, const char *addr);
 
 enum kprint_state {
 	KPRINT_UNKNOWN, /* no probe finished yet, or no print server */
@@ -33,8 +39,10 @@ enum kprint_state {
 struct kprint_probe {
 	pid_t pid;     /* 0: none running */
 	int pidfd;     /* the running probe's pidfd, -1 */
+	int outfd;     /* the running probe's answer: the first address that answered, -1 */
 	int64_t at_ms; /* when the last one started (monotonic) */
 	enum kprint_state state;
+	char addr[64]; /* numeric, the first address that answered at the last probe, or "" */
 };
 
 void kprint_probe_init(struct kprint_probe *p);

@@ -861,10 +861,12 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			if (k->br.separated)
 				x_allow_user(&k->x, k->cfg.browser_user, true);
 			use_next_services(k);
+			k->br.print_addr = k->probe.addr;
 			/* The policy allowlists this session's home page: written before the
 			 * browser starts, and without it no browser (fail closed). */
 			if (browser_prepare(&k->br, &k->cfg, k->english) &&
-			    policy_write(&k->cfg, k->br.home_url) && kprint_write(&k->cfg) &&
+			    policy_write(&k->cfg, k->br.home_url) &&
+			    kprint_write(&k->cfg, k->probe.addr) &&
 			    browser_start(&k->br, &k->cfg)) {
 				browser_watch(k);
 				k->probe.state = KPRINT_UNKNOWN;
@@ -990,6 +992,9 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			    v.closing_at ? json_string(v.closing_at) : json_null());
 	json_object_set_new(j, "notice", json_string(notices[m->notice]));
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
+	/* The print server's first address that answered the last probe (kprint_host). */
+	json_object_set_new(j, "print_address",
+			    *k->probe.addr ? json_string(k->probe.addr) : json_null());
 	/* The services the sessions use (0: kiosk.conf's), and admind's next list if any. */
 	json_object_set_new(j, "services_version", json_integer(k->services_version));
 	json_object_set_new(j, "services_next",
@@ -1443,6 +1448,8 @@ int main(int argc, char **argv)
 	ep_add(k, k->timer_fd, EV_TIMER);
 	ep_add(k, k->ctl_fd, EV_CTL);
 	net_start(k);
+	/* The print server's address is known before the first session (kprint_host). */
+	print_probe(k);
 
 	struct sm_params p = params_from(&k->cfg);
 	struct sm_clock c = clock_now(k);

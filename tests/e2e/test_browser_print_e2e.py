@@ -359,6 +359,9 @@ class PrintHostDown(KioskTestCase):
                       (port, port), out)
         self.assertNotIn("127.0.0.1 port", out)
         self.assertNotIn("L'imprimante ne répond pas", self.kiosk.status()["banner"])
+        # The address that answered is the one a browser without DNS is given
+        # (proxy.enforce: kprint_host).
+        self.assertEqual(self.kiosk.status()["print_address"], "127.0.0.1")
 
 
 if __name__ == "__main__":

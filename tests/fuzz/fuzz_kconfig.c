@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(f);
 		/* The CUPS client settings hold the lines they should, no more (no setting
 		 * smuggled in through print.server or print.kiosk_name). */
-		char *conf = kprint_client_conf(&c);
+		char *conf = kprint_client_conf(&c, NULL);
 		int lines = 0;
 		for (const char *s = conf; s && *s; s++)
 			lines += *s == '\n';

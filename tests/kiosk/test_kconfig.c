@@ -538,7 +538,7 @@ static void test_print(void)
 	CHECK(load(MINIMAL, &c, &err));
 	CHECK(strcmp(c.print_server, "") == 0 && !c.print_host && c.print_port == 631);
 	CHECK(strcmp(c.print_queue, "escale") == 0 && strcmp(c.print_kiosk_name, "") == 0);
-	CHECK(kprint_client_conf(&c) == NULL);
+	CHECK(kprint_client_conf(&c, NULL) == NULL);
 	kconfig_free(&c);
 
 	static const struct {
@@ -566,15 +566,34 @@ static void test_print(void)
 		}
 		CHECK(strcmp(c.print_host, ok[i].host) == 0 && c.print_port == ok[i].port);
 		CHECK(strcmp(c.print_queue, "q_1.a-b") == 0);
-		char *conf = kprint_client_conf(&c);
+		char *conf = kprint_client_conf(&c, NULL);
 		CHECK(conf && strstr(conf, ok[i].line) && !strstr(conf, "User "));
 		free(conf);
 		kconfig_free(&c);
 	}
+	/* With the browser's network closed (proxy.enforce, the default) a name is replaced by
+	 * the address the kiosk's probe found, since the browser's user has no DNS; an address
+	 * given stays, and without enforcement the name stays. */
+	CHECK(load(MINIMAL "print = { server = \"accueil-pc.local:8631\"; };\n", &c, &err));
+	CHECK(strcmp(kprint_host(&c, "192.168.1.7"), "192.168.1.7") == 0);
+	CHECK(strcmp(kprint_host(&c, ""), "accueil-pc.local") == 0);
+	CHECK(strcmp(kprint_host(&c, NULL), "accueil-pc.local") == 0);
+	char *named = kprint_client_conf(&c, "fd00::7");
+	CHECK(named && strstr(named, "ServerName [fd00::7]:8631\n"));
+	free(named);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "print = { server = \"10.0.0.2\"; };\n", &c, &err));
+	CHECK(strcmp(kprint_host(&c, "192.168.1.7"), "10.0.0.2") == 0);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "proxy = { enforce = false; };\n"
+			   "print = { server = \"accueil-pc.local\"; };\n",
+		   &c, &err));
+	CHECK(strcmp(kprint_host(&c, "192.168.1.7"), "accueil-pc.local") == 0);
+	kconfig_free(&c);
 	/* The kiosk's name becomes the user name of its jobs. */
 	CHECK(load(MINIMAL "print = { server = \"10.0.0.2\"; kiosk_name = \"poste-1\"; };\n", &c,
 		   &err));
-	char *conf = kprint_client_conf(&c);
+	char *conf = kprint_client_conf(&c, NULL);
 	CHECK(conf && strstr(conf, "ServerName 10.0.0.2:631\nUser escale-kiosk.poste-1\n"));
 	free(conf);
 	kconfig_free(&c);
