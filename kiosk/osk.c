@@ -182,6 +182,24 @@ int osk_syms(int i, bool shift, uint32_t *syms)
 	return n;
 }
 
+int osk_all_syms(uint32_t *syms, int max)
+{
+	int n = 0;
+	for (int i = 0; i < osk_count(); i++)
+		for (int shift = 0; shift < 2; shift++) {
+			uint32_t s[OSK_MAX_SYMS];
+			int m = osk_syms(i, shift, s);
+			for (int j = 0; j < m; j++) {
+				bool seen = false;
+				for (int k = 0; k < n && !seen; k++)
+					seen = syms[k] == s[j];
+				if (!seen && n < max)
+					syms[n++] = s[j];
+			}
+		}
+	return n;
+}
+
 unsigned osk_press(struct osk *o, int i, uint32_t *syms, int *n)
 {
 	const struct osk_key *k = osk_key(i);

@@ -68,6 +68,8 @@ int osk_hit(const struct osk_layout *l, double x, double y);
 
 /* The keysyms key I sends with SHIFT into SYMS (OSK_MAX_SYMS); how many (0: none). */
 int osk_syms(int i, bool shift, uint32_t *syms);
+/* Every keysym a key may send, with Shift or without, into SYMS (at most MAX); how many. */
+int osk_all_syms(uint32_t *syms, int max);
 /* The resident pressed key I: fills SYMS and *N for OSK_TYPE; Shift goes off after a
  * letter. */
 unsigned osk_press(struct osk *o, int i, uint32_t *syms, int *n);

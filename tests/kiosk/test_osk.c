@@ -156,6 +156,24 @@ static void test_syms(void)
 	CHECK(osk_key(osk_count()) == NULL);
 }
 
+static void test_all_syms(void)
+{
+	uint32_t s[OSK_MAX_KEYS * 2];
+	int n = osk_all_syms(s, OSK_MAX_KEYS * 2);
+	static const uint32_t want[] = {XKB_KEY_eacute, XKB_KEY_Eacute,  XKB_KEY_oe,
+					XKB_KEY_OE,     XKB_KEY_at,      XKB_KEY_a,
+					XKB_KEY_Z,      XKB_KEY_Return,  XKB_KEY_period,
+					XKB_KEY_m,      XKB_KEY_Ccedilla};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int found = 0;
+		for (int j = 0; j < n; j++)
+			found += s[j] == want[i];
+		CHECK(found == 1); /* once each */
+	}
+	/* Capped at MAX. */
+	CHECK(osk_all_syms(s, 3) == 3);
+}
+
 static void test_shift_and_close(void)
 {
 	struct osk o = {0};
@@ -205,6 +223,7 @@ int main(void)
 	test_layout();
 	test_azerty_rows();
 	test_syms();
+	test_all_syms();
 	test_shift_and_close();
 	test_modes();
 	return TEST_DONE();
