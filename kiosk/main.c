@@ -508,16 +508,23 @@ static bool has_keyboard(void)
 	return false;
 }
 
+/* What the keymap lacks of the keyboard's keysyms (é, œ...) gets spare keycodes before the
+ * session's browser starts, so that it reads them with the keymap (x.c, spare_for). */
+static void keyboard_prepare(struct kiosk *k)
+{
+	if (k->cfg.keyboard_onscreen == OSK_NEVER)
+		return;
+	uint32_t syms[OSK_MAX_KEYS * 2];
+	x_type_prepare(&k->x, syms, osk_all_syms(syms, OSK_MAX_KEYS * 2));
+}
+
 static void keyboard_show(struct kiosk *k, bool show)
 {
 	if (k->osk.shown == show)
 		return;
-	if (show) {
+	if (show)
 		k->osk.shown = true;
-		/* What the keymap lacks (é, œ...) is mapped now, well before it is typed. */
-		uint32_t syms[OSK_MAX_KEYS * 2];
-		x_type_prepare(&k->x, syms, osk_all_syms(syms, OSK_MAX_KEYS * 2));
-	} else
+	else
 		osk_reset(&k->osk);
 	k->bar_dirty = k->osk_dirty = true;
 }
@@ -958,6 +965,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			if (k->br.separated)
 				x_allow_user(&k->x, k->cfg.browser_user, true);
 			use_next_services(k);
+			keyboard_prepare(k);
 			keyboard_show(k, osk_at_start(k->cfg.keyboard_onscreen, has_keyboard()));
 			/* The policy allowlists this session's home page: written before the
 			 * browser starts, and without it no browser (fail closed). */

@@ -1399,6 +1399,9 @@ void x_type_prepare(struct xk *x, const uint32_t *keysyms, int n)
 		    x->spare_sym[x->next_spare] == 0)
 			spare_for(x, keysyms[i], &shift);
 	}
+	/* A round trip: the server has the new mapping before a client started next (the
+	 * session's browser) reads it. */
+	free(xcb_get_input_focus_reply(x->c, xcb_get_input_focus(x->c), NULL));
 }
 
 void x_type_reset(struct xk *x)
