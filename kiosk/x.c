@@ -1331,8 +1331,8 @@ static xcb_keycode_t spare_of(const struct xk *x, uint32_t sym, bool *shift)
  * mapped to the keysym (core ChangeKeyboardMapping, which the server turns into an XKB
  * change), then pressed and released. A letter is mapped with its capital at the Shift
  * level, so that é and É take one keycode: a keymap has few free ones (19 on Xvfb's), and
- * the on-screen keyboard's keysyms are mapped once for all when it opens (x_type_prepare),
- * never changed while the resident types. A client translates keys with a copy of the
+ * the on-screen keyboard's keysyms are mapped once for all before the session's browser
+ * starts (x_type_prepare), never changed while the resident types. A client translates keys with a copy of the
  * keymap that it refreshes when told of a change, later: a keycode changed just before it
  * is pressed may type the keysym it had before (xdotool puts its keycode back at once and
  * races so). When the spares run out, the one mapped longest ago is taken; the session's
