@@ -1575,6 +1575,7 @@ int main(int argc, char **argv)
 	rc = run(k);
 
 	browser_wipe(&k->br, WIPE_GRACE_MS);
+	x_type_reset(&k->x); /* the keycodes the on-screen keyboard borrowed */
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);
