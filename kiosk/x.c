@@ -1220,21 +1220,23 @@ static void find_key(struct xkb_keymap *km, xkb_keycode_t key, void *data)
 			f->code = key;
 }
 
-/* Presses the N keycodes in turn, then releases them in reverse (XTest). A shortcut among
- * the swallowed ones (Alt+Home) or a grabbed key (Enter): the last key's grabs are let go
- * for the fake events only. The server handles XTest input as it reads the request, so the
- * grabs taken again in the same request stream never let a real key through. */
-static void fake_chord(struct xk *x, const xcb_keycode_t *codes, int n)
+/* Presses the N keycodes in turn, then releases them in reverse (XTest). UNGRAB, for a
+ * shortcut among the swallowed ones (Alt+Home): the last key's grabs are let go for the
+ * fake events only. The server handles XTest input as it reads the request, so the grabs
+ * taken again in the same request stream never let a real key through. Without it, the
+ * grabs hold for the fake keys as for real ones. */
+static void fake_chord(struct xk *x, const xcb_keycode_t *codes, int n, bool ungrab)
 {
 	xcb_keycode_t last = codes[n - 1];
-	xcb_ungrab_key(x->c, last, x->root, XCB_MOD_MASK_ANY);
+	if (ungrab)
+		xcb_ungrab_key(x->c, last, x->root, XCB_MOD_MASK_ANY);
 	for (int i = 0; i < n; i++)
 		xcb_test_fake_input(x->c, XCB_KEY_PRESS, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0, 0,
 				    0);
 	for (int i = n - 1; i >= 0; i--)
 		xcb_test_fake_input(x->c, XCB_KEY_RELEASE, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0,
 				    0, 0);
-	if (!regrab_keycode(x, last))
+	if (ungrab && !regrab_keycode(x, last))
 		fatalx("cannot take the shortcut grabs of keycode %u back: stopping (fail closed)",
 		       last);
 }
@@ -1254,7 +1256,7 @@ void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 		codes[i] = (xcb_keycode_t)f.code;
 	}
 	xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->focus, XCB_CURRENT_TIME);
-	fake_chord(x, codes, n);
+	fake_chord(x, codes, n, true);
 }
 
 /* The key (layout 0) that types SYM with no modifier (*SHIFT false), or else with Shift alone
@@ -1384,7 +1386,9 @@ void x_type(struct xk *x, const uint32_t *keysyms, int n)
 			chord[nc++] = (xcb_keycode_t)f.code;
 		}
 		chord[nc++] = code;
-		fake_chord(x, chord, nc);
+		/* The shortcuts' grabs hold: a modifier held on a real keyboard (Ctrl) with a
+		 * key of the on-screen one makes a shortcut the kiosk swallows. */
+		fake_chord(x, chord, nc, false);
 	}
 }
 

@@ -562,6 +562,18 @@ class Keyboard(KioskTestCase):
         self.press("é")
         self.wait_key("key Eacute shift")
         self.assertFalse(self.kiosk.status()["keyboard_shift"])
+        # Ctrl held on a real keyboard while the on-screen "n" is clicked: no Ctrl+N (a
+        # forbidden shortcut) reaches the browser. The modified click is the kiosk's
+        # (its click grabs), and the shortcuts' grabs hold for the keys it fakes too;
+        # the "o" after it arrives alone.
+        xdo = dict(os.environ, DISPLAY=self.x.display)
+        subprocess.run(["xdotool", "keydown", "ctrl"], env=xdo, check=True, timeout=20)
+        self.press("n")
+        subprocess.run(["xdotool", "keyup", "ctrl"], env=xdo, check=True, timeout=20)
+        self.press("o")
+        self.wait_key("key o none")
+        self.assertFalse([l for l in self.kiosk.browser_lines() if l.startswith("key n")],
+                         self.kiosk.browser_lines())
         # Maj left on at the end of the session: the next one starts closed, Maj off.
         self.press("Maj")
         self.kiosk.click("end")
