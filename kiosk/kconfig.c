@@ -17,8 +17,8 @@
 
 static const char *const top_keys[] = {"centre_name", "language",  "state_dir", "runtime_dir",
 				       "log_file",    "log_level", "admin",     "browser",
-				       "print",       "session",   "login",     "proxy",
-				       "hours",       "services",  NULL};
+				       "print",       "keyboard",  "session",   "login",
+				       "proxy",       "hours",     "services",  NULL};
 static const char *const admin_keys[] = {
 	"url",          "token_file",        "ca_file",         "pin", "timeout_ms",
 	"sync_seconds", "heartbeat_seconds", "enrollment_file", NULL};
@@ -26,6 +26,7 @@ static const char *const admin_keys[] = {
 static const char *const enrollment_keys[] = {"url", "pin", NULL};
 static const char *const browser_keys[] = {"command", "restarts", "user", NULL};
 static const char *const print_keys[] = {"server", "queue", "kiosk_name", NULL};
+static const char *const keyboard_keys[] = {"onscreen", NULL};
 static const char *const session_keys[] = {"warn_minutes",
 					   "closing_warn_minutes",
 					   "idle_seconds",
@@ -716,6 +717,22 @@ static bool services_section(struct kiosk_cfg *cfg, const config_setting_t *root
 	return true;
 }
 
+static bool keyboard_section(struct kiosk_cfg *cfg, const config_setting_t *kbd,
+			     struct cfg_err *err)
+{
+	char *mode = NULL;
+	if (!cfg_string(kbd, "onscreen", "auto", 16, &mode, err))
+		return false;
+	enum osk_mode m;
+	bool ok = osk_mode_parse(mode, &m);
+	free(mode);
+	if (!ok)
+		return cfg_fail(config_setting_get_member(kbd, "onscreen"), err,
+				"keyboard.onscreen must be \"auto\", \"always\" or \"never\"");
+	cfg->keyboard_onscreen = m;
+	return true;
+}
+
 static bool top_section(struct kiosk_cfg *cfg, const config_setting_t *root, struct cfg_err *err)
 {
 	enum log_level level;
@@ -844,13 +861,15 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	if (!cfg_load(&cf, path, err))
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
-	const config_setting_t *admin, *browser, *print, *session, *login, *proxy;
+	const config_setting_t *admin, *browser, *print, *keyboard, *session, *login, *proxy;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "admin", &admin, err) ||
 	    !cfg_group(root, "browser", &browser, err) || !cfg_group(root, "print", &print, err) ||
-	    !cfg_only_keys(print, print_keys, err) || !cfg_group(root, "session", &session, err) ||
-	    !cfg_group(root, "login", &login, err) || !cfg_group(root, "proxy", &proxy, err) ||
-	    !cfg_only_keys(proxy, proxy_keys, err) || !cfg_only_keys(admin, admin_keys, err) ||
-	    !cfg_only_keys(browser, browser_keys, err) ||
+	    !cfg_only_keys(print, print_keys, err) ||
+	    !cfg_group(root, "keyboard", &keyboard, err) ||
+	    !cfg_only_keys(keyboard, keyboard_keys, err) ||
+	    !cfg_group(root, "session", &session, err) || !cfg_group(root, "login", &login, err) ||
+	    !cfg_group(root, "proxy", &proxy, err) || !cfg_only_keys(proxy, proxy_keys, err) ||
+	    !cfg_only_keys(admin, admin_keys, err) || !cfg_only_keys(browser, browser_keys, err) ||
 	    !cfg_only_keys(session, session_keys, err) || !cfg_only_keys(login, login_keys, err))
 		goto out;
 	/* In the order of the example config, so that the first error in the file is named. */
@@ -858,6 +877,7 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	    !browser_command(cfg, browser, err) ||
 	    !cfg_int(browser, "restarts", 1, 0, 5, &cfg->browser_restarts, err) ||
 	    !browser_user(cfg, browser, err) || !print_section(cfg, print, err) ||
+	    !keyboard_section(cfg, keyboard, err) ||
 	    !minutes(session, "warn_minutes", default_warn, (int)ARRAY_LEN(default_warn),
 		     cfg->warn_minutes, &cfg->n_warn, err) ||
 	    !minutes(session, "closing_warn_minutes", default_closing_warn,

@@ -7,6 +7,7 @@
 
 #include "cfg.h"
 #include "hours.h"
+#include "osk.h"
 #include "services.h"
 
 #define KCFG_MAX_SERVICES   SVC_MAX
@@ -43,6 +44,10 @@ struct kiosk_cfg {
 			   1];    /* "browser.command", NULL-terminated; default chromium */
 	int64_t browser_restarts; /* "browser.restarts", default 1 (0..5) */
 	char *browser_user; /* "browser.user", default "escale-guest"; "" runs it as the kiosk */
+
+	/* keyboard { } */
+	enum osk_mode keyboard_onscreen; /* "keyboard.onscreen": "auto" (default: when the PC
+					    has no keyboard), "always", "never" */
 
 	/* print { } */
 	char *print_server;     /* "print.server", "HOST[:PORT]" of the cupsd; default "" (none) */

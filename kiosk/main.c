@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
@@ -35,6 +36,7 @@
 #include "log.h"
 #include "netguard.h"
 #include "nftrules.h"
+#include "osk.h"
 #include "privdrop.h"
 #include "policy.h"
 #include "kprint.h"
@@ -83,6 +85,9 @@ struct kiosk {
 
 	struct ui_hits cover_hits, bar_hits;
 	bool cover_dirty, bar_dirty;
+	struct osk osk;           /* the on-screen keyboard: shown, Shift */
+	struct osk_layout osk_at; /* its keys as last drawn, for its clicks */
+	bool osk_dirty;
 	struct timings timings; /* for --status and the benchmarks only */
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
@@ -442,6 +447,8 @@ static unsigned kiosk_tools(const struct kiosk *k)
 	/* UI_TOOL_SPEAK */
 
 	/* UI_TOOL_KEYBOARD */
+	if (k->cfg.keyboard_onscreen != OSK_NEVER)
+		t |= 1u << UI_TOOL_KEYBOARD;
 
 	/* UI_TOOL_SCAN */
 
@@ -461,12 +468,79 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 	/* UI_TOOL_SPEAK */
 
 	/* UI_TOOL_KEYBOARD */
+	if (k->osk.shown)
+		t |= 1u << UI_TOOL_KEYBOARD;
 
 	/* UI_TOOL_SCAN */
 
 	/* UI_TOOL_USB */
 
 	return t;
+}
+
+/* ---- the on-screen keyboard (osk.h) ---- */
+
+/* Whether the PC has a keyboard: udev names each keyboard's event device
+ * /dev/input/by-path/...-event-kbd (and by-id/ for USB ones), whatever its bus. Read there
+ * rather than from XInput2's device list, which always holds the X server's virtual core
+ * and XTest keyboards (and, under Xvfb, one more), needs no new library, and sees a
+ * keyboard plugged in once the session starts. ESCALE_KIOSK_INPUT_DIR replaces /dev/input
+ * (tests). */
+static bool has_keyboard(void)
+{
+	const char *base = getenv("ESCALE_KIOSK_INPUT_DIR");
+	static const char *const subdirs[] = {"by-path", "by-id"};
+	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", base && *base ? base : "/dev/input",
+			 subdirs[i]);
+		DIR *d = opendir(path);
+		if (!d)
+			continue;
+		struct dirent *e;
+		bool found = false;
+		while (!found && (e = readdir(d)))
+			found = osk_is_kbd_name(e->d_name);
+		closedir(d);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* What the keymap lacks of the keyboard's keysyms (é, œ...) gets spare keycodes before the
+ * session's browser starts, so that it reads them with the keymap (x.c, spare_for). */
+static void keyboard_prepare(struct kiosk *k)
+{
+	if (k->cfg.keyboard_onscreen == OSK_NEVER)
+		return;
+	uint32_t syms[OSK_MAX_KEYS * 2];
+	x_type_prepare(&k->x, syms, osk_all_syms(syms, OSK_MAX_KEYS * 2));
+}
+
+static void keyboard_show(struct kiosk *k, bool show)
+{
+	if (k->osk.shown == show)
+		return;
+	if (show)
+		k->osk.shown = true;
+	else
+		osk_reset(&k->osk);
+	k->bar_dirty = k->osk_dirty = true;
+}
+
+/* A press on the keyboard's window at (X, Y). */
+static void keyboard_click(struct kiosk *k, double x, double y)
+{
+	uint32_t syms[OSK_MAX_SYMS];
+	int n = 0;
+	unsigned out = osk_press(&k->osk, osk_hit(&k->osk_at, x, y), syms, &n);
+	if (out & OSK_TYPE)
+		x_type(&k->x, syms, n);
+	if (out & OSK_REDRAW)
+		k->osk_dirty = true;
+	if (out & OSK_HIDE)
+		k->bar_dirty = k->osk_dirty = true; /* the tool no longer shows pressed */
 }
 
 /* A tool of the bar was pressed. */
@@ -484,6 +558,7 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 		break;
 
 	case UI_TOOL_KEYBOARD:
+		keyboard_show(k, !k->osk.shown);
 		break;
 
 	case UI_TOOL_SCAN:
@@ -588,6 +663,10 @@ static void x_readable(struct kiosk *k)
 			handle_key(k, &e, &c);
 			break;
 		case X_CLICK: {
+			if (e.on_osk) {
+				keyboard_click(k, e.x, e.y);
+				break;
+			}
 			const struct ui_hit *h =
 				ui_hit_at(e.on_bar ? &k->bar_hits : &k->cover_hits, e.x, e.y);
 			if (h)
@@ -596,7 +675,7 @@ static void x_readable(struct kiosk *k)
 		}
 		case X_EXPOSE:
 		case X_LAYOUT:
-			k->cover_dirty = k->bar_dirty = true;
+			k->cover_dirty = k->bar_dirty = k->osk_dirty = true;
 			break;
 		case X_REGRAB:
 			/* Over a session, the next render tries again (a menu may hold them). */
@@ -701,6 +780,28 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	} else if (!in_session && k->x.bar_mapped) {
 		x_bar_hide(&k->x);
 	}
+	/* The keyboard, under the browser's windows, which shrink while it shows. */
+	struct x_rect scr = x_primary(&k->x);
+	bool osk = in_session && k->osk.shown;
+	if (osk) {
+		int h = osk_height(scr.w, scr.h);
+		if (!k->x.osk_mapped || k->x.osk_h != h)
+			k->osk_dirty = true;
+		x_osk_show(&k->x, h);
+	} else {
+		x_osk_hide(&k->x);
+	}
+	if (osk && k->osk_dirty) {
+		cairo_t *cr = cairo_create(k->x.osk_surf);
+		cairo_push_group(cr);
+		ui_draw_keyboard(cr, scr.w, k->x.osk_h, k->osk.shift, &k->osk_at);
+		cairo_pop_group_to_source(cr);
+		cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+		cairo_paint(cr);
+		cairo_destroy(cr);
+		cairo_surface_flush(k->x.osk_surf);
+	}
+	k->osk_dirty = false;
 	if (!k->cover_dirty && !k->bar_dirty)
 		return;
 	struct view_text t;
@@ -843,6 +944,9 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 				x_allow_user(&k->x, k->cfg.browser_user, false);
 			x_forget_clients(&k->x);
 			x_clear_selections(&k->x);
+			/* The keyboard closes, Shift off, the keycodes it borrowed given back. */
+			keyboard_show(k, false);
+			x_type_reset(&k->x);
 		}
 		if (out & SM_OUT_REPORT_END) {
 			log_info("session %s ended: %s after %" PRId64 " s", m->end_session,
@@ -862,6 +966,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 				x_allow_user(&k->x, k->cfg.browser_user, true);
 			use_next_services(k);
 			k->br.print_addr = k->probe.addr;
+			keyboard_prepare(k);
+			keyboard_show(k, osk_at_start(k->cfg.keyboard_onscreen, has_keyboard()));
 			/* The policy allowlists this session's home page: written before the
 			 * browser starts, and without it no browser (fail closed). */
 			if (browser_prepare(&k->br, &k->cfg, k->english) &&
@@ -983,6 +1089,20 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 					   "goodbye"};
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
+	/* The on-screen keyboard: shown or not, Shift, and its keys in root coordinates (the
+	 * label of a letter in lower case), which tests click like a resident. */
+	json_object_set_new(j, "keyboard", json_boolean(k->x.osk_mapped));
+	json_object_set_new(j, "keyboard_shift", json_boolean(k->osk.shift));
+	json_t *keys = json_array();
+	struct x_rect p = x_primary(&k->x);
+	for (int i = 0; k->x.osk_mapped && i < k->osk_at.n; i++) {
+		const struct osk_rect *r = &k->osk_at.r[i];
+		json_array_append_new(keys, json_pack("{ss si si si si}", "label",
+						      osk_key(i)->label, "x", (int)r->x + p.x, "y",
+						      (int)r->y + p.y + p.h - k->x.osk_h, "w",
+						      (int)r->w, "h", (int)r->h));
+	}
+	json_object_set_new(j, "keyboard_keys", keys);
 	/* What the bar shows: the time the resident really has, and closing time when that is
 	 * what limits it; the notice shown over the session. */
 	static const char *const notices[] = {"", "time", "closing"};
@@ -1462,6 +1582,7 @@ int main(int argc, char **argv)
 	rc = run(k);
 
 	browser_wipe(&k->br, WIPE_GRACE_MS);
+	x_type_reset(&k->x); /* the keycodes the on-screen keyboard borrowed */
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);

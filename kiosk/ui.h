@@ -67,6 +67,11 @@ int ui_bar_panel_height(int w, int row_h, int screen_h, const struct ui_view *v)
 void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v,
 		 struct ui_hits *hits);
 
+struct osk_layout;
+/* Draws the on-screen keyboard W x H (osk_height's), its letters in capitals while SHIFT is
+ * on, and lays its keys out in L for the clicks. */
+void ui_draw_keyboard(cairo_t *cr, int w, int h, bool shift, struct osk_layout *l);
+
 /* The hit under (X, Y), or NULL. */
 const struct ui_hit *ui_hit_at(const struct ui_hits *hits, double x, double y);
 

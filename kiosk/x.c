@@ -102,6 +102,13 @@ static void place_windows(struct xk *x)
 				     XCB_CONFIG_WINDOW_HEIGHT,
 			     bv);
 	cairo_xcb_surface_set_size(x->bar_surf, p.w, x->bar_h);
+	int oh = x->osk_h > 0 ? x->osk_h : 1;
+	uint32_t ov[] = {(uint32_t)p.x, (uint32_t)(p.y + p.h - oh), (uint32_t)p.w, (uint32_t)oh};
+	xcb_configure_window(x->c, x->osk,
+			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y | XCB_CONFIG_WINDOW_WIDTH |
+				     XCB_CONFIG_WINDOW_HEIGHT,
+			     ov);
+	cairo_xcb_surface_set_size(x->osk_surf, p.w, oh);
 }
 
 static xcb_window_t make_window(struct xk *x, cairo_surface_t **surf, uint32_t events)
@@ -238,6 +245,14 @@ bool x_open(struct xk *x)
 	x->bar = make_window(x, &x->bar_surf,
 			     XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_BUTTON_PRESS |
 				     XCB_EVENT_MASK_VISIBILITY_CHANGE);
+	/* The on-screen keyboard: override-redirect like the bar, and never given the focus
+	 * (no FocusIn is asked, no set_input_focus names it), so that its keys go to the
+	 * browser's focused field. */
+	x->osk = make_window(x, &x->osk_surf,
+			     XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_BUTTON_PRESS |
+				     XCB_EVENT_MASK_VISIBILITY_CHANGE);
+	xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, x->osk, XCB_ATOM_WM_NAME, XCB_ATOM_STRING,
+			    8, strlen("escale-kiosk keyboard"), "escale-kiosk keyboard");
 	/* Names for people and tests looking at the display (xdotool search --name). */
 	xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, x->cover, XCB_ATOM_WM_NAME,
 			    XCB_ATOM_STRING, 8, strlen("escale-kiosk cover"), "escale-kiosk cover");
@@ -258,6 +273,8 @@ void x_close(struct xk *x)
 		cairo_surface_destroy(x->cover_surf);
 	if (x->bar_surf)
 		cairo_surface_destroy(x->bar_surf);
+	if (x->osk_surf)
+		cairo_surface_destroy(x->osk_surf);
 	xkb_state_unref(x->kstate);
 	xkb_keymap_unref(x->keymap);
 	xkb_context_unref(x->xkb_ctx);
@@ -386,6 +403,8 @@ static void restack(struct xk *x)
 	uint32_t above = XCB_STACK_MODE_ABOVE;
 	if (x->bar_mapped)
 		xcb_configure_window(x->c, x->bar, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+	if (x->osk_mapped)
+		xcb_configure_window(x->c, x->osk, XCB_CONFIG_WINDOW_STACK_MODE, &above);
 	if (x->cover_mapped)
 		xcb_configure_window(x->c, x->cover, XCB_CONFIG_WINDOW_STACK_MODE, &above);
 }
@@ -475,12 +494,16 @@ static void refuse(struct xk *x, xcb_window_t w, const char *role)
 	ask_close(x, w);
 }
 
-/* The area a browser window may use: the primary monitor under the bar. */
+/* The area a browser window may use: the primary monitor under the bar, above the
+ * on-screen keyboard while it shows. */
 static struct x_rect client_area(const struct xk *x)
 {
 	struct x_rect p = x_primary(x);
 	int bh = ui_bar_height(p.h); /* the bar's row: a message's panel lies over the page */
-	return (struct x_rect){p.x, p.y + bh, p.w, p.h - bh};
+	int kh = x->osk_mapped ? x->osk_h : 0;
+	if (p.h - bh - kh < bh)
+		kh = 0; /* a screen too small for both: the keyboard lies over the page */
+	return (struct x_rect){p.x, p.y + bh, p.w, p.h - bh - kh};
 }
 
 /* Top-level windows fill the area; dialogs keep their size (within it) and are centred. */
@@ -857,6 +880,35 @@ static void handle_key(struct xk *x, xcb_key_press_event_t *e, struct x_event *o
 	xkb_state_key_get_utf8(x->kstate, e->detail, out->utf8, sizeof(out->utf8));
 }
 
+/* After the keymap changed: a spare whose mapping is gone (a new keymap was loaded) is
+ * mapped again when next needed, and one that another client gave symbols is left alone.
+ * (XTest's keys come from another device than a real keyboard's: each switch between the
+ * two is a NewKeyboardNotify whose keymap still holds the spares.) */
+static void spares_check(struct xk *x)
+{
+	for (int i = 0; i < x->n_spares; i++) {
+		const xkb_keysym_t *syms;
+		int n = xkb_keymap_num_layouts_for_key(x->keymap, x->spare[i]) == 0
+				? 0
+				: xkb_keymap_key_get_syms_by_level(x->keymap, x->spare[i], 0, 0,
+								   &syms);
+		if (x->spare_sym[i] && n == 1 && syms[0] == x->spare_sym[i])
+			continue;
+		if (n == 0) {
+			x->spare_sym[i] = 0;
+			continue;
+		}
+		log_debug("keycode %u is no longer free: not used by the on-screen keyboard",
+			  x->spare[i]);
+		x->spare[i] = x->spare[x->n_spares - 1];
+		x->spare_sym[i] = x->spare_sym[x->n_spares - 1];
+		x->n_spares--;
+		i--;
+	}
+	if (x->n_spares && x->next_spare >= x->n_spares)
+		x->next_spare = 0;
+}
+
 static void handle_xkb(struct xk *x, xcb_generic_event_t *ev)
 {
 	/* Every XKB event shares this header; xkbType says which one. */
@@ -882,6 +934,7 @@ static void handle_xkb(struct xk *x, xcb_generic_event_t *ev)
 			       "stopping (fail closed)");
 		if (h->xkb_type == XCB_XKB_NEW_KEYBOARD_NOTIFY)
 			x_xkb_lockdown(x);
+		spares_check(x);
 	} else if (h->xkb_type == XCB_XKB_CONTROLS_NOTIFY) {
 		xcb_xkb_controls_notify_event_t *n = (void *)ev;
 		if (n->enabledControls & XKB_FORBIDDEN) {
@@ -892,16 +945,45 @@ static void handle_xkb(struct xk *x, xcb_generic_event_t *ev)
 	}
 }
 
+/* The browser's top-level windows fill the client area again. */
+static void clients_replace(struct xk *x)
+{
+	for (int i = 0; i < x->n_clients; i++)
+		if (!x->clients[i].transient)
+			client_place(x, x->clients[i].win, false, 0, 0);
+}
+
 /* The monitors changed (a screen plugged in or out, a resize, a RandR monitor set): the
  * cover, the bar and the browser's windows are laid out again. */
 static void relayout(struct xk *x, struct x_event *out)
 {
 	read_outputs(x);
 	place_windows(x);
-	for (int i = 0; i < x->n_clients; i++)
-		if (!x->clients[i].transient)
-			client_place(x, x->clients[i].win, false, 0, 0);
+	clients_replace(x);
 	out->what = X_LAYOUT;
+}
+
+void x_osk_show(struct xk *x, int h)
+{
+	if (x->osk_mapped && h == x->osk_h)
+		return;
+	x->osk_h = h;
+	place_windows(x);
+	if (!x->osk_mapped) {
+		xcb_map_window(x->c, x->osk);
+		x->osk_mapped = true;
+	}
+	clients_replace(x);
+	restack(x);
+}
+
+void x_osk_hide(struct xk *x)
+{
+	if (!x->osk_mapped)
+		return;
+	xcb_unmap_window(x->c, x->osk);
+	x->osk_mapped = false;
+	clients_replace(x);
 }
 
 void x_bar_panel(struct xk *x, int h)
@@ -956,6 +1038,8 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 			xcb_map_window(x->c, x->cover);
 		if (e->window == x->bar && x->bar_mapped)
 			xcb_map_window(x->c, x->bar);
+		if (e->window == x->osk && x->osk_mapped)
+			xcb_map_window(x->c, x->osk);
 		break;
 	}
 	case XCB_MAP_NOTIFY: {
@@ -972,7 +1056,7 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 		xcb_window_t w = ((xcb_destroy_notify_event_t *)ev)->window;
 		/* Another client destroyed our cover or bar: nothing is left to hold the screen
 		 * with, so stop (fail closed) and let the X session start again. */
-		if (w == x->cover || w == x->bar)
+		if (w == x->cover || w == x->bar || w == x->osk)
 			fatalx("window 0x%x of the kiosk was destroyed by another client", w);
 		client_gone(x, w);
 		break;
@@ -987,8 +1071,9 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 			break;
 		if (e->window == x->cover && x->cover_mapped)
 			xcb_configure_window(x->c, x->cover, XCB_CONFIG_WINDOW_STACK_MODE, &above);
-		else if (e->window == x->bar && x->bar_mapped && !x->cover_mapped)
-			xcb_configure_window(x->c, x->bar, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+		else if ((e->window == x->bar && x->bar_mapped && !x->cover_mapped) ||
+			 (e->window == x->osk && x->osk_mapped && !x->cover_mapped))
+			xcb_configure_window(x->c, e->window, XCB_CONFIG_WINDOW_STACK_MODE, &above);
 		break;
 	}
 	case XCB_FOCUS_OUT: {
@@ -1016,9 +1101,10 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)
 			out->what = X_CLICK;
 			out->x = e->event_x;
 			out->y = e->event_y;
-		} else if (e->event == x->bar) {
+		} else if (e->event == x->bar || e->event == x->osk) {
 			out->what = X_CLICK;
-			out->on_bar = true;
+			out->on_bar = e->event == x->bar;
+			out->on_osk = e->event == x->osk;
 			out->x = e->event_x;
 			out->y = e->event_y;
 		}
@@ -1134,6 +1220,27 @@ static void find_key(struct xkb_keymap *km, xkb_keycode_t key, void *data)
 			f->code = key;
 }
 
+/* Presses the N keycodes in turn, then releases them in reverse (XTest). UNGRAB, for a
+ * shortcut among the swallowed ones (Alt+Home): the last key's grabs are let go for the
+ * fake events only. The server handles XTest input as it reads the request, so the grabs
+ * taken again in the same request stream never let a real key through. Without it, the
+ * grabs hold for the fake keys as for real ones. */
+static void fake_chord(struct xk *x, const xcb_keycode_t *codes, int n, bool ungrab)
+{
+	xcb_keycode_t last = codes[n - 1];
+	if (ungrab)
+		xcb_ungrab_key(x->c, last, x->root, XCB_MOD_MASK_ANY);
+	for (int i = 0; i < n; i++)
+		xcb_test_fake_input(x->c, XCB_KEY_PRESS, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0, 0,
+				    0);
+	for (int i = n - 1; i >= 0; i--)
+		xcb_test_fake_input(x->c, XCB_KEY_RELEASE, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0,
+				    0, 0);
+	if (ungrab && !regrab_keycode(x, last))
+		fatalx("cannot take the shortcut grabs of keycode %u back: stopping (fail closed)",
+		       last);
+}
+
 void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 {
 	xcb_keycode_t codes[8];
@@ -1149,20 +1256,168 @@ void x_send_keys(struct xk *x, const uint32_t *keysyms, int n)
 		codes[i] = (xcb_keycode_t)f.code;
 	}
 	xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->focus, XCB_CURRENT_TIME);
-	/* Alt+Home is one of the swallowed shortcuts: the last key's grabs are let go for the
-	 * fake events only. The server handles XTest input as it reads the request, so the
-	 * grabs taken again in the same request stream never let a real key through. */
-	xcb_keycode_t last = codes[n - 1];
-	xcb_ungrab_key(x->c, last, x->root, XCB_MOD_MASK_ANY);
-	for (int i = 0; i < n; i++)
-		xcb_test_fake_input(x->c, XCB_KEY_PRESS, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0, 0,
-				    0);
-	for (int i = n - 1; i >= 0; i--)
-		xcb_test_fake_input(x->c, XCB_KEY_RELEASE, codes[i], XCB_CURRENT_TIME, XCB_NONE, 0,
-				    0, 0);
-	if (!regrab_keycode(x, last))
-		fatalx("cannot take the shortcut grabs of keycode %u back: stopping (fail closed)",
-		       last);
+	fake_chord(x, codes, n, true);
+}
+
+/* The key (layout 0) that types SYM with no modifier (*SHIFT false), or else with Shift alone
+ * (*SHIFT true); 0 when none. The spare keycodes are left out: what the keymap says of them
+ * may be behind their last change (spare_of knows). */
+static xcb_keycode_t key_for(struct xk *x, uint32_t sym, bool *shift)
+{
+	struct xkb_keymap *km = x->keymap;
+	xkb_mod_index_t si = xkb_keymap_mod_get_index(km, XKB_MOD_NAME_SHIFT);
+	xkb_mod_mask_t shift_mask = si == XKB_MOD_INVALID ? 0 : (xkb_mod_mask_t)1 << si;
+	xcb_keycode_t with_shift = 0;
+	xkb_keycode_t max = xkb_keymap_max_keycode(km);
+	for (xkb_keycode_t key = xkb_keymap_min_keycode(km); key <= max && key <= 255; key++) {
+		bool spare = false;
+		for (int i = 0; i < x->n_spares; i++)
+			spare = spare || x->spare[i] == key;
+		if (spare || xkb_keymap_num_layouts_for_key(km, key) == 0)
+			continue;
+		xkb_level_index_t levels = xkb_keymap_num_levels_for_key(km, key, 0);
+		for (xkb_level_index_t lv = 0; lv < levels && lv < 8; lv++) {
+			const xkb_keysym_t *syms;
+			if (xkb_keymap_key_get_syms_by_level(km, key, 0, lv, &syms) != 1 ||
+			    syms[0] != sym)
+				continue;
+			xkb_mod_mask_t masks[8];
+			size_t nm = xkb_keymap_key_get_mods_for_level(km, key, 0, lv, masks, 8);
+			for (size_t m = 0; m < nm; m++) {
+				if (masks[m] == 0) {
+					*shift = false;
+					return (xcb_keycode_t)key;
+				}
+				if (shift_mask && masks[m] == shift_mask && !with_shift)
+					with_shift = (xcb_keycode_t)key;
+			}
+		}
+	}
+	*shift = with_shift != 0;
+	return with_shift;
+}
+
+/* The keycodes without any symbol (the highest first, as xdotool): x_type borrows them.
+ * Xvfb's keymap has 19, a PC's evdev keymap about as many. */
+static void find_spares(struct xk *x)
+{
+	x->spares_found = true;
+	const xcb_setup_t *setup = xcb_get_setup(x->c);
+	for (int key = setup->max_keycode; key >= setup->min_keycode && x->n_spares < X_SPARES;
+	     key--)
+		if (xkb_keymap_num_layouts_for_key(x->keymap, (xkb_keycode_t)key) == 0)
+			x->spare[x->n_spares++] = (xcb_keycode_t)key;
+	if (x->n_spares == 0)
+		log_warnx("the keymap has no free keycode: the on-screen keyboard types only "
+			  "what the keymap has");
+}
+
+/* The spare keycode mapped to SYM: alone (*SHIFT false), or as the capital of its lower
+ * case letter (*SHIFT true); 0 when none is. */
+static xcb_keycode_t spare_of(const struct xk *x, uint32_t sym, bool *shift)
+{
+	for (int i = 0; i < x->n_spares; i++) {
+		if (!x->spare_sym[i])
+			continue;
+		*shift = x->spare_sym[i] != sym;
+		if (!*shift || xkb_keysym_to_upper(x->spare_sym[i]) == sym)
+			return x->spare[i];
+	}
+	return 0;
+}
+
+/* A spare keycode mapped to SYM now (*SHIFT: with Shift, for a capital).
+ *
+ * A keysym the keymap lacks (é, œ on a US keymap; @ at AltGr on a French one) cannot be
+ * faked with XTest, which sends keycodes. As xdotool does, a keycode without symbols is
+ * mapped to the keysym (core ChangeKeyboardMapping, which the server turns into an XKB
+ * change), then pressed and released. A letter is mapped with its capital at the Shift
+ * level, so that é and É take one keycode: a keymap has few free ones (19 on Xvfb's), and
+ * the on-screen keyboard's keysyms are mapped once for all before the session's browser
+ * starts (x_type_prepare), never changed while the resident types. A client translates keys with a copy of the
+ * keymap that it refreshes when told of a change, later: a keycode changed just before it
+ * is pressed may type the keysym it had before (xdotool puts its keycode back at once and
+ * races so). When the spares run out, the one mapped longest ago is taken; the session's
+ * end gives them all back (x_type_reset). */
+static xcb_keycode_t spare_for(struct xk *x, uint32_t sym, bool *shift)
+{
+	if (!x->spares_found)
+		find_spares(x);
+	xcb_keycode_t code = spare_of(x, sym, shift);
+	if (code || x->n_spares == 0)
+		return code;
+	int i = x->next_spare;
+	x->next_spare = (x->next_spare + 1) % x->n_spares;
+	xcb_keysym_t lower = xkb_keysym_to_lower(sym), upper = xkb_keysym_to_upper(lower);
+	if (xkb_keysym_to_upper(lower) != sym && lower != sym)
+		lower = upper = sym; /* not a case pair: the keysym alone */
+	xcb_keysym_t syms[2] = {lower, upper};
+	xcb_change_keyboard_mapping(x->c, 1, x->spare[i], 2, syms);
+	x->spare_sym[i] = lower;
+	*shift = lower != sym;
+	log_debug("keycode %u mapped to keysym 0x%x for the on-screen keyboard", x->spare[i],
+		  lower);
+	return x->spare[i];
+}
+
+void x_type(struct xk *x, const uint32_t *keysyms, int n)
+{
+	if (!x->focus)
+		return;
+	xcb_set_input_focus(x->c, XCB_INPUT_FOCUS_POINTER_ROOT, x->focus, XCB_CURRENT_TIME);
+	for (int i = 0; i < n; i++) {
+		bool shift = false;
+		xcb_keycode_t code = key_for(x, keysyms[i], &shift);
+		if (!code)
+			code = spare_for(x, keysyms[i], &shift);
+		if (!code) {
+			log_warnx("no key types keysym 0x%x: not typed", keysyms[i]);
+			continue;
+		}
+		xcb_keycode_t chord[2];
+		int nc = 0;
+		if (shift) {
+			struct keyfind f = {XKB_KEY_Shift_L, 0, x->keymap};
+			xkb_keymap_key_for_each(x->keymap, find_key, &f);
+			if (!f.code) {
+				log_warnx("no Shift key: keysym 0x%x not typed", keysyms[i]);
+				continue;
+			}
+			chord[nc++] = (xcb_keycode_t)f.code;
+		}
+		chord[nc++] = code;
+		/* The shortcuts' grabs hold: a modifier held on a real keyboard (Ctrl) with a
+		 * key of the on-screen one makes a shortcut the kiosk swallows. */
+		fake_chord(x, chord, nc, false);
+	}
+}
+
+void x_type_prepare(struct xk *x, const uint32_t *keysyms, int n)
+{
+	if (!x->spares_found)
+		find_spares(x);
+	for (int i = 0; i < n; i++) {
+		bool shift;
+		/* Never more than the spares: an earlier keysym's would be taken back. */
+		if (!key_for(x, keysyms[i], &shift) && !spare_of(x, keysyms[i], &shift) &&
+		    x->spare_sym[x->next_spare] == 0)
+			spare_for(x, keysyms[i], &shift);
+	}
+	/* A round trip: the server has the new mapping before a client started next (the
+	 * session's browser) reads it. */
+	free(xcb_get_input_focus_reply(x->c, xcb_get_input_focus(x->c), NULL));
+}
+
+void x_type_reset(struct xk *x)
+{
+	for (int i = 0; i < x->n_spares; i++) {
+		if (!x->spare_sym[i])
+			continue;
+		xcb_keysym_t none[2] = {0, 0};
+		xcb_change_keyboard_mapping(x->c, 1, x->spare[i], 2, none);
+		x->spare_sym[i] = 0;
+	}
+	x->next_spare = 0;
 }
 
 void x_forget_clients(struct xk *x)

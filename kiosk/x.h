@@ -13,6 +13,7 @@
 #define X_MAX_OUTPUTS 8
 #define X_MAX_CLIENTS 64
 #define X_MAX_REFUSED 16 /* windows remembered as refused (each logged once) */
+#define X_SPARES      32 /* keycodes borrowed to type keysyms the keymap lacks (x_type) */
 
 struct grabset;
 
@@ -49,6 +50,16 @@ struct xk {
 	int bar_h;     /* its row (ui_bar_height) and the panel under it */
 	int bar_panel; /* the panel of a message under the bar's row, 0 without one */
 	bool bar_mapped;
+	xcb_window_t osk; /* the on-screen keyboard: the bottom of the primary monitor */
+	cairo_surface_t *osk_surf;
+	int osk_h; /* its height while it shows */
+	bool osk_mapped;
+	/* Keycodes without symbols that x_type maps to a keysym the keymap lacks (é on a US
+	 * keymap), and the keysym each is mapped to now (0: none). */
+	xcb_keycode_t spare[X_SPARES];
+	uint32_t spare_sym[X_SPARES];
+	int n_spares, next_spare;
+	bool spares_found;
 
 	struct x_client clients[X_MAX_CLIENTS];
 	int n_clients;
@@ -81,7 +92,7 @@ struct xk {
 enum x_what {
 	X_NONE,
 	X_KEY,    /* key: keysym and utf8 */
-	X_CLICK,  /* on the cover or the bar: x, y, on_bar */
+	X_CLICK,  /* on the cover, the bar or the keyboard: x, y, on_bar, on_osk */
 	X_EXPOSE, /* a window must be drawn again */
 	X_LAYOUT, /* the monitors changed */
 	X_REGRAB, /* the cover lost its grab (FocusOut): the shell retakes it */
@@ -93,6 +104,7 @@ struct x_event {
 	char utf8[8];
 	double x, y;
 	bool on_bar;
+	bool on_osk;
 };
 
 /* Connects to $DISPLAY, becomes the window manager (false if another one runs) and
@@ -122,6 +134,13 @@ void x_bar_hide(struct xk *x);
  * where it was). */
 void x_bar_panel(struct xk *x, int h);
 
+/* Shows the on-screen keyboard, H pixels high, at the bottom of the primary monitor, above
+ * the browser, whose windows shrink to the room left; never focused (override-redirect:
+ * the browser keeps the focus, so typed keys reach its focused field). */
+void x_osk_show(struct xk *x, int h);
+/* Hides it; the browser's windows grow back. */
+void x_osk_hide(struct xk *x);
+
 /* Takes the passive grabs of every forbidden shortcut (keylock.h) on the root window, for
  * every keycode that produces its keysym, in every state of the other modifiers (locks,
  * AltGr, ScrollLock...); of Enter and of clicks with a modifier held (a link opened in a
@@ -150,6 +169,15 @@ void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out);
 int64_t x_idle_ms(struct xk *x);
 /* Sends the key combination (XTest) to the focused browser window: e.g. Alt+Left. */
 void x_send_keys(struct xk *x, const uint32_t *keysyms, int n);
+/* Types the keysyms one after the other (XTest) into the focused browser window, as if
+ * typed on a keyboard: a keysym at the keymap's first level is its key; at the Shift level,
+ * Shift and the key; one the keymap lacks, a spare keycode mapped to it (see x.c). */
+void x_type(struct xk *x, const uint32_t *keysyms, int n);
+/* Maps spare keycodes to those of the N keysyms the keymap lacks, ahead of x_type: the
+ * browser has read the new mapping long before the first of them is typed. */
+void x_type_prepare(struct xk *x, const uint32_t *keysyms, int n);
+/* Gives the keycodes x_type borrowed their empty mapping back (the session ended). */
+void x_type_reset(struct xk *x);
 /* Forgets every client window (the browser was killed). */
 void x_forget_clients(struct xk *x);
 /* Clears PRIMARY and CLIPBOARD so nothing copied survives the session. */

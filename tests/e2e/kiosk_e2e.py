@@ -110,7 +110,15 @@ class Kiosk:
         self.browser_log = os.path.join(workdir, "browser.log")
         self.state_dir = os.path.join(workdir, "state")
         self.runtime_dir = os.path.join(workdir, "run")
-        self.env = env or {}
+        self.env = dict(env or {})
+        # The PC has a keyboard (xdotool types as one): keyboard.onscreen = "auto" keeps the
+        # on-screen keyboard closed unless a test says there is none.
+        if "ESCALE_KIOSK_INPUT_DIR" not in self.env:
+            inputs = os.path.join(workdir, "input")
+            os.makedirs(os.path.join(inputs, "by-path"), exist_ok=True)
+            open(os.path.join(inputs, "by-path", "platform-i8042-serio-0-event-kbd"),
+                 "a").close()
+            self.env["ESCALE_KIOSK_INPUT_DIR"] = inputs
         token_file = os.path.join(workdir, "kiosk.token")
         with open(token_file, "w") as f:
             f.write(token + "\n")

@@ -116,6 +116,11 @@ class Services:
                    "width:50%%;height:100%%;background:#33aa77'>_blank</a><button "
                    "onclick=\"window.open('/target')\" style='position:fixed;right:0;top:0;"
                    "width:50%%;height:100%%;background:#33aa77'>open</button>"),
+        # A name field at the top of the page: Enter sends it (POST /typed).
+        "/form": ("<title>name form</title><form method=post action=/typed "
+                  "accept-charset=utf-8><input id=n name=n autocomplete=off "
+                  "style='position:fixed;left:0;top:0;width:100%%;height:120px;"
+                  "font-size:40px'></form>"),
         "/download": None,
         "/letter": None,
     }
@@ -181,7 +186,7 @@ class Services:
                 self.record()
                 n = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(min(n, 1 << 20))
-                if self.path == "/upload":  # not Chromium's own update checks
+                if self.path in ("/upload", "/typed"):  # not Chromium's update checks
                     with owner.lock:
                         owner.uploads.append(data)
                 body = b"<!DOCTYPE html><title>uploaded</title><p>ok</p>"
@@ -862,6 +867,106 @@ class Session(ChromiumTestCase):
             urls = [u for (u,) in db.execute("SELECT url FROM urls")]
             db.close()
             self.assertFalse([u for u in urls if "/cookie" in u or "/download" in u], urls)
+
+
+class Keyboard(ChromiumTestCase):
+    """The on-screen keyboard over the real Chromium: it opens by itself on a PC without a
+    keyboard ("auto"), the page shrinks above it and grows back, and a name with accents
+    typed by clicking its keys reaches the page's form exactly."""
+
+    # The keyboard the resident types, key by key (Maj: the next letter is a capital).
+    NAME = "Zoé Ménard-Çelik, cœur@très.fr"
+    KEYS = ["Maj", "z", "o", "é", "Espace", "Maj", "m", "é", "n", "a", "r", "d", "-", "Maj",
+            "ç", "e", "l", "i", "k", ",", "Espace", "c", "œ", "u", "r", "@", "t", "r", "è", "s",
+            ".fr"]
+
+    def setUp(self):
+        # No keyboard device: an empty input directory ("auto" shows the keyboard).
+        self.inputs = tempfile.mkdtemp(prefix="escale-inputs-")
+        self.addCleanup(shutil.rmtree, self.inputs, True)
+        os.makedirs(os.path.join(self.inputs, "by-path"))
+        super().setUp()
+
+    def make_kiosk(self, extra=None, env=None):
+        return super().make_kiosk(extra=extra, env={"ESCALE_KIOSK_INPUT_DIR": self.inputs})
+
+    def geometry(self, w):
+        out = xdo_out(self.x.display, "getwindowgeometry", "--shell", w)
+        g = dict(l.split("=", 1) for l in out.split() if "=" in l)
+        return int(g["X"]), int(g["Y"]), int(g["WIDTH"]), int(g["HEIGHT"])
+
+    def page_geometry(self, pred):
+        """The Chromium window's geometry once PRED accepts it."""
+        deadline = time.monotonic() + 20
+        geo = None
+        while time.monotonic() < deadline:
+            geo = [self.geometry(w) for w, t in self.windows() if is_chromium(t)]
+            if len(geo) == 1 and pred(geo[0]):
+                return geo[0]
+            time.sleep(0.2)
+        self.fail("the page's window is %r\n%s" % (geo, self.kiosk.output()))
+
+    def press(self, label):
+        st = self.kiosk.status()
+        keys = [k for k in st["keyboard_keys"] if k["label"] == label]
+        self.assertEqual(len(keys), 1, (label, st["keyboard_keys"]))
+        k = keys[0]
+        xdotool(self.x.display, "mousemove", str(k["x"] + k["w"] // 2),
+                str(k["y"] + k["h"] // 2), "click", "1")
+        # The kiosk has handled the click (a round trip) before the next key.
+        self.kiosk.wait(lambda s: True, "a round trip")
+        time.sleep(0.15)
+
+    def test_auto_types_a_name_with_accents(self):
+        self.start_session()
+        st = self.kiosk.wait(lambda s: s["keyboard"], "the keyboard shown at the start")
+        bar = self.kiosk.button("end")
+        top = bar["y"] + bar["h"]
+        tool = self.kiosk.button("keyboard")
+        kb_top = min(k["y"] for k in st["keyboard_keys"])
+        self.assertGreater(kb_top, top)
+        self.assertLessEqual(max(k["y"] + k["h"] for k in st["keyboard_keys"]), 800)
+        # Large keys: at least 56 px high.
+        self.assertTrue(all(k["h"] >= 56 for k in st["keyboard_keys"]), st["keyboard_keys"])
+        # The page ends above the keyboard.
+        shown = self.page_geometry(lambda g: g[1] >= top and g[1] + g[3] <= kb_top)
+        screenshot(self.x.display, "chromium-keyboard-01-shown")
+
+        # The tool closes it: the page grows back to the bottom of the screen.
+        self.kiosk.click("keyboard")
+        self.kiosk.wait(lambda s: not s["keyboard"] and not s["keyboard_keys"], "closed")
+        full = self.page_geometry(lambda g: g[1] + g[3] == 800)
+        self.assertGreater(full[3], shown[3])
+        self.assertEqual(self.kiosk.button("keyboard"), tool)
+        # And opens it again.
+        self.kiosk.click("keyboard")
+        self.kiosk.wait(lambda s: s["keyboard"], "the keyboard open again")
+        self.page_geometry(lambda g: g == shown)
+
+        # A form: a click into its field, the name typed on the keyboard's keys, Entrée.
+        self.open_url("https://www.caf.fr/form")
+        self.wait_title(lambda t: t.startswith("name form"), "the form")
+        x, y, w, h = shown
+        xdotool(self.x.display, "mousemove", str(x + w // 2), str(y + 60), "click", "1")
+        time.sleep(0.5)
+        for label in self.KEYS:
+            self.press(label)
+            if label == "Maj":
+                self.assertTrue(self.kiosk.status()["keyboard_shift"])
+        self.assertFalse(self.kiosk.status()["keyboard_shift"])
+        screenshot(self.x.display, "chromium-keyboard-02-typed")
+        self.press("Entrée")
+        self.wait_title(lambda t: t.startswith("uploaded"), "the form sent")
+        with self.services.lock:
+            sent = list(self.services.uploads)
+        self.assertEqual(len(sent), 1, sent)
+        got = urllib.parse.parse_qs(sent[0].decode("ascii"), encoding="utf-8")
+        self.assertEqual(got.get("n"), [self.NAME], sent)
+
+        # "Fermer le clavier": closed, the page full height again.
+        self.press("Fermer")
+        self.kiosk.wait(lambda s: not s["keyboard"], "closed by its key")
+        self.page_geometry(lambda g: g[1] + g[3] == 800)
 
 
 if __name__ == "__main__":

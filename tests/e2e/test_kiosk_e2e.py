@@ -490,5 +490,124 @@ class Offline(KioskTestCase):
         self.assertIn(sid, [u["id"] for u in usage["sessions"]])
 
 
+
+class Keyboard(KioskTestCase):
+    """keyboard.onscreen with the stand-in browser: when the keyboard opens by itself, the
+    bar's tool, the browser's window above it, keys typed, and the session's end closing
+    it."""
+
+    def kiosk_with(self, mode, keyboard):
+        inputs = os.path.join(self.workdir, "input")
+        os.makedirs(os.path.join(inputs, "by-path"), exist_ok=True)
+        if keyboard:
+            open(os.path.join(inputs, "by-path", "platform-i8042-serio-0-event-kbd"),
+                 "w").close()
+        # Another device's name does not count.
+        open(os.path.join(inputs, "by-path", "pci-0000:00:14.0-usb-0:3:1.0-event-mouse"),
+             "w").close()
+        self.kiosk = self.make_kiosk(extra='keyboard: { onscreen = "%s"; };\n' % mode,
+                                     env={"ESCALE_KIOSK_INPUT_DIR": inputs})
+
+    def last_geometry(self):
+        lines = [l for l in self.kiosk.browser_lines()
+                 if l.startswith("mapped ") or l.startswith("configure ")]
+        return tuple(int(v) for v in lines[-1].split()[2:6]) if lines else None
+
+    def wait_geometry(self, pred, what):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            g = self.last_geometry()
+            if g and pred(g):
+                return g
+            time.sleep(0.05)
+        self.fail("the browser's window is %r, not %s" % (self.last_geometry(), what))
+
+    def press(self, label):
+        keys = [k for k in self.kiosk.status()["keyboard_keys"] if k["label"] == label]
+        self.assertEqual(len(keys), 1, label)
+        k = keys[0]
+        subprocess.run(["xdotool", "mousemove", str(k["x"] + k["w"] // 2),
+                        str(k["y"] + k["h"] // 2), "click", "1"],
+                       env=dict(os.environ, DISPLAY=self.x.display), check=True, timeout=20)
+        self.kiosk.wait(lambda s: True, "a round trip")
+
+    def wait_key(self, line):
+        deadline = time.monotonic() + 10
+        while line not in self.kiosk.browser_lines() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertIn(line, self.kiosk.browser_lines())
+
+    def test_auto_with_a_keyboard_opens_on_the_tool_and_closes_at_the_end(self):
+        self.kiosk_with("auto", keyboard=True)
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertFalse(st["keyboard"])
+        self.assertEqual(st["keyboard_keys"], [])
+        self.wait_geometry(lambda g: g[1] + g[3] == 800, "full height")
+        self.kiosk.click("keyboard")
+        st = self.kiosk.wait(lambda s: s["keyboard"], "the keyboard open")
+        top = min(k["y"] for k in st["keyboard_keys"])
+        self.wait_geometry(lambda g: g[1] + g[3] <= top and g[1] + g[3] > top - 20,
+                           "above the keyboard")
+        screenshot(self.x.display, "keyboard-01-tool")
+        # Keys reach the browser: a letter, é (not on Xvfb's US keymap), É with Maj.
+        self.press("a")
+        self.wait_key("key a none")
+        self.press("é")
+        self.wait_key("key eacute none")
+        self.press("Maj")
+        self.assertTrue(self.kiosk.status()["keyboard_shift"])
+        screenshot(self.x.display, "keyboard-02-maj")
+        self.press("é")
+        self.wait_key("key Eacute shift")
+        self.assertFalse(self.kiosk.status()["keyboard_shift"])
+        # Ctrl held on a real keyboard while the on-screen "n" is clicked: no Ctrl+N (a
+        # forbidden shortcut) reaches the browser. The modified click is the kiosk's
+        # (its click grabs), and the shortcuts' grabs hold for the keys it fakes too;
+        # the "o" after it arrives alone.
+        xdo = dict(os.environ, DISPLAY=self.x.display)
+        subprocess.run(["xdotool", "keydown", "ctrl"], env=xdo, check=True, timeout=20)
+        self.press("n")
+        subprocess.run(["xdotool", "keyup", "ctrl"], env=xdo, check=True, timeout=20)
+        self.press("o")
+        self.wait_key("key o none")
+        self.assertFalse([l for l in self.kiosk.browser_lines() if l.startswith("key n")],
+                         self.kiosk.browser_lines())
+        # Maj left on at the end of the session: the next one starts closed, Maj off.
+        self.press("Maj")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait_state("login")
+        self.assertFalse(st["keyboard"])
+        self.assertFalse(st["keyboard_shift"])
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertFalse(st["keyboard"])
+        self.assertFalse(st["keyboard_shift"])
+        self.kiosk.button("keyboard")
+
+    def test_always_opens_at_the_start(self):
+        self.kiosk_with("always", keyboard=True)
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.wait(lambda s: s["keyboard"], "the keyboard open at the start")
+        self.assertTrue(all(k["h"] >= 56 for k in st["keyboard_keys"]))
+        # The tool closes it; the window grows back.
+        self.kiosk.click("keyboard")
+        self.kiosk.wait(lambda s: not s["keyboard"], "closed")
+        self.wait_geometry(lambda g: g[1] + g[3] == 800, "full height")
+
+    def test_never_offers_no_tool(self):
+        self.kiosk_with("never", keyboard=False)
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertFalse(st["keyboard"])
+        self.assertNotIn("keyboard", [b["action"] for b in st["buttons"]])
+        self.kiosk.button("end")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

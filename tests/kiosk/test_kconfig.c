@@ -106,6 +106,7 @@ static void test_example(void)
 		CHECK(c.browser_argv[i] && d.browser_argv[i] &&
 		      strcmp(c.browser_argv[i], d.browser_argv[i]) == 0);
 	CHECK(c.browser_restarts == d.browser_restarts);
+	CHECK(c.keyboard_onscreen == d.keyboard_onscreen);
 	CHECK(strcmp(c.browser_user, d.browser_user) == 0);
 	CHECK(c.n_warn == d.n_warn && memcmp(c.warn_minutes, d.warn_minutes,
 					     sizeof(c.warn_minutes[0]) * (size_t)c.n_warn) == 0);
@@ -637,6 +638,26 @@ static void test_print(void)
 	fails(text, 2, "at most 64");
 }
 
+static void test_keyboard(void)
+{
+	struct kiosk_cfg c;
+	struct cfg_err err = {""};
+	CHECK(load(MINIMAL, &c, &err) && c.keyboard_onscreen == OSK_AUTO);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "keyboard = { onscreen = \"always\"; };\n", &c, &err) &&
+	      c.keyboard_onscreen == OSK_ALWAYS);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "keyboard = { onscreen = \"never\"; };\n", &c, &err) &&
+	      c.keyboard_onscreen == OSK_NEVER);
+	kconfig_free(&c);
+	fails(MINIMAL "keyboard = { onscreen = \"yes\"; };\n", 2, "keyboard.onscreen must be");
+	fails(MINIMAL "keyboard = { onscreen = true; };\n", 2, "onscreen");
+	fails(MINIMAL "keyboard = { onscreen = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"; };\n", 2,
+	      "onscreen");
+	fails(MINIMAL "keyboard = { layout = \"qwerty\"; };\n", 2, "layout");
+	fails(MINIMAL "keyboard = \"auto\";\n", 2, "keyboard");
+}
+
 static void test_proxy(void)
 {
 	struct kiosk_cfg c;
@@ -780,6 +801,7 @@ int main(void)
 	test_values();
 	test_errors();
 	test_print();
+	test_keyboard();
 	test_proxy();
 	test_service_ids();
 	test_enrollment();

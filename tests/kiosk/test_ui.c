@@ -1,5 +1,7 @@
 /* test_ui: renders every screen and the bar at several sizes in both languages; checks hits. */
 #include "ui.h"
+#include "osk.h"
+#include "ui_draw.h"
 
 #include <pango/pangocairo.h>
 
@@ -433,6 +435,42 @@ static void check_tools(int w, int h, bool english)
 	      "tool words");
 }
 
+/* The on-screen keyboard at W x H: each key drawn where osk.c lays it out (a letter white,
+ * Maj yellow while on, the gaps the keyboard's dark background), its label inked. */
+static void check_keyboard(int w, int h, bool shift, const char *name)
+{
+	int kh = osk_height(w, h);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, kh);
+	cairo_t *cr = cairo_create(s);
+	struct osk_layout l;
+	ui_draw_keyboard(cr, w, kh, shift, &l);
+	CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS, "%s", name);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s.png", shots, name);
+	CHECK(cairo_surface_write_to_png(s, path) == CAIRO_STATUS_SUCCESS, "%s", path);
+	CHECK(l.n == osk_count(), "%s", name);
+	CHECK(pixel(s, 1, 1) == C_BAR, "%s: background %06x", name, pixel(s, 1, 1));
+	for (int i = 0; i < l.n; i++) {
+		const struct osk_key *k = osk_key(i);
+		const struct osk_rect *r = &l.r[i];
+		/* Just inside the key's top left corner (past its rounding): its fill. */
+		uint32_t fill = pixel(s, (int)(r->x + r->h * 0.2), (int)(r->y + r->h * 0.1));
+		uint32_t want = k->kind == OSK_SHIFT && shift ? C_YELLOW
+				: k->special                  ? C_BAR_BTN
+							      : C_WHITE;
+		CHECK(fill == want, "%s: key %s filled %06x, not %06x", name, k->label, fill, want);
+		/* Its label: some ink other than the fill inside it. */
+		long ink = 0;
+		for (int x = (int)r->x + 2; x < (int)(r->x + r->w) - 2; x++)
+			for (int y = (int)(r->y + r->h * 0.15); y < (int)(r->y + r->h * 0.85); y++)
+				ink += pixel(s, x, y) != want;
+		CHECK(ink > 20, "%s: key %s has no label", name, k->label);
+	}
+	cairo_surface_destroy(s);
+}
+
 static void check_language(void)
 {
 	const char *fr = "Tapez votre code";
@@ -493,6 +531,13 @@ int main(void)
 		for (int en = 0; en <= 1; en++) {
 			render_all(sizes[i][0], sizes[i][1], en);
 			check_tools(sizes[i][0], sizes[i][1], en);
+		}
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (int shift = 0; shift <= 1; shift++) {
+			char name[64];
+			snprintf(name, sizeof(name), "%dx%d-keyboard%s", sizes[i][0], sizes[i][1],
+				 shift ? "-maj" : "");
+			check_keyboard(sizes[i][0], sizes[i][1], shift, name);
 		}
 
 	/* The largest screens and a portrait one scale too. */
