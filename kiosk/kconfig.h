@@ -15,6 +15,8 @@
 #define KCFG_MAX_ARGS       64
 #define KCFG_MAX_ALLOWLIST  SVC_MAX_ALLOWLIST
 #define KCFG_SERVICE_ID_MAX SVC_ID_MAX
+/* kiosk/speak.h's SPEAK_MAX_ARGS leaves room for the text. */
+#define KCFG_MAX_SPEECH_ARGS 24
 
 struct kiosk_cfg {
 	char *path;        /* the file read */
@@ -43,6 +45,11 @@ struct kiosk_cfg {
 			   1];    /* "browser.command", NULL-terminated; default chromium */
 	int64_t browser_restarts; /* "browser.restarts", default 1 (0..5) */
 	char *browser_user; /* "browser.user", default "escale-guest"; "" runs it as the kiosk */
+
+	/* speech { } */
+	bool speech_enabled; /* "speech.enabled", default: speech.command's program is installed */
+	char *speech_argv[KCFG_MAX_SPEECH_ARGS + 1]; /* "speech.command", NULL-terminated;
+						       "%l" voice, "%t" text; default espeak-ng */
 
 	/* print { } */
 	char *print_server;     /* "print.server", "HOST[:PORT]" of the cupsd; default "" (none) */

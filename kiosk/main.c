@@ -39,6 +39,8 @@
 #include "policy.h"
 #include "kprint.h"
 #include "session.h"
+#include "speak.h"
+#include "speaker.h"
 #include "timings.h"
 #include "ui.h"
 #include "view.h"
@@ -83,7 +85,13 @@ struct kiosk {
 
 	struct ui_hits cover_hits, bar_hits;
 	bool cover_dirty, bar_dirty;
-	struct timings timings; /* for --status and the benchmarks only */
+
+	/* Read aloud ("Écouter"): on from a press until the session ends. */
+	bool speak_on;
+	struct speaker speaker;
+	char speak_topic[SM_TEXT_MAX + 64]; /* what was read last (speak_topic) */
+	char spoken[SPEAK_TEXT_MAX];        /* and its words, for --status */
+	struct timings timings;             /* for --status and the benchmarks only */
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
 };
@@ -440,7 +448,8 @@ static unsigned kiosk_tools(const struct kiosk *k)
 	/* UI_TOOL_TEXT */
 
 	/* UI_TOOL_SPEAK */
-
+	if (k->cfg.speech_enabled)
+		t |= 1u << UI_TOOL_SPEAK;
 	/* UI_TOOL_KEYBOARD */
 
 	/* UI_TOOL_SCAN */
@@ -459,7 +468,8 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 	/* UI_TOOL_TEXT */
 
 	/* UI_TOOL_SPEAK */
-
+	if (k->speak_on)
+		t |= 1u << UI_TOOL_SPEAK;
 	/* UI_TOOL_KEYBOARD */
 
 	/* UI_TOOL_SCAN */
@@ -468,6 +478,8 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 
 	return t;
 }
+
+static void speak_toggle(struct kiosk *k);
 
 /* A tool of the bar was pressed. */
 static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c)
@@ -481,6 +493,7 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 		break;
 
 	case UI_TOOL_SPEAK:
+		speak_toggle(k);
 		break;
 
 	case UI_TOOL_KEYBOARD:
@@ -678,6 +691,56 @@ static void draw(cairo_surface_t *s, int w, int h, int panel, const struct ui_vi
 	cairo_surface_flush(s);
 }
 
+/* ---- read aloud ---- */
+
+/* Whether a session shows without a prompt over it (what speak.h calls SESSION). */
+static bool session_plain(const struct kiosk *k)
+{
+	const struct sm *m = &k->sm;
+	return m->state == SM_SESSION && !m->confirm_end && !m->idle_prompt &&
+	       m->notice == SM_NOTICE_NONE;
+}
+
+/* Reads V aloud: at once when NOW, else only when its topic changed since the last. */
+static void speak_view(struct kiosk *k, const struct ui_view *v, bool now)
+{
+	char topic[sizeof(k->speak_topic)];
+	bool plain = session_plain(k);
+	speak_topic(v, plain, topic, sizeof(topic));
+	if (!now && strcmp(topic, k->speak_topic) == 0)
+		return;
+	snprintf(k->speak_topic, sizeof(k->speak_topic), "%s", topic);
+	const char *argv[SPEAK_MAX_ARGS + 1];
+	if (!speak_text(v, plain, k->spoken, sizeof(k->spoken)) ||
+	    !speak_argv((const char *const *)k->cfg.speech_argv, k->english, k->spoken, argv))
+		return;
+	speaker_say(&k->speaker, argv);
+}
+
+static void speak_toggle(struct kiosk *k)
+{
+	k->speak_on = !k->speak_on;
+	if (!k->speak_on) {
+		speaker_stop(&k->speaker);
+		return;
+	}
+	struct sm_clock c = clock_now(k);
+	struct view_text t;
+	struct ui_view v;
+	fill_view(k, &c, &v, &t);
+	speak_view(k, &v, true);
+}
+
+/* Each resident starts in silence: reading stops with the session (its goodbye is read). */
+static void speak_reset(struct kiosk *k)
+{
+	speaker_reap(&k->speaker);
+	if (!k->speak_on || k->sm.state == SM_SESSION || k->sm.state == SM_ENDING)
+		return;
+	k->speak_on = false;
+	k->speak_topic[0] = '\0';
+}
+
 /* Makes the screen what the state says (desired state, then push). */
 static void render(struct kiosk *k, const struct sm_clock *c)
 {
@@ -706,6 +769,9 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	struct view_text t;
 	struct ui_view v;
 	fill_view(k, c, &v, &t);
+	speak_reset(k);
+	if (k->speak_on)
+		speak_view(k, &v, false);
 	if (cover && k->cover_dirty) {
 		/* The screens are laid out on the primary monitor; the rest stays black. */
 		struct x_rect p = x_primary(&k->x);
@@ -962,6 +1028,10 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
 			  k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
+	/* Read aloud: on or not, what was read last, how many texts so far. */
+	json_object_set_new(j, "speak",
+			    json_pack("{sb ss sI}", "on", k->speak_on, "spoken", k->spoken, "said",
+				      (json_int_t)k->speaker.said));
 	json_object_set_new(j, "last_end",
 			    m->end_session[0] ? json_pack("{ss ss sI}", "session", m->end_session,
 							  "reason", sm_reason_name(m->end_reason),

@@ -205,6 +205,13 @@ static const char *login_message(const struct ui_view *v, char *buf, size_t n, e
 	return NULL;
 }
 
+const char *ui_login_text(const struct ui_view *v, char *buf, size_t n)
+{
+	enum ui_icon ic;
+	uint32_t col;
+	return login_message(v, buf, n, &ic, &col);
+}
+
 /* The typed code in boxes grouped by 4, centred in the box X, Y, W, H. */
 static void code_boxes(struct ctx *c, double x, double y, double w, double h)
 {
@@ -456,6 +463,11 @@ static const char *end_reason_text(const struct ui_view *v)
 		break;
 	}
 	return NULL;
+}
+
+const char *ui_end_text(const struct ui_view *v)
+{
+	return end_reason_text(v);
 }
 
 static void screen_ending(struct ctx *c)
