@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Help for residents who read little (issue 19): the kiosk under Xvfb with admind.
+
+Speak: the bar's "Écouter" reads the screen with speech.command, here a script that
+captures what would be said (voice and text), in French then in English."""
+import os
+import sys
+import time
+import unittest
+
+from kiosk_e2e import KioskTestCase, screenshot
+
+SAY = """#!/bin/sh
+# What espeak-ng would read: the voice, then the text, one line each time.
+printf '%s|%s\\n' "$1" "$2" >> "$0.said"
+"""
+
+
+class Speak(KioskTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.say = os.path.join(self.workdir, "say")
+        with open(self.say, "w") as f:
+            f.write(SAY)
+        os.chmod(self.say, 0o755)
+        extra = 'speech: { command = [ "%s", "%%l", "%%t" ]; };\n' % self.say
+        self.kiosk = self.make_kiosk(extra=extra)
+
+    def said(self):
+        try:
+            with open(self.say + ".said", encoding="utf-8") as f:
+                return [tuple(line.rstrip("\n").split("|", 1)) for line in f]
+        except FileNotFoundError:
+            return []
+
+    def wait_said(self, pred, what, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = self.said()
+            if any(pred(v, t) for v, t in lines):
+                return lines
+            time.sleep(0.05)
+        raise AssertionError("nothing said for %s: %r\n%s" % (what, self.said(),
+                                                             self.kiosk.output()))
+
+    def test_reads_the_session_then_warnings_until_the_end(self):
+        self.start_kiosk()
+        _, st = self.sign_in(minutes=30)
+        # Silent until asked.
+        self.assertFalse(st["speak"]["on"], st)
+        time.sleep(0.3)
+        self.assertEqual(self.said(), [])
+        self.kiosk.click("speak")
+        st = self.kiosk.wait(lambda s: s["speak"]["on"], "reading on")
+        lines = self.wait_said(lambda v, t: v == "fr" and "Il vous reste" in t and
+                               "Terminer" in t, "the session in French")
+        self.assertEqual(len(lines), 1, lines)
+        screenshot(self.x.display, "30-speak-on")
+        # The desk's message appears: read at once, in French.
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id,
+                 {"type": "message", "text": "-w /tmp/x Venez à l'accueil"}, self.admin,
+                 expect=201)
+        lines = self.wait_said(lambda v, t: "Venez à l'accueil" in t, "the message")
+        msg = [t for v, t in lines if "Venez" in t][0]
+        self.assertFalse(msg.startswith("-"), msg)
+        # Pressed again: silent, nothing more read.
+        self.kiosk.click("speak")
+        self.kiosk.wait(lambda s: not s["speak"]["on"], "reading off")
+        # On again, then the session ends: the next resident starts in silence.
+        self.kiosk.click("speak")
+        self.kiosk.wait(lambda s: s["speak"]["on"], "reading on again")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.wait_said(lambda v, t: "Voulez-vous terminer" in t, "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait(lambda s: s["state"] == "login" and not s["speak"]["on"],
+                             "the welcome, silent")
+        n = len(self.said())
+        self.sign_in()
+        time.sleep(0.5)
+        self.assertFalse(self.kiosk.status()["speak"]["on"])
+        self.assertEqual(len(self.said()), n)
+
+    def test_reads_in_english_after_the_switch(self):
+        self.start_kiosk()
+        self.kiosk.click("lang", "e")
+        self.kiosk.wait(lambda s: s["language"] == "en", "English")
+        self.sign_in()
+        self.kiosk.click("speak")
+        self.wait_said(lambda v, t: v == "en" and "You have" in t and "Finish" in t,
+                       "the session in English")
+        self.assertFalse(any(v == "fr" for v, _ in self.said()), self.said())
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv)
