@@ -29,6 +29,7 @@
 #include "ctlsock.h"
 #include "enroll.h"
 #include "helper.h"
+#include "helpreq.h"
 #include "hours.h"
 #include "ipc.h"
 #include "kconfig.h"
@@ -85,6 +86,8 @@ struct kiosk {
 
 	struct ui_hits cover_hits, bar_hits;
 	bool cover_dirty, bar_dirty;
+
+	struct helpreq help; /* the resident's call for help ("Aide") */
 
 	/* Read aloud ("Écouter"): on from a press until the session ends. */
 	bool speak_on;
@@ -210,7 +213,9 @@ static void send_state(struct kiosk *k, const struct sm_clock *c)
 	bool in = m->state == SM_SESSION;
 	struct wire_msg s = {.type = WIRE_MSG_STATE,
 			     .state = (enum wire_state)m->state,
-			     .seconds_used = in ? m->budget_s - sm_seconds_left(m, c) : 0};
+			     .seconds_used = in ? m->budget_s - sm_seconds_left(m, c) : 0,
+			     .help = k->help.state,
+			     .help_at = k->help.at_ms};
 	if (in)
 		snprintf(s.session, sizeof(s.session), "%s", m->session);
 	net_send(k, &s);
@@ -280,6 +285,13 @@ static void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct s
 	case WIRE_CMD_UNPAUSE:
 		if (ce_unpause(&k->ce))
 			k->cover_dirty = true;
+		break;
+	case WIRE_CMD_HELP_COMING:
+	case WIRE_CMD_HELP_CLEAR:
+		if (helpreq_desk(&k->help, m->cmd)) {
+			k->bar_dirty = true;
+			send_state(k, c);
+		}
 		break;
 	case WIRE_CMD_COUNT:
 		break;
@@ -444,7 +456,7 @@ static unsigned kiosk_tools(const struct kiosk *k)
 	unsigned t = 0;
 	(void)k;
 	/* UI_TOOL_HELP */
-
+	t |= 1u << UI_TOOL_HELP;
 	/* UI_TOOL_TEXT */
 
 	/* UI_TOOL_SPEAK */
@@ -464,7 +476,8 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 	unsigned t = 0;
 	(void)k;
 	/* UI_TOOL_HELP */
-
+	if (k->help.state != WIRE_HELP_NONE)
+		t |= 1u << UI_TOOL_HELP;
 	/* UI_TOOL_TEXT */
 
 	/* UI_TOOL_SPEAK */
@@ -487,6 +500,8 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 	(void)k, (void)c;
 	switch (t) {
 	case UI_TOOL_HELP:
+		helpreq_press(&k->help, now_s() * 1000 + c->mono_ms % 1000);
+		send_state(k, c);
 		break;
 
 	case UI_TOOL_TEXT:
@@ -663,6 +678,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.unavailable = netguard_closed(k->guard.state),
 		.tools = kiosk_tools(k),
 		.tools_on = kiosk_tools_on(k),
+		.help = k->help.state,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -952,6 +968,9 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		m->out &= ~(unsigned)SM_OUT_REDRAW;
 		k->cover_dirty = k->bar_dirty = true;
 	}
+	/* A call for help ends with the session. */
+	if (m->state != SM_SESSION && helpreq_reset(&k->help))
+		k->bar_dirty = true;
 	if (m->state != k->last_state ||
 	    (m->state == SM_SESSION && c->mono_ms / 1000 != k->last_state_sent_s))
 		send_state(k, c);
@@ -1028,6 +1047,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
 			  k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
+	json_object_set_new(j, "help", json_string(wire_help_word(k->help.state)));
 	/* Read aloud: on or not, what was read last, how many texts so far. */
 	json_object_set_new(j, "speak",
 			    json_pack("{sb ss sI}", "on", k->speak_on, "spoken", k->spoken, "said",

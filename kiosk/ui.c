@@ -721,8 +721,11 @@ static void bar_panel(struct ctx *c, double y, double ph, double row_h)
 	draw_rrect(cr, x, y, w, h, row_h * 0.15);
 	cairo_fill(cr);
 	double is = fmin(row_h * 0.6, h * 0.7);
-	draw_icon(cr, v->banner_calm ? ICON_PRINTER : ICON_WARNING, x + ip, y + (h - is) / 2, is,
-		  ink);
+	draw_icon(cr,
+		  v->banner_help   ? ICON_HAND
+		  : v->banner_calm ? ICON_PRINTER
+				   : ICON_WARNING,
+		  x + ip, y + (h - is) / 2, is, ink);
 	draw_text(cr, v->banner, x + ip * 2 + is, y, w - okw - ip * 3 - is, h, panel_px((int)row_h),
 		  T_BOLD | T_WRAP | T_LEFT, ink);
 	if (okw) {
@@ -743,11 +746,11 @@ const char *ui_tool_word(enum ui_tool t)
 }
 
 /* The label of a tool's button (current language). */
-static const char *tool_label(enum ui_tool t)
+static const char *tool_label(const struct ui_view *v, enum ui_tool t)
 {
 	switch (t) {
 	case UI_TOOL_HELP:
-		return _("Aide");
+		return v->help != WIRE_HELP_NONE ? _("Annuler la demande") : _("Aide");
 	case UI_TOOL_TEXT:
 		return "A+";
 	case UI_TOOL_SPEAK:
@@ -771,8 +774,9 @@ static double tools_width(cairo_t *cr, const struct ui_view *v, double px, doubl
 	for (int t = 0; t < UI_TOOL_COUNT; t++) {
 		tw[t] = 0;
 		if (v->tools & (1u << t))
-			sum += tw[t] = fmax(bh * 1.2, bar_button_width(cr, tool_label(t), px, bh) -
-							      px * 1.15);
+			sum += tw[t] =
+				fmax(bh * 1.2,
+				     bar_button_width(cr, tool_label(v, t), px, bh) - px * 1.15);
 	}
 	return sum;
 }
@@ -785,7 +789,7 @@ static double bar_tools(struct ctx *c, double x, double pad, double bh, double p
 		if (!tw[t])
 			continue;
 		bool on = c->v->tools_on & (1u << t);
-		struct draw_btn b = {tool_label(t),
+		struct draw_btn b = {tool_label(c->v, t),
 				     ICON_NONE,
 				     on ? C_WHITE : C_BAR_BTN,
 				     on ? C_INK : C_WHITE,
