@@ -16,6 +16,70 @@ printf '%s|%s\\n' "$1" "$2" >> "$0.said"
 """
 
 
+class Help(KioskTestCase):
+    """A resident calls the desk from the bar; the desk answers through admind's API."""
+
+    def desk_row(self):
+        for k in self.api("GET", "/api/v1/kiosks", token=self.admin)["kiosks"]:
+            if k["id"] == self.kiosk_id:
+                return k
+        self.fail("kiosk not listed")
+
+    def wait_desk(self, help, timeout=10):
+        deadline = time.monotonic() + timeout
+        row = None
+        while time.monotonic() < deadline:
+            row = self.desk_row()
+            if row["help"] == help:
+                return row
+            time.sleep(0.1)
+        raise AssertionError("the desk never saw help=%s: %r" % (help, row))
+
+    def answer(self, typ, expect=201):
+        return self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id, {"type": typ},
+                        self.admin, expect=expect)
+
+    def test_call_answer_cancel_clear(self):
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertEqual(st["help"], "none")
+        before = self.kiosk.button("help")
+        self.kiosk.click("help")
+        self.kiosk.wait(lambda s: s["help"] == "asked", "the call")
+        row = self.wait_desk("asked")
+        self.assertIsNotNone(row["help_since"])
+        screenshot(self.x.display, "31-help-asked")
+        # The button now cancels: it reads otherwise, so it is wider or narrower.
+        after = self.kiosk.button("help")
+        self.assertNotEqual(before["w"], after["w"])
+        self.answer("help_coming")
+        self.kiosk.wait(lambda s: s["help"] == "coming", "someone coming")
+        screenshot(self.x.display, "32-help-coming")
+        self.assertEqual(self.desk_row()["help"], "coming")
+        # The resident cancels: the desk sees it end.
+        self.kiosk.click("help")
+        self.kiosk.wait(lambda s: s["help"] == "none", "cancelled")
+        self.wait_desk("none")
+        self.answer("help_coming", expect=409)
+        # A new call, which the desk closes.
+        self.kiosk.click("help")
+        self.wait_desk("asked")
+        self.answer("help_clear")
+        self.kiosk.wait(lambda s: s["help"] == "none", "cleared by the desk")
+        time.sleep(2.5)  # heartbeats go on: the call stays closed
+        self.assertEqual(self.desk_row()["help"], "none")
+        # A call open when the session ends ends with it.
+        self.kiosk.click("help")
+        self.wait_desk("asked")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait_state("login")
+        self.assertEqual(st["help"], "none")
+        self.wait_desk("none")
+
+
 class Speak(KioskTestCase):
 
     def setUp(self):
