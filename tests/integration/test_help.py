@@ -4,6 +4,7 @@ answers with help_coming / help_clear, which reach the kiosk as commands."""
 import time
 
 from escale_test import AdmindTestCase, main
+from test_cli import run_escalectl
 
 
 class Help(AdmindTestCase):
@@ -90,6 +91,39 @@ class Help(AdmindTestCase):
         # A kiosk cannot answer its own call (staff route).
         self.api("POST", "/api/v1/kiosks/%d/commands" % kid, {"type": "help_coming"}, kt,
                  expect=403)
+
+
+    def test_escalectl_answers(self):
+        url = "http://127.0.0.1:%d" % self.server.port
+
+        def ctl(*args):
+            return run_escalectl(["--url", url, "--token", self.admin] + list(args))
+        # Nobody calling: said, with what to do.
+        r = ctl("kiosk", "help-coming")
+        self.assertEqual(r.rc, 1, str(r))
+        self.assertIn("no kiosk is calling for help", r.err)
+        kid, kt = self.new_kiosk()
+        sid = self.in_session(kt)
+        self.heartbeat(kt, "session", sid, help="asked", help_at=77)
+        # The only kiosk calling, without naming it.
+        r = ctl("kiosk", "help-coming")
+        self.assertEqual((r.rc, r.err), (0, ""), str(r))
+        self.assertRegex(r.out, r"^help_coming sent to kiosk %d \(command \d+\)\n$" % kid)
+        self.assertEqual(self.kiosk_row(kid)["help"], "coming")
+        # Two calling: the kiosk must be named.
+        k2, t2 = self.new_kiosk()
+        s2 = self.in_session(t2)
+        self.heartbeat(t2, "session", s2, help="asked", help_at=78)
+        r = ctl("kiosk", "help-clear")
+        self.assertEqual(r.rc, 1, str(r))
+        self.assertIn("2 kiosks are calling", r.err)
+        r = ctl("kiosk", "help-clear", str(k2))
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertEqual(self.kiosk_row(k2)["help"], "none")
+        self.assertEqual(ctl("kiosk", "help-clear", str(kid)).rc, 0)
+        self.assertEqual(self.kiosk_row(kid)["help"], "none")
+        r = ctl("kiosk", "help-coming", "a", "b")
+        self.assertEqual(r.rc, 2, str(r))
 
 
 if __name__ == "__main__":
