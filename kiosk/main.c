@@ -42,6 +42,7 @@
 #include "session.h"
 #include "speak.h"
 #include "speaker.h"
+#include "textsize.h"
 #include "timings.h"
 #include "ui.h"
 #include "view.h"
@@ -88,6 +89,7 @@ struct kiosk {
 	bool cover_dirty, bar_dirty;
 
 	struct helpreq help; /* the resident's call for help ("Aide") */
+	int text_step;       /* "A+": textsize.h's step, this session's */
 
 	/* Read aloud ("Écouter"): on from a press until the session ends. */
 	bool speak_on;
@@ -458,7 +460,7 @@ static unsigned kiosk_tools(const struct kiosk *k)
 	/* UI_TOOL_HELP */
 	t |= 1u << UI_TOOL_HELP;
 	/* UI_TOOL_TEXT */
-
+	t |= 1u << UI_TOOL_TEXT;
 	/* UI_TOOL_SPEAK */
 	if (k->cfg.speech_enabled)
 		t |= 1u << UI_TOOL_SPEAK;
@@ -479,7 +481,8 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 	if (k->help.state != WIRE_HELP_NONE)
 		t |= 1u << UI_TOOL_HELP;
 	/* UI_TOOL_TEXT */
-
+	if (k->text_step)
+		t |= 1u << UI_TOOL_TEXT;
 	/* UI_TOOL_SPEAK */
 	if (k->speak_on)
 		t |= 1u << UI_TOOL_SPEAK;
@@ -494,6 +497,25 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 
 static void speak_toggle(struct kiosk *k);
 
+/* "A+": the kiosk's screens and bar draw at the step's size and contrast; the browser's
+ * page zooms with the keys Chromium knows (Ctrl+0, Ctrl+=). */
+static void text_step(struct kiosk *k, int to)
+{
+	static const uint32_t reset[] = {XKB_KEY_Control_L, XKB_KEY_0};
+	static const uint32_t plus[] = {XKB_KEY_Control_L, XKB_KEY_equal};
+	bool r;
+	int n;
+	textsize_zoom_keys(k->text_step, to, &r, &n);
+	k->text_step = to;
+	if (k->sm.state == SM_SESSION) {
+		if (r)
+			x_send_keys(&k->x, reset, 2);
+		for (int i = 0; i < n; i++)
+			x_send_keys(&k->x, plus, 2);
+	}
+	k->cover_dirty = k->bar_dirty = true;
+}
+
 /* A tool of the bar was pressed. */
 static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c)
 {
@@ -505,6 +527,7 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 		break;
 
 	case UI_TOOL_TEXT:
+		text_step(k, textsize_next(k->text_step));
 		break;
 
 	case UI_TOOL_SPEAK:
@@ -679,6 +702,7 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.tools = kiosk_tools(k),
 		.tools_on = kiosk_tools_on(k),
 		.help = k->help.state,
+		.text_step = k->text_step,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -968,9 +992,14 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		m->out &= ~(unsigned)SM_OUT_REDRAW;
 		k->cover_dirty = k->bar_dirty = true;
 	}
-	/* A call for help ends with the session. */
+	/* A call for help ends with the session; so do the text's size and contrast (the
+	 * browser's zoom goes with its profile). */
 	if (m->state != SM_SESSION && helpreq_reset(&k->help))
 		k->bar_dirty = true;
+	if (m->state != SM_SESSION && k->text_step) {
+		k->text_step = 0;
+		k->cover_dirty = k->bar_dirty = true;
+	}
 	if (m->state != k->last_state ||
 	    (m->state == SM_SESSION && c->mono_ms / 1000 != k->last_state_sent_s))
 		send_state(k, c);
@@ -1048,6 +1077,9 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
 	json_object_set_new(j, "help", json_string(wire_help_word(k->help.state)));
+	json_object_set_new(j, "text",
+			    json_pack("{si sb}", "percent", textsize_percent(k->text_step),
+				      "contrast", textsize_contrast(k->text_step)));
 	/* Read aloud: on or not, what was read last, how many texts so far. */
 	json_object_set_new(j, "speak",
 			    json_pack("{sb ss sI}", "on", k->speak_on, "spoken", k->spoken, "said",

@@ -569,6 +569,7 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 {
 	struct ctx c = {cr, w, h, v, hits};
 
+	draw_set_style(v->text_percent, v->contrast);
 	if (hits)
 		hits->n = 0;
 	sync_language(v->english);
@@ -691,6 +692,7 @@ int ui_bar_panel_height(int w, int row_h, int screen_h, const struct ui_view *v)
 {
 	if (!v->banner || !*v->banner)
 		return 0;
+	draw_set_style(v->text_percent, v->contrast);
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
 	cairo_t *cr = cairo_create(s);
 	sync_language(v->english);
@@ -751,8 +753,12 @@ static const char *tool_label(const struct ui_view *v, enum ui_tool t)
 	switch (t) {
 	case UI_TOOL_HELP:
 		return v->help != WIRE_HELP_NONE ? _("Annuler la demande") : _("Aide");
-	case UI_TOOL_TEXT:
-		return "A+";
+	case UI_TOOL_TEXT: {
+		/* What the next press does: larger, then contrast, then back to the start. */
+		static const char *const next[] = {"A+", "A++", "A+++", NULL, "A"};
+		int s = v->text_step >= 0 && v->text_step < 5 ? v->text_step : 0;
+		return next[s] ? next[s] : _("Contraste");
+	}
 	case UI_TOOL_SPEAK:
 		return _("Écouter");
 	case UI_TOOL_KEYBOARD:
@@ -807,6 +813,9 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 		 struct ui_hits *hits)
 {
 	struct ctx c = {cr, w, h + panel_h, v, hits};
+	/* The row's height bounds its text: past 150 % the labels would only crowd the
+	 * row; the banner under it takes the full size (ui_bar_panel_height). */
+	draw_set_style(v->text_percent > 150 ? 150 : v->text_percent, v->contrast);
 	double pad = round(h * 0.1), bh = h - 2 * pad, m = pad * 1.5;
 	double px = fmax(14, bh * 0.42);
 
@@ -824,7 +833,7 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 	int nt = 0;
 	for (int t = 0; t < UI_TOOL_COUNT; t++)
 		nt += (v->tools >> t) & 1;
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < 16; i++) {
 		hw = bar_button_width(cr, home, px, bh);
 		bw = bar_button_width(cr, back, px, bh);
 		ew = bar_button_width(cr, end, px, bh);
@@ -845,6 +854,7 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 		cx += m * 0.4;
 	double cw = w - m * 2 - ew - cx;
 	bar_centre(&c, cx, cw, pad, bh);
+	draw_set_style(v->text_percent, v->contrast);
 	if (panel_h > 0 && v->banner && *v->banner)
 		bar_panel(&c, h, panel_h, h);
 	cairo_restore(cr);

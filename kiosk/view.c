@@ -1,5 +1,6 @@
 /* view: the screens' contents from the state (see view.h). */
 #include "view.h"
+#include "textsize.h"
 
 #include <libintl.h>
 #include <stdio.h>
@@ -80,6 +81,9 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->online = in->online;
 	v->tools = in->tools;
 	v->tools_on = in->tools_on & in->tools;
+	v->text_step = in->text_step;
+	v->text_percent = textsize_percent(in->text_step);
+	v->contrast = textsize_contrast(in->text_step);
 	bool by_closing;
 	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
 	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;

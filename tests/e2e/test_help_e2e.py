@@ -80,6 +80,62 @@ class Help(KioskTestCase):
         self.wait_desk("none")
 
 
+class TextSize(KioskTestCase):
+    """"A+": the bar grows and turns to high contrast, the browser's page zooms (the
+    stand-in browser logs the zoom keys the kiosk sends), and all resets at the end."""
+
+    SIZE = "1024x768"
+
+    def zoom_keys(self):
+        return [line for line in self.kiosk.browser_lines()
+                if line.startswith("key equal ") or line.startswith("key 0 ")]
+
+    def wait_keys(self, n):
+        deadline = time.monotonic() + 10
+        while len(self.zoom_keys()) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.zoom_keys()
+
+    def shot(self, name):
+        with open(screenshot(self.x.display, name), "rb") as f:
+            return f.read()
+
+    def test_steps_zoom_contrast_and_reset(self):
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertEqual(st["text"], {"percent": 100, "contrast": False})
+        plain = self.shot("33-text-100")
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 %")
+        keys = self.wait_keys(2)
+        self.assertEqual(keys, ["key equal ctrl"] * 2, keys)  # 100 -> 110 -> 125
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 150, "150 %")
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 200, "200 %")
+        self.assertEqual(len(self.wait_keys(5)), 5)
+        big = self.shot("34-text-200")
+        self.assertNotEqual(plain, big)
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"] == {"percent": 200, "contrast": True},
+                        "high contrast")
+        contrast = self.shot("35-text-contrast")
+        self.assertNotEqual(big, contrast)
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"] == {"percent": 100, "contrast": False}, "back")
+        keys = self.wait_keys(6)
+        self.assertEqual(keys[-1], "key 0 ctrl", keys)
+        # A step up again, then the session ends: the next resident starts at 100 %.
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 % again")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait_state("login")
+        self.assertEqual(st["text"], {"percent": 100, "contrast": False})
+
+
 class Speak(KioskTestCase):
 
     def setUp(self):
