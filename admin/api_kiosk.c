@@ -157,8 +157,10 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	const char *help_word = json_str_or(j, "help", NULL);
 	if (help_word && !wire_help_parse(help_word, &help))
 		bad = "'help' must be none, asked or coming";
-	else if (help != WIRE_HELP_NONE && (!hb.session || !json_object_get(j, "help_at")))
-		bad = "a call for help needs a session and its 'help_at'";
+	else if (help != WIRE_HELP_NONE &&
+		 (!json_object_get(j, "help_at") ||
+		  (strcmp(hb.state, "session") != 0 && strcmp(hb.state, "login") != 0)))
+		bad = "a call for help needs state session or login, and its 'help_at'";
 	else if (!wire_state_parse(hb.state, &state))
 		bad = "'state' must be login, session, closed, locked or ending";
 	else if ((strcmp(hb.state, "session") == 0) != (hb.session != NULL))

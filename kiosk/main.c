@@ -496,6 +496,7 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 }
 
 static void speak_toggle(struct kiosk *k);
+static void speak_once(struct kiosk *k);
 
 /* "A+": the kiosk's screens and bar draw at the step's size and contrast; the browser's
  * page zooms with the keys Chromium knows (Ctrl+0, Ctrl+=). */
@@ -531,7 +532,12 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 		break;
 
 	case UI_TOOL_SPEAK:
-		speak_toggle(k);
+		/* On the welcome screen, a press reads it once: a next resident must not find
+		 * the sound on. */
+		if (k->sm.state == SM_SESSION)
+			speak_toggle(k);
+		else
+			speak_once(k);
 		break;
 
 	case UI_TOOL_KEYBOARD:
@@ -755,6 +761,15 @@ static void speak_view(struct kiosk *k, const struct ui_view *v, bool now)
 	    !speak_argv((const char *const *)k->cfg.speech_argv, k->english, k->spoken, argv))
 		return;
 	speaker_say(&k->speaker, argv);
+}
+
+static void speak_once(struct kiosk *k)
+{
+	struct sm_clock c = clock_now(k);
+	struct view_text t;
+	struct ui_view v;
+	fill_view(k, &c, &v, &t);
+	speak_view(k, &v, true);
 }
 
 static void speak_toggle(struct kiosk *k)
@@ -992,10 +1007,12 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		m->out &= ~(unsigned)SM_OUT_REDRAW;
 		k->cover_dirty = k->bar_dirty = true;
 	}
-	/* A call for help ends with the session; so do the text's size and contrast (the
-	 * browser's zoom goes with its profile). */
-	if (m->state != SM_SESSION && helpreq_reset(&k->help))
-		k->bar_dirty = true;
+	/* A call for help ends with the session (one made at the welcome screen goes on into
+	 * the session it helps open), or when the kiosk closes or locks; the text's size and
+	 * contrast end with the session (the browser's zoom goes with its profile). */
+	bool ended = k->last_state == SM_SESSION && m->state != SM_SESSION;
+	if ((ended || m->state == SM_CLOSED || m->state == SM_LOCKED) && helpreq_reset(&k->help))
+		k->cover_dirty = k->bar_dirty = true;
 	if (m->state != SM_SESSION && k->text_step) {
 		k->text_step = 0;
 		k->cover_dirty = k->bar_dirty = true;

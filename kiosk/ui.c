@@ -83,6 +83,33 @@ static void clock_text(char *buf, size_t n, int s)
 		snprintf(buf, n, "%02d:%02d", s / 60, s % 60);
 }
 
+/* The welcome screen's tools, right to left from RIGHT in the header HH high: "Écouter"
+ * and "Demander de l'aide" (a resident stuck at signing in calls the desk). Returns where
+ * they start. */
+static double header_tools(struct ctx *c, double right, double hh)
+{
+	static const enum ui_tool order[] = {UI_TOOL_SPEAK, UI_TOOL_HELP};
+	const struct ui_view *v = c->v;
+	double ph = fmax(48, hh * 0.68), px = ph * 0.34, y = (hh - ph) / 2;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum ui_tool t = order[i];
+		if (!(v->tools & (1u << t)))
+			continue;
+		bool on = t == UI_TOOL_HELP && v->help != WIRE_HELP_NONE;
+		const char *label = t == UI_TOOL_SPEAK ? _("Écouter")
+				    : on               ? _("Annuler la demande")
+						       : _("Demander de l'aide");
+		enum ui_icon icon = t == UI_TOOL_HELP ? ICON_HAND : ICON_NONE;
+		double w = fmin(c->w * 0.22, draw_text_width(c->cr, label, px, T_BOLD, c->w, ph) +
+						     ph * (icon ? 1.4 : 0.8));
+		struct draw_btn b = {label, icon, on ? C_GREEN : C_WHITE, on ? C_WHITE : C_HEAD, 0,
+				     px,    false};
+		draw_button(c->cr, c->hits, right - w, y, w, ph, &b, UI_ACT_TOOL, (char)t);
+		right -= w + ph * 0.25;
+	}
+	return right;
+}
+
 /* The top band: centre name on the left, language switch on the right; returns its height. */
 static double header(struct ctx *c, bool lang)
 {
@@ -117,6 +144,8 @@ static double header(struct ctx *c, bool lang)
 		draw_icon(cr, ICON_GLOBE, right - ph * 0.75, (hh - ph * 0.6) / 2, ph * 0.6,
 			  C_WHITE);
 		right -= ph;
+		if (c->v->screen == UI_LOGIN)
+			right = header_tools(c, right, hh);
 	}
 	/* A long name shrinks a little, then goes on two lines. */
 	double nw = right - 2 * m, npx = hh * 0.4;
@@ -139,7 +168,13 @@ static const char *login_message(const struct ui_view *v, char *buf, size_t n, e
 	*col = C_ERR;
 	switch (v->msg) {
 	case UI_MSG_NONE:
-		return NULL;
+		/* A call for help made here: where it stands, in the message line. */
+		if (v->help == WIRE_HELP_NONE)
+			return NULL;
+		*ic = ICON_HAND;
+		*col = C_GREEN;
+		return v->help == WIRE_HELP_COMING ? _("Quelqu'un arrive")
+						   : _("Demande envoyée : quelqu'un va venir");
 	case UI_MSG_CHECKING:
 		*ic = ICON_HOURGLASS;
 		*col = C_INK;

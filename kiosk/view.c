@@ -131,8 +131,8 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 		break;
 	}
 	/* A call for help shows until answered or cancelled, under the warnings. */
-	v->help = m->state == SM_SESSION ? in->help : WIRE_HELP_NONE;
-	if (!banner[0] && v->help != WIRE_HELP_NONE) {
+	v->help = m->state == SM_SESSION || m->state == SM_LOGIN ? in->help : WIRE_HELP_NONE;
+	if (m->state == SM_SESSION && !banner[0] && v->help != WIRE_HELP_NONE) {
 		snprintf(banner, bn, "%s",
 			 v->help == WIRE_HELP_COMING ? _("Quelqu'un arrive")
 						     : _("Demande envoyée : quelqu'un va venir"));

@@ -562,8 +562,9 @@ static void heartbeat_start(struct net *n)
 				 (json_int_t)n->pages_used, "version", ESCALE_VERSION, "ack", ack);
 	if (session)
 		json_object_set_new(body, "session", json_string(session));
-	/* A call for help is a session's: none outside one. */
-	bool help = session && n->help != WIRE_HELP_NONE;
+	/* A call for help comes from a session or the welcome screen (a resident stuck at
+	 * signing in). */
+	bool help = (session || strcmp(state, "login") == 0) && n->help != WIRE_HELP_NONE;
 	json_object_set_new(body, "help",
 			    json_string(wire_help_word(help ? n->help : WIRE_HELP_NONE)));
 	if (help)

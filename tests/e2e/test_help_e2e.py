@@ -80,6 +80,25 @@ class Help(KioskTestCase):
         self.wait_desk("none")
 
 
+    def test_call_from_the_welcome_screen(self):
+        # A resident stuck at signing in calls from the welcome screen.
+        self.start_kiosk()
+        self.kiosk.click("help")
+        self.kiosk.wait(lambda s: s["help"] == "asked", "the call")
+        self.wait_desk("asked")
+        screenshot(self.x.display, "36-welcome-help-asked")
+        self.answer("help_coming")
+        self.kiosk.wait(lambda s: s["help"] == "coming", "someone coming")
+        # Signed in with the desk's help: the call goes on, and ends with the session.
+        self.sign_in()
+        self.assertEqual(self.kiosk.status()["help"], "coming")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait(lambda s: s["state"] == "login" and s["help"] == "none", "ended")
+        self.wait_desk("none")
+
+
 class TextSize(KioskTestCase):
     """"A+": the bar grows and turns to high contrast, the browser's page zooms (the
     stand-in browser logs the zoom keys the kiosk sends), and all resets at the end."""
@@ -201,6 +220,18 @@ class Speak(KioskTestCase):
         time.sleep(0.5)
         self.assertFalse(self.kiosk.status()["speak"]["on"])
         self.assertEqual(len(self.said()), n)
+
+    def test_welcome_screen_read_once(self):
+        self.start_kiosk()
+        self.kiosk.click("speak")
+        self.wait_said(lambda v, t: v == "fr" and "Tapez le code de votre ticket" in t,
+                       "the welcome screen")
+        # Read once: the sound is not left on for whoever comes next.
+        st = self.kiosk.status()
+        self.assertFalse(st["speak"]["on"], st)
+        self.kiosk.type("1")
+        time.sleep(0.5)
+        self.assertEqual(len(self.said()), 1, self.said())
 
     def test_reads_in_english_after_the_switch(self):
         self.start_kiosk()

@@ -65,6 +65,17 @@ class Help(AdmindTestCase):
         # Clearing without a call is harmless.
         self.command(kid, "help_clear")
 
+    def test_call_from_the_welcome_screen(self):
+        # A resident stuck at signing in: the call comes with state login.
+        kid, kt = self.new_kiosk()
+        self.heartbeat(kt, "login", help="asked", help_at=500)
+        self.assertEqual(self.kiosk_row(kid)["help"], "asked")
+        self.command(kid, "help_coming")
+        # Signed in with the desk's help: the same call goes on into the session.
+        sid = self.in_session(kt)
+        self.heartbeat(kt, "session", sid, help="coming", help_at=500)
+        self.assertEqual(self.kiosk_row(kid)["help"], "coming")
+
     def test_kiosks_do_not_mix(self):
         k1, t1 = self.new_kiosk()
         k2, t2 = self.new_kiosk()
@@ -83,8 +94,9 @@ class Help(AdmindTestCase):
                      {"help": "asked", "help_at": 0}, {"help": "asked", "help_at": -5},
                      {"help": "asked", "help_at": "soon"}, {"help": "x" * 100}):
             self.heartbeat(kt, "session", sid, expect=400, **body)
-        # Outside a session there is no one to help.
-        self.heartbeat(kt, "login", expect=400, help="asked", help_at=99)
+        # A closed or locked kiosk has no one to help.
+        self.heartbeat(kt, "closed", expect=400, help="asked", help_at=99)
+        self.heartbeat(kt, "locked", expect=400, help="asked", help_at=99)
         self.assertEqual(self.kiosk_row(kid)["help"], "none")
         # The desk's words only.
         self.command(kid, "help_later", expect=400)
@@ -98,6 +110,10 @@ class Help(AdmindTestCase):
 
         def ctl(*args):
             return run_escalectl(["--url", url, "--token", self.admin] + list(args))
+        # One admind for the class: calls left by other tests end first.
+        for k in self.api("GET", "/api/v1/kiosks", token=self.admin)["kiosks"]:
+            if k["help"] != "none":
+                self.command(k["id"], "help_clear")
         # Nobody calling: said, with what to do.
         r = ctl("kiosk", "help-coming")
         self.assertEqual(r.rc, 1, str(r))

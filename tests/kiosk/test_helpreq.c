@@ -42,7 +42,12 @@ static void banner(void)
 	struct view_in in = {.sm = &m, .clock = &c, .help = WIRE_HELP_ASKED};
 	struct ui_view v;
 	char b[256];
-	/* Outside a session, no call shows. */
+	/* On the welcome screen the call shows in its message line, not in a banner; closed,
+	 * not at all. */
+	m.state = SM_LOGIN;
+	view_build(&in, &v, b, sizeof(b));
+	CHECK(v.help == WIRE_HELP_ASKED && !v.banner);
+	m.state = SM_CLOSED;
 	view_build(&in, &v, b, sizeof(b));
 	CHECK(v.help == WIRE_HELP_NONE && !v.banner);
 	m.state = SM_SESSION;

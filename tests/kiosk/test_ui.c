@@ -531,6 +531,31 @@ int main(void)
 	check_language();
 	check_print_notices();
 	check_text_size();
+	{
+		/* The welcome screen's "Demander de l'aide" and "Écouter", a call made. */
+		struct ui_view w = base_view(false);
+		w.tools = (1u << UI_TOOL_HELP) | (1u << UI_TOOL_SPEAK);
+		check_login(1024, 768, &w, "1024x768-fr-login-tools");
+		struct ui_hits hs;
+		cairo_surface_destroy(
+			render(1024, 768, &w, false, &hs, "1024x768-fr-login-tools2"));
+		const struct ui_hit *help = NULL, *speak = find(&hs, UI_ACT_TOOL, UI_TOOL_SPEAK),
+				    *fr = find(&hs, UI_ACT_LANG, 'f');
+		for (int i = 0; i < hs.n; i++) /* UI_TOOL_HELP is 0, which find takes as any */
+			if (hs.hit[i].action == UI_ACT_TOOL && hs.hit[i].key == UI_TOOL_HELP)
+				help = &hs.hit[i];
+		CHECK(help && speak && fr, "welcome tools");
+		if (help && speak && fr)
+			CHECK(help->x + help->w <= speak->x && speak->x + speak->w <= fr->x &&
+				      help->h >= 44 && help->x > 100,
+			      "welcome tools overlap or too small");
+		w.help = WIRE_HELP_ASKED;
+		check_login(800, 600, &w, "800x600-fr-login-help-asked");
+		w = base_view(true);
+		w.tools = (1u << UI_TOOL_HELP) | (1u << UI_TOOL_SPEAK);
+		w.help = WIRE_HELP_COMING;
+		check_login(1280, 800, &w, "1280x800-en-login-help-coming");
+	}
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		for (int en = 0; en <= 1; en++) {
 			render_all(sizes[i][0], sizes[i][1], en);
