@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpdesk.h"
+#include "store_help.h"
 #include "ratelimit.h"
 #include "store_print.h"
 #include "store_services.h"
@@ -193,8 +194,11 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	json_t *out = hb_answer_json(&a);
 	store_hb_answer_free(&a);
 	if (helpdesk_heartbeat(app->helpdesk, r->kiosk, help, json_int_or(j, "help_at", 0),
-			       now_s()))
+			       now_s())) {
 		log_info("kiosk %lld asks for help", (long long)r->kiosk);
+		if (!store_help_request(app->store, now_s()))
+			log_warnx("a call for help not counted in the statistics");
+	}
 	/* In a session, more often (a print notice, a message from the desk reach the
 	 * resident within that time); while a job of the session prints, every second: its
 	 * notices and the bar's page count follow the printer. */

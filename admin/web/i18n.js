@@ -354,6 +354,7 @@ const fr = {
 	tot_printed: "Pages imprimées",
 	tot_refused: "Pages refusées",
 	tot_refunded: "Pages rendues",
+	tot_help: "Demandes d'aide",
 
 	// Audit
 	audit_intro: "Les 200 dernières actions du personnel, la plus récente en haut.",
@@ -855,6 +856,7 @@ const en = {
 	tot_printed: "Pages printed",
 	tot_refused: "Pages refused",
 	tot_refunded: "Pages refunded",
+	tot_help: "Calls for help",
 
 	audit_intro: "The last 200 staff actions, newest first.",
 	audit_empty: "The log is empty.",

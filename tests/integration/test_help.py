@@ -76,6 +76,28 @@ class Help(AdmindTestCase):
         self.heartbeat(kt, "session", sid, help="coming", help_at=500)
         self.assertEqual(self.kiosk_row(kid)["help"], "coming")
 
+    def test_counted_in_the_statistics(self):
+        def stats():
+            d = self.api("GET", "/api/v1/stats", token=self.admin)
+            today = [r for r in d["per_day"] if r["day"] == time.strftime("%Y-%m-%d")]
+            return d["help_requests"], today[0]["help_requests"] if today else None
+
+        before, _ = stats()
+        kid, kt = self.new_kiosk()
+        sid = self.in_session(kt)
+        at = int(time.time() * 1000)
+        self.heartbeat(kt, "session", sid, help="asked", help_at=at)
+        # The same call again is not counted again; a new one is.
+        self.heartbeat(kt, "session", sid, help="asked", help_at=at)
+        self.heartbeat(kt, "session", sid, help="coming", help_at=at)
+        self.assertEqual(stats()[0], before + 1)
+        self.heartbeat(kt, "session", sid, help="none")
+        self.heartbeat(kt, "session", sid, help="asked", help_at=at + 1)
+        total, today = stats()
+        self.assertEqual(total, before + 2)
+        self.assertGreaterEqual(today, 2)
+        self.command(kid, "help_clear")
+
     def test_kiosks_do_not_mix(self):
         k1, t1 = self.new_kiosk()
         k2, t2 = self.new_kiosk()

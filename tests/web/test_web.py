@@ -472,6 +472,11 @@ class Help(WebTestCase):
                  "the call closed")
         self.assertEqual(self.find_all(el + " .kiosk-help-banner"), [])
         self.assertEqual(self.kiosk_row(kid)["help"], "none")
+        # Counted in the statistics, with nothing but the number.
+        self.go("stats")
+        self.wait(lambda d: any("Demandes d'aide" in t.text and t.text.endswith("1")
+                                for t in self.find_all("#stats-totals .total")),
+                  "one call for help in the totals")
         self.assertCleanConsole()
 
 
