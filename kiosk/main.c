@@ -1597,6 +1597,7 @@ int main(int argc, char **argv)
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);
+	speaker_stop(&k->speaker);
 	kprint_probe_stop(&k->probe);
 	netguard_stop(&k->guard);
 	unlink(sock);
