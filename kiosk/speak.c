@@ -4,6 +4,7 @@
 
 #include <libintl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,9 +50,9 @@ static void flatten(char *s)
 
 static void time_left(const struct ui_view *v, char *buf, size_t n)
 {
-	int min = (v->seconds_left + 59) / 60;
 	if (v->seconds_left <= 0)
 		return;
+	int min = (int)(((int64_t)v->seconds_left + 59) / 60);
 	if (min >= 60 && !v->closing_at) {
 		addf(buf, n,
 		     ngettext("Il vous reste %d heure", "Il vous reste %d heures",
