@@ -515,9 +515,9 @@ static bool speech_section(struct kiosk_cfg *cfg, const config_setting_t *speech
 	if (!cfg_bool(speech, "enabled", found, &cfg->speech_enabled, err))
 		return false;
 	if (cfg->speech_enabled && !found)
-		log_warn("speech.command: %s is not installed: the \"Écouter\" button stays "
-			 "silent (apt install espeak-ng, or speech.enabled = false)",
-			 cfg->speech_argv[0]);
+		log_warnx("speech.command: %s is not installed: the \"Écouter\" button stays "
+			  "silent (apt install espeak-ng, or speech.enabled = false)",
+			  cfg->speech_argv[0]);
 	return true;
 }
 

@@ -89,6 +89,7 @@ struct kiosk {
 	bool cover_dirty, bar_dirty;
 
 	struct helpreq help; /* the resident's call for help ("Aide") */
+	enum sm_state seen;  /* the state apply() saw last: a session's end ends the call */
 	int text_step;       /* "A+": textsize.h's step, this session's */
 
 	/* Read aloud ("Écouter"): on from a press until the session ends. */
@@ -775,15 +776,10 @@ static void speak_once(struct kiosk *k)
 static void speak_toggle(struct kiosk *k)
 {
 	k->speak_on = !k->speak_on;
-	if (!k->speak_on) {
+	if (k->speak_on)
+		speak_once(k);
+	else
 		speaker_stop(&k->speaker);
-		return;
-	}
-	struct sm_clock c = clock_now(k);
-	struct view_text t;
-	struct ui_view v;
-	fill_view(k, &c, &v, &t);
-	speak_view(k, &v, true);
 }
 
 /* Each resident starts in silence: reading stops with the session (its goodbye is read). */
@@ -1010,7 +1006,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 	/* A call for help ends with the session (one made at the welcome screen goes on into
 	 * the session it helps open), or when the kiosk closes or locks; the text's size and
 	 * contrast end with the session (the browser's zoom goes with its profile). */
-	bool ended = k->last_state == SM_SESSION && m->state != SM_SESSION;
+	bool ended = k->seen == SM_SESSION && m->state != SM_SESSION;
+	k->seen = m->state;
 	if ((ended || m->state == SM_CLOSED || m->state == SM_LOCKED) && helpreq_reset(&k->help))
 		k->cover_dirty = k->bar_dirty = true;
 	if (m->state != SM_SESSION && k->text_step) {
