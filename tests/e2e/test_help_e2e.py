@@ -221,6 +221,20 @@ class Speak(KioskTestCase):
         self.assertFalse(self.kiosk.status()["speak"]["on"])
         self.assertEqual(len(self.said()), n)
 
+    def test_the_last_minute_notice_is_read_when_it_shows(self):
+        self.kiosk.stop()
+        extra = ('speech: { command = [ "%s", "%%l", "%%t" ]; };\n'
+                 'session: { warn_minutes = [1]; };\n' % self.say)
+        self.kiosk = self.make_kiosk(extra=extra)
+        self.start_kiosk()
+        self.sign_in(minutes=2)
+        self.kiosk.click("speak")
+        self.wait_said(lambda v, t: "Il vous reste 2 minutes" in t, "the session")
+        # A minute before the end the notice covers the screen: read without a press.
+        self.kiosk.wait(lambda s: s["screen"] == "notice", "the notice", timeout=75)
+        self.wait_said(lambda v, t: t.startswith("Plus que 1 minute.") and
+                       "J'ai compris" in t, "the notice")
+
     def test_welcome_screen_read_once(self):
         self.start_kiosk()
         self.kiosk.click("speak")
