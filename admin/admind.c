@@ -16,6 +16,7 @@
 #include "admind.h"
 #include "api.h"
 #include "catalogue.h"
+#include "helpdesk.h"
 #include "conntrack.h"
 #include "http.h"
 #include "loginq.h"
@@ -222,6 +223,7 @@ int main(int argc, char **argv)
 
 	if (app.cfg.print.enabled)
 		app.print = print_start(app.store, &app.cfg.print);
+	app.helpdesk = helpdesk_new();
 	app.loginq =
 		loginq_start(&app, (int)app.cfg.web.login_workers, (int)app.cfg.web.login_queue);
 	app.conntrack = conntrack_new((size_t)app.cfg.max_conn_per_ip, app.max_connections,
@@ -295,6 +297,7 @@ int main(int argc, char **argv)
 	MHD_stop_daemon(d);
 	conntrack_free(app.conntrack);
 	print_stop(app.print);
+	helpdesk_free(app.helpdesk);
 	ratelimit_free(app.rl);
 	ratelimit_free(app.web_rl);
 	ratelimit_free(app.web_name_rl);

@@ -100,6 +100,7 @@ struct app {
 	struct loginq *loginq;         /* password checks, off the HTTP threads */
 	struct conntrack *conntrack;   /* open connections, shed when full */
 	size_t max_connections;        /* max_connections, within RLIMIT_NOFILE */
+	struct helpdesk *helpdesk;     /* the kiosks' calls for help */
 };
 
 #endif

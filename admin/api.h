@@ -26,6 +26,14 @@ bool api_date_range(struct http_req *r, int64_t *from, int64_t *to, char fday[11
 json_t *api_audit_json(const struct store_audit_rows *l);
 json_t *api_users_json(const struct store_user_rows *l);
 json_t *api_kiosks_json(const struct store_kiosk_rows *l);
+/* A row of GET /api/v1/kiosks gains "help" (none, asked, coming) and "help_since". */
+void api_help_fields(struct app *app, json_t *kiosk);
+/* The desk's answer CMD to KIOSK's call for help: false for help_coming without a call;
+ * true for any other command. */
+bool api_help_answer(struct app *app, int64_t kiosk, enum wire_cmd cmd);
+/* GET /api/v1/stats's "help_requests" (the calls for help of [FROM, TO)) into OUT, and
+ * each of its "per_day" rows' own. */
+void api_help_stats(struct app *app, json_t *out, int64_t from, int64_t to);
 json_t *api_sessions_json(const struct store_session_rows *l);
 json_t *api_issued_json(const struct code_spec *spec, const struct store_issued_code *codes);
 json_t *api_code_json(const struct store_code_row *c);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "helpdesk.h"
+#include "store_help.h"
 #include "ratelimit.h"
 #include "store_print.h"
 #include "store_services.h"
@@ -131,6 +133,8 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		{"pages_used", J_INT, false, 0, 100000},
 		{"version", J_STR, false, 0, 64},
 		{"ack", J_ARRAY, false, 0, 0},
+		{"help", J_STR, false, 1, 16},
+		{"help_at", J_INT, false, 1, INT64_MAX},
 	};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -150,7 +154,15 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	json_t *v;
 	const char *bad = NULL;
 	enum wire_state state;
-	if (!wire_state_parse(hb.state, &state))
+	enum wire_help help = WIRE_HELP_NONE;
+	const char *help_word = json_str_or(j, "help", NULL);
+	if (help_word && !wire_help_parse(help_word, &help))
+		bad = "'help' must be none, asked or coming";
+	else if (help != WIRE_HELP_NONE &&
+		 (!json_object_get(j, "help_at") ||
+		  (strcmp(hb.state, "session") != 0 && strcmp(hb.state, "login") != 0)))
+		bad = "a call for help needs state session or login, and its 'help_at'";
+	else if (!wire_state_parse(hb.state, &state))
 		bad = "'state' must be login, session, closed, locked or ending";
 	else if ((strcmp(hb.state, "session") == 0) != (hb.session != NULL))
 		bad = "'session' is required with state session, and only then";
@@ -181,6 +193,12 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	}
 	json_t *out = hb_answer_json(&a);
 	store_hb_answer_free(&a);
+	if (helpdesk_heartbeat(app->helpdesk, r->kiosk, help, json_int_or(j, "help_at", 0),
+			       now_s())) {
+		log_info("kiosk %lld asks for help", (long long)r->kiosk);
+		if (!store_help_request(app->store, now_s()))
+			log_warnx("a call for help not counted in the statistics");
+	}
 	/* In a session, more often (a print notice, a message from the desk reach the
 	 * resident within that time); while a job of the session prints, every second: its
 	 * notices and the bar's page count follow the printer. */

@@ -176,6 +176,7 @@ void api_kiosks_list(struct app *app, struct http_req *r)
 				       ? ratelimit_wait(app->rl, json_integer_value(id), now)
 				       : 0;
 		json_object_set_new(k, "paused_seconds", json_integer(wait));
+		api_help_fields(app, k);
 	}
 	http_json(r, 200, list);
 }
@@ -232,9 +233,14 @@ void api_kiosks_command(struct app *app, struct http_req *r)
 	enum wire_cmd cmd_type;
 	if (!wire_cmd_parse(type, &cmd_type) ||
 	    (cmd_type != WIRE_CMD_MESSAGE && cmd_type != WIRE_CMD_LOCK &&
-	     cmd_type != WIRE_CMD_UNLOCK && cmd_type != WIRE_CMD_UNPAUSE)) {
+	     cmd_type != WIRE_CMD_UNLOCK && cmd_type != WIRE_CMD_UNPAUSE &&
+	     cmd_type != WIRE_CMD_HELP_COMING && cmd_type != WIRE_CMD_HELP_CLEAR)) {
 		http_error(r, 400, "bad_request",
-			   "'type' must be message, lock, unlock or unpause");
+			   "'type' must be message, lock, unlock, unpause, help_coming or "
+			   "help_clear");
+	} else if (!api_help_answer(app, id, cmd_type)) {
+		http_error(r, 409, "no_help_call",
+			   "this kiosk is not calling for help (any more): nothing to answer");
 	} else if (cmd_type == WIRE_CMD_MESSAGE && (!text || !*text)) {
 		http_error(r, 400, "bad_request", "a message needs a 'text'");
 	} else {

@@ -224,6 +224,7 @@ void api_stats(struct app *app, struct http_req *r)
 	json_object_set_new(out, "spare_sessions",
 			    json_integer(store_spare_sessions(app->store, from, to)));
 	json_object_set_new(out, "per_service", api_per_service(app, from, to));
+	api_help_stats(app, out, from, to);
 	http_json(r, 200, out);
 }
 

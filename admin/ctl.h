@@ -110,6 +110,11 @@ int ctl_kiosk_message(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_lock(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_unlock(struct ctl *c, int argc, char **argv);
 int ctl_kiosk_unpause(struct ctl *c, int argc, char **argv);
+/* Queues the command TYPE for KIOSK (a name or an id); TEXT may be NULL. */
+int ctl_kiosk_command(struct ctl *c, const char *kiosk, const char *type, const char *text);
+/* ctl_help.c: answering the kiosks' calls for help. */
+int ctl_kiosk_help_coming(struct ctl *c, int argc, char **argv);
+int ctl_kiosk_help_clear(struct ctl *c, int argc, char **argv);
 int ctl_session_list(struct ctl *c, int argc, char **argv);
 int ctl_session_end(struct ctl *c, int argc, char **argv);
 int ctl_session_add_time(struct ctl *c, int argc, char **argv);

@@ -170,8 +170,7 @@ int ctl_kiosk_revoke(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-/* Queues a command for the kiosk; TEXT may be NULL. */
-static int ctl_kiosk_command(struct ctl *c, const char *kiosk, const char *type, const char *text)
+int ctl_kiosk_command(struct ctl *c, const char *kiosk, const char *type, const char *text)
 {
 	json_t *body, *ans = NULL;
 	char *path = NULL;

@@ -29,6 +29,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"kiosk", "lock", "KIOSK [TEXT]", ctl_kiosk_lock, false},
 	{"kiosk", "unlock", "KIOSK", ctl_kiosk_unlock, false},
 	{"kiosk", "unpause", "KIOSK", ctl_kiosk_unpause, false},
+	{"kiosk", "help-coming", "[KIOSK]", ctl_kiosk_help_coming, false},
+	{"kiosk", "help-clear", "[KIOSK]", ctl_kiosk_help_clear, false},
 	{"code", "new",
 	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N] [--spare]",
 	 ctl_code_new, false},

@@ -197,6 +197,10 @@ static const char *const migrations[] = {
 	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
 	"  other INTEGER NOT NULL,"
 	"  PRIMARY KEY (day, kiosk_id)) WITHOUT ROWID;",
+	/* Calls for help from the kiosks, counted by day: no kiosk, no session, no one. */
+	"CREATE TABLE help_requests("
+	"  day TEXT PRIMARY KEY,"
+	"  n INTEGER NOT NULL CHECK (n > 0)) WITHOUT ROWID;",
 };
 
 bool role_parse(const char *s, enum role *out)

@@ -25,9 +25,13 @@ static const char *const code_state_words[] = {"active", "expired", "used_up", "
 _Static_assert(ARRAY_LEN(code_state_words) == WIRE_CODE_STATE_COUNT,
 	       "a code state without its word");
 
-static const char *const cmd_words[] = {"end_session", "add_time", "message", "lock",
-					"unlock",      "print",    "unpause"};
+static const char *const cmd_words[] = {"end_session", "add_time",    "message",
+					"lock",        "unlock",      "print",
+					"unpause",     "help_coming", "help_clear"};
 _Static_assert(ARRAY_LEN(cmd_words) == WIRE_CMD_COUNT, "a command without its word");
+
+static const char *const help_words[] = {"none", "asked", "coming"};
+_Static_assert(ARRAY_LEN(help_words) == WIRE_HELP_COUNT, "a help state without its word");
 
 static const char *const event_words[] = {"session_open", "session_progress", "session_end"};
 _Static_assert(ARRAY_LEN(event_words) == WIRE_EV_COUNT, "an event without its word");
@@ -73,6 +77,7 @@ WORDS(refusal, enum wire_refusal, refusal_words)
 WORDS(code_state, enum wire_code_state, code_state_words)
 WORDS(cmd, enum wire_cmd, cmd_words)
 WORDS(event, enum wire_event, event_words)
+WORDS(help, enum wire_help, help_words)
 
 bool wire_code_state_refusal(enum wire_code_state v, enum wire_refusal *out)
 {
@@ -147,6 +152,8 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 		}
 		set_int(o, "seconds_used", m->seconds_used);
 		set_int(o, "pages_used", m->pages_used);
+		ok = wire_help_word(m->help) && set_str(o, "help", wire_help_word(m->help)) && ok;
+		set_int(o, "help_at", m->help_at);
 		break;
 	case WIRE_MSG_END:
 		ok = session_ok(m->session, false) && wire_reason_word(m->reason);
@@ -367,6 +374,8 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		get_session(&d, "session", true, true, m->session);
 		get_int(&d, "seconds_used", true, 0, WIRE_SECONDS_MAX, &m->seconds_used);
 		get_int(&d, "pages_used", true, 0, WIRE_PAGES_MAX, &m->pages_used);
+		GET_WORD(&d, "help", false, help, &m->help);
+		get_int(&d, "help_at", false, 0, INT64_MAX, &m->help_at);
 		break;
 	case WIRE_MSG_END:
 		get_session(&d, "session", true, false, m->session);

@@ -80,8 +80,18 @@ enum wire_cmd {
 	WIRE_CMD_LOCK,
 	WIRE_CMD_UNLOCK,
 	WIRE_CMD_PRINT,
-	WIRE_CMD_UNPAUSE, /* the desk lifts the pause after wrong codes */
+	WIRE_CMD_UNPAUSE,     /* the desk lifts the pause after wrong codes */
+	WIRE_CMD_HELP_COMING, /* the desk answers a call for help: "Quelqu'un arrive" */
+	WIRE_CMD_HELP_CLEAR,  /* the desk closes the call */
 	WIRE_CMD_COUNT
+};
+
+/* A kiosk's call for help (the "Aide" button), as its heartbeat and admind's list say it. */
+enum wire_help {
+	WIRE_HELP_NONE,
+	WIRE_HELP_ASKED,  /* the resident asked; nobody answered yet */
+	WIRE_HELP_COMING, /* the desk said someone is coming */
+	WIRE_HELP_COUNT
 };
 
 /* An event a kiosk reports to admind (from its outbox). */
@@ -104,6 +114,8 @@ bool wire_code_state_parse(const char *s, enum wire_code_state *out);
 bool wire_code_state_refusal(enum wire_code_state v, enum wire_refusal *out);
 const char *wire_cmd_word(enum wire_cmd v);
 bool wire_cmd_parse(const char *s, enum wire_cmd *out);
+const char *wire_help_word(enum wire_help v);
+bool wire_help_parse(const char *s, enum wire_help *out);
 const char *wire_event_word(enum wire_event v);
 bool wire_event_parse(const char *s, enum wire_event *out);
 
@@ -111,7 +123,9 @@ bool wire_event_parse(const char *s, enum wire_event *out);
  *
  * kiosk -> net
  *   login   {"t":"login","code":"12345678"}            the normalised code typed
- *   state   {"t":"state","state":STATE,"session":HEX|null,"seconds_used":N,"pages_used":N}
+ *   state   {"t":"state","state":STATE,"session":HEX|null,"seconds_used":N,"pages_used":N,
+ *            "help":HELP,"help_at":N}                  HELP: none, asked, coming; help_at:
+ *                                                      when it was asked (wall ms, 0: none)
  *                                                      on every change and every second of a
  *                                                      session; net keeps the last one for
  *                                                      heartbeats and records progress
@@ -185,6 +199,8 @@ struct wire_msg {
 	bool ok, online, offline, active;
 	enum wire_refusal refusal;
 	enum wire_cmd cmd;
+	enum wire_help help;
+	int64_t help_at;
 	int64_t id, seconds_used, pages_used, seconds_left, pages_left, retry_after, tries_left,
 		seconds, pages, cursor;
 	char text[WIRE_TEXT_MAX];

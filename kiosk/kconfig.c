@@ -15,10 +15,10 @@
 #define MAX_URL  2048
 #define MAX_NAME 40
 
-static const char *const top_keys[] = {"centre_name", "language",  "state_dir", "runtime_dir",
-				       "log_file",    "log_level", "admin",     "browser",
-				       "print",       "keyboard",  "session",   "login",
-				       "proxy",       "hours",     "services",  NULL};
+static const char *const top_keys[] = {
+	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level",
+	"admin",       "browser",  "print",     "keyboard",    "session",  "login",
+	"proxy",       "hours",    "services",  "speech",      NULL};
 static const char *const admin_keys[] = {
 	"url",          "token_file",        "ca_file",         "pin", "timeout_ms",
 	"sync_seconds", "heartbeat_seconds", "enrollment_file", NULL};
@@ -27,6 +27,7 @@ static const char *const enrollment_keys[] = {"url", "pin", NULL};
 static const char *const browser_keys[] = {"command", "restarts", "user", NULL};
 static const char *const print_keys[] = {"server", "queue", "kiosk_name", NULL};
 static const char *const keyboard_keys[] = {"onscreen", NULL};
+static const char *const speech_keys[] = {"enabled", "command", NULL};
 static const char *const session_keys[] = {"warn_minutes",
 					   "closing_warn_minutes",
 					   "idle_seconds",
@@ -455,6 +456,72 @@ static bool browser_command(struct kiosk_cfg *cfg, const config_setting_t *brows
 	return true;
 }
 
+/* The speech command: espeak-ng reads French or English (%l) at a calm pace; "--" so that
+ * the text (%t) is never taken for an option. */
+static const char *const default_speech[] = {"espeak-ng", "-v", "%l", "-s",
+					     "150",       "--", "%t", NULL};
+
+/* Whether PROG runs: an absolute path that is executable, or a name found in $PATH. */
+static bool program_found(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		char *f = xasprintf("%.*s/%s", (int)len, path, prog);
+		bool ok = len > 0 && access(f, X_OK) == 0;
+		free(f);
+		if (ok)
+			return true;
+		path += len + (path[len] == ':');
+	}
+	return false;
+}
+
+static bool speech_section(struct kiosk_cfg *cfg, const config_setting_t *speech,
+			   struct cfg_err *err)
+{
+	const config_setting_t *l;
+	if (!list(speech, "command", &l, err))
+		return false;
+	if (!l) {
+		for (int i = 0; default_speech[i]; i++)
+			cfg->speech_argv[i] = xstrdup(default_speech[i]);
+	} else {
+		int len = config_setting_length(l);
+		if (len == 0)
+			return cfg_fail(l, err,
+					"'command' is empty: give the speech program then its "
+					"arguments, e.g. [\"espeak-ng\", \"-v\", \"%%l\", \"--\", "
+					"\"%%t\"]");
+		if (len > KCFG_MAX_SPEECH_ARGS)
+			return cfg_fail(l, err, "'command' holds %d arguments: at most %d", len,
+					KCFG_MAX_SPEECH_ARGS);
+		for (int i = 0; i < len; i++) {
+			const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+			const char *s;
+			if (!elem_text(e, "speech.command", MAX_PATH, &s, err))
+				return false;
+			if (!*s)
+				return cfg_fail(e, err, "speech.command: argument %d is empty",
+						i + 1);
+			cfg->speech_argv[i] = xstrdup(s);
+		}
+	}
+	/* Sound is offered where it can play: by default, when the program is installed. */
+	bool found = program_found(cfg->speech_argv[0]);
+	if (!cfg_bool(speech, "enabled", found, &cfg->speech_enabled, err))
+		return false;
+	if (cfg->speech_enabled && !found)
+		log_warnx("speech.command: %s is not installed: the \"Écouter\" button stays "
+			  "silent (apt install espeak-ng, or speech.enabled = false)",
+			  cfg->speech_argv[0]);
+	return true;
+}
+
 /* The "HH:MM-HH:MM" strings of list L into DAY; WHAT names the list in messages. */
 static bool ranges(const config_setting_t *l, const char *what, struct hours_day *day,
 		   struct cfg_err *err)
@@ -861,7 +928,8 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	if (!cfg_load(&cf, path, err))
 		goto out;
 	const config_setting_t *root = config_root_setting(&cf);
-	const config_setting_t *admin, *browser, *print, *keyboard, *session, *login, *proxy;
+	const config_setting_t *admin, *browser, *print, *keyboard, *session, *login, *proxy,
+		*speech;
 	if (!cfg_only_keys(root, top_keys, err) || !cfg_group(root, "admin", &admin, err) ||
 	    !cfg_group(root, "browser", &browser, err) || !cfg_group(root, "print", &print, err) ||
 	    !cfg_only_keys(print, print_keys, err) ||
@@ -870,7 +938,8 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	    !cfg_group(root, "session", &session, err) || !cfg_group(root, "login", &login, err) ||
 	    !cfg_group(root, "proxy", &proxy, err) || !cfg_only_keys(proxy, proxy_keys, err) ||
 	    !cfg_only_keys(admin, admin_keys, err) || !cfg_only_keys(browser, browser_keys, err) ||
-	    !cfg_only_keys(session, session_keys, err) || !cfg_only_keys(login, login_keys, err))
+	    !cfg_only_keys(session, session_keys, err) || !cfg_only_keys(login, login_keys, err) ||
+	    !cfg_group(root, "speech", &speech, err) || !cfg_only_keys(speech, speech_keys, err))
 		goto out;
 	/* In the order of the example config, so that the first error in the file is named. */
 	if (!top_section(cfg, root, err) || !admin_section(cfg, admin, err) ||
@@ -910,7 +979,7 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 		goto out;
 	}
 	if (!proxy_section(cfg, proxy, err) || !hours_section(&cfg->hours, root, err) ||
-	    !services_section(cfg, root, err))
+	    !services_section(cfg, root, err) || !speech_section(cfg, speech, err))
 		goto out;
 	ok = true;
 out:
@@ -946,6 +1015,8 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->admin_enrollment_file);
 	for (int i = 0; i < KCFG_MAX_ARGS && cfg->browser_argv[i]; i++)
 		free(cfg->browser_argv[i]);
+	for (int i = 0; i < KCFG_MAX_SPEECH_ARGS && cfg->speech_argv[i]; i++)
+		free(cfg->speech_argv[i]);
 	svc_free(cfg->services, cfg->n_services);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -16,6 +16,8 @@
 #define KCFG_MAX_ARGS       64
 #define KCFG_MAX_ALLOWLIST  SVC_MAX_ALLOWLIST
 #define KCFG_SERVICE_ID_MAX SVC_ID_MAX
+/* kiosk/speak.h's SPEAK_MAX_ARGS leaves room for the text. */
+#define KCFG_MAX_SPEECH_ARGS 24
 
 struct kiosk_cfg {
 	char *path;        /* the file read */
@@ -48,6 +50,11 @@ struct kiosk_cfg {
 	/* keyboard { } */
 	enum osk_mode keyboard_onscreen; /* "keyboard.onscreen": "auto" (default: when the PC
 					    has no keyboard), "always", "never" */
+
+	/* speech { } */
+	bool speech_enabled; /* "speech.enabled", default: speech.command's program is installed */
+	char *speech_argv[KCFG_MAX_SPEECH_ARGS + 1]; /* "speech.command", NULL-terminated;
+						       "%l" voice, "%t" text; default espeak-ng */
 
 	/* print { } */
 	char *print_server;     /* "print.server", "HOST[:PORT]" of the cupsd; default "" (none) */

@@ -30,6 +30,7 @@
 #include "ctlsock.h"
 #include "enroll.h"
 #include "helper.h"
+#include "helpreq.h"
 #include "hours.h"
 #include "ipc.h"
 #include "kconfig.h"
@@ -41,6 +42,9 @@
 #include "policy.h"
 #include "kprint.h"
 #include "session.h"
+#include "speak.h"
+#include "speaker.h"
+#include "textsize.h"
 #include "timings.h"
 #include "ui.h"
 #include "view.h"
@@ -88,7 +92,17 @@ struct kiosk {
 	struct osk osk;           /* the on-screen keyboard: shown, Shift */
 	struct osk_layout osk_at; /* its keys as last drawn, for its clicks */
 	bool osk_dirty;
-	struct timings timings; /* for --status and the benchmarks only */
+
+	struct helpreq help; /* the resident's call for help ("Aide") */
+	enum sm_state seen;  /* the state apply() saw last: a session's end ends the call */
+	int text_step;       /* "A+": textsize.h's step, this session's */
+
+	/* Read aloud ("Écouter"): on from a press until the session ends. */
+	bool speak_on;
+	struct speaker speaker;
+	char speak_topic[SM_TEXT_MAX + 64]; /* what was read last (speak_topic) */
+	char spoken[SPEAK_TEXT_MAX];        /* and its words, for --status */
+	struct timings timings;             /* for --status and the benchmarks only */
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
 };
@@ -207,7 +221,9 @@ static void send_state(struct kiosk *k, const struct sm_clock *c)
 	bool in = m->state == SM_SESSION;
 	struct wire_msg s = {.type = WIRE_MSG_STATE,
 			     .state = (enum wire_state)m->state,
-			     .seconds_used = in ? m->budget_s - sm_seconds_left(m, c) : 0};
+			     .seconds_used = in ? m->budget_s - sm_seconds_left(m, c) : 0,
+			     .help = k->help.state,
+			     .help_at = k->help.at_ms};
 	if (in)
 		snprintf(s.session, sizeof(s.session), "%s", m->session);
 	net_send(k, &s);
@@ -277,6 +293,13 @@ static void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct s
 	case WIRE_CMD_UNPAUSE:
 		if (ce_unpause(&k->ce))
 			k->cover_dirty = true;
+		break;
+	case WIRE_CMD_HELP_COMING:
+	case WIRE_CMD_HELP_CLEAR:
+		if (helpreq_desk(&k->help, m->cmd)) {
+			k->bar_dirty = true;
+			send_state(k, c);
+		}
 		break;
 	case WIRE_CMD_COUNT:
 		break;
@@ -441,11 +464,12 @@ static unsigned kiosk_tools(const struct kiosk *k)
 	unsigned t = 0;
 	(void)k;
 	/* UI_TOOL_HELP */
-
+	t |= 1u << UI_TOOL_HELP;
 	/* UI_TOOL_TEXT */
-
+	t |= 1u << UI_TOOL_TEXT;
 	/* UI_TOOL_SPEAK */
-
+	if (k->cfg.speech_enabled)
+		t |= 1u << UI_TOOL_SPEAK;
 	/* UI_TOOL_KEYBOARD */
 	if (k->cfg.keyboard_onscreen != OSK_NEVER)
 		t |= 1u << UI_TOOL_KEYBOARD;
@@ -462,11 +486,14 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 	unsigned t = 0;
 	(void)k;
 	/* UI_TOOL_HELP */
-
+	if (k->help.state != WIRE_HELP_NONE)
+		t |= 1u << UI_TOOL_HELP;
 	/* UI_TOOL_TEXT */
-
+	if (k->text_step)
+		t |= 1u << UI_TOOL_TEXT;
 	/* UI_TOOL_SPEAK */
-
+	if (k->speak_on)
+		t |= 1u << UI_TOOL_SPEAK;
 	/* UI_TOOL_KEYBOARD */
 	if (k->osk.shown)
 		t |= 1u << UI_TOOL_KEYBOARD;
@@ -543,18 +570,49 @@ static void keyboard_click(struct kiosk *k, double x, double y)
 		k->bar_dirty = k->osk_dirty = true; /* the tool no longer shows pressed */
 }
 
+static void speak_toggle(struct kiosk *k);
+static void speak_once(struct kiosk *k);
+
+/* "A+": the kiosk's screens and bar draw at the step's size and contrast; the browser's
+ * page zooms with the keys Chromium knows (Ctrl+0, Ctrl+=). */
+static void text_step(struct kiosk *k, int to)
+{
+	static const uint32_t reset[] = {XKB_KEY_Control_L, XKB_KEY_0};
+	static const uint32_t plus[] = {XKB_KEY_Control_L, XKB_KEY_equal};
+	bool r;
+	int n;
+	textsize_zoom_keys(k->text_step, to, &r, &n);
+	k->text_step = to;
+	if (k->sm.state == SM_SESSION) {
+		if (r)
+			x_send_keys(&k->x, reset, 2);
+		for (int i = 0; i < n; i++)
+			x_send_keys(&k->x, plus, 2);
+	}
+	k->cover_dirty = k->bar_dirty = true;
+}
+
 /* A tool of the bar was pressed. */
 static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c)
 {
 	(void)k, (void)c;
 	switch (t) {
 	case UI_TOOL_HELP:
+		helpreq_press(&k->help, now_s() * 1000 + c->mono_ms % 1000);
+		send_state(k, c);
 		break;
 
 	case UI_TOOL_TEXT:
+		text_step(k, textsize_next(k->text_step));
 		break;
 
 	case UI_TOOL_SPEAK:
+		/* On the welcome screen, a press reads it once: a next resident must not find
+		 * the sound on. */
+		if (k->sm.state == SM_SESSION)
+			speak_toggle(k);
+		else
+			speak_once(k);
 		break;
 
 	case UI_TOOL_KEYBOARD:
@@ -682,7 +740,8 @@ static void x_readable(struct kiosk *k)
 			if (k->sm.state == SM_SESSION)
 				x_grab_lost(&k->x);
 			else if (!x_regrab(&k->x))
-				fatalx("lost the keyboard and pointer grabs and cannot take them "
+				fatalx("lost the keyboard and pointer grabs and cannot "
+				       "take them "
 				       "back");
 			break;
 		case X_NONE:
@@ -729,6 +788,8 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.unavailable = netguard_closed(k->guard.state),
 		.tools = kiosk_tools(k),
 		.tools_on = kiosk_tools_on(k),
+		.help = k->help.state,
+		.text_step = k->text_step,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -757,6 +818,60 @@ static void draw(cairo_surface_t *s, int w, int h, int panel, const struct ui_vi
 	cairo_surface_flush(s);
 }
 
+/* ---- read aloud ---- */
+
+/* Whether a session shows without a prompt over it (what speak.h calls SESSION). */
+static bool session_plain(const struct kiosk *k)
+{
+	const struct sm *m = &k->sm;
+	return m->state == SM_SESSION && !m->confirm_end && !m->idle_prompt &&
+	       m->notice == SM_NOTICE_NONE;
+}
+
+/* Reads V aloud: at once when NOW, else only when its topic changed since the last. */
+static void speak_view(struct kiosk *k, const struct ui_view *v, bool now)
+{
+	char topic[sizeof(k->speak_topic)];
+	bool plain = session_plain(k);
+	speak_topic(v, plain, topic, sizeof(topic));
+	if (!now && strcmp(topic, k->speak_topic) == 0)
+		return;
+	snprintf(k->speak_topic, sizeof(k->speak_topic), "%s", topic);
+	const char *argv[SPEAK_MAX_ARGS + 1];
+	if (!speak_text(v, plain, k->spoken, sizeof(k->spoken)) ||
+	    !speak_argv((const char *const *)k->cfg.speech_argv, k->english, k->spoken, argv))
+		return;
+	speaker_say(&k->speaker, argv);
+}
+
+static void speak_once(struct kiosk *k)
+{
+	struct sm_clock c = clock_now(k);
+	struct view_text t;
+	struct ui_view v;
+	fill_view(k, &c, &v, &t);
+	speak_view(k, &v, true);
+}
+
+static void speak_toggle(struct kiosk *k)
+{
+	k->speak_on = !k->speak_on;
+	if (k->speak_on)
+		speak_once(k);
+	else
+		speaker_stop(&k->speaker);
+}
+
+/* Each resident starts in silence: reading stops with the session (its goodbye is read). */
+static void speak_reset(struct kiosk *k)
+{
+	speaker_reap(&k->speaker);
+	if (!k->speak_on || k->sm.state == SM_SESSION || k->sm.state == SM_ENDING)
+		return;
+	k->speak_on = false;
+	k->speak_topic[0] = '\0';
+}
+
 /* Makes the screen what the state says (desired state, then push). */
 static void render(struct kiosk *k, const struct sm_clock *c)
 {
@@ -768,7 +883,8 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 		/* Without a session nothing may show without the grabs; over a session (the
 		 * browser already usable) a prompt shows anyway and takes them when it can. */
 		if (!x_cover_show(&k->x, !in_session))
-			fatalx("cannot hold the keyboard and the pointer: stopping (fail closed)");
+			fatalx("cannot hold the keyboard and the pointer: stopping (fail "
+			       "closed)");
 		if (!was_cover)
 			k->cover_dirty = true;
 	} else if (k->x.cover_mapped) {
@@ -807,6 +923,9 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	struct view_text t;
 	struct ui_view v;
 	fill_view(k, c, &v, &t);
+	speak_reset(k);
+	if (k->speak_on)
+		speak_view(k, &v, false);
 	if (cover && k->cover_dirty) {
 		/* The screens are laid out on the primary monitor; the rest stays black. */
 		struct x_rect p = x_primary(&k->x);
@@ -994,6 +1113,17 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		m->out &= ~(unsigned)SM_OUT_REDRAW;
 		k->cover_dirty = k->bar_dirty = true;
 	}
+	/* A call for help ends with the session (one made at the welcome screen goes on into
+	 * the session it helps open), or when the kiosk closes or locks; the text's size and
+	 * contrast end with the session (the browser's zoom goes with its profile). */
+	bool ended = k->seen == SM_SESSION && m->state != SM_SESSION;
+	k->seen = m->state;
+	if ((ended || m->state == SM_CLOSED || m->state == SM_LOCKED) && helpreq_reset(&k->help))
+		k->cover_dirty = k->bar_dirty = true;
+	if (m->state != SM_SESSION && k->text_step) {
+		k->text_step = 0;
+		k->cover_dirty = k->bar_dirty = true;
+	}
 	if (m->state != k->last_state ||
 	    (m->state == SM_SESSION && c->mono_ms / 1000 != k->last_state_sent_s))
 		send_state(k, c);
@@ -1070,6 +1200,14 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
 			  k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
+	json_object_set_new(j, "help", json_string(wire_help_word(k->help.state)));
+	json_object_set_new(j, "text",
+			    json_pack("{si sb}", "percent", textsize_percent(k->text_step),
+				      "contrast", textsize_contrast(k->text_step)));
+	/* Read aloud: on or not, what was read last, how many texts so far. */
+	json_object_set_new(j, "speak",
+			    json_pack("{sb ss sI}", "on", k->speak_on, "spoken", k->spoken, "said",
+				      (json_int_t)k->speaker.said));
 	json_object_set_new(j, "last_end",
 			    m->end_session[0] ? json_pack("{ss ss sI}", "session", m->end_session,
 							  "reason", sm_reason_name(m->end_reason),
@@ -1328,7 +1466,8 @@ static int print_nft_rules(const struct kiosk_cfg *cfg)
 	int n = nft_print_addrs(cfg, addrs, err, sizeof(err));
 	if (n < 0) {
 		fprintf(stderr,
-			"escale-kiosk: %s: printing stays refused to the browser; once the name "
+			"escale-kiosk: %s: printing stays refused to the browser; once the "
+			"name "
 			"resolves, run: systemctl reload escale-nftables\n",
 			err);
 		n = 0;
@@ -1353,7 +1492,8 @@ static int check_network(const struct kiosk_cfg *cfg)
 		    (pw = getpwnam(cfg->browser_user)) != NULL;
 	if (!drop)
 		fprintf(stderr,
-			"escale-kiosk: checking as this user, not as browser.user \"%s\" (run "
+			"escale-kiosk: checking as this user, not as browser.user \"%s\" "
+			"(run "
 			"as root to check as it)\n",
 			cfg->browser_user);
 	enum ng_state s =
@@ -1364,27 +1504,31 @@ static int check_network(const struct kiosk_cfg *cfg)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: escale-kiosk -c FILE [-n | --status | --browser-policy chromium|firefox |\n"
-		"                    --nft-rules | --check-network | --home-page fr|en] [-d]\n"
-		"       escale-kiosk [-c FILE] --enroll URL CODE [--pin KEY]\n"
-		"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
-		"  -n         check the configuration and exit\n"
-		"  --status   print the running kiosk's state as JSON\n"
-		"  --browser-policy chromium|firefox\n"
-		"             print the browser policy generated from the services list\n"
-		"  --nft-rules\n"
-		"             print the browser user's nftables ruleset (for nft -f)\n"
-		"  --check-network\n"
-		"             check that the browser's network is closed but for the proxy\n"
-		"  --home-page fr|en\n"
-		"             print the services page a session's browser opens\n"
-		"  --enroll URL CODE\n"
-		"             enroll this PC with escale-admind at URL and the one-time CODE\n"
-		"             of escalectl kiosk enroll (-c defaults to /etc/escale/kiosk.conf)\n"
-		"  --pin KEY  the server's key as escalectl printed it (else it is shown\n"
-		"             to compare)\n"
-		"  -d         debug logging\n");
+	fprintf(stderr, "usage: escale-kiosk -c FILE [-n | --status | --browser-policy "
+			"chromium|firefox |\n"
+			"                    --nft-rules | --check-network | --home-page fr|en] "
+			"[-d]\n"
+			"       escale-kiosk [-c FILE] --enroll URL CODE [--pin KEY]\n"
+			"  -c FILE    the kiosk's configuration (see kiosk.conf)\n"
+			"  -n         check the configuration and exit\n"
+			"  --status   print the running kiosk's state as JSON\n"
+			"  --browser-policy chromium|firefox\n"
+			"             print the browser policy generated from the services list\n"
+			"  --nft-rules\n"
+			"             print the browser user's nftables ruleset (for nft -f)\n"
+			"  --check-network\n"
+			"             check that the browser's network is closed but for the "
+			"proxy\n"
+			"  --home-page fr|en\n"
+			"             print the services page a session's browser opens\n"
+			"  --enroll URL CODE\n"
+			"             enroll this PC with escale-admind at URL and the one-time "
+			"CODE\n"
+			"             of escalectl kiosk enroll (-c defaults to "
+			"/etc/escale/kiosk.conf)\n"
+			"  --pin KEY  the server's key as escalectl printed it (else it is shown\n"
+			"             to compare)\n"
+			"  -d         debug logging\n");
 	exit(2);
 }
 
@@ -1553,10 +1697,11 @@ int main(int argc, char **argv)
 	browser_setup(&k->br, &k->cfg);
 	browser_cleanup_stale(&k->br, &k->cfg);
 	if (k->cfg.proxy_enforce && !k->br.separated)
-		log_warnx(
-			"proxy.enforce: the browser runs as the kiosk's own user, whose network no "
-			"rule closes, so no code will be taken; run it as browser.user (or set "
-			"proxy.enforce = false for a demonstration)");
+		log_warnx("proxy.enforce: the browser runs as the kiosk's own user, whose "
+			  "network no "
+			  "rule closes, so no code will be taken; run it as browser.user "
+			  "(or set "
+			  "proxy.enforce = false for a demonstration)");
 	/* A crash may have left the browser user's X access behind. */
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
@@ -1586,6 +1731,7 @@ int main(int argc, char **argv)
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);
+	speaker_stop(&k->speaker);
 	kprint_probe_stop(&k->probe);
 	netguard_stop(&k->guard);
 	unlink(sock);

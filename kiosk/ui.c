@@ -83,6 +83,33 @@ static void clock_text(char *buf, size_t n, int s)
 		snprintf(buf, n, "%02d:%02d", s / 60, s % 60);
 }
 
+/* The welcome screen's tools, right to left from RIGHT in the header HH high: "Écouter"
+ * and "Demander de l'aide" (a resident stuck at signing in calls the desk). Returns where
+ * they start. */
+static double header_tools(struct ctx *c, double right, double hh)
+{
+	static const enum ui_tool order[] = {UI_TOOL_SPEAK, UI_TOOL_HELP};
+	const struct ui_view *v = c->v;
+	double ph = fmax(48, hh * 0.68), px = ph * 0.34, y = (hh - ph) / 2;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum ui_tool t = order[i];
+		if (!(v->tools & (1u << t)))
+			continue;
+		bool on = t == UI_TOOL_HELP && v->help != WIRE_HELP_NONE;
+		const char *label = t == UI_TOOL_SPEAK ? _("Écouter")
+				    : on               ? _("Annuler la demande")
+						       : _("Demander de l'aide");
+		enum ui_icon icon = t == UI_TOOL_HELP ? ICON_HAND : ICON_NONE;
+		double w = fmin(c->w * 0.22, draw_text_width(c->cr, label, px, T_BOLD, c->w, ph) +
+						     ph * (icon ? 1.4 : 0.8));
+		struct draw_btn b = {label, icon, on ? C_GREEN : C_WHITE, on ? C_WHITE : C_HEAD, 0,
+				     px,    false};
+		draw_button(c->cr, c->hits, right - w, y, w, ph, &b, UI_ACT_TOOL, (char)t);
+		right -= w + ph * 0.25;
+	}
+	return right;
+}
+
 /* The top band: centre name on the left, language switch on the right; returns its height. */
 static double header(struct ctx *c, bool lang)
 {
@@ -117,6 +144,8 @@ static double header(struct ctx *c, bool lang)
 		draw_icon(cr, ICON_GLOBE, right - ph * 0.75, (hh - ph * 0.6) / 2, ph * 0.6,
 			  C_WHITE);
 		right -= ph;
+		if (c->v->screen == UI_LOGIN)
+			right = header_tools(c, right, hh);
 	}
 	/* A long name shrinks a little, then goes on two lines. */
 	double nw = right - 2 * m, npx = hh * 0.4;
@@ -139,7 +168,13 @@ static const char *login_message(const struct ui_view *v, char *buf, size_t n, e
 	*col = C_ERR;
 	switch (v->msg) {
 	case UI_MSG_NONE:
-		return NULL;
+		/* A call for help made here: where it stands, in the message line. */
+		if (v->help == WIRE_HELP_NONE)
+			return NULL;
+		*ic = ICON_HAND;
+		*col = C_GREEN;
+		return v->help == WIRE_HELP_COMING ? _("Quelqu'un arrive")
+						   : _("Demande envoyée : quelqu'un va venir");
 	case UI_MSG_CHECKING:
 		*ic = ICON_HOURGLASS;
 		*col = C_INK;
@@ -203,6 +238,13 @@ static const char *login_message(const struct ui_view *v, char *buf, size_t n, e
 		return _("Vos données sont effacées. Au revoir !");
 	}
 	return NULL;
+}
+
+const char *ui_login_text(const struct ui_view *v, char *buf, size_t n)
+{
+	enum ui_icon ic;
+	uint32_t col;
+	return login_message(v, buf, n, &ic, &col);
 }
 
 /* The typed code in boxes grouped by 4, centred in the box X, Y, W, H. */
@@ -458,6 +500,11 @@ static const char *end_reason_text(const struct ui_view *v)
 	return NULL;
 }
 
+const char *ui_end_text(const struct ui_view *v)
+{
+	return end_reason_text(v);
+}
+
 static void screen_ending(struct ctx *c)
 {
 	struct line ls[] = {
@@ -557,6 +604,7 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 {
 	struct ctx c = {cr, w, h, v, hits};
 
+	draw_set_style(v->text_percent, v->contrast);
 	if (hits)
 		hits->n = 0;
 	sync_language(v->english);
@@ -679,6 +727,7 @@ int ui_bar_panel_height(int w, int row_h, int screen_h, const struct ui_view *v)
 {
 	if (!v->banner || !*v->banner)
 		return 0;
+	draw_set_style(v->text_percent, v->contrast);
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
 	cairo_t *cr = cairo_create(s);
 	sync_language(v->english);
@@ -709,8 +758,11 @@ static void bar_panel(struct ctx *c, double y, double ph, double row_h)
 	draw_rrect(cr, x, y, w, h, row_h * 0.15);
 	cairo_fill(cr);
 	double is = fmin(row_h * 0.6, h * 0.7);
-	draw_icon(cr, v->banner_calm ? ICON_PRINTER : ICON_WARNING, x + ip, y + (h - is) / 2, is,
-		  ink);
+	draw_icon(cr,
+		  v->banner_help   ? ICON_HAND
+		  : v->banner_calm ? ICON_PRINTER
+				   : ICON_WARNING,
+		  x + ip, y + (h - is) / 2, is, ink);
 	draw_text(cr, v->banner, x + ip * 2 + is, y, w - okw - ip * 3 - is, h, panel_px((int)row_h),
 		  T_BOLD | T_WRAP | T_LEFT, ink);
 	if (okw) {
@@ -731,13 +783,17 @@ const char *ui_tool_word(enum ui_tool t)
 }
 
 /* The label of a tool's button (current language). */
-static const char *tool_label(enum ui_tool t)
+static const char *tool_label(const struct ui_view *v, enum ui_tool t)
 {
 	switch (t) {
 	case UI_TOOL_HELP:
-		return _("Aide");
-	case UI_TOOL_TEXT:
-		return "A+";
+		return v->help != WIRE_HELP_NONE ? _("Annuler la demande") : _("Aide");
+	case UI_TOOL_TEXT: {
+		/* What the next press does: larger, then contrast, then back to the start. */
+		static const char *const next[] = {"A+", "A++", "A+++", NULL, "A"};
+		int s = v->text_step >= 0 && v->text_step < 5 ? v->text_step : 0;
+		return next[s] ? next[s] : _("Contraste");
+	}
 	case UI_TOOL_SPEAK:
 		return _("Écouter");
 	case UI_TOOL_KEYBOARD:
@@ -759,8 +815,9 @@ static double tools_width(cairo_t *cr, const struct ui_view *v, double px, doubl
 	for (int t = 0; t < UI_TOOL_COUNT; t++) {
 		tw[t] = 0;
 		if (v->tools & (1u << t))
-			sum += tw[t] = fmax(bh * 1.2, bar_button_width(cr, tool_label(t), px, bh) -
-							      px * 1.15);
+			sum += tw[t] =
+				fmax(bh * 1.2,
+				     bar_button_width(cr, tool_label(v, t), px, bh) - px * 1.15);
 	}
 	return sum;
 }
@@ -773,7 +830,7 @@ static double bar_tools(struct ctx *c, double x, double pad, double bh, double p
 		if (!tw[t])
 			continue;
 		bool on = c->v->tools_on & (1u << t);
-		struct draw_btn b = {tool_label(t),
+		struct draw_btn b = {tool_label(c->v, t),
 				     ICON_NONE,
 				     on ? C_WHITE : C_BAR_BTN,
 				     on ? C_INK : C_WHITE,
@@ -791,6 +848,9 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 		 struct ui_hits *hits)
 {
 	struct ctx c = {cr, w, h + panel_h, v, hits};
+	/* The row's height bounds its text: past 150 % the labels would only crowd the
+	 * row; the banner under it takes the full size (ui_bar_panel_height). */
+	draw_set_style(v->text_percent > 150 ? 150 : v->text_percent, v->contrast);
 	double pad = round(h * 0.1), bh = h - 2 * pad, m = pad * 1.5;
 	double px = fmax(14, bh * 0.42);
 
@@ -808,7 +868,7 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 	int nt = 0;
 	for (int t = 0; t < UI_TOOL_COUNT; t++)
 		nt += (v->tools >> t) & 1;
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < 16; i++) {
 		hw = bar_button_width(cr, home, px, bh);
 		bw = bar_button_width(cr, back, px, bh);
 		ew = bar_button_width(cr, end, px, bh);
@@ -829,6 +889,7 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 		cx += m * 0.4;
 	double cw = w - m * 2 - ew - cx;
 	bar_centre(&c, cx, cw, pad, bh);
+	draw_set_style(v->text_percent, v->contrast);
 	if (panel_h > 0 && v->banner && *v->banner)
 		bar_panel(&c, h, panel_h, h);
 	cairo_restore(cr);

@@ -82,6 +82,12 @@ const struct ui_hit *ui_hit_at(const struct ui_hits *hits, double x, double y);
  * given back): shown green with a printer rather than as a warning. */
 bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int pages_left, bool *calm);
 
+/* The welcome screen's message line for V (current language), in BUF (N bytes) or a
+ * constant; NULL without a message. */
+const char *ui_login_text(const struct ui_view *v, char *buf, size_t n);
+/* Why the session ended, as the ending screen says it (current language), or NULL. */
+const char *ui_end_text(const struct ui_view *v);
+
 /* Switches gettext to French or English (LANGUAGE), for every later _() call. */
 void ui_set_language(bool english);
 /* Sets up gettext (bindtextdomain "escale" in LOCALEDIR). */

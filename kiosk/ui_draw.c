@@ -8,8 +8,31 @@
 
 #include <pango/pangocairo.h>
 
+/* The resident's "A+" (ui_view's text_percent, contrast), for the drawing under way. */
+static double text_scale = 1;
+static bool high_contrast;
+
+void draw_set_style(int percent, bool contrast)
+{
+	text_scale = percent >= 100 && percent <= 400 ? percent / 100.0 : 1;
+	high_contrast = contrast;
+}
+
+/* High contrast: every colour becomes black or yellow by its lightness, so that light
+ * grounds turn black, dark inks yellow, and each pair the palette makes readable stays a
+ * pair, now at about 19:1. */
+static uint32_t contrast_of(uint32_t c)
+{
+	double r = ((c >> 16) & 0xff) / 255.0, g = ((c >> 8) & 0xff) / 255.0,
+	       b = (c & 0xff) / 255.0;
+	double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+	return y > 0.45 ? 0x000000 : 0xFFE600;
+}
+
 void draw_rgb(cairo_t *cr, uint32_t c)
 {
+	if (high_contrast)
+		c = contrast_of(c);
 	cairo_set_source_rgb(cr, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0,
 			     (c & 0xff) / 255.0);
 }
@@ -70,6 +93,7 @@ static PangoLayout *layout_new(cairo_t *cr, const char *s, double px, int flags,
 static PangoLayout *layout_fit(cairo_t *cr, const char *s, double px, int flags, double w, double h,
 			       PangoRectangle *r)
 {
+	px *= text_scale;
 	PangoLayout *l = layout_new(cr, s, px, flags, w);
 	PangoRectangle ink;
 

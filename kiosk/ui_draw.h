@@ -63,6 +63,10 @@ struct draw_btn {
 };
 
 void draw_rgb(cairo_t *cr, uint32_t colour);
+/* The text's size (PERCENT, 100 = as designed; text still shrinks to fit its box) and high
+ * contrast (yellow on black) for what is drawn next: ui_draw_screen and ui_draw_bar set
+ * them from their view. */
+void draw_set_style(int percent, bool contrast);
 /* Adds a rectangle with corners rounded by R to the path. */
 void draw_rrect(cairo_t *cr, double x, double y, double w, double h, double r);
 /* Draws ICON in the square X, Y, S x S. */

@@ -1,5 +1,6 @@
 /* view: the screens' contents from the state (see view.h). */
 #include "view.h"
+#include "textsize.h"
 
 #include <libintl.h>
 #include <stdio.h>
@@ -80,6 +81,9 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->online = in->online;
 	v->tools = in->tools;
 	v->tools_on = in->tools_on & in->tools;
+	v->text_step = in->text_step;
+	v->text_percent = textsize_percent(in->text_step);
+	v->contrast = textsize_contrast(in->text_step);
 	bool by_closing;
 	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
 	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
@@ -125,6 +129,14 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 		break;
 	case SM_BANNER_NONE:
 		break;
+	}
+	/* A call for help shows until answered or cancelled, under the warnings. */
+	v->help = m->state == SM_SESSION || m->state == SM_LOGIN ? in->help : WIRE_HELP_NONE;
+	if (m->state == SM_SESSION && !banner[0] && v->help != WIRE_HELP_NONE) {
+		snprintf(banner, bn, "%s",
+			 v->help == WIRE_HELP_COMING ? _("Quelqu'un arrive")
+						     : _("Demande envoyée : quelqu'un va venir"));
+		v->banner_calm = v->banner_help = true;
 	}
 	v->banner = banner[0] ? banner : NULL;
 }

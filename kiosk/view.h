@@ -54,8 +54,13 @@ struct ui_view {
 	bool banner_urgent;     /* red instead of yellow */
 	bool banner_calm;       /* green with a printer: a print notice that asks nothing */
 	bool banner_dismissable;
-	unsigned tools;    /* the bar's tools shown: bits 1 << enum ui_tool */
-	unsigned tools_on; /* those shown pressed (a keyboard open, sound on...) */
+	unsigned tools;      /* the bar's tools shown: bits 1 << enum ui_tool */
+	unsigned tools_on;   /* those shown pressed (a keyboard open, sound on...) */
+	enum wire_help help; /* the resident's call for help: "Aide" reads "Annuler la demande" */
+	bool banner_help;    /* the banner is the call's state (a hand, not a printer) */
+	int text_step;       /* "A+": textsize.h's step (0: 100 %) */
+	int text_percent;    /* the text's size, 100..200 (0 counts as 100) */
+	bool contrast;       /* high contrast: yellow on black */
 };
 
 /* What view_build needs besides the state machine. */
@@ -75,6 +80,8 @@ struct view_in {
 	const char *closing_at;   /* "18h00": the closing time of today, or NULL */
 	bool unavailable;         /* the network check fails (proxy.enforce): no welcome */
 	unsigned tools, tools_on; /* the bar's tools (ui_view) */
+	enum wire_help help;      /* the call for help (helpreq.h) */
+	int text_step;            /* "A+" (textsize.h) */
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

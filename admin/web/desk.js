@@ -1,6 +1,7 @@
 // desk: the reception's view — new codes and their tickets, the kiosk grid,
 // printers and print jobs, the active codes.
 
+import * as helpcall from "./helpcall.js";
 import {t, fmtLongDate, fmtShort, fmtDateTime, fmtMinutes, fmtSecondsLeft, fmtPages, fmtAgo}
 	from "./i18n.js";
 import {state, $, api, loadDesk, ApiError, errorText, say, el, clear, button, reconcile, ask,
@@ -354,9 +355,16 @@ function kioskWord(k, gs) {
 
 const SYMBOL = {free: "○", session: "●", offline: "✕", locked: "■", paused: "‖"};
 
+// A resident's call for help (docs/API.md "help"): waiting first, then answered.
+function helpRank(k) {
+	return k.help === "asked" ? 0 : k.help === "coming" ? 1 : 2;
+}
+
 function drawGrid(r) {
 	const grid = $("kiosk-grid");
 	const kiosks = (r.kiosks || []).filter((k) => !k.revoked && k.state !== "revoked");
+	kiosks.sort((a, b) => helpRank(a) - helpRank(b));
+	helpcall.setWaiting(kiosks.filter((k) => k.help === "asked").length);
 	if (!kiosks.length) {
 		clear(grid);
 		grid.appendChild(el("p", {class: "hint"}, t("grid_empty")));
@@ -364,7 +372,8 @@ function drawGrid(r) {
 	}
 	const now = Date.now() / 1000;
 	reconcile(grid, kiosks, (k) => k.id,
-		(k) => JSON.stringify([k.name, k.site, gridState(k), kioskWord(k, gridState(k)), k.session]),
+		(k) => JSON.stringify([k.name, k.site, gridState(k), kioskWord(k, gridState(k)), k.session,
+			k.help, helpcall.isMuted()]),
 		renderKiosk,
 		(node, k) => {
 			const tm = node.querySelector(".kiosk-time");
@@ -393,6 +402,13 @@ function renderKiosk(k) {
 	}
 	if (gs === "paused")
 		add("unpause", t("act_unpause"), unpause);
+	const calling = k.help === "asked" || k.help === "coming";
+	if (k.help === "asked")
+		add("help-coming", t("act_help_coming"), helpComing, "btn btn-small btn-primary");
+	if (calling) {
+		add("help-clear", t("act_help_clear"), helpClear);
+		add("mute", helpcall.isMuted() ? t("act_unmute") : t("act_mute"), toggleMute);
+	}
 	if (gs === "locked") {
 		add("unlock", t("act_unlock"), unlock);
 	} else {
@@ -400,7 +416,11 @@ function renderKiosk(k) {
 			add("message", t("act_message"), message);
 		add("lock", t("act_lock"), lock);
 	}
-	return el("div", {class: "kiosk kiosk-" + gs, data: {kioskId: k.id, state: gs}},
+	return el("div", {class: "kiosk kiosk-" + gs + (calling ? " kiosk-help kiosk-help-" + k.help : ""),
+		data: {kioskId: k.id, state: gs, help: k.help || "none"}},
+		calling ? el("p", {class: "kiosk-help-banner", role: "alert"},
+			el("span", {"aria-hidden": "true"}, "⚠ "),
+			k.help === "asked" ? t("kiosk_help_asked") : t("kiosk_help_coming")) : null,
 		el("h3", {class: "kiosk-name", id: nameId}, k.name),
 		k.site ? el("p", {class: "kiosk-site"}, k.site) : null,
 		el("p", {class: "kiosk-state"}, el("span", {class: "kiosk-symbol", "aria-hidden": "true"},
@@ -456,6 +476,21 @@ async function lock(k) {
 	if (r)
 		act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "lock", text: r.input.trim()},
 			t("done_lock", {kiosk: k.name}));
+}
+
+function helpComing(k) {
+	act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "help_coming"},
+		t("done_help_coming", {kiosk: k.name}));
+}
+
+function helpClear(k) {
+	act("POST", `/api/v1/kiosks/${k.id}/commands`, {type: "help_clear"},
+		t("done_help_clear", {kiosk: k.name}));
+}
+
+function toggleMute() {
+	helpcall.setMuted(!helpcall.isMuted());
+	ctx.refreshNow();
 }
 
 function unpause(k) {

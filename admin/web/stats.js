@@ -72,6 +72,9 @@ function drawTotals(s) {
 		add("tot_refused", fmtNumber(s.pages_refused));
 	if (s.pages_refunded !== undefined)
 		add("tot_refunded", fmtNumber(s.pages_refunded));
+	// Calls for help from the kiosks ("Aide"): a count, nobody named.
+	if (s.help_requests !== undefined)
+		add("tot_help", fmtNumber(s.help_requests));
 }
 
 // Every day of the range, with 0 for days without sessions (at most ~a year).

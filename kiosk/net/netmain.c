@@ -44,6 +44,8 @@ struct net {
 	char state[16];
 	char session[KC_SESSION_HEX + 1];
 	int64_t seconds_used, pages_used;
+	enum wire_help help; /* the resident's call for help, and when it was made */
+	int64_t help_at;
 
 	/* The open session (mirrors kcache's current row). */
 	bool in_session;
@@ -290,8 +292,11 @@ static void handle_state(struct net *n, const struct wire_msg *m)
 	const char *st = wire_state_word(m->state);
 	/* A new state (a session begins or ends, the kiosk locks) is told to admind at once:
 	 * the desk sees it, and admind's answer sets the pace of the session's heartbeats. */
-	if (strcmp(n->state, st) != 0)
+	/* So is a call for help, or its end: the desk hears it within a round trip. */
+	if (strcmp(n->state, st) != 0 || n->help != m->help || n->help_at != m->help_at)
 		n->next_hb_ms = mono_ms();
+	n->help = m->help;
+	n->help_at = m->help_at;
 	snprintf(n->state, sizeof(n->state), "%s", st);
 	snprintf(n->session, sizeof(n->session), "%s", m->session);
 	n->seconds_used = m->seconds_used > KC_SECONDS_MAX ? KC_SECONDS_MAX : m->seconds_used;
@@ -557,6 +562,13 @@ static void heartbeat_start(struct net *n)
 				 (json_int_t)n->pages_used, "version", ESCALE_VERSION, "ack", ack);
 	if (session)
 		json_object_set_new(body, "session", json_string(session));
+	/* A call for help comes from a session or the welcome screen (a resident stuck at
+	 * signing in). */
+	bool help = (session || strcmp(state, "login") == 0) && n->help != WIRE_HELP_NONE;
+	json_object_set_new(body, "help",
+			    json_string(wire_help_word(help ? n->help : WIRE_HELP_NONE)));
+	if (help)
+		json_object_set_new(body, "help_at", json_integer(n->help_at));
 	client_start(n->cl, CREQ_HEARTBEAT, "/api/v1/kiosk/heartbeat", body);
 	json_decref(body);
 }

@@ -29,7 +29,8 @@ printf 'listen = "127.0.0.1:1";\ndatabase = "%s/x.db";\nservices = { catalogue =
 	fail "escale-admind -n refuses the installed catalogue"
 
 # The example kiosk.conf runs the installed browser wrapper.
-wrapper=$(sed -n 's/^ *command = \[ "\([^"]*\)".*/\1/p' "$examples/kiosk.conf")
+wrapper=$(sed -n '/^browser = {/,/^};/s/^ *command = \[ "\([^"]*\)".*/\1/p' \
+	"$examples/kiosk.conf")
 [ "$wrapper" = "$ESCALE_LIBEXECDIR/escale-browser" ] || fail "kiosk.conf browser is '$wrapper'"
 [ -x "$dest$wrapper" ] || fail "$wrapper not installed executable"
 [ -x "$dest$ESCALE_LIBEXECDIR/escale-kiosk-net" ] || fail "escale-kiosk-net not in $ESCALE_LIBEXECDIR"

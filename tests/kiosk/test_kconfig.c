@@ -710,6 +710,46 @@ static void test_proxy(void)
 		"\"https://www.francetravail.fr/\"; "              \
 		"domains = [ \"francetravail.fr\" ]; " extra " } );\n"
 
+/* speech { }: on by default only where its program is installed; the command's checks. */
+static void test_speech(void)
+{
+	struct kiosk_cfg c;
+	struct cfg_err err = {""};
+	CHECK(load(MINIMAL, &c, &err));
+	CHECK(strcmp(c.speech_argv[0], "espeak-ng") == 0 && strcmp(c.speech_argv[2], "%l") == 0 &&
+	      strcmp(c.speech_argv[6], "%t") == 0 && !c.speech_argv[7]);
+	kconfig_free(&c);
+	/* A program that is there: on; one that is not: off, unless asked (then logged). */
+	CHECK(load(MINIMAL "speech = { command = [ \"/bin/true\", \"%t\" ]; };\n", &c, &err));
+	CHECK(c.speech_enabled && strcmp(c.speech_argv[0], "/bin/true") == 0 && !c.speech_argv[2]);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "speech = { command = [ \"true\" ]; };\n", &c, &err));
+	CHECK(c.speech_enabled);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "speech = { command = [ \"/nonexistent/say\" ]; };\n", &c, &err));
+	CHECK(!c.speech_enabled);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "speech = { enabled = true; command = [ \"/nonexistent/say\" ]; };\n",
+		   &c, &err));
+	CHECK(c.speech_enabled);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "speech = { enabled = false; command = [ \"/bin/true\" ]; };\n", &c,
+		   &err));
+	CHECK(!c.speech_enabled);
+	kconfig_free(&c);
+	fails(MINIMAL "speech = { command = [ ]; };\n", 2, "'command' is empty");
+	fails(MINIMAL "speech = { command = [ \"say\", \"\" ]; };\n", 2, "argument 2 is empty");
+	fails(MINIMAL "speech = { command = \"say\"; };\n", 2, "command");
+	fails(MINIMAL "speech = { enabled = 1; };\n", 2, "must be true or false");
+	fails(MINIMAL "speech = { voice = \"fr\"; };\n", 2, "unknown setting 'voice'");
+	fails(MINIMAL "speech = 1;\n", 2, "must be a group");
+	char big[2048] = MINIMAL "speech = { command = [ \"say\"";
+	for (int i = 0; i < KCFG_MAX_SPEECH_ARGS; i++)
+		strcat(big, ", \"a\"");
+	strcat(big, " ]; };\n");
+	fails(big, 2, "at most 24");
+}
+
 static void test_service_ids(void)
 {
 	struct kiosk_cfg c;
@@ -804,6 +844,7 @@ int main(void)
 	test_keyboard();
 	test_proxy();
 	test_service_ids();
+	test_speech();
 	test_enrollment();
 	unlink(path);
 	return TEST_DONE();

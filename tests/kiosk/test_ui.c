@@ -395,6 +395,47 @@ static void check_print_notices(void)
 
 /* The bar's tools: each one asked for has its button, in order between "Retour" and the time,
  * none overlapping, at every size; none without them. */
+/* "A+": larger text paints more, leaves every button where it was (text shrinks to fit its
+ * box), and high contrast draws in black and yellow only. */
+static void check_text_size(void)
+{
+	struct ui_view v = base_view(false);
+	struct ui_hits h1, h2;
+	cairo_surface_t *a = render(1024, 768, &v, false, &h1, "1024x768-fr-login-text100");
+	v.text_step = 3;
+	v.text_percent = 200;
+	cairo_surface_t *b = render(1024, 768, &v, false, &h2, "1024x768-fr-login-text200");
+	long diff = 0;
+	for (int y = 0; y < 768; y++)
+		for (int x = 0; x < 1024; x++)
+			diff += pixel(a, x, y) != pixel(b, x, y);
+	CHECK(diff > 1024 * 768 / 50, "200 %%: only %ld pixels changed", diff);
+	/* The same buttons, each still on the screen (check_login checks the rest). */
+	CHECK(h1.n == h2.n, "%d hits, then %d", h1.n, h2.n);
+	for (int i = 0; i < h2.n; i++)
+		CHECK(h2.hit[i].x >= 0 && h2.hit[i].y >= 0 && h2.hit[i].x + h2.hit[i].w <= 1024 &&
+			      h2.hit[i].y + h2.hit[i].h <= 768,
+		      "hit %d off the screen", i);
+	check_login(1024, 768, &v, "1024x768-fr-login-text200-checked");
+	v.text_step = 4;
+	v.contrast = true;
+	cairo_surface_t *c = render(1024, 768, &v, false, &h2, "1024x768-fr-login-contrast");
+	long other = 0;
+	for (int y = 0; y < 768; y++)
+		for (int x = 0; x < 1024; x++)
+			other += (pixel(c, x, y) & 0xff) != 0; /* black, yellow and their blends */
+	CHECK(other == 0, "%ld pixels neither black nor yellow", other);
+	v.tools = (1u << UI_TOOL_COUNT) - 1;
+	v.tools_on = 1u << UI_TOOL_TEXT;
+	check_bar(1024, 768, &v, "1024x768-fr-bar-contrast");
+	v.contrast = false;
+	v.text_step = 3;
+	check_bar(1024, 768, &v, "1024x768-fr-bar-text200");
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+	cairo_surface_destroy(c);
+}
+
 static void check_tools(int w, int h, bool english)
 {
 	struct ui_view v = base_view(english);
@@ -527,6 +568,32 @@ int main(void)
 	ui_init_i18n();
 	check_language();
 	check_print_notices();
+	check_text_size();
+	{
+		/* The welcome screen's "Demander de l'aide" and "Écouter", a call made. */
+		struct ui_view w = base_view(false);
+		w.tools = (1u << UI_TOOL_HELP) | (1u << UI_TOOL_SPEAK);
+		check_login(1024, 768, &w, "1024x768-fr-login-tools");
+		struct ui_hits hs;
+		cairo_surface_destroy(
+			render(1024, 768, &w, false, &hs, "1024x768-fr-login-tools2"));
+		const struct ui_hit *help = NULL, *speak = find(&hs, UI_ACT_TOOL, UI_TOOL_SPEAK),
+				    *fr = find(&hs, UI_ACT_LANG, 'f');
+		for (int i = 0; i < hs.n; i++) /* UI_TOOL_HELP is 0, which find takes as any */
+			if (hs.hit[i].action == UI_ACT_TOOL && hs.hit[i].key == UI_TOOL_HELP)
+				help = &hs.hit[i];
+		CHECK(help && speak && fr, "welcome tools");
+		if (help && speak && fr)
+			CHECK(help->x + help->w <= speak->x && speak->x + speak->w <= fr->x &&
+				      help->h >= 44 && help->x > 100,
+			      "welcome tools overlap or too small");
+		w.help = WIRE_HELP_ASKED;
+		check_login(800, 600, &w, "800x600-fr-login-help-asked");
+		w = base_view(true);
+		w.tools = (1u << UI_TOOL_HELP) | (1u << UI_TOOL_SPEAK);
+		w.help = WIRE_HELP_COMING;
+		check_login(1280, 800, &w, "1280x800-en-login-help-coming");
+	}
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		for (int en = 0; en <= 1; en++) {
 			render_all(sizes[i][0], sizes[i][1], en);

@@ -98,6 +98,27 @@ static void test_round_trips(void)
 		m.pages_used = 2;
 		CHECK(round_trip(&m, WIRE_TO_NET));
 	}
+	for (int h = 0; h < WIRE_HELP_COUNT; h++) { /* a call for help and when */
+		m = msg(WIRE_MSG_STATE);
+		m.state = WIRE_STATE_SESSION;
+		strcpy(m.session, SID);
+		m.help = (enum wire_help)h;
+		m.help_at = h ? INT64_C(1765000000123) : 0;
+		CHECK(round_trip(&m, WIRE_TO_NET));
+	}
+	{
+		struct wire_msg d;
+		char err[128];
+		const char *bad[] = {"{\"t\":\"state\",\"state\":\"login\",\"session\":null,"
+				     "\"seconds_used\":0,\"pages_used\":0,\"help\":\"please\"}",
+				     "{\"t\":\"state\",\"state\":\"login\",\"session\":null,"
+				     "\"seconds_used\":0,\"pages_used\":0,\"help_at\":-1}"};
+		for (size_t i = 0; i < 2; i++) {
+			json_t *j = json_loads(bad[i], 0, NULL);
+			CHECK(j && !wire_msg_decode(j, WIRE_TO_NET, &d, err, sizeof(err)));
+			json_decref(j);
+		}
+	}
 	for (int r = 0; r < WIRE_END_COUNT; r++) {
 		m = msg(WIRE_MSG_END);
 		strcpy(m.session, SID);

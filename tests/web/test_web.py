@@ -418,6 +418,68 @@ class Pause(WebTestCase):
         self.assertCleanConsole()
 
 
+class Help(WebTestCase):
+    """A resident calls for help from a kiosk: the desk's grid shows it first and in red,
+    beeps until someone answers "J'arrive", and "Terminé" closes the call."""
+
+    def test_a_call_shows_first_beeps_and_is_answered(self):
+        # Three kiosks in sessions; the last one added calls.
+        kiosks = []
+        for i in range(3):
+            kid, kt = self.new_kiosk(self.unique("poste-%d" % (i + 1)))
+            s = self.open_ok(kt, self.new_code(minutes=59)["code"])["session"]
+            kiosks.append((kid, kt, s))
+        pulses = [self.pulse(kt, state="session", session=s, seconds_used=5)
+                  for _, kt, s in kiosks]
+        kid, kt, sid = kiosks[-1]
+        self.sign_in()
+        el = '#kiosk-grid .kiosk[data-kiosk-id="%s"]' % kid
+        self.wait(lambda d: len(self.find_all('#kiosk-grid .kiosk[data-state="session"]')) >= 3,
+                  "three kiosks in a session")
+        self.assertEqual(self.find(el).get_attribute("data-help"), "none")
+        self.assertEqual(self.find_all(el + ' [data-action="help-coming"]'), [])
+        beeps = self.driver.execute_script("return window.escaleHelpBeeps || 0")
+        self.assertEqual(beeps, 0)
+        pulses[-1].set(state="session", session=sid, seconds_used=6, help="asked",
+                       help_at=int(time.time() * 1000))
+        self.wait(lambda d: self.find(el).get_attribute("data-help") == "asked",
+                  "the call shown")
+        # First in the grid, in words, and heard.
+        first = self.find("#kiosk-grid .kiosk")
+        self.assertEqual(first.get_attribute("data-kiosk-id"), str(kid))
+        self.assertIn("Demande d'aide", self.find(el + " .kiosk-help-banner").text)
+        self.wait(lambda d: d.execute_script("return window.escaleHelpBeeps || 0") >= 1,
+                  "a beep")
+        self.shot_both("desk-kiosk-help")
+        # Muted: no more beeps while it waits.
+        self.click(el + ' [data-action="mute"]')
+        self.wait(lambda d: "Remettre le son" in self.find(el + ' [data-action="mute"]').text,
+                  "sound off")
+        muted_at = self.driver.execute_script("return window.escaleHelpBeeps")
+        time.sleep(7)
+        self.assertEqual(self.driver.execute_script("return window.escaleHelpBeeps"), muted_at)
+        self.click(el + ' [data-action="mute"]')
+        self.act(el + ' [data-action="help-coming"]',
+                 lambda d: self.find(el).get_attribute("data-help") == "coming",
+                 "the answer shown")
+        self.assertEqual(self.kiosk_row(kid)["help"], "coming")
+        cmds = self.heartbeat(kt, state="session", session=sid, seconds_used=7, help="asked",
+                              help_at=1)["commands"]
+        self.assertIn("help_coming", [c["type"] for c in cmds])
+        self.assertIn("Aide en route", self.find(el + " .kiosk-help-banner").text)
+        self.act(el + ' [data-action="help-clear"]',
+                 lambda d: self.find(el).get_attribute("data-help") == "none",
+                 "the call closed")
+        self.assertEqual(self.find_all(el + " .kiosk-help-banner"), [])
+        self.assertEqual(self.kiosk_row(kid)["help"], "none")
+        # Counted in the statistics, with nothing but the number.
+        self.go("stats")
+        self.wait(lambda d: any("Demandes d'aide" in t.text and t.text.endswith("1")
+                                for t in self.find_all("#stats-totals .total")),
+                  "one call for help in the totals")
+        self.assertCleanConsole()
+
+
 class Spare(WebTestCase):
     """The sheet of spare codes for the drawer, and what the page says when admind is
     down (kiosks keep working offline, the desk hands out spare codes)."""

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Help for residents who read little (issue 19): the kiosk under Xvfb with admind.
+
+Speak: the bar's "Écouter" reads the screen with speech.command, here a script that
+captures what would be said (voice and text), in French then in English."""
+import os
+import sys
+import time
+import unittest
+
+from kiosk_e2e import KioskTestCase, screenshot
+
+SAY = """#!/bin/sh
+# What espeak-ng would read: the voice, then the text, one line each time.
+printf '%s|%s\\n' "$1" "$2" >> "$0.said"
+"""
+
+
+class Help(KioskTestCase):
+    """A resident calls the desk from the bar; the desk answers through admind's API."""
+
+    def desk_row(self):
+        for k in self.api("GET", "/api/v1/kiosks", token=self.admin)["kiosks"]:
+            if k["id"] == self.kiosk_id:
+                return k
+        self.fail("kiosk not listed")
+
+    def wait_desk(self, help, timeout=10):
+        deadline = time.monotonic() + timeout
+        row = None
+        while time.monotonic() < deadline:
+            row = self.desk_row()
+            if row["help"] == help:
+                return row
+            time.sleep(0.1)
+        raise AssertionError("the desk never saw help=%s: %r" % (help, row))
+
+    def answer(self, typ, expect=201):
+        return self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id, {"type": typ},
+                        self.admin, expect=expect)
+
+    def test_call_answer_cancel_clear(self):
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertEqual(st["help"], "none")
+        before = self.kiosk.button("help")
+        self.kiosk.click("help")
+        self.kiosk.wait(lambda s: s["help"] == "asked", "the call")
+        row = self.wait_desk("asked")
+        self.assertIsNotNone(row["help_since"])
+        screenshot(self.x.display, "31-help-asked")
+        # The button now cancels: it reads otherwise, so it is wider or narrower.
+        after = self.kiosk.button("help")
+        self.assertNotEqual(before["w"], after["w"])
+        self.answer("help_coming")
+        self.kiosk.wait(lambda s: s["help"] == "coming", "someone coming")
+        screenshot(self.x.display, "32-help-coming")
+        self.assertEqual(self.desk_row()["help"], "coming")
+        # The resident cancels: the desk sees it end.
+        self.kiosk.click("help")
+        self.kiosk.wait(lambda s: s["help"] == "none", "cancelled")
+        self.wait_desk("none")
+        self.answer("help_coming", expect=409)
+        # A new call, which the desk closes.
+        self.kiosk.click("help")
+        self.wait_desk("asked")
+        self.answer("help_clear")
+        self.kiosk.wait(lambda s: s["help"] == "none", "cleared by the desk")
+        time.sleep(2.5)  # heartbeats go on: the call stays closed
+        self.assertEqual(self.desk_row()["help"], "none")
+        # A call open when the session ends ends with it.
+        self.kiosk.click("help")
+        self.wait_desk("asked")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait_state("login")
+        self.assertEqual(st["help"], "none")
+        self.wait_desk("none")
+
+
+    def test_call_from_the_welcome_screen(self):
+        # A resident stuck at signing in calls from the welcome screen.
+        self.start_kiosk()
+        self.kiosk.click("help")
+        self.kiosk.wait(lambda s: s["help"] == "asked", "the call")
+        self.wait_desk("asked")
+        screenshot(self.x.display, "36-welcome-help-asked")
+        self.answer("help_coming")
+        self.kiosk.wait(lambda s: s["help"] == "coming", "someone coming")
+        # Signed in with the desk's help: the call goes on, and ends with the session.
+        self.sign_in()
+        self.assertEqual(self.kiosk.status()["help"], "coming")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait(lambda s: s["state"] == "login" and s["help"] == "none", "ended")
+        self.wait_desk("none")
+
+
+class TextSize(KioskTestCase):
+    """"A+": the bar grows and turns to high contrast, the browser's page zooms (the
+    stand-in browser logs the zoom keys the kiosk sends), and all resets at the end."""
+
+    SIZE = "1024x768"
+
+    def zoom_keys(self):
+        return [line for line in self.kiosk.browser_lines()
+                if line.startswith("key equal ") or line.startswith("key 0 ")]
+
+    def wait_keys(self, n):
+        deadline = time.monotonic() + 10
+        while len(self.zoom_keys()) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.zoom_keys()
+
+    def shot(self, name):
+        with open(screenshot(self.x.display, name), "rb") as f:
+            return f.read()
+
+    def test_steps_zoom_contrast_and_reset(self):
+        self.start_kiosk()
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertEqual(st["text"], {"percent": 100, "contrast": False})
+        plain = self.shot("33-text-100")
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 %")
+        keys = self.wait_keys(2)
+        self.assertEqual(keys, ["key equal ctrl"] * 2, keys)  # 100 -> 110 -> 125
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 150, "150 %")
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 200, "200 %")
+        self.assertEqual(len(self.wait_keys(5)), 5)
+        big = self.shot("34-text-200")
+        self.assertNotEqual(plain, big)
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"] == {"percent": 200, "contrast": True},
+                        "high contrast")
+        contrast = self.shot("35-text-contrast")
+        self.assertNotEqual(big, contrast)
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"] == {"percent": 100, "contrast": False}, "back")
+        keys = self.wait_keys(6)
+        self.assertEqual(keys[-1], "key 0 ctrl", keys)
+        # A step up again, then the session ends: the next resident starts at 100 %.
+        self.kiosk.click("text")
+        self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 % again")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait_state("login")
+        self.assertEqual(st["text"], {"percent": 100, "contrast": False})
+
+
+class Speak(KioskTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.say = os.path.join(self.workdir, "say")
+        with open(self.say, "w") as f:
+            f.write(SAY)
+        os.chmod(self.say, 0o755)
+        extra = 'speech: { command = [ "%s", "%%l", "%%t" ]; };\n' % self.say
+        self.kiosk = self.make_kiosk(extra=extra)
+
+    def said(self):
+        try:
+            with open(self.say + ".said", encoding="utf-8") as f:
+                return [tuple(line.rstrip("\n").split("|", 1)) for line in f]
+        except FileNotFoundError:
+            return []
+
+    def wait_said(self, pred, what, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = self.said()
+            if any(pred(v, t) for v, t in lines):
+                return lines
+            time.sleep(0.05)
+        raise AssertionError("nothing said for %s: %r\n%s" % (what, self.said(),
+                                                             self.kiosk.output()))
+
+    def test_reads_the_session_then_warnings_until_the_end(self):
+        self.start_kiosk()
+        _, st = self.sign_in(minutes=30)
+        # Silent until asked.
+        self.assertFalse(st["speak"]["on"], st)
+        time.sleep(0.3)
+        self.assertEqual(self.said(), [])
+        self.kiosk.click("speak")
+        st = self.kiosk.wait(lambda s: s["speak"]["on"], "reading on")
+        lines = self.wait_said(lambda v, t: v == "fr" and "Il vous reste" in t and
+                               "Terminer" in t, "the session in French")
+        self.assertEqual(len(lines), 1, lines)
+        screenshot(self.x.display, "30-speak-on")
+        # The desk's message appears: read at once, in French.
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.kiosk_id,
+                 {"type": "message", "text": "-w /tmp/x Venez à l'accueil"}, self.admin,
+                 expect=201)
+        lines = self.wait_said(lambda v, t: "Venez à l'accueil" in t, "the message")
+        msg = [t for v, t in lines if "Venez" in t][0]
+        self.assertFalse(msg.startswith("-"), msg)
+        # Pressed again: silent, nothing more read.
+        self.kiosk.click("speak")
+        self.kiosk.wait(lambda s: not s["speak"]["on"], "reading off")
+        # On again, then the session ends: the next resident starts in silence.
+        self.kiosk.click("speak")
+        self.kiosk.wait(lambda s: s["speak"]["on"], "reading on again")
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.wait_said(lambda v, t: "Voulez-vous terminer" in t, "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait(lambda s: s["state"] == "login" and not s["speak"]["on"],
+                             "the welcome, silent")
+        n = len(self.said())
+        self.sign_in()
+        time.sleep(0.5)
+        self.assertFalse(self.kiosk.status()["speak"]["on"])
+        self.assertEqual(len(self.said()), n)
+
+    def test_the_last_minute_notice_is_read_when_it_shows(self):
+        self.kiosk.stop()
+        extra = ('speech: { command = [ "%s", "%%l", "%%t" ]; };\n'
+                 'session: { warn_minutes = [1]; };\n' % self.say)
+        self.kiosk = self.make_kiosk(extra=extra)
+        self.start_kiosk()
+        self.sign_in(minutes=2)
+        self.kiosk.click("speak")
+        self.wait_said(lambda v, t: "Il vous reste 2 minutes" in t, "the session")
+        # A minute before the end the notice covers the screen: read without a press.
+        self.kiosk.wait(lambda s: s["screen"] == "notice", "the notice", timeout=75)
+        self.wait_said(lambda v, t: t.startswith("Plus que 1 minute.") and
+                       "J'ai compris" in t, "the notice")
+
+    def test_welcome_screen_read_once(self):
+        self.start_kiosk()
+        self.kiosk.click("speak")
+        self.wait_said(lambda v, t: v == "fr" and "Tapez le code de votre ticket" in t,
+                       "the welcome screen")
+        # Read once: the sound is not left on for whoever comes next.
+        st = self.kiosk.status()
+        self.assertFalse(st["speak"]["on"], st)
+        self.kiosk.type("1")
+        time.sleep(0.5)
+        self.assertEqual(len(self.said()), 1, self.said())
+
+    def test_reads_in_english_after_the_switch(self):
+        self.start_kiosk()
+        self.kiosk.click("lang", "e")
+        self.kiosk.wait(lambda s: s["language"] == "en", "English")
+        self.sign_in()
+        self.kiosk.click("speak")
+        self.wait_said(lambda v, t: v == "en" and "You have" in t and "Finish" in t,
+                       "the session in English")
+        self.assertFalse(any(v == "fr" for v, _ in self.said()), self.said())
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv)
