@@ -101,6 +101,13 @@ void api_services_add_domain(struct app *app, struct http_req *r);
 void api_services_move(struct app *app, struct http_req *r);
 void api_services_remove(struct app *app, struct http_req *r);
 void api_kiosk_services(struct app *app, struct http_req *r);
+/* api_sites.c */
+void api_sites_list(struct app *app, struct http_req *r);
+void api_site_settings_get(struct app *app, struct http_req *r);
+void api_site_settings_put(struct app *app, struct http_req *r);
+void api_kiosk_settings(struct app *app, struct http_req *r);
+/* The version of kiosk KIOSK's site's settings (0: none), for its heartbeat. */
+int64_t api_kiosk_settings_version(struct app *app, int64_t kiosk);
 void api_kiosk_refusals(struct app *app, struct http_req *r);
 void api_refusals(struct app *app, struct http_req *r);
 void api_stats_services_csv(struct app *app, struct http_req *r);

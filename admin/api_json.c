@@ -55,6 +55,12 @@ json_t *api_kiosks_json(const struct store_kiosk_rows *l)
 				      str_or_null(k->session));
 		if (k->session)
 			json_object_set_new(o, "seconds_left", json_integer(k->seconds_left));
+		/* What the kiosk says it applies, and what its site has: behind when they
+		 * differ. */
+		json_object_set_new(o, "settings_version",
+				    int_or_null(k->settings_version >= 0, k->settings_version));
+		json_object_set_new(o, "site_settings_version",
+				    json_integer(k->site_settings_version));
 		json_array_append_new(arr, o);
 	}
 	return json_pack("{so}", "kiosks", arr);

@@ -131,6 +131,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		{"pages_used", J_INT, false, 0, 100000},
 		{"version", J_STR, false, 0, 64},
 		{"ack", J_ARRAY, false, 0, 0},
+		{"settings_version", J_INT, false, 0, INT64_MAX},
 	};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -144,6 +145,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		.version = json_str_or(j, "version", NULL),
 		.address = r->addr,
 		.ack = acks,
+		.settings_version = json_int_or(j, "settings_version", -1),
 	};
 	json_t *ack = json_object_get(j, "ack");
 	size_t i;
@@ -196,6 +198,9 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	/* The kiosk fetches GET /api/v1/kiosk/services when this differs from its copy's. */
 	json_object_set_new(out, "services_version",
 			    json_integer(store_services_version(app->store)));
+	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
+	json_object_set_new(out, "settings_version",
+			    json_integer(api_kiosk_settings_version(app, r->kiosk)));
 	http_json(r, 200, out);
 }
 
@@ -443,5 +448,8 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 				"memlimit", (json_int_t)c.memlimit, "codes", codes);
 	json_object_set_new(out, "services_version",
 			    json_integer(store_services_version(app->store)));
+	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
+	json_object_set_new(out, "settings_version",
+			    json_integer(api_kiosk_settings_version(app, r->kiosk)));
 	http_json(r, 200, out);
 }

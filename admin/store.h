@@ -143,6 +143,8 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
  * SECONDS_LEFT is its session's. */
 struct store_kiosk_row {
 	int64_t id, last_seen, seconds_left;
+	int64_t settings_version;      /* last reported applied; -1 never */
+	int64_t site_settings_version; /* its site's current one, 0 never set */
 	char *name, *site, *state, *version, *address, *session;
 	bool online, seen, revoked;
 };
@@ -262,6 +264,7 @@ struct heartbeat {
 	const char *address;
 	const int64_t *ack;
 	size_t n_ack;
+	int64_t settings_version; /* of its site's settings, applied; -1 when absent */
 };
 /* admind's view of a kiosk's session after a heartbeat. */
 struct store_session_view {

@@ -103,7 +103,9 @@ void store_kiosk_list(struct store *st, struct store_kiosk_rows *out)
 {
 	static const char sql[] =
 		"SELECT k.id, k.name, k.site, k.state, k.last_seen, k.version, k.address,"
-		" k.revoked_at, s.id, max(c.seconds_total - c.seconds_used, 0)"
+		" k.revoked_at, s.id, max(c.seconds_total - c.seconds_used, 0),"
+		" coalesce(k.settings_version, -1),"
+		" (SELECT coalesce(max(version), 0) FROM site_settings ss WHERE ss.site = k.site)"
 		" FROM kiosks k"
 		" LEFT JOIN sessions s ON s.kiosk_id = k.id AND s.ended_at IS NULL"
 		" LEFT JOIN codes c ON c.id = s.code_id"
@@ -135,6 +137,8 @@ void store_kiosk_list(struct store *st, struct store_kiosk_rows *out)
 			.revoked = revoked,
 			.session = store_col_dup(s, 8),
 			.seconds_left = sqlite3_column_int64(s, 9),
+			.settings_version = sqlite3_column_int64(s, 10),
+			.site_settings_version = sqlite3_column_int64(s, 11),
 		};
 	}
 	sqlite3_finalize(s);

@@ -45,6 +45,17 @@ static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, cons
 	return step_done(s);
 }
 
+/* The version of its site's settings the kiosk says it applies (-1: it did not say). */
+static bool settings_applied(struct store *st, int64_t kiosk, int64_t version)
+{
+	if (version < 0)
+		return true;
+	sqlite3_stmt *s = store_stmt(st, "UPDATE kiosks SET settings_version = ? WHERE id = ?");
+	sqlite3_bind_int64(s, 1, version);
+	sqlite3_bind_int64(s, 2, kiosk);
+	return step_done(s);
+}
+
 /* Is a live session holding CODE? Sessions that no longer hold it are
  * ended: 'stale' when their kiosk fell silent, 'lost' when their own kiosk
  * asks again and has said since that it is not in a session (it restarted
@@ -309,7 +320,8 @@ void store_hb_answer_free(struct store_hb_answer *a)
 static bool heartbeat_apply(struct store *st, int64_t kiosk, const struct heartbeat *hb,
 			    int64_t now, struct store_hb_answer *out)
 {
-	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now))
+	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now) ||
+	    !settings_applied(st, kiosk, hb->settings_version))
 		return false;
 	for (size_t i = 0; i < hb->n_ack; i++) {
 		sqlite3_stmt *s =

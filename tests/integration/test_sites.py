@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Sites and their central settings (docs/API.md, "Sites"), against the real
+escale-admind: the list, percent-encoded names in URLs, GET/PUT of settings with
+hostile bodies and every role, version bumps, the audit line, and what kiosks get
+(heartbeat, code cache, GET /api/v1/kiosk/settings, the Postes view's versions)."""
+
+import json
+import os
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from escale_test import AdmindTestCase, main  # noqa: E402
+
+HOURS = {"monday": ["09:00-12:00", "14:00-18:00"], "tuesday": ["9h00-12h30"],
+         "closed": ["2026-12-25"],
+         "special": [{"date": "2026-12-24", "hours": ["09:00-12:00"]}]}
+FULL = {
+    "hours": HOURS,
+    "desk.centre": "ESC Nord, 1 rue des Lilas",
+    "desk.presets": [{"minutes": 30, "pages": 5}, {"minutes": 90, "pages": 0}],
+    "desk.rules": ["Une session à la fois.", "Déconnectez-vous en partant."],
+    "session.warn_minutes": [2, 10, 5],
+    "session.closing_warn_minutes": [15],
+    "session.idle_seconds": 600,
+    "session.idle_grace_seconds": 30,
+    "language": "en",
+    "centre_name": "Espace Nord",
+}
+
+
+def site_path(site):
+    return "/api/v1/sites/%s/settings" % urllib.parse.quote(site, safe="")
+
+
+class Sites(AdmindTestCase):
+
+    def test_list_names_the_sites_of_kiosks_and_settings(self):
+        a = self.unique("ESC Nord")
+        self.new_kiosk(site=a)
+        self.new_kiosk(site=a)
+        self.new_kiosk(site="")
+        b = self.unique("Salle/annexe")
+        self.api("PUT", site_path(b), {"language": "fr"}, self.admin)
+        sites = {s["name"]: s for s in self.api("GET", "/api/v1/sites", token=self.admin)["sites"]}
+        self.assertEqual(sites[a], {"name": a, "kiosks": 2, "settings_version": 0})
+        self.assertEqual(sites[b], {"name": b, "kiosks": 0, "settings_version": 1})
+        self.assertNotIn("", sites)
+        for role in ("secretariat", "maintenance"):
+            _, tok = self.new_user(role)
+            self.api("GET", "/api/v1/sites", token=tok)
+        self.assertError(self.req("GET", "/api/v1/sites?x=1", token=self.admin), 400,
+                         "bad_request")
+        self.assertEqual(self.req("GET", "/api/v1/sites")[0], 401)
+
+    def test_put_get_round_trip_and_versions(self):
+        site = self.unique("ESC Sud é%")
+        path = site_path(site)
+        d = self.api("GET", path, token=self.admin)
+        self.assertEqual(d, {"site": site, "version": 0, "settings": {}})
+        d = self.api("PUT", path, FULL, self.admin)
+        self.assertEqual(d["site"], site)
+        self.assertEqual(d["version"], 1)
+        s = d["settings"]
+        # Written back in one form: warnings largest first, ranges HH:MM-HH:MM.
+        self.assertEqual(s["session.warn_minutes"], [10, 5, 2])
+        self.assertEqual(s["hours"]["tuesday"], ["09:00-12:30"])
+        self.assertEqual(s["hours"]["closed"], ["2026-12-25"])
+        self.assertEqual(s["hours"]["special"], [{"date": "2026-12-24", "hours": ["09:00-12:00"]}])
+        self.assertEqual(s["desk.presets"], FULL["desk.presets"])
+        self.assertEqual(s["desk.rules"], FULL["desk.rules"])
+        self.assertEqual(s["centre_name"], "Espace Nord")
+        self.assertEqual(self.api("GET", path, token=self.admin), d)
+        # Each PUT bumps the version, even to the same values; a key absent is unset.
+        d2 = self.api("PUT", path, {"session.idle_seconds": 120}, self.admin)
+        self.assertEqual(d2["version"], 2)
+        self.assertEqual(d2["settings"], {"session.idle_seconds": 120})
+        d3 = self.api("PUT", path, {}, self.admin)
+        self.assertEqual((d3["version"], d3["settings"]), (3, {}))
+        audit = self.api("GET", "/api/v1/audit?limit=10000", token=self.admin)["audit"]
+        lines = [a for a in audit if a["action"] == "site.settings" and a["target"] == site]
+        self.assertEqual(sorted(a["detail"]["version"] for a in lines), [1, 2, 3])
+        self.assertTrue(all(a["detail"]["site"] == site for a in lines))
+
+    def test_roles(self):
+        site = self.unique("roles")
+        path = site_path(site)
+        _, sec = self.new_user("secretariat")
+        _, maint = self.new_user("maintenance")
+        self.assertError(self.req("PUT", path, {"language": "fr"}, sec), 403, "forbidden")
+        self.api("GET", path, token=sec)
+        self.assertEqual(self.api("PUT", path, {"language": "fr"}, maint)["version"], 1)
+        self.assertEqual(self.req("PUT", path, {"language": "fr"})[0], 401)
+        _, ktok = self.new_kiosk(site=site)
+        self.assertEqual(self.req("PUT", path, {"language": "fr"}, ktok)[0], 403)
+
+    def test_hostile_bodies(self):
+        path = site_path(self.unique("hostile"))
+        bad = [
+            {"unknown": 1},
+            {"session.idle_seconds": 9},
+            {"session.idle_seconds": 7201},
+            {"session.idle_seconds": "600"},
+            {"session.idle_seconds": 600.0},
+            {"session.idle_grace_seconds": 4},
+            {"session.warn_minutes": [0]},
+            {"session.warn_minutes": [5, 5]},
+            {"session.warn_minutes": list(range(1, 10))},
+            {"session.closing_warn_minutes": 5},
+            {"language": "de"},
+            {"language": ""},
+            {"centre_name": ""},
+            {"centre_name": "x" * 81},
+            {"desk.centre": "x" * 201},
+            {"desk.presets": [{"minutes": 0, "pages": 1}]},
+            {"desk.presets": [{"minutes": 10, "pages": 1001}]},
+            {"desk.presets": [{"minutes": 10}]},
+            {"desk.presets": [{"minutes": 10, "pages": 1, "x": 1}]},
+            {"desk.presets": [{"minutes": 10, "pages": 1}] * 9},
+            {"desk.rules": [""]},
+            {"desk.rules": ["x" * 301]},
+            {"desk.rules": ["ok"] * 33},
+            {"desk.rules": "one"},
+            {"hours": []},
+            {"hours": {}},
+            {"hours": {"monday": []}},
+            {"hours": {"funday": ["09:00-10:00"]}},
+            {"hours": {"monday": ["09:00-08:00"]}},
+            {"hours": {"monday": ["25:00-26:00"]}},
+            {"hours": {"monday": ["09:00-12:00", "11:00-13:00"]}},
+            {"hours": {"monday": ["09:00-10:00"] + ["%02d:00-%02d:30" % (h, h) for h in range(10, 18)]}},
+            {"hours": {"monday": ["09:00-12:00"], "closed": ["2026-02-30"]}},
+            {"hours": {"monday": ["09:00-12:00"], "closed": ["2026-12-25", "2026-12-25"]}},
+            {"hours": {"monday": ["09:00-12:00"], "closed": ["2026-12-25"],
+                       "special": [{"date": "2026-12-25", "hours": ["09:00-10:00"]}]}},
+            {"hours": {"monday": ["09:00-12:00"], "special": [{"date": "2026-12-24"}]}},
+            {"hours": {"monday": ["09:00-12:00"],
+                       "special": [{"date": "2026-12-24", "hours": []}]}},
+            {"hours": {"monday": ["09:00-12:00"],
+                       "closed": ["2027-%02d-%02d" % (1 + i // 28, 1 + i % 28) for i in range(129)]}},
+            [],
+            "x",
+            None,
+        ]
+        for body in bad:
+            self.assertError(self.req("PUT", path, raw=json.dumps(body).encode(), token=self.admin),
+                             400, "bad_request", json.dumps(body)[:80])
+        for raw in (b"{", b'{"language": "fr", "language": "en"}', b"\xff\xfe", b'{"a\x00": 1}'):
+            self.assertError(self.req("PUT", path, raw=raw, token=self.admin), 400, "bad_request",
+                             repr(raw))
+        # A NUL inside a text is refused, not cut short.
+        self.assertError(self.req("PUT", path, raw=b'{"centre_name": "a\\u0000b"}',
+                                  token=self.admin), 400, "bad_request")
+        # Nothing was stored.
+        d = self.api("GET", path, token=self.admin)
+        self.assertEqual((d["version"], d["settings"]), (0, {}))
+
+    def test_names_in_urls(self):
+        # Percent-encoded names are decoded; a '/' in a name (%2F) is one name.
+        for site in ("ESC Nord", "a/b", "Café %20", "x" * 64, "é" * 64):
+            d = self.api("PUT", site_path(site), {"language": "fr"}, self.admin)
+            self.assertEqual(d["site"], site)
+            self.assertEqual(self.api("GET", site_path(site), token=self.admin)["site"], site)
+        # Too long, empty, control characters, broken UTF-8: no such endpoint.
+        for raw in ("x" * 65, "", "%0A", "a%09b", "%FF", "%C3"):
+            st = self.req("GET", "/api/v1/sites/%s/settings" % raw, token=self.admin)[0]
+            self.assertEqual(st, 404, raw)
+        st = self.req("GET", site_path("é" * 65), token=self.admin)[0]
+        self.assertEqual(st, 404)
+
+    def test_kiosks_get_their_site_settings(self):
+        site = self.unique("kiosk site")
+        kid, ktok = self.new_kiosk(site=site)
+        _, other = self.new_kiosk(site=self.unique("other"))
+        _, nosite = self.new_kiosk(site="")
+        hb = self.heartbeat(ktok)
+        self.assertEqual(hb["settings_version"], 0)
+        self.assertEqual(self.api("GET", "/api/v1/kiosk/settings", token=ktok),
+                         {"version": 0, "settings": {}})
+        self.api("PUT", site_path(site), FULL, self.admin)
+        hb = self.heartbeat(ktok)
+        self.assertEqual(hb["settings_version"], 1)
+        self.assertEqual(self.api("GET", "/api/v1/kiosk/codes", token=ktok)["settings_version"], 1)
+        d = self.api("GET", "/api/v1/kiosk/settings", token=ktok)
+        self.assertEqual(d["version"], 1)
+        self.assertEqual(d["settings"]["centre_name"], "Espace Nord")
+        # Another site's kiosk, or one of no site, gets nothing of it.
+        self.assertEqual(self.heartbeat(other)["settings_version"], 0)
+        self.assertEqual(self.api("GET", "/api/v1/kiosk/settings", token=other)["settings"], {})
+        self.assertEqual(self.api("GET", "/api/v1/kiosk/settings", token=nosite),
+                         {"version": 0, "settings": {}})
+        self.assertEqual(self.req("GET", "/api/v1/kiosk/settings", token=self.admin)[0], 403)
+        self.assertError(self.req("GET", "/api/v1/kiosk/settings?v=1", token=ktok), 400,
+                         "bad_request")
+
+        def row():
+            rows = self.api("GET", "/api/v1/kiosks", token=self.admin)["kiosks"]
+            return [k for k in rows if k["id"] == kid][0]
+        r = row()
+        self.assertIsNone(r["settings_version"])
+        self.assertEqual(r["site_settings_version"], 1)
+        self.heartbeat(ktok, settings_version=1)
+        self.assertEqual(row()["settings_version"], 1)
+        self.api("PUT", site_path(site), {"language": "fr"}, self.admin)
+        self.heartbeat(ktok)  # says nothing of its settings: the last report stays
+        r = row()
+        self.assertEqual((r["settings_version"], r["site_settings_version"]), (1, 2))
+        for v in (-1, "1", 1.5):
+            self.heartbeat(ktok, settings_version=v, expect=400)
+
+
+if __name__ == "__main__":
+    main()
