@@ -21,9 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct site_settings s, back;
 	char err[300];
 	int64_t version;
-	bool ok = json_object_get(j, "version") ? sitecfg_answer_from_json(j, &version, &s, err,
-									   sizeof(err))
-						: sitecfg_from_json(j, &s, err, sizeof(err));
+	bool ok = json_object_get(j, "version")
+			  ? sitecfg_answer_from_json(j, &version, &s, err, sizeof(err))
+			  : sitecfg_from_json(j, &s, err, sizeof(err));
 	if (ok) {
 		json_t *out = sitecfg_to_json(&s);
 		if (!sitecfg_from_json(out, &back, err, sizeof(err)))
