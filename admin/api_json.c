@@ -29,15 +29,27 @@ json_t *api_audit_json(const struct store_audit_rows *l)
 	return json_pack("{so}", "audit", arr);
 }
 
+json_t *api_sites_json(const struct site_list *sites)
+{
+	if (!sites || sites->n == 0)
+		return json_null();
+	json_t *a = json_array();
+	for (int i = 0; i < sites->n; i++)
+		json_array_append_new(a, json_string(sites->v[i]));
+	return a;
+}
+
 json_t *api_users_json(const struct store_user_rows *l)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n; i++) {
 		const struct store_user_row *u = &l->v[i];
-		json_array_append_new(arr, json_pack("{sI ss ss sI sb sb}", "id", (json_int_t)u->id,
-						     "name", u->name, "role", u->role, "created_at",
-						     (json_int_t)u->created_at, "disabled",
-						     u->disabled, "has_password", u->has_password));
+		json_array_append_new(arr,
+				      json_pack("{sI ss ss sI sb sb so}", "id", (json_int_t)u->id,
+						"name", u->name, "role", u->role, "created_at",
+						(json_int_t)u->created_at, "disabled", u->disabled,
+						"has_password", u->has_password, "sites",
+						api_sites_json(u->sites)));
 	}
 	return json_pack("{so}", "users", arr);
 }
@@ -91,22 +103,24 @@ json_t *api_issued_json(const struct code_spec *spec, const struct store_issued_
 	json_t *arr = json_array();
 	for (int i = 0; i < spec->count; i++)
 		json_array_append_new(
-			arr, json_pack("{sI ss sI sI sI sb}", "id", (json_int_t)codes[i].id, "code",
-				       codes[i].code, "minutes", (json_int_t)(spec->seconds / 60),
-				       "pages", (json_int_t)spec->pages, "valid_until",
-				       (json_int_t)spec->valid_until, "spare", spec->spare));
+			arr,
+			json_pack("{sI ss sI sI sI sb so}", "id", (json_int_t)codes[i].id, "code",
+				  codes[i].code, "minutes", (json_int_t)(spec->seconds / 60),
+				  "pages", (json_int_t)spec->pages, "valid_until",
+				  (json_int_t)spec->valid_until, "spare", spec->spare, "site",
+				  spec->site ? json_string(spec->site) : json_null()));
 	return json_pack("{so}", "codes", arr);
 }
 
 json_t *api_code_json(const struct store_code_row *c)
 {
-	return json_pack("{sI ss ss sI sI sI sI sI sI sb sb}", "id", (json_int_t)c->id, "hint",
+	return json_pack("{sI ss ss sI sI sI sI sI sI sb sb so}", "id", (json_int_t)c->id, "hint",
 			 c->hint, "state", wire_code_state_word(c->state), "minutes",
 			 (json_int_t)(c->seconds_total / 60), "seconds_left",
 			 (json_int_t)c->seconds_left, "pages", (json_int_t)c->pages, "pages_left",
 			 (json_int_t)c->pages_left, "valid_until", (json_int_t)c->valid_until,
 			 "created_at", (json_int_t)c->created_at, "in_use", c->in_use, "spare",
-			 c->spare);
+			 c->spare, "site", c->all_sites ? json_null() : json_string(c->site));
 }
 
 json_t *api_codes_json(const struct store_code_rows *l)

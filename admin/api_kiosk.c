@@ -429,7 +429,7 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 		return;
 	}
 	struct store_code_cache c;
-	if (!store_code_cache(app->store, since, &c)) {
+	if (!store_code_cache(app->store, r->kiosk, since, &c)) {
 		free(c.codes);
 		api_store_error(r, STORE_ERROR, "code");
 		return;

@@ -302,6 +302,12 @@ role:
 			   role_name(r->actor.role));
 		return false;
 	}
+	if (r->actor.sites.n > 0 && !rt->scoped) {
+		http_error(r, 403, "forbidden",
+			   "this account is limited to some sites and may not do this: ask an "
+			   "account of every site");
+		return false;
+	}
 	return true;
 }
 

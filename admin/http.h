@@ -48,6 +48,9 @@ struct route {
 	void (*fn)(struct app *app, struct http_req *r);
 	/* Runs argon2id: on the sign-in threads (loginq), never on an HTTP one. */
 	bool slow;
+	/* Open to a staff account limited to some sites: the handler keeps it to them. The
+	 * other staff routes refuse such an account (403). */
+	bool scoped;
 };
 
 extern const struct route api_routes[];

@@ -209,7 +209,9 @@ static const char *const migrations[] = {
 	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
 	"  site TEXT NOT NULL,"
 	"  PRIMARY KEY (user_id, site)) WITHOUT ROWID;"
-	"ALTER TABLE kiosks ADD COLUMN settings_version INTEGER;",
+	"ALTER TABLE kiosks ADD COLUMN settings_version INTEGER;"
+	/* A code's site: NULL is valid at every site. */
+	"ALTER TABLE codes ADD COLUMN site TEXT;",
 };
 
 bool role_parse(const char *s, enum role *out)

@@ -105,9 +105,11 @@ static void new_session_id(char out[SESSION_ID_LEN + 1])
 enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *norm,
 				 struct session_open *out)
 {
+	/* A code of another site is unknown here, as a code that does not exist. */
 	static const char sql_code[] = "SELECT id, seconds_total - seconds_used,"
 				       " pages_total - pages_used, valid_until, revoked_at"
-				       " FROM codes WHERE hash = ?";
+				       " FROM codes WHERE hash = ?1 AND (site IS NULL OR"
+				       " site = (SELECT site FROM kiosks WHERE id = ?2))";
 	uint8_t h[CODE_HASH_LEN];
 	code_hash(st->code_key, norm, h);
 	int64_t now = now_s();
@@ -116,6 +118,7 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 		return STORE_ERROR;
 	sqlite3_stmt *s = store_stmt(st, sql_code);
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, kiosk);
 	int64_t code = 0;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		code = sqlite3_column_int64(s, 0);

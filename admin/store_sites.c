@@ -84,6 +84,23 @@ enum store_rc store_site_settings_put(struct store *st, const struct store_actor
 	return store_tx_end(st, rc);
 }
 
+bool store_session_site(struct store *st, const char *id, char site[SITE_NAME_MAX_BYTES + 1])
+{
+	site[0] = '\0';
+	store_lock(st);
+	sqlite3_stmt *s = store_stmt(st, "SELECT k.site FROM sessions s JOIN kiosks k"
+					 " ON k.id = s.kiosk_id WHERE s.id = ?");
+	bind_text(s, 1, id);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+		snprintf(site, SITE_NAME_MAX_BYTES + 1, "%s", v ? v : "");
+	}
+	store_release(s);
+	store_unlock(st);
+	return r == SQLITE_ROW;
+}
+
 bool store_kiosk_site(struct store *st, int64_t kiosk, char site[SITE_NAME_MAX_BYTES + 1],
 		      int64_t *version)
 {

@@ -211,6 +211,162 @@ class Sites(AdmindTestCase):
             self.heartbeat(ktok, settings_version=v, expect=400)
 
 
+class ScopedStaff(AdmindTestCase):
+    """A secretariat account of site A sees and acts on site A only: every other site's
+    kiosk, session, code is unknown to it (404 not_found, as an id that does not exist)."""
+
+    def setUp(self):
+        self.a = self.unique("Site A")
+        self.b = self.unique("Site B")
+        self.ka, self.ta = self.new_kiosk(site=self.a)
+        self.kb, self.tb = self.new_kiosk(site=self.b)
+        name = self.unique("sec-a")
+        d = self.api("POST", "/api/v1/users", {"name": name, "role": "secretariat",
+                                               "sites": [self.a]}, self.admin, expect=201)
+        self.assertEqual(d["sites"], [self.a])
+        self.uid, self.sec = d["id"], d["token"]
+
+    def test_user_sites_api(self):
+        users = {u["name"]: u for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]}
+        self.assertIsNone(users["admin"]["sites"])
+        self.assertEqual(self.api("GET", "/api/v1/whoami", token=self.sec)["sites"], [self.a])
+        self.assertIsNone(self.api("GET", "/api/v1/whoami", token=self.admin)["sites"])
+        for bad in ([], [""], ["x" * 65], [self.a, self.a], "A", [1], ["s%d" % i for i in range(17)],
+                    ["a\nb"]):
+            self.assertError(self.req("POST", "/api/v1/users",
+                                      {"name": self.unique("u"), "role": "secretariat",
+                                       "sites": bad}, self.admin), 400, "bad_request", repr(bad))
+            self.assertError(self.req("POST", "/api/v1/users/%d/sites" % self.uid,
+                                      {"sites": bad}, self.admin), 400, "bad_request", repr(bad))
+        d = self.api("POST", "/api/v1/users/%d/sites" % self.uid, {"sites": [self.a, self.b]},
+                     self.admin)
+        self.assertEqual(sorted(d["sites"]), sorted([self.a, self.b]))
+        self.assertEqual(len(self.api("GET", "/api/v1/kiosks", token=self.sec)["kiosks"]), 2)
+        self.api("POST", "/api/v1/users/%d/sites" % self.uid, {"sites": None}, self.admin)
+        self.assertIsNone(self.api("GET", "/api/v1/whoami", token=self.sec)["sites"])
+        self.assertError(self.req("POST", "/api/v1/users/999999/sites", {"sites": None},
+                                  self.admin), 404, "not_found")
+        self.assertError(self.req("POST", "/api/v1/users/%d/sites" % self.uid, {"sites": None},
+                                  self.sec), 403, "forbidden")
+        audit = self.api("GET", "/api/v1/audit?limit=10000", token=self.admin)["audit"]
+        self.assertTrue(any(a["action"] == "user.sites" and a["detail"] == {"sites": "*"}
+                            for a in audit))
+
+    def test_lists_show_own_site_only(self):
+        kiosks = self.api("GET", "/api/v1/kiosks", token=self.sec)["kiosks"]
+        self.assertEqual([k["id"] for k in kiosks], [self.ka])
+        self.assertEqual([s["name"] for s in self.api("GET", "/api/v1/sites",
+                                                        token=self.sec)["sites"]], [self.a])
+        ca = self.new_code(token=self.sec)
+        self.assertEqual(ca["site"], self.a)
+        cb = self.new_code(site=self.b)
+        call = self.new_code()
+        self.assertIsNone(call["site"])
+        sa = self.open_ok(self.ta, ca["code"])["session"]
+        sb = self.open_ok(self.tb, cb["code"])["session"]
+        sessions = self.api("GET", "/api/v1/sessions", token=self.sec)["sessions"]
+        self.assertEqual([s["id"] for s in sessions], [sa])
+        codes = self.api("GET", "/api/v1/codes?state=all", token=self.sec)["codes"]
+        self.assertEqual([c["id"] for c in codes], [ca["id"]])
+        self.assertEqual(len(self.api("GET", "/api/v1/sessions", token=self.admin)["sessions"]),
+                         len(self.sessions_list()))
+        self.assertIn(sb, [s["id"] for s in self.sessions_list()])
+        # Acting on site B by id: exactly as an unknown id.
+        unknown_kiosk = self.req("POST", "/api/v1/kiosks/999999/commands",
+                                 {"type": "message", "text": "x"}, self.sec)
+        other_kiosk = self.req("POST", "/api/v1/kiosks/%d/commands" % self.kb,
+                               {"type": "message", "text": "x"}, self.sec)
+        self.assertEqual(other_kiosk[0], 404)
+        self.assertEqual(other_kiosk[2], unknown_kiosk[2])
+        self.api("POST", "/api/v1/kiosks/%d/commands" % self.ka, {"type": "message", "text": "x"},
+                 self.sec, expect=201)
+        unknown_session = self.req("POST", "/api/v1/sessions/%s/end" % ("0" * 32), token=self.sec)
+        for path, body in (("/api/v1/sessions/%s/end" % sb, None),
+                           ("/api/v1/sessions/%s/add_time" % sb, {"minutes": 5})):
+            st, _, d = self.req("POST", path, body, self.sec)
+            self.assertEqual((st, d), (404, unknown_session[2]), path)
+        self.assertTrue(self.session_by_id(sb)["active"])
+        unknown_code = self.req("POST", "/api/v1/codes/revoke", {"id": 999999}, self.sec)
+        for ref in ({"id": cb["id"]}, {"code": cb["code"]}, {"id": call["id"]}):
+            for path, extra in (("/api/v1/codes/revoke", {}),
+                                ("/api/v1/codes/extend", {"minutes": 5})):
+                st, _, d = self.req("POST", path, dict(ref, **extra), self.sec)
+                self.assertEqual((st, d), (404, unknown_code[2]), (path, ref))
+        self.assertEqual(self.code_by_id(cb["id"])["state"], "active")
+        self.api("POST", "/api/v1/codes/extend", {"id": ca["id"], "minutes": 5}, self.sec)
+        self.api("POST", "/api/v1/sessions/%s/add_time" % sa, {"minutes": 5}, self.sec)
+        # Codes: its own site only, never "all".
+        self.assertError(self.req("POST", "/api/v1/codes", {"site": self.b}, self.sec), 403,
+                         "forbidden")
+        self.assertError(self.req("POST", "/api/v1/codes", {"site": "all"}, self.sec), 403,
+                         "forbidden")
+        self.assertError(self.req("POST", "/api/v1/codes", {"site": ""}, self.admin), 400,
+                         "bad_request")
+        # Settings of another site: no such site.
+        self.assertError(self.req("GET", site_path(self.b), token=self.sec), 404, "not_found")
+        self.api("GET", site_path(self.a), token=self.sec)
+
+    def test_maintenance_scoped(self):
+        d = self.api("POST", "/api/v1/users", {"name": self.unique("maint-a"),
+                                               "role": "maintenance", "sites": [self.a]},
+                     self.admin, expect=201)
+        tok = d["token"]
+        self.assertError(self.req("PUT", site_path(self.b), {"language": "fr"}, tok), 404,
+                         "not_found")
+        self.assertEqual(self.api("GET", site_path(self.b), token=self.admin)["version"], 0)
+        self.api("PUT", site_path(self.a), {"language": "fr"}, tok)
+        unknown = self.req("POST", "/api/v1/kiosks/999999/revoke", token=tok)
+        other = self.req("POST", "/api/v1/kiosks/%d/revoke" % self.kb, token=tok)
+        self.assertEqual((other[0], other[2]), (404, unknown[2]))
+        self.assertFalse([k for k in self.api("GET", "/api/v1/kiosks", token=self.admin)["kiosks"]
+                          if k["id"] == self.kb][0]["revoked"])
+        self.assertError(self.req("POST", "/api/v1/kiosks", {"name": self.unique("k"),
+                                                             "site": self.b}, tok),
+                         403, "forbidden")
+        self.assertError(self.req("POST", "/api/v1/kiosks/enroll", {"name": self.unique("k"),
+                                                                    "site": self.b}, tok),
+                         403, "forbidden")
+        self.api("POST", "/api/v1/kiosks", {"name": self.unique("k"), "site": self.a}, tok,
+                 expect=201)
+        # Routes not yet kept to a site are refused to a limited account, whole.
+        for path in ("/api/v1/usage", "/api/v1/stats", "/api/v1/audit", "/api/v1/backup",
+                     "/api/v1/refusals", "/api/v1/printers", "/api/v1/jobs", "/metrics"):
+            self.assertError(self.req("GET", path, token=tok), 403, "forbidden", path)
+
+    def test_codes_per_site_at_kiosks(self):
+        ca = self.new_code(site=self.a)
+        cb = self.new_code(site=self.b)
+        call = self.new_code(site="all")
+        st, _, d = self.open_session(self.ta, cb["code"])
+        unknown = self.open_session(self.ta, "1234 5678 9999")
+        self.assertEqual((st, d["error"]), (unknown[0], unknown[2]["error"]))
+        self.assertEqual(d["error"], "code_unknown")
+        s = self.open_ok(self.ta, ca["code"])["session"]
+        self.end_session(self.ta, s)
+        s = self.open_ok(self.tb, call["code"])["session"]
+        self.end_session(self.tb, s)
+        # The offline cache of a kiosk holds its site's codes and every site's.
+        def verifiers(tok):
+            return {c["verifier"] for c in self.api("GET", "/api/v1/kiosk/codes?since=0",
+                                                     token=tok)["codes"]}
+        va, vb = verifiers(self.ta), verifiers(self.tb)
+        self.assertEqual(len(va & vb), len([c for c in self.codes_list("active")
+                                            if c["site"] is None]))
+        self.assertFalse(va - vb == set())
+        _, knone = self.new_kiosk(site="")
+        vnone = verifiers(knone)
+        self.assertEqual(vnone, va & vb)
+        # The delta since a cursor: a change to site B's code is not sent to A.
+        cur = self.api("GET", "/api/v1/kiosk/codes?since=0", token=self.ta)["cursor"]
+        self.api("POST", "/api/v1/codes/revoke", {"id": cb["id"]}, self.admin)
+        delta = self.api("GET", "/api/v1/kiosk/codes?since=%d" % cur, token=self.ta)["codes"]
+        self.assertEqual(delta, [])
+        curb = self.api("GET", "/api/v1/kiosk/codes?since=0", token=self.tb)["cursor"]
+        self.api("POST", "/api/v1/codes/revoke", {"id": call["id"]}, self.admin)
+        self.assertEqual(len(self.api("GET", "/api/v1/kiosk/codes?since=%d" % curb,
+                                      token=self.tb)["codes"]), 1)
+
+
 class SiteCli(AdmindTestCase):
     """escalectl site list | settings | set | unset against the real admind."""
 
