@@ -16,7 +16,8 @@
 #define CTL_DEFAULT_URL "http://127.0.0.1:8080"
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{"user", "add", "NAME --role admin|secretariat|maintenance", ctl_user_add, true},
+	{"user", "add", "NAME --role admin|secretariat|maintenance [--site SITE]...", ctl_user_add,
+	 true},
 	{"user", "list", "", ctl_user_list, false},
 	{"user", "disable", "USER", ctl_user_disable, false},
 	{"user", "token", "USER", ctl_user_token, false},
@@ -30,7 +31,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"kiosk", "unlock", "KIOSK", ctl_kiosk_unlock, false},
 	{"kiosk", "unpause", "KIOSK", ctl_kiosk_unpause, false},
 	{"code", "new",
-	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N] [--spare]",
+	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N] [--spare]"
+	 " [--site SITE|all]",
 	 ctl_code_new, false},
 	{"code", "list", "[--all]", ctl_code_list, false},
 	{"code", "revoke", "CODE|#ID", ctl_code_revoke, false},

@@ -422,6 +422,28 @@ class SiteCli(AdmindTestCase):
             self.assertIn("not a JSON object", r.stderr)
         self.assertEqual(self.api("GET", site_path(site), token=self.admin)["version"], 5)
 
+    def test_user_add_site_and_code_new_site(self):
+        a, b = self.unique("cli A"), self.unique("cli B")
+        name = self.unique("sec")
+        r = self.ctl("user", "add", name, "--role", "secretariat", "--site", a, "--site", b)
+        self.assertEqual(r.returncode, 0, r)
+        token = r.stdout.splitlines()[-1]
+        self.assertEqual(sorted(self.api("GET", "/api/v1/whoami", token=token)["sites"]),
+                         sorted([a, b]))
+        r = self.ctl("user", "add", self.unique("x"), "--role", "secretariat", "--site", "a\tb")
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("'sites'", r.stderr)
+        # Limited to two sites: a code must name one of them.
+        r = self.ctl("code", "new", token=token)
+        self.assertEqual(r.returncode, 1, r)
+        r = self.ctl("code", "new", "--site", b, token=token)
+        self.assertEqual(r.returncode, 0, r)
+        codes = self.api("GET", "/api/v1/codes", token=token)["codes"]
+        self.assertEqual([c["site"] for c in codes], [b])
+        r = self.ctl("code", "new", "--site", "all")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIsNone(self.api("GET", "/api/v1/codes", token=self.admin)["codes"][0]["site"])
+
 
 if __name__ == "__main__":
     main()
