@@ -994,6 +994,8 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 			    v.closing_at ? json_string(v.closing_at) : json_null());
 	json_object_set_new(j, "notice", json_string(notices[m->notice]));
 	json_object_set_new(j, "cache_syncs", json_integer(k->syncs));
+	/* The version of its site's settings applied (-1: none). */
+	json_object_set_new(j, "settings_version", json_integer(k->settings_version));
 	/* The services the sessions use (0: kiosk.conf's), and admind's next list if any. */
 	json_object_set_new(j, "services_version", json_integer(k->services_version));
 	json_object_set_new(j, "services_next",
