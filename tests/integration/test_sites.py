@@ -306,6 +306,23 @@ class ScopedStaff(AdmindTestCase):
         self.assertError(self.req("GET", site_path(self.b), token=self.sec), 404, "not_found")
         self.api("GET", site_path(self.a), token=self.sec)
 
+    def test_desk_takes_its_one_site_values(self):
+        base = self.api("GET", "/api/v1/desk", token=self.admin)
+        self.assertIsNone(base["site"])
+        self.assertEqual(self.api("GET", "/api/v1/desk", token=self.sec), dict(base, site=self.a))
+        self.api("PUT", site_path(self.a), {"desk.centre": "ESC A", "desk.rules": ["Règle A"],
+                                            "desk.presets": [{"minutes": 20, "pages": 2}],
+                                            "language": "en"}, self.admin)
+        d = self.api("GET", "/api/v1/desk", token=self.sec)
+        self.assertEqual((d["site"], d["centre"], d["rules"], d["presets"]),
+                         (self.a, "ESC A", ["Règle A"], [{"minutes": 20, "pages": 2}]))
+        self.assertEqual(d["services"], base["services"])
+        # An account of every site, or of two sites: admind.conf's.
+        self.assertEqual(self.api("GET", "/api/v1/desk", token=self.admin), base)
+        self.api("POST", "/api/v1/users/%d/sites" % self.uid, {"sites": [self.a, self.b]},
+                 self.admin)
+        self.assertEqual(self.api("GET", "/api/v1/desk", token=self.sec), base)
+
     def test_maintenance_scoped(self):
         d = self.api("POST", "/api/v1/users", {"name": self.unique("maint-a"),
                                                "role": "maintenance", "sites": [self.a]},
