@@ -209,6 +209,9 @@ static json_t *job_json(const struct store_job_row *j)
 		j->decision, "state", j->state, "reason", str_or_null(j->reason), "jammed",
 		j->jammed, "created_at", (json_int_t)j->created_at, "updated_at",
 		(json_int_t)j->updated_at, "settled_at", int_or_null(j->settled, j->settled_at));
+	/* Its kiosk's site: what an account limited to sites sees jobs by. */
+	if (o)
+		json_object_set_new(o, "site", json_string(j->site ? j->site : ""));
 	if (o)
 		json_object_set_new(o, "cups_id", json_integer(j->cups_id));
 	return o;

@@ -6,6 +6,7 @@ hostile bodies and every role, version bumps, the audit line, and what kiosks ge
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -347,8 +348,37 @@ class ScopedStaff(AdmindTestCase):
                  expect=201)
         # Routes not yet kept to a site are refused to a limited account, whole.
         for path in ("/api/v1/usage", "/api/v1/stats", "/api/v1/audit", "/api/v1/backup",
-                     "/api/v1/refusals", "/api/v1/printers", "/api/v1/jobs", "/metrics"):
+                     "/api/v1/refusals", "/api/v1/users", "/metrics"):
             self.assertError(self.req("GET", path, token=tok), 403, "forbidden", path)
+
+    def test_print_jobs_by_their_kiosk_site(self):
+        # A job as the print watcher records it (the print path itself: test_print.py).
+        db = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            ids = []
+            for n, kid in enumerate((self.ka, self.kb)):
+                cur = db.execute(
+                    "INSERT INTO print_jobs(cups_id, uuid, queue, kiosk_id, decision, state,"
+                    " created_at, updated_at, charged) VALUES (?, ?, 'q', ?, 'release',"
+                    " 'completed', 1, 1, 2)", (90 + n, self.unique("uuid"), kid))
+                ids.append(cur.lastrowid)
+            db.commit()
+        finally:
+            db.close()
+        jobs = {j["id"]: j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]}
+        self.assertEqual((jobs[ids[0]]["site"], jobs[ids[1]]["site"]), (self.a, self.b))
+        mine = [j["id"] for j in self.api("GET", "/api/v1/jobs", token=self.sec)["jobs"]]
+        self.assertIn(ids[0], mine)
+        self.assertNotIn(ids[1], mine)
+        unknown = self.req("POST", "/api/v1/jobs/999999/refund", {"pages": 1}, self.sec)
+        other = self.req("POST", "/api/v1/jobs/%d/refund" % ids[1], {"pages": 1}, self.sec)
+        self.assertEqual((other[0], other[2]), (404, unknown[2]))
+        for verb in ("cancel", "retry"):
+            st, _, d = self.req("POST", "/api/v1/jobs/%d/%s" % (ids[1], verb), token=self.sec)
+            self.assertEqual((st, d["error"]), (404, "not_found"), verb)
+        # Its own site's job is found (what refund then says is test_print.py's).
+        st, _, d = self.req("POST", "/api/v1/jobs/%d/refund" % ids[0], {"pages": 1}, self.sec)
+        self.assertNotEqual(d.get("error"), "not_found", (st, d))
 
     def test_codes_per_site_at_kiosks(self):
         ca = self.new_code(site=self.a)
