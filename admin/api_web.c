@@ -125,9 +125,10 @@ void api_login(struct app *app, struct http_req *r)
 	const struct web_config *w = &app->cfg.web;
 	int64_t now = now_s();
 	http_json(r, 200,
-		  json_pack("{ss ss ss sI sI}", "name", who.name, "role", role_name(who.role),
+		  json_pack("{ss ss ss sI sI so}", "name", who.name, "role", role_name(who.role),
 			    "csrf", ws.csrf, "idle_seconds", (json_int_t)w->idle_seconds,
-			    "expires_at", (json_int_t)(now + w->idle_seconds)));
+			    "expires_at", (json_int_t)(now + w->idle_seconds), "sites",
+			    api_sites_json(&who.sites)));
 	http_set_cookie(r, cookie, w->max_seconds);
 	log_info("staff sign-in: %s (%s) from %s", who.name, role_name(who.role), r->addr);
 	sodium_memzero(cookie, sizeof(cookie));

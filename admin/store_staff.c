@@ -148,6 +148,8 @@ static void dummy_init(void)
 		fatalx("%s: cannot hash a password", __func__);
 }
 
+static bool actor_sites(struct store *st, struct store_actor *a);
+
 bool store_password_check(struct store *st, const char *name, const char *password,
 			  struct store_actor *out)
 {
@@ -166,6 +168,9 @@ bool store_password_check(struct store *st, const char *name, const char *passwo
 		snprintf(hash, sizeof(hash), "%s", sqlite3_column_text(s, 3));
 	}
 	sqlite3_finalize(s);
+	/* Its sites, for the sign-in's answer (every request loads them again). */
+	if (usable && !actor_sites(st, out))
+		usable = false;
 	store_unlock(st);
 	/* The slow part runs without the store's lock: kiosks are not held up. */
 	if (!usable) {
@@ -206,8 +211,6 @@ enum store_rc store_web_open(struct store *st, const struct store_actor *who,
 	ok = ok && store_audit(st, who, "staff.sign_in", who->name, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
-
-static bool actor_sites(struct store *st, struct store_actor *a);
 
 bool store_web_auth(struct store *st, const char *cookie, bool activity, int64_t idle_s,
 		    int64_t max_s, struct store_actor *out, struct web_session *ws)
