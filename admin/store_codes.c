@@ -90,7 +90,15 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 			{"first_id", NULL, codes[0].id},
 			{"last_id", NULL, codes[spec->count - 1].id},
 		};
-		good = store_audit(st, who, "code.issue", NULL, d, ARRAY_LEN(d));
+		/* Where they work: a site, or "all". */
+		const struct audit_field ds[] = {d[0],
+						 d[1],
+						 d[2],
+						 d[3],
+						 d[4],
+						 d[5],
+						 {"site", spec->site ? spec->site : "all", 0}};
+		good = store_audit(st, who, "code.issue", NULL, ds, ARRAY_LEN(ds));
 	}
 	if (good && spec->spare) {
 		const struct audit_field d[] = {
@@ -270,10 +278,15 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	}
 	char target[32];
 	snprintf(target, sizeof(target), "code #%lld", (long long)id);
-	const struct audit_field d[] = {
-		{"minutes", NULL, a / 60}, {"pages", NULL, b}, {"days", NULL, c / 86400}};
+	if (!code_get(st, id, out))
+		return store_tx_end(st, STORE_ERROR);
+	const struct audit_field d[] = {{"minutes", NULL, a / 60},
+					{"pages", NULL, b},
+					{"days", NULL, c / 86400},
+					{"site", out->all_sites ? "all" : out->site, 0}};
 	bool extend = strcmp(action, "code.extend") == 0;
-	if (!store_audit(st, who, action, target, d, extend ? ARRAY_LEN(d) : 0))
+	const struct audit_field *detail = extend ? d : d + 3;
+	if (!store_audit(st, who, action, target, detail, extend ? ARRAY_LEN(d) : 1))
 		return store_tx_end(st, STORE_ERROR);
 	return store_tx_end(st, code_get(st, id, out) ? STORE_OK : STORE_ERROR);
 }

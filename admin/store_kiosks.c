@@ -95,7 +95,7 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 2, id);
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	bool ok = r == SQLITE_DONE && store_audit(st, who, "kiosk.revoke", name, NULL, 0);
+	bool ok = r == SQLITE_DONE && store_audit_kiosk(st, who, "kiosk.revoke", name, id, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -189,6 +189,6 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 	char action[48];
 	snprintf(action, sizeof(action), "kiosk.%s", type);
 	const struct audit_field d[] = {{"text", text, 0}};
-	bool ok = store_audit(st, who, action, name, d, text ? ARRAY_LEN(d) : 0);
+	bool ok = store_audit_kiosk(st, who, action, name, kiosk, d, text ? ARRAY_LEN(d) : 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }

@@ -638,7 +638,7 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	bind_text(s, 2, session);
 	bool ok = adv == STORE_OK && step_done(s) &&
 		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_END_SESSION), session, 0) &&
-		  store_audit(st, who, "session.end", session, NULL, 0);
+		  store_audit_kiosk(st, who, "session.end", session, kiosk, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -663,9 +663,10 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 		return store_tx_end(st, STORE_ERROR);
 	if (sqlite3_changes(st->db) == 0)
 		return store_tx_end(st, STORE_LIMIT);
-	bool ok = add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
-		  store_audit(st, who, "session.add_time", session,
-			      (const struct audit_field[]){{"minutes", NULL, seconds / 60}}, 1);
+	bool ok =
+		add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
+		store_audit_kiosk(st, who, "session.add_time", session, kiosk,
+				  (const struct audit_field[]){{"minutes", NULL, seconds / 60}}, 1);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 

@@ -306,6 +306,16 @@ class ScopedStaff(AdmindTestCase):
         # Settings of another site: no such site.
         self.assertError(self.req("GET", site_path(self.b), token=self.sec), 404, "not_found")
         self.api("GET", site_path(self.a), token=self.sec)
+        # The audit log says the site of what was done.
+        audit = self.api("GET", "/api/v1/audit?limit=10000", token=self.admin)["audit"]
+        mine = [x for x in audit if x["user"] == self.api("GET", "/api/v1/whoami",
+                                                          token=self.sec)["name"]]
+        by = {x["action"]: x["detail"] for x in reversed(mine)}
+        for action in ("code.issue", "kiosk.message", "code.extend", "session.add_time"):
+            self.assertEqual(by[action]["site"], self.a, (action, by.get(action)))
+        issued_all = [x for x in audit if x["action"] == "code.issue"
+                      and x["detail"]["first_id"] == call["id"]]
+        self.assertEqual(issued_all[0]["detail"]["site"], "all")
 
     def test_desk_takes_its_one_site_values(self):
         base = self.api("GET", "/api/v1/desk", token=self.admin)
