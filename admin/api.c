@@ -21,7 +21,7 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/kiosk/refusals", AUTH_KIOSK, 0, api_kiosk_refusals, false, false},
 	{"POST", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_issue, false, true},
 	{"GET", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_list, false, true},
-	{"GET", "/api/v1/codes/spare", AUTH_STAFF, SEC, api_codes_spare, false, false},
+	{"GET", "/api/v1/codes/spare", AUTH_STAFF, SEC, api_codes_spare, false, true},
 	{"POST", "/api/v1/codes/revoke", AUTH_STAFF, SEC, api_codes_revoke, false, true},
 	{"POST", "/api/v1/codes/extend", AUTH_STAFF, SEC, api_codes_extend, false, true},
 	{"GET", "/api/v1/kiosks", AUTH_STAFF, ALL_ROLES, api_kiosks_list, false, true},

@@ -235,7 +235,22 @@ void api_codes_spare(struct app *app, struct http_req *r)
 	struct store_spare_drawer d;
 	if (!http_query_only(r, q))
 		return;
-	if (!store_spare_drawer(app->store, now_s(), &d)) {
+	/* An account limited to sites: the spare codes of its sites only. */
+	const struct site_list *mine = &r->actor.sites;
+	bool ok = mine->n == 0 && store_spare_drawer(app->store, now_s(), NULL, &d);
+	d = mine->n == 0 ? d : (struct store_spare_drawer){0};
+	for (int i = 0; i < mine->n; i++) {
+		struct store_spare_drawer one;
+		ok = store_spare_drawer(app->store, now_s(), mine->v[i], &one);
+		if (!ok)
+			break;
+		d.unused += one.unused;
+		if (one.unused && (!d.first_expiry || one.first_expiry < d.first_expiry))
+			d.first_expiry = one.first_expiry;
+		if (one.last_issued > d.last_issued)
+			d.last_issued = one.last_issued;
+	}
+	if (!ok) {
 		http_error(r, 500, "internal", "the database did not answer");
 		return;
 	}

@@ -236,7 +236,9 @@ struct store_spare_drawer {
 	int64_t first_expiry; /* the earliest valid_until among them, 0 when none */
 	int64_t last_issued;  /* when the last spare codes were issued, 0 never */
 };
-bool store_spare_drawer(struct store *st, int64_t now, struct store_spare_drawer *out);
+/* SITE NULL: every spare code; else those of SITE only. */
+bool store_spare_drawer(struct store *st, int64_t now, const char *site,
+			struct store_spare_drawer *out);
 /* Sessions opened with a spare code that started in [FROM, TO). */
 int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to);
 /* One code of the kiosks' offline cache. */

@@ -317,6 +317,14 @@ class ScopedStaff(AdmindTestCase):
                       and x["detail"]["first_id"] == call["id"]]
         self.assertEqual(issued_all[0]["detail"]["site"], "all")
 
+    def test_spare_drawer_of_its_site(self):
+        before = self.api("GET", "/api/v1/codes/spare", token=self.admin)["unused"]
+        self.new_codes(count=3, spare=True, site=self.b)
+        self.new_codes(count=2, spare=True, token=self.sec)
+        self.assertEqual(self.api("GET", "/api/v1/codes/spare", token=self.sec)["unused"], 2)
+        self.assertEqual(self.api("GET", "/api/v1/codes/spare", token=self.admin)["unused"],
+                         before + 5)
+
     def test_desk_takes_its_one_site_values(self):
         base = self.api("GET", "/api/v1/desk", token=self.admin)
         self.assertIsNone(base["site"])
