@@ -789,8 +789,10 @@ static bool enrollment(struct kiosk_cfg *cfg, struct cfg_err *err)
 	config_t cf;
 	char host[256];
 	char *url = NULL, *pin = NULL;
-	if (!cfg_load(&cf, cfg->admin_enrollment_file, err))
+	if (!cfg_load(&cf, cfg->admin_enrollment_file, err)) {
+		config_destroy(&cf); /* cfg_load initialised it */
 		return false;
+	}
 	const config_setting_t *root = config_root_setting(&cf);
 	bool ok = cfg_only_keys(root, enrollment_keys, err) &&
 		  text(root, "url", NULL, MAX_URL, &url, err) &&
@@ -805,7 +807,6 @@ static bool enrollment(struct kiosk_cfg *cfg, struct cfg_err *err)
 	if (ok) {
 		free(cfg->admin_url);
 		free(cfg->admin_pin);
-		free(cfg->admin_enrollment_file);
 		cfg->admin_url = url;
 		cfg->admin_pin = pin;
 		cfg->enrolled = true;
@@ -950,6 +951,7 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->admin_token_file);
 	free(cfg->admin_ca_file);
 	free(cfg->admin_pin);
+	free(cfg->admin_enrollment_file);
 	for (int i = 0; i < KCFG_MAX_ARGS && cfg->browser_argv[i]; i++)
 		free(cfg->browser_argv[i]);
 	svc_free(cfg->services, cfg->n_services);
