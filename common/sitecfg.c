@@ -207,12 +207,7 @@ static bool hours(json_t *g, struct hours *h, char *err, size_t errlen)
 				    "special)");
 		}
 	}
-	bool opens = false;
-	for (int wd = 0; wd < 7; wd++)
-		opens |= h->week[wd].n > 0;
-	for (int i = 0; i < h->n_ex; i++)
-		opens |= h->ex[i].hours.n > 0;
-	if (!opens)
+	if (!hours_has_range(h))
 		return fail(err, errlen,
 			    "'hours' has no time range on any day: the centre would never open "
 			    "(unset 'hours' to keep each kiosk's own)");

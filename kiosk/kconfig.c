@@ -569,12 +569,7 @@ static bool hours_section(struct hours *h, const config_setting_t *root, struct 
 		    !ranges(hl, "special hours", &x->hours, err))
 			return false;
 	}
-	bool opens = false;
-	for (int wd = 0; wd < 7; wd++)
-		opens |= h->week[wd].n > 0;
-	for (int i = 0; i < h->n_ex; i++)
-		opens |= h->ex[i].hours.n > 0;
-	if (!opens)
+	if (!hours_has_range(h))
 		return cfg_fail(g, err,
 				"'hours' has no time range on any day: the centre would never open "
 				"(remove 'hours' to stay open at all times)");
