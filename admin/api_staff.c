@@ -476,6 +476,16 @@ void api_audit(struct app *app, struct http_req *r)
 	}
 	struct store_audit_rows rows;
 	store_audit_list(app->store, limit, &rows);
-	http_json(r, 200, api_audit_json(&rows));
+	json_t *list = api_audit_json(&rows);
 	store_audit_rows_free(&rows);
+	/* An account limited to sites: the lines that name one of its sites ("site" in their
+	 * detail) and nothing else. */
+	json_t *arr = json_object_get(list, "audit");
+	for (size_t i = json_array_size(arr); r->actor.sites.n > 0 && i-- > 0;) {
+		json_t *d = json_object_get(json_array_get(arr, i), "detail");
+		const char *site = json_string_value(json_object_get(d, "site"));
+		if (!site || !actor_site_ok(&r->actor, site))
+			json_array_remove(arr, i);
+	}
+	http_json(r, 200, list);
 }

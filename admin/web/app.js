@@ -20,9 +20,9 @@ const VIEWS = [
 	{name: "kiosks", roles: ALL, every: 10000, mod: maint.kiosks, scoped: true},
 	{name: "sites", roles: ["maintenance", "admin"], every: 30000, mod: sites, scoped: true},
 	{name: "services", roles: ["maintenance", "admin"], every: 10000, mod: services},
-	{name: "usage", roles: ["maintenance", "admin"], every: 10000, mod: maint.usage},
+	{name: "usage", roles: ["maintenance", "admin"], every: 10000, mod: maint.usage, scoped: true},
 	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats},
-	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit},
+	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit, scoped: true},
 	{name: "users", roles: ["admin"], every: 10000, mod: admin.users},
 	{name: "account", roles: ALL, every: 0, mod: admin.account, scoped: true},
 ];

@@ -365,7 +365,25 @@ class ScopedStaff(AdmindTestCase):
         self.api("POST", "/api/v1/kiosks", {"name": self.unique("k"), "site": self.a}, tok,
                  expect=201)
         # Routes not yet kept to a site are refused to a limited account, whole.
-        for path in ("/api/v1/usage", "/api/v1/stats", "/api/v1/audit", "/api/v1/backup",
+        # Usage and the audit log: its sites' lines only.
+        sa = self.open_ok(self.ta, self.new_code(site=self.a)["code"])["session"]
+        sb = self.open_ok(self.tb, self.new_code(site=self.b)["code"])["session"]
+        self.end_session(self.ta, sa)
+        self.end_session(self.tb, sb)
+        rows = self.api("GET", "/api/v1/usage?format=json", token=tok)["sessions"]
+        self.assertIn(sa, [x["id"] for x in rows])
+        self.assertEqual({x["site"] for x in rows}, {self.a})
+        everyone = self.api("GET", "/api/v1/usage?format=json", token=self.admin)["sessions"]
+        self.assertIn(sb, [x["id"] for x in everyone])
+        status, _, csv_body = self.req("GET", "/api/v1/usage?format=csv", token=tok)
+        self.assertEqual(status, 200)
+        text = csv_body.decode("utf-8") if isinstance(csv_body, bytes) else csv_body
+        self.assertIn(sa, text)
+        self.assertNotIn(sb, text)
+        audit = self.api("GET", "/api/v1/audit?limit=10000", token=tok)["audit"]
+        self.assertTrue(audit)
+        self.assertEqual({x["detail"]["site"] for x in audit}, {self.a})
+        for path in ("/api/v1/stats", "/api/v1/backup",
                      "/api/v1/refusals", "/api/v1/users", "/metrics"):
             self.assertError(self.req("GET", path, token=tok), 403, "forbidden", path)
 

@@ -991,7 +991,7 @@ class Sites(WebTestCase):
         site = self.unique("ESC Nord")
         kid, kt = self.new_kiosk(self.unique("poste"), site=site)
         self.sign_in(self.new_scoped("maintenance", site))
-        self.assertEqual(self.nav_views(), {"kiosks", "sites", "account"})
+        self.assertEqual(self.nav_views(), {"kiosks", "sites", "usage", "audit", "account"})
         self.go("sites")
         self.wait_shown("#site-form")
         self.type_into("#site-day-monday", "09:00-12:00, 14:00-18:00")
