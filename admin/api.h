@@ -109,6 +109,9 @@ void api_scope_array(const struct http_req *r, json_t *arr, const char *key);
  * passes: the store says not_found the same way. */
 bool api_kiosk_scope(struct app *app, struct http_req *r, int64_t id);
 bool api_session_scope(struct app *app, struct http_req *r, const char *id);
+/* Does a kiosk called NAME (revoked ones too) belong to a site R's account is not limited
+ * to? Enrolling that name again would move it, and its history, to the account's site. */
+bool api_kiosk_name_elsewhere(struct app *app, const struct http_req *r, const char *name);
 /* The sites of an account: null for every site, else an array. */
 json_t *api_sites_json(const struct site_list *sites);
 /* "sites" of a request (V: absent or null, every site; else 1..16 distinct site names) into

@@ -27,7 +27,10 @@ void api_kiosks_enroll(struct app *app, struct http_req *r)
 	}
 	char code[STORE_ENROLL_LEN + 1], grouped[STORE_ENROLL_LEN * 2];
 	int64_t until = now_s() + ENROLL_VALID_S;
-	enum store_rc rc = store_enroll_new(app->store, &r->actor, name, site, until, code);
+	enum store_rc rc =
+		api_kiosk_name_elsewhere(app, r, name)
+			? STORE_CONFLICT
+			: store_enroll_new(app->store, &r->actor, name, site, until, code);
 	if (rc == STORE_OK) {
 		code_format(code, grouped, sizeof(grouped));
 		json_t *out = json_pack("{ss ss ss sI}", "name", name, "site", site, "code",

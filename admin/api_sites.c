@@ -40,6 +40,13 @@ bool api_session_scope(struct app *app, struct http_req *r, const char *id)
 	return false;
 }
 
+bool api_kiosk_name_elsewhere(struct app *app, const struct http_req *r, const char *name)
+{
+	char site[SITE_NAME_MAX_BYTES + 1];
+	return r->actor.sites.n > 0 && store_kiosk_site_by_name(app->store, name, site) &&
+	       !actor_site_ok(&r->actor, site);
+}
+
 void api_sites_list(struct app *app, struct http_req *r)
 {
 	static const char *const q[] = {NULL};

@@ -224,7 +224,11 @@ void api_kiosks_add(struct app *app, struct http_req *r)
 		json_decref(j);
 		return;
 	}
-	enum store_rc rc = store_kiosk_create(app->store, &r->actor, name, site, token, &id);
+	/* Another site's kiosk, even revoked, is a name taken. */
+	enum store_rc rc =
+		api_kiosk_name_elsewhere(app, r, name)
+			? STORE_CONFLICT
+			: store_kiosk_create(app->store, &r->actor, name, site, token, &id);
 	if (rc == STORE_OK)
 		http_json(r, 201,
 			  json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name, "site",

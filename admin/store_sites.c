@@ -84,6 +84,23 @@ enum store_rc store_site_settings_put(struct store *st, const struct store_actor
 	return store_tx_end(st, rc);
 }
 
+bool store_kiosk_site_by_name(struct store *st, const char *name,
+			      char site[SITE_NAME_MAX_BYTES + 1])
+{
+	site[0] = '\0';
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT site FROM kiosks WHERE name = ?");
+	bind_text(s, 1, name);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+		snprintf(site, SITE_NAME_MAX_BYTES + 1, "%s", v ? v : "");
+	}
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return r == SQLITE_ROW;
+}
+
 bool store_session_site(struct store *st, const char *id, char site[SITE_NAME_MAX_BYTES + 1])
 {
 	site[0] = '\0';

@@ -34,6 +34,9 @@ enum store_rc store_site_settings_put(struct store *st, const struct store_actor
 bool store_kiosk_site(struct store *st, int64_t kiosk, char site[SITE_NAME_MAX_BYTES + 1],
 		      int64_t *version);
 
+/* The site of the kiosk called NAME (live or revoked) into SITE; false when none. */
+bool store_kiosk_site_by_name(struct store *st, const char *name,
+			      char site[SITE_NAME_MAX_BYTES + 1]);
 /* The site of session ID into SITE; false when there is no such session. */
 bool store_session_site(struct store *st, const char *id, char site[SITE_NAME_MAX_BYTES + 1]);
 

@@ -364,6 +364,17 @@ class ScopedStaff(AdmindTestCase):
                          403, "forbidden")
         self.api("POST", "/api/v1/kiosks", {"name": self.unique("k"), "site": self.a}, tok,
                  expect=201)
+        # A revoked kiosk of site B cannot be enrolled again into site A (its history
+        # would follow): its name is taken, as a live kiosk's.
+        bname = self.unique("poste-b")
+        bid, _ = self.new_kiosk(name=bname, site=self.b)
+        self.api("POST", "/api/v1/kiosks/%d/revoke" % bid, token=self.admin)
+        for path in ("/api/v1/kiosks", "/api/v1/kiosks/enroll"):
+            self.assertError(self.req("POST", path, {"name": bname, "site": self.a}, tok),
+                             409, "conflict", path)
+        self.assertEqual([k["site"] for k in self.api("GET", "/api/v1/kiosks",
+                                                      token=self.admin)["kiosks"]
+                          if k["id"] == bid], [self.b])
         # Routes not yet kept to a site are refused to a limited account, whole.
         # Usage and the audit log: its sites' lines only.
         sa = self.open_ok(self.ta, self.new_code(site=self.a)["code"])["session"]
