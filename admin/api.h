@@ -109,6 +109,29 @@ void api_services_add_domain(struct app *app, struct http_req *r);
 void api_services_move(struct app *app, struct http_req *r);
 void api_services_remove(struct app *app, struct http_req *r);
 void api_kiosk_services(struct app *app, struct http_req *r);
+/* api_sites.c */
+/* Drops from ARR the objects whose KEY (a site) R's account may not see. */
+void api_scope_array(const struct http_req *r, json_t *arr, const char *key);
+/* Is kiosk ID, or session ID, out of R's account's sites? Then replies 404 not_found as
+ * for an unknown id (nothing said of other sites) and returns false. An unknown id
+ * passes: the store says not_found the same way. */
+bool api_kiosk_scope(struct app *app, struct http_req *r, int64_t id);
+bool api_session_scope(struct app *app, struct http_req *r, const char *id);
+/* Does a kiosk called NAME (revoked ones too) belong to a site R's account is not limited
+ * to? Enrolling that name again would move it, and its history, to the account's site. */
+bool api_kiosk_name_elsewhere(struct app *app, const struct http_req *r, const char *name);
+/* The sites of an account: null for every site, else an array. */
+json_t *api_sites_json(const struct site_list *sites);
+/* "sites" of a request (V: absent or null, every site; else 1..16 distinct site names) into
+ * SITES; false after a 400. */
+bool api_sites_parse(struct http_req *r, json_t *v, struct site_list *sites);
+void api_users_sites(struct app *app, struct http_req *r);
+void api_sites_list(struct app *app, struct http_req *r);
+void api_site_settings_get(struct app *app, struct http_req *r);
+void api_site_settings_put(struct app *app, struct http_req *r);
+void api_kiosk_settings(struct app *app, struct http_req *r);
+/* The version of kiosk KIOSK's site's settings (0: none), for its heartbeat. */
+int64_t api_kiosk_settings_version(struct app *app, int64_t kiosk);
 void api_kiosk_refusals(struct app *app, struct http_req *r);
 void api_refusals(struct app *app, struct http_req *r);
 void api_stats_services_csv(struct app *app, struct http_req *r);

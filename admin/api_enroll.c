@@ -19,9 +19,18 @@ void api_kiosks_enroll(struct app *app, struct http_req *r)
 	if (!j)
 		return;
 	const char *name = json_str_or(j, "name", ""), *site = json_str_or(j, "site", "");
+	if (!actor_site_ok(&r->actor, site)) {
+		http_error(r, 403, "forbidden",
+			   "this account may enroll kiosks at its own sites only");
+		json_decref(j);
+		return;
+	}
 	char code[STORE_ENROLL_LEN + 1], grouped[STORE_ENROLL_LEN * 2];
 	int64_t until = now_s() + ENROLL_VALID_S;
-	enum store_rc rc = store_enroll_new(app->store, &r->actor, name, site, until, code);
+	enum store_rc rc =
+		api_kiosk_name_elsewhere(app, r, name)
+			? STORE_CONFLICT
+			: store_enroll_new(app->store, &r->actor, name, site, until, code);
 	if (rc == STORE_OK) {
 		code_format(code, grouped, sizeof(grouped));
 		json_t *out = json_pack("{ss ss ss sI}", "name", name, "site", site, "code",

@@ -29,15 +29,27 @@ json_t *api_audit_json(const struct store_audit_rows *l)
 	return json_pack("{so}", "audit", arr);
 }
 
+json_t *api_sites_json(const struct site_list *sites)
+{
+	if (!sites || sites->n == 0)
+		return json_null();
+	json_t *a = json_array();
+	for (int i = 0; i < sites->n; i++)
+		json_array_append_new(a, json_string(sites->v[i]));
+	return a;
+}
+
 json_t *api_users_json(const struct store_user_rows *l)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n; i++) {
 		const struct store_user_row *u = &l->v[i];
-		json_array_append_new(arr, json_pack("{sI ss ss sI sb sb}", "id", (json_int_t)u->id,
-						     "name", u->name, "role", u->role, "created_at",
-						     (json_int_t)u->created_at, "disabled",
-						     u->disabled, "has_password", u->has_password));
+		json_array_append_new(arr,
+				      json_pack("{sI ss ss sI sb sb so}", "id", (json_int_t)u->id,
+						"name", u->name, "role", u->role, "created_at",
+						(json_int_t)u->created_at, "disabled", u->disabled,
+						"has_password", u->has_password, "sites",
+						api_sites_json(u->sites)));
 	}
 	return json_pack("{so}", "users", arr);
 }
@@ -55,6 +67,12 @@ json_t *api_kiosks_json(const struct store_kiosk_rows *l)
 				      str_or_null(k->session));
 		if (k->session)
 			json_object_set_new(o, "seconds_left", json_integer(k->seconds_left));
+		/* What the kiosk says it applies, and what its site has: behind when they
+		 * differ. */
+		json_object_set_new(o, "settings_version",
+				    int_or_null(k->settings_version >= 0, k->settings_version));
+		json_object_set_new(o, "site_settings_version",
+				    json_integer(k->site_settings_version));
 		json_array_append_new(arr, o);
 	}
 	return json_pack("{so}", "kiosks", arr);
@@ -85,22 +103,24 @@ json_t *api_issued_json(const struct code_spec *spec, const struct store_issued_
 	json_t *arr = json_array();
 	for (int i = 0; i < spec->count; i++)
 		json_array_append_new(
-			arr, json_pack("{sI ss sI sI sI sb}", "id", (json_int_t)codes[i].id, "code",
-				       codes[i].code, "minutes", (json_int_t)(spec->seconds / 60),
-				       "pages", (json_int_t)spec->pages, "valid_until",
-				       (json_int_t)spec->valid_until, "spare", spec->spare));
+			arr,
+			json_pack("{sI ss sI sI sI sb so}", "id", (json_int_t)codes[i].id, "code",
+				  codes[i].code, "minutes", (json_int_t)(spec->seconds / 60),
+				  "pages", (json_int_t)spec->pages, "valid_until",
+				  (json_int_t)spec->valid_until, "spare", spec->spare, "site",
+				  spec->site ? json_string(spec->site) : json_null()));
 	return json_pack("{so}", "codes", arr);
 }
 
 json_t *api_code_json(const struct store_code_row *c)
 {
-	return json_pack("{sI ss ss sI sI sI sI sI sI sb sb}", "id", (json_int_t)c->id, "hint",
+	return json_pack("{sI ss ss sI sI sI sI sI sI sb sb so}", "id", (json_int_t)c->id, "hint",
 			 c->hint, "state", wire_code_state_word(c->state), "minutes",
 			 (json_int_t)(c->seconds_total / 60), "seconds_left",
 			 (json_int_t)c->seconds_left, "pages", (json_int_t)c->pages, "pages_left",
 			 (json_int_t)c->pages_left, "valid_until", (json_int_t)c->valid_until,
 			 "created_at", (json_int_t)c->created_at, "in_use", c->in_use, "spare",
-			 c->spare);
+			 c->spare, "site", c->all_sites ? json_null() : json_string(c->site));
 }
 
 json_t *api_codes_json(const struct store_code_rows *l)
@@ -189,6 +209,9 @@ static json_t *job_json(const struct store_job_row *j)
 		j->decision, "state", j->state, "reason", str_or_null(j->reason), "jammed",
 		j->jammed, "created_at", (json_int_t)j->created_at, "updated_at",
 		(json_int_t)j->updated_at, "settled_at", int_or_null(j->settled, j->settled_at));
+	/* Its kiosk's site: what an account limited to sites sees jobs by. */
+	if (o)
+		json_object_set_new(o, "site", json_string(j->site ? j->site : ""));
 	if (o)
 		json_object_set_new(o, "cups_id", json_integer(j->cups_id));
 	return o;

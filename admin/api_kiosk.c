@@ -135,6 +135,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		{"ack", J_ARRAY, false, 0, 0},
 		{"help", J_STR, false, 1, 16},
 		{"help_at", J_INT, false, 1, INT64_MAX},
+		{"settings_version", J_INT, false, 0, INT64_MAX},
 	};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -148,6 +149,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		.version = json_str_or(j, "version", NULL),
 		.address = r->addr,
 		.ack = acks,
+		.settings_version = json_int_or(j, "settings_version", -1),
 	};
 	json_t *ack = json_object_get(j, "ack");
 	size_t i;
@@ -214,6 +216,9 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	/* The kiosk fetches GET /api/v1/kiosk/services when this differs from its copy's. */
 	json_object_set_new(out, "services_version",
 			    json_integer(store_services_version(app->store)));
+	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
+	json_object_set_new(out, "settings_version",
+			    json_integer(api_kiosk_settings_version(app, r->kiosk)));
 	http_json(r, 200, out);
 }
 
@@ -442,7 +447,7 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 		return;
 	}
 	struct store_code_cache c;
-	if (!store_code_cache(app->store, since, &c)) {
+	if (!store_code_cache(app->store, r->kiosk, since, &c)) {
 		free(c.codes);
 		api_store_error(r, STORE_ERROR, "code");
 		return;
@@ -461,5 +466,8 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 				"memlimit", (json_int_t)c.memlimit, "codes", codes);
 	json_object_set_new(out, "services_version",
 			    json_integer(store_services_version(app->store)));
+	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
+	json_object_set_new(out, "settings_version",
+			    json_integer(api_kiosk_settings_version(app, r->kiosk)));
 	http_json(r, 200, out);
 }

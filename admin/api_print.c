@@ -49,6 +49,17 @@ void api_printers_resume(struct app *app, struct http_req *r)
 	http_json(r, 200, json_pack("{ss sb}", "printer", r->params[0], "resumed", 1));
 }
 
+/* A job of a site R's account is not limited to: 404 as an unknown job. */
+static bool job_scope(struct app *app, struct http_req *r, int64_t id)
+{
+	char site[NAME_MAX_BYTES + 1];
+	if (r->actor.sites.n == 0 || !store_job_site(app->store, id, site) ||
+	    actor_site_ok(&r->actor, site))
+		return true;
+	http_error(r, 404, "not_found", "no such print job");
+	return false;
+}
+
 void api_jobs_list(struct app *app, struct http_req *r)
 {
 	static const char *const q[] = {"active", NULL};
@@ -61,14 +72,16 @@ void api_jobs_list(struct app *app, struct http_req *r)
 	}
 	struct store_job_rows rows;
 	store_print_list(app->store, a && a[0] == '1', &rows);
-	http_json(r, 200, api_jobs_json(&rows));
+	json_t *list = api_jobs_json(&rows);
 	store_job_rows_free(&rows);
+	api_scope_array(r, json_object_get(list, "jobs"), "site");
+	http_json(r, 200, list);
 }
 
 void api_jobs_cancel(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!job_param(r, &id) || !api_no_body(r) || !print_on(app, r))
+	if (!job_param(r, &id) || !job_scope(app, r, id) || !api_no_body(r) || !print_on(app, r))
 		return;
 	enum store_rc rc = store_print_cancel(app->store, &r->actor, id);
 	if (rc != STORE_OK) {
@@ -82,7 +95,7 @@ void api_jobs_cancel(struct app *app, struct http_req *r)
 void api_jobs_retry(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!job_param(r, &id) || !api_no_body(r) || !print_on(app, r))
+	if (!job_param(r, &id) || !job_scope(app, r, id) || !api_no_body(r) || !print_on(app, r))
 		return;
 	char err[256];
 	if (!print_retry(app->print, id, err, sizeof(err))) {
@@ -106,7 +119,7 @@ void api_jobs_refund(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"pages", J_INT, false, 1, 100000}};
 	int64_t id;
-	if (!job_param(r, &id))
+	if (!job_param(r, &id) || !job_scope(app, r, id))
 		return;
 	json_t *j = r->len ? api_body(r, f, ARRAY_LEN(f)) : json_object();
 	if (!j)

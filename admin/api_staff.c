@@ -40,13 +40,37 @@ void api_codes_issue(struct app *app, struct http_req *r)
 {
 	const struct admind_config *c = &app->cfg;
 	const struct jfield f[] = {
-		{"count", J_INT, false, 1, c->max_count},   {"minutes", J_INT, false, 1, 1440},
-		{"pages", J_INT, false, 0, 1000},           {"days", J_INT, false, 1, 366},
-		{"valid_until", J_STR_OR_INT, false, 0, 0}, {"spare", J_BOOL, false, 0, 0},
+		{"count", J_INT, false, 1, c->max_count},
+		{"minutes", J_INT, false, 1, 1440},
+		{"pages", J_INT, false, 0, 1000},
+		{"days", J_INT, false, 1, 366},
+		{"valid_until", J_STR_OR_INT, false, 0, 0},
+		{"spare", J_BOOL, false, 0, 0},
+		{"site", J_STR, false, 1, 64},
 	};
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;
+	/* Where the codes are valid: a site, or "all". A limited account's codes are of its
+	 * sites (by default its one site); "all" is for the accounts of every site. */
+	const struct site_list *mine = &r->actor.sites;
+	const char *site = json_str_or(j, "site", mine->n == 1 ? mine->v[0] : "all");
+	char site_buf[NAME_MAX_BYTES + 1];
+	snprintf(site_buf, sizeof(site_buf), "%s", site);
+	bool all = strcmp(site_buf, "all") == 0;
+	if (!all && !site_name_ok(site_buf)) {
+		json_decref(j);
+		http_error(r, 400, "bad_request",
+			   "'site' must be a site's name (1 to 64 characters) or \"all\"");
+		return;
+	}
+	if (mine->n > 0 && (all || !actor_site_ok(&r->actor, site_buf))) {
+		json_decref(j);
+		http_error(r, 403, "forbidden", "%s",
+			   mine->n > 1 ? "this account's codes must name one of its sites in 'site'"
+				       : "this account issues codes for its own site only");
+		return;
+	}
 	/* A sheet of spare codes: the desk's count and validity unless the request says. */
 	bool spare = json_is_true(json_object_get(j, "spare"));
 	struct code_spec spec = {
@@ -56,6 +80,7 @@ void api_codes_issue(struct app *app, struct http_req *r)
 		.alphabet = c->code_alphabet,
 		.length = (int)c->code_length,
 		.spare = spare,
+		.site = all ? NULL : site_buf,
 	};
 	bool ok = validity(r, j, spare ? c->desk.spare_days : c->default_days, &spec.valid_until);
 	json_decref(j);
@@ -83,8 +108,10 @@ void api_codes_list(struct app *app, struct http_req *r)
 	}
 	struct store_code_rows rows;
 	store_codes_list(app->store, state && strcmp(state, "all") == 0, &rows);
-	http_json(r, 200, api_codes_json(&rows));
+	json_t *list = api_codes_json(&rows);
 	free(rows.v);
+	api_scope_array(r, json_object_get(list, "codes"), "site");
+	http_json(r, 200, list);
 }
 
 /* {"code": "..."} or {"id": N}: exactly one. */
@@ -166,6 +193,7 @@ void api_kiosks_list(struct app *app, struct http_req *r)
 	store_kiosk_list(app->store, &rows);
 	json_t *list = api_kiosks_json(&rows);
 	store_kiosk_rows_free(&rows);
+	api_scope_array(r, json_object_get(list, "kiosks"), "site");
 	/* The pause after wrong codes lives in admind's memory, not in the store. */
 	json_t *kiosks = json_object_get(list, "kiosks"), *k;
 	size_t i;
@@ -191,7 +219,17 @@ void api_kiosks_add(struct app *app, struct http_req *r)
 	char token[TOKEN_STR_LEN + 1];
 	int64_t id;
 	const char *name = json_str_or(j, "name", ""), *site = json_str_or(j, "site", "");
-	enum store_rc rc = store_kiosk_create(app->store, &r->actor, name, site, token, &id);
+	if (!actor_site_ok(&r->actor, site)) {
+		http_error(r, 403, "forbidden",
+			   "this account may add kiosks to its own sites only");
+		json_decref(j);
+		return;
+	}
+	/* Another site's kiosk, even revoked, is a name taken. */
+	enum store_rc rc =
+		api_kiosk_name_elsewhere(app, r, name)
+			? STORE_CONFLICT
+			: store_kiosk_create(app->store, &r->actor, name, site, token, &id);
 	if (rc == STORE_OK)
 		http_json(r, 201,
 			  json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name, "site",
@@ -207,7 +245,7 @@ void api_kiosks_add(struct app *app, struct http_req *r)
 void api_kiosks_revoke(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!api_id_param(r, &id, "kiosk"))
+	if (!api_id_param(r, &id, "kiosk") || !api_kiosk_scope(app, r, id))
 		return;
 	if (!api_no_body(r))
 		return;
@@ -224,7 +262,7 @@ void api_kiosks_command(struct app *app, struct http_req *r)
 	static const struct jfield f[] = {{"type", J_STR, true, 1, 16},
 					  {"text", J_STR, false, 0, 500}};
 	int64_t id;
-	if (!api_id_param(r, &id, "kiosk"))
+	if (!api_id_param(r, &id, "kiosk") || !api_kiosk_scope(app, r, id))
 		return;
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -269,8 +307,10 @@ void api_sessions_list(struct app *app, struct http_req *r)
 	}
 	struct store_session_rows rows;
 	store_session_list(app->store, a && (a[0] == '1' || a[0] == 't'), &rows);
-	http_json(r, 200, api_sessions_json(&rows));
+	json_t *list = api_sessions_json(&rows);
 	store_session_rows_free(&rows);
+	api_scope_array(r, json_object_get(list, "sessions"), "site");
+	http_json(r, 200, list);
 }
 
 static bool session_param(struct http_req *r)
@@ -285,7 +325,7 @@ static bool session_param(struct http_req *r)
 
 void api_sessions_end(struct app *app, struct http_req *r)
 {
-	if (!session_param(r))
+	if (!session_param(r) || !api_session_scope(app, r, r->params[0]))
 		return;
 	if (!api_no_body(r))
 		return;
@@ -300,7 +340,7 @@ void api_sessions_end(struct app *app, struct http_req *r)
 void api_sessions_add_time(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"minutes", J_INT, true, 1, 480}};
-	if (!session_param(r))
+	if (!session_param(r) || !api_session_scope(app, r, r->params[0]))
 		return;
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
@@ -331,9 +371,27 @@ void api_users_add(struct app *app, struct http_req *r)
 	static const struct jfield f[] = {{"name", J_STR, true, 1, 64},
 					  {"role", J_STR, true, 1, 16},
 					  {"password", J_STR, false, 10, 256}};
-	json_t *j = api_body(r, f, ARRAY_LEN(f));
+	json_t *j = http_body_json(r);
 	if (!j)
 		return;
+	/* "sites" (null or a list) is checked apart: json_check knows no null. */
+	struct site_list sites;
+	char err[160];
+	json_t *sv = json_incref(json_object_get(j, "sites"));
+	json_object_del(j, "sites");
+	bool sites_ok = api_sites_parse(r, sv, &sites);
+	json_decref(sv);
+	if (!sites_ok) {
+		json_wipe_string(j, "password");
+		json_decref(j);
+		return;
+	}
+	if (!json_check(j, f, ARRAY_LEN(f), err, sizeof(err))) {
+		json_wipe_string(j, "password");
+		json_decref(j);
+		http_error(r, 400, "bad_request", "%s", err);
+		return;
+	}
 	enum role role;
 	const char *name = json_str_or(j, "name", "");
 	if (!role_parse(json_str_or(j, "role", ""), &role)) {
@@ -356,11 +414,12 @@ void api_users_add(struct app *app, struct http_req *r)
 	char token[TOKEN_STR_LEN + 1];
 	int64_t id;
 	enum store_rc rc = store_user_create_by(app->store, &r->actor, name, role, pw ? hash : NULL,
-						token, &id);
+						&sites, token, &id);
 	if (rc == STORE_OK)
 		http_json(r, 201,
-			  json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", name, "role",
-				    role_name(role), "token", token));
+			  json_pack("{sI ss ss ss so}", "id", (json_int_t)id, "name", name, "role",
+				    role_name(role), "token", token, "sites",
+				    api_sites_json(&sites)));
 	else if (rc == STORE_CONFLICT)
 		http_error(r, 409, "conflict", "a user named '%s' already exists", name);
 	else
@@ -403,7 +462,8 @@ void api_users_token(struct app *app, struct http_req *r)
 
 void api_whoami(struct app *app, struct http_req *r)
 {
-	json_t *out = json_pack("{ss ss}", "name", r->actor.name, "role", role_name(r->actor.role));
+	json_t *out = json_pack("{ss ss so}", "name", r->actor.name, "role",
+				role_name(r->actor.role), "sites", api_sites_json(&r->actor.sites));
 	if (r->web.id) {
 		json_object_set_new(out, "csrf", json_string(r->web.csrf));
 		json_object_set_new(out, "expires_at", json_integer(r->web.expires_at));
@@ -426,6 +486,16 @@ void api_audit(struct app *app, struct http_req *r)
 	}
 	struct store_audit_rows rows;
 	store_audit_list(app->store, limit, &rows);
-	http_json(r, 200, api_audit_json(&rows));
+	json_t *list = api_audit_json(&rows);
 	store_audit_rows_free(&rows);
+	/* An account limited to sites: the lines that name one of its sites ("site" in their
+	 * detail) and nothing else. */
+	json_t *arr = json_object_get(list, "audit");
+	for (size_t i = json_array_size(arr); r->actor.sites.n > 0 && i-- > 0;) {
+		json_t *d = json_object_get(json_array_get(arr, i), "detail");
+		const char *site = json_string_value(json_object_get(d, "site"));
+		if (!site || !actor_site_ok(&r->actor, site))
+			json_array_remove(arr, i);
+	}
+	http_json(r, 200, list);
 }

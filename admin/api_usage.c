@@ -58,6 +58,7 @@ struct export
 	bool finished;
 	struct buf b;
 	size_t off;
+	struct store_actor who; /* an account limited to sites gets their sessions only */
 };
 
 static const char usage_sql[] =
@@ -125,6 +126,9 @@ static ssize_t export_read(void *cls, uint64_t pos, char *out, size_t max)
 		while (!e->finished && e->b.len < 64 * 1024) {
 			int rc = sqlite3_step(e->st);
 			if (rc == SQLITE_ROW) {
+				const char *site = (const char *)sqlite3_column_text(e->st, 2);
+				if (!actor_site_ok(&e->who, site ? site : ""))
+					continue;
 				if (e->csv)
 					export_row_csv(e);
 				else
@@ -179,6 +183,7 @@ void api_usage(struct app *app, struct http_req *r)
 	struct export *e = xcalloc(1, sizeof(*e));
 	e->csv = !format || strcmp(format, "csv") == 0;
 	e->first = true;
+	e->who = r->actor;
 	/* Its own read-only connection: a long export never holds the store's
 	 * lock, and WAL lets kiosks go on writing meanwhile. */
 	e->db = db_open(store_path(app->store), true);

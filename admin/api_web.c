@@ -1,5 +1,6 @@
 /* api_web: signing in and out of the staff pages, passwords, and the desk's settings. */
 #include "api.h"
+#include "store_sites.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -124,9 +125,10 @@ void api_login(struct app *app, struct http_req *r)
 	const struct web_config *w = &app->cfg.web;
 	int64_t now = now_s();
 	http_json(r, 200,
-		  json_pack("{ss ss ss sI sI}", "name", who.name, "role", role_name(who.role),
+		  json_pack("{ss ss ss sI sI so}", "name", who.name, "role", role_name(who.role),
 			    "csrf", ws.csrf, "idle_seconds", (json_int_t)w->idle_seconds,
-			    "expires_at", (json_int_t)(now + w->idle_seconds)));
+			    "expires_at", (json_int_t)(now + w->idle_seconds), "sites",
+			    api_sites_json(&who.sites)));
 	http_set_cookie(r, cookie, w->max_seconds);
 	log_info("staff sign-in: %s (%s) from %s", who.name, role_name(who.role), r->addr);
 	sodium_memzero(cookie, sizeof(cookie));
@@ -182,6 +184,28 @@ static json_t *string_array(char **list)
 	return a;
 }
 
+/* SITE's desk.centre, desk.presets and desk.rules, where set, over OUT's. */
+static void desk_site_values(struct app *app, const char *site, json_t *out)
+{
+	char *text;
+	int64_t version;
+	if (!store_site_settings_get(app->store, site, &text, &version))
+		return;
+	json_error_t e;
+	json_t *s = json_loads(text, JSON_REJECT_DUPLICATES, &e);
+	free(text);
+	static const struct {
+		const char *from, *to;
+	} keys[] = {
+		{"desk.centre", "centre"}, {"desk.presets", "presets"}, {"desk.rules", "rules"}};
+	for (size_t i = 0; json_is_object(s) && i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(s, keys[i].from);
+		if (v)
+			json_object_set(out, keys[i].to, v);
+	}
+	json_decref(s);
+}
+
 void api_desk(struct app *app, struct http_req *r)
 {
 	const struct admind_config *c = &app->cfg;
@@ -191,13 +215,18 @@ void api_desk(struct app *app, struct http_req *r)
 				      json_pack("{sI sI}", "minutes",
 						(json_int_t)c->desk.presets[i].minutes, "pages",
 						(json_int_t)c->desk.presets[i].pages));
-	http_json(r, 200,
-		  json_pack("{ss so sI sI sI sI so so sb}", "centre", c->desk.centre, "presets",
-			    presets, "default_minutes", (json_int_t)c->default_minutes,
-			    "default_pages", (json_int_t)c->default_pages, "default_days",
-			    (json_int_t)c->default_days, "max_count", (json_int_t)c->max_count,
-			    "services", string_array(c->desk.services), "rules",
-			    string_array(c->desk.rules), "printing", c->print.enabled));
+	json_t *out = json_pack("{ss so sI sI sI sI so so sb}", "centre", c->desk.centre, "presets",
+				presets, "default_minutes", (json_int_t)c->default_minutes,
+				"default_pages", (json_int_t)c->default_pages, "default_days",
+				(json_int_t)c->default_days, "max_count", (json_int_t)c->max_count,
+				"services", string_array(c->desk.services), "rules",
+				string_array(c->desk.rules), "printing", c->print.enabled);
+	/* An account of one site: that site's presets and ticket texts, where it has them. */
+	const struct site_list *mine = &r->actor.sites;
+	json_object_set_new(out, "site", mine->n == 1 ? json_string(mine->v[0]) : json_null());
+	if (mine->n == 1)
+		desk_site_values(app, mine->v[0], out);
+	http_json(r, 200, out);
 }
 
 void api_codes_spare(struct app *app, struct http_req *r)
@@ -206,7 +235,22 @@ void api_codes_spare(struct app *app, struct http_req *r)
 	struct store_spare_drawer d;
 	if (!http_query_only(r, q))
 		return;
-	if (!store_spare_drawer(app->store, now_s(), &d)) {
+	/* An account limited to sites: the spare codes of its sites only. */
+	const struct site_list *mine = &r->actor.sites;
+	bool ok = mine->n == 0 && store_spare_drawer(app->store, now_s(), NULL, &d);
+	d = mine->n == 0 ? d : (struct store_spare_drawer){0};
+	for (int i = 0; i < mine->n; i++) {
+		struct store_spare_drawer one;
+		ok = store_spare_drawer(app->store, now_s(), mine->v[i], &one);
+		if (!ok)
+			break;
+		d.unused += one.unused;
+		if (one.unused && (!d.first_expiry || one.first_expiry < d.first_expiry))
+			d.first_expiry = one.first_expiry;
+		if (one.last_issued > d.last_issued)
+			d.last_issued = one.last_issued;
+	}
+	if (!ok) {
 		http_error(r, 500, "internal", "the database did not answer");
 		return;
 	}

@@ -33,6 +33,7 @@ struct ctl {
 	const char *cacert;  /* CA bundle for https */
 	CURL *curl;          /* one handle, so requests share the connection */
 	bool del;            /* the next request without a body is a DELETE */
+	bool put;            /* the next request with a body is a PUT */
 	const struct ctl_cmd *cmd;
 };
 
@@ -63,6 +64,8 @@ int ctl_get(struct ctl *c, const char *path, json_t **answer);
 /* BODY is consumed (json_decref'd); NULL sends an empty body. */
 int ctl_post(struct ctl *c, const char *path, json_t *body, json_t **answer);
 int ctl_delete(struct ctl *c, const char *path, json_t **answer);
+/* BODY is consumed, as ctl_post's. */
+int ctl_put(struct ctl *c, const char *path, json_t *body, json_t **answer);
 /* Streams a 2xx body through SINK as it arrives. SINK returns false after
  * printing its own error, which aborts the transfer. */
 typedef bool ctl_sink_fn(void *arg, const char *p, size_t n);
@@ -133,6 +136,10 @@ int ctl_job_retry(struct ctl *c, int argc, char **argv);
 int ctl_job_cancel(struct ctl *c, int argc, char **argv);
 int ctl_job_refund(struct ctl *c, int argc, char **argv);
 int ctl_service_list(struct ctl *c, int argc, char **argv);
+int ctl_site_list(struct ctl *c, int argc, char **argv);
+int ctl_site_settings(struct ctl *c, int argc, char **argv);
+int ctl_site_set(struct ctl *c, int argc, char **argv);
+int ctl_site_unset(struct ctl *c, int argc, char **argv);
 int ctl_service_add(struct ctl *c, int argc, char **argv);
 int ctl_service_edit(struct ctl *c, int argc, char **argv);
 int ctl_service_remove(struct ctl *c, int argc, char **argv);

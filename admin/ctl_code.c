@@ -88,13 +88,10 @@ static bool ctl_until(const struct ctl *c, const char *s, json_t *body)
 int ctl_code_new(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"minutes", required_argument, NULL, 'm'},
-		{"pages", required_argument, NULL, 'p'},
-		{"days", required_argument, NULL, 'd'},
-		{"until", required_argument, NULL, 'u'},
-		{"count", required_argument, NULL, 'n'},
-		{"spare", no_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+		{"minutes", required_argument, NULL, 'm'}, {"pages", required_argument, NULL, 'p'},
+		{"days", required_argument, NULL, 'd'},    {"until", required_argument, NULL, 'u'},
+		{"count", required_argument, NULL, 'n'},   {"spare", no_argument, NULL, 's'},
+		{"site", required_argument, NULL, 'S'},    {NULL, 0, NULL, 0},
 	};
 	json_t *body = json_object(), *ans = NULL, *list, *k;
 	bool days = false, until = false, missing = false;
@@ -135,6 +132,11 @@ int ctl_code_new(struct ctl *c, int argc, char **argv)
 		case 's':
 			if (json_object_set_new(body, "spare", json_true()) != 0)
 				fatalx("out of memory");
+			break;
+		case 'S': /* a site's name, or "all" */
+			if (!ctl_text_ok(c, "--site", optarg, false))
+				goto out;
+			json_object_set_new(body, "site", json_string(optarg));
 			break;
 		default:
 			ctl_usage(c, NULL);

@@ -140,6 +140,8 @@ static int ctl_request(struct ctl *c, const char *path, bool post, const char *b
 	if (post) {
 		curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body ? body : "");
 		curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, body ? (long)strlen(body) : 0L);
+		if (c->put)
+			curl_easy_setopt(cu, CURLOPT_CUSTOMREQUEST, "PUT");
 	} else {
 		curl_easy_setopt(cu, CURLOPT_HTTPGET, 1L);
 		if (c->del)
@@ -210,6 +212,14 @@ int ctl_get(struct ctl *c, const char *path, json_t **answer)
 int ctl_post(struct ctl *c, const char *path, json_t *body, json_t **answer)
 {
 	return ctl_json_call(c, path, true, body, answer);
+}
+
+int ctl_put(struct ctl *c, const char *path, json_t *body, json_t **answer)
+{
+	c->put = true;
+	int rc = ctl_json_call(c, path, true, body, answer);
+	c->put = false;
+	return rc;
 }
 
 int ctl_delete(struct ctl *c, const char *path, json_t **answer)

@@ -57,9 +57,10 @@ out:
 	return rc;
 }
 
-static int ctl_user_add_remote(struct ctl *c, const char *name, enum role role)
+static int ctl_user_add_remote(struct ctl *c, const char *name, enum role role, json_t *sites)
 {
-	json_t *body = json_pack("{s:s, s:s}", "name", name, "role", role_name(role));
+	json_t *body = json_pack("{s:s, s:s, s:o}", "name", name, "role", role_name(role), "sites",
+				 sites ? sites : json_null());
 	json_t *ans = NULL;
 	int rc = CTL_ERR;
 
@@ -90,27 +91,44 @@ out:
 int ctl_user_add(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+					     {"site", required_argument, NULL, 's'},
 					     {NULL, 0, NULL, 0}};
 	const char *role_s = NULL;
 	enum role role;
 	int ch;
+	/* --site, repeated: the sites the account is limited to (none: every site). */
+	json_t *sites = NULL;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'r')
-			return ctl_usage(c, NULL);
-		role_s = optarg;
+		if (ch == 'r') {
+			role_s = optarg;
+			continue;
+		}
+		if (ch != 's' || !ctl_text_ok(c, "--site", optarg, false)) {
+			json_decref(sites);
+			return ch == 's' ? CTL_USAGE : ctl_usage(c, NULL);
+		}
+		if (!sites)
+			sites = json_array();
+		json_array_append_new(sites, json_string(optarg));
 	}
-	if (!ctl_nargs(c, argc, argv, 1, 1))
-		return CTL_USAGE;
-	const char *name = argv[optind];
-	if (!ctl_text_ok(c, "NAME", name, false))
-		return CTL_USAGE;
-	if (!role_s)
-		return ctl_usage(c, "--role is required");
-	if (!role_parse(role_s, &role) || role == ROLE_NONE)
-		return ctl_usage(c, "unknown role '%s' (admin, secretariat or maintenance)",
-				 role_s);
-	return c->db ? ctl_user_add_local(c, name, role) : ctl_user_add_remote(c, name, role);
+	int rc = CTL_USAGE;
+	const char *name = NULL;
+	if (!ctl_nargs(c, argc, argv, 1, 1) ||
+	    !ctl_text_ok(c, "NAME", (name = argv[optind]), false))
+		;
+	else if (!role_s)
+		ctl_usage(c, "--role is required");
+	else if (!role_parse(role_s, &role) || role == ROLE_NONE)
+		ctl_usage(c, "unknown role '%s' (admin, secretariat or maintenance)", role_s);
+	else if (sites && c->db)
+		ctl_usage(c, "--site needs escale-admind: add the account without --db");
+	else if (c->db)
+		rc = ctl_user_add_local(c, name, role);
+	else
+		return ctl_user_add_remote(c, name, role, sites); /* takes SITES */
+	json_decref(sites);
+	return rc;
 }
 
 int ctl_user_disable(struct ctl *c, int argc, char **argv)

@@ -16,7 +16,8 @@
 #define CTL_DEFAULT_URL "http://127.0.0.1:8080"
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{"user", "add", "NAME --role admin|secretariat|maintenance", ctl_user_add, true},
+	{"user", "add", "NAME --role admin|secretariat|maintenance [--site SITE]...", ctl_user_add,
+	 true},
 	{"user", "list", "", ctl_user_list, false},
 	{"user", "disable", "USER", ctl_user_disable, false},
 	{"user", "token", "USER", ctl_user_token, false},
@@ -32,7 +33,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"kiosk", "help-coming", "[KIOSK]", ctl_kiosk_help_coming, false},
 	{"kiosk", "help-clear", "[KIOSK]", ctl_kiosk_help_clear, false},
 	{"code", "new",
-	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N] [--spare]",
+	 "[--minutes N] [--pages N] [--days N | --until YYYY-MM-DDTHH:MM] [--count N] [--spare]"
+	 " [--site SITE|all]",
 	 ctl_code_new, false},
 	{"code", "list", "[--all]", ctl_code_list, false},
 	{"code", "revoke", "CODE|#ID", ctl_code_revoke, false},
@@ -58,6 +60,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"service", "add-domain", "ID HOST", ctl_service_add_domain, false},
 	{"service", "move", "ID POSITION", ctl_service_move, false},
 	{"service", "import", "FILE", ctl_service_import, false},
+	{"site", "list", "", ctl_site_list, false},
+	{"site", "settings", "SITE [--file FILE.json]", ctl_site_settings, false},
+	{"site", "set", "SITE KEY VALUE", ctl_site_set, false},
+	{"site", "unset", "SITE KEY", ctl_site_unset, false},
 	{"refusals", NULL, "[--day YYYY-MM-DD]", ctl_refusals, false},
 	{"usage", NULL, "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format csv|json]", ctl_usage_cmd,
 	 false},

@@ -149,11 +149,26 @@ static bool id_char(char c)
 	       c == '_' || c == '-';
 }
 
-/* Matches PATH against PATTERN, collecting '*' segments into R. */
+/* Matches PATH against PATTERN, collecting '*' segments into R and a '+' site name
+ * into R->site. libmicrohttpd hands the path percent-decoded: a site's name may hold
+ * any character, '/' included (%2F), so '+' takes all the text up to the rest of the
+ * pattern, which must then be plain text (its end). */
 static bool route_match(const char *pattern, const char *path, struct http_req *r)
 {
 	int np = 0;
 	while (*pattern && *path) {
+		if (*pattern == '+') {
+			size_t plen = strlen(pattern + 1), len = strlen(path);
+			if (len <= plen || strcmp(path + len - plen, pattern + 1) != 0 ||
+			    len - plen > SITE_NAME_MAX_BYTES)
+				return false;
+			memcpy(r->site, path, len - plen);
+			r->site[len - plen] = '\0';
+			if (!site_name_ok(r->site))
+				return false;
+			r->nparams = np;
+			return true;
+		}
 		if (*pattern == '*') {
 			size_t n = 0;
 			while (path[n] && path[n] != '/') {
@@ -285,6 +300,12 @@ role:
 	if (!(r->actor.role & rt->roles)) {
 		http_error(r, 403, "forbidden", "the role '%s' may not do this",
 			   role_name(r->actor.role));
+		return false;
+	}
+	if (r->actor.sites.n > 0 && !rt->scoped) {
+		http_error(r, 403, "forbidden",
+			   "this account is limited to some sites and may not do this: ask an "
+			   "account of every site");
 		return false;
 	}
 	return true;

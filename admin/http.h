@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "actor.h"
+#include "sitecfg.h"
 
 struct app;
 
@@ -26,6 +27,7 @@ struct http_req {
 	char addr[64];
 	char params[HTTP_MAX_PARAMS][65];
 	int nparams;
+	char site[SITE_NAME_MAX_BYTES + 1]; /* a '+' segment: a site's name, decoded */
 	int64_t kiosk;
 	struct store_actor actor;
 	struct web_session web; /* web.id is 0 unless signed in with the cookie */
@@ -38,13 +40,17 @@ enum http_auth { AUTH_NONE, AUTH_KIOSK, AUTH_STAFF };
 
 struct route {
 	const char *method;
-	/* Segments separated by '/'; '*' matches one id of [A-Za-z0-9_-]{1,64}. */
+	/* Segments separated by '/'; '*' matches one id of [A-Za-z0-9_-]{1,64}; '+' a
+	 * site's name (common/sitecfg.h), the rest of the pattern being plain text. */
 	const char *pattern;
 	enum http_auth auth;
 	unsigned roles; /* for AUTH_STAFF: mask of enum role */
 	void (*fn)(struct app *app, struct http_req *r);
 	/* Runs argon2id: on the sign-in threads (loginq), never on an HTTP one. */
 	bool slow;
+	/* Open to a staff account limited to some sites: the handler keeps it to them. The
+	 * other staff routes refuse such an account (403). */
+	bool scoped;
 };
 
 extern const struct route api_routes[];

@@ -197,10 +197,25 @@ static const char *const migrations[] = {
 	"  kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),"
 	"  other INTEGER NOT NULL,"
 	"  PRIMARY KEY (day, kiosk_id)) WITHOUT ROWID;",
-	/* Calls for help from the kiosks, counted by day: no kiosk, no session, no one. */
+	/* 7: calls for help from the kiosks, counted by day: no kiosk, no session, no one. */
 	"CREATE TABLE help_requests("
 	"  day TEXT PRIMARY KEY,"
 	"  n INTEGER NOT NULL CHECK (n > 0)) WITHOUT ROWID;",
+	/* 8: sites: their central settings (a checked JSON object's text, written by the
+	 * API), the sites of staff accounts (none: all sites), and the version of its
+	 * site's settings each kiosk last said it applies. */
+	"CREATE TABLE site_settings("
+	"  site TEXT PRIMARY KEY,"
+	"  settings TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE user_sites("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  site TEXT NOT NULL,"
+	"  PRIMARY KEY (user_id, site)) WITHOUT ROWID;"
+	"ALTER TABLE kiosks ADD COLUMN settings_version INTEGER;"
+	/* A code's site: NULL is valid at every site. */
+	"ALTER TABLE codes ADD COLUMN site TEXT;",
 };
 
 bool role_parse(const char *s, enum role *out)

@@ -68,11 +68,16 @@ struct audit_field {
 /* ---- staff ---- */
 enum store_rc store_user_create(struct store *st, const char *name, enum role role,
 				char token[TOKEN_STR_LEN + 1], int64_t *id);
-/* Audited variant used by the API. */
+/* Audited variant used by the API: limited to SITES (distinct names, checked by the
+ * caller; none: every site). */
 enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
 				   const char *name, enum role role,
 				   const char *password_hash /* or NULL */,
-				   char token[TOKEN_STR_LEN + 1], int64_t *id);
+				   const struct site_list *sites, char token[TOKEN_STR_LEN + 1],
+				   int64_t *id);
+/* Limits user ID to SITES (checked; none: every site); STORE_NOT_FOUND for no user. */
+enum store_rc store_user_set_sites(struct store *st, const struct store_actor *who, int64_t id,
+				   const struct site_list *sites);
 /* Disables user ID and revokes its tokens; STORE_CONFLICT for the last admin. */
 enum store_rc store_user_disable(struct store *st, const struct store_actor *who, int64_t id);
 /* Revokes user ID's tokens and makes a new one (printed once by the caller). */
@@ -84,6 +89,7 @@ struct store_user_row {
 	int64_t id, created_at;
 	char *name, *role;
 	bool disabled, has_password;
+	struct site_list *sites; /* NULL: every site */
 };
 struct store_user_rows {
 	struct store_user_row *v;
@@ -143,6 +149,8 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
  * SECONDS_LEFT is its session's. */
 struct store_kiosk_row {
 	int64_t id, last_seen, seconds_left;
+	int64_t settings_version;      /* last reported applied; -1 never */
+	int64_t site_settings_version; /* its site's current one, 0 never set */
 	char *name, *site, *state, *version, *address, *session;
 	bool online, seen, revoked;
 };
@@ -182,7 +190,8 @@ struct code_spec {
 	int64_t valid_until;
 	enum code_alphabet alphabet;
 	int length;
-	bool spare; /* a spare code, for the desk's drawer (store_spare.c) */
+	bool spare;       /* a spare code, for the desk's drawer (store_spare.c) */
+	const char *site; /* where the codes are valid; NULL: every site */
 };
 /* A code just issued: its clear text, grouped for reading (wipe it after use). */
 struct store_issued_code {
@@ -199,7 +208,9 @@ struct store_code_row {
 	enum wire_code_state state;
 	int64_t seconds_total, seconds_left, pages, pages_left, valid_until, created_at;
 	bool in_use;
-	bool spare; /* issued for the desk's drawer (store_spare.c) */
+	bool spare;     /* issued for the desk's drawer (store_spare.c) */
+	bool all_sites; /* valid at every site; else at SITE only */
+	char site[NAME_MAX_BYTES + 1];
 };
 struct store_code_rows {
 	struct store_code_row *v;
@@ -208,7 +219,8 @@ struct store_code_rows {
 /* The newest 10000 codes (without ALL: the active ones); free V. */
 void store_codes_list(struct store *st, bool all, struct store_code_rows *out);
 /* A code named by its clear text (NORM, normalised) or by id (NORM NULL);
- * OUT gets the code as it is now. */
+ * OUT gets the code as it is now. A code of a site WHO is not limited to is
+ * STORE_NOT_FOUND, as an unknown one. */
 enum store_rc store_code_revoke(struct store *st, const struct store_actor *who, const char *norm,
 				int64_t id, struct store_code_row *out);
 /* What one code may hold, as issued or extended (the API's limits). */
@@ -224,7 +236,9 @@ struct store_spare_drawer {
 	int64_t first_expiry; /* the earliest valid_until among them, 0 when none */
 	int64_t last_issued;  /* when the last spare codes were issued, 0 never */
 };
-bool store_spare_drawer(struct store *st, int64_t now, struct store_spare_drawer *out);
+/* SITE NULL: every spare code; else those of SITE only. */
+bool store_spare_drawer(struct store *st, int64_t now, const char *site,
+			struct store_spare_drawer *out);
 /* Sessions opened with a spare code that started in [FROM, TO). */
 int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to);
 /* One code of the kiosks' offline cache. */
@@ -242,7 +256,8 @@ struct store_code_cache {
 	struct store_cached_code *codes;
 	size_t n;
 };
-bool store_code_cache(struct store *st, int64_t since, struct store_code_cache *out);
+/* Only the codes valid at KIOSK's site: those of its site and those of every site. */
+bool store_code_cache(struct store *st, int64_t kiosk, int64_t since, struct store_code_cache *out);
 
 /* ---- sessions (kiosk side) ---- */
 struct session_open {
@@ -262,6 +277,7 @@ struct heartbeat {
 	const char *address;
 	const int64_t *ack;
 	size_t n_ack;
+	int64_t settings_version; /* of its site's settings, applied; -1 when absent */
 };
 /* admind's view of a kiosk's session after a heartbeat. */
 struct store_session_view {

@@ -119,3 +119,24 @@ void store_audit_rows_free(struct store_audit_rows *l)
 	free(l->v);
 	*l = (struct store_audit_rows){0};
 }
+
+bool store_audit_kiosk(struct store *st, const struct store_actor *who, const char *action,
+		       const char *target, int64_t kiosk, const struct audit_field *detail,
+		       size_t n)
+{
+	struct audit_field d[STORE_AUDIT_FIELDS];
+	if (n >= STORE_AUDIT_FIELDS)
+		return false;
+	char *site = NULL;
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT site FROM kiosks WHERE id = ?");
+	sqlite3_bind_int64(s, 1, kiosk);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		site = store_col_dup(s, 0);
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < n; i++)
+		d[i] = detail[i];
+	d[n] = (struct audit_field){"site", site ? site : "", 0};
+	bool ok = store_audit(st, who, action, target, d, n + 1);
+	free(site);
+	return ok;
+}

@@ -40,9 +40,10 @@ static bool fresh_draw(struct store *st, const struct code_spec *spec, struct fr
 static int fresh_insert(struct store *st, const struct store_actor *who,
 			const struct code_spec *spec, struct fresh_code *codes, bool *ok)
 {
-	static const char sql[] = "INSERT INTO codes(hash, verifier, hint, seconds_total,"
-				  " pages_total, created_at, created_by, valid_until, rev, spare)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char sql[] =
+		"INSERT INTO codes(hash, verifier, hint, seconds_total,"
+		" pages_total, created_at, created_by, valid_until, rev, spare, site)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	int again = -1;
 	*ok = false;
 	if (!store_tx_begin(st))
@@ -66,6 +67,7 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 		sqlite3_bind_int64(s, 8, spec->valid_until);
 		sqlite3_bind_int64(s, 9, rev);
 		sqlite3_bind_int(s, 10, spec->spare);
+		bind_text(s, 11, spec->site);
 		int r = sqlite3_step(s);
 		if (r == SQLITE_CONSTRAINT_UNIQUE) {
 			again = i;
@@ -88,7 +90,15 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 			{"first_id", NULL, codes[0].id},
 			{"last_id", NULL, codes[spec->count - 1].id},
 		};
-		good = store_audit(st, who, "code.issue", NULL, d, ARRAY_LEN(d));
+		/* Where they work: a site, or "all". */
+		const struct audit_field ds[] = {d[0],
+						 d[1],
+						 d[2],
+						 d[3],
+						 d[4],
+						 d[5],
+						 {"site", spec->site ? spec->site : "all", 0}};
+		good = store_audit(st, who, "code.issue", NULL, ds, ARRAY_LEN(ds));
 	}
 	if (good && spec->spare) {
 		const struct audit_field d[] = {
@@ -138,7 +148,8 @@ done:
 static const char code_cols[] =
 	"c.id, c.hint, c.seconds_total, c.seconds_used, c.pages_total, c.pages_used,"
 	" c.valid_until, c.revoked_at, c.created_at,"
-	" EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id AND s.ended_at IS NULL), c.spare";
+	" EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id AND s.ended_at IS NULL), c.spare,"
+	" c.site";
 
 static enum wire_code_state code_state(sqlite3_stmt *s, int64_t now)
 {
@@ -170,8 +181,11 @@ static void code_row(sqlite3_stmt *s, int64_t now, struct store_code_row *out)
 		.created_at = sqlite3_column_int64(s, 8),
 		.in_use = sqlite3_column_int(s, 9) != 0,
 		.spare = sqlite3_column_int(s, 10) != 0,
+		.all_sites = sqlite3_column_type(s, 11) == SQLITE_NULL,
 	};
 	snprintf(out->hint, sizeof(out->hint), "%s", sqlite3_column_text(s, 1));
+	const char *site = (const char *)sqlite3_column_text(s, 11);
+	snprintf(out->site, sizeof(out->site), "%s", site ? site : "");
 }
 
 void store_codes_list(struct store *st, bool all, struct store_code_rows *out)
@@ -231,6 +245,12 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	if (!store_tx_begin(st))
 		return STORE_ERROR;
 	id = code_find(st, norm, id);
+	/* A limited account knows only its sites' codes: another's is unknown. */
+	if (id && who && who->sites.n > 0) {
+		struct store_code_row row;
+		if (!code_get(st, id, &row) || row.all_sites || !actor_site_ok(who, row.site))
+			id = 0;
+	}
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, store_next_rev(st));
@@ -258,10 +278,15 @@ static enum store_rc code_change(struct store *st, const struct store_actor *who
 	}
 	char target[32];
 	snprintf(target, sizeof(target), "code #%lld", (long long)id);
-	const struct audit_field d[] = {
-		{"minutes", NULL, a / 60}, {"pages", NULL, b}, {"days", NULL, c / 86400}};
+	if (!code_get(st, id, out))
+		return store_tx_end(st, STORE_ERROR);
+	const struct audit_field d[] = {{"minutes", NULL, a / 60},
+					{"pages", NULL, b},
+					{"days", NULL, c / 86400},
+					{"site", out->all_sites ? "all" : out->site, 0}};
 	bool extend = strcmp(action, "code.extend") == 0;
-	if (!store_audit(st, who, action, target, d, extend ? ARRAY_LEN(d) : 0))
+	const struct audit_field *detail = extend ? d : d + 3;
+	if (!store_audit(st, who, action, target, detail, extend ? ARRAY_LEN(d) : 1))
 		return store_tx_end(st, STORE_ERROR);
 	return store_tx_end(st, code_get(st, id, out) ? STORE_OK : STORE_ERROR);
 }
@@ -300,16 +325,18 @@ enum store_rc store_code_extend(struct store *st, const struct store_actor *who,
 			   "code.extend", add_seconds, add_pages, add_days * 86400, out);
 }
 
-bool store_code_cache(struct store *st, int64_t since, struct store_code_cache *out)
+bool store_code_cache(struct store *st, int64_t kiosk, int64_t since, struct store_code_cache *out)
 {
 	int64_t now = now_s();
 	static const char sql_full[] =
 		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
 		" valid_until, revoked_at FROM codes WHERE revoked_at IS NULL"
-		" AND valid_until > ?1 AND seconds_used < seconds_total";
+		" AND valid_until > ?1 AND seconds_used < seconds_total"
+		" AND (site IS NULL OR site = (SELECT site FROM kiosks WHERE id = ?3))";
 	static const char sql_delta[] =
 		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
-		" valid_until, revoked_at FROM codes WHERE rev > ?2";
+		" valid_until, revoked_at FROM codes WHERE rev > ?2"
+		" AND (site IS NULL OR site = (SELECT site FROM kiosks WHERE id = ?3))";
 	memset(out, 0, sizeof(*out));
 	out->full = since <= 0;
 	hex_encode(st->offline_salt, STORE_SALT_LEN, out->salt);
@@ -328,6 +355,7 @@ bool store_code_cache(struct store *st, int64_t since, struct store_code_cache *
 		sqlite3_bind_int64(s, 1, now);
 	else
 		sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, kiosk);
 	while (ok && sqlite3_step(s) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(s, 0) != STORE_VERIFIER_LEN)
 			continue;

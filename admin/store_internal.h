@@ -49,7 +49,7 @@ void store_release(sqlite3_stmt *s);
 int64_t store_int(struct store *st, const char *sql, int64_t def);
 
 /* One named value of an audit line's detail: TEXT, or NUM when TEXT is NULL. */
-#define STORE_AUDIT_FIELDS 6 /* at most, in one detail */
+#define STORE_AUDIT_FIELDS 8 /* at most, in one detail */
 /* The detail column: a compact JSON object with sorted keys, as jansson's
  * json_dumps(JSON_COMPACT | JSON_SORT_KEYS) wrote it (texts are valid UTF-8:
  * they come from parsed JSON). NULL without fields; free it. */
@@ -58,6 +58,12 @@ char *store_audit_detail(const struct audit_field *fields, size_t n);
  * caller's transaction. */
 bool store_audit(struct store *st, const struct store_actor *who, const char *action,
 		 const char *target, const struct audit_field *detail, size_t n);
+
+/* store_audit with the site of kiosk KIOSK added to the detail ({"site": S}); at most
+ * STORE_AUDIT_FIELDS - 1 fields in DETAIL. */
+bool store_audit_kiosk(struct store *st, const struct store_actor *who, const char *action,
+		       const char *target, int64_t kiosk, const struct audit_field *detail,
+		       size_t n);
 
 /* Enabled admin accounts; caller holds the lock. */
 int64_t store_active_admins(struct store *st);

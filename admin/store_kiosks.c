@@ -95,7 +95,7 @@ enum store_rc store_kiosk_revoke(struct store *st, const struct store_actor *who
 	sqlite3_bind_int64(s, 2, id);
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	bool ok = r == SQLITE_DONE && store_audit(st, who, "kiosk.revoke", name, NULL, 0);
+	bool ok = r == SQLITE_DONE && store_audit_kiosk(st, who, "kiosk.revoke", name, id, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -103,7 +103,9 @@ void store_kiosk_list(struct store *st, struct store_kiosk_rows *out)
 {
 	static const char sql[] =
 		"SELECT k.id, k.name, k.site, k.state, k.last_seen, k.version, k.address,"
-		" k.revoked_at, s.id, max(c.seconds_total - c.seconds_used, 0)"
+		" k.revoked_at, s.id, max(c.seconds_total - c.seconds_used, 0),"
+		" coalesce(k.settings_version, -1),"
+		" (SELECT coalesce(max(version), 0) FROM site_settings ss WHERE ss.site = k.site)"
 		" FROM kiosks k"
 		" LEFT JOIN sessions s ON s.kiosk_id = k.id AND s.ended_at IS NULL"
 		" LEFT JOIN codes c ON c.id = s.code_id"
@@ -135,6 +137,8 @@ void store_kiosk_list(struct store *st, struct store_kiosk_rows *out)
 			.revoked = revoked,
 			.session = store_col_dup(s, 8),
 			.seconds_left = sqlite3_column_int64(s, 9),
+			.settings_version = sqlite3_column_int64(s, 10),
+			.site_settings_version = sqlite3_column_int64(s, 11),
 		};
 	}
 	sqlite3_finalize(s);
@@ -185,6 +189,6 @@ enum store_rc store_kiosk_command(struct store *st, const struct store_actor *wh
 	char action[48];
 	snprintf(action, sizeof(action), "kiosk.%s", type);
 	const struct audit_field d[] = {{"text", text, 0}};
-	bool ok = store_audit(st, who, action, name, d, text ? ARRAY_LEN(d) : 0);
+	bool ok = store_audit_kiosk(st, who, action, name, kiosk, d, text ? ARRAY_LEN(d) : 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }

@@ -447,13 +447,30 @@ bool store_print_cancel_ended(struct store *st)
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }
 
+bool store_job_site(struct store *st, int64_t id, char *site)
+{
+	site[0] = '\0';
+	store_lock(st);
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT coalesce(k.site, '') FROM print_jobs j"
+				   " LEFT JOIN kiosks k ON k.id = j.kiosk_id WHERE j.id = ?");
+	sqlite3_bind_int64(s, 1, id);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	if (found)
+		snprintf(site, NAME_MAX_BYTES + 1, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	store_unlock(st);
+	return found;
+}
+
 void store_print_list(struct store *st, bool active_only, struct store_job_rows *out)
 {
 	char *sql = xasprintf(
 		"SELECT j.id, j.queue, k.name, j.session_id, j.title, j.doc_pages, j.copies,"
 		" j.number_up, j.duplex, j.pages, j.sheets, j.charged, j.printed, j.refunded,"
 		" j.decision, j.state, j.reason, j.jammed, j.created_at, j.updated_at,"
-		" j.settled_at, j.cups_id FROM print_jobs j LEFT JOIN kiosks k ON k.id = j.kiosk_id"
+		" j.settled_at, j.cups_id, coalesce(k.site, '') FROM print_jobs j"
+		" LEFT JOIN kiosks k ON k.id = j.kiosk_id"
 		" %s ORDER BY j.id DESC LIMIT 1000",
 		active_only ? "WHERE j.settled_at IS NULL" : "");
 	*out = (struct store_job_rows){0};
@@ -485,6 +502,7 @@ void store_print_list(struct store *st, bool active_only, struct store_job_rows 
 			.settled = sqlite3_column_type(s, 20) != SQLITE_NULL,
 			.settled_at = sqlite3_column_int64(s, 20),
 			.cups_id = sqlite3_column_int64(s, 21),
+			.site = store_col_dup(s, 22),
 		};
 	}
 	sqlite3_finalize(s);
@@ -503,6 +521,7 @@ void store_job_rows_free(struct store_job_rows *l)
 		free(j->decision);
 		free(j->state);
 		free(j->reason);
+		free(j->site);
 	}
 	free(l->v);
 	*l = (struct store_job_rows){0};

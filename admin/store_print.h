@@ -84,6 +84,7 @@ struct store_job_row {
 	int64_t id, cups_id, document_pages, copies, number_up, pages, sheets;
 	int64_t charged, printed, refunded, created_at, updated_at, settled_at;
 	char *queue, *kiosk, *session, *title, *decision, *state, *reason;
+	char *site; /* its kiosk's site ("" none), what limited staff accounts see by */
 	bool duplex, jammed, settled;
 };
 struct store_job_rows {
@@ -93,6 +94,8 @@ struct store_job_rows {
 /* The newest 1000 jobs (ACTIVE_ONLY: those not settled); free with store_job_rows_free. */
 void store_print_list(struct store *st, bool active_only, struct store_job_rows *out);
 void store_job_rows_free(struct store_job_rows *l);
+/* The site of job ID's kiosk into SITE (NAME_MAX_BYTES + 1); false for no such job. */
+bool store_job_site(struct store *st, int64_t id, char *site);
 /* Staff cancel: the watcher cancels it in CUPS; settlement refunds what did not print. */
 enum store_rc store_print_cancel(struct store *st, const struct store_actor *who, int64_t id);
 /* What a refund gave back, and what its code has left. */

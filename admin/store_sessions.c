@@ -45,6 +45,17 @@ static bool touch_kiosk(struct store *st, int64_t kiosk, const char *state, cons
 	return step_done(s);
 }
 
+/* The version of its site's settings the kiosk says it applies (-1: it did not say). */
+static bool settings_applied(struct store *st, int64_t kiosk, int64_t version)
+{
+	if (version < 0)
+		return true;
+	sqlite3_stmt *s = store_stmt(st, "UPDATE kiosks SET settings_version = ? WHERE id = ?");
+	sqlite3_bind_int64(s, 1, version);
+	sqlite3_bind_int64(s, 2, kiosk);
+	return step_done(s);
+}
+
 /* Is a live session holding CODE? Sessions that no longer hold it are
  * ended: 'stale' when their kiosk fell silent, 'lost' when their own kiosk
  * asks again and has said since that it is not in a session (it restarted
@@ -94,9 +105,11 @@ static void new_session_id(char out[SESSION_ID_LEN + 1])
 enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *norm,
 				 struct session_open *out)
 {
+	/* A code of another site is unknown here, as a code that does not exist. */
 	static const char sql_code[] = "SELECT id, seconds_total - seconds_used,"
 				       " pages_total - pages_used, valid_until, revoked_at"
-				       " FROM codes WHERE hash = ?";
+				       " FROM codes WHERE hash = ?1 AND (site IS NULL OR"
+				       " site = (SELECT site FROM kiosks WHERE id = ?2))";
 	uint8_t h[CODE_HASH_LEN];
 	code_hash(st->code_key, norm, h);
 	int64_t now = now_s();
@@ -105,6 +118,7 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 		return STORE_ERROR;
 	sqlite3_stmt *s = store_stmt(st, sql_code);
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, kiosk);
 	int64_t code = 0;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		code = sqlite3_column_int64(s, 0);
@@ -309,7 +323,8 @@ void store_hb_answer_free(struct store_hb_answer *a)
 static bool heartbeat_apply(struct store *st, int64_t kiosk, const struct heartbeat *hb,
 			    int64_t now, struct store_hb_answer *out)
 {
-	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now))
+	if (!touch_kiosk(st, kiosk, hb->state, hb->version, hb->address, now) ||
+	    !settings_applied(st, kiosk, hb->settings_version))
 		return false;
 	for (size_t i = 0; i < hb->n_ack; i++) {
 		sqlite3_stmt *s =
@@ -623,7 +638,7 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	bind_text(s, 2, session);
 	bool ok = adv == STORE_OK && step_done(s) &&
 		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_END_SESSION), session, 0) &&
-		  store_audit(st, who, "session.end", session, NULL, 0);
+		  store_audit_kiosk(st, who, "session.end", session, kiosk, NULL, 0);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -648,9 +663,10 @@ enum store_rc store_session_add_time(struct store *st, const struct store_actor 
 		return store_tx_end(st, STORE_ERROR);
 	if (sqlite3_changes(st->db) == 0)
 		return store_tx_end(st, STORE_LIMIT);
-	bool ok = add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
-		  store_audit(st, who, "session.add_time", session,
-			      (const struct audit_field[]){{"minutes", NULL, seconds / 60}}, 1);
+	bool ok =
+		add_command(st, kiosk, wire_cmd_word(WIRE_CMD_ADD_TIME), session, seconds) &&
+		store_audit_kiosk(st, who, "session.add_time", session, kiosk,
+				  (const struct audit_field[]){{"minutes", NULL, seconds / 60}}, 1);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 

@@ -5,17 +5,21 @@
 
 #include "db.h"
 
-bool store_spare_drawer(struct store *st, int64_t now, struct store_spare_drawer *out)
+bool store_spare_drawer(struct store *st, int64_t now, const char *site,
+			struct store_spare_drawer *out)
 {
 	*out = (struct store_spare_drawer){0};
 	store_lock(st);
+	/* ?2 NULL: every code; else the codes of that site only. */
 	sqlite3_stmt *s = db_prepare(
 		st->db, "SELECT count(*), min(valid_until),"
-			" (SELECT max(created_at) FROM codes WHERE spare) FROM codes c"
+			" (SELECT max(created_at) FROM codes WHERE spare"
+			"   AND (?2 IS NULL OR site = ?2)) FROM codes c"
 			" WHERE c.spare AND c.revoked_at IS NULL AND c.valid_until > ?1"
-			"   AND c.seconds_used = 0"
+			"   AND c.seconds_used = 0 AND (?2 IS NULL OR c.site = ?2)"
 			"   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.code_id = c.id)");
 	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, site);
 	bool ok = sqlite3_step(s) == SQLITE_ROW;
 	if (ok) {
 		out->unused = sqlite3_column_int64(s, 0);

@@ -148,6 +148,8 @@ static void dummy_init(void)
 		fatalx("%s: cannot hash a password", __func__);
 }
 
+static bool actor_sites(struct store *st, struct store_actor *a);
+
 bool store_password_check(struct store *st, const char *name, const char *password,
 			  struct store_actor *out)
 {
@@ -166,6 +168,9 @@ bool store_password_check(struct store *st, const char *name, const char *passwo
 		snprintf(hash, sizeof(hash), "%s", sqlite3_column_text(s, 3));
 	}
 	sqlite3_finalize(s);
+	/* Its sites, for the sign-in's answer (every request loads them again). */
+	if (usable && !actor_sites(st, out))
+		usable = false;
 	store_unlock(st);
 	/* The slow part runs without the store's lock: kiosks are not held up. */
 	if (!usable) {
@@ -233,6 +238,8 @@ bool store_web_auth(struct store *st, const char *cookie, bool activity, int64_t
 		found = role_parse((const char *)sqlite3_column_text(s, 6), &out->role);
 	}
 	store_release(s);
+	if (found && !actor_sites(st, out))
+		found = false;
 	bool expired = found && (now - active > idle_s || now - created > max_s);
 	if (expired || (found && activity && now != active)) {
 		s = store_stmt(st, expired ? end_sql : touch_sql);
@@ -267,10 +274,100 @@ enum store_rc store_web_close(struct store *st, const struct store_actor *who, i
 
 /* ---- accounts: created, disabled, their API tokens, listed ---- */
 
+bool actor_site_ok(const struct store_actor *who, const char *site)
+{
+	if (who->sites.n == 0)
+		return true;
+	for (int i = 0; i < who->sites.n && i < STORE_USER_MAX_SITES; i++)
+		if (strcmp(who->sites.v[i], site) == 0)
+			return true;
+	return false;
+}
+
+/* Fills A's sites from user_sites; caller holds the lock. False when the store fails (the
+ * caller refuses the account then: never wider than it is). */
+static bool actor_sites(struct store *st, struct store_actor *a)
+{
+	a->sites.n = 0;
+	sqlite3_stmt *s = store_stmt(st, "SELECT site FROM user_sites WHERE user_id = ?"
+					 " ORDER BY site LIMIT 16");
+	sqlite3_bind_int64(s, 1, a->user_id);
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && a->sites.n < STORE_USER_MAX_SITES) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+		snprintf(a->sites.v[a->sites.n++], sizeof(a->sites.v[0]), "%s", v ? v : "");
+	}
+	store_release(s);
+	return r == SQLITE_DONE || r == SQLITE_ROW;
+}
+
+/* Replaces user ID's sites; inside the caller's transaction. */
+static bool sites_write(struct store *st, int64_t id, const struct site_list *sites)
+{
+	int n = sites ? sites->n : 0;
+	sqlite3_stmt *s = db_prepare(st->db, "DELETE FROM user_sites WHERE user_id = ?");
+	sqlite3_bind_int64(s, 1, id);
+	bool ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	for (int i = 0; ok && i < n; i++) {
+		s = db_prepare(st->db, "INSERT INTO user_sites(user_id, site) VALUES (?, ?)");
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, sites->v[i]);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+	}
+	return ok;
+}
+
+/* The sites as the audit log says them: "a, b", or "*" for every site; free it. */
+static char *sites_text(const struct site_list *sites)
+{
+	int n = sites ? sites->n : 0;
+	if (n == 0)
+		return xstrdup("*");
+	size_t cap = 1;
+	for (int i = 0; i < n; i++)
+		cap += strlen(sites->v[i]) + 2;
+	char *t = xcalloc(1, cap);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(t, ", ");
+		strcat(t, sites->v[i]);
+	}
+	return t;
+}
+
+enum store_rc store_user_set_sites(struct store *st, const struct store_actor *who, int64_t id,
+				   const struct site_list *sites)
+{
+	if (sites->n < 0 || sites->n > STORE_USER_MAX_SITES)
+		return STORE_LIMIT;
+	if (!store_tx_begin(st))
+		return STORE_ERROR;
+	char *name = NULL;
+	sqlite3_stmt *s = db_prepare(st->db, "SELECT name FROM users WHERE id = ?");
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		name = store_col_dup(s, 0);
+	sqlite3_finalize(s);
+	if (!name)
+		return store_tx_end(st, STORE_NOT_FOUND);
+	char *t = sites_text(sites);
+	const struct audit_field d[] = {{"sites", t, 0}};
+	bool ok = sites_write(st, id, sites) &&
+		  store_audit(st, who, "user.sites", name, d, ARRAY_LEN(d));
+	free(t);
+	free(name);
+	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
+}
+
 enum store_rc store_user_create_by(struct store *st, const struct store_actor *who,
 				   const char *name, enum role role, const char *password_hash,
-				   char token[TOKEN_STR_LEN + 1], int64_t *id)
+				   const struct site_list *sites, char token[TOKEN_STR_LEN + 1],
+				   int64_t *id)
 {
+	if (sites && (sites->n < 0 || sites->n > STORE_USER_MAX_SITES))
+		return STORE_LIMIT;
 	uint8_t h[TOKEN_HASH_LEN];
 	token_generate("est_", token);
 	token_hash(token, strlen(token), h);
@@ -296,8 +393,11 @@ enum store_rc store_user_create_by(struct store *st, const struct store_actor *w
 	sqlite3_bind_int64(s, 3, now_s());
 	r = sqlite3_step(s);
 	sqlite3_finalize(s);
-	const struct audit_field d[] = {{"role", role_name(role), 0}};
-	bool ok = r == SQLITE_DONE && store_audit(st, who, "user.create", name, d, ARRAY_LEN(d));
+	char *t = sites_text(sites);
+	const struct audit_field d[] = {{"role", role_name(role), 0}, {"sites", t, 0}};
+	bool ok = r == SQLITE_DONE && sites_write(st, *id, sites) &&
+		  store_audit(st, who, "user.create", name, d, ARRAY_LEN(d));
+	free(t);
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -305,7 +405,7 @@ enum store_rc store_user_create(struct store *st, const char *name, enum role ro
 				char token[TOKEN_STR_LEN + 1], int64_t *id)
 {
 	static const struct store_actor bootstrap = {.name = "escalectl --db"};
-	return store_user_create_by(st, &bootstrap, name, role, NULL, token, id);
+	return store_user_create_by(st, &bootstrap, name, role, NULL, NULL, token, id);
 }
 
 /* Revokes every token of user ID; caller holds the lock, in a transaction. */
@@ -399,6 +499,7 @@ bool store_staff_auth(struct store *st, const char *token, struct store_actor *o
 		ok = role_parse((const char *)sqlite3_column_text(s, 2), &out->role);
 	}
 	store_release(s);
+	ok = ok && actor_sites(st, out);
 	store_unlock(st);
 	return ok;
 }
@@ -421,6 +522,14 @@ void store_user_list(struct store *st, struct store_user_rows *out)
 		};
 	}
 	sqlite3_finalize(s);
+	for (size_t i = 0; i < out->n; i++) {
+		struct store_actor a = {.user_id = out->v[i].id};
+		actor_sites(st, &a);
+		if (a.sites.n) {
+			out->v[i].sites = xcalloc(1, sizeof(a.sites));
+			*out->v[i].sites = a.sites;
+		}
+	}
 	store_unlock(st);
 }
 
@@ -429,6 +538,7 @@ void store_user_rows_free(struct store_user_rows *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].role);
+		free(l->v[i].sites);
 	}
 	free(l->v);
 	*l = (struct store_user_rows){0};

@@ -242,3 +242,14 @@ void hours_format_day(const struct hours_day *d, char *buf, size_t n)
 		used += (size_t)w;
 	}
 }
+
+bool hours_has_range(const struct hours *h)
+{
+	for (int wd = 0; wd < 7; wd++)
+		if (h->week[wd].n > 0)
+			return true;
+	for (int i = 0; i < h->n_ex && i < HOURS_MAX_EXCEPTIONS; i++)
+		if (h->ex[i].hours.n > 0)
+			return true;
+	return false;
+}

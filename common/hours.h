@@ -36,6 +36,8 @@ bool hours_parse_range(const char *s, struct hours_range *out);
 /* Adds RANGE to DAY keeping ranges sorted; false if it overlaps one already there or is full. */
 bool hours_day_add(struct hours_day *day, struct hours_range range);
 
+/* Does H open at all: a time range on some weekday or special day? */
+bool hours_has_range(const struct hours *h);
 /* Is the centre open at local time T? */
 bool hours_is_open(const struct hours *h, int64_t t);
 /* The next time after T (strictly) at which the open/closed state changes, or INT64_MAX

@@ -36,9 +36,9 @@ _Static_assert(ARRAY_LEN(help_words) == WIRE_HELP_COUNT, "a help state without i
 static const char *const event_words[] = {"session_open", "session_progress", "session_end"};
 _Static_assert(ARRAY_LEN(event_words) == WIRE_EV_COUNT, "an event without its word");
 
-static const char *const msg_words[] = {"login", "state",  "end",       "ack",
-					"hello", "login",  "online",    "session",
-					"cmd",   "synced", "restarted", "services"};
+static const char *const msg_words[] = {"login",     "state",    "end",     "ack", "hello",
+					"login",     "online",   "session", "cmd", "synced",
+					"restarted", "services", "settings"};
 _Static_assert(ARRAY_LEN(msg_words) == WIRE_MSG_COUNT, "a message without its word");
 
 static const char *word(const char *const *words, size_t n, int v)
@@ -240,6 +240,13 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 		}
 		break;
 	}
+	case WIRE_MSG_SETTINGS:
+		ok = m->settings && m->settings_version >= 0;
+		if (ok) {
+			set_int(o, "version", m->settings_version);
+			json_object_set_new(o, "settings", sitecfg_to_json(m->settings));
+		}
+		break;
 	default:
 		ok = false;
 	}
@@ -462,6 +469,21 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		m->services = l;
 		break;
 	}
+	case WIRE_MSG_SETTINGS: {
+		get_int(&d, "version", true, 0, INT64_MAX, &m->settings_version);
+		const json_t *obj = field(&d, "settings", true);
+		if (!d.ok)
+			break;
+		struct site_settings *s = xcalloc(1, sizeof(*s));
+		char why[300];
+		if (!sitecfg_from_json((json_t *)obj, s, why, sizeof(why))) {
+			fail(&d, "'settings': %s", why);
+			free(s);
+			break;
+		}
+		m->settings = s;
+		break;
+	}
 	default:
 		break;
 	}
@@ -476,4 +498,6 @@ void wire_msg_clear(struct wire_msg *m)
 {
 	svc_list_free(m->services);
 	m->services = NULL;
+	free(m->settings);
+	m->settings = NULL;
 }

@@ -18,6 +18,7 @@
 typedef struct json_t json_t;
 
 #include "services.h"
+#include "sitecfg.h"
 
 /* The CUPS user name of a kiosk's print jobs is this prefix and the kiosk's name (kiosk.conf
  * print.kiosk_name, written into its browser's client.conf); admind reads the name back
@@ -155,10 +156,15 @@ bool wire_event_parse(const char *s, enum wire_event *out);
  *                                                      services.h rules), at start from the
  *                                                      cache and on every change; the kiosk
  *                                                      uses it from its next session on
+ *   settings {"t":"settings","version":N,"settings":{...}}
+ *                                                      its site's settings in admind (common/
+ *                                                      sitecfg.h), at start from the cache
+ *                                                      and on every change; the kiosk applies
+ *                                                      them over its kiosk.conf
  */
 
 #define WIRE_IPC_MAX     16384                 /* bytes of one message... */
-#define WIRE_IPC_BIG     (SVC_JSON_MAX + 4096) /* ...but a services message */
+#define WIRE_IPC_BIG     (SVC_JSON_MAX + 4096) /* ...but a services or settings message */
 #define WIRE_SESSION_LEN 32                    /* a session id: 32 lower-case hex digits */
 #define WIRE_CODE_MAX    64                    /* the longest code admind accepts */
 #define WIRE_SECONDS_MAX INT64_C(3153600000)   /* a century: time left, added, used */
@@ -184,6 +190,7 @@ enum wire_msg_type {
 	WIRE_MSG_SYNCED,
 	WIRE_MSG_RESTARTED,
 	WIRE_MSG_SERVICES,
+	WIRE_MSG_SETTINGS,
 	WIRE_MSG_COUNT
 };
 
@@ -205,8 +212,10 @@ struct wire_msg {
 		seconds, pages, cursor;
 	char text[WIRE_TEXT_MAX];
 	char event[WIRE_WORD_MAX + 1];
-	struct svc_list *services; /* services: allocated by decode (wire_msg_clear frees it);
+	struct svc_list *services;      /* services: allocated by decode (wire_msg_clear frees it);
 				    * its version is the message's */
+	struct site_settings *settings; /* settings: allocated by decode, as services */
+	int64_t settings_version;       /* settings: the message's version */
 };
 
 /* The message's "t" word (login for both LOGIN and LOGIN_REPLY). */
@@ -219,7 +228,7 @@ json_t *wire_msg_encode(const struct wire_msg *m);
  * out of range. */
 bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, char *err,
 		     size_t errlen);
-/* Frees what decode allocated in M (a services list) and sets it to NULL. */
+/* Frees what decode allocated in M (a services list, settings) and sets it to NULL. */
 void wire_msg_clear(struct wire_msg *m);
 
 #endif

@@ -23,7 +23,8 @@ bool ipc_send(int fd, const struct wire_msg *m)
 	}
 	size_t n = strlen(buf);
 	bool ok = false;
-	size_t limit = m->type == WIRE_MSG_SERVICES ? WIRE_IPC_BIG : WIRE_IPC_MAX;
+	size_t limit = m->type == WIRE_MSG_SERVICES || m->type == WIRE_MSG_SETTINGS ? WIRE_IPC_BIG
+										    : WIRE_IPC_MAX;
 	if (n > limit) {
 		log_warnx("ipc: message of %zu bytes not sent (limit %zu)", n, limit);
 		errno = EMSGSIZE;
@@ -90,7 +91,8 @@ enum ipc_got ipc_recv(int fd, enum wire_dir dir, struct wire_msg *m, char bad_t[
 			memcpy(bad_t, t, strlen(t) + 1);
 		log_warnx("ipc: message dropped: %s", why);
 		got = IPC_BAD;
-	} else if (n > WIRE_IPC_MAX && m->type != WIRE_MSG_SERVICES) {
+	} else if (n > WIRE_IPC_MAX && m->type != WIRE_MSG_SERVICES &&
+		   m->type != WIRE_MSG_SETTINGS) {
 		log_warnx("ipc: message of %zd bytes dropped (limit %d)", n, WIRE_IPC_MAX);
 		wire_msg_clear(m);
 		got = IPC_BAD;

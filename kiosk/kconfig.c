@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sitecfg.h"
 #include "util.h"
 
 #define MAX_PATH 4096
@@ -18,7 +19,8 @@
 static const char *const top_keys[] = {
 	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level",
 	"admin",       "browser",  "print",     "keyboard",    "session",  "login",
-	"proxy",       "hours",    "services",  "speech",      NULL};
+	"proxy",       "hours",    "services",  "speech",      "settings", NULL};
+static const char *const settings_keys[] = {"local", NULL};
 static const char *const admin_keys[] = {
 	"url",          "token_file",        "ca_file",         "pin", "timeout_ms",
 	"sync_seconds", "heartbeat_seconds", "enrollment_file", NULL};
@@ -635,12 +637,7 @@ static bool hours_section(struct hours *h, const config_setting_t *root, struct 
 		    !ranges(hl, "special hours", &x->hours, err))
 			return false;
 	}
-	bool opens = false;
-	for (int wd = 0; wd < 7; wd++)
-		opens |= h->week[wd].n > 0;
-	for (int i = 0; i < h->n_ex; i++)
-		opens |= h->ex[i].hours.n > 0;
-	if (!opens)
+	if (!hours_has_range(h))
 		return cfg_fail(g, err,
 				"'hours' has no time range on any day: the centre would never open "
 				"(remove 'hours' to stay open at all times)");
@@ -800,6 +797,32 @@ static bool keyboard_section(struct kiosk_cfg *cfg, const config_setting_t *kbd,
 	return true;
 }
 
+/* "settings = { local = [ \"session.idle_seconds\", ... ]; }": keys of admind's site
+ * settings this PC keeps from its own file. */
+static bool settings_section(struct kiosk_cfg *cfg, const config_setting_t *root,
+			     struct cfg_err *err)
+{
+	const config_setting_t *g, *l;
+	cfg->settings_local = 0;
+	if (!cfg_group(root, "settings", &g, err) || !cfg_only_keys(g, settings_keys, err))
+		return false;
+	if (!g || !list(g, "local", &l, err))
+		return g == NULL;
+	for (int i = 0; l && i < config_setting_length(l); i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		const char *s = config_setting_get_string(e);
+		int k = s ? sitecfg_key_find(s) : -1;
+		if (k < 0 || strncmp(s, "desk.", 5) == 0)
+			return cfg_fail(e, err,
+					"settings.local: each entry is a key of the site's "
+					"settings: hours, session.warn_minutes, "
+					"session.closing_warn_minutes, session.idle_seconds, "
+					"session.idle_grace_seconds, language or centre_name");
+		cfg->settings_local |= 1u << k;
+	}
+	return true;
+}
+
 static bool top_section(struct kiosk_cfg *cfg, const config_setting_t *root, struct cfg_err *err)
 {
 	enum log_level level;
@@ -846,7 +869,7 @@ static bool enrollment(struct kiosk_cfg *cfg, struct cfg_err *err)
 	char host[256];
 	char *url = NULL, *pin = NULL;
 	if (!cfg_load(&cf, cfg->admin_enrollment_file, err)) {
-		config_destroy(&cf);
+		config_destroy(&cf); /* cfg_load initialised it */
 		return false;
 	}
 	const config_setting_t *root = config_root_setting(&cf);
@@ -979,7 +1002,8 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 		goto out;
 	}
 	if (!proxy_section(cfg, proxy, err) || !hours_section(&cfg->hours, root, err) ||
-	    !services_section(cfg, root, err) || !speech_section(cfg, speech, err))
+	    !services_section(cfg, root, err) || !speech_section(cfg, speech, err) ||
+	    !settings_section(cfg, root, err))
 		goto out;
 	ok = true;
 out:

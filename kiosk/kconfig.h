@@ -98,6 +98,9 @@ struct kiosk_cfg {
 	int64_t proxy_idle_seconds;    /* "proxy.idle_seconds", a silent tunnel, default 300 */
 
 	struct hours hours; /* "hours { }"; absent: always open */
+	/* "settings.local": the keys of its site's settings in admind (common/sitecfg.h) this PC
+	 * keeps from its own kiosk.conf; bit (1u << enum sitecfg_key) each. */
+	unsigned settings_local;
 
 	struct kservice services[KCFG_MAX_SERVICES]; /* "services ( )"; absent: the default list */
 	int n_services;

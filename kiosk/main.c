@@ -78,6 +78,16 @@ struct kiosk {
 	int64_t services_version;         /* of the list in cfg: 0 for kiosk.conf's */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
 	int64_t hours_change; /* next open/closed change (hours_now time), 0: to compute */
+	/* kiosk.conf's own values of the keys its site's settings may set (they come back
+	 * when admind unsets a key), and the version of the settings applied (-1: none). */
+	struct {
+		struct hours hours;
+		int64_t warn[KCFG_MAX_WARN], closing_warn[KCFG_MAX_WARN];
+		int n_warn, n_closing_warn;
+		int64_t idle_seconds, idle_grace_seconds;
+		char *centre_name, *language;
+	} base;
+	int64_t settings_version;
 
 	struct code_entry ce;
 	bool english;
@@ -106,6 +116,8 @@ struct kiosk {
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
 };
+
+static struct sm_params params_from(const struct kiosk_cfg *cfg);
 
 /* Wall time for the opening hours; tests move it with ESCALE_KIOSK_TIME_OFFSET (seconds)
  * to reach a closing time without waiting for it. */
@@ -326,6 +338,14 @@ static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const 
 		return;
 	}
 	log_info("session %s opened%s", m->session, m->offline ? " offline" : "");
+	/* The warnings and idle times of its site's settings, as they are now. */
+	struct sm_params p = params_from(&k->cfg);
+	k->sm.p.idle_ms = p.idle_ms;
+	k->sm.p.idle_grace_ms = p.idle_grace_ms;
+	memcpy(k->sm.p.warn_s, p.warn_s, sizeof(p.warn_s));
+	k->sm.p.n_warn = p.n_warn;
+	memcpy(k->sm.p.closing_warn_s, p.closing_warn_s, sizeof(p.closing_warn_s));
+	k->sm.p.n_closing_warn = p.n_closing_warn;
 	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
 	k->timings.accepted_ms = c->mono_ms;
 	/* The code was accepted while we left the welcome screen: close it. */
@@ -336,6 +356,65 @@ static void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const 
 }
 
 /* Before a session's browser starts: admind's latest list replaces the services. */
+static void base_save(struct kiosk *k)
+{
+	const struct kiosk_cfg *c = &k->cfg;
+	k->base.hours = c->hours;
+	memcpy(k->base.warn, c->warn_minutes, sizeof(k->base.warn));
+	memcpy(k->base.closing_warn, c->closing_warn_minutes, sizeof(k->base.closing_warn));
+	k->base.n_warn = c->n_warn;
+	k->base.n_closing_warn = c->n_closing_warn;
+	k->base.idle_seconds = c->idle_seconds;
+	k->base.idle_grace_seconds = c->idle_grace_seconds;
+	k->base.centre_name = xstrdup(c->centre_name);
+	k->base.language = xstrdup(c->language);
+	k->settings_version = -1;
+}
+
+/* Is key K of its site's settings to apply here: set in S and not kept by this PC? */
+static bool central(const struct kiosk *k, const struct site_settings *s, enum sitecfg_key key)
+{
+	return sitecfg_has(s, key) && !(k->cfg.settings_local & (1u << key));
+}
+
+static void set_text(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+/* Its site's settings S over kiosk.conf's values: each key set centrally (and not kept
+ * local) takes admind's value, each other key its kiosk.conf value again. The hours apply
+ * at once (the welcome screen, the closed state); the warnings and idle times from the
+ * next session (handle_login_reply takes them); the language at the next welcome screen. */
+static void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t version)
+{
+	struct kiosk_cfg *c = &k->cfg;
+	if (central(k, s, SK_HOURS)) {
+		c->hours = s->hours;
+		c->hours.always_open = false;
+	} else {
+		c->hours = k->base.hours;
+	}
+	k->hours_change = 0; /* computed again from the new hours */
+	bool warn = central(k, s, SK_WARN), closing = central(k, s, SK_CLOSING_WARN);
+	memcpy(c->warn_minutes, warn ? s->warn : k->base.warn, sizeof(c->warn_minutes));
+	c->n_warn = warn ? s->n_warn : k->base.n_warn;
+	memcpy(c->closing_warn_minutes, closing ? s->closing_warn : k->base.closing_warn,
+	       sizeof(c->closing_warn_minutes));
+	c->n_closing_warn = closing ? s->n_closing_warn : k->base.n_closing_warn;
+	c->idle_seconds = central(k, s, SK_IDLE) ? s->idle_seconds : k->base.idle_seconds;
+	c->idle_grace_seconds =
+		central(k, s, SK_IDLE_GRACE) ? s->idle_grace_seconds : k->base.idle_grace_seconds;
+	set_text(&c->centre_name,
+		 central(k, s, SK_CENTRE_NAME) ? s->centre_name : k->base.centre_name);
+	set_text(&c->language, central(k, s, SK_LANGUAGE) ? s->language : k->base.language);
+	k->settings_version = version;
+	k->cover_dirty = true;
+	log_info("site settings %lld applied (%s)", (long long)version,
+		 hours_is_open(&c->hours, hours_now()) ? "open now" : "closed now");
+}
+
 static void use_next_services(struct kiosk *k)
 {
 	struct svc_list *l = k->next_services;
@@ -381,6 +460,9 @@ static void handle_net_msg(struct kiosk *k, struct wire_msg *m, const struct sm_
 		break;
 	case WIRE_MSG_RESTARTED:
 		log_warnx("the session open before the restart was ended and reported");
+		break;
+	case WIRE_MSG_SETTINGS:
+		apply_settings(k, m->settings, m->settings_version);
 		break;
 	case WIRE_MSG_SERVICES:
 		/* Taken as it is: the next session's home page and policy use it. */
@@ -1253,6 +1335,8 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	/* The print server's first address that answered the last probe (kprint_host). */
 	json_object_set_new(j, "print_address",
 			    *k->probe.addr ? json_string(k->probe.addr) : json_null());
+	/* The version of its site's settings applied (-1: none). */
+	json_object_set_new(j, "settings_version", json_integer(k->settings_version));
 	/* The services the sessions use (0: kiosk.conf's), and admind's next list if any. */
 	json_object_set_new(j, "services_version", json_integer(k->services_version));
 	json_object_set_new(j, "services_next",
@@ -1663,6 +1747,7 @@ int main(int argc, char **argv)
 	if (!log_open_file(k->cfg.log_file))
 		fatal("%s", k->cfg.log_file);
 	ui_init_i18n();
+	base_save(k);
 	k->english = strcmp(k->cfg.language, "en") == 0;
 	ui_set_language(k->english);
 	if (mkdir(k->cfg.runtime_dir, 0700) < 0 && errno != EEXIST)
@@ -1741,6 +1826,8 @@ out:
 	free(sock);
 	x_close(&k->x);
 	svc_list_free(k->next_services);
+	free(k->base.centre_name);
+	free(k->base.language);
 	kconfig_free(&k->cfg);
 	free(k);
 	return rc;

@@ -8,26 +8,29 @@ import * as desk from "./desk.js";
 import * as maint from "./maint.js";
 import * as stats from "./stats.js";
 import {services} from "./services.js";
+import {sites} from "./sites.js";
 import * as admin from "./admin.js";
 
 const ALL = ["secretariat", "maintenance", "admin"];
 
-// Views in menu order: who may see them, how often they refresh, who draws them.
+// Views in menu order: who may see them, how often they refresh, who draws them, and
+// whether an account limited to some sites may (the others show every site).
 const VIEWS = [
-	{name: "desk", roles: ["secretariat", "admin"], every: 3000, mod: desk},
-	{name: "kiosks", roles: ALL, every: 10000, mod: maint.kiosks},
+	{name: "desk", roles: ["secretariat", "admin"], every: 3000, mod: desk, scoped: true},
+	{name: "kiosks", roles: ALL, every: 10000, mod: maint.kiosks, scoped: true},
+	{name: "sites", roles: ["maintenance", "admin"], every: 30000, mod: sites, scoped: true},
 	{name: "services", roles: ["maintenance", "admin"], every: 10000, mod: services},
-	{name: "usage", roles: ["maintenance", "admin"], every: 10000, mod: maint.usage},
+	{name: "usage", roles: ["maintenance", "admin"], every: 10000, mod: maint.usage, scoped: true},
 	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats},
-	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit},
+	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit, scoped: true},
 	{name: "users", roles: ["admin"], every: 10000, mod: admin.users},
-	{name: "account", roles: ALL, every: 0, mod: admin.account},
+	{name: "account", roles: ALL, every: 0, mod: admin.account, scoped: true},
 ];
 
 const current = {view: null, gen: 0, timer: 0};
 
 function allowed(v) {
-	return state.user && v.roles.includes(state.user.role);
+	return state.user && v.roles.includes(state.user.role) && (!state.user.sites || v.scoped);
 }
 
 function defaultView() {
@@ -111,14 +114,16 @@ async function submitLogin(ev) {
 }
 
 function signedIn(me, fresh) {
-	state.user = {name: me.name, role: me.role};
+	state.user = {name: me.name, role: me.role, sites: me.sites || null};
 	state.csrf = me.csrf || "";
 	$("boot").hidden = true;
 	$("login").hidden = true;
 	$("shell").hidden = false;
 	$("login-password").value = "";
 	loginInfo("");
-	$("whoami").textContent = t("whoami", {name: me.name, role: t("role_" + me.role)});
+	$("whoami").textContent = me.sites && me.sites.length
+		? t("whoami_sites", {name: me.name, role: t("role_" + me.role), sites: me.sites.join(", ")})
+		: t("whoami", {name: me.name, role: t("role_" + me.role)});
 	$("pw-user").value = me.name;
 	buildNav();
 	// The centre's name in the header, whatever the first view.

@@ -81,25 +81,37 @@ export const kiosks = {
 		const tbody = $("kiosks-table").tBodies[0];
 		const list = r.kiosks || [];
 		if (!list.length) {
-			emptyRow(tbody, 6, t("kiosks_empty"));
+			emptyRow(tbody, 7, t("kiosks_empty"));
 			return;
 		}
 		const now = Date.now() / 1000;
 		reconcile(tbody, list, (k) => k.id,
 			(k) => JSON.stringify([k.name, k.site, kioskWord(k), kioskKind(k), k.version, k.address,
-				k.last_seen]),
+				k.last_seen, k.settings_version, k.site_settings_version]),
 			(k) => el("tr", {data: {kioskId: k.id}},
 				el("th", {scope: "row"}, k.name),
 				el("td", null, k.site || t("none")),
 				el("td", null, badge(kioskKind(k), kioskWord(k))),
 				el("td", {class: "seen", title: fmtDateTime(k.last_seen)}),
 				el("td", null, k.version || t("none")),
-				el("td", null, k.address || t("none"))),
+				el("td", null, k.address || t("none")),
+				el("td", null, settingsCell(k))),
 			(node, k) => {
 				node.querySelector(".seen").textContent = fmtAgo(k.last_seen, now);
 			});
 	},
 };
+
+// "Réglages : version N", and whether the kiosk is behind its site's settings.
+function settingsCell(k) {
+	if (!k.site_settings_version && k.settings_version == null)
+		return t("none");
+	const word = t("kiosk_settings", {n: k.settings_version == null ? "–" : k.settings_version});
+	if (k.settings_version !== k.site_settings_version)
+		return el("span", null, word + " ", badge("warn", t("kiosk_settings_behind",
+			{n: k.site_settings_version})));
+	return word;
+}
 
 // ---- usage ----
 

@@ -32,8 +32,8 @@ struct client {
 	struct xfer x[CREQ_N];
 };
 
-static const char *const kind_names[CREQ_N] = {"login", "heartbeat", "events",
-					       "codes", "services",  "refusals"};
+static const char *const kind_names[CREQ_N] = {"login",    "heartbeat", "events",  "codes",
+					       "services", "refusals",  "settings"};
 
 bool client_load_token(const char *path, char out[CLIENT_TOKEN_MAX + 1], char *err, size_t errlen)
 {
@@ -182,6 +182,7 @@ bool client_start(struct client *cl, enum creq kind, const char *path, const jso
 	x->easy = e;
 	x->max = kind == CREQ_CODES      ? CLIENT_CODES_MAX
 		 : kind == CREQ_SERVICES ? SVC_JSON_MAX
+		 : kind == CREQ_SETTINGS ? SITECFG_JSON_MAX + 4096
 					 : CLIENT_BODY_MAX;
 	long timeout = cl->timeout_ms;
 	if (kind == CREQ_CODES) /* a long list on a slow link */

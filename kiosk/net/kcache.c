@@ -39,6 +39,9 @@ static const char *const migrations[] = {
 	" body TEXT NOT NULL);"
 	"CREATE TABLE refusals(day TEXT PRIMARY KEY, body TEXT NOT NULL,"
 	" sent INTEGER NOT NULL) WITHOUT ROWID;",
+	/* Its site's settings in admind, as the helper checked them (docs/API.md, "Sites"). */
+	"CREATE TABLE settings(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL,"
+	" body TEXT NOT NULL);",
 };
 
 /* A quiet hour forgets earlier lock-outs (as admind's rate limiter does). */
@@ -715,6 +718,54 @@ bool kcache_services_put(struct kcache *kc, const struct svc_list *l)
 	sqlite3_stmt *s = db_prepare(kc->db, "INSERT OR REPLACE INTO services(id, version, body)"
 					     " VALUES (1, ?, ?)");
 	sqlite3_bind_int64(s, 1, l->version);
+	bind_text(s, 2, body);
+	free(body);
+	return step_done(kc, s);
+}
+
+/* ---------------------------------------------------------------- its site's settings */
+
+bool kcache_settings_get(struct kcache *kc, struct site_settings *out, int64_t *version, bool *have)
+{
+	*have = false;
+	*version = 0;
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = db_prepare(kc->db, "SELECT version, body FROM settings WHERE id = 1");
+	int r = sqlite3_step(s);
+	bool ok = r == SQLITE_ROW || r == SQLITE_DONE;
+	if (r == SQLITE_ROW) {
+		const char *body = (const char *)sqlite3_column_text(s, 1);
+		json_error_t e;
+		json_t *j = body && strlen(body) <= SITECFG_JSON_MAX
+				    ? json_loads(body, JSON_REJECT_DUPLICATES, &e)
+				    : NULL;
+		char why[300] = "not JSON or too large";
+		/* Read back as strictly as it came: damaged settings are none. */
+		if (j && sitecfg_from_json(j, out, why, sizeof(why)) &&
+		    sqlite3_column_int64(s, 0) >= 0) {
+			*version = sqlite3_column_int64(s, 0);
+			*have = true;
+		} else {
+			log_warnx("kcache: the cached settings are damaged (%s); ignored", why);
+		}
+		json_decref(j);
+	} else if (!ok) {
+		log_warnx("kcache: settings: %s", sqlite3_errmsg(kc->db));
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+bool kcache_settings_put(struct kcache *kc, const struct site_settings *set, int64_t version)
+{
+	json_t *j = sitecfg_to_json(set);
+	char *body = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	if (!body)
+		return false;
+	sqlite3_stmt *s = db_prepare(kc->db, "INSERT OR REPLACE INTO settings(id, version, body)"
+					     " VALUES (1, ?, ?)");
+	sqlite3_bind_int64(s, 1, version);
 	bind_text(s, 2, body);
 	free(body);
 	return step_done(kc, s);

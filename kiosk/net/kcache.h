@@ -132,6 +132,10 @@ int64_t kcache_outbox_count(struct kcache *kc);
 /* admind's services list as last fetched: *HAVE false when none (or a damaged row). */
 bool kcache_services_get(struct kcache *kc, struct svc_list *out, bool *have);
 bool kcache_services_put(struct kcache *kc, const struct svc_list *l);
+/* Its site's settings as last fetched (VERSION): *HAVE false when none (or a damaged row). */
+bool kcache_settings_get(struct kcache *kc, struct site_settings *out, int64_t *version,
+			 bool *have);
+bool kcache_settings_put(struct kcache *kc, const struct site_settings *set, int64_t version);
 
 /* escale-proxy's refusals of DAY ("YYYY-MM-DD"), BODY the report for admind: stored,
  * and marked unsent when it differs from the last one; days before DAY - 1 are forgotten. */

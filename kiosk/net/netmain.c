@@ -75,6 +75,14 @@ struct net {
 	int64_t svc_seen;     /* the version of admind's last list taken (0: never set) */
 	int64_t next_svc_ms;  /* no new fetch before (after a failure) */
 
+	/* Its site's settings in admind (docs/API.md, "Sites"): the latest, cached in kcache. */
+	struct site_settings *set; /* NULL: none yet (kiosk.conf's values apply) */
+	int64_t set_version;       /* of SET; what the heartbeat reports as applied */
+	bool set_asked;            /* fetched once since admind last came online */
+	bool set_no_route;         /* admind answered 404: an admind without sites */
+	int64_t set_wanted;        /* the settings_version admind last gave, -1 none */
+	int64_t next_set_ms;       /* no new fetch before (after a failure) */
+
 	/* escale-proxy's control socket. */
 	struct proxyctl *px;
 	uint64_t px_gen;        /* the connection that got the list... */
@@ -128,6 +136,7 @@ static void set_online(struct net *n, bool online)
 			n->next_sync_ms = mono_ms();
 	} else {
 		n->svc_asked = false; /* back online: ask again */
+		n->set_asked = false;
 	}
 }
 
@@ -406,6 +415,72 @@ static void note_services_version(struct net *n, const json_t *body)
 	n->svc_wanted = (int64_t)json_integer_value(v);
 }
 
+/* The heartbeat's and the code sync's "settings_version": settings to fetch when they are
+ * not ours. */
+static void note_settings_version(struct net *n, const json_t *body)
+{
+	const json_t *v = json_object_get(body, "settings_version");
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		n->set_wanted = (int64_t)json_integer_value(v);
+}
+
+static bool settings_due(const struct net *n)
+{
+	if (n->set_no_route || !n->online || mono_ms() < n->next_set_ms)
+		return false;
+	return !n->set_asked || (n->set_wanted >= 0 && n->set_wanted != n->set_version);
+}
+
+static void settings_send_kiosk(struct net *n)
+{
+	struct wire_msg m = {
+		.type = WIRE_MSG_SETTINGS, .settings = n->set, .settings_version = n->set_version};
+	send_msg(n, &m);
+}
+
+static void settings_start(struct net *n)
+{
+	n->set_asked = true;
+	client_start(n->cl, CREQ_SETTINGS, "/api/v1/kiosk/settings", NULL);
+}
+
+static void settings_done(struct net *n, struct cresp *r)
+{
+	if (r->status == 404) {
+		log_info("admind has no site settings for kiosks (an older admind?): %s stay",
+			 n->set ? "the cached settings" : "kiosk.conf's values");
+		n->set_no_route = true;
+		return;
+	}
+	if (r->status != 200 || !r->body) {
+		note_failure(n, r, "settings");
+		n->next_set_ms = mono_ms() + 30000;
+		set_online(n, answered(r));
+		return;
+	}
+	struct site_settings *s = xcalloc(1, sizeof(*s));
+	int64_t version;
+	char why[300];
+	if (!sitecfg_answer_from_json(r->body, &version, s, why, sizeof(why))) {
+		/* The last good settings stay. */
+		log_warnx("settings: admind's settings are refused, the last ones stay: %s", why);
+		n->next_set_ms = mono_ms() + 60000;
+		free(s);
+		return;
+	}
+	if (n->set && version == n->set_version) {
+		free(s);
+		return;
+	}
+	if (!kcache_settings_put(n->kc, s, version))
+		log_warnx("settings: version %lld not cached (kept in memory)", (long long)version);
+	log_info("site settings %lld from admind", (long long)version);
+	free(n->set);
+	n->set = s;
+	n->set_version = version;
+	settings_send_kiosk(n);
+}
+
 static bool services_due(const struct net *n)
 {
 	if (n->svc_no_route || !n->online || mono_ms() < n->next_svc_ms)
@@ -560,6 +635,9 @@ static void heartbeat_start(struct net *n)
 	json_t *body = json_pack("{ss sI sI ss so}", "state", state, "seconds_used",
 				 (json_int_t)n->seconds_used, "pages_used",
 				 (json_int_t)n->pages_used, "version", ESCALE_VERSION, "ack", ack);
+	/* The kiosk applies the settings as it receives them: the version handed over. */
+	if (n->set)
+		json_object_set_new(body, "settings_version", json_integer(n->set_version));
 	if (session)
 		json_object_set_new(body, "session", json_string(session));
 	/* A call for help comes from a session or the welcome screen (a resident stuck at
@@ -607,6 +685,7 @@ static void heartbeat_done(struct net *n, struct cresp *r)
 		}
 	}
 	note_services_version(n, r->body);
+	note_settings_version(n, r->body);
 	if (a.has_session)
 		send_msg(n, &a.session);
 	for (size_t i = 0; i < a.n_cmds; i++) {
@@ -651,6 +730,7 @@ static void sync_done(struct net *n, struct cresp *r)
 	}
 	set_online(n, true);
 	note_services_version(n, r->body);
+	note_settings_version(n, r->body);
 	struct kc_meta old;
 	bool have;
 	if (!a.full && kcache_meta(n->kc, &old, &have) &&
@@ -768,6 +848,9 @@ static void handle_responses(struct net *n)
 		case CREQ_REFUSALS:
 			refusals_done(n, &r);
 			break;
+		case CREQ_SETTINGS:
+			settings_done(n, &r);
+			break;
 		case CREQ_N:
 			break;
 		}
@@ -804,6 +887,10 @@ static int64_t run_timers(struct net *n)
 		if (n->next_sync_ms < next)
 			next = n->next_sync_ms;
 	}
+	if (!client_busy(n->cl, CREQ_SETTINGS) && settings_due(n))
+		settings_start(n);
+	else if (n->online && !n->set_no_route && n->next_set_ms > now && n->next_set_ms < next)
+		next = n->next_set_ms;
 	if (!client_busy(n->cl, CREQ_SERVICES) && services_due(n))
 		services_start(n);
 	else if (n->online && !n->svc_no_route && n->next_svc_ms > now && n->next_svc_ms < next)
@@ -905,6 +992,17 @@ static void start(struct net *n, const char *keep)
 	} else {
 		free(l);
 	}
+	/* Its site's last settings: the kiosk applies them until admind answers. */
+	struct site_settings *set = xcalloc(1, sizeof(*set));
+	int64_t version;
+	if (kcache_settings_get(n->kc, set, &version, &have) && have) {
+		log_info("site settings %lld from the cache", (long long)version);
+		n->set = set;
+		n->set_version = version;
+		settings_send_kiosk(n);
+	} else {
+		free(set);
+	}
 	int64_t now = mono_ms();
 	n->next_hb_ms = n->next_sync_ms = now;
 	n->next_delivery_ms = NEVER;
@@ -914,7 +1012,12 @@ static void start(struct net *n, const char *keep)
 int main(int argc, char **argv)
 {
 	const char *config = NULL;
-	struct net n = {.fd = -1, .sfd = -1, .svc_wanted = -1, .svc_seen = -1, .px_version = -1};
+	struct net n = {.fd = -1,
+			.sfd = -1,
+			.svc_wanted = -1,
+			.svc_seen = -1,
+			.px_version = -1,
+			.set_wanted = -1};
 	struct cfg_err err;
 	log_init("escale-kiosk-net", LOG_LVL_INFO);
 	umask(077);
@@ -979,6 +1082,7 @@ int main(int argc, char **argv)
 		kcache_progress(n.kc, n.cur, n.seconds_used, n.pages_used, false, now_s());
 	json_decref(n.batch);
 	svc_list_free(n.svc);
+	free(n.set);
 	free(n.refusals_body);
 	proxyctl_free(n.px);
 	client_free(n.cl);

@@ -50,8 +50,9 @@ static void strings(json_t *j)
 		(void)hex_decode(s, raw, sizeof(raw));
 		(void)parse_i64(s, INT64_MIN, INT64_MAX, &t);
 		(void)utf8_valid_text(s, strlen(s));
-		/* A string as the path of a page (web.c). */
+		/* A string as the path of a page (web.c), and as a site's name in a URL. */
 		(void)web_name_ok(s);
+		(void)site_name_ok(s);
 	}
 }
 

@@ -111,7 +111,7 @@ def main():
     check_config(pages.get("escale-kiosk.conf.5", ""), "escale-kiosk.conf(5)", "kiosk/kconfig.c",
                  {"top": "", "admin": "admin.", "browser": "browser.", "session": "session.",
                   "login": "login.", "hours": "hours.", "print": "print.", "proxy": "proxy.",
-                  "keyboard": "keyboard.", "speech": "speech."},
+                  "keyboard": "keyboard.", "speech": "speech.", "settings": "settings."},
                  {"special", "service", "enrollment"}, "config/kiosk.conf")
 
     if failures:

@@ -194,7 +194,7 @@ class Users(CliTestCase):
         self.assertRegex(token, r"^est_\S+$")
         self.assertOk(self.ctl("whoami", token=token), [name + "\tsecretariat"])
         self.assertEqual(self.api("GET", "/api/v1/whoami", token=token),
-                         {"name": name, "role": "secretariat"})
+                         {"name": name, "role": "secretariat", "sites": None})
         before = self.server.snapshot()
         r = run_escalectl(["--db", self.server.db, "user", "add", name, "--role", "maintenance"])
         self.assertFailed(r, 1, "user %s already exists" % name)

@@ -20,11 +20,11 @@ class Roles(AdmindTestCase):
 
     def test_whoami(self):
         self.assertEqual(self.api("GET", "/api/v1/whoami", token=self.sec),
-                         {"name": self.sec_name, "role": "secretariat"})
+                         {"name": self.sec_name, "role": "secretariat", "sites": None})
         self.assertEqual(self.api("GET", "/api/v1/whoami", token=self.mnt),
-                         {"name": self.mnt_name, "role": "maintenance"})
+                         {"name": self.mnt_name, "role": "maintenance", "sites": None})
         self.assertEqual(self.api("GET", "/api/v1/whoami", token=self.admin),
-                         {"name": "admin", "role": "admin"})
+                         {"name": "admin", "role": "admin", "sites": None})
 
     def test_secretariat_refused(self):
         kid, _ = self.new_kiosk()

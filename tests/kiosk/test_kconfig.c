@@ -828,6 +828,27 @@ static void test_enrollment(void)
 	unlink(epath);
 }
 
+/* settings.local: keys of its site's settings this PC keeps (common/sitecfg.h). */
+static void test_settings_local(void)
+{
+	struct kiosk_cfg c;
+	struct cfg_err err = {""};
+	CHECK(load(MINIMAL, &c, &err) && c.settings_local == 0);
+	kconfig_free(&c);
+	CHECK(load(MINIMAL "settings = { local = [ \"session.idle_seconds\", \"hours\" ]; };\n", &c,
+		   &err));
+	CHECK(c.settings_local == ((1u << SK_IDLE) | (1u << SK_HOURS)));
+	kconfig_free(&c);
+	accepts(MINIMAL "settings = { local = []; };\n");
+	accepts(MINIMAL "settings = { };\n");
+	fails(MINIMAL "settings = { local = [ \"idle\" ]; };\n", 2, "settings.local");
+	fails(MINIMAL "settings = { local = [ \"desk.rules\" ]; };\n", 2, "settings.local");
+	fails(MINIMAL "settings = { local = [ 3 ]; };\n", 2, "settings.local");
+	fails(MINIMAL "settings = { local = \"hours\"; };\n", 2, "must be a list");
+	fails(MINIMAL "settings = { keep = [ ]; };\n", 2, "unknown setting 'keep'");
+	fails(MINIMAL "settings = 1;\n", 2, "must be a group");
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -846,6 +867,7 @@ int main(void)
 	test_service_ids();
 	test_speech();
 	test_enrollment();
+	test_settings_local();
 	unlink(path);
 	return TEST_DONE();
 }

@@ -64,7 +64,9 @@ static void audit_and_stats(struct store *st)
 	struct store_audit_rows a;
 	store_audit_list(st, 100, &a);
 	/* The newest first: the revoke, then the issue, whose detail has sorted keys. */
-	CHECK(a.n >= 2 && strcmp(a.v[0].action, "code.revoke") == 0 && !a.v[0].detail);
+	/* The revoke says the code's site ("all": every site). */
+	CHECK(a.n >= 2 && strcmp(a.v[0].action, "code.revoke") == 0 && a.v[0].detail &&
+	      strcmp(a.v[0].detail, "{\"site\":\"all\"}") == 0);
 	CHECK(a.n >= 2 && strncmp(a.v[1].detail, "{\"count\":3,\"first_id\":", 22) == 0);
 	store_audit_rows_free(&a);
 

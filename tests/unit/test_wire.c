@@ -338,11 +338,61 @@ static void test_services(void)
 	CHECK(refused("{\"t\":\"services\",\"services\":[]}", WIRE_TO_KIOSK));
 }
 
+/* A site's settings, net -> kiosk: by value, checked strictly as admind's. */
+static void test_settings(void)
+{
+	struct wire_msg m = msg(WIRE_MSG_SETTINGS), back;
+	CHECK(wire_msg_encode(&m) == NULL); /* no settings */
+	static const char in[] =
+		"{\"hours\":{\"monday\":[\"09:00-12:00\",\"14:00-18:00\"],"
+		"\"closed\":[\"2026-12-25\"]},\"session.idle_seconds\":600,"
+		"\"session.warn_minutes\":[2,10],\"language\":\"en\",\"centre_name\":\"Nord\"}";
+	json_error_t e;
+	json_t *sj = json_loads(in, 0, &e);
+	char err[300] = "";
+	m.settings = xcalloc(1, sizeof(*m.settings));
+	CHECK(sj && sitecfg_from_json(sj, m.settings, err, sizeof(err)));
+	json_decref(sj);
+	m.settings_version = 7;
+	json_t *j = wire_msg_encode(&m);
+	CHECK(j && wire_msg_decode(j, WIRE_TO_KIOSK, &back, err, sizeof(err)));
+	CHECK(back.type == WIRE_MSG_SETTINGS && back.settings && back.settings_version == 7);
+	CHECK(back.settings && back.settings->set == m.settings->set &&
+	      back.settings->idle_seconds == 600 && back.settings->hours.week[1].n == 2 &&
+	      back.settings->hours.n_ex == 1 && back.settings->warn[0] == 10 &&
+	      strcmp(back.settings->centre_name, "Nord") == 0);
+	wire_msg_clear(&back);
+	CHECK(back.settings == NULL);
+	CHECK(j && !wire_msg_decode(j, WIRE_TO_NET, &back, err, sizeof(err)) && !back.settings);
+	json_decref(j);
+	m.settings_version = -1;
+	CHECK(wire_msg_encode(&m) == NULL);
+	wire_msg_clear(&m);
+
+	CHECK(!refused("{\"t\":\"settings\",\"version\":0,\"settings\":{}}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"version\":0,\"settings\":{}}", WIRE_TO_NET));
+	CHECK(refused("{\"t\":\"settings\",\"version\":-1,\"settings\":{}}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"settings\":{}}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"version\":1,\"settings\":[]}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"version\":1,\"settings\":{},\"x\":1}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"version\":1,\"settings\":{\"x\":1}}", WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"version\":1,"
+		      "\"settings\":{\"session.idle_seconds\":1}}",
+		      WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"version\":1,"
+		      "\"settings\":{\"hours\":{\"monday\":[\"12:00-09:00\"]}}}",
+		      WIRE_TO_KIOSK));
+	CHECK(refused("{\"t\":\"settings\",\"version\":1,"
+		      "\"settings\":{\"centre_name\":\"a\\u0000b\"}}",
+		      WIRE_TO_KIOSK));
+}
+
 int main(void)
 {
 	test_words();
 	test_round_trips();
 	test_hostile();
 	test_services();
+	test_settings();
 	return TEST_DONE();
 }

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import time
+import urllib.parse
 
 from web_harness import CODE_RE, FIRST_VIEW, PRINT_STUB_JS, ROLE_VIEWS, WAIT, WebTestCase, main
 from selenium.webdriver.support.ui import Select  # noqa: E402 (web_harness finds selenium)
@@ -316,7 +317,7 @@ class Desk(WebTestCase):
         self.new_codes(count=2, minutes=60, pages=10)
         self.sign_in()
         too_wide = {}
-        for view in ["desk", "kiosks", "services", "usage", "stats", "audit", "users",
+        for view in ["desk", "kiosks", "sites", "services", "usage", "stats", "audit", "users",
                      "account"]:
             self.go(view)
             self.assertEqual(self.visible_sections(), ["view-" + view])
@@ -1017,6 +1018,75 @@ class Services(WebTestCase):
                   self.find_all("svg#chart-service rect.bar title")]
         self.assertTrue(any("CAF" in t and "2" in t for t in titles), titles)
         self.assertTrue(any("Mairie" in t and "1" in t for t in titles), titles)
+        self.assertCleanConsole()
+
+
+class Sites(WebTestCase):
+    """Accounts limited to a site: the desk shows only that site's kiosks and the menu only
+    the views that keep to sites; "Réglages du site" sets a site's hours, presets and
+    warnings, and the Postes view shows which version each kiosk applies."""
+
+    def new_scoped(self, role, site):
+        name = self.unique(role)
+        d = self.api("POST", "/api/v1/users", {"name": name, "role": role,
+                                               "password": self.PASSWORD, "sites": [site]},
+                     self.admin, expect=201)
+        return name
+
+    def test_a_secretariat_of_one_site_sees_its_kiosks_only(self):
+        a, b = self.unique("Site A"), self.unique("Site B")
+        ka, _ = self.new_kiosk(self.unique("poste-a"), site=a)
+        kb, _ = self.new_kiosk(self.unique("poste-b"), site=b)
+        self.api("PUT", "/api/v1/sites/%s/settings" % urllib.parse.quote(a, safe=""),
+                 {"desk.presets": [{"minutes": 25, "pages": 4}]}, self.admin)
+        self.sign_in(self.new_scoped("secretariat", a))
+        self.assertEqual(self.nav_views(), {"desk", "kiosks", "account"})
+        self.wait(lambda d: a in self.text("#whoami"), "the site next to the name")
+        self.go("kiosks")
+        self.wait_shown('#kiosks-table tr[data-kiosk-id="%s"]' % ka)
+        self.assertFalse(self.find_all('#kiosks-table tr[data-kiosk-id="%s"]' % kb))
+        self.go("desk")
+        self.wait(lambda d: "25" in self.find("#view-desk").text, "its site's preset")
+        self.assertCleanConsole()
+
+    def test_site_settings_panel(self):
+        site = self.unique("ESC Nord")
+        kid, kt = self.new_kiosk(self.unique("poste"), site=site)
+        self.sign_in(self.new_scoped("maintenance", site))
+        self.assertEqual(self.nav_views(), {"kiosks", "sites", "usage", "audit", "account"})
+        self.go("sites")
+        self.wait_shown("#site-form")
+        self.type_into("#site-day-monday", "09:00-12:00, 14:00-18:00")
+        self.type_into("#site-closed", "2026-12-25")
+        self.type_into("#site-presets", "30 5\nbeaucoup")
+        self.click("#site-submit")
+        self.wait(lambda d: "Choix rapides" in self.text("#site-error"), "the page's refusal")
+        self.type_into("#site-presets", "30 5\n90 0")
+        self.type_into("#site-warn", "5, 1")
+        self.type_into("#site-idle", "5")
+        self.click("#site-submit")
+        self.wait(lambda d: "pas acceptée" in self.text("#site-error"), "admind's refusal")
+        path = "/api/v1/sites/%s/settings" % urllib.parse.quote(site, safe="")
+        self.assertEqual(self.api("GET", path, token=self.admin)["version"], 0)
+        self.type_into("#site-idle", "600")
+        self.click("#site-submit")
+        self.wait(lambda d: self.api("GET", path, token=self.admin)["version"] == 1, "saved")
+        s = self.api("GET", path, token=self.admin)["settings"]
+        self.assertEqual(s, {"hours": {"monday": ["09:00-12:00", "14:00-18:00"],
+                                       "closed": ["2026-12-25"]},
+                             "desk.presets": [{"minutes": 30, "pages": 5},
+                                              {"minutes": 90, "pages": 0}],
+                             "session.warn_minutes": [5, 1], "session.idle_seconds": 600})
+        self.wait(lambda d: "1" in self.text("#site-version"), "the version shown")
+        # The Postes view: the kiosk behind until it says it applies version 1.
+        self.heartbeat(kt, state="login")
+        self.go("kiosks")
+        row = '#kiosks-table tr[data-kiosk-id="%s"]' % kid
+        self.wait(lambda d: "en retard" in self.find(row).text, "behind")
+        self.heartbeat(kt, state="login", settings_version=1)
+        self.wait(lambda d: "version 1" in self.find(row).text and
+                  "en retard" not in self.find(row).text, "up to date")
+        self.shot_both("sites")
         self.assertCleanConsole()
 
 
