@@ -41,7 +41,7 @@ void api_printers_resume(struct app *app, struct http_req *r)
 		return;
 	char err[256];
 	if (!print_resume(app->print, r->params[0], err, sizeof(err))) {
-		bool unknown = strcmp(r->params[0], app->cfg.print.queue) != 0;
+		bool unknown = !print_site_of(&app->cfg.print, r->params[0]);
 		http_error(r, unknown ? 404 : 502, unknown ? "not_found" : "cups_error", "%s", err);
 		return;
 	}
@@ -61,7 +61,7 @@ void api_jobs_list(struct app *app, struct http_req *r)
 	}
 	struct store_job_rows rows;
 	store_print_list(app->store, a && a[0] == '1', &rows);
-	http_json(r, 200, api_jobs_json(&rows));
+	http_json(r, 200, api_jobs_json(&rows, &app->cfg.print));
 	store_job_rows_free(&rows);
 }
 
