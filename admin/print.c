@@ -745,6 +745,37 @@ static bool release_key_create(const char *path)
 	return ok;
 }
 
+bool print_key_hex(const struct print_config *cfg, const char *name, char hex[PRINT_KEY_HEX_SIZE],
+		   char *err, size_t errlen)
+{
+	_Static_assert(PRINT_KEY_HEX_SIZE == 2 * BK_MARK_KEY_LEN + 1, "hex key size");
+	const struct print_queue_config *qc = NULL;
+	for (size_t i = 0; i < cfg->n_queues && !qc; i++)
+		if (strcmp(cfg->queues[i].name, name) == 0)
+			qc = &cfg->queues[i];
+	if (!qc) {
+		int n = snprintf(err, errlen,
+				 "no printer named %s in print.queues: the printers are", name);
+		for (size_t i = 0; i < cfg->n_queues && n >= 0 && (size_t)n < errlen; i++)
+			n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "",
+				      cfg->queues[i].name);
+		return false;
+	}
+	uint8_t key[BK_MARK_KEY_LEN];
+	if (sodium_init() < 0 || !release_key_create(qc->release_key_file)) {
+		snprintf(err, errlen,
+			 "%s: cannot create the release key: %s (run as escale-admind's"
+			 " user)",
+			 qc->release_key_file, strerror(errno));
+		return false;
+	}
+	if (!bk_mark_key_load(qc->release_key_file, key, err, errlen))
+		return false;
+	sodium_bin2hex(hex, PRINT_KEY_HEX_SIZE, key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	return true;
+}
+
 struct print_watch *print_start(struct store *st, const struct print_config *cfg)
 {
 	struct print_watch *pw = xcalloc(1, sizeof(*pw));

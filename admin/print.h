@@ -18,6 +18,11 @@ void print_stop(struct print_watch *pw);
 /* {"printers": [...]}: each queue as last seen (at most one poll old), in
  * the order of print.queues. */
 json_t *print_printers(struct print_watch *pw);
+#define PRINT_KEY_HEX_SIZE 65 /* 32 bytes in hex, and the NUL */
+/* The release key of printer NAME (made if missing) in hex, to install on its
+ * print host; false with a message in ERR. */
+bool print_key_hex(const struct print_config *cfg, const char *name, char hex[PRINT_KEY_HEX_SIZE],
+		   char *err, size_t errlen);
 /* The site of printer NAME in CFG, NULL when it is not one of print.queues. */
 const char *print_site_of(const struct print_config *cfg, const char *name);
 /* The desk's actions in CUPS (NAME: admind's name of the printer); false with
