@@ -40,8 +40,9 @@ static void out_rows(json_t *list, const char *const *keys, size_t n)
 
 int ctl_printer_list(struct ctl *c, int argc, char **argv)
 {
-	static const char *const keys[] = {"name",         "state",   "needs_attention",
-					   "jobs_waiting", "reasons", "message"};
+	static const char *const keys[] = {"name",         "state",      "needs_attention",
+					   "jobs_waiting", "reasons",    "message",
+					   "site",         "cups_server"};
 	json_t *ans = NULL, *list;
 	if (!ctl_args(c, argc, argv, 0, 0))
 		return CTL_USAGE;
@@ -57,9 +58,11 @@ int ctl_printer_resume(struct ctl *c, int argc, char **argv)
 	if (!ctl_args(c, argc, argv, 1, 1) || !ctl_text_ok(c, "NAME", argv[optind], false))
 		return CTL_USAGE;
 	const char *name = argv[optind];
-	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
-	    strlen(name))
-		return ctl_usage(c, "NAME must be a queue name (letters, digits, '_', '-')");
+	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") !=
+		    strlen(name) ||
+	    name[0] == '.')
+		return ctl_usage(c, "NAME must be a printer's name as `printer list` shows it"
+				    " (letters, digits, '_', '-', '.')");
 	char *path = xasprintf("/api/v1/printers/%s/resume", name);
 	int rc = ctl_post(c, path, NULL, NULL);
 	free(path);
@@ -72,9 +75,9 @@ int ctl_job_list(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"active", no_argument, NULL, 'a'},
 					     {NULL, 0, NULL, 0}};
-	static const char *const keys[] = {"id",     "cups_id", "kiosk",   "state",
-					   "pages",  "charged", "printed", "refunded",
-					   "reason", "jammed",  "title"};
+	static const char *const keys[] = {"id",      "cups_id", "kiosk",    "state",  "pages",
+					   "charged", "printed", "refunded", "reason", "jammed",
+					   "printer", "site",    "title"};
 	bool active = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -11,19 +11,17 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
 
 from escale_test import AdmindTestCase, admind_path, escalectl_path, main  # noqa: E402
 import mkpdf  # noqa: E402
-from private_cupsd import SETUP, Cupsd  # noqa: E402
+from private_cupsd import SETUP, WithTwoSites  # noqa: E402
 
 DEADLINE = 20.0
-SITE_A, SITE_B = "ESC Nord", "ESC Sud"
+SITE_A, SITE_B = WithTwoSites.SITE_A, WithTwoSites.SITE_B
 
 IPP_OPERATION = """  GROUP operation-attributes-tag
   ATTR charset attributes-charset utf-8
@@ -55,75 +53,8 @@ def make_mark(key, printer, job, created, pages, docs=1):
     return "v1-%d-%d-%s" % (pages, docs, tag.hex())
 
 
-class PrintSites(AdmindTestCase):
-    """Site A's printer "accueil-nord" on cupsd A, site B's "accueil-sud" on cupsd B,
-    both CUPS queues named "escale" as escale-setup-print-host makes them. A's key
-    is a file both admind and cupsd A read (admind on the print host, as before
-    print.queues); B's is admind's own (its default path, beside the database),
-    installed on B by `escale-admind -k accueil-sud | escale-setup-print-host
-    --release-key -`, as for a print host elsewhere."""
-
-    @classmethod
-    def setUpClass(cls):
-        backend = os.environ.get("ESCALE_BACKEND")
-        if not backend:
-            raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
-        cls.tmp = tempfile.mkdtemp(prefix="escale-print-sites-")
-        cls.cups_a = Cupsd(backend)
-        cls.cups_b = Cupsd(backend)
-        try:
-            for c in (cls.cups_a, cls.cups_b):
-                c.start()
-                c.add_queue("escale")
-            queues = (
-                '  { name = "accueil-nord"; site = "%s"; cups_server = "%s"; queue = "escale";'
-                ' release_key_file = "%s"; },\n'
-                '  { name = "accueil-sud"; site = "%s"; cups_server = "%s"; }'
-                % (SITE_A, cls.cups_a.server, cls.cups_a.release_key, SITE_B,
-                   cls.cups_b.server))
-            cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
-                "print = { enabled = true; poll_ms = 300; queues = (\n%s\n); };\n" % queues)
-            super().setUpClass()
-            cls.install_key_b()
-        except BaseException:
-            cls.cups_a.stop()
-            cls.cups_b.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-            raise
-
-    @classmethod
-    def install_key_b(cls):
-        key = subprocess.run([admind_path(), "-c", cls.server.conf, "-k", "accueil-sud"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-        if key.returncode != 0:
-            raise AssertionError("escale-admind -k: %s" % key.stderr.decode(errors="replace"))
-        cls.key_b_hex = key.stdout.decode().strip()
-        env = dict(cls.cups_b.env, CUPS_SERVERBIN=os.path.join(cls.cups_b.dir, "bin"))
-        r = subprocess.run([SETUP, "--queue", "escale", "--release-key", "-", "--key-file",
-                            cls.cups_b.release_key, "simprinter:" + cls.cups_b.printer_dir],
-                           input=key.stdout, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=60)
-        if r.returncode != 0:
-            raise AssertionError("setup-print-host --release-key: %s"
-                                 % r.stderr.decode(errors="replace"))
-        cls.cups_b.run(["lpstat", "-p", "escale"])
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.cups_a.stop()
-            cls.cups_b.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def tearDown(self):
-        for c in (self.cups_a, self.cups_b):
-            try:
-                os.unlink(os.path.join(c.printer_dir, "jam"))
-            except FileNotFoundError:
-                pass
-            c.run(["cupsenable", "escale"], check=False)
+class PrintSites(WithTwoSites, AdmindTestCase):
+    """One admind, two sites' print hosts (tests/print/private_cupsd.py WithTwoSites)."""
 
     # ---- helpers
 
@@ -222,7 +153,7 @@ class PrintSites(AdmindTestCase):
                       " accueil-sud", r.stderr.decode())
 
     def test_bad_key_changes_nothing(self):
-        env = dict(self.cups_b.env, CUPS_SERVERBIN=os.path.join(self.cups_b.dir, "bin"))
+        env = self.cups_b.setup_env()
         with open(self.cups_b.release_key, "rb") as f:
             before = f.read()
         for bad in (b"", b"zz" * 32, b"ab" * 31, b"ab" * 33):
