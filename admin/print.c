@@ -580,11 +580,14 @@ static void poll_once(struct pq *q)
 	const char *pstate = json_string_value(json_object_get(printer, "state"));
 	bool reachable = strcmp(pstate, "unreachable") != 0;
 	if (reachable && !q->was_reachable)
-		log_event(LOG_LVL_INFO, LOG_ID_CUPS_BACK, "print: cupsd at %s is reachable again",
-			  q->host);
+		log_event(LOG_LVL_INFO, LOG_ID_CUPS_BACK,
+			  "print: cupsd at %s is reachable again (printer %s)", q->host,
+			  q->qc->name);
 	else if (!reachable && q->was_reachable)
 		log_event(LOG_LVL_WARN, LOG_ID_CUPS_UNREACHABLE,
-			  "print: cupsd at %s is unreachable: jobs wait until it is back", q->host);
+			  "print: cupsd at %s is unreachable: jobs of printer %s wait until it is "
+			  "back",
+			  q->host, q->qc->name);
 	q->was_reachable = reachable;
 	if (!reachable && http) {
 		httpClose(http);
@@ -660,7 +663,6 @@ static void poll_once(struct pq *q)
 		if (!seen)
 			settle_job(q, http, &open[i]);
 	}
-	store_print_cancel_ended(q->pw->st);
 	if (q->pw->cfg->purge_history) {
 		n_open = store_print_to_purge(q->pw->st, q->qc->name, open, MAX_OPEN);
 		for (size_t i = 0; i < n_open; i++) {
@@ -695,6 +697,9 @@ static void *watch_main(void *arg)
 	while (!pw->stop) {
 		pw->kick = false;
 		pthread_mutex_unlock(&pw->mu);
+		/* Jobs of ended sessions still waiting, whatever their printer: to be
+		 * cancelled by their queue's poll below. */
+		store_print_cancel_ended(pw->st);
 		/* One poll per queue, one after the other: a queue whose cupsd does
 		 * not answer delays the others by its connection timeout at most. */
 		for (size_t i = 0; i < pw->nq; i++) {

@@ -180,7 +180,8 @@ def main():
             d = Api(srv.port, srv.admin_token)
             end = time.monotonic() + 120
             while not stop.wait(0.5) and time.monotonic() < end:
-                if len(d("GET", "/api/v1/sessions?active=1")["sessions"]) >= nk:
+                kiosks = d("GET", "/api/v1/kiosks")["kiosks"]
+                if sum(1 for k in kiosks if k.get("session")) >= nk:
                     break
             gap = 60.0 / (JOB_SHARE_PER_MINUTE * nk)
             nxt = time.monotonic()
