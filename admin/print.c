@@ -470,11 +470,12 @@ static void follow_job(struct pq *q, http_t *http, ipp_t *job, bool needs_desk, 
 	}
 	if (rc != STORE_OK)
 		return;
-	if (row.cups_id != id) {
+	if (row.cups_id != id || strcmp(row.queue, q->qc->name) != 0) {
 		/* Its owner set job-uuid (Set-Job-Attributes allows it) to that of
-		 * a job already decided: never released on another job's decision. */
-		log_warnx("print job %d claims the job-uuid of job %lld: cancelled", id,
-			  (long long)row.cups_id);
+		 * a job already decided, here or on another printer (whose CUPS ids
+		 * count from 1 as well): never released on another job's decision. */
+		log_warnx("print job %d of %s claims the job-uuid of job %lld of %s: cancelled", id,
+			  q->qc->name, (long long)row.cups_id, row.queue);
 		cancel_job(q, http, id, false);
 		return;
 	}

@@ -45,6 +45,24 @@ SET_MARK = """{
 }
 """ % {"hdr": IPP_OPERATION}
 
+GET_UUID = """{
+  OPERATION Get-Job-Attributes
+%(hdr)s  ATTR integer job-id $job
+  ATTR keyword requested-attributes job-uuid
+  STATUS successful-ok
+  DISPLAY job-uuid
+}
+""" % {"hdr": IPP_OPERATION}
+SET_UUID = """{
+  OPERATION Set-Job-Attributes
+%(hdr)s  ATTR integer job-id $job
+  ATTR name requesting-user-name root
+  GROUP job-attributes-tag
+  ATTR uri job-uuid $uuid
+  STATUS successful-ok
+}
+""" % {"hdr": IPP_OPERATION}
+
 
 def make_mark(key, printer, job, created, pages, docs=1):
     """A release mark as escale-admind makes it (bk_mark.h; tests/print/test_backend.py)."""
@@ -210,6 +228,47 @@ class PrintSites(WithTwoSites, AdmindTestCase):
         self.wait_job("accueil-sud", job, ("printed",))
         out = self.ctl("printer", "resume", "escale", expect=1)
         self.assertIn("accueil-nord, accueil-sud", out)
+
+    def test_job_claiming_the_uuid_of_another_printers_job_is_cancelled(self):
+        """CUPS ids count from 1 on every print host: a job on B with the id and the
+        job-uuid (its owner may set it) of a job admind released on A is not
+        released on A's decision."""
+        kiosk_a, _, _ = self.kiosk_in_session(SITE_A, pages=10)
+        kiosk_b, kt_b, sid_b = self.kiosk_in_session(SITE_B, pages=10)
+        self.server.stop()
+        try:
+            # Both hosts' next job ids the same (held jobs cancelled at once, while
+            # admind is away: never seen by it).
+            ids = {}
+            for c in (self.cups_a, self.cups_b):
+                ids[c] = c.submit(self.pdf(1), "escale", "-H", "indefinite")
+                c.run(["cancel", str(ids[c])])
+            while ids[self.cups_a] != ids[self.cups_b]:
+                c = min(ids, key=ids.get)
+                ids[c] = c.submit(self.pdf(1), "escale", "-H", "indefinite")
+                c.run(["cancel", str(ids[c])])
+        finally:
+            self.server.start()
+        job = self.cups_a.submit(self.pdf(2), "escale", "-o", "job-account-id=" + kiosk_a)
+        self.wait_job("accueil-nord", job, ("printed",))
+        out = self.ipp(self.cups_a, "escale", GET_UUID, job=job)
+        uuid = out.split("job-uuid (uri) = ", 1)[1].split()[0]
+        on_b = self.cups_b.printed()
+        self.server.stop()
+        try:
+            twin = self.cups_b.submit(self.pdf(3), "escale", "-o", "job-account-id=" + kiosk_b)
+            self.assertEqual(twin, job)
+            self.ipp(self.cups_b, "escale", SET_UUID, job=twin, uuid=uuid)
+        finally:
+            self.server.start()
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end and twin in self.cups_b.active_jobs():
+            time.sleep(0.1)
+        self.assertNotIn(twin, self.cups_b.active_jobs())
+        self.assertEqual(self.cups_b.printed(), on_b)
+        self.assertNotIn(twin, self.jobs("accueil-sud"))
+        hb = self.heartbeat(kt_b, state="session", session=sid_b)
+        self.assertEqual(hb["session"]["pages_left"], 10)
 
     def test_each_key_releases_only_on_its_own_host(self):
         """A held job on B's host, marked with A's key, is refused by B's backend;
