@@ -146,12 +146,11 @@ static bool print_queues(const config_setting_t *print, struct admind_config *c,
 		    !cfg_string(e, "queue", "escale", 127, &q->queue, err) ||
 		    !cfg_string(e, "release_key_file", NULL, 4096, &q->release_key_file, err))
 			return false;
-		if (!q->name || !queue_name_ok(q->name) || q->name[0] == '.')
-			return cfg_fail(
-				e, err,
-				"print.queues: each entry needs a name of letters, digits,"
-				" '_', '-', '.', not starting with '.' (the printer's name on"
-				" the desk)");
+		/* (a segment of /api/v1/printers/NAME/resume: no '.') */
+		if (!q->name || !queue_name_ok(q->name) || strchr(q->name, '.'))
+			return cfg_fail(e, err,
+					"print.queues: each entry needs a name of letters, digits,"
+					" '_' and '-' (the printer's name on the desk)");
 		if (!queue_name_ok(q->queue))
 			return cfg_fail(config_setting_get_member(e, "queue"), err,
 					"print.queues: queue must be a CUPS queue name (letters,"

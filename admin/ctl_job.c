@@ -58,11 +58,10 @@ int ctl_printer_resume(struct ctl *c, int argc, char **argv)
 	if (!ctl_args(c, argc, argv, 1, 1) || !ctl_text_ok(c, "NAME", argv[optind], false))
 		return CTL_USAGE;
 	const char *name = argv[optind];
-	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") !=
-		    strlen(name) ||
-	    name[0] == '.')
+	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
+	    strlen(name))
 		return ctl_usage(c, "NAME must be a printer's name as `printer list` shows it"
-				    " (letters, digits, '_', '-', '.')");
+				    " (letters, digits, '_', '-')");
 	char *path = xasprintf("/api/v1/printers/%s/resume", name);
 	int rc = ctl_post(c, path, NULL, NULL);
 	free(path);

@@ -151,7 +151,7 @@ retention_days = 30;
             ('  { site = "ESC Nord"; }', 5, "needs a name"),
             ('  { name = ""; }', 5, "needs a name"),
             ('  { name = "a b"; }', 5, "needs a name"),
-            ('  { name = ".."; }', 5, "needs a name"),
+            ('  { name = "a.b"; }', 5, "needs a name"),
             ('  { name = "a"; queue = "../x"; }', 5, "CUPS queue name"),
             ('  { name = "a"; colour = "red"; }', 5, "colour"),
             ('  { name = "a"; site = 3; }', 5, "site"),
