@@ -40,6 +40,12 @@
 #define FETCH_GIVE_UP     8
 #define FETCH_WAIT_POLLS  30
 
+/* With several printers, one whose print host did not answer is tried again
+ * only after this long: each try may cost the whole round its timeouts (5 s
+ * to connect, CUPS_REQUEST_TIMEOUT_MS for an answer), which would hold up the
+ * other printers' jams and jobs at every poll. */
+#define UNREACHABLE_RETRY_MS 15000
+
 /* One queue of print.queues, on its own print host, with its own key. */
 struct pq {
 	struct print_watch *pw;
@@ -50,6 +56,7 @@ struct pq {
 	/* The queue as last seen (under pw->mu). */
 	json_t *printer;
 	bool was_reachable;
+	int64_t retry_at_ms;      /* unreachable: not polled before this mono_ms() (0: now) */
 	int64_t processing_since; /* when the job now printing started (0: none) */
 	int64_t processing_job;
 	uint8_t release_key[BK_MARK_KEY_LEN];
@@ -590,6 +597,7 @@ static void poll_once(struct pq *q)
 			  "back",
 			  q->host, q->qc->name);
 	q->was_reachable = reachable;
+	q->retry_at_ms = !reachable && q->pw->nq > 1 ? mono_ms() + UNREACHABLE_RETRY_MS : 0;
 	if (!reachable && http) {
 		httpClose(http);
 		q->http = NULL;
@@ -701,14 +709,16 @@ static void *watch_main(void *arg)
 		/* Jobs of ended sessions still waiting, whatever their printer: to be
 		 * cancelled by their queue's poll below. */
 		store_print_cancel_ended(pw->st);
-		/* One poll per queue, one after the other: a queue whose cupsd does
-		 * not answer delays the others by its connection timeout at most. */
+		/* One poll per queue, one after the other; a queue whose cupsd did
+		 * not answer waits UNREACHABLE_RETRY_MS before its next try. */
 		for (size_t i = 0; i < pw->nq; i++) {
 			pthread_mutex_lock(&pw->mu);
 			bool stop = pw->stop;
 			pthread_mutex_unlock(&pw->mu);
 			if (stop)
 				break;
+			if (pw->q[i].retry_at_ms && mono_ms() < pw->q[i].retry_at_ms)
+				continue;
 			poll_once(&pw->q[i]);
 		}
 		pthread_mutex_lock(&pw->mu);

@@ -9,16 +9,19 @@ import hashlib
 import hmac
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
 
 from escale_test import AdmindTestCase, admind_path, escalectl_path, main  # noqa: E402
 import mkpdf  # noqa: E402
-from private_cupsd import SETUP, WithTwoSites  # noqa: E402
+from private_cupsd import SETUP, Cupsd, WithTwoSites  # noqa: E402
 
 DEADLINE = 20.0
 SITE_A, SITE_B = WithTwoSites.SITE_A, WithTwoSites.SITE_B
@@ -295,6 +298,82 @@ class PrintSites(WithTwoSites, AdmindTestCase):
             # A refused job stops nothing: the queue prints the next one.
             self.cups_b.run(["cupsenable", "spare"], check=False)
         self.assertEqual(printed, {"A": None, "B": 2}, self.cups_b.log()[-3000:])
+
+
+
+class PrintDeadHost(AdmindTestCase):
+    """Site B's print host takes connections and never answers: B shows unreachable,
+    and site A's printer goes on deciding and printing (the watcher polls the
+    printers one after the other and tries a dead host again only now and then)."""
+
+    @classmethod
+    def setUpClass(cls):
+        backend = os.environ.get("ESCALE_BACKEND")
+        if not backend:
+            raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
+        cls.tmp = tempfile.mkdtemp(prefix="escale-print-dead-")
+        cls.cups_a = Cupsd(backend)
+        cls.silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        cls.silent.bind(("127.0.0.1", 0))
+        cls.silent.listen(64)  # never accepted: the kernel completes the connects
+        try:
+            cls.cups_a.start()
+            cls.cups_a.add_queue("escale")
+            cls.EXTRA_CONF = AdmindTestCase.EXTRA_CONF + (
+                "print = { enabled = true; poll_ms = 300; queues = (\n"
+                '  { name = "accueil-sud"; site = "%s"; cups_server = "127.0.0.1:%d"; },\n'
+                '  { name = "accueil-nord"; site = "%s"; cups_server = "%s";'
+                ' release_key_file = "%s"; }\n); };\n'
+                % (SITE_B, cls.silent.getsockname()[1], SITE_A, cls.cups_a.server,
+                   cls.cups_a.release_key))
+            super().setUpClass()
+        except BaseException:
+            cls.cups_a.stop()
+            cls.silent.close()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.cups_a.stop()
+            cls.silent.close()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def printers(self):
+        return {p["name"]: p for p in
+                self.api("GET", "/api/v1/printers", token=self.admin)["printers"]}
+
+    def test_a_dead_print_host_holds_up_no_other_printer(self):
+        end = time.monotonic() + 40
+        while time.monotonic() < end and self.printers()["accueil-sud"]["state"] != "unreachable":
+            time.sleep(0.2)
+        p = self.printers()
+        self.assertEqual((p["accueil-sud"]["state"], p["accueil-sud"]["site"],
+                          p["accueil-sud"]["needs_attention"]), ("unreachable", SITE_B, True))
+        self.assertFalse(p["accueil-nord"]["needs_attention"], p["accueil-nord"])
+        name = self.unique("poste")
+        _, kt = self.new_kiosk(name, site=SITE_A)
+        sid = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
+        path = os.path.join(self.tmp, "two.pdf")
+        with open(path, "wb") as f:
+            f.write(mkpdf.make_pdf(2))
+        job = self.cups_a.submit(path, "escale", "-o", "job-account-id=" + name)
+        end = time.monotonic() + 40
+        j = None
+        while time.monotonic() < end:
+            j = {x["cups_id"]: x for x in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                 if x["printer"] == "accueil-nord"}.get(job)
+            if j and j["state"] == "printed":
+                break
+            time.sleep(0.2)
+        self.assertEqual((j or {}).get("state"), "printed", j)
+        self.assertEqual(self.cups_a.printed().get(job), 2)
+        hb = self.heartbeat(kt, state="session", session=sid)
+        self.assertEqual(hb["session"]["pages_left"], 8)
+        self.assertEqual(self.printers()["accueil-sud"]["state"], "unreachable")
 
 
 if __name__ == "__main__":
