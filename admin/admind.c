@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,11 +78,15 @@ static void services_seed(struct app *app)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: escale-admind -c FILE [-n] [-d]\n"
-		   "  -c FILE  configuration file (see config/admind.conf)\n"
-		   "  -n       check the configuration and exit (0 ok, 1 with FILE:LINE: message)\n"
-		   "  -d       log debug lines\n"
-		   "  -V       print the version\n");
+	fprintf(f,
+		"usage: escale-admind -c FILE [-n] [-d]\n"
+		"       escale-admind -c FILE -k PRINTER\n"
+		"  -c FILE  configuration file (see config/admind.conf)\n"
+		"  -n       check the configuration and exit (0 ok, 1 with FILE:LINE: message)\n"
+		"  -k NAME  print the release key of printer NAME (print.queues) in hex, made\n"
+		"           if missing, for escale-setup-print-host --release-key - on its host\n"
+		"  -d       log debug lines\n"
+		"  -V       print the version\n");
 }
 
 /* Raises the descriptor limit and returns how many connections fit in it
@@ -117,11 +122,11 @@ static int timer_arm(int fd, int64_t seconds)
 
 int main(int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *key_of = NULL;
 	bool check = false, debug = false;
 	int opt;
 	log_init("escale-admind", LOG_LVL_INFO);
-	while ((opt = getopt(argc, argv, "c:ndVh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:ndk:Vh")) != -1) {
 		switch (opt) {
 		case 'c':
 			file = optarg;
@@ -131,6 +136,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			debug = true;
+			break;
+		case 'k':
+			key_of = optarg;
 			break;
 		case 'V':
 			printf("escale-admind %s\n", ESCALE_VERSION);
@@ -153,6 +161,18 @@ int main(int argc, char **argv)
 	if (!admind_config_load(file, &app.cfg, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
+	}
+	if (key_of) {
+		/* The key of one print host, to install there: on stdout only. */
+		char hex[PRINT_KEY_HEX_SIZE], why[512];
+		bool ok = print_key_hex(&app.cfg.print, key_of, hex, why, sizeof(why));
+		if (ok)
+			printf("%s\n", hex);
+		else
+			fprintf(stderr, "escale-admind: %s\n", why);
+		sodium_memzero(hex, sizeof(hex));
+		admind_config_free(&app.cfg);
+		return ok ? 0 : 1;
 	}
 	if (check) {
 		if (!catalogue_check(app.cfg.services_catalogue)) {

@@ -13,6 +13,7 @@
 #include "store.h"
 
 #define DESK_MAX_PRESETS 8
+#define PRINT_MAX_QUEUES 64 /* print.queues: printers one admind watches */
 #define DESK_MAX_LINES   32
 
 struct admind_config {
@@ -43,6 +44,16 @@ struct admind_config {
 	struct store_policy pol;
 	struct print_config {
 		bool enabled;
+		/* The queues watched: print.queues, or the single queue of
+		 * print.cups_server and print.queue (name = queue, site ""). */
+		struct print_queue_config {
+			char *name;        /* admind's name of the printer (API, desk) */
+			char *site;        /* kiosks of this site only; "" : any kiosk */
+			char *cups_server; /* as print.cups_server */
+			char *queue;       /* the CUPS queue on that server */
+			char *release_key_file;
+		} * queues;
+		size_t n_queues;
 		char *cups_server; /* "" : libcups' default (CUPS_SERVER, client.conf) */
 		char *queue;
 		int64_t poll_ms;

@@ -77,7 +77,107 @@ static const char *const print_keys[] = {"enabled",
 					 "release_key_file",
 					 "pagecount_helper",
 					 "pagecount_seconds",
+					 "queues",
 					 NULL};
+static const char *const print_queue_keys[] = {
+	"name", "site", "cups_server", "queue", "release_key_file", NULL};
+
+/* A CUPS queue name, or admind's name of a printer: letters, digits, '_', '-', '.'. */
+static bool queue_name_ok(const char *s)
+{
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			       "0123456789_-.") == strlen(s);
+}
+
+/* The release key of queue NAME by default: print-release-NAME.key beside the
+ * database (the single queue's stays print-release.key). */
+static char *key_beside(const char *database, const char *name)
+{
+	const char *slash = strrchr(database, '/');
+	return xasprintf("%.*sprint-release%s%s.key", slash ? (int)(slash - database + 1) : 0,
+			 database, name ? "-" : "", name ? name : "");
+}
+
+/* print.queues: ( { name = "…"; site = "…"; cups_server = "…"; queue = "…"; }, … ),
+ * at most PRINT_MAX_QUEUES, names unique. Absent: the single queue of
+ * print.cups_server and print.queue. */
+static bool print_queues(const config_setting_t *print, struct admind_config *c,
+			 struct cfg_err *err)
+{
+	struct print_config *p = &c->print;
+	const config_setting_t *l = print ? config_setting_get_member(print, "queues") : NULL;
+	if (!l) {
+		p->queues = xcalloc(1, sizeof(*p->queues));
+		p->n_queues = 1;
+		p->queues[0] = (struct print_queue_config){.name = xstrdup(p->queue),
+							   .site = xstrdup(""),
+							   .cups_server = xstrdup(p->cups_server),
+							   .queue = xstrdup(p->queue),
+							   .release_key_file =
+								   xstrdup(p->release_key_file)};
+		return true;
+	}
+	if (config_setting_get_member(print, "queue") ||
+	    config_setting_get_member(print, "cups_server"))
+		return cfg_fail(l, err,
+				"print.queues replaces print.queue and print.cups_server:"
+				" remove those two keys, or print.queues");
+	if (!config_setting_is_list(l) || config_setting_length(l) < 1 ||
+	    config_setting_length(l) > PRINT_MAX_QUEUES)
+		return cfg_fail(
+			l, err,
+			"print.queues must be a list of 1 to %d groups: ( { name = \"accueil\";"
+			" site = \"ESC Nord\"; cups_server = \"10.0.1.5:631\"; queue ="
+			" \"escale\"; }, … )",
+			PRINT_MAX_QUEUES);
+	int n = config_setting_length(l);
+	p->queues = xcalloc((size_t)n, sizeof(*p->queues));
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		if (!config_setting_is_group(e))
+			return cfg_fail(e, err,
+					"print.queues: each entry is a group { name = \"…\"; site ="
+					" \"…\"; cups_server = \"…\"; queue = \"escale\"; }");
+		struct print_queue_config *q = &p->queues[p->n_queues++];
+		if (!cfg_only_keys(e, print_queue_keys, err) ||
+		    !cfg_string(e, "name", NULL, 63, &q->name, err) ||
+		    !cfg_string(e, "site", "", 64, &q->site, err) ||
+		    !cfg_string(e, "cups_server", "", 4096, &q->cups_server, err) ||
+		    !cfg_string(e, "queue", "escale", 127, &q->queue, err) ||
+		    !cfg_string(e, "release_key_file", NULL, 4096, &q->release_key_file, err))
+			return false;
+		/* (a segment of /api/v1/printers/NAME/resume: no '.') */
+		if (!q->name || !queue_name_ok(q->name) || strchr(q->name, '.'))
+			return cfg_fail(e, err,
+					"print.queues: each entry needs a name of letters, digits,"
+					" '_' and '-' (the printer's name on the desk)");
+		if (!queue_name_ok(q->queue))
+			return cfg_fail(config_setting_get_member(e, "queue"), err,
+					"print.queues: queue must be a CUPS queue name (letters,"
+					" digits, '_', '-', '.')");
+		if (!utf8_valid_text(q->site, strlen(q->site)))
+			return cfg_fail(config_setting_get_member(e, "site"), err,
+					"print.queues: site must be text");
+		for (size_t j = 0; j + 1 < p->n_queues; j++) {
+			if (strcmp(p->queues[j].name, q->name) == 0)
+				return cfg_fail(
+					e, err,
+					"print.queues: two printers named %s: give each its own"
+					" name",
+					q->name);
+			if (strcmp(p->queues[j].cups_server, q->cups_server) == 0 &&
+			    strcmp(p->queues[j].queue, q->queue) == 0)
+				return cfg_fail(
+					e, err,
+					"print.queues: %s and %s are the same queue %s on the"
+					" same server: list it once",
+					p->queues[j].name, q->name, q->queue);
+		}
+		if (!q->release_key_file)
+			q->release_key_file = key_beside(c->database, q->name);
+	}
+	return true;
+}
 
 /* A list of at most DESK_MAX_LINES strings of 1..MAXLEN bytes, or DEFS when absent. */
 static bool string_list(const config_setting_t *group, const char *name, size_t maxlen,
@@ -329,23 +429,19 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 			 "web.lockout_max_seconds must be at least web.lockout_seconds");
 		goto out;
 	}
-	if (!*c->print.queue ||
-	    strspn(c->print.queue, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				   "0123456789_-.") != strlen(c->print.queue)) {
+	if (!queue_name_ok(c->print.queue)) {
 		cfg_fail(config_setting_get_member(print, "queue"), err,
 			 "print.queue must be a CUPS queue name (letters, digits, '_', '-', '.')");
 		goto out;
 	}
 	if (!c->secret_file)
 		c->secret_file = xasprintf("%s.key", c->database);
-	if (!c->print.release_key_file) {
-		/* Beside the database: /var/lib/escale/print-release.key by default,
-		 * where the backend looks for it (BK_MARK_KEY_FILE). */
-		const char *slash = strrchr(c->database, '/');
-		c->print.release_key_file =
-			xasprintf("%.*sprint-release.key",
-				  slash ? (int)(slash - c->database + 1) : 0, c->database);
-	}
+	/* Beside the database: /var/lib/escale/print-release.key by default,
+	 * where the backend looks for it (BK_MARK_KEY_FILE). */
+	if (!c->print.release_key_file)
+		c->print.release_key_file = key_beside(c->database, NULL);
+	if (!print_queues(print, c, err))
+		goto out;
 	if (!*c->print.pagecount_helper) {
 		free(c->print.pagecount_helper);
 		c->print.pagecount_helper = pdfcount_default_helper();
@@ -369,6 +465,14 @@ void admind_config_free(struct admind_config *c)
 	free(c->print.queue);
 	free(c->print.release_key_file);
 	free(c->print.pagecount_helper);
+	for (size_t i = 0; i < c->print.n_queues; i++) {
+		free(c->print.queues[i].name);
+		free(c->print.queues[i].site);
+		free(c->print.queues[i].cups_server);
+		free(c->print.queues[i].queue);
+		free(c->print.queues[i].release_key_file);
+	}
+	free(c->print.queues);
 	free(c->web.root);
 	free(c->desk.centre);
 	free(c->services_catalogue);

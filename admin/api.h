@@ -40,7 +40,7 @@ json_t *api_code_json(const struct store_code_row *c);
 json_t *api_codes_json(const struct store_code_rows *l);
 /* FDAY and TDAY: the range as asked ("YYYY-MM-DD"). */
 json_t *api_stats_json(const struct store_stats *s, const char *fday, const char *tday);
-json_t *api_jobs_json(const struct store_job_rows *l);
+json_t *api_jobs_json(const struct store_job_rows *l, const struct print_config *pc);
 
 void api_healthz(struct app *app, struct http_req *r);
 void api_metrics(struct app *app, struct http_req *r); /* metrics.c */

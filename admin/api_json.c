@@ -1,6 +1,7 @@
 /* api_json: the store's answers as the API's JSON (docs/API.md): field
  * order and types as the clients know them. */
 #include "api.h"
+#include "print.h"
 
 #include "util.h"
 
@@ -196,7 +197,7 @@ static const char refund_rule[] =
 	" reprints it, is not refunded: the reprint is on the centre. The desk may refund at"
 	" most what was charged and not refunded yet.";
 
-static json_t *job_json(const struct store_job_row *j)
+static json_t *job_json(const struct store_job_row *j, const struct print_config *pc)
 {
 	json_t *o = json_pack(
 		"{sI ss so so ss sI sI sI sb sI sI sI sI sI ss ss so sb sI sI so}", "id",
@@ -209,19 +210,26 @@ static json_t *job_json(const struct store_job_row *j)
 		j->decision, "state", j->state, "reason", str_or_null(j->reason), "jammed",
 		j->jammed, "created_at", (json_int_t)j->created_at, "updated_at",
 		(json_int_t)j->updated_at, "settled_at", int_or_null(j->settled, j->settled_at));
-	/* Its kiosk's site: what an account limited to sites sees jobs by. */
-	if (o)
-		json_object_set_new(o, "site", json_string(j->site ? j->site : ""));
-	if (o)
+	if (o) {
 		json_object_set_new(o, "cups_id", json_integer(j->cups_id));
+		/* The printer (admind's name, "queue" before print.queues) and its site as
+		 * print.queues says now; for a printer of no site (the single queue of an old
+		 * config, or one no longer listed), its kiosk's: what an account limited to
+		 * sites sees jobs by. */
+		const char *site = print_site_of(pc, j->queue);
+		if (!site || !*site)
+			site = j->site;
+		json_object_set_new(o, "printer", json_string(j->queue));
+		json_object_set_new(o, "site", json_string(site ? site : ""));
+	}
 	return o;
 }
 
-json_t *api_jobs_json(const struct store_job_rows *l)
+json_t *api_jobs_json(const struct store_job_rows *l, const struct print_config *pc)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n; i++) {
-		json_t *o = job_json(&l->v[i]);
+		json_t *o = job_json(&l->v[i], pc);
 		if (o)
 			json_array_append_new(arr, o);
 	}

@@ -32,16 +32,33 @@ void api_printers_list(struct app *app, struct http_req *r)
 	static const char *const q[] = {NULL};
 	if (!http_query_only(r, q) || !print_on(app, r))
 		return;
-	http_json(r, 200, print_printers(app->print));
+	json_t *list = print_printers(app->print);
+	/* An account limited to sites sees their printers, and those of no site (any kiosk's:
+	 * the single queue of an old config). */
+	json_t *arr = json_object_get(list, "printers");
+	for (size_t i = json_array_size(arr); r->actor.sites.n && i-- > 0;) {
+		const char *site =
+			json_string_value(json_object_get(json_array_get(arr, i), "site"));
+		if (site && *site && !actor_site_ok(&r->actor, site))
+			json_array_remove(arr, i);
+	}
+	http_json(r, 200, list);
 }
 
 void api_printers_resume(struct app *app, struct http_req *r)
 {
 	if (!print_on(app, r) || !api_no_body(r))
 		return;
+	/* Another site's printer is unknown to an account limited to sites, which is not told
+	 * the names of the printers either. */
+	const char *site = print_site_of(&app->cfg.print, r->params[0]);
+	if (r->actor.sites.n && (!site || (*site && !actor_site_ok(&r->actor, site)))) {
+		http_error(r, 404, "not_found", "no printer named %s", r->params[0]);
+		return;
+	}
 	char err[256];
 	if (!print_resume(app->print, r->params[0], err, sizeof(err))) {
-		bool unknown = strcmp(r->params[0], app->cfg.print.queue) != 0;
+		bool unknown = !print_site_of(&app->cfg.print, r->params[0]);
 		http_error(r, unknown ? 404 : 502, unknown ? "not_found" : "cups_error", "%s", err);
 		return;
 	}
@@ -72,7 +89,7 @@ void api_jobs_list(struct app *app, struct http_req *r)
 	}
 	struct store_job_rows rows;
 	store_print_list(app->store, a && a[0] == '1', &rows);
-	json_t *list = api_jobs_json(&rows);
+	json_t *list = api_jobs_json(&rows, &app->cfg.print);
 	store_job_rows_free(&rows);
 	api_scope_array(r, json_object_get(list, "jobs"), "site");
 	http_json(r, 200, list);

@@ -40,8 +40,9 @@ static void out_rows(json_t *list, const char *const *keys, size_t n)
 
 int ctl_printer_list(struct ctl *c, int argc, char **argv)
 {
-	static const char *const keys[] = {"name",         "state",   "needs_attention",
-					   "jobs_waiting", "reasons", "message"};
+	static const char *const keys[] = {"name",         "state",      "needs_attention",
+					   "jobs_waiting", "reasons",    "message",
+					   "site",         "cups_server"};
 	json_t *ans = NULL, *list;
 	if (!ctl_args(c, argc, argv, 0, 0))
 		return CTL_USAGE;
@@ -59,7 +60,8 @@ int ctl_printer_resume(struct ctl *c, int argc, char **argv)
 	const char *name = argv[optind];
 	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
 	    strlen(name))
-		return ctl_usage(c, "NAME must be a queue name (letters, digits, '_', '-')");
+		return ctl_usage(c, "NAME must be a printer's name as `printer list` shows it"
+				    " (letters, digits, '_', '-')");
 	char *path = xasprintf("/api/v1/printers/%s/resume", name);
 	int rc = ctl_post(c, path, NULL, NULL);
 	free(path);
@@ -72,9 +74,9 @@ int ctl_job_list(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"active", no_argument, NULL, 'a'},
 					     {NULL, 0, NULL, 0}};
-	static const char *const keys[] = {"id",     "cups_id", "kiosk",   "state",
-					   "pages",  "charged", "printed", "refunded",
-					   "reason", "jammed",  "title"};
+	static const char *const keys[] = {"id",      "cups_id", "kiosk",    "state",  "pages",
+					   "charged", "printed", "refunded", "reason", "jammed",
+					   "printer", "site",    "title"};
 	bool active = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -40,18 +40,23 @@
 #define FETCH_GIVE_UP     8
 #define FETCH_WAIT_POLLS  30
 
-struct print_watch {
-	struct store *st;
-	const struct print_config *cfg;
+/* With several printers, one whose print host did not answer is tried again
+ * only after this long: each try may cost the whole round its timeouts (5 s
+ * to connect, CUPS_REQUEST_TIMEOUT_MS for an answer), which would hold up the
+ * other printers' jams and jobs at every poll. */
+#define UNREACHABLE_RETRY_MS 15000
+
+/* One queue of print.queues, on its own print host, with its own key. */
+struct pq {
+	struct print_watch *pw;
+	const struct print_queue_config *qc;
 	char host[4096];
 	int port;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool stop, kick;
-	/* The queue as last seen (under mu). */
+	http_t *http; /* the watcher's connection to its cupsd (watcher thread only) */
+	/* The queue as last seen (under pw->mu). */
 	json_t *printer;
 	bool was_reachable;
+	int64_t retry_at_ms;      /* unreachable: not polled before this mono_ms() (0: now) */
 	int64_t processing_since; /* when the job now printing started (0: none) */
 	int64_t processing_job;
 	uint8_t release_key[BK_MARK_KEY_LEN];
@@ -64,20 +69,31 @@ struct print_watch {
 	} retries[FETCH_RETRY_SLOTS];
 };
 
+struct print_watch {
+	struct store *st;
+	const struct print_config *cfg;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop, kick;
+	struct pq *q; /* cfg->n_queues */
+	size_t nq;
+};
+
 /* "" : libcups' default; "/path" : a local socket; "host[:port]". */
-static void parse_server(struct print_watch *pw, const char *s)
+static void parse_server(struct pq *q, const char *s)
 {
 	if (!*s)
 		s = cupsServer();
-	pw->port = ippPort();
-	snprintf(pw->host, sizeof(pw->host), "%s", s);
-	if (pw->host[0] == '/')
+	q->port = ippPort();
+	snprintf(q->host, sizeof(q->host), "%s", s);
+	if (q->host[0] == '/')
 		return;
-	char *colon = strrchr(pw->host, ':');
+	char *colon = strrchr(q->host, ':');
 	if (colon && !strchr(colon, ']')) {
 		int64_t p;
 		if (parse_i64(colon + 1, 1, 65535, &p)) {
-			pw->port = (int)p;
+			q->port = (int)p;
 			*colon = '\0';
 		}
 	}
@@ -95,10 +111,10 @@ static __thread int64_t request_deadline; /* mono_ms(), set by cups_do() */
 static int cups_wait(http_t *http, void *data)
 {
 	(void)http;
-	struct print_watch *pw = data;
-	pthread_mutex_lock(&pw->mu);
-	bool stop = pw->stop;
-	pthread_mutex_unlock(&pw->mu);
+	struct pq *q = data;
+	pthread_mutex_lock(&q->pw->mu);
+	bool stop = q->pw->stop;
+	pthread_mutex_unlock(&q->pw->mu);
 	return !stop && mono_ms() < request_deadline;
 }
 
@@ -109,12 +125,12 @@ static ipp_t *cups_do(http_t *http, ipp_t *req, const char *resource, int fd)
 	return cupsDoIORequest(http, req, resource, -1, fd);
 }
 
-static http_t *connect_cups(struct print_watch *pw)
+static http_t *connect_cups(struct pq *q)
 {
-	http_t *http = httpConnect2(pw->host, pw->port, NULL, AF_UNSPEC,
-				    HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000, NULL);
+	http_t *http = httpConnect2(q->host, q->port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED,
+				    1, 5000, NULL);
 	if (http)
-		httpSetTimeout(http, 1.0, cups_wait, pw);
+		httpSetTimeout(http, 1.0, cups_wait, q);
 	return http;
 }
 
@@ -165,18 +181,26 @@ static bool reason_needs_desk(const char *r)
 	return false;
 }
 
+/* A printer object: the queue's names and site, checked at NOW. */
+static json_t *printer_new(const struct pq *q, int64_t now)
+{
+	return json_pack("{ss ss ss ss sI}", "name", q->qc->name, "site", q->qc->site,
+			 "cups_server", *q->qc->cups_server ? q->qc->cups_server : q->host, "queue",
+			 q->qc->queue, "checked_at", (json_int_t)now);
+}
+
 /* Reads the queue's state into a printer object; NEEDS_DESK when it is stopped or jammed. */
-static json_t *printer_state(struct print_watch *pw, http_t *http, bool *needs_desk)
+static json_t *printer_state(struct pq *q, http_t *http, bool *needs_desk)
 {
 	static const char *const want[] = {"printer-state", "printer-state-reasons",
 					   "printer-state-message", "printer-is-accepting-jobs",
 					   "device-uri"};
-	ipp_t *req = new_request(IPP_OP_GET_PRINTER_ATTRIBUTES, pw->cfg->queue, 0);
+	ipp_t *req = new_request(IPP_OP_GET_PRINTER_ATTRIBUTES, q->qc->queue, 0);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
 	ipp_t *resp = cups_do(http, req, "/", -1);
 	*needs_desk = false;
-	json_t *o = json_pack("{ss sI}", "name", pw->cfg->queue, "checked_at", (json_int_t)now_s());
+	json_t *o = printer_new(q, now_s());
 	if (!resp || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
 		bool missing = cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND;
 		json_object_set_new(o, "state",
@@ -214,15 +238,14 @@ static json_t *printer_state(struct print_watch *pw, http_t *http, bool *needs_d
 }
 
 /* Fetches document 1 of JOB into memory and counts its pages. */
-static int64_t count_document(struct print_watch *pw, http_t *http, int job, char *err,
-			      size_t errlen)
+static int64_t count_document(struct pq *q, http_t *http, int job, char *err, size_t errlen)
 {
 	int fd = memfd_create("escale-print-doc", MFD_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "memfd: %s", strerror(errno));
 		return -2;
 	}
-	ipp_t *req = new_request(IPP_OP_CUPS_GET_DOCUMENT, pw->cfg->queue, job);
+	ipp_t *req = new_request(IPP_OP_CUPS_GET_DOCUMENT, q->qc->queue, job);
 	ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "document-number", 1);
 	ipp_t *resp = cups_do(http, req, "/", fd);
 	bool ok = resp && cupsLastError() <= IPP_STATUS_OK_CONFLICTING;
@@ -236,13 +259,13 @@ static int64_t count_document(struct print_watch *pw, http_t *http, int job, cha
 	int64_t pages = -1;
 	if (fstat(fd, &sb) != 0 || sb.st_size <= 0) {
 		snprintf(err, errlen, "empty document");
-	} else if (sb.st_size > pw->cfg->max_document_bytes) {
+	} else if (sb.st_size > q->pw->cfg->max_document_bytes) {
 		snprintf(err, errlen, "document of %lld bytes, more than print.max_document_bytes",
 			 (long long)sb.st_size);
 	} else {
 		/* Parsed apart, never in admind's address space (issue 16). */
-		pages = pdfcount_pages(pw->cfg->pagecount_helper, fd,
-				       pw->cfg->pagecount_seconds * 1000, err, errlen);
+		pages = pdfcount_pages(q->pw->cfg->pagecount_helper, fd,
+				       q->pw->cfg->pagecount_seconds * 1000, err, errlen);
 	}
 	close(fd);
 	return pages;
@@ -280,16 +303,16 @@ static bool job_cost(ipp_t *jobattrs, int64_t doc_pages, struct print_new *n)
 }
 
 /* The retry entry of JOB (NEW: made if missing; NULL when the table is full). */
-static struct fetch_retry *fetch_retry_of(struct print_watch *pw, int job, bool new)
+static struct fetch_retry *fetch_retry_of(struct pq *q, int job, bool new)
 {
 	struct fetch_retry *free_slot = NULL;
 	/* An entry not tried for a long while is of a job gone from the queue. */
-	int64_t stale = mono_ms() - 4 * FETCH_WAIT_POLLS * pw->cfg->poll_ms;
+	int64_t stale = mono_ms() - 4 * FETCH_WAIT_POLLS * q->pw->cfg->poll_ms;
 	for (size_t i = 0; i < FETCH_RETRY_SLOTS; i++) {
-		if (pw->retries[i].job == job)
-			return &pw->retries[i];
-		if ((!pw->retries[i].job || pw->retries[i].next_ms < stale) && !free_slot)
-			free_slot = &pw->retries[i];
+		if (q->retries[i].job == job)
+			return &q->retries[i];
+		if ((!q->retries[i].job || q->retries[i].next_ms < stale) && !free_slot)
+			free_slot = &q->retries[i];
 	}
 	if (!new || !free_slot)
 		return NULL;
@@ -299,9 +322,9 @@ static struct fetch_retry *fetch_retry_of(struct print_watch *pw, int job, bool 
 
 /* A failed fetch of JOB's document: true when it is to be tried again later,
  * false when it has failed too often (ERR says so). */
-static bool fetch_failed(struct print_watch *pw, int job, char *err, size_t errlen)
+static bool fetch_failed(struct pq *q, int job, char *err, size_t errlen)
 {
-	struct fetch_retry *r = fetch_retry_of(pw, job, true);
+	struct fetch_retry *r = fetch_retry_of(q, job, true);
 	if (!r) /* more failing jobs than slots: each tried at every poll */
 		return true;
 	r->fails++;
@@ -319,16 +342,19 @@ static bool fetch_failed(struct print_watch *pw, int job, char *err, size_t errl
 	if (polls > FETCH_WAIT_POLLS)
 		polls = FETCH_WAIT_POLLS;
 	/* (less one poll: the wait ends at the poll that follows it) */
-	r->next_ms = mono_ms() + (polls - 1) * pw->cfg->poll_ms;
+	r->next_ms = mono_ms() + (polls - 1) * q->pw->cfg->poll_ms;
 	return true;
 }
 
 /* A held job unknown to the store: count, decide, store. True when decided. */
-static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, int id,
-		       const char *uuid, bool not_held)
+static bool decide_job(struct pq *q, http_t *http, ipp_t *jobattrs, int id, const char *uuid,
+		       bool not_held)
 {
-	struct print_new n = {
-		.cups_id = id, .uuid = uuid, .queue = pw->cfg->queue, .not_held = not_held};
+	struct print_new n = {.cups_id = id,
+			      .uuid = uuid,
+			      .queue = q->qc->name,
+			      .site = q->qc->site,
+			      .not_held = not_held};
 	n.title = attr_str(jobattrs, "job-name");
 	n.account = attr_str(jobattrs, "job-account-id");
 	/* A kiosk's browser names its kiosk in its CUPS user name (kiosk/kprint.h), which
@@ -346,13 +372,13 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 	int64_t kib = attr_int(jobattrs, "job-k-octets", 0);
 	if (not_held) {
 		n.doc_pages = 0; /* refused without counting: nothing is charged */
-	} else if (kib > (pw->cfg->max_document_bytes + 1023) / 1024) {
+	} else if (kib > (q->pw->cfg->max_document_bytes + 1023) / 1024) {
 		snprintf(err, sizeof(err),
 			 "document of %lld KiB, more than print.max_document_bytes",
 			 (long long)kib);
 		n.doc_pages = -1;
 	} else {
-		struct fetch_retry *r = fetch_retry_of(pw, id, false);
+		struct fetch_retry *r = fetch_retry_of(q, id, false);
 		if (r && mono_ms() < r->next_ms)
 			return false; /* its document failed lately: later */
 		if (attr_int(jobattrs, "number-of-documents", 1) == 0) {
@@ -362,9 +388,9 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 			snprintf(err, sizeof(err), "no document sent yet");
 			n.doc_pages = -2;
 		} else {
-			n.doc_pages = count_document(pw, http, id, err, sizeof(err));
+			n.doc_pages = count_document(q, http, id, err, sizeof(err));
 		}
-		if (n.doc_pages == -2 && fetch_failed(pw, id, err, sizeof(err)))
+		if (n.doc_pages == -2 && fetch_failed(q, id, err, sizeof(err)))
 			return false;
 		if (n.doc_pages == -2)
 			n.doc_pages = -1; /* unreadable: refused, not charged */
@@ -376,7 +402,7 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 	n.options_ok = job_cost(jobattrs, n.doc_pages, &n);
 	enum print_decision d;
 	const char *reason = NULL;
-	enum store_rc rc = store_print_decide(pw->st, &n, &d, &reason);
+	enum store_rc rc = store_print_decide(q->pw->st, &n, &d, &reason);
 	if (rc == STORE_CONFLICT)
 		return true;
 	if (rc != STORE_OK) {
@@ -390,9 +416,9 @@ static bool decide_job(struct print_watch *pw, http_t *http, ipp_t *jobattrs, in
 	return true;
 }
 
-static void cancel_job(struct print_watch *pw, http_t *http, int id, bool purge)
+static void cancel_job(struct pq *q, http_t *http, int id, bool purge)
 {
-	ipp_t *req = new_request(IPP_OP_CANCEL_JOB, pw->cfg->queue, id);
+	ipp_t *req = new_request(IPP_OP_CANCEL_JOB, q->qc->queue, id);
 	if (purge)
 		ippAddBoolean(req, IPP_TAG_OPERATION, "purge-job", 1);
 	if (!do_op(http, req, "/jobs/") && cupsLastError() != IPP_STATUS_ERROR_NOT_POSSIBLE)
@@ -401,20 +427,20 @@ static void cancel_job(struct print_watch *pw, http_t *http, int id, bool purge)
 
 /* Sets the release mark of JOB (ID), charged PAGES, as its escale-release
  * attribute: the backend prints a job only with it. */
-static bool mark_job(struct print_watch *pw, http_t *http, ipp_t *job, int id, int64_t pages)
+static bool mark_job(struct pq *q, http_t *http, ipp_t *job, int id, int64_t pages)
 {
 	char mark[BK_MARK_MAX + 1];
-	struct bk_job bj = {.printer = pw->cfg->queue,
+	struct bk_job bj = {.printer = q->qc->queue,
 			    .job_id = id,
 			    .created = attr_int(job, "time-at-creation", -1)};
 	long docs = attr_int(job, "number-of-documents", 1);
-	if (!bk_mark_make(pw->release_key, &bj, (long)pages, docs, mark, sizeof(mark))) {
+	if (!bk_mark_make(q->release_key, &bj, (long)pages, docs, mark, sizeof(mark))) {
 		log_warnx("print job %d: no release mark for it (time-at-creation %lld, %lld"
 			  " page(s), %ld document(s))",
 			  id, bj.created, (long long)pages, docs);
 		return false;
 	}
-	ipp_t *req = new_request(IPP_OP_SET_JOB_ATTRIBUTES, pw->cfg->queue, id);
+	ipp_t *req = new_request(IPP_OP_SET_JOB_ATTRIBUTES, q->qc->queue, id);
 	ippAddString(req, IPP_TAG_JOB, IPP_TAG_KEYWORD, BK_MARK_ATTR, NULL, mark);
 	if (!do_op(http, req, "/jobs/")) {
 		log_warnx("print job %d: cannot set its release mark: %s", id,
@@ -425,8 +451,7 @@ static bool mark_job(struct print_watch *pw, http_t *http, ipp_t *job, int id, i
 }
 
 /* One active job of the queue against its stored decision. */
-static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool needs_desk,
-		       int64_t now)
+static void follow_job(struct pq *q, http_t *http, ipp_t *job, bool needs_desk, int64_t now)
 {
 	int id = attr_int(job, "job-id", 0);
 	int state = attr_int(job, "job-state", 0);
@@ -434,7 +459,7 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 	if (id <= 0 || !uuid || !*uuid || strlen(uuid) >= sizeof(((struct print_ref *)0)->uuid))
 		return;
 	struct print_row row;
-	enum store_rc rc = store_print_get(pw->st, 0, uuid, &row);
+	enum store_rc rc = store_print_get(q->pw->st, 0, uuid, &row);
 	if (rc == STORE_NOT_FOUND) {
 		/* Not held (the job asked for job-hold-until=no-hold, or the queue
 		 * misses job-hold-until-default): refused, "not_held". The backend
@@ -447,21 +472,22 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 				  id);
 		/* Decided: acted on at once below, from the stored decision. */
 		if ((state == IPP_JSTATE_HELD || not_held) &&
-		    decide_job(pw, http, job, id, uuid, not_held))
-			rc = store_print_get(pw->st, 0, uuid, &row);
+		    decide_job(q, http, job, id, uuid, not_held))
+			rc = store_print_get(q->pw->st, 0, uuid, &row);
 	}
 	if (rc != STORE_OK)
 		return;
-	if (row.cups_id != id) {
+	if (row.cups_id != id || strcmp(row.queue, q->qc->name) != 0) {
 		/* Its owner set job-uuid (Set-Job-Attributes allows it) to that of
-		 * a job already decided: never released on another job's decision. */
-		log_warnx("print job %d claims the job-uuid of job %lld: cancelled", id,
-			  (long long)row.cups_id);
-		cancel_job(pw, http, id, false);
+		 * a job already decided, here or on another printer (whose CUPS ids
+		 * count from 1 as well): never released on another job's decision. */
+		log_warnx("print job %d of %s claims the job-uuid of job %lld of %s: cancelled", id,
+			  q->qc->name, (long long)row.cups_id, row.queue);
+		cancel_job(q, http, id, false);
 		return;
 	}
 	if (row.decision != PRINT_RELEASE) {
-		cancel_job(pw, http, id, false);
+		cancel_job(q, http, id, false);
 		return;
 	}
 	/* A job's owner may change its options while it waits, held or pending
@@ -471,14 +497,14 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 	if (!job_cost(job, row.doc_pages, &asked) || asked.count.impressions > row.pages) {
 		log_warnx("print job %d now asks for more pages than it was charged: cancelled",
 			  id);
-		if (store_print_changed(pw->st, row.id))
-			cancel_job(pw, http, id, false);
+		if (store_print_changed(q->pw->st, row.id))
+			cancel_job(q, http, id, false);
 		return;
 	}
 	if (state == IPP_JSTATE_HELD) {
-		if (!mark_job(pw, http, job, id, row.pages))
+		if (!mark_job(q, http, job, id, row.pages))
 			return; /* released at a later poll */
-		ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, id);
+		ipp_t *req = new_request(IPP_OP_RELEASE_JOB, q->qc->queue, id);
 		if (!do_op(http, req, "/jobs/"))
 			log_warnx("print job %d: cannot release: %s", id, cupsLastErrorString());
 		return;
@@ -486,14 +512,14 @@ static void follow_job(struct print_watch *pw, http_t *http, ipp_t *job, bool ne
 	bool printing = state == IPP_JSTATE_PROCESSING;
 	bool stuck = false;
 	if (printing) {
-		if (pw->processing_job != id) {
-			pw->processing_job = id;
-			pw->processing_since = now;
+		if (q->processing_job != id) {
+			q->processing_job = id;
+			q->processing_since = now;
 		}
-		stuck = now - pw->processing_since > pw->cfg->stuck_seconds;
+		stuck = now - q->processing_since > q->pw->cfg->stuck_seconds;
 	}
 	const char *st = printing ? "printing" : needs_desk ? "stopped" : "queued";
-	store_print_progress(pw->st, row.id, st, needs_desk || stuck);
+	store_print_progress(q->pw->st, row.id, st, needs_desk || stuck);
 }
 
 static const char *final_word(int state)
@@ -505,11 +531,11 @@ static const char *final_word(int state)
 
 /* The final state of a stored job in CUPS: *STATE is 0 when CUPS no longer
  * knows it (or its id now names another job); false when CUPS did not answer. */
-static bool job_final(struct print_watch *pw, http_t *http, const struct print_ref *ref, int *state,
+static bool job_final(struct pq *q, http_t *http, const struct print_ref *ref, int *state,
 		      int *impressions)
 {
 	static const char *const want[] = {"job-state", "job-impressions-completed", "job-uuid"};
-	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, pw->cfg->queue, (int)ref->cups_id);
+	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, q->qc->queue, (int)ref->cups_id);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
 	ipp_t *resp = cups_do(http, req, "/", -1);
@@ -530,52 +556,57 @@ static bool job_final(struct print_watch *pw, http_t *http, const struct print_r
 }
 
 /* A stored job that left the active list: settle it from its final state. */
-static void settle_job(struct print_watch *pw, http_t *http, const struct print_ref *ref)
+static void settle_job(struct pq *q, http_t *http, const struct print_ref *ref)
 {
 	int state, impressions;
-	if (!job_final(pw, http, ref, &state, &impressions))
+	if (!job_final(q, http, ref, &state, &impressions))
 		return;
 	if (state == 0)
-		store_print_settle(pw->st, ref->id, "gone", 0);
+		store_print_settle(q->pw->st, ref->id, "gone", 0);
 	else if (state >= IPP_JSTATE_CANCELED)
-		store_print_settle(pw->st, ref->id, final_word(state), impressions);
+		store_print_settle(q->pw->st, ref->id, final_word(state), impressions);
 }
 
-static void poll_once(struct print_watch *pw, http_t **httpp)
+static void poll_once(struct pq *q)
 {
 	int64_t now = now_s();
-	if (!*httpp)
-		*httpp = connect_cups(pw);
-	http_t *http = *httpp;
+	if (!q->http)
+		q->http = connect_cups(q);
+	http_t *http = q->http;
 	bool needs_desk = false;
 	json_t *printer;
 	if (!http) {
-		printer = json_pack("{ss ss so ss sb sb sI}", "name", pw->cfg->queue, "state",
-				    "unreachable", "reasons", json_array(), "message",
-				    "cannot connect to cupsd", "accepting", 0, "needs_attention", 1,
-				    "checked_at", (json_int_t)now);
+		printer = printer_new(q, now);
+		json_object_set_new(printer, "state", json_string("unreachable"));
+		json_object_set_new(printer, "reasons", json_array());
+		json_object_set_new(printer, "message", json_string("cannot connect to cupsd"));
+		json_object_set_new(printer, "accepting", json_false());
+		json_object_set_new(printer, "needs_attention", json_true());
 	} else {
-		printer = printer_state(pw, http, &needs_desk);
+		printer = printer_state(q, http, &needs_desk);
 	}
 	const char *pstate = json_string_value(json_object_get(printer, "state"));
 	bool reachable = strcmp(pstate, "unreachable") != 0;
-	if (reachable && !pw->was_reachable)
-		log_event(LOG_LVL_INFO, LOG_ID_CUPS_BACK, "print: cupsd at %s is reachable again",
-			  pw->host);
-	else if (!reachable && pw->was_reachable)
+	if (reachable && !q->was_reachable)
+		log_event(LOG_LVL_INFO, LOG_ID_CUPS_BACK,
+			  "print: cupsd at %s is reachable again (printer %s)", q->host,
+			  q->qc->name);
+	else if (!reachable && q->was_reachable)
 		log_event(LOG_LVL_WARN, LOG_ID_CUPS_UNREACHABLE,
-			  "print: cupsd at %s is unreachable: jobs wait until it is back",
-			  pw->host);
-	pw->was_reachable = reachable;
+			  "print: cupsd at %s is unreachable: jobs of printer %s wait until it is "
+			  "back",
+			  q->host, q->qc->name);
+	q->was_reachable = reachable;
+	q->retry_at_ms = !reachable && q->pw->nq > 1 ? mono_ms() + UNREACHABLE_RETRY_MS : 0;
 	if (!reachable && http) {
 		httpClose(http);
-		*httpp = NULL;
+		q->http = NULL;
 	}
 	if (!reachable || strcmp(pstate, "unknown_queue") == 0) {
-		pthread_mutex_lock(&pw->mu);
-		json_decref(pw->printer);
-		pw->printer = printer;
-		pthread_mutex_unlock(&pw->mu);
+		pthread_mutex_lock(&q->pw->mu);
+		json_decref(q->printer);
+		q->printer = printer;
+		pthread_mutex_unlock(&q->pw->mu);
 		return;
 	}
 	/* The active jobs of the queue. */
@@ -595,7 +626,7 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 					   "job-uuid",
 					   "time-at-creation",
 					   "job-k-octets"};
-	ipp_t *req = new_request(IPP_OP_GET_JOBS, pw->cfg->queue, 0);
+	ipp_t *req = new_request(IPP_OP_GET_JOBS, q->qc->queue, 0);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "not-completed");
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
@@ -624,60 +655,72 @@ static void poll_once(struct print_watch *pw, http_t **httpp)
 				waiting++;
 			if (id > 0 && n_active < MAX_OPEN)
 				active[n_active++] = id;
-			follow_job(pw, http, job, needs_desk, now);
+			follow_job(q, http, job, needs_desk, now);
 			ippDelete(job);
 		}
 	}
 	ippDelete(resp);
 	if (!any_printing)
-		pw->processing_job = 0;
+		q->processing_job = 0;
 	/* Stored jobs no longer active: settle them. */
 	static struct print_ref open[MAX_OPEN]; /* this thread only */
-	size_t n_open = store_print_open(pw->st, open, MAX_OPEN);
+	size_t n_open = store_print_open(q->pw->st, q->qc->name, open, MAX_OPEN);
 	for (size_t i = 0; i < n_open; i++) {
 		bool seen = false;
 		for (size_t j = 0; j < n_active && !seen; j++)
 			seen = active[j] == open[i].cups_id;
 		if (!seen)
-			settle_job(pw, http, &open[i]);
+			settle_job(q, http, &open[i]);
 	}
-	store_print_cancel_ended(pw->st);
-	if (pw->cfg->purge_history) {
-		n_open = store_print_to_purge(pw->st, open, MAX_OPEN);
+	if (q->pw->cfg->purge_history) {
+		n_open = store_print_to_purge(q->pw->st, q->qc->name, open, MAX_OPEN);
 		for (size_t i = 0; i < n_open; i++) {
 			/* Only the job itself: its id may name another job by now. */
 			int state, impressions;
-			if (!job_final(pw, http, &open[i], &state, &impressions))
+			if (!job_final(q, http, &open[i], &state, &impressions))
 				continue;
 			if (state) {
-				ipp_t *r = new_request(IPP_OP_CANCEL_JOB, pw->cfg->queue,
+				ipp_t *r = new_request(IPP_OP_CANCEL_JOB, q->qc->queue,
 						       (int)open[i].cups_id);
 				ippAddBoolean(r, IPP_TAG_OPERATION, "purge-job", 1);
 				if (!do_op(http, r, "/jobs/") &&
 				    cupsLastError() != IPP_STATUS_ERROR_NOT_FOUND)
 					continue;
 			}
-			store_print_purged(pw->st, open[i].id);
+			store_print_purged(q->pw->st, open[i].id);
 		}
 	}
-	bool stuck = pw->processing_job && now - pw->processing_since > pw->cfg->stuck_seconds;
+	bool stuck = q->processing_job && now - q->processing_since > q->pw->cfg->stuck_seconds;
 	json_object_set_new(printer, "needs_attention", json_boolean(needs_desk || stuck));
 	json_object_set_new(printer, "jobs_waiting", json_integer((json_int_t)waiting));
-	pthread_mutex_lock(&pw->mu);
-	json_decref(pw->printer);
-	pw->printer = printer;
-	pthread_mutex_unlock(&pw->mu);
+	pthread_mutex_lock(&q->pw->mu);
+	json_decref(q->printer);
+	q->printer = printer;
+	pthread_mutex_unlock(&q->pw->mu);
 }
 
 static void *watch_main(void *arg)
 {
 	struct print_watch *pw = arg;
-	http_t *http = NULL;
 	pthread_mutex_lock(&pw->mu);
 	while (!pw->stop) {
 		pw->kick = false;
 		pthread_mutex_unlock(&pw->mu);
-		poll_once(pw, &http);
+		/* Jobs of ended sessions still waiting, whatever their printer: to be
+		 * cancelled by their queue's poll below. */
+		store_print_cancel_ended(pw->st);
+		/* One poll per queue, one after the other; a queue whose cupsd did
+		 * not answer waits UNREACHABLE_RETRY_MS before its next try. */
+		for (size_t i = 0; i < pw->nq; i++) {
+			pthread_mutex_lock(&pw->mu);
+			bool stop = pw->stop;
+			pthread_mutex_unlock(&pw->mu);
+			if (stop)
+				break;
+			if (pw->q[i].retry_at_ms && mono_ms() < pw->q[i].retry_at_ms)
+				continue;
+			poll_once(&pw->q[i]);
+		}
 		pthread_mutex_lock(&pw->mu);
 		if (pw->stop || pw->kick)
 			continue;
@@ -694,8 +737,9 @@ static void *watch_main(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&pw->mu);
-	if (http)
-		httpClose(http);
+	for (size_t i = 0; i < pw->nq; i++)
+		if (pw->q[i].http)
+			httpClose(pw->q[i].http);
 	return NULL;
 }
 
@@ -717,33 +761,80 @@ static bool release_key_create(const char *path)
 	return ok;
 }
 
+bool print_key_hex(const struct print_config *cfg, const char *name, char hex[PRINT_KEY_HEX_SIZE],
+		   char *err, size_t errlen)
+{
+	_Static_assert(PRINT_KEY_HEX_SIZE == 2 * BK_MARK_KEY_LEN + 1, "hex key size");
+	const struct print_queue_config *qc = NULL;
+	for (size_t i = 0; i < cfg->n_queues && !qc; i++)
+		if (strcmp(cfg->queues[i].name, name) == 0)
+			qc = &cfg->queues[i];
+	if (!qc) {
+		int n = snprintf(err, errlen,
+				 "no printer named %s in print.queues: the printers are", name);
+		for (size_t i = 0; i < cfg->n_queues && n >= 0 && (size_t)n < errlen; i++)
+			n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "",
+				      cfg->queues[i].name);
+		return false;
+	}
+	uint8_t key[BK_MARK_KEY_LEN];
+	if (sodium_init() < 0 || !release_key_create(qc->release_key_file)) {
+		snprintf(err, errlen,
+			 "%s: cannot create the release key: %s (run as escale-admind's"
+			 " user)",
+			 qc->release_key_file, strerror(errno));
+		return false;
+	}
+	if (!bk_mark_key_load(qc->release_key_file, key, err, errlen))
+		return false;
+	sodium_bin2hex(hex, PRINT_KEY_HEX_SIZE, key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	return true;
+}
+
 struct print_watch *print_start(struct store *st, const struct print_config *cfg)
 {
 	struct print_watch *pw = xcalloc(1, sizeof(*pw));
 	char err[512];
 	pw->st = st;
 	pw->cfg = cfg;
-	/* Without its key admind could release jobs the backend would refuse:
-	 * a key that cannot be read is a setup error, not something to go on with. */
-	if (!release_key_create(cfg->release_key_file))
-		fatal("%s: cannot create the release key", cfg->release_key_file);
-	if (!bk_mark_key_load(cfg->release_key_file, pw->release_key, err, sizeof(err)))
-		fatalx("print: %s", err);
-	pw->was_reachable = true;
-	parse_server(pw, cfg->cups_server);
+	pw->nq = cfg->n_queues;
+	pw->q = xcalloc(pw->nq, sizeof(*pw->q));
+	for (size_t i = 0; i < pw->nq; i++) {
+		struct pq *q = &pw->q[i];
+		q->pw = pw;
+		q->qc = &cfg->queues[i];
+		/* Without its key admind could release jobs the backend would
+		 * refuse: a key that cannot be read is a setup error, not something
+		 * to go on with. Each queue has its own (a key taken from one print
+		 * host releases nothing on another). */
+		if (!release_key_create(q->qc->release_key_file))
+			fatal("%s: cannot create the release key", q->qc->release_key_file);
+		if (!bk_mark_key_load(q->qc->release_key_file, q->release_key, err, sizeof(err)))
+			fatalx("print: %s", err);
+		q->was_reachable = true;
+		parse_server(q, q->qc->cups_server);
+		q->printer = printer_new(q, 0);
+		json_object_set_new(q->printer, "state", json_string("unknown"));
+		json_object_set_new(q->printer, "reasons", json_array());
+		json_object_set_new(q->printer, "message", json_string("not checked yet"));
+		json_object_set_new(q->printer, "accepting", json_false());
+		json_object_set_new(q->printer, "needs_attention", json_false());
+	}
 	pthread_mutex_init(&pw->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&pw->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	pw->printer = json_pack("{ss ss so ss sb sb sI}", "name", cfg->queue, "state", "unknown",
-				"reasons", json_array(), "message", "not checked yet", "accepting",
-				0, "needs_attention", 0, "checked_at", (json_int_t)0);
 	if (pthread_create(&pw->thread, NULL, watch_main, pw) != 0)
 		fatalx("cannot start the print watcher thread");
-	log_info("print: watching queue %s on %s%s%d", cfg->queue, pw->host,
-		 pw->host[0] == '/' ? " " : ":", pw->host[0] == '/' ? 0 : pw->port);
+	for (size_t i = 0; i < pw->nq; i++) {
+		const struct pq *q = &pw->q[i];
+		log_info("print: watching printer %s (site \"%s\"): queue %s on %s%s%d",
+			 q->qc->name, q->qc->site, q->qc->queue, q->host,
+			 q->host[0] == '/' ? " " : ":", q->host[0] == '/' ? 0 : q->port);
+	}
 	return pw;
 }
 
@@ -756,10 +847,13 @@ void print_stop(struct print_watch *pw)
 	pthread_cond_signal(&pw->cv);
 	pthread_mutex_unlock(&pw->mu);
 	pthread_join(pw->thread, NULL);
-	json_decref(pw->printer);
+	for (size_t i = 0; i < pw->nq; i++) {
+		json_decref(pw->q[i].printer);
+		sodium_memzero(pw->q[i].release_key, sizeof(pw->q[i].release_key));
+	}
+	free(pw->q);
 	pthread_mutex_destroy(&pw->mu);
 	pthread_cond_destroy(&pw->cv);
-	sodium_memzero(pw->release_key, sizeof(pw->release_key));
 	free(pw);
 }
 
@@ -773,37 +867,59 @@ void print_kick(struct print_watch *pw)
 
 json_t *print_printers(struct print_watch *pw)
 {
+	json_t *l = json_array();
 	pthread_mutex_lock(&pw->mu);
-	json_t *p = json_deep_copy(pw->printer);
+	for (size_t i = 0; i < pw->nq; i++)
+		json_array_append_new(l, json_deep_copy(pw->q[i].printer));
 	pthread_mutex_unlock(&pw->mu);
-	return json_pack("{s[o]}", "printers", p);
+	return json_pack("{so}", "printers", l);
 }
 
-bool print_resume(struct print_watch *pw, const char *queue, char *err, size_t errlen)
+const char *print_site_of(const struct print_config *cfg, const char *name)
 {
-	if (strcmp(queue, pw->cfg->queue) != 0) {
-		snprintf(err, errlen, "no printer named %s (this admind watches %s)", queue,
-			 pw->cfg->queue);
+	for (size_t i = 0; name && i < cfg->n_queues; i++)
+		if (strcmp(cfg->queues[i].name, name) == 0)
+			return cfg->queues[i].site;
+	return NULL;
+}
+
+/* The queue admind calls NAME, or NULL. */
+static struct pq *queue_named(struct print_watch *pw, const char *name)
+{
+	for (size_t i = 0; i < pw->nq; i++)
+		if (strcmp(pw->q[i].qc->name, name) == 0)
+			return &pw->q[i];
+	return NULL;
+}
+
+bool print_resume(struct print_watch *pw, const char *name, char *err, size_t errlen)
+{
+	struct pq *q = queue_named(pw, name);
+	if (!q) {
+		int n = snprintf(err, errlen, "no printer named %s: this admind watches", name);
+		for (size_t i = 0; i < pw->nq && n >= 0 && (size_t)n < errlen; i++)
+			n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "",
+				      pw->q[i].qc->name);
 		return false;
 	}
-	http_t *http = connect_cups(pw);
+	http_t *http = connect_cups(q);
 	if (!http) {
-		snprintf(err, errlen, "cupsd at %s does not answer", pw->host);
+		snprintf(err, errlen, "cupsd at %s does not answer", q->host);
 		return false;
 	}
 	/* Clear a stale jam reason first (Resume-Printer keeps it), then resume. */
-	ipp_t *req = new_request(IPP_OP_CUPS_ADD_MODIFY_PRINTER, queue, 0);
+	ipp_t *req = new_request(IPP_OP_CUPS_ADD_MODIFY_PRINTER, q->qc->queue, 0);
 	ippAddString(req, IPP_TAG_PRINTER, IPP_TAG_KEYWORD, "printer-state-reasons", NULL, "none");
 	bool ok = do_op(http, req, "/admin/");
 	if (ok) {
-		req = new_request(IPP_OP_RESUME_PRINTER, queue, 0);
+		req = new_request(IPP_OP_RESUME_PRINTER, q->qc->queue, 0);
 		ok = do_op(http, req, "/admin/");
 	}
 	if (!ok)
 		snprintf(err, errlen,
-			 "cupsd refused to resume %s: %s (escale-admind's user must be"
+			 "cupsd at %s refused to resume %s: %s (escale-admind's user must be"
 			 " in CUPS' SystemGroup, e.g. lpadmin)",
-			 queue, cupsLastErrorString());
+			 q->host, q->qc->queue, cupsLastErrorString());
 	httpClose(http);
 	if (ok)
 		print_kick(pw);
@@ -822,9 +938,17 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 			 (long long)job);
 		return false;
 	}
-	http_t *http = connect_cups(pw);
+	struct pq *q = queue_named(pw, row.queue);
+	if (!q) {
+		snprintf(err, errlen,
+			 "job %lld was sent to printer %s, which this admind no longer watches"
+			 " (print.queues): refund it (job refund) and let the resident print again",
+			 (long long)job, row.queue);
+		return false;
+	}
+	http_t *http = connect_cups(q);
 	if (!http) {
-		snprintf(err, errlen, "cupsd at %s does not answer", pw->host);
+		snprintf(err, errlen, "cupsd at %s does not answer", q->host);
 		return false;
 	}
 	/* A job held by an error is released; one waiting in a stopped queue
@@ -834,7 +958,7 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 	struct print_ref ref = {.id = row.id, .cups_id = row.cups_id};
 	snprintf(ref.uuid, sizeof(ref.uuid), "%s", row.uuid);
 	int state, impressions;
-	bool known = job_final(pw, http, &ref, &state, &impressions);
+	bool known = job_final(q, http, &ref, &state, &impressions);
 	if (!known || !state) {
 		httpClose(http);
 		if (known)
@@ -842,11 +966,11 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 				 "CUPS no longer knows job %lld: the resident can print it again",
 				 (long long)job);
 		else
-			snprintf(err, errlen, "cupsd at %s does not answer", pw->host);
+			snprintf(err, errlen, "cupsd at %s does not answer", q->host);
 		return false;
 	}
-	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, pw->cfg->queue, (int)row.cups_id);
+	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, q->qc->queue, (int)row.cups_id);
 	do_op(http, req, "/jobs/");
 	httpClose(http);
-	return print_resume(pw, pw->cfg->queue, err, errlen);
+	return print_resume(pw, q->qc->name, err, errlen);
 }

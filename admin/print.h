@@ -15,10 +15,19 @@ struct print_watch;
  * unreachable and tried again every poll). */
 struct print_watch *print_start(struct store *st, const struct print_config *cfg);
 void print_stop(struct print_watch *pw);
-/* {"printers": [...]}: the queue as last seen (at most one poll old). */
+/* {"printers": [...]}: each queue as last seen (at most one poll old), in
+ * the order of print.queues. */
 json_t *print_printers(struct print_watch *pw);
-/* The desk's actions in CUPS; false with a message in ERR. */
-bool print_resume(struct print_watch *pw, const char *queue, char *err, size_t errlen);
+#define PRINT_KEY_HEX_SIZE 65 /* 32 bytes in hex, and the NUL */
+/* The release key of printer NAME (made if missing) in hex, to install on its
+ * print host; false with a message in ERR. */
+bool print_key_hex(const struct print_config *cfg, const char *name, char hex[PRINT_KEY_HEX_SIZE],
+		   char *err, size_t errlen);
+/* The site of printer NAME in CFG, NULL when it is not one of print.queues. */
+const char *print_site_of(const struct print_config *cfg, const char *name);
+/* The desk's actions in CUPS (NAME: admind's name of the printer); false with
+ * a message in ERR. */
+bool print_resume(struct print_watch *pw, const char *name, char *err, size_t errlen);
 bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen);
 /* Runs one poll now (tests and the API's "act at once"). */
 void print_kick(struct print_watch *pw);

@@ -164,6 +164,17 @@ static enum store_rc decide_tx(struct store *st, const struct print_new *job,
 	int64_t kiosk, code = 0;
 	char session[SESSION_ID_LEN + 1] = "";
 	*reason = find_kiosk(st, job, &kiosk);
+	bool wrong_site = false;
+	if (kiosk && job->site && *job->site) {
+		/* A printer of a site prints for that site's kiosks only (their
+		 * residents could not fetch the pages elsewhere): refused, and the
+		 * kiosk is told, nothing charged. */
+		s = store_stmt(st, "SELECT site = ? FROM kiosks WHERE id = ?");
+		bind_text(s, 1, job->site);
+		sqlite3_bind_int64(s, 2, kiosk);
+		wrong_site = !(sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0));
+		store_release(s);
+	}
 	if (kiosk) {
 		s = store_stmt(st, "SELECT id, code_id, started_at FROM sessions WHERE kiosk_id = ?"
 				   " AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1");
@@ -181,6 +192,10 @@ static enum store_rc decide_tx(struct store *st, const struct print_new *job,
 			*reason = "no_session";
 	}
 	*out = decide(st, job, kiosk, *session ? session : NULL, code, reason);
+	if (wrong_site) {
+		*out = PRINT_REFUSE;
+		*reason = "wrong_site";
+	}
 	int64_t pages = job->count.impressions, now = now_s();
 	bool release = *out == PRINT_RELEASE;
 	s = store_stmt(st, "INSERT INTO print_jobs(cups_id, queue, kiosk_id, session_id, code_id,"
@@ -241,7 +256,8 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 	sqlite3_stmt *s = store_stmt(
 		st, "SELECT j.decision, j.state, j.settled_at IS NOT NULL, j.charged, j.printed,"
 		    " j.refunded, s.id IS NOT NULL AND s.ended_at IS NULL, j.id, j.cups_id,"
-		    " j.uuid, j.doc_pages, j.pages FROM print_jobs j LEFT JOIN sessions s ON s.id "
+		    " j.uuid, j.doc_pages, j.pages, j.queue FROM print_jobs j LEFT JOIN sessions s "
+		    "ON s.id "
 		    "= j.session_id"
 		    " WHERE j.id = ?1 OR j.uuid = ?2");
 	sqlite3_bind_int64(s, 1, uuid ? 0 : id);
@@ -254,6 +270,7 @@ enum store_rc store_print_get(struct store *st, int64_t id, const char *uuid, st
 		snprintf(out->uuid, sizeof(out->uuid), "%s", sqlite3_column_text(s, 9));
 		out->doc_pages = sqlite3_column_int64(s, 10);
 		out->pages = sqlite3_column_int64(s, 11);
+		snprintf(out->queue, sizeof(out->queue), "%s", sqlite3_column_text(s, 12));
 		out->decision = strcmp(d, "release") == 0  ? PRINT_RELEASE
 				: strcmp(d, "refuse") == 0 ? PRINT_REFUSE
 							   : PRINT_CANCEL;
@@ -371,12 +388,14 @@ bool store_print_settle(struct store *st, int64_t id, const char *state, int64_t
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 }
 
-static size_t refs_of(struct store *st, const char *sql, struct print_ref *refs, size_t max)
+static size_t refs_of(struct store *st, const char *sql, const char *queue, struct print_ref *refs,
+		      size_t max)
 {
 	size_t n = 0;
 	store_lock(st);
 	sqlite3_stmt *s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, (int64_t)max);
+	bind_text(s, 2, queue);
 	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
 		refs[n].id = sqlite3_column_int64(s, 0);
 		refs[n].cups_id = sqlite3_column_int64(s, 1);
@@ -388,12 +407,12 @@ static size_t refs_of(struct store *st, const char *sql, struct print_ref *refs,
 	return n;
 }
 
-size_t store_print_open(struct store *st, struct print_ref *refs, size_t max)
+size_t store_print_open(struct store *st, const char *queue, struct print_ref *refs, size_t max)
 {
 	return refs_of(st,
 		       "SELECT id, cups_id, uuid FROM print_jobs WHERE settled_at IS NULL"
-		       " ORDER BY id LIMIT ?",
-		       refs, max);
+		       " AND queue = ?2 ORDER BY id LIMIT ?1",
+		       queue, refs, max);
 }
 
 bool store_print_busy(struct store *st, const char *session, int64_t settled_s)
@@ -409,14 +428,15 @@ bool store_print_busy(struct store *st, const char *session, int64_t settled_s)
 	return busy;
 }
 
-size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max)
+size_t store_print_to_purge(struct store *st, const char *queue, struct print_ref *refs, size_t max)
 {
 	return refs_of(st,
 		       "SELECT j.id, j.cups_id, j.uuid FROM print_jobs j"
 		       " LEFT JOIN sessions s ON s.id = j.session_id"
 		       " WHERE j.settled_at IS NOT NULL AND j.purged = 0"
-		       " AND (s.id IS NULL OR s.ended_at IS NOT NULL) ORDER BY j.id LIMIT ?",
-		       refs, max);
+		       " AND j.queue = ?2 AND (s.id IS NULL OR s.ended_at IS NOT NULL)"
+		       " ORDER BY j.id LIMIT ?1",
+		       queue, refs, max);
 }
 
 bool store_print_purged(struct store *st, int64_t id)

@@ -8,8 +8,9 @@
 /* A held job as the watcher found it, and what the store decided. */
 struct print_new {
 	int64_t cups_id;
-	const char *uuid; /* job-uuid */
-	const char *queue;
+	const char *uuid;  /* job-uuid */
+	const char *queue; /* admind's name of the printer (print.queues) */
+	const char *site;  /* the printer's site: "" or NULL for any kiosk */
 	const char *title;
 	const char *account; /* job-account-id (a kiosk name) or NULL */
 	const char *host;    /* job-originating-host-name or NULL */
@@ -35,6 +36,7 @@ struct print_row {
 	bool session_active;
 	int64_t charged, printed, refunded;
 	int64_t doc_pages, pages; /* the document's pages, the pages the job was counted */
+	char queue[128];          /* admind's name of its printer */
 };
 
 /* Ties the job to a kiosk and its session, and either charges the code and
@@ -62,12 +64,13 @@ struct print_ref {
 	int64_t id, cups_id;
 	char uuid[80];
 };
-/* Unsettled jobs (at most MAX); returns how many. */
-size_t store_print_open(struct store *st, struct print_ref *refs, size_t max);
+/* Unsettled jobs of printer QUEUE (at most MAX); returns how many. */
+size_t store_print_open(struct store *st, const char *queue, struct print_ref *refs, size_t max);
 /* Jobs of ended sessions still waiting are turned into cancels. */
 bool store_print_cancel_ended(struct store *st);
 /* Settled jobs of ended sessions whose CUPS history is not removed yet. */
-size_t store_print_to_purge(struct store *st, struct print_ref *refs, size_t max);
+size_t store_print_to_purge(struct store *st, const char *queue, struct print_ref *refs,
+			    size_t max);
 /* Job ID left CUPS' history: its title (a document name) is forgotten too. */
 bool store_print_purged(struct store *st, int64_t id);
 

@@ -301,6 +301,7 @@ let recentJobs = [];
 let activeJobIds = new Set();	// the unsettled jobs of the last refresh
 let pollCount = 0;
 let printingOff = false;
+let printerCount = 0;	// printers admind watches (print.queues): jobs name theirs past one
 
 export async function refresh(poll) {
 	const o = {poll};
@@ -546,6 +547,7 @@ function drawPrinters(r) {
 	if (off)
 		off.remove();
 	const list = r.printers || [];
+	printerCount = list.length;
 	if (!list.length) {
 		clear(box);
 		box.appendChild(el("p", {class: "hint"}, t("printers_empty")));
@@ -553,7 +555,7 @@ function drawPrinters(r) {
 	}
 	reconcile(box, list, (p) => p.name,
 		(p) => JSON.stringify([p.state, p.reasons, p.needs_attention, p.message, p.accepting,
-			p.jobs_waiting]),
+			p.jobs_waiting, p.site]),
 		renderPrinter);
 	banner(list.filter((p) => p.needs_attention));
 }
@@ -564,11 +566,17 @@ function banner(troubled) {
 	const b = $("printer-banner");
 	const text = troubled.map((p) => {
 		const a = printerAlerts(p);
-		return t("banner_printer", {printer: p.name, what: a.length ? a[0][1] : t("alert_attention")});
+		return t("banner_printer", {printer: printerLabel(p.name, p.site),
+			what: a.length ? a[0][1] : t("alert_attention")});
 	}).join(" · ");
 	b.hidden = !troubled.length;
 	if ($("printer-banner-link").textContent !== text)
 		$("printer-banner-link").textContent = text;
+}
+
+// A printer as the desk names it: its name, and its site when it has one.
+function printerLabel(name, site) {
+	return site ? t("printer_of_site", {printer: name, site}) : name;
 }
 
 function renderPrinter(p) {
@@ -590,6 +598,7 @@ function renderPrinter(p) {
 	return el("div", {class: "printer" + (attention ? " printer-attention" : ""),
 		data: {printer: p.name, attention: String(attention)}},
 	el("h3", {class: "printer-name"}, p.name, " ",
+		p.site ? el("span", {class: "printer-site hint"}, p.site) : null, " ",
 		badge(stateKind, t("pstate_" + p.state) !== "pstate_" + p.state ? t("pstate_" + p.state) : p.state)),
 	attention ? el("div", {class: "printer-alert", role: "alert"},
 		el("p", {class: "printer-alert-title"}, el("span", {"aria-hidden": "true"}, "⚠ "),
@@ -684,9 +693,13 @@ function renderJob(j) {
 		actions.appendChild(button(t("act_cancel"), "cancel", () => cancelJob(j), undefined, about));
 	if (left > 0)
 		actions.appendChild(button(t("act_refund"), "refund", () => refundJob(j), undefined, about));
-	return el("tr", {class: "job" + (kind === "bad" ? " row-bad" : ""), data: {jobId: j.id}},
+	// With several printers, each job says which one (and its site) it went to.
+	const where = printerCount > 1 && j.printer ?
+		el("span", {class: "job-printer hint"}, printerLabel(j.printer, j.site)) : null;
+	return el("tr", {class: "job" + (kind === "bad" ? " row-bad" : ""),
+		data: {jobId: j.id, printer: j.printer || ""}},
 		el("td", null, fmtShort(j.created_at)),
-		el("td", null, j.kiosk || t("none")),
+		el("td", null, j.kiosk || t("none"), where ? el("br") : null, where),
 		el("td", {class: "job-title", id: "job-title-" + j.id}, title),
 		el("td", {class: "num"}, j.pages !== null && j.pages !== undefined ?
 			t("job_pages", {pages: j.pages}) : t("none")),

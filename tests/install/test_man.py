@@ -107,7 +107,7 @@ def main():
                   "sessions": "sessions.", "kiosks": "kiosks.", "login": "login.",
                   "offline": "offline.", "print": "print.", "metrics": "metrics.",
                   "services": "services."},
-                 {"preset"}, "config/admind.conf")
+                 {"preset", "print_queue"}, "config/admind.conf")
     check_config(pages.get("escale-kiosk.conf.5", ""), "escale-kiosk.conf(5)", "kiosk/kconfig.c",
                  {"top": "", "admin": "admin.", "browser": "browser.", "session": "session.",
                   "login": "login.", "hours": "hours.", "print": "print.", "proxy": "proxy.",

@@ -123,6 +123,54 @@ retention_days = 30;
         self.assert_bad(self.minimal() + 'codes = { alphabet = "emoji"; };\n', 3)
         self.assert_bad(self.minimal() + "max_body_bytes = -1;\n", 3)
 
+    def test_print_queues(self):
+        """print.queues: several printers, each of its site (docs/printing.md)."""
+        q = ('  { name = "%s"; site = "ESC Nord"; cups_server = "10.0.1.5:631";'
+             ' queue = "escale"; }')
+        self.assert_ok(self.minimal() + "print = {\n  enabled = true;\n  queues = (\n%s,\n"
+                       '  { name = "b"; site = "ESC Sud"; cups_server = "10.0.2.5:631"; },\n'
+                       '  { name = "c"; release_key_file = "/k"; }\n  );\n};\n' % (q % "a"))
+        # 64 printers are accepted, 65 are not (the list's line).
+        many = ",\n".join('  { name = "p%d"; cups_server = "10.0.%d.5:631"; }' % (i, i)
+                           for i in range(65))
+        self.assert_ok(self.minimal() + "print = {\n  queues = (\n%s\n  );\n};\n"
+                       % many.rsplit(",\n", 1)[0])
+        out = self.assert_bad(self.minimal() + "print = {\n  queues = (\n%s\n  );\n};\n"
+                              % many, 4)
+        self.assertIn("1 to 64", out)
+
+    def test_hostile_print_queues(self):
+        head = self.minimal() + "print = {\n  queues = (\n"
+        tail = "\n  );\n};\n"
+        cases = [
+            # (entries starting at line 5, the line of the error, what it says)
+            ('  { name = "a"; },\n  { name = "a"; cups_server = "h:631"; }', 6,
+             "two printers named a"),
+            ('  { name = "a"; cups_server = "h"; },\n  { name = "b"; cups_server = "h"; }', 6,
+             "same queue"),
+            ('  { site = "ESC Nord"; }', 5, "needs a name"),
+            ('  { name = ""; }', 5, "needs a name"),
+            ('  { name = "a b"; }', 5, "needs a name"),
+            ('  { name = "a.b"; }', 5, "needs a name"),
+            ('  { name = "a"; queue = "../x"; }', 5, "CUPS queue name"),
+            ('  { name = "a"; colour = "red"; }', 5, "colour"),
+            ('  { name = "a"; site = 3; }', 5, "site"),
+            # (libconfig gives a bare scalar of a list the line where the list ends)
+            ('  "a"', 6, "each entry is a group"),
+            ('  { name = "%s"; }' % ("n" * 64), 5, "name"),
+            ('  { name = "a"; site = "%s"; }' % ("s" * 65), 5, "site"),
+        ]
+        for entries, line, what in cases:
+            with self.subTest(entries=entries[:40]):
+                out = self.assert_bad(head + entries + tail, line)
+                self.assertIn(what, out)
+        # Not a list, an empty list, and the old keys beside the new list.
+        self.assert_bad(self.minimal() + 'print = {\n  queues = "a";\n};\n', 4)
+        self.assert_bad(self.minimal() + 'print = {\n  queues = ();\n};\n', 4)
+        out = self.assert_bad(self.minimal() + 'print = {\n  queue = "escale";\n'
+                              '  queues = ( { name = "a"; } );\n};\n', 5)
+        self.assertIn("replaces print.queue", out)
+
     def test_bad_listen(self):
         self.assert_bad('listen = "127.0.0.1";\ndatabase = "%s";\n' % self.db, 1)
         self.assert_bad('listen = "127.0.0.1:99999";\ndatabase = "%s";\n' % self.db, 1)

@@ -119,7 +119,7 @@ class Cupsd:
         """A queue as scripts/setup-print-host makes it, on escale:simprinter:DIR (MODEL:
         its --model)."""
         inner = inner or "simprinter:" + self.printer_dir
-        env = dict(self.env, CUPS_SERVERBIN=os.path.join(self.dir, "bin"))
+        env = self.setup_env()
         more = ["--model", model] if model else []
         r = subprocess.run([SETUP, "--queue", name] + more + [inner], env=env,
                            stdout=subprocess.PIPE,
@@ -129,6 +129,10 @@ class Cupsd:
                 r.returncode, r.stderr.decode(errors="replace"), self.log()))
         # Every connection works again after cupsd's restart.
         self.run(["lpstat", "-p", name])
+
+    def setup_env(self):
+        """The environment scripts/setup-print-host needs for this cupsd."""
+        return dict(self.env, CUPS_SERVERBIN=os.path.join(self.dir, "bin"))
 
     def run(self, args, check=True):
         # cupsd may drop a connection while it settles after start or a queue change:
@@ -246,3 +250,81 @@ class WithCupsd:
         finally:
             cls.cups.stop()
             shutil.rmtree(cls.tmp, ignore_errors=True)
+
+
+class WithTwoSites:
+    """Mixin for a test case class with its own escale-admind watching two private cupsd,
+    the print hosts of two sites (print.queues): SITE_A's printer "accueil-nord" on
+    cls.cups_a, SITE_B's "accueil-sud" on cls.cups_b, both CUPS queues named "escale".
+    A's key is a file both admind and cupsd A read (admind on the print host); B's is
+    admind's own (its default path, beside the database), installed on B by
+    `escale-admind -k accueil-sud | escale-setup-print-host --release-key -`, as for a
+    print host elsewhere (cls.key_b_hex: what -k printed)."""
+
+    SITE_A, SITE_B = "ESC Nord", "ESC Sud"
+    POLL_MS = 300
+    TMP_PREFIX = "escale-print-sites-"
+
+    @classmethod
+    def setUpClass(cls):
+        backend = os.environ.get("ESCALE_BACKEND")
+        if not backend:
+            raise unittest.SkipTest("ESCALE_BACKEND not set (meson sets it)")
+        cls.tmp = tempfile.mkdtemp(prefix=cls.TMP_PREFIX)
+        cls.cups_a = Cupsd(backend)
+        cls.cups_b = Cupsd(backend)
+        try:
+            for c in (cls.cups_a, cls.cups_b):
+                c.start()
+                c.add_queue("escale")
+            base = next(c.EXTRA_CONF for c in cls.__mro__
+                        if "EXTRA_CONF" in vars(c) and not issubclass(c, WithTwoSites))
+            cls.EXTRA_CONF = base + (
+                "print = { enabled = true; poll_ms = %d; queues = (\n"
+                '  { name = "accueil-nord"; site = "%s"; cups_server = "%s"; queue = "escale";'
+                ' release_key_file = "%s"; },\n'
+                '  { name = "accueil-sud"; site = "%s"; cups_server = "%s"; }\n); };\n'
+                % (cls.POLL_MS, cls.SITE_A, cls.cups_a.server, cls.cups_a.release_key,
+                   cls.SITE_B, cls.cups_b.server))
+            super().setUpClass()
+            cls.install_key_b()
+        except BaseException:
+            cls.cups_a.stop()
+            cls.cups_b.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def install_key_b(cls):
+        admind = os.environ.get("ESCALE_ADMIND")
+        key = subprocess.run([admind, "-c", cls.server.conf, "-k", "accueil-sud"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        if key.returncode != 0:
+            raise AssertionError("escale-admind -k: %s" % key.stderr.decode(errors="replace"))
+        cls.key_b_hex = key.stdout.decode().strip()
+        r = subprocess.run([SETUP, "--queue", "escale", "--release-key", "-", "--key-file",
+                            cls.cups_b.release_key, "simprinter:" + cls.cups_b.printer_dir],
+                           input=key.stdout, env=cls.cups_b.setup_env(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError("setup-print-host --release-key: %s"
+                                 % r.stderr.decode(errors="replace"))
+        cls.cups_b.run(["lpstat", "-p", "escale"])
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.cups_a.stop()
+            cls.cups_b.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def tearDown(self):
+        for c in (self.cups_a, self.cups_b):
+            try:
+                os.unlink(os.path.join(c.printer_dir, "jam"))
+            except FileNotFoundError:
+                pass
+            c.run(["cupsenable", "escale"], check=False)
+        super().tearDown()

@@ -65,6 +65,32 @@ int main(void)
 		   &c, &err));
 	CHECK(c.print.enabled && strcmp(c.print.queue, "hall-2") == 0);
 	admind_config_free(&c);
+	/* The single queue is one printer named as its queue, of site "", with
+	 * print.release_key_file. */
+	CHECK(load("listen = \"127.0.0.1:8080\";\ndatabase = \"/var/x/e.db\";\nprint = { queue"
+		   " = \"hall-2\"; cups_server = \"h:631\"; };\n",
+		   &c, &err));
+	CHECK(c.print.n_queues == 1 && strcmp(c.print.queues[0].name, "hall-2") == 0 &&
+	      strcmp(c.print.queues[0].queue, "hall-2") == 0 && !*c.print.queues[0].site &&
+	      strcmp(c.print.queues[0].cups_server, "h:631") == 0 &&
+	      strcmp(c.print.queues[0].release_key_file, "/var/x/print-release.key") == 0);
+	admind_config_free(&c);
+	/* print.queues: each printer its site, server, queue and key. */
+	CHECK(load("listen = \"127.0.0.1:8080\";\ndatabase = \"/var/x/e.db\";\nprint = { queues"
+		   " = ( { name = \"nord\"; site = \"ESC Nord\"; cups_server = \"10.0.1.5\"; },"
+		   " { name = \"sud\"; queue = \"q2\"; release_key_file = \"/k\"; } ); };\n",
+		   &c, &err));
+	CHECK(c.print.n_queues == 2);
+	CHECK(strcmp(c.print.queues[0].site, "ESC Nord") == 0 &&
+	      strcmp(c.print.queues[0].queue, "escale") == 0 &&
+	      strcmp(c.print.queues[0].release_key_file, "/var/x/print-release-nord.key") == 0);
+	CHECK(strcmp(c.print.queues[1].name, "sud") == 0 && !*c.print.queues[1].site &&
+	      !*c.print.queues[1].cups_server && strcmp(c.print.queues[1].queue, "q2") == 0 &&
+	      strcmp(c.print.queues[1].release_key_file, "/k") == 0);
+	admind_config_free(&c);
+	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nprint = { queues = (\n"
+	      "  { name = \"a\"; },\n  { name = \"a\"; cups_server = \"h\"; }\n); };\n",
+	      5, "two printers named a");
 	fails("listen = \"127.0.0.1:8080\";\ndatabase = \"x.db\";\nprint = {\n  enable = "
 	      "true;\n};\n",
 	      4, "unknown setting 'enable'");

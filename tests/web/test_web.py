@@ -16,7 +16,7 @@ import urllib.parse
 from web_harness import CODE_RE, FIRST_VIEW, PRINT_STUB_JS, ROLE_VIEWS, WAIT, WebTestCase, main
 from selenium.webdriver.support.ui import Select  # noqa: E402 (web_harness finds selenium)
 import mkpdf
-from private_cupsd import WithCupsd
+from private_cupsd import WithCupsd, WithTwoSites
 
 USAGE_HEADER = ["session", "poste", "site", "début", "fin", "durée (s)", "durée (min)", "pages",
                 "motif de fin", "hors ligne", "pages imprimées", "pages refusées",
@@ -1254,6 +1254,52 @@ class Printer(WithCupsd, WebTestCase):
         self.assertFalse({"retry", "cancel"} & set(actions),
                          "two refreshes after it printed, the job still offers %s (%s)" % (
                              actions, rows[0].text))
+
+
+class Printers(WithTwoSites, WebTestCase):
+    """Two printers of two sites (print.queues) on one desk: each shows with its site,
+    a jam on one is named in the banner with its site, and each job says its printer."""
+
+    TMP_PREFIX = "escale-web-sites-"
+
+    def test_jam_on_one_of_two_printers(self):
+        kname = self.unique("poste")
+        _, kt = self.new_kiosk(kname, site=self.SITE_B)
+        sid = self.open_ok(kt, self.new_code(pages=10)["code"])["session"]
+        self.heartbeat(kt, state="session", session=sid, seconds_used=10)
+        self.sign_in()
+        north = '#printers .printer[data-printer="accueil-nord"]'
+        south = '#printers .printer[data-printer="accueil-sud"]'
+        self.wait(lambda d: self.find(south).get_attribute("data-attention") == "false",
+                  "both printers shown")
+        self.assertIn(self.SITE_A, self.text(north + " .printer-site"))
+        self.assertIn(self.SITE_B, self.text(south + " .printer-site"))
+        with open(os.path.join(self.cups_b.printer_dir, "jam"), "w") as f:
+            f.write("1")
+        pdf = os.path.join(self.tmp, "three.pdf")
+        with open(pdf, "wb") as f:
+            f.write(mkpdf.make_pdf(3))
+        job = self.cups_b.submit(pdf, "escale", "-o", "job-account-id=" + kname)
+        self.wait(lambda d: self.find(south).get_attribute("data-attention") == "true",
+                  "the southern printer needs attention", timeout=30)
+        self.assertEqual(self.find(north).get_attribute("data-attention"), "false")
+        banner = self.wait_shown("#printer-banner")
+        self.assertIn("accueil-sud (%s)" % self.SITE_B, banner.text)
+        self.assertNotIn("accueil-nord", banner.text)
+        jid = [j["id"] for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+               if j["cups_id"] == job and j["printer"] == "accueil-sud"][0]
+        row = '#jobs .job[data-job-id="%s"]' % jid
+        self.wait_shown(row)
+        self.assertEqual(self.find(row).get_attribute("data-printer"), "accueil-sud")
+        self.assertIn("accueil-sud (%s)" % self.SITE_B, self.text(row + " .job-printer"))
+        self.shot_both("desk-two-printers-jam")
+        os.unlink(os.path.join(self.cups_b.printer_dir, "jam"))
+        self.act(south + ' button[data-action="resume"]',
+                 lambda d: ("printer.resume", self.ADMIN) in self.audit_actions(),
+                 "printer.resume in the audit log")
+        self.wait(lambda d: self.find("#printer-banner").get_attribute("hidden") is not None,
+                  "the banner gone once the printer is fine", timeout=30)
+        self.assertCleanConsole()
 
 
 if __name__ == "__main__":
