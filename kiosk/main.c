@@ -27,6 +27,7 @@
 #include "browser.h"
 #include "codeentry.h"
 #include "ctlsock.h"
+#include "documents.h"
 #include "enroll.h"
 #include "helper.h"
 #include "hours.h"
@@ -937,6 +938,28 @@ static json_t *buttons_json(struct kiosk *k)
 	return a;
 }
 
+/* The session's Documents: names, sizes, pages of the kiosk's scans (null: unknown). */
+static json_t *documents_json(const struct kiosk *k)
+{
+	json_t *a = json_array();
+	if (k->sm.state != SM_SESSION || !k->br.dir)
+		return a;
+	char *dir = documents_dir(k->br.dir);
+	struct document *docs = xcalloc(DOCUMENTS_MAX, sizeof(*docs));
+	int n = documents_list(dir, docs, DOCUMENTS_MAX);
+	for (int i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, docs[i].name);
+		int pages = documents_own_pdf_pages(path);
+		free(path);
+		json_array_append_new(a, json_pack("{ss sI so}", "name", docs[i].name, "bytes",
+						   (json_int_t)docs[i].bytes, "pages",
+						   pages >= 0 ? json_integer(pages) : json_null()));
+	}
+	free(docs);
+	free(dir);
+	return a;
+}
+
 static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
@@ -981,6 +1004,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 					   "goodbye"};
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
+	json_object_set_new(j, "documents", documents_json(k));
 	/* What the bar shows: the time the resident really has, and closing time when that is
 	 * what limits it; the notice shown over the session. */
 	static const char *const notices[] = {"", "time", "closing"};

@@ -399,11 +399,11 @@ class Policy(ChromiumTestCase):
 
         # Refused: other hosts (also look-alikes), local files, even in the session
         # directory (only the home page is allowed), and the refusals never reach the server.
-        with open(os.path.join(d, "downloads", "leak.html"), "w") as f:
+        with open(os.path.join(d, "home", "Documents", "leak.html"), "w") as f:
             f.write("<title>LEAK</title>")
         refused = ["https://evil.example/", "https://www.caf.fr.evil.example/",
                    "https://notcaf.fr/", "file:///etc/passwd",
-                   "file://%s/downloads/leak.html" % d]
+                   "file://%s/home/Documents/leak.html" % d]
         for url in refused:
             self.open_url(url)
             # A refused page is titled with its URL (a tab replaces the last one in --kiosk).
@@ -660,7 +660,7 @@ class Opener(ChromiumTestCase):
         d = self.session_dir()
         self.open_url("https://www.caf.fr/letter")
         deadline = time.monotonic() + WAIT
-        while not os.path.exists(os.path.join(d, "downloads", "lettre.odt")):
+        while not os.path.exists(os.path.join(d, "home", "Documents", "lettre.odt")):
             self.assertLess(time.monotonic(), deadline, "the letter was not downloaded")
             time.sleep(0.2)
         self.settle(5)  # the auto-open, had there been a program to run
@@ -729,11 +729,11 @@ class Session(ChromiumTestCase):
         self.kiosk.wait(lambda s: s["windows"] == 1, "the popup closed")
 
         # A resident attaches a scan to a form: the file chooser (AllowFileSelectionDialogs)
-        # opens in the session's HOME; the scan saved there in this session is chosen (its
-        # name typed, as the location entry takes it, then Open: Alt+O, "_Ouvrir"), and the
-        # form sends it.
+        # opens in the session's Documents; the scan saved there in this session is chosen
+        # (its bare name typed: the chooser is already in Documents, then Open: Alt+O,
+        # "_Ouvrir"), and the form sends it.
         d = self.session_dir()
-        scan = os.path.join(d, "downloads", "scan-justificatif.jpg")
+        scan = os.path.join(d, "home", "Documents", "scan-justificatif.jpg")
         data = b"\xff\xd8\xff\xe0 scan of a payslip " + os.urandom(16).hex().encode()
         with open(scan, "wb") as f:
             f.write(data)
@@ -741,7 +741,7 @@ class Session(ChromiumTestCase):
         self.wait_title(lambda t: t.startswith("upload form"), "the upload form")
         self.open_chooser()
         screenshot(self.x.display, "chromium-06-file-chooser")
-        xdotool(self.x.display, "type", "--delay", "30", scan)
+        xdotool(self.x.display, "type", "--delay", "30", os.path.basename(scan))
         time.sleep(0.5)
         xdotool(self.x.display, "key", "alt+o")
         self.wait_title(lambda t: t.startswith("uploaded"), "the form sent")
@@ -829,7 +829,7 @@ class Session(ChromiumTestCase):
                    if f == "attest.pdf"]
             time.sleep(0.2)
         # The download landed in the session directory (DownloadDirectory).
-        self.assertEqual(got, [os.path.join(d1, "downloads", "attest.pdf")])
+        self.assertEqual(got, [os.path.join(d1, "home", "Documents", "attest.pdf")])
         # The cookie is sent back within the session.
         self.open_url("https://www.caf.fr/check")
         self.wait_title(lambda t: t.startswith("check"), "the check page")
