@@ -110,7 +110,8 @@ def main():
                  {"preset"}, "config/admind.conf")
     check_config(pages.get("escale-kiosk.conf.5", ""), "escale-kiosk.conf(5)", "kiosk/kconfig.c",
                  {"top": "", "admin": "admin.", "browser": "browser.", "session": "session.",
-                  "login": "login.", "hours": "hours.", "print": "print.", "proxy": "proxy."},
+                  "login": "login.", "hours": "hours.", "print": "print.", "proxy": "proxy.",
+                  "scan": "scan.", "usb": "usb."},
                  {"special", "service", "enrollment"}, "config/kiosk.conf")
 
     if failures:
