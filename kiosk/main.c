@@ -37,6 +37,8 @@
 #include "netguard.h"
 #include "nftrules.h"
 #include "privdrop.h"
+#include "scanflow.h"
+#include "scanrun.h"
 #include "policy.h"
 #include "kprint.h"
 #include "session.h"
@@ -51,7 +53,18 @@
 #define NET_MSGS_PER_WAKE 32
 #define IPC_QUEUE_MAX     4096 /* more than a socket buffer holds */
 
-enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL, EV_PRINT, EV_GUARD };
+enum {
+	EV_X = 1,
+	EV_SIGNAL,
+	EV_TIMER,
+	EV_NET,
+	EV_NET_PID,
+	EV_BROWSER,
+	EV_CTL,
+	EV_PRINT,
+	EV_GUARD,
+	EV_SCAN,
+};
 
 /* During a session, the print server is probed at its start and then this often. */
 #define PRINT_PROBE_MS 30000
@@ -84,6 +97,8 @@ struct kiosk {
 
 	struct ui_hits cover_hits, bar_hits;
 	bool cover_dirty, bar_dirty;
+	struct scanflow scan; /* "Numériser un document" (scanflow.h) */
+	struct scanrun scanner;
 	struct timings timings; /* for --status and the benchmarks only */
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
@@ -445,7 +460,8 @@ static unsigned kiosk_tools(const struct kiosk *k)
 	/* UI_TOOL_KEYBOARD */
 
 	/* UI_TOOL_SCAN */
-
+	if (k->sm.state == SM_SESSION)
+		t |= 1u << UI_TOOL_SCAN;
 	/* UI_TOOL_USB */
 
 	return t;
@@ -464,7 +480,8 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 	/* UI_TOOL_KEYBOARD */
 
 	/* UI_TOOL_SCAN */
-
+	if (sf_active(&k->scan))
+		t |= 1u << UI_TOOL_SCAN;
 	/* UI_TOOL_USB */
 
 	return t;
@@ -488,6 +505,8 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 		break;
 
 	case UI_TOOL_SCAN:
+		if (k->sm.state == SM_SESSION)
+			sf_open(&k->scan);
 		break;
 
 	case UI_TOOL_USB:
@@ -496,6 +515,100 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 	case UI_TOOL_COUNT:
 		break;
 	}
+}
+
+/* ---- the scan flow: scanflow.c decides, scanrun.c runs the helper ---- */
+
+static void scan_watch(struct kiosk *k)
+{
+	if (k->scanner.fd >= 0)
+		ep_add(k, k->scanner.fd, EV_SCAN);
+}
+
+/* The flow ends (closed, or the session's end): the helper stopped, its pages removed. */
+static void scan_close(struct kiosk *k)
+{
+	if (k->scanner.fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, k->scanner.fd, NULL);
+	scanrun_clear(&k->scanner);
+	sf_close(&k->scan);
+}
+
+static void scan_start_failed(struct kiosk *k)
+{
+	/* The helper could not even start: the same as a helper that died. */
+	sf_exited(&k->scan, false);
+}
+
+static void scan_pressed(struct kiosk *k, char key)
+{
+	struct scanflow *f = &k->scan;
+	if (k->sm.state != SM_SESSION)
+		return;
+	switch (key) {
+	case UI_SCAN_START:
+		if (sf_scan(f)) {
+			if (scanrun_page(&k->scanner, k->cfg.runtime_dir, k->cfg.scan_device,
+					 k->cfg.scan_resolution, f->gray, f->pages + 1))
+				scan_watch(k);
+			else
+				scan_start_failed(k);
+		}
+		break;
+	case UI_SCAN_COLOUR:
+	case UI_SCAN_GRAY:
+		sf_set_gray(f, key == UI_SCAN_GRAY);
+		break;
+	case UI_SCAN_ADD:
+		sf_add_page(f);
+		break;
+	case UI_SCAN_RETAKE:
+		if (sf_retake(f))
+			scanrun_drop_page(&k->scanner, f->pages + 1);
+		break;
+	case UI_SCAN_FINISH:
+		if (sf_finish(f)) {
+			if (scanrun_pdf(&k->scanner, f->pages))
+				scan_watch(k);
+			else
+				scan_start_failed(k);
+		}
+		break;
+	case UI_SCAN_RETRY:
+		sf_retry(f);
+		break;
+	case UI_SCAN_CLOSE:
+		if (!sf_busy(f) || f->state == SF_SCANNING)
+			scan_close(k);
+		break;
+	}
+}
+
+/* The helper wrote (or ended). */
+static void scan_readable(struct kiosk *k)
+{
+	int fd = k->scanner.fd;
+	enum sf_event e = scanrun_read(&k->scanner, &k->scan);
+	if (k->scanner.fd < 0 && fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, fd, NULL);
+	if (e == SF_EV_SAVED) {
+		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL;
+		if (!docs ||
+		    !scanrun_publish(&k->scanner, docs, k->br.separated, k->br.uid, k->br.gid)) {
+			log_warnx("a scanned document could not be written into the session");
+			k->scan.state = SF_SAVING;
+			sf_exited(&k->scan, false);
+			k->scan.error = SF_ERR_SAVE;
+		} else {
+			/* Counts only: names stay in the session. */
+			log_info("a scanned document of %d page(s) saved", k->scan.pages);
+		}
+		free(docs);
+	} else if (e == SF_EV_FAILED) {
+		log_warnx("scanning failed: %s", sf_error_word(k->scan.error));
+	}
+	if (e != SF_EV_NONE)
+		k->cover_dirty = k->bar_dirty = true;
 }
 
 static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_clock *c)
@@ -540,6 +653,9 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 		break;
 	case UI_ACT_TOOL:
 		tool_pressed(k, (enum ui_tool)h->key, c);
+		break;
+	case UI_ACT_SCAN:
+		scan_pressed(k, h->key);
 		break;
 	case UI_ACT_NONE:
 		break;
@@ -651,6 +767,9 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.unavailable = netguard_closed(k->guard.state),
 		.tools = kiosk_tools(k),
 		.tools_on = kiosk_tools_on(k),
+		.scan = &k->scan,
+		.scan_preview = k->scanner.preview,
+		.scan_saved = k->scanner.saved,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -684,7 +803,8 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
 	bool in_session = m->state == SM_SESSION;
-	bool cover = !in_session || m->confirm_end || m->idle_prompt || m->notice != SM_NOTICE_NONE;
+	bool cover = !in_session || m->confirm_end || m->idle_prompt ||
+		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan);
 	bool was_cover = k->x.cover_mapped;
 	if (cover) {
 		/* Without a session nothing may show without the grabs; over a session (the
@@ -837,6 +957,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		m->out &= SM_OUT_REDRAW;
 		if (out & SM_OUT_WIPE) {
 			k->timings.end_ms = mono_ms();
+			scan_close(k);
+			sf_init(&k->scan);
 			k->timings.welcome_pending = true;
 			browser_unwatch(k);
 			browser_wipe(&k->br, WIPE_GRACE_MS);
@@ -909,10 +1031,10 @@ static void browser_exited(struct kiosk *k, const struct sm_clock *c)
 /* The buttons on screen, in root coordinates: tests click them like a resident. */
 static json_t *buttons_json(struct kiosk *k)
 {
-	static const char *const names[] = {"none",     "key",     "erase",     "ok",  "lang",
-					    "home",     "back",    "end",       "yes", "no",
-					    "continue", "dismiss", "notice_ok", "tool"};
-	_Static_assert(ARRAY_LEN(names) == UI_ACT_TOOL + 1, "an action without its name");
+	static const char *const names[] = {"none",     "key",     "erase",     "ok",   "lang",
+					    "home",     "back",    "end",       "yes",  "no",
+					    "continue", "dismiss", "notice_ok", "tool", "scanflow"};
+	_Static_assert(ARRAY_LEN(names) == UI_ACT_SCAN + 1, "an action without its name");
 	json_t *a = json_array();
 	struct x_rect p = x_primary(&k->x);
 	for (int pass = 0; pass < 2; pass++) {
@@ -963,9 +1085,10 @@ static json_t *documents_json(const struct kiosk *k)
 static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
-	static const char *const screens[] = {"closed",      "login", "locked", "ending",
-					      "confirm_end", "idle",  "notice", "unavailable"};
-	_Static_assert(ARRAY_LEN(screens) == UI_UNAVAILABLE + 1, "a screen without its name");
+	static const char *const screens[] = {"closed", "login",       "locked",
+					      "ending", "confirm_end", "idle",
+					      "notice", "unavailable", "scan"};
+	_Static_assert(ARRAY_LEN(screens) == UI_SCAN + 1, "a screen without its name");
 	struct ui_view v;
 	struct view_text t;
 	fill_view(k, c, &v, &t);
@@ -1005,6 +1128,11 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
 	json_object_set_new(j, "documents", documents_json(k));
+	json_object_set_new(j, "scan",
+			    json_pack("{ss ss si si si si}", "state", sf_state_word(k->scan.state),
+				      "error", sf_error_word(k->scan.error), "pages", k->scan.pages,
+				      "progress", k->scan.progress, "pages_scanned",
+				      k->scan.scanned, "documents", k->scan.documents));
 	/* What the bar shows: the time the resident really has, and closing time when that is
 	 * what limits it; the notice shown over the session. */
 	static const char *const notices[] = {"", "time", "closing"};
@@ -1152,6 +1280,9 @@ static int run(struct kiosk *k)
 				break;
 			case EV_PRINT:
 				print_probed(k, &c);
+				break;
+			case EV_SCAN:
+				scan_readable(k);
 				break;
 			case EV_GUARD:
 				guard_done(k, &c);
@@ -1439,6 +1570,8 @@ int main(int argc, char **argv)
 	browser_init(&k->br);
 	kprint_probe_init(&k->probe);
 	netguard_init(&k->guard, k->cfg.proxy_enforce);
+	scanrun_init(&k->scanner);
+	sf_init(&k->scan);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");

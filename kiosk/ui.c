@@ -588,6 +588,9 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 	case UI_UNAVAILABLE:
 		screen_unavailable(&c);
 		break;
+	case UI_SCAN:
+		ui_screen_scan(cr, w, h, v, hits);
+		break;
 	}
 	cairo_restore(cr);
 }

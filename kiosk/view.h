@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "codeentry.h"
+#include "scanflow.h"
 #include "session.h"
 
 /* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
@@ -20,6 +21,7 @@ enum ui_screen {
 	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
 	UI_NOTICE,      /* during a session: the last warning, to dismiss ("J'ai compris") */
 	UI_UNAVAILABLE, /* instead of the welcome: the network check fails, no code taken */
+	UI_SCAN,        /* during a session: "Numériser un document" (scanflow.h) */
 };
 
 /* Everything a screen shows. */
@@ -56,6 +58,11 @@ struct ui_view {
 	bool banner_dismissable;
 	unsigned tools;    /* the bar's tools shown: bits 1 << enum ui_tool */
 	unsigned tools_on; /* those shown pressed (a keyboard open, sound on...) */
+
+	/* UI_SCAN */
+	struct scanflow scan;
+	const char *scan_preview; /* the last page's preview (PNG file), NULL if none */
+	const char *scan_saved;   /* the saved document's name (SF_DONE) */
 };
 
 /* What view_build needs besides the state machine. */
@@ -67,14 +74,16 @@ struct view_in {
 	int code_len;
 	const char *typed;
 	bool typed_refused;
-	enum ui_login_msg msg;    /* ce_message */
-	int lockout_seconds;      /* ce_pause_seconds */
-	int64_t tries_left;       /* code_entry's */
-	const char *hours_today;  /* NULL: always open */
-	const char *next_open;    /* "" or NULL: none */
-	const char *closing_at;   /* "18h00": the closing time of today, or NULL */
-	bool unavailable;         /* the network check fails (proxy.enforce): no welcome */
-	unsigned tools, tools_on; /* the bar's tools (ui_view) */
+	enum ui_login_msg msg;       /* ce_message */
+	int lockout_seconds;         /* ce_pause_seconds */
+	int64_t tries_left;          /* code_entry's */
+	const char *hours_today;     /* NULL: always open */
+	const char *next_open;       /* "" or NULL: none */
+	const char *closing_at;      /* "18h00": the closing time of today, or NULL */
+	bool unavailable;            /* the network check fails (proxy.enforce): no welcome */
+	unsigned tools, tools_on;    /* the bar's tools (ui_view) */
+	const struct scanflow *scan; /* the scan flow, NULL: none */
+	const char *scan_preview, *scan_saved;
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

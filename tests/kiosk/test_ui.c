@@ -433,6 +433,38 @@ static void check_tools(int w, int h, bool english)
 	      "tool words");
 }
 
+/* The scan screen in each of its states: its buttons, big enough, none overlapping. */
+static void check_scan(int w, int h, bool english)
+{
+	static const struct {
+		enum sf_state state;
+		const char *keys; /* the buttons it must have */
+		const char *name;
+	} states[] = {{SF_PLACE, "xscg", "place"},    {SF_SCANNING, "", "scanning"},
+		      {SF_PREVIEW, "raf", "preview"}, {SF_SAVING, "", "saving"},
+		      {SF_DONE, "x", "done"},         {SF_ERROR, "xt", "error"}};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		struct ui_view v = base_view(english);
+		v.screen = UI_SCAN;
+		v.scan.state = states[i].state;
+		v.scan.pages = 2;
+		v.scan.progress = 40;
+		v.scan.error = states[i].state == SF_ERROR ? SF_ERR_JAMMED : SF_ERR_NONE;
+		v.scan_saved = "document-1.pdf";
+		char name[64];
+		snprintf(name, sizeof(name), "%dx%d-%s-scan-%s", w, h, english ? "en" : "fr",
+			 states[i].name);
+		struct ui_hits hits;
+		cairo_surface_t *s = render(w, h, &v, false, &hits, name);
+		CHECK(painted(s) > 0.01, "%s: %.3f painted", name, painted(s));
+		check_hits(&hits, w, h, 56, name);
+		for (const char *k = states[i].keys; *k; k++)
+			CHECK(find(&hits, UI_ACT_SCAN, *k), "%s: no button %c", name, *k);
+		CHECK(hits.n == (int)strlen(states[i].keys), "%s: %d buttons", name, hits.n);
+		cairo_surface_destroy(s);
+	}
+}
+
 static void check_language(void)
 {
 	const char *fr = "Tapez votre code";
@@ -505,6 +537,8 @@ int main(void)
 	v.centre = "Espace social commun Cleunay";
 	v.screen = UI_CONFIRM_END;
 	check_screen(768, 1024, &v, UI_ACT_YES, "768x1024-fr-confirm");
+	check_scan(1280, 800, false);
+	check_scan(800, 600, true);
 
 	/* Let the leak checker see only our leaks, not fontconfig's caches. */
 	pango_cairo_font_map_set_default(NULL);
