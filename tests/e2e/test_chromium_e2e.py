@@ -864,5 +864,60 @@ class Session(ChromiumTestCase):
             self.assertFalse([u for u in urls if "/cookie" in u or "/download" in u], urls)
 
 
+class ScanUpload(ChromiumTestCase):
+    """A page scanned at the kiosk (SANE's test backend as the scanner) is sent by a site's
+    upload form: Chromium's file chooser opens in the session's Documents, where the scan
+    is, readable by the browser's user, and the server receives the PDF's very bytes."""
+
+    def test_scan_then_upload(self):
+        if not os.path.exists(need("ESCALE_KIOSK_SCAN")):
+            self.skipTest("escale-kiosk-scan not built")
+        sane = os.path.join(self.workdir, "sane")
+        os.makedirs(sane, exist_ok=True)
+        with open(os.path.join(sane, "dll.conf"), "w") as f:
+            f.write("test\n")
+        self.kiosk = self.make_kiosk(
+            extra=self.SERVICES + 'scan: { device = "test:0"; };\n',
+            env={"SANE_CONFIG_DIR": sane, "ESCALE_KIOSK_SCAN": need("ESCALE_KIOSK_SCAN")})
+        if self.SEPARATED:
+            lay_out_as_production(self.kiosk)
+        self.start_session()
+        self.kiosk.click("scan")
+        self.kiosk.wait(lambda s: s["scan"]["state"] == "place", "the scan screen")
+        self.kiosk.click("scanflow", "s")
+        self.kiosk.wait(lambda s: s["scan"]["state"] == "preview", "the page scanned")
+        self.kiosk.click("scanflow", "f")
+        st = self.kiosk.wait(lambda s: s["scan"]["state"] == "done", "the document saved")
+        self.assertEqual([d["name"] for d in st["documents"]], ["document-1.pdf"])
+        self.kiosk.click("scanflow", "x")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
+        pdf = os.path.join(self.session_dir(), "home", "Documents", "document-1.pdf")
+        with open(pdf, "rb") as f:
+            data = f.read()
+        if self.SEPARATED:
+            self.assertEqual(os.stat(pdf).st_uid, self.guest.pw_uid)
+
+        self.open_url("https://ants.gouv.fr/upload")
+        self.wait_title(lambda t: t.startswith("upload form"), "the upload form")
+        self.open_chooser()
+        screenshot(self.x.display, "chromium-07-scan-in-chooser")
+        # The bare name: the chooser is in Documents.
+        xdotool(self.x.display, "type", "--delay", "30", "document-1.pdf")
+        time.sleep(0.5)
+        xdotool(self.x.display, "key", "alt+o")
+        self.wait_title(lambda t: t.startswith("uploaded"), "the form sent")
+        with self.services.lock:
+            uploads = list(self.services.uploads)
+        self.assertEqual(len(uploads), 1)
+        self.assertIn(b'filename="document-1.pdf"', uploads[0])
+        self.assertIn(data, uploads[0])
+
+    def open_chooser(self):
+        Session.open_chooser(self)
+
+    def click_until(self, pred, what):
+        Session.click_until(self, pred, what)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
