@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "helper.h"
+#include "kfile.h"
 #include "log.h"
 #include "scanrun.h"
 #include "util.h"
@@ -19,20 +20,6 @@ void scanrun_init(struct scanrun *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
-}
-
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
 }
 
 static bool spawn(struct scanrun *r, char **argv)
@@ -227,7 +214,7 @@ bool scanrun_publish(struct scanrun *r, const char *docs, bool chown_it, uid_t u
 	char chunk[65536];
 	ssize_t n;
 	while (ok && (n = read(in, chunk, sizeof(chunk))) != 0)
-		ok = n > 0 && write_all(out, chunk, (size_t)n);
+		ok = n > 0 && kfile_write_all(out, chunk, (size_t)n);
 	if (ok && chown_it && fchown(out, uid, gid) < 0) {
 		log_warn("chown %s", r->saved);
 		ok = false;

@@ -33,7 +33,7 @@ bool usbfiles_magic_ok(enum usb_kind kind, const unsigned char *head, size_t n);
  * '_', invalid UTF-8 too; no leading dot or space; at most USB_NAME_MAX bytes, the
  * extension kept. Never empty: "document" when nothing is left. */
 void usbfiles_safe_name(const char *name, char *out, size_t n);
-/* Parses TEXT (LEN bytes, not NUL-terminated) as printed by "LC_ALL=C mdir -/ -a" into at
+/* Parses TEXT (LEN bytes, not NUL-terminated) as printed by "LC_ALL=C.UTF-8 mdir -/ -a" into at
  * most MAX entries of the kinds offered, no larger than USB_MAX_FILE_BYTES (hidden files,
  * directories, "." and ".." and every other line skipped); the count. */
 int usbfiles_parse_mdir(const char *text, size_t len, struct usb_entry *out, int max);
