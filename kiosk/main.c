@@ -39,6 +39,9 @@
 #include "privdrop.h"
 #include "scanflow.h"
 #include "scanrun.h"
+#include "usbflow.h"
+#include "usbrun.h"
+#include "usbwatch.h"
 #include "policy.h"
 #include "kprint.h"
 #include "session.h"
@@ -64,6 +67,8 @@ enum {
 	EV_PRINT,
 	EV_GUARD,
 	EV_SCAN,
+	EV_USB,     /* USB keys coming and going */
+	EV_USB_JOB, /* the USB flow's child */
 };
 
 /* During a session, the print server is probed at its start and then this often. */
@@ -99,6 +104,12 @@ struct kiosk {
 	bool cover_dirty, bar_dirty;
 	struct scanflow scan; /* "Numériser un document" (scanflow.h) */
 	struct scanrun scanner;
+	/* "Copier des documents depuis la clé" (usbflow.h) */
+	struct usbwatch usbw;
+	bool usb_offered; /* the key came during this session (one there before is not) */
+	struct usbflow usb;
+	struct usbrun usbr;
+	struct usb_entry usb_entries[USB_MAX_FILES];
 	struct timings timings; /* for --status and the benchmarks only */
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
@@ -463,7 +474,9 @@ static unsigned kiosk_tools(const struct kiosk *k)
 	if (k->sm.state == SM_SESSION)
 		t |= 1u << UI_TOOL_SCAN;
 	/* UI_TOOL_USB */
-
+	if (k->sm.state == SM_SESSION && k->cfg.usb_enabled &&
+	    (k->usb_offered || uf_active(&k->usb)))
+		t |= 1u << UI_TOOL_USB;
 	return t;
 }
 
@@ -483,9 +496,13 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 	if (sf_active(&k->scan))
 		t |= 1u << UI_TOOL_SCAN;
 	/* UI_TOOL_USB */
-
+	if (uf_active(&k->usb))
+		t |= 1u << UI_TOOL_USB;
 	return t;
 }
+
+static void usb_pressed(struct kiosk *k, char key);
+static void usb_open(struct kiosk *k);
 
 /* A tool of the bar was pressed. */
 static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c)
@@ -510,6 +527,7 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 		break;
 
 	case UI_TOOL_USB:
+		usb_open(k);
 		break;
 
 	case UI_TOOL_COUNT:
@@ -611,6 +629,98 @@ static void scan_readable(struct kiosk *k)
 		k->cover_dirty = k->bar_dirty = true;
 }
 
+/* ---- copying from a USB key: usbflow decides, usbrun's children read the key ---- */
+
+static void usb_unwatch_job(struct kiosk *k)
+{
+	if (k->usbr.fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, k->usbr.fd, NULL);
+}
+
+/* The flow ends (closed, key gone, session over): its child stopped. */
+static void usb_close(struct kiosk *k)
+{
+	usb_unwatch_job(k);
+	usbrun_stop(&k->usbr);
+	uf_close(&k->usb);
+}
+
+static void usb_open(struct kiosk *k)
+{
+	if (k->sm.state != SM_SESSION || !k->cfg.usb_enabled || !k->usbw.device[0] ||
+	    !uf_open(&k->usb))
+		return;
+	if (usbrun_list(&k->usbr, k->usbw.device))
+		ep_add(k, k->usbr.fd, EV_USB_JOB);
+	else
+		uf_listed(&k->usb, NULL, 0, false, k->usb_entries);
+}
+
+static void usb_pressed(struct kiosk *k, char key)
+{
+	struct usbflow *f = &k->usb;
+	if (k->sm.state != SM_SESSION)
+		return;
+	if (key >= '0' && key < '0' + UF_PER_PAGE) {
+		uf_toggle(f, f->first + (key - '0'));
+	} else if (key == UI_USB_PREV || key == UI_USB_NEXT) {
+		uf_page(f, key == UI_USB_PREV ? -1 : 1);
+	} else if (key == UI_USB_COPY && uf_copy(f)) {
+		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL;
+		if (docs && usbrun_copy(&k->usbr, k->usbw.device, k->usb_entries, f->chosen, f->n,
+					docs, k->br.separated, k->br.uid, k->br.gid))
+			ep_add(k, k->usbr.fd, EV_USB_JOB);
+		else
+			uf_copy_ended(f);
+		free(docs);
+	} else if (key == UI_USB_CLOSE && f->state != UF_COPYING) {
+		usb_close(k);
+	}
+}
+
+static void usb_job_readable(struct kiosk *k)
+{
+	const char *add;
+	size_t n;
+	int fd = k->usbr.fd;
+	bool ended = usbrun_read(&k->usbr, &add, &n);
+	if (k->usb.state == UF_COPYING)
+		uf_copied(&k->usb, add, n);
+	if (ended) {
+		if (fd >= 0)
+			epoll_ctl(k->ep, EPOLL_CTL_DEL, fd, NULL);
+		if (k->usb.state == UF_READING) {
+			uf_listed(&k->usb, k->usbr.buf, k->usbr.len, k->usbr.ok, k->usb_entries);
+		} else if (k->usb.state == UF_COPYING) {
+			uf_copy_ended(&k->usb);
+			/* Counts only: names stay in the session. */
+			log_info("%d file(s) copied from a USB key", k->usb.copied);
+		}
+	}
+	k->cover_dirty = k->bar_dirty = true;
+}
+
+/* The key came or went (the monitor's fd, and the test image once a second). */
+static void usb_watch(struct kiosk *k)
+{
+	usbwatch_poll(&k->usbw);
+	if (!usbwatch_changed(&k->usbw))
+		return;
+	bool there = k->usbw.device[0] != '\0';
+	if (!there) {
+		if (uf_active(&k->usb) && k->usb.state != UF_DONE) {
+			usb_unwatch_job(k);
+			usbrun_stop(&k->usbr);
+			uf_gone(&k->usb);
+		}
+		k->usb_offered = false;
+	} else {
+		/* Outside a session a key is ignored, also once a session starts. */
+		k->usb_offered = k->sm.state == SM_SESSION;
+	}
+	k->cover_dirty = k->bar_dirty = true;
+}
+
 static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_clock *c)
 {
 	static const uint32_t back[] = {XKB_KEY_Alt_L, XKB_KEY_Left};
@@ -656,6 +766,9 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 		break;
 	case UI_ACT_SCAN:
 		scan_pressed(k, h->key);
+		break;
+	case UI_ACT_USB:
+		usb_pressed(k, h->key);
 		break;
 	case UI_ACT_NONE:
 		break;
@@ -770,6 +883,8 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.scan = &k->scan,
 		.scan_preview = k->scanner.preview,
 		.scan_saved = k->scanner.saved,
+		.usb = &k->usb,
+		.usb_entries = k->usb_entries,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -804,7 +919,7 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	const struct sm *m = &k->sm;
 	bool in_session = m->state == SM_SESSION;
 	bool cover = !in_session || m->confirm_end || m->idle_prompt ||
-		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan);
+		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan) || uf_active(&k->usb);
 	bool was_cover = k->x.cover_mapped;
 	if (cover) {
 		/* Without a session nothing may show without the grabs; over a session (the
@@ -959,6 +1074,9 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			k->timings.end_ms = mono_ms();
 			scan_close(k);
 			sf_init(&k->scan);
+			usb_close(k);
+			uf_init(&k->usb);
+			k->usb_offered = false;
 			k->timings.welcome_pending = true;
 			browser_unwatch(k);
 			browser_wipe(&k->br, WIPE_GRACE_MS);
@@ -1031,10 +1149,10 @@ static void browser_exited(struct kiosk *k, const struct sm_clock *c)
 /* The buttons on screen, in root coordinates: tests click them like a resident. */
 static json_t *buttons_json(struct kiosk *k)
 {
-	static const char *const names[] = {"none",     "key",     "erase",     "ok",   "lang",
-					    "home",     "back",    "end",       "yes",  "no",
-					    "continue", "dismiss", "notice_ok", "tool", "scanflow"};
-	_Static_assert(ARRAY_LEN(names) == UI_ACT_SCAN + 1, "an action without its name");
+	static const char *const names[] = {
+		"none", "key", "erase",    "ok",      "lang",      "home", "back",     "end",
+		"yes",  "no",  "continue", "dismiss", "notice_ok", "tool", "scanflow", "usbflow"};
+	_Static_assert(ARRAY_LEN(names) == UI_ACT_USB + 1, "an action without its name");
 	json_t *a = json_array();
 	struct x_rect p = x_primary(&k->x);
 	for (int pass = 0; pass < 2; pass++) {
@@ -1058,6 +1176,21 @@ static json_t *buttons_json(struct kiosk *k)
 		}
 	}
 	return a;
+}
+
+/* The USB flow: the key's files offered (the session's only), chosen or not. */
+static json_t *usb_json(const struct kiosk *k)
+{
+	const struct usbflow *f = &k->usb;
+	json_t *files = json_array();
+	for (int i = 0; k->sm.state == SM_SESSION && i < f->n; i++)
+		json_array_append_new(files, json_pack("{ss sI sb}", "name", k->usb_entries[i].name,
+						       "bytes", (json_int_t)k->usb_entries[i].bytes,
+						       "chosen", f->chosen[i]));
+	return json_pack("{sb ss ss so si si si}", "key",
+			 k->usbw.device[0] != '\0' && k->usb_offered, "state",
+			 uf_state_word(f->state), "error", uf_error_word(f->error), "files", files,
+			 "first", f->first, "copied", f->copied, "files_copied", f->files_copied);
 }
 
 /* The session's Documents: names, sizes, pages of the kiosk's scans (null: unknown). */
@@ -1085,10 +1218,10 @@ static json_t *documents_json(const struct kiosk *k)
 static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
-	static const char *const screens[] = {"closed", "login",       "locked",
-					      "ending", "confirm_end", "idle",
-					      "notice", "unavailable", "scan"};
-	_Static_assert(ARRAY_LEN(screens) == UI_SCAN + 1, "a screen without its name");
+	static const char *const screens[] = {"closed",      "login", "locked", "ending",
+					      "confirm_end", "idle",  "notice", "unavailable",
+					      "scan",        "usb"};
+	_Static_assert(ARRAY_LEN(screens) == UI_USB + 1, "a screen without its name");
 	struct ui_view v;
 	struct view_text t;
 	fill_view(k, c, &v, &t);
@@ -1128,6 +1261,7 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "message", json_string(msgs[v.msg]));
 	json_object_set_new(j, "buttons", buttons_json(k));
 	json_object_set_new(j, "documents", documents_json(k));
+	json_object_set_new(j, "usb", usb_json(k));
 	json_object_set_new(j, "scan",
 			    json_pack("{ss ss si si si si}", "state", sf_state_word(k->scan.state),
 				      "error", sf_error_word(k->scan.error), "pages", k->scan.pages,
@@ -1211,6 +1345,7 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("timerfd");
 	ce_tick(&k->ce, c->mono_ms);
+	usb_watch(k); /* (the test image: looked at once a second) */
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
 		net_start(k);
 	if (k->guard.pid > 0 && c->mono_ms - k->guard.at_ms >= NG_TIMEOUT_MS)
@@ -1283,6 +1418,12 @@ static int run(struct kiosk *k)
 				break;
 			case EV_SCAN:
 				scan_readable(k);
+				break;
+			case EV_USB:
+				usb_watch(k);
+				break;
+			case EV_USB_JOB:
+				usb_job_readable(k);
 				break;
 			case EV_GUARD:
 				guard_done(k, &c);
@@ -1572,6 +1713,8 @@ int main(int argc, char **argv)
 	netguard_init(&k->guard, k->cfg.proxy_enforce);
 	scanrun_init(&k->scanner);
 	sf_init(&k->scan);
+	usbrun_init(&k->usbr);
+	uf_init(&k->usb);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -1599,6 +1742,8 @@ int main(int argc, char **argv)
 	ep_add(k, k->sig_fd, EV_SIGNAL);
 	ep_add(k, k->timer_fd, EV_TIMER);
 	ep_add(k, k->ctl_fd, EV_CTL);
+	if (k->cfg.usb_enabled && usbwatch_start(&k->usbw) && usbwatch_fd(&k->usbw) >= 0)
+		ep_add(k, usbwatch_fd(&k->usbw), EV_USB);
 	net_start(k);
 
 	struct sm_params p = params_from(&k->cfg);
@@ -1612,6 +1757,9 @@ int main(int argc, char **argv)
 	rc = run(k);
 
 	browser_wipe(&k->br, WIPE_GRACE_MS);
+	scanrun_clear(&k->scanner);
+	usbrun_free(&k->usbr);
+	usbwatch_stop(&k->usbw);
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);

@@ -102,6 +102,13 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 		    !m->confirm_end)
 			v->screen = UI_SCAN;
 	}
+	if (in->usb) {
+		v->usb = *in->usb;
+		v->usb_entries = in->usb_entries;
+		if (m->state == SM_SESSION && uf_active(in->usb) && v->screen == UI_CONFIRM_END &&
+		    !m->confirm_end)
+			v->screen = UI_USB;
+	}
 	/* Closed hours and the desk's lock say more than this; the welcome must not show. */
 	if (v->screen == UI_LOGIN && in->unavailable)
 		v->screen = UI_UNAVAILABLE;

@@ -9,6 +9,7 @@
 
 #include "codeentry.h"
 #include "scanflow.h"
+#include "usbflow.h"
 #include "session.h"
 
 /* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
@@ -22,6 +23,7 @@ enum ui_screen {
 	UI_NOTICE,      /* during a session: the last warning, to dismiss ("J'ai compris") */
 	UI_UNAVAILABLE, /* instead of the welcome: the network check fails, no code taken */
 	UI_SCAN,        /* during a session: "Numériser un document" (scanflow.h) */
+	UI_USB,         /* during a session: "Copier des documents depuis la clé" (usbflow.h) */
 };
 
 /* Everything a screen shows. */
@@ -63,6 +65,10 @@ struct ui_view {
 	struct scanflow scan;
 	const char *scan_preview; /* the last page's preview (PNG file), NULL if none */
 	const char *scan_saved;   /* the saved document's name (SF_DONE) */
+
+	/* UI_USB */
+	struct usbflow usb;
+	const struct usb_entry *usb_entries; /* usb.n of them */
 };
 
 /* What view_build needs besides the state machine. */
@@ -84,6 +90,8 @@ struct view_in {
 	unsigned tools, tools_on;    /* the bar's tools (ui_view) */
 	const struct scanflow *scan; /* the scan flow, NULL: none */
 	const char *scan_preview, *scan_saved;
+	const struct usbflow *usb; /* the USB copy flow, NULL: none */
+	const struct usb_entry *usb_entries;
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */
