@@ -40,6 +40,7 @@
 #include "scanflow.h"
 #include "scanrun.h"
 #include "usbflow.h"
+#include "usbmount.h"
 #include "usbrun.h"
 #include "usbwatch.h"
 #include "policy.h"
@@ -637,11 +638,27 @@ static void usb_unwatch_job(struct kiosk *k)
 		epoll_ctl(k->ep, EPOLL_CTL_DEL, k->usbr.fd, NULL);
 }
 
-/* The flow ends (closed, key gone, session over): its child stopped. */
-static void usb_close(struct kiosk *k)
+/* Where an exFAT or NTFS key is mounted (a new string). */
+static char *usb_mnt(const struct kiosk *k)
+{
+	return xasprintf("%s/usb", k->cfg.runtime_dir);
+}
+
+/* The child stopped, the key unmounted if it was. */
+static void usb_release(struct kiosk *k)
 {
 	usb_unwatch_job(k);
 	usbrun_stop(&k->usbr);
+	char *mnt = usb_mnt(k);
+	if (access(mnt, F_OK) == 0)
+		usbmount_umount(mnt);
+	free(mnt);
+}
+
+/* The flow ends (closed, key gone, session over). */
+static void usb_close(struct kiosk *k)
+{
+	usb_release(k);
 	uf_close(&k->usb);
 }
 
@@ -650,10 +667,12 @@ static void usb_open(struct kiosk *k)
 	if (k->sm.state != SM_SESSION || !k->cfg.usb_enabled || !k->usbw.device[0] ||
 	    !uf_open(&k->usb))
 		return;
-	if (usbrun_list(&k->usbr, k->usbw.device))
+	char *mnt = usb_mnt(k);
+	if (usbrun_list(&k->usbr, k->usbw.device, k->usbw.fs, mnt))
 		ep_add(k, k->usbr.fd, EV_USB_JOB);
 	else
 		uf_listed(&k->usb, NULL, 0, false, k->usb_entries);
+	free(mnt);
 }
 
 static void usb_pressed(struct kiosk *k, char key)
@@ -666,13 +685,15 @@ static void usb_pressed(struct kiosk *k, char key)
 	} else if (key == UI_USB_PREV || key == UI_USB_NEXT) {
 		uf_page(f, key == UI_USB_PREV ? -1 : 1);
 	} else if (key == UI_USB_COPY && uf_copy(f)) {
-		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL;
-		if (docs && usbrun_copy(&k->usbr, k->usbw.device, k->usb_entries, f->chosen, f->n,
-					docs, k->br.separated, k->br.uid, k->br.gid))
+		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL, *mnt = usb_mnt(k);
+		if (docs &&
+		    usbrun_copy(&k->usbr, k->usbw.device, k->usbw.fs, mnt, k->usb_entries,
+				f->chosen, f->n, docs, k->br.separated, k->br.uid, k->br.gid))
 			ep_add(k, k->usbr.fd, EV_USB_JOB);
 		else
 			uf_copy_ended(f);
 		free(docs);
+		free(mnt);
 	} else if (key == UI_USB_CLOSE && f->state != UF_COPYING) {
 		usb_close(k);
 	}
@@ -708,11 +729,9 @@ static void usb_watch(struct kiosk *k)
 		return;
 	bool there = k->usbw.device[0] != '\0';
 	if (!there) {
-		if (uf_active(&k->usb) && k->usb.state != UF_DONE) {
-			usb_unwatch_job(k);
-			usbrun_stop(&k->usbr);
+		usb_release(k);
+		if (uf_active(&k->usb) && k->usb.state != UF_DONE)
 			uf_gone(&k->usb);
-		}
 		k->usb_offered = false;
 	} else {
 		/* Outside a session a key is ignored, also once a session starts. */
@@ -1758,6 +1777,7 @@ int main(int argc, char **argv)
 
 	browser_wipe(&k->br, WIPE_GRACE_MS);
 	scanrun_clear(&k->scanner);
+	usb_release(k);
 	usbrun_free(&k->usbr);
 	usbwatch_stop(&k->usbw);
 	if (k->br.separated)

@@ -106,29 +106,39 @@ static int create_free(int d, const char *name, char *saved, size_t n)
 	return -1;
 }
 
-bool usbread_copy(const char *device, const struct usb_entry *e, const char *docs, bool chown_it,
-		  uid_t uid, gid_t gid, char *saved, size_t n)
+/* The first bytes decide: a first read shorter than that (a pipe) is completed. */
+static ssize_t read_head(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < USB_MAGIC_BYTES) {
+		ssize_t r = read(fd, buf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+bool usbread_copy_from(int fd, const struct usb_entry *e, const char *docs, bool chown_it,
+		       uid_t uid, gid_t gid, char *saved, size_t n, bool *stop)
 {
 	saved[0] = '\0';
+	*stop = false;
 	if (e->bytes <= 0 || e->bytes > USB_MAX_FILE_BYTES)
 		return false;
 	int d = open(docs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d < 0)
 		return false;
-	/* mtype -i DEVICE PATH: the file's bytes on stdout, the key opened read-only. */
-	const char *const args[] = {"-i", device, e->path, NULL};
-	pid_t pid;
-	int fd = mtools("mtype", args, &pid);
-	if (fd < 0) {
-		close(d);
-		return false;
-	}
 	char *buf = xmalloc(65536);
 	long long total = 0;
 	int out = -1;
 	bool ok = true, refused = false;
 	for (;;) {
-		ssize_t r = read(fd, buf, 65536);
+		ssize_t r = out < 0 ? read_head(fd, buf, 65536) : read(fd, buf, 65536);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -140,8 +150,6 @@ bool usbread_copy(const char *device, const struct usb_entry *e, const char *doc
 			break;
 		}
 		if (out < 0) {
-			/* The first bytes decide (mtype gives a file's start in its first read
-			 * unless the file is tiny). */
 			if (!usbfiles_magic_ok(e->kind, (unsigned char *)buf, (size_t)r)) {
 				refused = true;
 				break;
@@ -159,8 +167,8 @@ bool usbread_copy(const char *device, const struct usb_entry *e, const char *doc
 		total += r;
 	}
 	free(buf);
-	bool exited = finish(pid, fd, refused || !ok);
-	ok = ok && !refused && exited && total == e->bytes && out >= 0;
+	*stop = refused || !ok;
+	ok = ok && !refused && total == e->bytes && out >= 0;
 	if (ok && chown_it && fchown(out, uid, gid) < 0)
 		ok = false;
 	if (ok && fchmod(out, 0644) < 0)
@@ -172,5 +180,33 @@ bool usbread_copy(const char *device, const struct usb_entry *e, const char *doc
 	if (!ok)
 		saved[0] = '\0';
 	close(d);
+	return ok;
+}
+
+bool usbread_copy(const char *device, const struct usb_entry *e, const char *docs, bool chown_it,
+		  uid_t uid, gid_t gid, char *saved, size_t n)
+{
+	saved[0] = '\0';
+	if (e->bytes <= 0 || e->bytes > USB_MAX_FILE_BYTES)
+		return false;
+	/* mtype -i DEVICE PATH: the file's bytes on stdout, the key opened read-only. */
+	const char *const args[] = {"-i", device, e->path, NULL};
+	pid_t pid;
+	int fd = mtools("mtype", args, &pid);
+	if (fd < 0)
+		return false;
+	bool stop;
+	bool ok = usbread_copy_from(fd, e, docs, chown_it, uid, gid, saved, n, &stop);
+	bool exited = finish(pid, fd, stop);
+	if (ok && !exited) {
+		/* mtype failed after all (a read error on the key): not a whole file. */
+		int d = open(docs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d >= 0) {
+			unlinkat(d, saved, 0);
+			close(d);
+		}
+		saved[0] = '\0';
+		ok = false;
+	}
 	return ok;
 }

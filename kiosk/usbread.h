@@ -22,4 +22,9 @@ int usbread_list(const char *device, struct usb_entry *out, int max);
 bool usbread_copy(const char *device, const struct usb_entry *e, const char *docs, bool chown_it,
 		  uid_t uid, gid_t gid, char *saved, size_t n);
 
+/* The copy itself, from FD (a pipe or a file of the key) with the same checks; *STOP says
+ * the reader stopped before the end (refused or failed). */
+bool usbread_copy_from(int fd, const struct usb_entry *e, const char *docs, bool chown_it,
+		       uid_t uid, gid_t gid, char *saved, size_t n, bool *stop);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "kfile.h"
 #include "log.h"
+#include "usbmount.h"
 #include "usbread.h"
 #include "usbrun.h"
 #include "util.h"
@@ -51,22 +52,27 @@ static int child(struct usbrun *r)
 	return -1;
 }
 
-bool usbrun_list(struct usbrun *r, const char *device)
+bool usbrun_list(struct usbrun *r, const char *device, const char *fs, const char *mnt)
 {
 	int w = child(r);
 	if (w == -2)
 		return false;
 	if (w >= 0) {
 		static struct usb_entry e[USB_MAX_FILES];
-		int n = usbread_list(device, e, USB_MAX_FILES);
+		int n = -1;
+		if (!usbmount_needs_mount(fs))
+			n = usbread_list(device, e, USB_MAX_FILES);
+		else if (usbmount_mount(device, fs, mnt))
+			n = usbmount_list(mnt, e, USB_MAX_FILES);
 		bool ok = n >= 0 && kfile_write_all(w, e, (size_t)(n > 0 ? n : 0) * sizeof(e[0]));
 		_exit(ok ? 0 : 1);
 	}
 	return true;
 }
 
-bool usbrun_copy(struct usbrun *r, const char *device, const struct usb_entry *e,
-		 const bool *chosen, int n, const char *docs, bool chown_it, uid_t uid, gid_t gid)
+bool usbrun_copy(struct usbrun *r, const char *device, const char *fs, const char *mnt,
+		 const struct usb_entry *e, const bool *chosen, int n, const char *docs,
+		 bool chown_it, uid_t uid, gid_t gid)
 {
 	int w = child(r);
 	if (w == -2)
@@ -76,8 +82,11 @@ bool usbrun_copy(struct usbrun *r, const char *device, const struct usb_entry *e
 			if (!chosen[i])
 				continue;
 			char saved[256];
-			bool ok = usbread_copy(device, &e[i], docs, chown_it, uid, gid, saved,
-					       sizeof(saved));
+			bool ok = usbmount_needs_mount(fs)
+					  ? usbmount_copy(mnt, &e[i], docs, chown_it, uid, gid,
+							  saved, sizeof(saved))
+					  : usbread_copy(device, &e[i], docs, chown_it, uid, gid,
+							 saved, sizeof(saved));
 			if (!kfile_write_all(w, ok ? "+" : "-", 1))
 				_exit(1);
 		}

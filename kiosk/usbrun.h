@@ -20,11 +20,13 @@ struct usbrun {
 };
 
 void usbrun_init(struct usbrun *r);
-/* Lists DEVICE in a child. */
-bool usbrun_list(struct usbrun *r, const char *device);
-/* Copies the N entries E whose CHOSEN is set from DEVICE into DOCS, in a child. */
-bool usbrun_copy(struct usbrun *r, const char *device, const struct usb_entry *e,
-		 const bool *chosen, int n, const char *docs, bool chown_it, uid_t uid, gid_t gid);
+/* Lists DEVICE (file system FS) in a child: FAT with mtools, exFAT and NTFS mounted on
+ * MNT through FUSE first (usbmount.h; the kiosk unmounts it when the flow ends). */
+bool usbrun_list(struct usbrun *r, const char *device, const char *fs, const char *mnt);
+/* Copies the N entries E whose CHOSEN is set from DEVICE (or MNT) into DOCS, in a child. */
+bool usbrun_copy(struct usbrun *r, const char *device, const char *fs, const char *mnt,
+		 const struct usb_entry *e, const bool *chosen, int n, const char *docs,
+		 bool chown_it, uid_t uid, gid_t gid);
 /* Reads what the child wrote; NEW/NEW_LEN: the bytes read now (for the copy's progress).
  * True when the child has ended (reaped: r->ok says how; r->buf holds all it wrote). */
 bool usbrun_read(struct usbrun *r, const char **new_bytes, size_t *new_len);

@@ -1,4 +1,5 @@
 /* usbwatch: USB keys coming and going, from sd-device's monitor. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "usbmount.h"
 #include "usbwatch.h"
 
 bool usbwatch_is_key(const char *bus, const char *devtype, const char *fs_usage)
@@ -90,8 +92,17 @@ void usbwatch_poll(struct usbwatch *w)
 	if (w->image) {
 		bool there = access(w->image, R_OK) == 0;
 		if (there != !!w->device[0]) {
+			/* No udev to name the file system: its first sector does. */
+			unsigned char sector[512];
+			ssize_t n = 0;
+			int fd = there ? open(w->image, O_RDONLY | O_CLOEXEC) : -1;
+			if (fd >= 0) {
+				n = pread(fd, sector, sizeof(sector), 0);
+				close(fd);
+			}
+			const char *fs = n > 0 ? usbmount_fs_of(sector, (size_t)n) : NULL;
 			snprintf(w->device, sizeof(w->device), "%s", there ? w->image : "");
-			snprintf(w->fs, sizeof(w->fs), "%s", there ? "vfat" : "");
+			snprintf(w->fs, sizeof(w->fs), "%s", there && fs ? fs : "");
 			w->changed = true;
 		}
 		return;
