@@ -129,6 +129,8 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		{"session", J_STR, false, 1, 64},
 		{"seconds_used", J_INT, false, 0, 86400},
 		{"pages_used", J_INT, false, 0, 100000},
+		{"pages_scanned", J_INT, false, 0, 100000},
+		{"files_copied", J_INT, false, 0, 100000},
 		{"version", J_STR, false, 0, 64},
 		{"ack", J_ARRAY, false, 0, 0},
 	};
@@ -141,6 +143,8 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 		.session = json_str_or(j, "session", NULL),
 		.seconds_used = json_int_or(j, "seconds_used", 0),
 		.pages_used = json_int_or(j, "pages_used", -1),
+		.pages_scanned = json_int_or(j, "pages_scanned", 0),
+		.files_copied = json_int_or(j, "files_copied", 0),
 		.version = json_str_or(j, "version", NULL),
 		.address = r->addr,
 		.ack = acks,

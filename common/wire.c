@@ -147,6 +147,10 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 		}
 		set_int(o, "seconds_used", m->seconds_used);
 		set_int(o, "pages_used", m->pages_used);
+		if (m->pages_scanned > 0)
+			set_int(o, "pages_scanned", m->pages_scanned);
+		if (m->files_copied > 0)
+			set_int(o, "files_copied", m->files_copied);
 		break;
 	case WIRE_MSG_END:
 		ok = session_ok(m->session, false) && wire_reason_word(m->reason);
@@ -367,6 +371,8 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		get_session(&d, "session", true, true, m->session);
 		get_int(&d, "seconds_used", true, 0, WIRE_SECONDS_MAX, &m->seconds_used);
 		get_int(&d, "pages_used", true, 0, WIRE_PAGES_MAX, &m->pages_used);
+		get_int(&d, "pages_scanned", false, 0, WIRE_PAGES_MAX, &m->pages_scanned);
+		get_int(&d, "files_copied", false, 0, WIRE_PAGES_MAX, &m->files_copied);
 		break;
 	case WIRE_MSG_END:
 		get_session(&d, "session", true, false, m->session);

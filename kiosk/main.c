@@ -231,8 +231,12 @@ static void send_state(struct kiosk *k, const struct sm_clock *c)
 	struct wire_msg s = {.type = WIRE_MSG_STATE,
 			     .state = (enum wire_state)m->state,
 			     .seconds_used = in ? m->budget_s - sm_seconds_left(m, c) : 0};
-	if (in)
+	if (in) {
 		snprintf(s.session, sizeof(s.session), "%s", m->session);
+		/* The session's documents, counts only (admind's statistics). */
+		s.pages_scanned = k->scan.scanned;
+		s.files_copied = k->usb.files_copied;
+	}
 	net_send(k, &s);
 	k->last_state = m->state;
 	k->last_state_sent_s = c->mono_ms / 1000;

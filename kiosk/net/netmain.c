@@ -44,6 +44,7 @@ struct net {
 	char state[16];
 	char session[KC_SESSION_HEX + 1];
 	int64_t seconds_used, pages_used;
+	int64_t pages_scanned, files_copied; /* the session's documents, from the state */
 
 	/* The open session (mirrors kcache's current row). */
 	bool in_session;
@@ -296,6 +297,8 @@ static void handle_state(struct net *n, const struct wire_msg *m)
 	snprintf(n->session, sizeof(n->session), "%s", m->session);
 	n->seconds_used = m->seconds_used > KC_SECONDS_MAX ? KC_SECONDS_MAX : m->seconds_used;
 	n->pages_used = m->pages_used > KC_PAGES_MAX ? KC_PAGES_MAX : m->pages_used;
+	n->pages_scanned = m->pages_scanned;
+	n->files_copied = m->files_copied;
 	if (!n->in_session || strcmp(n->session, n->cur) != 0)
 		return;
 	int64_t now = mono_ms();
@@ -555,8 +558,14 @@ static void heartbeat_start(struct net *n)
 	json_t *body = json_pack("{ss sI sI ss so}", "state", state, "seconds_used",
 				 (json_int_t)n->seconds_used, "pages_used",
 				 (json_int_t)n->pages_used, "version", ESCALE_VERSION, "ack", ack);
-	if (session)
+	if (session) {
 		json_object_set_new(body, "session", json_string(session));
+		/* Counts only: what the session's documents are stays in it. */
+		if (n->pages_scanned > 0)
+			json_object_set_new(body, "pages_scanned", json_integer(n->pages_scanned));
+		if (n->files_copied > 0)
+			json_object_set_new(body, "files_copied", json_integer(n->files_copied));
+	}
 	client_start(n->cl, CREQ_HEARTBEAT, "/api/v1/kiosk/heartbeat", body);
 	json_decref(body);
 }

@@ -5,7 +5,7 @@ Documents; a scanner that jams mid-page gives its message and the session goes o
 import os
 import shutil
 import subprocess
-import tempfile
+import time
 import unittest
 
 from kiosk_e2e import KioskTestCase, need, screenshot
@@ -60,6 +60,11 @@ class Scan(KioskTestCase):
         self.assertEqual([(d["name"], d["pages"]) for d in st["documents"]],
                          [("document-1.pdf", 2)])
         self.assertLess(st["documents"][0]["bytes"], 2 * 1000 * 1000)
+        # admind counts the pages scanned (no name): its statistics, from the heartbeats.
+        deadline = time.monotonic() + 20
+        while self.api("GET", "/api/v1/stats", token=self.admin)["pages_scanned"] < 3:
+            self.assertLess(time.monotonic(), deadline, "pages_scanned never reached admind")
+            time.sleep(0.3)
         docs = os.path.join(self.session_dir(), "home", "Documents")
         pdf = os.path.join(docs, "document-1.pdf")
         out = subprocess.run(["qpdf", "--show-npages", pdf], stdout=subprocess.PIPE,
