@@ -607,13 +607,17 @@ static void scan_pressed(struct kiosk *k, char key)
 	}
 }
 
+static void scan_event(struct kiosk *k, enum sf_event e);
+
 /* The helper wrote (or ended). */
 static void scan_readable(struct kiosk *k)
 {
-	int fd = k->scanner.fd;
-	enum sf_event e = scanrun_read(&k->scanner, &k->scan);
-	if (k->scanner.fd < 0 && fd >= 0)
-		epoll_ctl(k->ep, EPOLL_CTL_DEL, fd, NULL);
+	scan_event(k, scanrun_read(&k->scanner, &k->scan));
+}
+
+/* What the helper's output or its end did. */
+static void scan_event(struct kiosk *k, enum sf_event e)
+{
 	if (e == SF_EV_SAVED) {
 		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL;
 		if (!docs ||
@@ -707,13 +711,10 @@ static void usb_job_readable(struct kiosk *k)
 {
 	const char *add;
 	size_t n;
-	int fd = k->usbr.fd;
 	bool ended = usbrun_read(&k->usbr, &add, &n);
 	if (k->usb.state == UF_COPYING)
 		uf_copied(&k->usb, add, n);
 	if (ended) {
-		if (fd >= 0)
-			epoll_ctl(k->ep, EPOLL_CTL_DEL, fd, NULL);
 		if (k->usb.state == UF_READING) {
 			uf_listed(&k->usb, k->usbr.buf, k->usbr.len, k->usbr.ok, k->usb_entries);
 		} else if (k->usb.state == UF_COPYING) {
@@ -1368,6 +1369,7 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("timerfd");
 	ce_tick(&k->ce, c->mono_ms);
+	scan_event(k, scanrun_poll(&k->scanner, &k->scan)); /* a helper gone quietly */
 	usb_watch(k); /* (the test image: looked at once a second) */
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
 		net_start(k);
@@ -1728,15 +1730,16 @@ int main(int argc, char **argv)
 	k->sig_fd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	k->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	k->ep = epoll_create1(EPOLL_CLOEXEC);
+	k->scanner.ep = k->usbr.ep = k->ep; /* their pipes leave it before they close */
 	if (k->sig_fd < 0 || k->timer_fd < 0 || k->ep < 0)
 		fatal("signalfd/timerfd/epoll");
 	helper_init(&k->net, k->cfg.path);
 	browser_init(&k->br);
 	kprint_probe_init(&k->probe);
 	netguard_init(&k->guard, k->cfg.proxy_enforce);
-	scanrun_init(&k->scanner);
+	scanrun_init(&k->scanner, -1);
 	sf_init(&k->scan);
-	usbrun_init(&k->usbr);
+	usbrun_init(&k->usbr, -1);
 	uf_init(&k->usb);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
@@ -1750,6 +1753,9 @@ int main(int argc, char **argv)
 	 * the running one's session (nor its cgroups, swept by browser_setup). */
 	browser_setup(&k->br, &k->cfg);
 	browser_cleanup_stale(&k->br, &k->cfg);
+	/* A crash's leftovers of the documents' flows: scanned pages, a key still mounted. */
+	scanrun_cleanup_stale(k->cfg.runtime_dir);
+	usb_release(k);
 	if (k->cfg.proxy_enforce && !k->br.separated)
 		log_warnx(
 			"proxy.enforce: the browser runs as the kiosk's own user, whose network no "

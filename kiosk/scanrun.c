@@ -1,4 +1,5 @@
 /* scanrun: the scan helper's process, its lines and its files. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,10 +18,11 @@
 #include "scanrun.h"
 #include "util.h"
 
-void scanrun_init(struct scanrun *r)
+void scanrun_init(struct scanrun *r, int ep)
 {
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
+	r->ep = ep;
 }
 
 static bool spawn(struct scanrun *r, char **argv)
@@ -119,6 +122,18 @@ bool scanrun_pdf(struct scanrun *r, int pages)
 	return ok;
 }
 
+/* The pipe out of the kiosk's epoll first (a forked child may hold a copy of it, which
+ * would keep a closed fd's registration alive), then closed. */
+static void close_fd(struct scanrun *r)
+{
+	if (r->fd < 0)
+		return;
+	if (r->ep >= 0)
+		epoll_ctl(r->ep, EPOLL_CTL_DEL, r->fd, NULL);
+	close(r->fd);
+	r->fd = -1;
+}
+
 static void reap(struct scanrun *r, bool *ok)
 {
 	int st = 0;
@@ -126,9 +141,7 @@ static void reap(struct scanrun *r, bool *ok)
 	if (r->pid > 0 && waitpid(r->pid, &st, 0) == r->pid)
 		*ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	r->pid = 0;
-	if (r->fd >= 0)
-		close(r->fd);
-	r->fd = -1;
+	close_fd(r);
 }
 
 enum sf_event scanrun_read(struct scanrun *r, struct scanflow *f)
@@ -164,7 +177,28 @@ enum sf_event scanrun_read(struct scanrun *r, struct scanflow *f)
 			r->len = 0;
 			r->overlong = false;
 		}
+		/* A page, the PDF or an error: the helper is done (its files are written
+		 * before it says so). Its whole process group goes now: a backend's reader
+		 * process that lingers must not hold the pipe open. */
+		if (last == SF_EV_PAGE || last == SF_EV_SAVED || last == SF_EV_FAILED) {
+			scanrun_stop(r);
+			return last;
+		}
 	}
+}
+
+enum sf_event scanrun_poll(struct scanrun *r, struct scanflow *f)
+{
+	int st = 0;
+	pid_t pid = r->pid;
+	if (pid <= 0 || waitpid(pid, &st, WNOHANG) != pid)
+		return SF_EV_NONE;
+	r->pid = 0;
+	enum sf_event e = scanrun_read(r, f); /* what it wrote before it exited */
+	kill(-pid, SIGKILL);                  /* anything of its group left */
+	close_fd(r);
+	enum sf_event x = sf_exited(f, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return x != SF_EV_NONE ? x : e;
 }
 
 void scanrun_stop(struct scanrun *r)
@@ -249,4 +283,33 @@ void scanrun_clear(struct scanrun *r)
 	}
 	r->preview[0] = '\0';
 	r->len = 0;
+}
+
+void scanrun_cleanup_stale(const char *runtime_dir)
+{
+	DIR *d = opendir(runtime_dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "scan-", 5) != 0)
+			continue;
+		/* Flat: pages, previews, the PDF; nothing followed, nothing crossed. */
+		int fd = openat(dirfd(d), e->d_name,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		DIR *w = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!w) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		struct dirent *f;
+		while ((f = readdir(w)))
+			if (strcmp(f->d_name, ".") != 0 && strcmp(f->d_name, "..") != 0)
+				unlinkat(dirfd(w), f->d_name, 0);
+		closedir(w);
+		if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == 0)
+			log_info("removed a scan's pages left by an earlier run");
+	}
+	closedir(d);
 }

@@ -14,6 +14,7 @@
 struct scanrun {
 	pid_t pid;
 	int fd;     /* the helper's stdout, -1 when none runs */
+	int ep;     /* the kiosk's epoll, which watches fd (-1: none) */
 	char *work; /* the work directory, NULL until the first page */
 	char buf[SF_LINE_MAX + 2];
 	size_t len;
@@ -22,7 +23,7 @@ struct scanrun {
 	char preview[4096]; /* the last page's preview (PNG), "" if none */
 };
 
-void scanrun_init(struct scanrun *r);
+void scanrun_init(struct scanrun *r, int ep);
 /* Scans page PAGE (1..) with DEVICE ("" the first found) at DPI, grey or colour; EXTRA
  * (may be NULL) is one --option NAME=VALUE for tests (ESCALE_SCAN_OPTION). */
 bool scanrun_page(struct scanrun *r, const char *runtime_dir, const char *device, int dpi,
@@ -33,6 +34,9 @@ bool scanrun_pdf(struct scanrun *r, int pages);
  * (the pipe closed) reaps it and calls sf_exited. Returns the last event that is not
  * SF_EV_NONE. */
 enum sf_event scanrun_read(struct scanrun *r, struct scanflow *f);
+/* Once a second: a helper that exited without closing its pipe (a process of its group
+ * holding it) is reaped and its end given to F, as at the end of its output. */
+enum sf_event scanrun_poll(struct scanrun *r, struct scanflow *f);
 /* Stops a running helper (SIGKILL) and reaps it. */
 void scanrun_stop(struct scanrun *r);
 /* Deletes page PAGE's files (Recommencer). */
@@ -42,5 +46,8 @@ void scanrun_drop_page(struct scanrun *r, int page);
 bool scanrun_publish(struct scanrun *r, const char *docs, bool chown_it, uid_t uid, gid_t gid);
 /* Stops the helper and removes the work directory (a flow closed, the session's end). */
 void scanrun_clear(struct scanrun *r);
+
+/* At start: the work directories an earlier run left (a crash) under RUNTIME_DIR. */
+void scanrun_cleanup_stale(const char *runtime_dir);
 
 #endif

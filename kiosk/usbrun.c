@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,9 +15,21 @@
 #include "usbrun.h"
 #include "util.h"
 
-void usbrun_init(struct usbrun *r)
+void usbrun_init(struct usbrun *r, int ep)
 {
 	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	r->ep = ep;
+}
+
+/* Out of the kiosk's epoll first (a forked child may hold a copy), then closed. */
+static void close_fd(struct usbrun *r)
+{
+	if (r->fd < 0)
+		return;
+	if (r->ep >= 0)
+		epoll_ctl(r->ep, EPOLL_CTL_DEL, r->fd, NULL);
+	close(r->fd);
 	r->fd = -1;
 }
 
@@ -127,8 +140,7 @@ bool usbrun_read(struct usbrun *r, const char **new_bytes, size_t *new_len)
 		while (waitpid(r->pid, &st, 0) < 0 && errno == EINTR)
 			;
 		r->ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-		close(r->fd);
-		r->fd = -1;
+		close_fd(r);
 		r->pid = 0;
 		return true;
 	}
@@ -141,10 +153,8 @@ void usbrun_stop(struct usbrun *r)
 		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	if (r->fd >= 0)
-		close(r->fd);
+	close_fd(r);
 	r->pid = 0;
-	r->fd = -1;
 	r->ok = false;
 }
 

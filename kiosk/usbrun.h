@@ -14,12 +14,13 @@
 struct usbrun {
 	pid_t pid;
 	int fd;    /* the child's pipe, -1 when none runs */
+	int ep;    /* the kiosk's epoll, which watches fd (-1: none) */
 	char *buf; /* what it wrote (the listing), up to cap */
 	size_t len, cap;
 	bool ok; /* the last child exited with 0 */
 };
 
-void usbrun_init(struct usbrun *r);
+void usbrun_init(struct usbrun *r, int ep);
 /* Lists DEVICE (file system FS) in a child: FAT with mtools, exFAT and NTFS mounted on
  * MNT through FUSE first (usbmount.h; the kiosk unmounts it when the flow ends). */
 bool usbrun_list(struct usbrun *r, const char *device, const char *fs, const char *mnt);

@@ -144,7 +144,13 @@ class ScanMissing(Scan):
         pass
 
     def test_missing_scanner_is_told(self):
+        # A crash's leftover work directory is removed at start.
+        stale = os.path.join(self.kiosk.runtime_dir, "scan-crash1")
+        os.makedirs(stale)
+        with open(os.path.join(stale, "page-1.jpg"), "wb") as f:
+            f.write(b"\xff\xd8\xff a page of the previous resident")
         self.scan_fails("missing")
+        self.assertFalse(os.path.exists(stale))
         screenshot(self.x.display, "scan-05-missing")
         self.kiosk.click("scanflow", "x")
         self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
