@@ -13,5 +13,8 @@ bool kfile_dir(const char *dir);
 bool kfile_put(const char *dir, const char *name, const char *text);
 /* Writes the N bytes at P to FD, again after a short write or EINTR; false on an error. */
 bool kfile_write_all(int fd, const void *p, size_t n);
+/* Closes *FD (and sets it to -1), out of the epoll EP first (-1: none): a forked child may
+ * hold a copy of it, which would keep a closed fd's registration alive. */
+void kfile_close_watched(int ep, int *fd);
 
 #endif

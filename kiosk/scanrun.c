@@ -122,18 +122,6 @@ bool scanrun_pdf(struct scanrun *r, int pages)
 	return ok;
 }
 
-/* The pipe out of the kiosk's epoll first (a forked child may hold a copy of it, which
- * would keep a closed fd's registration alive), then closed. */
-static void close_fd(struct scanrun *r)
-{
-	if (r->fd < 0)
-		return;
-	if (r->ep >= 0)
-		epoll_ctl(r->ep, EPOLL_CTL_DEL, r->fd, NULL);
-	close(r->fd);
-	r->fd = -1;
-}
-
 static void reap(struct scanrun *r, bool *ok)
 {
 	int st = 0;
@@ -141,7 +129,7 @@ static void reap(struct scanrun *r, bool *ok)
 	if (r->pid > 0 && waitpid(r->pid, &st, 0) == r->pid)
 		*ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	r->pid = 0;
-	close_fd(r);
+	kfile_close_watched(r->ep, &r->fd);
 }
 
 enum sf_event scanrun_read(struct scanrun *r, struct scanflow *f)
@@ -196,7 +184,7 @@ enum sf_event scanrun_poll(struct scanrun *r, struct scanflow *f)
 	r->pid = 0;
 	enum sf_event e = scanrun_read(r, f); /* what it wrote before it exited */
 	kill(-pid, SIGKILL);                  /* anything of its group left */
-	close_fd(r);
+	kfile_close_watched(r->ep, &r->fd);
 	enum sf_event x = sf_exited(f, WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	return x != SF_EV_NONE ? x : e;
 }

@@ -22,17 +22,6 @@ void usbrun_init(struct usbrun *r, int ep)
 	r->ep = ep;
 }
 
-/* Out of the kiosk's epoll first (a forked child may hold a copy), then closed. */
-static void close_fd(struct usbrun *r)
-{
-	if (r->fd < 0)
-		return;
-	if (r->ep >= 0)
-		epoll_ctl(r->ep, EPOLL_CTL_DEL, r->fd, NULL);
-	close(r->fd);
-	r->fd = -1;
-}
-
 /* Forks; in the child returns the pipe's write end (>= 0) and the caller _exits. */
 static int child(struct usbrun *r)
 {
@@ -140,7 +129,7 @@ bool usbrun_read(struct usbrun *r, const char **new_bytes, size_t *new_len)
 		while (waitpid(r->pid, &st, 0) < 0 && errno == EINTR)
 			;
 		r->ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-		close_fd(r);
+		kfile_close_watched(r->ep, &r->fd);
 		r->pid = 0;
 		return true;
 	}
@@ -153,7 +142,7 @@ void usbrun_stop(struct usbrun *r)
 		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	close_fd(r);
+	kfile_close_watched(r->ep, &r->fd);
 	r->pid = 0;
 	r->ok = false;
 }
