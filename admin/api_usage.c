@@ -9,6 +9,7 @@
 
 #include "csv.h"
 #include "db.h"
+#include "store_docstats.h"
 #include "util.h"
 
 /* from/to as local days, `to` inclusive; default: the last 30 days. Gives
@@ -230,6 +231,11 @@ void api_stats(struct app *app, struct http_req *r)
 			    json_integer(store_spare_sessions(app->store, from, to)));
 	json_object_set_new(out, "per_service", api_per_service(app, from, to));
 	api_help_stats(app, out, from, to);
+	/* The supporting documents brought in: counts only (docs/kiosk.md, "Documents"). */
+	int64_t scanned, copied;
+	store_docstats_totals(app->store, from, to, &scanned, &copied);
+	json_object_set_new(out, "pages_scanned", json_integer(scanned));
+	json_object_set_new(out, "files_copied", json_integer(copied));
 	http_json(r, 200, out);
 }
 

@@ -1,4 +1,5 @@
 /* store: opening and migrating the admind database, its locks and helpers. */
+#include "store_docstats.h"
 #include "store_internal.h"
 
 #include <errno.h>
@@ -420,7 +421,7 @@ struct store *store_open(const char *path)
 					.opslimit = 2,
 					.memlimit_bytes = 32 << 20,
 					.retention_days = 365};
-	if (!store_migrate(st) || !store_load_salt(st)) {
+	if (!store_migrate(st) || !store_docstats_init(st) || !store_load_salt(st)) {
 		store_close(st);
 		return NULL;
 	}

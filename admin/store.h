@@ -272,7 +272,8 @@ struct heartbeat {
 	const char *state;
 	const char *session; /* NULL without a session */
 	int64_t seconds_used;
-	int64_t pages_used; /* -1 when absent */
+	int64_t pages_used;                  /* -1 when absent */
+	int64_t pages_scanned, files_copied; /* the session's documents so far; 0 when absent */
 	const char *version;
 	const char *address;
 	const int64_t *ack;

@@ -1,4 +1,5 @@
 /* store_sessions: opening, heartbeats, ending and offline events of sessions. */
+#include "store_docstats.h"
 #include "store_internal.h"
 
 #include <sodium.h>
@@ -340,6 +341,9 @@ static bool heartbeat_apply(struct store *st, int64_t kiosk, const struct heartb
 	if (hb->session) {
 		if (session_advance(st, hb->session, kiosk, hb->seconds_used, hb->pages_used, now,
 				    now, true) == STORE_ERROR)
+			return false;
+		if (!store_docstats_record(st, kiosk, hb->session, hb->pages_scanned,
+					   hb->files_copied))
 			return false;
 		out->has_session = true;
 		session_status(st, hb->session, kiosk, &out->session);

@@ -154,6 +154,10 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 		set_int(o, "pages_used", m->pages_used);
 		ok = wire_help_word(m->help) && set_str(o, "help", wire_help_word(m->help)) && ok;
 		set_int(o, "help_at", m->help_at);
+		if (m->pages_scanned > 0)
+			set_int(o, "pages_scanned", m->pages_scanned);
+		if (m->files_copied > 0)
+			set_int(o, "files_copied", m->files_copied);
 		break;
 	case WIRE_MSG_END:
 		ok = session_ok(m->session, false) && wire_reason_word(m->reason);
@@ -383,6 +387,8 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		get_int(&d, "pages_used", true, 0, WIRE_PAGES_MAX, &m->pages_used);
 		GET_WORD(&d, "help", false, help, &m->help);
 		get_int(&d, "help_at", false, 0, INT64_MAX, &m->help_at);
+		get_int(&d, "pages_scanned", false, 0, WIRE_PAGES_MAX, &m->pages_scanned);
+		get_int(&d, "files_copied", false, 0, WIRE_PAGES_MAX, &m->files_copied);
 		break;
 	case WIRE_MSG_END:
 		get_session(&d, "session", true, false, m->session);

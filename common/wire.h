@@ -125,8 +125,10 @@ bool wire_event_parse(const char *s, enum wire_event *out);
  * kiosk -> net
  *   login   {"t":"login","code":"12345678"}            the normalised code typed
  *   state   {"t":"state","state":STATE,"session":HEX|null,"seconds_used":N,"pages_used":N,
- *            "help":HELP,"help_at":N}                  HELP: none, asked, coming; help_at:
+ *            "help":HELP,"help_at":N,                  HELP: none, asked, coming; help_at:
  *                                                      when it was asked (wall ms, 0: none)
+ *            "pages_scanned":N,"files_copied":N}       (the last two optional: the session's
+ *                                                      documents, counts only)
  *                                                      on every change and every second of a
  *                                                      session; net keeps the last one for
  *                                                      heartbeats and records progress
@@ -210,6 +212,7 @@ struct wire_msg {
 	int64_t help_at;
 	int64_t id, seconds_used, pages_used, seconds_left, pages_left, retry_after, tries_left,
 		seconds, pages, cursor;
+	int64_t pages_scanned, files_copied; /* state: the session's documents so far */
 	char text[WIRE_TEXT_MAX];
 	char event[WIRE_WORD_MAX + 1];
 	struct svc_list *services;      /* services: allocated by decode (wire_msg_clear frees it);

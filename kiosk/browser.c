@@ -331,8 +331,8 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool englis
 	}
 	b->dir = dir;
 	static const char *const subdirs[] = {
-		"home",    "home/.config", "home/.cache", "home/.local", "home/.local/share",
-		"profile", "downloads",    "run",         "tmp",
+		"home",           "home/.config", "home/.cache", "home/.local", "home/.local/share",
+		"home/Documents", "profile",      "run",         "tmp",
 	};
 	bool ok = true;
 	for (size_t i = 0; ok && i < ARRAY_LEN(subdirs); i++) {

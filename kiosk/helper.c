@@ -27,9 +27,9 @@ void helper_init(struct helper *h, const char *config_path)
 	h->fd = h->pidfd = -1;
 }
 
-static char *helper_path(void)
+char *helper_exe(const char *env_var, const char *name)
 {
-	const char *env = getenv("ESCALE_KIOSK_NET");
+	const char *env = getenv(env_var);
 	if (env && *env)
 		return xstrdup(env);
 	char self[PATH_MAX];
@@ -39,13 +39,13 @@ static char *helper_path(void)
 		char *slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
-			char *p = xasprintf("%s/escale-kiosk-net", self);
+			char *p = xasprintf("%s/%s", self, name);
 			if (access(p, X_OK) == 0)
 				return p;
 			free(p);
 		}
 	}
-	return xstrdup(LIBEXECDIR "/escale/escale-kiosk-net");
+	return xasprintf("%s/escale/%s", LIBEXECDIR, name);
 }
 
 /* The next try at starting the helper, 1 s doubling to 30 s. */
@@ -65,7 +65,7 @@ bool helper_start(struct helper *h, const char *keep)
 		retry_later(h); /* else the timer would try again at once, forever */
 		return false;
 	}
-	char *path = helper_path();
+	char *path = helper_exe("ESCALE_KIOSK_NET", "escale-kiosk-net");
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_warn("fork");

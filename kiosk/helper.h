@@ -23,6 +23,9 @@ struct helper {
 };
 
 void helper_init(struct helper *h, const char *config_path);
+/* The path of the kiosk's helper program NAME: $ENV_VAR if set, else beside the running
+ * escale-kiosk (a build tree), else LIBEXECDIR/escale/NAME. */
+char *helper_exe(const char *env_var, const char *name);
 /* Starts the helper; KEEP names the session it carries on (the one still open here, or
  * whose end it has not taken), NULL if none. False: a new try is planned (restart_at_ms). */
 bool helper_start(struct helper *h, const char *keep);

@@ -17,9 +17,9 @@
 #define MAX_NAME 40
 
 static const char *const top_keys[] = {
-	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level",
-	"admin",       "browser",  "print",     "keyboard",    "session",  "login",
-	"proxy",       "hours",    "services",  "speech",      "settings", NULL};
+	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level", "admin",
+	"browser",     "print",    "keyboard",  "session",     "login",    "proxy",     "hours",
+	"services",    "speech",   "settings",  "scan",        "usb",      NULL};
 static const char *const settings_keys[] = {"local", NULL};
 static const char *const admin_keys[] = {
 	"url",          "token_file",        "ca_file",         "pin", "timeout_ms",
@@ -30,6 +30,8 @@ static const char *const browser_keys[] = {"command", "restarts", "user", NULL};
 static const char *const print_keys[] = {"server", "queue", "kiosk_name", NULL};
 static const char *const keyboard_keys[] = {"onscreen", NULL};
 static const char *const speech_keys[] = {"enabled", "command", NULL};
+static const char *const scan_keys[] = {"device", "resolution", NULL};
+static const char *const usb_keys[] = {"enabled", NULL};
 static const char *const session_keys[] = {"warn_minutes",
 					   "closing_warn_minutes",
 					   "idle_seconds",
@@ -942,6 +944,22 @@ static bool admin_section(struct kiosk_cfg *cfg, const config_setting_t *admin, 
 	       not_empty(admin, "ca_file", cfg->admin_ca_file, err);
 }
 
+/* scan and usb (docs/kiosk.md, "Documents"): the scanner and the USB keys. */
+static bool documents_section(struct kiosk_cfg *cfg, const config_setting_t *root,
+			      struct cfg_err *err)
+{
+	const config_setting_t *scan, *usb;
+	int64_t res;
+	if (!cfg_group(root, "scan", &scan, err) || !cfg_only_keys(scan, scan_keys, err) ||
+	    !cfg_group(root, "usb", &usb, err) || !cfg_only_keys(usb, usb_keys, err) ||
+	    !cfg_string(scan, "device", "", 255, &cfg->scan_device, err) ||
+	    !cfg_int(scan, "resolution", 150, 75, 300, &res, err) ||
+	    !cfg_bool(usb, "enabled", true, &cfg->usb_enabled, err))
+		return false;
+	cfg->scan_resolution = (int)res;
+	return true;
+}
+
 bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 {
 	config_t cf;
@@ -1003,7 +1021,7 @@ bool kconfig_load(struct kiosk_cfg *cfg, const char *path, struct cfg_err *err)
 	}
 	if (!proxy_section(cfg, proxy, err) || !hours_section(&cfg->hours, root, err) ||
 	    !services_section(cfg, root, err) || !speech_section(cfg, speech, err) ||
-	    !settings_section(cfg, root, err))
+	    !settings_section(cfg, root, err) || !documents_section(cfg, root, err))
 		goto out;
 	ok = true;
 out:
@@ -1026,6 +1044,7 @@ void kconfig_free(struct kiosk_cfg *cfg)
 	free(cfg->print_server);
 	free(cfg->print_host);
 	free(cfg->print_queue);
+	free(cfg->scan_device);
 	free(cfg->print_kiosk_name);
 	free(cfg->proxy_listen);
 	free(cfg->proxy_listen_host);

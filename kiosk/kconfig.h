@@ -60,6 +60,9 @@ struct kiosk_cfg {
 	char *print_server;     /* "print.server", "HOST[:PORT]" of the cupsd; default "" (none) */
 	char *print_host;       /* its host (IPv6 without brackets), NULL without a server */
 	int print_port;         /* its port, default 631 */
+	char *scan_device;      /* "scan.device", a SANE name ("test:0"), "" the first found */
+	int scan_resolution;    /* "scan.resolution" in dpi, 75..300, default 150 */
+	bool usb_enabled;       /* "usb.enabled": copy from a USB key, default true */
 	char *print_queue;      /* "print.queue", default "escale" */
 	char *print_kiosk_name; /* "print.kiosk_name", default "": jobs tied by address */
 

@@ -28,6 +28,7 @@
 #include "browser.h"
 #include "codeentry.h"
 #include "ctlsock.h"
+#include "documents.h"
 #include "enroll.h"
 #include "helper.h"
 #include "helpreq.h"
@@ -39,6 +40,12 @@
 #include "nftrules.h"
 #include "osk.h"
 #include "privdrop.h"
+#include "scanflow.h"
+#include "scanrun.h"
+#include "usbflow.h"
+#include "usbmount.h"
+#include "usbrun.h"
+#include "usbwatch.h"
 #include "policy.h"
 #include "kprint.h"
 #include "session.h"
@@ -56,7 +63,20 @@
 #define NET_MSGS_PER_WAKE 32
 #define IPC_QUEUE_MAX     4096 /* more than a socket buffer holds */
 
-enum { EV_X = 1, EV_SIGNAL, EV_TIMER, EV_NET, EV_NET_PID, EV_BROWSER, EV_CTL, EV_PRINT, EV_GUARD };
+enum {
+	EV_X = 1,
+	EV_SIGNAL,
+	EV_TIMER,
+	EV_NET,
+	EV_NET_PID,
+	EV_BROWSER,
+	EV_CTL,
+	EV_PRINT,
+	EV_GUARD,
+	EV_SCAN,
+	EV_USB,     /* USB keys coming and going */
+	EV_USB_JOB, /* the USB flow's child */
+};
 
 /* During a session, the print server is probed at its start and then this often. */
 #define PRINT_PROBE_MS 30000
@@ -113,6 +133,14 @@ struct kiosk {
 	char speak_topic[SM_TEXT_MAX + 64]; /* what was read last (speak_topic) */
 	char spoken[SPEAK_TEXT_MAX];        /* and its words, for --status */
 	struct timings timings;             /* for --status and the benchmarks only */
+	struct scanflow scan;               /* "Numériser un document" (scanflow.h) */
+	struct scanrun scanner;
+	/* "Copier des documents depuis la clé" (usbflow.h) */
+	struct usbwatch usbw;
+	bool usb_offered; /* the key came during this session (one there before is not) */
+	struct usbflow usb;
+	struct usbrun usbr;
+	struct usb_entry usb_entries[USB_MAX_FILES];
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
 };
@@ -236,8 +264,12 @@ static void send_state(struct kiosk *k, const struct sm_clock *c)
 			     .seconds_used = in ? m->budget_s - sm_seconds_left(m, c) : 0,
 			     .help = k->help.state,
 			     .help_at = k->help.at_ms};
-	if (in)
+	if (in) {
 		snprintf(s.session, sizeof(s.session), "%s", m->session);
+		/* The session's documents, counts only (admind's statistics). */
+		s.pages_scanned = k->scan.scanned;
+		s.files_copied = k->usb.files_copied;
+	}
 	net_send(k, &s);
 	k->last_state = m->state;
 	k->last_state_sent_s = c->mono_ms / 1000;
@@ -557,9 +589,12 @@ static unsigned kiosk_tools(const struct kiosk *k)
 		t |= 1u << UI_TOOL_KEYBOARD;
 
 	/* UI_TOOL_SCAN */
-
+	if (k->sm.state == SM_SESSION)
+		t |= 1u << UI_TOOL_SCAN;
 	/* UI_TOOL_USB */
-
+	if (k->sm.state == SM_SESSION && k->cfg.usb_enabled &&
+	    (k->usb_offered || uf_active(&k->usb)))
+		t |= 1u << UI_TOOL_USB;
 	return t;
 }
 
@@ -581,9 +616,11 @@ static unsigned kiosk_tools_on(const struct kiosk *k)
 		t |= 1u << UI_TOOL_KEYBOARD;
 
 	/* UI_TOOL_SCAN */
-
+	if (sf_active(&k->scan))
+		t |= 1u << UI_TOOL_SCAN;
 	/* UI_TOOL_USB */
-
+	if (uf_active(&k->usb))
+		t |= 1u << UI_TOOL_USB;
 	return t;
 }
 
@@ -673,6 +710,8 @@ static void text_step(struct kiosk *k, int to)
 	}
 	k->cover_dirty = k->bar_dirty = true;
 }
+static void usb_pressed(struct kiosk *k, char key);
+static void usb_open(struct kiosk *k);
 
 /* A tool of the bar was pressed. */
 static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c)
@@ -702,14 +741,222 @@ static void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock 
 		break;
 
 	case UI_TOOL_SCAN:
+		if (k->sm.state == SM_SESSION)
+			sf_open(&k->scan);
 		break;
 
 	case UI_TOOL_USB:
+		usb_open(k);
 		break;
 
 	case UI_TOOL_COUNT:
 		break;
 	}
+}
+
+/* ---- the scan flow: scanflow.c decides, scanrun.c runs the helper ---- */
+
+static void scan_watch(struct kiosk *k)
+{
+	if (k->scanner.fd >= 0)
+		ep_add(k, k->scanner.fd, EV_SCAN);
+}
+
+/* The flow ends (closed, or the session's end): the helper stopped, its pages removed. */
+static void scan_close(struct kiosk *k)
+{
+	if (k->scanner.fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, k->scanner.fd, NULL);
+	scanrun_clear(&k->scanner);
+	sf_close(&k->scan);
+}
+
+static void scan_start_failed(struct kiosk *k)
+{
+	/* The helper could not even start: the same as a helper that died. */
+	sf_exited(&k->scan, false);
+}
+
+static void scan_pressed(struct kiosk *k, char key)
+{
+	struct scanflow *f = &k->scan;
+	if (k->sm.state != SM_SESSION)
+		return;
+	switch (key) {
+	case UI_SCAN_START:
+		if (sf_scan(f)) {
+			if (scanrun_page(&k->scanner, k->cfg.runtime_dir, k->cfg.scan_device,
+					 k->cfg.scan_resolution, f->gray, f->pages + 1))
+				scan_watch(k);
+			else
+				scan_start_failed(k);
+		}
+		break;
+	case UI_SCAN_COLOUR:
+	case UI_SCAN_GRAY:
+		sf_set_gray(f, key == UI_SCAN_GRAY);
+		break;
+	case UI_SCAN_ADD:
+		sf_add_page(f);
+		break;
+	case UI_SCAN_RETAKE:
+		if (sf_retake(f))
+			scanrun_drop_page(&k->scanner, f->pages + 1);
+		break;
+	case UI_SCAN_FINISH:
+		if (sf_finish(f)) {
+			if (scanrun_pdf(&k->scanner, f->pages))
+				scan_watch(k);
+			else
+				scan_start_failed(k);
+		}
+		break;
+	case UI_SCAN_RETRY:
+		sf_retry(f);
+		break;
+	case UI_SCAN_CLOSE:
+		if (!sf_busy(f) || f->state == SF_SCANNING)
+			scan_close(k);
+		break;
+	}
+}
+
+static void scan_event(struct kiosk *k, enum sf_event e);
+
+/* The helper wrote (or ended). */
+static void scan_readable(struct kiosk *k)
+{
+	scan_event(k, scanrun_read(&k->scanner, &k->scan));
+}
+
+/* What the helper's output or its end did. */
+static void scan_event(struct kiosk *k, enum sf_event e)
+{
+	if (e == SF_EV_SAVED) {
+		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL;
+		if (!docs ||
+		    !scanrun_publish(&k->scanner, docs, k->br.separated, k->br.uid, k->br.gid)) {
+			log_warnx("a scanned document could not be written into the session");
+			k->scan.state = SF_SAVING;
+			sf_exited(&k->scan, false);
+			k->scan.error = SF_ERR_SAVE;
+		} else {
+			/* Counts only: names stay in the session. */
+			log_info("a scanned document of %d page(s) saved", k->scan.pages);
+		}
+		free(docs);
+	} else if (e == SF_EV_FAILED) {
+		log_warnx("scanning failed: %s", sf_error_word(k->scan.error));
+	}
+	if (e != SF_EV_NONE)
+		k->cover_dirty = k->bar_dirty = true;
+}
+
+/* ---- copying from a USB key: usbflow decides, usbrun's children read the key ---- */
+
+static void usb_unwatch_job(struct kiosk *k)
+{
+	if (k->usbr.fd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, k->usbr.fd, NULL);
+}
+
+/* Where an exFAT or NTFS key is mounted (a new string). */
+static char *usb_mnt(const struct kiosk *k)
+{
+	return xasprintf("%s/usb", k->cfg.runtime_dir);
+}
+
+/* The child stopped, the key unmounted if it was. */
+static void usb_release(struct kiosk *k)
+{
+	usb_unwatch_job(k);
+	usbrun_stop(&k->usbr);
+	char *mnt = usb_mnt(k);
+	if (access(mnt, F_OK) == 0)
+		usbmount_umount(mnt);
+	free(mnt);
+}
+
+/* The flow ends (closed, key gone, session over). */
+static void usb_close(struct kiosk *k)
+{
+	usb_release(k);
+	uf_close(&k->usb);
+}
+
+static void usb_open(struct kiosk *k)
+{
+	if (k->sm.state != SM_SESSION || !k->cfg.usb_enabled || !k->usbw.device[0] ||
+	    !uf_open(&k->usb))
+		return;
+	char *mnt = usb_mnt(k);
+	if (usbrun_list(&k->usbr, k->usbw.device, k->usbw.fs, mnt))
+		ep_add(k, k->usbr.fd, EV_USB_JOB);
+	else
+		uf_listed(&k->usb, NULL, 0, false, k->usb_entries);
+	free(mnt);
+}
+
+static void usb_pressed(struct kiosk *k, char key)
+{
+	struct usbflow *f = &k->usb;
+	if (k->sm.state != SM_SESSION)
+		return;
+	if (key >= '0' && key < '0' + UF_PER_PAGE) {
+		uf_toggle(f, f->first + (key - '0'));
+	} else if (key == UI_USB_PREV || key == UI_USB_NEXT) {
+		uf_page(f, key == UI_USB_PREV ? -1 : 1);
+	} else if (key == UI_USB_COPY && uf_copy(f)) {
+		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL, *mnt = usb_mnt(k);
+		if (docs &&
+		    usbrun_copy(&k->usbr, k->usbw.device, k->usbw.fs, mnt, k->usb_entries,
+				f->chosen, f->n, docs, k->br.separated, k->br.uid, k->br.gid))
+			ep_add(k, k->usbr.fd, EV_USB_JOB);
+		else
+			uf_copy_ended(f);
+		free(docs);
+		free(mnt);
+	} else if (key == UI_USB_CLOSE && f->state != UF_COPYING) {
+		usb_close(k);
+	}
+}
+
+static void usb_job_readable(struct kiosk *k)
+{
+	const char *add;
+	size_t n;
+	bool ended = usbrun_read(&k->usbr, &add, &n);
+	if (k->usb.state == UF_COPYING)
+		uf_copied(&k->usb, add, n);
+	if (ended) {
+		if (k->usb.state == UF_READING) {
+			uf_listed(&k->usb, k->usbr.buf, k->usbr.len, k->usbr.ok, k->usb_entries);
+		} else if (k->usb.state == UF_COPYING) {
+			uf_copy_ended(&k->usb);
+			/* Counts only: names stay in the session. */
+			log_info("%d file(s) copied from a USB key", k->usb.copied);
+		}
+	}
+	k->cover_dirty = k->bar_dirty = true;
+}
+
+/* The key came or went (the monitor's fd, and the test image once a second). */
+static void usb_watch(struct kiosk *k)
+{
+	usbwatch_poll(&k->usbw);
+	if (!usbwatch_changed(&k->usbw))
+		return;
+	bool there = k->usbw.device[0] != '\0';
+	if (!there) {
+		usb_release(k);
+		if (uf_active(&k->usb) && k->usb.state != UF_DONE)
+			uf_gone(&k->usb);
+		k->usb_offered = false;
+	} else {
+		/* Outside a session a key is ignored, also once a session starts. */
+		k->usb_offered = k->sm.state == SM_SESSION;
+	}
+	k->cover_dirty = k->bar_dirty = true;
 }
 
 static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_clock *c)
@@ -754,6 +1001,12 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 		break;
 	case UI_ACT_TOOL:
 		tool_pressed(k, (enum ui_tool)h->key, c);
+		break;
+	case UI_ACT_SCAN:
+		scan_pressed(k, h->key);
+		break;
+	case UI_ACT_USB:
+		usb_pressed(k, h->key);
 		break;
 	case UI_ACT_NONE:
 		break;
@@ -872,6 +1125,11 @@ static void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view 
 		.tools_on = kiosk_tools_on(k),
 		.help = k->help.state,
 		.text_step = k->text_step,
+		.scan = &k->scan,
+		.scan_preview = k->scanner.preview,
+		.scan_saved = k->scanner.saved,
+		.usb = &k->usb,
+		.usb_entries = k->usb_entries,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -959,7 +1217,8 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
 	bool in_session = m->state == SM_SESSION;
-	bool cover = !in_session || m->confirm_end || m->idle_prompt || m->notice != SM_NOTICE_NONE;
+	bool cover = !in_session || m->confirm_end || m->idle_prompt ||
+		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan) || uf_active(&k->usb);
 	bool was_cover = k->x.cover_mapped;
 	if (cover) {
 		/* Without a session nothing may show without the grabs; over a session (the
@@ -1138,6 +1397,11 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		m->out &= SM_OUT_REDRAW;
 		if (out & SM_OUT_WIPE) {
 			k->timings.end_ms = mono_ms();
+			scan_close(k);
+			sf_init(&k->scan);
+			usb_close(k);
+			uf_init(&k->usb);
+			k->usb_offered = false;
 			k->timings.welcome_pending = true;
 			browser_unwatch(k);
 			browser_wipe(&k->br, WIPE_GRACE_MS);
@@ -1228,10 +1492,10 @@ static void browser_exited(struct kiosk *k, const struct sm_clock *c)
 /* The buttons on screen, in root coordinates: tests click them like a resident. */
 static json_t *buttons_json(struct kiosk *k)
 {
-	static const char *const names[] = {"none",     "key",     "erase",     "ok",  "lang",
-					    "home",     "back",    "end",       "yes", "no",
-					    "continue", "dismiss", "notice_ok", "tool"};
-	_Static_assert(ARRAY_LEN(names) == UI_ACT_TOOL + 1, "an action without its name");
+	static const char *const names[] = {
+		"none", "key", "erase",    "ok",      "lang",      "home", "back",     "end",
+		"yes",  "no",  "continue", "dismiss", "notice_ok", "tool", "scanflow", "usbflow"};
+	_Static_assert(ARRAY_LEN(names) == UI_ACT_USB + 1, "an action without its name");
 	json_t *a = json_array();
 	struct x_rect p = x_primary(&k->x);
 	for (int pass = 0; pass < 2; pass++) {
@@ -1257,12 +1521,50 @@ static json_t *buttons_json(struct kiosk *k)
 	return a;
 }
 
+/* The USB flow: the key's files offered (the session's only), chosen or not. */
+static json_t *usb_json(const struct kiosk *k)
+{
+	const struct usbflow *f = &k->usb;
+	json_t *files = json_array();
+	for (int i = 0; k->sm.state == SM_SESSION && i < f->n; i++)
+		json_array_append_new(files, json_pack("{ss sI sb}", "name", k->usb_entries[i].name,
+						       "bytes", (json_int_t)k->usb_entries[i].bytes,
+						       "chosen", f->chosen[i]));
+	return json_pack("{sb ss ss so si si si}", "key",
+			 k->usbw.device[0] != '\0' && k->usb_offered, "state",
+			 uf_state_word(f->state), "error", uf_error_word(f->error), "files", files,
+			 "first", f->first, "copied", f->copied, "files_copied", f->files_copied);
+}
+
+/* The session's Documents: names, sizes, pages of the kiosk's scans (null: unknown). */
+static json_t *documents_json(const struct kiosk *k)
+{
+	json_t *a = json_array();
+	if (k->sm.state != SM_SESSION || !k->br.dir)
+		return a;
+	char *dir = documents_dir(k->br.dir);
+	struct document *docs = xcalloc(DOCUMENTS_MAX, sizeof(*docs));
+	int n = documents_list(dir, docs, DOCUMENTS_MAX);
+	for (int i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, docs[i].name);
+		int pages = documents_own_pdf_pages(path);
+		free(path);
+		json_array_append_new(a, json_pack("{ss sI so}", "name", docs[i].name, "bytes",
+						   (json_int_t)docs[i].bytes, "pages",
+						   pages >= 0 ? json_integer(pages) : json_null()));
+	}
+	free(docs);
+	free(dir);
+	return a;
+}
+
 static char *status_json(struct kiosk *k, const struct sm_clock *c)
 {
 	const struct sm *m = &k->sm;
 	static const char *const screens[] = {"closed",      "login", "locked", "ending",
-					      "confirm_end", "idle",  "notice", "unavailable"};
-	_Static_assert(ARRAY_LEN(screens) == UI_UNAVAILABLE + 1, "a screen without its name");
+					      "confirm_end", "idle",  "notice", "unavailable",
+					      "scan",        "usb"};
+	_Static_assert(ARRAY_LEN(screens) == UI_USB + 1, "a screen without its name");
 	struct ui_view v;
 	struct view_text t;
 	fill_view(k, c, &v, &t);
@@ -1323,6 +1625,13 @@ static char *status_json(struct kiosk *k, const struct sm_clock *c)
 						      (int)r->w, "h", (int)r->h));
 	}
 	json_object_set_new(j, "keyboard_keys", keys);
+	json_object_set_new(j, "documents", documents_json(k));
+	json_object_set_new(j, "usb", usb_json(k));
+	json_object_set_new(j, "scan",
+			    json_pack("{ss ss si si si si}", "state", sf_state_word(k->scan.state),
+				      "error", sf_error_word(k->scan.error), "pages", k->scan.pages,
+				      "progress", k->scan.progress, "pages_scanned",
+				      k->scan.scanned, "documents", k->scan.documents));
 	/* What the bar shows: the time the resident really has, and closing time when that is
 	 * what limits it; the notice shown over the session. */
 	static const char *const notices[] = {"", "time", "closing"};
@@ -1406,6 +1715,8 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("timerfd");
 	ce_tick(&k->ce, c->mono_ms);
+	scan_event(k, scanrun_poll(&k->scanner, &k->scan)); /* a helper gone quietly */
+	usb_watch(k); /* (the test image: looked at once a second) */
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
 		net_start(k);
 	if (k->guard.pid > 0 && c->mono_ms - k->guard.at_ms >= NG_TIMEOUT_MS)
@@ -1475,6 +1786,15 @@ static int run(struct kiosk *k)
 				break;
 			case EV_PRINT:
 				print_probed(k, &c);
+				break;
+			case EV_SCAN:
+				scan_readable(k);
+				break;
+			case EV_USB:
+				usb_watch(k);
+				break;
+			case EV_USB_JOB:
+				usb_job_readable(k);
 				break;
 			case EV_GUARD:
 				guard_done(k, &c);
@@ -1763,12 +2083,17 @@ int main(int argc, char **argv)
 	k->sig_fd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	k->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	k->ep = epoll_create1(EPOLL_CLOEXEC);
+	k->scanner.ep = k->usbr.ep = k->ep; /* their pipes leave it before they close */
 	if (k->sig_fd < 0 || k->timer_fd < 0 || k->ep < 0)
 		fatal("signalfd/timerfd/epoll");
 	helper_init(&k->net, k->cfg.path);
 	browser_init(&k->br);
 	kprint_probe_init(&k->probe);
 	netguard_init(&k->guard, k->cfg.proxy_enforce);
+	scanrun_init(&k->scanner, -1);
+	sf_init(&k->scan);
+	usbrun_init(&k->usbr, -1);
+	uf_init(&k->usb);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -1781,6 +2106,9 @@ int main(int argc, char **argv)
 	 * the running one's session (nor its cgroups, swept by browser_setup). */
 	browser_setup(&k->br, &k->cfg);
 	browser_cleanup_stale(&k->br, &k->cfg);
+	/* A crash's leftovers of the documents' flows: scanned pages, a key still mounted. */
+	scanrun_cleanup_stale(k->cfg.runtime_dir);
+	usb_release(k);
 	if (k->cfg.proxy_enforce && !k->br.separated)
 		log_warnx("proxy.enforce: the browser runs as the kiosk's own user, whose "
 			  "network no "
@@ -1797,6 +2125,8 @@ int main(int argc, char **argv)
 	ep_add(k, k->sig_fd, EV_SIGNAL);
 	ep_add(k, k->timer_fd, EV_TIMER);
 	ep_add(k, k->ctl_fd, EV_CTL);
+	if (k->cfg.usb_enabled && usbwatch_start(&k->usbw) && usbwatch_fd(&k->usbw) >= 0)
+		ep_add(k, usbwatch_fd(&k->usbw), EV_USB);
 	net_start(k);
 	/* The print server's address is known before the first session (kprint_host). */
 	print_probe(k);
@@ -1813,6 +2143,10 @@ int main(int argc, char **argv)
 
 	browser_wipe(&k->br, WIPE_GRACE_MS);
 	x_type_reset(&k->x); /* the keycodes the on-screen keyboard borrowed */
+	scanrun_clear(&k->scanner);
+	usb_release(k);
+	usbrun_free(&k->usbr);
+	usbwatch_stop(&k->usbw);
 	if (k->br.separated)
 		x_allow_user(&k->x, k->cfg.browser_user, false);
 	net_stop(k);

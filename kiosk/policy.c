@@ -181,8 +181,9 @@ json_t *policy_chromium(const struct kiosk_cfg *cfg, const char *home_url, bool 
 		json_object_set_new(p, fixed[i].name, v);
 	}
 	json_object_set_new(p, "ExtensionInstallBlocklist", json_pack("[s]", "*"));
-	/* ${user_home} is the session's HOME (DIR/home): downloads go to DIR/downloads. */
-	json_object_set_new(p, "DownloadDirectory", json_string("${user_home}/../downloads"));
+	/* ${user_home} is the session's HOME (DIR/home): downloads go to DIR/home/Documents,
+	 * beside the scans and the files copied from a USB key. */
+	json_object_set_new(p, "DownloadDirectory", json_string("${user_home}/Documents"));
 	json_object_set_new(p, "PrinterTypeDenyList", json_pack("[s s]", "pdf", "extension"));
 	/* The preview opens on the centre's queue, whatever else the print server shares (its
 	 * name is letters, digits, '_', '-' and '.', escaped for the regular expression). */

@@ -139,6 +139,16 @@ bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n)
 			      "séance, tout est effacé. Appuyez sur J'ai compris."));
 			break;
 		}
+		case UI_SCAN:
+			add(buf, n,
+			    _("Posez la page face contre la vitre du scanner, puis appuyez sur "
+			      "Numériser."));
+			break;
+		case UI_USB:
+			add(buf, n,
+			    _("Touchez les documents de la clé à copier, puis appuyez sur "
+			      "Copier."));
+			break;
 		}
 	}
 	flatten(buf);

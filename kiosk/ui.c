@@ -636,6 +636,12 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 	case UI_UNAVAILABLE:
 		screen_unavailable(&c);
 		break;
+	case UI_SCAN:
+		ui_screen_scan(cr, w, h, v, hits);
+		break;
+	case UI_USB:
+		ui_screen_usb(cr, w, h, v, hits);
+		break;
 	}
 	cairo_restore(cr);
 }

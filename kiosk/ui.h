@@ -24,6 +24,28 @@ enum ui_action {
 	UI_ACT_DISMISS,   /* close the desk message */
 	UI_ACT_NOTICE_OK, /* the last warning's "J'ai compris" */
 	UI_ACT_TOOL,      /* a tool of the bar: ui_hit.key is its enum ui_tool */
+	UI_ACT_SCAN,      /* the scan screen: ui_hit.key is one of enum ui_scan_key */
+	UI_ACT_USB,       /* the USB screen: ui_hit.key '0'.. a row of the page, or a ui_usb_key */
+};
+
+/* The USB screen's buttons besides its rows (UI_ACT_USB). */
+enum ui_usb_key {
+	UI_USB_COPY = 'c',  /* Copier */
+	UI_USB_CLOSE = 'x', /* Annuler, OK, Fermer */
+	UI_USB_PREV = '<',
+	UI_USB_NEXT = '>',
+};
+
+/* The scan screen's buttons (UI_ACT_SCAN). */
+enum ui_scan_key {
+	UI_SCAN_START = 's',  /* Numériser */
+	UI_SCAN_COLOUR = 'c', /* Couleur */
+	UI_SCAN_GRAY = 'g',   /* Gris */
+	UI_SCAN_ADD = 'a',    /* Ajouter une page */
+	UI_SCAN_RETAKE = 'r', /* Recommencer (the last page) */
+	UI_SCAN_FINISH = 'f', /* Terminer */
+	UI_SCAN_RETRY = 't',  /* Réessayer */
+	UI_SCAN_CLOSE = 'x',  /* Annuler, Fermer, OK */
 };
 
 /* The bar's tools, between "Retour" and the time: each feature that is on sets its bit in

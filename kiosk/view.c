@@ -97,6 +97,22 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	if (v->idle_seconds < 0)
 		v->idle_seconds = 0;
 	v->screen = screen_of(m);
+	/* The scan flow covers the session; a prompt of the session's comes first. */
+	if (in->scan) {
+		v->scan = *in->scan;
+		v->scan_preview = in->scan_preview && in->scan_preview[0] ? in->scan_preview : NULL;
+		v->scan_saved = in->scan_saved;
+		if (m->state == SM_SESSION && sf_active(in->scan) && v->screen == UI_CONFIRM_END &&
+		    !m->confirm_end)
+			v->screen = UI_SCAN;
+	}
+	if (in->usb) {
+		v->usb = *in->usb;
+		v->usb_entries = in->usb_entries;
+		if (m->state == SM_SESSION && uf_active(in->usb) && v->screen == UI_CONFIRM_END &&
+		    !m->confirm_end)
+			v->screen = UI_USB;
+	}
 	/* Closed hours and the desk's lock say more than this; the welcome must not show. */
 	if (v->screen == UI_LOGIN && in->unavailable)
 		v->screen = UI_UNAVAILABLE;

@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "codeentry.h"
+#include "scanflow.h"
+#include "usbflow.h"
 #include "session.h"
 
 /* What a cover window shows. The bar is drawn separately (ui_draw_bar). */
@@ -20,6 +22,8 @@ enum ui_screen {
 	UI_IDLE,        /* during a session: "Êtes-vous toujours là ?" + countdown */
 	UI_NOTICE,      /* during a session: the last warning, to dismiss ("J'ai compris") */
 	UI_UNAVAILABLE, /* instead of the welcome: the network check fails, no code taken */
+	UI_SCAN,        /* during a session: "Numériser un document" (scanflow.h) */
+	UI_USB,         /* during a session: "Copier des documents depuis la clé" (usbflow.h) */
 };
 
 /* Everything a screen shows. */
@@ -61,6 +65,15 @@ struct ui_view {
 	int text_step;       /* "A+": textsize.h's step (0: 100 %) */
 	int text_percent;    /* the text's size, 100..200 (0 counts as 100) */
 	bool contrast;       /* high contrast: yellow on black */
+
+	/* UI_SCAN */
+	struct scanflow scan;
+	const char *scan_preview; /* the last page's preview (PNG file), NULL if none */
+	const char *scan_saved;   /* the saved document's name (SF_DONE) */
+
+	/* UI_USB */
+	struct usbflow usb;
+	const struct usb_entry *usb_entries; /* usb.n of them */
 };
 
 /* What view_build needs besides the state machine. */
@@ -72,16 +85,20 @@ struct view_in {
 	int code_len;
 	const char *typed;
 	bool typed_refused;
-	enum ui_login_msg msg;    /* ce_message */
-	int lockout_seconds;      /* ce_pause_seconds */
-	int64_t tries_left;       /* code_entry's */
-	const char *hours_today;  /* NULL: always open */
-	const char *next_open;    /* "" or NULL: none */
-	const char *closing_at;   /* "18h00": the closing time of today, or NULL */
-	bool unavailable;         /* the network check fails (proxy.enforce): no welcome */
-	unsigned tools, tools_on; /* the bar's tools (ui_view) */
-	enum wire_help help;      /* the call for help (helpreq.h) */
-	int text_step;            /* "A+" (textsize.h) */
+	enum ui_login_msg msg;       /* ce_message */
+	int lockout_seconds;         /* ce_pause_seconds */
+	int64_t tries_left;          /* code_entry's */
+	const char *hours_today;     /* NULL: always open */
+	const char *next_open;       /* "" or NULL: none */
+	const char *closing_at;      /* "18h00": the closing time of today, or NULL */
+	bool unavailable;            /* the network check fails (proxy.enforce): no welcome */
+	unsigned tools, tools_on;    /* the bar's tools (ui_view) */
+	enum wire_help help;         /* the call for help (helpreq.h) */
+	int text_step;               /* "A+" (textsize.h) */
+	const struct scanflow *scan; /* the scan flow, NULL: none */
+	const char *scan_preview, *scan_saved;
+	const struct usbflow *usb; /* the USB copy flow, NULL: none */
+	const struct usb_entry *usb_entries;
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

@@ -8,12 +8,14 @@ ESCALE_BUILD_PKGS=(
 	libsystemd-dev libcurl4-openssl-dev libcups2-dev libqpdf-dev libevent-dev libgnutls28-dev
 	libxcb1-dev libxcb-randr0-dev libxcb-screensaver0-dev libxcb-xkb-dev libxcb-xtest0-dev
 	libxkbcommon-x11-dev libcairo2-dev libpango1.0-dev gettext libseccomp-dev scdoc
+	libsane-dev libjpeg-dev
 )
 ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang-format systemd
 	libreoffice-calc-nogui xvfb xdotool xauth fonts-dejavu-core chromium chromium-l10n bubblewrap
 	chromium-driver python3-selenium poppler-utils
 	cups-daemon cups-client cups-ipp-utils qpdf x11-xkb-utils groff-base
-	nftables iproute2 libnss3-tools)
+	nftables iproute2 libnss3-tools libsane1 mtools dosfstools
+	exfatprogs exfat-fuse ntfs-3g)
 # What the benchmarks compare with (tests/bench/README.md): installed by hand.
 ESCALE_BENCH_PKGS=(tinyproxy-bin)
 # What building the Debian packages needs (scripts/build-debs), and what

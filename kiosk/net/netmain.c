@@ -46,6 +46,7 @@ struct net {
 	int64_t seconds_used, pages_used;
 	enum wire_help help; /* the resident's call for help, and when it was made */
 	int64_t help_at;
+	int64_t pages_scanned, files_copied; /* the session's documents, from the state */
 
 	/* The open session (mirrors kcache's current row). */
 	bool in_session;
@@ -310,6 +311,8 @@ static void handle_state(struct net *n, const struct wire_msg *m)
 	snprintf(n->session, sizeof(n->session), "%s", m->session);
 	n->seconds_used = m->seconds_used > KC_SECONDS_MAX ? KC_SECONDS_MAX : m->seconds_used;
 	n->pages_used = m->pages_used > KC_PAGES_MAX ? KC_PAGES_MAX : m->pages_used;
+	n->pages_scanned = m->pages_scanned;
+	n->files_copied = m->files_copied;
 	if (!n->in_session || strcmp(n->session, n->cur) != 0)
 		return;
 	int64_t now = mono_ms();
@@ -638,8 +641,14 @@ static void heartbeat_start(struct net *n)
 	/* The kiosk applies the settings as it receives them: the version handed over. */
 	if (n->set)
 		json_object_set_new(body, "settings_version", json_integer(n->set_version));
-	if (session)
+	if (session) {
 		json_object_set_new(body, "session", json_string(session));
+		/* Counts only: what the session's documents are stays in it. */
+		if (n->pages_scanned > 0)
+			json_object_set_new(body, "pages_scanned", json_integer(n->pages_scanned));
+		if (n->files_copied > 0)
+			json_object_set_new(body, "files_copied", json_integer(n->files_copied));
+	}
 	/* A call for help comes from a session or the welcome screen (a resident stuck at
 	 * signing in). */
 	bool help = (session || strcmp(state, "login") == 0) && n->help != WIRE_HELP_NONE;

@@ -33,7 +33,7 @@
  *   browser WID                        'b' opened a second top-level window with Chromium's
  *                                      role of a window with tabs ("browser"; 'n': "pop-up")
  *   child PID                          'f' forked a child that sleeps in the same group
- *   wrote PATH / write-failed PATH     'w': $HOME/../downloads/proof.txt and $HOME/proof.txt
+ *   wrote PATH / write-failed PATH     'w': $HOME/Documents/proof.txt and $HOME/proof.txt
  *   escaped PID                        's' forked a child that called setsid() and sleeps
  *                                      (outside the process group; SIGTERM ignored)
  *   opened-display / open-failed       'a': turns X access control off and adds its own
@@ -494,9 +494,7 @@ static void write_proof(void)
 		return;
 	}
 	char path[4096];
-	const char *slash = strrchr(home, '/');
-	int dirlen = slash ? (int)(slash - home) : 0;
-	snprintf(path, sizeof(path), "%.*s/downloads/proof.txt", dirlen, home);
+	snprintf(path, sizeof(path), "%s/Documents/proof.txt", home);
 	write_file(path);
 	snprintf(path, sizeof(path), "%s/proof.txt", home);
 	write_file(path);

@@ -404,11 +404,11 @@ class Policy(ChromiumTestCase):
 
         # Refused: other hosts (also look-alikes), local files, even in the session
         # directory (only the home page is allowed), and the refusals never reach the server.
-        with open(os.path.join(d, "downloads", "leak.html"), "w") as f:
+        with open(os.path.join(d, "home", "Documents", "leak.html"), "w") as f:
             f.write("<title>LEAK</title>")
         refused = ["https://evil.example/", "https://www.caf.fr.evil.example/",
                    "https://notcaf.fr/", "file:///etc/passwd",
-                   "file://%s/downloads/leak.html" % d]
+                   "file://%s/home/Documents/leak.html" % d]
         for url in refused:
             self.open_url(url)
             # A refused page is titled with its URL (a tab replaces the last one in --kiosk).
@@ -665,7 +665,7 @@ class Opener(ChromiumTestCase):
         d = self.session_dir()
         self.open_url("https://www.caf.fr/letter")
         deadline = time.monotonic() + WAIT
-        while not os.path.exists(os.path.join(d, "downloads", "lettre.odt")):
+        while not os.path.exists(os.path.join(d, "home", "Documents", "lettre.odt")):
             self.assertLess(time.monotonic(), deadline, "the letter was not downloaded")
             time.sleep(0.2)
         self.settle(5)  # the auto-open, had there been a program to run
@@ -734,11 +734,11 @@ class Session(ChromiumTestCase):
         self.kiosk.wait(lambda s: s["windows"] == 1, "the popup closed")
 
         # A resident attaches a scan to a form: the file chooser (AllowFileSelectionDialogs)
-        # opens in the session's HOME; the scan saved there in this session is chosen (its
-        # name typed, as the location entry takes it, then Open: Alt+O, "_Ouvrir"), and the
-        # form sends it.
+        # opens in the session's Documents; the scan saved there in this session is chosen
+        # (its bare name typed: the chooser is already in Documents, then Open: Alt+O,
+        # "_Ouvrir"), and the form sends it.
         d = self.session_dir()
-        scan = os.path.join(d, "downloads", "scan-justificatif.jpg")
+        scan = os.path.join(d, "home", "Documents", "scan-justificatif.jpg")
         data = b"\xff\xd8\xff\xe0 scan of a payslip " + os.urandom(16).hex().encode()
         with open(scan, "wb") as f:
             f.write(data)
@@ -746,7 +746,7 @@ class Session(ChromiumTestCase):
         self.wait_title(lambda t: t.startswith("upload form"), "the upload form")
         self.open_chooser()
         screenshot(self.x.display, "chromium-06-file-chooser")
-        xdotool(self.x.display, "type", "--delay", "30", scan)
+        xdotool(self.x.display, "type", "--delay", "30", os.path.basename(scan))
         time.sleep(0.5)
         xdotool(self.x.display, "key", "alt+o")
         self.wait_title(lambda t: t.startswith("uploaded"), "the form sent")
@@ -834,7 +834,7 @@ class Session(ChromiumTestCase):
                    if f == "attest.pdf"]
             time.sleep(0.2)
         # The download landed in the session directory (DownloadDirectory).
-        self.assertEqual(got, [os.path.join(d1, "downloads", "attest.pdf")])
+        self.assertEqual(got, [os.path.join(d1, "home", "Documents", "attest.pdf")])
         # The cookie is sent back within the session.
         self.open_url("https://www.caf.fr/check")
         self.wait_title(lambda t: t.startswith("check"), "the check page")
@@ -967,6 +967,61 @@ class Keyboard(ChromiumTestCase):
         self.press("Fermer")
         self.kiosk.wait(lambda s: not s["keyboard"], "closed by its key")
         self.page_geometry(lambda g: g[1] + g[3] == 800)
+
+
+class ScanUpload(ChromiumTestCase):
+    """A page scanned at the kiosk (SANE's test backend as the scanner) is sent by a site's
+    upload form: Chromium's file chooser opens in the session's Documents, where the scan
+    is, readable by the browser's user, and the server receives the PDF's very bytes."""
+
+    def test_scan_then_upload(self):
+        if not os.path.exists(need("ESCALE_KIOSK_SCAN")):
+            self.skipTest("escale-kiosk-scan not built")
+        sane = os.path.join(self.workdir, "sane")
+        os.makedirs(sane, exist_ok=True)
+        with open(os.path.join(sane, "dll.conf"), "w") as f:
+            f.write("test\n")
+        self.kiosk = self.make_kiosk(
+            extra=self.SERVICES + 'scan: { device = "test:0"; };\n',
+            env={"SANE_CONFIG_DIR": sane, "ESCALE_KIOSK_SCAN": need("ESCALE_KIOSK_SCAN")})
+        if self.SEPARATED:
+            lay_out_as_production(self.kiosk)
+        self.start_session()
+        self.kiosk.click("scan")
+        self.kiosk.wait(lambda s: s["scan"]["state"] == "place", "the scan screen")
+        self.kiosk.click("scanflow", "s")
+        self.kiosk.wait(lambda s: s["scan"]["state"] == "preview", "the page scanned")
+        self.kiosk.click("scanflow", "f")
+        st = self.kiosk.wait(lambda s: s["scan"]["state"] == "done", "the document saved")
+        self.assertEqual([d["name"] for d in st["documents"]], ["document-1.pdf"])
+        self.kiosk.click("scanflow", "x")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
+        pdf = os.path.join(self.session_dir(), "home", "Documents", "document-1.pdf")
+        with open(pdf, "rb") as f:
+            data = f.read()
+        if self.SEPARATED:
+            self.assertEqual(os.stat(pdf).st_uid, self.guest.pw_uid)
+
+        self.open_url("https://ants.gouv.fr/upload")
+        self.wait_title(lambda t: t.startswith("upload form"), "the upload form")
+        self.open_chooser()
+        screenshot(self.x.display, "chromium-07-scan-in-chooser")
+        # The bare name: the chooser is in Documents.
+        xdotool(self.x.display, "type", "--delay", "30", "document-1.pdf")
+        time.sleep(0.5)
+        xdotool(self.x.display, "key", "alt+o")
+        self.wait_title(lambda t: t.startswith("uploaded"), "the form sent")
+        with self.services.lock:
+            uploads = list(self.services.uploads)
+        self.assertEqual(len(uploads), 1)
+        self.assertIn(b'filename="document-1.pdf"', uploads[0])
+        self.assertIn(data, uploads[0])
+
+    def open_chooser(self):
+        Session.open_chooser(self)
+
+    def click_until(self, pred, what):
+        Session.click_until(self, pred, what)
 
 
 if __name__ == "__main__":

@@ -481,7 +481,7 @@ class Wipe(KioskTestCase):
         self.assertNotEqual(homes[0][0], homes[1][0])
         self.assertEqual(homes[1][1], fresh)  # no proof.txt, nothing else
         second_dir = os.path.dirname(homes[1][0])
-        self.assertEqual(os.listdir(os.path.join(second_dir, "downloads")), [])
+        self.assertEqual(os.listdir(os.path.join(second_dir, "home", "Documents")), [])
 
 
 

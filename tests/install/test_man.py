@@ -111,7 +111,8 @@ def main():
     check_config(pages.get("escale-kiosk.conf.5", ""), "escale-kiosk.conf(5)", "kiosk/kconfig.c",
                  {"top": "", "admin": "admin.", "browser": "browser.", "session": "session.",
                   "login": "login.", "hours": "hours.", "print": "print.", "proxy": "proxy.",
-                  "keyboard": "keyboard.", "speech": "speech.", "settings": "settings."},
+                  "keyboard": "keyboard.", "speech": "speech.", "settings": "settings.",
+                  "scan": "scan.", "usb": "usb."},
                  {"special", "service", "enrollment"}, "config/kiosk.conf")
 
     if failures:

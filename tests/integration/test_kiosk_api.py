@@ -76,6 +76,34 @@ class SessionOpen(AdmindTestCase):
         self.end_session(ka, d["session"], seconds_used=10)
         self.open_ok(kb, c["code"])
 
+    def test_documents_counted_in_the_stats(self):
+        """Pages scanned and files copied from USB keys (issue 18): counts only, the
+        largest a session reported, summed over the sessions in the period."""
+        _, kt = self.new_kiosk()
+        _, other = self.new_kiosk()
+        before = self.api("GET", "/api/v1/stats", token=self.admin)
+        self.assertEqual((before["pages_scanned"], before["files_copied"]), (0, 0))
+        d = self.open_ok(kt, self.new_code()["code"])
+        self.heartbeat(kt, "session", d["session"], seconds_used=10, pages_scanned=2)
+        self.heartbeat(kt, "session", d["session"], seconds_used=20, pages_scanned=3,
+                       files_copied=4)
+        # A late, smaller figure (a heartbeat that crossed another) changes nothing.
+        self.heartbeat(kt, "session", d["session"], seconds_used=20, pages_scanned=1)
+        # Another kiosk cannot count for this session.
+        self.req("POST", "/api/v1/kiosk/heartbeat",
+                 {"state": "session", "session": d["session"], "pages_scanned": 90}, other)
+        d2 = self.open_ok(kt, self.new_code()["code"])
+        self.heartbeat(kt, "session", d2["session"], seconds_used=5, files_copied=1)
+        st = self.api("GET", "/api/v1/stats", token=self.admin)
+        self.assertEqual((st["pages_scanned"], st["files_copied"]), (3, 5))
+        # Out of the period: nothing.
+        old = self.api("GET", "/api/v1/stats?from=2001-01-01&to=2001-01-02", token=self.admin)
+        self.assertEqual((old["pages_scanned"], old["files_copied"]), (0, 0))
+        # Bounded like the other counts.
+        self.assertError(self.req("POST", "/api/v1/kiosk/heartbeat",
+                                  {"state": "session", "session": d2["session"],
+                                   "pages_scanned": 100001}, kt), 400, "bad_request")
+
     def test_used_up(self):
         _, kt = self.new_kiosk()
         c = self.new_code(minutes=1)

@@ -264,7 +264,7 @@ static void test_start_wipe(void)
 	CHECK(stat(b.dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700);
 	CHECK(strncmp(b.dir, cfg.runtime_dir, strlen(cfg.runtime_dir)) == 0 &&
 	      strncmp(b.dir + strlen(cfg.runtime_dir), "/session-", 9) == 0);
-	static const char *const subdirs[] = {"home", "profile", "downloads", "run", "tmp"};
+	static const char *const subdirs[] = {"home", "home/Documents", "profile", "run", "tmp"};
 	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
 		char *p = xasprintf("%s/%s", b.dir, subdirs[i]);
 		CHECK(stat(p, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700);
@@ -463,7 +463,7 @@ static void test_tree(const char *base)
 	const char *d = b.dir;
 	char *p;
 #define AT(fmt) (p = xasprintf("%s/" fmt, d))
-	put_file(AT("downloads/secret.pdf"), "secret", 0000);
+	put_file(AT("home/Documents/secret.pdf"), "secret", 0000);
 	free(p);
 	CHECK(mkdir(AT("profile/ro"), 0700) == 0);
 	free(p);

@@ -512,6 +512,81 @@ static void check_keyboard(int w, int h, bool shift, const char *name)
 	cairo_surface_destroy(s);
 }
 
+/* The scan screen in each of its states: its buttons, big enough, none overlapping. */
+static void check_scan(int w, int h, bool english)
+{
+	static const struct {
+		enum sf_state state;
+		const char *keys; /* the buttons it must have */
+		const char *name;
+	} states[] = {{SF_PLACE, "xscg", "place"},    {SF_SCANNING, "", "scanning"},
+		      {SF_PREVIEW, "raf", "preview"}, {SF_SAVING, "", "saving"},
+		      {SF_DONE, "x", "done"},         {SF_ERROR, "xt", "error"}};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		struct ui_view v = base_view(english);
+		v.screen = UI_SCAN;
+		v.scan.state = states[i].state;
+		v.scan.pages = 2;
+		v.scan.progress = 40;
+		v.scan.error = states[i].state == SF_ERROR ? SF_ERR_JAMMED : SF_ERR_NONE;
+		v.scan_saved = "document-1.pdf";
+		char name[64];
+		snprintf(name, sizeof(name), "%dx%d-%s-scan-%s", w, h, english ? "en" : "fr",
+			 states[i].name);
+		struct ui_hits hits;
+		cairo_surface_t *s = render(w, h, &v, false, &hits, name);
+		CHECK(painted(s) > 0.01, "%s: %.3f painted", name, painted(s));
+		check_hits(&hits, w, h, 56, name);
+		for (const char *k = states[i].keys; *k; k++)
+			CHECK(find(&hits, UI_ACT_SCAN, *k), "%s: no button %c", name, *k);
+		CHECK(hits.n == (int)strlen(states[i].keys), "%s: %d buttons", name, hits.n);
+		cairo_surface_destroy(s);
+	}
+}
+
+/* The USB screen: a page of rows to tap, the buttons of each state. */
+static void check_usb(int w, int h, bool english)
+{
+	static struct usb_entry e[9];
+	for (int i = 0; i < 9; i++) {
+		snprintf(e[i].name, sizeof(e[i].name), "Attestation de paiement CAF %d.pdf", i);
+		e[i].bytes = 1000LL * (i + 1) * 300;
+	}
+	static const struct {
+		enum uf_state state;
+		int n, hits;
+		const char *name;
+	} states[] = {{UF_READING, 0, 1, "reading"},
+		      {UF_LIST, 9, 6 + 3, "list"} /* "<" off on the first page */,
+		      {UF_LIST, 2, 2 + 2, "list-short"},
+		      {UF_COPYING, 0, 0, "copying"},
+		      {UF_DONE, 0, 1, "done"},
+		      {UF_ERROR, 0, 1, "error"}};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		struct ui_view v = base_view(english);
+		v.screen = UI_USB;
+		v.usb.state = states[i].state;
+		v.usb.n = states[i].n;
+		v.usb.chosen[1] = true;
+		v.usb.to_copy = 3;
+		v.usb.done = v.usb.copied = 2;
+		v.usb.error = states[i].state == UF_ERROR ? UF_ERR_GONE : UF_ERR_NONE;
+		v.usb_entries = e;
+		char name[64];
+		snprintf(name, sizeof(name), "%dx%d-%s-usb-%s", w, h, english ? "en" : "fr",
+			 states[i].name);
+		struct ui_hits hits;
+		cairo_surface_t *s = render(w, h, &v, false, &hits, name);
+		CHECK(painted(s) > 0.005, "%s: %.3f painted", name, painted(s));
+		check_hits(&hits, w, h, 56, name);
+		CHECK(hits.n == states[i].hits, "%s: %d hits", name, hits.n);
+		if (states[i].state == UF_LIST)
+			CHECK(find(&hits, UI_ACT_USB, '0') && find(&hits, UI_ACT_USB, UI_USB_COPY),
+			      "%s: rows and Copier", name);
+		cairo_surface_destroy(s);
+	}
+}
+
 static void check_language(void)
 {
 	const char *fr = "Tapez votre code";
@@ -617,6 +692,10 @@ int main(void)
 	v.centre = "Espace social commun Cleunay";
 	v.screen = UI_CONFIRM_END;
 	check_screen(768, 1024, &v, UI_ACT_YES, "768x1024-fr-confirm");
+	check_scan(1280, 800, false);
+	check_scan(800, 600, true);
+	check_usb(1280, 800, false);
+	check_usb(800, 600, true);
 
 	/* Let the leak checker see only our leaks, not fontconfig's caches. */
 	pango_cairo_font_map_set_default(NULL);

@@ -97,6 +97,10 @@ static void test_round_trips(void)
 		m.seconds_used = 61;
 		m.pages_used = 2;
 		CHECK(round_trip(&m, WIRE_TO_NET));
+		/* The session's documents (counts only). */
+		m.pages_scanned = 5;
+		m.files_copied = 3;
+		CHECK(round_trip(&m, WIRE_TO_NET));
 	}
 	for (int h = 0; h < WIRE_HELP_COUNT; h++) { /* a call for help and when */
 		m = msg(WIRE_MSG_STATE);

@@ -1,0 +1,52 @@
+/* store_docstats: pages scanned and files copied per session, summed for the statistics. */
+#include "store_docstats.h"
+
+#include "db.h"
+#include "store_internal.h"
+
+bool store_docstats_init(struct store *st)
+{
+	return db_exec(st->db,
+		       "CREATE TABLE IF NOT EXISTS doc_counts("
+		       "  session_id TEXT PRIMARY KEY,"
+		       "  pages_scanned INTEGER NOT NULL,"
+		       "  files_copied INTEGER NOT NULL) WITHOUT ROWID",
+		       "doc_counts");
+}
+
+bool store_docstats_record(struct store *st, int64_t kiosk, const char *session, int64_t scanned,
+			   int64_t copied)
+{
+	if (scanned <= 0 && copied <= 0)
+		return true;
+	sqlite3_stmt *s =
+		store_stmt(st, "INSERT INTO doc_counts(session_id, pages_scanned, files_copied)"
+			       " SELECT id, ?3, ?4 FROM sessions WHERE id = ?1 AND kiosk_id = ?2"
+			       " ON CONFLICT (session_id) DO UPDATE SET"
+			       " pages_scanned = max(pages_scanned, excluded.pages_scanned),"
+			       " files_copied = max(files_copied, excluded.files_copied)");
+	bind_text(s, 1, session);
+	sqlite3_bind_int64(s, 2, kiosk);
+	sqlite3_bind_int64(s, 3, scanned > 0 ? scanned : 0);
+	sqlite3_bind_int64(s, 4, copied > 0 ? copied : 0);
+	int r = sqlite3_step(s);
+	store_release(s);
+	return r == SQLITE_DONE;
+}
+
+void store_docstats_totals(struct store *st, int64_t from, int64_t to, int64_t *scanned,
+			   int64_t *copied)
+{
+	store_lock(st);
+	sqlite3_stmt *s = db_prepare(
+		st->db, "SELECT coalesce(sum(d.pages_scanned), 0), coalesce(sum(d.files_copied), 0)"
+			" FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
+			" WHERE s.started_at >= ? AND s.started_at < ?");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	bool row = sqlite3_step(s) == SQLITE_ROW;
+	*scanned = row ? sqlite3_column_int64(s, 0) : 0;
+	*copied = row ? sqlite3_column_int64(s, 1) : 0;
+	sqlite3_finalize(s);
+	store_unlock(st);
+}

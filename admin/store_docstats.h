@@ -1,0 +1,23 @@
+/* store_docstats: the supporting documents the kiosks' sessions brought in, as counts
+ * only (issue 18): pages scanned and files copied from USB keys per session, never a name.
+ * Their table is created when the database opens (no schema version of its own). */
+#ifndef ESCALE_STORE_DOCSTATS_H
+#define ESCALE_STORE_DOCSTATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+
+/* Creates the table if missing; at open, after the migrations. */
+bool store_docstats_init(struct store *st);
+/* Records SESSION's counts as its kiosk KIOSK reports them (they only grow: the larger of
+ * the old and the new); a session of another kiosk is left alone. Inside the caller's
+ * transaction. */
+bool store_docstats_record(struct store *st, int64_t kiosk, const char *session, int64_t scanned,
+			   int64_t copied);
+/* The sums over the sessions started in [FROM, TO) still in the database. */
+void store_docstats_totals(struct store *st, int64_t from, int64_t to, int64_t *scanned,
+			   int64_t *copied);
+
+#endif

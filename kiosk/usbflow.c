@@ -1,0 +1,155 @@
+/* usbflow: the USB copy flow's state machine and the children's output. */
+#include <string.h>
+
+#include "usbflow.h"
+#include "util.h"
+
+void uf_init(struct usbflow *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+bool uf_active(const struct usbflow *f)
+{
+	return f->state != UF_OFF;
+}
+
+bool uf_open(struct usbflow *f)
+{
+	if (f->state != UF_OFF)
+		return false;
+	int kept = f->files_copied;
+	uf_init(f);
+	f->files_copied = kept;
+	f->state = UF_READING;
+	return true;
+}
+
+static bool terminated(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) != NULL;
+}
+
+int uf_check_records(const void *buf, size_t len, struct usb_entry *out, int max)
+{
+	int n = 0;
+	const struct usb_entry *in = buf;
+	size_t count = len / sizeof(*in);
+	for (size_t i = 0; i < count && n < max; i++) {
+		struct usb_entry e;
+		memcpy(&e, &in[i], sizeof(e));
+		if (!terminated(e.path, sizeof(e.path)) || !terminated(e.name, sizeof(e.name)) ||
+		    strncmp(e.path, "::/", 3) != 0 || e.bytes <= 0 ||
+		    e.bytes > USB_MAX_FILE_BYTES || e.kind != usbfiles_kind(e.name) ||
+		    e.kind == USB_NONE)
+			continue;
+		char safe[USB_NAME_MAX + 1];
+		usbfiles_safe_name(e.name, safe, sizeof(safe));
+		if (strcmp(safe, e.name) != 0)
+			continue;
+		out[n++] = e;
+	}
+	return n;
+}
+
+void uf_listed(struct usbflow *f, const void *buf, size_t len, bool ok, struct usb_entry *out)
+{
+	if (f->state != UF_READING)
+		return;
+	f->n = ok ? uf_check_records(buf, len, out, USB_MAX_FILES) : 0;
+	memset(f->chosen, 0, sizeof(f->chosen));
+	f->first = 0;
+	if (!ok) {
+		f->state = UF_ERROR;
+		f->error = UF_ERR_UNREADABLE;
+	} else if (f->n == 0) {
+		f->state = UF_ERROR;
+		f->error = UF_ERR_EMPTY;
+	} else {
+		f->state = UF_LIST;
+	}
+}
+
+void uf_toggle(struct usbflow *f, int i)
+{
+	if (f->state == UF_LIST && i >= 0 && i < f->n)
+		f->chosen[i] = !f->chosen[i];
+}
+
+void uf_page(struct usbflow *f, int dir)
+{
+	if (f->state != UF_LIST)
+		return;
+	int first = f->first + (dir < 0 ? -UF_PER_PAGE : UF_PER_PAGE);
+	if (first >= 0 && first < f->n)
+		f->first = first;
+}
+
+bool uf_copy(struct usbflow *f)
+{
+	if (f->state != UF_LIST)
+		return false;
+	int c = 0;
+	for (int i = 0; i < f->n; i++)
+		c += f->chosen[i];
+	if (c == 0)
+		return false;
+	f->state = UF_COPYING;
+	f->to_copy = c;
+	f->done = f->copied = 0;
+	return true;
+}
+
+void uf_copied(struct usbflow *f, const char *buf, size_t len)
+{
+	if (f->state != UF_COPYING)
+		return;
+	for (size_t i = 0; i < len && f->done < f->to_copy; i++) {
+		if (buf[i] != '+' && buf[i] != '-')
+			continue;
+		f->done++;
+		if (buf[i] == '+') {
+			f->copied++;
+			f->files_copied++;
+		}
+	}
+}
+
+void uf_copy_ended(struct usbflow *f)
+{
+	if (f->state != UF_COPYING)
+		return;
+	if (f->copied == 0) {
+		f->state = UF_ERROR;
+		f->error = UF_ERR_COPY;
+	} else {
+		f->state = UF_DONE;
+	}
+}
+
+void uf_gone(struct usbflow *f)
+{
+	if (f->state == UF_OFF || f->state == UF_DONE)
+		return;
+	f->state = UF_ERROR;
+	f->error = UF_ERR_GONE;
+}
+
+void uf_close(struct usbflow *f)
+{
+	int kept = f->files_copied;
+	uf_init(f);
+	f->files_copied = kept;
+}
+
+const char *uf_state_word(enum uf_state s)
+{
+	static const char *const w[] = {"off", "reading", "list", "copying", "done", "error"};
+	return (unsigned)s < ARRAY_LEN(w) ? w[s] : "off";
+}
+
+const char *uf_error_word(enum uf_error e)
+{
+	static const char *const w[] = {"", "unreadable", "empty", "gone", "copy"};
+	return (unsigned)e < ARRAY_LEN(w) ? w[e] : "";
+}

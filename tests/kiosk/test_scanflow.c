@@ -1,0 +1,143 @@
+/* test_scanflow: the scan flow (place, scan, preview, add, retake, finish) and the
+ * helper's lines, hostile ones included. */
+#include <string.h>
+
+#include "../unit/test.h"
+#include "scanflow.h"
+
+static enum sf_event line(struct scanflow *f, const char *s)
+{
+	return sf_line(f, s, strlen(s));
+}
+
+static void test_two_pages(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	CHECK(!sf_active(&f) && !sf_scan(&f));
+	sf_open(&f);
+	CHECK(f.state == SF_PLACE && sf_active(&f) && !sf_busy(&f));
+	CHECK(!sf_finish(&f)); /* nothing scanned yet */
+	sf_set_gray(&f, true);
+	CHECK(f.gray);
+	CHECK(sf_scan(&f) && f.state == SF_SCANNING && sf_busy(&f));
+	CHECK(!sf_scan(&f)); /* one at a time */
+	CHECK(line(&f, "device test:0") == SF_EV_NONE);
+	CHECK(line(&f, "progress 0") == SF_EV_NONE);
+	CHECK(line(&f, "progress 40") == SF_EV_PROGRESS && f.progress == 40);
+	sf_set_gray(&f, false); /* not while scanning */
+	CHECK(f.gray);
+	CHECK(line(&f, "done 1181 1754") == SF_EV_PAGE);
+	CHECK(f.state == SF_PREVIEW && f.pages == 1 && f.scanned == 1);
+	CHECK(sf_exited(&f, true) == SF_EV_NONE && f.state == SF_PREVIEW);
+	/* Recommencer: the page is dropped. */
+	CHECK(sf_retake(&f) && f.pages == 0 && f.state == SF_PLACE);
+	CHECK(sf_scan(&f) && line(&f, "done 10 10") == SF_EV_PAGE && f.pages == 1);
+	CHECK(sf_add_page(&f) && f.state == SF_PLACE);
+	CHECK(sf_scan(&f) && line(&f, "done 10 10") == SF_EV_PAGE && f.pages == 2);
+	CHECK(f.scanned == 3);
+	CHECK(sf_finish(&f) && f.state == SF_SAVING && f.progress == 0);
+	/* The PDF must hold every page. */
+	CHECK(line(&f, "done 2 54114") == SF_EV_SAVED && f.state == SF_DONE);
+	CHECK(f.documents == 1);
+	CHECK(!sf_busy(&f) && sf_active(&f));
+	sf_close(&f);
+	CHECK(!sf_active(&f) && f.pages == 0 && f.scanned == 3 && f.documents == 1);
+	/* Done: the button opens a new document. */
+	sf_open(&f);
+	CHECK(f.state == SF_PLACE && f.pages == 0);
+}
+
+static void test_errors(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	sf_open(&f);
+	CHECK(sf_scan(&f));
+	CHECK(line(&f, "error jammed") == SF_EV_FAILED);
+	CHECK(f.state == SF_ERROR && f.error == SF_ERR_JAMMED);
+	CHECK(strcmp(sf_error_word(f.error), "jammed") == 0);
+	CHECK(strcmp(sf_state_word(f.state), "error") == 0);
+	sf_open(&f); /* the bar's button again: the error stays shown */
+	CHECK(f.state == SF_ERROR);
+	sf_retry(&f);
+	CHECK(f.state == SF_PLACE && f.error == SF_ERR_NONE);
+	CHECK(sf_scan(&f) && line(&f, "error missing") == SF_EV_FAILED &&
+	      f.error == SF_ERR_MISSING);
+	sf_retry(&f);
+	CHECK(sf_scan(&f) && line(&f, "error something-new") == SF_EV_FAILED &&
+	      f.error == SF_ERR_SCAN);
+	sf_retry(&f);
+	/* A helper that dies mid-page. */
+	CHECK(sf_scan(&f) && line(&f, "progress 30") == SF_EV_PROGRESS);
+	CHECK(sf_exited(&f, false) == SF_EV_FAILED && f.error == SF_ERR_SCAN);
+	sf_retry(&f);
+	/* A PDF that fails goes back to the preview (the pages are kept). */
+	CHECK(sf_scan(&f) && line(&f, "done 5 5") == SF_EV_PAGE);
+	CHECK(sf_finish(&f) && line(&f, "error io") == SF_EV_FAILED && f.error == SF_ERR_SAVE);
+	sf_retry(&f);
+	CHECK(f.state == SF_PREVIEW && f.pages == 1);
+	/* A PDF with the wrong page count is not a success. */
+	CHECK(sf_finish(&f) && line(&f, "done 7 1000") == SF_EV_FAILED && f.error == SF_ERR_SAVE);
+}
+
+static void test_hostile_lines(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	/* Lines when nothing runs: ignored. */
+	CHECK(line(&f, "done 1 1") == SF_EV_NONE && f.pages == 0);
+	sf_open(&f);
+	CHECK(line(&f, "done 1 1") == SF_EV_NONE && f.state == SF_PLACE);
+	CHECK(sf_scan(&f));
+	static const char *const bad[] = {"progress 101",
+					  "progress -1",
+					  "progress 007",
+					  "progress 5x",
+					  "progress ",
+					  "progress",
+					  "done 1",
+					  "done 1 ",
+					  "done x 1",
+					  "done 1 2 3",
+					  "done -1 5",
+					  "done 99999999999 1",
+					  "",
+					  "Progress 5",
+					  " progress 5"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(line(&f, bad[i]) == SF_EV_NONE);
+		CHECK(f.state == SF_SCANNING && f.progress == 0 && f.pages == 0);
+	}
+	/* A NUL inside, a line too long. */
+	CHECK(sf_line(&f, "done 1\0 1", 9) == SF_EV_NONE);
+	char big[SF_LINE_MAX + 10];
+	memset(big, '1', sizeof(big));
+	memcpy(big, "progress ", 9);
+	CHECK(sf_line(&f, big, sizeof(big)) == SF_EV_NONE);
+	/* "done 0 0": no page. */
+	CHECK(line(&f, "done 0 0") == SF_EV_FAILED && f.error == SF_ERR_SCAN);
+}
+
+static void test_full(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	sf_open(&f);
+	for (int i = 0; i < SF_MAX_PAGES; i++) {
+		CHECK(sf_scan(&f) && line(&f, "done 1 1") == SF_EV_PAGE);
+		if (i < SF_MAX_PAGES - 1)
+			CHECK(sf_add_page(&f));
+	}
+	CHECK(f.pages == SF_MAX_PAGES && !sf_add_page(&f) && f.state == SF_PREVIEW);
+	CHECK(sf_finish(&f));
+}
+
+int main(void)
+{
+	test_two_pages();
+	test_errors();
+	test_hostile_lines();
+	test_full();
+	return TEST_DONE();
+}

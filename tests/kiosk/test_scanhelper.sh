@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# escale-kiosk-scan with SANE's "test" backend as the scanner: two pages (colour, grey) make
+# one PDF of two pages (qpdf --show-npages), each page under 1 MB; a missing scanner, a
+# scanner that jams mid-page and a page file that is not the helper's JPEG give their error
+# word and no file.
+set -euo pipefail
+scan=$ESCALE_KIOSK_SCAN
+command -v qpdf >/dev/null || {
+	echo "qpdf is missing: apt-get install qpdf"
+	exit 77
+}
+[ -e /usr/lib/x86_64-linux-gnu/sane/libsane-test.so.1 ] || ls /usr/lib/*/sane/libsane-test.so.1 \
+	>/dev/null 2>&1 || {
+	echo "SANE's test backend is missing: apt-get install libsane1"
+	exit 77
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Only the test backend (Debian ships it commented out in /etc/sane.d/dll.conf).
+mkdir "$tmp/conf" "$tmp/out"
+echo test >"$tmp/conf/dll.conf"
+export SANE_CONFIG_DIR=$tmp/conf
+fails=0
+check() {
+	if ! eval "$1"; then
+		echo "FAIL: $1"
+		fails=$((fails + 1))
+	fi
+}
+
+out=$("$scan" scan --device test:0 --resolution 150 --mode color --out "$tmp/out/page-1")
+check '[ "$(tail -1 <<<"$out")" = "done 1181 1181" ]'
+check 'grep -q "^progress [1-9]" <<<"$out"'
+out=$("$scan" scan --device test:0 --resolution 200 --mode gray --out "$tmp/out/page-2")
+check '[ "$(tail -1 <<<"$out")" = "done 1574 1574" ]'
+for p in 1 2; do
+	check '[ -s "$tmp/out/page-$p.jpg" ] && [ -s "$tmp/out/page-$p.png" ]'
+	check '[ "$(stat -c %s "$tmp/out/page-$p.jpg")" -lt 1000000 ]'
+done
+out=$("$scan" pdf "$tmp/out/document-1.pdf" "$tmp/out/page-1.jpg" "$tmp/out/page-2.jpg")
+check '[ "$(tail -1 <<<"$out")" = "done 2 $(stat -c %s "$tmp/out/document-1.pdf")" ]'
+check '[ "$(qpdf --show-npages "$tmp/out/document-1.pdf")" = 2 ]'
+# 150 dpi, 1181 pixels: a page 200 mm wide (567 points) in the PDF, at the scan's size.
+box=$(qpdf --qdf --object-streams=disable "$tmp/out/document-1.pdf" - | grep -a -A4 MediaBox | # the closing "]" is on the 5th line
+	tr -d ' \n')
+check '[ "$box" = "/MediaBox[00566.88566.88--/MediaBox[00566.64566.64" ]'
+
+# Errors: a word, exit status 1, no file.
+set +e
+out=$("$scan" scan --device nosuch:0 --out "$tmp/out/x")
+rc=$?
+check '[ $rc = 1 ] && [ "$(tail -1 <<<"$out")" = "error missing" ]'
+out=$("$scan" scan --device test:0 --option read-return-value=SANE_STATUS_JAMMED \
+	--out "$tmp/out/j")
+rc=$?
+check '[ $rc = 1 ] && [ "$(tail -1 <<<"$out")" = "error jammed" ] && [ ! -e "$tmp/out/j.jpg" ]'
+out=$("$scan" scan --device test:0 --option read-return-value=SANE_STATUS_DEVICE_BUSY \
+	--out "$tmp/out/b")
+check '[ "$(tail -1 <<<"$out")" = "error busy" ]'
+out=$("$scan" scan --device test:0 --resolution 5000 --out "$tmp/out/r")
+check '[ "$(tail -1 <<<"$out")" = "error usage" ]'
+# Not the helper's JPEG (a PDF page file replaced by something else): refused.
+printf 'not a jpeg' >"$tmp/out/bad.jpg"
+head -c 100 /dev/urandom >"$tmp/out/rand.jpg"
+ln -s /etc/passwd "$tmp/out/link.jpg"
+for f in bad rand link; do
+	out=$("$scan" pdf "$tmp/out/$f.pdf" "$tmp/out/page-1.jpg" "$tmp/out/$f.jpg")
+	rc=$?
+	check '[ $rc = 1 ] && [ "$(tail -1 <<<"$out")" = "error format" ] && [ ! -e "$tmp/out/$f.pdf" ]'
+done
+# The output is never written through an existing file or symlink.
+out=$("$scan" scan --device test:0 --out "$tmp/out/page-1")
+check '[ "$(tail -1 <<<"$out")" = "error io" ]'
+set -e
+[ $fails = 0 ] && echo "escale-kiosk-scan ok"
+exit $fails
