@@ -226,7 +226,6 @@ int main(int argc, char **argv)
 	/* Enrollment codes: 5 wrong ones from an address, then 1 min, doubling up to 1 h. */
 	app.enroll_rl = ratelimit_new(5, 60, 3600);
 	ratelimit_set_cap(app.enroll_rl, 4096);
-	api_enroll_init();
 	if (app.cfg.tls_cert && !pin_from_file(app.cfg.tls_cert, app.tls_pin))
 		log_warnx("%s: cannot read its public key for kiosk enrollment", app.cfg.tls_cert);
 	ratelimit_set_cap(app.web_known, 4096);

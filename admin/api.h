@@ -73,8 +73,9 @@ void api_desk(struct app *app, struct http_req *r);
 void api_codes_spare(struct app *app, struct http_req *r);
 void api_kiosks_enroll(struct app *app, struct http_req *r);
 void api_enroll(struct app *app, struct http_req *r);
-/* Before the HTTP threads start. */
-void api_enroll_init(void);
+/* A key for the rate limits of a name or an address: its keyed hash (the tables hold no
+ * name or address), the same for the life of the process (api_web.c). */
+int64_t api_name_key(const char *a);
 void api_users_password(struct app *app, struct http_req *r);
 void api_users_role(struct app *app, struct http_req *r);
 void api_users_enable(struct app *app, struct http_req *r);

@@ -51,31 +51,10 @@ void api_kiosks_enroll(struct app *app, struct http_req *r)
 	json_decref(j);
 }
 
-/* The rate limit's key of the client's address (a keyed hash: the table holds no address). */
-static int64_t address_key(const char *addr)
-{
-	static uint8_t key[crypto_shorthash_KEYBYTES];
-	static bool init;
-	if (!init) { /* the HTTP threads come here only after start (admind.c calls it once) */
-		randombytes_buf(key, sizeof(key));
-		init = true;
-	}
-	uint8_t h[crypto_shorthash_BYTES];
-	crypto_shorthash(h, (const uint8_t *)addr, strlen(addr), key);
-	int64_t k;
-	memcpy(&k, h, sizeof(k));
-	return k;
-}
-
-void api_enroll_init(void)
-{
-	address_key("");
-}
-
 void api_enroll(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"code", J_STR, true, 1, 64}};
-	int64_t key = address_key(r->addr), now = mono_ms();
+	int64_t key = api_name_key(r->addr), now = mono_ms();
 	int64_t wait = ratelimit_wait(app->enroll_rl, key, now);
 	if (wait > 0) {
 		http_rate_limited(r, wait, "too many wrong enrollment codes from this address");

@@ -52,6 +52,11 @@ static int64_t name_key2(const char *a, const char *b)
 	return k;
 }
 
+int64_t api_name_key(const char *a)
+{
+	return name_key2(a, NULL);
+}
+
 static int64_t max3(int64_t a, int64_t b, int64_t c)
 {
 	int64_t m = a > b ? a : b;
