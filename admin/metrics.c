@@ -1,8 +1,8 @@
 /* metrics: request counts and latencies, and GET /metrics in Prometheus' text format. */
 #include "metrics.h"
 
+#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,22 +16,27 @@ static const int64_t bucket_us[] = {500,   1000,  2500,   5000,   10000,
 				    25000, 50000, 100000, 250000, 1000000};
 #define NBUCKETS ARRAY_LEN(bucket_us)
 
-static _Atomic uint64_t by_class[6];       /* 1xx..5xx by status / 100 */
-static _Atomic uint64_t buckets[NBUCKETS]; /* requests at or under each bound */
-static _Atomic uint64_t total, total_micros;
+/* One lock over all the figures, so that a scrape sees them at one instant: the count,
+ * the +Inf bucket and the classes' sum always agree, even while requests complete. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t by_class[6];       /* 1xx..5xx by status / 100 */
+static uint64_t buckets[NBUCKETS]; /* requests at or under each bound */
+static uint64_t total, total_micros;
 
 void metrics_observe(unsigned status, int64_t micros)
 {
 	if (micros < 0)
 		micros = 0;
 	unsigned cls = status / 100;
+	pthread_mutex_lock(&lock);
 	if (cls >= 1 && cls <= 5)
-		atomic_fetch_add_explicit(&by_class[cls], 1, memory_order_relaxed);
+		by_class[cls]++;
 	for (size_t i = 0; i < NBUCKETS; i++)
 		if (micros <= bucket_us[i])
-			atomic_fetch_add_explicit(&buckets[i], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&total_micros, (uint64_t)micros, memory_order_relaxed);
-	atomic_fetch_add_explicit(&total, 1, memory_order_relaxed);
+			buckets[i]++;
+	total_micros += (uint64_t)micros;
+	total++;
+	pthread_mutex_unlock(&lock);
 }
 
 struct text {
@@ -83,23 +88,30 @@ static size_t count_where(json_t *list, const char *key)
 char *metrics_text(json_t *kiosks, json_t *sessions, json_t *printers)
 {
 	struct text t = {xmalloc(4096), 0, 4096};
+	uint64_t cls_now[6], buckets_now[NBUCKETS], n_now, micros_now;
+	pthread_mutex_lock(&lock);
+	memcpy(cls_now, by_class, sizeof(cls_now));
+	memcpy(buckets_now, buckets, sizeof(buckets_now));
+	n_now = total;
+	micros_now = total_micros;
+	pthread_mutex_unlock(&lock);
 	put(&t, "# HELP escale_http_requests_total HTTP requests answered, by status class.\n"
 		"# TYPE escale_http_requests_total counter\n");
 	for (unsigned c = 1; c <= 5; c++)
 		put(&t, "escale_http_requests_total{code=\"%uxx\"} %llu\n", c,
-		    (unsigned long long)atomic_load(&by_class[c]));
+		    (unsigned long long)cls_now[c]);
 	put(&t, "# HELP escale_http_request_duration_seconds Time from a request's arrival to "
 		"its answer.\n"
 		"# TYPE escale_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < NBUCKETS; i++)
 		put(&t, "escale_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-		    (double)bucket_us[i] / 1e6, (unsigned long long)atomic_load(&buckets[i]));
-	unsigned long long n = atomic_load(&total);
+		    (double)bucket_us[i] / 1e6, (unsigned long long)buckets_now[i]);
+	unsigned long long n = n_now;
 	put(&t,
 	    "escale_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
 	    "escale_http_request_duration_seconds_sum %.6f\n"
 	    "escale_http_request_duration_seconds_count %llu\n",
-	    n, (double)atomic_load(&total_micros) / 1e6, n);
+	    n, (double)micros_now / 1e6, n);
 
 	json_t *kl = json_object_get(kiosks, "kiosks");
 	put(&t,
