@@ -217,6 +217,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE kiosks ADD COLUMN settings_version INTEGER;"
 	/* A code's site: NULL is valid at every site. */
 	"ALTER TABLE codes ADD COLUMN site TEXT;",
+	/* 9: pages scanned and files copied outlive the sessions' details, as the other
+	 * daily totals do (the purge folds doc_counts into daily_stats). */
+	"ALTER TABLE daily_stats ADD COLUMN pages_scanned INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daily_stats ADD COLUMN files_copied INTEGER NOT NULL DEFAULT 0;",
 };
 
 bool role_parse(const char *s, enum role *out)

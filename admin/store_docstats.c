@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "store_internal.h"
+#include "util.h"
 
 bool store_docstats_init(struct store *st)
 {
@@ -34,14 +35,44 @@ bool store_docstats_record(struct store *st, int64_t kiosk, const char *session,
 	return r == SQLITE_DONE;
 }
 
+bool store_docstats_fold(struct store *st, int64_t cutoff)
+{
+	static const char *const sql[] = {
+		"INSERT INTO daily_stats(day, kiosk_id, sessions, seconds, pages, pages_scanned,"
+		" files_copied)"
+		" SELECT date(s.started_at, 'unixepoch', 'localtime'), s.kiosk_id, 0, 0, 0,"
+		" sum(d.pages_scanned), sum(d.files_copied)"
+		" FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
+		" WHERE s.ended_at IS NOT NULL AND s.started_at < ?1 GROUP BY 1, 2"
+		" ON CONFLICT (day, kiosk_id) DO UPDATE SET"
+		" pages_scanned = pages_scanned + excluded.pages_scanned,"
+		" files_copied = files_copied + excluded.files_copied",
+		"DELETE FROM doc_counts WHERE session_id IN (SELECT id FROM sessions"
+		" WHERE ended_at IS NOT NULL AND started_at < ?1)",
+	};
+	bool ok = true;
+	for (size_t i = 0; ok && i < ARRAY_LEN(sql); i++) {
+		sqlite3_stmt *s = db_prepare(st->db, sql[i]);
+		sqlite3_bind_int64(s, 1, cutoff);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+	}
+	return ok;
+}
+
 void store_docstats_totals(struct store *st, int64_t from, int64_t to, int64_t *scanned,
 			   int64_t *copied)
 {
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(
-		st->db, "SELECT coalesce(sum(d.pages_scanned), 0), coalesce(sum(d.files_copied), 0)"
-			" FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
-			" WHERE s.started_at >= ? AND s.started_at < ?");
+	/* The sessions still kept, and the days the purge folded: never the same twice. */
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT coalesce(sum(a), 0), coalesce(sum(b), 0) FROM ("
+				   " SELECT d.pages_scanned AS a, d.files_copied AS b"
+				   " FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
+				   " WHERE s.started_at >= ?1 AND s.started_at < ?2"
+				   " UNION ALL SELECT pages_scanned, files_copied FROM daily_stats"
+				   " WHERE day >= date(?1, 'unixepoch', 'localtime')"
+				   " AND day < date(?2, 'unixepoch', 'localtime'))");
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
 	bool row = sqlite3_step(s) == SQLITE_ROW;

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "store_docstats.h"
 #include "util.h"
 
 /* Per-day and per-kiosk figures come from the detailed sessions still kept
@@ -230,6 +231,7 @@ bool store_purge(struct store *st, int64_t now)
 	sqlite3_bind_int64(s, 1, cutoff);
 	bool ok = sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
+	ok = ok && store_docstats_fold(st, cutoff);
 	int64_t purged = 0;
 	for (size_t i = 0; ok && i < ARRAY_LEN(deletes); i++) {
 		s = db_prepare(st->db, deletes[i]);

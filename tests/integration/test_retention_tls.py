@@ -23,18 +23,22 @@ class Retention(AdmindTestCase):
         codes += self.new_codes(count=1, minutes=60, days=None, spare=True)
         for c in codes:
             s = self.api("POST", "/api/v1/kiosk/sessions", {"code": c["code"]}, ktok, expect=201)
+            self.heartbeat(ktok, "session", s["session"], seconds_used=300, pages_scanned=2,
+                           files_copied=1)
             self.api("POST", "/api/v1/kiosk/sessions/%s/end" % s["session"],
                      {"reason": "user", "seconds_used": 600}, ktok)
         before = self.api("GET", "/api/v1/stats", token=self.admin)
         self.assertEqual(before["sessions"], 2)
         self.assertEqual(before["median_sessions"], 2)
         self.assertEqual(before["spare_sessions"], 1)
+        self.assertEqual((before["pages_scanned"], before["files_copied"]), (4, 2))
         # Restart five days later: the purge at start folds the details.
         self.server.stop()
         self.server.start(env={"ESCALE_FAKE_NOW": str(int(time.time()) + 5 * 86400)})
         db = self.server.db_connect()
         try:
             self.assertEqual(db.execute("SELECT count(*) FROM sessions").fetchone()[0], 0)
+            self.assertEqual(db.execute("SELECT count(*) FROM doc_counts").fetchone()[0], 0)
             self.assertEqual(db.execute("SELECT sum(sessions), sum(seconds) FROM daily_stats")
                              .fetchone(), (2, 1200))
             self.assertEqual(db.execute("SELECT count(*) FROM audit WHERE action ="
@@ -46,6 +50,8 @@ class Retention(AdmindTestCase):
         self.assertEqual(after["minutes"], 20, after)
         self.assertEqual(after["median_sessions"], 0, after)
         self.assertEqual(after["spare_sessions"], 1, "the purge lost the spare sessions")
+        self.assertEqual((after["pages_scanned"], after["files_copied"]), (4, 2),
+                         "the purge lost the documents' counts")
         self.assertEqual([k["kiosk"] for k in after["per_kiosk"]], before_names(before))
         status, _, data = self.req("GET", "/api/v1/usage?format=json", token=self.admin)
         self.assertEqual(status, 200)
