@@ -249,7 +249,7 @@ class Speak(KioskTestCase):
 
     def test_reads_in_english_after_the_switch(self):
         self.start_kiosk()
-        self.kiosk.click("lang", "e")
+        self.kiosk.click("lang:en")
         self.kiosk.wait(lambda s: s["language"] == "en", "English")
         self.sign_in()
         self.kiosk.click("speak")

@@ -2,6 +2,7 @@
 #include "ui.h"
 #include "osk.h"
 #include "ui_draw.h"
+#include "lang.h"
 
 #include <pango/pangocairo.h>
 
@@ -99,6 +100,24 @@ static const struct ui_hit *find(const struct ui_hits *hits, enum ui_action a, c
 	return NULL;
 }
 
+/* The welcome screen's button of the language CODE. */
+static const struct ui_hit *find_lang(const struct ui_hits *hits, const char *code)
+{
+	for (int i = 0; i < hits->n; i++)
+		if (hits->hit[i].action == UI_ACT_LANG && lang_index(code) == hits->hit[i].key)
+			return &hits->hit[i];
+	return NULL;
+}
+
+/* Every language offered by V has its button. */
+static bool all_langs(const struct ui_hits *hits, const struct ui_view *v)
+{
+	for (int i = 0; i < v->n_langs; i++)
+		if (!find_lang(hits, lang_at(v->langs[i])->code))
+			return false;
+	return v->n_langs > 0;
+}
+
 /* Every hit is inside the window, big enough, and overlaps no other. */
 static void check_hits(const struct ui_hits *hits, int w, int h, double min, const char *name)
 {
@@ -126,7 +145,9 @@ static struct ui_view base_view(bool english)
 	return (struct ui_view){
 		.screen = UI_LOGIN,
 		.centre = "Espace social commun Cleunay",
-		.english = english,
+		.lang = english ? "en" : "fr",
+		.langs = {0, 1, 2, 3, 4, 5, 6, 7, 8},
+		.n_langs = 9,
 		.code_len = 8,
 		.typed = "",
 		.hours_today = "9h00 – 12h00, 14h00 – 18h00",
@@ -148,7 +169,7 @@ static void check_login(int w, int h, const struct ui_view *v, const char *name)
 
 	CHECK(painted(s) > 0.05, "%s: %.3f painted", name, painted(s));
 	check_hits(&hits, w, h, fmin(44, h * 0.07), name);
-	CHECK(find(&hits, UI_ACT_LANG, 'f') && find(&hits, UI_ACT_LANG, 'e'), "%s: language", name);
+	CHECK(all_langs(&hits, v), "%s: languages", name);
 	if (v->msg == UI_MSG_RATE_LIMITED) {
 		CHECK(!find(&hits, UI_ACT_KEY, 0) && !find(&hits, UI_ACT_OK, 0),
 		      "%s: keypad should be off", name);
@@ -193,8 +214,7 @@ static void check_screen(int w, int h, const struct ui_view *v, enum ui_action w
 	if (want != UI_ACT_NONE)
 		CHECK(find(&hits, want, 0), "%s: no hit %d", name, want);
 	if (v->screen == UI_CLOSED)
-		CHECK(find(&hits, UI_ACT_LANG, 'f') && find(&hits, UI_ACT_LANG, 'e'),
-		      "%s: language", name);
+		CHECK(all_langs(&hits, v), "%s: languages", name);
 	cairo_surface_destroy(s);
 }
 
@@ -362,7 +382,7 @@ static void check_print_notices(void)
 {
 	char b[512];
 	bool calm = true;
-	ui_set_language(false);
+	ui_set_language("fr");
 	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3, &calm) && !calm,
 	      "refused_quota");
 	CHECK(!strcmp(b, "12 pages demandées, il vous en reste 3 : impression annulée."), "%s", b);
@@ -377,7 +397,7 @@ static void check_print_notices(void)
 	      "other refusal");
 	CHECK(!ui_print_notice(b, sizeof(b), "launch_missiles", 1, 1, &calm), "unknown event");
 	CHECK(!ui_print_notice(b, sizeof(b), NULL, 1, 1, &calm), "no event");
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3, &calm), "refused_quota en");
 	CHECK(!strcmp(b, "12 pages requested, you have 3 left: printing cancelled."), "%s", b);
 	CHECK(ui_print_notice(b, sizeof(b), "printed", 1, 0, &calm), "printed en");
@@ -385,12 +405,12 @@ static void check_print_notices(void)
 	/* The kiosk's own notice: print.server does not answer. */
 	CHECK(ui_print_notice(b, sizeof(b), "unreachable", 0, 4, &calm) && !calm, "unreachable");
 	CHECK(!strcmp(b, "The printer does not answer. Please ask at the desk."), "%s", b);
-	ui_set_language(false);
+	ui_set_language("fr");
 	CHECK(ui_print_notice(b, sizeof(b), "unreachable", 0, 4, &calm), "unreachable fr");
 	CHECK(!strcmp(b, "L'imprimante ne répond pas. Adressez-vous à l'accueil."), "%s", b);
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(ui_print_notice(b, 8, "jam", 0, 0, &calm) && strlen(b) == 7, "cut: %s", b);
-	ui_set_language(false);
+	ui_set_language("fr");
 }
 
 /* The bar's tools: each one asked for has its button, in order between "Retour" and the time,
@@ -591,25 +611,25 @@ static void check_language(void)
 {
 	const char *fr = "Tapez votre code";
 
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(!strcmp(dgettext("escale", fr), "Type your code"), "English: %s",
 	      dgettext("escale", fr));
 	CHECK(!strcmp(dngettext("escale", "%d page", "%d pages", 3), "%d pages"), "plural");
-	ui_set_language(false);
+	ui_set_language("fr");
 	CHECK(!strcmp(dgettext("escale", fr), fr), "French: %s", dgettext("escale", fr));
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(!strcmp(dgettext("escale", "Terminer"), "Finish"), "back to English: %s",
 	      dgettext("escale", "Terminer"));
-	ui_set_language(false);
+	ui_set_language("fr");
 
 	/* The view's language drives the drawing, whatever was set before. */
 	struct ui_view v = base_view(false);
 	cairo_surface_t *a = render(1024, 768, &v, false, NULL, "lang-fr");
-	v.english = true;
+	v.lang = "en";
 	cairo_surface_t *b = render(1024, 768, &v, false, NULL, "lang-en");
 	/* Below the header, where only the texts can differ. */
 	CHECK(differing(a, b, 768 / 5) > 1000, "French and English look the same");
-	v.english = false;
+	v.lang = "fr";
 	cairo_surface_t *c = render(1024, 768, &v, false, NULL, "lang-fr-again");
 	CHECK(differing(a, c, 0) == 0, "French differs after a round trip");
 	cairo_surface_destroy(a);
@@ -653,13 +673,13 @@ int main(void)
 		cairo_surface_destroy(
 			render(1024, 768, &w, false, &hs, "1024x768-fr-login-tools2"));
 		const struct ui_hit *help = NULL, *speak = find(&hs, UI_ACT_TOOL, UI_TOOL_SPEAK),
-				    *fr = find(&hs, UI_ACT_LANG, 'f');
+				    *fr = find_lang(&hs, "fr");
 		for (int i = 0; i < hs.n; i++) /* UI_TOOL_HELP is 0, which find takes as any */
 			if (hs.hit[i].action == UI_ACT_TOOL && hs.hit[i].key == UI_TOOL_HELP)
 				help = &hs.hit[i];
 		CHECK(help && speak && fr, "welcome tools");
 		if (help && speak && fr)
-			CHECK(help->x + help->w <= speak->x && speak->x + speak->w <= fr->x &&
+			CHECK(help->x + help->w <= speak->x && speak->y + speak->h <= fr->y &&
 				      help->h >= 44 && help->x > 100,
 			      "welcome tools overlap or too small");
 		w.help = WIRE_HELP_ASKED;
