@@ -263,14 +263,20 @@ void draw_button(cairo_t *cr, struct ui_hits *hits, double x, double y, double w
 	double px = b->px > 0 ? b->px : h * 0.4, pad = fmin(w * 0.08, h * 0.3);
 	double is = b->label ? px * 1.15 : (h - sh) * 0.5, gap = b->icon && b->label ? px * 0.4 : 0;
 	double room = w - 2 * pad - (b->icon ? is + gap : 0);
-	double tw = b->label ? draw_text_width(cr, b->label, px, T_BOLD, room, h) : 0;
+	/* A label that would shrink to under 70 % on one line (a long translation) takes two
+	 * lines across the whole room instead. */
+	bool wrap = b->label && strchr(b->label, ' ') &&
+		    draw_text_width(cr, b->label, px, T_BOLD, 1e5, h) > room / 0.7;
+	double tw = !b->label ? 0
+		    : wrap    ? room
+			      : draw_text_width(cr, b->label, px, T_BOLD, room, h);
 	double x0 = x + (w - (b->icon ? is + gap : 0) - tw) / 2, cy = y + (h - sh) / 2;
 
 	if (b->icon)
 		draw_icon(cr, b->icon, x0, cy - is / 2, is, ink);
 	if (b->label)
 		draw_text(cr, b->label, x0 + (b->icon ? is + gap : 0), y, tw + 1, h - sh, px,
-			  T_BOLD, ink);
+			  T_BOLD | (wrap ? T_WRAP : 0), ink);
 	if (!b->off)
 		draw_hit(hits, x, y, w, h, a, key);
 }

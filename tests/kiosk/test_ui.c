@@ -637,6 +637,72 @@ static void check_language(void)
 	cairo_surface_destroy(c);
 }
 
+/* The hit of V's action A and key K mirrored: at W - x - w. */
+static bool mirrored(const struct ui_hits *ltr, const struct ui_hits *rtl, int w, const char *name)
+{
+	bool ok = ltr->n == rtl->n && ltr->n > 0;
+	CHECK(ok, "%s: %d hits left to right, %d right to left", name, ltr->n, rtl->n);
+	for (int i = 0; ok && i < ltr->n; i++) {
+		const struct ui_hit *a = &ltr->hit[i], *b = &rtl->hit[i];
+		bool same = a->action == b->action && a->key == b->key &&
+			    fabs(b->x - (w - a->x - a->w)) < 1 && fabs(a->y - b->y) < 1 &&
+			    fabs(a->w - b->w) < 1 && fabs(a->h - b->h) < 1;
+		CHECK(same, "%s: hit %d (action %d) at x %.0f, not mirrored from %.0f", name, i,
+		      a->action, b->x, a->x);
+		ok = same;
+	}
+	return ok;
+}
+
+/* Arabic: the bar and the welcome screen laid out mirrored, the keypad's keys and the code
+ * left to right as on every phone. The same (French) words in both, so that only the
+ * direction differs. */
+static void check_rtl(void)
+{
+	struct ui_view v = base_view(false);
+	struct ui_hits l, r;
+	int bh = ui_bar_height(768);
+	v.tools = (1u << UI_TOOL_COUNT) - 1;
+	bar_panel = 0;
+	cairo_surface_destroy(render(1024, bh, &v, true, &l, "1024x768-fr-bar-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1024, bh, &v, true, &r, "1024x768-ar-bar-rtl"));
+	mirrored(&l, &r, 1024, "bar");
+	const struct ui_hit *home = find(&r, UI_ACT_HOME, 0), *end = find(&r, UI_ACT_END, 0);
+	CHECK(home && end && end->x < 100 && home->x > 1024 - 300, "bar: Terminer on the left");
+
+	/* The welcome screen, wide: the keypad on the left, its 1 still left of its 3. */
+	v = base_view(false);
+	cairo_surface_destroy(render(1280, 800, &v, false, &l, "1280x800-fr-login-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1280, 800, &v, false, &r, "1280x800-ar-login-rtl"));
+	const struct ui_hit *l1 = find(&l, UI_ACT_KEY, '1'), *r1 = find(&r, UI_ACT_KEY, '1'),
+			    *r3 = find(&r, UI_ACT_KEY, '3');
+	CHECK(l1 && r1 && r3 && l1->x > 640 && r3->x + r3->w < 640 && r1->x < r3->x,
+	      "welcome: keypad not moved to the left, or its keys mirrored");
+	/* The languages: French, first, at the right end. */
+	const struct ui_hit *lf = find_lang(&l, "fr"), *rf = find_lang(&r, "fr"),
+			    *ra = find_lang(&r, "ar");
+	CHECK(lf && rf && ra && fabs(rf->x - (1280 - lf->x - lf->w)) < 1 && ra->x < rf->x,
+	      "welcome: languages not mirrored");
+	/* A whole screen of text and buttons, and the bar with a message, mirrored. */
+	v = base_view(false);
+	v.screen = UI_CONFIRM_END;
+	cairo_surface_destroy(render(1024, 768, &v, false, &l, "1024x768-fr-confirm-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1024, 768, &v, false, &r, "1024x768-ar-confirm-rtl"));
+	mirrored(&l, &r, 1024, "confirm");
+	v = base_view(false);
+	v.banner = "Message de l'accueil : venez au comptoir.";
+	v.banner_dismissable = true;
+	bar_panel = ui_bar_panel_height(1024, bh, 768, &v);
+	cairo_surface_destroy(render(1024, bh, &v, true, &l, "1024x768-fr-bar-banner-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1024, bh, &v, true, &r, "1024x768-ar-bar-banner-rtl"));
+	bar_panel = 0;
+	mirrored(&l, &r, 1024, "bar with a message");
+}
+
 int main(void)
 {
 	/* The sizes of the centres' screens, and a small one. */
@@ -664,6 +730,7 @@ int main(void)
 	check_language();
 	check_print_notices();
 	check_text_size();
+	check_rtl();
 	{
 		/* The welcome screen's "Demander de l'aide" and "Écouter", a call made. */
 		struct ui_view w = base_view(false);
