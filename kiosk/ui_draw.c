@@ -94,6 +94,27 @@ static char *french_spaces(const char *s)
 	return out;
 }
 
+/* Whether S's first letter is written left to right (false without any letter). */
+static bool first_letter_ltr(const char *s)
+{
+	for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (!g_unichar_isalpha(c))
+			continue;
+		switch (g_unichar_get_script(c)) {
+		case G_UNICODE_SCRIPT_ARABIC:
+		case G_UNICODE_SCRIPT_HEBREW:
+		case G_UNICODE_SCRIPT_SYRIAC:
+		case G_UNICODE_SCRIPT_THAANA:
+		case G_UNICODE_SCRIPT_NKO:
+			return false;
+		default:
+			return true;
+		}
+	}
+	return false;
+}
+
 static PangoLayout *layout_new(cairo_t *cr, const char *s, double px, int flags, double w)
 {
 	PangoLayout *l = pango_cairo_create_layout(cr);
@@ -107,10 +128,13 @@ static PangoLayout *layout_new(cairo_t *cr, const char *s, double px, int flags,
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	if (mirror_w > 0) {
-		/* Right to left: the paragraph's base direction, whatever its first letter
-		 * (a number, a Latin name), and "left" alignment on the right. */
+		/* Right to left: a paragraph is right to left unless its first letter is a
+		 * left-to-right one (a Latin word, "A+" stays "A+"): a number first does not
+		 * turn it; "left" alignment goes to the right either way. */
+		bool ltr = first_letter_ltr(s);
 		pango_layout_set_auto_dir(l, FALSE);
-		pango_context_set_base_dir(pango_layout_get_context(l), PANGO_DIRECTION_RTL);
+		pango_context_set_base_dir(pango_layout_get_context(l),
+					   ltr ? PANGO_DIRECTION_LTR : PANGO_DIRECTION_RTL);
 		pango_layout_context_changed(l);
 	}
 	if (flags & T_WRAP) {
