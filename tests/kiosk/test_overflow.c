@@ -296,9 +296,51 @@ static int linguas(const char *path, char out[][LANG_CODE_MAX], int max)
 	return n;
 }
 
-int main(void)
+/* --glyphs: each NUL-separated text on stdin (msgexec's, every string of a catalogue; at
+ * most 4 MB) and each language's own name, laid out regular and bold: fails naming those
+ * with a glyph no font has. */
+static int glyphs(void)
+{
+	enum { MAX = 4 << 20 };
+	char *buf = malloc(MAX + 1);
+	size_t n = buf ? fread(buf, 1, MAX + 1, stdin) : 0;
+	if (!buf || n > MAX) {
+		fprintf(stderr, "--glyphs: more than %d bytes on stdin\n", MAX);
+		free(buf);
+		return 1;
+	}
+	buf[n] = '\0';
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 64, 64);
+	cairo_t *cr = cairo_create(s);
+	struct run r = {"catalogue", "all its strings", 100, 0, false};
+	struct draw_audit a = {audit_fn, &r};
+	int texts = 0;
+	draw_set_audit(&a);
+	for (int i = 0; i < LANG_COUNT; i++)
+		for (int bold = 0; bold <= 1; bold++)
+			draw_text(cr, lang_at(i)->name, 0, 0, 1e5, 1e5, 20, bold ? T_BOLD : 0, C_INK);
+	for (size_t at = 0; at < n; at += strlen(buf + at) + 1) {
+		if (!buf[at])
+			continue;
+		texts++;
+		for (int bold = 0; bold <= 1; bold++)
+			draw_text(cr, buf + at, 0, 0, 1e5, 1e5, 20, T_WRAP | (bold ? T_BOLD : 0),
+				  C_INK);
+	}
+	draw_set_audit(NULL);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	free(buf);
+	pango_cairo_font_map_set_default(NULL);
+	printf("%d texts, %d without a glyph\n", texts, r.bad);
+	return r.bad || !texts ? 1 : 0;
+}
+
+int main(int argc, char **argv)
 {
 	static const int sizes[] = {100, 150, 200};
+	if (argc == 2 && strcmp(argv[1], "--glyphs") == 0)
+		return glyphs();
 	char langs[LANG_COUNT + 1][LANG_CODE_MAX];
 	int n = linguas(getenv("ESCALE_LINGUAS"), langs, LANG_COUNT + 1);
 
