@@ -318,7 +318,8 @@ static int glyphs(void)
 	draw_set_audit(&a);
 	for (int i = 0; i < LANG_COUNT; i++)
 		for (int bold = 0; bold <= 1; bold++)
-			draw_text(cr, lang_at(i)->name, 0, 0, 1e5, 1e5, 20, bold ? T_BOLD : 0, C_INK);
+			draw_text(cr, lang_at(i)->name, 0, 0, 1e5, 1e5, 20, bold ? T_BOLD : 0,
+				  C_INK);
 	for (size_t at = 0; at < n; at += strlen(buf + at) + 1) {
 		if (!buf[at])
 			continue;
