@@ -2,7 +2,7 @@
 // printers and print jobs, the active codes.
 
 import * as helpcall from "./helpcall.js";
-import {tt, ticketDir, ticketMinutes, ticketPages, ticketDate} from "./tickets.js";
+import {TICKET_LANGS, tt, ticketDir, ticketMinutes, ticketPages, ticketDate} from "./tickets.js";
 import {t, lang, fmtLongDate, fmtShort, fmtDateTime, fmtMinutes, fmtSecondsLeft, fmtPages,
 	fmtAgo} from "./i18n.js";
 import {state, $, api, loadDesk, ApiError, errorText, say, el, clear, button, reconcile, ask,
@@ -16,6 +16,8 @@ export function setup(c) {
 	ctx = c;
 	$("code-form").addEventListener("submit", issue);
 	// The tickets in the desk's own language unless it chooses the resident's.
+	for (const l of TICKET_LANGS)
+		$("code-lang").appendChild(el("option", {value: l.code, lang: l.code}, l.name));
 	$("code-lang").value = lang;
 	$("code-count").addEventListener("input", issueLabel);
 	for (const id of ["code-minutes", "code-pages"])

@@ -3,46 +3,25 @@
 of languages, Arabic laid out right to left on the welcome screen and in the bar, read aloud
 with the session's voice, and French again for the next resident. Screenshots of the welcome
 screen and the bar in every language land in the e2e shots directory."""
-import os
 import sys
 import time
 import unittest
 
 from kiosk_e2e import KioskTestCase, screenshot
+import test_help_e2e as help_e2e
 
 LANGS = ["fr", "en", "ar", "es", "pt", "tr", "ro", "uk", "ru"]
-
-SAY = """#!/bin/sh
-# What espeak-ng would read: the voice, then the text, one line each time.
-printf '%s|%s\\n' "$1" "$2" >> "$0.said"
-"""
 
 
 class Languages(KioskTestCase):
 
     def setUp(self):
         super().setUp()
-        self.say = os.path.join(self.workdir, "say")
-        with open(self.say, "w") as f:
-            f.write(SAY)
-        os.chmod(self.say, 0o755)
-        extra = 'speech: { command = [ "%s", "%%l", "%%t" ]; };\n' % self.say
-        self.kiosk = self.make_kiosk(extra=extra)
+        help_e2e.speaking_kiosk(self)
 
-    def said(self):
-        try:
-            with open(self.say + ".said", encoding="utf-8") as f:
-                return [tuple(line.rstrip("\n").split("|", 1)) for line in f]
-        except FileNotFoundError:
-            return []
-
-    def wait_said(self, pred, what, timeout=10):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(pred(v, t) for v, t in self.said()):
-                return
-            time.sleep(0.05)
-        raise AssertionError("nothing said for %s: %r" % (what, self.said()))
+    # What the speech command was given: as test_help_e2e's Speak reads it.
+    said = help_e2e.Speak.said
+    wait_said = help_e2e.Speak.wait_said
 
     def buttons(self, bar):
         return {b["action"]: b for b in self.kiosk.status()["buttons"] if b["bar"] == bar}
