@@ -654,6 +654,57 @@ static bool mirrored(const struct ui_hits *ltr, const struct ui_hits *rtl, int w
 	return ok;
 }
 
+/* The columns of S that hold ink (not white): the first and the last. */
+static void ink_span(cairo_surface_t *s, int *first, int *last)
+{
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	*first = w, *last = -1;
+	for (int x = 0; x < w; x++)
+		for (int y = 0; y < h; y++)
+			if (pixel(s, x, y) != 0xffffff) {
+				*first = x < *first ? x : *first;
+				*last = x;
+				break;
+			}
+}
+
+/* Mirrored, text "aligned left" sits at the right of its box, Arabic or Latin, one line or
+ * wrapped; not mirrored, at the left, but for a wrapped Arabic paragraph (Pango's own
+ * right-to-left alignment). */
+static void check_rtl_text(void)
+{
+	static const struct {
+		const char *s;
+		int flags;
+		bool right; /* not mirrored: at the right all the same */
+	} texts[] = {{"مرحبا بكم", T_LEFT, false},
+		     {"Bonjour", T_LEFT, false},
+		     {"اكتب الرمز الموجود على التذكرة ثم اضغط على الزر", T_LEFT | T_WRAP, true}};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (int mirror = 0; mirror <= 1; mirror++) {
+			cairo_surface_t *s =
+				cairo_image_surface_create(CAIRO_FORMAT_RGB24, 600, 80);
+			cairo_t *cr = cairo_create(s);
+			cairo_set_source_rgb(cr, 1, 1, 1);
+			cairo_paint(cr);
+			draw_set_mirror(mirror ? 600 : 0);
+			draw_text(cr, texts[i].s, 0, 0, 600, 80, 18, texts[i].flags, C_INK);
+			draw_set_mirror(0);
+			cairo_destroy(cr);
+			int first, last;
+			ink_span(s, &first, &last);
+			CHECK(last > first, "%s: nothing drawn", texts[i].s);
+			if (mirror || texts[i].right)
+				CHECK(last > 590 && first > 150,
+				      "%s mirrored: ink %d..%d, not at the right", texts[i].s,
+				      first, last);
+			else
+				CHECK(first < 10 && last < 450, "%s: ink %d..%d, not at the left",
+				      texts[i].s, first, last);
+			cairo_surface_destroy(s);
+		}
+}
+
 /* Arabic: the bar and the welcome screen laid out mirrored, the keypad's keys and the code
  * left to right as on every phone. The same (French) words in both, so that only the
  * direction differs. */
@@ -731,6 +782,7 @@ int main(void)
 	check_print_notices();
 	check_text_size();
 	check_rtl();
+	check_rtl_text();
 	{
 		/* The welcome screen's "Demander de l'aide" and "Écouter", a call made. */
 		struct ui_view w = base_view(false);
