@@ -49,7 +49,7 @@ enum ui_icon {
 	ICON_LOCK,      /* out of service */
 	ICON_ERASE,     /* the ⌫ key */
 	ICON_EXIT,      /* Terminer: a door and an arrow out */
-	ICON_GLOBE,     /* language switch */
+	ICON_GLOBE,     /* a globe (the web) */
 	ICON_OFFLINE,   /* wifi arcs struck through */
 	ICON_HAND,      /* Je suis là */
 };

@@ -620,6 +620,13 @@ static void check_language(void)
 	ui_set_language("en");
 	CHECK(!strcmp(dgettext("escale", "Terminer"), "Finish"), "back to English: %s",
 	      dgettext("escale", "Terminer"));
+	CHECK(!strcmp(ui_language(), "en"), "%s", ui_language());
+	/* One of the nine without its catalogue yet: the French words. */
+	ui_set_language("uk");
+	CHECK(!strcmp(ui_language(), "uk") && !strcmp(getenv("LANGUAGE"), "uk"), "uk");
+	ui_set_language("de"); /* not one of them: French */
+	CHECK(!strcmp(ui_language(), "fr") && !strcmp(dgettext("escale", fr), fr), "de: %s",
+	      ui_language());
 	ui_set_language("fr");
 
 	/* The view's language drives the drawing, whatever was set before. */
