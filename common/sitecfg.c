@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang.h"
 #include "util.h"
 
 const char *const sitecfg_keys[] = {"hours",
@@ -274,9 +275,9 @@ static bool one_key(enum sitecfg_key k, json_t *v, struct site_settings *s, char
 		return integer(v, name, 5, 600, &s->idle_grace_seconds, err, errlen);
 	case SK_LANGUAGE: {
 		const char *l = json_string_value(v);
-		if (!l || (strcmp(l, "fr") != 0 && strcmp(l, "en") != 0) ||
-		    json_string_length(v) != 2)
-			return fail(err, errlen, "'language' must be \"fr\" or \"en\"");
+		if (!l || !lang_find(l) || json_string_length(v) != strlen(l))
+			return fail(err, errlen,
+				    "'language' must be one of fr, en, ar, es, pt, tr, ro, uk, ru");
 		memcpy(s->language, l, 3);
 		return true;
 	}

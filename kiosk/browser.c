@@ -304,14 +304,14 @@ void browser_cleanup_stale(const struct browser *b, const struct kiosk_cfg *cfg)
 	closedir(d);
 }
 
-bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool english)
+bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, const struct lang *lang)
 {
 	if (b->pid > 0 || b->dir) {
 		log_warnx("the previous session directory was not wiped; wiping it now");
 		browser_wipe(b, 0);
 	}
 	reset_run(b);
-	b->english = english;
+	b->lang = lang ? lang : lang_or_default(NULL);
 	if (!cfg->runtime_dir || !*cfg->runtime_dir) {
 		log_warnx("no runtime_dir for the session directory");
 		return false;
@@ -344,7 +344,7 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool englis
 	}
 	if (ok) {
 		char *page = xasprintf("%s/home/index.html", dir);
-		ok = homepage_write(page, cfg, english);
+		ok = homepage_write(page, cfg, b->lang);
 		if (ok)
 			b->home_url = file_url(page);
 		if (ok && b->separated)
@@ -408,8 +408,8 @@ static bool env_kept(const char *kv, bool separated)
 }
 
 /* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
-static char **build_env(const char *dir, bool separated, bool english, const struct kiosk_cfg *cfg,
-			const char *print_addr)
+static char **build_env(const char *dir, bool separated, const struct lang *lang,
+			const struct kiosk_cfg *cfg, const char *print_addr)
 {
 	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
 	int n = 0;
@@ -419,7 +419,11 @@ static char **build_env(const char *dir, bool separated, bool english, const str
 	if (!getenv("PATH"))
 		env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
 	/* Chromium's pages (a refused site, the print preview) in the resident's language. */
-	env[n++] = xstrdup(english ? "LANGUAGE=en" : "LANGUAGE=fr");
+	env[n++] = xasprintf("LANGUAGE=%s", lang->language);
+	/* escale-browser's: Chromium's --lang (its menus, navigator.language) and the
+	 * Accept-Language it sends (a fresh profile's preference). */
+	env[n++] = xasprintf("ESCALE_BROWSER_LANG=%s", lang->chromium);
+	env[n++] = xasprintf("ESCALE_ACCEPT_LANGUAGES=%s", lang->accept);
 	env[n++] = xasprintf("HOME=%s/home", dir);
 	env[n++] = xasprintf("XDG_CONFIG_HOME=%s/home/.config", dir);
 	env[n++] = xasprintf("XDG_CACHE_HOME=%s/home/.cache", dir);
@@ -532,7 +536,8 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 	char **argv = xcalloc((size_t)n + 1, sizeof(*argv));
 	for (int i = 0; i < n; i++)
 		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
-	char **env = build_env(b->dir, b->separated, b->english, cfg, b->print_addr);
+	char **env = build_env(b->dir, b->separated, b->lang ? b->lang : lang_or_default(NULL), cfg,
+			       b->print_addr);
 
 	bool ok = false;
 	int p[2];

@@ -11,12 +11,12 @@
 #include "kconfig.h"
 
 struct browser {
-	pid_t pid;              /* 0 when not running; also the process group id */
-	int pidfd;              /* pidfd_open(pid) for the event loop, -1 when not running */
-	char *dir;              /* the session directory: RUNTIME/session-XXXXXX (0700) */
-	char *home_url;         /* file://DIR/home/index.html */
-	bool english;           /* the session's language: the browser's LANGUAGE */
-	const char *print_addr; /* the print server's address found by the kiosk (kprint_host) */
+	pid_t pid;               /* 0 when not running; also the process group id */
+	int pidfd;               /* pidfd_open(pid) for the event loop, -1 when not running */
+	char *dir;               /* the session directory: RUNTIME/session-XXXXXX (0700) */
+	char *home_url;          /* file://DIR/home/index.html */
+	const struct lang *lang; /* the session's language: the browser's and its home page's */
+	const char *print_addr;  /* the print server's address found by the kiosk (kprint_host) */
 	char cg_path[KCGROUP_PATH_MAX]; /* the running browser's cgroup, "" when none */
 
 	/* Set once by browser_setup. */
@@ -42,10 +42,12 @@ void browser_cleanup_stale(const struct browser *b, const struct kiosk_cfg *cfg)
 /* Creates the session directory (HOME, profile, downloads, the home page generated from
  * the services with the bar's language) under RUNTIME_DIR; separated, the directory is the
  * browser user's (0700) and RUNTIME_DIR is 0711 (it can pass, not list). */
-bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool english);
+bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, const struct lang *lang);
 /* Starts the configured command with every argument's "%u" replaced by the home URL and
  * "%d" by the session directory; the child gets its own process group (and cgroup),
  * HOME=DIR/home, XDG_* dirs inside DIR, the DISPLAY of the kiosk, no other inherited fd;
+ * LANGUAGE, ESCALE_BROWSER_LANG (Chromium's --lang) and ESCALE_ACCEPT_LANGUAGES of the
+ * session's language (escale-browser passes the last two to Chromium);
  * separated, it runs as the browser user without supplementary groups, capabilities or
  * XAUTHORITY (its X access is a server-interpreted host entry, see x_allow_user). */
 bool browser_start(struct browser *b, const struct kiosk_cfg *cfg);
@@ -59,9 +61,10 @@ int browser_reap(struct browser *b);
 void browser_wipe(struct browser *b, int grace_ms);
 
 /* Writes the home page (big tiles, one per service, grouped by category) into PATH. */
-bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english);
+/* In LANG (its words through gettext: ui_set_language must have switched to it). */
+bool homepage_write(const char *path, const struct kiosk_cfg *cfg, const struct lang *lang);
 /* The same page, to F (escale-kiosk --home-page). */
-void homepage_print(FILE *f, const struct kiosk_cfg *cfg, bool english);
+void homepage_print(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang);
 /* S with & < > " ' as HTML character references, newly allocated. */
 char *homepage_html_escape(const char *s);
 

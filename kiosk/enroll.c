@@ -228,7 +228,7 @@ int enroll_run(const struct kiosk_cfg *cfg, const char *url_arg, const char *cod
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	ui_init_i18n();
-	ui_set_language(strcmp(cfg->language, "en") == 0);
+	ui_set_language(cfg->language);
 	char host[256], norm[CODE_MAX_LEN + 1], pin[PIN_STR_LEN + 1] = "";
 	struct cfg_err err = {""};
 	char *url = xstrdup(url_arg);

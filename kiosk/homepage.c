@@ -23,14 +23,26 @@ static const char *const homepage_colours[] = {
 	"#0b4f8a", "#1e5e20", "#7a1f5c", "#8a3b00", "#4a2d8f", "#005f5f", "#8b1a1a", "#3d3d3d",
 };
 
-/* French is the msgid; English comes from the catalog when it has one, else from EN, so the
- * page never depends on which language gettext currently follows. */
-static const char *homepage_tr(bool english, const char *fr, const char *en)
+/* The page's words come from LANG's catalogue, whatever language the kiosk's screens follow
+ * meanwhile: LANGUAGE is switched for the writing and put back after. */
+static char *homepage_use(const struct lang *lang)
 {
-	if (!english)
-		return fr;
-	const char *t = _(fr);
-	return t != fr ? t : en;
+	const char *was = getenv("LANGUAGE");
+	char *saved = was ? xstrdup(was) : NULL;
+	setenv("LANGUAGE", lang->code, 1);
+	/* gettext caches translations until the catalogs change; textdomain() says they did. */
+	textdomain("escale");
+	return saved;
+}
+
+static void homepage_unuse(char *saved)
+{
+	if (saved)
+		setenv("LANGUAGE", saved, 1);
+	else
+		unsetenv("LANGUAGE");
+	textdomain("escale");
+	free(saved);
 }
 
 char *homepage_html_escape(const char *s)
@@ -77,10 +89,11 @@ static bool homepage_url_ok(const char *url)
 	return url && (strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0);
 }
 
-static const char *homepage_category(const struct kservice *s, bool english)
+/* The category a service is grouped under: untranslated ("Autres" for none), so that the
+ * groups never depend on the language. */
+static const char *homepage_category(const struct kservice *s)
 {
-	return s->category && *s->category ? s->category
-					   : homepage_tr(english, N_("Autres"), "Other");
+	return s->category && *s->category ? s->category : N_("Autres");
 }
 
 /* One grid of tiles that fits the six default services on a 1024x768 screen without
@@ -210,11 +223,11 @@ static const char *const homepage_known_categories[] = {
 	N_("Démarches"), N_("Logement"), N_("Retraite"), N_("Autres"),
 };
 
-static const char *homepage_shown_category(const char *cat, bool english)
+static const char *homepage_shown_category(const char *cat)
 {
 	for (size_t i = 0; i < ARRAY_LEN(homepage_known_categories); i++)
 		if (strcmp(cat, homepage_known_categories[i]) == 0)
-			return homepage_tr(english, cat, cat);
+			return _(cat);
 	return cat;
 }
 
@@ -239,8 +252,8 @@ static void homepage_put_words(FILE *f, const char *name)
 	}
 }
 
-static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, bool english,
-			  const char *colour, bool icons_only)
+static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, const char *colour,
+			  bool icons_only)
 {
 	fprintf(f, "<a class=\"tile\" style=\"background:%s\" href=\"", colour);
 	homepage_put(f, s->url);
@@ -251,21 +264,21 @@ static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, bo
 		colour, homepage_pict_of(s, cat, icons_only));
 	homepage_put_words(f, s->name);
 	fputs("</span><span class=\"cat\">", f);
-	homepage_put(f, homepage_shown_category(cat, english));
+	homepage_put(f, homepage_shown_category(cat));
 	fputs("</span></span></a>\n", f);
 }
 
-static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
+static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang)
 {
-	const char *title =
-		homepage_tr(english, N_("Vos démarches en ligne"), "Your online services");
+	const char *title = _("Vos démarches en ligne");
+	/* Arabic reads right to left: the page's direction, its tiles' order and their text. */
 	fprintf(f,
-		"<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		"style-src 'unsafe-inline'\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<title>",
-		english ? "en" : "fr");
+		lang->code, lang->rtl ? " dir=\"rtl\"" : "");
 	homepage_put(f, title);
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", homepage_css);
 	homepage_put(f, title);
@@ -288,7 +301,7 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 				  s->name ? s->name : "?");
 			continue;
 		}
-		const char *c = homepage_category(s, false);
+		const char *c = homepage_category(s);
 		int k = 0;
 		while (k < n_cats && strcmp(cats[k], c) != 0)
 			k++;
@@ -298,16 +311,11 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 	}
 	if (n_tiles == 0) {
 		fputs("</header>\n<main>\n<p class=\"none\">", f);
-		homepage_put(
-			f, homepage_tr(
-				   english,
-				   N_("Aucun service n'est disponible. Adressez-vous à l'accueil."),
-				   "No service is available. Please ask at the desk."));
+		homepage_put(f, _("Aucun service n'est disponible. Adressez-vous à l'accueil."));
 		fputs("</p>\n</main>\n", f);
 	} else {
 		fputs("<p class=\"hint\">", f);
-		homepage_put(f, homepage_tr(english, N_("Touchez un service pour commencer."),
-					    "Touch a service to begin."));
+		homepage_put(f, _("Touchez un service pour commencer."));
 		fputs("</p>\n</header>\n<main>\n<div class=\"grid\">\n", f);
 	}
 	for (int k = 0; k < n_cats; k++) {
@@ -315,31 +323,32 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, bool english)
 		for (int i = 0; i < cfg->n_services && i < KCFG_MAX_SERVICES; i++) {
 			const struct kservice *s = &cfg->services[i];
 			if (s->name && homepage_url_ok(s->url) &&
-			    strcmp(homepage_category(s, false), cats[k]) == 0)
-				homepage_tile(f, s, cats[k], english, colour,
-					      cfg->services_from_admind);
+			    strcmp(homepage_category(s), cats[k]) == 0)
+				homepage_tile(f, s, cats[k], colour, cfg->services_from_admind);
 		}
 	}
 	if (n_tiles > 0)
 		fputs("</div>\n</main>\n", f);
 	fputs("<footer>", f);
-	homepage_put(
-		f, homepage_tr(
-			   english,
-			   N_("Quand vous avez fini, touchez « Terminer » en haut de l'écran : "
-			      "tout ce que vous avez fait sur ce poste est effacé."),
-			   "When you are done, touch “Finish” at the top of the screen: everything "
-			   "you did "
-			   "on this computer is erased."));
+	homepage_put(f, _("Quand vous avez fini, touchez « Terminer » en haut de l'écran : "
+			  "tout ce que vous avez fait sur ce poste est effacé."));
 	fputs("</footer>\n</body>\n</html>\n", f);
 }
 
-void homepage_print(FILE *f, const struct kiosk_cfg *cfg, bool english)
+/* The page in LANG, to F. */
+static void homepage_in(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang)
 {
-	homepage_body(f, cfg, english);
+	char *saved = homepage_use(lang ? lang : lang_or_default(NULL));
+	homepage_body(f, cfg, lang ? lang : lang_or_default(NULL));
+	homepage_unuse(saved);
 }
 
-bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english)
+void homepage_print(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang)
+{
+	homepage_in(f, cfg, lang);
+}
+
+bool homepage_write(const char *path, const struct kiosk_cfg *cfg, const struct lang *lang)
 {
 	char *tmp = xasprintf("%s.XXXXXX", path);
 	FILE *f = NULL;
@@ -359,7 +368,7 @@ bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english)
 		unlink(tmp);
 		goto out;
 	}
-	homepage_body(f, cfg, english);
+	homepage_in(f, cfg, lang);
 	bool werr = ferror(f) != 0;
 	if (fclose(f) != 0 || werr) {
 		log_warn("write %s", tmp);

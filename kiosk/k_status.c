@@ -19,13 +19,17 @@ json_t *buttons_json(struct kiosk *k)
 		for (int i = 0; i < hits->n; i++) {
 			const struct ui_hit *h = &hits->hit[i];
 			char key[2] = {h->key, '\0'};
-			/* A tool is named by its word ("scan", "help"...), without a key. */
-			bool tool = h->action == UI_ACT_TOOL;
-			if (tool)
+			/* A tool is named by its word ("scan", "help"...), a language by its code
+			 * ("lang:ar"), without a key. */
+			bool tool = h->action == UI_ACT_TOOL, lang = h->action == UI_ACT_LANG;
+			char word[16];
+			snprintf(word, sizeof(word), "%s",
+				 tool ? ui_tool_word((enum ui_tool)h->key) : names[h->action]);
+			if (lang && lang_at(h->key))
+				snprintf(word, sizeof(word), "lang:%s", lang_at(h->key)->code);
+			if (tool || lang)
 				key[0] = '\0';
-			json_array_append_new(a, json_pack("{ss ss sb si si si si}", "action",
-							   tool ? ui_tool_word((enum ui_tool)h->key)
-								: names[h->action],
+			json_array_append_new(a, json_pack("{ss ss sb si si si si}", "action", word,
 							   "key", key, "bar", pass == 1, "x",
 							   (int)(h->x + (pass ? p.x : 0)), "y",
 							   (int)(h->y + (pass ? p.y : 0)), "w",
@@ -56,10 +60,9 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  k->ce.typed, "checking", k->ce.checking, "browser_pid", (int)k->br.pid,
 			  "lockout_seconds", (json_int_t)ce_pause_seconds(&k->ce, c->mono_ms),
 			  "idle_ms", (json_int_t)c->idle_ms, "windows", k->x.n_clients, "language",
-			  k->english ? "en" : "fr", "banner",
-			  m->banner == SM_BANNER_MESSAGE ? m->message : "", "banner_calm",
-			  m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
-			  k->x.grabbed, "version", ESCALE_VERSION);
+			  k->lang->code, "banner", m->banner == SM_BANNER_MESSAGE ? m->message : "",
+			  "banner_calm", m->banner == SM_BANNER_MESSAGE && m->message_calm,
+			  "grabbed", k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
 	json_object_set_new(j, "help", json_string(wire_help_word(k->help.state)));
 	json_object_set_new(j, "text",

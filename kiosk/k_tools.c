@@ -201,7 +201,7 @@ void speak_view(struct kiosk *k, const struct ui_view *v, bool now)
 	snprintf(k->speak_topic, sizeof(k->speak_topic), "%s", topic);
 	const char *argv[SPEAK_MAX_ARGS + 1];
 	if (!speak_text(v, plain, k->spoken, sizeof(k->spoken)) ||
-	    !speak_argv((const char *const *)k->cfg.speech_argv, k->english, k->spoken, argv))
+	    !speak_argv((const char *const *)k->cfg.speech_argv, k->lang->voice, k->spoken, argv))
 		return;
 	speaker_say(&k->speaker, argv);
 }

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lang.h"
 #include "log.h"
 #include "sitecfg.h"
 #include "util.h"
@@ -17,9 +18,9 @@
 #define MAX_NAME 40
 
 static const char *const top_keys[] = {
-	"centre_name", "language", "state_dir", "runtime_dir", "log_file", "log_level", "admin",
-	"browser",     "print",    "keyboard",  "session",     "login",    "proxy",     "hours",
-	"services",    "speech",   "settings",  "scan",        "usb",      NULL};
+	"centre_name", "language", "languages", "state_dir", "runtime_dir", "log_file", "log_level",
+	"admin",       "browser",  "print",     "keyboard",  "session",     "login",    "proxy",
+	"hours",       "services", "speech",    "settings",  "scan",        "usb",      NULL};
 static const char *const settings_keys[] = {"local", NULL};
 static const char *const admin_keys[] = {
 	"url",          "token_file",        "ca_file",         "pin", "timeout_ms",
@@ -825,6 +826,47 @@ static bool settings_section(struct kiosk_cfg *cfg, const config_setting_t *root
 	return true;
 }
 
+/* "languages = [ \"fr\", \"ar\" ]": the languages the welcome screen offers, in order (all
+ * nine by default); "language" must be one of them. */
+static bool languages(struct kiosk_cfg *cfg, const config_setting_t *root, struct cfg_err *err)
+{
+	const config_setting_t *l;
+	if (!list(root, "languages", &l, err))
+		return false;
+	cfg->n_languages = 0;
+	if (!l) {
+		for (int i = 0; i < LANG_COUNT; i++)
+			cfg->languages[cfg->n_languages++] = i;
+		return true;
+	}
+	int n = config_setting_length(l);
+	if (n < 1 || n > LANG_COUNT)
+		return cfg_fail(l, err,
+				"languages: list 1 to %d of fr, en, ar, es, pt, tr, ro, uk, ru",
+				LANG_COUNT);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		const char *s;
+		if (!elem_text(e, "languages", 8, &s, err))
+			return false;
+		int k = lang_index(s);
+		if (k < 0)
+			return cfg_fail(e, err,
+					"languages: \"%s\" is not one of fr, en, ar, es, pt, tr, "
+					"ro, uk, ru",
+					quoted(s));
+		for (int j = 0; j < cfg->n_languages; j++)
+			if (cfg->languages[j] == k)
+				return cfg_fail(e, err, "languages: \"%s\" is listed twice", s);
+		cfg->languages[cfg->n_languages++] = k;
+	}
+	for (int j = 0; j < cfg->n_languages; j++)
+		if (cfg->languages[j] == lang_index(cfg->language))
+			return true;
+	return cfg_fail(l, err, "languages must list the default language (language = \"%s\")",
+			cfg->language);
+}
+
 static bool top_section(struct kiosk_cfg *cfg, const config_setting_t *root, struct cfg_err *err)
 {
 	enum log_level level;
@@ -838,9 +880,11 @@ static bool top_section(struct kiosk_cfg *cfg, const config_setting_t *root, str
 	if (!*cfg->centre_name)
 		return cfg_fail(config_setting_get_member(root, "centre_name"), err,
 				"centre_name must not be empty");
-	if (strcmp(cfg->language, "fr") != 0 && strcmp(cfg->language, "en") != 0)
+	if (!lang_find(cfg->language))
 		return cfg_fail(config_setting_get_member(root, "language"), err,
-				"language must be \"fr\" or \"en\"");
+				"language must be one of fr, en, ar, es, pt, tr, ro, uk, ru");
+	if (!languages(cfg, root, err))
+		return false;
 	if (!log_parse_level(cfg->log_level, &level))
 		return cfg_fail(config_setting_get_member(root, "log_level"), err,
 				"log_level must be \"error\", \"warn\", \"info\" or \"debug\"");

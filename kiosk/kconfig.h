@@ -7,6 +7,7 @@
 
 #include "cfg.h"
 #include "hours.h"
+#include "lang.h"
 #include "osk.h"
 #include "services.h"
 
@@ -22,7 +23,9 @@
 struct kiosk_cfg {
 	char *path;        /* the file read */
 	char *centre_name; /* "centre_name", default "Espace Social Commun" */
-	char *language;    /* "language": "fr" (default) or "en" */
+	char *language;    /* "language": the default, one of lang.h's codes ("fr") */
+	/* "languages": those the welcome screen offers, as lang_at indexes, in order */
+	int languages[LANG_COUNT], n_languages;
 	char *state_dir; /* "state_dir": cache and outbox database, default /var/lib/escale/kiosk */
 	char *runtime_dir; /* "runtime_dir": control socket and session dirs, default /run/escale/kiosk */
 	char *log_file;  /* "log_file", default "" (stderr, i.e. the journal) */

@@ -114,7 +114,7 @@ struct kiosk {
 	int64_t settings_version;
 
 	struct code_entry ce;
-	bool english;
+	const struct lang *lang; /* the session's language (lang.h): chosen, or the default */
 
 	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
 	int n_acked;

@@ -95,12 +95,12 @@ static void code_input(struct kiosk *k, unsigned out, const struct sm_clock *c)
 		submit(k, c);
 }
 
-static void set_language(struct kiosk *k, bool english)
+static void set_language(struct kiosk *k, const struct lang *l)
 {
-	if (k->english == english)
+	if (!l || k->lang == l)
 		return;
-	k->english = english;
-	ui_set_language(english);
+	k->lang = l;
+	ui_set_language(l->code);
 	k->cover_dirty = k->bar_dirty = true;
 }
 
@@ -120,7 +120,7 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 		submit(k, c);
 		break;
 	case UI_ACT_LANG:
-		set_language(k, h->key == 'e');
+		set_language(k, lang_at(h->key));
 		break;
 	case UI_ACT_HOME:
 		x_send_keys(&k->x, home, 2);
@@ -248,7 +248,9 @@ void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v, str
 		.sm = &k->sm,
 		.clock = c,
 		.centre = k->cfg.centre_name,
-		.english = k->english,
+		.lang = k->lang->code,
+		.langs = k->cfg.languages,
+		.n_langs = k->cfg.n_languages,
 		.alnum = k->cfg.code_alnum,
 		.online = k->online,
 		.code_len = (int)k->cfg.code_length,
@@ -508,7 +510,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			k->timings.wiped_ms = mono_ms();
 			sm_wipe_done(m, c);
 			/* The next resident starts afresh: the centre's language again. */
-			set_language(k, strcmp(k->cfg.language, "en") == 0);
+			set_language(k, lang_or_default(k->cfg.language));
 		}
 		if (out & SM_OUT_START_BROWSER) {
 			/* The browser user reaches the display for this session only. */
@@ -520,7 +522,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			keyboard_show(k, osk_at_start(k->cfg.keyboard_onscreen, has_keyboard()));
 			/* The policy allowlists this session's home page: written before the
 			 * browser starts, and without it no browser (fail closed). */
-			if (browser_prepare(&k->br, &k->cfg, k->english) &&
+			if (browser_prepare(&k->br, &k->cfg, k->lang) &&
 			    policy_write(&k->cfg, k->br.home_url) &&
 			    kprint_write(&k->cfg, k->probe.addr) &&
 			    browser_start(&k->br, &k->cfg)) {
@@ -797,8 +799,9 @@ int main(int argc, char **argv)
 	if (!conf || optind != argc || pin ||
 	    (check + status + nft + netcheck + !!policy + !!home > 1))
 		usage();
-	if (home && strcmp(home, "fr") != 0 && strcmp(home, "en") != 0) {
-		fprintf(stderr, "escale-kiosk: --home-page takes fr or en\n");
+	if (home && !lang_find(home)) {
+		fprintf(stderr, "escale-kiosk: --home-page takes a language: fr, en, ar, es, pt, "
+				"tr, ro, uk or ru\n");
 		return 2;
 	}
 	if (policy && strcmp(policy, "chromium") != 0 && strcmp(policy, "firefox") != 0) {
@@ -817,8 +820,8 @@ int main(int argc, char **argv)
 	ce_init(&k->ce, (int)k->cfg.code_length, k->cfg.code_alnum);
 	if (home) {
 		ui_init_i18n();
-		ui_set_language(strcmp(home, "en") == 0);
-		homepage_print(stdout, &k->cfg, strcmp(home, "en") == 0);
+		ui_set_language(home);
+		homepage_print(stdout, &k->cfg, lang_or_default(home));
 		kconfig_free(&k->cfg);
 		free(k);
 		return fflush(stdout) == 0 ? 0 : 1;
@@ -855,8 +858,8 @@ int main(int argc, char **argv)
 		fatal("%s", k->cfg.log_file);
 	ui_init_i18n();
 	base_save(k);
-	k->english = strcmp(k->cfg.language, "en") == 0;
-	ui_set_language(k->english);
+	k->lang = lang_or_default(k->cfg.language);
+	ui_set_language(k->lang->code);
 	if (mkdir(k->cfg.runtime_dir, 0700) < 0 && errno != EEXIST)
 		fatal("%s", k->cfg.runtime_dir);
 

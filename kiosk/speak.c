@@ -165,11 +165,11 @@ void speak_topic(const struct ui_view *v, bool session, char *buf, size_t n)
 {
 	/* The code being typed and the countdowns are left out: each key or second would
 	 * start the reading again. */
-	snprintf(buf, n, "%d/%d/%d/%d/%s", session ? -1 : (int)v->screen, (int)v->notice,
-		 session ? 0 : (int)v->msg, v->english, v->banner ? v->banner : "");
+	snprintf(buf, n, "%d/%d/%d/%s/%s", session ? -1 : (int)v->screen, (int)v->notice,
+		 session ? 0 : (int)v->msg, v->lang ? v->lang : "", v->banner ? v->banner : "");
 }
 
-bool speak_argv(const char *const *cmd, bool english, const char *text,
+bool speak_argv(const char *const *cmd, const char *voice, const char *text,
 		const char *argv[SPEAK_MAX_ARGS + 1])
 {
 	int n = 0;
@@ -181,7 +181,7 @@ bool speak_argv(const char *const *cmd, bool english, const char *text,
 			argv[n++] = text;
 			has_text = true;
 		} else if (strcmp(cmd[i], "%l") == 0) {
-			argv[n++] = english ? "en" : "fr";
+			argv[n++] = voice && *voice ? voice : "fr";
 		} else {
 			argv[n++] = cmd[i];
 		}

@@ -23,10 +23,10 @@ bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n);
 void speak_topic(const struct ui_view *v, bool session, char *buf, size_t n);
 
 /* ARGV (SPEAK_MAX_ARGS + 1 slots, NULL-terminated) from the command CMD (NULL-terminated,
- * speech.command) with "%l" replaced by the voice ("fr" or "en") and "%t" by TEXT; a
+ * speech.command) with "%l" replaced by VOICE (lang.h's: "fr", "ar"...) and "%t" by TEXT; a
  * command without "%t" gets TEXT as its last argument. Whole arguments only are replaced:
  * the text never splits into several. The strings point into CMD, VOICE and TEXT. */
-bool speak_argv(const char *const *cmd, bool english, const char *text,
+bool speak_argv(const char *const *cmd, const char *voice, const char *text,
 		const char *argv[SPEAK_MAX_ARGS + 1]);
 
 #endif

@@ -2,6 +2,7 @@
 #include "ui.h"
 #include "ui_draw.h"
 #include "code.h"
+#include "lang.h"
 
 #include <libintl.h>
 #include <locale.h>
@@ -33,7 +34,8 @@ const struct ui_hit *ui_hit_at(const struct ui_hits *hits, double x, double y)
 	return NULL;
 }
 
-static bool cur_english, i18n_ready;
+static char cur_lang[LANG_CODE_MAX] = "fr";
+static bool i18n_ready;
 
 void ui_init_i18n(void)
 {
@@ -52,26 +54,32 @@ void ui_init_i18n(void)
 	bindtextdomain("escale", dir && *dir ? dir : LOCALEDIR);
 	bind_textdomain_codeset("escale", "UTF-8");
 	i18n_ready = true;
-	ui_set_language(cur_english);
+	ui_set_language(cur_lang);
 }
 
-void ui_set_language(bool english)
+void ui_set_language(const char *code)
 {
+	const struct lang *l = lang_or_default(code);
+	snprintf(cur_lang, sizeof(cur_lang), "%s", l->code);
 	if (!i18n_ready) {
-		cur_english = english;
 		ui_init_i18n();
 		return;
 	}
-	setenv("LANGUAGE", english ? "en" : "fr", 1);
+	/* French is the source: LANGUAGE=fr finds no catalogue and keeps the msgids. */
+	setenv("LANGUAGE", l->code, 1);
 	/* gettext caches translations until the catalogs change; textdomain() says they did. */
 	textdomain("escale");
-	cur_english = english;
 }
 
-static void sync_language(bool english)
+const char *ui_language(void)
 {
-	if (!i18n_ready || english != cur_english)
-		ui_set_language(english);
+	return cur_lang;
+}
+
+static void sync_language(const char *code)
+{
+	if (!i18n_ready || strcmp(lang_or_default(code)->code, cur_lang) != 0)
+		ui_set_language(code);
 }
 
 static void clock_text(char *buf, size_t n, int s)
@@ -110,8 +118,9 @@ static double header_tools(struct ctx *c, double right, double hh)
 	return right;
 }
 
-/* The top band: centre name on the left, language switch on the right; returns its height. */
-static double header(struct ctx *c, bool lang)
+/* The top band: centre name on the left, the welcome screen's tools on the right; returns
+ * its height. */
+static double header(struct ctx *c, bool tools)
 {
 	cairo_t *cr = c->cr;
 	double hh = round(fmax(64, fmin(c->h * 0.1, c->w * 0.07))), m = fmax(16, c->w * 0.025);
@@ -120,33 +129,8 @@ static double header(struct ctx *c, bool lang)
 	draw_rgb(cr, C_HEAD);
 	cairo_rectangle(cr, 0, 0, c->w, hh);
 	cairo_fill(cr);
-	if (lang) {
-		double ph = fmax(48, hh * 0.68), px = ph * 0.4, y = (hh - ph) / 2;
-		double pw = fmax(draw_text_width(cr, "Français", px, T_BOLD, c->w, ph),
-				 draw_text_width(cr, "English", px, T_BOLD, c->w, ph)) +
-			    ph * 0.9;
-		for (int i = 1; i >= 0; i--) {
-			bool on = (i == 1) == c->v->english;
-			double x = right - pw;
-			draw_rgb(cr, C_WHITE);
-			draw_rrect(cr, x, y, pw, ph, ph / 2);
-			if (on) {
-				cairo_fill(cr);
-			} else {
-				cairo_set_line_width(cr, fmax(2, ph * 0.05));
-				cairo_stroke(cr);
-			}
-			draw_text(cr, i ? "English" : "Français", x, y, pw, ph, px, on ? T_BOLD : 0,
-				  on ? C_HEAD : C_WHITE);
-			draw_hit(c->hits, x, y, pw, ph, UI_ACT_LANG, i ? 'e' : 'f');
-			right = x - ph * 0.25;
-		}
-		draw_icon(cr, ICON_GLOBE, right - ph * 0.75, (hh - ph * 0.6) / 2, ph * 0.6,
-			  C_WHITE);
-		right -= ph;
-		if (c->v->screen == UI_LOGIN)
-			right = header_tools(c, right, hh);
-	}
+	if (tools && c->v->screen == UI_LOGIN)
+		right = header_tools(c, right, hh);
 	/* A long name shrinks a little, then goes on two lines. */
 	double nw = right - 2 * m, npx = hh * 0.4;
 	bool two =
@@ -154,6 +138,38 @@ static double header(struct ctx *c, bool lang)
 	draw_text(cr, c->v->centre, m, hh * 0.06, nw, hh * 0.88, two ? npx * 0.8 : npx,
 		  T_BOLD | T_LEFT | (two ? T_WRAP : 0), C_WHITE);
 	return hh;
+}
+
+/* The welcome screen's languages: a row of big buttons under the header, each with its flag
+ * (or its letter) above its own name, the one shown filled; returns the row's height (0 when
+ * a single language is offered). */
+static double lang_row(struct ctx *c, double top)
+{
+	const struct ui_view *v = c->v;
+	cairo_t *cr = c->cr;
+	int n = v->n_langs;
+	if (n < 2)
+		return 0;
+	double W = c->w, m = fmax(16, W * 0.025), gap = fmax(6, W * 0.008);
+	double rh = round(fmax(60, fmin(c->h * 0.11, W * 0.08))), bh = rh - gap * 1.5;
+	double bw = fmin((W - 2 * m - (n - 1) * gap) / n, bh * 2.6);
+	double x = (W - n * bw - (n - 1) * gap) / 2, y = top + gap;
+	for (int i = 0; i < n; i++, x += bw + gap) {
+		const struct lang *l = lang_at(v->langs[i]);
+		bool on = strcmp(l->code, v->lang) == 0;
+		draw_rgb(cr, on ? C_HEAD : C_WHITE);
+		draw_rrect(cr, x, y, bw, bh, bh * 0.14);
+		cairo_fill_preserve(cr);
+		draw_rgb(cr, on ? C_HEAD : C_KEY_EDGE);
+		cairo_set_line_width(cr, fmax(2, bh * 0.03));
+		cairo_stroke(cr);
+		double fh = bh * 0.4, fw = fh * 1.5;
+		draw_flag(cr, l, x + (bw - fw) / 2, y + bh * 0.1, fw, fh);
+		draw_text(cr, l->name, x + bw * 0.05, y + bh * 0.55, bw * 0.9, bh * 0.38, bh * 0.24,
+			  T_BOLD, on ? C_WHITE : C_INK);
+		draw_hit(c->hits, x, y, bw, bh, UI_ACT_LANG, (char)v->langs[i]);
+	}
+	return rh;
 }
 
 /* Text, icon and colour of the welcome screen's message line. */
@@ -315,6 +331,7 @@ static void screen_login(struct ctx *c)
 	cairo_t *cr = c->cr;
 	double W = c->w, H = c->h, m = fmax(16, fmin(W, H) * 0.03);
 	double head = header(c, true), foot = round(fmax(40, H * 0.075));
+	head += lang_row(c, head);
 	double top = head + m * 0.6, bot = H - foot - m * 0.2;
 	bool wide = W / H >= 1.45, off = v->msg == UI_MSG_RATE_LIMITED;
 	int cols = v->alnum ? 8 : 3;
@@ -335,13 +352,18 @@ static void screen_login(struct ctx *c)
 		tx = (W - tw - cgap - kw) / 2, ty = top, th = bot - top;
 		kx = tx + tw + cgap, ky = top;
 	} else {
-		tx = m, tw = W - 2 * m, ty = top, th = (bot - top) * 0.38;
+		/* The languages' row took some height: the keys keep theirs. */
+		tx = m, tw = W - 2 * m, ty = top, th = (bot - top) * (v->n_langs > 1 ? 0.33 : 0.38);
 		kx = m, kw = W - 2 * m, ky = ty + th, kh = bot - ky;
 		kh1 = fmin((kh - 3 * gap) / 4, H * 0.16);
 		kw1 = fmin((kw - (cols - 1) * gap - bgap) / cols, kh1 * (v->alnum ? 1.2 : 2.0));
 	}
 
-	/* The keypad: 1-9, Effacer 0 OK; the letters in a second block on the right. */
+	/* The keypad: 1-9, Effacer 0 OK; the letters in a second block on the right. Right to
+	 * left, the block moves to the other side but its keys stay as on every phone. */
+	double mirror = draw_set_mirror(0);
+	if (mirror > 0)
+		kx = mirror - kx - kw;
 	kh1 = fmin(kh1, kw1 * 1.1);
 	double pw = cols * kw1 + (cols - 1) * gap + bgap, ph = 4 * kh1 + 3 * gap;
 	double x0 = kx + (kw - pw) / 2, y0 = ky + (kh - ph) / 2;
@@ -377,6 +399,7 @@ static void screen_login(struct ctx *c)
 		draw_button(c->cr, c->hits, x, y, kw1, kh1, &b, UI_ACT_KEY, d[0]);
 		n++;
 	}
+	draw_set_mirror(mirror);
 
 	/* Title, code and message, as one block centred in its column. */
 	double t_h = H * (wide ? 0.1 : 0.085), c_h = H * (wide ? 0.15 : 0.12),
@@ -386,7 +409,10 @@ static void screen_login(struct ctx *c)
 	double y = ty + (th - (t_h + c_h + m_h + H * 0.04 * s)) / 2;
 	draw_text(cr, _("Tapez votre code"), tx, y, tw, t_h, t_h * 0.68, T_BOLD, C_INK);
 	y += t_h + H * 0.02 * s;
-	code_boxes(c, tx, y, tw, c_h);
+	/* Codes read left to right, in every language. */
+	mirror = draw_set_mirror(0);
+	code_boxes(c, mirror > 0 ? mirror - tx - tw : tx, y, tw, c_h);
+	draw_set_mirror(mirror);
 	y += c_h + H * 0.02 * s;
 
 	char buf[256];
@@ -434,6 +460,7 @@ static double column(struct ctx *c, double top, enum ui_icon ic, uint32_t col, d
 static void screen_closed(struct ctx *c)
 {
 	double head = header(c, true), s = fmin(c->h * 0.26, c->w * 0.3);
+	head += lang_row(c, head);
 	char buf[256];
 
 	if (c->v->next_open)
@@ -607,7 +634,10 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 	draw_set_style(v->text_percent, v->contrast);
 	if (hits)
 		hits->n = 0;
-	sync_language(v->english);
+	sync_language(v->lang);
+	/* Right to left: mirrored, but for the scan and USB screens (a document's pages and
+	 * files keep their order). */
+	draw_set_mirror(v->rtl && v->screen != UI_SCAN && v->screen != UI_USB ? w : 0);
 	cairo_save(cr);
 	draw_rgb(cr, C_BG);
 	cairo_paint(cr);
@@ -644,6 +674,7 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 		break;
 	}
 	cairo_restore(cr);
+	draw_set_mirror(0);
 }
 
 int ui_bar_height(int screen_height)
@@ -736,7 +767,7 @@ int ui_bar_panel_height(int w, int row_h, int screen_h, const struct ui_view *v)
 	draw_set_style(v->text_percent, v->contrast);
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
 	cairo_t *cr = cairo_create(s);
-	sync_language(v->english);
+	sync_language(v->lang);
 	double px = panel_px(row_h), ip = row_h * 0.2,
 	       okw = v->banner_dismissable ? row_h * 1.7 : 0;
 	double tw = w - 2 * row_h * 0.15 - okw - ip * 3 - row_h * 0.6;
@@ -862,7 +893,8 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 
 	if (hits)
 		hits->n = 0;
-	sync_language(v->english);
+	sync_language(v->lang);
+	draw_set_mirror(v->rtl ? w : 0);
 	cairo_save(cr);
 	draw_rgb(cr, C_BAR);
 	cairo_paint(cr);
@@ -899,4 +931,5 @@ void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v
 	if (panel_h > 0 && v->banner && *v->banner)
 		bar_panel(&c, h, panel_h, h);
 	cairo_restore(cr);
+	draw_set_mirror(0);
 }

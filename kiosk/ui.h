@@ -14,7 +14,7 @@ enum ui_action {
 	UI_ACT_KEY, /* a keypad key: ui_hit.key is the character ('0'..'9', 'A'..'Z') */
 	UI_ACT_ERASE,
 	UI_ACT_OK,
-	UI_ACT_LANG, /* the language switch: ui_hit.key is 'f' (French) or 'e' (English) */
+	UI_ACT_LANG, /* a language of the welcome screen: ui_hit.key is its lang_at index */
 	UI_ACT_HOME, /* bar buttons */
 	UI_ACT_BACK,
 	UI_ACT_END,
@@ -110,8 +110,11 @@ const char *ui_login_text(const struct ui_view *v, char *buf, size_t n);
 /* Why the session ended, as the ending screen says it (current language), or NULL. */
 const char *ui_end_text(const struct ui_view *v);
 
-/* Switches gettext to French or English (LANGUAGE), for every later _() call. */
-void ui_set_language(bool english);
+/* Switches gettext to CODE's language (lang.h; French for an unknown code) through
+ * LANGUAGE, for every later _() call. */
+void ui_set_language(const char *code);
+/* The language gettext follows now ("fr"...). */
+const char *ui_language(void);
 /* Sets up gettext (bindtextdomain "escale" in LOCALEDIR). */
 void ui_init_i18n(void);
 

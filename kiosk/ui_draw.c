@@ -1,5 +1,6 @@
 /* ui_draw: the drawing kit of the ui screens: palette, text that fits, buttons, pictograms. */
 #include "ui_draw.h"
+#include "lang.h"
 #include "util.h"
 
 #include <math.h>
@@ -16,6 +17,32 @@ void draw_set_style(int percent, bool contrast)
 {
 	text_scale = percent >= 100 && percent <= 400 ? percent / 100.0 : 1;
 	high_contrast = contrast;
+}
+
+/* Right to left: boxes' x mirrored in this width (0: not mirrored). */
+static double mirror_w;
+static struct draw_audit audit;
+
+double draw_set_mirror(double width)
+{
+	double was = mirror_w;
+	mirror_w = width > 0 ? width : 0;
+	return was;
+}
+
+bool draw_mirrored(void)
+{
+	return mirror_w > 0;
+}
+
+double draw_mirror_x(double x, double w)
+{
+	return mirror_w > 0 ? mirror_w - x - w : x;
+}
+
+void draw_set_audit(const struct draw_audit *a)
+{
+	audit = a ? *a : (struct draw_audit){0};
 }
 
 /* High contrast: every colour becomes black or yellow by its lightness, so that light
@@ -42,7 +69,7 @@ void draw_hit(struct ui_hits *hits, double x, double y, double w, double h, enum
 {
 	if (!hits || hits->n >= UI_MAX_HITS)
 		return;
-	hits->hit[hits->n++] = (struct ui_hit){x, y, w, h, a, key};
+	hits->hit[hits->n++] = (struct ui_hit){draw_mirror_x(x, w), y, w, h, a, key};
 }
 
 /* French typography: a no-break space before ? ! : ; and inside « », so that a line never
@@ -67,6 +94,27 @@ static char *french_spaces(const char *s)
 	return out;
 }
 
+/* Whether S's first letter is written left to right (false without any letter). */
+static bool first_letter_ltr(const char *s)
+{
+	for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (!g_unichar_isalpha(c))
+			continue;
+		switch (g_unichar_get_script(c)) {
+		case G_UNICODE_SCRIPT_ARABIC:
+		case G_UNICODE_SCRIPT_HEBREW:
+		case G_UNICODE_SCRIPT_SYRIAC:
+		case G_UNICODE_SCRIPT_THAANA:
+		case G_UNICODE_SCRIPT_NKO:
+			return false;
+		default:
+			return true;
+		}
+	}
+	return false;
+}
+
 static PangoLayout *layout_new(cairo_t *cr, const char *s, double px, int flags, double w)
 {
 	PangoLayout *l = pango_cairo_create_layout(cr);
@@ -79,11 +127,22 @@ static PangoLayout *layout_new(cairo_t *cr, const char *s, double px, int flags,
 	pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
+	if (mirror_w > 0) {
+		/* Right to left: a paragraph is right to left unless its first letter is a
+		 * left-to-right one (a Latin word, "A+" stays "A+"): a number first does not
+		 * turn it; "left" alignment goes to the right either way. */
+		bool ltr = first_letter_ltr(s);
+		pango_layout_set_auto_dir(l, FALSE);
+		pango_context_set_base_dir(pango_layout_get_context(l),
+					   ltr ? PANGO_DIRECTION_LTR : PANGO_DIRECTION_RTL);
+		pango_layout_context_changed(l);
+	}
 	if (flags & T_WRAP) {
 		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-		pango_layout_set_alignment(l,
-					   flags & T_LEFT ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER);
+		pango_layout_set_alignment(l, !(flags & T_LEFT) ? PANGO_ALIGN_CENTER
+					      : mirror_w > 0    ? PANGO_ALIGN_RIGHT
+								: PANGO_ALIGN_LEFT);
 	}
 	pango_layout_set_text(l, s, -1);
 	return l;
@@ -91,7 +150,7 @@ static PangoLayout *layout_new(cairo_t *cr, const char *s, double px, int flags,
 
 /* Lays S out at PX pixels, or smaller until it fits in W x H; R gets its extents. */
 static PangoLayout *layout_fit(cairo_t *cr, const char *s, double px, int flags, double w, double h,
-			       PangoRectangle *r)
+			       PangoRectangle *r, double *used)
 {
 	px *= text_scale;
 	PangoLayout *l = layout_new(cr, s, px, flags, w);
@@ -108,13 +167,26 @@ static PangoLayout *layout_fit(cairo_t *cr, const char *s, double px, int flags,
 		g_object_unref(l);
 		l = layout_new(cr, s, px, flags, w);
 	}
+	if (used)
+		*used = px;
 	return l;
+}
+
+/* Tells the audit (tests) how S, wanted at PX, was laid out in W x H. */
+static void audited(PangoLayout *l, const char *s, double px, double used, double w, double h,
+		    const PangoRectangle *r)
+{
+	if (!audit.fn)
+		return;
+	struct draw_fit f = {s,    w,        h,         px * text_scale,
+			     used, r->width, r->height, pango_layout_get_unknown_glyphs_count(l)};
+	audit.fn(audit.arg, &f);
 }
 
 double draw_text_width(cairo_t *cr, const char *s, double px, int flags, double w, double h)
 {
 	PangoRectangle r;
-	PangoLayout *l = layout_fit(cr, s, px, flags & ~T_WRAP, w, h, &r);
+	PangoLayout *l = layout_fit(cr, s, px, flags & ~T_WRAP, w, h, &r, NULL);
 
 	g_object_unref(l);
 	return r.width;
@@ -126,7 +198,7 @@ double draw_text_height(cairo_t *cr, const char *s, double px, int flags, double
 		return 0;
 	char *t = french_spaces(s);
 	PangoRectangle r;
-	PangoLayout *l = layout_fit(cr, t, px, flags | T_WRAP, w, 1e6, &r);
+	PangoLayout *l = layout_fit(cr, t, px, flags | T_WRAP, w, 1e6, &r, NULL);
 	g_object_unref(l);
 	free(t);
 	return r.height;
@@ -139,12 +211,16 @@ double draw_text(cairo_t *cr, const char *s, double x, double y, double w, doubl
 		return 0;
 	char *t = french_spaces(s);
 	PangoRectangle r;
-	PangoLayout *l = layout_fit(cr, t, px, flags, w, h, &r);
+	double used;
+	PangoLayout *l = layout_fit(cr, t, px, flags, w, h, &r, &used);
 	/* A wrapped layout is already aligned inside its width. */
-	double tx = x;
+	double tx = draw_mirror_x(x, w);
 
+	audited(l, s, px, used, w, h, &r);
 	if (!(flags & T_WRAP))
-		tx += -r.x + (flags & T_LEFT ? 0 : (w - r.width) / 2);
+		tx += -r.x + (!(flags & T_LEFT) ? (w - r.width) / 2
+			      : mirror_w > 0    ? w - r.width
+						: 0);
 	draw_rgb(cr, col);
 	cairo_move_to(cr, tx, y + (h - r.height) / 2 - r.y);
 	pango_cairo_show_layout(cr, l);
@@ -159,12 +235,16 @@ void draw_icon_text(cairo_t *cr, enum ui_icon icon, const char *s, double x, dou
 	double is = px * 1.3, gap = px * 0.5;
 	char *t = french_spaces(s);
 	PangoRectangle r;
-	PangoLayout *l = layout_fit(cr, t, px, T_WRAP | T_BOLD, w - is - gap, h, &r);
+	double used;
+	PangoLayout *l = layout_fit(cr, t, px, T_WRAP | T_BOLD, w - is - gap, h, &r, &used);
 	double x0 = x + (w - r.width - is - gap) / 2;
 
+	audited(l, s, px, used, w - is - gap, h, &r);
 	draw_icon(cr, icon, x0, y + (h - is) / 2, is, col);
 	draw_rgb(cr, col);
-	cairo_move_to(cr, x0 + is + gap - r.x, y + (h - r.height) / 2 - r.y);
+	/* The text's ink box, mirrored with the icon. */
+	double bx = draw_mirror_x(x0 + is + gap, r.width);
+	cairo_move_to(cr, bx - r.x, y + (h - r.height) / 2 - r.y);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
 	free(t);
@@ -207,21 +287,27 @@ void draw_button(cairo_t *cr, struct ui_hits *hits, double x, double y, double w
 	double px = b->px > 0 ? b->px : h * 0.4, pad = fmin(w * 0.08, h * 0.3);
 	double is = b->label ? px * 1.15 : (h - sh) * 0.5, gap = b->icon && b->label ? px * 0.4 : 0;
 	double room = w - 2 * pad - (b->icon ? is + gap : 0);
-	double tw = b->label ? draw_text_width(cr, b->label, px, T_BOLD, room, h) : 0;
+	/* A label that would shrink to under 70 % on one line (a long translation) takes two
+	 * lines across the whole room instead. */
+	bool wrap = b->label && strchr(b->label, ' ') &&
+		    draw_text_width(cr, b->label, px, T_BOLD, 1e5, h) > room / 0.7;
+	double tw = !b->label ? 0
+		    : wrap    ? room
+			      : draw_text_width(cr, b->label, px, T_BOLD, room, h);
 	double x0 = x + (w - (b->icon ? is + gap : 0) - tw) / 2, cy = y + (h - sh) / 2;
 
 	if (b->icon)
 		draw_icon(cr, b->icon, x0, cy - is / 2, is, ink);
 	if (b->label)
 		draw_text(cr, b->label, x0 + (b->icon ? is + gap : 0), y, tw + 1, h - sh, px,
-			  T_BOLD, ink);
+			  T_BOLD | (wrap ? T_WRAP : 0), ink);
 	if (!b->off)
 		draw_hit(hits, x, y, w, h, a, key);
 }
 
 /* Pictograms: drawn in a unit square, in the current source colour. */
 
-void draw_rrect(cairo_t *cr, double x, double y, double w, double h, double r)
+static void rrect(cairo_t *cr, double x, double y, double w, double h, double r)
 {
 	r = fmin(r, fmin(w, h) / 2);
 	cairo_new_sub_path(cr);
@@ -230,6 +316,11 @@ void draw_rrect(cairo_t *cr, double x, double y, double w, double h, double r)
 	cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
 	cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
 	cairo_close_path(cr);
+}
+
+void draw_rrect(cairo_t *cr, double x, double y, double w, double h, double r)
+{
+	rrect(cr, draw_mirror_x(x, w), y, w, h, r);
 }
 
 static void line(cairo_t *cr, double x0, double y0, double x1, double y1, double lw)
@@ -281,7 +372,7 @@ static void printer(cairo_t *cr)
 {
 	cairo_rectangle(cr, 0.25, 0.06, 0.5, 0.22);
 	cairo_fill(cr);
-	draw_rrect(cr, 0.03, 0.32, 0.94, 0.42, 0.08);
+	rrect(cr, 0.03, 0.32, 0.94, 0.42, 0.08);
 	cairo_fill(cr);
 	cut(cr);
 	cairo_rectangle(cr, 0.19, 0.56, 0.62, 0.44);
@@ -297,7 +388,7 @@ static void printer(cairo_t *cr)
 
 static void lock(cairo_t *cr)
 {
-	draw_rrect(cr, 0.12, 0.44, 0.76, 0.52, 0.1);
+	rrect(cr, 0.12, 0.44, 0.76, 0.52, 0.1);
 	cairo_fill(cr);
 	cairo_move_to(cr, 0.27, 0.46);
 	cairo_arc(cr, 0.5, 0.3, 0.23, M_PI, 2 * M_PI);
@@ -376,7 +467,7 @@ static void hand(cairo_t *cr)
 	const double finger[4][3] = {
 		{0.35, 0.5, 0.2}, {0.49, 0.5, 0.08}, {0.63, 0.5, 0.12}, {0.77, 0.54, 0.26}};
 
-	draw_rrect(cr, 0.28, 0.42, 0.56, 0.52, 0.18);
+	rrect(cr, 0.28, 0.42, 0.56, 0.52, 0.18);
 	cairo_fill(cr);
 	for (int i = 0; i < 4; i++)
 		line(cr, finger[i][0], finger[i][1], finger[i][0], finger[i][2], 0.12);
@@ -494,6 +585,7 @@ void draw_icon(cairo_t *cr, enum ui_icon icon, double x, double y, double s, uin
 	if (icon == ICON_NONE || s <= 0)
 		return;
 	cairo_save(cr);
+	x = draw_mirror_x(x, s);
 	draw_rgb(cr, colour);
 	/* The group only spans the icon, so that cutting holes stays cheap on big screens. */
 	cairo_rectangle(cr, floor(x - s * 0.1), floor(y - s * 0.1), ceil(s * 1.2) + 1,
@@ -501,6 +593,11 @@ void draw_icon(cairo_t *cr, enum ui_icon icon, double x, double y, double s, uin
 	cairo_clip(cr);
 	cairo_translate(cr, x, y);
 	cairo_scale(cr, s, s);
+	if (mirror_w > 0 && (icon == ICON_BACK || icon == ICON_NEXT || icon == ICON_EXIT)) {
+		/* Arrows point the way the text reads. */
+		cairo_translate(cr, 1, 0);
+		cairo_scale(cr, -1, 1);
+	}
 	cairo_push_group(cr);
 	cairo_new_path(cr);
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
@@ -508,5 +605,131 @@ void draw_icon(cairo_t *cr, enum ui_icon icon, double x, double y, double s, uin
 	pictogram(cr, icon);
 	cairo_pop_group_to_source(cr);
 	cairo_paint(cr);
+	cairo_restore(cr);
+}
+
+/* Bands across (HORIZONTAL) or down the unit box, in proportions P. */
+static void bands(cairo_t *cr, bool horizontal, const uint32_t *col, const double *p, int n)
+{
+	double at = 0, sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += p[i];
+	for (int i = 0; i < n; i++) {
+		double len = p[i] / sum;
+		draw_rgb(cr, col[i]);
+		if (horizontal)
+			cairo_rectangle(cr, 0, at, 1, len + 0.002);
+		else
+			cairo_rectangle(cr, at, 0, len + 0.002, 1);
+		cairo_fill(cr);
+		at += len;
+	}
+}
+
+/* The Union flag in the unit box (its 2:1 drawn in the box's 3:2, simplified: the red
+ * saltire not offset). */
+static void union_flag(cairo_t *cr, double w, double h)
+{
+	draw_rgb(cr, 0x012169);
+	cairo_paint(cr);
+	cairo_scale(cr, 1.0 / w, 1.0 / h);
+	for (int red = 0; red < 2; red++) {
+		draw_rgb(cr, red ? 0xC8102E : 0xFFFFFF);
+		line(cr, 0, 0, w, h, h * (red ? 0.07 : 0.2));
+		draw_rgb(cr, red ? 0xC8102E : 0xFFFFFF);
+		line(cr, w, 0, 0, h, h * (red ? 0.07 : 0.2));
+	}
+	draw_rgb(cr, 0xFFFFFF);
+	cairo_rectangle(cr, w / 2 - h / 6, 0, h / 3, h);
+	cairo_rectangle(cr, 0, h / 3, w, h / 3);
+	cairo_fill(cr);
+	draw_rgb(cr, 0xC8102E);
+	cairo_rectangle(cr, w / 2 - h / 10, 0, h / 5, h);
+	cairo_rectangle(cr, 0, h * 0.4, w, h / 5);
+	cairo_fill(cr);
+}
+
+/* A white crescent and star on red, in the unit box drawn W x H. */
+static void crescent_flag(cairo_t *cr, double w, double h)
+{
+	draw_rgb(cr, 0xE30A17);
+	cairo_paint(cr);
+	cairo_scale(cr, 1.0 / w, 1.0 / h);
+	draw_rgb(cr, 0xFFFFFF);
+	cairo_arc(cr, w * 0.38, h / 2, h * 0.25, 0, 2 * M_PI);
+	cairo_fill(cr);
+	draw_rgb(cr, 0xE30A17);
+	cairo_arc(cr, w * 0.42, h / 2, h * 0.2, 0, 2 * M_PI);
+	cairo_fill(cr);
+	draw_rgb(cr, 0xFFFFFF);
+	double cx = w * 0.56, cy = h / 2, r = h * 0.125;
+	for (int i = 0; i < 10; i++) {
+		double a = M_PI * i / 5 + M_PI, rr = i % 2 ? r * 0.4 : r;
+		if (i == 0)
+			cairo_move_to(cr, cx + rr * cos(a), cy + rr * sin(a));
+		else
+			cairo_line_to(cr, cx + rr * cos(a), cy + rr * sin(a));
+	}
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
+void draw_flag(cairo_t *cr, const struct lang *l, double x, double y, double w, double h)
+{
+	if (!l || w <= 1 || h <= 1)
+		return;
+	x = draw_mirror_x(x, w);
+	cairo_save(cr);
+	rrect(cr, x, y, w, h, h * 0.1);
+	cairo_clip(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, w, h);
+	switch (l->mark) {
+	case LANG_MARK_FR:
+		bands(cr, false, (const uint32_t[]){0x002395, 0xFFFFFF, 0xED2939},
+		      (const double[]){1, 1, 1}, 3);
+		break;
+	case LANG_MARK_GB:
+		union_flag(cr, w, h);
+		break;
+	case LANG_MARK_ES:
+		bands(cr, true, (const uint32_t[]){0xAA151B, 0xF1BF00, 0xAA151B},
+		      (const double[]){1, 2, 1}, 3);
+		break;
+	case LANG_MARK_PT:
+		bands(cr, false, (const uint32_t[]){0x046A38, 0xDA291C}, (const double[]){2, 3}, 2);
+		cairo_scale(cr, 1.0 / w, 1.0 / h);
+		draw_rgb(cr, 0xFFE900);
+		cairo_arc(cr, w * 0.4, h / 2, h * 0.22, 0, 2 * M_PI);
+		cairo_fill(cr);
+		break;
+	case LANG_MARK_TR:
+		crescent_flag(cr, w, h);
+		break;
+	case LANG_MARK_RO:
+		bands(cr, false, (const uint32_t[]){0x002B7F, 0xFCD116, 0xCE1126},
+		      (const double[]){1, 1, 1}, 3);
+		break;
+	case LANG_MARK_UA:
+		bands(cr, true, (const uint32_t[]){0x0057B7, 0xFFD700}, (const double[]){1, 1}, 2);
+		break;
+	case LANG_MARK_LETTER:
+		/* A language of many countries: its letter, no country's flag. */
+		draw_rgb(cr, 0x2F6F73);
+		cairo_paint(cr);
+		break;
+	}
+	cairo_restore(cr);
+	if (l->mark == LANG_MARK_LETTER) {
+		double was = draw_set_mirror(0);
+		draw_text(cr, l->letter, x, y, w, h, h * 0.8, T_BOLD | T_INK, 0xFFFFFF);
+		draw_set_mirror(was);
+	}
+	/* A thin edge, so that a white band shows on a white button. */
+	cairo_save(cr);
+	draw_rgb(cr, C_KEY_EDGE);
+	cairo_set_line_width(cr, 1);
+	rrect(cr, x + 0.5, y + 0.5, w - 1, h - 1, h * 0.1);
+	cairo_stroke(cr);
 	cairo_restore(cr);
 }

@@ -49,7 +49,7 @@ enum ui_icon {
 	ICON_LOCK,      /* out of service */
 	ICON_ERASE,     /* the ⌫ key */
 	ICON_EXIT,      /* Terminer: a door and an arrow out */
-	ICON_GLOBE,     /* language switch */
+	ICON_GLOBE,     /* a globe (the web) */
 	ICON_OFFLINE,   /* wifi arcs struck through */
 	ICON_HAND,      /* Je suis là */
 };
@@ -67,10 +67,37 @@ void draw_rgb(cairo_t *cr, uint32_t colour);
  * contrast (yellow on black) for what is drawn next: ui_draw_screen and ui_draw_bar set
  * them from their view. */
 void draw_set_style(int percent, bool contrast);
-/* Adds a rectangle with corners rounded by R to the path. */
+/* Right to left: from now on every box's x is mirrored in WIDTH (0: no more), so that what
+ * is drawn at the left shows at the right; text in them aligns right, in a right-to-left
+ * paragraph, and arrows point left to right. Returns the previous width (to restore it). */
+double draw_set_mirror(double width);
+bool draw_mirrored(void);
+/* Where the box X .. X + W shows (X itself when not mirrored). */
+double draw_mirror_x(double x, double w);
+
+/* How a text was fitted in its box, for the audit (tests): WANT px asked, USED px drawn (it
+ * shrinks to fit), its extents TW x TH in the box W x H, and the glyphs no font had. */
+struct draw_fit {
+	const char *s;
+	double w, h, want, used, tw, th;
+	int unknown;
+};
+struct draw_audit {
+	void (*fn)(void *arg, const struct draw_fit *f);
+	void *arg;
+};
+/* Calls A's function for each text drawn from now on (NULL: stops). */
+void draw_set_audit(const struct draw_audit *a);
+
+/* Adds a rectangle with corners rounded by R to the path (mirrored, see draw_set_mirror). */
 void draw_rrect(cairo_t *cr, double x, double y, double w, double h, double r);
 /* Draws ICON in the square X, Y, S x S. */
 void draw_icon(cairo_t *cr, enum ui_icon icon, double x, double y, double s, uint32_t colour);
+
+struct lang;
+/* L's flag (or its letter on a plain tile: lang.h's marks) in the box X, Y, W x H; a flag is
+ * never mirrored. */
+void draw_flag(cairo_t *cr, const struct lang *l, double x, double y, double w, double h);
 
 /* Width that S takes at PX pixels, shrunk to at most W x H. */
 double draw_text_width(cairo_t *cr, const char *s, double px, int flags, double w, double h);

@@ -63,7 +63,12 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	const struct sm_clock *c = in->clock;
 	memset(v, 0, sizeof(*v));
 	v->centre = in->centre;
-	v->english = in->english;
+	v->lang = lang_or_default(in->lang)->code;
+	v->rtl = lang_rtl(v->lang);
+	v->n_langs = 0;
+	for (int i = 0; in->langs && i < in->n_langs && i < LANG_COUNT; i++)
+		if (lang_at(in->langs[i]))
+			v->langs[v->n_langs++] = in->langs[i];
 	v->alnum = in->alnum;
 	v->code_len = in->code_len;
 	v->typed = in->typed;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "codeentry.h"
+#include "lang.h"
 #include "scanflow.h"
 #include "usbflow.h"
 #include "session.h"
@@ -29,8 +30,11 @@ enum ui_screen {
 /* Everything a screen shows. */
 struct ui_view {
 	enum ui_screen screen;
-	const char *centre; /* centre name, top of the welcome screen */
-	bool english;       /* false: French */
+	const char *centre;    /* centre name, top of the welcome screen */
+	const char *lang;      /* the language shown: lang.h's code ("fr", "ar") */
+	bool rtl;              /* written right to left: the welcome screen and the bar mirrored */
+	int langs[LANG_COUNT]; /* the languages offered (lang_at indexes), in order */
+	int n_langs;
 	bool alnum;         /* keypad with letters (codes.alphabet alnum) */
 	int code_len;       /* expected length (8), to show placeholders */
 	const char *typed;  /* characters typed so far (no spaces) */
@@ -81,7 +85,10 @@ struct view_in {
 	const struct sm *sm;
 	const struct sm_clock *clock;
 	const char *centre;
-	bool english, alnum, online;
+	const char *lang; /* lang.h's code; NULL: French */
+	const int *langs; /* the languages offered (lang_at indexes), N_LANGS of them */
+	int n_langs;
+	bool alnum, online;
 	int code_len;
 	const char *typed;
 	bool typed_refused;

@@ -2,8 +2,9 @@
 // printers and print jobs, the active codes.
 
 import * as helpcall from "./helpcall.js";
-import {t, fmtLongDate, fmtShort, fmtDateTime, fmtMinutes, fmtSecondsLeft, fmtPages, fmtAgo}
-	from "./i18n.js";
+import {TICKET_LANGS, tt, ticketDir, ticketMinutes, ticketPages, ticketDate} from "./tickets.js";
+import {t, lang, fmtLongDate, fmtShort, fmtDateTime, fmtMinutes, fmtSecondsLeft, fmtPages,
+	fmtAgo} from "./i18n.js";
 import {state, $, api, loadDesk, ApiError, errorText, say, el, clear, button, reconcile, ask,
 	intValue, inRange, formError, emptyRow, badge} from "./core.js";
 
@@ -14,6 +15,10 @@ const DEFAULT_PRESETS = [{minutes: 30, pages: 5}, {minutes: 60, pages: 10},
 export function setup(c) {
 	ctx = c;
 	$("code-form").addEventListener("submit", issue);
+	// The tickets in the desk's own language unless it chooses the resident's.
+	for (const l of TICKET_LANGS)
+		$("code-lang").appendChild(el("option", {value: l.code, lang: l.code}, l.name));
+	$("code-lang").value = lang;
 	$("code-count").addEventListener("input", issueLabel);
 	for (const id of ["code-minutes", "code-pages"])
 		$(id).addEventListener("input", markPreset);
@@ -147,7 +152,7 @@ async function issue(ev) {
 	btn.disabled = true;
 	try {
 		const r = await api("POST", "/api/v1/codes", {count, minutes, pages, days});
-		showTickets(r.codes || [], await serviceNames());
+		showTickets(r.codes || [], await serviceNames(), $("code-lang").value);
 		say(r.codes && r.codes.length > 1 ? t("code_issued_n", {n: r.codes.length}) :
 			t("code_issued_1"));
 		// Enter prints the usual format: a receipt for one code, a sheet for several.
@@ -166,11 +171,6 @@ function groupCode(code) {
 	if (/\s/.test(s))
 		return s;
 	return s.replace(/(.{4})(?=.)/g, "$1 ");
-}
-
-function minutesWords(m) {
-	const short = fmtMinutes(m);
-	return m >= 60 ? `${short} (${m} min)` : short;
 }
 
 // ---- spare codes: a sheet for the drawer, for when admind does not answer ----
@@ -206,7 +206,7 @@ async function makeSpare() {
 	btn.disabled = true;
 	try {
 		const res = await api("POST", "/api/v1/codes", {spare: true, minutes, pages});
-		showTickets(res.codes || [], await serviceNames());
+		showTickets(res.codes || [], await serviceNames(), $("code-lang").value);
 		say(t("spare_made", {n: (res.codes || []).length}));
 		// A sheet of spare codes prints on A4, to cut and keep in the drawer.
 		$("print-a4").focus();
@@ -231,11 +231,11 @@ async function serviceNames() {
 
 // "Sites ouverts : CAF, France Travail, …", each name kept on one line (a name such
 // as service-public.fr must not break at its dash).
-function servicesLine(services) {
+function servicesLine(services, tl) {
 	const p = el("p", {class: "ticket-services"});
 	if (!services.length)
 		return p;
-	const [before, after] = t("ticket_services", {list: "\u0000"}).split("\u0000");
+	const [before, after] = tt(tl, "services", {list: "\u0000"}).split("\u0000");
 	p.appendChild(document.createTextNode(before));
 	services.forEach((name, i) => {
 		if (i)
@@ -246,29 +246,36 @@ function servicesLine(services) {
 	return p;
 }
 
-function showTickets(codes, services = []) {
+// The tickets of CODES in LANG (tickets.js: the desk chooses it for the resident), the
+// centre's name and rules as the site wrote them.
+function showTickets(codes, services = [], tl = "fr") {
 	const box = $("tickets");
 	clearTimeout(ticketsTimer);
 	clear(box);
 	const d = state.desk || {};
 	for (const c of codes) {
 		const rules = el("ul", {class: "ticket-rules"});
+		// The rules are the site's own words: each line in its own direction.
 		for (const r of d.rules || [])
-			rules.appendChild(el("li", null, r));
-		box.appendChild(el("article", {class: "ticket"},
-			c.spare ? el("p", {class: "ticket-spare"}, t("ticket_spare")) : null,
+			rules.appendChild(el("li", {dir: "auto"}, r));
+		box.appendChild(el("article", {class: "ticket", lang: tl, dir: ticketDir(tl)},
+			c.spare ? el("p", {class: "ticket-spare"}, tt(tl, "spare")) : null,
 			d.centre ? el("p", {class: "ticket-centre"}, d.centre) : null,
-			el("p", {class: "ticket-intro"}, t("ticket_intro")),
-			el("p", {class: "ticket-code", "aria-label": t("ticket_code_label") + " " +
+			el("p", {class: "ticket-intro"}, tt(tl, "intro")),
+			// A code reads left to right in every language.
+			el("p", {class: "ticket-code", dir: "ltr", "aria-label": tt(tl, "code") + " " +
 				String(c.code).split("").join(" ")}, groupCode(c.code)),
 			// The desk's rules usually say how to type the code; else say it here.
-			(d.rules && d.rules.length) ? null : el("p", {class: "ticket-how"}, t("ticket_how")),
+			(d.rules && d.rules.length) ? null : el("p", {class: "ticket-how"}, tt(tl, "how")),
 			el("ul", {class: "ticket-facts"},
-				el("li", {class: "ticket-minutes"}, t("ticket_time", {time: minutesWords(c.minutes)})),
-				el("li", {class: "ticket-pages"}, t("ticket_pages", {pages: fmtPages(c.pages)})),
-				el("li", {class: "ticket-until"}, t("ticket_until", {date: fmtLongDate(c.valid_until)}))),
-			servicesLine(services),
-			(d.rules && d.rules.length) ? el("p", {class: "ticket-rules-title"}, t("ticket_rules")) : null,
+				el("li", {class: "ticket-minutes"},
+					tt(tl, "time", {time: ticketMinutes(tl, c.minutes)})),
+				el("li", {class: "ticket-pages"},
+					tt(tl, "pages", {pages: ticketPages(tl, c.pages)})),
+				el("li", {class: "ticket-until"},
+					tt(tl, "until", {date: ticketDate(tl, c.valid_until)}))),
+			servicesLine(services, tl),
+			(d.rules && d.rules.length) ? el("p", {class: "ticket-rules-title"}, tt(tl, "rules")) : null,
 			rules));
 	}
 	$("tickets-empty").hidden = codes.length > 0;

@@ -121,12 +121,16 @@ class Services:
                   "accept-charset=utf-8><input id=n name=n autocomplete=off "
                   "style='position:fixed;left:0;top:0;width:100%%;height:120px;"
                   "font-size:40px'></form>"),
+        # What the page is told of the resident's language.
+        "/lang": ("<title>lang:</title><script>document.title='lang: '+navigator.language+"
+                  "' '+navigator.languages.join(',')</script>"),
         "/download": None,
         "/letter": None,
     }
 
     def __init__(self, workdir):
         self.log = []
+        self.accept = []  # (path, Accept-Language) of each request
         self.uploads = []
         self.lock = threading.Lock()
         key = os.path.join(workdir, "srv.key")
@@ -151,6 +155,7 @@ class Services:
                 host = (self.headers.get("Host") or "").split(":")[0]
                 with owner.lock:
                     owner.log.append((host, self.path, self.headers.get("Cookie")))
+                    owner.accept.append((self.path, self.headers.get("Accept-Language")))
                 return host
 
             def do_GET(self):
@@ -499,6 +504,39 @@ class Policy(ChromiumTestCase):
         st = self.kiosk.status()
         self.assertEqual((st["state"], st["windows"]), ("session", 1), st)
         self.assertEqual(len(self.services.requests("www.caf.fr")), before)
+
+
+class Language(ChromiumTestCase):
+
+    def test_the_browser_speaks_the_sessions_language(self):
+        """Arabic chosen on the welcome screen: the home page is written right to left, and
+        Chromium tells sites Arabic first (navigator.language, Accept-Language)."""
+        self.start_kiosk()
+        self.kiosk.click("lang:ar")
+        self.kiosk.wait(lambda s: s["language"] == "ar", "Arabic")
+        self.sign_in()
+        self.assertEqual(self.kiosk.status()["language"], "ar")
+        d = self.session_dir()
+        with open(os.path.join(d, "home", "index.html"), encoding="utf-8") as f:
+            self.assertIn('<html lang="ar" dir="rtl">', f.read())
+        self.wait_title(lambda t: t and not t.startswith("escale"), "the home page")
+        self.open_url("https://www.caf.fr/lang")
+        # Chromium's menus are in Arabic: its window titles wrapped in direction marks.
+        def plain(t):
+            return t.strip("\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
+        titles = self.wait_title(lambda t: plain(t).startswith("lang: "), "the language page")
+        title = [plain(t) for t in titles if plain(t).startswith("lang: ")][0]
+        self.assertTrue(title.startswith("lang: ar ar,fr,en"), title)
+        with self.services.lock:
+            heads = [a for p, a in self.services.accept if p == "/lang"]
+        self.assertTrue(heads and heads[0].startswith("ar"), heads)
+        screenshot(self.x.display, "chromium-lang-ar")
+        # The next resident starts in French again: Chromium too.
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait(lambda s: s["state"] == "login" and s["language"] == "fr",
+                        "the welcome screen in French")
 
 
 class Escape(ChromiumTestCase):

@@ -155,16 +155,21 @@ class TextSize(KioskTestCase):
         self.assertEqual(st["text"], {"percent": 100, "contrast": False})
 
 
+def speaking_kiosk(test):
+    """TEST's kiosk again, its speech.command the script SAY in TEST.say."""
+    test.say = os.path.join(test.workdir, "say")
+    with open(test.say, "w") as f:
+        f.write(SAY)
+    os.chmod(test.say, 0o755)
+    extra = 'speech: { command = [ "%s", "%%l", "%%t" ]; };\n' % test.say
+    test.kiosk = test.make_kiosk(extra=extra)
+
+
 class Speak(KioskTestCase):
 
     def setUp(self):
         super().setUp()
-        self.say = os.path.join(self.workdir, "say")
-        with open(self.say, "w") as f:
-            f.write(SAY)
-        os.chmod(self.say, 0o755)
-        extra = 'speech: { command = [ "%s", "%%l", "%%t" ]; };\n' % self.say
-        self.kiosk = self.make_kiosk(extra=extra)
+        speaking_kiosk(self)
 
     def said(self):
         try:
@@ -249,7 +254,7 @@ class Speak(KioskTestCase):
 
     def test_reads_in_english_after_the_switch(self):
         self.start_kiosk()
-        self.kiosk.click("lang", "e")
+        self.kiosk.click("lang:en")
         self.kiosk.wait(lambda s: s["language"] == "en", "English")
         self.sign_in()
         self.kiosk.click("speak")

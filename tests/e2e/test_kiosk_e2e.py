@@ -196,17 +196,17 @@ class SignIn(KioskTestCase):
 
     def test_language_switch(self):
         self.start_kiosk()
-        self.kiosk.click("lang", "e")
+        self.kiosk.click("lang:en")
         self.kiosk.wait(lambda s: s["language"] == "en", "English")
         screenshot(self.x.display, "06-welcome-en")
-        self.kiosk.click("lang", "f")
+        self.kiosk.click("lang:fr")
         self.kiosk.wait(lambda s: s["language"] == "fr", "French")
 
     def test_next_resident_starts_in_the_centres_language(self):
         """A resident who chose English ends the session: the next one finds the
         welcome screen in French again (the centre's language)."""
         self.start_kiosk()
-        self.kiosk.click("lang", "e")
+        self.kiosk.click("lang:en")
         self.kiosk.wait(lambda s: s["language"] == "en", "English")
         self.sign_in()
         self.assertEqual(self.kiosk.status()["language"], "en")

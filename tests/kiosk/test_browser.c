@@ -15,6 +15,10 @@
 
 #include "../unit/test.h"
 #include "browser.h"
+#include "lang.h"
+
+#include <libintl.h>
+#include <locale.h>
 #include "log.h"
 #include "util.h"
 
@@ -152,8 +156,8 @@ static void test_escape(void)
 static void test_homepage(const char *base)
 {
 	char *fr = xasprintf("%s/hp-fr.html", base), *en = xasprintf("%s/hp-en.html", base);
-	CHECK(homepage_write(fr, &cfg, false));
-	CHECK(homepage_write(en, &cfg, true));
+	CHECK(homepage_write(fr, &cfg, lang_find("fr")));
+	CHECK(homepage_write(en, &cfg, lang_find("en")));
 	char *h = slurp(fr);
 	CHECK(h != NULL);
 	if (h) {
@@ -196,12 +200,26 @@ static void test_homepage(const char *base)
 	h = slurp(en);
 	CHECK(h && strstr(h, "<html lang=\"en\">") && strstr(h, "<h1>Your online services</h1>"));
 	CHECK(h && count(h, "class=\"tile\"") == 3);
+	CHECK(h && strstr(h, "class=\"cat\">Family<") && strstr(h, "Touch a service to begin."));
 	free(h);
+	/* Arabic: right to left; its words from its catalogue (French until it has one). */
+	CHECK(homepage_write(en, &cfg, lang_find("ar")));
+	h = slurp(en);
+	CHECK(h && strstr(h, "<html lang=\"ar\" dir=\"rtl\">"));
+	CHECK(h && count(h, "dir=") == 1 && count(h, "class=\"tile\"") == 3);
+	free(h);
+	/* The page's language is its own: the kiosk's gettext language is left as it was. */
+	setenv("LANGUAGE", "uk", 1);
+	CHECK(homepage_write(en, &cfg, lang_find("en")));
+	CHECK(strcmp(getenv("LANGUAGE"), "uk") == 0);
+	unsetenv("LANGUAGE");
+	CHECK(homepage_write(en, &cfg, lang_find("en")));
+	CHECK(getenv("LANGUAGE") == NULL);
 
 	/* No service at all: a message, no tile. */
 	int n = cfg.n_services;
 	cfg.n_services = 0;
-	CHECK(homepage_write(fr, &cfg, false));
+	CHECK(homepage_write(fr, &cfg, lang_find("fr")));
 	h = slurp(fr);
 	CHECK(h && count(h, "class=\"tile\"") == 0 && strstr(h, "Aucun service"));
 	free(h);
@@ -226,7 +244,7 @@ static void test_homepage_icon(const char *base)
 	c.services[2] =
 		(struct kservice){.name = "C", .url = "https://c.fr/", .category = "Famille"};
 	c.n_services = 3;
-	CHECK(homepage_write(path, &c, false));
+	CHECK(homepage_write(path, &c, NULL));
 	char *h = slurp(path);
 	/* kiosk.conf's: A the cross, B (unknown) the globe, C its category's. */
 	CHECK(h && count(h, cross) == 1 && count(h, globe) == 1 && count(h, people) == 1);
@@ -235,7 +253,7 @@ static void test_homepage_icon(const char *base)
 	free(h);
 	/* admind's: no icon is the globe. */
 	c.services_from_admind = true;
-	CHECK(homepage_write(path, &c, false));
+	CHECK(homepage_write(path, &c, NULL));
 	h = slurp(path);
 	CHECK(h && count(h, cross) == 1 && count(h, globe) == 2 && count(h, people) == 0);
 	free(h);
@@ -255,7 +273,7 @@ static void test_start_wipe(void)
 				     NULL};
 	set_argv(script_report, extra);
 
-	CHECK(browser_prepare(&b, &cfg, false));
+	CHECK(browser_prepare(&b, &cfg, NULL));
 	CHECK(b.dir && b.home_url && b.pid == 0);
 	if (!b.dir || !b.home_url)
 		return;
@@ -309,7 +327,10 @@ static void test_start_wipe(void)
 		CHECK(strstr(full, cfgh) != NULL);
 		CHECK(strstr(full, "\nDISPLAY=:77\n") != NULL);
 		CHECK(strstr(full, "\nLC_TIME=fr_FR.UTF-8\n") != NULL);
-		CHECK(strstr(full, "\nLANGUAGE=fr\n") != NULL && !strstr(full, "LANGUAGE=de"));
+		CHECK(strstr(full, "\nLANGUAGE=fr_FR:fr\n") != NULL &&
+		      !strstr(full, "LANGUAGE=de"));
+		CHECK(strstr(full, "\nESCALE_BROWSER_LANG=fr\n") != NULL);
+		CHECK(strstr(full, "\nESCALE_ACCEPT_LANGUAGES=fr-FR,fr,en\n") != NULL);
 		CHECK(strstr(full, "\nPATH=") != NULL);
 		CHECK(strstr(full, "ESCALE_TEST_SECRET") == NULL &&
 		      strstr(full, "hunter2") == NULL);
@@ -357,7 +378,7 @@ static void test_sigkill(void)
 {
 	struct browser b = {0};
 	set_argv(script_stubborn, NULL);
-	CHECK(browser_prepare(&b, &cfg, true));
+	CHECK(browser_prepare(&b, &cfg, lang_find("en")));
 	CHECK(browser_start(&b, &cfg));
 	if (b.pid <= 0)
 		return;
@@ -378,7 +399,7 @@ static void test_reap(void)
 {
 	struct browser b = {0};
 	set_argv(script_exit, NULL);
-	CHECK(browser_prepare(&b, &cfg, false));
+	CHECK(browser_prepare(&b, &cfg, NULL));
 	CHECK(browser_start(&b, &cfg));
 	if (b.pid <= 0)
 		return;
@@ -408,7 +429,7 @@ static void test_exec_fails(void)
 	struct browser b = {0};
 	memset(cfg.browser_argv, 0, sizeof(cfg.browser_argv));
 	cfg.browser_argv[0] = "/nonexistent/escale-browser";
-	CHECK(browser_prepare(&b, &cfg, false));
+	CHECK(browser_prepare(&b, &cfg, NULL));
 	CHECK(!browser_start(&b, &cfg));
 	CHECK(b.pid == 0 && b.pidfd == -1);
 	char *dir = b.dir ? xstrdup(b.dir) : NULL;
@@ -456,7 +477,7 @@ static void test_tree(const char *base)
 	CHECK(chmod(stale, 0500) == 0);
 
 	struct browser b = {0};
-	CHECK(browser_prepare(&b, &c, false));
+	CHECK(browser_prepare(&b, &c, NULL));
 	CHECK(!exists(stale));
 	if (!b.dir)
 		return;
@@ -560,6 +581,10 @@ static void test_tree_unprivileged(const char *base)
 int main(void)
 {
 	log_init("test_browser", LOG_LVL_WARN);
+	/* The home page's words come from the catalogues built in the build directory. */
+	setlocale(LC_ALL, "C.UTF-8");
+	bindtextdomain("escale", getenv("ESCALE_LOCALEDIR"));
+	bind_textdomain_codeset("escale", "UTF-8");
 	/* Orphans of the browser's group come back to us, so the wipe can reap them and
 	 * kill(pid, 0) says ESRCH instead of finding zombies nobody reaps. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

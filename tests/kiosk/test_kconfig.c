@@ -144,6 +144,7 @@ static void test_defaults(void)
 	CHECK(strcmp(c.path, path) == 0);
 	CHECK(strcmp(c.centre_name, "Espace Social Commun") == 0);
 	CHECK(strcmp(c.language, "fr") == 0);
+	CHECK(c.n_languages == LANG_COUNT && c.languages[0] == 0 && c.languages[8] == 8);
 	CHECK(strcmp(c.state_dir, "/var/lib/escale/kiosk") == 0);
 	CHECK(strcmp(c.runtime_dir, "/run/escale/kiosk") == 0);
 	CHECK(strcmp(c.log_file, "") == 0 && strcmp(c.log_level, "info") == 0);
@@ -210,7 +211,7 @@ static void test_values(void)
 {
 	struct kiosk_cfg c;
 	struct cfg_err err = {""};
-	bool ok = load("language = \"en\";\n"
+	bool ok = load("language = \"ar\";\nlanguages = [ \"uk\", \"ar\", \"en\" ];\n"
 		       "runtime_dir = \"run\";\n"
 		       "admin = { url = \"http://127.0.0.1:8080/\"; token_file = \"tok\";\n"
 		       "  pin = \"" PIN ";" PIN "\"; ca_file = \"ca.pem\"; };\n"
@@ -233,7 +234,9 @@ static void test_values(void)
 		fprintf(stderr, "values: %s\n", err.msg);
 		return;
 	}
-	CHECK(strcmp(c.language, "en") == 0);
+	CHECK(strcmp(c.language, "ar") == 0);
+	CHECK(c.n_languages == 3 && c.languages[0] == 7 && c.languages[1] == 2 &&
+	      c.languages[2] == 1);
 	CHECK(c.admin_pin && strlen(c.admin_pin) == 2 * 52 + 1);
 	CHECK(strcmp(c.browser_argv[0], "./fake-browser") == 0 && c.browser_argv[2] == NULL);
 	CHECK(c.n_warn == 3 && c.warn_minutes[0] == 10 && c.warn_minutes[1] == 5 &&
@@ -318,7 +321,13 @@ static void test_errors(void)
 	fails(MINIMAL "session = { warn_minutes = [5, 1, 5]; };\n", 2, "5 is listed twice");
 	fails(MINIMAL "login = { lockout_seconds = 60; lockout_max_seconds = 30; };\n", 2,
 	      "at least login.lockout_seconds");
-	fails(MINIMAL "language = \"de\";\n", 2, "\"fr\" or \"en\"");
+	fails(MINIMAL "language = \"de\";\n", 2, "one of fr, en, ar");
+	fails(MINIMAL "languages = [ \"fr\", \"de\" ];\n", 2, "\"de\" is not one of");
+	fails(MINIMAL "languages = [ \"fr\", \"ar\", \"fr\" ];\n", 2, "listed twice");
+	fails(MINIMAL "languages = [ ];\n", 2, "list 1 to 9");
+	fails(MINIMAL "languages = [ \"en\", \"ar\" ];\n", 2, "must list the default");
+	fails(MINIMAL "languages = [ 3 ];\n", 2, "must be a string");
+	fails(MINIMAL "languages = \"fr\";\n", 2, "must be a list");
 	fails(MINIMAL "log_level = \"loud\";\n", 2, "log_level must be");
 	fails(MINIMAL "centre_name = \"\";\n", 2, "must not be empty");
 	fails(MINIMAL "centre_name = \"123456789012345678901234567890123456789012345678901234567890"

@@ -1,6 +1,7 @@
 /* test_speak: what "Écouter" reads for each screen, in French and English, and the speech
  * command's arguments (hostile desk texts included). */
 #include "speak.h"
+#include "lang.h"
 #include "ui.h"
 
 #include <stdio.h>
@@ -34,7 +35,7 @@ static const char *said(const struct ui_view *v, bool session)
 static void screens(void)
 {
 	struct ui_view v = {.screen = UI_LOGIN, .code_len = 8};
-	ui_set_language(false);
+	ui_set_language("fr");
 	HAS(&v, false, "Tapez le code de votre ticket");
 	v.msg = UI_MSG_UNKNOWN;
 	v.tries_left = 2;
@@ -77,15 +78,15 @@ static void screens(void)
 	HAS(&v, true, "Il vous reste 20 minutes. Le centre ferme à 18h00.");
 
 	/* English after the switch. */
-	ui_set_language(true);
-	v = (struct ui_view){.screen = UI_LOGIN, .code_len = 8, .english = true};
+	ui_set_language("en");
+	v = (struct ui_view){.screen = UI_LOGIN, .code_len = 8, .lang = "en"};
 	HAS(&v, false, "Welcome. Type the code");
 	v = (struct ui_view){.screen = UI_NOTICE, .notice = SM_NOTICE_TIME, .notice_minutes = 5};
 	HAS(&v, false, "Only 5 minutes left.");
 	v = (struct ui_view){.screen = UI_CONFIRM_END, .seconds_left = 600};
 	HAS(&v, true, "You have 10 minutes left.");
 	HAS(&v, true, "press Finish");
-	ui_set_language(false);
+	ui_set_language("fr");
 }
 
 static void hostile(void)
@@ -127,7 +128,7 @@ static void topics(void)
 	speak_topic(&l, false, b, sizeof(b));
 	CHECK(strcmp(a, b) != 0, "%s", b);
 	l.msg = UI_MSG_NONE;
-	l.english = true; /* another language: read again */
+	l.lang = "ar"; /* another language: read again */
 	speak_topic(&l, false, b, sizeof(b));
 	CHECK(strcmp(a, b) != 0, "%s", b);
 }
@@ -136,21 +137,27 @@ static void args(void)
 {
 	const char *argv[SPEAK_MAX_ARGS + 1];
 	const char *const cmd[] = {"espeak-ng", "-v", "%l", "-s", "150", "--", "%t", NULL};
-	CHECK(speak_argv(cmd, false, "Bonjour", argv), "default");
+	CHECK(speak_argv(cmd, "fr", "Bonjour", argv), "default");
 	CHECK(strcmp(argv[2], "fr") == 0 && strcmp(argv[6], "Bonjour") == 0 && !argv[7], "fr");
-	CHECK(speak_argv(cmd, true, "Hello %l", argv), "default en");
+	CHECK(speak_argv(cmd, "en", "Hello %l", argv), "default en");
 	CHECK(strcmp(argv[2], "en") == 0 && strcmp(argv[6], "Hello %l") == 0, "en");
+	/* Each language's own voice: Arabic's, Ukrainian's. */
+	CHECK(speak_argv(cmd, lang_find("ar")->voice, "مرحبا", argv), "ar");
+	CHECK(strcmp(argv[2], "ar") == 0 && strcmp(argv[6], "مرحبا") == 0, "ar");
+	CHECK(speak_argv(cmd, lang_find("uk")->voice, "t", argv) && strcmp(argv[2], "uk") == 0,
+	      "uk");
+	CHECK(speak_argv(cmd, NULL, "t", argv) && strcmp(argv[2], "fr") == 0, "no voice");
 	/* Without %t the text goes last; only whole arguments are replaced. */
 	const char *const bare[] = {"say", "x%t", NULL};
-	CHECK(speak_argv(bare, false, "t", argv), "bare");
+	CHECK(speak_argv(bare, "fr", "t", argv), "bare");
 	CHECK(strcmp(argv[1], "x%t") == 0 && strcmp(argv[2], "t") == 0 && !argv[3], "bare");
 	const char *const none[] = {NULL};
-	CHECK(!speak_argv(none, false, "t", argv), "empty command");
+	CHECK(!speak_argv(none, "fr", "t", argv), "empty command");
 	const char *full[SPEAK_MAX_ARGS + 1];
 	for (int i = 0; i < SPEAK_MAX_ARGS; i++)
 		full[i] = "a";
 	full[SPEAK_MAX_ARGS] = NULL;
-	CHECK(!speak_argv(full, false, "t", argv), "no room left for the text");
+	CHECK(!speak_argv(full, "fr", "t", argv), "no room left for the text");
 }
 
 int main(void)

@@ -2,6 +2,7 @@
 #include "ui.h"
 #include "osk.h"
 #include "ui_draw.h"
+#include "lang.h"
 
 #include <pango/pangocairo.h>
 
@@ -99,6 +100,24 @@ static const struct ui_hit *find(const struct ui_hits *hits, enum ui_action a, c
 	return NULL;
 }
 
+/* The welcome screen's button of the language CODE. */
+static const struct ui_hit *find_lang(const struct ui_hits *hits, const char *code)
+{
+	for (int i = 0; i < hits->n; i++)
+		if (hits->hit[i].action == UI_ACT_LANG && lang_index(code) == hits->hit[i].key)
+			return &hits->hit[i];
+	return NULL;
+}
+
+/* Every language offered by V has its button. */
+static bool all_langs(const struct ui_hits *hits, const struct ui_view *v)
+{
+	for (int i = 0; i < v->n_langs; i++)
+		if (!find_lang(hits, lang_at(v->langs[i])->code))
+			return false;
+	return v->n_langs > 0;
+}
+
 /* Every hit is inside the window, big enough, and overlaps no other. */
 static void check_hits(const struct ui_hits *hits, int w, int h, double min, const char *name)
 {
@@ -126,7 +145,9 @@ static struct ui_view base_view(bool english)
 	return (struct ui_view){
 		.screen = UI_LOGIN,
 		.centre = "Espace social commun Cleunay",
-		.english = english,
+		.lang = english ? "en" : "fr",
+		.langs = {0, 1, 2, 3, 4, 5, 6, 7, 8},
+		.n_langs = 9,
 		.code_len = 8,
 		.typed = "",
 		.hours_today = "9h00 – 12h00, 14h00 – 18h00",
@@ -148,7 +169,7 @@ static void check_login(int w, int h, const struct ui_view *v, const char *name)
 
 	CHECK(painted(s) > 0.05, "%s: %.3f painted", name, painted(s));
 	check_hits(&hits, w, h, fmin(44, h * 0.07), name);
-	CHECK(find(&hits, UI_ACT_LANG, 'f') && find(&hits, UI_ACT_LANG, 'e'), "%s: language", name);
+	CHECK(all_langs(&hits, v), "%s: languages", name);
 	if (v->msg == UI_MSG_RATE_LIMITED) {
 		CHECK(!find(&hits, UI_ACT_KEY, 0) && !find(&hits, UI_ACT_OK, 0),
 		      "%s: keypad should be off", name);
@@ -193,8 +214,7 @@ static void check_screen(int w, int h, const struct ui_view *v, enum ui_action w
 	if (want != UI_ACT_NONE)
 		CHECK(find(&hits, want, 0), "%s: no hit %d", name, want);
 	if (v->screen == UI_CLOSED)
-		CHECK(find(&hits, UI_ACT_LANG, 'f') && find(&hits, UI_ACT_LANG, 'e'),
-		      "%s: language", name);
+		CHECK(all_langs(&hits, v), "%s: languages", name);
 	cairo_surface_destroy(s);
 }
 
@@ -362,7 +382,7 @@ static void check_print_notices(void)
 {
 	char b[512];
 	bool calm = true;
-	ui_set_language(false);
+	ui_set_language("fr");
 	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3, &calm) && !calm,
 	      "refused_quota");
 	CHECK(!strcmp(b, "12 pages demandées, il vous en reste 3 : impression annulée."), "%s", b);
@@ -377,7 +397,7 @@ static void check_print_notices(void)
 	      "other refusal");
 	CHECK(!ui_print_notice(b, sizeof(b), "launch_missiles", 1, 1, &calm), "unknown event");
 	CHECK(!ui_print_notice(b, sizeof(b), NULL, 1, 1, &calm), "no event");
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(ui_print_notice(b, sizeof(b), "refused_quota", 12, 3, &calm), "refused_quota en");
 	CHECK(!strcmp(b, "12 pages requested, you have 3 left: printing cancelled."), "%s", b);
 	CHECK(ui_print_notice(b, sizeof(b), "printed", 1, 0, &calm), "printed en");
@@ -385,12 +405,12 @@ static void check_print_notices(void)
 	/* The kiosk's own notice: print.server does not answer. */
 	CHECK(ui_print_notice(b, sizeof(b), "unreachable", 0, 4, &calm) && !calm, "unreachable");
 	CHECK(!strcmp(b, "The printer does not answer. Please ask at the desk."), "%s", b);
-	ui_set_language(false);
+	ui_set_language("fr");
 	CHECK(ui_print_notice(b, sizeof(b), "unreachable", 0, 4, &calm), "unreachable fr");
 	CHECK(!strcmp(b, "L'imprimante ne répond pas. Adressez-vous à l'accueil."), "%s", b);
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(ui_print_notice(b, 8, "jam", 0, 0, &calm) && strlen(b) == 7, "cut: %s", b);
-	ui_set_language(false);
+	ui_set_language("fr");
 }
 
 /* The bar's tools: each one asked for has its button, in order between "Retour" and the time,
@@ -591,30 +611,154 @@ static void check_language(void)
 {
 	const char *fr = "Tapez votre code";
 
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(!strcmp(dgettext("escale", fr), "Type your code"), "English: %s",
 	      dgettext("escale", fr));
 	CHECK(!strcmp(dngettext("escale", "%d page", "%d pages", 3), "%d pages"), "plural");
-	ui_set_language(false);
+	ui_set_language("fr");
 	CHECK(!strcmp(dgettext("escale", fr), fr), "French: %s", dgettext("escale", fr));
-	ui_set_language(true);
+	ui_set_language("en");
 	CHECK(!strcmp(dgettext("escale", "Terminer"), "Finish"), "back to English: %s",
 	      dgettext("escale", "Terminer"));
-	ui_set_language(false);
+	CHECK(!strcmp(ui_language(), "en"), "%s", ui_language());
+	/* One of the nine without its catalogue yet: the French words. */
+	ui_set_language("uk");
+	CHECK(!strcmp(ui_language(), "uk") && !strcmp(getenv("LANGUAGE"), "uk"), "uk");
+	ui_set_language("de"); /* not one of them: French */
+	CHECK(!strcmp(ui_language(), "fr") && !strcmp(dgettext("escale", fr), fr), "de: %s",
+	      ui_language());
+	ui_set_language("fr");
 
 	/* The view's language drives the drawing, whatever was set before. */
 	struct ui_view v = base_view(false);
 	cairo_surface_t *a = render(1024, 768, &v, false, NULL, "lang-fr");
-	v.english = true;
+	v.lang = "en";
 	cairo_surface_t *b = render(1024, 768, &v, false, NULL, "lang-en");
 	/* Below the header, where only the texts can differ. */
 	CHECK(differing(a, b, 768 / 5) > 1000, "French and English look the same");
-	v.english = false;
+	v.lang = "fr";
 	cairo_surface_t *c = render(1024, 768, &v, false, NULL, "lang-fr-again");
 	CHECK(differing(a, c, 0) == 0, "French differs after a round trip");
 	cairo_surface_destroy(a);
 	cairo_surface_destroy(b);
 	cairo_surface_destroy(c);
+}
+
+/* The hit of V's action A and key K mirrored: at W - x - w. */
+static bool mirrored(const struct ui_hits *ltr, const struct ui_hits *rtl, int w, const char *name)
+{
+	bool ok = ltr->n == rtl->n && ltr->n > 0;
+	CHECK(ok, "%s: %d hits left to right, %d right to left", name, ltr->n, rtl->n);
+	for (int i = 0; ok && i < ltr->n; i++) {
+		const struct ui_hit *a = &ltr->hit[i], *b = &rtl->hit[i];
+		bool same = a->action == b->action && a->key == b->key &&
+			    fabs(b->x - (w - a->x - a->w)) < 1 && fabs(a->y - b->y) < 1 &&
+			    fabs(a->w - b->w) < 1 && fabs(a->h - b->h) < 1;
+		CHECK(same, "%s: hit %d (action %d) at x %.0f, not mirrored from %.0f", name, i,
+		      a->action, b->x, a->x);
+		ok = same;
+	}
+	return ok;
+}
+
+/* The columns of S that hold ink (not white): the first and the last. */
+static void ink_span(cairo_surface_t *s, int *first, int *last)
+{
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	*first = w, *last = -1;
+	for (int x = 0; x < w; x++)
+		for (int y = 0; y < h; y++)
+			if (pixel(s, x, y) != 0xffffff) {
+				*first = x < *first ? x : *first;
+				*last = x;
+				break;
+			}
+}
+
+/* Mirrored, text "aligned left" sits at the right of its box, Arabic or Latin, one line or
+ * wrapped; not mirrored, at the left, but for a wrapped Arabic paragraph (Pango's own
+ * right-to-left alignment). */
+static void check_rtl_text(void)
+{
+	static const struct {
+		const char *s;
+		int flags;
+		bool right; /* not mirrored: at the right all the same */
+	} texts[] = {{"مرحبا بكم", T_LEFT, false},
+		     {"Bonjour", T_LEFT, false},
+		     {"اكتب الرمز الموجود على التذكرة ثم اضغط على الزر", T_LEFT | T_WRAP, true}};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (int mirror = 0; mirror <= 1; mirror++) {
+			cairo_surface_t *s =
+				cairo_image_surface_create(CAIRO_FORMAT_RGB24, 600, 80);
+			cairo_t *cr = cairo_create(s);
+			cairo_set_source_rgb(cr, 1, 1, 1);
+			cairo_paint(cr);
+			draw_set_mirror(mirror ? 600 : 0);
+			draw_text(cr, texts[i].s, 0, 0, 600, 80, 18, texts[i].flags, C_INK);
+			draw_set_mirror(0);
+			cairo_destroy(cr);
+			int first, last;
+			ink_span(s, &first, &last);
+			CHECK(last > first, "%s: nothing drawn", texts[i].s);
+			if (mirror || texts[i].right)
+				CHECK(last > 590 && first > 150,
+				      "%s mirrored: ink %d..%d, not at the right", texts[i].s,
+				      first, last);
+			else
+				CHECK(first < 10 && last < 450, "%s: ink %d..%d, not at the left",
+				      texts[i].s, first, last);
+			cairo_surface_destroy(s);
+		}
+}
+
+/* Arabic: the bar and the welcome screen laid out mirrored, the keypad's keys and the code
+ * left to right as on every phone. The same (French) words in both, so that only the
+ * direction differs. */
+static void check_rtl(void)
+{
+	struct ui_view v = base_view(false);
+	struct ui_hits l, r;
+	int bh = ui_bar_height(768);
+	v.tools = (1u << UI_TOOL_COUNT) - 1;
+	bar_panel = 0;
+	cairo_surface_destroy(render(1024, bh, &v, true, &l, "1024x768-fr-bar-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1024, bh, &v, true, &r, "1024x768-ar-bar-rtl"));
+	mirrored(&l, &r, 1024, "bar");
+	const struct ui_hit *home = find(&r, UI_ACT_HOME, 0), *end = find(&r, UI_ACT_END, 0);
+	CHECK(home && end && end->x < 100 && home->x > 1024 - 300, "bar: Terminer on the left");
+
+	/* The welcome screen, wide: the keypad on the left, its 1 still left of its 3. */
+	v = base_view(false);
+	cairo_surface_destroy(render(1280, 800, &v, false, &l, "1280x800-fr-login-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1280, 800, &v, false, &r, "1280x800-ar-login-rtl"));
+	const struct ui_hit *l1 = find(&l, UI_ACT_KEY, '1'), *r1 = find(&r, UI_ACT_KEY, '1'),
+			    *r3 = find(&r, UI_ACT_KEY, '3');
+	CHECK(l1 && r1 && r3 && l1->x > 640 && r3->x + r3->w < 640 && r1->x < r3->x,
+	      "welcome: keypad not moved to the left, or its keys mirrored");
+	/* The languages: French, first, at the right end. */
+	const struct ui_hit *lf = find_lang(&l, "fr"), *rf = find_lang(&r, "fr"),
+			    *ra = find_lang(&r, "ar");
+	CHECK(lf && rf && ra && fabs(rf->x - (1280 - lf->x - lf->w)) < 1 && ra->x < rf->x,
+	      "welcome: languages not mirrored");
+	/* A whole screen of text and buttons, and the bar with a message, mirrored. */
+	v = base_view(false);
+	v.screen = UI_CONFIRM_END;
+	cairo_surface_destroy(render(1024, 768, &v, false, &l, "1024x768-fr-confirm-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1024, 768, &v, false, &r, "1024x768-ar-confirm-rtl"));
+	mirrored(&l, &r, 1024, "confirm");
+	v = base_view(false);
+	v.banner = "Message de l'accueil : venez au comptoir.";
+	v.banner_dismissable = true;
+	bar_panel = ui_bar_panel_height(1024, bh, 768, &v);
+	cairo_surface_destroy(render(1024, bh, &v, true, &l, "1024x768-fr-bar-banner-ltr"));
+	v.lang = "ar", v.rtl = true;
+	cairo_surface_destroy(render(1024, bh, &v, true, &r, "1024x768-ar-bar-banner-rtl"));
+	bar_panel = 0;
+	mirrored(&l, &r, 1024, "bar with a message");
 }
 
 int main(void)
@@ -644,6 +788,8 @@ int main(void)
 	check_language();
 	check_print_notices();
 	check_text_size();
+	check_rtl();
+	check_rtl_text();
 	{
 		/* The welcome screen's "Demander de l'aide" and "Écouter", a call made. */
 		struct ui_view w = base_view(false);
@@ -653,13 +799,13 @@ int main(void)
 		cairo_surface_destroy(
 			render(1024, 768, &w, false, &hs, "1024x768-fr-login-tools2"));
 		const struct ui_hit *help = NULL, *speak = find(&hs, UI_ACT_TOOL, UI_TOOL_SPEAK),
-				    *fr = find(&hs, UI_ACT_LANG, 'f');
+				    *fr = find_lang(&hs, "fr");
 		for (int i = 0; i < hs.n; i++) /* UI_TOOL_HELP is 0, which find takes as any */
 			if (hs.hit[i].action == UI_ACT_TOOL && hs.hit[i].key == UI_TOOL_HELP)
 				help = &hs.hit[i];
 		CHECK(help && speak && fr, "welcome tools");
 		if (help && speak && fr)
-			CHECK(help->x + help->w <= speak->x && speak->x + speak->w <= fr->x &&
+			CHECK(help->x + help->w <= speak->x && speak->y + speak->h <= fr->y &&
 				      help->h >= 44 && help->x > 100,
 			      "welcome tools overlap or too small");
 		w.help = WIRE_HELP_ASKED;

@@ -178,9 +178,41 @@ static void test_next_open(void)
 	CHECK(strcmp(buf, "jeudi 10/12 à 8h00") == 0);
 }
 
+/* The view carries the language (French when none or unknown), its direction and the
+ * languages offered, dropping an index that is not one of the nine. */
+static void test_language(void)
+{
+	struct sm m;
+	memset(&m, 0, sizeof(m));
+	m.state = SM_LOGIN;
+	struct sm_clock c = {.mono_ms = 1000, .open = true, .to_close_s = INT64_MAX};
+	static const int offered[] = {2, 0, 9, -1, 7};
+	struct view_in in = {.code_len = 8,
+			     .typed = "",
+			     .next_open = "",
+			     .lang = "ar",
+			     .langs = offered,
+			     .n_langs = 5};
+	char b[600];
+	struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(strcmp(v.lang, "ar") == 0 && v.rtl);
+	CHECK(v.n_langs == 3 && v.langs[0] == 2 && v.langs[1] == 0 && v.langs[2] == 7);
+	in.lang = "uk";
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(strcmp(v.lang, "uk") == 0 && !v.rtl);
+	in.lang = "de";
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(strcmp(v.lang, "fr") == 0 && !v.rtl);
+	in.lang = NULL;
+	in.langs = NULL;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(strcmp(v.lang, "fr") == 0 && v.n_langs == 0);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
+	test_language();
 	test_screens();
 	test_bar();
 	test_next_open();

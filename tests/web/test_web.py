@@ -1119,6 +1119,59 @@ class English(WebTestCase):
         self.assertCleanConsole()
 
 
+class TicketLanguage(WebTestCase):
+    """The desk chooses the ticket's language for the resident (tickets.js): Arabic right to
+    left with its code still left to right, Ukrainian with its plural forms."""
+
+    def test_tickets_in_arabic_and_ukrainian(self):
+        self.sign_in()
+        self.wait_shown("form#code-form")
+        # The page's own language by default.
+        self.assertEqual(self.find("#code-lang").get_attribute("value"), "fr")
+        names = [o.text for o in Select(self.find("#code-lang")).options]
+        self.assertEqual(names, ["Français", "English", "العربية", "Español", "Português",
+                                 "Türkçe", "Română", "Українська", "Русский"])
+        self.type_into("#code-minutes", "90")
+        self.type_into("#code-pages", "5")
+        Select(self.find("#code-lang")).select_by_value("ar")
+        self.click("#code-issue")
+        self.wait(lambda d: len(self.find_all("#tickets .ticket")) == 1, "a ticket")
+        t = self.find("#tickets .ticket")
+        self.assertEqual(t.get_attribute("dir"), "rtl")
+        self.assertEqual(t.get_attribute("lang"), "ar")
+        self.assertEqual(self.find(".ticket-code", t).get_attribute("dir"), "ltr")
+        self.assertEqual(self.find(".ticket-intro", t).text.strip(),
+                         "رمزك لاستعمال الحواسيب المفتوحة للجميع")
+        self.assertIn("الطباعة: 5 صفحات", self.find(".ticket-pages", t).text)
+        self.assertIn("ساعة", self.find(".ticket-minutes", t).text)
+        self.assertIn("90", self.find(".ticket-minutes", t).text)
+        self.assertNotRegex(self.find("#tickets").text, r"Votre code|Impression|Temps")
+        # The text runs from the right: the intro's right edge is the ticket's.
+        r = self.driver.execute_script(
+            "const t=arguments[0].getBoundingClientRect(),"
+            "i=arguments[0].querySelector('.ticket-intro');"
+            "const range=document.createRange();range.selectNodeContents(i);"
+            "const x=range.getBoundingClientRect();return [t.right-x.right, x.left-t.left];", t)
+        self.assertLess(r[0], r[1], "the Arabic text is not on the right: %r" % (r,))
+        self.shot_both("desk-ticket-ar")
+        text = re.sub(r"\s+", " ", self.print_pdf("desk-ticket-ar", receipt=True))
+        self.assertIn(self.find(".ticket-code", t).text.strip(), text)
+
+        Select(self.find("#code-lang")).select_by_value("uk")
+        self.type_into("#code-pages", "2")
+        self.click("#code-issue")
+        self.wait(lambda d: self.find_all("#tickets .ticket[lang=uk]"), "a Ukrainian ticket")
+        t = self.find("#tickets .ticket")
+        self.assertEqual(t.get_attribute("dir"), "ltr")
+        self.assertEqual(self.find(".ticket-intro", t).text.strip(),
+                         "Ваш код для комп'ютерів вільного доступу")
+        self.assertEqual(self.find(".ticket-pages", t).text.strip(), "Друк: 2 сторінки")
+        self.assertIn("1 год 30 хв", self.find(".ticket-minutes", t).text)
+        self.assertIn("Використайте до", self.find(".ticket-until", t).text)
+        self.shot_both("desk-ticket-uk")
+        self.assertCleanConsole()
+
+
 class Printer(WithCupsd, WebTestCase):
     """A paper jam seen and cleared from the desk (a private cupsd and the simulated
     printer, tests/print/)."""
