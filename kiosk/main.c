@@ -374,9 +374,9 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 		/* A message gets a panel of its own under the bar's row, over the top of the
 		 * page until it is dismissed or goes: the time and the pages stay in sight. */
 		struct x_rect p = x_primary(&k->x);
-		int row = ui_bar_height(p.h);
-		x_bar_panel(&k->x, ui_bar_panel_height(p.w, row, p.h, &v));
-		draw(k->x.bar_surf, p.w, row, k->x.bar_h - row, &v, true, &k->bar_hits);
+		int row = ui_bar_height(p.h), rows = ui_bar_rows_height(p.w, row, &v);
+		x_bar_size(&k->x, rows, ui_bar_panel_height(p.w, row, p.h, &v));
+		draw(k->x.bar_surf, p.w, row, k->x.bar_h - rows, &v, true, &k->bar_hits);
 	}
 	k->cover_dirty = k->bar_dirty = false;
 }

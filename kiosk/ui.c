@@ -683,77 +683,6 @@ int ui_bar_height(int screen_height)
 	return h < 56 ? 56 : h;
 }
 
-/* Width of a bar button with icon and label at PX. */
-static double bar_button_width(cairo_t *cr, const char *label, double px, double bh)
-{
-	return draw_text_width(cr, label, px, T_BOLD, 1e4, bh) + px * 1.15 + px * 0.4 + bh * 0.5;
-}
-
-/* Time left, pages left and the offline mark, centred in X .. X + W; each number with its
- * words above it ("Temps restant", or "Fermeture à 18h00" when closing time comes first;
- * "Impressions restantes"), so that 59:55 does not read as a time of day. */
-static void bar_centre(struct ctx *c, double x, double w, double pad, double bh)
-{
-	const struct ui_view *v = c->v;
-	cairo_t *cr = c->cr;
-	double px = bh * 0.44, is = px * 1.05, spx = bh * 0.3, cpx = bh * 0.27;
-	char tbuf[32], pbuf[64], tcap[96];
-	const char *off = v->online ? NULL : _("hors ligne");
-	const char *pcap = _("Impressions restantes");
-
-	clock_text(tbuf, sizeof(tbuf), v->seconds_left);
-	if (v->closing_at)
-		snprintf(tcap, sizeof(tcap), _("Fermeture à %s"), v->closing_at);
-	else
-		snprintf(tcap, sizeof(tcap), "%s", _("Temps restant"));
-	if (v->pages_left >= 0)
-		snprintf(pbuf, sizeof(pbuf),
-			 ngettext("%d page", "%d pages", (unsigned long)v->pages_left),
-			 v->pages_left);
-	/* Shrink everything together until it fits. */
-	double tw = 0, pw = 0, ow = 0, total = 0, ch = bh * 0.38;
-	for (int i = 0; i < 8; i++) {
-		tw = fmax(draw_text_width(cr, tbuf, px, T_BOLD, 1e4, bh),
-			  draw_text_width(cr, tcap, cpx, 0, 1e4, ch));
-		pw = v->pages_left >= 0
-			     ? fmax(draw_text_width(cr, pbuf, px * 0.85, T_BOLD, 1e4, bh),
-				    draw_text_width(cr, pcap, cpx, 0, 1e4, ch))
-			     : 0;
-		ow = off ? draw_text_width(cr, off, spx, 0, 1e4, bh) + spx * 2.2 : 0;
-		total = is * 1.3 + tw + pad * 2 + (pw ? px * 1.8 + is * 1.3 + pw : 0) + ow;
-		if (total <= w)
-			break;
-		px *= 0.88, is *= 0.88, spx *= 0.88, cpx *= 0.9;
-	}
-
-	double cx = x + (w - total) / 2, y = pad, vh = bh - ch;
-	uint32_t ink = C_WHITE, cap = C_BAR_MUTED;
-	int s = v->seconds_left;
-	if (s < 300) {
-		/* Under 5 minutes the time sits in an orange, then red, pill. */
-		draw_rgb(cr, s < 60 ? C_RED : C_ORANGE);
-		draw_rrect(cr, cx, y, is * 1.3 + tw + pad * 2, bh, bh * 0.2);
-		cairo_fill(cr);
-		ink = cap = s < 60 ? C_WHITE : C_INK;
-	}
-	draw_icon(cr, ICON_CLOCK, cx + pad, y + (bh - is) / 2, is, ink);
-	draw_text(cr, tcap, cx + pad + is * 1.3, y, tw + 1, ch, cpx, T_LEFT, cap);
-	draw_text(cr, tbuf, cx + pad + is * 1.3, y + ch, tw + 1, vh, px, T_BOLD | T_LEFT, ink);
-	cx += is * 1.3 + tw + pad * 2;
-	if (pw) {
-		cx += px * 1.8;
-		draw_icon(cr, ICON_PRINTER, cx, y + (bh - is) / 2, is, C_WHITE);
-		draw_text(cr, pcap, cx + is * 1.3, y, pw + 1, ch, cpx, T_LEFT, C_BAR_MUTED);
-		draw_text(cr, pbuf, cx + is * 1.3, y + ch, pw + 1, vh, px * 0.85, T_BOLD | T_LEFT,
-			  C_WHITE);
-		cx += is * 1.3 + pw;
-	}
-	if (off) {
-		draw_icon(cr, ICON_OFFLINE, cx + spx * 0.9, y + (bh - spx) / 2, spx, C_BAR_MUTED);
-		draw_text(cr, off, cx + spx * 2.2, y, ow - spx * 2.2, bh, spx, T_LEFT, C_BAR_MUTED);
-	}
-}
-
 /* The banner's text size: readable (never under 20 px) whatever its length. */
 static double panel_px(int row_h)
 {
@@ -844,92 +773,371 @@ static const char *tool_label(const struct ui_view *v, enum ui_tool t)
 	}
 }
 
-/* The tools' buttons' widths (at PX) into TW, their sum returned. */
-static double tools_width(cairo_t *cr, const struct ui_view *v, double px, double bh,
-			  double tw[UI_TOOL_COUNT])
+/* The bar's layout (docs/kiosk.md): Mes démarches, Retour, the time and the pages, Terminer
+ * in its first row; the tools in the same row when everything fits at a readable size, else
+ * in rows under it, as wide as the screen. Labels are BAR_PX (more on a tall screen), never
+ * under BAR_FLOOR_PX: both grow with "A+" as every text does, and the rows with them. A label
+ * takes two lines, cut between words, rather than go under the floor. */
+#define BAR_PX       17.0
+#define BAR_FLOOR_PX UI_BAR_FLOOR_PX
+/* The size labels are measured at; their widths scale with their size. */
+#define BAR_MEASURE_PX 20.0
+#define BAR_MAX_ITEMS  (UI_TOOL_COUNT + 6)
+
+enum bar_kind { BK_HOME, BK_BACK, BK_TOOL, BK_TIME, BK_PAGES, BK_OFFLINE, BK_END };
+
+struct bar_item {
+	enum bar_kind kind;
+	int tool;
+	const char *label, *cap; /* a button's label; or a caption above a value */
+	enum ui_icon icon;
+	double one, two; /* the label's (or value's) width on one line, on two (0: no space) */
+	double capw;     /* the caption's width */
+	/* Laid out: */
+	bool wrap;
+	int row;
+	double x, w;
+};
+
+struct bar_layout {
+	struct bar_item it[BAR_MAX_ITEMS];
+	int n, rows;
+	double w, row_h, pad, bh, m, scale;
+	double px, cap_px, val_px; /* at 100 %: the drawing scales them */
+	char tbuf[32], pbuf[64], tcap[96];
+};
+
+/* S's width at BAR_MEASURE_PX on one line, and on two lines cut at its best space (into
+ * *TWO; 0 without a space). */
+static double bar_measure(cairo_t *cr, const char *s, int flags, double *two)
 {
-	double sum = 0;
-	for (int t = 0; t < UI_TOOL_COUNT; t++) {
-		tw[t] = 0;
-		if (v->tools & (1u << t))
-			sum += tw[t] =
-				fmax(bh * 1.2,
-				     bar_button_width(cr, tool_label(v, t), px, bh) - px * 1.15);
+	double one = draw_text_width(cr, s, BAR_MEASURE_PX, flags, 1e5, 1e5);
+	char buf[256];
+	*two = 0;
+	if (strlen(s) >= sizeof(buf))
+		return one;
+	for (const char *sp = strchr(s, ' '); sp; sp = strchr(sp + 1, ' ')) {
+		size_t k = (size_t)(sp - s);
+		memcpy(buf, s, k);
+		buf[k] = '\0';
+		double w = fmax(draw_text_width(cr, buf, BAR_MEASURE_PX, flags, 1e5, 1e5),
+				draw_text_width(cr, sp + 1, BAR_MEASURE_PX, flags, 1e5, 1e5));
+		if (!*two || w < *two)
+			*two = w;
 	}
-	return sum;
+	return one;
 }
 
-/* The tools, from X on; returns where they end. */
-static double bar_tools(struct ctx *c, double x, double pad, double bh, double px, double m,
-			const double tw[UI_TOOL_COUNT])
+static void bar_add(struct bar_layout *L, cairo_t *cr, enum bar_kind kind, int tool,
+		    const char *label, const char *cap, enum ui_icon icon)
 {
-	for (int t = 0; t < UI_TOOL_COUNT; t++) {
-		if (!tw[t])
-			continue;
-		bool on = c->v->tools_on & (1u << t);
-		struct draw_btn b = {tool_label(c->v, t),
-				     ICON_NONE,
-				     on ? C_WHITE : C_BAR_BTN,
-				     on ? C_INK : C_WHITE,
-				     0,
-				     px,
-				     false};
-		draw_button(c->cr, c->hits, x, pad, tw[t], bh + pad * 0.5, &b, UI_ACT_TOOL,
-			    (char)t);
-		x += tw[t] + m * 0.6;
+	struct bar_item *it = &L->it[L->n++];
+	*it = (struct bar_item){
+		.kind = kind, .tool = tool, .label = label, .cap = cap, .icon = icon};
+	if (cap) {
+		/* A value under its caption: neither is cut. */
+		double unused;
+		it->one = bar_measure(cr, label, T_BOLD, &unused);
+		it->two = 0;
+		it->capw = bar_measure(cr, cap, 0, &unused);
+	} else if (label) {
+		it->one = bar_measure(cr, label, T_BOLD, &it->two);
 	}
-	return x;
+}
+
+/* The bar's texts and items for V, measured. */
+static void bar_items(struct bar_layout *L, cairo_t *cr, const struct ui_view *v)
+{
+	clock_text(L->tbuf, sizeof(L->tbuf), v->seconds_left);
+	if (v->closing_at)
+		snprintf(L->tcap, sizeof(L->tcap), _("Fermeture à %s"), v->closing_at);
+	else
+		snprintf(L->tcap, sizeof(L->tcap), "%s", _("Temps restant"));
+	/* "Mes démarches", not "Accueil": the desk is "l'accueil" in every message. */
+	bar_add(L, cr, BK_HOME, 0, _("Mes démarches"), NULL, ICON_HOUSE);
+	bar_add(L, cr, BK_BACK, 0, _("Retour"), NULL, ICON_BACK);
+	for (int t = 0; t < UI_TOOL_COUNT; t++)
+		if (v->tools & (1u << t))
+			bar_add(L, cr, BK_TOOL, t, tool_label(v, (enum ui_tool)t), NULL, ICON_NONE);
+	bar_add(L, cr, BK_TIME, 0, L->tbuf, L->tcap, ICON_CLOCK);
+	if (v->pages_left >= 0) {
+		snprintf(L->pbuf, sizeof(L->pbuf),
+			 ngettext("%d page", "%d pages", (unsigned long)v->pages_left),
+			 v->pages_left);
+		bar_add(L, cr, BK_PAGES, 0, L->pbuf, _("Impressions restantes"), ICON_PRINTER);
+	}
+	if (!v->online)
+		bar_add(L, cr, BK_OFFLINE, 0, _("hors ligne"), NULL, ICON_OFFLINE);
+	bar_add(L, cr, BK_END, 0, _("Terminer"), NULL, ICON_EXIT);
+}
+
+/* Item I's width with labels at PX (at 100 %); cut on two lines when WRAP. */
+static double bar_item_width(const struct bar_layout *L, const struct bar_item *it, double px,
+			     bool wrap)
+{
+	/* Widths measured at one size are a little off at another (hinting): some slack. */
+	double k = 1.05 / BAR_MEASURE_PX, sp = px * L->scale, in = sp * 0.55 + 2;
+	switch (it->kind) {
+	case BK_TIME:
+	case BK_PAGES:
+		return L->bh * 0.5 + sp * 0.4 +
+		       fmax(it->one * L->val_px * k, it->capw * L->cap_px * k) + in * 2;
+	case BK_OFFLINE:
+		return L->cap_px * L->scale * 1.4 + it->one * L->cap_px * k * 0.92 + 4;
+	default: {
+		double tw = (wrap && it->two ? it->two : it->one) * px * k;
+		double icon = it->icon ? sp * 1.55 : 0;
+		return fmax(L->bh, tw + icon + in * 2);
+	}
+	}
+}
+
+/* The items' widths at PX, two-line labels by MODE (0: none; 1: those much longer on one
+ * line; 2: every label with a space); returns the rows they take (99: they do not fit). */
+static int bar_pack(struct bar_layout *L, double px, int mode)
+{
+	double room = L->w - 2 * L->m, sum = 0;
+	L->px = px;
+	/* Captions a little smaller than labels; the value under its caption fills the rest of
+	 * the row's height. */
+	L->cap_px = fmax(BAR_FLOOR_PX, px * 0.82);
+	L->val_px = fmax(BAR_FLOOR_PX,
+			 fmin(px * 1.35, (L->bh - L->cap_px * L->scale * 1.3) / (1.22 * L->scale)));
+	for (int i = 0; i < L->n; i++) {
+		struct bar_item *it = &L->it[i];
+		it->wrap = it->two && !it->cap &&
+			   (mode == 2 || (mode == 1 && it->one > it->two * 1.35));
+		it->w = bar_item_width(L, it, px, it->wrap);
+		it->row = 0;
+		sum += it->w + L->m * (it->kind == BK_TOOL ? 0.6 : 1);
+	}
+	if (sum - L->m <= room)
+		return 1;
+	/* Row 0: the buttons that are always there, the time (what residents watch) and the
+	 * pages when they fit; the rest in rows under it. */
+	double first = 0;
+	for (int i = 0; i < L->n; i++) {
+		enum bar_kind k = L->it[i].kind;
+		if (k == BK_HOME || k == BK_BACK || k == BK_TIME || k == BK_END)
+			first += L->it[i].w + L->m;
+	}
+	if (first - L->m > room)
+		return 99;
+	int rows = 1;
+	double x = room + 1;
+	bool under[BAR_MAX_ITEMS] = {false};
+	for (int i = 0; i < L->n; i++) {
+		struct bar_item *it = &L->it[i];
+		if (it->kind == BK_PAGES || it->kind == BK_OFFLINE) {
+			under[i] = first + it->w > room;
+			if (!under[i])
+				first += it->w + L->m;
+		}
+	}
+	for (int i = 0; i < L->n; i++) {
+		struct bar_item *it = &L->it[i];
+		if (it->kind != BK_TOOL && !under[i])
+			continue;
+		if (it->w > room)
+			return 99;
+		if (x + it->w > room)
+			rows++, x = 0;
+		it->row = rows - 1;
+		x += it->w + L->m * 0.6;
+	}
+	return rows;
+}
+
+/* Lays the bar out for V in W with rows ROW_H high at 100 %: the fewest rows, then the
+ * largest labels, then the fewest labels on two lines. */
+static void bar_layout(struct bar_layout *L, cairo_t *cr, int w, int row_h, const struct ui_view *v)
+{
+	memset(L, 0, sizeof(*L));
+	L->scale = v->text_percent >= 100 && v->text_percent <= 400 ? v->text_percent / 100.0 : 1;
+	L->w = w;
+	L->row_h = fmax(row_h, round(row_h * L->scale * 6 / 7));
+	L->pad = round(L->row_h * 0.1);
+	L->bh = L->row_h - 2 * L->pad;
+	L->m = round(row_h * 0.1) * 1.5;
+	double top = fmax(BAR_PX, row_h * 0.32);
+	bar_items(L, cr, v);
+
+	double best_px = BAR_FLOOR_PX;
+	int best_mode = 2, best = 100;
+	for (double px = top;; px = fmax(BAR_FLOOR_PX, px * 0.94)) {
+		for (int mode = 0; mode <= 2; mode++) {
+			int r = bar_pack(L, px, mode);
+			if (r < best)
+				best = r, best_px = px, best_mode = mode;
+		}
+		if (px <= BAR_FLOOR_PX)
+			break;
+	}
+	L->rows = bar_pack(L, best_px, best_mode);
+	if (L->rows >= 99) {
+		/* A screen too narrow for the first row even on two lines at the floor (under
+		 * 800 px): one row, the labels shrink. */
+		L->rows = 1;
+		for (int i = 0; i < L->n; i++)
+			L->it[i].row = 0;
+	}
+
+	/* Positions. Row 0: Mes démarches, Retour (and the tools when in this row) from the
+	 * left, Terminer at the right, the time and the pages centred between. */
+	double x = L->m, cw = 0, end = L->w - L->m;
+	for (int i = 0; i < L->n; i++) {
+		struct bar_item *it = &L->it[i];
+		if (it->row != 0)
+			continue;
+		if (it->kind == BK_HOME || it->kind == BK_BACK || it->kind == BK_TOOL) {
+			it->x = x;
+			x += it->w + L->m * (it->kind == BK_TOOL ? 0.6 : 1);
+		} else if (it->kind == BK_END) {
+			it->x = end - it->w;
+			end = it->x - L->m;
+		} else {
+			cw += it->w + L->m;
+		}
+	}
+	double cx = x + fmax(0, (end - x - (cw - L->m)) / 2);
+	for (int i = 0; i < L->n; i++) {
+		struct bar_item *it = &L->it[i];
+		if (it->row == 0 &&
+		    (it->kind == BK_TIME || it->kind == BK_PAGES || it->kind == BK_OFFLINE)) {
+			it->x = cx;
+			cx += it->w + L->m;
+		}
+	}
+	/* The rows under it: their buttons a little wider, the row centred. */
+	for (int r = 1; r < L->rows; r++) {
+		double used = 0;
+		int n = 0;
+		for (int i = 0; i < L->n; i++)
+			if (L->it[i].row == r)
+				used += L->it[i].w + L->m * 0.6, n++;
+		if (!n)
+			continue;
+		used -= L->m * 0.6;
+		double extra = (L->w - 2 * L->m - used) / n;
+		used = 0;
+		for (int i = 0; i < L->n; i++)
+			if (L->it[i].row == r) {
+				struct bar_item *it = &L->it[i];
+				if (it->kind == BK_TOOL)
+					it->w += fmin(extra, it->w * 0.6);
+				used += it->w + L->m * 0.6;
+			}
+		x = (L->w - (used - L->m * 0.6)) / 2;
+		for (int i = 0; i < L->n; i++)
+			if (L->it[i].row == r) {
+				L->it[i].x = x;
+				x += L->it[i].w + L->m * 0.6;
+			}
+	}
+}
+
+int ui_bar_rows_height(int w, int row_h, const struct ui_view *v)
+{
+	draw_set_style(v->text_percent, v->contrast);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	cairo_t *cr = cairo_create(s);
+	sync_language(v->lang);
+	struct bar_layout L;
+	bar_layout(&L, cr, w, row_h, v);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return (int)(L.rows * L.row_h);
+}
+
+/* A button of the bar: its icon before its label, on one line or two. */
+static void bar_button(struct ctx *c, const struct bar_layout *L, const struct bar_item *it,
+		       double y, uint32_t fill, uint32_t ink, enum ui_action a, char key)
+{
+	double h = L->bh + L->pad * 0.5, sh = fmax(2, h * 0.05);
+	struct draw_btn b = {NULL, ICON_NONE, fill, ink, 0, 0, false};
+	draw_button(c->cr, c->hits, it->x, y, it->w, h, &b, a, key);
+	double sp = L->px * L->scale, is = it->icon ? sp * 1.15 : 0, gap = it->icon ? sp * 0.4 : 0;
+	double tw = (it->wrap ? it->two : it->one) * L->px / BAR_MEASURE_PX * 1.05 + 2;
+	tw = fmin(tw, it->w - is - gap - 2);
+	double x0 = it->x + (it->w - is - gap - tw) / 2;
+	if (it->icon)
+		draw_icon(c->cr, it->icon, x0, y + (h - sh - is) / 2, is, ink);
+	draw_text(c->cr, it->label, x0 + is + gap, y, tw, h - sh, L->px,
+		  T_BOLD | (it->wrap ? T_WRAP : 0), ink);
+}
+
+/* The time left (or the time to closing, "Fermeture à 18h00", when closing comes first) or
+ * the pages left: the number with its words above it, so that 59:55 does not read as a time
+ * of day. Under 5 minutes the time sits in an orange, then red, pill. */
+static void bar_value(struct ctx *c, const struct bar_layout *L, const struct bar_item *it,
+		      double y)
+{
+	cairo_t *cr = c->cr;
+	uint32_t ink = C_WHITE, cap = C_BAR_MUTED;
+	int s = c->v->seconds_left;
+	double sp = L->px * L->scale, is = L->bh * 0.5, in = sp * 0.55 + 2;
+	double ch = L->cap_px * L->scale * 1.3, vh = L->bh - ch;
+	if (it->kind == BK_TIME && s < 300) {
+		draw_rgb(cr, s < 60 ? C_RED : C_ORANGE);
+		draw_rrect(cr, it->x, y, it->w, L->bh, L->bh * 0.2);
+		cairo_fill(cr);
+		ink = cap = s < 60 ? C_WHITE : C_INK;
+	}
+	double tx = it->x + in + is + sp * 0.4, tw = it->x + it->w - in - tx + 1;
+	draw_icon(cr, it->icon, it->x + in, y + (L->bh - is) / 2, is, ink);
+	draw_text(cr, it->cap, tx, y, tw, ch, L->cap_px, T_LEFT, cap);
+	draw_text(cr, it->label, tx, y + ch, tw, vh, L->val_px, T_BOLD | T_LEFT, ink);
 }
 
 void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v,
 		 struct ui_hits *hits)
 {
-	struct ctx c = {cr, w, h + panel_h, v, hits};
-	/* The row's height bounds its text: past 150 % the labels would only crowd the
-	 * row; the banner under it takes the full size (ui_bar_panel_height). */
-	draw_set_style(v->text_percent > 150 ? 150 : v->text_percent, v->contrast);
-	double pad = round(h * 0.1), bh = h - 2 * pad, m = pad * 1.5;
-	double px = fmax(14, bh * 0.42);
-
+	draw_set_style(v->text_percent, v->contrast);
 	if (hits)
 		hits->n = 0;
 	sync_language(v->lang);
+	struct bar_layout L;
+	bar_layout(&L, cr, w, h, v);
+	double rows_h = L.rows * L.row_h;
+	struct ctx c = {cr, w, rows_h + panel_h, v, hits};
 	draw_set_mirror(v->rtl ? w : 0);
 	cairo_save(cr);
 	draw_rgb(cr, C_BAR);
 	cairo_paint(cr);
 
-	/* "Mes démarches", not "Accueil": the desk is "l'accueil" in every message. */
-	const char *home = _("Mes démarches"), *back = _("Retour"), *end = _("Terminer");
-	/* On a narrow screen the labels shrink before the centre area gets too small. */
-	double hw = 0, bw = 0, ew = 0, tw[UI_TOOL_COUNT], tsum = 0;
-	int nt = 0;
-	for (int t = 0; t < UI_TOOL_COUNT; t++)
-		nt += (v->tools >> t) & 1;
-	for (int i = 0; i < 16; i++) {
-		hw = bar_button_width(cr, home, px, bh);
-		bw = bar_button_width(cr, back, px, bh);
-		ew = bar_button_width(cr, end, px, bh);
-		tsum = tools_width(cr, v, px * 0.85, bh, tw);
-		if (hw + bw + ew + tsum + (4 + nt * 0.6) * m <= w * (nt ? 0.72 : 0.62))
+	for (int i = 0; i < L.n; i++) {
+		const struct bar_item *it = &L.it[i];
+		double y = it->row * L.row_h + L.pad;
+		bool on = it->kind == BK_TOOL && (v->tools_on & (1u << it->tool));
+		switch (it->kind) {
+		case BK_HOME:
+			bar_button(&c, &L, it, y, C_BAR_BTN, C_WHITE, UI_ACT_HOME, 0);
 			break;
-		px *= 0.9;
+		case BK_BACK:
+			bar_button(&c, &L, it, y, C_BAR_BTN, C_WHITE, UI_ACT_BACK, 0);
+			break;
+		case BK_TOOL:
+			bar_button(&c, &L, it, y, on ? C_WHITE : C_BAR_BTN, on ? C_INK : C_WHITE,
+				   UI_ACT_TOOL, (char)it->tool);
+			break;
+		case BK_END:
+			bar_button(&c, &L, it, y, C_RED, C_WHITE, UI_ACT_END, 0);
+			break;
+		case BK_TIME:
+		case BK_PAGES:
+			bar_value(&c, &L, it, y);
+			break;
+		case BK_OFFLINE: {
+			double is = L.cap_px * L.scale;
+			draw_icon(cr, ICON_OFFLINE, it->x, y + (L.bh - is) / 2, is, C_BAR_MUTED);
+			draw_text(cr, it->label, it->x + is * 1.4, y, it->w - is * 1.4, L.bh,
+				  L.cap_px, T_LEFT, C_BAR_MUTED);
+			break;
+		}
+		}
 	}
-	struct draw_btn b = {home, ICON_HOUSE, C_BAR_BTN, C_WHITE, 0, px, false};
-	draw_button(cr, hits, m, pad, hw, bh + pad * 0.5, &b, UI_ACT_HOME, 0);
-	b.label = back, b.icon = ICON_BACK;
-	draw_button(cr, hits, m * 1.6 + hw, pad, bw, bh + pad * 0.5, &b, UI_ACT_BACK, 0);
-	b = (struct draw_btn){end, ICON_EXIT, C_RED, C_WHITE, 0, px, false};
-	draw_button(cr, hits, w - m - ew, pad, ew, bh + pad * 0.5, &b, UI_ACT_END, 0);
-
-	double cx = bar_tools(&c, m * 2.6 + hw + bw, pad, bh, px * 0.85, m, tw);
-	if (nt)
-		cx += m * 0.4;
-	double cw = w - m * 2 - ew - cx;
-	bar_centre(&c, cx, cw, pad, bh);
-	draw_set_style(v->text_percent, v->contrast);
 	if (panel_h > 0 && v->banner && *v->banner)
-		bar_panel(&c, h, panel_h, h);
+		bar_panel(&c, rows_h, panel_h, h);
 	cairo_restore(cr);
 	draw_set_mirror(0);
 }

@@ -75,8 +75,17 @@ struct ui_hits {
 	int n;
 };
 
-/* Bar height for a screen HEIGHT pixels high (about 7 %, at least 56). */
+/* The height of one row of the session bar for a screen HEIGHT pixels high at 100 % (about
+ * 7 %, at least 56). */
 int ui_bar_height(int screen_height);
+/* No text of the bar is drawn under this size at 100 % (and under its share of the text
+ * size of "A+": 28 px at 200 %); a label takes two lines, or the tools a row of their own,
+ * first. */
+#define UI_BAR_FLOOR_PX 14.0
+/* The height of the bar's rows for V on a screen W wide whose row is ROW_H (ui_bar_height):
+ * taller with "A+", and with rows of tools under the first when they do not all fit in it
+ * at a readable size (docs/kiosk.md). */
+int ui_bar_rows_height(int w, int row_h, const struct ui_view *v);
 
 /* Draws the cover screen V->screen filling W x H; fills HITS (may be NULL) in the same
  * coordinates. */
@@ -84,9 +93,10 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 /* The height of the panel under the bar's row (ROW_H high) that V's banner needs on a screen
  * W x SCREEN_H: 0 without a banner; else room for the whole text at a readable size. */
 int ui_bar_panel_height(int w, int row_h, int screen_h, const struct ui_view *v);
-/* Draws the session bar: its row W x H (buttons, time, pages), then PANEL_H of banner under
- * it (ui_bar_panel_height). */
-void ui_draw_bar(cairo_t *cr, int w, int h, int panel_h, const struct ui_view *v,
+/* Draws the session bar for a row ROW_H high at 100 % (ui_bar_height): its rows W x
+ * ui_bar_rows_height (buttons, time, pages, tools), then PANEL_H of banner under them
+ * (ui_bar_panel_height). */
+void ui_draw_bar(cairo_t *cr, int w, int row_h, int panel_h, const struct ui_view *v,
 		 struct ui_hits *hits);
 
 struct osk_layout;

@@ -95,7 +95,7 @@ static void place_windows(struct xk *x)
 				     XCB_CONFIG_WINDOW_HEIGHT,
 			     cv);
 	cairo_xcb_surface_set_size(x->cover_surf, x->root_w, x->root_h);
-	x->bar_h = ui_bar_height(p.h) + x->bar_panel;
+	x->bar_h = (x->bar_rows > 0 ? x->bar_rows : ui_bar_height(p.h)) + x->bar_panel;
 	uint32_t bv[] = {(uint32_t)p.x, (uint32_t)p.y, (uint32_t)p.w, (uint32_t)x->bar_h};
 	xcb_configure_window(x->c, x->bar,
 			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y | XCB_CONFIG_WINDOW_WIDTH |
@@ -499,7 +499,8 @@ static void refuse(struct xk *x, xcb_window_t w, const char *role)
 static struct x_rect client_area(const struct xk *x)
 {
 	struct x_rect p = x_primary(x);
-	int bh = ui_bar_height(p.h); /* the bar's row: a message's panel lies over the page */
+	/* The bar's rows: a message's panel lies over the page. */
+	int bh = x->bar_rows > 0 ? x->bar_rows : ui_bar_height(p.h);
 	int kh = x->osk_mapped ? x->osk_h : 0;
 	if (p.h - bh - kh < bh)
 		kh = 0; /* a screen too small for both: the keyboard lies over the page */
@@ -986,13 +987,17 @@ void x_osk_hide(struct xk *x)
 	clients_replace(x);
 }
 
-void x_bar_panel(struct xk *x, int h)
+void x_bar_size(struct xk *x, int rows, int panel)
 {
-	if (h == x->bar_panel)
+	if (rows == x->bar_rows && panel == x->bar_panel)
 		return;
-	x->bar_panel = h;
+	bool moved = rows != x->bar_rows;
+	x->bar_rows = rows;
+	x->bar_panel = panel;
 	place_windows(x);
 	restack(x);
+	if (moved)
+		clients_replace(x);
 }
 
 void x_handle(struct xk *x, xcb_generic_event_t *ev, struct x_event *out)

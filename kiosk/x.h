@@ -47,8 +47,9 @@ struct xk {
 	bool grabbed;
 	xcb_window_t bar; /* top of the primary monitor during a session */
 	cairo_surface_t *bar_surf;
-	int bar_h;     /* its row (ui_bar_height) and the panel under it */
-	int bar_panel; /* the panel of a message under the bar's row, 0 without one */
+	int bar_h;     /* its rows (ui_bar_rows_height) and the panel under them */
+	int bar_rows;  /* its rows, 0 before the first: one ui_bar_height */
+	int bar_panel; /* the panel of a message under the bar's rows, 0 without one */
 	bool bar_mapped;
 	xcb_window_t osk; /* the on-screen keyboard: the bottom of the primary monitor */
 	cairo_surface_t *osk_surf;
@@ -129,10 +130,11 @@ bool x_regrab(struct xk *x);
 void x_grab_lost(struct xk *x);
 void x_bar_show(struct xk *x);
 void x_bar_hide(struct xk *x);
-/* The bar's panel becomes H pixels high (0: none). It lies over the top of the page, above
- * the browser's windows, which do not move (what the resident was about to touch stays
- * where it was). */
-void x_bar_panel(struct xk *x, int h);
+/* The bar's rows become ROWS pixels high and its panel PANEL (0: none). The browser's
+ * windows take the screen under the rows (they move when the rows change, with "A+" or
+ * the language); the panel lies over the top of the page, above the browser's windows,
+ * which do not move for it (what the resident was about to touch stays where it was). */
+void x_bar_size(struct xk *x, int rows, int panel);
 
 /* Shows the on-screen keyboard, H pixels high, at the bottom of the primary monitor, above
  * the browser, whose windows shrink to the room left; never focused (override-redirect:

@@ -34,6 +34,7 @@ struct run {
 	int percent;
 	int bad; /* texts that did not fit, in this run */
 	bool quiet;
+	bool bar; /* drawing the bar: no text under its floor */
 };
 
 static void audit_fn(void *arg, const struct draw_fit *f)
@@ -48,6 +49,9 @@ static void audit_fn(void *arg, const struct draw_fit *f)
 		why = "shrinks under half its size to fit";
 	else if (f->unknown > 0)
 		why = "has glyphs no font has";
+	else if (r->bar &&
+		 f->used < UI_BAR_FLOOR_PX * (r->percent ? r->percent : 100) / 100.0 - 0.05)
+		why = "is drawn under the bar's floor (UI_BAR_FLOOR_PX at 100 %)";
 	if (!why)
 		return;
 	r->bad++;
@@ -94,6 +98,7 @@ static void draw(struct run *r, const char *screen, const struct ui_view *v, int
 	struct draw_audit a = {audit_fn, r};
 	r->screen = screen;
 	draw_set_audit(&a);
+	r->bar = kind == 1;
 	if (kind == 0) {
 		ui_draw_screen(cr, 1024, 768, v, &hits);
 	} else if (kind == 1) {
@@ -104,6 +109,7 @@ static void draw(struct run *r, const char *screen, const struct ui_view *v, int
 		ui_draw_keyboard(cr, 1024, osk_height(1024, 768), kind == 3, &l);
 	}
 	draw_set_audit(NULL);
+	r->bar = false;
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 }
@@ -111,7 +117,7 @@ static void draw(struct run *r, const char *screen, const struct ui_view *v, int
 /* Every screen of the kiosk in LANG at PERCENT; returns the texts that did not fit. */
 static int all_screens(const char *lang, int percent, bool quiet)
 {
-	struct run r = {lang, "", percent, 0, quiet};
+	struct run r = {lang, "", percent, 0, quiet, false};
 	struct ui_view v = base(lang, percent);
 	static const enum ui_login_msg msgs[] = {
 		UI_MSG_NONE,    UI_MSG_CHECKING,      UI_MSG_UNKNOWN,   UI_MSG_EXPIRED,
@@ -230,11 +236,11 @@ static void shots(const char *dir, const char *name, const char *lang)
 		return;
 	struct ui_view v = base(lang, 100);
 	v.tools = (1u << UI_TOOL_COUNT) - 1;
-	int bh = ui_bar_height(768);
+	int bh = ui_bar_height(768), rows = ui_bar_rows_height(1024, bh, &v);
 	char path[4200], banner[512];
 	bool calm;
 	for (int k = 0; k < 3; k++) {
-		int h = k == 0 ? 768 : k == 1 ? bh * 3 : osk_height(1024, 768);
+		int h = k == 0 ? 768 : k == 1 ? rows + bh * 2 : osk_height(1024, 768);
 		cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1024, h);
 		cairo_t *cr = cairo_create(s);
 		if (k == 0) {
@@ -246,7 +252,7 @@ static void shots(const char *dir, const char *name, const char *lang)
 				v.banner = banner, v.banner_dismissable = true;
 			int ph = ui_bar_panel_height(1024, bh, 768, &v);
 			cairo_save(cr);
-			cairo_rectangle(cr, 0, 0, 1024, bh + ph);
+			cairo_rectangle(cr, 0, 0, 1024, rows + ph);
 			cairo_clip(cr);
 			ui_draw_bar(cr, 1024, bh, ph, &v, NULL);
 			cairo_restore(cr);
@@ -312,7 +318,7 @@ static int glyphs(void)
 	buf[n] = '\0';
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 64, 64);
 	cairo_t *cr = cairo_create(s);
-	struct run r = {"catalogue", "all its strings", 100, 0, false};
+	struct run r = {"catalogue", "all its strings", 100, 0, false, false};
 	struct draw_audit a = {audit_fn, &r};
 	int texts = 0;
 	draw_set_audit(&a);
@@ -390,7 +396,7 @@ int main(int argc, char **argv)
 	/* The audit can fail: a deliberately long text in a small box, a glyph no font has. */
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 200, 40);
 	cairo_t *cr = cairo_create(s);
-	struct run r = {"test", "a long text", 100, 0, true};
+	struct run r = {"test", "a long text", 100, 0, true, false};
 	struct draw_audit a = {audit_fn, &r};
 	draw_set_audit(&a);
 	draw_text(cr, "Un texte délibérément bien trop long pour la petite boîte où il doit tenir",
@@ -408,6 +414,17 @@ int main(int argc, char **argv)
 	draw_text(cr, "\xf0\x93\x80\x80", 0, 0, 200, 40, 24, T_BOLD, C_INK);
 	if (r.bad != 1) {
 		fprintf(stderr, "a glyph no font has was not caught\n");
+		failures++;
+	}
+	/* In the bar, a label that fits but at 10 px (the old bar's, at 1024 x 768) fails;
+	 * at the floor it passes. */
+	r.bad = 0;
+	r.bar = true;
+	draw_set_style(100, false);
+	draw_text(cr, "Clavier", 0, 0, 200, 40, 10, T_BOLD, C_INK);
+	draw_text(cr, "Clavier", 0, 0, 200, 40, UI_BAR_FLOOR_PX, T_BOLD, C_INK);
+	if (r.bad != 1) {
+		fprintf(stderr, "a bar label under the floor was not caught, or one at it was\n");
 		failures++;
 	}
 	draw_set_audit(NULL);

@@ -43,8 +43,9 @@ static int bar_panel;
 static cairo_surface_t *render(int w, int h, const struct ui_view *v, bool bar,
 			       struct ui_hits *hits, const char *name)
 {
-	cairo_surface_t *s =
-		cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h + (bar ? bar_panel : 0));
+	/* The bar: H is its row at 100 %, and it takes the rows it needs. */
+	cairo_surface_t *s = cairo_image_surface_create(
+		CAIRO_FORMAT_RGB24, w, bar ? ui_bar_rows_height(w, h, v) + bar_panel : h);
 	cairo_t *cr = cairo_create(s);
 	char path[4200];
 
@@ -221,19 +222,21 @@ static void check_screen(int w, int h, const struct ui_view *v, enum ui_action w
 static void check_bar(int w, int h, const struct ui_view *v, const char *name)
 {
 	struct ui_hits hits;
-	int bh = ui_bar_height(h);
+	int bh = ui_bar_height(h), rows = ui_bar_rows_height(w, bh, v);
 	bar_panel = ui_bar_panel_height(w, bh, h, v);
 	cairo_surface_t *s = render(w, bh, v, true, &hits, name);
 
 	CHECK(bh >= 56 && bh <= h / 10, "%s: bar height %d", name, bh);
+	/* Taller with "A+" and its tools, never more than 40 % of the screen. */
+	CHECK(rows >= bh && rows <= h * 0.4, "%s: bar rows %d", name, rows);
 	CHECK(painted(s) > 0.05, "%s: %.3f painted", name, painted(s));
-	check_hits(&hits, w, bh + bar_panel, 44, name);
+	check_hits(&hits, w, rows + bar_panel, 44, name);
 	/* A message has a panel of its own, under the row, at most 40 % of the screen; none
 	 * without one. */
 	CHECK(!v->banner == !bar_panel, "%s: panel %d", name, bar_panel);
 	CHECK(bar_panel <= h * 0.4 + 1, "%s: panel %d", name, bar_panel);
 	if (v->banner) {
-		/* The row above it still shows the time and the pages: it looks as without. */
+		/* The rows above it still show the time and the pages: they look as without. */
 		struct ui_view plain = *v;
 		plain.banner = NULL;
 		int keep = bar_panel;
@@ -241,7 +244,7 @@ static void check_bar(int w, int h, const struct ui_view *v, const char *name)
 		cairo_surface_t *p = render(w, bh, &plain, true, NULL, "bar-plain");
 		bar_panel = keep;
 		long diff = 0;
-		for (int y = 0; y < bh; y++)
+		for (int y = 0; y < rows; y++)
 			for (int x = 0; x < w; x++)
 				diff += pixel(s, x, y) != pixel(p, x, y);
 		CHECK(diff == 0, "%s: the message changes the bar's row (%ld pixels)", name, diff);
@@ -466,11 +469,15 @@ static void check_tools(int w, int h, bool english)
 	v.tools_on = 1u << UI_TOOL_KEYBOARD;
 	snprintf(name, sizeof(name), "%dx%d-%s-bar-tools", w, h, english ? "en" : "fr");
 	bar_panel = 0;
+	int rows = ui_bar_rows_height(w, bh, &v);
 	cairo_surface_t *s = render(w, bh, &v, true, &hits, name);
-	check_hits(&hits, w, bh, 44, name);
+	check_hits(&hits, w, rows, 44, name);
+	/* One row, or a second one for the tools: never more at 100 %. */
+	CHECK(rows == bh || rows == 2 * bh, "%s: %d px of rows for a row of %d", name, rows, bh);
 	const struct ui_hit *back = find(&hits, UI_ACT_BACK, 0), *end = find(&hits, UI_ACT_END, 0);
 	CHECK(back && end, "%s: back, end", name);
-	double x = back ? back->x + back->w : 0;
+	/* The tools in reading order: after "Retour" in its row, or in the rows under it. */
+	double x = back ? back->x + back->w : 0, y = back ? back->y : 0, row0 = x;
 	for (int t = 0; t < UI_TOOL_COUNT; t++) {
 		const struct ui_hit *hit = NULL;
 		for (int i = 0; i < hits.n; i++)
@@ -479,12 +486,17 @@ static void check_tools(int w, int h, bool english)
 		CHECK(hit, "%s: no %s tool", name, ui_tool_word(t));
 		if (!hit)
 			continue;
-		CHECK(hit->x >= x, "%s: %s out of order", name, ui_tool_word(t));
-		x = hit->x + hit->w;
+		CHECK(hit->y > y + 1 || (fabs(hit->y - y) < 1 && hit->x >= x),
+		      "%s: %s out of order", name, ui_tool_word(t));
+		CHECK((rows == bh) == (back && fabs(hit->y - back->y) < 1),
+		      "%s: %s in the wrong row", name, ui_tool_word(t));
+		x = hit->x + hit->w, y = hit->y;
+		if (back && fabs(hit->y - back->y) < 1)
+			row0 = x;
 	}
 	/* Room is left for the time and the pages between the tools and "Terminer". */
-	CHECK(end && end->x - x >= w * 0.2, "%s: %.0f px left for the time", name,
-	      end ? end->x - x : 0);
+	CHECK(end && end->x - row0 >= w * 0.2, "%s: %.0f px left for the time", name,
+	      end ? end->x - row0 : 0);
 	cairo_surface_destroy(s);
 	v.tools = 0;
 	s = render(w, bh, &v, true, &hits, "bar-no-tools");
