@@ -803,8 +803,8 @@ struct bar_layout {
 	struct bar_item it[BAR_MAX_ITEMS];
 	int n, rows;
 	double w, row_h, pad, bh, m, scale;
-	double px, cap_px, val_px; /* at 100 %: the drawing scales them */
-	char tbuf[32], pbuf[64], tcap[96];
+	double px, cap_px, val_px;          /* at 100 %: the drawing scales them */
+	char tbuf[192], pbuf[64], tcap[96]; /* tbuf: room for a longer text than a time */
 };
 
 /* S's width at BAR_MEASURE_PX on one line, and on two lines cut at its best space (into
@@ -921,15 +921,22 @@ static int bar_pack(struct bar_layout *L, double px, int mode)
 		if (k == BK_HOME || k == BK_BACK || k == BK_TIME || k == BK_END)
 			first += L->it[i].w + L->m;
 	}
-	if (first - L->m > room)
-		return 99;
+	bool under[BAR_MAX_ITEMS] = {false}, time_under = false;
+	if (first - L->m > room) {
+		/* A long text in the time's place, or a narrow screen: the time goes under, with
+		 * the pages. */
+		for (int i = 0; i < L->n; i++)
+			if (L->it[i].kind == BK_TIME)
+				under[i] = time_under = true, first -= L->it[i].w + L->m;
+		if (first - L->m > room)
+			return 99;
+	}
 	int rows = 1;
 	double x = room + 1;
-	bool under[BAR_MAX_ITEMS] = {false};
 	for (int i = 0; i < L->n; i++) {
 		struct bar_item *it = &L->it[i];
 		if (it->kind == BK_PAGES || it->kind == BK_OFFLINE) {
-			under[i] = first + it->w > room;
+			under[i] = time_under || first + it->w > room;
 			if (!under[i])
 				first += it->w + L->m;
 		}
