@@ -119,12 +119,30 @@ class TextSize(KioskTestCase):
         with open(screenshot(self.x.display, name), "rb") as f:
             return f.read()
 
+    def bar_bottom(self):
+        return max(b["y"] + b["h"] for b in self.kiosk.status()["buttons"] if b["bar"])
+
+    def wait_window(self, pred, what):
+        """The browser's window's top once PRED holds for it (its last placement)."""
+        deadline = time.monotonic() + 10
+        y = None
+        while time.monotonic() < deadline:
+            lines = [line for line in self.kiosk.browser_lines()
+                     if line.startswith("mapped ") or line.startswith("configure ")]
+            y = int(lines[-1].split()[3]) if lines else None
+            if y is not None and pred(y):
+                return y
+            time.sleep(0.05)
+        raise AssertionError("the browser's window %s: its top at %s" % (what, y))
+
     def test_steps_zoom_contrast_and_reset(self):
         self.start_kiosk()
         self.sign_in()
         st = self.kiosk.status()
         self.assertEqual(st["text"], {"percent": 100, "contrast": False})
         plain = self.shot("33-text-100")
+        low = self.bar_bottom()
+        self.wait_window(lambda y: y >= low, "under the bar")
         self.kiosk.click("text")
         self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 %")
         keys = self.wait_keys(2)
@@ -134,6 +152,11 @@ class TextSize(KioskTestCase):
         self.kiosk.click("text")
         self.kiosk.wait(lambda s: s["text"]["percent"] == 200, "200 %")
         self.assertEqual(len(self.wait_keys(5)), 5)
+        # The bar's rows grow with the text (never under its floor), and the browser's
+        # window moves down under them.
+        high = self.bar_bottom()
+        self.assertGreater(high, low)
+        self.wait_window(lambda y: y >= high, "under the taller bar")
         big = self.shot("34-text-200")
         self.assertNotEqual(plain, big)
         self.kiosk.click("text")
@@ -145,6 +168,7 @@ class TextSize(KioskTestCase):
         self.kiosk.wait(lambda s: s["text"] == {"percent": 100, "contrast": False}, "back")
         keys = self.wait_keys(6)
         self.assertEqual(keys[-1], "key 0 ctrl", keys)
+        self.wait_window(lambda y: y < high, "back up under the bar at 100 %")
         # A step up again, then the session ends: the next resident starts at 100 %.
         self.kiosk.click("text")
         self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 % again")

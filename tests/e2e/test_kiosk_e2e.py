@@ -21,10 +21,11 @@ class SignIn(KioskTestCase):
         self.assertTrue(st["online"])
         self.assertFalse(st["offline_session"])
         sid = st["session"]
-        # The browser's window fills the area under the bar.
+        # The browser's window fills the area under the bar, under all its rows.
         lines = self.kiosk.browser_lines()
         self.assertTrue(any(l.startswith("start ") for l in lines), lines)
-        bar = self.kiosk.button("end", "")
+        bar = max((b for b in self.kiosk.status()["buttons"] if b["bar"]),
+                  key=lambda b: b["y"] + b["h"])
         mapped = [l for l in lines if l.startswith("mapped ") or l.startswith("configure ")]
         self.assertTrue(mapped, lines)
         x, y, w, h = (int(v) for v in mapped[-1].split()[2:6])
