@@ -955,8 +955,7 @@ static int bar_pack(struct bar_layout *L, double px, int mode)
 	return rows;
 }
 
-/* Lays the bar out for V in W with rows ROW_H high at 100 %: the fewest rows, then the
- * largest labels, then the fewest labels on two lines. */
+/* Lays the bar out for V in W with rows ROW_H high at 100 %. */
 static void bar_layout(struct bar_layout *L, cairo_t *cr, int w, int row_h, const struct ui_view *v)
 {
 	memset(L, 0, sizeof(*L));
@@ -969,13 +968,15 @@ static void bar_layout(struct bar_layout *L, cairo_t *cr, int w, int row_h, cons
 	double top = fmax(BAR_PX, row_h * 0.32);
 	bar_items(L, cr, v);
 
-	double best_px = BAR_FLOOR_PX;
-	int best_mode = 2, best = 100;
+	/* The fewest rows; then large labels on one line: cutting labels costs as much as
+	 * labels 15 % smaller. */
+	double best_px = BAR_FLOOR_PX, best = 1e9;
+	int best_mode = 2;
 	for (double px = top;; px = fmax(BAR_FLOOR_PX, px * 0.94)) {
 		for (int mode = 0; mode <= 2; mode++) {
-			int r = bar_pack(L, px, mode);
-			if (r < best)
-				best = r, best_px = px, best_mode = mode;
+			double cost = bar_pack(L, px, mode) * 1000.0 - px / top * 100 + mode * 15;
+			if (cost < best)
+				best = cost, best_px = px, best_mode = mode;
 		}
 		if (px <= BAR_FLOOR_PX)
 			break;

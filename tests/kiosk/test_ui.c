@@ -474,6 +474,8 @@ static void check_tools(int w, int h, bool english)
 	check_hits(&hits, w, rows, 44, name);
 	/* One row, or a second one for the tools: never more at 100 %. */
 	CHECK(rows == bh || rows == 2 * bh, "%s: %d px of rows for a row of %d", name, rows, bh);
+	/* A wide screen keeps the browser its room: one row. */
+	CHECK(w < 1920 || rows == bh, "%s: %d px of rows on a wide screen", name, rows);
 	const struct ui_hit *back = find(&hits, UI_ACT_BACK, 0), *end = find(&hits, UI_ACT_END, 0);
 	CHECK(back && end, "%s: back, end", name);
 	/* The tools in reading order: after "Retour" in its row, or in the rows under it. */
