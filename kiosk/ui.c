@@ -802,6 +802,7 @@ struct bar_item {
 struct bar_layout {
 	struct bar_item it[BAR_MAX_ITEMS];
 	int n, rows;
+	bool time_under; /* the time is not in the first row */
 	double w, row_h, pad, bh, m, scale;
 	double px, cap_px, val_px;          /* at 100 %: the drawing scales them */
 	char tbuf[192], pbuf[64], tcap[96]; /* tbuf: room for a longer text than a time */
@@ -922,12 +923,14 @@ static int bar_pack(struct bar_layout *L, double px, int mode)
 			first += L->it[i].w + L->m;
 	}
 	bool under[BAR_MAX_ITEMS] = {false}, time_under = false;
+	L->time_under = false;
 	if (first - L->m > room) {
 		/* A long text in the time's place, or a narrow screen: the time goes under, with
 		 * the pages. */
 		for (int i = 0; i < L->n; i++)
 			if (L->it[i].kind == BK_TIME)
-				under[i] = time_under = true, first -= L->it[i].w + L->m;
+				under[i] = time_under = L->time_under = true,
+				first -= L->it[i].w + L->m;
 		if (first - L->m > room)
 			return 99;
 	}
@@ -941,17 +944,19 @@ static int bar_pack(struct bar_layout *L, double px, int mode)
 				first += it->w + L->m;
 		}
 	}
-	for (int i = 0; i < L->n; i++) {
-		struct bar_item *it = &L->it[i];
-		if (it->kind != BK_TOOL && !under[i])
-			continue;
-		if (it->w > room)
-			return 99;
-		if (x + it->w > room)
-			rows++, x = 0;
-		it->row = rows - 1;
-		x += it->w + L->m * 0.6;
-	}
+	/* Under it: the time and the pages first (what residents watch), then the tools. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < L->n; i++) {
+			struct bar_item *it = &L->it[i];
+			if (pass == 0 ? !under[i] : it->kind != BK_TOOL)
+				continue;
+			if (it->w > room)
+				return 99;
+			if (x + it->w > room)
+				rows++, x = 0;
+			it->row = rows - 1;
+			x += it->w + L->m * 0.6;
+		}
 	return rows;
 }
 
@@ -968,13 +973,15 @@ static void bar_layout(struct bar_layout *L, cairo_t *cr, int w, int row_h, cons
 	double top = fmax(BAR_PX, row_h * 0.32);
 	bar_items(L, cr, v);
 
-	/* The fewest rows; then large labels on one line: cutting labels costs as much as
-	 * labels 15 % smaller. */
+	/* The fewest rows; then the time in the first row, with labels down to the floor or
+	 * cut; then large labels on one line: cutting labels costs as much as labels 15 %
+	 * smaller. */
 	double best_px = BAR_FLOOR_PX, best = 1e9;
 	int best_mode = 2;
 	for (double px = top;; px = fmax(BAR_FLOOR_PX, px * 0.94)) {
 		for (int mode = 0; mode <= 2; mode++) {
 			double cost = bar_pack(L, px, mode) * 1000.0 - px / top * 100 + mode * 15;
+			cost += L->time_under ? 100 : 0;
 			if (cost < best)
 				best = cost, best_px = px, best_mode = mode;
 		}
@@ -1026,6 +1033,14 @@ static void bar_layout(struct bar_layout *L, cairo_t *cr, int w, int row_h, cons
 		if (!n)
 			continue;
 		used -= L->m * 0.6;
+		/* Labels cut on two lines take one again while the row has room. */
+		for (int i = 0; i < L->n; i++) {
+			struct bar_item *it = &L->it[i];
+			double one =
+				it->row == r && it->wrap ? bar_item_width(L, it, L->px, false) : 0;
+			if (one && used + one - it->w <= L->w - 2 * L->m)
+				used += one - it->w, it->w = one, it->wrap = false;
+		}
 		double extra = (L->w - 2 * L->m - used) / n;
 		used = 0;
 		for (int i = 0; i < L->n; i++)
@@ -1036,11 +1051,14 @@ static void bar_layout(struct bar_layout *L, cairo_t *cr, int w, int row_h, cons
 				used += it->w + L->m * 0.6;
 			}
 		x = (L->w - (used - L->m * 0.6)) / 2;
-		for (int i = 0; i < L->n; i++)
-			if (L->it[i].row == r) {
-				L->it[i].x = x;
-				x += L->it[i].w + L->m * 0.6;
-			}
+		/* In bar_pack's order: the time and the pages, then the tools. */
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < L->n; i++)
+				if (L->it[i].row == r &&
+				    (L->it[i].kind == BK_TOOL) == (pass == 1)) {
+					L->it[i].x = x;
+					x += L->it[i].w + L->m * 0.6;
+				}
 	}
 }
 

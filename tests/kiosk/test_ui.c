@@ -454,6 +454,15 @@ static void check_text_size(void)
 	v.contrast = false;
 	v.text_step = 3;
 	check_bar(1024, 768, &v, "1024x768-fr-bar-text200");
+	/* A first row too short for the time at 200 % (a small screen): the time and the pages
+	 * go under it, nothing overlaps and every button stays on the screen. */
+	struct ui_hits h3;
+	int bh = ui_bar_height(600), rows = ui_bar_rows_height(800, bh, &v);
+	bar_panel = 0;
+	cairo_surface_destroy(render(800, bh, &v, true, &h3, "800x600-fr-bar-text200"));
+	check_hits(&h3, 800, rows, 44, "800x600-fr-bar-text200");
+	const struct ui_hit *end = find(&h3, UI_ACT_END, 0);
+	CHECK(rows > 2 * bh && end && end->y < bh, "800x600 at 200 %%: rows %d", rows);
 	cairo_surface_destroy(a);
 	cairo_surface_destroy(b);
 	cairo_surface_destroy(c);
