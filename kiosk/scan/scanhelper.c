@@ -20,6 +20,7 @@
 #include <sane/sane.h>
 #include <sane/saneopts.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +41,11 @@
 #define MAX_SIDE     5000
 #define MAX_PAGES    50
 #define PREVIEW_SIDE 600
+/* How long SANE's cleanup (cancel, close, exit) may take once the page is read or failed:
+ * a scanner returns its head in a few seconds; a backend whose reader thread wedges (SANE's
+ * test backend cancels it asynchronously and it can die holding malloc's lock) must not keep
+ * the resident waiting, so the outcome is said when the time is up. */
+#define CLEANUP_SECONDS 4
 
 static void say(const char *fmt, ...)
 {
@@ -55,6 +61,40 @@ static int fail(const char *word)
 {
 	say("error %s", word);
 	return 1;
+}
+
+/* The outcome line waiting for SANE's cleanup, and its exit status: what the watchdog says
+ * if the cleanup outlives CLEANUP_SECONDS. */
+static char pending[80];
+static volatile sig_atomic_t pending_status;
+
+static void on_cleanup_timeout(int sig)
+{
+	(void)sig;
+	size_t n = strlen(pending);
+	/* write(2) and _exit(2) only: async-signal-safe. */
+	if (write(STDOUT_FILENO, pending, n) != (ssize_t)n)
+		_exit(1);
+	_exit(pending_status);
+}
+
+/* Closes H and SANE within CLEANUP_SECONDS, then says LINE (and returns STATUS); past the
+ * time the watchdog says LINE and exits with STATUS. */
+static int cleanup_then_say(SANE_Handle h, const char *line, int status)
+{
+	snprintf(pending, sizeof(pending), "%s\n", line);
+	pending_status = status;
+	fflush(stdout);
+	struct sigaction sa = {.sa_handler = on_cleanup_timeout};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(CLEANUP_SECONDS);
+	sane_cancel(h);
+	sane_close(h);
+	sane_exit();
+	alarm(0);
+	say("%s", line);
+	return status;
 }
 
 static const char *status_word(SANE_Status s)
@@ -337,23 +377,24 @@ static int do_scan(int argc, char **argv)
 	say("progress 0");
 	struct page p = {0};
 	const char *e = read_page(h, &p);
-	sane_cancel(h);
-	sane_close(h);
-	sane_exit();
+	/* The page's files first, then SANE's cleanup, bounded: the outcome line comes last,
+	 * once the files are written and the scanner released (or given up on). */
+	char line[64];
 	if (*e) {
-		free(p.px);
-		return fail(e);
+		snprintf(line, sizeof(line), "error %s", e);
+	} else {
+		char *jpg = NULL, *png = NULL;
+		bool ok = asprintf(&jpg, "%s.jpg", out) > 0 && asprintf(&png, "%s.png", out) > 0 &&
+			  write_jpeg(jpg, &p, dpi) && write_preview(png, &p);
+		free(jpg);
+		free(png);
+		if (ok)
+			snprintf(line, sizeof(line), "done %d %d", p.w, p.h);
+		else
+			snprintf(line, sizeof(line), "error io");
 	}
-	char *jpg = NULL, *png = NULL;
-	bool ok = asprintf(&jpg, "%s.jpg", out) > 0 && asprintf(&png, "%s.png", out) > 0 &&
-		  write_jpeg(jpg, &p, dpi) && write_preview(png, &p);
-	free(jpg);
-	free(png);
 	free(p.px);
-	if (!ok)
-		return fail("io");
-	say("done %d %d", p.w, p.h);
-	return 0;
+	return cleanup_then_say(h, line, strncmp(line, "done ", 5) == 0 ? 0 : 1);
 }
 
 struct jpeg_fail {
