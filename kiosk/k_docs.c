@@ -59,6 +59,22 @@ void scan_pressed(struct kiosk *k, char key)
 				scan_start_failed(k);
 		}
 		break;
+	case UI_SCAN_PRINT:
+		/* The same queue, user and page count as the browser's jobs: admind holds,
+		 * counts and releases it within the quota, or refuses it with the usual
+		 * notice in the bar. */
+		if (sf_print(f)) {
+			const char *name = k->cfg.print_kiosk_name;
+			char *user =
+				name && *name ? xasprintf(KPRINT_USER_PREFIX "%s", name) : NULL;
+			if (scanrun_print(&k->scanner, k->cfg.print_host, k->cfg.print_port,
+					  k->cfg.print_queue, user, k->scanner.saved))
+				scan_watch(k);
+			else
+				scan_start_failed(k);
+			free(user);
+		}
+		break;
 	case UI_SCAN_RETRY:
 		sf_retry(f);
 		break;
@@ -89,8 +105,11 @@ void scan_event(struct kiosk *k, enum sf_event e)
 		} else {
 			/* Counts only: names stay in the session. */
 			log_info("a scanned document of %d page(s) saved", k->scan.pages);
+			k->scan.can_print = k->cfg.print_host != NULL;
 		}
 		free(docs);
+	} else if (e == SF_EV_PRINTED) {
+		log_info("a scanned document of %d page(s) sent to the print queue", k->scan.pages);
 	} else if (e == SF_EV_FAILED) {
 		log_warnx("scanning failed: %s", sf_error_word(k->scan.error));
 	}

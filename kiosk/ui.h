@@ -45,6 +45,7 @@ enum ui_scan_key {
 	UI_SCAN_RETAKE = 'r', /* Recommencer (the last page) */
 	UI_SCAN_FINISH = 'f', /* Terminer */
 	UI_SCAN_RETRY = 't',  /* Réessayer */
+	UI_SCAN_PRINT = 'p',  /* Imprimer (the saved document) */
 	UI_SCAN_CLOSE = 'x',  /* Annuler, Fermer, OK */
 };
 
