@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hometile.h"
 #include "kprint.h"
 #include "log.h"
 #include "privdrop.h"
@@ -347,6 +348,12 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, bool englis
 		ok = homepage_write(page, cfg, english);
 		if (ok)
 			b->home_url = file_url(page);
+		if (ok && b->separated)
+			ok = fchownat(AT_FDCWD, page, b->uid, b->gid, AT_SYMLINK_NOFOLLOW) == 0;
+		free(page);
+		/* The scan tile's page (hometile.h), beside it. */
+		page = xasprintf("%s/home/" HOMETILE_PAGE, dir);
+		ok = ok && homepage_write_scan(page, english);
 		if (ok && b->separated)
 			ok = fchownat(AT_FDCWD, page, b->uid, b->gid, AT_SYMLINK_NOFOLLOW) == 0;
 		free(page);

@@ -60,6 +60,8 @@ void browser_wipe(struct browser *b, int grace_ms);
 
 /* Writes the home page (big tiles, one per service, grouped by category) into PATH. */
 bool homepage_write(const char *path, const struct kiosk_cfg *cfg, bool english);
+/* Writes the home page's scan tile's page (hometile.h) to PATH, the same way. */
+bool homepage_write_scan(const char *path, bool english);
 /* The same page, to F (escale-kiosk --home-page). */
 void homepage_print(FILE *f, const struct kiosk_cfg *cfg, bool english);
 /* S with & < > " ' as HTML character references, newly allocated. */

@@ -117,6 +117,44 @@ void scan_event(struct kiosk *k, enum sf_event e)
 		k->cover_dirty = k->bar_dirty = true;
 }
 
+/* ---- the home page's scan tile (hometile.h) ---- */
+
+/* The session's browser started: its home page's scan tile is watched. */
+void scan_tile_watch(struct kiosk *k)
+{
+	scan_tile_unwatch(k);
+	if (!k->br.dir)
+		return;
+	char *page = xasprintf("%s/home/" HOMETILE_PAGE, k->br.dir);
+	k->tile_fd = hometile_watch(page);
+	free(page);
+	if (k->tile_fd >= 0)
+		ep_add(k, k->tile_fd, EV_TILE);
+}
+
+void scan_tile_unwatch(struct kiosk *k)
+{
+	if (k->tile_fd < 0)
+		return;
+	epoll_ctl(k->ep, EPOLL_CTL_DEL, k->tile_fd, NULL);
+	close(k->tile_fd);
+	k->tile_fd = -1;
+}
+
+/* The tile's page was opened: what the bar's "Numériser" does, nothing more. */
+void scan_tile_readable(struct kiosk *k)
+{
+	bool gone;
+	bool opened = hometile_opened(k->tile_fd, &gone);
+	if (gone)
+		scan_tile_unwatch(k);
+	if (!opened || k->sm.state != SM_SESSION)
+		return;
+	log_info("the home page's scan tile was pressed");
+	sf_open(&k->scan);
+	k->cover_dirty = k->bar_dirty = true;
+}
+
 /* ---- copying from a USB key: usbflow decides, usbrun's children read the key ---- */
 
 void usb_unwatch_job(struct kiosk *k)

@@ -44,6 +44,7 @@
 #include "nftrules.h"
 #include "osk.h"
 #include "privdrop.h"
+#include "hometile.h"
 #include "scanflow.h"
 #include "scanrun.h"
 #include "usbflow.h"
@@ -80,6 +81,7 @@ enum {
 	EV_SCAN,
 	EV_USB,     /* USB keys coming and going */
 	EV_USB_JOB, /* the USB flow's child */
+	EV_TILE,    /* the home page's scan tile was pressed (hometile.h) */
 };
 
 /* During a session, the print server is probed at its start and then this often. */
@@ -139,6 +141,7 @@ struct kiosk {
 	struct timings timings;             /* for --status and the benchmarks only */
 	struct scanflow scan;               /* "Numériser un document" (scanflow.h) */
 	struct scanrun scanner;
+	int tile_fd; /* the watch of the home page's scan tile's page (hometile.h), -1 */
 	/* "Copier des documents depuis la clé" (usbflow.h) */
 	struct usbwatch usbw;
 	bool usb_offered; /* the key came during this session (one there before is not) */
@@ -191,6 +194,9 @@ void scan_start_failed(struct kiosk *k);
 void scan_pressed(struct kiosk *k, char key);
 void scan_readable(struct kiosk *k);
 void scan_event(struct kiosk *k, enum sf_event e);
+void scan_tile_watch(struct kiosk *k);
+void scan_tile_unwatch(struct kiosk *k);
+void scan_tile_readable(struct kiosk *k);
 void usb_unwatch_job(struct kiosk *k);
 char *usb_mnt(const struct kiosk *k);
 void usb_release(struct kiosk *k);

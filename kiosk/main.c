@@ -483,6 +483,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		if (out & SM_OUT_WIPE) {
 			k->timings.end_ms = mono_ms();
 			scan_close(k);
+			scan_tile_unwatch(k);
 			sf_init(&k->scan);
 			usb_close(k);
 			uf_init(&k->usb);
@@ -525,6 +526,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			    kprint_write(&k->cfg, k->probe.addr) &&
 			    browser_start(&k->br, &k->cfg)) {
 				browser_watch(k);
+				scan_tile_watch(k);
 				k->probe.state = KPRINT_UNKNOWN;
 				print_probe(k);
 			} else {
@@ -695,6 +697,9 @@ static int run(struct kiosk *k)
 				break;
 			case EV_USB_JOB:
 				usb_job_readable(k);
+				break;
+			case EV_TILE:
+				scan_tile_readable(k);
 				break;
 			case EV_GUARD:
 				guard_done(k, &c);
@@ -878,6 +883,7 @@ int main(int argc, char **argv)
 	kprint_probe_init(&k->probe);
 	netguard_init(&k->guard, k->cfg.proxy_enforce);
 	scanrun_init(&k->scanner, -1);
+	k->tile_fd = -1;
 	sf_init(&k->scan);
 	usbrun_init(&k->usbr, -1);
 	uf_init(&k->usb);
