@@ -416,11 +416,11 @@ static bool env_kept(const char *kv, bool separated)
 
 /* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
 static char **build_env(const char *dir, bool separated, bool english, const struct kiosk_cfg *cfg,
-			const char *print_addr)
+			const char *print_addr, bool contrast)
 {
 	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
 	int n = 0;
-	for (char **e = environ; e && *e && n < MAX_ENV - 10; e++)
+	for (char **e = environ; e && *e && n < MAX_ENV - 12; e++)
 		if (env_kept(*e, separated))
 			env[n++] = xstrdup(*e);
 	if (!getenv("PATH"))
@@ -433,6 +433,10 @@ static char **build_env(const char *dir, bool separated, bool english, const str
 	env[n++] = xasprintf("XDG_DATA_HOME=%s/home/.local/share", dir);
 	env[n++] = xasprintf("XDG_RUNTIME_DIR=%s/run", dir);
 	env[n++] = xasprintf("TMPDIR=%s/tmp", dir);
+	/* The "A+" panel's high contrast for the sites: escale-browser gives Chromium
+	 * --force-high-contrast. */
+	if (contrast)
+		env[n++] = xstrdup("ESCALE_HIGH_CONTRAST=1");
 	/* The print server of kprint's client.conf also for a browser run without
 	 * escale-browser; it wins over a client.conf in HOME. */
 	const char *print_host = kprint_host(cfg, print_addr);
@@ -539,7 +543,7 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 	char **argv = xcalloc((size_t)n + 1, sizeof(*argv));
 	for (int i = 0; i < n; i++)
 		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
-	char **env = build_env(b->dir, b->separated, b->english, cfg, b->print_addr);
+	char **env = build_env(b->dir, b->separated, b->english, cfg, b->print_addr, b->contrast);
 
 	bool ok = false;
 	int p[2];
@@ -684,7 +688,7 @@ int browser_reap(struct browser *b)
 	return st;
 }
 
-void browser_wipe(struct browser *b, int grace_ms)
+void browser_stop(struct browser *b, int grace_ms)
 {
 	if (b->pid > 0) {
 		pid_t pg = b->pid;
@@ -708,6 +712,12 @@ void browser_wipe(struct browser *b, int grace_ms)
 		forget_pid(b);
 	}
 	drop_cgroup(b);
+}
+
+void browser_wipe(struct browser *b, int grace_ms)
+{
+	browser_stop(b, grace_ms);
+	b->contrast = false;
 	if (b->dir) {
 		if (remove_dir(b, b->dir))
 			log_info("session directory %s removed", b->dir);

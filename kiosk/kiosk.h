@@ -129,9 +129,9 @@ struct kiosk {
 	struct osk_layout osk_at; /* its keys as last drawn, for its clicks */
 	bool osk_dirty;
 
-	struct helpreq help; /* the resident's call for help ("Aide") */
-	enum sm_state seen;  /* the state apply() saw last: a session's end ends the call */
-	int text_step;       /* "A+": textsize.h's step, this session's */
+	struct helpreq help;  /* the resident's call for help ("Aide") */
+	enum sm_state seen;   /* the state apply() saw last: a session's end ends the call */
+	struct textsize text; /* "A+": the panel's choices, this session's (textsize.h) */
 
 	/* Read aloud ("Écouter"): on from a press until the session ends. */
 	bool speak_on;
@@ -180,6 +180,8 @@ void keyboard_prepare(struct kiosk *k);
 void keyboard_show(struct kiosk *k, bool show);
 void keyboard_click(struct kiosk *k, double x, double y);
 void text_step(struct kiosk *k, int to);
+void text_pressed(struct kiosk *k, char key);
+void text_zoom(struct kiosk *k);
 void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c);
 bool session_plain(const struct kiosk *k);
 void speak_view(struct kiosk *k, const struct ui_view *v, bool now);

@@ -153,6 +153,9 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 	case UI_ACT_USB:
 		usb_pressed(k, h->key);
 		break;
+	case UI_ACT_TEXT:
+		text_pressed(k, h->key);
+		break;
 	case UI_ACT_NONE:
 		break;
 	}
@@ -263,7 +266,7 @@ void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v, str
 		.tools = kiosk_tools(k),
 		.tools_on = kiosk_tools_on(k),
 		.help = k->help.state,
-		.text_step = k->text_step,
+		.text = &k->text,
 		.scan = &k->scan,
 		.scan_preview = k->scanner.preview,
 		.scan_saved = k->scanner.saved,
@@ -303,7 +306,8 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	const struct sm *m = &k->sm;
 	bool in_session = m->state == SM_SESSION;
 	bool cover = !in_session || m->confirm_end || m->idle_prompt ||
-		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan) || uf_active(&k->usb);
+		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan) || uf_active(&k->usb) ||
+		     k->text.panel;
 	bool was_cover = k->x.cover_mapped;
 	if (cover) {
 		/* Without a session nothing may show without the grabs; over a session (the
@@ -313,8 +317,10 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 			       "closed)");
 		if (!was_cover)
 			k->cover_dirty = true;
-	} else if (k->x.cover_mapped) {
-		x_cover_hide(&k->x);
+	} else {
+		if (k->x.cover_mapped)
+			x_cover_hide(&k->x);
+		text_zoom(k); /* the "A+" panel's size, now that the keyboard is free */
 	}
 	if (in_session && !k->x.bar_mapped) {
 		x_bar_show(&k->x);
@@ -553,10 +559,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 	k->seen = m->state;
 	if ((ended || m->state == SM_CLOSED || m->state == SM_LOCKED) && helpreq_reset(&k->help))
 		k->cover_dirty = k->bar_dirty = true;
-	if (m->state != SM_SESSION && k->text_step) {
-		k->text_step = 0;
+	if (m->state != SM_SESSION && textsize_reset(&k->text))
 		k->cover_dirty = k->bar_dirty = true;
-	}
 	if (m->state != k->last_state ||
 	    (m->state == SM_SESSION && c->mono_ms / 1000 != k->last_state_sent_s))
 		send_state(k, c);
