@@ -156,8 +156,8 @@ static void text_close(struct kiosk *k)
 
 /* "Appliquer aux sites": Chromium takes high contrast only when it starts
  * (--force-high-contrast, added by escale-browser from ESCALE_HIGH_CONTRAST), so the session's
- * browser is stopped and started again on the home page, with the same profile (its cookies,
- * its zoom) and the same Documents. Only on the resident's press, which the panel explains. */
+ * browser is stopped and started again on the home page, with the same profile and the same
+ * Documents. Only on the resident's press, which the panel explains. */
 static void text_sites(struct kiosk *k)
 {
 	if (k->sm.state != SM_SESSION || !textsize_offer_sites(&k->text, true) || !k->br.dir)
@@ -169,7 +169,9 @@ static void text_sites(struct kiosk *k)
 	browser_stop(&k->br, WIPE_GRACE_MS);
 	x_forget_clients(&k->x);
 	k->br.contrast = k->text.browser_contrast = k->text.contrast;
-	/* The same profile: cookies and Chromium's zoom of each site stay. */
+	/* The same profile (its cookies); the page at 100 %, as a page of another site: the
+	 * size applies to it when chosen again (Chromium may not have saved its zoom). */
+	k->text.browser_step = 0;
 	if (browser_start(&k->br, &k->cfg)) {
 		ep_add(k, k->br.pidfd, EV_BROWSER);
 	} else {
