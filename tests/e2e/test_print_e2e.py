@@ -182,6 +182,31 @@ class ScanPrint(KioskPrint):
         self.assertNotIn(refused[0]["cups_id"], self.cups.printed())
         self.assertEqual(self.kiosk.status()["documents"][1]["name"], "document-2.pdf")
 
+    def test_a_scan_jammed_is_refunded(self):
+        """A jam before the first page: the resident is told the desk knows; the desk
+        cancels the job and the page charged comes back."""
+        self.addCleanup(self.clear_jam)
+        self.start_kiosk()
+        self.sign_in(pages=3)
+        self.scan_document(1)
+        self.jam()
+        self.kiosk.click("scanflow", "p")
+        self.wait_banner("L'imprimante est bloquée, l'accueil est prévenu.", 2,
+                         "the jam notice, 1 page charged")
+        screenshot(self.x.display, "print-08-scan-jam")
+        job = self.jobs()[0]
+        self.assertEqual(job["charged"], 1, job)
+        self.clear_jam()
+        self.api("POST", "/api/v1/jobs/%d/cancel" % job["id"], None, self.admin)
+        self.kiosk.wait(lambda s: s["pages_left"] == 3, "the page refunded", timeout=WAIT)
+        deadline = time.monotonic() + WAIT
+        while self.jobs()[0]["refunded"] != 1:
+            self.assertLess(time.monotonic(), deadline, self.jobs())
+            time.sleep(0.3)
+        self.assertNotIn(job["cups_id"], self.cups.printed())
+        # The queue the jam stopped goes again for the other tests.
+        self.api("POST", "/api/v1/printers/%s/resume" % self.QUEUE, None, self.admin)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
