@@ -22,9 +22,9 @@ typedef struct json_t json_t;
 #define SVC_HOST_MAX    253  /* bytes of a host name */
 #define SVC_DOMAIN_MAX  254  /* bytes of a domain, with its leading dot */
 #define SVC_ICON_MAX    16   /* bytes of an icon name */
-/* Distinct domains of all services: Chromium's allowlist takes 1000 with the home page and
- * the print preview's two pages. */
-#define SVC_MAX_ALLOWLIST 997
+/* Distinct domains of all services: Chromium's allowlist takes 1000 with the home page, its
+ * scan tile's page and the print preview's two pages. */
+#define SVC_MAX_ALLOWLIST 996
 /* The largest services list admind's answer, the cache and the IPC message may hold. */
 #define SVC_JSON_MAX (256 * 1024)
 

@@ -100,6 +100,9 @@ void print_notice(struct kiosk *k, const struct wire_msg *m, const struct sm_clo
 		return;
 	}
 	sm_print_notice(&k->sm, c, m->session, text, (int)m->pages_left, calm);
+	/* A scan sent from the scan screen: that screen shows the notice too. */
+	if (sf_active(&k->scan))
+		k->cover_dirty = true;
 }
 
 void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)

@@ -44,6 +44,7 @@
 #include "nftrules.h"
 #include "osk.h"
 #include "privdrop.h"
+#include "hometile.h"
 #include "scanflow.h"
 #include "scanrun.h"
 #include "usbflow.h"
@@ -80,6 +81,7 @@ enum {
 	EV_SCAN,
 	EV_USB,     /* USB keys coming and going */
 	EV_USB_JOB, /* the USB flow's child */
+	EV_TILE,    /* the home page's scan tile was pressed (hometile.h) */
 };
 
 /* During a session, the print server is probed at its start and then this often. */
@@ -127,9 +129,9 @@ struct kiosk {
 	struct osk_layout osk_at; /* its keys as last drawn, for its clicks */
 	bool osk_dirty;
 
-	struct helpreq help; /* the resident's call for help ("Aide") */
-	enum sm_state seen;  /* the state apply() saw last: a session's end ends the call */
-	int text_step;       /* "A+": textsize.h's step, this session's */
+	struct helpreq help;  /* the resident's call for help ("Aide") */
+	enum sm_state seen;   /* the state apply() saw last: a session's end ends the call */
+	struct textsize text; /* "A+": the panel's choices, this session's (textsize.h) */
 
 	/* Read aloud ("Écouter"): on from a press until the session ends. */
 	bool speak_on;
@@ -139,6 +141,7 @@ struct kiosk {
 	struct timings timings;             /* for --status and the benchmarks only */
 	struct scanflow scan;               /* "Numériser un document" (scanflow.h) */
 	struct scanrun scanner;
+	int tile_fd; /* the watch of the home page's scan tile's page (hometile.h), -1 */
 	/* "Copier des documents depuis la clé" (usbflow.h) */
 	struct usbwatch usbw;
 	bool usb_offered; /* the key came during this session (one there before is not) */
@@ -177,6 +180,8 @@ void keyboard_prepare(struct kiosk *k);
 void keyboard_show(struct kiosk *k, bool show);
 void keyboard_click(struct kiosk *k, double x, double y);
 void text_step(struct kiosk *k, int to);
+void text_pressed(struct kiosk *k, char key);
+void text_zoom(struct kiosk *k);
 void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c);
 bool session_plain(const struct kiosk *k);
 void speak_view(struct kiosk *k, const struct ui_view *v, bool now);
@@ -191,6 +196,9 @@ void scan_start_failed(struct kiosk *k);
 void scan_pressed(struct kiosk *k, char key);
 void scan_readable(struct kiosk *k);
 void scan_event(struct kiosk *k, enum sf_event e);
+void scan_tile_watch(struct kiosk *k);
+void scan_tile_unwatch(struct kiosk *k);
+void scan_tile_readable(struct kiosk *k);
 void usb_unwatch_job(struct kiosk *k);
 char *usb_mnt(const struct kiosk *k);
 void usb_release(struct kiosk *k);

@@ -122,6 +122,35 @@ bool scanrun_pdf(struct scanrun *r, int pages)
 	return ok;
 }
 
+bool scanrun_print(struct scanrun *r, const char *host, int port, const char *queue,
+		   const char *user, const char *title)
+{
+	if (!r->work || !host || !queue)
+		return false;
+	char *helper = helper_exe("ESCALE_KIOSK_SCAN", "escale-kiosk-scan"),
+	     *pdf = xasprintf("%s/document.pdf", r->work);
+	char p[16];
+	snprintf(p, sizeof(p), "%d", port);
+	char *argv[] = {helper,
+			"print",
+			"--server",
+			(char *)host,
+			"--port",
+			p,
+			"--queue",
+			(char *)queue,
+			"--title",
+			(char *)title,
+			user ? "--user" : pdf,
+			user ? (char *)user : NULL,
+			user ? pdf : NULL,
+			NULL};
+	bool ok = spawn(r, argv);
+	free(helper);
+	free(pdf);
+	return ok;
+}
+
 static void reap(struct scanrun *r, bool *ok)
 {
 	int st = 0;
@@ -168,7 +197,8 @@ enum sf_event scanrun_read(struct scanrun *r, struct scanflow *f)
 		/* A page, the PDF or an error: the helper is done (its files are written
 		 * before it says so). Its whole process group goes now: a backend's reader
 		 * process that lingers must not hold the pipe open. */
-		if (last == SF_EV_PAGE || last == SF_EV_SAVED || last == SF_EV_FAILED) {
+		if (last == SF_EV_PAGE || last == SF_EV_SAVED || last == SF_EV_FAILED ||
+		    last == SF_EV_PRINTED) {
 			scanrun_stop(r);
 			return last;
 		}

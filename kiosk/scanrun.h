@@ -30,6 +30,11 @@ bool scanrun_page(struct scanrun *r, const char *runtime_dir, const char *device
 		  bool gray, int page);
 /* Makes the PDF of pages 1..PAGES. */
 bool scanrun_pdf(struct scanrun *r, int pages);
+/* Sends the PDF (the work directory's copy, the kiosk's own, not the one in Documents that
+ * the browser's user may have replaced) to QUEUE on HOST:PORT as the CUPS user USER (NULL:
+ * the kiosk's own name; jobs are then tied to the kiosk by its address), titled TITLE. */
+bool scanrun_print(struct scanrun *r, const char *host, int port, const char *queue,
+		   const char *user, const char *title);
 /* Reads what the helper wrote and gives F each complete line; at the end of its output
  * (the pipe closed) reaps it and calls sf_exited. Returns the last event that is not
  * SF_EV_NONE. */

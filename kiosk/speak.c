@@ -149,6 +149,11 @@ bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n)
 			    _("Touchez les documents de la clé à copier, puis appuyez sur "
 			      "Copier."));
 			break;
+		case UI_TEXT:
+			add(buf, n,
+			    _("Touchez A, A plus, A deux plus ou A trois plus pour la taille du "
+			      "texte, ou Contraste élevé, puis Fermer."));
+			break;
 		}
 	}
 	flatten(buf);

@@ -672,6 +672,9 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 	case UI_USB:
 		ui_screen_usb(cr, w, h, v, hits);
 		break;
+	case UI_TEXT:
+		ui_screen_text(cr, w, h, v, hits);
+		break;
 	}
 	cairo_restore(cr);
 	draw_set_mirror(0);
@@ -825,12 +828,9 @@ static const char *tool_label(const struct ui_view *v, enum ui_tool t)
 	switch (t) {
 	case UI_TOOL_HELP:
 		return v->help != WIRE_HELP_NONE ? _("Annuler la demande") : _("Aide");
-	case UI_TOOL_TEXT: {
-		/* What the next press does: larger, then contrast, then back to the start. */
-		static const char *const next[] = {"A+", "A++", "A+++", NULL, "A"};
-		int s = v->text_step >= 0 && v->text_step < 5 ? v->text_step : 0;
-		return next[s] ? next[s] : _("Contraste");
-	}
+	case UI_TOOL_TEXT:
+		/* Opens the panel of sizes and contrast (ui_text.c). */
+		return "A+";
 	case UI_TOOL_SPEAK:
 		return _("Écouter");
 	case UI_TOOL_KEYBOARD:

@@ -86,9 +86,9 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->online = in->online;
 	v->tools = in->tools;
 	v->tools_on = in->tools_on & in->tools;
-	v->text_step = in->text_step;
-	v->text_percent = textsize_percent(in->text_step);
-	v->contrast = textsize_contrast(in->text_step);
+	v->text_step = in->text ? in->text->step : 0;
+	v->text_percent = textsize_percent(v->text_step);
+	v->contrast = in->text && in->text->contrast;
 	bool by_closing;
 	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
 	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
@@ -117,6 +117,13 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 		if (m->state == SM_SESSION && uf_active(in->usb) && v->screen == UI_CONFIRM_END &&
 		    !m->confirm_end)
 			v->screen = UI_USB;
+	}
+	/* The "A+" panel over the session and its flows; a prompt of the session's first. */
+	if (in->text && in->text->panel && m->state == SM_SESSION &&
+	    (v->screen == UI_SCAN || v->screen == UI_USB ||
+	     (v->screen == UI_CONFIRM_END && !m->confirm_end))) {
+		v->screen = UI_TEXT;
+		v->text_sites = textsize_offer_sites(in->text, true);
 	}
 	/* Closed hours and the desk's lock say more than this; the welcome must not show. */
 	if (v->screen == UI_LOGIN && in->unavailable)

@@ -10,6 +10,7 @@
 #include "codeentry.h"
 #include "lang.h"
 #include "scanflow.h"
+#include "textsize.h"
 #include "usbflow.h"
 #include "session.h"
 
@@ -25,6 +26,7 @@ enum ui_screen {
 	UI_UNAVAILABLE, /* instead of the welcome: the network check fails, no code taken */
 	UI_SCAN,        /* during a session: "Numériser un document" (scanflow.h) */
 	UI_USB,         /* during a session: "Copier des documents depuis la clé" (usbflow.h) */
+	UI_TEXT,        /* during a session: the "A+" panel (textsize.h) */
 };
 
 /* Everything a screen shows. */
@@ -69,6 +71,7 @@ struct ui_view {
 	int text_step;       /* "A+": textsize.h's step (0: 100 %) */
 	int text_percent;    /* the text's size, 100..200 (0 counts as 100) */
 	bool contrast;       /* high contrast: yellow on black */
+	bool text_sites;     /* UI_TEXT: "Appliquer aux sites" offered (textsize_offer_sites) */
 
 	/* UI_SCAN */
 	struct scanflow scan;
@@ -101,7 +104,7 @@ struct view_in {
 	bool unavailable;            /* the network check fails (proxy.enforce): no welcome */
 	unsigned tools, tools_on;    /* the bar's tools (ui_view) */
 	enum wire_help help;         /* the call for help (helpreq.h) */
-	int text_step;               /* "A+" (textsize.h) */
+	const struct textsize *text; /* "A+" (textsize.h), NULL: the start */
 	const struct scanflow *scan; /* the scan flow, NULL: none */
 	const char *scan_preview, *scan_saved;
 	const struct usbflow *usb; /* the USB copy flow, NULL: none */

@@ -129,6 +129,8 @@ class ScanFails(Scan):
         screenshot(self.x.display, "scan-04-jammed")
         # Réessayer: the same; Fermer: the session as before, nothing saved.
         self.kiosk.click("scanflow", "t")
+        # The click is an X event: --status may answer before the kiosk has read it.
+        self.kiosk.wait(lambda s: s["scan"]["state"] == "place", "the place-the-page screen")
         self.kiosk.click("scanflow", "s")
         self.kiosk.wait(lambda s: s["scan"]["state"] == "error", "the error again")
         self.kiosk.click("scanflow", "x")

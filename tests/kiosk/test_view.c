@@ -209,8 +209,47 @@ static void test_language(void)
 	CHECK(strcmp(v.lang, "fr") == 0 && v.n_langs == 0);
 }
 
+/* The "A+" panel: over the session and its scan flow, under its prompts, never outside a
+ * session; its size and contrast reach every screen; "Appliquer aux sites" while the sites'
+ * contrast is not the kiosk's. */
+static void test_text_panel(void)
+{
+	struct sm m;
+	memset(&m, 0, sizeof(m));
+	struct sm_clock c = {.mono_ms = 1000, .open = true, .to_close_s = INT64_MAX};
+	struct textsize t = {.step = 3, .contrast = true, .panel = true};
+	struct scanflow f;
+	sf_init(&f);
+	struct view_in in = {.code_len = 8, .typed = "", .next_open = "", .text = &t, .scan = &f};
+	char b[600];
+	m.state = SM_SESSION;
+	struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_TEXT && v.text_sites && v.text_percent == 200 && v.contrast);
+	sf_open(&f);
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_TEXT); /* over the scan screen */
+	m.idle_prompt = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_IDLE); /* "Êtes-vous toujours là ?" first */
+	m.idle_prompt = false;
+	t.browser_contrast = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_TEXT && !v.text_sites);
+	t.panel = false;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_SCAN && v.contrast && v.text_percent == 200);
+	t.panel = true;
+	m.state = SM_LOGIN;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_LOGIN);
+	in.text = NULL; /* none: the start */
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.text_percent == 100 && !v.contrast && v.text_step == 0);
+}
+
 int main(void)
 {
+	test_text_panel();
 	setenv("TZ", "UTC", 1);
 	test_language();
 	test_screens();
