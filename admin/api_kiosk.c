@@ -32,6 +32,16 @@ static const struct {
 	 "Ce code est déjà utilisé sur un autre poste. / This code is in use on another computer."},
 };
 
+json_t *api_session_open_json(const struct session_open *so)
+{
+	/* An accompanied session has no time limit but the kiosk's closing time: its
+	 * seconds_left is only what admind counts against its one-time code. */
+	return json_pack("{ss sI sI sI so}", "session", so->id, "seconds_left",
+			 (json_int_t)so->seconds_left, "pages_left", (json_int_t)so->pages_left,
+			 "valid_until", (json_int_t)so->valid_until, "accompanied_by",
+			 so->accompanied ? json_string(so->accompanied_by) : json_null());
+}
+
 void api_kiosk_session_open(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"code", J_STR, true, 1, 64}};
@@ -52,11 +62,7 @@ void api_kiosk_session_open(struct app *app, struct http_req *r)
 	json_decref(j);
 	if (rc == STORE_OK) {
 		ratelimit_success(app->rl, r->kiosk);
-		http_json(r, 201,
-			  json_pack("{ss sI sI sI}", "session", so.id, "seconds_left",
-				    (json_int_t)so.seconds_left, "pages_left",
-				    (json_int_t)so.pages_left, "valid_until",
-				    (json_int_t)so.valid_until));
+		http_json(r, 201, api_session_open_json(&so));
 		return;
 	}
 	if (rc == STORE_CODE_UNKNOWN) {

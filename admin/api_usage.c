@@ -229,6 +229,8 @@ void api_stats(struct app *app, struct http_req *r)
 	store_stats_free(&stats);
 	json_object_set_new(out, "spare_sessions",
 			    json_integer(store_spare_sessions(app->store, from, to)));
+	json_object_set_new(out, "accompanied_sessions",
+			    json_integer(store_accompanied_sessions(app->store, from, to)));
 	json_object_set_new(out, "per_service", api_per_service(app, from, to));
 	api_help_stats(app, out, from, to);
 	/* The supporting documents brought in: counts only (docs/kiosk.md, "Documents"). */
