@@ -183,6 +183,8 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 			set_int(o, "seconds_left", m->seconds_left);
 			set_int(o, "pages_left", m->pages_left);
 			json_object_set_new(o, "offline", json_boolean(m->offline));
+			if (m->by[0])
+				ok = set_str(o, "accompanied_by", m->by) && ok;
 		} else {
 			ok = wire_refusal_word(m->refusal) != NULL;
 			if (ok)
@@ -412,6 +414,8 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 			get_int(&d, "seconds_left", true, 0, WIRE_SECONDS_MAX, &m->seconds_left);
 			get_int(&d, "pages_left", true, 0, WIRE_PAGES_MAX, &m->pages_left);
 			get_bool(&d, "offline", true, &m->offline);
+			if (get_str(&d, "accompanied_by", false, m->by, sizeof(m->by)) && !m->by[0])
+				fail(&d, "'accompanied_by' is empty");
 		} else {
 			GET_WORD(&d, "error", true, refusal, &m->refusal);
 			get_int(&d, "retry_after", false, 0, 86400, &m->retry_after);

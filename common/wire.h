@@ -139,7 +139,8 @@ bool wire_event_parse(const char *s, enum wire_event *out);
  * net -> kiosk
  *   hello   {"t":"hello","online":bool}                once at start
  *   login   {"t":"login","ok":true,"session":HEX32,"seconds_left":N,"pages_left":N,
- *            "offline":bool}
+ *            "offline":bool,"accompanied_by":"name"}    accompanied_by (optional): the
+ *                                                      mediator of an accompanied session
  *           {"t":"login","ok":false,"error":REFUSAL,"retry_after":N,"tries_left":N}
  *                                                      tries_left: wrong codes before a
  *                                                      pause, after "unknown" (0: not known)
@@ -174,6 +175,7 @@ bool wire_event_parse(const char *s, enum wire_event *out);
 #define WIRE_TRIES_MAX   1000000               /* wrong codes before a pause (login.max_failures) */
 #define WIRE_TEXT_MAX    2001 /* a desk message, a lock text: 500 characters, NUL */
 #define WIRE_WORD_MAX    32   /* a print event's word */
+#define WIRE_NAME_MAX    256  /* a staff member's name: 64 characters of UTF-8 */
 
 enum wire_dir { WIRE_TO_NET, WIRE_TO_KIOSK };
 
@@ -215,6 +217,7 @@ struct wire_msg {
 	int64_t pages_scanned, files_copied; /* state: the session's documents so far */
 	char text[WIRE_TEXT_MAX];
 	char event[WIRE_WORD_MAX + 1];
+	char by[WIRE_NAME_MAX + 1];     /* login: who accompanies the session, "" a resident's */
 	struct svc_list *services;      /* services: allocated by decode (wire_msg_clear frees it);
 				    * its version is the message's */
 	struct site_settings *settings; /* settings: allocated by decode, as services */

@@ -174,6 +174,10 @@ void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct 
 	memcpy(k->sm.p.closing_warn_s, p.closing_warn_s, sizeof(p.closing_warn_s));
 	k->sm.p.n_closing_warn = p.n_closing_warn;
 	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
+	if (m->by[0]) {
+		log_info("session %s accompanied by a mediator", m->session);
+		sm_accompanied(&k->sm, m->session, m->by);
+	}
 	k->timings.accepted_ms = c->mono_ms;
 	/* The code was accepted while we left the welcome screen: close it. */
 	if (k->sm.state != SM_SESSION) {

@@ -61,6 +61,11 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  m->banner == SM_BANNER_MESSAGE && m->message_calm, "grabbed",
 			  k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
+	/* The mediator of an accompanied session, null for a resident's or outside one. */
+	json_object_set_new(j, "accompanied_by",
+			    m->state == SM_SESSION && m->accompanied_by[0]
+				    ? json_string(m->accompanied_by)
+				    : json_null());
 	json_object_set_new(j, "help", json_string(wire_help_word(k->help.state)));
 	json_object_set_new(j, "text",
 			    json_pack("{si sb}", "percent", textsize_percent(k->text_step),

@@ -87,6 +87,10 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	bool by_closing;
 	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
 	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
+	if (m->state == SM_SESSION && m->accompanied_by[0]) {
+		v->accompanied_by = m->accompanied_by;
+		v->closing_at = in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
+	}
 	v->notice = m->notice;
 	v->notice_minutes = (int)m->notice_minutes;
 	v->has_end_reason = m->state == SM_ENDING && m->end_session[0];

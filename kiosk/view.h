@@ -53,10 +53,13 @@ struct ui_view {
 	/* The bar */
 	int seconds_left;       /* what the resident really has (the code's, or to closing) */
 	const char *closing_at; /* "18h00" when closing time limits it, else NULL */
-	int pages_left;         /* < 0: no printing, hide */
-	const char *banner;     /* warning or desk message shown in the bar, NULL if none */
-	bool banner_urgent;     /* red instead of yellow */
-	bool banner_calm;       /* green with a printer: a print notice that asks nothing */
+	/* An accompanied session: its mediator's name, shown instead of the time left (the
+	 * closing time only); NULL for a resident's session. */
+	const char *accompanied_by;
+	int pages_left;     /* < 0: no printing, hide */
+	const char *banner; /* warning or desk message shown in the bar, NULL if none */
+	bool banner_urgent; /* red instead of yellow */
+	bool banner_calm;   /* green with a printer: a print notice that asks nothing */
 	bool banner_dismissable;
 	unsigned tools;      /* the bar's tools shown: bits 1 << enum ui_tool */
 	unsigned tools_on;   /* those shown pressed (a keyboard open, sound on...) */

@@ -172,8 +172,9 @@ static void login_refused(struct net *n, enum wire_refusal why, int64_t retry_af
 	send_msg(n, &m);
 }
 
+/* BY: the mediator of an accompanied session ("" a resident's). */
 static void login_accepted(struct net *n, const char *session, int64_t seconds_left,
-			   int64_t pages_left, bool offline)
+			   int64_t pages_left, bool offline, const char *by)
 {
 	struct wire_msg m = {.type = WIRE_MSG_LOGIN_REPLY,
 			     .ok = true,
@@ -181,6 +182,7 @@ static void login_accepted(struct net *n, const char *session, int64_t seconds_l
 			     .pages_left = pages_left,
 			     .offline = offline};
 	snprintf(m.session, sizeof(m.session), "%s", session);
+	snprintf(m.by, sizeof(m.by), "%s", by);
 	send_msg(n, &m);
 }
 
@@ -231,7 +233,7 @@ static void login_offline(struct net *n)
 	}
 	log_info("session %s opened offline", o.session);
 	session_started(n, o.session, true);
-	login_accepted(n, o.session, o.seconds_left, o.pages_left, true);
+	login_accepted(n, o.session, o.seconds_left, o.pages_left, true, "");
 	deliver_soon(n);
 }
 
@@ -248,7 +250,7 @@ static void login_done(struct net *n, struct cresp *r)
 		if (!kcache_online_open(n->kc, ok.session, ok.seconds_left, ok.pages_left, now_s()))
 			log_warnx("session %s: not recorded locally", ok.session);
 		session_started(n, ok.session, true);
-		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false);
+		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false, ok.by);
 		/* After the answer: the verifier ties the session to its cached code,
 		 * so that its end debits the cache. */
 		struct kc_meta m;
