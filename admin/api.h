@@ -50,8 +50,13 @@ json_t *api_jobs_json(const struct store_job_rows *l, const struct print_config 
 void api_healthz(struct app *app, struct http_req *r);
 void api_metrics(struct app *app, struct http_req *r); /* metrics.c */
 void api_kiosk_session_open(struct app *app, struct http_req *r);
+/* The kiosk's pause after wrong codes or sign-ins: replies 429 and returns true while it
+ * lasts. */
+bool api_kiosk_paused(struct app *app, struct http_req *r);
 /* The 201 answer of a session opened (with "accompanied_by", null for a resident's). */
 json_t *api_session_open_json(const struct session_open *so);
+/* The version of KIOSK's services list: admind's list's and its site's settings'. */
+int64_t api_kiosk_services_version(struct app *app, int64_t kiosk);
 void api_kiosk_accompany(struct app *app, struct http_req *r);
 void api_accompany_code(struct app *app, struct http_req *r);
 void api_kiosk_heartbeat(struct app *app, struct http_req *r);

@@ -89,12 +89,8 @@ void api_kiosk_accompany(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"name", J_STR, true, 1, 64},
 					  {"password", J_STR, true, 1, 256}};
-	int64_t wait = ratelimit_wait(app->rl, r->kiosk, mono_ms());
-	if (wait > 0) {
-		http_rate_limited(r, wait,
-				  "Trop d'essais. Patientez. / Too many tries; please wait.");
+	if (api_kiosk_paused(app, r))
 		return;
-	}
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;

@@ -42,15 +42,20 @@ json_t *api_session_open_json(const struct session_open *so)
 			 so->accompanied ? json_string(so->accompanied_by) : json_null());
 }
 
+bool api_kiosk_paused(struct app *app, struct http_req *r)
+{
+	int64_t wait = ratelimit_wait(app->rl, r->kiosk, mono_ms());
+	if (wait > 0)
+		http_rate_limited(r, wait,
+				  "Trop d'essais. Patientez. / Too many tries; please wait.");
+	return wait > 0;
+}
+
 void api_kiosk_session_open(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"code", J_STR, true, 1, 64}};
-	int64_t wait = ratelimit_wait(app->rl, r->kiosk, mono_ms());
-	if (wait > 0) {
-		http_rate_limited(r, wait,
-				  "Trop d'essais. Patientez. / Too many tries; please wait.");
+	if (api_kiosk_paused(app, r))
 		return;
-	}
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;
@@ -225,7 +230,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	json_object_set_new(out, "heartbeat_seconds", json_integer(every));
 	/* The kiosk fetches GET /api/v1/kiosk/services when this differs from its copy's. */
 	json_object_set_new(out, "services_version",
-			    json_integer(store_services_version(app->store)));
+			    json_integer(api_kiosk_services_version(app, r->kiosk)));
 	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
 	json_object_set_new(out, "settings_version",
 			    json_integer(api_kiosk_settings_version(app, r->kiosk)));
@@ -475,7 +480,7 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 				c.full, "salt", c.salt, "opslimit", (json_int_t)c.opslimit,
 				"memlimit", (json_int_t)c.memlimit, "codes", codes);
 	json_object_set_new(out, "services_version",
-			    json_integer(store_services_version(app->store)));
+			    json_integer(api_kiosk_services_version(app, r->kiosk)));
 	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
 	json_object_set_new(out, "settings_version",
 			    json_integer(api_kiosk_settings_version(app, r->kiosk)));

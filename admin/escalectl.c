@@ -51,11 +51,12 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"job", "refund", "ID [--pages N]", ctl_job_refund, false},
 	{"service", "list", "", ctl_service_list, false},
 	{"service", "add",
-	 "NAME --url URL --domain HOST... [--id ID] [--category TEXT] [--icon NAME] [--intranet]",
+	 "NAME --url URL --domain HOST... [--id ID] [--category TEXT] [--icon NAME] [--intranet]"
+	 " [--accompanied]",
 	 ctl_service_add, false},
 	{"service", "edit",
 	 "ID [--name NAME] [--url URL] [--domain HOST...] [--category TEXT] [--icon NAME]"
-	 " [--intranet yes|no]",
+	 " [--intranet yes|no] [--accompanied yes|no]",
 	 ctl_service_edit, false},
 	{"service", "remove", "ID", ctl_service_remove, false},
 	{"service", "add-domain", "ID HOST", ctl_service_add_domain, false},

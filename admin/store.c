@@ -235,7 +235,9 @@ static const char *const migrations[] = {
 	"DROP TABLE users;"
 	"ALTER TABLE users_new RENAME TO users;"
 	"ALTER TABLE codes ADD COLUMN accompany INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE daily_stats ADD COLUMN accompanied_sessions INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE daily_stats ADD COLUMN accompanied_sessions INTEGER NOT NULL DEFAULT 0;"
+	/* A service for accompanied sessions only (webmail, banks): never a resident's. */
+	"ALTER TABLE services ADD COLUMN accompanied INTEGER NOT NULL DEFAULT 0;",
 };
 
 bool role_parse(const char *s, enum role *out)

@@ -248,16 +248,23 @@ void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t vers
 
 void use_next_services(struct kiosk *k)
 {
-	struct svc_list *l = k->next_services;
-	if (!l)
-		return;
+	if (k->next_services) {
+		svc_list_free(k->services_all);
+		k->services_all = k->next_services;
+		k->next_services = NULL;
+	}
+	if (!k->services_all)
+		return; /* kiosk.conf's services */
+	/* This session's part: an accompanied session has them all (sm_accompanied came with
+	 * the sign-in's answer, before the browser starts). */
+	struct svc_list *l = xcalloc(1, sizeof(*l));
+	svc_select(k->services_all, k->sm.accompanied_by[0] != '\0', l);
 	svc_free(k->cfg.services, k->cfg.n_services);
 	memcpy(k->cfg.services, l->s, (size_t)l->n * sizeof(l->s[0]));
 	k->cfg.n_services = l->n;
 	k->cfg.services_from_admind = true;
 	k->services_version = l->version;
 	free(l); /* its strings now belong to cfg */
-	k->next_services = NULL;
 }
 
 void handle_net_msg(struct kiosk *k, struct wire_msg *m, const struct sm_clock *c)

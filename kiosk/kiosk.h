@@ -99,6 +99,9 @@ struct kiosk {
 	int64_t syncs; /* offline cache refreshes, for the tests */
 	/* admind's services list, waiting for the next session (never changed under one) */
 	struct svc_list *next_services;
+	/* admind's list in use, whole: each session takes its part of it (a resident's
+	 * session leaves out the services kept for accompanied sessions); NULL: kiosk.conf's */
+	struct svc_list *services_all;
 	int64_t services_version;         /* of the list in cfg: 0 for kiosk.conf's */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
 	int64_t hours_change; /* next open/closed change (hours_now time), 0: to compute */

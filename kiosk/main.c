@@ -947,6 +947,7 @@ out:
 	free(sock);
 	x_close(&k->x);
 	svc_list_free(k->next_services);
+	svc_list_free(k->services_all);
 	free(k->base.centre_name);
 	free(k->base.language);
 	kconfig_free(&k->cfg);

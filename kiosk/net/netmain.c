@@ -50,6 +50,7 @@ struct net {
 
 	/* The open session (mirrors kcache's current row). */
 	bool in_session;
+	bool accompanied; /* the session is accompanied: the proxy allows all of svc */
 	char cur[KC_SESSION_HEX + 1];
 	int64_t flushed_ms, progress_ms;
 
@@ -88,6 +89,7 @@ struct net {
 	struct proxyctl *px;
 	uint64_t px_gen;        /* the connection that got the list... */
 	int64_t px_version;     /* ...and which list (-1 none) */
+	bool px_accompanied;    /* ...whole (an accompanied session's) or a resident's part */
 	int64_t next_px_ms;     /* next try to tell it, while it does not answer */
 	bool refusals_no_route; /* admind answered 404 to the refusals */
 	char refusals_day[11];  /* the report in flight */
@@ -190,8 +192,9 @@ static void proxy_push(struct net *n, bool force);
 
 /* FRESH: a new session (not one carried on after a restart of the helper, whose services
  * the proxy has been counting all along). */
-static void session_started(struct net *n, const char *session, bool fresh)
+static void session_started(struct net *n, const char *session, bool fresh, bool accompanied)
 {
+	n->accompanied = accompanied;
 	/* The proxy counts this session's services from now on; a list that waited for
 	 * the sessions to end applies now (the kiosk switches at this session too). */
 	if (fresh) {
@@ -232,7 +235,7 @@ static void login_offline(struct net *n)
 		return;
 	}
 	log_info("session %s opened offline", o.session);
-	session_started(n, o.session, true);
+	session_started(n, o.session, true, false);
 	login_accepted(n, o.session, o.seconds_left, o.pages_left, true, "");
 	deliver_soon(n);
 }
@@ -249,7 +252,7 @@ static void login_done(struct net *n, struct cresp *r)
 		set_online(n, true);
 		if (!kcache_online_open(n->kc, ok.session, ok.seconds_left, ok.pages_left, now_s()))
 			log_warnx("session %s: not recorded locally", ok.session);
-		session_started(n, ok.session, true);
+		session_started(n, ok.session, true, ok.by[0] != '\0');
 		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false, ok.by);
 		/* After the answer: the verifier ties the session to its cached code,
 		 * so that its end debits the cache. */
@@ -346,8 +349,14 @@ static void handle_end(struct net *n, const struct wire_msg *m)
 		log_info("session %s ended (%s, %lld s, %zu services)", session, reason,
 			 (long long)secs, json_array_size(ids));
 	json_decref(ids);
-	if (n->in_session && strcmp(session, n->cur) == 0)
+	if (n->in_session && strcmp(session, n->cur) == 0) {
 		n->in_session = false;
+		/* The next session is a resident's until said otherwise: the wider list goes. */
+		if (n->accompanied) {
+			n->accompanied = false;
+			proxy_push(n, true);
+		}
+	}
 	deliver_soon(n);
 }
 
@@ -506,18 +515,26 @@ static void proxy_push(struct net *n, bool force)
 	if (!n->svc)
 		return;
 	bool same_proxy = n->px_gen == proxyctl_generation(n->px) && proxyctl_fd(n->px) >= 0;
-	if (same_proxy && n->px_version == n->svc->version)
+	if (same_proxy && n->px_version == n->svc->version && n->px_accompanied == n->accompanied)
 		return;
 	/* Never a new list under a running session: the kiosk keeps its own too. */
 	if (same_proxy && n->in_session && !force)
 		return;
 	if (!force && mono_ms() < n->next_px_ms)
 		return;
-	if (proxyctl_services(n->px, n->svc)) {
+	/* A resident's session, and the time between sessions: never the services kept for
+	 * accompanied sessions. */
+	struct svc_list *part = xcalloc(1, sizeof(*part));
+	svc_select(n->svc, n->accompanied, part);
+	bool told = proxyctl_services(n->px, part);
+	svc_list_free(part);
+	if (told) {
 		n->px_gen = proxyctl_generation(n->px);
 		n->px_version = n->svc->version;
-		log_info("escale-proxy told services list %lld (%d services)",
-			 (long long)n->svc->version, n->svc->n);
+		n->px_accompanied = n->accompanied;
+		log_info("escale-proxy told services list %lld (%d services%s)",
+			 (long long)n->svc->version, n->svc->n,
+			 n->accompanied ? ", an accompanied session's" : "");
 	} else {
 		n->next_px_ms = mono_ms() + 5000;
 	}
@@ -976,7 +993,7 @@ static void start(struct net *n, const char *keep)
 	if (keep[0] && kcache_current(n->kc, &rec, &recovered) && recovered &&
 	    strcmp(rec.session, keep) == 0) {
 		log_info("session %s carries on after a restart of the helper", rec.session);
-		session_started(n, rec.session, false);
+		session_started(n, rec.session, false, false);
 		n->seconds_used = rec.seconds_used;
 		n->pages_used = rec.pages_used;
 		recovered = false;

@@ -850,7 +850,7 @@ class ServicesCli(CliTestCase):
                                               "domains": ["caf.fr"]}, mnt, expect=201)
         lines = self.ok("service", "import", catalogue, token=mnt)
         self.assertEqual(lines[0], "caf\tkept (already in the list)")
-        self.assertEqual(len(lines), 12, lines)
+        self.assertEqual(len(lines), 14, lines)
         self.assertTrue(all(line.endswith("\tadded") for line in lines[1:]), lines)
         served = {s["id"]: s for s in
                   self.api("GET", "/api/v1/services", token=mnt)["services"]}
