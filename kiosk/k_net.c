@@ -24,6 +24,8 @@ void net_down(struct kiosk *k)
 	helper_down(&k->net);
 	k->online = false;
 	ce_helper_lost(&k->ce);
+	if (k->acc.checking)
+		acc_refused(&k->acc, WIRE_REFUSED_ERROR, 0, mono_ms());
 	k->cover_dirty = k->bar_dirty = true;
 }
 
@@ -148,12 +150,15 @@ void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct sm_clock
 
 void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
 {
+	/* The answer to a mediator's sign-in, or to a code typed. */
+	bool acc = k->acc.checking;
 	if (!m->ok) {
-		if (ce_refused(&k->ce, m->refusal, m->retry_after, m->tries_left, c->mono_ms))
+		if (acc ? acc_refused(&k->acc, m->refusal, m->retry_after, c->mono_ms)
+			: ce_refused(&k->ce, m->refusal, m->retry_after, m->tries_left, c->mono_ms))
 			k->cover_dirty = true;
 		return;
 	}
-	if (!ce_accepted(&k->ce))
+	if (acc ? !acc_accepted(&k->acc) : !ce_accepted(&k->ce))
 		return; /* no check was out */
 	k->cover_dirty = true;
 	/* The network check failed while admind checked the code: no session without it. */

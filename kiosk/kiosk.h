@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
+#include "accompany.h"
 #include "browser.h"
 #include "codeentry.h"
 #include "ctlsock.h"
@@ -117,6 +118,7 @@ struct kiosk {
 	int64_t settings_version;
 
 	struct code_entry ce;
+	struct accompany acc; /* a mediator's sign-in over the welcome screen */
 	bool english;
 
 	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
@@ -186,6 +188,12 @@ void speak_view(struct kiosk *k, const struct ui_view *v, bool now);
 void speak_once(struct kiosk *k);
 void speak_toggle(struct kiosk *k);
 void speak_reset(struct kiosk *k);
+
+/* k_accompany.c */
+void accompany_pressed(struct kiosk *k, char key, const struct sm_clock *c);
+/* A key on the mediator's sign-in screen: false when it is not shown. */
+bool accompany_key(struct kiosk *k, uint32_t keysym, const char *utf8, const struct sm_clock *c);
+void accompany_tick(struct kiosk *k, const struct sm_clock *c);
 
 /* k_docs.c */
 void scan_watch(struct kiosk *k);

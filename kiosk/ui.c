@@ -322,6 +322,9 @@ static void screen_login(struct ctx *c)
 	double tx, tw, ty, th, kx, kw, ky, kh, kh1, kw1;
 
 	footer(c, H - foot, foot);
+	/* For staff, bottom left: findable, not in a resident's way. */
+	if (v->accompany_button)
+		ui_accompany_button(cr, m, H - foot, fmin(W * 0.3, H * 0.45), foot, c->hits);
 	if (wide) {
 		/* Keypad on the right, title and code on the left, centred together. */
 		kh = bot - top;
@@ -641,6 +644,9 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 		break;
 	case UI_USB:
 		ui_screen_usb(cr, w, h, v, hits);
+		break;
+	case UI_ACCOMPANY:
+		ui_screen_accompany(cr, w, h, v, hits);
 		break;
 	}
 	cairo_restore(cr);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accompany.h"
 #include "codeentry.h"
 #include "scanflow.h"
 #include "usbflow.h"
@@ -24,6 +25,7 @@ enum ui_screen {
 	UI_UNAVAILABLE, /* instead of the welcome: the network check fails, no code taken */
 	UI_SCAN,        /* during a session: "Numériser un document" (scanflow.h) */
 	UI_USB,         /* during a session: "Copier des documents depuis la clé" (usbflow.h) */
+	UI_ACCOMPANY,   /* instead of the welcome: a mediator's name and password (accompany.h) */
 };
 
 /* Everything a screen shows. */
@@ -77,6 +79,15 @@ struct ui_view {
 	/* UI_USB */
 	struct usbflow usb;
 	const struct usb_entry *usb_entries; /* usb.n of them */
+
+	/* UI_LOGIN: the discreet "Session accompagnée" button; UI_ACCOMPANY: its screen */
+	bool accompany_button;
+	const char *acc_name;     /* the name typed */
+	int acc_dots;             /* the password's characters, shown as dots */
+	enum acc_field acc_field; /* where the keys go */
+	enum acc_msg acc_msg;
+	int acc_pause_seconds; /* ACC_MSG_RATE_LIMITED countdown */
+	bool acc_checking;
 };
 
 /* What view_build needs besides the state machine. */
@@ -102,6 +113,7 @@ struct view_in {
 	const char *scan_preview, *scan_saved;
 	const struct usbflow *usb; /* the USB copy flow, NULL: none */
 	const struct usb_entry *usb_entries;
+	const struct accompany *acc; /* the mediator's sign-in, NULL: none */
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

@@ -56,6 +56,7 @@ struct net {
 
 	/* The login waiting for admind's answer. */
 	bool login_pending;
+	bool accompany; /* the login waiting is a mediator's sign-in: never checked offline */
 	char code[LOGIN_CODE_MAX + 1];
 
 	int64_t hb_period_ms, next_hb_ms;
@@ -243,6 +244,8 @@ static void login_offline(struct net *n)
 static void login_done(struct net *n, struct cresp *r)
 {
 	n->login_pending = false;
+	bool acc = n->accompany;
+	n->accompany = false;
 	enum wire_refusal refusal;
 	bool code_refusal = wire_refusal_parse(json_string_value(json_object_get(r->body, "error")),
 					       &refusal) &&
@@ -259,8 +262,15 @@ static void login_done(struct net *n, struct cresp *r)
 		struct kc_meta m;
 		bool have;
 		char v[KC_VERIFIER_HEX + 1];
-		if (kcache_meta(n->kc, &m, &have) && have && kcache_verifier(&m, n->code, v) == 1)
+		if (!acc && kcache_meta(n->kc, &m, &have) && have &&
+		    kcache_verifier(&m, n->code, v) == 1)
 			kcache_set_verifier(n->kc, ok.session, v);
+	} else if (acc && r->status == 403 &&
+		   wire_refusal_parse(json_string_value(json_object_get(r->body, "error")),
+				      &refusal)) {
+		/* bad_login, not_mediator, wrong_site: the sign-in screen says which. */
+		set_online(n, true);
+		login_refused(n, refusal, 0, 0);
 	} else if (r->status == 403 && code_refusal) {
 		set_online(n, true);
 		login_refused(n, refusal, 0, int_field(r->body, "tries_left", 0, WIRE_TRIES_MAX));
@@ -278,9 +288,29 @@ static void login_done(struct net *n, struct cresp *r)
 	} else {
 		note_failure(n, r, "login");
 		set_online(n, false);
-		login_offline(n);
+		/* A password is never checked here: no accompanied session offline. */
+		if (acc)
+			login_refused(n, WIRE_REFUSED_OFFLINE, 0, 0);
+		else
+			login_offline(n);
 	}
 	sodium_memzero(n->code, sizeof(n->code));
+}
+
+/* A mediator's name and password, for admind alone (POST /api/v1/kiosk/accompany). */
+static void handle_accompany(struct net *n, struct wire_msg *m)
+{
+	if (n->login_pending) {
+		log_warnx("ipc: a sign-in while another is waiting for admind; refused");
+		login_refused(n, WIRE_REFUSED_ERROR, 0, 0);
+		return;
+	}
+	json_t *body = json_pack("{ss ss}", "name", m->by, "password", m->password);
+	n->login_pending = body && client_start(n->cl, CREQ_LOGIN, "/api/v1/kiosk/accompany", body);
+	json_decref(body);
+	n->accompany = n->login_pending;
+	if (!n->login_pending)
+		login_refused(n, WIRE_REFUSED_OFFLINE, 0, 0);
 }
 
 static void handle_login(struct net *n, const struct wire_msg *m)
@@ -391,6 +421,8 @@ static void handle_ipc(struct net *n)
 			/* A login is always answered: the kiosk waits for it. */
 			if (strcmp(bad_t, wire_msg_word(WIRE_MSG_LOGIN)) == 0)
 				login_refused(n, WIRE_REFUSED_UNKNOWN, 0, 0);
+			else if (strcmp(bad_t, wire_msg_word(WIRE_MSG_ACCOMPANY)) == 0)
+				login_refused(n, WIRE_REFUSED_BAD_LOGIN, 0, 0);
 			continue;
 		case IPC_MSG:
 			break;
@@ -398,6 +430,9 @@ static void handle_ipc(struct net *n)
 		switch (m.type) {
 		case WIRE_MSG_LOGIN:
 			handle_login(n, &m);
+			break;
+		case WIRE_MSG_ACCOMPANY:
+			handle_accompany(n, &m);
 			break;
 		case WIRE_MSG_STATE:
 			handle_state(n, &m);
@@ -412,6 +447,7 @@ static void handle_ipc(struct net *n)
 			break;
 		}
 		sodium_memzero(m.code, sizeof(m.code));
+		sodium_memzero(m.password, sizeof(m.password));
 	}
 }
 

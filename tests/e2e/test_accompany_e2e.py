@@ -1,7 +1,8 @@
 """escale-kiosk end to end under Xvfb: an accompanied session (docs/kiosk.md). A mediator's
 one-time code, typed on the keypad, opens a session whose bar names the mediator and shows
 no countdown but closing time; closing time ends it, wiped as any other, and admind's audit
-log has its start and end under the mediator's name."""
+log has its start and end under the mediator's name. The mediator's name and password,
+typed on the kiosk's own sign-in screen, open one too; a wrong password is refused there."""
 
 import time
 import unittest
@@ -60,6 +61,63 @@ class Accompanied(KioskTestCase):
         self.assertEqual(len(ended), 1, ended)
         self.assertEqual(ended[0]["user"], name)
         self.assertEqual(ended[0]["detail"]["reason"], "closing")
+
+
+class SignIn(KioskTestCase):
+    """The "Session accompagnée" button and its screen, with the kiosk's keyboard."""
+
+    def test_name_and_password_on_the_kiosk(self):
+        name = self.unique("mediatrice")  # typed by xdotool: ASCII
+        self.api("POST", "/api/v1/users",
+                 {"name": name, "role": "mediator", "password": PASSWORD}, self.admin,
+                 expect=201)
+        self.start_kiosk()
+        self.kiosk.wait(lambda s: s["state"] == "login", "the welcome screen")
+        self.kiosk.click("accompany", "o")
+        st = self.kiosk.wait(lambda s: s["screen"] == "accompany", "the sign-in screen")
+        self.assertEqual(st["accompany"]["field"], "name", st)
+        self.kiosk.type(name)
+        self.kiosk.key("Tab")
+        self.kiosk.type("wrong password!")
+        self.kiosk.wait(lambda s: s["accompany"]["dots"] == len("wrong password!"),
+                        "the password as dots")
+        screenshot(self.x.display, "accompany-02-sign-in")
+        self.kiosk.key("Return")
+        st = self.kiosk.wait(lambda s: s["accompany"]["message"] == "bad_login",
+                             "the refusal", timeout=30)
+        # The password is gone, the name stays: typing again goes to the password.
+        self.assertEqual(st["accompany"]["dots"], 0, st)
+        self.assertEqual(st["accompany"]["field"], "password", st)
+        self.assertEqual(st["state"], "login", st)
+        self.kiosk.type(PASSWORD)
+        self.kiosk.key("Return")
+        st = self.kiosk.wait_state("session", timeout=30)
+        self.assertEqual(st["accompanied_by"], name, st)
+        self.assertFalse(st["accompany"]["shown"], st)
+        self.kiosk.wait(lambda s: s["windows"] >= 1, "the browser's window")
+        # Its end: the button, as any session.
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        st = self.kiosk.wait_state("login")
+        self.assertIsNone(st["accompanied_by"], st)
+        self.assertEqual(st["last_end"]["reason"], "user", st)
+
+    def test_cancel_forgets_what_was_typed(self):
+        self.start_kiosk()
+        self.kiosk.wait(lambda s: s["state"] == "login", "the welcome screen")
+        screenshot(self.x.display, "accompany-00-welcome")
+        self.kiosk.click("accompany", "o")
+        self.kiosk.wait(lambda s: s["screen"] == "accompany", "the sign-in screen")
+        self.kiosk.type("someone")
+        self.kiosk.wait(lambda s: s["accompany"]["name_chars"] == 7, "the name typed")
+        self.kiosk.click("accompany", "x")
+        st = self.kiosk.wait(lambda s: s["screen"] == "login", "the welcome screen again")
+        self.assertEqual(st["accompany"], {"shown": False, "field": "name", "message": "",
+                                           "dots": 0, "name_chars": 0})
+        # The keypad takes codes again.
+        self.kiosk.type("12")
+        self.kiosk.wait(lambda s: s["typed"] == "12", "digits on the keypad")
 
 
 if __name__ == "__main__":
