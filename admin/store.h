@@ -244,8 +244,10 @@ bool store_spare_drawer(struct store *st, int64_t now, const char *site,
 			struct store_spare_drawer *out);
 /* Sessions opened with a spare code that started in [FROM, TO). */
 int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to);
-/* Accompanied sessions (a mediator's code) that started in [FROM, TO): a count, no name. */
-int64_t store_accompanied_sessions(struct store *st, int64_t from, int64_t to);
+/* Accompanied sessions (a mediator's code) that started in [FROM, TO): a count, no name;
+ * EACH (may be NULL) gets each local day's count, in order. */
+int64_t store_accompanied_sessions(struct store *st, int64_t from, int64_t to,
+				   void (*each)(void *arg, const char *day, int64_t n), void *arg);
 /* One code of the kiosks' offline cache. */
 struct store_cached_code {
 	char verifier[STORE_VERIFIER_LEN * 2 + 1];

@@ -20,9 +20,35 @@ static bool step_done(sqlite3_stmt *s)
 	return r == SQLITE_DONE;
 }
 
+static bool audit_accompany_end(struct store *st, const char *session, const char *reason);
+
+/* The open accompanied sessions SQL selects (its ?1 bound to V) are about to end with
+ * REASON: their ends go to the audit log; inside the caller's transaction. */
+static bool audit_open_accompanied(struct store *st, const char *sql, int64_t v, const char *reason)
+{
+	/* A kiosk has one session at a time, the stale sweep a few: past 64 at once, the
+	 * others end unlogged (their start is in the log). */
+	char ids[64][SESSION_ID_LEN + 1];
+	int n = 0;
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_bind_int64(s, 1, v);
+	while (n < 64 && sqlite3_step(s) == SQLITE_ROW)
+		snprintf(ids[n++], sizeof(ids[0]), "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	bool ok = true;
+	for (int i = 0; ok && i < n; i++)
+		ok = audit_accompany_end(st, ids[i], reason);
+	return ok;
+}
+
 /* Ends every open session of KIOSK with REASON. */
 static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *reason, int64_t now)
 {
+	if (!audit_open_accompanied(st,
+				    "SELECT s.id FROM sessions s JOIN codes c ON c.id = s.code_id"
+				    " WHERE c.accompany AND s.kiosk_id = ?1 AND s.ended_at IS NULL",
+				    kiosk, reason))
+		return false;
 	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = ?"
 					 " WHERE kiosk_id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, now);
@@ -731,12 +757,18 @@ bool store_end_stale(struct store *st, int64_t now)
 {
 	if (!store_tx_begin(st))
 		return false;
-	/* Ended when last heard of: the duration counts the time the kiosk was seen. */
+	/* Ended when last heard of: the duration counts the time the kiosk was seen. (An
+	 * accompanied session that comes back and ends later has a second end in the log.) */
+	bool ok = audit_open_accompanied(
+		st,
+		"SELECT s.id FROM sessions s JOIN codes c ON c.id = s.code_id"
+		" WHERE c.accompany AND s.ended_at IS NULL AND s.last_seen < ?1",
+		now - st->pol.stale_seconds, "stale");
 	sqlite3_stmt *s =
 		store_stmt(st, "UPDATE sessions SET ended_at = last_seen,"
 			       " end_reason = 'stale' WHERE ended_at IS NULL AND last_seen < ?");
 	sqlite3_bind_int64(s, 1, now - st->pol.stale_seconds);
-	bool ok = step_done(s);
+	ok = step_done(s) && ok;
 	int n = sqlite3_changes(st->db);
 	ok = store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 	if (ok && n)

@@ -100,6 +100,26 @@ class Accompany(AdmindTestCase):
         stats = self.api("GET", "/api/v1/stats", token=self.admin)
         self.assertEqual(stats["accompanied_sessions"], before + 1)
         self.assertNotIn(name, json.dumps(stats))
+        # Per day too; a resident's session does not count.
+        c = self.new_code()
+        r = self.open_ok(ktok, c["code"])
+        self.end_session(ktok, r["session"], seconds_used=5)
+        stats = self.api("GET", "/api/v1/stats", token=self.admin)
+        self.assertEqual(stats["accompanied_sessions"], before + 1)
+        days = stats["per_day"]
+        self.assertTrue(days and all("accompanied_sessions" in d for d in days), days)
+        self.assertEqual(sum(d["accompanied_sessions"] for d in days), before + 1)
+
+    def test_replaced_session_end_is_audited(self):
+        name, _, tok = self.mediator()
+        _, ktok = self.new_kiosk()
+        s = self.open_ok(ktok, self.accompany_code(tok)["code"])
+        # A new sign-in on the same kiosk ends it (replaced): its end is in the log.
+        r = self.open_ok(ktok, self.new_code()["code"])
+        ended = [a for a in self.audit("session.accompany_end") if a["target"] == s["session"]]
+        self.assertEqual(len(ended), 1, ended)
+        self.assertEqual((ended[0]["user"], ended[0]["detail"]["reason"]), (name, "replaced"))
+        self.end_session(ktok, r["session"])
 
     def test_disabled_mediator_code_refused(self):
         _, uid, tok = self.mediator()
