@@ -3,8 +3,10 @@
 /api/v1/kiosk/accompany), sites, the rate limit, the audit log and the statistics."""
 
 import json
+import sqlite3
+import unittest
 
-from escale_test import AdmindTestCase, main
+from escale_test import Admind, AdmindTestCase, http_request, main
 
 PASSWORD = "mediator password 1"
 
@@ -202,6 +204,64 @@ class Accompany(AdmindTestCase):
         self.assertGreaterEqual(d["retry_after"], 1)
         # Wrong codes on the keypad count toward the same pause.
         self.assertError(self.open_session(ktok, "00000000"), 429, "rate_limited")
+
+
+# The users table of schema 8, before the role mediator.
+USERS_8 = ("CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+           " role TEXT NOT NULL CHECK (role IN ('admin', 'secretariat', 'maintenance')),"
+           " password_hash TEXT, created_at INTEGER NOT NULL,"
+           " disabled INTEGER NOT NULL DEFAULT 0)")
+
+
+class Upgrade(unittest.TestCase):
+    """A database of schema 8 (before accompanied sessions) migrates keeping its accounts:
+    the users table is rebuilt for the new role without losing a token, a site, a web
+    session or who issued a code."""
+
+    def test_schema_8_upgrades_in_place(self):
+        srv = Admind()
+        try:
+            admin = srv.bootstrap_admin()
+            srv.start()
+            req = lambda m, p, b=None, t=admin: http_request(srv.port, m, p, b, t)
+            st, _, sec = req("POST", "/api/v1/users", {"name": "desk", "role": "secretariat",
+                                                       "password": PASSWORD,
+                                                       "sites": ["Nord"]})
+            self.assertEqual(st, 201, sec)
+            st, _, d = req("POST", "/api/v1/codes", {"count": 1, "site": "Nord"},
+                           sec["token"])
+            self.assertEqual(st, 201, d)
+            srv.stop()
+            # Back to schema 8: its users table, no accompany column.
+            db = sqlite3.connect(srv.db)
+            db.executescript(
+                "BEGIN;" + USERS_8.replace("TABLE users", "TABLE users_old") + ";"
+                "INSERT INTO users_old SELECT id, name, role, password_hash, created_at,"
+                " disabled FROM users; DROP TABLE users;"
+                " ALTER TABLE users_old RENAME TO users;"
+                " ALTER TABLE codes DROP COLUMN accompany;"
+                " ALTER TABLE daily_stats DROP COLUMN accompanied_sessions;"
+                " ALTER TABLE services DROP COLUMN accompanied;"
+                " PRAGMA user_version = 8; COMMIT;")
+            counts = {t: db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                      for t in ("users", "api_tokens", "user_sites", "codes")}
+            db.close()
+            srv.start()
+            db = sqlite3.connect(srv.db)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 9)
+            self.assertEqual({t: db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                              for t in counts}, counts)
+            self.assertEqual(db.execute("PRAGMA foreign_key_check").fetchall(), [])
+            self.assertIsNotNone(db.execute("SELECT created_by FROM codes").fetchone()[0])
+            db.close()
+            # The old tokens and sites work; the new role can be given.
+            st, _, me = req("GET", "/api/v1/whoami", t=sec["token"])
+            self.assertEqual((st, me["role"], me["sites"]), (200, "secretariat", ["Nord"]))
+            st, _, d = req("POST", "/api/v1/users", {"name": "med", "role": "mediator"})
+            self.assertEqual(st, 201, d)
+            srv.stop()
+        finally:
+            srv.cleanup()
 
 
 if __name__ == "__main__":
