@@ -360,6 +360,7 @@ struct store_session_row {
 	char *id, *kiosk, *site, *end_reason;
 	int64_t code_id, started_at, ended_at, seconds_used, pages_used, seconds_left;
 	bool has_code, offline, active;
+	bool accompanied; /* opened by a mediator's code: its mediator is in the audit log only */
 };
 struct store_session_rows {
 	struct store_session_row *v;

@@ -618,7 +618,8 @@ void store_session_list(struct store *st, bool active_only, struct store_session
 	char *sql = xasprintf(
 		"SELECT s.id, k.name, k.site, s.code_id, s.started_at, s.ended_at,"
 		" s.seconds_used, s.pages_used, s.end_reason, s.offline,"
-		" max(c.seconds_total - c.seconds_used, 0) FROM sessions s"
+		" max(c.seconds_total - c.seconds_used, 0), coalesce(c.accompany, 0) FROM sessions "
+		"s"
 		" JOIN kiosks k ON k.id = s.kiosk_id LEFT JOIN codes c ON c.id = s.code_id"
 		" %s ORDER BY s.started_at DESC LIMIT 1000",
 		active_only ? "WHERE s.ended_at IS NULL" : "");
@@ -641,6 +642,7 @@ void store_session_list(struct store *st, bool active_only, struct store_session
 			.end_reason = store_col_dup(s, 8),
 			.offline = sqlite3_column_int(s, 9) != 0,
 			.seconds_left = sqlite3_column_int64(s, 10),
+			.accompanied = sqlite3_column_int(s, 11) != 0,
 		};
 	}
 	sqlite3_finalize(s);

@@ -78,6 +78,10 @@ class Accompany(AdmindTestCase):
         self.assertEqual(len(started), 1, started)
         self.assertEqual(started[0]["user"], name)
         self.assertEqual(started[0]["detail"]["site"], "")
+        # The desk sees that it is accompanied, not by whom.
+        row = self.session_by_id(s["session"])
+        self.assertTrue(row["accompanied"], row)
+        self.assertNotIn(name, json.dumps(row))
         # One session only, even after it ended.
         self.end_session(ktok, s["session"], seconds_used=30)
         self.assertError(self.open_session(ktok, d["code"]), 403, "code_used_up")
@@ -91,6 +95,7 @@ class Accompany(AdmindTestCase):
         c = self.new_code()
         r = self.open_ok(ktok, c["code"])
         self.assertIsNone(r["accompanied_by"])
+        self.assertFalse(self.session_by_id(r["session"])["accompanied"])
         self.end_session(ktok, r["session"])
 
     def test_stats_count_without_names(self):
