@@ -24,6 +24,8 @@ void net_down(struct kiosk *k)
 	helper_down(&k->net);
 	k->online = false;
 	ce_helper_lost(&k->ce);
+	if (k->acc.checking)
+		acc_refused(&k->acc, WIRE_REFUSED_ERROR, 0, mono_ms());
 	k->cover_dirty = k->bar_dirty = true;
 }
 
@@ -151,12 +153,15 @@ void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct sm_clock
 
 void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
 {
+	/* The answer to a mediator's sign-in, or to a code typed. */
+	bool acc = k->acc.checking;
 	if (!m->ok) {
-		if (ce_refused(&k->ce, m->refusal, m->retry_after, m->tries_left, c->mono_ms))
+		if (acc ? acc_refused(&k->acc, m->refusal, m->retry_after, c->mono_ms)
+			: ce_refused(&k->ce, m->refusal, m->retry_after, m->tries_left, c->mono_ms))
 			k->cover_dirty = true;
 		return;
 	}
-	if (!ce_accepted(&k->ce))
+	if (acc ? !acc_accepted(&k->acc) : !ce_accepted(&k->ce))
 		return; /* no check was out */
 	k->cover_dirty = true;
 	/* The network check failed while admind checked the code: no session without it. */
@@ -177,6 +182,10 @@ void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct 
 	memcpy(k->sm.p.closing_warn_s, p.closing_warn_s, sizeof(p.closing_warn_s));
 	k->sm.p.n_closing_warn = p.n_closing_warn;
 	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
+	if (m->by[0]) {
+		log_info("session %s accompanied by a mediator", m->session);
+		sm_accompanied(&k->sm, m->session, m->by);
+	}
 	k->timings.accepted_ms = c->mono_ms;
 	/* The code was accepted while we left the welcome screen: close it. */
 	if (k->sm.state != SM_SESSION) {
@@ -247,16 +256,23 @@ void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t vers
 
 void use_next_services(struct kiosk *k)
 {
-	struct svc_list *l = k->next_services;
-	if (!l)
-		return;
+	if (k->next_services) {
+		svc_list_free(k->services_all);
+		k->services_all = k->next_services;
+		k->next_services = NULL;
+	}
+	if (!k->services_all)
+		return; /* kiosk.conf's services */
+	/* This session's part: an accompanied session has them all (sm_accompanied came with
+	 * the sign-in's answer, before the browser starts). */
+	struct svc_list *l = xcalloc(1, sizeof(*l));
+	svc_select(k->services_all, k->sm.accompanied_by[0] != '\0', l);
 	svc_free(k->cfg.services, k->cfg.n_services);
 	memcpy(k->cfg.services, l->s, (size_t)l->n * sizeof(l->s[0]));
 	k->cfg.n_services = l->n;
 	k->cfg.services_from_admind = true;
 	k->services_version = l->version;
 	free(l); /* its strings now belong to cfg */
-	k->next_services = NULL;
 }
 
 void handle_net_msg(struct kiosk *k, struct wire_msg *m, const struct sm_clock *c)

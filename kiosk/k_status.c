@@ -6,11 +6,11 @@
 /* The buttons on screen, in root coordinates: tests click them like a resident. */
 json_t *buttons_json(struct kiosk *k)
 {
-	static const char *const names[] = {"none",     "key",      "erase",     "ok",   "lang",
-					    "home",     "back",     "end",       "yes",  "no",
-					    "continue", "dismiss",  "notice_ok", "tool", "scanflow",
-					    "usbflow",  "textpanel"};
-	_Static_assert(ARRAY_LEN(names) == UI_ACT_TEXT + 1, "an action without its name");
+	static const char *const names[] = {
+		"none",      "key",  "erase",    "ok",      "lang",      "home",
+		"back",      "end",  "yes",      "no",      "continue",  "dismiss",
+		"notice_ok", "tool", "scanflow", "usbflow", "textpanel", "accompany"};
+	_Static_assert(ARRAY_LEN(names) == UI_ACT_ACCOMPANY + 1, "an action without its name");
 	json_t *a = json_array();
 	struct x_rect p = x_primary(&k->x);
 	for (int pass = 0; pass < 2; pass++) {
@@ -45,8 +45,8 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 	const struct sm *m = &k->sm;
 	static const char *const screens[] = {"closed",      "login", "locked", "ending",
 					      "confirm_end", "idle",  "notice", "unavailable",
-					      "scan",        "usb",   "text"};
-	_Static_assert(ARRAY_LEN(screens) == UI_TEXT + 1, "a screen without its name");
+					      "scan",        "usb",   "text",   "accompany"};
+	_Static_assert(ARRAY_LEN(screens) == UI_ACCOMPANY + 1, "a screen without its name");
 	struct ui_view v;
 	struct view_text t;
 	fill_view(k, c, &v, &t);
@@ -65,6 +65,22 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  "banner_calm", m->banner == SM_BANNER_MESSAGE && m->message_calm,
 			  "grabbed", k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
+	/* The mediator's sign-in screen: where the keys go, its message, the password's dots
+	 * (never the password, nor the name). */
+	static const char *const acc_msgs[] = {
+		"",           "empty",        "checking", "bad_login", "not_mediator",
+		"wrong_site", "rate_limited", "offline",  "error"};
+	_Static_assert(ARRAY_LEN(acc_msgs) == ACC_MSG_ERROR + 1, "a message without its word");
+	json_object_set_new(j, "accompany",
+			    json_pack("{sb ss ss si si}", "shown", k->acc.shown, "field",
+				      k->acc.field == ACC_FIELD_NAME ? "name" : "password",
+				      "message", acc_msgs[k->acc.msg], "dots", acc_dots(&k->acc),
+				      "name_chars", (int)strlen(k->acc.name)));
+	/* The mediator of an accompanied session, null for a resident's or outside one. */
+	json_object_set_new(j, "accompanied_by",
+			    m->state == SM_SESSION && m->accompanied_by[0]
+				    ? json_string(m->accompanied_by)
+				    : json_null());
 	json_object_set_new(j, "help", json_string(wire_help_word(k->help.state)));
 	json_object_set_new(j, "text",
 			    json_pack("{si sb sb sb}", "percent", textsize_percent(k->text.step),

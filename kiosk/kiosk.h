@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
+#include "accompany.h"
 #include "browser.h"
 #include "codeentry.h"
 #include "ctlsock.h"
@@ -101,6 +102,9 @@ struct kiosk {
 	int64_t syncs; /* offline cache refreshes, for the tests */
 	/* admind's services list, waiting for the next session (never changed under one) */
 	struct svc_list *next_services;
+	/* admind's list in use, whole: each session takes its part of it (a resident's
+	 * session leaves out the services kept for accompanied sessions); NULL: kiosk.conf's */
+	struct svc_list *services_all;
 	int64_t services_version;         /* of the list in cfg: 0 for kiosk.conf's */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
 	int64_t hours_change; /* next open/closed change (hours_now time), 0: to compute */
@@ -117,6 +121,7 @@ struct kiosk {
 
 	struct code_entry ce;
 	const struct lang *lang; /* the session's language (lang.h): chosen, or the default */
+	struct accompany acc;    /* a mediator's sign-in over the welcome screen */
 
 	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
 	int n_acked;
@@ -188,6 +193,12 @@ void speak_view(struct kiosk *k, const struct ui_view *v, bool now);
 void speak_once(struct kiosk *k);
 void speak_toggle(struct kiosk *k);
 void speak_reset(struct kiosk *k);
+
+/* k_accompany.c */
+void accompany_pressed(struct kiosk *k, char key, const struct sm_clock *c);
+/* A key on the mediator's sign-in screen: false when it is not shown. */
+bool accompany_key(struct kiosk *k, uint32_t keysym, const char *utf8, const struct sm_clock *c);
+void accompany_tick(struct kiosk *k, const struct sm_clock *c);
 
 /* k_docs.c */
 void scan_watch(struct kiosk *k);

@@ -156,6 +156,9 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 	case UI_ACT_TEXT:
 		text_pressed(k, h->key);
 		break;
+	case UI_ACT_ACCOMPANY:
+		accompany_pressed(k, h->key, c);
+		break;
 	case UI_ACT_NONE:
 		break;
 	}
@@ -177,7 +180,7 @@ static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm
 		k->cover_dirty = true;
 		return;
 	}
-	if (!taking_codes(k))
+	if (!taking_codes(k) || accompany_key(k, e->keysym, e->utf8, c))
 		return;
 	if (e->keysym == XKB_KEY_BackSpace || e->keysym == XKB_KEY_Delete)
 		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
@@ -274,6 +277,7 @@ void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v, str
 		.scan_saved = k->scanner.saved,
 		.usb = &k->usb,
 		.usb_entries = k->usb_entries,
+		.acc = &k->acc,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -623,6 +627,7 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("timerfd");
 	ce_tick(&k->ce, c->mono_ms);
+	accompany_tick(k, c);
 	scan_event(k, scanrun_poll(&k->scanner, &k->scan)); /* a helper gone quietly */
 	usb_watch(k); /* (the test image: looked at once a second) */
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
@@ -960,6 +965,7 @@ out:
 	free(sock);
 	x_close(&k->x);
 	svc_list_free(k->next_services);
+	svc_list_free(k->services_all);
 	free(k->base.centre_name);
 	free(k->base.language);
 	kconfig_free(&k->cfg);

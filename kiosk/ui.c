@@ -339,6 +339,9 @@ static void screen_login(struct ctx *c)
 	double tx, tw, ty, th, kx, kw, ky, kh, kh1, kw1;
 
 	footer(c, H - foot, foot);
+	/* For staff, bottom left: findable, not in a resident's way. */
+	if (v->accompany_button)
+		ui_accompany_button(cr, m, H - foot, fmin(W * 0.3, H * 0.45), foot, c->hits);
 	if (wide) {
 		/* Keypad on the right, title and code on the left, centred together. */
 		kh = bot - top;
@@ -675,6 +678,9 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 	case UI_TEXT:
 		ui_screen_text(cr, w, h, v, hits);
 		break;
+	case UI_ACCOMPANY:
+		ui_screen_accompany(cr, w, h, v, hits);
+		break;
 	}
 	cairo_restore(cr);
 	draw_set_mirror(0);
@@ -700,7 +706,7 @@ static void bar_centre(struct ctx *c, double x, double w, double pad, double bh)
 	const struct ui_view *v = c->v;
 	cairo_t *cr = c->cr;
 	double px = bh * 0.44, is = px * 1.05, spx = bh * 0.3, cpx = bh * 0.27;
-	char tbuf[32], pbuf[64], tcap[96];
+	char tbuf[WIRE_NAME_MAX + 96], pbuf[64], tcap[96];
 	const char *off = v->online ? NULL : _("hors ligne");
 	const char *pcap = _("Impressions restantes");
 
@@ -709,6 +715,13 @@ static void bar_centre(struct ctx *c, double x, double w, double pad, double bh)
 		snprintf(tcap, sizeof(tcap), _("Fermeture à %s"), v->closing_at);
 	else
 		snprintf(tcap, sizeof(tcap), "%s", _("Temps restant"));
+	/* An accompanied session has no countdown: who accompanies it in bold where the time
+	 * would be, closing time above. */
+	if (v->accompanied_by) {
+		snprintf(tbuf, sizeof(tbuf), _("Session accompagnée par %s"), v->accompanied_by);
+		if (!v->closing_at)
+			snprintf(tcap, sizeof(tcap), "%s", _("Sans limite de temps"));
+	}
 	if (v->pages_left >= 0)
 		snprintf(pbuf, sizeof(pbuf),
 			 ngettext("%d page", "%d pages", (unsigned long)v->pages_left),
@@ -732,7 +745,7 @@ static void bar_centre(struct ctx *c, double x, double w, double pad, double bh)
 	double cx = x + (w - total) / 2, y = pad, vh = bh - ch;
 	uint32_t ink = C_WHITE, cap = C_BAR_MUTED;
 	int s = v->seconds_left;
-	if (s < 300) {
+	if (s < 300 && !v->accompanied_by) {
 		/* Under 5 minutes the time sits in an orange, then red, pill. */
 		draw_rgb(cr, s < 60 ? C_RED : C_ORANGE);
 		draw_rrect(cr, cx, y, is * 1.3 + tw + pad * 2, bh, bh * 0.2);

@@ -27,6 +27,7 @@ enum ui_action {
 	UI_ACT_SCAN,      /* the scan screen: ui_hit.key is one of enum ui_scan_key */
 	UI_ACT_USB,       /* the USB screen: ui_hit.key '0'.. a row of the page, or a ui_usb_key */
 	UI_ACT_TEXT,      /* the "A+" panel: ui_hit.key is one of enum ui_text_key */
+	UI_ACT_ACCOMPANY, /* a mediator's sign-in: ui_hit.key is one of enum ui_acc_key */
 };
 
 /* The USB screen's buttons besides its rows (UI_ACT_USB). */
@@ -43,6 +44,15 @@ enum ui_text_key {
 	UI_TEXT_CONTRAST = 'c', /* Contraste élevé: on / off */
 	UI_TEXT_SITES = 'w',    /* Appliquer aux sites (the browser relaunches) */
 	UI_TEXT_CLOSE = 'x',    /* Fermer */
+};
+
+/* The mediator's sign-in's buttons (UI_ACT_ACCOMPANY). */
+enum ui_acc_key {
+	UI_ACC_OPEN = 'o',     /* "Session accompagnée" on the welcome screen */
+	UI_ACC_NAME = 'n',     /* the name's field */
+	UI_ACC_PASSWORD = 'p', /* the password's field */
+	UI_ACC_OK = 'k',       /* Valider */
+	UI_ACC_CANCEL = 'x',   /* Annuler */
 };
 
 /* The scan screen's buttons (UI_ACT_SCAN). */

@@ -92,6 +92,10 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	bool by_closing;
 	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
 	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
+	if (m->state == SM_SESSION && m->accompanied_by[0]) {
+		v->accompanied_by = m->accompanied_by;
+		v->closing_at = in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
+	}
 	v->notice = m->notice;
 	v->notice_minutes = (int)m->notice_minutes;
 	v->has_end_reason = m->state == SM_ENDING && m->end_session[0];
@@ -128,6 +132,20 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	/* Closed hours and the desk's lock say more than this; the welcome must not show. */
 	if (v->screen == UI_LOGIN && in->unavailable)
 		v->screen = UI_UNAVAILABLE;
+	/* A mediator's sign-in: over the welcome screen only. */
+	if (v->screen == UI_LOGIN && in->acc) {
+		const struct accompany *a = in->acc;
+		v->accompany_button = true;
+		if (a->shown) {
+			v->screen = UI_ACCOMPANY;
+			v->acc_name = a->name;
+			v->acc_dots = acc_dots(a);
+			v->acc_field = a->field;
+			v->acc_msg = a->msg;
+			v->acc_pause_seconds = acc_pause_seconds(a, c->mono_ms);
+			v->acc_checking = a->checking;
+		}
+	}
 	banner[0] = '\0';
 	switch (m->banner) {
 	case SM_BANNER_TIME:

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accompany.h"
 #include "codeentry.h"
 #include "lang.h"
 #include "scanflow.h"
@@ -27,6 +28,7 @@ enum ui_screen {
 	UI_SCAN,        /* during a session: "Numériser un document" (scanflow.h) */
 	UI_USB,         /* during a session: "Copier des documents depuis la clé" (usbflow.h) */
 	UI_TEXT,        /* during a session: the "A+" panel (textsize.h) */
+	UI_ACCOMPANY,   /* instead of the welcome: a mediator's name and password (accompany.h) */
 };
 
 /* Everything a screen shows. */
@@ -59,10 +61,13 @@ struct ui_view {
 	/* The bar */
 	int seconds_left;       /* what the resident really has (the code's, or to closing) */
 	const char *closing_at; /* "18h00" when closing time limits it, else NULL */
-	int pages_left;         /* < 0: no printing, hide */
-	const char *banner;     /* warning or desk message shown in the bar, NULL if none */
-	bool banner_urgent;     /* red instead of yellow */
-	bool banner_calm;       /* green with a printer: a print notice that asks nothing */
+	/* An accompanied session: its mediator's name, shown instead of the time left (the
+	 * closing time only); NULL for a resident's session. */
+	const char *accompanied_by;
+	int pages_left;     /* < 0: no printing, hide */
+	const char *banner; /* warning or desk message shown in the bar, NULL if none */
+	bool banner_urgent; /* red instead of yellow */
+	bool banner_calm;   /* green with a printer: a print notice that asks nothing */
 	bool banner_dismissable;
 	unsigned tools;      /* the bar's tools shown: bits 1 << enum ui_tool */
 	unsigned tools_on;   /* those shown pressed (a keyboard open, sound on...) */
@@ -81,6 +86,15 @@ struct ui_view {
 	/* UI_USB */
 	struct usbflow usb;
 	const struct usb_entry *usb_entries; /* usb.n of them */
+
+	/* UI_LOGIN: the discreet "Session accompagnée" button; UI_ACCOMPANY: its screen */
+	bool accompany_button;
+	const char *acc_name;     /* the name typed */
+	int acc_dots;             /* the password's characters, shown as dots */
+	enum acc_field acc_field; /* where the keys go */
+	enum acc_msg acc_msg;
+	int acc_pause_seconds; /* ACC_MSG_RATE_LIMITED countdown */
+	bool acc_checking;
 };
 
 /* What view_build needs besides the state machine. */
@@ -109,6 +123,7 @@ struct view_in {
 	const char *scan_preview, *scan_saved;
 	const struct usbflow *usb; /* the USB copy flow, NULL: none */
 	const struct usb_entry *usb_entries;
+	const struct accompany *acc; /* the mediator's sign-in, NULL: none */
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */
