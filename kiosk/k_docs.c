@@ -75,6 +75,21 @@ void scan_pressed(struct kiosk *k, char key)
 			free(user);
 		}
 		break;
+	case UI_SCAN_IMAGES:
+		if (sf_images(f)) {
+			char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL;
+			int n = docs ? scanrun_publish_images(&k->scanner, docs, f->pages,
+							      k->br.separated, k->br.uid, k->br.gid)
+				     : -1;
+			free(docs);
+			sf_images_done(f, n > 0);
+			if (n > 0)
+				log_info("a scanned document's %d page(s) saved as images", n);
+			else
+				log_warnx(
+					"a scanned document's pages could not be saved as images");
+		}
+		break;
 	case UI_SCAN_RETRY:
 		sf_retry(f);
 		break;

@@ -125,13 +125,13 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "keyboard_keys", keys);
 	json_object_set_new(j, "documents", documents_json(k));
 	json_object_set_new(j, "usb", usb_json(k));
-	json_object_set_new(j, "scan",
-			    json_pack("{ss ss si si si si sb sb}", "state",
-				      sf_state_word(k->scan.state), "error",
-				      sf_error_word(k->scan.error), "pages", k->scan.pages,
-				      "progress", k->scan.progress, "pages_scanned",
-				      k->scan.scanned, "documents", k->scan.documents, "can_print",
-				      k->scan.can_print, "printed", k->scan.printed));
+	json_object_set_new(
+		j, "scan",
+		json_pack("{ss ss si si si si sb sb sb}", "state", sf_state_word(k->scan.state),
+			  "error", sf_error_word(k->scan.error), "pages", k->scan.pages, "progress",
+			  k->scan.progress, "pages_scanned", k->scan.scanned, "documents",
+			  k->scan.documents, "can_print", k->scan.can_print, "printed",
+			  k->scan.printed, "images", k->scan.images));
 	/* What the bar shows: the time the resident really has, and closing time when that is
 	 * what limits it; the notice shown over the session. */
 	static const char *const notices[] = {"", "time", "closing"};

@@ -18,6 +18,7 @@ void sf_open(struct scanflow *f)
 	f->progress = 0;
 	f->error = SF_ERR_NONE;
 	f->printed = false;
+	f->images = f->images_failed = false;
 }
 
 bool sf_scan(struct scanflow *f)
@@ -70,6 +71,19 @@ bool sf_print(struct scanflow *f)
 	return true;
 }
 
+bool sf_images(const struct scanflow *f)
+{
+	return f->state == SF_DONE && f->pages > 0 && !f->images;
+}
+
+void sf_images_done(struct scanflow *f, bool ok)
+{
+	if (f->state != SF_DONE)
+		return;
+	f->images = ok;
+	f->images_failed = !ok;
+}
+
 void sf_retry(struct scanflow *f)
 {
 	if (f->state != SF_ERROR)
@@ -88,6 +102,7 @@ void sf_close(struct scanflow *f)
 	f->progress = 0;
 	f->error = SF_ERR_NONE;
 	f->printed = false;
+	f->images = f->images_failed = false;
 }
 
 bool sf_active(const struct scanflow *f)

@@ -51,10 +51,12 @@ struct scanflow {
 	int pages;    /* pages scanned and kept in this document */
 	int progress; /* 0..100 of the page being scanned or the PDF being made */
 	enum sf_error error;
-	int scanned;    /* pages scanned in this session, kept or not (usage counts) */
-	int documents;  /* documents saved in this session */
-	bool can_print; /* the kiosk has a print queue (print.server): "Imprimer" on DONE */
-	bool printed;   /* this document went to the print queue */
+	int scanned;        /* pages scanned in this session, kept or not (usage counts) */
+	int documents;      /* documents saved in this session */
+	bool can_print;     /* the kiosk has a print queue (print.server): "Imprimer" on DONE */
+	bool printed;       /* this document went to the print queue */
+	bool images;        /* this document's pages are also in Documents as JPEG images */
+	bool images_failed; /* ... and that could not be done */
 };
 
 /* A fresh flow for a session. */
@@ -74,6 +76,10 @@ bool sf_finish(struct scanflow *f);
 /* "Imprimer" (DONE, can_print, not yet printed): true when the kiosk must start the
  * helper's print of the saved document. */
 bool sf_print(struct scanflow *f);
+/* "Aussi en images" (DONE, not yet done): true when the kiosk must copy the pages as JPEG
+ * images beside the PDF (some sites take images only); then sf_images_done. */
+bool sf_images(const struct scanflow *f);
+void sf_images_done(struct scanflow *f, bool ok);
 /* "Réessayer" (ERROR): back to PLACE (the pages already scanned are kept) or, when the
  * PDF failed, back to PREVIEW; when printing failed, back to DONE. */
 void sf_retry(struct scanflow *f);

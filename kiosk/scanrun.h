@@ -49,6 +49,11 @@ void scanrun_drop_page(struct scanrun *r, int page);
 /* Moves the PDF into DOCS as the first free "document-N.pdf" (into r->saved), owned by
  * UID:GID when CHOWN, 0644; false when it cannot. */
 bool scanrun_publish(struct scanrun *r, const char *docs, bool chown_it, uid_t uid, gid_t gid);
+/* Copies pages 1..PAGES of the document last published (r->saved, "document-N.pdf") into
+ * DOCS as "document-N-page-P.jpg", the same way; the number copied, or -1 when not all
+ * could be (the ones copied stay). */
+int scanrun_publish_images(struct scanrun *r, const char *docs, int pages, bool chown_it, uid_t uid,
+			   gid_t gid);
 /* Stops the helper and removes the work directory (a flow closed, the session's end). */
 void scanrun_clear(struct scanrun *r);
 

@@ -65,6 +65,7 @@ enum ui_scan_key {
 	UI_SCAN_FINISH = 'f', /* Terminer */
 	UI_SCAN_RETRY = 't',  /* Réessayer */
 	UI_SCAN_PRINT = 'p',  /* Imprimer (the saved document) */
+	UI_SCAN_IMAGES = 'j', /* Aussi en images (JPEG) */
 	UI_SCAN_CLOSE = 'x',  /* Annuler, Fermer, OK */
 };
 

@@ -185,14 +185,30 @@ void ui_screen_scan(cairo_t *cr, double w, double h, const struct ui_view *v, st
 			     _("Pour l'envoyer, choisissez-le sur le site avec « Choisir un "
 			       "fichier ». Il sera effacé à la fin de la séance."),
 			     h * 0.44);
-		struct draw_btn ok = {_("OK"), ICON_CHECK, C_GREEN, C_WHITE, 0, 0, false};
+		/* Some sites take images only: the pages as JPEG files too, on request. */
+		if (f->images)
+			line(&c, _("Les pages sont aussi dans « Documents » en images (JPEG)."),
+			     h * 0.66);
+		else if (f->images_failed)
+			line(&c,
+			     _("Les images n'ont pas pu être enregistrées. Le PDF est bien là."),
+			     h * 0.66);
+		struct draw_btn b[3];
+		char keys[3];
+		int n = 0;
 		if (f->can_print && !f->printed) {
-			struct draw_btn b[] = {
-				{_("Imprimer"), ICON_PRINTER, C_BAR_BTN, C_WHITE, 0, 0, false}, ok};
-			buttons(&c, b, (const char[]){UI_SCAN_PRINT, UI_SCAN_CLOSE}, 2);
-		} else {
-			buttons(&c, &ok, (const char[]){UI_SCAN_CLOSE}, 1);
+			b[n] = (struct draw_btn){
+				_("Imprimer"), ICON_PRINTER, C_BAR_BTN, C_WHITE, 0, 0, false};
+			keys[n++] = UI_SCAN_PRINT;
 		}
+		if (!f->images && !f->images_failed) {
+			b[n] = (struct draw_btn){
+				_("Aussi en images"), ICON_NONE, C_BAR_BTN, C_WHITE, 0, 0, false};
+			keys[n++] = UI_SCAN_IMAGES;
+		}
+		b[n] = (struct draw_btn){_("OK"), ICON_CHECK, C_GREEN, C_WHITE, 0, 0, false};
+		keys[n++] = UI_SCAN_CLOSE;
+		buttons(&c, b, keys, n);
 		break;
 	}
 	case SF_PRINTING:

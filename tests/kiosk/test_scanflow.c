@@ -172,8 +172,33 @@ static void test_print(void)
 	CHECK(!f.printed && !sf_print(&f));
 }
 
+/* "Aussi en images": once per saved document, only when it is saved; a failure is told. */
+static void test_images(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	sf_open(&f);
+	CHECK(!sf_images(&f)); /* nothing scanned */
+	CHECK(sf_scan(&f) && line(&f, "done 1 1") == SF_EV_PAGE);
+	CHECK(!sf_images(&f)); /* not before the PDF is saved */
+	sf_images_done(&f, true);
+	CHECK(!f.images); /* out of place: nothing */
+	CHECK(sf_finish(&f) && line(&f, "done 1 100") == SF_EV_SAVED && f.state == SF_DONE);
+	CHECK(sf_images(&f) && !f.images && !f.images_failed);
+	sf_images_done(&f, false);
+	CHECK(f.images_failed && !f.images && f.state == SF_DONE);
+	sf_images_done(&f, true);
+	CHECK(f.images && !f.images_failed && !sf_images(&f)); /* once */
+	/* The next document starts without images. */
+	sf_open(&f);
+	CHECK(f.state == SF_PLACE && !f.images && !f.images_failed);
+	sf_close(&f);
+	CHECK(!f.images && !sf_images(&f));
+}
+
 int main(void)
 {
+	test_images();
 	test_two_pages();
 	test_errors();
 	test_hostile_lines();
