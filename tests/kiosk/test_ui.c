@@ -571,7 +571,7 @@ static void check_scan(int w, int h, bool english)
 		const char *name;
 	} states[] = {{SF_PLACE, "xscg", "place"},    {SF_SCANNING, "", "scanning"},
 		      {SF_PREVIEW, "raf", "preview"}, {SF_SAVING, "", "saving"},
-		      {SF_DONE, "x", "done"},         {SF_ERROR, "xt", "error"}};
+		      {SF_DONE, "xj", "done"},        {SF_ERROR, "xt", "error"}};
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		struct ui_view v = base_view(english);
 		v.screen = UI_SCAN;
