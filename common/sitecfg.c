@@ -21,6 +21,7 @@ const char *const sitecfg_keys[] = {"hours",
 				    "centre_name",
 				    "services",
 				    "accompanied_services",
+				    "languages",
 				    NULL};
 
 /* Indexed like struct tm's tm_wday. */
@@ -299,6 +300,34 @@ enum svc_audience sitecfg_service_audience(const struct site_settings *s, const 
 	return SVC_NOT_OFFERED;
 }
 
+/* "languages": 1 to 9 distinct codes of the nine, in the welcome screen's order. */
+static bool languages(json_t *v, struct site_settings *s, char *err, size_t errlen)
+{
+	if (!json_is_array(v) || json_array_size(v) < 1 || json_array_size(v) > LANG_COUNT)
+		return fail(err, errlen,
+			    "'languages' must be a list of 1 to %d of fr, en, ar, es, pt, tr, ro, "
+			    "uk, ru",
+			    LANG_COUNT);
+	size_t i;
+	json_t *e;
+	json_array_foreach (v, i, e) {
+		const char *code = json_string_value(e);
+		int at = code && json_string_length(e) == strlen(code) ? lang_index(code) : -1;
+		if (at < 0)
+			return fail(
+				err, errlen,
+				"'languages': each entry must be one of fr, en, ar, es, pt, tr, "
+				"ro, uk, ru");
+		for (size_t k = 0; k < i; k++)
+			if (s->languages[k] == at)
+				return fail(err, errlen, "'languages': \"%s\" is listed twice",
+					    code);
+		s->languages[i] = at;
+	}
+	s->n_languages = (int)json_array_size(v);
+	return true;
+}
+
 static bool one_key(enum sitecfg_key k, json_t *v, struct site_settings *s, char *err,
 		    size_t errlen)
 {
@@ -334,6 +363,8 @@ static bool one_key(enum sitecfg_key k, json_t *v, struct site_settings *s, char
 		return service_ids(v, name, s->services, &s->n_services, err, errlen);
 	case SK_ACCOMPANIED_SERVICES:
 		return service_ids(v, name, s->accompanied, &s->n_accompanied, err, errlen);
+	case SK_LANGUAGES:
+		return languages(v, s, err, errlen);
 	case SK_COUNT:
 		break;
 	}
@@ -356,13 +387,26 @@ bool sitecfg_from_json(json_t *j, struct site_settings *out, char *err, size_t e
 				    "desk.presets, desk.rules, session.warn_minutes, "
 				    "session.closing_warn_minutes, session.idle_seconds, "
 				    "session.idle_grace_seconds, language, centre_name, services, "
-				    "accompanied_services");
+				    "accompanied_services, languages");
 		}
 		if (!one_key((enum sitecfg_key)key, v, out, err, errlen)) {
 			memset(out, 0, sizeof(*out));
 			return false;
 		}
 		out->set |= 1u << key;
+	}
+	if (sitecfg_has(out, SK_LANGUAGE) && sitecfg_has(out, SK_LANGUAGES)) {
+		int at = lang_index(out->language);
+		bool offered = false;
+		for (int i = 0; i < out->n_languages; i++)
+			offered = offered || out->languages[i] == at;
+		if (!offered) {
+			memset(out, 0, sizeof(*out));
+			return fail(
+				err, errlen,
+				"'language' must be one of 'languages' (the default language is "
+				"offered on the welcome screen)");
+		}
 	}
 	return true;
 }
@@ -467,6 +511,12 @@ json_t *sitecfg_to_json(const struct site_settings *s)
 			v = json_array();
 			for (int i = 0; i < s->n_accompanied; i++)
 				json_array_append_new(v, json_string(s->accompanied[i]));
+			break;
+		case SK_LANGUAGES:
+			v = json_array();
+			for (int i = 0; i < s->n_languages; i++)
+				json_array_append_new(v,
+						      json_string(lang_at(s->languages[i])->code));
 			break;
 		case SK_COUNT:
 			break;

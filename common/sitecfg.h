@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "hours.h"
+#include "lang.h"
 #include "services.h"
 
 #define SITE_NAME_MAX_CHARS 64
@@ -37,6 +38,7 @@ enum sitecfg_key {
 	SK_CENTRE_NAME,
 	SK_SERVICES,             /* the services offered to residents (ids) */
 	SK_ACCOMPANIED_SERVICES, /* and the extra ones of accompanied sessions */
+	SK_LANGUAGES,            /* the languages the welcome screen offers */
 	SK_COUNT
 };
 /* "hours", "desk.centre", ... "centre_name", NULL. */
@@ -64,6 +66,10 @@ struct site_settings {
 	int n_services;
 	char accompanied[SVC_MAX][SVC_ID_MAX + 1];
 	int n_accompanied;
+	/* The languages offered, as lang_at() indexes, in order, none twice; with
+	 * "language" set too, it is one of them. */
+	int languages[LANG_COUNT];
+	int n_languages;
 };
 
 static inline bool sitecfg_has(const struct site_settings *s, enum sitecfg_key k)

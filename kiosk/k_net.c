@@ -207,6 +207,8 @@ void base_save(struct kiosk *k)
 	k->base.idle_grace_seconds = c->idle_grace_seconds;
 	k->base.centre_name = xstrdup(c->centre_name);
 	k->base.language = xstrdup(c->language);
+	memcpy(k->base.languages, c->languages, sizeof(k->base.languages));
+	k->base.n_languages = c->n_languages;
 	k->settings_version = -1;
 }
 
@@ -225,10 +227,12 @@ void set_text(char **dst, const char *v)
 /* Its site's settings S over kiosk.conf's values: each key set centrally (and not kept
  * local) takes admind's value, each other key its kiosk.conf value again. The hours apply
  * at once (the welcome screen, the closed state); the warnings and idle times from the
- * next session (handle_login_reply takes them); the language at the next welcome screen. */
+ * next session (handle_login_reply takes them); the language and those offered at once
+ * on a welcome screen where nobody chose one, else at the next. */
 void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t version)
 {
 	struct kiosk_cfg *c = &k->cfg;
+	const struct lang *was_default = lang_or_default(c->language);
 	if (central(k, s, SK_HOURS)) {
 		c->hours = s->hours;
 		c->hours.always_open = false;
@@ -248,6 +252,27 @@ void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t vers
 	set_text(&c->centre_name,
 		 central(k, s, SK_CENTRE_NAME) ? s->centre_name : k->base.centre_name);
 	set_text(&c->language, central(k, s, SK_LANGUAGE) ? s->language : k->base.language);
+	bool langs = central(k, s, SK_LANGUAGES);
+	memcpy(c->languages, langs ? s->languages : k->base.languages, sizeof(c->languages));
+	c->n_languages = langs ? s->n_languages : k->base.n_languages;
+	/* The default language is always offered. When the list leaves it out, one of them
+	 * came from the site and the other from kiosk.conf: the site's wins. Its language
+	 * heads kiosk.conf's list; or its list's first becomes the default. */
+	int def = lang_index(c->language);
+	bool offered = false;
+	for (int i = 0; i < c->n_languages; i++)
+		offered = offered || c->languages[i] == def;
+	if (!offered && !langs && def >= 0 && c->n_languages < LANG_COUNT) {
+		memmove(c->languages + 1, c->languages, (size_t)c->n_languages * sizeof(int));
+		c->languages[0] = def;
+		c->n_languages++;
+	} else if (!offered && c->n_languages > 0) {
+		set_text(&c->language, lang_at(c->languages[0])->code);
+	}
+	/* Outside a session, a welcome screen nobody chose a language on shows the new
+	 * default at once (a session keeps its resident's language). */
+	if (k->sm.state != SM_SESSION && k->lang == was_default)
+		set_language(k, lang_or_default(c->language));
 	k->settings_version = version;
 	k->cover_dirty = true;
 	log_info("site settings %lld applied (%s)", (long long)version,

@@ -116,6 +116,7 @@ struct kiosk {
 		int n_warn, n_closing_warn;
 		int64_t idle_seconds, idle_grace_seconds;
 		char *centre_name, *language;
+		int languages[LANG_COUNT], n_languages;
 	} base;
 	int64_t settings_version;
 
@@ -173,6 +174,8 @@ void base_save(struct kiosk *k);
 bool central(const struct kiosk *k, const struct site_settings *s, enum sitecfg_key key);
 void set_text(char **dst, const char *v);
 void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t version);
+/* The kiosk's screens in L from now on (the session's language, or the welcome's). */
+void set_language(struct kiosk *k, const struct lang *l);
 void use_next_services(struct kiosk *k);
 void handle_net_msg(struct kiosk *k, struct wire_msg *m, const struct sm_clock *c);
 void net_readable(struct kiosk *k, int max);

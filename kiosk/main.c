@@ -95,7 +95,7 @@ static void code_input(struct kiosk *k, unsigned out, const struct sm_clock *c)
 		submit(k, c);
 }
 
-static void set_language(struct kiosk *k, const struct lang *l)
+void set_language(struct kiosk *k, const struct lang *l)
 {
 	if (!l || k->lang == l)
 		return;

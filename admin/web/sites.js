@@ -4,6 +4,7 @@
 
 import {t} from "./i18n.js";
 import {$, api, errorText, say, el, clear, formError} from "./core.js";
+import {TICKET_LANGS} from "./tickets.js";
 
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
@@ -57,6 +58,18 @@ function serviceValues(out) {
 		out.accompanied_services = extra;
 }
 
+// The languages the kiosks' welcome screen offers: a box per language, in the kiosks' order.
+function fillLanguages(chosen) {
+	const box = $("site-languages");
+	clear(box);
+	for (const l of TICKET_LANGS) {
+		const input = el("input", {type: "checkbox", value: l.code, id: "site-lang-" + l.code});
+		input.checked = chosen.includes(l.code);
+		box.append(el("label", {class: "check", for: input.id}, input, " ",
+			el("span", {lang: l.code, dir: l.rtl ? "rtl" : "ltr"}, l.name)));
+	}
+}
+
 const lines = (v) => v.split("\n").map((x) => x.trim()).filter((x) => x);
 const numbers = (v) => v.split(/[\s,;]+/).filter((x) => x).map(Number);
 
@@ -77,6 +90,7 @@ function fill(d) {
 	$("site-grace").value = s["session.idle_grace_seconds"] || "";
 	$("site-name").value = s.centre_name || "";
 	$("site-language").value = s.language || "";
+	fillLanguages(s.languages || []);
 	fillServices(s);
 	$("site-version").textContent = t("site_version", {n: d.version});
 	$("site-form").hidden = false;
@@ -131,6 +145,12 @@ function values() {
 		out.centre_name = name;
 	if ($("site-language").value)
 		out.language = $("site-language").value;
+	const langs = Array.from($("site-languages").querySelectorAll("input:checked"))
+		.map((b) => b.value);
+	if (langs.length)
+		out.languages = langs;
+	if (langs.length && out.language && !langs.includes(out.language))
+		return t("site_language_not_offered");
 	serviceValues(out);
 	return out;
 }

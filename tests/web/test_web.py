@@ -1078,13 +1078,30 @@ class Sites(WebTestCase):
                                               {"minutes": 90, "pages": 0}],
                              "session.warn_minutes": [5, 1], "session.idle_seconds": 600})
         self.wait(lambda d: "1" in self.text("#site-version"), "the version shown")
+        # The languages offered: a box per language; the default must be one of them.
+        self.click("#site-lang-uk")
+        self.click("#site-lang-ar")
+        self.driver.execute_script(
+            "const s = document.getElementById('site-language'); s.value = 'ru';"
+            "s.dispatchEvent(new Event('change'));")
+        self.click("#site-submit")
+        self.wait(lambda d: "langues proposées" in self.text("#site-error"), "the refusal")
+        self.driver.execute_script(
+            "const s = document.getElementById('site-language'); s.value = 'ar';"
+            "s.dispatchEvent(new Event('change'));")
+        self.click("#site-submit")
+        self.wait(lambda d: self.api("GET", path, token=self.admin)["version"] == 2, "saved")
+        s = self.api("GET", path, token=self.admin)["settings"]
+        self.assertEqual((s["languages"], s["language"]), (["ar", "uk"], "ar"))
+        self.api("PUT", path, {k: v for k, v in s.items() if k not in ("languages", "language")},
+                 self.admin)
         # The Postes view: the kiosk behind until it says it applies version 1.
         self.heartbeat(kt, state="login")
         self.go("kiosks")
         row = '#kiosks-table tr[data-kiosk-id="%s"]' % kid
         self.wait(lambda d: "en retard" in self.find(row).text, "behind")
-        self.heartbeat(kt, state="login", settings_version=1)
-        self.wait(lambda d: "version 1" in self.find(row).text and
+        self.heartbeat(kt, state="login", settings_version=3)
+        self.wait(lambda d: "version 3" in self.find(row).text and
                   "en retard" not in self.find(row).text, "up to date")
         self.shot_both("sites")
         self.assertCleanConsole()
