@@ -6,7 +6,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum role { ROLE_NONE = 0, ROLE_SECRETARIAT = 1, ROLE_MAINTENANCE = 2, ROLE_ADMIN = 4 };
+/* A mediator runs accompanied sessions on the kiosks (docs/API.md): it may only sign in,
+ * issue its own one-time accompany codes and change its password. */
+enum role {
+	ROLE_NONE = 0,
+	ROLE_SECRETARIAT = 1,
+	ROLE_MAINTENANCE = 2,
+	ROLE_ADMIN = 4,
+	ROLE_MEDIATOR = 8
+};
 
 bool role_parse(const char *s, enum role *out);
 const char *role_name(enum role r);

@@ -39,6 +39,9 @@ struct admind_config {
 	int64_t code_length;
 	enum code_alphabet code_alphabet;
 	int64_t default_minutes, default_pages, default_days, max_count;
+	/* Accompanied sessions: how long a mediator's one-time code is valid, and the
+	 * pages such a session may print. */
+	int64_t accompany_minutes, accompany_pages;
 	int64_t heartbeat_seconds, session_heartbeat_seconds;
 	int64_t max_failures, lockout_seconds, lockout_max_seconds;
 	struct store_policy pol;

@@ -56,9 +56,15 @@ static const char *const default_rules[] = {
 	"À la fin, tout est effacé du poste : pensez à imprimer ce dont vous avez besoin.",
 	"Une question ? Demandez à l'accueil.", NULL};
 static const char *const tls_keys[] = {"certificate", "key", NULL};
-static const char *const codes_keys[] = {
-	"length",    "alphabet", "default_minutes", "default_pages", "default_days",
-	"max_count", NULL};
+static const char *const codes_keys[] = {"length",
+					 "alphabet",
+					 "default_minutes",
+					 "default_pages",
+					 "default_days",
+					 "max_count",
+					 "accompany_minutes",
+					 "accompany_pages",
+					 NULL};
 static const char *const sessions_keys[] = {"heartbeat_seconds", "session_heartbeat_seconds",
 					    "stale_seconds", NULL};
 static const char *const kiosks_keys[] = {"offline_seconds", NULL};
@@ -336,6 +342,8 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	    !cfg_int(codes, "default_pages", 10, 0, 1000, &c->default_pages, err) ||
 	    !cfg_int(codes, "default_days", 30, 1, 366, &c->default_days, err) ||
 	    !cfg_int(codes, "max_count", 500, 1, 10000, &c->max_count, err) ||
+	    !cfg_int(codes, "accompany_minutes", 10, 1, 60, &c->accompany_minutes, err) ||
+	    !cfg_int(codes, "accompany_pages", 20, 0, 1000, &c->accompany_pages, err) ||
 	    !cfg_int(sessions, "heartbeat_seconds", 5, 1, 300, &c->heartbeat_seconds, err) ||
 	    !cfg_int(sessions, "session_heartbeat_seconds", 2, 1, 300,
 		     &c->session_heartbeat_seconds, err) ||

@@ -6,6 +6,8 @@
 #define ALL_ROLES (ROLE_SECRETARIAT | ROLE_MAINTENANCE | ROLE_ADMIN)
 #define SEC       (ROLE_SECRETARIAT | ROLE_ADMIN)
 #define MAINT     (ROLE_MAINTENANCE | ROLE_ADMIN)
+/* Every account, mediators too: only what concerns the account itself. */
+#define ANY_STAFF (ALL_ROLES | ROLE_MEDIATOR)
 
 const struct route api_routes[] = {
 	{"GET", "/healthz", AUTH_NONE, 0, api_healthz, false, false},
@@ -19,6 +21,8 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/kiosk/services", AUTH_KIOSK, 0, api_kiosk_services, false, false},
 	{"GET", "/api/v1/kiosk/settings", AUTH_KIOSK, 0, api_kiosk_settings, false, false},
 	{"POST", "/api/v1/kiosk/refusals", AUTH_KIOSK, 0, api_kiosk_refusals, false, false},
+	{"POST", "/api/v1/kiosk/accompany", AUTH_KIOSK, 0, api_kiosk_accompany, true, false},
+	{"POST", "/api/v1/accompany", AUTH_STAFF, ROLE_MEDIATOR, api_accompany_code, false, true},
 	{"POST", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_issue, false, true},
 	{"GET", "/api/v1/codes", AUTH_STAFF, SEC, api_codes_list, false, true},
 	{"GET", "/api/v1/codes/spare", AUTH_STAFF, SEC, api_codes_spare, false, true},
@@ -63,11 +67,11 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/jobs/*/cancel", AUTH_STAFF, SEC, api_jobs_cancel, false, true},
 	{"POST", "/api/v1/jobs/*/retry", AUTH_STAFF, SEC, api_jobs_retry, false, true},
 	{"POST", "/api/v1/jobs/*/refund", AUTH_STAFF, SEC, api_jobs_refund, false, true},
-	{"GET", "/api/v1/whoami", AUTH_STAFF, ALL_ROLES, api_whoami, false, true},
+	{"GET", "/api/v1/whoami", AUTH_STAFF, ANY_STAFF, api_whoami, false, true},
 	{"POST", "/api/v1/login", AUTH_NONE, 0, api_login, true, true},
-	{"POST", "/api/v1/logout", AUTH_STAFF, ALL_ROLES, api_logout, false, true},
-	{"POST", "/api/v1/password", AUTH_STAFF, ALL_ROLES, api_password_change, true, true},
-	{"GET", "/api/v1/desk", AUTH_STAFF, ALL_ROLES, api_desk, false, true},
+	{"POST", "/api/v1/logout", AUTH_STAFF, ANY_STAFF, api_logout, false, true},
+	{"POST", "/api/v1/password", AUTH_STAFF, ANY_STAFF, api_password_change, true, true},
+	{"GET", "/api/v1/desk", AUTH_STAFF, ANY_STAFF, api_desk, false, true},
 	{"POST", "/api/v1/users/*/password", AUTH_STAFF, ROLE_ADMIN, api_users_password, true,
 	 false},
 	{"POST", "/api/v1/users/*/role", AUTH_STAFF, ROLE_ADMIN, api_users_role, false, false},

@@ -16,6 +16,11 @@ bool api_no_body(struct http_req *r);
 /* Replies with the right status for a store error that is not a success. */
 void api_store_error(struct http_req *r, enum store_rc rc, const char *what);
 
+/* Checks NAME's PASSWORD under the web sign-in's lock-outs (per name and address, per
+ * name, per address); on failure replies WRONG_STATUS WRONG_WORD, or 429, and returns
+ * false (api_web.c). Runs argon2id: on a slow route only. */
+bool api_password_ok(struct app *app, struct http_req *r, const char *name, const char *password,
+		     struct store_actor *out, unsigned wrong_status, const char *wrong_word);
 /* Checks the shape of one kiosk event; returns a message, or NULL when it is fine. */
 const char *api_event_check(json_t *ev, int64_t oldest, char *err, size_t errlen);
 
@@ -45,6 +50,15 @@ json_t *api_jobs_json(const struct store_job_rows *l, const struct print_config 
 void api_healthz(struct app *app, struct http_req *r);
 void api_metrics(struct app *app, struct http_req *r); /* metrics.c */
 void api_kiosk_session_open(struct app *app, struct http_req *r);
+/* The kiosk's pause after wrong codes or sign-ins: replies 429 and returns true while it
+ * lasts. */
+bool api_kiosk_paused(struct app *app, struct http_req *r);
+/* The 201 answer of a session opened (with "accompanied_by", null for a resident's). */
+json_t *api_session_open_json(const struct session_open *so);
+/* The version of KIOSK's services list: admind's list's and its site's settings'. */
+int64_t api_kiosk_services_version(struct app *app, int64_t kiosk);
+void api_kiosk_accompany(struct app *app, struct http_req *r);
+void api_accompany_code(struct app *app, struct http_req *r);
 void api_kiosk_heartbeat(struct app *app, struct http_req *r);
 void api_kiosk_session_end(struct app *app, struct http_req *r);
 void api_kiosk_events(struct app *app, struct http_req *r);

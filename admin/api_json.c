@@ -94,6 +94,7 @@ json_t *api_sessions_json(const struct store_session_rows *l)
 			s->active);
 		if (s->active)
 			json_object_set_new(o, "seconds_left", json_integer(s->seconds_left));
+		json_object_set_new(o, "accompanied", json_boolean(s->accompanied));
 		json_array_append_new(arr, o);
 	}
 	return json_pack("{so}", "sessions", arr);

@@ -32,15 +32,30 @@ static const struct {
 	 "Ce code est déjà utilisé sur un autre poste. / This code is in use on another computer."},
 };
 
+json_t *api_session_open_json(const struct session_open *so)
+{
+	/* An accompanied session has no time limit but the kiosk's closing time: its
+	 * seconds_left is only what admind counts against its one-time code. */
+	return json_pack("{ss sI sI sI so}", "session", so->id, "seconds_left",
+			 (json_int_t)so->seconds_left, "pages_left", (json_int_t)so->pages_left,
+			 "valid_until", (json_int_t)so->valid_until, "accompanied_by",
+			 so->accompanied ? json_string(so->accompanied_by) : json_null());
+}
+
+bool api_kiosk_paused(struct app *app, struct http_req *r)
+{
+	int64_t wait = ratelimit_wait(app->rl, r->kiosk, mono_ms());
+	if (wait > 0)
+		http_rate_limited(r, wait,
+				  "Trop d'essais. Patientez. / Too many tries; please wait.");
+	return wait > 0;
+}
+
 void api_kiosk_session_open(struct app *app, struct http_req *r)
 {
 	static const struct jfield f[] = {{"code", J_STR, true, 1, 64}};
-	int64_t wait = ratelimit_wait(app->rl, r->kiosk, mono_ms());
-	if (wait > 0) {
-		http_rate_limited(r, wait,
-				  "Trop d'essais. Patientez. / Too many tries; please wait.");
+	if (api_kiosk_paused(app, r))
 		return;
-	}
 	json_t *j = api_body(r, f, ARRAY_LEN(f));
 	if (!j)
 		return;
@@ -52,11 +67,7 @@ void api_kiosk_session_open(struct app *app, struct http_req *r)
 	json_decref(j);
 	if (rc == STORE_OK) {
 		ratelimit_success(app->rl, r->kiosk);
-		http_json(r, 201,
-			  json_pack("{ss sI sI sI}", "session", so.id, "seconds_left",
-				    (json_int_t)so.seconds_left, "pages_left",
-				    (json_int_t)so.pages_left, "valid_until",
-				    (json_int_t)so.valid_until));
+		http_json(r, 201, api_session_open_json(&so));
 		return;
 	}
 	if (rc == STORE_CODE_UNKNOWN) {
@@ -219,7 +230,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	json_object_set_new(out, "heartbeat_seconds", json_integer(every));
 	/* The kiosk fetches GET /api/v1/kiosk/services when this differs from its copy's. */
 	json_object_set_new(out, "services_version",
-			    json_integer(store_services_version(app->store)));
+			    json_integer(api_kiosk_services_version(app, r->kiosk)));
 	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
 	json_object_set_new(out, "settings_version",
 			    json_integer(api_kiosk_settings_version(app, r->kiosk)));
@@ -469,7 +480,7 @@ void api_kiosk_codes(struct app *app, struct http_req *r)
 				c.full, "salt", c.salt, "opslimit", (json_int_t)c.opslimit,
 				"memlimit", (json_int_t)c.memlimit, "codes", codes);
 	json_object_set_new(out, "services_version",
-			    json_integer(store_services_version(app->store)));
+			    json_integer(api_kiosk_services_version(app, r->kiosk)));
 	/* And GET /api/v1/kiosk/settings when this differs from the settings it applies. */
 	json_object_set_new(out, "settings_version",
 			    json_integer(api_kiosk_settings_version(app, r->kiosk)));

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "csv.h"
+#include "log.h"
+#include "sitecfg.h"
+#include "store_sites.h"
 #include "store_services.h"
 #include "util.h"
 
@@ -13,9 +16,9 @@ json_t *api_service_json(const struct store_service *sv)
 	json_t *domains = json_array();
 	for (int i = 0; i < sv->n_domains; i++)
 		json_array_append_new(domains, json_string(sv->domains[i]));
-	return json_pack("{ss ss ss ss ss so sb}", "id", sv->id, "name", sv->name, "url", sv->url,
-			 "category", sv->category, "icon", sv->icon, "domains", domains, "intranet",
-			 sv->intranet);
+	return json_pack("{ss ss ss ss ss so sb sb}", "id", sv->id, "name", sv->name, "url",
+			 sv->url, "category", sv->category, "icon", sv->icon, "domains", domains,
+			 "intranet", sv->intranet, "accompanied", sv->accompanied);
 }
 
 static void services_reply(struct app *app, struct http_req *r)
@@ -40,9 +43,75 @@ void api_services_list(struct app *app, struct http_req *r)
 		services_reply(app, r);
 }
 
+/* The settings of KIOSK's site into S (all unset for a kiosk of no site or a site never
+ * set) and their version; false when the store fails. */
+static bool kiosk_site_settings(struct app *app, int64_t kiosk, struct site_settings *s,
+				int64_t *version)
+{
+	char site[SITE_NAME_MAX_BYTES + 1];
+	memset(s, 0, sizeof(*s));
+	*version = 0;
+	if (!store_kiosk_site(app->store, kiosk, site, version))
+		return false;
+	if (!*site || *version == 0)
+		return true;
+	char *text = NULL, err[300];
+	if (!store_site_settings_get(app->store, site, &text, version))
+		return false;
+	json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	free(text);
+	bool ok = j && sitecfg_from_json(j, s, err, sizeof(err));
+	json_decref(j);
+	if (!ok)
+		log_warnx("site '%s': its stored settings do not parse: %s", site, err);
+	return ok;
+}
+
+int64_t api_kiosk_services_version(struct app *app, int64_t kiosk)
+{
+	/* Both only grow: their sum moves whenever the list or the site's choice does. A list
+	 * never set stays 0 (kiosk.conf's services). */
+	int64_t v = store_services_version(app->store);
+	char site[SITE_NAME_MAX_BYTES + 1];
+	int64_t sv = 0;
+	if (v && !store_kiosk_site(app->store, kiosk, site, &sv))
+		sv = 0;
+	return v ? v + sv : 0;
+}
+
+/* The kiosk's list: the services its site offers, each with "accompanied" (for accompanied
+ * sessions only), in display order (docs/API.md, "Services of a site"). */
 void api_kiosk_services(struct app *app, struct http_req *r)
 {
-	api_services_list(app, r);
+	static const char *const q[] = {NULL};
+	if (!http_query_only(r, q))
+		return;
+	struct site_settings *s = xcalloc(1, sizeof(*s));
+	int64_t sv;
+	struct store_services l;
+	bool ok = kiosk_site_settings(app, r->kiosk, s, &sv);
+	if (!ok || !store_services_list(app->store, &l)) {
+		if (ok)
+			free(l.services);
+		free(s);
+		api_store_error(r, STORE_ERROR, "service");
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l.n; i++) {
+		enum svc_audience a =
+			sitecfg_service_audience(s, l.services[i].id, l.services[i].accompanied);
+		if (a == SVC_NOT_OFFERED)
+			continue;
+		json_t *o = api_service_json(&l.services[i]);
+		json_object_set_new(o, "accompanied", json_boolean(a == SVC_ACCOMPANIED));
+		json_array_append_new(arr, o);
+	}
+	free(l.services);
+	free(s);
+	http_json(r, 200,
+		  json_pack("{sI so}", "version", (json_int_t)(l.version ? l.version + sv : 0),
+			    "services", arr));
 }
 
 /* The fields of a service in a request; what is absent keeps SV's value. */
@@ -70,6 +139,9 @@ static const char *service_from_json(json_t *j, struct store_service *sv)
 	json_t *b = json_object_get(j, "intranet");
 	if (b)
 		sv->intranet = json_is_true(b);
+	b = json_object_get(j, "accompanied");
+	if (b)
+		sv->accompanied = json_is_true(b);
 	json_t *d = json_object_get(j, "domains");
 	if (d) {
 		if (json_array_size(d) < 1 || json_array_size(d) > SVC_MAX_DOMAINS)
@@ -108,7 +180,7 @@ static const struct jfield service_fields[] = {
 	{"id", J_STR, false, 1, SVC_ID_MAX},     {"name", J_STR, false, 1, SVC_NAME_MAX},
 	{"url", J_STR, false, 1, SVC_URL_MAX},   {"category", J_STR, false, 0, SVC_NAME_MAX},
 	{"icon", J_STR, false, 0, SVC_ICON_MAX}, {"domains", J_ARRAY, false, 0, 0},
-	{"intranet", J_BOOL, false, 0, 0},
+	{"intranet", J_BOOL, false, 0, 0},       {"accompanied", J_BOOL, false, 0, 0},
 };
 
 const char *api_service_parse(json_t *j, bool add, struct store_service *sv, char *err,
@@ -135,7 +207,8 @@ const char *api_service_parse(json_t *j, bool add, struct store_service *sv, cha
 		else
 			svc_slug(sv->name, sv->id);
 	} else if (json_object_size(j) == 0) {
-		return "nothing to change: give name, url, category, icon, domains or intranet";
+		return "nothing to change: give name, url, category, icon, domains, intranet or "
+		       "accompanied";
 	}
 	return store_service_check(sv, err, errlen) ? NULL : err;
 }

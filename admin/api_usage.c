@@ -214,6 +214,18 @@ void api_usage(struct app *app, struct http_req *r)
 	http_response(r, 200, resp);
 }
 
+/* A day's accompanied sessions onto its row of "per_day" (every row has the field). */
+static void accompanied_day(void *arg, const char *day, int64_t n)
+{
+	json_t *rows = arg, *row;
+	size_t i;
+	json_array_foreach (rows, i, row) {
+		const char *d = json_string_value(json_object_get(row, "day"));
+		if (d && strcmp(d, day) == 0)
+			json_object_set_new(row, "accompanied_sessions", json_integer(n));
+	}
+}
+
 void api_stats(struct app *app, struct http_req *r)
 {
 	static const char *const q[] = {"from", "to", NULL};
@@ -229,6 +241,14 @@ void api_stats(struct app *app, struct http_req *r)
 	store_stats_free(&stats);
 	json_object_set_new(out, "spare_sessions",
 			    json_integer(store_spare_sessions(app->store, from, to)));
+	json_t *row;
+	size_t i;
+	json_array_foreach (json_object_get(out, "per_day"), i, row)
+		json_object_set_new(row, "accompanied_sessions", json_integer(0));
+	json_object_set_new(
+		out, "accompanied_sessions",
+		json_integer(store_accompanied_sessions(app->store, from, to, accompanied_day,
+							json_object_get(out, "per_day"))));
 	json_object_set_new(out, "per_service", api_per_service(app, from, to));
 	api_help_stats(app, out, from, to);
 	/* The supporting documents brought in: counts only (docs/kiosk.md, "Documents"). */

@@ -65,8 +65,8 @@ static int64_t max3(int64_t a, int64_t b, int64_t c)
 
 /* Checks NAME's PASSWORD under the lock-outs above; replies 401 or 403
  * (WRONG_STATUS, WRONG_WORD) or 429 when it fails. */
-static bool password_ok(struct app *app, struct http_req *r, const char *name, const char *password,
-			struct store_actor *out, unsigned wrong_status, const char *wrong_word)
+bool api_password_ok(struct app *app, struct http_req *r, const char *name, const char *password,
+		     struct store_actor *out, unsigned wrong_status, const char *wrong_word)
 {
 	int64_t pair = name_key2(name, r->addr), nkey = name_key2(name, NULL),
 		akey = name_key2(r->addr, NULL), now = mono_ms();
@@ -120,8 +120,8 @@ void api_login(struct app *app, struct http_req *r)
 	struct store_actor who;
 	char cookie[TOKEN_STR_LEN + 1];
 	struct web_session ws;
-	if (!password_ok(app, r, json_str_or(j, "name", ""), json_str_or(j, "password", ""), &who,
-			 401, "bad_login"))
+	if (!api_password_ok(app, r, json_str_or(j, "name", ""), json_str_or(j, "password", ""),
+			     &who, 401, "bad_login"))
 		goto out;
 	if (store_web_open(app->store, &who, cookie, &ws) != STORE_OK) {
 		http_error(r, 500, "internal", "the database failed; see escale-admind's log");
@@ -167,8 +167,8 @@ void api_password_change(struct app *app, struct http_req *r)
 	if (!j)
 		return;
 	struct store_actor who;
-	if (password_ok(app, r, r->actor.name, json_str_or(j, "old", ""), &who, 403,
-			"wrong_password")) {
+	if (api_password_ok(app, r, r->actor.name, json_str_or(j, "old", ""), &who, 403,
+			    "wrong_password")) {
 		enum store_rc rc = store_user_set_password(app->store, &r->actor, r->actor.user_id,
 							   json_str_or(j, "new", ""), r->web.id);
 		if (rc == STORE_OK)

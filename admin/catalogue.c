@@ -75,8 +75,8 @@ bool store_service_check(const struct store_service *sv, char *err, size_t errle
 }
 
 static const char *const root_keys[] = {"services", NULL};
-static const char *const service_keys[] = {"id",   "name",    "url",      "category",
-					   "icon", "domains", "intranet", NULL};
+static const char *const service_keys[] = {"id",      "name",     "url",         "category", "icon",
+					   "domains", "intranet", "accompanied", NULL};
 
 /* A string setting copied into DST (CAP bytes); absent gives DEF. */
 static bool text(const config_setting_t *g, const char *name, const char *def, char *dst,
@@ -104,7 +104,8 @@ static bool one(const config_setting_t *e, struct store_service *sv, struct cfg_
 	    !text(e, "url", NULL, sv->url, sizeof(sv->url), err) ||
 	    !text(e, "category", "", sv->category, sizeof(sv->category), err) ||
 	    !text(e, "icon", "", sv->icon, sizeof(sv->icon), err) ||
-	    !cfg_bool(e, "intranet", false, &sv->intranet, err))
+	    !cfg_bool(e, "intranet", false, &sv->intranet, err) ||
+	    !cfg_bool(e, "accompanied", false, &sv->accompanied, err))
 		return false;
 	char *id = NULL;
 	if (!cfg_string(e, "id", NULL, SVC_ID_MAX, &id, err))

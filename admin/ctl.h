@@ -124,6 +124,7 @@ int ctl_session_add_time(struct ctl *c, int argc, char **argv);
 int ctl_code_new(struct ctl *c, int argc, char **argv);
 int ctl_code_list(struct ctl *c, int argc, char **argv);
 int ctl_code_revoke(struct ctl *c, int argc, char **argv);
+int ctl_accompany_code(struct ctl *c, int argc, char **argv);
 int ctl_code_extend(struct ctl *c, int argc, char **argv);
 int ctl_usage_cmd(struct ctl *c, int argc, char **argv);
 int ctl_stats(struct ctl *c, int argc, char **argv);

@@ -281,3 +281,42 @@ out:
 	json_decref(ans);
 	return rc;
 }
+
+int ctl_accompany_code(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"site", required_argument, NULL, 's'},
+					     {NULL, 0, NULL, 0}};
+	json_t *body = json_object(), *ans = NULL;
+	int ch, rc = CTL_USAGE;
+
+	if (!body)
+		fatalx("out of memory");
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 's' || !ctl_text_ok(c, "--site", optarg, false)) {
+			if (ch != 's')
+				ctl_usage(c, NULL);
+			goto out;
+		}
+		json_object_set_new(body, "site", json_string(optarg));
+	}
+	if (!ctl_nargs(c, argc, argv, 0, 0))
+		goto out;
+	rc = ctl_post(c, "/api/v1/accompany", body, &ans);
+	body = NULL;
+	if (rc != CTL_OK)
+		goto out;
+	const char *code = ctl_jstr(ans, "code");
+	if (!code) {
+		rc = ctl_fail("unexpected answer from escale-admind: no code");
+		goto out;
+	}
+	/* The code on its own line (scripts), then what it is for. */
+	printf("%s\n", code);
+	fputs("one accompanied session, to type on a kiosk before ", stdout);
+	ctl_out_value(json_object_get(ans, "valid_until"));
+	putchar('\n');
+out:
+	json_decref(body);
+	json_decref(ans);
+	return rc;
+}

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One service as a line: id, name, category, icon, intranet, url, domains. */
+/* One service as a line: id, name, category, icon, intranet and/or accompanied ("-":
+ * neither), url, domains. */
 static void ctl_service_line(const json_t *s)
 {
 	static const char *const keys[] = {"id", "name", "category", "icon"};
@@ -18,7 +19,13 @@ static void ctl_service_line(const json_t *s)
 		ctl_out_text(v && *v ? v : NULL);
 		ctl_out_tab();
 	}
-	fputs(json_is_true(json_object_get(s, "intranet")) ? "intranet" : "-", stdout);
+	bool in = json_is_true(json_object_get(s, "intranet")),
+	     acc = json_is_true(json_object_get(s, "accompanied"));
+	fputs(in && acc ? "intranet,accompanied"
+	      : in      ? "intranet"
+	      : acc     ? "accompanied"
+			: "-",
+	      stdout);
 	ctl_out_tab();
 	ctl_out_value(json_object_get(s, "url"));
 	ctl_out_tab();
@@ -57,6 +64,7 @@ static bool ctl_service_opts(struct ctl *c, int argc, char **argv, bool add, jso
 		{"category", required_argument, NULL, 'c'},
 		{"icon", required_argument, NULL, 'I'},
 		{"intranet", no_argument, NULL, 'x'},
+		{"accompanied", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	static const struct option edit_opts[] = {
@@ -66,6 +74,7 @@ static bool ctl_service_opts(struct ctl *c, int argc, char **argv, bool add, jso
 		{"category", required_argument, NULL, 'c'},
 		{"icon", required_argument, NULL, 'I'},
 		{"intranet", required_argument, NULL, 'x'},
+		{"accompanied", required_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	json_t *domains = NULL;
@@ -107,6 +116,16 @@ static bool ctl_service_opts(struct ctl *c, int argc, char **argv, bool add, jso
 				continue;
 			}
 			ctl_usage(c, "--intranet takes yes or no");
+			return false;
+		case 'a':
+			/* For accompanied sessions only: never offered to a resident alone. */
+			if (!optarg || strcmp(optarg, "yes") == 0 || strcmp(optarg, "no") == 0) {
+				json_object_set_new(
+					body, "accompanied",
+					json_boolean(!optarg || strcmp(optarg, "yes") == 0));
+				continue;
+			}
+			ctl_usage(c, "--accompanied takes yes or no");
 			return false;
 		default:
 			break;
@@ -262,9 +281,10 @@ int ctl_service_import(struct ctl *c, int argc, char **argv)
 		json_t *domains = json_array();
 		for (int d = 0; d < sv->n_domains; d++)
 			json_array_append_new(domains, json_string(sv->domains[d]));
-		json_t *body = json_pack("{ss ss ss ss ss so sb}", "id", sv->id, "name", sv->name,
-					 "url", sv->url, "category", sv->category, "icon", sv->icon,
-					 "domains", domains, "intranet", sv->intranet);
+		json_t *body = json_pack("{ss ss ss ss ss so sb sb}", "id", sv->id, "name",
+					 sv->name, "url", sv->url, "category", sv->category, "icon",
+					 sv->icon, "domains", domains, "intranet", sv->intranet,
+					 "accompanied", sv->accompanied);
 		if ((rc = ctl_post(c, "/api/v1/services", body, NULL)) == CTL_OK)
 			printf("%s\tadded\n", sv->id);
 	}

@@ -104,7 +104,8 @@ static bool ctl_site_key(struct ctl *c, const char *key)
 	ctl_usage(c,
 		  "unknown setting '%s': the keys are hours, desk.centre, desk.presets, "
 		  "desk.rules, session.warn_minutes, session.closing_warn_minutes, "
-		  "session.idle_seconds, session.idle_grace_seconds, language, centre_name",
+		  "session.idle_seconds, session.idle_grace_seconds, language, centre_name, "
+		  "services, accompanied_services, languages",
 		  key);
 	return false;
 }

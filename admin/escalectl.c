@@ -16,8 +16,8 @@
 #define CTL_DEFAULT_URL "http://127.0.0.1:8080"
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{"user", "add", "NAME --role admin|secretariat|maintenance [--site SITE]...", ctl_user_add,
-	 true},
+	{"user", "add", "NAME --role admin|secretariat|maintenance|mediator [--site SITE]...",
+	 ctl_user_add, true},
 	{"user", "list", "", ctl_user_list, false},
 	{"user", "disable", "USER", ctl_user_disable, false},
 	{"user", "token", "USER", ctl_user_token, false},
@@ -39,6 +39,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"code", "list", "[--all]", ctl_code_list, false},
 	{"code", "revoke", "CODE|#ID", ctl_code_revoke, false},
 	{"code", "extend", "CODE|#ID [--minutes N] [--pages N] [--days N]", ctl_code_extend, false},
+	{"accompany", "code", "[--site SITE]", ctl_accompany_code, false},
 	{"session", "list", "[--active]", ctl_session_list, false},
 	{"session", "end", "ID", ctl_session_end, false},
 	{"session", "add-time", "ID MINUTES", ctl_session_add_time, false},
@@ -50,11 +51,12 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"job", "refund", "ID [--pages N]", ctl_job_refund, false},
 	{"service", "list", "", ctl_service_list, false},
 	{"service", "add",
-	 "NAME --url URL --domain HOST... [--id ID] [--category TEXT] [--icon NAME] [--intranet]",
+	 "NAME --url URL --domain HOST... [--id ID] [--category TEXT] [--icon NAME] [--intranet]"
+	 " [--accompanied]",
 	 ctl_service_add, false},
 	{"service", "edit",
 	 "ID [--name NAME] [--url URL] [--domain HOST...] [--category TEXT] [--icon NAME]"
-	 " [--intranet yes|no]",
+	 " [--intranet yes|no] [--accompanied yes|no]",
 	 ctl_service_edit, false},
 	{"service", "remove", "ID", ctl_service_remove, false},
 	{"service", "add-domain", "ID HOST", ctl_service_add_domain, false},

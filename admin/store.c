@@ -221,6 +221,27 @@ static const char *const migrations[] = {
 	 * daily totals do (the purge folds doc_counts into daily_stats). */
 	"ALTER TABLE daily_stats ADD COLUMN pages_scanned INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE daily_stats ADD COLUMN files_copied INTEGER NOT NULL DEFAULT 0;",
+	/* 10: accompanied sessions. The role 'mediator' needs the users table rebuilt (a
+	 * CHECK cannot be altered; the migrations run with foreign keys off, so that the
+	 * rows referring to users stay). A mediator's one-time code is a code row marked
+	 * accompany (never in the offline cache nor the desk's list); its created_by is
+	 * the mediator, what the audit log names: the statistics only count them. */
+	"CREATE TABLE users_new("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL"
+	"    CHECK (role IN ('admin', 'secretariat', 'maintenance', 'mediator')),"
+	"  password_hash TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO users_new(id, name, role, password_hash, created_at, disabled)"
+	"  SELECT id, name, role, password_hash, created_at, disabled FROM users;"
+	"DROP TABLE users;"
+	"ALTER TABLE users_new RENAME TO users;"
+	"ALTER TABLE codes ADD COLUMN accompany INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daily_stats ADD COLUMN accompanied_sessions INTEGER NOT NULL DEFAULT 0;"
+	/* A service for accompanied sessions only (webmail, banks): never a resident's. */
+	"ALTER TABLE services ADD COLUMN accompanied INTEGER NOT NULL DEFAULT 0;",
 };
 
 bool role_parse(const char *s, enum role *out)
@@ -231,6 +252,8 @@ bool role_parse(const char *s, enum role *out)
 		*out = ROLE_SECRETARIAT;
 	else if (strcmp(s, "maintenance") == 0)
 		*out = ROLE_MAINTENANCE;
+	else if (strcmp(s, "mediator") == 0)
+		*out = ROLE_MEDIATOR;
 	else
 		return false;
 	return true;
@@ -245,6 +268,8 @@ const char *role_name(enum role r)
 		return "secretariat";
 	case ROLE_MAINTENANCE:
 		return "maintenance";
+	case ROLE_MEDIATOR:
+		return "mediator";
 	default:
 		return "none";
 	}
@@ -374,19 +399,30 @@ static bool store_migrate(struct store *st)
 			  st->path, (long long)version, (long long)target);
 		return false;
 	}
-	for (int64_t v = version; v < target; v++) {
-		if (!store_begin(st))
-			return false;
+	/* Off while migrating (a no-op inside a transaction): a table rebuilt (9) must not
+	 * cascade its DROP onto the rows that refer to it. Checked before each commit. */
+	if (version < target && !db_exec(st->db, "PRAGMA foreign_keys = OFF", "migration"))
+		return false;
+	bool ok = true;
+	for (int64_t v = version; ok && v < target; v++) {
+		if (!store_begin(st)) {
+			ok = false;
+			break;
+		}
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %lld", (long long)v + 1);
 		if (!db_exec(st->db, migrations[v], "migration") ||
+		    store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0 ||
 		    !db_exec(st->db, pragma, "migration") || !store_commit(st)) {
 			store_rollback(st);
-			return false;
+			ok = false;
+			break;
 		}
 		log_info("%s: schema migrated to version %lld", st->path, (long long)v + 1);
 	}
-	return true;
+	if (version < target && !db_exec(st->db, "PRAGMA foreign_keys = ON", "migration"))
+		return false;
+	return ok;
 }
 
 static bool store_load_salt(struct store *st)

@@ -192,6 +192,9 @@ struct code_spec {
 	int length;
 	bool spare;       /* a spare code, for the desk's drawer (store_spare.c) */
 	const char *site; /* where the codes are valid; NULL: every site */
+	/* A mediator's one-time code for an accompanied session (store_accompany.c): one
+	 * code, never in the desk's list nor the offline cache, audited accompany.code. */
+	bool accompany;
 };
 /* A code just issued: its clear text, grouped for reading (wipe it after use). */
 struct store_issued_code {
@@ -241,6 +244,10 @@ bool store_spare_drawer(struct store *st, int64_t now, const char *site,
 			struct store_spare_drawer *out);
 /* Sessions opened with a spare code that started in [FROM, TO). */
 int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to);
+/* Accompanied sessions (a mediator's code) that started in [FROM, TO): a count, no name;
+ * EACH (may be NULL) gets each local day's count, in order. */
+int64_t store_accompanied_sessions(struct store *st, int64_t from, int64_t to,
+				   void (*each)(void *arg, const char *day, int64_t n), void *arg);
 /* One code of the kiosks' offline cache. */
 struct store_cached_code {
 	char verifier[STORE_VERIFIER_LEN * 2 + 1];
@@ -265,6 +272,10 @@ struct session_open {
 	int64_t seconds_left;
 	int64_t pages_left;
 	int64_t valid_until;
+	/* A mediator's accompany code: the session is accompanied by that mediator (its
+	 * name; the session has no time limit but the kiosk's closing time). */
+	bool accompanied;
+	char accompanied_by[NAME_MAX_BYTES + 1];
 };
 enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *norm,
 				 struct session_open *out);
@@ -349,6 +360,7 @@ struct store_session_row {
 	char *id, *kiosk, *site, *end_reason;
 	int64_t code_id, started_at, ended_at, seconds_used, pages_used, seconds_left;
 	bool has_code, offline, active;
+	bool accompanied; /* opened by a mediator's code: its mediator is in the audit log only */
 };
 struct store_session_rows {
 	struct store_session_row *v;

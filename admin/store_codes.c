@@ -42,8 +42,8 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 {
 	static const char sql[] =
 		"INSERT INTO codes(hash, verifier, hint, seconds_total,"
-		" pages_total, created_at, created_by, valid_until, rev, spare, site)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" pages_total, created_at, created_by, valid_until, rev, spare, site, accompany)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	int again = -1;
 	*ok = false;
 	if (!store_tx_begin(st))
@@ -68,6 +68,7 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 		sqlite3_bind_int64(s, 9, rev);
 		sqlite3_bind_int(s, 10, spec->spare);
 		bind_text(s, 11, spec->site);
+		sqlite3_bind_int(s, 12, spec->accompany);
 		int r = sqlite3_step(s);
 		if (r == SQLITE_CONSTRAINT_UNIQUE) {
 			again = i;
@@ -81,7 +82,12 @@ static int fresh_insert(struct store *st, const struct store_actor *who,
 	}
 	sqlite3_finalize(s);
 	bool good = again < 0 && codes[spec->count - 1].id != 0;
-	if (good) {
+	if (good && spec->accompany) {
+		const struct audit_field d[] = {{"id", NULL, codes[0].id},
+						{"valid_until", NULL, spec->valid_until},
+						{"site", spec->site ? spec->site : "all", 0}};
+		good = store_audit(st, who, "accompany.code", NULL, d, ARRAY_LEN(d));
+	} else if (good) {
 		const struct audit_field d[] = {
 			{"count", NULL, spec->count},
 			{"minutes", NULL, spec->seconds / 60},
@@ -190,9 +196,12 @@ static void code_row(sqlite3_stmt *s, int64_t now, struct store_code_row *out)
 
 void store_codes_list(struct store *st, bool all, struct store_code_rows *out)
 {
-	char *sql = xasprintf("SELECT %s FROM codes c %s ORDER BY c.id DESC LIMIT 10000", code_cols,
+	/* A mediator's accompany codes are not the desk's to see. */
+	char *sql = xasprintf("SELECT %s FROM codes c WHERE NOT c.accompany %s"
+			      " ORDER BY c.id DESC LIMIT 10000",
+			      code_cols,
 			      all ? ""
-				  : "WHERE c.revoked_at IS NULL AND c.valid_until > ?1"
+				  : "AND c.revoked_at IS NULL AND c.valid_until > ?1"
 				    " AND c.seconds_used < c.seconds_total");
 	*out = (struct store_code_rows){0};
 	int64_t now = now_s();
@@ -216,7 +225,8 @@ static int64_t code_find(struct store *st, const char *norm, int64_t id)
 		return id > 0 ? id : 0;
 	uint8_t h[CODE_HASH_LEN];
 	code_hash(st->code_key, norm, h);
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT id FROM codes WHERE hash = ?");
+	sqlite3_stmt *s =
+		db_prepare(st->db, "SELECT id FROM codes WHERE hash = ? AND NOT accompany");
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
 	int64_t found = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
@@ -331,11 +341,11 @@ bool store_code_cache(struct store *st, int64_t kiosk, int64_t since, struct sto
 	static const char sql_full[] =
 		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
 		" valid_until, revoked_at FROM codes WHERE revoked_at IS NULL"
-		" AND valid_until > ?1 AND seconds_used < seconds_total"
+		" AND valid_until > ?1 AND seconds_used < seconds_total AND NOT accompany"
 		" AND (site IS NULL OR site = (SELECT site FROM kiosks WHERE id = ?3))";
 	static const char sql_delta[] =
 		"SELECT verifier, seconds_total, seconds_used, pages_total, pages_used,"
-		" valid_until, revoked_at FROM codes WHERE rev > ?2"
+		" valid_until, revoked_at FROM codes WHERE rev > ?2 AND NOT accompany"
 		" AND (site IS NULL OR site = (SELECT site FROM kiosks WHERE id = ?3))";
 	memset(out, 0, sizeof(*out));
 	out->full = since <= 0;

@@ -16,7 +16,7 @@ static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
 	snprintf(dst, cap, "%s", v ? v : "");
 }
 
-#define SERVICE_COLS "id, name, url, category, icon, domains, intranet"
+#define SERVICE_COLS "id, name, url, category, icon, domains, intranet, accompanied"
 
 static void service_row(sqlite3_stmt *s, struct store_service *sv)
 {
@@ -33,6 +33,7 @@ static void service_row(sqlite3_stmt *s, struct store_service *sv)
 		d += len + (d[len] == '\n');
 	}
 	sv->intranet = sqlite3_column_int(s, 6) != 0;
+	sv->accompanied = sqlite3_column_int(s, 7) != 0;
 }
 
 /* The domains one per line, as stored. */
@@ -112,15 +113,20 @@ static bool audit_service(struct store *st, const struct store_actor *who, const
 {
 	char *d = domains_text(sv);
 	const struct audit_field f[] = {
-		{"category", sv->category, 0},    {"domains", d, 0},     {"icon", sv->icon, 0},
-		{"intranet", NULL, sv->intranet}, {"name", sv->name, 0}, {"url", sv->url, 0},
+		{"category", sv->category, 0},
+		{"domains", d, 0},
+		{"icon", sv->icon, 0},
+		{"intranet", NULL, sv->intranet},
+		{"name", sv->name, 0},
+		{"url", sv->url, 0},
+		{"accompanied", NULL, sv->accompanied},
 	};
 	bool ok = store_audit(st, who, action, sv->id, f, ARRAY_LEN(f));
 	free(d);
 	return ok;
 }
 
-/* Runs S (an insert or an update) with SV's fields as ?1..?7, then finalises it. */
+/* Runs S (an insert or an update) with SV's fields as ?1..?8, then finalises it. */
 static int service_step(sqlite3_stmt *s, const struct store_service *sv)
 {
 	char *d = domains_text(sv);
@@ -131,6 +137,7 @@ static int service_step(sqlite3_stmt *s, const struct store_service *sv)
 	bind_text(s, 5, sv->icon);
 	bind_text(s, 6, d);
 	sqlite3_bind_int(s, 7, sv->intranet);
+	sqlite3_bind_int(s, 8, sv->accompanied);
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
 	free(d);
@@ -144,9 +151,9 @@ static enum store_rc insert_service(struct store *st, const struct store_service
 		return STORE_LIMIT;
 	sqlite3_stmt *s = db_prepare(
 		st->db,
-		"INSERT INTO services(id, position, name, url, category, icon, domains, intranet)"
-		" VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM services),"
-		" ?2, ?3, ?4, ?5, ?6, ?7)");
+		"INSERT INTO services(id, position, name, url, category, icon, domains, intranet,"
+		" accompanied) VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM services),"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	int r = service_step(s, sv);
 	if ((r & 0xff) == SQLITE_CONSTRAINT)
 		return STORE_CONFLICT;
@@ -172,7 +179,7 @@ enum store_rc store_service_update(struct store *st, const struct store_actor *w
 		return STORE_ERROR;
 	sqlite3_stmt *s = db_prepare(st->db, "UPDATE services SET name = ?2, url = ?3,"
 					     " category = ?4, icon = ?5, domains = ?6,"
-					     " intranet = ?7 WHERE id = ?1");
+					     " intranet = ?7, accompanied = ?8 WHERE id = ?1");
 	int r = service_step(s, sv);
 	enum store_rc rc = STORE_ERROR;
 	if ((r & 0xff) == SQLITE_CONSTRAINT)

@@ -16,6 +16,7 @@ struct store_service {
 	char domains[SVC_MAX_DOMAINS][SVC_HOST_MAX + 2]; /* + a leading dot */
 	int n_domains;
 	bool intranet;
+	bool accompanied; /* for accompanied sessions only (docs/API.md "Services") */
 };
 
 /* The whole list in display order; free SERVICES with free(). */

@@ -20,9 +20,35 @@ static bool step_done(sqlite3_stmt *s)
 	return r == SQLITE_DONE;
 }
 
+static bool audit_accompany_end(struct store *st, const char *session, const char *reason);
+
+/* The open accompanied sessions SQL selects (its ?1 bound to V) are about to end with
+ * REASON: their ends go to the audit log; inside the caller's transaction. */
+static bool audit_open_accompanied(struct store *st, const char *sql, int64_t v, const char *reason)
+{
+	/* A kiosk has one session at a time, the stale sweep a few: past 64 at once, the
+	 * others end unlogged (their start is in the log). */
+	char ids[64][SESSION_ID_LEN + 1];
+	int n = 0;
+	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_bind_int64(s, 1, v);
+	while (n < 64 && sqlite3_step(s) == SQLITE_ROW)
+		snprintf(ids[n++], sizeof(ids[0]), "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	bool ok = true;
+	for (int i = 0; ok && i < n; i++)
+		ok = audit_accompany_end(st, ids[i], reason);
+	return ok;
+}
+
 /* Ends every open session of KIOSK with REASON. */
 static bool end_kiosk_sessions(struct store *st, int64_t kiosk, const char *reason, int64_t now)
 {
+	if (!audit_open_accompanied(st,
+				    "SELECT s.id FROM sessions s JOIN codes c ON c.id = s.code_id"
+				    " WHERE c.accompany AND s.kiosk_id = ?1 AND s.ended_at IS NULL",
+				    kiosk, reason))
+		return false;
 	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET ended_at = ?, end_reason = ?"
 					 " WHERE kiosk_id = ? AND ended_at IS NULL");
 	sqlite3_bind_int64(s, 1, now);
@@ -107,10 +133,17 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 				 struct session_open *out)
 {
 	/* A code of another site is unknown here, as a code that does not exist. */
-	static const char sql_code[] = "SELECT id, seconds_total - seconds_used,"
-				       " pages_total - pages_used, valid_until, revoked_at"
-				       " FROM codes WHERE hash = ?1 AND (site IS NULL OR"
-				       " site = (SELECT site FROM kiosks WHERE id = ?2))";
+	/* An accompany code opens one session only, and only while its mediator's account
+	 * is enabled and still a mediator's. */
+	static const char sql_code[] =
+		"SELECT c.id, c.seconds_total - c.seconds_used,"
+		" c.pages_total - c.pages_used, c.valid_until, c.revoked_at, c.accompany,"
+		" (SELECT u.name FROM users u WHERE u.id = c.created_by AND u.disabled = 0"
+		"  AND u.role = 'mediator'),"
+		" EXISTS (SELECT 1 FROM sessions o WHERE o.code_id = c.id), c.created_by,"
+		" (SELECT name FROM kiosks WHERE id = ?2)"
+		" FROM codes c WHERE c.hash = ?1 AND (c.site IS NULL OR"
+		" c.site = (SELECT site FROM kiosks WHERE id = ?2))";
 	uint8_t h[CODE_HASH_LEN];
 	code_hash(st->code_key, norm, h);
 	int64_t now = now_s();
@@ -120,14 +153,24 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	sqlite3_stmt *s = store_stmt(st, sql_code);
 	sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, kiosk);
-	int64_t code = 0;
+	int64_t code = 0, mediator = 0;
+	char kname[NAME_MAX_BYTES + 1] = "";
+	memset(out, 0, sizeof(*out));
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		code = sqlite3_column_int64(s, 0);
 		out->seconds_left = sqlite3_column_int64(s, 1);
 		out->pages_left = sqlite3_column_int64(s, 2);
 		out->valid_until = sqlite3_column_int64(s, 3);
-		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+		out->accompanied = sqlite3_column_int(s, 5) != 0;
+		const char *by = (const char *)sqlite3_column_text(s, 6);
+		snprintf(out->accompanied_by, sizeof(out->accompanied_by), "%s", by ? by : "");
+		mediator = sqlite3_column_int64(s, 8);
+		const char *kn = (const char *)sqlite3_column_text(s, 9);
+		snprintf(kname, sizeof(kname), "%s", kn ? kn : "");
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL || (out->accompanied && !by))
 			rc = STORE_CODE_REVOKED;
+		else if (out->accompanied && sqlite3_column_int(s, 7))
+			rc = STORE_CODE_USED_UP;
 		else if (out->valid_until <= now)
 			rc = STORE_CODE_EXPIRED;
 		else if (out->seconds_left <= 0)
@@ -155,6 +198,14 @@ enum store_rc store_session_open(struct store *st, int64_t kiosk, const char *no
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, now);
 	bool ok = step_done(s) && touch_kiosk(st, kiosk, "session", NULL, NULL, now);
+	if (ok && out->accompanied) {
+		/* The audit log names the mediator; the statistics only count the session. */
+		struct store_actor by = {.role = ROLE_MEDIATOR, .user_id = mediator};
+		snprintf(by.name, sizeof(by.name), "%s", out->accompanied_by);
+		const struct audit_field d[] = {{"kiosk", kname, 0}};
+		ok = store_audit_kiosk(st, &by, "session.accompany", out->id, kiosk, d,
+				       ARRAY_LEN(d));
+	}
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -366,6 +417,31 @@ enum store_rc store_heartbeat(struct store *st, int64_t kiosk, const struct hear
 }
 
 /* Ends SESSION of KIOSK at AT; already ended is fine. Caller holds the lock. */
+/* The end of an accompanied session, in the audit log under its mediator's name; nothing
+ * for a resident's session. Inside the caller's transaction. */
+static bool audit_accompany_end(struct store *st, const char *session, const char *reason)
+{
+	sqlite3_stmt *s =
+		store_stmt(st, "SELECT c.created_by, u.name, s.kiosk_id, k.name FROM sessions s"
+			       " JOIN codes c ON c.id = s.code_id AND c.accompany"
+			       " LEFT JOIN users u ON u.id = c.created_by"
+			       " JOIN kiosks k ON k.id = s.kiosk_id WHERE s.id = ?");
+	bind_text(s, 1, session);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_release(s);
+		return true;
+	}
+	struct store_actor by = {.role = ROLE_MEDIATOR, .user_id = sqlite3_column_int64(s, 0)};
+	const char *name = (const char *)sqlite3_column_text(s, 1);
+	snprintf(by.name, sizeof(by.name), "%s", name ? name : "?");
+	int64_t kiosk = sqlite3_column_int64(s, 2);
+	char kname[NAME_MAX_BYTES + 1];
+	snprintf(kname, sizeof(kname), "%s", sqlite3_column_text(s, 3));
+	store_release(s);
+	const struct audit_field d[] = {{"kiosk", kname, 0}, {"reason", reason, 0}};
+	return store_audit_kiosk(st, &by, "session.accompany_end", session, kiosk, d, ARRAY_LEN(d));
+}
+
 static enum store_rc session_close(struct store *st, int64_t kiosk, const char *session,
 				   const char *reason, int64_t seconds, int64_t pages, int64_t at,
 				   const char (*services)[SVC_ID_MAX + 1], size_t n_services)
@@ -385,6 +461,8 @@ static enum store_rc session_close(struct store *st, int64_t kiosk, const char *
 	bind_text(s, 2, reason);
 	bind_text(s, 3, session);
 	if (!step_done(s))
+		return STORE_ERROR;
+	if (sqlite3_changes(st->db) > 0 && !audit_accompany_end(st, session, reason))
 		return STORE_ERROR;
 	/* The services it used count once, even when the session had already
 	 * ended (by the desk, or as stale) before its kiosk said so. */
@@ -434,7 +512,7 @@ static const char *event_apply(struct store *st, int64_t kiosk, const struct sto
 				   "   max(coalesce(o.ended_at, o.started_at)) FROM sessions o"
 				   "   WHERE o.kiosk_id = ?3), 0)),"
 				   " c.revoked_at, c.valid_until, c.seconds_total - c.seconds_used"
-				   " FROM codes c WHERE c.verifier = ?1");
+				   " FROM codes c WHERE c.verifier = ?1 AND NOT c.accompany");
 		sqlite3_bind_blob(s, 1, v, sizeof(v), SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, at);
 		sqlite3_bind_int64(s, 3, kiosk);
@@ -540,7 +618,8 @@ void store_session_list(struct store *st, bool active_only, struct store_session
 	char *sql = xasprintf(
 		"SELECT s.id, k.name, k.site, s.code_id, s.started_at, s.ended_at,"
 		" s.seconds_used, s.pages_used, s.end_reason, s.offline,"
-		" max(c.seconds_total - c.seconds_used, 0) FROM sessions s"
+		" max(c.seconds_total - c.seconds_used, 0), coalesce(c.accompany, 0) FROM sessions "
+		"s"
 		" JOIN kiosks k ON k.id = s.kiosk_id LEFT JOIN codes c ON c.id = s.code_id"
 		" %s ORDER BY s.started_at DESC LIMIT 1000",
 		active_only ? "WHERE s.ended_at IS NULL" : "");
@@ -563,6 +642,7 @@ void store_session_list(struct store *st, bool active_only, struct store_session
 			.end_reason = store_col_dup(s, 8),
 			.offline = sqlite3_column_int(s, 9) != 0,
 			.seconds_left = sqlite3_column_int64(s, 10),
+			.accompanied = sqlite3_column_int(s, 11) != 0,
 		};
 	}
 	sqlite3_finalize(s);
@@ -642,7 +722,8 @@ enum store_rc store_session_end_staff(struct store *st, const struct store_actor
 	bind_text(s, 2, session);
 	bool ok = adv == STORE_OK && step_done(s) &&
 		  add_command(st, kiosk, wire_cmd_word(WIRE_CMD_END_SESSION), session, 0) &&
-		  store_audit_kiosk(st, who, "session.end", session, kiosk, NULL, 0);
+		  store_audit_kiosk(st, who, "session.end", session, kiosk, NULL, 0) &&
+		  audit_accompany_end(st, session, "staff");
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
@@ -678,12 +759,18 @@ bool store_end_stale(struct store *st, int64_t now)
 {
 	if (!store_tx_begin(st))
 		return false;
-	/* Ended when last heard of: the duration counts the time the kiosk was seen. */
+	/* Ended when last heard of: the duration counts the time the kiosk was seen. (An
+	 * accompanied session that comes back and ends later has a second end in the log.) */
+	bool ok = audit_open_accompanied(
+		st,
+		"SELECT s.id FROM sessions s JOIN codes c ON c.id = s.code_id"
+		" WHERE c.accompany AND s.ended_at IS NULL AND s.last_seen < ?1",
+		now - st->pol.stale_seconds, "stale");
 	sqlite3_stmt *s =
 		store_stmt(st, "UPDATE sessions SET ended_at = last_seen,"
 			       " end_reason = 'stale' WHERE ended_at IS NULL AND last_seen < ?");
 	sqlite3_bind_int64(s, 1, now - st->pol.stale_seconds);
-	bool ok = step_done(s);
+	ok = step_done(s) && ok;
 	int n = sqlite3_changes(st->db);
 	ok = store_tx_end(st, ok ? STORE_OK : STORE_ERROR) == STORE_OK;
 	if (ok && n)

@@ -203,11 +203,12 @@ bool store_purge(struct store *st, int64_t now)
 	int64_t cutoff = now - st->pol.retention_days * 86400;
 	static const char fold[] =
 		"INSERT INTO daily_stats(day, kiosk_id, sessions, seconds, pages, pages_printed,"
-		" pages_refused, pages_refunded, spare_sessions)"
+		" pages_refused, pages_refunded, spare_sessions, accompanied_sessions)"
 		" SELECT date(started_at, 'unixepoch', 'localtime'), kiosk_id, count(*),"
 		" sum(seconds_used), sum(pages_used), sum(pages_printed), sum(pages_refused),"
 		" sum(pages_refunded),"
-		" sum(EXISTS (SELECT 1 FROM codes c WHERE c.id = code_id AND c.spare)) FROM "
+		" sum(EXISTS (SELECT 1 FROM codes c WHERE c.id = code_id AND c.spare)),"
+		" sum(EXISTS (SELECT 1 FROM codes c WHERE c.id = code_id AND c.accompany)) FROM "
 		"sessions"
 		" WHERE ended_at IS NOT NULL AND started_at < ?1 GROUP BY 1, 2"
 		" ON CONFLICT (day, kiosk_id) DO UPDATE SET sessions = sessions + "
@@ -216,7 +217,8 @@ bool store_purge(struct store *st, int64_t now)
 		" pages_printed = pages_printed + excluded.pages_printed,"
 		" pages_refused = pages_refused + excluded.pages_refused,"
 		" pages_refunded = pages_refunded + excluded.pages_refunded,"
-		" spare_sessions = spare_sessions + excluded.spare_sessions";
+		" spare_sessions = spare_sessions + excluded.spare_sessions,"
+		" accompanied_sessions = accompanied_sessions + excluded.accompanied_sessions";
 	static const char *const deletes[] = {
 		"DELETE FROM sessions WHERE ended_at IS NOT NULL AND started_at < ?1",
 		/* Event ids only need to outlive a kiosk's longest outage. */

@@ -342,8 +342,8 @@ bool svc_check_list(const struct kservice *s, int n, char *err, size_t errlen)
 
 /* ---- JSON ---- */
 
-static const char *const json_keys[] = {"id",   "name",    "url",      "category",
-					"icon", "domains", "intranet", NULL};
+static const char *const json_keys[] = {"id",      "name",     "url",         "category", "icon",
+					"domains", "intranet", "accompanied", NULL};
 
 static bool json_text(const json_t *o, const char *key, bool required, size_t maxbytes, char **out,
 		      const char *def, int index, char *err, size_t errlen)
@@ -395,6 +395,10 @@ static bool json_service(const json_t *o, bool extra_keys, int index, struct kse
 	if (in && !json_is_boolean(in))
 		return say(err, errlen, "service %d: 'intranet' must be true or false", index);
 	sv->intranet = json_is_true(in);
+	const json_t *acc = json_object_get(o, "accompanied");
+	if (acc && !json_is_boolean(acc))
+		return say(err, errlen, "service %d: 'accompanied' must be true or false", index);
+	sv->accompanied = json_is_true(acc);
 	const json_t *doms = json_object_get(o, "domains");
 	if (!json_is_array(doms) || json_array_size(doms) < 1 ||
 	    json_array_size(doms) > SVC_MAX_DOMAINS)
@@ -463,6 +467,8 @@ json_t *svc_list_to_json(const struct kservice *s, int n, bool for_proxy)
 			json_object_set_new(o, "category",
 					    json_string(s[i].category ? s[i].category : ""));
 			json_object_set_new(o, "icon", json_string(s[i].icon ? s[i].icon : ""));
+			if (s[i].accompanied)
+				json_object_set_new(o, "accompanied", json_true());
 		}
 		if (!o || json_array_append_new(arr, o) != 0) {
 			json_decref(arr);
@@ -486,13 +492,32 @@ bool svc_list_equal(const struct svc_list *a, const struct svc_list *b)
 		if (strcmp(x->id, y->id) != 0 || !str_eq(x->name, y->name) ||
 		    !str_eq(x->url, y->url) || !str_eq(x->category, y->category) ||
 		    !str_eq(x->icon, y->icon) || x->intranet != y->intranet ||
-		    x->n_domains != y->n_domains)
+		    x->accompanied != y->accompanied || x->n_domains != y->n_domains)
 			return false;
 		for (int d = 0; d < x->n_domains; d++)
 			if (!str_eq(x->domains[d], y->domains[d]))
 				return false;
 	}
 	return true;
+}
+
+void svc_select(const struct svc_list *in, bool accompanied, struct svc_list *out)
+{
+	out->version = in->version;
+	out->n = 0;
+	for (int i = 0; i < in->n; i++) {
+		const struct kservice *a = &in->s[i];
+		if (a->accompanied && !accompanied)
+			continue;
+		struct kservice *b = &out->s[out->n++];
+		*b = *a;
+		b->name = a->name ? xstrdup(a->name) : NULL;
+		b->url = a->url ? xstrdup(a->url) : NULL;
+		b->category = a->category ? xstrdup(a->category) : NULL;
+		b->icon = a->icon ? xstrdup(a->icon) : NULL;
+		for (int d = 0; d < a->n_domains; d++)
+			b->domains[d] = xstrdup(a->domains[d]);
+	}
 }
 
 void svc_free(struct kservice *s, int n)

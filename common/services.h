@@ -22,9 +22,9 @@ typedef struct json_t json_t;
 #define SVC_HOST_MAX    253  /* bytes of a host name */
 #define SVC_DOMAIN_MAX  254  /* bytes of a domain, with its leading dot */
 #define SVC_ICON_MAX    16   /* bytes of an icon name */
-/* Distinct domains of all services: Chromium's allowlist takes 1000 with the home page and
- * the print preview's two pages. */
-#define SVC_MAX_ALLOWLIST 997
+/* Distinct domains of all services: Chromium's allowlist takes 1000 with the home page, its
+ * scan tile's page and the print preview's two pages. */
+#define SVC_MAX_ALLOWLIST 996
 /* The largest services list admind's answer, the cache and the IPC message may hold. */
 #define SVC_JSON_MAX (256 * 1024)
 
@@ -42,6 +42,9 @@ struct kservice {
 	/* "intranet": its names may resolve to loopback, private or link-local addresses (a
 	 * centre's own server); default false: escale-proxy refuses such addresses */
 	bool intranet;
+	/* "accompanied": for accompanied sessions only (admind's list of a kiosk, docs/API.md):
+	 * never in a resident's tiles, policy or proxy allowlist */
+	bool accompanied;
 };
 
 /* A list of services with admind's version number of it (0: kiosk.conf's). */
@@ -88,7 +91,7 @@ bool svc_check(const struct kservice *sv, char *err, size_t errlen);
 bool svc_check_list(const struct kservice *s, int n, char *err, size_t errlen);
 
 /* Reads a JSON array of services ({"id","name","url","category","icon","domains",
- * "intranet"}; id, name, url and domains required) into OUT, checked as above (an empty
+ * "intranet","accompanied"}; id, name, url and domains required) into OUT, checked as above (an empty
  * list is one: admind may have no service to offer). EXTRA_KEYS: other keys are skipped (admind may add some), else refused.
  * False with ERR saying why (OUT is then empty). */
 bool svc_list_from_json(const json_t *arr, bool extra_keys, struct svc_list *out, char *err,
@@ -99,6 +102,9 @@ bool svc_answer_from_json(const json_t *body, struct svc_list *out, char *err, s
 /* The list as a JSON array (new reference); FOR_PROXY: only what escale-proxy takes
  * (id, url, domains, intranet). */
 json_t *svc_list_to_json(const struct kservice *s, int n, bool for_proxy);
+/* The services of IN a session may use (ACCOMPANIED: an accompanied session, every one;
+ * else those not kept for accompanied sessions), copied into OUT with IN's version. */
+void svc_select(const struct svc_list *in, bool accompanied, struct svc_list *out);
 /* Same services, fields and order. */
 bool svc_list_equal(const struct svc_list *a, const struct svc_list *b);
 /* Frees the strings of N services (the array itself is the caller's). */

@@ -19,6 +19,9 @@ const char *const sitecfg_keys[] = {"hours",
 				    "session.idle_grace_seconds",
 				    "language",
 				    "centre_name",
+				    "services",
+				    "accompanied_services",
+				    "languages",
 				    NULL};
 
 /* Indexed like struct tm's tm_wday. */
@@ -252,6 +255,79 @@ static bool rules(json_t *v, struct site_settings *s, char *err, size_t errlen)
 	return true;
 }
 
+static bool service_ids(json_t *v, const char *key, char (*out)[SVC_ID_MAX + 1], int *n, char *err,
+			size_t errlen)
+{
+	if (!json_is_array(v) || json_array_size(v) > SVC_MAX)
+		return fail(err, errlen, "'%s' must be a list of at most %d service ids", key,
+			    SVC_MAX);
+	size_t i;
+	json_t *e;
+	json_array_foreach (v, i, e) {
+		const char *id = json_string_value(e);
+		if (!id || json_string_length(e) > SVC_ID_MAX ||
+		    strlen(id) != json_string_length(e) || !svc_id_ok(id))
+			return fail(err, errlen,
+				    "'%s': each entry must be a service's id (1 to %d of a-z, 0-9 "
+				    "and inner dashes), e.g. \"caf\"",
+				    key, SVC_ID_MAX);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(out[k], id) == 0)
+				return fail(err, errlen, "'%s': \"%s\" is listed twice", key, id);
+		memcpy(out[i], id, strlen(id) + 1);
+	}
+	*n = (int)json_array_size(v);
+	return true;
+}
+
+/* Is ID in S's list of key K (services or accompanied_services)? */
+static bool listed(const struct site_settings *s, enum sitecfg_key k, const char *id)
+{
+	int n = k == SK_SERVICES ? s->n_services : s->n_accompanied;
+	for (int i = 0; i < n; i++)
+		if (strcmp(k == SK_SERVICES ? s->services[i] : s->accompanied[i], id) == 0)
+			return true;
+	return false;
+}
+
+enum svc_audience sitecfg_service_audience(const struct site_settings *s, const char *id,
+					   bool accompanied_only)
+{
+	if (!accompanied_only && (!s || !sitecfg_has(s, SK_SERVICES) || listed(s, SK_SERVICES, id)))
+		return SVC_EVERYONE;
+	if (s && sitecfg_has(s, SK_ACCOMPANIED_SERVICES) && listed(s, SK_ACCOMPANIED_SERVICES, id))
+		return SVC_ACCOMPANIED;
+	return SVC_NOT_OFFERED;
+}
+
+/* "languages": 1 to 9 distinct codes of the nine, in the welcome screen's order. */
+static bool languages(json_t *v, struct site_settings *s, char *err, size_t errlen)
+{
+	if (!json_is_array(v) || json_array_size(v) < 1 || json_array_size(v) > LANG_COUNT)
+		return fail(err, errlen,
+			    "'languages' must be a list of 1 to %d of fr, en, ar, es, pt, tr, ro, "
+			    "uk, ru",
+			    LANG_COUNT);
+	size_t i;
+	json_t *e;
+	json_array_foreach (v, i, e) {
+		const char *code = json_string_value(e);
+		int at = code && json_string_length(e) == strlen(code) ? lang_index(code) : -1;
+		if (at < 0)
+			return fail(
+				err, errlen,
+				"'languages': each entry must be one of fr, en, ar, es, pt, tr, "
+				"ro, uk, ru");
+		for (size_t k = 0; k < i; k++)
+			if (s->languages[k] == at)
+				return fail(err, errlen, "'languages': \"%s\" is listed twice",
+					    code);
+		s->languages[i] = at;
+	}
+	s->n_languages = (int)json_array_size(v);
+	return true;
+}
+
 static bool one_key(enum sitecfg_key k, json_t *v, struct site_settings *s, char *err,
 		    size_t errlen)
 {
@@ -283,6 +359,12 @@ static bool one_key(enum sitecfg_key k, json_t *v, struct site_settings *s, char
 	}
 	case SK_CENTRE_NAME:
 		return text(v, name, 1, SITECFG_CENTRE_NAME, s->centre_name, err, errlen);
+	case SK_SERVICES:
+		return service_ids(v, name, s->services, &s->n_services, err, errlen);
+	case SK_ACCOMPANIED_SERVICES:
+		return service_ids(v, name, s->accompanied, &s->n_accompanied, err, errlen);
+	case SK_LANGUAGES:
+		return languages(v, s, err, errlen);
 	case SK_COUNT:
 		break;
 	}
@@ -304,13 +386,27 @@ bool sitecfg_from_json(json_t *j, struct site_settings *out, char *err, size_t e
 				    "unknown setting: the keys are hours, desk.centre, "
 				    "desk.presets, desk.rules, session.warn_minutes, "
 				    "session.closing_warn_minutes, session.idle_seconds, "
-				    "session.idle_grace_seconds, language, centre_name");
+				    "session.idle_grace_seconds, language, centre_name, services, "
+				    "accompanied_services, languages");
 		}
 		if (!one_key((enum sitecfg_key)key, v, out, err, errlen)) {
 			memset(out, 0, sizeof(*out));
 			return false;
 		}
 		out->set |= 1u << key;
+	}
+	if (sitecfg_has(out, SK_LANGUAGE) && sitecfg_has(out, SK_LANGUAGES)) {
+		int at = lang_index(out->language);
+		bool offered = false;
+		for (int i = 0; i < out->n_languages; i++)
+			offered = offered || out->languages[i] == at;
+		if (!offered) {
+			memset(out, 0, sizeof(*out));
+			return fail(
+				err, errlen,
+				"'language' must be one of 'languages' (the default language is "
+				"offered on the welcome screen)");
+		}
 	}
 	return true;
 }
@@ -405,6 +501,22 @@ json_t *sitecfg_to_json(const struct site_settings *s)
 			break;
 		case SK_CENTRE_NAME:
 			v = json_string(s->centre_name);
+			break;
+		case SK_SERVICES:
+			v = json_array();
+			for (int i = 0; i < s->n_services; i++)
+				json_array_append_new(v, json_string(s->services[i]));
+			break;
+		case SK_ACCOMPANIED_SERVICES:
+			v = json_array();
+			for (int i = 0; i < s->n_accompanied; i++)
+				json_array_append_new(v, json_string(s->accompanied[i]));
+			break;
+		case SK_LANGUAGES:
+			v = json_array();
+			for (int i = 0; i < s->n_languages; i++)
+				json_array_append_new(v,
+						      json_string(lang_at(s->languages[i])->code));
 			break;
 		case SK_COUNT:
 			break;

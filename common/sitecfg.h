@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "hours.h"
+#include "lang.h"
+#include "services.h"
 
 #define SITE_NAME_MAX_CHARS 64
 #define SITE_NAME_MAX_BYTES (SITE_NAME_MAX_CHARS * 4)
@@ -34,6 +36,9 @@ enum sitecfg_key {
 	SK_IDLE_GRACE,
 	SK_LANGUAGE,
 	SK_CENTRE_NAME,
+	SK_SERVICES,             /* the services offered to residents (ids) */
+	SK_ACCOMPANIED_SERVICES, /* and the extra ones of accompanied sessions */
+	SK_LANGUAGES,            /* the languages the welcome screen offers */
 	SK_COUNT
 };
 /* "hours", "desk.centre", ... "centre_name", NULL. */
@@ -56,6 +61,15 @@ struct site_settings {
 	int64_t idle_seconds, idle_grace_seconds;
 	char language[3];
 	char centre_name[SITECFG_CENTRE_NAME + 1];
+	/* Service ids (svc_id_ok), at most SVC_MAX, none twice, in the order given. */
+	char services[SVC_MAX][SVC_ID_MAX + 1];
+	int n_services;
+	char accompanied[SVC_MAX][SVC_ID_MAX + 1];
+	int n_accompanied;
+	/* The languages offered, as lang_at() indexes, in order, none twice; with
+	 * "language" set too, it is one of them. */
+	int languages[LANG_COUNT];
+	int n_languages;
 };
 
 static inline bool sitecfg_has(const struct site_settings *s, enum sitecfg_key k)
@@ -71,6 +85,14 @@ bool site_name_ok(const char *name);
 bool sitecfg_from_json(json_t *j, struct site_settings *out, char *err, size_t errlen);
 /* The JSON object of S's keys that are set (a new reference). */
 json_t *sitecfg_to_json(const struct site_settings *s);
+/* Who may use service ID (ACCOMPANIED_ONLY: the catalogue keeps it for accompanied
+ * sessions) at a site of settings S (NULL: none set): SVC_NOT_OFFERED, SVC_EVERYONE or
+ * SVC_ACCOMPANIED. A resident gets the site's "services" (absent: every service but the
+ * accompanied-only ones), never an accompanied-only one; an accompanied session gets
+ * those and the site's "accompanied_services" (absent: none more). */
+enum svc_audience { SVC_NOT_OFFERED, SVC_EVERYONE, SVC_ACCOMPANIED };
+enum svc_audience sitecfg_service_audience(const struct site_settings *s, const char *id,
+					   bool accompanied_only);
 /* The answer of GET /api/v1/kiosk/settings: {"version": N, "settings": {...}}. */
 bool sitecfg_answer_from_json(json_t *j, int64_t *version, struct site_settings *out, char *err,
 			      size_t errlen);

@@ -18,7 +18,8 @@ _Static_assert(ARRAY_LEN(reason_words) == WIRE_END_COUNT, "an end reason without
 
 static const char *const refusal_words[] = {"code_unknown",  "code_expired", "code_used_up",
 					    "code_revoked",  "code_in_use",  "rate_limited",
-					    "kiosk_refused", "error"};
+					    "kiosk_refused", "error",        "bad_login",
+					    "not_mediator",  "wrong_site",   "offline"};
 _Static_assert(ARRAY_LEN(refusal_words) == WIRE_REFUSED_COUNT, "a refusal without its word");
 
 static const char *const code_state_words[] = {"active", "expired", "used_up", "revoked"};
@@ -36,9 +37,9 @@ _Static_assert(ARRAY_LEN(help_words) == WIRE_HELP_COUNT, "a help state without i
 static const char *const event_words[] = {"session_open", "session_progress", "session_end"};
 _Static_assert(ARRAY_LEN(event_words) == WIRE_EV_COUNT, "an event without its word");
 
-static const char *const msg_words[] = {"login",     "state",    "end",     "ack", "hello",
-					"login",     "online",   "session", "cmd", "synced",
-					"restarted", "services", "settings"};
+static const char *const msg_words[] = {"login",  "state",     "end",      "ack",     "accompany",
+					"hello",  "login",     "online",   "session", "cmd",
+					"synced", "restarted", "services", "settings"};
 _Static_assert(ARRAY_LEN(msg_words) == WIRE_MSG_COUNT, "a message without its word");
 
 static const char *word(const char *const *words, size_t n, int v)
@@ -143,6 +144,11 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 		ok = m->code[0] != '\0';
 		ok = set_str(o, "code", m->code) && ok;
 		break;
+	case WIRE_MSG_ACCOMPANY:
+		ok = m->by[0] != '\0' && m->password[0] != '\0';
+		ok = set_str(o, "name", m->by) && ok;
+		ok = set_str(o, "password", m->password) && ok;
+		break;
 	case WIRE_MSG_STATE:
 		ok = wire_state_word(m->state) && session_ok(m->session, true);
 		if (ok) {
@@ -183,6 +189,8 @@ json_t *wire_msg_encode(const struct wire_msg *m)
 			set_int(o, "seconds_left", m->seconds_left);
 			set_int(o, "pages_left", m->pages_left);
 			json_object_set_new(o, "offline", json_boolean(m->offline));
+			if (m->by[0])
+				ok = set_str(o, "accompanied_by", m->by) && ok;
 		} else {
 			ok = wire_refusal_word(m->refusal) != NULL;
 			if (ok)
@@ -365,7 +373,7 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		return false;
 	int type = -1;
 	for (int i = 0; i < WIRE_MSG_COUNT; i++) {
-		bool to_net = i <= WIRE_MSG_ACK;
+		bool to_net = i <= WIRE_MSG_ACCOMPANY;
 		if ((dir == WIRE_TO_NET) == to_net && strcmp(t, msg_words[i]) == 0)
 			type = i;
 	}
@@ -379,6 +387,12 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 		get_str(&d, "code", true, m->code, sizeof(m->code));
 		if (d.ok && !m->code[0])
 			fail(&d, "'code' is empty");
+		break;
+	case WIRE_MSG_ACCOMPANY:
+		get_str(&d, "name", true, m->by, sizeof(m->by));
+		get_str(&d, "password", true, m->password, sizeof(m->password));
+		if (d.ok && (!m->by[0] || !m->password[0]))
+			fail(&d, "'name' or 'password' is empty");
 		break;
 	case WIRE_MSG_STATE:
 		GET_WORD(&d, "state", true, state, &m->state);
@@ -412,6 +426,8 @@ bool wire_msg_decode(const json_t *j, enum wire_dir dir, struct wire_msg *m, cha
 			get_int(&d, "seconds_left", true, 0, WIRE_SECONDS_MAX, &m->seconds_left);
 			get_int(&d, "pages_left", true, 0, WIRE_PAGES_MAX, &m->pages_left);
 			get_bool(&d, "offline", true, &m->offline);
+			if (get_str(&d, "accompanied_by", false, m->by, sizeof(m->by)) && !m->by[0])
+				fail(&d, "'accompanied_by' is empty");
 		} else {
 			GET_WORD(&d, "error", true, refusal, &m->refusal);
 			get_int(&d, "retry_after", false, 0, 86400, &m->retry_after);

@@ -59,6 +59,12 @@ enum wire_refusal {
 	WIRE_REFUSED_RATE,    /* rate_limited */
 	WIRE_REFUSED_KIOSK,   /* kiosk_refused */
 	WIRE_REFUSED_ERROR,   /* error */
+	/* A mediator's sign-in (the accompany message): */
+	WIRE_REFUSED_BAD_LOGIN,    /* bad_login: wrong name or password */
+	WIRE_REFUSED_NOT_MEDIATOR, /* not_mediator: an account of another role */
+	WIRE_REFUSED_WRONG_SITE,   /* wrong_site: a mediator of other sites */
+	WIRE_REFUSED_OFFLINE,      /* offline: admind unreachable, a password is never checked
+				    * on the kiosk */
 	WIRE_REFUSED_COUNT
 };
 /* The refusals a code itself earns (the first five): the offline cache gives the same. */
@@ -135,11 +141,15 @@ bool wire_event_parse(const char *s, enum wire_event *out);
  *   end     {"t":"end","session":HEX,"reason":REASON,"seconds_used":N,"pages_used":N}
  *                                                      net writes session_end to its outbox
  *   ack     {"t":"ack","id":N}                         a command was carried out
+ *   accompany {"t":"accompany","name":"...","password":"..."}
+ *                                                      a mediator signs in for an accompanied
+ *                                                      session; answered by a login message
  *
  * net -> kiosk
  *   hello   {"t":"hello","online":bool}                once at start
  *   login   {"t":"login","ok":true,"session":HEX32,"seconds_left":N,"pages_left":N,
- *            "offline":bool}
+ *            "offline":bool,"accompanied_by":"name"}    accompanied_by (optional): the
+ *                                                      mediator of an accompanied session
  *           {"t":"login","ok":false,"error":REFUSAL,"retry_after":N,"tries_left":N}
  *                                                      tries_left: wrong codes before a
  *                                                      pause, after "unknown" (0: not known)
@@ -174,6 +184,7 @@ bool wire_event_parse(const char *s, enum wire_event *out);
 #define WIRE_TRIES_MAX   1000000               /* wrong codes before a pause (login.max_failures) */
 #define WIRE_TEXT_MAX    2001 /* a desk message, a lock text: 500 characters, NUL */
 #define WIRE_WORD_MAX    32   /* a print event's word */
+#define WIRE_NAME_MAX    256  /* a staff member's name: 64 characters of UTF-8 */
 
 enum wire_dir { WIRE_TO_NET, WIRE_TO_KIOSK };
 
@@ -183,6 +194,7 @@ enum wire_msg_type {
 	WIRE_MSG_STATE,
 	WIRE_MSG_END,
 	WIRE_MSG_ACK,
+	WIRE_MSG_ACCOMPANY,
 	/* net -> kiosk */
 	WIRE_MSG_HELLO,
 	WIRE_MSG_LOGIN_REPLY,
@@ -215,6 +227,9 @@ struct wire_msg {
 	int64_t pages_scanned, files_copied; /* state: the session's documents so far */
 	char text[WIRE_TEXT_MAX];
 	char event[WIRE_WORD_MAX + 1];
+	/* login: who accompanies the session, "" a resident's; accompany: the mediator's name */
+	char by[WIRE_NAME_MAX + 1];
+	char password[WIRE_NAME_MAX + 1]; /* accompany: the mediator's (wipe it after use) */
 	struct svc_list *services;      /* services: allocated by decode (wire_msg_clear frees it);
 				    * its version is the message's */
 	struct site_settings *settings; /* settings: allocated by decode, as services */

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hometile.h"
 #include "kprint.h"
 #include "log.h"
 #include "privdrop.h"
@@ -350,6 +351,12 @@ bool browser_prepare(struct browser *b, const struct kiosk_cfg *cfg, const struc
 		if (ok && b->separated)
 			ok = fchownat(AT_FDCWD, page, b->uid, b->gid, AT_SYMLINK_NOFOLLOW) == 0;
 		free(page);
+		/* The scan tile's page (hometile.h), beside it. */
+		page = xasprintf("%s/home/" HOMETILE_PAGE, dir);
+		ok = ok && homepage_write_scan(page, b->lang);
+		if (ok && b->separated)
+			ok = fchownat(AT_FDCWD, page, b->uid, b->gid, AT_SYMLINK_NOFOLLOW) == 0;
+		free(page);
 	}
 	/* Separated: everything we made becomes the browser user's, the top last. */
 	for (size_t i = ARRAY_LEN(subdirs); ok && b->separated && i-- > 0;) {
@@ -409,11 +416,11 @@ static bool env_kept(const char *kv, bool separated)
 
 /* The child's whole environment: a few variables of the kiosk, the rest inside DIR. */
 static char **build_env(const char *dir, bool separated, const struct lang *lang,
-			const struct kiosk_cfg *cfg, const char *print_addr)
+			const struct kiosk_cfg *cfg, const char *print_addr, bool contrast)
 {
 	char **env = xcalloc(MAX_ENV + 1, sizeof(*env));
 	int n = 0;
-	for (char **e = environ; e && *e && n < MAX_ENV - 10; e++)
+	for (char **e = environ; e && *e && n < MAX_ENV - 12; e++)
 		if (env_kept(*e, separated))
 			env[n++] = xstrdup(*e);
 	if (!getenv("PATH"))
@@ -430,6 +437,10 @@ static char **build_env(const char *dir, bool separated, const struct lang *lang
 	env[n++] = xasprintf("XDG_DATA_HOME=%s/home/.local/share", dir);
 	env[n++] = xasprintf("XDG_RUNTIME_DIR=%s/run", dir);
 	env[n++] = xasprintf("TMPDIR=%s/tmp", dir);
+	/* The "A+" panel's high contrast for the sites: escale-browser gives Chromium
+	 * --force-high-contrast. */
+	if (contrast)
+		env[n++] = xstrdup("ESCALE_HIGH_CONTRAST=1");
 	/* The print server of kprint's client.conf also for a browser run without
 	 * escale-browser; it wins over a client.conf in HOME. */
 	const char *print_host = kprint_host(cfg, print_addr);
@@ -537,7 +548,7 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg)
 	for (int i = 0; i < n; i++)
 		argv[i] = subst(cfg->browser_argv[i], b->home_url, b->dir);
 	char **env = build_env(b->dir, b->separated, b->lang ? b->lang : lang_or_default(NULL), cfg,
-			       b->print_addr);
+			       b->print_addr, b->contrast);
 
 	bool ok = false;
 	int p[2];
@@ -682,7 +693,7 @@ int browser_reap(struct browser *b)
 	return st;
 }
 
-void browser_wipe(struct browser *b, int grace_ms)
+void browser_stop(struct browser *b, int grace_ms)
 {
 	if (b->pid > 0) {
 		pid_t pg = b->pid;
@@ -706,6 +717,12 @@ void browser_wipe(struct browser *b, int grace_ms)
 		forget_pid(b);
 	}
 	drop_cgroup(b);
+}
+
+void browser_wipe(struct browser *b, int grace_ms)
+{
+	browser_stop(b, grace_ms);
+	b->contrast = false;
 	if (b->dir) {
 		if (remove_dir(b, b->dir))
 			log_info("session directory %s removed", b->dir);

@@ -16,6 +16,7 @@ struct browser {
 	char *dir;               /* the session directory: RUNTIME/session-XXXXXX (0700) */
 	char *home_url;          /* file://DIR/home/index.html */
 	const struct lang *lang; /* the session's language: the browser's and its home page's */
+	bool contrast;           /* start it with high contrast (ESCALE_HIGH_CONTRAST=1) */
 	const char *print_addr;  /* the print server's address found by the kiosk (kprint_host) */
 	char cg_path[KCGROUP_PATH_MAX]; /* the running browser's cgroup, "" when none */
 
@@ -54,6 +55,9 @@ bool browser_start(struct browser *b, const struct kiosk_cfg *cfg);
 /* The child exited (pidfd readable): reaps it; returns its wait status. What is left of its
  * process group is killed. Returns -1 if it still runs or nothing runs. */
 int browser_reap(struct browser *b);
+/* Stops the running browser (SIGTERM to its group, GRACE_MS, then SIGKILL and its cgroup);
+ * its session directory stays, for browser_start again. */
+void browser_stop(struct browser *b, int grace_ms);
 /* SIGTERM then, after at most GRACE_MS, SIGKILL to the whole process group and
  * cgroup.kill to its cgroup, reaps, and removes the session directory (separated: emptied
  * by a child running as the browser user, so no privilege over other users' files is
@@ -63,6 +67,8 @@ void browser_wipe(struct browser *b, int grace_ms);
 /* Writes the home page (big tiles, one per service, grouped by category) into PATH. */
 /* In LANG (its words through gettext: ui_set_language must have switched to it). */
 bool homepage_write(const char *path, const struct kiosk_cfg *cfg, const struct lang *lang);
+/* Writes the home page's scan tile's page (hometile.h) to PATH, the same way. */
+bool homepage_write_scan(const char *path, const struct lang *lang);
 /* The same page, to F (escale-kiosk --home-page). */
 void homepage_print(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang);
 /* S with & < > " ' as HTML character references, newly allocated. */

@@ -141,6 +141,11 @@ bool ce_refused(struct code_entry *ce, enum wire_refusal why, int64_t retry_afte
 		[WIRE_REFUSED_RATE] = UI_MSG_RATE_LIMITED,
 		[WIRE_REFUSED_KIOSK] = UI_MSG_KIOSK_REFUSED,
 		[WIRE_REFUSED_ERROR] = UI_MSG_ERROR,
+		/* A mediator's sign-in has its own screen (accompany.c). */
+		[WIRE_REFUSED_BAD_LOGIN] = UI_MSG_ERROR,
+		[WIRE_REFUSED_NOT_MEDIATOR] = UI_MSG_ERROR,
+		[WIRE_REFUSED_WRONG_SITE] = UI_MSG_ERROR,
+		[WIRE_REFUSED_OFFLINE] = UI_MSG_ERROR,
 	};
 	_Static_assert(ARRAY_LEN(msgs) == WIRE_REFUSED_COUNT, "a refusal without its message");
 	if (!ce->checking)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "hometile.h"
 #include "util.h"
 
 #define _(s)  gettext(s)
@@ -268,14 +269,40 @@ static void homepage_tile(FILE *f, const struct kservice *s, const char *cat, co
 	fputs("</span></span></a>\n", f);
 }
 
+/* The scanner's pictogram: a scanner's lid over its glass and a sheet coming out. */
+static const char homepage_pict_scan[] =
+	"M4 10h16a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2v-5a2 2 0 0 1 2-2zm1 3v2h9v-2zm"
+	"11.5 0a1 1 0 1 0 0 2 1 1 0 0 0 0-2zM6 3h9l3 3v3H6z";
+
+/* The last tile: the kiosk's scan screen, through HOMETILE_PAGE (hometile.h). */
+static void homepage_scan_tile(FILE *f)
+{
+	const char *colour = "#5c3c00";
+	fprintf(f,
+		"<a class=\"tile\" id=\"scan\" style=\"background:%s\" href=\"" HOMETILE_PAGE
+		"\"><span class=\"pict\" aria-hidden=\"true\"><svg viewBox=\"0 0 24 24\">"
+		"<path fill=\"%s\" fill-rule=\"evenodd\" d=\"%s\"/></svg></span>"
+		"<span class=\"text\"><span class=\"name\">",
+		colour, colour, homepage_pict_scan);
+	homepage_put_words(f, _("Numériser un document"));
+	fputs("</span><span class=\"cat\">", f);
+	homepage_put(f, _("Papier vers PDF, dans « Documents »"));
+	fputs("</span></span></a>\n", f);
+}
+
+/* The start of each page up to its own <meta> lines: the language (%s) and its direction
+ * (%s: empty or dir="rtl"), no script, nothing loaded from outside. */
+#define HOMEPAGE_HEAD                                                                 \
+	"<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n"   \
+	"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; " \
+	"style-src 'unsafe-inline'\">\n"
+
 static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang)
 {
 	const char *title = _("Vos démarches en ligne");
 	/* Arabic reads right to left: the page's direction, its tiles' order and their text. */
 	fprintf(f,
-		"<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n"
-		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-		"style-src 'unsafe-inline'\">\n"
+		HOMEPAGE_HEAD
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<title>",
 		lang->code, lang->rtl ? " dir=\"rtl\"" : "");
@@ -327,28 +354,65 @@ static void homepage_body(FILE *f, const struct kiosk_cfg *cfg, const struct lan
 				homepage_tile(f, s, cats[k], colour, cfg->services_from_admind);
 		}
 	}
-	if (n_tiles > 0)
+	if (n_tiles > 0) {
+		homepage_scan_tile(f);
 		fputs("</div>\n</main>\n", f);
+	}
 	fputs("<footer>", f);
 	homepage_put(f, _("Quand vous avez fini, touchez « Terminer » en haut de l'écran : "
 			  "tout ce que vous avez fait sur ce poste est effacé."));
 	fputs("</footer>\n</body>\n</html>\n", f);
 }
 
-/* The page in LANG, to F. */
-static void homepage_in(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang)
+typedef void (*homepage_body_fn)(FILE *, const struct kiosk_cfg *, const struct lang *);
+
+/* A page of BODY in LANG, to F. */
+static void homepage_in(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang,
+			homepage_body_fn body)
 {
 	char *saved = homepage_use(lang ? lang : lang_or_default(NULL));
-	homepage_body(f, cfg, lang ? lang : lang_or_default(NULL));
+	body(f, cfg, lang ? lang : lang_or_default(NULL));
 	homepage_unuse(saved);
 }
 
 void homepage_print(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang)
 {
-	homepage_in(f, cfg, lang);
+	homepage_in(f, cfg, lang, homepage_body);
 }
 
+/* HOMETILE_PAGE: the kiosk saw it open and shows its scan screen; the page only sends the
+ * browser back to the home page, replacing itself in the history (no script: the policy's
+ * CSP allows none). */
+static void homepage_scan_body(FILE *f, const struct kiosk_cfg *cfg, const struct lang *lang)
+{
+	(void)cfg;
+	const char *text = _("Ouverture du scanner…");
+	fprintf(f,
+		HOMEPAGE_HEAD "<meta http-equiv=\"refresh\" content=\"0;url=index.html\">\n<title>",
+		lang->code, lang->rtl ? " dir=\"rtl\"" : "");
+	homepage_put(f, text);
+	fputs("</title>\n</head>\n<body style=\"font-family:'DejaVu Sans',sans-serif;"
+	      "font-size:2rem;padding:2rem\">\n<p>",
+	      f);
+	homepage_put(f, text);
+	fputs("</p>\n</body>\n</html>\n", f);
+}
+
+static bool homepage_write_with(const char *path, const struct kiosk_cfg *cfg,
+				const struct lang *lang, homepage_body_fn body);
+
 bool homepage_write(const char *path, const struct kiosk_cfg *cfg, const struct lang *lang)
+{
+	return homepage_write_with(path, cfg, lang, homepage_body);
+}
+
+bool homepage_write_scan(const char *path, const struct lang *lang)
+{
+	return homepage_write_with(path, NULL, lang, homepage_scan_body);
+}
+
+static bool homepage_write_with(const char *path, const struct kiosk_cfg *cfg,
+				const struct lang *lang, homepage_body_fn body)
 {
 	char *tmp = xasprintf("%s.XXXXXX", path);
 	FILE *f = NULL;
@@ -368,7 +432,7 @@ bool homepage_write(const char *path, const struct kiosk_cfg *cfg, const struct 
 		unlink(tmp);
 		goto out;
 	}
-	homepage_in(f, cfg, lang);
+	homepage_in(f, cfg, lang, body);
 	bool werr = ferror(f) != 0;
 	if (fclose(f) != 0 || werr) {
 		log_warn("write %s", tmp);

@@ -59,6 +59,37 @@ void scan_pressed(struct kiosk *k, char key)
 				scan_start_failed(k);
 		}
 		break;
+	case UI_SCAN_PRINT:
+		/* The same queue, user and page count as the browser's jobs: admind holds,
+		 * counts and releases it within the quota, or refuses it with the usual
+		 * notice in the bar. */
+		if (sf_print(f)) {
+			const char *name = k->cfg.print_kiosk_name;
+			char *user =
+				name && *name ? xasprintf(KPRINT_USER_PREFIX "%s", name) : NULL;
+			if (scanrun_print(&k->scanner, k->cfg.print_host, k->cfg.print_port,
+					  k->cfg.print_queue, user, k->scanner.saved))
+				scan_watch(k);
+			else
+				scan_start_failed(k);
+			free(user);
+		}
+		break;
+	case UI_SCAN_IMAGES:
+		if (sf_images(f)) {
+			char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL;
+			int n = docs ? scanrun_publish_images(&k->scanner, docs, f->pages,
+							      k->br.separated, k->br.uid, k->br.gid)
+				     : -1;
+			free(docs);
+			sf_images_done(f, n > 0);
+			if (n > 0)
+				log_info("a scanned document's %d page(s) saved as images", n);
+			else
+				log_warnx(
+					"a scanned document's pages could not be saved as images");
+		}
+		break;
 	case UI_SCAN_RETRY:
 		sf_retry(f);
 		break;
@@ -89,13 +120,54 @@ void scan_event(struct kiosk *k, enum sf_event e)
 		} else {
 			/* Counts only: names stay in the session. */
 			log_info("a scanned document of %d page(s) saved", k->scan.pages);
+			k->scan.can_print = k->cfg.print_host != NULL;
 		}
 		free(docs);
+	} else if (e == SF_EV_PRINTED) {
+		log_info("a scanned document of %d page(s) sent to the print queue", k->scan.pages);
 	} else if (e == SF_EV_FAILED) {
 		log_warnx("scanning failed: %s", sf_error_word(k->scan.error));
 	}
 	if (e != SF_EV_NONE)
 		k->cover_dirty = k->bar_dirty = true;
+}
+
+/* ---- the home page's scan tile (hometile.h) ---- */
+
+/* The session's browser started: its home page's scan tile is watched. */
+void scan_tile_watch(struct kiosk *k)
+{
+	scan_tile_unwatch(k);
+	if (!k->br.dir)
+		return;
+	char *page = xasprintf("%s/home/" HOMETILE_PAGE, k->br.dir);
+	k->tile_fd = hometile_watch(page);
+	free(page);
+	if (k->tile_fd >= 0)
+		ep_add(k, k->tile_fd, EV_TILE);
+}
+
+void scan_tile_unwatch(struct kiosk *k)
+{
+	if (k->tile_fd < 0)
+		return;
+	epoll_ctl(k->ep, EPOLL_CTL_DEL, k->tile_fd, NULL);
+	close(k->tile_fd);
+	k->tile_fd = -1;
+}
+
+/* The tile's page was opened: what the bar's "Numériser" does, nothing more. */
+void scan_tile_readable(struct kiosk *k)
+{
+	bool gone;
+	bool opened = hometile_opened(k->tile_fd, &gone);
+	if (gone)
+		scan_tile_unwatch(k);
+	if (!opened || k->sm.state != SM_SESSION)
+		return;
+	log_info("the home page's scan tile was pressed");
+	sf_open(&k->scan);
+	k->cover_dirty = k->bar_dirty = true;
 }
 
 /* ---- copying from a USB key: usbflow decides, usbrun's children read the key ---- */

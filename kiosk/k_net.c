@@ -24,6 +24,8 @@ void net_down(struct kiosk *k)
 	helper_down(&k->net);
 	k->online = false;
 	ce_helper_lost(&k->ce);
+	if (k->acc.checking)
+		acc_refused(&k->acc, WIRE_REFUSED_ERROR, 0, mono_ms());
 	k->cover_dirty = k->bar_dirty = true;
 }
 
@@ -100,6 +102,9 @@ void print_notice(struct kiosk *k, const struct wire_msg *m, const struct sm_clo
 		return;
 	}
 	sm_print_notice(&k->sm, c, m->session, text, (int)m->pages_left, calm);
+	/* A scan sent from the scan screen: that screen shows the notice too. */
+	if (sf_active(&k->scan))
+		k->cover_dirty = true;
 }
 
 void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
@@ -148,12 +153,15 @@ void handle_cmd(struct kiosk *k, const struct wire_msg *m, const struct sm_clock
 
 void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct sm_clock *c)
 {
+	/* The answer to a mediator's sign-in, or to a code typed. */
+	bool acc = k->acc.checking;
 	if (!m->ok) {
-		if (ce_refused(&k->ce, m->refusal, m->retry_after, m->tries_left, c->mono_ms))
+		if (acc ? acc_refused(&k->acc, m->refusal, m->retry_after, c->mono_ms)
+			: ce_refused(&k->ce, m->refusal, m->retry_after, m->tries_left, c->mono_ms))
 			k->cover_dirty = true;
 		return;
 	}
-	if (!ce_accepted(&k->ce))
+	if (acc ? !acc_accepted(&k->acc) : !ce_accepted(&k->ce))
 		return; /* no check was out */
 	k->cover_dirty = true;
 	/* The network check failed while admind checked the code: no session without it. */
@@ -174,6 +182,10 @@ void handle_login_reply(struct kiosk *k, const struct wire_msg *m, const struct 
 	memcpy(k->sm.p.closing_warn_s, p.closing_warn_s, sizeof(p.closing_warn_s));
 	k->sm.p.n_closing_warn = p.n_closing_warn;
 	sm_login_ok(&k->sm, c, m->session, m->seconds_left, (int)m->pages_left, m->offline);
+	if (m->by[0]) {
+		log_info("session %s accompanied by a mediator", m->session);
+		sm_accompanied(&k->sm, m->session, m->by);
+	}
 	k->timings.accepted_ms = c->mono_ms;
 	/* The code was accepted while we left the welcome screen: close it. */
 	if (k->sm.state != SM_SESSION) {
@@ -195,6 +207,8 @@ void base_save(struct kiosk *k)
 	k->base.idle_grace_seconds = c->idle_grace_seconds;
 	k->base.centre_name = xstrdup(c->centre_name);
 	k->base.language = xstrdup(c->language);
+	memcpy(k->base.languages, c->languages, sizeof(k->base.languages));
+	k->base.n_languages = c->n_languages;
 	k->settings_version = -1;
 }
 
@@ -213,10 +227,12 @@ void set_text(char **dst, const char *v)
 /* Its site's settings S over kiosk.conf's values: each key set centrally (and not kept
  * local) takes admind's value, each other key its kiosk.conf value again. The hours apply
  * at once (the welcome screen, the closed state); the warnings and idle times from the
- * next session (handle_login_reply takes them); the language at the next welcome screen. */
+ * next session (handle_login_reply takes them); the language and those offered at once
+ * on a welcome screen where nobody chose one, else at the next. */
 void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t version)
 {
 	struct kiosk_cfg *c = &k->cfg;
+	const struct lang *was_default = lang_or_default(c->language);
 	if (central(k, s, SK_HOURS)) {
 		c->hours = s->hours;
 		c->hours.always_open = false;
@@ -236,6 +252,27 @@ void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t vers
 	set_text(&c->centre_name,
 		 central(k, s, SK_CENTRE_NAME) ? s->centre_name : k->base.centre_name);
 	set_text(&c->language, central(k, s, SK_LANGUAGE) ? s->language : k->base.language);
+	bool langs = central(k, s, SK_LANGUAGES);
+	memcpy(c->languages, langs ? s->languages : k->base.languages, sizeof(c->languages));
+	c->n_languages = langs ? s->n_languages : k->base.n_languages;
+	/* The default language is always offered. When the list leaves it out, one of them
+	 * came from the site and the other from kiosk.conf: the site's wins. Its language
+	 * heads kiosk.conf's list; or its list's first becomes the default. */
+	int def = lang_index(c->language);
+	bool offered = false;
+	for (int i = 0; i < c->n_languages; i++)
+		offered = offered || c->languages[i] == def;
+	if (!offered && !langs && def >= 0 && c->n_languages < LANG_COUNT) {
+		memmove(c->languages + 1, c->languages, (size_t)c->n_languages * sizeof(int));
+		c->languages[0] = def;
+		c->n_languages++;
+	} else if (!offered && c->n_languages > 0) {
+		set_text(&c->language, lang_at(c->languages[0])->code);
+	}
+	/* Outside a session, a welcome screen nobody chose a language on shows the new
+	 * default at once (a session keeps its resident's language). */
+	if (k->sm.state != SM_SESSION && k->lang == was_default)
+		set_language(k, lang_or_default(c->language));
 	k->settings_version = version;
 	k->cover_dirty = true;
 	log_info("site settings %lld applied (%s)", (long long)version,
@@ -244,16 +281,23 @@ void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t vers
 
 void use_next_services(struct kiosk *k)
 {
-	struct svc_list *l = k->next_services;
-	if (!l)
-		return;
+	if (k->next_services) {
+		svc_list_free(k->services_all);
+		k->services_all = k->next_services;
+		k->next_services = NULL;
+	}
+	if (!k->services_all)
+		return; /* kiosk.conf's services */
+	/* This session's part: an accompanied session has them all (sm_accompanied came with
+	 * the sign-in's answer, before the browser starts). */
+	struct svc_list *l = xcalloc(1, sizeof(*l));
+	svc_select(k->services_all, k->sm.accompanied_by[0] != '\0', l);
 	svc_free(k->cfg.services, k->cfg.n_services);
 	memcpy(k->cfg.services, l->s, (size_t)l->n * sizeof(l->s[0]));
 	k->cfg.n_services = l->n;
 	k->cfg.services_from_admind = true;
 	k->services_version = l->version;
 	free(l); /* its strings now belong to cfg */
-	k->next_services = NULL;
 }
 
 void handle_net_msg(struct kiosk *k, struct wire_msg *m, const struct sm_clock *c)

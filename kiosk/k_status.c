@@ -7,9 +7,10 @@
 json_t *buttons_json(struct kiosk *k)
 {
 	static const char *const names[] = {
-		"none", "key", "erase",    "ok",      "lang",      "home", "back",     "end",
-		"yes",  "no",  "continue", "dismiss", "notice_ok", "tool", "scanflow", "usbflow"};
-	_Static_assert(ARRAY_LEN(names) == UI_ACT_USB + 1, "an action without its name");
+		"none",      "key",  "erase",    "ok",      "lang",      "home",
+		"back",      "end",  "yes",      "no",      "continue",  "dismiss",
+		"notice_ok", "tool", "scanflow", "usbflow", "textpanel", "accompany"};
+	_Static_assert(ARRAY_LEN(names) == UI_ACT_ACCOMPANY + 1, "an action without its name");
 	json_t *a = json_array();
 	struct x_rect p = x_primary(&k->x);
 	for (int pass = 0; pass < 2; pass++) {
@@ -44,8 +45,8 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 	const struct sm *m = &k->sm;
 	static const char *const screens[] = {"closed",      "login", "locked", "ending",
 					      "confirm_end", "idle",  "notice", "unavailable",
-					      "scan",        "usb"};
-	_Static_assert(ARRAY_LEN(screens) == UI_USB + 1, "a screen without its name");
+					      "scan",        "usb",   "text",   "accompany"};
+	_Static_assert(ARRAY_LEN(screens) == UI_ACCOMPANY + 1, "a screen without its name");
 	struct ui_view v;
 	struct view_text t;
 	fill_view(k, c, &v, &t);
@@ -64,10 +65,27 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  "banner_calm", m->banner == SM_BANNER_MESSAGE && m->message_calm,
 			  "grabbed", k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
+	/* The mediator's sign-in screen: where the keys go, its message, the password's dots
+	 * (never the password, nor the name). */
+	static const char *const acc_msgs[] = {
+		"",           "empty",        "checking", "bad_login", "not_mediator",
+		"wrong_site", "rate_limited", "offline",  "error"};
+	_Static_assert(ARRAY_LEN(acc_msgs) == ACC_MSG_ERROR + 1, "a message without its word");
+	json_object_set_new(j, "accompany",
+			    json_pack("{sb ss ss si si}", "shown", k->acc.shown, "field",
+				      k->acc.field == ACC_FIELD_NAME ? "name" : "password",
+				      "message", acc_msgs[k->acc.msg], "dots", acc_dots(&k->acc),
+				      "name_chars", (int)strlen(k->acc.name)));
+	/* The mediator of an accompanied session, null for a resident's or outside one. */
+	json_object_set_new(j, "accompanied_by",
+			    m->state == SM_SESSION && m->accompanied_by[0]
+				    ? json_string(m->accompanied_by)
+				    : json_null());
 	json_object_set_new(j, "help", json_string(wire_help_word(k->help.state)));
 	json_object_set_new(j, "text",
-			    json_pack("{si sb}", "percent", textsize_percent(k->text_step),
-				      "contrast", textsize_contrast(k->text_step)));
+			    json_pack("{si sb sb sb}", "percent", textsize_percent(k->text.step),
+				      "contrast", k->text.contrast, "panel", k->text.panel,
+				      "sites_contrast", k->text.browser_contrast));
 	/* Read aloud: on or not, what was read last, how many texts so far. */
 	json_object_set_new(j, "speak",
 			    json_pack("{sb ss sI}", "on", k->speak_on, "spoken", k->spoken, "said",
@@ -107,11 +125,13 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 	json_object_set_new(j, "keyboard_keys", keys);
 	json_object_set_new(j, "documents", documents_json(k));
 	json_object_set_new(j, "usb", usb_json(k));
-	json_object_set_new(j, "scan",
-			    json_pack("{ss ss si si si si}", "state", sf_state_word(k->scan.state),
-				      "error", sf_error_word(k->scan.error), "pages", k->scan.pages,
-				      "progress", k->scan.progress, "pages_scanned",
-				      k->scan.scanned, "documents", k->scan.documents));
+	json_object_set_new(
+		j, "scan",
+		json_pack("{ss ss si si si si sb sb sb}", "state", sf_state_word(k->scan.state),
+			  "error", sf_error_word(k->scan.error), "pages", k->scan.pages, "progress",
+			  k->scan.progress, "pages_scanned", k->scan.scanned, "documents",
+			  k->scan.documents, "can_print", k->scan.can_print, "printed",
+			  k->scan.printed, "images", k->scan.images));
 	/* What the bar shows: the time the resident really has, and closing time when that is
 	 * what limits it; the notice shown over the session. */
 	static const char *const notices[] = {"", "time", "closing"};

@@ -37,7 +37,7 @@ unsigned kiosk_tools_on(const struct kiosk *k)
 	if (k->help.state != WIRE_HELP_NONE)
 		t |= 1u << UI_TOOL_HELP;
 	/* UI_TOOL_TEXT */
-	if (k->text_step)
+	if (k->text.panel || textsize_changed(&k->text))
 		t |= 1u << UI_TOOL_TEXT;
 	/* UI_TOOL_SPEAK */
 	if (k->speak_on)
@@ -120,22 +120,79 @@ void keyboard_click(struct kiosk *k, double x, double y)
 		k->bar_dirty = k->osk_dirty = true; /* the tool no longer shows pressed */
 }
 
-/* "A+": the kiosk's screens and bar draw at the step's size and contrast; the browser's
- * page zooms with the keys Chromium knows (Ctrl+0, Ctrl+=). */
+/* "A+": the kiosk's screens and bar draw at the step's size at once. */
 void text_step(struct kiosk *k, int to)
+{
+	if (to < 0 || to >= TEXTSIZE_STEPS)
+		return;
+	k->text.step = to;
+	k->cover_dirty = k->bar_dirty = true;
+}
+
+/* Once nothing covers the session (render): the browser's page zooms to the chosen size
+ * with the keys Chromium knows (Ctrl+0, Ctrl+=). While the panel shows, it holds the
+ * keyboard: the keys would reach the kiosk. */
+void text_zoom(struct kiosk *k)
 {
 	static const uint32_t reset[] = {XKB_KEY_Control_L, XKB_KEY_0};
 	static const uint32_t plus[] = {XKB_KEY_Control_L, XKB_KEY_equal};
+	if (k->sm.state != SM_SESSION || k->text.panel || k->text.browser_step == k->text.step)
+		return;
 	bool r;
 	int n;
-	textsize_zoom_keys(k->text_step, to, &r, &n);
-	k->text_step = to;
-	if (k->sm.state == SM_SESSION) {
-		if (r)
-			x_send_keys(&k->x, reset, 2);
-		for (int i = 0; i < n; i++)
-			x_send_keys(&k->x, plus, 2);
+	textsize_zoom_keys(k->text.browser_step, k->text.step, &r, &n);
+	k->text.browser_step = k->text.step;
+	if (r)
+		x_send_keys(&k->x, reset, 2);
+	for (int i = 0; i < n; i++)
+		x_send_keys(&k->x, plus, 2);
+}
+
+static void text_close(struct kiosk *k)
+{
+	k->text.panel = false;
+	k->cover_dirty = k->bar_dirty = true;
+}
+
+/* "Appliquer aux sites": Chromium takes high contrast only when it starts
+ * (--force-high-contrast, added by escale-browser from ESCALE_HIGH_CONTRAST), so the session's
+ * browser is stopped and started again on the home page, with the same profile and the same
+ * Documents. Only on the resident's press, which the panel explains. */
+static void text_sites(struct kiosk *k)
+{
+	if (k->sm.state != SM_SESSION || !textsize_offer_sites(&k->text, true) || !k->br.dir)
+		return;
+	log_info("the browser restarts for high contrast %s on the sites",
+		 k->text.contrast ? "on" : "off");
+	if (k->br.pidfd >= 0)
+		epoll_ctl(k->ep, EPOLL_CTL_DEL, k->br.pidfd, NULL);
+	browser_stop(&k->br, WIPE_GRACE_MS);
+	x_forget_clients(&k->x);
+	k->br.contrast = k->text.browser_contrast = k->text.contrast;
+	/* The same profile (its cookies); the page at 100 %, as a page of another site: the
+	 * size applies to it when chosen again (Chromium may not have saved its zoom). */
+	k->text.browser_step = 0;
+	if (browser_start(&k->br, &k->cfg)) {
+		ep_add(k, k->br.pidfd, EV_BROWSER);
+	} else {
+		struct sm_clock c = clock_now(k);
+		sm_browser_exited(&k->sm, &c);
 	}
+}
+
+/* A button of the "A+" panel. */
+void text_pressed(struct kiosk *k, char key)
+{
+	if (k->sm.state != SM_SESSION)
+		return;
+	if (key >= UI_TEXT_SIZE0 && key < UI_TEXT_SIZE0 + TEXTSIZE_STEPS)
+		text_step(k, key - UI_TEXT_SIZE0);
+	else if (key == UI_TEXT_CONTRAST)
+		k->text.contrast = !k->text.contrast;
+	else if (key == UI_TEXT_SITES)
+		text_sites(k);
+	else if (key == UI_TEXT_CLOSE)
+		text_close(k);
 	k->cover_dirty = k->bar_dirty = true;
 }
 
@@ -150,7 +207,11 @@ void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c)
 		break;
 
 	case UI_TOOL_TEXT:
-		text_step(k, textsize_next(k->text_step));
+		/* The panel of sizes and contrast, over the session only (textsize.h). */
+		if (k->sm.state == SM_SESSION && k->text.panel)
+			text_close(k);
+		else if (k->sm.state == SM_SESSION)
+			k->text.panel = true;
 		break;
 
 	case UI_TOOL_SPEAK:

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
+#include "accompany.h"
 #include "browser.h"
 #include "codeentry.h"
 #include "ctlsock.h"
@@ -44,6 +45,7 @@
 #include "nftrules.h"
 #include "osk.h"
 #include "privdrop.h"
+#include "hometile.h"
 #include "scanflow.h"
 #include "scanrun.h"
 #include "usbflow.h"
@@ -80,6 +82,7 @@ enum {
 	EV_SCAN,
 	EV_USB,     /* USB keys coming and going */
 	EV_USB_JOB, /* the USB flow's child */
+	EV_TILE,    /* the home page's scan tile was pressed (hometile.h) */
 };
 
 /* During a session, the print server is probed at its start and then this often. */
@@ -99,6 +102,9 @@ struct kiosk {
 	int64_t syncs; /* offline cache refreshes, for the tests */
 	/* admind's services list, waiting for the next session (never changed under one) */
 	struct svc_list *next_services;
+	/* admind's list in use, whole: each session takes its part of it (a resident's
+	 * session leaves out the services kept for accompanied sessions); NULL: kiosk.conf's */
+	struct svc_list *services_all;
 	int64_t services_version;         /* of the list in cfg: 0 for kiosk.conf's */
 	int64_t idle_base_ms, idle_at_ms; /* the X server's idle time, and when it was read */
 	int64_t hours_change; /* next open/closed change (hours_now time), 0: to compute */
@@ -110,11 +116,13 @@ struct kiosk {
 		int n_warn, n_closing_warn;
 		int64_t idle_seconds, idle_grace_seconds;
 		char *centre_name, *language;
+		int languages[LANG_COUNT], n_languages;
 	} base;
 	int64_t settings_version;
 
 	struct code_entry ce;
 	const struct lang *lang; /* the session's language (lang.h): chosen, or the default */
+	struct accompany acc;    /* a mediator's sign-in over the welcome screen */
 
 	int64_t acked[ACKED_MAX]; /* ids of commands carried out, newest last */
 	int n_acked;
@@ -127,9 +135,9 @@ struct kiosk {
 	struct osk_layout osk_at; /* its keys as last drawn, for its clicks */
 	bool osk_dirty;
 
-	struct helpreq help; /* the resident's call for help ("Aide") */
-	enum sm_state seen;  /* the state apply() saw last: a session's end ends the call */
-	int text_step;       /* "A+": textsize.h's step, this session's */
+	struct helpreq help;  /* the resident's call for help ("Aide") */
+	enum sm_state seen;   /* the state apply() saw last: a session's end ends the call */
+	struct textsize text; /* "A+": the panel's choices, this session's (textsize.h) */
 
 	/* Read aloud ("Écouter"): on from a press until the session ends. */
 	bool speak_on;
@@ -139,6 +147,7 @@ struct kiosk {
 	struct timings timings;             /* for --status and the benchmarks only */
 	struct scanflow scan;               /* "Numériser un document" (scanflow.h) */
 	struct scanrun scanner;
+	int tile_fd; /* the watch of the home page's scan tile's page (hometile.h), -1 */
 	/* "Copier des documents depuis la clé" (usbflow.h) */
 	struct usbwatch usbw;
 	bool usb_offered; /* the key came during this session (one there before is not) */
@@ -165,6 +174,8 @@ void base_save(struct kiosk *k);
 bool central(const struct kiosk *k, const struct site_settings *s, enum sitecfg_key key);
 void set_text(char **dst, const char *v);
 void apply_settings(struct kiosk *k, const struct site_settings *s, int64_t version);
+/* The kiosk's screens in L from now on (the session's language, or the welcome's). */
+void set_language(struct kiosk *k, const struct lang *l);
 void use_next_services(struct kiosk *k);
 void handle_net_msg(struct kiosk *k, struct wire_msg *m, const struct sm_clock *c);
 void net_readable(struct kiosk *k, int max);
@@ -177,12 +188,20 @@ void keyboard_prepare(struct kiosk *k);
 void keyboard_show(struct kiosk *k, bool show);
 void keyboard_click(struct kiosk *k, double x, double y);
 void text_step(struct kiosk *k, int to);
+void text_pressed(struct kiosk *k, char key);
+void text_zoom(struct kiosk *k);
 void tool_pressed(struct kiosk *k, enum ui_tool t, const struct sm_clock *c);
 bool session_plain(const struct kiosk *k);
 void speak_view(struct kiosk *k, const struct ui_view *v, bool now);
 void speak_once(struct kiosk *k);
 void speak_toggle(struct kiosk *k);
 void speak_reset(struct kiosk *k);
+
+/* k_accompany.c */
+void accompany_pressed(struct kiosk *k, char key, const struct sm_clock *c);
+/* A key on the mediator's sign-in screen: false when it is not shown. */
+bool accompany_key(struct kiosk *k, uint32_t keysym, const char *utf8, const struct sm_clock *c);
+void accompany_tick(struct kiosk *k, const struct sm_clock *c);
 
 /* k_docs.c */
 void scan_watch(struct kiosk *k);
@@ -191,6 +210,9 @@ void scan_start_failed(struct kiosk *k);
 void scan_pressed(struct kiosk *k, char key);
 void scan_readable(struct kiosk *k);
 void scan_event(struct kiosk *k, enum sf_event e);
+void scan_tile_watch(struct kiosk *k);
+void scan_tile_unwatch(struct kiosk *k);
+void scan_tile_readable(struct kiosk *k);
 void usb_unwatch_job(struct kiosk *k);
 char *usb_mnt(const struct kiosk *k);
 void usb_release(struct kiosk *k);

@@ -95,7 +95,7 @@ static void code_input(struct kiosk *k, unsigned out, const struct sm_clock *c)
 		submit(k, c);
 }
 
-static void set_language(struct kiosk *k, const struct lang *l)
+void set_language(struct kiosk *k, const struct lang *l)
 {
 	if (!l || k->lang == l)
 		return;
@@ -153,6 +153,12 @@ static void do_action(struct kiosk *k, const struct ui_hit *h, const struct sm_c
 	case UI_ACT_USB:
 		usb_pressed(k, h->key);
 		break;
+	case UI_ACT_TEXT:
+		text_pressed(k, h->key);
+		break;
+	case UI_ACT_ACCOMPANY:
+		accompany_pressed(k, h->key, c);
+		break;
 	case UI_ACT_NONE:
 		break;
 	}
@@ -174,7 +180,7 @@ static void handle_key(struct kiosk *k, const struct x_event *e, const struct sm
 		k->cover_dirty = true;
 		return;
 	}
-	if (!taking_codes(k))
+	if (!taking_codes(k) || accompany_key(k, e->keysym, e->utf8, c))
 		return;
 	if (e->keysym == XKB_KEY_BackSpace || e->keysym == XKB_KEY_Delete)
 		code_input(k, ce_erase(&k->ce, c->mono_ms), c);
@@ -265,12 +271,13 @@ void fill_view(struct kiosk *k, const struct sm_clock *c, struct ui_view *v, str
 		.tools = kiosk_tools(k),
 		.tools_on = kiosk_tools_on(k),
 		.help = k->help.state,
-		.text_step = k->text_step,
+		.text = &k->text,
 		.scan = &k->scan,
 		.scan_preview = k->scanner.preview,
 		.scan_saved = k->scanner.saved,
 		.usb = &k->usb,
 		.usb_entries = k->usb_entries,
+		.acc = &k->acc,
 	};
 	if (!k->cfg.hours.always_open) {
 		hours_format_day(hours_for_day(&k->cfg.hours, now), t->hours, sizeof(t->hours));
@@ -305,7 +312,8 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 	const struct sm *m = &k->sm;
 	bool in_session = m->state == SM_SESSION;
 	bool cover = !in_session || m->confirm_end || m->idle_prompt ||
-		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan) || uf_active(&k->usb);
+		     m->notice != SM_NOTICE_NONE || sf_active(&k->scan) || uf_active(&k->usb) ||
+		     k->text.panel;
 	bool was_cover = k->x.cover_mapped;
 	if (cover) {
 		/* Without a session nothing may show without the grabs; over a session (the
@@ -315,8 +323,10 @@ static void render(struct kiosk *k, const struct sm_clock *c)
 			       "closed)");
 		if (!was_cover)
 			k->cover_dirty = true;
-	} else if (k->x.cover_mapped) {
-		x_cover_hide(&k->x);
+	} else {
+		if (k->x.cover_mapped)
+			x_cover_hide(&k->x);
+		text_zoom(k); /* the "A+" panel's size, now that the keyboard is free */
 	}
 	if (in_session && !k->x.bar_mapped) {
 		x_bar_show(&k->x);
@@ -485,6 +495,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 		if (out & SM_OUT_WIPE) {
 			k->timings.end_ms = mono_ms();
 			scan_close(k);
+			scan_tile_unwatch(k);
 			sf_init(&k->scan);
 			usb_close(k);
 			uf_init(&k->usb);
@@ -527,6 +538,7 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 			    kprint_write(&k->cfg, k->probe.addr) &&
 			    browser_start(&k->br, &k->cfg)) {
 				browser_watch(k);
+				scan_tile_watch(k);
 				k->probe.state = KPRINT_UNKNOWN;
 				print_probe(k);
 			} else {
@@ -553,10 +565,8 @@ static void apply(struct kiosk *k, const struct sm_clock *c)
 	k->seen = m->state;
 	if ((ended || m->state == SM_CLOSED || m->state == SM_LOCKED) && helpreq_reset(&k->help))
 		k->cover_dirty = k->bar_dirty = true;
-	if (m->state != SM_SESSION && k->text_step) {
-		k->text_step = 0;
+	if (m->state != SM_SESSION && textsize_reset(&k->text))
 		k->cover_dirty = k->bar_dirty = true;
-	}
 	if (m->state != k->last_state ||
 	    (m->state == SM_SESSION && c->mono_ms / 1000 != k->last_state_sent_s))
 		send_state(k, c);
@@ -617,6 +627,7 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	if (read(k->timer_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("timerfd");
 	ce_tick(&k->ce, c->mono_ms);
+	accompany_tick(k, c);
 	scan_event(k, scanrun_poll(&k->scanner, &k->scan)); /* a helper gone quietly */
 	usb_watch(k); /* (the test image: looked at once a second) */
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
@@ -697,6 +708,9 @@ static int run(struct kiosk *k)
 				break;
 			case EV_USB_JOB:
 				usb_job_readable(k);
+				break;
+			case EV_TILE:
+				scan_tile_readable(k);
 				break;
 			case EV_GUARD:
 				guard_done(k, &c);
@@ -881,6 +895,7 @@ int main(int argc, char **argv)
 	kprint_probe_init(&k->probe);
 	netguard_init(&k->guard, k->cfg.proxy_enforce);
 	scanrun_init(&k->scanner, -1);
+	k->tile_fd = -1;
 	sf_init(&k->scan);
 	usbrun_init(&k->usbr, -1);
 	uf_init(&k->usb);
@@ -950,6 +965,7 @@ out:
 	free(sock);
 	x_close(&k->x);
 	svc_list_free(k->next_services);
+	svc_list_free(k->services_all);
 	free(k->base.centre_name);
 	free(k->base.language);
 	kconfig_free(&k->cfg);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hometile.h"
 #include "kfile.h"
 #include "log.h"
 #include "util.h"
@@ -72,9 +73,15 @@ json_t *policy_chromium(const struct kiosk_cfg *cfg, const char *home_url, bool 
 	json_t *allow = domains(cfg, KCFG_MAX_ALLOWLIST, err, errlen);
 	if (!allow)
 		return NULL;
-	_Static_assert(KCFG_MAX_ALLOWLIST + 1 + ARRAY_LEN(chromium_allow) <= POLICY_MAX_URLS,
+	_Static_assert(KCFG_MAX_ALLOWLIST + 2 + ARRAY_LEN(chromium_allow) <= POLICY_MAX_URLS,
 		       "the allowlist's limit");
 	json_array_append_new(allow, json_string(home_url));
+	/* The home page's scan tile leads to its sibling page (hometile.h); the prefix of
+	 * --browser-policy covers it already. */
+	char *tile = exact ? hometile_url(home_url) : NULL;
+	if (tile)
+		json_array_append_new(allow, json_string(tile));
+	free(tile);
 	/* The print preview is a browser page: without these, chrome:// blocks printing (a
 	 * filter naming a host is more specific than one naming none). */
 	for (size_t i = 0; i < ARRAY_LEN(chromium_allow); i++)
@@ -232,6 +239,10 @@ json_t *policy_firefox(const struct kiosk_cfg *cfg, const char *home_url, bool e
 	char *home = exact ? xstrdup(home_url) : xasprintf("%s*", home_url);
 	json_array_append_new(exceptions, json_string(home));
 	free(home);
+	char *tile = exact ? hometile_url(home_url) : NULL;
+	if (tile)
+		json_array_append_new(exceptions, json_string(tile));
+	free(tile);
 	json_t *p = json_pack("{s{s[s]so}}", "WebsiteFilter", "Block", "<all_urls>", "Exceptions",
 			      exceptions);
 	if (exact)

@@ -17,6 +17,8 @@ void sf_open(struct scanflow *f)
 	f->pages = 0;
 	f->progress = 0;
 	f->error = SF_ERR_NONE;
+	f->printed = false;
+	f->images = f->images_failed = false;
 }
 
 bool sf_scan(struct scanflow *f)
@@ -60,11 +62,36 @@ bool sf_finish(struct scanflow *f)
 	return true;
 }
 
+bool sf_print(struct scanflow *f)
+{
+	if (f->state != SF_DONE || !f->can_print || f->printed)
+		return false;
+	f->state = SF_PRINTING;
+	f->progress = 0;
+	return true;
+}
+
+bool sf_images(const struct scanflow *f)
+{
+	return f->state == SF_DONE && f->pages > 0 && !f->images;
+}
+
+void sf_images_done(struct scanflow *f, bool ok)
+{
+	if (f->state != SF_DONE)
+		return;
+	f->images = ok;
+	f->images_failed = !ok;
+}
+
 void sf_retry(struct scanflow *f)
 {
 	if (f->state != SF_ERROR)
 		return;
-	f->state = f->error == SF_ERR_SAVE && f->pages > 0 ? SF_PREVIEW : SF_PLACE;
+	if (f->error == SF_ERR_PRINT)
+		f->state = SF_DONE;
+	else
+		f->state = f->error == SF_ERR_SAVE && f->pages > 0 ? SF_PREVIEW : SF_PLACE;
 	f->error = SF_ERR_NONE;
 }
 
@@ -74,6 +101,8 @@ void sf_close(struct scanflow *f)
 	f->pages = 0;
 	f->progress = 0;
 	f->error = SF_ERR_NONE;
+	f->printed = false;
+	f->images = f->images_failed = false;
 }
 
 bool sf_active(const struct scanflow *f)
@@ -83,12 +112,12 @@ bool sf_active(const struct scanflow *f)
 
 bool sf_busy(const struct scanflow *f)
 {
-	return f->state == SF_SCANNING || f->state == SF_SAVING;
+	return f->state == SF_SCANNING || f->state == SF_SAVING || f->state == SF_PRINTING;
 }
 
 static enum sf_event fail(struct scanflow *f, enum sf_error e)
 {
-	f->error = f->state == SF_SAVING ? SF_ERR_SAVE : e;
+	f->error = f->state == SF_SAVING ? SF_ERR_SAVE : f->state == SF_PRINTING ? SF_ERR_PRINT : e;
 	f->state = SF_ERROR;
 	return SF_EV_FAILED;
 }
@@ -133,6 +162,16 @@ enum sf_event sf_line(struct scanflow *f, const char *line, size_t len)
 		f->progress = a;
 		return SF_EV_PROGRESS;
 	}
+	if (starts(line, len, "printed ", &r, &rn)) {
+		if (f->state != SF_PRINTING || !plain_int(r, rn, 1000000000, &a) || a <= 0)
+			return SF_EV_NONE;
+		f->printed = true;
+		f->state = SF_DONE;
+		f->progress = 100;
+		return SF_EV_PRINTED;
+	}
+	if (f->state == SF_PRINTING && starts(line, len, "done ", &r, &rn))
+		return SF_EV_NONE; /* not a line of the print */
 	if (starts(line, len, "done ", &r, &rn)) {
 		const char *sp = memchr(r, ' ', rn);
 		if (!sp || !plain_int(r, (size_t)(sp - r), 1000000000, &a) ||
@@ -186,13 +225,13 @@ enum sf_event sf_exited(struct scanflow *f, bool ok)
 const char *sf_state_word(enum sf_state s)
 {
 	static const char *const w[] = {"off",    "place", "scanning", "preview",
-					"saving", "done",  "error"};
+					"saving", "done",  "error",    "printing"};
 	return (unsigned)s < ARRAY_LEN(w) ? w[s] : "off";
 }
 
 const char *sf_error_word(enum sf_error e)
 {
-	static const char *const w[] = {"",       "missing", "busy", "jammed",
-					"nodocs", "cover",   "scan", "save"};
+	static const char *const w[] = {"",      "missing", "busy", "jammed", "nodocs",
+					"cover", "scan",    "save", "print"};
 	return (unsigned)e < ARRAY_LEN(w) ? w[e] : "";
 }

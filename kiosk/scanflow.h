@@ -18,8 +18,9 @@ enum sf_state {
 	SF_SCANNING, /* the helper scans a page: progress */
 	SF_PREVIEW,  /* the page scanned: Ajouter une page, Recommencer, Terminer */
 	SF_SAVING,   /* the helper makes the PDF */
-	SF_DONE,     /* "Enregistré dans Documents : document-1.pdf" */
+	SF_DONE,     /* "Enregistré dans Documents : document-1.pdf": OK, Imprimer */
 	SF_ERROR,    /* the scanner is missing, busy, jammed...: Réessayer, Fermer */
+	SF_PRINTING, /* the helper sends the document to the centre's print queue */
 };
 
 enum sf_error {
@@ -31,6 +32,7 @@ enum sf_error {
 	SF_ERR_COVER,  /* the cover is open */
 	SF_ERR_SCAN,   /* anything else of the scanner */
 	SF_ERR_SAVE,   /* the PDF could not be made or written */
+	SF_ERR_PRINT,  /* the print queue did not take the document */
 };
 
 /* What a helper line or its end did. */
@@ -40,6 +42,7 @@ enum sf_event {
 	SF_EV_PAGE,     /* a page is scanned: show its preview */
 	SF_EV_SAVED,    /* the PDF is made: move it into Documents */
 	SF_EV_FAILED,   /* an error: show it */
+	SF_EV_PRINTED,  /* the print queue took the document (admind counts and releases it) */
 };
 
 struct scanflow {
@@ -48,8 +51,12 @@ struct scanflow {
 	int pages;    /* pages scanned and kept in this document */
 	int progress; /* 0..100 of the page being scanned or the PDF being made */
 	enum sf_error error;
-	int scanned;   /* pages scanned in this session, kept or not (usage counts) */
-	int documents; /* documents saved in this session */
+	int scanned;        /* pages scanned in this session, kept or not (usage counts) */
+	int documents;      /* documents saved in this session */
+	bool can_print;     /* the kiosk has a print queue (print.server): "Imprimer" on DONE */
+	bool printed;       /* this document went to the print queue */
+	bool images;        /* this document's pages are also in Documents as JPEG images */
+	bool images_failed; /* ... and that could not be done */
 };
 
 /* A fresh flow for a session. */
@@ -66,14 +73,23 @@ bool sf_add_page(struct scanflow *f);
 bool sf_retake(struct scanflow *f);
 /* "Terminer" (PREVIEW): true when the kiosk must start the helper's PDF of f->pages. */
 bool sf_finish(struct scanflow *f);
+/* "Imprimer" (DONE, can_print, not yet printed): true when the kiosk must start the
+ * helper's print of the saved document. */
+bool sf_print(struct scanflow *f);
+/* "Aussi en images" (DONE, not yet done): true when the kiosk must copy the pages as JPEG
+ * images beside the PDF (some sites take images only); then sf_images_done. */
+bool sf_images(const struct scanflow *f);
+void sf_images_done(struct scanflow *f, bool ok);
 /* "Réessayer" (ERROR): back to PLACE (the pages already scanned are kept) or, when the
- * PDF failed, back to PREVIEW. */
+ * PDF failed, back to PREVIEW; when printing failed, back to DONE. */
 void sf_retry(struct scanflow *f);
 /* "Fermer", "Annuler", "OK": the flow ends (the kiosk stops the helper and clears its
  * pages); the session goes on. */
 void sf_close(struct scanflow *f);
 
-/* One line of the helper's stdout (without its newline; LEN bytes, not NUL-terminated). A
+/* One line of the helper's stdout (without its newline; LEN bytes, not NUL-terminated):
+ * "progress N", "done W H" (a page), "done PAGES BYTES" (the PDF), "printed JOB" (the
+ * print queue's job number), "error WORD". A
  * line that is too long, not a known one or out of place changes nothing. */
 enum sf_event sf_line(struct scanflow *f, const char *line, size_t len);
 /* The helper exited with status OK (true: 0) after its lines: a helper that ends before
@@ -86,8 +102,8 @@ bool sf_active(const struct scanflow *f);
 bool sf_busy(const struct scanflow *f);
 
 /* The --status word of the state ("off", "place", "scanning", "preview", "saving", "done",
- * "error") and of the error ("", "missing", "busy", "jammed", "nodocs", "cover", "scan",
- * "save"). */
+ * "error", "printing") and of the error ("", "missing", "busy", "jammed", "nodocs", "cover",
+ * "scan", "save", "print"). */
 const char *sf_state_word(enum sf_state s);
 const char *sf_error_word(enum sf_error e);
 

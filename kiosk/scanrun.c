@@ -122,6 +122,35 @@ bool scanrun_pdf(struct scanrun *r, int pages)
 	return ok;
 }
 
+bool scanrun_print(struct scanrun *r, const char *host, int port, const char *queue,
+		   const char *user, const char *title)
+{
+	if (!r->work || !host || !queue)
+		return false;
+	char *helper = helper_exe("ESCALE_KIOSK_SCAN", "escale-kiosk-scan"),
+	     *pdf = xasprintf("%s/document.pdf", r->work);
+	char p[16];
+	snprintf(p, sizeof(p), "%d", port);
+	char *argv[] = {helper,
+			"print",
+			"--server",
+			(char *)host,
+			"--port",
+			p,
+			"--queue",
+			(char *)queue,
+			"--title",
+			(char *)title,
+			user ? "--user" : pdf,
+			user ? (char *)user : NULL,
+			user ? pdf : NULL,
+			NULL};
+	bool ok = spawn(r, argv);
+	free(helper);
+	free(pdf);
+	return ok;
+}
+
 static void reap(struct scanrun *r, bool *ok)
 {
 	int st = 0;
@@ -168,7 +197,8 @@ enum sf_event scanrun_read(struct scanrun *r, struct scanflow *f)
 		/* A page, the PDF or an error: the helper is done (its files are written
 		 * before it says so). Its whole process group goes now: a backend's reader
 		 * process that lingers must not hold the pipe open. */
-		if (last == SF_EV_PAGE || last == SF_EV_SAVED || last == SF_EV_FAILED) {
+		if (last == SF_EV_PAGE || last == SF_EV_SAVED || last == SF_EV_FAILED ||
+		    last == SF_EV_PRINTED) {
 			scanrun_stop(r);
 			return last;
 		}
@@ -213,6 +243,34 @@ void scanrun_drop_page(struct scanrun *r, int page)
 	free(prefix);
 }
 
+/* Copies IN into a new file NAME of the directory DFD, owned by UID:GID when CHOWN_IT,
+ * 0644; O_EXCL and O_NOFOLLOW: never through a name the browser made (a symlink included).
+ * False (nothing left behind) when it cannot; errno EEXIST when NAME exists. */
+static bool copy_new(int in, int dfd, const char *name, bool chown_it, uid_t uid, gid_t gid)
+{
+	int out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out < 0)
+		return false;
+	bool ok = true;
+	char chunk[65536];
+	ssize_t n;
+	while (ok && (n = read(in, chunk, sizeof(chunk))) != 0)
+		ok = n > 0 && kfile_write_all(out, chunk, (size_t)n);
+	if (ok && chown_it && fchown(out, uid, gid) < 0) {
+		log_warn("chown %s", name);
+		ok = false;
+	}
+	if (ok && fchmod(out, 0644) < 0)
+		ok = false;
+	if (close(out) < 0)
+		ok = false;
+	if (!ok) {
+		unlinkat(dfd, name, 0);
+		errno = EIO;
+	}
+	return ok;
+}
+
 bool scanrun_publish(struct scanrun *r, const char *docs, bool chown_it, uid_t uid, gid_t gid)
 {
 	if (!r->work)
@@ -223,36 +281,51 @@ bool scanrun_publish(struct scanrun *r, const char *docs, bool chown_it, uid_t u
 	if (in < 0)
 		return false;
 	int dfd = open(docs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int out = -1;
-	for (int i = 1; dfd >= 0 && out < 0 && i <= 999; i++) {
+	bool ok = false;
+	for (int i = 1; dfd >= 0 && !ok && i <= 999; i++) {
 		snprintf(r->saved, sizeof(r->saved), "document-%d.pdf", i);
-		/* O_EXCL: never through a name the browser made (a symlink included). */
-		out = openat(dfd, r->saved, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			     0644);
-		if (out < 0 && errno != EEXIST)
+		ok = copy_new(in, dfd, r->saved, chown_it, uid, gid);
+		if (!ok && errno != EEXIST)
 			break;
 	}
-	bool ok = out >= 0;
-	char chunk[65536];
-	ssize_t n;
-	while (ok && (n = read(in, chunk, sizeof(chunk))) != 0)
-		ok = n > 0 && kfile_write_all(out, chunk, (size_t)n);
-	if (ok && chown_it && fchown(out, uid, gid) < 0) {
-		log_warn("chown %s", r->saved);
-		ok = false;
-	}
-	if (ok && fchmod(out, 0644) < 0)
-		ok = false;
-	if (out >= 0 && close(out) < 0)
-		ok = false;
-	if (!ok && out >= 0)
-		unlinkat(dfd, r->saved, 0);
 	if (!ok)
 		r->saved[0] = '\0';
 	if (dfd >= 0)
 		close(dfd);
 	close(in);
 	return ok;
+}
+
+int scanrun_publish_images(struct scanrun *r, const char *docs, int pages, bool chown_it, uid_t uid,
+			   gid_t gid)
+{
+	size_t base = strlen(r->saved);
+	if (!r->work || base < 5 || strcmp(r->saved + base - 4, ".pdf") != 0)
+		return -1;
+	int dfd = open(docs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	int done = 0;
+	for (int p = 1; p <= pages && p <= SF_MAX_PAGES; p++) {
+		char *prefix = page_prefix(r, p), *src = xasprintf("%s.jpg", prefix);
+		int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		free(src);
+		free(prefix);
+		if (in < 0)
+			break;
+		/* "document-1.pdf" → "document-1-page-1.jpg": the PDF's name says whose page. */
+		char *name = xasprintf("%.*s-page-%d.jpg", (int)(base - 4), r->saved, p);
+		bool ok = copy_new(in, dfd, name, chown_it, uid, gid);
+		if (!ok)
+			log_warn("%s", name);
+		free(name);
+		close(in);
+		if (!ok)
+			break;
+		done++;
+	}
+	close(dfd);
+	return done == pages ? done : -1;
 }
 
 void scanrun_clear(struct scanrun *r)

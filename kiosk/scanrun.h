@@ -30,6 +30,11 @@ bool scanrun_page(struct scanrun *r, const char *runtime_dir, const char *device
 		  bool gray, int page);
 /* Makes the PDF of pages 1..PAGES. */
 bool scanrun_pdf(struct scanrun *r, int pages);
+/* Sends the PDF (the work directory's copy, the kiosk's own, not the one in Documents that
+ * the browser's user may have replaced) to QUEUE on HOST:PORT as the CUPS user USER (NULL:
+ * the kiosk's own name; jobs are then tied to the kiosk by its address), titled TITLE. */
+bool scanrun_print(struct scanrun *r, const char *host, int port, const char *queue,
+		   const char *user, const char *title);
 /* Reads what the helper wrote and gives F each complete line; at the end of its output
  * (the pipe closed) reaps it and calls sf_exited. Returns the last event that is not
  * SF_EV_NONE. */
@@ -44,6 +49,11 @@ void scanrun_drop_page(struct scanrun *r, int page);
 /* Moves the PDF into DOCS as the first free "document-N.pdf" (into r->saved), owned by
  * UID:GID when CHOWN, 0644; false when it cannot. */
 bool scanrun_publish(struct scanrun *r, const char *docs, bool chown_it, uid_t uid, gid_t gid);
+/* Copies pages 1..PAGES of the document last published (r->saved, "document-N.pdf") into
+ * DOCS as "document-N-page-P.jpg", the same way; the number copied, or -1 when not all
+ * could be (the ones copied stay). */
+int scanrun_publish_images(struct scanrun *r, const char *docs, int pages, bool chown_it, uid_t uid,
+			   gid_t gid);
 /* Stops the helper and removes the work directory (a flow closed, the session's end). */
 void scanrun_clear(struct scanrun *r);
 

@@ -86,6 +86,7 @@ static void end_session(struct sm *m, const struct sm_clock *c, enum sm_reason r
 	m->end_used_s = m->used_s;
 	memcpy(m->end_session, m->session, sizeof(m->end_session));
 	m->session[0] = '\0';
+	m->accompanied_by[0] = '\0';
 	m->state = SM_ENDING;
 	m->ending_until_ms = c->mono_ms + m->p.ending_ms;
 	m->wiped = false;
@@ -143,6 +144,7 @@ void sm_login_ok(struct sm *m, const struct sm_clock *c, const char *session, in
 	if (m->state != SM_LOGIN || seconds_left <= 0)
 		return;
 	snprintf(m->session, sizeof(m->session), "%s", session);
+	m->accompanied_by[0] = '\0';
 	m->offline = offline;
 	m->start_ms = c->mono_ms;
 	m->budget_s = seconds_left;
@@ -164,6 +166,14 @@ void sm_login_ok(struct sm *m, const struct sm_clock *c, const char *session, in
 		m->banner = SM_BANNER_NONE;
 	m->state = SM_SESSION;
 	m->out |= SM_OUT_START_BROWSER | SM_OUT_REDRAW;
+}
+
+void sm_accompanied(struct sm *m, const char *session, const char *by)
+{
+	if (m->state != SM_SESSION || strcmp(m->session, session) != 0)
+		return;
+	snprintf(m->accompanied_by, sizeof(m->accompanied_by), "%s", by);
+	m->out |= SM_OUT_REDRAW;
 }
 
 static void finish_ending(struct sm *m, const struct sm_clock *c)

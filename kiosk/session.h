@@ -79,6 +79,9 @@ struct sm {
 	/* the open session */
 	char session[33];
 	bool offline;
+	/* An accompanied session: its mediator's name ("" a resident's). Its budget is
+	 * admind's day: the kiosk's closing time ends it; the bar shows no countdown. */
+	char accompanied_by[WIRE_NAME_MAX + 1];
 	int64_t start_ms; /* monotonic */
 	int64_t budget_s; /* seconds_left at open + added */
 	int pages_left;
@@ -127,6 +130,9 @@ void sm_init(struct sm *m, const struct sm_params *p, const struct sm_clock *c);
 /* A code was accepted (online or from the cache). Ignored unless in SM_LOGIN. */
 void sm_login_ok(struct sm *m, const struct sm_clock *c, const char *session, int64_t seconds_left,
 		 int pages_left, bool offline);
+/* The session just opened (SESSION) is accompanied by BY, a mediator (docs/kiosk.md):
+ * ignored for another session or outside one. */
+void sm_accompanied(struct sm *m, const char *session, const char *by);
 /* Time passes: expiry, warnings, idle prompt and its end, closing time, ending done. */
 void sm_tick(struct sm *m, const struct sm_clock *c);
 /* The bar's End button, then the answer to "Terminer ?". */

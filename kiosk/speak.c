@@ -108,6 +108,12 @@ bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n)
 		case UI_UNAVAILABLE:
 			add(buf, n, _("Service indisponible. Adressez-vous à l'accueil."));
 			break;
+		case UI_ACCOMPANY:
+			/* Never what is typed. */
+			add(buf, n,
+			    _("Session accompagnée, réservée au personnel. Appuyez sur Annuler "
+			      "pour revenir à l'accueil."));
+			break;
 		case UI_ENDING:
 			add(buf, n, ui_end_text(v));
 			add(buf, n, _("Vos données sont effacées. Merci, à bientôt !"));
@@ -148,6 +154,11 @@ bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n)
 			add(buf, n,
 			    _("Touchez les documents de la clé à copier, puis appuyez sur "
 			      "Copier."));
+			break;
+		case UI_TEXT:
+			add(buf, n,
+			    _("Touchez A, A plus, A deux plus ou A trois plus pour la taille du "
+			      "texte, ou Contraste élevé, puis Fermer."));
 			break;
 		}
 	}

@@ -1,9 +1,10 @@
-/* textsize: the "A+" tool's steps (textsize.h). */
+/* textsize: the "A+" panel's choices (textsize.h). */
 #include "textsize.h"
 
 #include <stddef.h>
+#include <string.h>
 
-static const int percent[TEXTSIZE_STEPS] = {100, 125, 150, 200, 200};
+static const int percent[TEXTSIZE_STEPS] = {100, 125, 150, 200};
 
 static int clamp(int step)
 {
@@ -15,14 +16,21 @@ int textsize_percent(int step)
 	return percent[clamp(step)];
 }
 
-bool textsize_contrast(int step)
+bool textsize_changed(const struct textsize *t)
 {
-	return clamp(step) == TEXTSIZE_STEPS - 1;
+	return clamp(t->step) != 0 || t->contrast || t->browser_contrast;
 }
 
-int textsize_next(int step)
+bool textsize_offer_sites(const struct textsize *t, bool session)
 {
-	return (clamp(step) + 1) % TEXTSIZE_STEPS;
+	return session && t->contrast != t->browser_contrast;
+}
+
+bool textsize_reset(struct textsize *t)
+{
+	bool changed = textsize_changed(t) || t->panel;
+	memset(t, 0, sizeof(*t));
+	return changed;
 }
 
 /* Chromium's zoom level index of a percentage (100 % is 0). */

@@ -339,6 +339,9 @@ static void screen_login(struct ctx *c)
 	double tx, tw, ty, th, kx, kw, ky, kh, kh1, kw1;
 
 	footer(c, H - foot, foot);
+	/* For staff, bottom left: findable, not in a resident's way. */
+	if (v->accompany_button)
+		ui_accompany_button(cr, m, H - foot, fmin(W * 0.3, H * 0.45), foot, c->hits);
 	if (wide) {
 		/* Keypad on the right, title and code on the left, centred together. */
 		kh = bot - top;
@@ -672,6 +675,12 @@ void ui_draw_screen(cairo_t *cr, int w, int h, const struct ui_view *v, struct u
 	case UI_USB:
 		ui_screen_usb(cr, w, h, v, hits);
 		break;
+	case UI_TEXT:
+		ui_screen_text(cr, w, h, v, hits);
+		break;
+	case UI_ACCOMPANY:
+		ui_screen_accompany(cr, w, h, v, hits);
+		break;
 	}
 	cairo_restore(cr);
 	draw_set_mirror(0);
@@ -754,12 +763,9 @@ static const char *tool_label(const struct ui_view *v, enum ui_tool t)
 	switch (t) {
 	case UI_TOOL_HELP:
 		return v->help != WIRE_HELP_NONE ? _("Annuler la demande") : _("Aide");
-	case UI_TOOL_TEXT: {
-		/* What the next press does: larger, then contrast, then back to the start. */
-		static const char *const next[] = {"A+", "A++", "A+++", NULL, "A"};
-		int s = v->text_step >= 0 && v->text_step < 5 ? v->text_step : 0;
-		return next[s] ? next[s] : _("Contraste");
-	}
+	case UI_TOOL_TEXT:
+		/* Opens the panel of sizes and contrast (ui_text.c). */
+		return "A+";
 	case UI_TOOL_SPEAK:
 		return _("Écouter");
 	case UI_TOOL_KEYBOARD:
@@ -804,8 +810,8 @@ struct bar_layout {
 	int n, rows;
 	bool time_under; /* the time is not in the first row */
 	double w, row_h, pad, bh, m, scale;
-	double px, cap_px, val_px;          /* at 100 %: the drawing scales them */
-	char tbuf[192], pbuf[64], tcap[96]; /* tbuf: room for a longer text than a time */
+	double px, cap_px, val_px;                         /* at 100 %: the drawing scales them */
+	char tbuf[WIRE_NAME_MAX + 96], pbuf[64], tcap[96]; /* tbuf: a time, or a mediator */
 };
 
 /* S's width at BAR_MEASURE_PX on one line, and on two lines cut at its best space (into
@@ -854,6 +860,14 @@ static void bar_items(struct bar_layout *L, cairo_t *cr, const struct ui_view *v
 		snprintf(L->tcap, sizeof(L->tcap), _("Fermeture à %s"), v->closing_at);
 	else
 		snprintf(L->tcap, sizeof(L->tcap), "%s", _("Temps restant"));
+	/* An accompanied session has no countdown: who accompanies it in bold where the time
+	 * would be, closing time above. */
+	if (v->accompanied_by) {
+		snprintf(L->tbuf, sizeof(L->tbuf), _("Session accompagnée par %s"),
+			 v->accompanied_by);
+		if (!v->closing_at)
+			snprintf(L->tcap, sizeof(L->tcap), "%s", _("Sans limite de temps"));
+	}
 	/* "Mes démarches", not "Accueil": the desk is "l'accueil" in every message. */
 	bar_add(L, cr, BK_HOME, 0, _("Mes démarches"), NULL, ICON_HOUSE);
 	bar_add(L, cr, BK_BACK, 0, _("Retour"), NULL, ICON_BACK);
@@ -1103,7 +1117,7 @@ static void bar_value(struct ctx *c, const struct bar_layout *L, const struct ba
 	int s = c->v->seconds_left;
 	double sp = L->px * L->scale, is = L->bh * 0.5, in = sp * 0.55 + 2;
 	double ch = L->cap_px * L->scale * 1.3, vh = L->bh - ch;
-	if (it->kind == BK_TIME && s < 300) {
+	if (it->kind == BK_TIME && s < 300 && !c->v->accompanied_by) {
 		draw_rgb(cr, s < 60 ? C_RED : C_ORANGE);
 		draw_rrect(cr, it->x, y, it->w, L->bh, L->bh * 0.2);
 		cairo_fill(cr);

@@ -26,6 +26,8 @@ enum ui_action {
 	UI_ACT_TOOL,      /* a tool of the bar: ui_hit.key is its enum ui_tool */
 	UI_ACT_SCAN,      /* the scan screen: ui_hit.key is one of enum ui_scan_key */
 	UI_ACT_USB,       /* the USB screen: ui_hit.key '0'.. a row of the page, or a ui_usb_key */
+	UI_ACT_TEXT,      /* the "A+" panel: ui_hit.key is one of enum ui_text_key */
+	UI_ACT_ACCOMPANY, /* a mediator's sign-in: ui_hit.key is one of enum ui_acc_key */
 };
 
 /* The USB screen's buttons besides its rows (UI_ACT_USB). */
@@ -34,6 +36,23 @@ enum ui_usb_key {
 	UI_USB_CLOSE = 'x', /* Annuler, OK, Fermer */
 	UI_USB_PREV = '<',
 	UI_USB_NEXT = '>',
+};
+
+/* The "A+" panel's buttons (UI_ACT_TEXT). */
+enum ui_text_key {
+	UI_TEXT_SIZE0 = '0',    /* "A", then '1' "A+", '2' "A++", '3' "A+++" */
+	UI_TEXT_CONTRAST = 'c', /* Contraste élevé: on / off */
+	UI_TEXT_SITES = 'w',    /* Appliquer aux sites (the browser relaunches) */
+	UI_TEXT_CLOSE = 'x',    /* Fermer */
+};
+
+/* The mediator's sign-in's buttons (UI_ACT_ACCOMPANY). */
+enum ui_acc_key {
+	UI_ACC_OPEN = 'o',     /* "Session accompagnée" on the welcome screen */
+	UI_ACC_NAME = 'n',     /* the name's field */
+	UI_ACC_PASSWORD = 'p', /* the password's field */
+	UI_ACC_OK = 'k',       /* Valider */
+	UI_ACC_CANCEL = 'x',   /* Annuler */
 };
 
 /* The scan screen's buttons (UI_ACT_SCAN). */
@@ -45,6 +64,8 @@ enum ui_scan_key {
 	UI_SCAN_RETAKE = 'r', /* Recommencer (the last page) */
 	UI_SCAN_FINISH = 'f', /* Terminer */
 	UI_SCAN_RETRY = 't',  /* Réessayer */
+	UI_SCAN_PRINT = 'p',  /* Imprimer (the saved document) */
+	UI_SCAN_IMAGES = 'j', /* Aussi en images (JPEG) */
 	UI_SCAN_CLOSE = 'x',  /* Annuler, Fermer, OK */
 };
 

@@ -119,6 +119,13 @@ void draw_hit(struct ui_hits *hits, double x, double y, double w, double h, enum
 
 /* The scan screen (ui_scan.c) W x H. */
 void ui_screen_scan(cairo_t *cr, double w, double h, const struct ui_view *v, struct ui_hits *hits);
+void ui_screen_text(cairo_t *cr, double w, double h, const struct ui_view *v, struct ui_hits *hits);
+
+/* The mediator's sign-in screen (ui_accompany.c) W x H, and its button on the welcome
+ * screen in the box X, Y, W, H. */
+void ui_screen_accompany(cairo_t *cr, double w, double h, const struct ui_view *v,
+			 struct ui_hits *hits);
+void ui_accompany_button(cairo_t *cr, double x, double y, double w, double h, struct ui_hits *hits);
 
 /* The USB copy screen (ui_usb.c) W x H. */
 void ui_screen_usb(cairo_t *cr, double w, double h, const struct ui_view *v, struct ui_hits *hits);

@@ -94,6 +94,9 @@ static const char *error_text(enum sf_error e)
 	case SF_ERR_SAVE:
 		return _("Le document n'a pas pu être enregistré. Réessayez, ou demandez à "
 			 "l'accueil.");
+	case SF_ERR_PRINT:
+		return _("L'imprimante n'a pas pu recevoir le document. Il est bien dans « "
+			 "Documents ». Réessayez, ou demandez à l'accueil.");
 	case SF_ERR_SCAN:
 	case SF_ERR_NONE:
 		break;
@@ -171,17 +174,54 @@ void ui_screen_scan(cairo_t *cr, double w, double h, const struct ui_view *v, st
 		snprintf(buf, sizeof(buf), _("Dans « Documents » : %s"),
 			 v->scan_saved ? v->scan_saved : "");
 		line(&c, buf, h * 0.34);
-		line(&c,
-		     _("Pour l'envoyer, choisissez-le sur le site avec « Choisir un fichier ». "
-		       "Il sera effacé à la fin de la séance."),
-		     h * 0.44);
-		struct draw_btn b[] = {{_("OK"), ICON_CHECK, C_GREEN, C_WHITE, 0, 0, false}};
-		buttons(&c, b, (const char[]){UI_SCAN_CLOSE}, 1);
+		if (f->printed) {
+			/* The print notice (printing, printed, refused over the quota) is the
+			 * bar's banner, which this screen covers: it is shown here too. */
+			line(&c, _("Envoyé à l'imprimante."), h * 0.44);
+			if (v->banner && *v->banner)
+				title(&c, v->banner, h * 0.52, v->banner_calm ? C_GREEN : C_INK);
+		} else
+			line(&c,
+			     _("Pour l'envoyer, choisissez-le sur le site avec « Choisir un "
+			       "fichier ». Il sera effacé à la fin de la séance."),
+			     h * 0.44);
+		/* Some sites take images only: the pages as JPEG files too, on request. */
+		if (f->images)
+			line(&c, _("Les pages sont aussi dans « Documents » en images (JPEG)."),
+			     h * 0.66);
+		else if (f->images_failed)
+			line(&c,
+			     _("Les images n'ont pas pu être enregistrées. Le PDF est bien là."),
+			     h * 0.66);
+		struct draw_btn b[3];
+		char keys[3];
+		int n = 0;
+		if (f->can_print && !f->printed) {
+			b[n] = (struct draw_btn){
+				_("Imprimer"), ICON_PRINTER, C_BAR_BTN, C_WHITE, 0, 0, false};
+			keys[n++] = UI_SCAN_PRINT;
+		}
+		if (!f->images && !f->images_failed) {
+			b[n] = (struct draw_btn){
+				_("Aussi en images"), ICON_NONE, C_BAR_BTN, C_WHITE, 0, 0, false};
+			keys[n++] = UI_SCAN_IMAGES;
+		}
+		b[n] = (struct draw_btn){_("OK"), ICON_CHECK, C_GREEN, C_WHITE, 0, 0, false};
+		keys[n++] = UI_SCAN_CLOSE;
+		buttons(&c, b, keys, n);
 		break;
 	}
+	case SF_PRINTING:
+		title(&c, _("Envoi à l'imprimante…"), h * 0.3, C_HEAD);
+		line(&c, _("Le nombre de pages est compté sur votre crédit d'impression."),
+		     h * 0.42);
+		break;
 	case SF_ERROR: {
 		draw_icon(cr, ICON_WARNING, (w - h * 0.14) / 2, h * 0.08, h * 0.14, C_ORANGE);
-		title(&c, _("La numérisation n'a pas marché"), h * 0.26, C_INK);
+		title(&c,
+		      f->error == SF_ERR_PRINT ? _("L'impression n'a pas marché")
+					       : _("La numérisation n'a pas marché"),
+		      h * 0.26, C_INK);
 		line(&c, error_text(f->error), h * 0.38);
 		struct draw_btn b[] = {
 			{_("Fermer"), ICON_BACK, C_KEY, C_INK, C_KEY_EDGE, 0, false},

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "usbmount.h"
+#include "usbmreq.h"
 #include "usbread.h"
 
 #define MAX_DEPTH 4
@@ -35,7 +38,7 @@ bool usbmount_needs_mount(const char *fs)
 	return fs && (strcmp(fs, "exfat") == 0 || strcmp(fs, "ntfs") == 0);
 }
 
-static bool run(const char *const *argv)
+bool usbmount_run(const char *const *argv)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -54,6 +57,55 @@ static bool run(const char *const *argv)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* The mount helper's socket (systemd/escale-kiosk-usbmount.socket); ESCALE_USB_MOUNT_SOCKET
+ * replaces it (tests). */
+static const char *helper_socket(void)
+{
+	const char *s = getenv("ESCALE_USB_MOUNT_SOCKET");
+	return s && *s ? s : "/run/escale/usbmount.sock";
+}
+
+/* Without root (production, NoNewPrivileges) the helper mounts and unmounts; as root (tests,
+ * the demo) the kiosk runs the FUSE driver itself. */
+static bool use_helper(void)
+{
+	return geteuid() != 0;
+}
+
+/* Sends R to the helper and reads its answer line: true on "ok". */
+static bool ask_helper(const struct usbm_req *r)
+{
+	char line[USBM_LINE_MAX], reply[64];
+	int n = usbm_format(r, line, sizeof(line));
+	const char *path = helper_socket();
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (n < 0 || strlen(path) >= sizeof(a.sun_path))
+		return false;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv = {30, 0}; /* the helper answers a mount within about 15 s */
+	bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
+		  connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		  write(fd, line, (size_t)n) == n;
+	size_t got = 0;
+	while (ok && got < sizeof(reply) - 1) {
+		ssize_t k = read(fd, reply + got, 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || reply[got] == '\n')
+			break;
+		got++;
+	}
+	reply[got] = '\0';
+	if (fd >= 0)
+		close(fd);
+	if (ok && strcmp(reply, "ok") != 0)
+		log_warnx("the USB mount helper says: %s", got ? reply : "nothing");
+	else if (!ok)
+		log_warn("the USB mount helper at %s", path);
+	return ok && strcmp(reply, "ok") == 0;
+}
+
 bool usbmount_mount(const char *device, const char *fs, const char *dir)
 {
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
@@ -63,24 +115,38 @@ bool usbmount_mount(const char *device, const char *fs, const char *dir)
 		return false;
 	/* Read-only, and nothing from the key may be a device, setuid or run; the files the
 	 * kiosk's user's only (the browser never sees this place). */
+	if (use_helper()) {
+		/* The helper takes a kernel name only and mounts on its own directory, which is
+		 * RUNTIME_DIR/usb of the packaged kiosk.conf. */
+		const char *name = strrchr(device, '/') ? strrchr(device, '/') + 1 : device;
+		struct usbm_req r = {.op = USBM_MOUNT};
+		snprintf(r.fs, sizeof(r.fs), "%s", fs);
+		snprintf(r.name, sizeof(r.name), "%s", name);
+		return strlen(name) < sizeof(r.name) && ask_helper(&r);
+	}
 	static const char opts[] = "ro,nosuid,nodev,noexec,uid=0,gid=0,umask=0077";
 	if (strcmp(fs, "exfat") == 0) {
 		const char *const argv[] = {
 			"/sbin/mount.exfat-fuse", "-o", opts, device, dir, NULL};
-		return run(argv);
+		return usbmount_run(argv);
 	}
 	if (strcmp(fs, "ntfs") == 0) {
 		/* no_def_opts: not the defaults' "windows_names" nor anything that writes. */
 		const char *const argv[] = {"/bin/ntfs-3g", "-o", opts, device, dir, NULL};
-		return run(argv);
+		return usbmount_run(argv);
 	}
 	return false;
 }
 
 bool usbmount_umount(const char *dir)
 {
-	if (umount2(dir, UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT &&
-	    umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL) {
+	if (use_helper()) {
+		/* Only the helper's fusermount3 may unmount (umount2 needs CAP_SYS_ADMIN). */
+		struct usbm_req r = {.op = USBM_UMOUNT};
+		if (!ask_helper(&r))
+			return false;
+	} else if (umount2(dir, UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT &&
+		   umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL) {
 		log_warn("umount %s", dir);
 		return false;
 	}

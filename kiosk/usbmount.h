@@ -3,7 +3,8 @@
  * FUSE's protocol. Mounted read-only, nosuid, nodev, noexec in the kiosk's private
  * RUNTIME_DIR/usb (0700, outside the browser's sandbox), walked without following a
  * symlink, and unmounted when the flow ends. Blocking: called from the flow's children,
- * but for the unmount. */
+ * but for the unmount. Without root (production: NoNewPrivileges keeps fusermount3 from
+ * working) escale-kiosk-usbmount mounts and unmounts, asked on its socket (usbmreq.h). */
 #ifndef ESCALE_USBMOUNT_H
 #define ESCALE_USBMOUNT_H
 
@@ -19,6 +20,9 @@ const char *usbmount_fs_of(const unsigned char *sector, size_t n);
 /* Whether FS ("vfat", "exfat", "ntfs"...) is read through a FUSE mount. */
 bool usbmount_needs_mount(const char *fs);
 
+/* Runs ARGV (an absolute path) with stdin, stdout and stderr on /dev/null and a plain PATH;
+ * true when it exits 0. */
+bool usbmount_run(const char *const *argv);
 /* Mounts DEVICE (FS "exfat" or "ntfs") read-only on DIR (created 0700). */
 bool usbmount_mount(const char *device, const char *fs, const char *dir);
 /* Unmounts DIR (lazily if busy); true when nothing is mounted there any more. */

@@ -86,12 +86,16 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 	v->online = in->online;
 	v->tools = in->tools;
 	v->tools_on = in->tools_on & in->tools;
-	v->text_step = in->text_step;
-	v->text_percent = textsize_percent(in->text_step);
-	v->contrast = textsize_contrast(in->text_step);
+	v->text_step = in->text ? in->text->step : 0;
+	v->text_percent = textsize_percent(v->text_step);
+	v->contrast = in->text && in->text->contrast;
 	bool by_closing;
 	v->seconds_left = (int)sm_time_left(m, c, &by_closing);
 	v->closing_at = by_closing && in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
+	if (m->state == SM_SESSION && m->accompanied_by[0]) {
+		v->accompanied_by = m->accompanied_by;
+		v->closing_at = in->closing_at && in->closing_at[0] ? in->closing_at : NULL;
+	}
 	v->notice = m->notice;
 	v->notice_minutes = (int)m->notice_minutes;
 	v->has_end_reason = m->state == SM_ENDING && m->end_session[0];
@@ -118,9 +122,30 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 		    !m->confirm_end)
 			v->screen = UI_USB;
 	}
+	/* The "A+" panel over the session and its flows; a prompt of the session's first. */
+	if (in->text && in->text->panel && m->state == SM_SESSION &&
+	    (v->screen == UI_SCAN || v->screen == UI_USB ||
+	     (v->screen == UI_CONFIRM_END && !m->confirm_end))) {
+		v->screen = UI_TEXT;
+		v->text_sites = textsize_offer_sites(in->text, true);
+	}
 	/* Closed hours and the desk's lock say more than this; the welcome must not show. */
 	if (v->screen == UI_LOGIN && in->unavailable)
 		v->screen = UI_UNAVAILABLE;
+	/* A mediator's sign-in: over the welcome screen only. */
+	if (v->screen == UI_LOGIN && in->acc) {
+		const struct accompany *a = in->acc;
+		v->accompany_button = true;
+		if (a->shown) {
+			v->screen = UI_ACCOMPANY;
+			v->acc_name = a->name;
+			v->acc_dots = acc_dots(a);
+			v->acc_field = a->field;
+			v->acc_msg = a->msg;
+			v->acc_pause_seconds = acc_pause_seconds(a, c->mono_ms);
+			v->acc_checking = a->checking;
+		}
+	}
 	banner[0] = '\0';
 	switch (m->banner) {
 	case SM_BANNER_TIME:

@@ -7,9 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accompany.h"
 #include "codeentry.h"
 #include "lang.h"
 #include "scanflow.h"
+#include "textsize.h"
 #include "usbflow.h"
 #include "session.h"
 
@@ -25,6 +27,8 @@ enum ui_screen {
 	UI_UNAVAILABLE, /* instead of the welcome: the network check fails, no code taken */
 	UI_SCAN,        /* during a session: "Numériser un document" (scanflow.h) */
 	UI_USB,         /* during a session: "Copier des documents depuis la clé" (usbflow.h) */
+	UI_TEXT,        /* during a session: the "A+" panel (textsize.h) */
+	UI_ACCOMPANY,   /* instead of the welcome: a mediator's name and password (accompany.h) */
 };
 
 /* Everything a screen shows. */
@@ -57,10 +61,13 @@ struct ui_view {
 	/* The bar */
 	int seconds_left;       /* what the resident really has (the code's, or to closing) */
 	const char *closing_at; /* "18h00" when closing time limits it, else NULL */
-	int pages_left;         /* < 0: no printing, hide */
-	const char *banner;     /* warning or desk message shown in the bar, NULL if none */
-	bool banner_urgent;     /* red instead of yellow */
-	bool banner_calm;       /* green with a printer: a print notice that asks nothing */
+	/* An accompanied session: its mediator's name, shown instead of the time left (the
+	 * closing time only); NULL for a resident's session. */
+	const char *accompanied_by;
+	int pages_left;     /* < 0: no printing, hide */
+	const char *banner; /* warning or desk message shown in the bar, NULL if none */
+	bool banner_urgent; /* red instead of yellow */
+	bool banner_calm;   /* green with a printer: a print notice that asks nothing */
 	bool banner_dismissable;
 	unsigned tools;      /* the bar's tools shown: bits 1 << enum ui_tool */
 	unsigned tools_on;   /* those shown pressed (a keyboard open, sound on...) */
@@ -69,6 +76,7 @@ struct ui_view {
 	int text_step;       /* "A+": textsize.h's step (0: 100 %) */
 	int text_percent;    /* the text's size, 100..200 (0 counts as 100) */
 	bool contrast;       /* high contrast: yellow on black */
+	bool text_sites;     /* UI_TEXT: "Appliquer aux sites" offered (textsize_offer_sites) */
 
 	/* UI_SCAN */
 	struct scanflow scan;
@@ -78,6 +86,15 @@ struct ui_view {
 	/* UI_USB */
 	struct usbflow usb;
 	const struct usb_entry *usb_entries; /* usb.n of them */
+
+	/* UI_LOGIN: the discreet "Session accompagnée" button; UI_ACCOMPANY: its screen */
+	bool accompany_button;
+	const char *acc_name;     /* the name typed */
+	int acc_dots;             /* the password's characters, shown as dots */
+	enum acc_field acc_field; /* where the keys go */
+	enum acc_msg acc_msg;
+	int acc_pause_seconds; /* ACC_MSG_RATE_LIMITED countdown */
+	bool acc_checking;
 };
 
 /* What view_build needs besides the state machine. */
@@ -101,11 +118,12 @@ struct view_in {
 	bool unavailable;            /* the network check fails (proxy.enforce): no welcome */
 	unsigned tools, tools_on;    /* the bar's tools (ui_view) */
 	enum wire_help help;         /* the call for help (helpreq.h) */
-	int text_step;               /* "A+" (textsize.h) */
+	const struct textsize *text; /* "A+" (textsize.h), NULL: the start */
 	const struct scanflow *scan; /* the scan flow, NULL: none */
 	const char *scan_preview, *scan_saved;
 	const struct usbflow *usb; /* the USB copy flow, NULL: none */
 	const struct usb_entry *usb_entries;
+	const struct accompany *acc; /* the mediator's sign-in, NULL: none */
 };
 
 /* V from IN; the banner's words go to BANNER (BN bytes), which V points to. */

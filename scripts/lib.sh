@@ -15,7 +15,7 @@ ESCALE_TEST_PKGS=(python3 sqlite3 curl ca-certificates libsodium23 openssl clang
 	chromium-driver python3-selenium poppler-utils
 	cups-daemon cups-client cups-ipp-utils qpdf x11-xkb-utils groff-base
 	nftables iproute2 libnss3-tools libsane1 mtools dosfstools
-	exfatprogs exfat-fuse ntfs-3g)
+	exfatprogs exfat-fuse ntfs-3g fuse3)
 # What the benchmarks compare with (tests/bench/README.md): installed by hand.
 ESCALE_BENCH_PKGS=(tinyproxy-bin)
 # What building the Debian packages needs (scripts/build-debs), and what

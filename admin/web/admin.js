@@ -4,7 +4,7 @@ import {t} from "./i18n.js";
 import {state, $, api, ApiError, errorText, say, el, clear, button, reconcile, ask, formError,
 	badge} from "./core.js";
 
-const ROLES = ["secretariat", "maintenance", "admin"];
+const ROLES = ["secretariat", "maintenance", "admin", "mediator"];
 let ctx = null;
 
 // ---- users ----

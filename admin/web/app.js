@@ -10,6 +10,7 @@ import * as stats from "./stats.js";
 import {services} from "./services.js";
 import {sites} from "./sites.js";
 import * as admin from "./admin.js";
+import {accompany} from "./accompany.js";
 
 const ALL = ["secretariat", "maintenance", "admin"];
 
@@ -24,7 +25,8 @@ const VIEWS = [
 	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats},
 	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit, scoped: true},
 	{name: "users", roles: ["admin"], every: 10000, mod: admin.users},
-	{name: "account", roles: ALL, every: 0, mod: admin.account, scoped: true},
+	{name: "accompany", roles: ["mediator"], every: 0, mod: accompany, scoped: true},
+	{name: "account", roles: [...ALL, "mediator"], every: 0, mod: admin.account, scoped: true},
 ];
 
 const current = {view: null, gen: 0, timer: 0};
@@ -34,6 +36,8 @@ function allowed(v) {
 }
 
 function defaultView() {
+	if (state.user.role === "mediator")
+		return "accompany";
 	return state.user.role === "maintenance" ? "kiosks" : "desk";
 }
 

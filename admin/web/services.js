@@ -43,6 +43,7 @@ function formValues() {
 		icon: $("service-icon").value,
 		domains,
 		intranet: $("service-intranet").checked,
+		accompanied: $("service-accompanied").checked,
 	};
 }
 
@@ -83,6 +84,7 @@ function resetForm() {
 		$(id).value = "";
 	$("service-icon").value = "";
 	$("service-intranet").checked = false;
+	$("service-accompanied").checked = false;
 	$("service-form-title").textContent = t("service_add_title");
 	$("service-submit").textContent = t("service_add");
 	$("service-cancel").hidden = true;
@@ -97,6 +99,7 @@ function startEdit(s) {
 	$("service-icon").value = ICONS.includes(s.icon) ? s.icon : "";
 	$("service-domains").value = (s.domains || []).join("\n");
 	$("service-intranet").checked = !!s.intranet;
+	$("service-accompanied").checked = !!s.accompanied;
 	$("service-form-title").textContent = t("service_edit_title", {name: s.name});
 	$("service-submit").textContent = t("service_save");
 	$("service-cancel").hidden = false;
@@ -164,7 +167,9 @@ function renderService(s, i) {
 	const about = "service-name-" + s.id;
 	return el("tr", {data: {serviceId: s.id}},
 		el("th", {scope: "row", id: about}, s.name,
-			s.intranet ? el("span", null, " ", badge("neutral", t("service_intranet_badge"))) : null),
+			s.intranet ? el("span", null, " ", badge("neutral", t("service_intranet_badge"))) : null,
+			s.accompanied ? el("span", null, " ", badge("neutral", t("service_accompanied_badge")))
+				: null),
 		el("td", null, s.category || t("none")),
 		el("td", {class: "domains"}, s.url),
 		el("td", {class: "domains"}, (s.domains || []).join(" ")),

@@ -4,11 +4,71 @@
 
 import {t} from "./i18n.js";
 import {$, api, errorText, say, el, clear, formError} from "./core.js";
+import {TICKET_LANGS} from "./tickets.js";
 
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 let current = "";	// the site in the form
 let loaded = null;	// its settings as fetched (keys the form does not show are kept)
+let catalogue = [];	// admind's services, for the site's choice
+
+// One row a service: offered to residents (never an accompanied-only one), and to
+// accompanied sessions (always, when offered to residents).
+function fillServices(s) {
+	const body = $("site-services");
+	clear(body);
+	const chosen = s.services, extra = s.accompanied_services || [];
+	for (const sv of catalogue) {
+		const resident = !sv.accompanied && (!chosen || chosen.includes(sv.id));
+		const r = el("input", {type: "checkbox", id: "site-svc-" + sv.id,
+			data: {service: sv.id, kind: "resident"}});
+		r.checked = resident;
+		r.disabled = sv.accompanied;
+		const a = el("input", {type: "checkbox", id: "site-acc-" + sv.id,
+			data: {service: sv.id, kind: "accompanied"}});
+		a.checked = resident || extra.includes(sv.id);
+		a.disabled = resident;
+		// Offered to residents: to accompanied sessions too. Taken from residents: from
+		// them as well, until ticked for accompanied sessions only.
+		r.addEventListener("change", () => {
+			a.disabled = r.checked;
+			a.checked = r.checked;
+		});
+		body.appendChild(el("tr", null,
+			el("th", {scope: "row"}, el("label", {for: "site-svc-" + sv.id}, sv.name),
+				sv.accompanied ? " " + t("svc_accompanied_only") : ""),
+			el("td", null, r),
+			el("td", null, el("label", {class: "sr-only", for: "site-acc-" + sv.id},
+				t("site_col_accompanied") + " " + sv.name), a)));
+	}
+}
+
+// The site's choice as its two keys; a key stays unset while it says what unset means.
+function serviceValues(out) {
+	const boxes = (kind) => Array.from($("site-services").querySelectorAll(
+		`input[data-kind="${kind}"]`));
+	const residents = boxes("resident").filter((b) => b.checked).map((b) => b.dataset.service);
+	const everyone = catalogue.filter((s) => !s.accompanied).map((s) => s.id);
+	const same = residents.length === everyone.length;
+	if (loaded.services || !same)
+		out.services = residents;
+	const extra = boxes("accompanied").filter((b) => b.checked && !b.disabled)
+		.map((b) => b.dataset.service);
+	if (loaded.accompanied_services || extra.length)
+		out.accompanied_services = extra;
+}
+
+// The languages the kiosks' welcome screen offers: a box per language, in the kiosks' order.
+function fillLanguages(chosen) {
+	const box = $("site-languages");
+	clear(box);
+	for (const l of TICKET_LANGS) {
+		const input = el("input", {type: "checkbox", value: l.code, id: "site-lang-" + l.code});
+		input.checked = chosen.includes(l.code);
+		box.append(el("label", {class: "check", for: input.id}, input, " ",
+			el("span", {lang: l.code, dir: l.rtl ? "rtl" : "ltr"}, l.name)));
+	}
+}
 
 const lines = (v) => v.split("\n").map((x) => x.trim()).filter((x) => x);
 const numbers = (v) => v.split(/[\s,;]+/).filter((x) => x).map(Number);
@@ -30,6 +90,8 @@ function fill(d) {
 	$("site-grace").value = s["session.idle_grace_seconds"] || "";
 	$("site-name").value = s.centre_name || "";
 	$("site-language").value = s.language || "";
+	fillLanguages(s.languages || []);
+	fillServices(s);
 	$("site-version").textContent = t("site_version", {n: d.version});
 	$("site-form").hidden = false;
 }
@@ -83,13 +145,23 @@ function values() {
 		out.centre_name = name;
 	if ($("site-language").value)
 		out.language = $("site-language").value;
+	const langs = Array.from($("site-languages").querySelectorAll("input:checked"))
+		.map((b) => b.value);
+	if (langs.length)
+		out.languages = langs;
+	if (langs.length && out.language && !langs.includes(out.language))
+		return t("site_language_not_offered");
+	serviceValues(out);
 	return out;
 }
 
 async function load(site) {
 	current = site;
 	formError($("site-error"), "");
-	const d = await api("GET", "/api/v1/sites/" + encodeURIComponent(site) + "/settings");
+	const [d, svc] = await Promise.all([
+		api("GET", "/api/v1/sites/" + encodeURIComponent(site) + "/settings"),
+		api("GET", "/api/v1/services")]);
+	catalogue = svc.services || [];
 	if (site === current)
 		fill(d);
 }

@@ -50,11 +50,13 @@ struct net {
 
 	/* The open session (mirrors kcache's current row). */
 	bool in_session;
+	bool accompanied; /* the session is accompanied: the proxy allows all of svc */
 	char cur[KC_SESSION_HEX + 1];
 	int64_t flushed_ms, progress_ms;
 
 	/* The login waiting for admind's answer. */
 	bool login_pending;
+	bool accompany; /* the login waiting is a mediator's sign-in: never checked offline */
 	char code[LOGIN_CODE_MAX + 1];
 
 	int64_t hb_period_ms, next_hb_ms;
@@ -88,6 +90,7 @@ struct net {
 	struct proxyctl *px;
 	uint64_t px_gen;        /* the connection that got the list... */
 	int64_t px_version;     /* ...and which list (-1 none) */
+	bool px_accompanied;    /* ...whole (an accompanied session's) or a resident's part */
 	int64_t next_px_ms;     /* next try to tell it, while it does not answer */
 	bool refusals_no_route; /* admind answered 404 to the refusals */
 	char refusals_day[11];  /* the report in flight */
@@ -172,8 +175,9 @@ static void login_refused(struct net *n, enum wire_refusal why, int64_t retry_af
 	send_msg(n, &m);
 }
 
+/* BY: the mediator of an accompanied session ("" a resident's). */
 static void login_accepted(struct net *n, const char *session, int64_t seconds_left,
-			   int64_t pages_left, bool offline)
+			   int64_t pages_left, bool offline, const char *by)
 {
 	struct wire_msg m = {.type = WIRE_MSG_LOGIN_REPLY,
 			     .ok = true,
@@ -181,6 +185,7 @@ static void login_accepted(struct net *n, const char *session, int64_t seconds_l
 			     .pages_left = pages_left,
 			     .offline = offline};
 	snprintf(m.session, sizeof(m.session), "%s", session);
+	snprintf(m.by, sizeof(m.by), "%s", by);
 	send_msg(n, &m);
 }
 
@@ -188,8 +193,9 @@ static void proxy_push(struct net *n, bool force);
 
 /* FRESH: a new session (not one carried on after a restart of the helper, whose services
  * the proxy has been counting all along). */
-static void session_started(struct net *n, const char *session, bool fresh)
+static void session_started(struct net *n, const char *session, bool fresh, bool accompanied)
 {
+	n->accompanied = accompanied;
 	/* The proxy counts this session's services from now on; a list that waited for
 	 * the sessions to end applies now (the kiosk switches at this session too). */
 	if (fresh) {
@@ -230,14 +236,16 @@ static void login_offline(struct net *n)
 		return;
 	}
 	log_info("session %s opened offline", o.session);
-	session_started(n, o.session, true);
-	login_accepted(n, o.session, o.seconds_left, o.pages_left, true);
+	session_started(n, o.session, true, false);
+	login_accepted(n, o.session, o.seconds_left, o.pages_left, true, "");
 	deliver_soon(n);
 }
 
 static void login_done(struct net *n, struct cresp *r)
 {
 	n->login_pending = false;
+	bool acc = n->accompany;
+	n->accompany = false;
 	enum wire_refusal refusal;
 	bool code_refusal = wire_refusal_parse(json_string_value(json_object_get(r->body, "error")),
 					       &refusal) &&
@@ -247,15 +255,22 @@ static void login_done(struct net *n, struct cresp *r)
 		set_online(n, true);
 		if (!kcache_online_open(n->kc, ok.session, ok.seconds_left, ok.pages_left, now_s()))
 			log_warnx("session %s: not recorded locally", ok.session);
-		session_started(n, ok.session, true);
-		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false);
+		session_started(n, ok.session, true, ok.by[0] != '\0');
+		login_accepted(n, ok.session, ok.seconds_left, ok.pages_left, false, ok.by);
 		/* After the answer: the verifier ties the session to its cached code,
 		 * so that its end debits the cache. */
 		struct kc_meta m;
 		bool have;
 		char v[KC_VERIFIER_HEX + 1];
-		if (kcache_meta(n->kc, &m, &have) && have && kcache_verifier(&m, n->code, v) == 1)
+		if (!acc && kcache_meta(n->kc, &m, &have) && have &&
+		    kcache_verifier(&m, n->code, v) == 1)
 			kcache_set_verifier(n->kc, ok.session, v);
+	} else if (acc && r->status == 403 &&
+		   wire_refusal_parse(json_string_value(json_object_get(r->body, "error")),
+				      &refusal)) {
+		/* bad_login, not_mediator, wrong_site: the sign-in screen says which. */
+		set_online(n, true);
+		login_refused(n, refusal, 0, 0);
 	} else if (r->status == 403 && code_refusal) {
 		set_online(n, true);
 		login_refused(n, refusal, 0, int_field(r->body, "tries_left", 0, WIRE_TRIES_MAX));
@@ -273,9 +288,29 @@ static void login_done(struct net *n, struct cresp *r)
 	} else {
 		note_failure(n, r, "login");
 		set_online(n, false);
-		login_offline(n);
+		/* A password is never checked here: no accompanied session offline. */
+		if (acc)
+			login_refused(n, WIRE_REFUSED_OFFLINE, 0, 0);
+		else
+			login_offline(n);
 	}
 	sodium_memzero(n->code, sizeof(n->code));
+}
+
+/* A mediator's name and password, for admind alone (POST /api/v1/kiosk/accompany). */
+static void handle_accompany(struct net *n, struct wire_msg *m)
+{
+	if (n->login_pending) {
+		log_warnx("ipc: a sign-in while another is waiting for admind; refused");
+		login_refused(n, WIRE_REFUSED_ERROR, 0, 0);
+		return;
+	}
+	json_t *body = json_pack("{ss ss}", "name", m->by, "password", m->password);
+	n->login_pending = body && client_start(n->cl, CREQ_LOGIN, "/api/v1/kiosk/accompany", body);
+	json_decref(body);
+	n->accompany = n->login_pending;
+	if (!n->login_pending)
+		login_refused(n, WIRE_REFUSED_OFFLINE, 0, 0);
 }
 
 static void handle_login(struct net *n, const struct wire_msg *m)
@@ -344,8 +379,14 @@ static void handle_end(struct net *n, const struct wire_msg *m)
 		log_info("session %s ended (%s, %lld s, %zu services)", session, reason,
 			 (long long)secs, json_array_size(ids));
 	json_decref(ids);
-	if (n->in_session && strcmp(session, n->cur) == 0)
+	if (n->in_session && strcmp(session, n->cur) == 0) {
 		n->in_session = false;
+		/* The next session is a resident's until said otherwise: the wider list goes. */
+		if (n->accompanied) {
+			n->accompanied = false;
+			proxy_push(n, true);
+		}
+	}
 	deliver_soon(n);
 }
 
@@ -380,6 +421,8 @@ static void handle_ipc(struct net *n)
 			/* A login is always answered: the kiosk waits for it. */
 			if (strcmp(bad_t, wire_msg_word(WIRE_MSG_LOGIN)) == 0)
 				login_refused(n, WIRE_REFUSED_UNKNOWN, 0, 0);
+			else if (strcmp(bad_t, wire_msg_word(WIRE_MSG_ACCOMPANY)) == 0)
+				login_refused(n, WIRE_REFUSED_BAD_LOGIN, 0, 0);
 			continue;
 		case IPC_MSG:
 			break;
@@ -387,6 +430,9 @@ static void handle_ipc(struct net *n)
 		switch (m.type) {
 		case WIRE_MSG_LOGIN:
 			handle_login(n, &m);
+			break;
+		case WIRE_MSG_ACCOMPANY:
+			handle_accompany(n, &m);
 			break;
 		case WIRE_MSG_STATE:
 			handle_state(n, &m);
@@ -401,6 +447,7 @@ static void handle_ipc(struct net *n)
 			break;
 		}
 		sodium_memzero(m.code, sizeof(m.code));
+		sodium_memzero(m.password, sizeof(m.password));
 	}
 }
 
@@ -504,18 +551,26 @@ static void proxy_push(struct net *n, bool force)
 	if (!n->svc)
 		return;
 	bool same_proxy = n->px_gen == proxyctl_generation(n->px) && proxyctl_fd(n->px) >= 0;
-	if (same_proxy && n->px_version == n->svc->version)
+	if (same_proxy && n->px_version == n->svc->version && n->px_accompanied == n->accompanied)
 		return;
 	/* Never a new list under a running session: the kiosk keeps its own too. */
 	if (same_proxy && n->in_session && !force)
 		return;
 	if (!force && mono_ms() < n->next_px_ms)
 		return;
-	if (proxyctl_services(n->px, n->svc)) {
+	/* A resident's session, and the time between sessions: never the services kept for
+	 * accompanied sessions. */
+	struct svc_list *part = xcalloc(1, sizeof(*part));
+	svc_select(n->svc, n->accompanied, part);
+	bool told = proxyctl_services(n->px, part);
+	svc_list_free(part);
+	if (told) {
 		n->px_gen = proxyctl_generation(n->px);
 		n->px_version = n->svc->version;
-		log_info("escale-proxy told services list %lld (%d services)",
-			 (long long)n->svc->version, n->svc->n);
+		n->px_accompanied = n->accompanied;
+		log_info("escale-proxy told services list %lld (%d services%s)",
+			 (long long)n->svc->version, n->svc->n,
+			 n->accompanied ? ", an accompanied session's" : "");
 	} else {
 		n->next_px_ms = mono_ms() + 5000;
 	}
@@ -974,7 +1029,7 @@ static void start(struct net *n, const char *keep)
 	if (keep[0] && kcache_current(n->kc, &rec, &recovered) && recovered &&
 	    strcmp(rec.session, keep) == 0) {
 		log_info("session %s carries on after a restart of the helper", rec.session);
-		session_started(n, rec.session, false);
+		session_started(n, rec.session, false, false);
 		n->seconds_used = rec.seconds_used;
 		n->pages_used = rec.pages_used;
 		recovered = false;

@@ -40,9 +40,26 @@ static bool hex_field(const json_t *j, const char *k, size_t n, char *out)
 #define BUDGET_MAX   INT64_C(3153600000)   /* a century of seconds */
 #define MSG_TEXT_MAX 2000                  /* admind allows 500 */
 
+/* "accompanied_by": absent or null for a resident's session, else a name of 1 to
+ * WIRE_NAME_MAX bytes of UTF-8 text without control characters. */
+static bool accompanied_by(const json_t *j, char out[WIRE_NAME_MAX + 1])
+{
+	const json_t *v = json_object_get(j, "accompanied_by");
+	out[0] = '\0';
+	if (!v || json_is_null(v))
+		return true;
+	const char *s = get_str(j, "accompanied_by", WIRE_NAME_MAX);
+	size_t n = s ? strlen(s) : 0;
+	if (!s || n == 0 || n != json_string_length(v) || !utf8_valid_text(s, n) || strchr(s, '\t'))
+		return false;
+	memcpy(out, s, n + 1);
+	return true;
+}
+
 bool proto_login_ok(const json_t *j, struct login_ok *out)
 {
-	return hex_field(j, "session", KC_SESSION_HEX / 2, out->session) &&
+	return accompanied_by(j, out->by) &&
+	       hex_field(j, "session", KC_SESSION_HEX / 2, out->session) &&
 	       get_int(j, "seconds_left", 0, BUDGET_MAX, &out->seconds_left) &&
 	       get_int(j, "pages_left", 0, BUDGET_MAX, &out->pages_left) &&
 	       get_int(j, "valid_until", 0, TIME_MAX, &out->valid_until);

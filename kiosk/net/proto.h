@@ -16,6 +16,7 @@
 struct login_ok {
 	char session[KC_SESSION_HEX + 1];
 	int64_t seconds_left, pages_left, valid_until;
+	char by[WIRE_NAME_MAX + 1]; /* accompanied_by: the mediator's name, "" for a resident */
 };
 bool proto_login_ok(const json_t *j, struct login_ok *out);
 /* 200 to GET /api/v1/kiosk/codes; OUT->codes is allocated (free it). */

@@ -8,18 +8,26 @@
  *     PREFIX.png (a small preview for the kiosk's screen).
  *   escale-kiosk-scan pdf OUT.pdf PAGE.jpg...
  *     makes one PDF of the pages (cairo's PDF surface, each page's JPEG embedded as it is).
+ *   escale-kiosk-scan print --server HOST --port PORT --queue Q [--user U] --title T FILE.pdf
+ *     sends the kiosk's own PDF to the print queue as the browser's jobs go (IPP, libcups;
+ *     the CUPS user U, "escale-kiosk.NAME", when print.kiosk_name is set): the queue holds
+ *     it and admind counts, charges and releases it, or refuses it over the quota.
  *
  * stdout, one line each: "device NAME", "progress PERCENT", then "done W H" (scan) or
- * "done PAGES BYTES" (pdf), or "error WORD" with WORD one of missing, busy, jammed, nodocs,
- * cover, locked, denied, format, toolarge, io, usage; exit status 0 only after "done".
+ * "done PAGES BYTES" (pdf), "printed JOB" (print), or "error WORD" with WORD one of missing,
+ * busy, jammed, nodocs, cover, locked, denied, format, toolarge, io, usage, unreachable,
+ * refused; exit status 0 only after "done" or "printed".
  * --option sets a SANE option of the device by name (tests use the "test" backend's
  * error simulation); the kiosk passes none. */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <cups/cups.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <sane/sane.h>
 #include <sane/saneopts.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +48,11 @@
 #define MAX_SIDE     5000
 #define MAX_PAGES    50
 #define PREVIEW_SIDE 600
+/* How long SANE's cleanup (cancel, close, exit) may take once the page is read or failed:
+ * a scanner returns its head in a few seconds; a backend whose reader thread wedges (SANE's
+ * test backend cancels it asynchronously and it can die holding malloc's lock) must not keep
+ * the resident waiting, so the outcome is said when the time is up. */
+#define CLEANUP_SECONDS 4
 
 static void say(const char *fmt, ...)
 {
@@ -55,6 +68,40 @@ static int fail(const char *word)
 {
 	say("error %s", word);
 	return 1;
+}
+
+/* The outcome line waiting for SANE's cleanup, and its exit status: what the watchdog says
+ * if the cleanup outlives CLEANUP_SECONDS. */
+static char pending[80];
+static volatile sig_atomic_t pending_status;
+
+static void on_cleanup_timeout(int sig)
+{
+	(void)sig;
+	size_t n = strlen(pending);
+	/* write(2) and _exit(2) only: async-signal-safe. */
+	if (write(STDOUT_FILENO, pending, n) != (ssize_t)n)
+		_exit(1);
+	_exit(pending_status);
+}
+
+/* Closes H and SANE within CLEANUP_SECONDS, then says LINE (and returns STATUS); past the
+ * time the watchdog says LINE and exits with STATUS. */
+static int cleanup_then_say(SANE_Handle h, const char *line, int status)
+{
+	snprintf(pending, sizeof(pending), "%s\n", line);
+	pending_status = status;
+	fflush(stdout);
+	struct sigaction sa = {.sa_handler = on_cleanup_timeout};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(CLEANUP_SECONDS);
+	sane_cancel(h);
+	sane_close(h);
+	sane_exit();
+	alarm(0);
+	say("%s", line);
+	return status;
 }
 
 static const char *status_word(SANE_Status s)
@@ -337,23 +384,24 @@ static int do_scan(int argc, char **argv)
 	say("progress 0");
 	struct page p = {0};
 	const char *e = read_page(h, &p);
-	sane_cancel(h);
-	sane_close(h);
-	sane_exit();
+	/* The page's files first, then SANE's cleanup, bounded: the outcome line comes last,
+	 * once the files are written and the scanner released (or given up on). */
+	char line[64];
 	if (*e) {
-		free(p.px);
-		return fail(e);
+		snprintf(line, sizeof(line), "error %s", e);
+	} else {
+		char *jpg = NULL, *png = NULL;
+		bool ok = asprintf(&jpg, "%s.jpg", out) > 0 && asprintf(&png, "%s.png", out) > 0 &&
+			  write_jpeg(jpg, &p, dpi) && write_preview(png, &p);
+		free(jpg);
+		free(png);
+		if (ok)
+			snprintf(line, sizeof(line), "done %d %d", p.w, p.h);
+		else
+			snprintf(line, sizeof(line), "error io");
 	}
-	char *jpg = NULL, *png = NULL;
-	bool ok = asprintf(&jpg, "%s.jpg", out) > 0 && asprintf(&png, "%s.png", out) > 0 &&
-		  write_jpeg(jpg, &p, dpi) && write_preview(png, &p);
-	free(jpg);
-	free(png);
 	free(p.px);
-	if (!ok)
-		return fail("io");
-	say("done %d %d", p.w, p.h);
-	return 0;
+	return cleanup_then_say(h, line, strncmp(line, "done ", 5) == 0 ? 0 : 1);
 }
 
 struct jpeg_fail {
@@ -466,14 +514,122 @@ static int do_pdf(int argc, char **argv)
 	return 0;
 }
 
+/* A word of the command line: printable ASCII, no space, 1..MAX bytes (a host, a queue, a
+ * CUPS user name); the title may hold spaces. */
+static bool plain_arg(const char *s, size_t max, bool spaces)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isprint((unsigned char)s[i]) || (!spaces && s[i] == ' '))
+			return false;
+	return true;
+}
+
+/* The largest document sent: the scan's PDF is at most MAX_PAGES pages of about 1 MB. */
+#define MAX_PRINT_BYTES (64L << 20)
+
+static int do_print(int argc, char **argv)
+{
+	const char *server = NULL, *queue = NULL, *user = NULL, *title = NULL, *file = NULL;
+	long port = 0;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-' && i == argc - 1 && !file) {
+			file = a;
+			continue;
+		}
+		if (!v)
+			return fail("usage");
+		if (strcmp(a, "--server") == 0 && !server)
+			server = v;
+		else if (strcmp(a, "--queue") == 0 && !queue)
+			queue = v;
+		else if (strcmp(a, "--user") == 0 && !user)
+			user = v;
+		else if (strcmp(a, "--title") == 0 && !title)
+			title = v;
+		else if (strcmp(a, "--port") == 0 && !port) {
+			char *end;
+			port = strtol(v, &end, 10);
+			if (end == v || *end || port < 1 || port > 65535)
+				return fail("usage");
+		} else {
+			return fail("usage");
+		}
+		i++;
+	}
+	if (!server || !queue || !title || !file || !port || !plain_arg(server, 255, false) ||
+	    !plain_arg(queue, 127, false) || (user && !plain_arg(user, 255, false)) ||
+	    !plain_arg(title, 255, true) || strlen(file) > 4000)
+		return fail("usage");
+	/* The kiosk's own file: regular, not through a link, a PDF of a sane size. */
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char magic[5] = "";
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 5 ||
+	    st.st_size > MAX_PRINT_BYTES || read(fd, magic, 5) != 5 ||
+	    memcmp(magic, "%PDF-", 5) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return fail("format");
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return fail("io");
+	}
+	if (user)
+		cupsSetUser(user);
+	http_t *http = httpConnect2(server, (int)port, NULL, AF_UNSPEC,
+				    HTTP_ENCRYPTION_IF_REQUESTED, 1, 10000, NULL);
+	if (!http) {
+		close(fd);
+		return fail("unreachable");
+	}
+	say("progress 0");
+	/* One Print-Job to ipp://SERVER:PORT/printers/QUEUE with the kiosk's file as it was
+	 * opened (cupsCreateJob would look the queue up and may be handed its device URI). */
+	char uri[600], resource[160];
+	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, server, (int)port,
+			 "/printers/%s", queue);
+	snprintf(resource, sizeof(resource), "/printers/%s", queue);
+	ipp_t *req = ippNewRequest(IPP_OP_PRINT_JOB);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL,
+		     cupsUser());
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, title);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL,
+		     "application/pdf");
+	ipp_t *res = cupsDoIORequest(http, req, resource, fd, -1);
+	ipp_attribute_t *id = res ? ippFindAttribute(res, "job-id", IPP_TAG_INTEGER) : NULL;
+	/* successful-ok-ignored-or-substituted-attributes and the like are successes too. */
+	int job = id && cupsLastError() <= IPP_STATUS_OK_EVENTS_COMPLETE ? ippGetInteger(id, 0) : 0;
+	bool ok = job > 0;
+	if (!ok)
+		fprintf(stderr, "escale-kiosk-scan: the queue %s refused the document: %s\n", queue,
+			cupsLastErrorString());
+	ippDelete(res);
+	httpClose(http);
+	close(fd);
+	if (!ok)
+		return fail("refused");
+	say("printed %d", job);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "scan") == 0)
 		return do_scan(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "pdf") == 0)
 		return do_pdf(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "print") == 0)
+		return do_print(argc, argv);
 	fprintf(stderr, "usage: escale-kiosk-scan scan [--device D] [--resolution DPI] "
 			"[--mode color|gray] [--option NAME=VALUE]... --out PREFIX\n"
-			"       escale-kiosk-scan pdf OUT.pdf PAGE.jpg...\n");
+			"       escale-kiosk-scan pdf OUT.pdf PAGE.jpg...\n"
+			"       escale-kiosk-scan print --server HOST --port PORT --queue Q "
+			"[--user U] --title T FILE.pdf\n");
 	return fail("usage");
 }

@@ -1064,5 +1064,46 @@ class ScanUpload(ChromiumTestCase):
         Session.click_until(self, pred, what)
 
 
+class ScanTile(ChromiumTestCase):
+    """The home page's "Numériser un document" tile opens the kiosk's scan screen (issue 18):
+    the tile leads to the session's scan.html, whose opening the kiosk sees (inotify,
+    kiosk/hometile.h), and which sends Chromium back to the home page. A web page linking
+    to that file opens nothing: Chromium refuses local files to it."""
+
+    BROWN = (0x5C, 0x3C, 0x00)
+
+    def test_tile_opens_the_scan_screen_and_no_site_can(self):
+        self.start_session()
+        time.sleep(1)  # the title comes before the page is painted
+        self.assertEqual(self.kiosk.status()["scan"]["state"], "off")
+        tx, ty = Escape.tile_centre(self, self.BROWN)
+        xdotool(self.x.display, "mousemove", tx, ty, "click", "1")
+        st = self.kiosk.wait(lambda s: s["screen"] == "scan", "the scan screen from the tile")
+        self.assertEqual(st["scan"]["state"], "place")
+        screenshot(self.x.display, "chromium-08-scan-tile")
+        # Behind it, Chromium went back to the home page.
+        self.wait_title(lambda t: t.startswith("Vos démarches en ligne"), "the home page again")
+        self.kiosk.click("scanflow", "x")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
+        # The bar's Retour does not land on the tile's page again (it replaced itself).
+        self.kiosk.click("back")
+        time.sleep(2)
+        self.assertEqual(self.kiosk.status()["scan"]["state"], "off")
+
+        # A site's link to the very file: refused by Chromium, no scan screen.
+        url = "file://%s/home/scan.html" % self.session_dir()
+        self.services.PAGES = dict(self.services.PAGES, **{
+            "/scanlink": "<title>scan link</title><a href='%s' style='display:block;"
+                         "height:90vh;background:#33aa77'>scan</a>" % url})
+        self.open_url("https://www.caf.fr/scanlink")
+        self.wait_title(lambda t: t.startswith("scan link"), "the site's page")
+        time.sleep(0.5)
+        xdotool(self.x.display, "mousemove", "640", "400", "click", "1")
+        time.sleep(2)
+        st = self.kiosk.status()
+        self.assertEqual((st["screen"], st["scan"]["state"]), ("session", "off"), st["scan"])
+        self.assertTrue(any(t.startswith("scan link") for t in self.titles()), self.titles())
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

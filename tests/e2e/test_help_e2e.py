@@ -100,10 +100,12 @@ class Help(KioskTestCase):
 
 
 class TextSize(KioskTestCase):
-    """"A+": the bar grows and turns to high contrast, the browser's page zooms (the
+    """"A+": a panel of four sizes and high contrast over the session; the bar grows and
+    turns to high contrast at once, the browser's page zooms once the panel closes (the
     stand-in browser logs the zoom keys the kiosk sends), and all resets at the end."""
 
     SIZE = "1024x768"
+    PLAIN = {"percent": 100, "contrast": False, "panel": False, "sites_contrast": False}
 
     def zoom_keys(self):
         return [line for line in self.kiosk.browser_lines()
@@ -135,48 +137,72 @@ class TextSize(KioskTestCase):
             time.sleep(0.05)
         raise AssertionError("the browser's window %s: its top at %s" % (what, y))
 
-    def test_steps_zoom_contrast_and_reset(self):
+    def press(self, key, pred, what):
+        self.kiosk.click("textpanel", key)
+        return self.kiosk.wait(pred, what)
+
+    def close_panel(self):
+        self.kiosk.click("textpanel", "x")
+        return self.kiosk.wait(lambda s: s["screen"] == "session" and not s["text"]["panel"],
+                               "the panel closed")
+
+    def test_panel_sizes_contrast_and_reset(self):
         self.start_kiosk()
         self.sign_in()
         st = self.kiosk.status()
-        self.assertEqual(st["text"], {"percent": 100, "contrast": False})
+        self.assertEqual(st["text"], self.PLAIN)
         plain = self.shot("33-text-100")
         low = self.bar_bottom()
         self.wait_window(lambda y: y >= low, "under the bar")
         self.kiosk.click("text")
-        self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 %")
+        st = self.kiosk.wait(lambda s: s["screen"] == "text", "the A+ panel")
+        screenshot(self.x.display, "33b-text-panel")
+        keys = sorted(b["key"] for b in st["buttons"] if b["action"] == "textpanel")
+        self.assertEqual(keys, ["0", "1", "2", "3", "c", "x"])  # no "w": nothing to apply
+        self.press("1", lambda s: s["text"]["percent"] == 125, "125 %")
+        # The page zooms once the panel closes (it holds the keyboard while it shows).
+        self.assertEqual(self.zoom_keys(), [])
+        self.close_panel()
         keys = self.wait_keys(2)
         self.assertEqual(keys, ["key equal ctrl"] * 2, keys)  # 100 -> 110 -> 125
         self.kiosk.click("text")
-        self.kiosk.wait(lambda s: s["text"]["percent"] == 150, "150 %")
-        self.kiosk.click("text")
-        self.kiosk.wait(lambda s: s["text"]["percent"] == 200, "200 %")
-        self.assertEqual(len(self.wait_keys(5)), 5)
+        self.kiosk.wait(lambda s: s["screen"] == "text", "the panel again")
+        self.press("3", lambda s: s["text"]["percent"] == 200, "200 %")
+        big = self.shot("34-text-200")
+        self.assertNotEqual(plain, big)
+        st = self.press("c", lambda s: s["text"]["contrast"], "high contrast")
+        # Offered for the sites: the browser's relaunch, on the resident's press only.
+        self.assertIn("w", [b["key"] for b in st["buttons"] if b["action"] == "textpanel"])
+        self.assertFalse(st["text"]["sites_contrast"])
+        contrast = self.shot("35-text-contrast")
+        self.assertNotEqual(big, contrast)
+        self.close_panel()
+        self.assertEqual(len(self.wait_keys(5)), 5)  # 125 -> 150 -> 175 -> 200
         # The bar's rows grow with the text (never under its floor), and the browser's
         # window moves down under them.
         high = self.bar_bottom()
         self.assertGreater(high, low)
         self.wait_window(lambda y: y >= high, "under the taller bar")
-        big = self.shot("34-text-200")
-        self.assertNotEqual(plain, big)
         self.kiosk.click("text")
-        self.kiosk.wait(lambda s: s["text"] == {"percent": 200, "contrast": True},
-                        "high contrast")
-        contrast = self.shot("35-text-contrast")
-        self.assertNotEqual(big, contrast)
-        self.kiosk.click("text")
-        self.kiosk.wait(lambda s: s["text"] == {"percent": 100, "contrast": False}, "back")
+        self.kiosk.wait(lambda s: s["screen"] == "text", "the panel again")
+        self.press("0", lambda s: s["text"]["percent"] == 100, "back to 100 %")
+        self.press("c", lambda s: not s["text"]["contrast"], "contrast off")
+        self.close_panel()
         keys = self.wait_keys(6)
         self.assertEqual(keys[-1], "key 0 ctrl", keys)
         self.wait_window(lambda y: y < high, "back up under the bar at 100 %")
-        # A step up again, then the session ends: the next resident starts at 100 %.
+        # Larger and in contrast again, then the session ends: the next resident starts
+        # plain.
         self.kiosk.click("text")
-        self.kiosk.wait(lambda s: s["text"]["percent"] == 125, "125 % again")
+        self.kiosk.wait(lambda s: s["screen"] == "text", "the panel again")
+        self.press("1", lambda s: s["text"]["percent"] == 125, "125 % again")
+        self.press("c", lambda s: s["text"]["contrast"], "contrast again")
+        self.close_panel()
         self.kiosk.click("end")
         self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
         self.kiosk.click("yes")
         st = self.kiosk.wait_state("login")
-        self.assertEqual(st["text"], {"percent": 100, "contrast": False})
+        self.assertEqual(st["text"], self.PLAIN)
 
 
 def speaking_kiosk(test):

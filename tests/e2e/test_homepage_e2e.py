@@ -101,7 +101,8 @@ class HomePage(unittest.TestCase):
                 name = "%s-%dx%d" % (lang, sw, sh)
                 r = self.measure(html, w, h, name)
                 p = r["plain"]
-                self.assertEqual(p["n"], 6, (name, p))  # the default services
+                # The default services and the scan tile (kiosk/hometile.h).
+                self.assertEqual(p["n"], 7, (name, p))
                 self.assertLessEqual(p["sw"], p["cw"], ("sideways scrolling", name, p))
                 self.assertLessEqual(p["tiles"], p["h"], ("a tile below the fold", name, p))
                 self.assertLessEqual(p["footer"], p["h"], ("the Terminer hint hidden", name, p))
@@ -115,10 +116,11 @@ class HomePage(unittest.TestCase):
 
     def test_pictograms_and_translated_categories(self):
         fr, en = self.page("fr"), self.page("en")
-        # A pictogram per tile, no initial letter badge, no outside request.
-        self.assertEqual(fr.count('<span class="pict"'), 6)
+        # A pictogram per tile (the scan tile's its own), no initial letter badge, no outside
+        # request.
+        self.assertEqual(fr.count('<span class="pict"'), 7)
         self.assertEqual(len(set(re.findall(r'<path fill="[^"]+" fill-rule="evenodd" d="([^"]+)"',
-                                            fr))), 6)
+                                            fr))), 7)
         self.assertNotIn("http", re.sub(r'href="https://[^"]+"', "", fr.split("<body>")[1]))
         for word in ("Famille", "Emploi", "Santé", "Impôts", "Papiers", "Démarches"):
             self.assertIn('class="cat">%s<' % word, fr)

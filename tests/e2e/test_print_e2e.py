@@ -16,7 +16,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "print"))
 
-from kiosk_e2e import KioskTestCase, screenshot  # noqa: E402
+from kiosk_e2e import KioskTestCase, need, screenshot  # noqa: E402
 from private_cupsd import WithCupsd  # noqa: E402
 
 WAIT = 30.0
@@ -106,6 +106,106 @@ class KioskPrint(WithCupsd, KioskTestCase):
                          "the page printed after the jam")
         self.assertEqual(self.cups.printed().get(job), 1)
         screenshot(self.x.display, "print-04-printed-after-jam")
+
+
+class ScanPrint(KioskPrint):
+    """A scanned document printed from the scan's last screen ("Imprimer", issue 18): sent by
+    the kiosk's scan helper to the same queue as the browser's jobs, as the CUPS user
+    escale-kiosk.NAME (print.kiosk_name), so admind counts its pages before any paper is
+    used, charges them, and refuses the job over the quota with the usual notice. SANE's
+    test backend is the scanner."""
+
+    def setUp(self):
+        from test_scan_e2e import sane_test_conf
+        self.sane_conf = sane_test_conf
+        super().setUp()
+
+    def make_kiosk(self, extra=None, env=None):
+        conf = self.sane_conf(self.workdir)
+        return super().make_kiosk(
+            extra='scan: { device = "test:0"; resolution = 75; };\n'
+            'print = { server = "%s"; queue = "%s"; kiosk_name = "%s"; };\n' % (
+                self.cups.server, self.QUEUE, self.kiosk_name),
+            env={"SANE_CONFIG_DIR": conf, "ESCALE_KIOSK_SCAN": need("ESCALE_KIOSK_SCAN")})
+
+    def test_the_resident_sees_each_job_and_the_page_count(self):
+        pass  # (KioskPrint's)
+
+    def scan_document(self, pages):
+        """The bar's Numériser, PAGES pages, Terminer: the document saved screen."""
+        self.kiosk.click("scan")
+        for n in range(1, pages + 1):
+            self.kiosk.wait(lambda s: s["scan"]["state"] == "place", "the place-the-page screen")
+            self.kiosk.click("scanflow", "s")
+            self.kiosk.wait(lambda s: s["scan"]["state"] == "preview" and
+                            s["scan"]["pages"] == n, "page %d scanned" % n)
+            self.kiosk.click("scanflow", "a" if n < pages else "f")
+        return self.kiosk.wait(lambda s: s["scan"]["state"] == "done", "the document saved")
+
+    def jobs(self):
+        return [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                if j["kiosk"] == self.kiosk_name]
+
+    def test_a_scan_prints_within_the_quota(self):
+        self.start_kiosk()
+        self.sign_in(pages=3)
+        st = self.scan_document(2)
+        self.assertTrue(st["scan"]["can_print"], st["scan"])
+        screenshot(self.x.display, "print-05-scan-saved")
+        self.kiosk.click("scanflow", "p")
+        st = self.kiosk.wait(lambda s: s["scan"]["printed"], "the scan sent to the printer")
+        self.assertEqual(st["scan"]["state"], "done")
+        screenshot(self.x.display, "print-06-scan-sent")
+        # Sent once: no second Imprimer on the screen.
+        self.assertNotIn("p", [b["key"] for b in st["buttons"] if b["action"] == "scanflow"])
+        self.wait_banner("2 pages imprimées. Il vous reste 1 page.", 1,
+                         "the scan's 2 pages printed")
+        jobs = self.jobs()
+        self.assertEqual(len(jobs), 1, jobs)
+        self.assertEqual(jobs[0]["session"], self.kiosk.status()["session"], jobs)
+        self.assertEqual(jobs[0]["charged"], 2, jobs)
+        self.assertEqual(self.cups.printed().get(jobs[0]["cups_id"]), 2)
+        # A second document of 2 pages, 1 page left: refused with the numbers, no paper.
+        self.kiosk.click("scanflow", "x")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
+        self.scan_document(2)
+        self.kiosk.click("scanflow", "p")
+        self.kiosk.wait(lambda s: s["scan"]["printed"], "the second scan sent")
+        self.wait_banner("2 pages demandées, il vous en reste 1 : impression annulée.", 1,
+                         "the refusal over quota")
+        time.sleep(0.3)  # (the screen redrawn with the notice, for the screenshot)
+        screenshot(self.x.display, "print-07-scan-refused")
+        jobs = self.jobs()
+        self.assertEqual(len(jobs), 2, jobs)
+        refused = [j for j in jobs if j["charged"] == 0]
+        self.assertEqual(len(refused), 1, jobs)
+        self.assertNotIn(refused[0]["cups_id"], self.cups.printed())
+        self.assertEqual(self.kiosk.status()["documents"][1]["name"], "document-2.pdf")
+
+    def test_a_scan_jammed_is_refunded(self):
+        """A jam before the first page: the resident is told the desk knows; the desk
+        cancels the job and the page charged comes back."""
+        self.addCleanup(self.clear_jam)
+        self.start_kiosk()
+        self.sign_in(pages=3)
+        self.scan_document(1)
+        self.jam()
+        self.kiosk.click("scanflow", "p")
+        self.wait_banner("L'imprimante est bloquée, l'accueil est prévenu.", 2,
+                         "the jam notice, 1 page charged")
+        screenshot(self.x.display, "print-08-scan-jam")
+        job = self.jobs()[0]
+        self.assertEqual(job["charged"], 1, job)
+        self.clear_jam()
+        self.api("POST", "/api/v1/jobs/%d/cancel" % job["id"], None, self.admin)
+        self.kiosk.wait(lambda s: s["pages_left"] == 3, "the page refunded", timeout=WAIT)
+        deadline = time.monotonic() + WAIT
+        while self.jobs()[0]["refunded"] != 1:
+            self.assertLess(time.monotonic(), deadline, self.jobs())
+            time.sleep(0.3)
+        self.assertNotIn(job["cups_id"], self.cups.printed())
+        # The queue the jam stopped goes again for the other tests.
+        self.api("POST", "/api/v1/printers/%s/resume" % self.QUEUE, None, self.admin)
 
 
 if __name__ == "__main__":

@@ -267,6 +267,80 @@ session: { ending_ms = 0; };
         self.assertIn("refused %s" % TRACKER_HOST, self.proxy_log())
 
 
+class AccompaniedThroughProxy(ThroughProxy):
+    """An accompanied session reaches a site a resident's session cannot (docs/kiosk.md
+    "Accompanied sessions"): admind's list has CAF for everyone and a bank (the fake
+    Internet's tracker.evil.test) kept for accompanied sessions, which the kiosk's site
+    offers them. A resident's Chromium is refused the bank by its policy and the proxy; the
+    session a mediator's code opens reaches it; the resident's part comes back after."""
+
+    SITE = "ESC Accompagnement e2e"
+    test_only_the_services_sites = None  # ThroughProxy's own test runs there
+
+    def new_kiosk(self, name=None, site=SITE, token=None):
+        return super().new_kiosk(name=name, site=site, token=token)
+
+    def end_session(self):
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        return self.kiosk.wait_state("login", timeout=WAIT)
+
+    def test_accompanied_session_reaches_what_a_resident_cannot(self):
+        service, bank = self.sites["127.0.0.2"], self.sites["127.0.0.3"]
+        self.api("POST", "/api/v1/services",
+                 {"id": "caf", "name": "CAF", "url": "https://%s/" % SERVICE_HOST,
+                  "domains": ["caf.test"]}, self.admin, expect=201)
+        self.api("POST", "/api/v1/services",
+                 {"id": "banque", "name": "Banque", "url": "https://%s/" % TRACKER_HOST,
+                  "domains": ["evil.test"], "accompanied": True}, self.admin, expect=201)
+        self.api("PUT", "/api/v1/sites/%s/settings" % urllib.parse.quote(self.SITE, safe=""),
+                 {"accompanied_services": ["banque"]}, self.admin)
+        mediator = self.api("POST", "/api/v1/users",
+                            {"name": self.unique("mediatrice"), "role": "mediator",
+                             "sites": [self.SITE]}, self.admin, expect=201)
+        version = self.api("GET", "/api/v1/kiosk/services", token=self.ktoken)["version"]
+        self.kiosk.start()
+        self.kiosk.wait(lambda s: s["network"] == "ok" and s["screen"] == "login" and
+                        s["online"] and s["services_next"] == version,
+                        "the welcome screen with admind's list", timeout=WAIT)
+
+        # A resident: CAF, never the bank.
+        self.sign_in()
+        st = self.kiosk.status()
+        self.assertIsNone(st["accompanied_by"], st)
+        self.assertEqual(st["services"], ["caf"], st)
+        self.open_url("https://%s/pixel.png" % STATIC_HOST)
+        self.wait_request(service, STATIC_HOST, "/pixel.png", "the service")
+        self.open_url("https://%s/bank" % TRACKER_HOST)
+        self.wait_title(lambda t: TRACKER_HOST in t, "the bank refused")
+        screenshot(self.x.display, "proxy-accompany-resident")
+        self.assertEqual(bank.requests(), [])
+        self.end_session()
+
+        # The mediator's session: the bank too, through the same proxy.
+        code = self.api("POST", "/api/v1/accompany", None, mediator["token"],
+                        expect=201)["code"]
+        self.sign_in(code)
+        st = self.kiosk.status()
+        self.assertEqual(st["accompanied_by"], mediator["name"], st)
+        self.assertEqual(st["services"], ["caf", "banque"], st)
+        self.open_url("https://%s/bank" % TRACKER_HOST)
+        self.wait_request(bank, TRACKER_HOST, "/bank", "the bank")
+        self.wait_title(lambda t: t.startswith("%s /bank" % TRACKER_HOST), "the bank's page")
+        screenshot(self.x.display, "proxy-accompany-mediator")
+        self.end_session()
+
+        # After it, a resident's session is refused the bank again, at the proxy too.
+        n = len(bank.requests())
+        self.sign_in()
+        self.open_url("https://%s/again" % TRACKER_HOST)
+        self.wait_title(lambda t: TRACKER_HOST in t and "/again" not in t, "refused again")
+        self.assertEqual(len(bank.requests()), n)
+        status = proxy_control(self.control_path, {"t": "status"})
+        self.assertEqual(status["services"], 1, status)
+
+
 if __name__ == "__main__":
     netns.enter(("systemd-sysusers", "chromium", "bwrap"))
     unittest.main(verbosity=2)

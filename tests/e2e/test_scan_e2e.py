@@ -71,6 +71,19 @@ class Scan(KioskTestCase):
                              check=True, text=True).stdout.strip()
         self.assertEqual(out, "2")
         self.assertEqual(os.stat(pdf).st_mode & 0o777, 0o644)
+        # "Aussi en images": each page as a JPEG beside the PDF, named after it, once.
+        self.assertFalse(st["scan"]["images"])
+        self.kiosk.click("scanflow", "j")
+        st = self.kiosk.wait(lambda s: s["scan"]["images"], "the pages as images")
+        screenshot(self.x.display, "scan-04-images")
+        self.assertEqual([d["name"] for d in st["documents"]],
+                         ["document-1-page-1.jpg", "document-1-page-2.jpg", "document-1.pdf"])
+        for p in (1, 2):
+            path = os.path.join(docs, "document-1-page-%d.jpg" % p)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(3), b"\xff\xd8\xff", "not a JPEG")
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o644)
+        self.assertNotIn("j", [b["key"] for b in st["buttons"] if b["action"] == "scanflow"])
         # OK: back to the session; a second document is document-2.pdf.
         self.kiosk.click("scanflow", "x")
         self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
@@ -78,8 +91,9 @@ class Scan(KioskTestCase):
         self.scan_page(1)
         self.kiosk.click("scanflow", "f")
         st = self.kiosk.wait(lambda s: s["scan"]["state"] == "done", "the second document")
-        self.assertEqual([d["name"] for d in st["documents"]],
+        self.assertEqual([d["name"] for d in st["documents"] if d["name"].endswith(".pdf")],
                          ["document-1.pdf", "document-2.pdf"])
+        self.assertFalse(st["scan"]["images"])
         # The kiosk's work directory holds the pages during the session only.
         work = [e for e in os.listdir(self.kiosk.runtime_dir) if e.startswith("scan-")]
         self.assertEqual(len(work), 1, work)
@@ -129,6 +143,8 @@ class ScanFails(Scan):
         screenshot(self.x.display, "scan-04-jammed")
         # Réessayer: the same; Fermer: the session as before, nothing saved.
         self.kiosk.click("scanflow", "t")
+        # The click is an X event: --status may answer before the kiosk has read it.
+        self.kiosk.wait(lambda s: s["scan"]["state"] == "place", "the place-the-page screen")
         self.kiosk.click("scanflow", "s")
         self.kiosk.wait(lambda s: s["scan"]["state"] == "error", "the error again")
         self.kiosk.click("scanflow", "x")

@@ -1,5 +1,6 @@
 /* fuzz_scanflow: the kiosk's reader of escale-kiosk-scan's lines, in every state of the
- * flow: each newline-separated line of the input is fed to sf_line. */
+ * flow, printing the saved document included: each newline-separated line of the input is
+ * fed to sf_line. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void check(const struct scanflow *f)
 {
 	if (f->pages < 0 || f->pages > SF_MAX_PAGES || f->progress < 0 || f->progress > 100 ||
-	    (unsigned)f->state > SF_ERROR || (f->state == SF_ERROR) != (f->error != SF_ERR_NONE))
+	    (unsigned)f->state > SF_PRINTING || (f->state == SF_ERROR) != (f->error != SF_ERR_NONE))
 		abort();
 }
 
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int start = 0; start < 3; start++) {
 		struct scanflow f;
 		sf_init(&f);
+		f.can_print = true;
 		sf_open(&f);
 		if (start >= 1)
 			sf_scan(&f);
@@ -33,8 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ev == SF_EV_PAGE &&
 			    !(start == 2 ? sf_finish(&f) : sf_add_page(&f) && sf_scan(&f)))
 				sf_close(&f), sf_open(&f), sf_scan(&f);
+			/* A saved document is printed (once). */
+			if (ev == SF_EV_SAVED && !sf_print(&f))
+				abort();
 			if (ev == SF_EV_FAILED)
-				sf_retry(&f), sf_scan(&f);
+				sf_retry(&f), sf_print(&f) || sf_scan(&f);
 			check(&f);
 			if (!nl)
 				break;

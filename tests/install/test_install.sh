@@ -38,7 +38,7 @@ wrapper=$(sed -n '/^browser = {/,/^};/s/^ *command = \[ "\([^"]*\)".*/\1/p' \
 # Every program a unit starts from the package is installed where the unit says.
 # (A command under /bin/sh -c counts too: escale-nftables generates its rules so.)
 for unit in escale-admind.service escale-kiosk.service escale-proxy.service \
-	escale-nftables.service; do
+	escale-nftables.service escale-kiosk-usbmount@.service; do
 	f=$dest$ESCALE_UNITDIR/$unit
 	[ -f "$f" ] || fail "$unit not in $ESCALE_UNITDIR"
 	progs=$(grep -Eo "^Exec[A-Za-z]*=(/bin/sh -c ')?[^ ']*" "$f" | sed "s/.*[=']//" |
@@ -48,6 +48,24 @@ for unit in escale-admind.service escale-kiosk.service escale-proxy.service \
 		[ -x "$dest$p" ] || fail "$unit runs $p, which is not installed"
 	done
 done
+# The USB mount helper's units pass systemd's own check (their program as installed here),
+# and the udev rule that lets the kiosk's user read USB keys is installed.
+[ -f "$dest$ESCALE_UNITDIR/escale-kiosk-usbmount.socket" ] || fail "no escale-kiosk-usbmount.socket"
+if command -v systemd-analyze >/dev/null; then
+	mkdir "$tmp/units"
+	for unit in escale-kiosk-usbmount.socket escale-kiosk-usbmount@.service; do
+		sed "s|=$ESCALE_LIBEXECDIR/|=$dest$ESCALE_LIBEXECDIR/|" "$dest$ESCALE_UNITDIR/$unit" \
+			>"$tmp/units/$unit"
+	done
+	systemd-analyze verify --man=no "$tmp/units/escale-kiosk-usbmount.socket" \
+		"$tmp/units/escale-kiosk-usbmount@.service" >"$tmp/verify.log" 2>&1 ||
+		{ cat "$tmp/verify.log"; fail "systemd-analyze verify refuses the USB mount units"; }
+	! grep -q . "$tmp/verify.log" || { cat "$tmp/verify.log"; fail "systemd-analyze warns"; }
+fi
+rules=$dest$ESCALE_PREFIX/lib/udev/rules.d/60-escale-kiosk-usb.rules
+[ -f "$rules" ] || fail "no udev rule for USB keys"
+grep -q '^ENV{ID_FS_TYPE}=="vfat|exfat|ntfs", GROUP="escale-kiosk", MODE="0640"$' "$rules" ||
+	fail "the udev rule gives USB keys to someone else"
 for pkg in escale-admind escale-kiosk; do
 	[ -f "$dest$ESCALE_PREFIX/lib/sysusers.d/$pkg.conf" ] || fail "no sysusers file for $pkg"
 	[ -f "$dest$ESCALE_PREFIX/lib/tmpfiles.d/$pkg.conf" ] || fail "no tmpfiles file for $pkg"

@@ -781,6 +781,41 @@ def sqlite_tables(path):
         con.close()
 
 
+class AccompanyCli(CliTestCase):
+    """escalectl for accompanied sessions: a mediator's account and code, a service kept for
+    accompanied sessions, a site's choice of services."""
+
+    def test_accompany_commands(self):
+        site = self.unique("Site")
+        lines = self.ok("user", "add", self.unique("med"), "--role", "mediator", "--site", site)
+        self.assertIn("(mediator)", lines[0])
+        med = lines[-1]
+        _, kt = self.new_kiosk(site=site)
+        lines = self.ok("accompany", "code", token=med)
+        self.assertRegex(lines[0], r"^\d{4} \d{4}$")
+        self.assertTrue(lines[1].startswith("one accompanied session"), lines)
+        self.assertIsNotNone(self.open_ok(kt, lines[0])["accompanied_by"])
+        # Only a mediator; a mediator of one site names no other.
+        self.fails(1, "accompany", "code")
+        self.fails(1, "accompany", "code", "--site", self.unique("Other"), token=med)
+        self.fails(2, "accompany", "code", "extra", token=med)
+        self.fails(2, "accompany", "code", "--all", token=med)
+        # A service kept for accompanied sessions, and back.
+        lines = self.ok("service", "add", "Banque", "--url", "https://www.banque.example/",
+                        "--domain", "banque.example", "--accompanied")
+        self.assertEqual(lines[0].split("\t")[4], "accompanied", lines)
+        lines = self.ok("service", "edit", "banque", "--accompanied", "no")
+        self.assertEqual(lines[0].split("\t")[4], "-", lines)
+        self.fails(2, "service", "edit", "banque", "--accompanied", "maybe")
+        self.ok("service", "edit", "banque", "--accompanied", "yes")
+        # The site offers it to its accompanied sessions.
+        r = self.ctl("site", "set", site, "accompanied_services", '["banque"]')
+        self.assertEqual(r.rc, 0, str(r))  # (the version on stderr)
+        got = self.api("GET", "/api/v1/kiosk/services", token=kt)["services"]
+        self.assertEqual([s["accompanied"] for s in got if s["id"] == "banque"], [True])
+        self.fails(1, "site", "set", site, "services", '["Not An Id"]')
+
+
 class ServicesCli(CliTestCase):
     """escalectl service, refusals and the per-service statistics."""
 
@@ -850,7 +885,7 @@ class ServicesCli(CliTestCase):
                                               "domains": ["caf.fr"]}, mnt, expect=201)
         lines = self.ok("service", "import", catalogue, token=mnt)
         self.assertEqual(lines[0], "caf\tkept (already in the list)")
-        self.assertEqual(len(lines), 12, lines)
+        self.assertEqual(len(lines), 14, lines)
         self.assertTrue(all(line.endswith("\tadded") for line in lines[1:]), lines)
         served = {s["id"]: s for s in
                   self.api("GET", "/api/v1/services", token=mnt)["services"]}

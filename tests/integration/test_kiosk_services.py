@@ -472,10 +472,11 @@ class WithAdmind(NetCase):
         self.assertIn("mairie", [s["id"] for s in m["services"]])
 
 
-class WithRealProxy(NetCase):
-    """The real escale-admind, the real helper and the real escale-proxy (branch proxy):
-    the list admind gives opens the proxy to its service, the session that went there is
-    counted, the host refused is listed at admind."""
+class RealProxyCase(NetCase):
+    """The real escale-admind and escale-proxy, with a fake site on port 443 behind each of
+    HOSTS (the proxy's hosts file). No test of its own."""
+
+    HOSTS = ("www.mairie.example",)
 
     def setUp(self):
         super().setUp()
@@ -491,7 +492,7 @@ class WithRealProxy(NetCase):
         self.addCleanup(site.close)
         hosts = os.path.join(self.tmp, "hosts")
         with open(hosts, "w") as f:
-            f.write("%s www.mairie.example\n" % self.addr)
+            f.writelines("%s %s\n" % (self.addr, h) for h in self.HOSTS)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -514,6 +515,12 @@ class WithRealProxy(NetCase):
                     break
                 data += chunk
             return data.split(b"\r\n")[0].decode()
+
+
+class WithRealProxy(RealProxyCase):
+    """The real escale-admind, the real helper and the real escale-proxy (branch proxy):
+    the list admind gives opens the proxy to its service, the session that went there is
+    counted, the host refused is listed at admind."""
 
     def test_admind_list_reaches_the_real_proxy(self):
         _, kt = self.new_kiosk()

@@ -34,7 +34,11 @@ class ServicesCatalogue(AdmindTestCase):
         ids = [s["id"] for s in d["services"]]
         self.assertEqual(ids, ["caf", "france-travail", "ameli", "impots-gouv", "ants",
                                "service-public", "anef", "msa", "info-retraite",
-                               "mes-droits-sociaux", "identite-numerique", "franceconnect"])
+                               "mes-droits-sociaux", "identite-numerique", "franceconnect",
+                               "webmail-laposte", "banque-postale"])
+        # The last two are for accompanied sessions only.
+        self.assertEqual([s["id"] for s in d["services"] if s["accompanied"]],
+                         ["webmail-laposte", "banque-postale"])
         self.assertEqual(d["version"], 1)
         caf = d["services"][0]
         self.assertEqual(caf["name"], "CAF")
@@ -44,7 +48,7 @@ class ServicesCatalogue(AdmindTestCase):
         audit = self.api("GET", "/api/v1/audit?limit=10000", token=self.admin)["audit"]
         imports = [a for a in audit if a["action"] == "service.import"]
         self.assertEqual(len(imports), 1, imports)
-        self.assertEqual(imports[0]["detail"], {"services": 12})
+        self.assertEqual(imports[0]["detail"], {"services": 14})
         # A restart does not load it again, even over an emptied list.
         for s in ids:
             self.api("DELETE", "/api/v1/services/" + s, token=self.admin)
@@ -52,7 +56,7 @@ class ServicesCatalogue(AdmindTestCase):
         self.server.start()
         d = self.api("GET", "/api/v1/services", token=self.admin)
         self.assertEqual(d["services"], [])
-        self.assertEqual(d["version"], 13)
+        self.assertEqual(d["version"], 1 + len(ids))
 
 
 class CatalogueCheck(unittest.TestCase):
@@ -121,7 +125,8 @@ class Services(AdmindTestCase):
                      self.maint, expect=201)
         self.assertEqual(s, {"id": "mairie-de-lyon", "name": "Mairie de Lyon",
                              "url": "https://www.lyon.fr/", "category": "Démarches",
-                             "icon": "demarches", "domains": ["lyon.fr"], "intranet": False})
+                             "icon": "demarches", "domains": ["lyon.fr"], "intranet": False,
+                             "accompanied": False})
         self.assertEqual(self.version(), v0 + 1)
         # The same id or name again: 409.
         self.assertError(self.req("POST", "/api/v1/services", svc("Mairie de Lyon", "lyon.fr"),

@@ -168,9 +168,14 @@ static void test_homepage(const char *base)
 		CHECK(count(h, "<title>Vos démarches en ligne</title>") == 1);
 		CHECK(count(h, "<h1>Vos démarches en ligne</h1>") == 1);
 		CHECK(strstr(h, "Centre &lt;Test&gt; &amp; Co") != NULL);
-		/* One tile per web service; the javascript: one gets none. */
-		CHECK(count(h, "class=\"tile\"") == 3);
-		CHECK(count(h, "<a ") == 3 && count(h, "</a>") == 3);
+		/* One tile per web service; the javascript: one gets none; then the scan
+		 * tile, last, to its page beside the home page (hometile.h). */
+		CHECK(count(h, "class=\"tile\"") == 4);
+		CHECK(count(h, "<a ") == 4 && count(h, "</a>") == 4);
+		char *scan = strstr(h, "id=\"scan\"");
+		CHECK(scan && strstr(scan, "href=\"scan.html\"") &&
+		      strstr(scan, "<span>Numériser</span> <span>un</span>") &&
+		      !strstr(scan, "class=\"tile\""));
 		CHECK(strstr(h, "javascript:") == NULL);
 		CHECK(strstr(h, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
 		CHECK(strstr(h, "<script") == NULL);
@@ -185,7 +190,7 @@ static void test_homepage(const char *base)
 		CHECK(count(h, "<h2") == 0 && count(h, "class=\"grid\"") == 1);
 		CHECK(count(h, "class=\"cat\">Famille<") == 2 &&
 		      count(h, "class=\"cat\">Santé<") == 1);
-		CHECK(count(h, "<span class=\"pict\"") == 3 && count(h, "<svg") == 3);
+		CHECK(count(h, "<span class=\"pict\"") == 4 && count(h, "<svg") == 4);
 		char *caf = strstr(h, "<span>CAF</span>"), *tom = strstr(h, "<span>Tom</span>"),
 		     *scr = strstr(h, "&lt;script");
 		CHECK(caf && tom && scr);
@@ -199,14 +204,14 @@ static void test_homepage(const char *base)
 	free(h);
 	h = slurp(en);
 	CHECK(h && strstr(h, "<html lang=\"en\">") && strstr(h, "<h1>Your online services</h1>"));
-	CHECK(h && count(h, "class=\"tile\"") == 3);
+	CHECK(h && count(h, "class=\"tile\"") == 4 && strstr(h, "<span>Scan</span>"));
 	CHECK(h && strstr(h, "class=\"cat\">Family<") && strstr(h, "Touch a service to begin."));
 	free(h);
 	/* Arabic: right to left; its words from its catalogue (French until it has one). */
 	CHECK(homepage_write(en, &cfg, lang_find("ar")));
 	h = slurp(en);
 	CHECK(h && strstr(h, "<html lang=\"ar\" dir=\"rtl\">"));
-	CHECK(h && count(h, "dir=") == 1 && count(h, "class=\"tile\"") == 3);
+	CHECK(h && count(h, "dir=") == 1 && count(h, "class=\"tile\"") == 4);
 	free(h);
 	/* The page's language is its own: the kiosk's gettext language is left as it was. */
 	setenv("LANGUAGE", "uk", 1);
@@ -291,7 +296,15 @@ static void test_start_wipe(void)
 	char *url = xasprintf("file://%s/home/index.html", b.dir);
 	CHECK(strcmp(b.home_url, url) == 0);
 	char *page = slurp_at(b.dir, "home/index.html");
-	CHECK(page && count(page, "class=\"tile\"") == 3);
+	CHECK(page && count(page, "class=\"tile\"") == 4);
+	free(page);
+	/* The scan tile's page: back to the home page at once, no script. */
+	page = slurp_at(b.dir, "home/scan.html");
+	CHECK(page && strstr(page, "<meta http-equiv=\"refresh\" content=\"0;url=index.html\">") &&
+	      strstr(page, "Ouverture du scanner") && !strstr(page, "<script"));
+	char *scanpath = xasprintf("%s/home/scan.html", b.dir);
+	CHECK(stat(scanpath, &st) == 0 && (st.st_mode & 07777) == 0644);
+	free(scanpath);
 	free(page);
 
 	/* No O_CLOEXEC: must not reach the child all the same. */

@@ -208,6 +208,8 @@ static int all_screens(const char *lang, int percent, bool quiet)
 	v.online = false;
 	v.seconds_left = 200;
 	draw(&r, "bar, help asked, closing, offline", &v, 1);
+	v.accompanied_by = "Léa Martin-Lefèvre";
+	draw(&r, "bar, accompanied", &v, 1);
 	static const char *const events[] = {"released",        "printed",    "refused_quota",
 					     "refused_damaged", "jam",        "cancelled",
 					     "refunded",        "unreachable"};

@@ -133,11 +133,76 @@ static void test_full(void)
 	CHECK(sf_finish(&f));
 }
 
+/* Imprimer on the last screen: only with a print queue, once, and a refusal goes back to
+ * the saved document. */
+static void test_print(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	sf_open(&f);
+	CHECK(sf_scan(&f) && line(&f, "done 1 1") == SF_EV_PAGE);
+	CHECK(!sf_print(&f)); /* not before the document is saved */
+	CHECK(sf_finish(&f) && line(&f, "done 1 100") == SF_EV_SAVED && f.state == SF_DONE);
+	CHECK(!sf_print(&f) && f.state == SF_DONE); /* no print queue */
+	f.can_print = true;
+	CHECK(sf_print(&f) && f.state == SF_PRINTING && sf_busy(&f) && !f.printed);
+	CHECK(!sf_print(&f));
+	/* Lines of the other commands change nothing; a hostile job number neither. */
+	CHECK(line(&f, "done 1 100") == SF_EV_NONE && f.state == SF_PRINTING);
+	CHECK(line(&f, "printed 0") == SF_EV_NONE && line(&f, "printed -3") == SF_EV_NONE);
+	CHECK(line(&f, "printed 12x") == SF_EV_NONE && line(&f, "printed ") == SF_EV_NONE);
+	CHECK(line(&f, "printed 01") == SF_EV_NONE &&
+	      line(&f, "printed 99999999999") == SF_EV_NONE);
+	CHECK(strcmp(sf_state_word(f.state), "printing") == 0);
+	/* Refused by the queue: the error, then back to the saved document. */
+	CHECK(line(&f, "error refused") == SF_EV_FAILED && f.error == SF_ERR_PRINT);
+	CHECK(strcmp(sf_error_word(f.error), "print") == 0);
+	sf_retry(&f);
+	CHECK(f.state == SF_DONE && f.error == SF_ERR_NONE && f.pages == 1);
+	/* A helper that dies quietly is a failed print too. */
+	CHECK(sf_print(&f) && sf_exited(&f, false) == SF_EV_FAILED && f.error == SF_ERR_PRINT);
+	sf_retry(&f);
+	CHECK(sf_print(&f) && line(&f, "printed 42") == SF_EV_PRINTED);
+	CHECK(f.state == SF_DONE && f.printed && !sf_print(&f)); /* once */
+	CHECK(line(&f, "printed 43") == SF_EV_NONE);
+	/* A new document may be printed again. */
+	sf_open(&f);
+	CHECK(f.state == SF_PLACE && !f.printed);
+	sf_close(&f);
+	CHECK(!f.printed && !sf_print(&f));
+}
+
+/* "Aussi en images": once per saved document, only when it is saved; a failure is told. */
+static void test_images(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	sf_open(&f);
+	CHECK(!sf_images(&f)); /* nothing scanned */
+	CHECK(sf_scan(&f) && line(&f, "done 1 1") == SF_EV_PAGE);
+	CHECK(!sf_images(&f)); /* not before the PDF is saved */
+	sf_images_done(&f, true);
+	CHECK(!f.images); /* out of place: nothing */
+	CHECK(sf_finish(&f) && line(&f, "done 1 100") == SF_EV_SAVED && f.state == SF_DONE);
+	CHECK(sf_images(&f) && !f.images && !f.images_failed);
+	sf_images_done(&f, false);
+	CHECK(f.images_failed && !f.images && f.state == SF_DONE);
+	sf_images_done(&f, true);
+	CHECK(f.images && !f.images_failed && !sf_images(&f)); /* once */
+	/* The next document starts without images. */
+	sf_open(&f);
+	CHECK(f.state == SF_PLACE && !f.images && !f.images_failed);
+	sf_close(&f);
+	CHECK(!f.images && !sf_images(&f));
+}
+
 int main(void)
 {
+	test_images();
 	test_two_pages();
 	test_errors();
 	test_hostile_lines();
 	test_full();
+	test_print();
 	return TEST_DONE();
 }

@@ -2,7 +2,8 @@
 # escale-kiosk-scan with SANE's "test" backend as the scanner: two pages (colour, grey) make
 # one PDF of two pages (qpdf --show-npages), each page under 1 MB; a missing scanner, a
 # scanner that jams mid-page and a page file that is not the helper's JPEG give their error
-# word and no file.
+# word and no file; print refuses hostile arguments and files (the e2e test prints for real:
+# tests/e2e/test_print_e2e.py, ScanPrint).
 set -euo pipefail
 scan=$ESCALE_KIOSK_SCAN
 command -v qpdf >/dev/null || {
@@ -78,6 +79,37 @@ done
 # The output is never written through an existing file or symlink.
 out=$(sane_scan --device test:0 --out "$tmp/out/page-1")
 check '[ "$(tail -1 <<<"$out")" = "error io" ]'
+# print: hostile arguments are refused before anything is sent; only the kiosk's own PDF,
+# never through a link, never a file that is not a PDF; no print server: "unreachable".
+pdf=$tmp/out/document-1.pdf
+for args in "--server" "--server h --port 631 --queue q $pdf" \
+	"--server h --port 0 --queue q --title t $pdf" "--server h --port 70000 --queue q --title t $pdf" \
+	"--server h --port 6x1 --queue q --title t $pdf" "--server h --port 631 --queue q --title t" \
+	"--server h --port 631 --queue q --queue r --title t $pdf" "--port 631 --queue q --title t $pdf" \
+	"--server h --port 631 --queue q --title t --bogus x $pdf"; do
+	# shellcheck disable=SC2086 # word splitting wanted
+	out=$("$scan" print $args)
+	rc=$?
+	check '[ $rc = 1 ] && [ "$(tail -1 <<<"$out")" = "error usage" ]'
+done
+for bad in "bad host" "$(printf 'h\tx')" "$(head -c 300 /dev/zero | tr '\0' h)"; do
+	out=$("$scan" print --server "$bad" --port 631 --queue q --title t "$pdf")
+	check '[ "$(tail -1 <<<"$out")" = "error usage" ]'
+	out=$("$scan" print --server h --port 631 --queue "$bad" --title t "$pdf")
+	check '[ "$(tail -1 <<<"$out")" = "error usage" ]'
+done
+out=$("$scan" print --server h --port 631 --queue q --title "$(printf 'a\nb')" "$pdf")
+check '[ "$(tail -1 <<<"$out")" = "error usage" ]'
+ln -s "$pdf" "$tmp/out/link.pdf"
+for f in "$tmp/out/bad.jpg" "$tmp/out/link.pdf" "$tmp/out/nosuch.pdf" "$tmp/out"; do
+	out=$("$scan" print --server 127.0.0.1 --port 9 --queue q --title t "$f")
+	check '[ "$(tail -1 <<<"$out")" = "error format" ]'
+done
+# Port 1 of loopback: nothing listens, the connection is refused at once.
+out=$("$scan" print --server 127.0.0.1 --port 1 --queue q --user escale-kiosk.poste-1 \
+	--title "document-1.pdf" "$pdf")
+rc=$?
+check '[ $rc = 1 ] && [ "$(tail -1 <<<"$out")" = "error unreachable" ]'
 set -e
 [ $fails = 0 ] && echo "escale-kiosk-scan ok"
 exit $fails

@@ -366,6 +366,31 @@ static void test_server_inactive(void)
 	test_ending(&m, 6000, SM_END_STAFF);
 }
 
+/* An accompanied session: named for its session only, forgotten at its end and at the
+ * next sign-in; closing time still ends it. */
+static void test_accompanied(void)
+{
+	struct sm m;
+	in_session(&m, 86400);
+	sm_accompanied(&m, "ffffffffffffffffffffffffffffffff", "Other");
+	CHECK(m.accompanied_by[0] == '\0');
+	sm_accompanied(&m, SID, "Léa Martin");
+	CHECK(strcmp(m.accompanied_by, "Léa Martin") == 0);
+	CHECK(m.out & SM_OUT_REDRAW);
+	struct sm_clock c = clk(5000);
+	c.to_close_s = 0;
+	c.open = false;
+	sm_tick(&m, &c);
+	CHECK(m.state == SM_ENDING && m.end_reason == SM_END_CLOSING);
+	CHECK(m.accompanied_by[0] == '\0');
+	/* Outside a session: ignored. */
+	sm_accompanied(&m, SID, "Léa Martin");
+	CHECK(m.accompanied_by[0] == '\0');
+	/* A resident's session after it is not accompanied. */
+	in_session(&m, 600);
+	CHECK(m.accompanied_by[0] == '\0');
+}
+
 static void test_lock(void)
 {
 	struct sm m;
@@ -494,6 +519,7 @@ int main(void)
 	test_staff();
 	test_add_time_rearms_warnings();
 	test_server_inactive();
+	test_accompanied();
 	test_lock();
 	test_browser_exit();
 	test_end_before_browser_start();

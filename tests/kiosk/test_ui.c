@@ -468,6 +468,36 @@ static void check_text_size(void)
 	cairo_surface_destroy(c);
 }
 
+/* The "A+" panel: four sizes, contrast, Fermer, and "Appliquer aux sites" only when offered;
+ * every button on the screen, big, apart from the others, at 200 % and in contrast too. */
+static void check_text_panel(int w, int h, bool english)
+{
+	for (int k = 0; k < 4; k++) {
+		struct ui_view v = base_view(english);
+		v.screen = UI_TEXT;
+		v.text_step = k;
+		v.text_percent = k == 2 ? 200 : 100;
+		v.contrast = k == 1 || k == 2; /* (the last leaves the drawing style plain) */
+		v.text_sites = k % 2 == 1;
+		char name[64];
+		snprintf(name, sizeof(name), "%dx%d-%s-text-panel-%d", w, h, english ? "en" : "fr",
+			 k);
+		struct ui_hits hits;
+		cairo_surface_t *s = render(w, h, &v, false, &hits, name);
+		CHECK(painted(s) > 0.02, "%s: %.3f painted", name, painted(s));
+		check_hits(&hits, w, h, 44, name);
+		CHECK(hits.n == 6 + v.text_sites, "%s: %d buttons", name, hits.n);
+		for (int i = 0; i < TEXTSIZE_STEPS; i++)
+			CHECK(find(&hits, UI_ACT_TEXT, (char)(UI_TEXT_SIZE0 + i)), "%s: size %d",
+			      name, i);
+		CHECK(find(&hits, UI_ACT_TEXT, UI_TEXT_CONTRAST) &&
+			      find(&hits, UI_ACT_TEXT, UI_TEXT_CLOSE) &&
+			      !find(&hits, UI_ACT_TEXT, UI_TEXT_SITES) == !v.text_sites,
+		      "%s: contrast, close, sites", name);
+		cairo_surface_destroy(s);
+	}
+}
+
 static void check_tools(int w, int h, bool english)
 {
 	struct ui_view v = base_view(english);
@@ -564,7 +594,7 @@ static void check_scan(int w, int h, bool english)
 		const char *name;
 	} states[] = {{SF_PLACE, "xscg", "place"},    {SF_SCANNING, "", "scanning"},
 		      {SF_PREVIEW, "raf", "preview"}, {SF_SAVING, "", "saving"},
-		      {SF_DONE, "x", "done"},         {SF_ERROR, "xt", "error"}};
+		      {SF_DONE, "xj", "done"},        {SF_ERROR, "xt", "error"}};
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		struct ui_view v = base_view(english);
 		v.screen = UI_SCAN;
@@ -843,6 +873,7 @@ int main(void)
 		for (int en = 0; en <= 1; en++) {
 			render_all(sizes[i][0], sizes[i][1], en);
 			check_tools(sizes[i][0], sizes[i][1], en);
+			check_text_panel(sizes[i][0], sizes[i][1], en);
 		}
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		for (int shift = 0; shift <= 1; shift++) {

@@ -163,6 +163,51 @@ static void test_bar(void)
 	CHECK(v.screen == UI_ENDING && v.has_end_reason && v.end_reason == SM_END_STAFF);
 }
 
+/* A mediator's sign-in over the welcome screen only; an accompanied session's bar: the
+ * mediator, and closing time whenever there is one. */
+static void test_accompany(void)
+{
+	struct sm m;
+	memset(&m, 0, sizeof(m));
+	struct sm_clock c = {.mono_ms = 1000, .open = true, .to_close_s = 7200};
+	struct accompany a;
+	memset(&a, 0, sizeof(a));
+	struct view_in in = {.code_len = 8, .typed = "", .closing_at = "18h00", .acc = &a};
+	char b[600];
+	m.state = SM_LOGIN;
+	struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_LOGIN && v.accompany_button);
+	acc_open(&a, 1000);
+	acc_type(&a, "L", 1000);
+	acc_focus(&a, ACC_FIELD_PASSWORD, 1000);
+	acc_type(&a, "é", 1000);
+	acc_type(&a, "x", 1000);
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_ACCOMPANY && strcmp(v.acc_name, "L") == 0 && v.acc_dots == 2);
+	CHECK(v.acc_field == ACC_FIELD_PASSWORD && !v.acc_checking);
+	/* Not over another screen, nor when the network check fails. */
+	in.unavailable = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_UNAVAILABLE && !v.accompany_button);
+	in.unavailable = false;
+	m.state = SM_CLOSED;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_CLOSED && !v.accompany_button && !v.acc_name);
+	/* The session: a resident's shows its time, an accompanied one its mediator and the
+	 * closing time although the code's day lasts longer. */
+	m.state = SM_SESSION;
+	m.budget_s = 86400;
+	m.start_ms = 1000;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(!v.accompanied_by && v.closing_at && strcmp(v.closing_at, "18h00") == 0);
+	snprintf(m.accompanied_by, sizeof(m.accompanied_by), "Léa");
+	c.to_close_s = INT64_MAX;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.accompanied_by && strcmp(v.accompanied_by, "Léa") == 0);
+	CHECK(v.closing_at && strcmp(v.closing_at, "18h00") == 0);
+	acc_close(&a);
+}
+
 static void test_next_open(void)
 {
 	char buf[64];
@@ -209,12 +254,52 @@ static void test_language(void)
 	CHECK(strcmp(v.lang, "fr") == 0 && v.n_langs == 0);
 }
 
+/* The "A+" panel: over the session and its scan flow, under its prompts, never outside a
+ * session; its size and contrast reach every screen; "Appliquer aux sites" while the sites'
+ * contrast is not the kiosk's. */
+static void test_text_panel(void)
+{
+	struct sm m;
+	memset(&m, 0, sizeof(m));
+	struct sm_clock c = {.mono_ms = 1000, .open = true, .to_close_s = INT64_MAX};
+	struct textsize t = {.step = 3, .contrast = true, .panel = true};
+	struct scanflow f;
+	sf_init(&f);
+	struct view_in in = {.code_len = 8, .typed = "", .next_open = "", .text = &t, .scan = &f};
+	char b[600];
+	m.state = SM_SESSION;
+	struct ui_view v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_TEXT && v.text_sites && v.text_percent == 200 && v.contrast);
+	sf_open(&f);
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_TEXT); /* over the scan screen */
+	m.idle_prompt = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_IDLE); /* "Êtes-vous toujours là ?" first */
+	m.idle_prompt = false;
+	t.browser_contrast = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_TEXT && !v.text_sites);
+	t.panel = false;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_SCAN && v.contrast && v.text_percent == 200);
+	t.panel = true;
+	m.state = SM_LOGIN;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.screen == UI_LOGIN);
+	in.text = NULL; /* none: the start */
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.text_percent == 100 && !v.contrast && v.text_step == 0);
+}
+
 int main(void)
 {
+	test_text_panel();
 	setenv("TZ", "UTC", 1);
 	test_language();
 	test_screens();
 	test_bar();
 	test_next_open();
+	test_accompany();
 	return TEST_DONE();
 }

@@ -147,6 +147,10 @@ static void test_round_trips(void)
 	m.pages_left = 10;
 	m.offline = true;
 	CHECK(round_trip(&m, WIRE_TO_KIOSK));
+	/* An accompanied session names its mediator. */
+	m.offline = false;
+	strcpy(m.by, "Léa Martin");
+	CHECK(round_trip(&m, WIRE_TO_KIOSK));
 	for (int r = 0; r < WIRE_REFUSED_COUNT; r++) {
 		m = msg(WIRE_MSG_LOGIN_REPLY);
 		m.refusal = (enum wire_refusal)r;
@@ -257,6 +261,23 @@ static void test_hostile(void)
 		      "\"pages_used\":0}",
 		      N));
 	CHECK(refused("{\"t\":\"ack\",\"id\":0}", N));
+	/* accompanied_by: a non-empty text without control characters, at most 256 bytes. */
+#define LOGIN_OK                                                                   \
+	"{\"t\":\"login\",\"ok\":true,\"session\":\"" SID "\",\"seconds_left\":1," \
+	"\"pages_left\":1,\"offline\":false,\"accompanied_by\":"
+	CHECK(!refused(LOGIN_OK "\"Léa\"}", K));
+	CHECK(refused(LOGIN_OK "\"\"}", K));
+	CHECK(refused(LOGIN_OK "null}", K));
+	CHECK(refused(LOGIN_OK "3}", K));
+	CHECK(refused(LOGIN_OK "\"a\\nb\"}", K));
+	{
+		char big[600];
+		int n = snprintf(big, sizeof(big), "%s\"", LOGIN_OK);
+		memset(big + n, 'a', 257);
+		snprintf(big + n + 257, sizeof(big) - (size_t)n - 257, "\"}");
+		CHECK(refused(big, K));
+	}
+#undef LOGIN_OK
 	CHECK(refused("{\"t\":\"ack\",\"id\":1.5}", N));
 	CHECK(refused("{\"t\":\"hello\",\"online\":1}", K));
 	CHECK(refused("{\"t\":\"login\",\"ok\":false,\"error\":\"code_forgotten\"}", K));

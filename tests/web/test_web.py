@@ -1078,15 +1078,98 @@ class Sites(WebTestCase):
                                               {"minutes": 90, "pages": 0}],
                              "session.warn_minutes": [5, 1], "session.idle_seconds": 600})
         self.wait(lambda d: "1" in self.text("#site-version"), "the version shown")
+        # The languages offered: a box per language; the default must be one of them.
+        self.click("#site-lang-uk")
+        self.click("#site-lang-ar")
+        self.driver.execute_script(
+            "const s = document.getElementById('site-language'); s.value = 'ru';"
+            "s.dispatchEvent(new Event('change'));")
+        self.click("#site-submit")
+        self.wait(lambda d: "langues proposées" in self.text("#site-error"), "the refusal")
+        self.driver.execute_script(
+            "const s = document.getElementById('site-language'); s.value = 'ar';"
+            "s.dispatchEvent(new Event('change'));")
+        self.click("#site-submit")
+        self.wait(lambda d: self.api("GET", path, token=self.admin)["version"] == 2, "saved")
+        s = self.api("GET", path, token=self.admin)["settings"]
+        self.assertEqual((s["languages"], s["language"]), (["ar", "uk"], "ar"))
+        self.api("PUT", path, {k: v for k, v in s.items() if k not in ("languages", "language")},
+                 self.admin)
         # The Postes view: the kiosk behind until it says it applies version 1.
         self.heartbeat(kt, state="login")
         self.go("kiosks")
         row = '#kiosks-table tr[data-kiosk-id="%s"]' % kid
         self.wait(lambda d: "en retard" in self.find(row).text, "behind")
-        self.heartbeat(kt, state="login", settings_version=1)
-        self.wait(lambda d: "version 1" in self.find(row).text and
+        self.heartbeat(kt, state="login", settings_version=3)
+        self.wait(lambda d: "version 3" in self.find(row).text and
                   "en retard" not in self.find(row).text, "up to date")
         self.shot_both("sites")
+        self.assertCleanConsole()
+
+
+class Accompany(WebTestCase):
+    """Accompanied sessions at the desk page: a mediator sees its own view only and gets a
+    one-time code that opens an accompanied session at a kiosk; a site chooses its services
+    and those of accompanied sessions with checkboxes; a service is kept for accompanied
+    sessions with a checkbox."""
+
+    def test_a_mediator_gets_a_code_that_opens_an_accompanied_session(self):
+        site = self.unique("ESC Sud")
+        name = self.unique("Médiatrice")
+        self.api("POST", "/api/v1/users", {"name": name, "role": "mediator",
+                                           "password": self.PASSWORD, "sites": [site]},
+                 self.admin, expect=201)
+        _, kt = self.new_kiosk(self.unique("poste"), site=site)
+        self.sign_in(name)
+        self.assertEqual(self.nav_views(), {"accompany", "account"})
+        self.wait(lambda d: d.execute_script("return location.hash") == "#/accompany",
+                  "the mediator's first view")
+        self.assertEqual(self.visible_sections(), ["view-accompany"])
+        self.wait(lambda d: "médiation" in self.text("#whoami"), "the role named")
+        self.click("#accompany-submit")
+        self.wait_shown("#accompany-code")
+        code = self.text("#accompany-code").strip()
+        self.assertRegex(code, CODE_RE)
+        self.assertIn("une seule session", self.text("#accompany-result"))
+        self.shot_both("accompany")
+        st, _, d = self.open_session(kt, code)
+        self.assertEqual(st, 201, d)
+        self.assertEqual(d["accompanied_by"], name)
+        # The desk's views are not the mediator's.
+        self.open_page("#/desk")
+        self.wait_shown("#forbidden")
+        self.assertCleanConsole()
+
+    def test_site_services_with_checkboxes(self):
+        site = self.unique("ESC Est")
+        self.new_kiosk(self.unique("poste"), site=site)
+        path = "/api/v1/sites/%s/settings" % urllib.parse.quote(site, safe="")
+        self.sign_in()
+        self.go("sites")
+        Select(self.find("#site-choice")).select_by_value(site)
+        self.wait_shown("#site-svc-caf")
+        # Every service for residents by default; the webmail is not one of them.
+        self.assertTrue(self.find("#site-svc-caf").is_selected())
+        self.assertFalse(self.find("#site-svc-webmail-laposte").is_selected())
+        self.assertFalse(self.find("#site-svc-webmail-laposte").is_enabled())
+        # Saved untouched: nothing set.
+        self.click("#site-submit")
+        self.wait(lambda d: self.api("GET", path, token=self.admin)["version"] == 1, "saved")
+        self.assertEqual(self.api("GET", path, token=self.admin)["settings"], {})
+        self.click("#site-svc-msa")
+        self.click("#site-acc-webmail-laposte")
+        self.click("#site-submit")
+        self.wait(lambda d: self.api("GET", path, token=self.admin)["version"] == 2, "saved")
+        s = self.api("GET", path, token=self.admin)["settings"]
+        self.assertNotIn("msa", s["services"])
+        self.assertIn("caf", s["services"])
+        self.assertEqual(s["accompanied_services"], ["webmail-laposte"])
+        self.wait(lambda d: self.find("#site-acc-webmail-laposte").is_selected(), "kept")
+        self.shot_both("sites-services")
+        # The Services view: kept for accompanied sessions with a checkbox.
+        self.go("services")
+        self.wait(lambda d: "sessions accompagnées" in self.find("#view-services").text,
+                  "the badge of the accompanied-only services")
         self.assertCleanConsole()
 
 

@@ -55,10 +55,12 @@ ROLE_VIEWS = {  # docs/web.md, "The page"
     "admin": set(VIEWS),
     "secretariat": {"desk", "kiosks", "account"},
     "maintenance": {"kiosks", "sites", "services", "usage", "stats", "audit", "account"},
+    "mediator": {"accompany", "account"},
 }
 # The catalogue a new database starts with: the services tickets name.
 CATALOGUE = os.path.join(os.path.dirname(TESTS), "config", "services.conf")
-FIRST_VIEW = {"admin": "desk", "secretariat": "desk", "maintenance": "kiosks"}
+FIRST_VIEW = {"admin": "desk", "secretariat": "desk", "maintenance": "kiosks",
+              "mediator": "accompany"}
 # The browser's language: --lang, Accept-Language, LANGUAGE, LANG.
 LOCALES = {"fr": ("fr-FR", "fr-FR,fr", "fr_FR:fr", "fr_FR.UTF-8"),
            "en": ("en-GB", "en-GB,en", "en_GB:en", "en_GB.UTF-8")}

@@ -1,0 +1,111 @@
+/* ui_accompany: the mediator's sign-in (accompany.h): the discreet button of the welcome
+ * screen, and the screen asking a name and a password (shown as dots) typed on the kiosk's
+ * keyboard, with "Annuler" and "Valider". */
+#include "ui.h"
+#include "ui_draw.h"
+
+#include <libintl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define _(s) gettext(s)
+
+void ui_accompany_button(cairo_t *cr, double x, double y, double w, double h, struct ui_hits *hits)
+{
+	double bh = h * 0.72;
+	struct draw_btn b = {
+		_("Session accompagnée"), ICON_LOCK, C_KEY, C_MUTED, C_KEY_EDGE, bh * 0.4, false};
+	double bw = fmin(w, draw_text_width(cr, b.label, b.px, T_BOLD, w, bh) + bh * 1.6);
+	draw_button(cr, hits, x, y + (h - bh) / 2, bw, bh, &b, UI_ACT_ACCOMPANY, UI_ACC_OPEN);
+}
+
+/* A field: its label above, its box (blue edge when the keys go to it), its text. */
+static void field(cairo_t *cr, struct ui_hits *hits, double x, double y, double w, double h,
+		  const char *label, const char *text, bool focused, char key)
+{
+	double lh = h * 0.45;
+	draw_text(cr, label, x, y, w, lh, lh * 0.7, T_LEFT | T_BOLD, C_INK);
+	y += lh;
+	draw_rgb(cr, C_WHITE);
+	draw_rrect(cr, x, y, w, h, h * 0.15);
+	cairo_fill_preserve(cr);
+	draw_rgb(cr, focused ? C_CURSOR : C_KEY_EDGE);
+	cairo_set_line_width(cr, focused ? 4 : 2);
+	cairo_stroke(cr);
+	double tw = draw_text(cr, text, x + h * 0.3, y, w - h * 0.6, h, h * 0.5, T_LEFT, C_INK);
+	if (focused) {
+		/* The caret after the text. */
+		draw_rgb(cr, C_CURSOR);
+		cairo_rectangle(cr, x + h * 0.3 + tw + 3, y + h * 0.2, 3, h * 0.6);
+		cairo_fill(cr);
+	}
+	draw_hit(hits, x, y, w, h, UI_ACT_ACCOMPANY, key);
+}
+
+static const char *message(const struct ui_view *v, char *buf, size_t n, uint32_t *col)
+{
+	*col = C_ERR;
+	switch (v->acc_msg) {
+	case ACC_MSG_NONE:
+		*col = C_MUTED;
+		return _("Réservé au personnel : tapez votre nom et votre mot de passe, ou un code "
+			 "de session accompagnée sur l'écran d'accueil.");
+	case ACC_MSG_EMPTY:
+		return _("Tapez votre nom et votre mot de passe.");
+	case ACC_MSG_CHECKING:
+		*col = C_INK;
+		return _("Vérification…");
+	case ACC_MSG_BAD_LOGIN:
+		return _("Nom ou mot de passe incorrect.");
+	case ACC_MSG_NOT_MEDIATOR:
+		return _("Ce compte ne peut pas accompagner une session.");
+	case ACC_MSG_WRONG_SITE:
+		return _("Ce compte n'accompagne pas sur ce site.");
+	case ACC_MSG_RATE_LIMITED:
+		snprintf(buf, n, _("Trop d'essais. Réessayez dans %d:%02d"),
+			 v->acc_pause_seconds / 60, v->acc_pause_seconds % 60);
+		return buf;
+	case ACC_MSG_OFFLINE:
+		return _("Impossible hors ligne : demandez un code de session accompagnée à "
+			 "l'accueil quand le réseau reviendra.");
+	case ACC_MSG_ERROR:
+		break;
+	}
+	return _("Problème technique. Adressez-vous à l'accueil.");
+}
+
+void ui_screen_accompany(cairo_t *cr, double w, double h, const struct ui_view *v,
+			 struct ui_hits *hits)
+{
+	double m = fmax(16, w * 0.05), cw = fmin(w - 2 * m, h * 1.1), x = (w - cw) / 2;
+	double fh = fmax(48, h * 0.08), y = h * 0.06;
+	draw_text(cr, _("Session accompagnée"), x, y, cw, h * 0.09, h * 0.06, T_BOLD, C_HEAD);
+	y += h * 0.12;
+	field(cr, hits, x, y, cw, fh, _("Nom"), v->acc_name ? v->acc_name : "",
+	      v->acc_field == ACC_FIELD_NAME, UI_ACC_NAME);
+	y += fh * 1.45 + h * 0.03;
+	char dots[3 * ACC_PASSWORD_MAX + 1] = "";
+	for (int i = 0; i < v->acc_dots && i < ACC_PASSWORD_MAX; i++)
+		strcat(dots, "\u2022"); /* • */
+	field(cr, hits, x, y, cw, fh, _("Mot de passe"), dots, v->acc_field == ACC_FIELD_PASSWORD,
+	      UI_ACC_PASSWORD);
+	y += fh * 1.45 + h * 0.03;
+	char buf[160];
+	uint32_t col;
+	const char *msg = message(v, buf, sizeof(buf), &col);
+	draw_text(cr, msg, x, y, cw, h * 0.12, fmax(18, h * 0.032), T_WRAP, col);
+	double bh = fmax(64, h * 0.11), gap = fmax(12, w * 0.02), bw = (cw - gap) / 2;
+	y = h - bh - h * 0.05;
+	struct draw_btn cancel = {_("Annuler"), ICON_BACK, C_KEY, C_INK,
+				  C_KEY_EDGE,   bh * 0.32, false};
+	struct draw_btn ok = {_("Valider"),
+			      ICON_CHECK,
+			      C_GREEN,
+			      C_WHITE,
+			      0,
+			      bh * 0.32,
+			      v->acc_checking || v->acc_pause_seconds > 0};
+	draw_button(cr, hits, x, y, bw, bh, &cancel, UI_ACT_ACCOMPANY, UI_ACC_CANCEL);
+	draw_button(cr, hits, x + bw + gap, y, bw, bh, &ok, UI_ACT_ACCOMPANY, UI_ACC_OK);
+}
