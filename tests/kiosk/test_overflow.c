@@ -35,6 +35,10 @@ struct run {
 	int bad; /* texts that did not fit, in this run */
 	bool quiet;
 	bool bar; /* drawing the bar: no text under its floor */
+	/* ESCALE_UI_SHOTS/screens: the first drawing of each screen at 100 %, LANG-SCREEN.png */
+	const char *shots;
+	const char *shot[64];
+	int n_shot;
 };
 
 static void audit_fn(void *arg, const struct draw_fit *f)
@@ -90,6 +94,29 @@ static struct ui_view base(const char *lang, int percent)
 	return v;
 }
 
+/* Every screen in every language, to look at (issue 19): the first of each name. */
+static void save_shot(struct run *r, cairo_surface_t *s)
+{
+	if (!r->shots || r->percent != 100 || r->n_shot >= 64)
+		return;
+	for (int i = 0; i < r->n_shot; i++)
+		if (strcmp(r->shot[i], r->screen) == 0)
+			return;
+	r->shot[r->n_shot++] = r->screen;
+	char path[4200], name[128];
+	size_t n = 0;
+	for (const char *c = r->screen; *c && n + 1 < sizeof(name); c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9'))
+			name[n++] = *c;
+		else if (*c == ' ' && n > 0 && name[n - 1] != '-')
+			name[n++] = '-';
+	name[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%s-%s.png", r->shots, r->lang, name);
+	if (cairo_surface_write_to_png(s, path) != CAIRO_STATUS_SUCCESS)
+		fprintf(stderr, "cannot write %s\n", path);
+}
+
 static void draw(struct run *r, const char *screen, const struct ui_view *v, int kind)
 {
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1024, 768);
@@ -110,14 +137,18 @@ static void draw(struct run *r, const char *screen, const struct ui_view *v, int
 	}
 	draw_set_audit(NULL);
 	r->bar = false;
+	save_shot(r, s);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 }
 
+/* Where save_shot writes (NULL: nowhere). */
+static const char *screens_dir;
+
 /* Every screen of the kiosk in LANG at PERCENT; returns the texts that did not fit. */
 static int all_screens(const char *lang, int percent, bool quiet)
 {
-	struct run r = {lang, "", percent, 0, quiet, false};
+	struct run r = {lang, "", percent, 0, quiet, false, screens_dir, {NULL}, 0};
 	struct ui_view v = base(lang, percent);
 	static const enum ui_login_msg msgs[] = {
 		UI_MSG_NONE,    UI_MSG_CHECKING,      UI_MSG_UNKNOWN,   UI_MSG_EXPIRED,
@@ -199,6 +230,45 @@ static int all_screens(const char *lang, int percent, bool quiet)
 			draw(&r, "USB key", &v, 0);
 		}
 
+	/* A mediator's sign-in: the welcome's button, then the screen with each message. */
+	v = base(lang, percent);
+	v.accompany_button = true;
+	draw(&r, "welcome, accompany button", &v, 0);
+	for (int m = ACC_MSG_NONE; m <= ACC_MSG_ERROR; m++) {
+		v = base(lang, percent);
+		v.screen = UI_ACCOMPANY;
+		v.acc_name = "Marie-Christine Dupont";
+		v.acc_dots = 9;
+		v.acc_field = m % 2 ? ACC_FIELD_PASSWORD : ACC_FIELD_NAME;
+		v.acc_msg = (enum acc_msg)m;
+		v.acc_pause_seconds = m == ACC_MSG_RATE_LIMITED ? 595 : 0;
+		draw(&r, "accompany", &v, 0);
+	}
+	/* The A+ panel: contrast on or off, "Appliquer aux sites" or not. */
+	for (int k = 0; k < 4; k++) {
+		v = base(lang, percent);
+		v.screen = UI_TEXT;
+		v.contrast = k & 1;
+		v.text_sites = k & 2;
+		draw(&r, "text panel", &v, 0);
+	}
+	/* A saved scan: to print, printed, printing, refused; its pages as images. */
+	for (int k = 0; k < 6; k++) {
+		v = base(lang, percent);
+		v.screen = UI_SCAN;
+		v.scan.pages = 2;
+		v.scan_saved = "document-1.pdf";
+		v.scan.can_print = true;
+		v.scan.state = k == 2 ? SF_PRINTING : k == 3 ? SF_ERROR : SF_DONE;
+		v.scan.printed = k == 1;
+		v.scan.error = k == 3 ? SF_ERR_PRINT : SF_ERR_NONE;
+		v.scan.images = k == 4;
+		v.scan.images_failed = k == 5;
+		if (k == 1)
+			v.banner = "Impression de 2 pages en cours.";
+		draw(&r, "scan, saved", &v, 0);
+	}
+
 	/* The bar: every tool, then each kind of message under it. */
 	v = base(lang, percent);
 	v.tools = (1u << UI_TOOL_COUNT) - 1;
@@ -210,6 +280,10 @@ static int all_screens(const char *lang, int percent, bool quiet)
 	draw(&r, "bar, help asked, closing, offline", &v, 1);
 	v.accompanied_by = "Léa Martin-Lefèvre";
 	draw(&r, "bar, accompanied", &v, 1);
+	v = base(lang, percent);
+	v.tools = (1u << UI_TOOL_COUNT) - 1;
+	v.accompanied_by = "Marie-Christine Dupont";
+	draw(&r, "bar, accompanied, long name", &v, 1);
 	static const char *const events[] = {"released",        "printed",    "refused_quota",
 					     "refused_damaged", "jam",        "cancelled",
 					     "refunded",        "unreachable"};
@@ -320,7 +394,7 @@ static int glyphs(void)
 	buf[n] = '\0';
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 64, 64);
 	cairo_t *cr = cairo_create(s);
-	struct run r = {"catalogue", "all its strings", 100, 0, false, false};
+	struct run r = {"catalogue", "all its strings", 100, 0, false, false, NULL, {NULL}, 0};
 	struct draw_audit a = {audit_fn, &r};
 	int texts = 0;
 	draw_set_audit(&a);
@@ -354,6 +428,12 @@ int main(int argc, char **argv)
 	int n = linguas(getenv("ESCALE_LINGUAS"), langs, LANG_COUNT + 1);
 
 	const char *dir = getenv("ESCALE_UI_SHOTS");
+	char screens[4200];
+	if (dir && *dir && (mkdir(dir, 0755) == 0 || errno == EEXIST)) {
+		snprintf(screens, sizeof(screens), "%s/screens", dir);
+		if (mkdir(screens, 0755) == 0 || errno == EEXIST)
+			screens_dir = screens;
+	}
 	ui_init_i18n();
 	/* Each of the nine, also before its catalogue comes (French words in its layout). */
 	for (int i = 0; i < LANG_COUNT; i++) {
@@ -372,6 +452,7 @@ int main(int argc, char **argv)
 	/* A language whose every text is much longer (po/en.po's, its vowels doubled): the
 	 * screens wrap or shrink their texts within their boxes. */
 	const char *pseudo = getenv("ESCALE_PSEUDO_LOCALEDIR");
+	screens_dir = NULL; /* its screens would be drawn over French's */
 	if (pseudo && *pseudo) {
 		bindtextdomain("escale", pseudo);
 		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
@@ -398,7 +479,7 @@ int main(int argc, char **argv)
 	/* The audit can fail: a deliberately long text in a small box, a glyph no font has. */
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 200, 40);
 	cairo_t *cr = cairo_create(s);
-	struct run r = {"test", "a long text", 100, 0, true, false};
+	struct run r = {"test", "a long text", 100, 0, true, false, NULL, {NULL}, 0};
 	struct draw_audit a = {audit_fn, &r};
 	draw_set_audit(&a);
 	draw_text(cr, "Un texte délibérément bien trop long pour la petite boîte où il doit tenir",
