@@ -810,8 +810,8 @@ struct bar_layout {
 	int n, rows;
 	bool time_under; /* the time is not in the first row */
 	double w, row_h, pad, bh, m, scale;
-	double px, cap_px, val_px;                         /* at 100 %: the drawing scales them */
-	char tbuf[WIRE_NAME_MAX + 96], pbuf[64], tcap[96]; /* tbuf: a time, or a mediator */
+	double px, cap_px, val_px;                          /* at 100 %: the drawing scales them */
+	char tbuf[WIRE_NAME_MAX + 96], pbuf[64], tcap[256]; /* tbuf: a time, or a mediator */
 };
 
 /* S's width at BAR_MEASURE_PX on one line, and on two lines cut at its best space (into
@@ -861,12 +861,29 @@ static void bar_items(struct bar_layout *L, cairo_t *cr, const struct ui_view *v
 	else
 		snprintf(L->tcap, sizeof(L->tcap), "%s", _("Temps restant"));
 	/* An accompanied session has no countdown: who accompanies it in bold where the time
-	 * would be, closing time above. */
+	 * would be, and above it the words before the name and the closing time. */
 	if (v->accompanied_by) {
-		snprintf(L->tbuf, sizeof(L->tbuf), _("Session accompagnée par %s"),
-			 v->accompanied_by);
-		if (!v->closing_at)
-			snprintf(L->tcap, sizeof(L->tcap), "%s", _("Sans limite de temps"));
+		const char *fmt = _("Session accompagnée par %s");
+		size_t n = strlen(fmt);
+		char limit[sizeof(L->tcap)];
+		snprintf(limit, sizeof(limit), "%s",
+			 v->closing_at ? L->tcap : _("Sans limite de temps"));
+		if (n > 2 && strcmp(fmt + n - 2, "%s") == 0 && strchr(fmt, '%') == fmt + n - 2) {
+			/* The words before the name over it, with the time limit: the name alone
+			 * in bold, so that a long one still fits the screen at 200 %. */
+			int k = (int)n - 2;
+			while (k > 0 && fmt[k - 1] == ' ')
+				k--;
+			char head[sizeof(L->tcap)];
+			snprintf(head, sizeof(head), "%.*s", k, fmt);
+			snprintf(L->tcap, sizeof(L->tcap), "%.100s · %.100s", head, limit);
+			snprintf(L->tbuf, sizeof(L->tbuf), "%s", v->accompanied_by);
+		} else {
+			/* A language that puts the name elsewhere: the whole sentence. */
+			snprintf(L->tbuf, sizeof(L->tbuf), _("Session accompagnée par %s"),
+				 v->accompanied_by);
+			snprintf(L->tcap, sizeof(L->tcap), "%s", limit);
+		}
 	}
 	/* "Mes démarches", not "Accueil": the desk is "l'accueil" in every message. */
 	bar_add(L, cr, BK_HOME, 0, _("Mes démarches"), NULL, ICON_HOUSE);
@@ -964,6 +981,10 @@ static int bar_pack(struct bar_layout *L, double px, int mode)
 			struct bar_item *it = &L->it[i];
 			if (pass == 0 ? !under[i] : it->kind != BK_TOOL)
 				continue;
+			/* A value wider than the screen (a mediator's long name at 200 %) takes a
+			 * row of its own and shrinks in it, rather than the bar overlapping. */
+			if (it->w > room && it->cap)
+				it->w = room;
 			if (it->w > room)
 				return 99;
 			if (x + it->w > room)

@@ -463,6 +463,15 @@ static void check_text_size(void)
 	check_hits(&h3, 800, rows, 44, "800x600-fr-bar-text200");
 	const struct ui_hit *end = find(&h3, UI_ACT_END, 0);
 	CHECK(rows > 2 * bh && end && end->y < bh, "800x600 at 200 %%: rows %d", rows);
+	/* A mediator's long name where the time goes, at 200 %: wider than the screen, it
+	 * takes a row of its own; the buttons still do not overlap. */
+	v.accompanied_by = "Marie-Christine Dupont-Lefèvre";
+	bh = ui_bar_height(768);
+	rows = ui_bar_rows_height(1024, bh, &v);
+	cairo_surface_destroy(render(1024, bh, &v, true, &h3, "1024x768-fr-bar-accompanied200"));
+	check_hits(&h3, 1024, rows, 44, "1024x768-fr-bar-accompanied200");
+	CHECK(rows >= 3 * bh, "accompanied at 200 %%: rows %d", rows);
+	v.accompanied_by = NULL;
 	cairo_surface_destroy(a);
 	cairo_surface_destroy(b);
 	cairo_surface_destroy(c);
