@@ -59,6 +59,8 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/users/*/token", AUTH_STAFF, ROLE_ADMIN, api_users_token, false, false},
 	{"GET", "/api/v1/printers", AUTH_STAFF, ALL_ROLES, api_printers_list, false, true},
 	{"POST", "/api/v1/printers/*/resume", AUTH_STAFF, SEC, api_printers_resume, false, true},
+	{"POST", "/api/v1/printers", AUTH_STAFF, MAINT, api_printers_add, false, true},
+	{"DELETE", "/api/v1/printers/*", AUTH_STAFF, MAINT, api_printers_remove, false, true},
 	{"GET", "/api/v1/jobs", AUTH_STAFF, ALL_ROLES, api_jobs_list, false, true},
 	{"POST", "/api/v1/jobs/*/cancel", AUTH_STAFF, SEC, api_jobs_cancel, false, true},
 	{"POST", "/api/v1/jobs/*/retry", AUTH_STAFF, SEC, api_jobs_retry, false, true},

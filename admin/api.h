@@ -83,8 +83,14 @@ void api_audit(struct app *app, struct http_req *r);
 void api_stats(struct app *app, struct http_req *r);
 void api_usage(struct app *app, struct http_req *r);
 void api_backup(struct app *app, struct http_req *r);
+/* Printing switched off in the config: replies 409 printing_disabled, saying how to switch
+ * it on, and returns false. */
+bool api_print_on(struct app *app, struct http_req *r);
 void api_printers_list(struct app *app, struct http_req *r);
 void api_printers_resume(struct app *app, struct http_req *r);
+/* api_printers.c */
+void api_printers_add(struct app *app, struct http_req *r);
+void api_printers_remove(struct app *app, struct http_req *r);
 void api_jobs_list(struct app *app, struct http_req *r);
 void api_jobs_cancel(struct app *app, struct http_req *r);
 void api_jobs_retry(struct app *app, struct http_req *r);

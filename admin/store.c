@@ -217,6 +217,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE kiosks ADD COLUMN settings_version INTEGER;"
 	/* A code's site: NULL is valid at every site. */
 	"ALTER TABLE codes ADD COLUMN site TEXT;",
+	/* 9: printers added at run time (POST /api/v1/printers), beside print.queues':
+	 * admind's name, the kiosks' site, the print host's cupsd and its queue. Their
+	 * release keys are files beside the database, as print.queues' by default. */
+	"CREATE TABLE printers("
+	"  name TEXT PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  cups_server TEXT NOT NULL,"
+	"  queue TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (cups_server, queue)) WITHOUT ROWID;",
 };
 
 bool role_parse(const char *s, enum role *out)

@@ -1019,6 +1019,25 @@ class Errors(CliTestCase):
         self.assertFailed(run_escalectl(["--db", self.server.db, "whoami"]), 2)
         self.assertFailed(run_escalectl(["--db", self.server.db, "kiosk", "list"]), 2)
 
+    def test_printer_add_and_remove_errors(self):
+        """Printing is off on this admind: add and remove say how to switch it on; the
+        words are checked before any request (the run-time printers themselves:
+        test_print_runtime.py, against a private cupsd)."""
+        r = self.fails(1, "printer", "add", "accueil", "--site", "ESC", "--cups-server",
+                       "10.0.1.5:631")
+        self.assertIn("print.enabled = true", r.err)
+        self.fails(1, "printer", "remove", "accueil", contains=("print.enabled = true",))
+        self.fails(2, "printer", "add", "accueil", contains=("--site and --cups-server",))
+        self.fails(2, "printer", "add", "accueil", "--site", "ESC")
+        self.fails(2, "printer", "add", "a/b", "--site", "ESC", "--cups-server", "h")
+        self.fails(2, "printer", "add", "--site", "ESC", "--cups-server", "h")
+        self.fails(2, "printer", "add", "a", "b", "--site", "ESC", "--cups-server", "h")
+        self.fails(2, "printer", "add", "a", "--site", "ESC", "--cups-server", "h\x01")
+        self.fails(2, "printer", "add", "a", "--frob", "x")
+        self.fails(2, "printer", "remove")
+        self.fails(2, "printer", "remove", "../x")
+        self.fails(2, "printer", "remove", "a", "b")
+
     def test_help_and_version(self):
         r = run_escalectl(["--help"])
         self.assertOk(r)
