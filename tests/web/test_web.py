@@ -317,8 +317,8 @@ class Desk(WebTestCase):
         self.new_codes(count=2, minutes=60, pages=10)
         self.sign_in()
         too_wide = {}
-        for view in ["desk", "kiosks", "sites", "services", "usage", "stats", "audit", "users",
-                     "account"]:
+        for view in ["desk", "kiosks", "printers", "sites", "services", "usage", "stats", "audit",
+                     "users", "account"]:
             self.go(view)
             self.assertEqual(self.visible_sections(), ["view-" + view])
             if view == "kiosks":
@@ -335,6 +335,9 @@ class Desk(WebTestCase):
             elif view == "services":
                 self.wait(lambda d: self.find_all('#services-table tr[data-service-id="caf"]'),
                           "service rows")
+            elif view == "printers":  # printing is off here: said so, nothing to add
+                self.wait_shown("#printers-off")
+                self.assertIsNone(self.shown("#printer-add"))
             elif view == "users":
                 self.wait(lambda d: self.find_all("#users-table tr[data-user-id]"), "user rows")
             width = self.shot_both("view-" + view)
@@ -1261,6 +1264,43 @@ class Printers(WithTwoSites, WebTestCase):
     a jam on one is named in the banner with its site, and each job says its printer."""
 
     TMP_PREFIX = "escale-web-sites-"
+
+    def test_maintenance_adds_and_removes_a_printer(self):
+        """Maintenance, Imprimantes: the config's printers cannot be removed; one added here
+        shows its key, fingerprint and command once, is listed, and is removed."""
+        _, maint, _ = self.new_staff("maintenance")
+        self.sign_in(maint, fragment="#/printers")
+        row = '#printers-table tr[data-printer="%s"]'
+        self.wait_shown(row % "accueil-sud")
+        self.assertEqual(self.find(row % "accueil-nord").get_attribute("data-origin"), "config")
+        self.assertEqual(self.find_all(row % "accueil-nord" + " button"), [])
+        self.click("#printer-add")
+        self.wait(lambda d: self.dialog_open(), "the printer dialog")
+        self.type_into("#dlg-input", "accueil-est")
+        self.type_into("#dlg-printer-site", "ESC Est")
+        self.type_into("#dlg-printer-server", "127.0.0.1:9")
+        self.confirm_dialog()
+        self.wait_shown("#printer-added")
+        key = self.text("#printer-added-key")
+        self.assertRegex(key, r"^[0-9a-f]{64}$")
+        self.assertRegex(self.text("#printer-added-fp"), r"^[0-9a-f]{4}( [0-9a-f]{4}){3}$")
+        self.assertEqual(self.text("#printer-added-command"),
+                         "printf '%%s\\n' %s | escale-setup-print-host --queue escale"
+                         " --release-key - DEVICE_URI" % key)
+        self.wait_shown(row % "accueil-est")
+        self.assertEqual(self.find(row % "accueil-est").get_attribute("data-origin"), "api")
+        self.assertIn("ESC Est", self.text(row % "accueil-est"))
+        self.shot_both("printers-added")
+        self.click("#printer-added-hide")
+        self.wait_hidden("#printer-added")
+        self.assertEqual(self.text("#printer-added-key"), "")
+        self.click(row % "accueil-est" + ' button[data-action="remove"]')
+        self.confirm_dialog()
+        self.wait(lambda d: not self.find_all(row % "accueil-est"), "the row gone")
+        names = [p["name"] for p in
+                 self.api("GET", "/api/v1/printers", token=self.admin)["printers"]]
+        self.assertEqual(names, ["accueil-nord", "accueil-sud"])
+        self.assertCleanConsole()
 
     def test_jam_on_one_of_two_printers(self):
         kname = self.unique("poste")
