@@ -227,6 +227,13 @@ static const char *const migrations[] = {
 	"  queue TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL,"
 	"  UNIQUE (cups_server, queue)) WITHOUT ROWID;",
+	/* 10: the calls for help also counted by day and site (their kiosk's), for the
+	 * statistics of accounts limited to sites: still a count and nothing else. */
+	"CREATE TABLE help_site("
+	"  day TEXT NOT NULL,"
+	"  site TEXT NOT NULL,"
+	"  n INTEGER NOT NULL CHECK (n > 0),"
+	"  PRIMARY KEY (day, site)) WITHOUT ROWID;",
 };
 
 bool role_parse(const char *s, enum role *out)

@@ -34,16 +34,18 @@ bool store_docstats_record(struct store *st, int64_t kiosk, const char *session,
 	return r == SQLITE_DONE;
 }
 
-void store_docstats_totals(struct store *st, int64_t from, int64_t to, int64_t *scanned,
-			   int64_t *copied)
+void store_docstats_totals(struct store *st, int64_t from, int64_t to, const char *scope,
+			   int64_t *scanned, int64_t *copied)
 {
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(
-		st->db, "SELECT coalesce(sum(d.pages_scanned), 0), coalesce(sum(d.files_copied), 0)"
-			" FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
-			" WHERE s.started_at >= ? AND s.started_at < ?");
+		st->db,
+		"SELECT coalesce(sum(d.pages_scanned), 0), coalesce(sum(d.files_copied), 0)"
+		" FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
+		" WHERE s.started_at >= ?1 AND s.started_at < ?2" STORE_SCOPE_KIOSK("s.kiosk_id"));
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
+	bind_text(s, 3, scope);
 	bool row = sqlite3_step(s) == SQLITE_ROW;
 	*scanned = row ? sqlite3_column_int64(s, 0) : 0;
 	*copied = row ? sqlite3_column_int64(s, 1) : 0;

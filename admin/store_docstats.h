@@ -16,8 +16,9 @@ bool store_docstats_init(struct store *st);
  * transaction. */
 bool store_docstats_record(struct store *st, int64_t kiosk, const char *session, int64_t scanned,
 			   int64_t copied);
-/* The sums over the sessions started in [FROM, TO) still in the database. */
-void store_docstats_totals(struct store *st, int64_t from, int64_t to, int64_t *scanned,
-			   int64_t *copied);
+/* The sums over the sessions started in [FROM, TO) still in the database, of the kiosks of
+ * SCOPE's sites (store_scope_json; NULL: every kiosk). */
+void store_docstats_totals(struct store *st, int64_t from, int64_t to, const char *scope,
+			   int64_t *scanned, int64_t *copied);
 
 #endif

@@ -31,17 +31,21 @@ bool store_spare_drawer(struct store *st, int64_t now, const char *site,
 	return ok;
 }
 
-int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to)
+int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to, const char *scope)
 {
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(
-		st->db, "SELECT (SELECT count(*) FROM sessions s JOIN codes c ON c.id = s.code_id"
-			"   WHERE c.spare AND s.started_at >= ?1 AND s.started_at < ?2)"
-			" + (SELECT coalesce(sum(spare_sessions), 0) FROM daily_stats"
-			"   WHERE day >= date(?1, 'unixepoch', 'localtime')"
-			"     AND day < date(?2, 'unixepoch', 'localtime'))");
+		st->db,
+		"SELECT (SELECT count(*) FROM sessions s JOIN codes c ON c.id = s.code_id"
+		"   WHERE c.spare AND s.started_at >= ?1 AND s.started_at < ?2" STORE_SCOPE_KIOSK(
+			"s.kiosk_id") ")"
+				      " + (SELECT coalesce(sum(spare_sessions), 0) FROM daily_stats"
+				      "   WHERE day >= date(?1, 'unixepoch', 'localtime')"
+				      "     AND day < date(?2, 'unixepoch', "
+				      "'localtime')" STORE_SCOPE_KIOSK("kiosk_id") ")");
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
+	bind_text(s, 3, scope);
 	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 	store_unlock(st);

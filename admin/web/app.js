@@ -23,7 +23,7 @@ const VIEWS = [
 	{name: "printers", roles: ["maintenance", "admin"], every: 10000, mod: printers, scoped: true},
 	{name: "services", roles: ["maintenance", "admin"], every: 10000, mod: services},
 	{name: "usage", roles: ["maintenance", "admin"], every: 10000, mod: maint.usage, scoped: true},
-	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats},
+	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats, scoped: true},
 	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit, scoped: true},
 	{name: "users", roles: ["admin"], every: 10000, mod: admin.users},
 	{name: "account", roles: ALL, every: 0, mod: admin.account, scoped: true},

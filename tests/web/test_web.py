@@ -1056,7 +1056,11 @@ class Sites(WebTestCase):
         site = self.unique("ESC Nord")
         kid, kt = self.new_kiosk(self.unique("poste"), site=site)
         self.sign_in(self.new_scoped("maintenance", site))
-        self.assertEqual(self.nav_views(), {"kiosks", "sites", "usage", "audit", "account"})
+        self.assertEqual(self.nav_views(), {"kiosks", "printers", "sites", "usage", "stats",
+                                            "audit", "account"})
+        # Its statistics (its site's figures, docs/API.md) draw as anyone's.
+        self.go("stats")
+        self.wait(lambda d: self.find("#stats-totals").text.strip(), "the totals")
         self.go("sites")
         self.wait_shown("#site-form")
         self.type_into("#site-day-monday", "09:00-12:00, 14:00-18:00")
