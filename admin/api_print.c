@@ -91,6 +91,17 @@ void api_jobs_list(struct app *app, struct http_req *r)
 	store_print_list(app->store, a && a[0] == '1', &rows);
 	json_t *list = api_jobs_json(&rows, &app->cfg.print);
 	store_job_rows_free(&rows);
+	/* A job of a printer added at run time is of that printer's site, as one of
+	 * print.queues (api_jobs_json): its site's desk sees it, a refused one included. */
+	json_t *job;
+	size_t i;
+	json_array_foreach (app->print ? json_object_get(list, "jobs") : NULL, i, job) {
+		char site[NAME_MAX_BYTES + 1];
+		const char *printer = json_string_value(json_object_get(job, "printer"));
+		if (printer && !print_site_of(&app->cfg.print, printer) &&
+		    print_printer_site(app->print, printer, site) && *site)
+			json_object_set_new(job, "site", json_string(site));
+	}
 	api_scope_array(r, json_object_get(list, "jobs"), "site");
 	http_json(r, 200, list);
 }

@@ -157,6 +157,15 @@ class PrintRuntime(AdmindTestCase):
         self.assertEqual(self.cups.printed().get(job), 3)
         self.assertEqual(self.heartbeat(kt, state="session", session=sid)
                          ["session"]["pages_left"], 7)
+        # A kiosk of another site is refused there, and the job is of the printer's site
+        # (its desk sees it).
+        stranger = self.unique("poste")
+        _, st_tok = self.new_kiosk(stranger, site=OTHER)
+        self.open_ok(st_tok, self.new_code(pages=10)["code"])
+        job = self.cups.submit(self.pdf(1), "escale", "-o", "job-account-id=" + stranger)
+        j = self.wait(lambda: (self.job(name, job) or {}).get("state") == "refused"
+                      and self.job(name, job), "refused")
+        self.assertEqual((j["reason"], j["site"], j["charged"]), ("wrong_site", SITE, 0))
         # A job not settled (jammed) holds the removal back.
         with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
             f.write("1")
