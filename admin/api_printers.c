@@ -2,6 +2,7 @@
  * /api/v1/printers, docs/API.md), beside print.queues'. */
 #include "api.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,24 @@
 #include "util.h"
 
 #define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
+/* Adding and removing, one at a time: a printer's key file is written (or deleted) and its
+ * row stored (or deleted) as one step, so that two requests for one name never leave a
+ * row with another request's key. */
+static pthread_mutex_t change_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Is NAME a printer added at run time? (also one the watcher has not seen yet) */
+static bool runtime_printer(struct app *app, const char *name)
+{
+	static struct store_printer rows[PRINT_MAX_QUEUES]; /* under change_mu */
+	size_t n;
+	if (!store_printers_list(app->store, rows, PRINT_MAX_QUEUES, &n))
+		return true; /* cannot tell: as taken, nothing is written */
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].name, name) == 0)
+			return true;
+	return false;
+}
 
 /* Is NAME, or SERVER's QUEUE, one of print.queues'? */
 static const char *config_clash(const struct print_config *pc, const char *name, const char *server,
@@ -73,21 +92,26 @@ void api_printers_add(struct app *app, struct http_req *r)
 		http_error(r, 409, "conflict", "%s: choose another", clash);
 		return;
 	}
-	/* The key first, then the row: the watcher never sees a printer without its key. */
+	/* The key first, then the row: the watcher never sees a printer without its key; and
+	 * never a key over that of a printer of that name. */
 	char hex[PRINT_KEY_HEX_SIZE], fp[PRINT_FP_SIZE], err[512];
-	char site_now[NAME_MAX_BYTES + 1];
-	if (print_printer_site(app->print, p.name, site_now)) {
+	pthread_mutex_lock(&change_mu);
+	if (runtime_printer(app, p.name)) {
+		pthread_mutex_unlock(&change_mu);
 		http_error(r, 409, "conflict", "a printer named '%s' already exists", p.name);
 		return;
 	}
 	if (!print_key_new(&app->cfg.print, p.name, hex, fp, err, sizeof(err))) {
+		pthread_mutex_unlock(&change_mu);
 		http_error(r, 500, "internal", "%s", err);
 		return;
 	}
 	size_t max = PRINT_MAX_QUEUES - app->cfg.print.n_queues;
 	enum store_rc rc = store_printer_add(app->store, &r->actor, &p, max);
-	if (rc != STORE_OK) {
+	if (rc != STORE_OK)
 		print_key_remove(&app->cfg.print, p.name);
+	pthread_mutex_unlock(&change_mu);
+	if (rc != STORE_OK) {
 		sodium_memzero(hex, sizeof(hex));
 		if (rc == STORE_CONFLICT)
 			http_error(r, 409, "conflict",
@@ -129,8 +153,12 @@ void api_printers_remove(struct app *app, struct http_req *r)
 		return;
 	}
 	int64_t pending = 0;
+	pthread_mutex_lock(&change_mu);
 	enum store_rc rc = site ? STORE_NOT_FOUND
 				: store_printer_remove(app->store, &r->actor, name, &pending);
+	if (rc == STORE_OK)
+		print_key_remove(&app->cfg.print, name);
+	pthread_mutex_unlock(&change_mu);
 	if (rc == STORE_NOT_FOUND) {
 		http_error(r, 404, "not_found", "no printer named %s", name);
 		return;
@@ -147,7 +175,6 @@ void api_printers_remove(struct app *app, struct http_req *r)
 		api_store_error(r, rc, "printer");
 		return;
 	}
-	print_key_remove(&app->cfg.print, name);
 	print_kick(app->print);
 	http_json(r, 200, json_pack("{ss sb}", "name", name, "removed", 1));
 }

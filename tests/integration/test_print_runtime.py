@@ -213,6 +213,21 @@ class PrintRuntime(AdmindTestCase):
                             token=self.admin)
         self.assertEqual(st, 409, d)
 
+    def test_a_name_taken_keeps_its_key(self):
+        """Adding a name already added, even right after (before the watcher saw it),
+        is 409 and leaves the first printer's key as it was."""
+        name = self.unique("imp").replace(".", "-")
+        body = {"name": name, "site": SITE, "cups_server": "10.9.9.8"}
+        first = self.api("POST", "/api/v1/printers", body, token=self.admin, expect=201)
+        st, _, d = self.req("POST", "/api/v1/printers", dict(body, cups_server="10.9.9.7"),
+                            token=self.admin)
+        self.assertEqual((st, d["error"]), (409, "conflict"), d)
+        key_file = os.path.join(self.server.workdir, "print-release-%s.key" % name)
+        with open(key_file, "rb") as f:
+            self.assertEqual(f.read().hex(), first["release_key"])
+        self.api("DELETE", "/api/v1/printers/" + name, token=self.admin)
+        self.assertFalse(os.path.exists(key_file))
+
     def test_roles_and_sites(self):
         name = self.unique("imp").replace(".", "-")
         body = {"name": name, "site": SITE, "cups_server": "10.9.9.9:631"}
