@@ -2,7 +2,7 @@
 // (its release key and the command for its print host) and removing it.
 
 import {t} from "./i18n.js";
-import {$, api, ApiError, errorText, say, el, clear, reconcile, emptyRow, badge, button,
+import {state, $, api, ApiError, errorText, say, el, clear, reconcile, emptyRow, badge, button,
 	ask} from "./core.js";
 
 const ADDED_IDS = ["printer-added-what", "printer-added-key", "printer-added-fp",
@@ -19,9 +19,12 @@ function stateKind(p) {
 }
 
 async function add() {
+	// An account of one site adds printers to it: its site is filled in.
+	const mine = state.user && state.user.sites;
 	const r = await ask({title: t("printer_add_title"), text: t("printer_add_text"),
 		input: {label: t("printer_add_name"), value: "", maxlength: 64},
-		extra: [{id: "printer-site", label: t("printer_add_site"), type: "text", value: ""},
+		extra: [{id: "printer-site", label: t("printer_add_site"), type: "text",
+			value: mine && mine.length === 1 ? mine[0] : ""},
 			{id: "printer-server", label: t("printer_add_server"), type: "text", value: ""},
 			{id: "printer-queue", label: t("printer_add_queue"), type: "text", value: "escale"}],
 		ok: t("printer_add_ok"),

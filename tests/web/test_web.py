@@ -1306,6 +1306,21 @@ class Printers(WithTwoSites, WebTestCase):
         self.assertEqual(names, ["accueil-nord", "accueil-sud"])
         self.assertCleanConsole()
 
+    def test_an_account_of_one_site_sees_and_adds_its_printers(self):
+        d = self.api("POST", "/api/v1/users", {"name": self.unique("maint-nord"),
+                                               "role": "maintenance", "password": self.PASSWORD,
+                                               "sites": [self.SITE_A]}, self.admin, expect=201)
+        self.sign_in(d["name"], fragment="#/printers")
+        row = '#printers-table tr[data-printer="%s"]'
+        self.wait_shown(row % "accueil-nord")
+        self.assertEqual(self.find_all(row % "accueil-sud"), [])
+        self.click("#printer-add")
+        self.wait(lambda d: self.dialog_open(), "the printer dialog")
+        self.assertEqual(self.find("#dlg-printer-site").get_attribute("value"), self.SITE_A)
+        self.click("#dlg-cancel")
+        self.wait(lambda d: not self.dialog_open(), "the dialog closed")
+        self.assertCleanConsole()
+
     def test_jam_on_one_of_two_printers(self):
         kname = self.unique("poste")
         _, kt = self.new_kiosk(kname, site=self.SITE_B)
