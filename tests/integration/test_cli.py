@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import subprocess
 import tempfile
+import urllib.parse
 import time
 
 from escale_test import (AdmindTestCase, escalectl_path, free_port, http_request, main,
@@ -175,7 +176,8 @@ class CliTestCase(AdmindTestCase):
         return "\t".join([cell(k["id"]), cell(k["name"]), cell(k["site"]), cell(k["state"]),
                           "revoked" if k["revoked"] is True else
                           ("online" if k["online"] is True else "offline"),
-                          tcell(k["last_seen"]), cell(k["session"])])
+                          tcell(k["last_seen"]), cell(k["session"]),
+                          cell(k["settings_version"]), cell(k["site_settings_version"])])
 
 
 # ---------------------------------------------------------------- users
@@ -310,11 +312,22 @@ class Kiosks(CliTestCase):
         mine = [l for l in lines if l.split("\t")[0] == str(kid)]
         self.assertEqual(len(mine), 1, lines)
         f = mine[0].split("\t")
-        self.assertEqual(len(f), 7, f)
+        self.assertEqual(len(f), 9, f)
         self.assertEqual(f[:6], [str(kid), name, "Centre nord", "login", "online",
                                  tcell(self.kiosk_by_id(kid)["last_seen"])])
         self.assertRegex(f[5], "^" + TIME_RE + "$")
         self.assertEqual(f[6], "-")
+        # Its site's settings version, and the one it applies (issue 20: "settings
+        # version" in the kiosk list).
+        site = self.unique("Centre")
+        kid2, _, kt2 = self.cli_kiosk(site=site)
+        self.api("PUT", "/api/v1/sites/%s/settings" % urllib.parse.quote(site, safe=""),
+                 {"language": "fr"}, self.admin)
+        mine = [l.split("\t") for l in self.ok("kiosk", "list") if l.split("\t")[0] == str(kid2)]
+        self.assertEqual(mine[0][7:], ["-", "1"])
+        self.heartbeat(kt2, "login", settings_version=1)
+        mine = [l.split("\t") for l in self.ok("kiosk", "list") if l.split("\t")[0] == str(kid2)]
+        self.assertEqual(mine[0][7:], ["1", "1"])
         # every line as the API reports the kiosks
         want = [self.kiosk_line(k) for k in self.api("GET", "/api/v1/kiosks",
                                                      token=self.admin)["kiosks"]]
