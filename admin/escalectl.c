@@ -22,6 +22,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"user", "disable", "USER", ctl_user_disable, false},
 	{"user", "token", "USER", ctl_user_token, false},
 	{"user", "passwd", "USER  (the password on stdin)", ctl_user_passwd, true},
+	{"user", "sites", "USER --site SITE... | --all", ctl_user_sites, false},
 	{"kiosk", "add", "NAME [--site SITE]", ctl_kiosk_add, false},
 	{"kiosk", "enroll", "NAME [--site SITE]", ctl_kiosk_enroll, false},
 	{"kiosk", "list", "", ctl_kiosk_list, false},

@@ -247,6 +247,29 @@ class Users(CliTestCase):
                                   token)
         self.fails(1, "user", "add", "eve", "--role", "admin", token=token, message=msg)
 
+    def test_user_sites(self):
+        name = self.unique("frank")
+        token = self.ok("user", "add", name, "--role", "maintenance", "--site", "Nord")[-1]
+        self.assertEqual(self.api("GET", "/api/v1/whoami", token=token)["sites"], ["Nord"])
+        uid = [u["id"] for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]
+               if u["name"] == name][0]
+        self.assertEqual(self.ok("user", "sites", name, "--site", "Nord", "--site", "Sud"),
+                         ["user %d: Nord, Sud (from its next request)" % uid])
+        self.assertEqual(self.api("GET", "/api/v1/whoami", token=token)["sites"],
+                         ["Nord", "Sud"])
+        self.assertEqual(self.ok("user", "sites", str(uid), "--all"),
+                         ["user %d: every site (from its next request)" % uid])
+        self.assertIsNone(self.api("GET", "/api/v1/whoami", token=token)["sites"])
+        # Neither or both: refused before any request; a bad site by the server.
+        self.fails(2, "user", "sites", name, contains=("--all",))
+        self.fails(2, "user", "sites", name, "--all", "--site", "Nord")
+        self.fails(2, "user", "sites", "--all")
+        self.fails(2, "user", "sites", name, "--site", "a\x01")
+        self.fails(1, "user", "sites", name, "--site", "x" * 65)
+        self.fails(1, "user", "sites", "nobody-" + name, "--all")
+        self.fails(1, "user", "sites", name, "--all", token=token)
+        self.assertIsNone(self.api("GET", "/api/v1/whoami", token=token)["sites"])
+
     def test_user_list(self):
         self.new_user("secretariat")
         self.new_user("maintenance")
