@@ -82,7 +82,7 @@ struct print_watch {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop, kick;
-	/* print.queues' printers first, then the run-time ones by name. The array changes
+	/* print.queues' printers first, then the run-time ones as first seen. The array changes
 	 * only in the watcher thread and under MU; other threads read it under MU and copy
 	 * what they need (a removed printer's struct is freed by the watcher). */
 	struct pq **q;
