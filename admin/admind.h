@@ -64,6 +64,9 @@ struct admind_config {
 		int64_t stuck_seconds;
 		bool purge_history;
 		char *release_key_file; /* the key of release marks (bk_mark.h) */
+		/* The keys of the printers added at run time (store_printers.h):
+		 * PREFIX NAME ".key", beside the database. */
+		char *runtime_key_prefix;
 		char *pagecount_helper; /* escale-pdfpages (pdfcount.h) */
 		int64_t pagecount_seconds;
 	} print;

@@ -128,11 +128,10 @@ static bool print_queues(const config_setting_t *print, struct admind_config *c,
 		return cfg_fail(l, err,
 				"print.queues replaces print.queue and print.cups_server:"
 				" remove those two keys, or print.queues");
-	if (!config_setting_is_list(l) || config_setting_length(l) < 1 ||
-	    config_setting_length(l) > PRINT_MAX_QUEUES)
+	if (!config_setting_is_list(l) || config_setting_length(l) > PRINT_MAX_QUEUES)
 		return cfg_fail(
 			l, err,
-			"print.queues must be a list of 1 to %d groups: ( { name = \"accueil\";"
+			"print.queues must be a list of 0 to %d groups: ( { name = \"accueil\";"
 			" site = \"ESC Nord\"; cups_server = \"10.0.1.5:631\"; queue ="
 			" \"escale\"; }, … )",
 			PRINT_MAX_QUEUES);
@@ -448,6 +447,12 @@ bool admind_config_load(const char *file, struct admind_config *c, struct cfg_er
 	 * where the backend looks for it (BK_MARK_KEY_FILE). */
 	if (!c->print.release_key_file)
 		c->print.release_key_file = key_beside(c->database, NULL);
+	{
+		const char *slash = strrchr(c->database, '/');
+		c->print.runtime_key_prefix =
+			xasprintf("%.*sprint-release-", slash ? (int)(slash - c->database + 1) : 0,
+				  c->database);
+	}
 	if (!print_queues(print, c, err))
 		goto out;
 	if (!*c->print.pagecount_helper) {
@@ -472,6 +477,7 @@ void admind_config_free(struct admind_config *c)
 	free(c->print.cups_server);
 	free(c->print.queue);
 	free(c->print.release_key_file);
+	free(c->print.runtime_key_prefix);
 	free(c->print.pagecount_helper);
 	for (size_t i = 0; i < c->print.n_queues; i++) {
 		free(c->print.queues[i].name);

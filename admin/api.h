@@ -38,7 +38,7 @@ void api_help_fields(struct app *app, json_t *kiosk);
 bool api_help_answer(struct app *app, int64_t kiosk, enum wire_cmd cmd);
 /* GET /api/v1/stats's "help_requests" (the calls for help of [FROM, TO)) into OUT, and
  * each of its "per_day" rows' own. */
-void api_help_stats(struct app *app, json_t *out, int64_t from, int64_t to);
+void api_help_stats(struct app *app, json_t *out, int64_t from, int64_t to, const char *scope);
 json_t *api_sessions_json(const struct store_session_rows *l);
 json_t *api_issued_json(const struct code_spec *spec, const struct store_issued_code *codes);
 json_t *api_code_json(const struct store_code_row *c);
@@ -97,8 +97,14 @@ void api_audit(struct app *app, struct http_req *r);
 void api_stats(struct app *app, struct http_req *r);
 void api_usage(struct app *app, struct http_req *r);
 void api_backup(struct app *app, struct http_req *r);
+/* Printing switched off in the config: replies 409 printing_disabled, saying how to switch
+ * it on, and returns false. */
+bool api_print_on(struct app *app, struct http_req *r);
 void api_printers_list(struct app *app, struct http_req *r);
 void api_printers_resume(struct app *app, struct http_req *r);
+/* api_printers.c */
+void api_printers_add(struct app *app, struct http_req *r);
+void api_printers_remove(struct app *app, struct http_req *r);
 void api_jobs_list(struct app *app, struct http_req *r);
 void api_jobs_cancel(struct app *app, struct http_req *r);
 void api_jobs_retry(struct app *app, struct http_req *r);
@@ -115,8 +121,8 @@ const char *api_service_parse(json_t *j, bool add, struct store_service *sv, cha
 /* Checks a refusals report's "hosts" into OUT (room for STORE_MAX_REFUSED_HOSTS);
  * returns a message, or NULL. */
 const char *api_refusals_parse(json_t *hosts, struct store_refusal *out);
-/* "per_service" of the statistics for [FROM, TO). */
-json_t *api_per_service(struct app *app, int64_t from, int64_t to);
+/* "per_service" of the statistics for [FROM, TO), of SCOPE's sites (NULL: every site). */
+json_t *api_per_service(struct app *app, int64_t from, int64_t to, const char *scope);
 void api_services_list(struct app *app, struct http_req *r);
 void api_services_add(struct app *app, struct http_req *r);
 void api_services_edit(struct app *app, struct http_req *r);

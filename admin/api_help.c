@@ -37,12 +37,12 @@ static void per_day(void *arg, const char *day, int64_t n)
 	}
 }
 
-void api_help_stats(struct app *app, json_t *out, int64_t from, int64_t to)
+void api_help_stats(struct app *app, json_t *out, int64_t from, int64_t to, const char *scope)
 {
 	json_t *rows = json_object_get(out, "per_day"), *row;
 	size_t i;
 	json_array_foreach (rows, i, row)
 		json_object_set_new(row, "help_requests", json_integer(0));
-	int64_t total = store_help_requests(app->store, from, to, per_day, rows);
+	int64_t total = store_help_requests(app->store, from, to, scope, per_day, rows);
 	json_object_set_new(out, "help_requests", json_integer(total));
 }

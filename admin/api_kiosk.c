@@ -213,7 +213,7 @@ void api_kiosk_heartbeat(struct app *app, struct http_req *r)
 	if (helpdesk_heartbeat(app->helpdesk, r->kiosk, help, json_int_or(j, "help_at", 0),
 			       now_s())) {
 		log_info("kiosk %lld asks for help", (long long)r->kiosk);
-		if (!store_help_request(app->store, now_s()))
+		if (!store_help_request(app->store, now_s(), r->kiosk))
 			log_warnx("a call for help not counted in the statistics");
 	}
 	/* In a session, more often (a print notice, a message from the desk reach the

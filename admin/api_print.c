@@ -7,8 +7,7 @@
 #include "store_print.h"
 #include "util.h"
 
-/* Printing switched off in the config: the routes say how to switch it on. */
-static bool print_on(struct app *app, struct http_req *r)
+bool api_print_on(struct app *app, struct http_req *r)
 {
 	if (app->print)
 		return true;
@@ -30,7 +29,7 @@ static bool job_param(struct http_req *r, int64_t *id)
 void api_printers_list(struct app *app, struct http_req *r)
 {
 	static const char *const q[] = {NULL};
-	if (!http_query_only(r, q) || !print_on(app, r))
+	if (!http_query_only(r, q) || !api_print_on(app, r))
 		return;
 	json_t *list = print_printers(app->print);
 	/* An account limited to sites sees their printers, and those of no site (any kiosk's:
@@ -47,18 +46,19 @@ void api_printers_list(struct app *app, struct http_req *r)
 
 void api_printers_resume(struct app *app, struct http_req *r)
 {
-	if (!print_on(app, r) || !api_no_body(r))
+	if (!api_print_on(app, r) || !api_no_body(r))
 		return;
 	/* Another site's printer is unknown to an account limited to sites, which is not told
 	 * the names of the printers either. */
-	const char *site = print_site_of(&app->cfg.print, r->params[0]);
-	if (r->actor.sites.n && (!site || (*site && !actor_site_ok(&r->actor, site)))) {
+	char site[NAME_MAX_BYTES + 1];
+	bool known = print_printer_site(app->print, r->params[0], site);
+	if (r->actor.sites.n && (!known || (*site && !actor_site_ok(&r->actor, site)))) {
 		http_error(r, 404, "not_found", "no printer named %s", r->params[0]);
 		return;
 	}
 	char err[256];
 	if (!print_resume(app->print, r->params[0], err, sizeof(err))) {
-		bool unknown = !print_site_of(&app->cfg.print, r->params[0]);
+		bool unknown = !print_printer_site(app->print, r->params[0], site);
 		http_error(r, unknown ? 404 : 502, unknown ? "not_found" : "cups_error", "%s", err);
 		return;
 	}
@@ -91,6 +91,17 @@ void api_jobs_list(struct app *app, struct http_req *r)
 	store_print_list(app->store, a && a[0] == '1', &rows);
 	json_t *list = api_jobs_json(&rows, &app->cfg.print);
 	store_job_rows_free(&rows);
+	/* A job of a printer added at run time is of that printer's site, as one of
+	 * print.queues (api_jobs_json): its site's desk sees it, a refused one included. */
+	json_t *job;
+	size_t i;
+	json_array_foreach (app->print ? json_object_get(list, "jobs") : NULL, i, job) {
+		char site[NAME_MAX_BYTES + 1];
+		const char *printer = json_string_value(json_object_get(job, "printer"));
+		if (printer && !print_site_of(&app->cfg.print, printer) &&
+		    print_printer_site(app->print, printer, site) && *site)
+			json_object_set_new(job, "site", json_string(site));
+	}
 	api_scope_array(r, json_object_get(list, "jobs"), "site");
 	http_json(r, 200, list);
 }
@@ -98,7 +109,8 @@ void api_jobs_list(struct app *app, struct http_req *r)
 void api_jobs_cancel(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!job_param(r, &id) || !job_scope(app, r, id) || !api_no_body(r) || !print_on(app, r))
+	if (!job_param(r, &id) || !job_scope(app, r, id) || !api_no_body(r) ||
+	    !api_print_on(app, r))
 		return;
 	enum store_rc rc = store_print_cancel(app->store, &r->actor, id);
 	if (rc != STORE_OK) {
@@ -112,7 +124,8 @@ void api_jobs_cancel(struct app *app, struct http_req *r)
 void api_jobs_retry(struct app *app, struct http_req *r)
 {
 	int64_t id;
-	if (!job_param(r, &id) || !job_scope(app, r, id) || !api_no_body(r) || !print_on(app, r))
+	if (!job_param(r, &id) || !job_scope(app, r, id) || !api_no_body(r) ||
+	    !api_print_on(app, r))
 		return;
 	char err[256];
 	if (!print_retry(app->print, id, err, sizeof(err))) {

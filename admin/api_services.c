@@ -444,7 +444,10 @@ void api_refusals(struct app *app, struct http_req *r)
 	} else
 		snprintf(day, sizeof(day), "%s", d);
 	struct store_refused_day rd;
-	if (!store_refusals_day(app->store, day, &rd)) {
+	char *scope = store_scope_json(&r->actor.sites); /* its sites' kiosks only */
+	bool ok = store_refusals_day(app->store, day, scope, &rd);
+	free(scope);
+	if (!ok) {
 		free(rd.hosts);
 		api_store_error(r, STORE_ERROR, "refusal");
 		return;
@@ -478,11 +481,11 @@ void api_refusals(struct app *app, struct http_req *r)
 
 /* ---- statistics ---- */
 
-json_t *api_per_service(struct app *app, int64_t from, int64_t to)
+json_t *api_per_service(struct app *app, int64_t from, int64_t to, const char *scope)
 {
 	struct store_service_uses u;
 	json_t *arr = json_array();
-	if (store_service_totals(app->store, from, to, &u))
+	if (store_service_totals(app->store, from, to, scope, &u))
 		for (size_t i = 0; i < u.n; i++)
 			json_array_append_new(arr,
 					      json_pack("{ss ss sI}", "service", u.rows[i].service,
@@ -502,7 +505,11 @@ void api_stats_services_csv(struct app *app, struct http_req *r)
 	if (!api_date_range(r, &from, &to, fday, tday))
 		return;
 	struct store_service_uses u;
-	if (!store_service_daily(app->store, from, to, &u)) {
+	/* An account limited to sites: the lines of its sites only. */
+	char *scope = store_scope_json(&r->actor.sites);
+	bool ok = store_service_daily(app->store, from, to, scope, &u);
+	free(scope);
+	if (!ok) {
 		free(u.rows);
 		api_store_error(r, STORE_ERROR, "statistic");
 		return;

@@ -235,25 +235,29 @@ void api_stats(struct app *app, struct http_req *r)
 	char fday[11], tday[11];
 	if (!date_range(r, &from, &to, fday, tday))
 		return;
+	/* An account limited to sites: every figure is of its sites' kiosks only, totals
+	 * included. */
+	char *scope = store_scope_json(&r->actor.sites);
 	struct store_stats stats;
-	store_stats(app->store, from, to, &stats);
+	store_stats(app->store, from, to, scope, &stats);
 	json_t *out = api_stats_json(&stats, fday, tday);
 	store_stats_free(&stats);
 	json_object_set_new(out, "spare_sessions",
-			    json_integer(store_spare_sessions(app->store, from, to)));
+			    json_integer(store_spare_sessions(app->store, from, to, scope)));
 	json_t *row;
 	size_t i;
 	json_array_foreach (json_object_get(out, "per_day"), i, row)
 		json_object_set_new(row, "accompanied_sessions", json_integer(0));
-	json_object_set_new(
-		out, "accompanied_sessions",
-		json_integer(store_accompanied_sessions(app->store, from, to, accompanied_day,
-							json_object_get(out, "per_day"))));
-	json_object_set_new(out, "per_service", api_per_service(app, from, to));
-	api_help_stats(app, out, from, to);
+	json_object_set_new(out, "accompanied_sessions",
+			    json_integer(store_accompanied_sessions(
+				    app->store, from, to, scope, accompanied_day,
+				    json_object_get(out, "per_day"))));
+	json_object_set_new(out, "per_service", api_per_service(app, from, to, scope));
+	api_help_stats(app, out, from, to, scope);
 	/* The supporting documents brought in: counts only (docs/kiosk.md, "Documents"). */
 	int64_t scanned, copied;
-	store_docstats_totals(app->store, from, to, &scanned, &copied);
+	store_docstats_totals(app->store, from, to, scope, &scanned, &copied);
+	free(scope);
 	json_object_set_new(out, "pages_scanned", json_integer(scanned));
 	json_object_set_new(out, "files_copied", json_integer(copied));
 	http_json(r, 200, out);

@@ -132,6 +132,11 @@ int ctl_audit(struct ctl *c, int argc, char **argv);
 int ctl_backup(struct ctl *c, int argc, char **argv);
 int ctl_printer_list(struct ctl *c, int argc, char **argv);
 int ctl_printer_resume(struct ctl *c, int argc, char **argv);
+/* ctl_usersites.c */
+int ctl_user_sites(struct ctl *c, int argc, char **argv);
+/* ctl_printer.c */
+int ctl_printer_add(struct ctl *c, int argc, char **argv);
+int ctl_printer_remove(struct ctl *c, int argc, char **argv);
 int ctl_job_list(struct ctl *c, int argc, char **argv);
 int ctl_job_retry(struct ctl *c, int argc, char **argv);
 int ctl_job_cancel(struct ctl *c, int argc, char **argv);

@@ -40,9 +40,9 @@ static void out_rows(json_t *list, const char *const *keys, size_t n)
 
 int ctl_printer_list(struct ctl *c, int argc, char **argv)
 {
-	static const char *const keys[] = {"name",         "state",      "needs_attention",
-					   "jobs_waiting", "reasons",    "message",
-					   "site",         "cups_server"};
+	static const char *const keys[] = {"name",         "state",       "needs_attention",
+					   "jobs_waiting", "reasons",     "message",
+					   "site",         "cups_server", "origin"};
 	json_t *ans = NULL, *list;
 	if (!ctl_args(c, argc, argv, 0, 0))
 		return CTL_USAGE;

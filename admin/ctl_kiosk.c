@@ -145,6 +145,12 @@ int ctl_kiosk_list(struct ctl *c, int argc, char **argv)
 		ctl_out_time(json_object_get(k, "last_seen"));
 		ctl_out_tab();
 		ctl_out_value(json_object_get(k, "session"));
+		/* The version of its site's settings it applies, and the site's own: behind
+		 * while they differ. */
+		ctl_out_tab();
+		ctl_out_value(json_object_get(k, "settings_version"));
+		ctl_out_tab();
+		ctl_out_value(json_object_get(k, "site_settings_version"));
 		ctl_out_end();
 	}
 	rc = CTL_OK;

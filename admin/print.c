@@ -25,6 +25,7 @@
 #include "log.h"
 #include "pdfcount.h"
 #include "store_print.h"
+#include "store_printers.h"
 #include "util.h"
 #include "wire.h"
 
@@ -46,10 +47,15 @@
  * other printers' jams and jobs at every poll. */
 #define UNREACHABLE_RETRY_MS 15000
 
-/* One queue of print.queues, on its own print host, with its own key. */
+/* One queue of print.queues, or one added at run time (store_printers.h), on its own
+ * print host, with its own key. */
 struct pq {
 	struct print_watch *pw;
 	const struct print_queue_config *qc;
+	/* A run-time printer's own names (qc points here), NULL strings for print.queues'. */
+	struct print_queue_config own;
+	bool runtime;
+	bool no_key; /* its key could not be read: shown, never polled */
 	char host[4096];
 	int port;
 	http_t *http; /* the watcher's connection to its cupsd (watcher thread only) */
@@ -76,8 +82,23 @@ struct print_watch {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop, kick;
-	struct pq *q; /* cfg->n_queues */
+	/* print.queues' printers first, then the run-time ones as first seen. The array changes
+	 * only in the watcher thread and under MU; other threads read it under MU and copy
+	 * what they need (a removed printer's struct is freed by the watcher). */
+	struct pq **q;
 	size_t nq;
+};
+
+static void sync_printers(struct print_watch *pw);
+static bool runtime_name_ok(const char *name);
+static char *runtime_key_file(const struct print_config *cfg, const char *name);
+
+/* What a desk request needs of a printer, copied under the lock. */
+struct pq_target {
+	char name[PRINTER_NAME_MAX + 1];
+	char queue[PRINTER_QUEUE_MAX + 1];
+	char host[4096];
+	int port;
 };
 
 /* "" : libcups' default; "/path" : a local socket; "host[:port]". */
@@ -111,10 +132,10 @@ static __thread int64_t request_deadline; /* mono_ms(), set by cups_do() */
 static int cups_wait(http_t *http, void *data)
 {
 	(void)http;
-	struct pq *q = data;
-	pthread_mutex_lock(&q->pw->mu);
-	bool stop = q->pw->stop;
-	pthread_mutex_unlock(&q->pw->mu);
+	struct print_watch *pw = data;
+	pthread_mutex_lock(&pw->mu);
+	bool stop = pw->stop;
+	pthread_mutex_unlock(&pw->mu);
 	return !stop && mono_ms() < request_deadline;
 }
 
@@ -125,12 +146,12 @@ static ipp_t *cups_do(http_t *http, ipp_t *req, const char *resource, int fd)
 	return cupsDoIORequest(http, req, resource, -1, fd);
 }
 
-static http_t *connect_cups(struct pq *q)
+static http_t *connect_cups(struct print_watch *pw, const char *host, int port)
 {
-	http_t *http = httpConnect2(q->host, q->port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED,
-				    1, 5000, NULL);
+	http_t *http = httpConnect2(host, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1,
+				    5000, NULL);
 	if (http)
-		httpSetTimeout(http, 1.0, cups_wait, q);
+		httpSetTimeout(http, 1.0, cups_wait, pw);
 	return http;
 }
 
@@ -184,9 +205,10 @@ static bool reason_needs_desk(const char *r)
 /* A printer object: the queue's names and site, checked at NOW. */
 static json_t *printer_new(const struct pq *q, int64_t now)
 {
-	return json_pack("{ss ss ss ss sI}", "name", q->qc->name, "site", q->qc->site,
+	return json_pack("{ss ss ss ss sI ss}", "name", q->qc->name, "site", q->qc->site,
 			 "cups_server", *q->qc->cups_server ? q->qc->cups_server : q->host, "queue",
-			 q->qc->queue, "checked_at", (json_int_t)now);
+			 q->qc->queue, "checked_at", (json_int_t)now, "origin",
+			 q->runtime ? "api" : "config");
 }
 
 /* Reads the queue's state into a printer object; NEEDS_DESK when it is stopped or jammed. */
@@ -531,11 +553,11 @@ static const char *final_word(int state)
 
 /* The final state of a stored job in CUPS: *STATE is 0 when CUPS no longer
  * knows it (or its id now names another job); false when CUPS did not answer. */
-static bool job_final(struct pq *q, http_t *http, const struct print_ref *ref, int *state,
+static bool job_final(const char *queue, http_t *http, const struct print_ref *ref, int *state,
 		      int *impressions)
 {
 	static const char *const want[] = {"job-state", "job-impressions-completed", "job-uuid"};
-	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, q->qc->queue, (int)ref->cups_id);
+	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, queue, (int)ref->cups_id);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)ARRAY_LEN(want), NULL, want);
 	ipp_t *resp = cups_do(http, req, "/", -1);
@@ -559,7 +581,7 @@ static bool job_final(struct pq *q, http_t *http, const struct print_ref *ref, i
 static void settle_job(struct pq *q, http_t *http, const struct print_ref *ref)
 {
 	int state, impressions;
-	if (!job_final(q, http, ref, &state, &impressions))
+	if (!job_final(q->qc->queue, http, ref, &state, &impressions))
 		return;
 	if (state == 0)
 		store_print_settle(q->pw->st, ref->id, "gone", 0);
@@ -571,7 +593,7 @@ static void poll_once(struct pq *q)
 {
 	int64_t now = now_s();
 	if (!q->http)
-		q->http = connect_cups(q);
+		q->http = connect_cups(q->pw, q->host, q->port);
 	http_t *http = q->http;
 	bool needs_desk = false;
 	json_t *printer;
@@ -677,7 +699,7 @@ static void poll_once(struct pq *q)
 		for (size_t i = 0; i < n_open; i++) {
 			/* Only the job itself: its id may name another job by now. */
 			int state, impressions;
-			if (!job_final(q, http, &open[i], &state, &impressions))
+			if (!job_final(q->qc->queue, http, &open[i], &state, &impressions))
 				continue;
 			if (state) {
 				ipp_t *r = new_request(IPP_OP_CANCEL_JOB, q->qc->queue,
@@ -709,6 +731,8 @@ static void *watch_main(void *arg)
 		/* Jobs of ended sessions still waiting, whatever their printer: to be
 		 * cancelled by their queue's poll below. */
 		store_print_cancel_ended(pw->st);
+		/* Printers added or removed at run time (POST and DELETE /api/v1/printers). */
+		sync_printers(pw);
 		/* One poll per queue, one after the other; a queue whose cupsd did
 		 * not answer waits UNREACHABLE_RETRY_MS before its next try. */
 		for (size_t i = 0; i < pw->nq; i++) {
@@ -717,9 +741,10 @@ static void *watch_main(void *arg)
 			pthread_mutex_unlock(&pw->mu);
 			if (stop)
 				break;
-			if (pw->q[i].retry_at_ms && mono_ms() < pw->q[i].retry_at_ms)
+			if (pw->q[i]->no_key ||
+			    (pw->q[i]->retry_at_ms && mono_ms() < pw->q[i]->retry_at_ms))
 				continue;
-			poll_once(&pw->q[i]);
+			poll_once(pw->q[i]);
 		}
 		pthread_mutex_lock(&pw->mu);
 		if (pw->stop || pw->kick)
@@ -738,8 +763,10 @@ static void *watch_main(void *arg)
 	}
 	pthread_mutex_unlock(&pw->mu);
 	for (size_t i = 0; i < pw->nq; i++)
-		if (pw->q[i].http)
-			httpClose(pw->q[i].http);
+		if (pw->q[i]->http) {
+			httpClose(pw->q[i]->http);
+			pw->q[i]->http = NULL;
+		}
 	return NULL;
 }
 
@@ -769,9 +796,25 @@ bool print_key_hex(const struct print_config *cfg, const char *name, char hex[PR
 	for (size_t i = 0; i < cfg->n_queues && !qc; i++)
 		if (strcmp(cfg->queues[i].name, name) == 0)
 			qc = &cfg->queues[i];
+	if (!qc && runtime_name_ok(name)) {
+		/* A printer added at run time (escalectl printer add): its key, when there is
+		 * one; -k never makes a key of a name admind does not know. */
+		char *path = runtime_key_file(cfg, name);
+		bool ok = access(path, F_OK) == 0;
+		uint8_t key[BK_MARK_KEY_LEN];
+		ok = ok && bk_mark_key_load(path, key, err, errlen);
+		free(path);
+		if (ok) {
+			sodium_bin2hex(hex, PRINT_KEY_HEX_SIZE, key, sizeof(key));
+			sodium_memzero(key, sizeof(key));
+			return true;
+		}
+	}
 	if (!qc) {
 		int n = snprintf(err, errlen,
-				 "no printer named %s in print.queues: the printers are", name);
+				 "no printer named %s in print.queues (nor added with escalectl"
+				 " printer add): the printers are",
+				 name);
 		for (size_t i = 0; i < cfg->n_queues && n >= 0 && (size_t)n < errlen; i++)
 			n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "",
 				      cfg->queues[i].name);
@@ -792,6 +835,127 @@ bool print_key_hex(const struct print_config *cfg, const char *name, char hex[PR
 	return true;
 }
 
+/* Q's look before its first poll. */
+static void printer_unchecked(struct pq *q, const char *message)
+{
+	json_decref(q->printer);
+	q->printer = printer_new(q, 0);
+	json_object_set_new(q->printer, "state", json_string("unknown"));
+	json_object_set_new(q->printer, "reasons", json_array());
+	json_object_set_new(q->printer, "message", json_string(message));
+	json_object_set_new(q->printer, "accepting", json_false());
+	json_object_set_new(q->printer, "needs_attention", json_boolean(q->no_key));
+}
+
+static void pq_free(struct pq *q)
+{
+	if (q->http)
+		httpClose(q->http);
+	json_decref(q->printer);
+	sodium_memzero(q->release_key, sizeof(q->release_key));
+	free(q->own.name);
+	free(q->own.site);
+	free(q->own.cups_server);
+	free(q->own.queue);
+	free(q->own.release_key_file);
+	free(q);
+}
+
+static void pq_log(const struct pq *q)
+{
+	log_info("print: watching printer %s (site \"%s\"%s): queue %s on %s%s%d", q->qc->name,
+		 q->qc->site, q->runtime ? ", added at run time" : "", q->qc->queue, q->host,
+		 q->host[0] == '/' ? " " : ":", q->host[0] == '/' ? 0 : q->port);
+}
+
+/* The key file of run-time printer NAME (letters, digits, '_', '-'; checked by the
+ * caller). */
+static char *runtime_key_file(const struct print_config *cfg, const char *name)
+{
+	return xasprintf("%s%s.key", cfg->runtime_key_prefix, name);
+}
+
+/* A watched printer of run-time row P. */
+static struct pq *pq_runtime(struct print_watch *pw, const struct store_printer *p)
+{
+	struct pq *q = xcalloc(1, sizeof(*q));
+	char err[512];
+	q->pw = pw;
+	q->runtime = true;
+	q->own =
+		(struct print_queue_config){.name = xstrdup(p->name),
+					    .site = xstrdup(p->site),
+					    .cups_server = xstrdup(p->cups_server),
+					    .queue = xstrdup(p->queue),
+					    .release_key_file = runtime_key_file(pw->cfg, p->name)};
+	q->qc = &q->own;
+	q->was_reachable = true;
+	parse_server(q, q->qc->cups_server);
+	/* The key was made when the printer was added (print_key_new); one missing now (a
+	 * database restored elsewhere) is made again, which the print host lacks: its jobs
+	 * are then refused by the backend until the key is installed there. */
+	if (access(q->qc->release_key_file, F_OK) != 0)
+		log_warnx("print: printer %s: no release key in %s: a new one is made; install it"
+			  " on its print host (escale-admind -k %s)",
+			  p->name, q->qc->release_key_file, p->name);
+	if (!release_key_create(q->qc->release_key_file) ||
+	    !bk_mark_key_load(q->qc->release_key_file, q->release_key, err, sizeof(err))) {
+		log_warnx("print: printer %s: its release key %s cannot be read: not watched",
+			  p->name, q->qc->release_key_file);
+		q->no_key = true;
+		printer_unchecked(q, "release key unreadable: see escale-admind's log");
+		return q;
+	}
+	printer_unchecked(q, "not checked yet");
+	return q;
+}
+
+static bool same_printer(const struct pq *q, const struct store_printer *p)
+{
+	return strcmp(q->qc->name, p->name) == 0 && strcmp(q->qc->site, p->site) == 0 &&
+	       strcmp(q->qc->cups_server, p->cups_server) == 0 &&
+	       strcmp(q->qc->queue, p->queue) == 0;
+}
+
+/* Follows the run-time printers of the store: a new one is watched from this round on,
+ * a removed one no longer (watcher thread only). */
+static void sync_printers(struct print_watch *pw)
+{
+	static struct store_printer rows[PRINT_MAX_QUEUES]; /* this thread only */
+	size_t n;
+	if (!store_printers_list(pw->st, rows, PRINT_MAX_QUEUES, &n))
+		return; /* as they were */
+	for (size_t i = 0; i < pw->nq;) {
+		struct pq *q = pw->q[i];
+		bool keep = !q->runtime;
+		for (size_t j = 0; j < n && !keep; j++)
+			keep = same_printer(q, &rows[j]);
+		if (keep) {
+			i++;
+			continue;
+		}
+		pthread_mutex_lock(&pw->mu);
+		memmove(&pw->q[i], &pw->q[i + 1], (pw->nq - i - 1) * sizeof(*pw->q));
+		pw->nq--;
+		pthread_mutex_unlock(&pw->mu);
+		log_info("print: printer %s removed: no longer watched", q->qc->name);
+		pq_free(q);
+	}
+	for (size_t j = 0; j < n; j++) {
+		bool known = false;
+		for (size_t i = 0; i < pw->nq && !known; i++)
+			known = strcmp(pw->q[i]->qc->name, rows[j].name) == 0;
+		if (known || pw->nq >= PRINT_MAX_QUEUES)
+			continue;
+		struct pq *q = pq_runtime(pw, &rows[j]);
+		pthread_mutex_lock(&pw->mu);
+		pw->q = xrealloc(pw->q, (pw->nq + 1) * sizeof(*pw->q));
+		pw->q[pw->nq++] = q;
+		pthread_mutex_unlock(&pw->mu);
+		pq_log(q);
+	}
+}
+
 struct print_watch *print_start(struct store *st, const struct print_config *cfg)
 {
 	struct print_watch *pw = xcalloc(1, sizeof(*pw));
@@ -801,7 +965,7 @@ struct print_watch *print_start(struct store *st, const struct print_config *cfg
 	pw->nq = cfg->n_queues;
 	pw->q = xcalloc(pw->nq, sizeof(*pw->q));
 	for (size_t i = 0; i < pw->nq; i++) {
-		struct pq *q = &pw->q[i];
+		struct pq *q = pw->q[i] = xcalloc(1, sizeof(*q));
 		q->pw = pw;
 		q->qc = &cfg->queues[i];
 		/* Without its key admind could release jobs the backend would
@@ -814,12 +978,7 @@ struct print_watch *print_start(struct store *st, const struct print_config *cfg
 			fatalx("print: %s", err);
 		q->was_reachable = true;
 		parse_server(q, q->qc->cups_server);
-		q->printer = printer_new(q, 0);
-		json_object_set_new(q->printer, "state", json_string("unknown"));
-		json_object_set_new(q->printer, "reasons", json_array());
-		json_object_set_new(q->printer, "message", json_string("not checked yet"));
-		json_object_set_new(q->printer, "accepting", json_false());
-		json_object_set_new(q->printer, "needs_attention", json_false());
+		printer_unchecked(q, "not checked yet");
 	}
 	pthread_mutex_init(&pw->mu, NULL);
 	pthread_condattr_t ca;
@@ -827,14 +986,11 @@ struct print_watch *print_start(struct store *st, const struct print_config *cfg
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&pw->cv, &ca);
 	pthread_condattr_destroy(&ca);
+	for (size_t i = 0; i < pw->nq; i++)
+		pq_log(pw->q[i]);
+	/* The run-time printers are watched from the first round on (sync_printers). */
 	if (pthread_create(&pw->thread, NULL, watch_main, pw) != 0)
 		fatalx("cannot start the print watcher thread");
-	for (size_t i = 0; i < pw->nq; i++) {
-		const struct pq *q = &pw->q[i];
-		log_info("print: watching printer %s (site \"%s\"): queue %s on %s%s%d",
-			 q->qc->name, q->qc->site, q->qc->queue, q->host,
-			 q->host[0] == '/' ? " " : ":", q->host[0] == '/' ? 0 : q->port);
-	}
 	return pw;
 }
 
@@ -847,10 +1003,8 @@ void print_stop(struct print_watch *pw)
 	pthread_cond_signal(&pw->cv);
 	pthread_mutex_unlock(&pw->mu);
 	pthread_join(pw->thread, NULL);
-	for (size_t i = 0; i < pw->nq; i++) {
-		json_decref(pw->q[i].printer);
-		sodium_memzero(pw->q[i].release_key, sizeof(pw->q[i].release_key));
-	}
+	for (size_t i = 0; i < pw->nq; i++)
+		pq_free(pw->q[i]);
 	free(pw->q);
 	pthread_mutex_destroy(&pw->mu);
 	pthread_cond_destroy(&pw->cv);
@@ -870,7 +1024,7 @@ json_t *print_printers(struct print_watch *pw)
 	json_t *l = json_array();
 	pthread_mutex_lock(&pw->mu);
 	for (size_t i = 0; i < pw->nq; i++)
-		json_array_append_new(l, json_deep_copy(pw->q[i].printer));
+		json_array_append_new(l, json_deep_copy(pw->q[i]->printer));
 	pthread_mutex_unlock(&pw->mu);
 	return json_pack("{so}", "printers", l);
 }
@@ -883,43 +1037,69 @@ const char *print_site_of(const struct print_config *cfg, const char *name)
 	return NULL;
 }
 
-/* The queue admind calls NAME, or NULL. */
-static struct pq *queue_named(struct print_watch *pw, const char *name)
+bool print_printer_site(struct print_watch *pw, const char *name, char site[NAME_MAX_BYTES + 1])
 {
-	for (size_t i = 0; i < pw->nq; i++)
-		if (strcmp(pw->q[i].qc->name, name) == 0)
-			return &pw->q[i];
-	return NULL;
+	bool found = false;
+	pthread_mutex_lock(&pw->mu);
+	for (size_t i = 0; i < pw->nq && !found; i++)
+		if (strcmp(pw->q[i]->qc->name, name) == 0) {
+			snprintf(site, NAME_MAX_BYTES + 1, "%s", pw->q[i]->qc->site);
+			found = true;
+		}
+	pthread_mutex_unlock(&pw->mu);
+	return found;
+}
+
+/* The printer admind calls NAME into T; false when it watches none of that name, with
+ * ERR listing those it does. */
+static bool target_named(struct print_watch *pw, const char *name, struct pq_target *t, char *err,
+			 size_t errlen)
+{
+	bool found = false;
+	pthread_mutex_lock(&pw->mu);
+	for (size_t i = 0; i < pw->nq && !found; i++) {
+		const struct pq *q = pw->q[i];
+		if (strcmp(q->qc->name, name) != 0)
+			continue;
+		snprintf(t->name, sizeof(t->name), "%s", q->qc->name);
+		snprintf(t->queue, sizeof(t->queue), "%s", q->qc->queue);
+		snprintf(t->host, sizeof(t->host), "%s", q->host);
+		t->port = q->port;
+		found = true;
+	}
+	if (!found) {
+		int n = snprintf(err, errlen, "no printer named %s: this admind watches", name);
+		for (size_t i = 0; i < pw->nq && n >= 0 && (size_t)n < errlen; i++)
+			n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "",
+				      pw->q[i]->qc->name);
+	}
+	pthread_mutex_unlock(&pw->mu);
+	return found;
 }
 
 bool print_resume(struct print_watch *pw, const char *name, char *err, size_t errlen)
 {
-	struct pq *q = queue_named(pw, name);
-	if (!q) {
-		int n = snprintf(err, errlen, "no printer named %s: this admind watches", name);
-		for (size_t i = 0; i < pw->nq && n >= 0 && (size_t)n < errlen; i++)
-			n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "",
-				      pw->q[i].qc->name);
+	struct pq_target t;
+	if (!target_named(pw, name, &t, err, errlen))
 		return false;
-	}
-	http_t *http = connect_cups(q);
+	http_t *http = connect_cups(pw, t.host, t.port);
 	if (!http) {
-		snprintf(err, errlen, "cupsd at %s does not answer", q->host);
+		snprintf(err, errlen, "cupsd at %s does not answer", t.host);
 		return false;
 	}
 	/* Clear a stale jam reason first (Resume-Printer keeps it), then resume. */
-	ipp_t *req = new_request(IPP_OP_CUPS_ADD_MODIFY_PRINTER, q->qc->queue, 0);
+	ipp_t *req = new_request(IPP_OP_CUPS_ADD_MODIFY_PRINTER, t.queue, 0);
 	ippAddString(req, IPP_TAG_PRINTER, IPP_TAG_KEYWORD, "printer-state-reasons", NULL, "none");
 	bool ok = do_op(http, req, "/admin/");
 	if (ok) {
-		req = new_request(IPP_OP_RESUME_PRINTER, q->qc->queue, 0);
+		req = new_request(IPP_OP_RESUME_PRINTER, t.queue, 0);
 		ok = do_op(http, req, "/admin/");
 	}
 	if (!ok)
 		snprintf(err, errlen,
 			 "cupsd at %s refused to resume %s: %s (escale-admind's user must be"
 			 " in CUPS' SystemGroup, e.g. lpadmin)",
-			 q->host, q->qc->queue, cupsLastErrorString());
+			 t.host, t.queue, cupsLastErrorString());
 	httpClose(http);
 	if (ok)
 		print_kick(pw);
@@ -938,17 +1118,19 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 			 (long long)job);
 		return false;
 	}
-	struct pq *q = queue_named(pw, row.queue);
-	if (!q) {
+	struct pq_target t;
+	char unused[8];
+	if (!target_named(pw, row.queue, &t, unused, sizeof(unused))) {
 		snprintf(err, errlen,
 			 "job %lld was sent to printer %s, which this admind no longer watches"
-			 " (print.queues): refund it (job refund) and let the resident print again",
+			 " (print.queues, escalectl printer list): refund it (job refund) and let"
+			 " the resident print again",
 			 (long long)job, row.queue);
 		return false;
 	}
-	http_t *http = connect_cups(q);
+	http_t *http = connect_cups(pw, t.host, t.port);
 	if (!http) {
-		snprintf(err, errlen, "cupsd at %s does not answer", q->host);
+		snprintf(err, errlen, "cupsd at %s does not answer", t.host);
 		return false;
 	}
 	/* A job held by an error is released; one waiting in a stopped queue
@@ -958,7 +1140,7 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 	struct print_ref ref = {.id = row.id, .cups_id = row.cups_id};
 	snprintf(ref.uuid, sizeof(ref.uuid), "%s", row.uuid);
 	int state, impressions;
-	bool known = job_final(q, http, &ref, &state, &impressions);
+	bool known = job_final(t.queue, http, &ref, &state, &impressions);
 	if (!known || !state) {
 		httpClose(http);
 		if (known)
@@ -966,11 +1148,72 @@ bool print_retry(struct print_watch *pw, int64_t job, char *err, size_t errlen)
 				 "CUPS no longer knows job %lld: the resident can print it again",
 				 (long long)job);
 		else
-			snprintf(err, errlen, "cupsd at %s does not answer", q->host);
+			snprintf(err, errlen, "cupsd at %s does not answer", t.host);
 		return false;
 	}
-	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, q->qc->queue, (int)row.cups_id);
+	ipp_t *req = new_request(IPP_OP_RELEASE_JOB, t.queue, (int)row.cups_id);
 	do_op(http, req, "/jobs/");
 	httpClose(http);
-	return print_resume(pw, q->qc->name, err, errlen);
+	return print_resume(pw, t.name, err, errlen);
+}
+
+static bool runtime_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	return n >= 1 && n <= PRINTER_NAME_MAX &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+		       n;
+}
+
+void print_key_fingerprint(const uint8_t key[32], char fp[PRINT_FP_SIZE])
+{
+	_Static_assert(BK_MARK_KEY_LEN == 32, "key size");
+	uint8_t h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, key, BK_MARK_KEY_LEN);
+	snprintf(fp, PRINT_FP_SIZE, "%02x%02x %02x%02x %02x%02x %02x%02x", h[0], h[1], h[2], h[3],
+		 h[4], h[5], h[6], h[7]);
+}
+
+bool print_key_new(const struct print_config *cfg, const char *name, char hex[PRINT_KEY_HEX_SIZE],
+		   char fp[PRINT_FP_SIZE], char *err, size_t errlen)
+{
+	if (!runtime_name_ok(name) || sodium_init() < 0) {
+		snprintf(err, errlen, "bad printer name");
+		return false;
+	}
+	char *path = runtime_key_file(cfg, name);
+	char *tmp = xasprintf("%s.new", path);
+	uint8_t key[BK_MARK_KEY_LEN];
+	randombytes_buf(key, sizeof(key));
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	bool ok = fd >= 0 && write(fd, key, sizeof(key)) == (ssize_t)sizeof(key) && fsync(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	/* A new key each time: a printer removed and added again gets a key the old
+	 * print host does not have. */
+	ok = ok && rename(tmp, path) == 0;
+	if (!ok) {
+		snprintf(err, errlen, "%s: cannot write the release key: %s", path,
+			 strerror(errno));
+		unlink(tmp);
+	} else {
+		sodium_bin2hex(hex, PRINT_KEY_HEX_SIZE, key, sizeof(key));
+		print_key_fingerprint(key, fp);
+		log_info("print: %s: new release key for printer %s", path, name);
+	}
+	sodium_memzero(key, sizeof(key));
+	free(tmp);
+	free(path);
+	return ok;
+}
+
+void print_key_remove(const struct print_config *cfg, const char *name)
+{
+	if (!runtime_name_ok(name))
+		return;
+	char *path = runtime_key_file(cfg, name);
+	if (unlink(path) != 0 && errno != ENOENT)
+		log_warnx("print: %s: cannot remove: %s", path, strerror(errno));
+	free(path);
 }

@@ -243,10 +243,11 @@ struct store_spare_drawer {
 bool store_spare_drawer(struct store *st, int64_t now, const char *site,
 			struct store_spare_drawer *out);
 /* Sessions opened with a spare code that started in [FROM, TO). */
-int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to);
-/* Accompanied sessions (a mediator's code) that started in [FROM, TO): a count, no name;
- * EACH (may be NULL) gets each local day's count, in order. */
-int64_t store_accompanied_sessions(struct store *st, int64_t from, int64_t to,
+int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to, const char *scope);
+/* Accompanied sessions (a mediator's code) that started in [FROM, TO) at kiosks of SCOPE's
+ * sites (NULL: all): a count, no name; EACH (may be NULL) gets each local day's count, in
+ * order. */
+int64_t store_accompanied_sessions(struct store *st, int64_t from, int64_t to, const char *scope,
 				   void (*each)(void *arg, const char *day, int64_t n), void *arg);
 /* One code of the kiosks' offline cache. */
 struct store_cached_code {
@@ -401,8 +402,13 @@ struct store_stats {
 		int64_t sessions;
 	} durations[STORE_DURATION_BANDS]; /* how long the detailed sessions lasted */
 };
-/* The figures of the sessions started in [FROM, TO); free with store_stats_free. */
-void store_stats(struct store *st, int64_t from, int64_t to, struct store_stats *out);
+/* The sites the statistics of an account limited to sites cover: NULL for every site (N 0),
+ * else a JSON array of their names (free it), what the statistics functions take as SCOPE. */
+char *store_scope_json(const struct site_list *sites);
+/* The figures of the sessions started in [FROM, TO), of the kiosks of SCOPE's sites
+ * (NULL: every kiosk); free with store_stats_free. */
+void store_stats(struct store *st, int64_t from, int64_t to, const char *scope,
+		 struct store_stats *out);
 void store_stats_free(struct store_stats *s);
 /* Deletes session details older than the retention, keeping per-day totals. */
 bool store_purge(struct store *st, int64_t now);

@@ -60,21 +60,24 @@ bool store_docstats_fold(struct store *st, int64_t cutoff)
 	return ok;
 }
 
-void store_docstats_totals(struct store *st, int64_t from, int64_t to, int64_t *scanned,
-			   int64_t *copied)
+void store_docstats_totals(struct store *st, int64_t from, int64_t to, const char *scope,
+			   int64_t *scanned, int64_t *copied)
 {
 	store_lock(st);
 	/* The sessions still kept, and the days the purge folded: never the same twice. */
-	sqlite3_stmt *s =
-		db_prepare(st->db, "SELECT coalesce(sum(a), 0), coalesce(sum(b), 0) FROM ("
-				   " SELECT d.pages_scanned AS a, d.files_copied AS b"
-				   " FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
-				   " WHERE s.started_at >= ?1 AND s.started_at < ?2"
-				   " UNION ALL SELECT pages_scanned, files_copied FROM daily_stats"
-				   " WHERE day >= date(?1, 'unixepoch', 'localtime')"
-				   " AND day < date(?2, 'unixepoch', 'localtime'))");
+	sqlite3_stmt *s = db_prepare(
+		st->db, "SELECT coalesce(sum(a), 0), coalesce(sum(b), 0) FROM ("
+			" SELECT d.pages_scanned AS a, d.files_copied AS b"
+			" FROM doc_counts d JOIN sessions s ON s.id = d.session_id"
+			" WHERE s.started_at >= ?1 AND s.started_at < ?2" STORE_SCOPE_KIOSK(
+				"s.kiosk_id") " UNION ALL SELECT pages_scanned, files_copied FROM "
+					      "daily_stats"
+					      " WHERE day >= date(?1, 'unixepoch', 'localtime')"
+					      " AND day < date(?2, 'unixepoch', "
+					      "'localtime')" STORE_SCOPE_KIOSK("kiosk_id") ")");
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
+	bind_text(s, 3, scope);
 	bool row = sqlite3_step(s) == SQLITE_ROW;
 	*scanned = row ? sqlite3_column_int64(s, 0) : 0;
 	*copied = row ? sqlite3_column_int64(s, 1) : 0;

@@ -19,8 +19,9 @@ bool store_docstats_record(struct store *st, int64_t kiosk, const char *session,
 /* The retention purge: folds the counts of the ended sessions started before CUTOFF into
  * daily_stats and deletes them. Inside the purge's transaction, before the sessions go. */
 bool store_docstats_fold(struct store *st, int64_t cutoff);
-/* The sums over the sessions started in [FROM, TO), the kept ones and the folded days. */
-void store_docstats_totals(struct store *st, int64_t from, int64_t to, int64_t *scanned,
-			   int64_t *copied);
+/* The sums over the sessions started in [FROM, TO), the kept ones and the folded days, of
+ * the kiosks of SCOPE's sites (store_scope_json; NULL: every kiosk). */
+void store_docstats_totals(struct store *st, int64_t from, int64_t to, const char *scope,
+			   int64_t *scanned, int64_t *copied);
 
 #endif

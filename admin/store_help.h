@@ -8,13 +8,14 @@
 
 #include "store.h"
 
-/* One more call on NOW's local day. */
-bool store_help_request(struct store *st, int64_t now);
+/* One more call on NOW's local day, from KIOSK (counted for its site too). */
+bool store_help_request(struct store *st, int64_t now, int64_t kiosk);
 
 typedef void store_help_day_fn(void *arg, const char *day, int64_t n);
-/* The calls of the local days in [FROM, TO) (as GET /api/v1/stats counts them): EACH for
- * every day with some, in order; returns their total. */
-int64_t store_help_requests(struct store *st, int64_t from, int64_t to, store_help_day_fn *each,
-			    void *arg);
+/* The calls of the local days in [FROM, TO) (as GET /api/v1/stats counts them), of SCOPE's
+ * sites (store_scope_json; NULL: every call): EACH for every day with some, in order;
+ * returns their total. */
+int64_t store_help_requests(struct store *st, int64_t from, int64_t to, const char *scope,
+			    store_help_day_fn *each, void *arg);
 
 #endif

@@ -78,6 +78,14 @@ bool store_count_services(struct store *st, const char *session,
  * transaction. */
 bool store_netstats_purge(struct store *st, int64_t cutoff);
 
+/* A figure limited to the sites of ?3 (a JSON array of site names, store_scope_json; NULL:
+ * every site), by the site its kiosk COL (a kiosk id) has now. */
+#define STORE_SCOPE_KIOSK(col)                                                \
+	" AND (?3 IS NULL OR " col " IN (SELECT id FROM kiosks WHERE site IN" \
+	" (SELECT value FROM json_each(?3))))"
+/* The same for a figure stored with its site (COL: the site). */
+#define STORE_SCOPE_SITE(col) " AND (?3 IS NULL OR " col " IN (SELECT value FROM json_each(?3)))"
+
 /* Binds a NUL-terminated text (or NULL). */
 void bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Column I as a new string, NULL for SQL NULL. */

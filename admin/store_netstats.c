@@ -92,7 +92,8 @@ enum store_rc store_refusals_put(struct store *st, int64_t kiosk, const char *da
 	return store_tx_end(st, ok ? STORE_OK : STORE_ERROR);
 }
 
-bool store_refusals_day(struct store *st, const char *day, struct store_refused_day *out)
+bool store_refusals_day(struct store *st, const char *day, const char *scope,
+			struct store_refused_day *out)
 {
 	memset(out, 0, sizeof(*out));
 	size_t cap = 0;
@@ -103,10 +104,14 @@ bool store_refusals_day(struct store *st, const char *day, struct store_refused_
 		st->db,
 		"SELECT r.host, r.service, sum(r.count), t.total, t.kiosks FROM refusals r"
 		" JOIN (SELECT host, sum(count) AS total, count(DISTINCT kiosk_id) AS kiosks"
-		"   FROM refusals WHERE day = ?1 GROUP BY host) t ON t.host = r.host"
-		" WHERE r.day = ?1 GROUP BY r.host, r.service"
-		" ORDER BY t.total DESC, r.host, 3 DESC, r.service");
+		"   FROM refusals WHERE day = ?1" STORE_SCOPE_KIOSK(
+			"kiosk_id") " GROUP BY host) t ON t.host = r.host"
+				    " WHERE r.day = ?1" STORE_SCOPE_KIOSK(
+					    "r.kiosk_id") " GROUP BY r.host, r.service"
+							  " ORDER BY t.total DESC, r.host, 3 DESC,"
+							  " r.service");
 	bind_text(s, 1, day);
+	bind_text(s, 3, scope);
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *host = (const char *)sqlite3_column_text(s, 0);
@@ -130,8 +135,11 @@ bool store_refusals_day(struct store *st, const char *day, struct store_refused_
 	}
 	sqlite3_finalize(s);
 	out->other = 0;
-	s = db_prepare(st->db, "SELECT sum(other) FROM refusals_other WHERE day = ?");
+	s = db_prepare(st->db,
+		       "SELECT sum(other) FROM refusals_other WHERE day = ?1" STORE_SCOPE_KIOSK(
+			       "kiosk_id"));
 	bind_text(s, 1, day);
+	bind_text(s, 3, scope);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		out->other = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -141,7 +149,7 @@ bool store_refusals_day(struct store *st, const char *day, struct store_refused_
 }
 
 static bool uses_query(struct store *st, const char *sql, int64_t from, int64_t to,
-		       struct store_service_uses *out)
+		       const char *scope, struct store_service_uses *out)
 {
 	memset(out, 0, sizeof(*out));
 	size_t cap = 0;
@@ -149,6 +157,7 @@ static bool uses_query(struct store *st, const char *sql, int64_t from, int64_t 
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
+	bind_text(s, 3, scope);
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (out->n == cap) {
@@ -169,25 +178,26 @@ static bool uses_query(struct store *st, const char *sql, int64_t from, int64_t 
 	return r == SQLITE_DONE;
 }
 
-bool store_service_totals(struct store *st, int64_t from, int64_t to,
+bool store_service_totals(struct store *st, int64_t from, int64_t to, const char *scope,
 			  struct store_service_uses *out)
 {
 	return uses_query(st,
 			  "SELECT '', '', d.service, coalesce(v.name, d.service), sum(d.sessions)"
 			  " FROM service_daily d LEFT JOIN services v ON v.id = d.service"
 			  " WHERE d.day >= date(?1, 'unixepoch', 'localtime')"
-			  "   AND d.day < date(?2, 'unixepoch', 'localtime')"
-			  " GROUP BY d.service ORDER BY 5 DESC, d.service",
-			  from, to, out);
+			  "   AND d.day < date(?2, 'unixepoch', 'localtime')" STORE_SCOPE_SITE(
+				  "d.site") " GROUP BY d.service ORDER BY 5 DESC, d.service",
+			  from, to, scope, out);
 }
 
-bool store_service_daily(struct store *st, int64_t from, int64_t to, struct store_service_uses *out)
+bool store_service_daily(struct store *st, int64_t from, int64_t to, const char *scope,
+			 struct store_service_uses *out)
 {
 	return uses_query(st,
 			  "SELECT d.day, d.site, d.service, coalesce(v.name, d.service), d.sessions"
 			  " FROM service_daily d LEFT JOIN services v ON v.id = d.service"
 			  " WHERE d.day >= date(?1, 'unixepoch', 'localtime')"
-			  "   AND d.day < date(?2, 'unixepoch', 'localtime')"
-			  " ORDER BY d.day, d.site, d.service",
-			  from, to, out);
+			  "   AND d.day < date(?2, 'unixepoch', 'localtime')" STORE_SCOPE_SITE(
+				  "d.site") " ORDER BY d.day, d.site, d.service",
+			  from, to, scope, out);
 }

@@ -78,7 +78,8 @@ struct store_refused_day {
 	size_t n;
 	int64_t other; /* refusals past the hosts the kiosks listed */
 };
-bool store_refusals_day(struct store *st, const char *day, struct store_refused_day *out);
+bool store_refusals_day(struct store *st, const char *day, const char *scope,
+			struct store_refused_day *out);
 
 /* The sessions that used each service in [FROM, TO) (Unix times, local days). */
 struct store_service_use {
@@ -92,11 +93,12 @@ struct store_service_uses {
 	struct store_service_use *rows; /* free() it */
 	size_t n;
 };
-/* Totals per service, most used first. */
-bool store_service_totals(struct store *st, int64_t from, int64_t to,
+/* Totals per service, most used first, of SCOPE's sites (store_scope_json; NULL: every
+ * site). */
+bool store_service_totals(struct store *st, int64_t from, int64_t to, const char *scope,
 			  struct store_service_uses *out);
-/* Per day, site and service, in that order. */
-bool store_service_daily(struct store *st, int64_t from, int64_t to,
+/* Per day, site and service, in that order, of SCOPE's sites. */
+bool store_service_daily(struct store *st, int64_t from, int64_t to, const char *scope,
 			 struct store_service_uses *out);
 
 #endif

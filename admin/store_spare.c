@@ -31,49 +31,50 @@ bool store_spare_drawer(struct store *st, int64_t now, const char *site,
 	return ok;
 }
 
-/* The sessions of codes marked COLUMN (spare, accompany) that started in [FROM, TO): the
- * detailed ones and those already folded into daily_stats' STATS column. */
-static int64_t marked_sessions(struct store *st, const char *sql, int64_t from, int64_t to)
+int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to, const char *scope)
 {
 	store_lock(st);
-	sqlite3_stmt *s = db_prepare(st->db, sql);
+	sqlite3_stmt *s = db_prepare(
+		st->db,
+		"SELECT (SELECT count(*) FROM sessions s JOIN codes c ON c.id = s.code_id"
+		"   WHERE c.spare AND s.started_at >= ?1 AND s.started_at < ?2" STORE_SCOPE_KIOSK(
+			"s.kiosk_id") ")"
+				      " + (SELECT coalesce(sum(spare_sessions), 0) FROM daily_stats"
+				      "   WHERE day >= date(?1, 'unixepoch', 'localtime')"
+				      "     AND day < date(?2, 'unixepoch', "
+				      "'localtime')" STORE_SCOPE_KIOSK("kiosk_id") ")");
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
+	bind_text(s, 3, scope);
 	int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 	store_unlock(st);
 	return n;
 }
 
-#define MARKED_SQL(column, stats)                                                  \
-	"SELECT (SELECT count(*) FROM sessions s JOIN codes c ON c.id = s.code_id" \
-	"   WHERE c." column " AND s.started_at >= ?1 AND s.started_at < ?2)"      \
-	" + (SELECT coalesce(sum(" stats "), 0) FROM daily_stats"                  \
-	"   WHERE day >= date(?1, 'unixepoch', 'localtime')"                       \
-	"     AND day < date(?2, 'unixepoch', 'localtime'))"
-
-int64_t store_spare_sessions(struct store *st, int64_t from, int64_t to)
-{
-	return marked_sessions(st, MARKED_SQL("spare", "spare_sessions"), from, to);
-}
-
-int64_t store_accompanied_sessions(struct store *st, int64_t from, int64_t to,
+int64_t store_accompanied_sessions(struct store *st, int64_t from, int64_t to, const char *scope,
 				   void (*each)(void *arg, const char *day, int64_t n), void *arg)
 {
 	int64_t total = 0;
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(
-		st->db,
-		"SELECT day, sum(n) FROM ("
-		" SELECT date(s.started_at, 'unixepoch', 'localtime') AS day, count(*) AS n"
-		"  FROM sessions s JOIN codes c ON c.id = s.code_id"
-		"  WHERE c.accompany AND s.started_at >= ?1 AND s.started_at < ?2 GROUP BY 1"
-		" UNION ALL SELECT day, sum(accompanied_sessions) FROM daily_stats"
-		"  WHERE day >= date(?1, 'unixepoch', 'localtime')"
-		"    AND day < date(?2, 'unixepoch', 'localtime') GROUP BY day)"
-		" GROUP BY day HAVING sum(n) > 0 ORDER BY day");
+		st->db, "SELECT day, sum(n) FROM ("
+			" SELECT date(s.started_at, 'unixepoch', 'localtime') AS day, count(*) AS n"
+			"  FROM sessions s JOIN codes c ON c.id = s.code_id"
+			"  WHERE c.accompany AND s.started_at >= ?1 AND s.started_at < "
+			"?2" STORE_SCOPE_KIOSK(
+				"s.kiosk_id") " GROUP BY 1"
+					      " UNION ALL SELECT day, sum(accompanied_sessions) "
+					      "FROM daily_stats"
+					      "  WHERE day >= date(?1, 'unixepoch', 'localtime')"
+					      "    AND day < date(?2, 'unixepoch', "
+					      "'localtime')" STORE_SCOPE_KIOSK(
+						      "kiosk_id") " GROUP BY day)"
+								  " GROUP BY day HAVING sum(n) > 0 "
+								  "ORDER BY day");
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
+	bind_text(s, 3, scope);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *day = (const char *)sqlite3_column_text(s, 0);
 		int64_t n = sqlite3_column_int64(s, 1);

@@ -1,6 +1,7 @@
 /* store_usage: statistics and the daily purge that keeps only per-day totals. */
 #include "store_internal.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,22 +19,43 @@ static const char stats_union[] =
 	"  SELECT date(started_at, 'unixepoch', 'localtime') AS day, kiosk_id,"
 	"    1 AS sessions, seconds_used AS seconds, pages_used AS pages,"
 	"    pages_printed AS printed, pages_refused AS refused, pages_refunded AS refunded"
-	"    FROM sessions WHERE started_at >= ?1 AND started_at < ?2"
-	"  UNION ALL"
-	"  SELECT day, kiosk_id, sessions, seconds, pages, pages_printed, pages_refused,"
-	"    pages_refunded FROM daily_stats"
-	"    WHERE day >= date(?1, 'unixepoch', 'localtime')"
-	"      AND day < date(?2, 'unixepoch', 'localtime'))";
+	"    FROM sessions WHERE started_at >= ?1 AND started_at < ?2" STORE_SCOPE_KIOSK(
+		"kiosk_id") "  UNION ALL"
+			    "  SELECT day, kiosk_id, sessions, seconds, pages, pages_printed, "
+			    "pages_refused,"
+			    "    pages_refunded FROM daily_stats"
+			    "    WHERE day >= date(?1, 'unixepoch', 'localtime')"
+			    "      AND day < date(?2, 'unixepoch', 'localtime')" STORE_SCOPE_KIOSK(
+				    "kiosk_id") ")";
+
+char *store_scope_json(const struct site_list *sites)
+{
+	if (!sites || sites->n <= 0)
+		return NULL;
+	json_t *a = json_array();
+	for (int i = 0; i < sites->n; i++)
+		json_array_append_new(a, json_string(sites->v[i]));
+	char *text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return text ? text : xstrdup("[]"); /* (a name not UTF-8: no site rather than all) */
+}
 
 enum stats_by { BY_DAY, BY_KIOSK, BY_SITE };
 
+/* Binds [FROM, TO) and SCOPE as ?1, ?2, ?3. */
+static void bind_range(sqlite3_stmt *s, int64_t from, int64_t to, const char *scope)
+{
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	bind_text(s, 3, scope);
+}
+
 static void stats_rows(struct store *st, const char *select, int64_t from, int64_t to,
-		       enum stats_by by, struct store_stats_rows *out)
+		       const char *scope, enum stats_by by, struct store_stats_rows *out)
 {
 	char *sql = xasprintf("%s %s", stats_union, select);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
+	bind_range(s, from, to, scope);
 	*out = (struct store_stats_rows){0};
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		out->v = store_grow(out->v, out->n, sizeof(*out->v));
@@ -72,15 +94,15 @@ void store_stats_free(struct store_stats *s)
 }
 
 /* Sessions by local hour of their start: the detailed sessions only. */
-static void stats_per_hour(struct store *st, int64_t from, int64_t to, int64_t n[24])
+static void stats_per_hour(struct store *st, int64_t from, int64_t to, const char *scope,
+			   int64_t n[24])
 {
 	sqlite3_stmt *s = db_prepare(
 		st->db,
 		"SELECT CAST(strftime('%H', started_at, 'unixepoch', 'localtime') AS INTEGER),"
-		" count(*) FROM sessions WHERE started_at >= ?1 AND started_at < ?2"
-		" GROUP BY 1");
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
+		" count(*) FROM sessions WHERE started_at >= ?1 AND started_at < "
+		"?2" STORE_SCOPE_KIOSK("kiosk_id") " GROUP BY 1");
+	bind_range(s, from, to, scope);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		int h = sqlite3_column_int(s, 0);
 		if (h >= 0 && h < 24)
@@ -90,7 +112,8 @@ static void stats_per_hour(struct store *st, int64_t from, int64_t to, int64_t n
 }
 
 /* How long the detailed sessions lasted, in five bands. */
-static void stats_durations(struct store *st, int64_t from, int64_t to, struct store_stats *out)
+static void stats_durations(struct store *st, int64_t from, int64_t to, const char *scope,
+			    struct store_stats *out)
 {
 	static const struct {
 		const char *label;
@@ -102,10 +125,11 @@ static void stats_durations(struct store *st, int64_t from, int64_t to, struct s
 					 {"> 2 h", INT64_MAX}};
 	for (size_t i = 0; i < ARRAY_LEN(bands); i++)
 		out->durations[i].label = bands[i].label;
-	sqlite3_stmt *s = db_prepare(st->db, "SELECT seconds_used FROM sessions"
-					     " WHERE started_at >= ?1 AND started_at < ?2");
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
+	sqlite3_stmt *s = db_prepare(
+		st->db,
+		"SELECT seconds_used FROM sessions"
+		" WHERE started_at >= ?1 AND started_at < ?2" STORE_SCOPE_KIOSK("kiosk_id"));
+	bind_range(s, from, to, scope);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		int64_t v = sqlite3_column_int64(s, 0);
 		size_t i = 0;
@@ -117,15 +141,15 @@ static void stats_durations(struct store *st, int64_t from, int64_t to, struct s
 }
 
 /* The totals of every session, detailed or folded into per-day totals. */
-static void stats_total(struct store *st, int64_t from, int64_t to, struct store_figures *f)
+static void stats_total(struct store *st, int64_t from, int64_t to, const char *scope,
+			struct store_figures *f)
 {
 	char *sql = xasprintf("%s SELECT sum(sessions), sum(seconds), sum(pages), sum(printed),"
 			      " sum(refused), sum(refunded) FROM u",
 			      stats_union);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
 	free(sql);
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
+	bind_range(s, from, to, scope);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		f->sessions = sqlite3_column_int64(s, 0);
 		f->seconds = sqlite3_column_int64(s, 1);
@@ -138,20 +162,22 @@ static void stats_total(struct store *st, int64_t from, int64_t to, struct store
 }
 
 /* The median needs the details: it covers the sessions not yet purged. */
-static void stats_median(struct store *st, int64_t from, int64_t to, struct store_stats *out)
+static void stats_median(struct store *st, int64_t from, int64_t to, const char *scope,
+			 struct store_stats *out)
 {
 	sqlite3_stmt *s = db_prepare(
-		st->db, "SELECT seconds_used FROM sessions WHERE started_at >= ?1"
-			" AND started_at < ?2 ORDER BY seconds_used LIMIT 2 OFFSET"
-			" (SELECT (count(*) - 1) / 2 FROM sessions WHERE started_at >= ?1"
-			" AND started_at < ?2)");
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
+		st->db,
+		"SELECT seconds_used FROM sessions WHERE started_at >= ?1"
+		" AND started_at < ?2" STORE_SCOPE_KIOSK(
+			"kiosk_id") " ORDER BY seconds_used LIMIT 2 OFFSET"
+				    " (SELECT (count(*) - 1) / 2 FROM sessions WHERE"
+				    " started_at >= ?1 AND started_at < ?2" STORE_SCOPE_KIOSK(
+					    "kiosk_id") ")");
+	bind_range(s, from, to, scope);
 	int64_t detailed = 0;
-	sqlite3_stmt *c = db_prepare(
-		st->db, "SELECT count(*) FROM sessions WHERE started_at >= ?1 AND started_at < ?2");
-	sqlite3_bind_int64(c, 1, from);
-	sqlite3_bind_int64(c, 2, to);
+	sqlite3_stmt *c = db_prepare(st->db, "SELECT count(*) FROM sessions WHERE started_at >= ?1"
+					     " AND started_at < ?2" STORE_SCOPE_KIOSK("kiosk_id"));
+	bind_range(c, from, to, scope);
 	if (sqlite3_step(c) == SQLITE_ROW)
 		detailed = sqlite3_column_int64(c, 0);
 	sqlite3_finalize(c);
@@ -165,7 +191,8 @@ static void stats_median(struct store *st, int64_t from, int64_t to, struct stor
 	out->detailed = detailed;
 }
 
-void store_stats(struct store *st, int64_t from, int64_t to, struct store_stats *out)
+void store_stats(struct store *st, int64_t from, int64_t to, const char *scope,
+		 struct store_stats *out)
 {
 	*out = (struct store_stats){0};
 	store_lock(st);
@@ -175,23 +202,23 @@ void store_stats(struct store *st, int64_t from, int64_t to, struct store_stats 
 		   "SELECT day, sum(sessions), sum(seconds), sum(pages), NULL,"
 		   " sum(printed), sum(refused), sum(refunded)"
 		   " FROM u GROUP BY day ORDER BY day",
-		   from, to, BY_DAY, &out->per_day);
+		   from, to, scope, BY_DAY, &out->per_day);
 	stats_rows(st,
 		   "SELECT k.name, sum(u.sessions), sum(u.seconds),"
 		   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
 		   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
 		   " GROUP BY u.kiosk_id ORDER BY k.site, k.name",
-		   from, to, BY_KIOSK, &out->per_kiosk);
+		   from, to, scope, BY_KIOSK, &out->per_kiosk);
 	stats_rows(st,
 		   "SELECT NULL, sum(u.sessions), sum(u.seconds),"
 		   " sum(u.pages), k.site, sum(u.printed), sum(u.refused), sum(u.refunded)"
 		   " FROM u JOIN kiosks k ON k.id = u.kiosk_id"
 		   " GROUP BY k.site ORDER BY k.site",
-		   from, to, BY_SITE, &out->per_site);
-	stats_per_hour(st, from, to, out->per_hour);
-	stats_durations(st, from, to, out);
-	stats_total(st, from, to, &out->total);
-	stats_median(st, from, to, out);
+		   from, to, scope, BY_SITE, &out->per_site);
+	stats_per_hour(st, from, to, scope, out->per_hour);
+	stats_durations(st, from, to, scope, out);
+	stats_total(st, from, to, scope, &out->total);
+	stats_median(st, from, to, scope, out);
 	db_exec(st->db, "COMMIT", "stats");
 	store_unlock(st);
 	int64_t n = out->total.sessions;

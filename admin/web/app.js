@@ -9,6 +9,7 @@ import * as maint from "./maint.js";
 import * as stats from "./stats.js";
 import {services} from "./services.js";
 import {sites} from "./sites.js";
+import {printers} from "./printers.js";
 import * as admin from "./admin.js";
 import {accompany} from "./accompany.js";
 
@@ -20,9 +21,10 @@ const VIEWS = [
 	{name: "desk", roles: ["secretariat", "admin"], every: 3000, mod: desk, scoped: true},
 	{name: "kiosks", roles: ALL, every: 10000, mod: maint.kiosks, scoped: true},
 	{name: "sites", roles: ["maintenance", "admin"], every: 30000, mod: sites, scoped: true},
+	{name: "printers", roles: ["maintenance", "admin"], every: 10000, mod: printers, scoped: true},
 	{name: "services", roles: ["maintenance", "admin"], every: 10000, mod: services},
 	{name: "usage", roles: ["maintenance", "admin"], every: 10000, mod: maint.usage, scoped: true},
-	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats},
+	{name: "stats", roles: ["maintenance", "admin"], every: 10000, mod: stats, scoped: true},
 	{name: "audit", roles: ["maintenance", "admin"], every: 10000, mod: maint.audit, scoped: true},
 	{name: "users", roles: ["admin"], every: 10000, mod: admin.users},
 	{name: "accompany", roles: ["mediator"], every: 0, mod: accompany, scoped: true},

@@ -251,6 +251,7 @@ class Upgrade(unittest.TestCase):
                 " ALTER TABLE services DROP COLUMN accompanied;"
                 " ALTER TABLE daily_stats DROP COLUMN pages_scanned;"
                 " ALTER TABLE daily_stats DROP COLUMN files_copied;"
+                " DROP TABLE printers; DROP TABLE help_site;"
                 " PRAGMA user_version = 8; COMMIT;")
             counts = {t: db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
                       for t in ("users", "api_tokens", "user_sites", "codes")}

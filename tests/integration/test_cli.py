@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import subprocess
 import tempfile
+import urllib.parse
 import time
 
 from escale_test import (AdmindTestCase, escalectl_path, free_port, http_request, main,
@@ -175,7 +176,8 @@ class CliTestCase(AdmindTestCase):
         return "\t".join([cell(k["id"]), cell(k["name"]), cell(k["site"]), cell(k["state"]),
                           "revoked" if k["revoked"] is True else
                           ("online" if k["online"] is True else "offline"),
-                          tcell(k["last_seen"]), cell(k["session"])])
+                          tcell(k["last_seen"]), cell(k["session"]),
+                          cell(k["settings_version"]), cell(k["site_settings_version"])])
 
 
 # ---------------------------------------------------------------- users
@@ -245,6 +247,29 @@ class Users(CliTestCase):
                                   token)
         self.fails(1, "user", "add", "eve", "--role", "admin", token=token, message=msg)
 
+    def test_user_sites(self):
+        name = self.unique("frank")
+        token = self.ok("user", "add", name, "--role", "maintenance", "--site", "Nord")[-1]
+        self.assertEqual(self.api("GET", "/api/v1/whoami", token=token)["sites"], ["Nord"])
+        uid = [u["id"] for u in self.api("GET", "/api/v1/users", token=self.admin)["users"]
+               if u["name"] == name][0]
+        self.assertEqual(self.ok("user", "sites", name, "--site", "Nord", "--site", "Sud"),
+                         ["user %d: Nord, Sud (from its next request)" % uid])
+        self.assertEqual(self.api("GET", "/api/v1/whoami", token=token)["sites"],
+                         ["Nord", "Sud"])
+        self.assertEqual(self.ok("user", "sites", str(uid), "--all"),
+                         ["user %d: every site (from its next request)" % uid])
+        self.assertIsNone(self.api("GET", "/api/v1/whoami", token=token)["sites"])
+        # Neither or both: refused before any request; a bad site by the server.
+        self.fails(2, "user", "sites", name, contains=("--all",))
+        self.fails(2, "user", "sites", name, "--all", "--site", "Nord")
+        self.fails(2, "user", "sites", "--all")
+        self.fails(2, "user", "sites", name, "--site", "a\x01")
+        self.fails(1, "user", "sites", name, "--site", "x" * 65)
+        self.fails(1, "user", "sites", "nobody-" + name, "--all")
+        self.fails(1, "user", "sites", name, "--all", token=token)
+        self.assertIsNone(self.api("GET", "/api/v1/whoami", token=token)["sites"])
+
     def test_user_list(self):
         self.new_user("secretariat")
         self.new_user("maintenance")
@@ -310,11 +335,22 @@ class Kiosks(CliTestCase):
         mine = [l for l in lines if l.split("\t")[0] == str(kid)]
         self.assertEqual(len(mine), 1, lines)
         f = mine[0].split("\t")
-        self.assertEqual(len(f), 7, f)
+        self.assertEqual(len(f), 9, f)
         self.assertEqual(f[:6], [str(kid), name, "Centre nord", "login", "online",
                                  tcell(self.kiosk_by_id(kid)["last_seen"])])
         self.assertRegex(f[5], "^" + TIME_RE + "$")
         self.assertEqual(f[6], "-")
+        # Its site's settings version, and the one it applies (issue 20: "settings
+        # version" in the kiosk list).
+        site = self.unique("Centre")
+        kid2, _, kt2 = self.cli_kiosk(site=site)
+        self.api("PUT", "/api/v1/sites/%s/settings" % urllib.parse.quote(site, safe=""),
+                 {"language": "fr"}, self.admin)
+        mine = [l.split("\t") for l in self.ok("kiosk", "list") if l.split("\t")[0] == str(kid2)]
+        self.assertEqual(mine[0][7:], ["-", "1"])
+        self.heartbeat(kt2, "login", settings_version=1)
+        mine = [l.split("\t") for l in self.ok("kiosk", "list") if l.split("\t")[0] == str(kid2)]
+        self.assertEqual(mine[0][7:], ["1", "1"])
         # every line as the API reports the kiosks
         want = [self.kiosk_line(k) for k in self.api("GET", "/api/v1/kiosks",
                                                      token=self.admin)["kiosks"]]
@@ -1053,6 +1089,25 @@ class Errors(CliTestCase):
         # --db is only for user add and backup
         self.assertFailed(run_escalectl(["--db", self.server.db, "whoami"]), 2)
         self.assertFailed(run_escalectl(["--db", self.server.db, "kiosk", "list"]), 2)
+
+    def test_printer_add_and_remove_errors(self):
+        """Printing is off on this admind: add and remove say how to switch it on; the
+        words are checked before any request (the run-time printers themselves:
+        test_print_runtime.py, against a private cupsd)."""
+        r = self.fails(1, "printer", "add", "accueil", "--site", "ESC", "--cups-server",
+                       "10.0.1.5:631")
+        self.assertIn("print.enabled = true", r.err)
+        self.fails(1, "printer", "remove", "accueil", contains=("print.enabled = true",))
+        self.fails(2, "printer", "add", "accueil", contains=("--site and --cups-server",))
+        self.fails(2, "printer", "add", "accueil", "--site", "ESC")
+        self.fails(2, "printer", "add", "a/b", "--site", "ESC", "--cups-server", "h")
+        self.fails(2, "printer", "add", "--site", "ESC", "--cups-server", "h")
+        self.fails(2, "printer", "add", "a", "b", "--site", "ESC", "--cups-server", "h")
+        self.fails(2, "printer", "add", "a", "--site", "ESC", "--cups-server", "h\x01")
+        self.fails(2, "printer", "add", "a", "--frob", "x")
+        self.fails(2, "printer", "remove")
+        self.fails(2, "printer", "remove", "../x")
+        self.fails(2, "printer", "remove", "a", "b")
 
     def test_help_and_version(self):
         r = run_escalectl(["--help"])

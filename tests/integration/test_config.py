@@ -137,7 +137,9 @@ retention_days = 30;
                        % many.rsplit(",\n", 1)[0])
         out = self.assert_bad(self.minimal() + "print = {\n  queues = (\n%s\n  );\n};\n"
                               % many, 4)
-        self.assertIn("1 to 64", out)
+        self.assertIn("0 to 64", out)
+        # An empty list: no printer from the config, all added at run time.
+        self.assert_ok(self.minimal() + "print = {\n  enabled = true;\n  queues = ();\n};\n")
 
     def test_hostile_print_queues(self):
         head = self.minimal() + "print = {\n  queues = (\n"
@@ -166,7 +168,6 @@ retention_days = 30;
                 self.assertIn(what, out)
         # Not a list, an empty list, and the old keys beside the new list.
         self.assert_bad(self.minimal() + 'print = {\n  queues = "a";\n};\n', 4)
-        self.assert_bad(self.minimal() + 'print = {\n  queues = ();\n};\n', 4)
         out = self.assert_bad(self.minimal() + 'print = {\n  queue = "escale";\n'
                               '  queues = ( { name = "a"; } );\n};\n', 5)
         self.assertIn("replaces print.queue", out)

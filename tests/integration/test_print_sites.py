@@ -185,7 +185,8 @@ class PrintSites(WithTwoSites, AdmindTestCase):
         r = subprocess.run([admind_path(), "-c", self.server.conf, "-k", "escale"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         self.assertEqual((r.returncode, r.stdout), (1, b""))
-        self.assertIn("no printer named escale in print.queues: the printers are accueil-nord,"
+        self.assertIn("no printer named escale in print.queues (nor added with escalectl"
+                      " printer add): the printers are accueil-nord,"
                       " accueil-sud", r.stderr.decode())
 
     def test_bad_key_changes_nothing(self):

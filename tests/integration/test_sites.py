@@ -394,9 +394,91 @@ class ScopedStaff(AdmindTestCase):
         audit = self.api("GET", "/api/v1/audit?limit=10000", token=tok)["audit"]
         self.assertTrue(audit)
         self.assertEqual({x["detail"]["site"] for x in audit}, {self.a})
-        for path in ("/api/v1/stats", "/api/v1/backup",
-                     "/api/v1/refusals", "/api/v1/users", "/metrics"):
+        for path in ("/api/v1/backup", "/api/v1/users", "/metrics"):
             self.assertError(self.req("GET", path, token=tok), 403, "forbidden", path)
+
+    def session(self, ktoken, site, seconds, services):
+        sid = self.open_ok(ktoken, self.new_code(site=site)["code"])["session"]
+        self.api("POST", "/api/v1/kiosk/sessions/%s/end" % sid,
+                 {"reason": "user", "seconds_used": seconds, "services": services}, ktoken)
+        return sid
+
+    def test_stats_of_its_sites_only(self):
+        """A maintenance account of sites A and C: every statistic (JSON, services CSV,
+        refusals, escalectl stats) counts their kiosks only, and its totals are the sums of
+        A's and C's as an account of every site sees them; nothing of site B shows."""
+        c = self.unique("Site C")
+        kc, tc = self.new_kiosk(site=c)
+        self.session(self.ta, self.a, 600, ["caf"])
+        self.session(self.ta, self.a, 1200, ["caf", "ameli"])
+        self.session(tc, c, 300, ["ameli"])
+        sb = self.open_ok(self.tb, self.new_code(site=self.b)["code"])["session"]
+        # A call for help from B's kiosk, and refusals at A and at B.
+        self.heartbeat(self.tb, "session", sb, help="asked", help_at=1234)
+        self.api("POST", "/api/v1/kiosk/sessions/%s/end" % sb,
+                 {"reason": "user", "seconds_used": 4000, "services": ["impots"]}, self.tb)
+        day = self.api("GET", "/api/v1/stats", token=self.admin)["to"]
+        for tok_k, host in ((self.ta, "a-only.example.net"), (self.tb, "b-only.example.net")):
+            self.api("POST", "/api/v1/kiosk/refusals", {"day": day, "hosts": [
+                {"host": host, "service": "caf", "count": 2}], "other": 1}, tok_k)
+        d = self.api("POST", "/api/v1/users", {"name": self.unique("maint-ac"),
+                                               "role": "maintenance", "sites": [self.a, c]},
+                     self.admin, expect=201)
+        tok = d["token"]
+        everyone = self.api("GET", "/api/v1/stats", token=self.admin)
+        mine = self.api("GET", "/api/v1/stats", token=tok)
+        by_site = {r["site"]: r for r in everyone["per_site"]}
+        self.assertIn(self.b, by_site)
+        self.assertEqual([r["site"] for r in mine["per_site"]], sorted([self.a, c]))
+        for key in ("sessions", "minutes", "pages", "pages_printed", "pages_refused",
+                    "pages_refunded"):
+            self.assertEqual(mine[key], by_site[self.a][key] + by_site[c][key], key)
+            self.assertEqual({r["site"]: r[key] for r in mine["per_site"]},
+                             {self.a: by_site[self.a][key], c: by_site[c][key]}, key)
+        self.assertEqual(mine["sessions"], 3)
+        self.assertLess(mine["sessions"], everyone["sessions"])
+        self.assertEqual({r["site"] for r in mine["per_kiosk"]}, {self.a, c})
+        self.assertEqual(sum(r["sessions"] for r in mine["per_day"]), 3)
+        self.assertEqual(sum(mine["per_hour"]), 3)
+        self.assertEqual(sum(r["sessions"] for r in mine["durations"]), 3)
+        self.assertEqual(mine["median_sessions"], 3)
+        self.assertEqual(mine["median_minutes"], 10)
+        self.assertEqual({r["service"]: r["sessions"] for r in mine["per_service"]},
+                         {"caf": 2, "ameli": 2})
+        self.assertIn("impots", {r["service"] for r in everyone["per_service"]})
+        self.assertEqual(mine["help_requests"], 0)
+        self.assertGreaterEqual(everyone["help_requests"], 1)
+        self.assertEqual(self.api("GET", "/api/v1/stats", token=self.admin)["help_requests"],
+                         everyone["help_requests"])
+        b_only = self.api("POST", "/api/v1/users", {"name": self.unique("maint-b"),
+                                                    "role": "maintenance", "sites": [self.b]},
+                          self.admin, expect=201)["token"]
+        theirs = self.api("GET", "/api/v1/stats", token=b_only)
+        self.assertEqual((theirs["sessions"], theirs["help_requests"]), (1, 1))
+        self.assertEqual(sum(r["help_requests"] for r in theirs["per_day"]), 1)
+        # The services CSV: its sites' lines only.
+        st, _, body = self.req("GET", "/api/v1/stats/services.csv", token=tok)
+        self.assertEqual(st, 200)
+        lines = body.decode("utf-8-sig").splitlines()[1:]
+        self.assertEqual(sorted(l.split(";")[1] for l in lines), sorted([self.a, self.a, c]))
+        st, _, body = self.req("GET", "/api/v1/stats/services.csv", token=self.admin)
+        self.assertIn(self.b, body.decode("utf-8-sig"))
+        # Refusals: its sites' kiosks only.
+        hosts = [h["host"] for h in
+                 self.api("GET", "/api/v1/refusals?day=" + day, token=tok)["hosts"]]
+        self.assertEqual(hosts, ["a-only.example.net"])
+        self.assertEqual(self.api("GET", "/api/v1/refusals?day=" + day, token=tok)["other"], 1)
+        hosts = [h["host"] for h in
+                 self.api("GET", "/api/v1/refusals?day=" + day, token=self.admin)["hosts"]]
+        self.assertIn("b-only.example.net", hosts)
+        # escalectl stats with the account's token: the same figures.
+        r = subprocess.run([escalectl_path(), "--url", "http://127.0.0.1:%d" % self.server.port,
+                            "--token", tok, "stats"], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual((out["sessions"], [x["site"] for x in out["per_site"]]),
+                         (3, sorted([self.a, c])))
 
     def test_print_jobs_by_their_kiosk_site(self):
         # A job as the print watcher records it (the print path itself: test_print.py).

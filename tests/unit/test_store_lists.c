@@ -71,7 +71,7 @@ static void audit_and_stats(struct store *st)
 	store_audit_rows_free(&a);
 
 	struct store_stats s;
-	store_stats(st, 0, now_s() + 86400, &s);
+	store_stats(st, 0, now_s() + 86400, NULL, &s);
 	CHECK(s.total.sessions == 0 && s.per_day.n == 0 && s.durations[0].sessions == 0);
 	CHECK(strcmp(s.durations[4].label, "> 2 h") == 0);
 	store_stats_free(&s);

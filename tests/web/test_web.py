@@ -317,8 +317,8 @@ class Desk(WebTestCase):
         self.new_codes(count=2, minutes=60, pages=10)
         self.sign_in()
         too_wide = {}
-        for view in ["desk", "kiosks", "sites", "services", "usage", "stats", "audit", "users",
-                     "account"]:
+        for view in ["desk", "kiosks", "printers", "sites", "services", "usage", "stats", "audit",
+                     "users", "account"]:
             self.go(view)
             self.assertEqual(self.visible_sections(), ["view-" + view])
             if view == "kiosks":
@@ -335,6 +335,9 @@ class Desk(WebTestCase):
             elif view == "services":
                 self.wait(lambda d: self.find_all('#services-table tr[data-service-id="caf"]'),
                           "service rows")
+            elif view == "printers":  # printing is off here: said so, nothing to add
+                self.wait_shown("#printers-off")
+                self.assertIsNone(self.shown("#printer-add"))
             elif view == "users":
                 self.wait(lambda d: self.find_all("#users-table tr[data-user-id]"), "user rows")
             width = self.shot_both("view-" + view)
@@ -1053,7 +1056,11 @@ class Sites(WebTestCase):
         site = self.unique("ESC Nord")
         kid, kt = self.new_kiosk(self.unique("poste"), site=site)
         self.sign_in(self.new_scoped("maintenance", site))
-        self.assertEqual(self.nav_views(), {"kiosks", "sites", "usage", "audit", "account"})
+        self.assertEqual(self.nav_views(), {"kiosks", "printers", "sites", "usage", "stats",
+                                            "audit", "account"})
+        # Its statistics (its site's figures, docs/API.md) draw as anyone's.
+        self.go("stats")
+        self.wait(lambda d: self.find("#stats-totals").text.strip(), "the totals")
         self.go("sites")
         self.wait_shown("#site-form")
         self.type_into("#site-day-monday", "09:00-12:00, 14:00-18:00")
@@ -1397,6 +1404,58 @@ class Printers(WithTwoSites, WebTestCase):
     a jam on one is named in the banner with its site, and each job says its printer."""
 
     TMP_PREFIX = "escale-web-sites-"
+
+    def test_maintenance_adds_and_removes_a_printer(self):
+        """Maintenance, Imprimantes: the config's printers cannot be removed; one added here
+        shows its key, fingerprint and command once, is listed, and is removed."""
+        _, maint, _ = self.new_staff("maintenance")
+        self.sign_in(maint, fragment="#/printers")
+        row = '#printers-table tr[data-printer="%s"]'
+        self.wait_shown(row % "accueil-sud")
+        self.assertEqual(self.find(row % "accueil-nord").get_attribute("data-origin"), "config")
+        self.assertEqual(self.find_all(row % "accueil-nord" + " button"), [])
+        self.click("#printer-add")
+        self.wait(lambda d: self.dialog_open(), "the printer dialog")
+        self.type_into("#dlg-input", "accueil-est")
+        self.type_into("#dlg-printer-site", "ESC Est")
+        self.type_into("#dlg-printer-server", "127.0.0.1:9")
+        self.confirm_dialog()
+        self.wait_shown("#printer-added")
+        key = self.text("#printer-added-key")
+        self.assertRegex(key, r"^[0-9a-f]{64}$")
+        self.assertRegex(self.text("#printer-added-fp"), r"^[0-9a-f]{4}( [0-9a-f]{4}){3}$")
+        self.assertEqual(self.text("#printer-added-command"),
+                         "printf '%%s\\n' %s | escale-setup-print-host --queue escale"
+                         " --release-key - DEVICE_URI" % key)
+        self.wait_shown(row % "accueil-est")
+        self.assertEqual(self.find(row % "accueil-est").get_attribute("data-origin"), "api")
+        self.assertIn("ESC Est", self.text(row % "accueil-est"))
+        self.shot_both("printers-added")
+        self.click("#printer-added-hide")
+        self.wait_hidden("#printer-added")
+        self.assertEqual(self.text("#printer-added-key"), "")
+        self.click(row % "accueil-est" + ' button[data-action="remove"]')
+        self.confirm_dialog()
+        self.wait(lambda d: not self.find_all(row % "accueil-est"), "the row gone")
+        names = [p["name"] for p in
+                 self.api("GET", "/api/v1/printers", token=self.admin)["printers"]]
+        self.assertEqual(names, ["accueil-nord", "accueil-sud"])
+        self.assertCleanConsole()
+
+    def test_an_account_of_one_site_sees_and_adds_its_printers(self):
+        d = self.api("POST", "/api/v1/users", {"name": self.unique("maint-nord"),
+                                               "role": "maintenance", "password": self.PASSWORD,
+                                               "sites": [self.SITE_A]}, self.admin, expect=201)
+        self.sign_in(d["name"], fragment="#/printers")
+        row = '#printers-table tr[data-printer="%s"]'
+        self.wait_shown(row % "accueil-nord")
+        self.assertEqual(self.find_all(row % "accueil-sud"), [])
+        self.click("#printer-add")
+        self.wait(lambda d: self.dialog_open(), "the printer dialog")
+        self.assertEqual(self.find("#dlg-printer-site").get_attribute("value"), self.SITE_A)
+        self.click("#dlg-cancel")
+        self.wait(lambda d: not self.dialog_open(), "the dialog closed")
+        self.assertCleanConsole()
 
     def test_jam_on_one_of_two_printers(self):
         kname = self.unique("poste")

@@ -50,11 +50,11 @@ WAIT = 20.0          # a DOM state the page reaches by itself (the desk refreshe
 START_WAIT = 60.0    # Chromium starting on a busy two-core machine
 WEB_ROOT = os.environ.get("ESCALE_WEB_ROOT") or os.path.join(os.path.dirname(TESTS), "admin",
                                                              "web")
-VIEWS = ["desk", "kiosks", "sites", "services", "usage", "stats", "audit", "users", "account"]
+VIEWS = ["desk", "kiosks", "printers", "sites", "services", "usage", "stats", "audit", "users", "account"]
 ROLE_VIEWS = {  # docs/web.md, "The page"
     "admin": set(VIEWS),
     "secretariat": {"desk", "kiosks", "account"},
-    "maintenance": {"kiosks", "sites", "services", "usage", "stats", "audit", "account"},
+    "maintenance": {"kiosks", "printers", "sites", "services", "usage", "stats", "audit", "account"},
     "mediator": {"accompany", "account"},
 }
 # The catalogue a new database starts with: the services tickets name.
