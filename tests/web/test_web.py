@@ -863,9 +863,13 @@ class Usage(WebTestCase):
         self.wait(lambda d: self.find_all("svg#chart-day rect.bar"), "a bar for today")
         n = self.api("GET", "/api/v1/stats?from=%s&to=%s" % (today, today),
                      token=self.admin)["sessions"]
-        titles = [t.get_attribute("textContent") for t in
-                  self.find_all("svg#chart-day rect.bar title")]
-        self.assertTrue(any(re.search(r"\b%d\b" % n, t) for t in titles), (n, titles))
+        # Read in one go, in the page: the chart may be drawn again meanwhile (the view's
+        # first load answering after "Appliquer"), which leaves found elements stale.
+        titles = lambda: self.driver.execute_script(  # noqa: E731
+            "return Array.from(document.querySelectorAll('svg#chart-day rect.bar title'))"
+            ".map((t) => t.textContent)")
+        self.wait(lambda d: any(re.search(r"\b%d\b" % n, t) for t in titles()),
+                  "today's bar titled with its %d sessions" % n)
         # The figures without hovering: "Voir les chiffres" opens the chart's table.
         summary = "svg#chart-day + details.chart-data > summary"
         self.assertEqual(self.find(summary).text, "Voir les chiffres")
