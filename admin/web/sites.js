@@ -80,6 +80,8 @@ function fill(d) {
 	for (const day of DAYS)
 		$("site-day-" + day).value = (h[day] || []).join(", ");
 	$("site-closed").value = (h.closed || []).join("\n");
+	$("site-special").value = (h.special || []).map((x) => [x.date, ...x.hours].join(" "))
+		.join("\n");
 	$("site-centre").value = s["desk.centre"] || "";
 	$("site-presets").value = (s["desk.presets"] || []).map((p) => p.minutes + " " + p.pages)
 		.join("\n");
@@ -106,13 +108,21 @@ function values() {
 			hours[day] = r;
 	}
 	const closed = lines($("site-closed").value);
+	// "2026-12-24 09:00-12:00, 14:00-16:00": a date, then its ranges.
+	const special = [];
+	for (const l of lines($("site-special").value)) {
+		const [date, ...ranges] = l.split(/[\s,;]+/).filter((x) => x);
+		if (!ranges.length)
+			return t("site_bad_special");
+		special.push({date, hours: ranges});
+	}
 	if (Object.keys(hours).length) {
 		if (closed.length)
 			hours.closed = closed;
-		if (loaded && loaded.hours && loaded.hours.special)
-			hours.special = loaded.hours.special;
+		if (special.length)
+			hours.special = special;
 		out.hours = hours;
-	} else if (closed.length) {
+	} else if (closed.length || special.length) {
 		return t("site_closed_alone");
 	}
 	const centre = $("site-centre").value.trim();

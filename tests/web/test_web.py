@@ -1069,6 +1069,12 @@ class Sites(WebTestCase):
         self.wait_shown("#site-form")
         self.type_into("#site-day-monday", "09:00-12:00, 14:00-18:00")
         self.type_into("#site-closed", "2026-12-25")
+        self.type_into("#site-special", "2026-12-24")
+        self.click("#site-submit")
+        self.wait(lambda d: "horaires particuliers" in self.text("#site-error"),
+                  "the special day's refusal")
+        self.type_into("#site-special", "2026-12-24 09:00-12:00\n2026-12-31 09:00-12:00, "
+                       "13:00-15:00")
         self.type_into("#site-presets", "30 5\nbeaucoup")
         self.click("#site-submit")
         self.wait(lambda d: "Choix rapides" in self.text("#site-error"), "the page's refusal")
@@ -1084,7 +1090,11 @@ class Sites(WebTestCase):
         self.wait(lambda d: self.api("GET", path, token=self.admin)["version"] == 1, "saved")
         s = self.api("GET", path, token=self.admin)["settings"]
         self.assertEqual(s, {"hours": {"monday": ["09:00-12:00", "14:00-18:00"],
-                                       "closed": ["2026-12-25"]},
+                                       "closed": ["2026-12-25"],
+                                       "special": [
+                                           {"date": "2026-12-24", "hours": ["09:00-12:00"]},
+                                           {"date": "2026-12-31",
+                                            "hours": ["09:00-12:00", "13:00-15:00"]}]},
                              "desk.presets": [{"minutes": 30, "pages": 5},
                                               {"minutes": 90, "pages": 0}],
                              "session.warn_minutes": [5, 1], "session.idle_seconds": 600})
