@@ -2,6 +2,7 @@
 #include "accompany.h"
 
 #include <string.h>
+#include <xkbcommon/xkbcommon-keysyms.h>
 
 #define RETRY_DEFAULT 30 /* seconds of pause when admind names none */
 
@@ -191,4 +192,62 @@ int acc_dots(const struct accompany *a)
 	for (const unsigned char *p = (const unsigned char *)a->password; *p; p++)
 		n += (*p & 0xc0) != 0x80;
 	return n;
+}
+
+void acc_osk_offer(struct accompany *a, bool offered, bool shown)
+{
+	a->osk_offered = a->shown && offered;
+	if (a->osk_offered && shown)
+		a->osk.shown = true;
+	else
+		osk_reset(&a->osk);
+}
+
+void acc_osk_toggle(struct accompany *a, int64_t now_ms)
+{
+	if (!a->shown || !a->osk_offered)
+		return;
+	if (a->osk.shown)
+		osk_reset(&a->osk);
+	else
+		a->osk.shown = true;
+	a->touched_ms = now_ms;
+}
+
+enum acc_osk_out acc_osk_press(struct accompany *a, int i, int64_t now_ms)
+{
+	const struct osk_key *k = osk_key(i);
+	if (!a->shown || a->checking || !a->osk.shown || !k)
+		return ACC_OSK_NOTHING;
+	/* A character's text is its label (its capital's after Maj): no keysym to convert. */
+	const char *text = a->osk.shift && k->label_shift ? k->label_shift : k->label;
+	uint32_t syms[OSK_MAX_SYMS];
+	int n = 0;
+	unsigned out = osk_press(&a->osk, i, syms, &n);
+	a->touched_ms = now_ms;
+	if (!(out & OSK_TYPE) || n < 1)
+		return out ? ACC_OSK_CHANGED : ACC_OSK_NOTHING;
+	switch (syms[0]) {
+	case XKB_KEY_BackSpace:
+		acc_erase(a, now_ms);
+		return ACC_OSK_CHANGED;
+	case XKB_KEY_Return:
+		return ACC_OSK_SUBMIT;
+	case XKB_KEY_Tab:
+		acc_next_field(a, now_ms);
+		return ACC_OSK_CHANGED;
+	case XKB_KEY_space:
+		text = " ";
+		break;
+	case XKB_KEY_Left:
+	case XKB_KEY_Right:
+	case XKB_KEY_Up:
+	case XKB_KEY_Down:
+		/* The fields have no caret to move: typing goes at the end. */
+		return out & OSK_REDRAW ? ACC_OSK_CHANGED : ACC_OSK_NOTHING;
+	default:
+		break;
+	}
+	acc_type(a, text, now_ms);
+	return ACC_OSK_CHANGED;
 }

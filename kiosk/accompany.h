@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "osk.h"
 #include "wire.h"
 
 #define ACC_NAME_MAX     256   /* bytes typed for the name: 64 characters of UTF-8 */
@@ -40,6 +41,17 @@ struct accompany {
 	enum acc_msg msg;
 	int64_t lockout_until_ms;
 	int64_t touched_ms;
+	/* The on-screen keyboard drawn in the screen's bottom part (no X window, no XTest: its
+	 * keys type here and nowhere else): whether the screen offers it, shown, Shift. */
+	bool osk_offered;
+	struct osk osk;
+};
+
+/* What a key of the on-screen keyboard did (acc_osk_press). */
+enum acc_osk_out {
+	ACC_OSK_NOTHING, /* a gap, an arrow, a key while admind checks */
+	ACC_OSK_CHANGED, /* typed, erased, Shift, the other field, the keyboard closed */
+	ACC_OSK_SUBMIT,  /* Entrée: as "Valider" (acc_submit) */
 };
 
 /* Opens the screen, empty, the name first; closes it, wiping what was typed. */
@@ -66,6 +78,14 @@ bool acc_refused(struct accompany *a, enum wire_refusal why, int64_t retry_after
 bool acc_tick(struct accompany *a, int64_t now_ms);
 /* Seconds of pause left (ACC_MSG_RATE_LIMITED), 0 when none. */
 int acc_pause_seconds(const struct accompany *a, int64_t now_ms);
+/* The screen offers its keyboard (keyboard.onscreen is not "never"), shown at once when
+ * SHOWN; or not at all. */
+void acc_osk_offer(struct accompany *a, bool offered, bool shown);
+/* The screen's "Clavier" button: shows or hides the keyboard. */
+void acc_osk_toggle(struct accompany *a, int64_t now_ms);
+/* The mediator pressed the keyboard's key I (osk.h): a character types into the focused
+ * field (its capital after Maj), Effacer erases, Tab moves on, Fermer hides the keyboard. */
+enum acc_osk_out acc_osk_press(struct accompany *a, int i, int64_t now_ms);
 /* Characters (not bytes) of the password: the dots shown. */
 int acc_dots(const struct accompany *a);
 

@@ -65,17 +65,7 @@ char *status_json(struct kiosk *k, const struct sm_clock *c)
 			  "banner_calm", m->banner == SM_BANNER_MESSAGE && m->message_calm,
 			  "grabbed", k->x.grabbed, "version", ESCALE_VERSION);
 	json_object_set_new(j, "tries_left", json_integer(k->ce.tries_left));
-	/* The mediator's sign-in screen: where the keys go, its message, the password's dots
-	 * (never the password, nor the name). */
-	static const char *const acc_msgs[] = {
-		"",           "empty",        "checking", "bad_login", "not_mediator",
-		"wrong_site", "rate_limited", "offline",  "error"};
-	_Static_assert(ARRAY_LEN(acc_msgs) == ACC_MSG_ERROR + 1, "a message without its word");
-	json_object_set_new(j, "accompany",
-			    json_pack("{sb ss ss si si}", "shown", k->acc.shown, "field",
-				      k->acc.field == ACC_FIELD_NAME ? "name" : "password",
-				      "message", acc_msgs[k->acc.msg], "dots", acc_dots(&k->acc),
-				      "name_chars", (int)strlen(k->acc.name)));
+	json_object_set_new(j, "accompany", accompany_json(k));
 	/* The mediator of an accompanied session, null for a resident's or outside one. */
 	json_object_set_new(j, "accompanied_by",
 			    m->state == SM_SESSION && m->accompanied_by[0]

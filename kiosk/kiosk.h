@@ -202,6 +202,9 @@ void accompany_pressed(struct kiosk *k, char key, const struct sm_clock *c);
 /* A key on the mediator's sign-in screen: false when it is not shown. */
 bool accompany_key(struct kiosk *k, uint32_t keysym, const char *utf8, const struct sm_clock *c);
 void accompany_tick(struct kiosk *k, const struct sm_clock *c);
+/* A click at (X, Y) (root) on the sign-in screen's keyboard: false when not on it. */
+bool accompany_click(struct kiosk *k, double x, double y, const struct sm_clock *c);
+json_t *accompany_json(struct kiosk *k);
 
 /* k_docs.c */
 void scan_watch(struct kiosk *k);

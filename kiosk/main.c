@@ -211,6 +211,8 @@ static void x_readable(struct kiosk *k)
 				keyboard_click(k, e.x, e.y);
 				break;
 			}
+			if (!e.on_bar && accompany_click(k, e.x, e.y, &c))
+				break;
 			const struct ui_hit *h =
 				ui_hit_at(e.on_bar ? &k->bar_hits : &k->cover_hits, e.x, e.y);
 			if (h)

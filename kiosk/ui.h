@@ -53,6 +53,7 @@ enum ui_acc_key {
 	UI_ACC_PASSWORD = 'p', /* the password's field */
 	UI_ACC_OK = 'k',       /* Valider */
 	UI_ACC_CANCEL = 'x',   /* Annuler */
+	UI_ACC_KEYBOARD = 'b', /* Clavier: shows or hides the on-screen keyboard */
 };
 
 /* The scan screen's buttons (UI_ACT_SCAN). */
@@ -124,6 +125,11 @@ struct osk_layout;
 /* Draws the on-screen keyboard W x H (osk_height's), its letters in capitals while SHIFT is
  * on, and lays its keys out in L for the clicks. */
 void ui_draw_keyboard(cairo_t *cr, int w, int h, bool shift, struct osk_layout *l);
+
+/* Where the mediator's sign-in screen (UI_ACCOMPANY, W x H) draws its on-screen keyboard:
+ * docked at its bottom, the whole width, osk_height high. Its keys are not hits: the kiosk
+ * finds them with osk_layout (R's size) and osk_hit, as ui_draw_keyboard lays them out. */
+void ui_accompany_keyboard_rect(int w, int h, struct osk_rect *r);
 
 /* The hit under (X, Y), or NULL. */
 const struct ui_hit *ui_hit_at(const struct ui_hits *hits, double x, double y);

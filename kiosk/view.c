@@ -144,6 +144,9 @@ void view_build(const struct view_in *in, struct ui_view *v, char *banner, size_
 			v->acc_msg = a->msg;
 			v->acc_pause_seconds = acc_pause_seconds(a, c->mono_ms);
 			v->acc_checking = a->checking;
+			v->acc_keyboard_button = a->osk_offered;
+			v->acc_keyboard = a->osk.shown;
+			v->acc_shift = a->osk.shift;
 		}
 	}
 	banner[0] = '\0';

@@ -95,6 +95,9 @@ struct ui_view {
 	enum acc_msg acc_msg;
 	int acc_pause_seconds; /* ACC_MSG_RATE_LIMITED countdown */
 	bool acc_checking;
+	bool acc_keyboard_button; /* "Clavier": shows or hides the keyboard */
+	bool acc_keyboard;        /* the on-screen keyboard in the screen's bottom part */
+	bool acc_shift;           /* its Maj */
 };
 
 /* What view_build needs besides the state machine. */
