@@ -1,6 +1,7 @@
 /* test_accompany: the mediator's sign-in screen (accompany.h): typing, erasing whole UTF-8
  * characters, fields, sending once, the answers, the pause, and everything wiped. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "accompany.h"
@@ -148,11 +149,107 @@ static void test_pause_and_idle(void)
 	CHECK(!acc_tick(&a, ACC_IDLE_MS * 2) && a.shown);
 }
 
+/* The on-screen keyboard's key labelled LABEL (its lower case). */
+static int key(const char *label)
+{
+	for (int i = 0; i < osk_count(); i++)
+		if (strcmp(osk_key(i)->label, label) == 0)
+			return i;
+	fprintf(stderr, "no key %s\n", label);
+	failures++;
+	return -1;
+}
+
+/* Taps LABELS (keys separated by spaces) on the screen's keyboard. */
+static void tapped(struct accompany *a, const char *labels, int64_t t)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", labels);
+	for (char *save, *l = strtok_r(buf, " ", &save); l; l = strtok_r(NULL, " ", &save))
+		acc_osk_press(a, key(l), t);
+}
+
+static void test_keyboard(void)
+{
+	struct accompany a = {0};
+	/* Offered on a closed screen: nothing. */
+	acc_osk_offer(&a, true, true);
+	CHECK(!a.osk_offered && !a.osk.shown);
+	CHECK(acc_osk_press(&a, key("a"), 0) == ACC_OSK_NOTHING);
+	acc_open(&a, 1000);
+	acc_osk_offer(&a, true, false);
+	CHECK(a.osk_offered && !a.osk.shown);
+	/* Hidden: its keys type nothing. */
+	CHECK(acc_osk_press(&a, key("a"), 1000) == ACC_OSK_NOTHING && !a.name[0]);
+	acc_osk_toggle(&a, 1000);
+	CHECK(a.osk.shown);
+	/* Maj: a capital, then lower case again; a digit and @ as they are; accents. */
+	tapped(&a, "Maj l é a 1 @ - ç", 1000);
+	CHECK(strcmp(a.name, "Léa1@-ç") == 0);
+	CHECK(!a.osk.shift);
+	tapped(&a, "Maj é", 1000);
+	CHECK(strcmp(a.name, "Léa1@-çÉ") == 0);
+	/* Effacer takes a whole character; Espace a space; .fr its three. */
+	tapped(&a, "Effacer Effacer Effacer Espace .fr", 1000);
+	CHECK(strcmp(a.name, "Léa1@ .fr") == 0);
+	/* Arrows: nothing (no caret to move); a gap: nothing. */
+	CHECK(acc_osk_press(&a, key("←"), 1000) == ACC_OSK_NOTHING);
+	CHECK(acc_osk_press(&a, -1, 1000) == ACC_OSK_NOTHING);
+	CHECK(acc_osk_press(&a, osk_count(), 1000) == ACC_OSK_NOTHING);
+	CHECK(strcmp(a.name, "Léa1@ .fr") == 0);
+	/* Maj twice: off again. */
+	tapped(&a, "Maj", 1000);
+	CHECK(a.osk.shift);
+	CHECK(acc_osk_press(&a, key("Maj"), 1000) == ACC_OSK_CHANGED && !a.osk.shift);
+	/* Entrée on the name: as Valider, which moves on to the password. */
+	CHECK(acc_osk_press(&a, key("Entrée"), 1000) == ACC_OSK_SUBMIT);
+	CHECK(!acc_submit(&a, 1000, true) && a.field == ACC_FIELD_PASSWORD);
+	tapped(&a, "Maj s 3 c r è t", 2000);
+	CHECK(acc_dots(&a) == 6 && strcmp(a.password, "S3crèt") == 0);
+	CHECK(a.touched_ms == 2000);
+	/* Tab: back to the name, and there again. */
+	tapped(&a, "Tab", 2000);
+	CHECK(a.field == ACC_FIELD_NAME);
+	tapped(&a, "Tab", 2000);
+	CHECK(a.field == ACC_FIELD_PASSWORD);
+	CHECK(acc_osk_press(&a, key("Entrée"), 2000) == ACC_OSK_SUBMIT);
+	CHECK(acc_submit(&a, 2000, true) && a.checking);
+	/* While admind checks: no key, no Maj. */
+	CHECK(acc_osk_press(&a, key("Maj"), 2000) == ACC_OSK_NOTHING && !a.osk.shift);
+	CHECK(acc_osk_press(&a, key("x"), 2000) == ACC_OSK_NOTHING);
+	acc_sent(&a, true);
+	CHECK(acc_refused(&a, WIRE_REFUSED_BAD_LOGIN, 0, 3000));
+	CHECK(a.osk.shown && !a.password[0]);
+	/* The field's bound holds for keys too. */
+	for (int i = 0; i < ACC_PASSWORD_MAX + 10; i++)
+		acc_osk_press(&a, key("é"), 3000);
+	CHECK(strlen(a.password) == ACC_PASSWORD_MAX && acc_dots(&a) == ACC_PASSWORD_MAX / 2);
+	/* Fermer hides it; the screen stays. */
+	CHECK(acc_osk_press(&a, key("Fermer"), 3000) == ACC_OSK_CHANGED);
+	CHECK(!a.osk.shown && a.shown && a.osk_offered);
+	acc_osk_toggle(&a, 3000);
+	CHECK(a.osk.shown);
+	/* Closing the screen: the keyboard goes, all wiped. */
+	acc_close(&a);
+	CHECK(!a.osk.shown && all_zero(&a, sizeof(a)));
+	/* keyboard.onscreen = never: not offered, "Clavier" does nothing. */
+	acc_open(&a, 0);
+	acc_osk_offer(&a, false, true);
+	CHECK(!a.osk_offered && !a.osk.shown);
+	acc_osk_toggle(&a, 0);
+	CHECK(!a.osk.shown);
+	/* Shown at once (always, or auto without a keyboard). */
+	acc_open(&a, 0);
+	acc_osk_offer(&a, true, true);
+	CHECK(a.osk.shown);
+}
+
 int main(void)
 {
 	test_typing();
 	test_send_and_answers();
 	test_pause_and_idle();
+	test_keyboard();
 	if (failures)
 		fprintf(stderr, "%d failed\n", failures);
 	return failures != 0;
