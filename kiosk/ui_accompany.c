@@ -37,9 +37,11 @@ static void field(cairo_t *cr, struct ui_hits *hits, double x, double y, double 
 	cairo_stroke(cr);
 	double tw = draw_text(cr, text, x + h * 0.3, y, w - h * 0.6, h, h * 0.5, T_LEFT, C_INK);
 	if (focused) {
-		/* The caret after the text. */
 		draw_rgb(cr, C_CURSOR);
-		cairo_rectangle(cr, x + h * 0.3 + tw + 3, y + h * 0.2, 3, h * 0.6);
+		/* The caret after the text: at its left, right to left (it was drawn
+		 * unmirrored, over the other field, before the fields sat side by side). */
+		cairo_rectangle(cr, draw_mirror_x(x + h * 0.3 + tw + 3, 3), y + h * 0.2, 3,
+				h * 0.6);
 		cairo_fill(cr);
 	}
 	draw_hit(hits, x, y, w, h, UI_ACT_ACCOMPANY, key);

@@ -242,7 +242,12 @@ static int all_screens(const char *lang, int percent, bool quiet)
 		v.acc_field = m % 2 ? ACC_FIELD_PASSWORD : ACC_FIELD_NAME;
 		v.acc_msg = (enum acc_msg)m;
 		v.acc_pause_seconds = m == ACC_MSG_RATE_LIMITED ? 595 : 0;
+		v.acc_keyboard_button = m % 3 != 0;
 		draw(&r, "accompany", &v, 0);
+		/* Its keyboard docked at the bottom: the rest in what it leaves. */
+		v.acc_keyboard_button = v.acc_keyboard = true;
+		v.acc_shift = m % 2;
+		draw(&r, "accompany, keyboard", &v, 0);
 	}
 	/* The A+ panel: contrast on or off, "Appliquer aux sites" or not. */
 	for (int k = 0; k < 4; k++) {

@@ -594,6 +594,72 @@ static void check_keyboard(int w, int h, bool shift, const char *name)
 	cairo_surface_destroy(s);
 }
 
+static bool mirrored(const struct ui_hits *ltr, const struct ui_hits *rtl, int w, const char *name);
+
+/* The mediator's sign-in screen W x H with its keyboard docked at the bottom: its fields
+ * and buttons above the keyboard, big enough, none overlapping; each key drawn where the
+ * kiosk will look for it (osk_layout of ui_accompany_keyboard_rect); in Arabic the screen
+ * mirrored but the keyboard left to right, the same pixels. */
+static void check_accompany(int w, int h, bool english)
+{
+	char name[96];
+	const char *lang = english ? "en" : "fr";
+	struct ui_view v = base_view(english);
+	v.screen = UI_ACCOMPANY;
+	v.acc_name = "Marie-Christine Dupont";
+	v.acc_dots = 9;
+	v.acc_field = ACC_FIELD_PASSWORD;
+	v.acc_keyboard_button = true;
+	struct ui_hits plain, l, r;
+	snprintf(name, sizeof(name), "%dx%d-%s-accompany", w, h, lang);
+	cairo_surface_t *s0 = render(w, h, &v, false, &plain, name);
+	check_hits(&plain, w, h, 48, name);
+	v.acc_keyboard = true;
+	snprintf(name, sizeof(name), "%dx%d-%s-accompany-keyboard", w, h, lang);
+	cairo_surface_t *s = render(w, h, &v, false, &l, name);
+	/* The keyboard changes the screen. */
+	CHECK(differing(s0, s, 0) > w * 10, "%s: the keyboard does not show", name);
+	check_hits(&l, w, h, 44, name);
+	static const char keys[] = {UI_ACC_NAME, UI_ACC_PASSWORD, UI_ACC_CANCEL, UI_ACC_KEYBOARD,
+				    UI_ACC_OK};
+	struct osk_rect kr;
+	ui_accompany_keyboard_rect(w, h, &kr);
+	CHECK(kr.x == 0 && kr.w == w && kr.y + kr.h == h && kr.h == osk_height(w, h),
+	      "%s: keyboard at %.0f,%.0f %.0fx%.0f", name, kr.x, kr.y, kr.w, kr.h);
+	for (size_t i = 0; i < sizeof(keys); i++) {
+		const struct ui_hit *hit = find(&l, UI_ACT_ACCOMPANY, keys[i]);
+		CHECK(hit, "%s: no hit %c", name, keys[i]);
+		if (hit)
+			CHECK(hit->y + hit->h <= kr.y + 0.01 && hit->y >= 0,
+			      "%s: hit %c (y %.0f, %.0f high) under the keyboard at %.0f", name,
+			      keys[i], hit->y, hit->h, kr.y);
+	}
+	/* The fields side by side, the password's right of the name's. */
+	const struct ui_hit *fn = find(&l, UI_ACT_ACCOMPANY, UI_ACC_NAME),
+			    *fp = find(&l, UI_ACT_ACCOMPANY, UI_ACC_PASSWORD);
+	CHECK(fn && fp && fn->x + fn->w <= fp->x && fn->w >= w * 0.3, "%s: fields", name);
+	struct osk_layout ol;
+	osk_layout((int)kr.w, (int)kr.h, &ol);
+	CHECK(ol.n == osk_count(), "%s", name);
+	for (int i = 0; i < ol.n; i++) {
+		const struct osk_key *k = osk_key(i);
+		const struct osk_rect *q = &ol.r[i];
+		uint32_t fill = pixel(s, (int)(q->x + q->h * 0.2), (int)(kr.y + q->y + q->h * 0.1));
+		uint32_t want = k->special ? C_BAR_BTN : C_WHITE;
+		CHECK(fill == want, "%s: key %s filled %06x, not %06x", name, k->label, fill, want);
+		CHECK(q->h >= OSK_MIN_KEY, "%s: key %s %.0f high", name, k->label, q->h);
+	}
+	/* Right to left: the screen's hits mirrored, the keyboard as it is. */
+	v.rtl = true;
+	snprintf(name, sizeof(name), "%dx%d-%s-accompany-keyboard-rtl", w, h, lang);
+	cairo_surface_t *sr = render(w, h, &v, false, &r, name);
+	mirrored(&l, &r, w, name);
+	CHECK(differing(s, sr, (int)kr.y) == 0, "%s: the keyboard mirrored", name);
+	cairo_surface_destroy(s0);
+	cairo_surface_destroy(s);
+	cairo_surface_destroy(sr);
+}
+
 /* The scan screen in each of its states: its buttons, big enough, none overlapping. */
 static void check_scan(int w, int h, bool english)
 {
@@ -883,6 +949,7 @@ int main(void)
 			render_all(sizes[i][0], sizes[i][1], en);
 			check_tools(sizes[i][0], sizes[i][1], en);
 			check_text_panel(sizes[i][0], sizes[i][1], en);
+			check_accompany(sizes[i][0], sizes[i][1], en);
 		}
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		for (int shift = 0; shift <= 1; shift++) {

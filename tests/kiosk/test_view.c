@@ -185,6 +185,12 @@ static void test_accompany(void)
 	v = build(&m, &c, &in, b, sizeof(b));
 	CHECK(v.screen == UI_ACCOMPANY && strcmp(v.acc_name, "L") == 0 && v.acc_dots == 2);
 	CHECK(v.acc_field == ACC_FIELD_PASSWORD && !v.acc_checking);
+	CHECK(!v.acc_keyboard_button && !v.acc_keyboard && !v.acc_shift);
+	/* Its keyboard, offered and shown, Maj on. */
+	acc_osk_offer(&a, true, true);
+	a.osk.shift = true;
+	v = build(&m, &c, &in, b, sizeof(b));
+	CHECK(v.acc_keyboard_button && v.acc_keyboard && v.acc_shift);
 	/* Not over another screen, nor when the network check fails. */
 	in.unavailable = true;
 	v = build(&m, &c, &in, b, sizeof(b));
