@@ -2,12 +2,14 @@
 one-time code, typed on the keypad, opens a session whose bar names the mediator and shows
 no countdown but closing time; closing time ends it, wiped as any other, and admind's audit
 log has its start and end under the mediator's name. The mediator's name and password,
-typed on the kiosk's own sign-in screen, open one too; a wrong password is refused there."""
+typed on the kiosk's own sign-in screen, open one too; a wrong password is refused there.
+On a PC without a keyboard they are tapped on the screen's own on-screen keyboard."""
 
+import json
 import time
 import unittest
 
-from kiosk_e2e import KioskTestCase, screenshot
+from kiosk_e2e import KioskTestCase, screenshot, xdotool
 
 PASSWORD = "mediator password 1"
 
@@ -114,10 +116,92 @@ class SignIn(KioskTestCase):
         self.kiosk.click("accompany", "x")
         st = self.kiosk.wait(lambda s: s["screen"] == "login", "the welcome screen again")
         self.assertEqual(st["accompany"], {"shown": False, "field": "name", "message": "",
-                                           "dots": 0, "name_chars": 0})
+                                           "dots": 0, "name_chars": 0, "keyboard": False,
+                                           "keyboard_shift": False, "keyboard_keys": []})
         # The keypad takes codes again.
         self.kiosk.type("12")
         self.kiosk.wait(lambda s: s["typed"] == "12", "digits on the keypad")
+
+
+class OnScreen(KioskTestCase):
+    """keyboard.onscreen = "always": the sign-in screen's keyboard, tapped like a mediator
+    on a touch-only PC (its keys type into the screen itself, no XTest)."""
+
+    KIOSK_EXTRA = 'keyboard: { onscreen = "always"; };\n'
+
+    def tap(self, label):
+        st = self.kiosk.status()
+        keys = [k for k in st["accompany"]["keyboard_keys"] if k["label"] == label]
+        self.assertEqual(len(keys), 1, "no key %r: %s" % (label, st["accompany"]))
+        k = keys[0]
+        xdotool(self.x.display, "mousemove", str(k["x"] + k["w"] // 2),
+                str(k["y"] + k["h"] // 2), "click", "1")
+
+    def tap_text(self, text):
+        for ch in text:
+            if ch == " ":
+                self.tap("Espace")
+            elif ch != ch.lower():
+                self.tap("Maj")
+                self.kiosk.wait(lambda s: s["accompany"]["keyboard_shift"], "Maj on")
+                self.tap(ch.lower())
+            else:
+                self.tap(ch)
+
+    def test_name_and_password_tapped_on_the_screen(self):
+        name = self.unique("Médiatrice")
+        password = "Sésame ouvre-toi 42@"
+        self.api("POST", "/api/v1/users",
+                 {"name": name, "role": "mediator", "password": password}, self.admin,
+                 expect=201)
+        self.start_kiosk()
+        st = self.kiosk.wait(lambda s: s["state"] == "login", "the welcome screen")
+        self.assertEqual(st["accompany"]["keyboard_keys"], [], st)
+        self.kiosk.click("accompany", "o")
+        st = self.kiosk.wait(lambda s: s["screen"] == "accompany"
+                             and s["accompany"]["keyboard"], "the sign-in with its keyboard")
+        # The session's keyboard window stays closed: the screen draws its own.
+        self.assertFalse(st["keyboard"], st)
+        keys = st["accompany"]["keyboard_keys"]
+        self.assertGreater(len(keys), 60, keys)
+        self.assertTrue(all(k["y"] >= b["y"] + b["h"] for k in keys for b in st["buttons"]),
+                        "a key over the screen's buttons: %s" % st["buttons"])
+        # "Clavier" hides it and shows it again.
+        self.kiosk.click("accompany", "b")
+        st = self.kiosk.wait(lambda s: not s["accompany"]["keyboard"], "the keyboard hidden")
+        self.assertEqual(st["accompany"]["keyboard_keys"], [], st)
+        self.kiosk.click("accompany", "b")
+        self.kiosk.wait(lambda s: s["accompany"]["keyboard"], "the keyboard again")
+        # The name, a slip erased, Entrée: on to the password.
+        self.tap_text(name + "x")
+        self.kiosk.wait(lambda s: s["accompany"]["name_chars"] == len(name.encode()) + 1,
+                        "the name tapped")
+        self.tap("Effacer")
+        self.kiosk.wait(lambda s: s["accompany"]["name_chars"] == len(name.encode()),
+                        "the slip erased")
+        self.tap("Entrée")
+        self.kiosk.wait(lambda s: s["accompany"]["field"] == "password", "the password's turn")
+        # A wrong password first: refused, the keyboard still there.
+        self.tap_text("faux")
+        self.kiosk.wait(lambda s: s["accompany"]["dots"] == 4, "four dots")
+        self.tap("Entrée")
+        st = self.kiosk.wait(lambda s: s["accompany"]["message"] == "bad_login",
+                             "the refusal", timeout=30)
+        self.assertTrue(st["accompany"]["keyboard"], st)
+        self.assertEqual(st["accompany"]["dots"], 0, st)
+        self.tap_text(password)
+        self.kiosk.wait(lambda s: s["accompany"]["dots"] == len(password), "the password")
+        screenshot(self.x.display, "accompany-03-on-screen-keyboard")
+        # Never the password itself in --status, nor in the kiosk's log.
+        self.assertNotIn("ouvre-toi", json.dumps(self.kiosk.status()))
+        self.tap("Entrée")
+        st = self.kiosk.wait_state("session", timeout=30)
+        self.assertEqual(st["accompanied_by"], name, st)
+        self.assertFalse(st["accompany"]["shown"], st)
+        self.assertFalse(st["accompany"]["keyboard"], st)
+        self.assertEqual(st["accompany"]["keyboard_keys"], [], st)
+        with open(self.kiosk.log, "rb") as f:
+            self.assertNotIn("ouvre-toi".encode(), f.read())
 
 
 if __name__ == "__main__":
