@@ -120,7 +120,8 @@ json_t *accompany_json(struct kiosk *k)
 	json_t *keys = json_array();
 	struct osk_rect r;
 	struct osk_layout l;
-	for (int i = 0; keyboard_at(k, &r, &l) && i < l.n; i++)
+	bool shown = keyboard_at(k, &r, &l);
+	for (int i = 0; shown && i < l.n; i++)
 		json_array_append_new(keys,
 				      json_pack("{ss si si si si}", "label", osk_key(i)->label, "x",
 						(int)(r.x + l.r[i].x), "y", (int)(r.y + l.r[i].y),
