@@ -6,6 +6,7 @@ typed on the kiosk's own sign-in screen, open one too; a wrong password is refus
 On a PC without a keyboard they are tapped on the screen's own on-screen keyboard."""
 
 import json
+import os
 import time
 import unittest
 
@@ -202,6 +203,29 @@ class OnScreen(KioskTestCase):
         self.assertEqual(st["accompany"]["keyboard_keys"], [], st)
         with open(self.kiosk.log, "rb") as f:
             self.assertNotIn("ouvre-toi".encode(), f.read())
+
+
+class OnScreenAuto(KioskTestCase):
+    """keyboard.onscreen = "auto" (the default) on a PC without a keyboard: the sign-in
+    screen's keyboard shows by itself, and goes with the screen."""
+
+    def test_shown_without_a_keyboard(self):
+        inputs = os.path.join(self.workdir, "input-none")
+        os.makedirs(os.path.join(inputs, "by-path"), exist_ok=True)
+        open(os.path.join(inputs, "by-path", "platform-i8042-serio-1-event-mouse"),
+             "w").close()
+        self.kiosk = self.make_kiosk(env={"ESCALE_KIOSK_INPUT_DIR": inputs})
+        self.start_kiosk()
+        self.kiosk.click("accompany", "o")
+        st = self.kiosk.wait(lambda s: s["screen"] == "accompany"
+                             and s["accompany"]["keyboard"], "the keyboard by itself")
+        self.assertGreater(len(st["accompany"]["keyboard_keys"]), 60, st)
+        self.kiosk.click("accompany", "x")
+        st = self.kiosk.wait(lambda s: s["screen"] == "login", "the welcome screen again")
+        self.assertFalse(st["accompany"]["keyboard"], st)
+        self.assertEqual(st["accompany"]["keyboard_keys"], [], st)
+        self.assertFalse(any(b["action"] == "accompany" and b["key"] == "b"
+                             for b in st["buttons"]), st["buttons"])
 
 
 if __name__ == "__main__":
