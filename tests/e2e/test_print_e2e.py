@@ -58,6 +58,24 @@ class KioskPrint(WithCupsd, KioskTestCase):
                             seconds_used=1)
         return hb["heartbeat_seconds"]
 
+    def jobs(self):
+        return [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                if j["kiosk"] == self.kiosk_name]
+
+    def check_second_refused(self, shot):
+        """The second job of 2 pages with 1 page left: the refusal's notice, the job
+        counted and charged nothing, no paper. The status when the notice showed."""
+        st = self.wait_banner("2 pages demandées, il vous en reste 1 : impression annulée.", 1,
+                              "the refusal over quota")
+        time.sleep(0.3)  # (the screen redrawn with the notice, for the screenshot)
+        screenshot(self.x.display, shot)
+        jobs = self.jobs()
+        self.assertEqual(len(jobs), 2, jobs)
+        refused = [j for j in jobs if j["charged"] == 0]
+        self.assertEqual(len(refused), 1, jobs)
+        self.assertNotIn(refused[0]["cups_id"], self.cups.printed())
+        return st
+
     def jam(self):
         with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
             f.write("0")  # before the first page
@@ -142,10 +160,6 @@ class ScanPrint(KioskPrint):
             self.kiosk.click("scanflow", "a" if n < pages else "f")
         return self.kiosk.wait(lambda s: s["scan"]["state"] == "done", "the document saved")
 
-    def jobs(self):
-        return [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
-                if j["kiosk"] == self.kiosk_name]
-
     def test_a_scan_prints_within_the_quota(self):
         self.start_kiosk()
         self.sign_in(pages=3)
@@ -171,15 +185,7 @@ class ScanPrint(KioskPrint):
         self.scan_document(2)
         self.kiosk.click("scanflow", "p")
         self.kiosk.wait(lambda s: s["scan"]["printed"], "the second scan sent")
-        self.wait_banner("2 pages demandées, il vous en reste 1 : impression annulée.", 1,
-                         "the refusal over quota")
-        time.sleep(0.3)  # (the screen redrawn with the notice, for the screenshot)
-        screenshot(self.x.display, "print-07-scan-refused")
-        jobs = self.jobs()
-        self.assertEqual(len(jobs), 2, jobs)
-        refused = [j for j in jobs if j["charged"] == 0]
-        self.assertEqual(len(refused), 1, jobs)
-        self.assertNotIn(refused[0]["cups_id"], self.cups.printed())
+        self.check_second_refused("print-07-scan-refused")
         self.assertEqual(self.kiosk.status()["documents"][1]["name"], "document-2.pdf")
 
     def test_a_scan_jammed_is_refunded(self):
@@ -215,9 +221,8 @@ class UsbPrint(KioskPrint):
     refuses it over the quota like the browser's jobs."""
 
     def setUp(self):
-        import shutil
-        if not shutil.which("mkfs.vfat") or not shutil.which("mcopy"):
-            self.skipTest("mtools or dosfstools missing (apt-get install mtools dosfstools)")
+        from test_usb_e2e import skip_without_mtools
+        skip_without_mtools(self)
         super().setUp()
         self.key = os.path.join(self.workdir, "key.img")
         self.kiosk.env["ESCALE_USB_IMAGE"] = self.key
@@ -230,10 +235,6 @@ class UsbPrint(KioskPrint):
 
     def test_the_resident_sees_each_job_and_the_page_count(self):
         pass  # (KioskPrint's)
-
-    def jobs(self):
-        return [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
-                if j["kiosk"] == self.kiosk_name]
 
     def kept(self):
         """The kiosk's own copies: RUNTIME_DIR/scan-usb-*/."""
@@ -305,16 +306,8 @@ class UsbPrint(KioskPrint):
         self.copy(["Attestation.pdf"])
         self.kiosk.click("usbflow", "p")
         self.kiosk.wait(lambda s: s["usb"]["printed"], "the second print sent")
-        st = self.wait_banner("2 pages demandées, il vous en reste 1 : impression annulée.", 1,
-                              "the refusal over quota")
-        self.assertEqual(st["screen"], "usb")
-        time.sleep(0.3)  # (the screen redrawn with the notice, for the screenshot)
-        screenshot(self.x.display, "print-11-usb-refused")
-        jobs = self.jobs()
-        self.assertEqual(len(jobs), 2, jobs)
-        refused = [j for j in jobs if j["charged"] == 0]
-        self.assertEqual(len(refused), 1, jobs)
-        self.assertNotIn(refused[0]["cups_id"], self.cups.printed())
+        st = self.check_second_refused("print-11-usb-refused")
+        self.assertEqual(st["screen"], "usb")  # the notice on the USB screen too
         self.kiosk.click("usbflow", "x")
         self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
         self.assertEqual(self.kept(), [])
