@@ -254,6 +254,22 @@ out:
 	return rc;
 }
 
+/* An account's sites joined by ",", or "all" when it is not limited (null). */
+static void ctl_user_out_sites(const json_t *sites)
+{
+	size_t i;
+	json_t *s;
+	if (!json_is_array(sites) || !json_array_size(sites)) {
+		fputs("all", stdout);
+		return;
+	}
+	json_array_foreach (sites, i, s) {
+		if (i)
+			fputc(',', stdout);
+		ctl_out_text(json_string_value(s));
+	}
+}
+
 int ctl_user_list(struct ctl *c, int argc, char **argv)
 {
 	json_t *ans = NULL, *users, *u;
@@ -274,6 +290,8 @@ int ctl_user_list(struct ctl *c, int argc, char **argv)
 		ctl_out_time(json_object_get(u, "created_at"));
 		ctl_out_tab();
 		fputs(json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active", stdout);
+		ctl_out_tab();
+		ctl_user_out_sites(json_object_get(u, "sites"));
 		ctl_out_end();
 	}
 	rc = CTL_OK;

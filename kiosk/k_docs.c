@@ -25,6 +25,21 @@ void scan_start_failed(struct kiosk *k)
 	sf_exited(&k->scan, false);
 }
 
+/* Starts the print helper of R for PDF (NULL: R's scanned document), titled TITLE. The same
+ * queue, user and page count as the browser's jobs: admind holds, counts and releases it
+ * within the quota, or refuses it with the usual notice in the bar. */
+static bool print_pdf(struct kiosk *k, struct scanrun *r, const char *pdf, const char *title)
+{
+	const char *name = k->cfg.print_kiosk_name;
+	char *user = name && *name ? xasprintf(KPRINT_USER_PREFIX "%s", name) : NULL;
+	bool ok = pdf ? scanrun_print_file(r, k->cfg.print_host, k->cfg.print_port,
+					   k->cfg.print_queue, user, title, pdf)
+		      : scanrun_print(r, k->cfg.print_host, k->cfg.print_port, k->cfg.print_queue,
+				      user, title);
+	free(user);
+	return ok;
+}
+
 void scan_pressed(struct kiosk *k, char key)
 {
 	struct scanflow *f = &k->scan;
@@ -60,19 +75,11 @@ void scan_pressed(struct kiosk *k, char key)
 		}
 		break;
 	case UI_SCAN_PRINT:
-		/* The same queue, user and page count as the browser's jobs: admind holds,
-		 * counts and releases it within the quota, or refuses it with the usual
-		 * notice in the bar. */
 		if (sf_print(f)) {
-			const char *name = k->cfg.print_kiosk_name;
-			char *user =
-				name && *name ? xasprintf(KPRINT_USER_PREFIX "%s", name) : NULL;
-			if (scanrun_print(&k->scanner, k->cfg.print_host, k->cfg.print_port,
-					  k->cfg.print_queue, user, k->scanner.saved))
+			if (print_pdf(k, &k->scanner, NULL, k->scanner.saved))
 				scan_watch(k);
 			else
 				scan_start_failed(k);
-			free(user);
 		}
 		break;
 	case UI_SCAN_IMAGES:
@@ -195,10 +202,13 @@ void usb_release(struct kiosk *k)
 	free(mnt);
 }
 
-/* The flow ends (closed, key gone, session over). */
+/* The flow ends (closed, session over): the key released, a print stopped, the kiosk's
+ * copies removed. */
 void usb_close(struct kiosk *k)
 {
 	usb_release(k);
+	scanrun_stop(&k->usb_printer);
+	usbrun_keep_clear(&k->usb_keep);
 	uf_close(&k->usb);
 }
 
@@ -226,17 +236,56 @@ void usb_pressed(struct kiosk *k, char key)
 		uf_page(f, key == UI_USB_PREV ? -1 : 1);
 	} else if (key == UI_USB_COPY && uf_copy(f)) {
 		char *docs = k->br.dir ? documents_dir(k->br.dir) : NULL, *mnt = usb_mnt(k);
-		if (docs &&
-		    usbrun_copy(&k->usbr, k->usbw.device, k->usbw.fs, mnt, k->usb_entries,
-				f->chosen, f->n, docs, k->br.separated, k->br.uid, k->br.gid))
+		/* With a print queue, the kiosk keeps its own copy of each PDF to print. */
+		usbrun_keep_clear(&k->usb_keep);
+		if (k->cfg.print_host)
+			k->usb_keep = usbrun_keep_dir(k->cfg.runtime_dir);
+		f->can_print = k->usb_keep != NULL;
+		if (docs && usbrun_copy(&k->usbr, k->usbw.device, k->usbw.fs, mnt, k->usb_entries,
+					f->chosen, f->n, docs, k->br.separated, k->br.uid,
+					k->br.gid, k->usb_keep))
 			ep_add(k, k->usbr.fd, EV_USB_JOB);
 		else
 			uf_copy_ended(f);
 		free(docs);
 		free(mnt);
-	} else if (key == UI_USB_CLOSE && f->state != UF_COPYING) {
+	} else if (key == UI_USB_PRINT && uf_print(f)) {
+		char *pdf = usbrun_kept(k->usb_keep, f->print_entry);
+		sf_init(&k->usb_print);
+		k->usb_print.state = SF_PRINTING; /* reads the helper's lines of a print */
+		if (print_pdf(k, &k->usb_printer, pdf, k->usb_entries[f->print_entry].name))
+			ep_add(k, k->usb_printer.fd, EV_USB_PRINT);
+		else
+			uf_print_ended(f, false);
+		free(pdf);
+	} else if (key == UI_USB_CLOSE && f->state != UF_COPYING && f->state != UF_PRINTING) {
 		usb_close(k);
 	}
+}
+
+/* What the print helper's output or its end did. */
+static void usb_print_event(struct kiosk *k, enum sf_event e)
+{
+	if (e == SF_EV_PRINTED) {
+		uf_print_ended(&k->usb, true);
+		log_info("a PDF copied from a USB key sent to the print queue");
+	} else if (e == SF_EV_FAILED) {
+		uf_print_ended(&k->usb, false);
+		log_warnx("a PDF copied from a USB key could not be printed");
+	}
+	if (e != SF_EV_NONE)
+		k->cover_dirty = k->bar_dirty = true;
+}
+
+void usb_print_readable(struct kiosk *k)
+{
+	usb_print_event(k, scanrun_read(&k->usb_printer, &k->usb_print));
+}
+
+/* Once a second: a helper gone without closing its pipe. */
+void usb_print_poll(struct kiosk *k)
+{
+	usb_print_event(k, scanrun_poll(&k->usb_printer, &k->usb_print));
 }
 
 void usb_job_readable(struct kiosk *k)
@@ -286,10 +335,12 @@ json_t *usb_json(const struct kiosk *k)
 		json_array_append_new(files, json_pack("{ss sI sb}", "name", k->usb_entries[i].name,
 						       "bytes", (json_int_t)k->usb_entries[i].bytes,
 						       "chosen", f->chosen[i]));
-	return json_pack("{sb ss ss so si si si}", "key",
+	return json_pack("{sb ss ss so si si si sb sb sb}", "key",
 			 k->usbw.device[0] != '\0' && k->usb_offered, "state",
 			 uf_state_word(f->state), "error", uf_error_word(f->error), "files", files,
-			 "first", f->first, "copied", f->copied, "files_copied", f->files_copied);
+			 "first", f->first, "copied", f->copied, "files_copied", f->files_copied,
+			 "can_print", uf_print_offered(f), "printed", f->printed, "print_failed",
+			 f->print_failed);
 }
 
 /* The session's Documents: names, sizes, pages of the kiosk's scans (null: unknown). */

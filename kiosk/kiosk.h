@@ -80,9 +80,10 @@ enum {
 	EV_PRINT,
 	EV_GUARD,
 	EV_SCAN,
-	EV_USB,     /* USB keys coming and going */
-	EV_USB_JOB, /* the USB flow's child */
-	EV_TILE,    /* the home page's scan tile was pressed (hometile.h) */
+	EV_USB,       /* USB keys coming and going */
+	EV_USB_JOB,   /* the USB flow's child */
+	EV_USB_PRINT, /* the print helper of a PDF copied from the key */
+	EV_TILE,      /* the home page's scan tile was pressed (hometile.h) */
 };
 
 /* During a session, the print server is probed at its start and then this often. */
@@ -154,6 +155,11 @@ struct kiosk {
 	struct usbflow usb;
 	struct usbrun usbr;
 	struct usb_entry usb_entries[USB_MAX_FILES];
+	/* Printing a PDF copied from the key: the scan's print helper, its lines read by a
+	 * scanflow kept in SF_PRINTING; the kiosk's own copies in usb_keep (usbrun.h). */
+	struct scanrun usb_printer;
+	struct scanflow usb_print;
+	char *usb_keep;
 	bool quit;
 	xcb_generic_event_t *held_ev; /* queued by a round trip after the drain: next to handle */
 };
@@ -223,6 +229,8 @@ void usb_close(struct kiosk *k);
 void usb_open(struct kiosk *k);
 void usb_pressed(struct kiosk *k, char key);
 void usb_job_readable(struct kiosk *k);
+void usb_print_readable(struct kiosk *k);
+void usb_print_poll(struct kiosk *k);
 void usb_watch(struct kiosk *k);
 json_t *usb_json(const struct kiosk *k);
 json_t *documents_json(const struct kiosk *k);

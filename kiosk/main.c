@@ -631,6 +631,7 @@ static void on_timer(struct kiosk *k, const struct sm_clock *c)
 	ce_tick(&k->ce, c->mono_ms);
 	accompany_tick(k, c);
 	scan_event(k, scanrun_poll(&k->scanner, &k->scan)); /* a helper gone quietly */
+	usb_print_poll(k);
 	usb_watch(k); /* (the test image: looked at once a second) */
 	if (k->net.restart_at_ms && c->mono_ms >= k->net.restart_at_ms)
 		net_start(k);
@@ -710,6 +711,9 @@ static int run(struct kiosk *k)
 				break;
 			case EV_USB_JOB:
 				usb_job_readable(k);
+				break;
+			case EV_USB_PRINT:
+				usb_print_readable(k);
 				break;
 			case EV_TILE:
 				scan_tile_readable(k);
@@ -889,7 +893,8 @@ int main(int argc, char **argv)
 	k->sig_fd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	k->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	k->ep = epoll_create1(EPOLL_CLOEXEC);
-	k->scanner.ep = k->usbr.ep = k->ep; /* their pipes leave it before they close */
+	/* Their pipes leave it before they close. */
+	k->scanner.ep = k->usbr.ep = k->usb_printer.ep = k->ep;
 	if (k->sig_fd < 0 || k->timer_fd < 0 || k->ep < 0)
 		fatal("signalfd/timerfd/epoll");
 	helper_init(&k->net, k->cfg.path);
@@ -901,6 +906,7 @@ int main(int argc, char **argv)
 	sf_init(&k->scan);
 	usbrun_init(&k->usbr, -1);
 	uf_init(&k->usb);
+	scanrun_init(&k->usb_printer, -1);
 	/* Whatever the browser leaves behind becomes ours to kill and reap at the wipe. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER");
@@ -951,7 +957,7 @@ int main(int argc, char **argv)
 	browser_wipe(&k->br, WIPE_GRACE_MS);
 	x_type_reset(&k->x); /* the keycodes the on-screen keyboard borrowed */
 	scanrun_clear(&k->scanner);
-	usb_release(k);
+	usb_close(k); /* the key released, the kiosk's copies removed */
 	usbrun_free(&k->usbr);
 	usbwatch_stop(&k->usbw);
 	if (k->br.separated)

@@ -125,10 +125,20 @@ bool scanrun_pdf(struct scanrun *r, int pages)
 bool scanrun_print(struct scanrun *r, const char *host, int port, const char *queue,
 		   const char *user, const char *title)
 {
-	if (!r->work || !host || !queue)
+	if (!r->work)
 		return false;
-	char *helper = helper_exe("ESCALE_KIOSK_SCAN", "escale-kiosk-scan"),
-	     *pdf = xasprintf("%s/document.pdf", r->work);
+	char *pdf = xasprintf("%s/document.pdf", r->work);
+	bool ok = scanrun_print_file(r, host, port, queue, user, title, pdf);
+	free(pdf);
+	return ok;
+}
+
+bool scanrun_print_file(struct scanrun *r, const char *host, int port, const char *queue,
+			const char *user, const char *title, const char *pdf)
+{
+	if (!host || !queue || !pdf)
+		return false;
+	char *helper = helper_exe("ESCALE_KIOSK_SCAN", "escale-kiosk-scan");
 	char p[16];
 	snprintf(p, sizeof(p), "%d", port);
 	char *argv[] = {helper,
@@ -141,13 +151,12 @@ bool scanrun_print(struct scanrun *r, const char *host, int port, const char *qu
 			(char *)queue,
 			"--title",
 			(char *)title,
-			user ? "--user" : pdf,
+			user ? "--user" : (char *)pdf,
 			user ? (char *)user : NULL,
-			user ? pdf : NULL,
+			user ? (char *)pdf : NULL,
 			NULL};
 	bool ok = spawn(r, argv);
 	free(helper);
-	free(pdf);
 	return ok;
 }
 

@@ -35,6 +35,10 @@ bool scanrun_pdf(struct scanrun *r, int pages);
  * the kiosk's own name; jobs are then tied to the kiosk by its address), titled TITLE. */
 bool scanrun_print(struct scanrun *r, const char *host, int port, const char *queue,
 		   const char *user, const char *title);
+/* The same for the kiosk's own PDF at path PDF (a USB key's copy, usbrun_kept): the
+ * helper runs as R's, its output read with scanrun_read. */
+bool scanrun_print_file(struct scanrun *r, const char *host, int port, const char *queue,
+			const char *user, const char *title, const char *pdf);
 /* Reads what the helper wrote and gives F each complete line; at the end of its output
  * (the pipe closed) reaps it and calls sf_exited. Returns the last event that is not
  * SF_EV_NONE. */

@@ -34,6 +34,7 @@ enum ui_action {
 enum ui_usb_key {
 	UI_USB_COPY = 'c',  /* Copier */
 	UI_USB_CLOSE = 'x', /* Annuler, OK, Fermer */
+	UI_USB_PRINT = 'p', /* Imprimer (the one PDF copied) */
 	UI_USB_PREV = '<',
 	UI_USB_NEXT = '>',
 };

@@ -100,6 +100,37 @@ static const char *error_text(enum uf_error e)
 		 "demandez à l'accueil.");
 }
 
+/* The done screen's print part: what became of the print, and "Imprimer" (the one PDF
+ * copied, the kiosk's own copy of it) beside OK. */
+static void done_print(cairo_t *cr, double w, double h, const struct ui_view *v,
+		       struct ui_hits *hits, const struct draw_btn *ok)
+{
+	const struct usbflow *f = &v->usb;
+	if (f->printed) {
+		/* The print notice (printing, printed, refused over the quota) is the bar's
+		 * banner, which this screen covers: it is shown here too. */
+		text(cr, _("Envoyé à l'imprimante."), w, h * 0.68, h * 0.05, h * 0.032, T_BOLD,
+		     C_INK);
+		if (v->banner && *v->banner)
+			text(cr, v->banner, w, h * 0.73, h * 0.08, h * 0.03, T_BOLD,
+			     v->banner_calm ? C_GREEN : C_INK);
+	} else if (f->print_failed) {
+		text(cr,
+		     _("L'imprimante n'a pas pu recevoir le document. Il est bien dans « "
+		       "Documents ». Réessayez, ou demandez à l'accueil."),
+		     w, h * 0.68, h * 0.12, h * 0.03, 0, C_ERR);
+	}
+	if (!uf_print_offered(f)) {
+		bottom(cr, w, h, hits, ok, (const char[]){UI_USB_CLOSE}, 1);
+		return;
+	}
+	struct draw_btn b[] = {
+		{_("Imprimer"), ICON_PRINTER, C_BAR_BTN, C_WHITE, 0, 0, false},
+		ok[0],
+	};
+	bottom(cr, w, h, hits, b, (const char[]){UI_USB_PRINT, UI_USB_CLOSE}, 2);
+}
+
 void ui_screen_usb(cairo_t *cr, double w, double h, const struct ui_view *v, struct ui_hits *hits)
 {
 	const struct usbflow *f = &v->usb;
@@ -145,7 +176,12 @@ void ui_screen_usb(cairo_t *cr, double w, double h, const struct ui_view *v, str
 				 f->to_copy - f->copied);
 			text(cr, buf, w, h * 0.56, h * 0.12, h * 0.032, 0, C_ERR);
 		}
-		bottom(cr, w, h, hits, ok, (const char[]){UI_USB_CLOSE}, 1);
+		done_print(cr, w, h, v, hits, ok);
+		break;
+	case UF_PRINTING:
+		text(cr, _("Envoi à l'imprimante…"), w, h * 0.3, h * 0.1, h * 0.06, T_BOLD, C_HEAD);
+		text(cr, _("Le nombre de pages est compté sur votre crédit d'impression."), w,
+		     h * 0.42, h * 0.1, h * 0.035, 0, C_INK);
 		break;
 	case UF_ERROR: {
 		draw_icon(cr, ICON_WARNING, (w - h * 0.14) / 2, h * 0.1, h * 0.14, C_ORANGE);

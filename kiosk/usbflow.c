@@ -7,6 +7,7 @@
 void uf_init(struct usbflow *f)
 {
 	memset(f, 0, sizeof(*f));
+	f->print_entry = -1;
 }
 
 bool uf_active(const struct usbflow *f)
@@ -97,7 +98,19 @@ bool uf_copy(struct usbflow *f)
 	f->state = UF_COPYING;
 	f->to_copy = c;
 	f->done = f->copied = 0;
+	f->pdfs = 0;
+	f->print_entry = -1;
+	f->printed = f->print_failed = false;
 	return true;
+}
+
+/* The entry of the Nth chosen file (0..), in the order the copy child copies them. */
+static int nth_chosen(const struct usbflow *f, int nth)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->chosen[i] && nth-- == 0)
+			return i;
+	return -1;
 }
 
 void uf_copied(struct usbflow *f, const char *buf, size_t len)
@@ -105,12 +118,17 @@ void uf_copied(struct usbflow *f, const char *buf, size_t len)
 	if (f->state != UF_COPYING)
 		return;
 	for (size_t i = 0; i < len && f->done < f->to_copy; i++) {
-		if (buf[i] != '+' && buf[i] != '-')
+		if (buf[i] != '+' && buf[i] != '*' && buf[i] != '-')
 			continue;
+		int entry = nth_chosen(f, f->done);
 		f->done++;
-		if (buf[i] == '+') {
-			f->copied++;
-			f->files_copied++;
+		if (buf[i] == '-')
+			continue;
+		f->copied++;
+		f->files_copied++;
+		if (buf[i] == '*' && entry >= 0) {
+			f->pdfs++;
+			f->print_entry = entry;
 		}
 	}
 }
@@ -127,9 +145,34 @@ void uf_copy_ended(struct usbflow *f)
 	}
 }
 
+bool uf_print_offered(const struct usbflow *f)
+{
+	return f->state == UF_DONE && f->can_print && f->pdfs == 1 && f->print_entry >= 0 &&
+	       !f->printed;
+}
+
+bool uf_print(struct usbflow *f)
+{
+	if (!uf_print_offered(f))
+		return false;
+	f->state = UF_PRINTING;
+	f->print_failed = false;
+	return true;
+}
+
+void uf_print_ended(struct usbflow *f, bool ok)
+{
+	if (f->state != UF_PRINTING)
+		return;
+	f->state = UF_DONE;
+	f->printed = ok;
+	f->print_failed = !ok;
+}
+
 void uf_gone(struct usbflow *f)
 {
-	if (f->state == UF_OFF || f->state == UF_DONE)
+	/* The copies are made: the key is no longer needed, to print either. */
+	if (f->state == UF_OFF || f->state == UF_DONE || f->state == UF_PRINTING)
 		return;
 	f->state = UF_ERROR;
 	f->error = UF_ERR_GONE;
@@ -144,7 +187,8 @@ void uf_close(struct usbflow *f)
 
 const char *uf_state_word(enum uf_state s)
 {
-	static const char *const w[] = {"off", "reading", "list", "copying", "done", "error"};
+	static const char *const w[] = {"off",  "reading", "list",    "copying",
+					"done", "error",   "printing"};
 	return (unsigned)s < ARRAY_LEN(w) ? w[s] : "off";
 }
 

@@ -17,8 +17,9 @@ enum uf_state {
 	UF_READING, /* the child lists the key */
 	UF_LIST,    /* the files: tap to choose, "Copier", "Annuler", pages */
 	UF_COPYING, /* the child copies: done / total */
-	UF_DONE,    /* "N documents copiés dans Documents" */
+	UF_DONE,    /* "N documents copiés dans Documents", "Imprimer" for one PDF */
 	UF_ERROR,
+	UF_PRINTING, /* the print helper sends the copied PDF to the centre's queue */
 };
 
 enum uf_error {
@@ -37,6 +38,14 @@ struct usbflow {
 	int first;                  /* the first file shown (pages of UF_PER_PAGE) */
 	int to_copy, done, copied;  /* UF_COPYING: chosen, reported, copied */
 	int files_copied;           /* in this session (usage counts) */
+	/* Printing a copied PDF: the copy child also keeps the kiosk's own copy of each PDF
+	 * (never the one in Documents, which the browser's user may replace) and says so
+	 * with '*' instead of '+'. One PDF copied: "Imprimer" on UF_DONE. */
+	int pdfs;          /* PDFs copied with the kiosk's own copy */
+	int print_entry;   /* the entry of the last such PDF, -1 none */
+	bool can_print;    /* the kiosk has a print queue (print.server) */
+	bool printed;      /* the PDF went to the print queue */
+	bool print_failed; /* the queue did not take it: said on UF_DONE, "Imprimer" again */
 };
 
 void uf_init(struct usbflow *f);
@@ -51,11 +60,18 @@ void uf_toggle(struct usbflow *f, int i);
 void uf_page(struct usbflow *f, int dir);
 /* "Copier": true when the kiosk must start the copy child for the chosen files. */
 bool uf_copy(struct usbflow *f);
-/* The copy child's output, one byte per file: '+' copied, '-' refused; other bytes are
- * ignored; at most to_copy count. */
+/* The copy child's output, one byte per file: '+' copied, '*' a PDF copied with the
+ * kiosk's own copy to print, '-' refused; other bytes are ignored; at most to_copy count. */
 void uf_copied(struct usbflow *f, const char *buf, size_t len);
 /* The copy child ended. */
 void uf_copy_ended(struct usbflow *f);
+/* Whether UF_DONE offers "Imprimer": a print queue, exactly one PDF copied, not yet
+ * printed. */
+bool uf_print_offered(const struct usbflow *f);
+/* "Imprimer": true when the kiosk must start the print helper for entry print_entry. */
+bool uf_print(struct usbflow *f);
+/* The print helper ended: the queue took the PDF (OK) or not; back to UF_DONE. */
+void uf_print_ended(struct usbflow *f, bool ok);
 /* The key was pulled out (the kiosk stops a child first). */
 void uf_gone(struct usbflow *f);
 /* "Annuler", "OK", "Fermer" (the kiosk stops a running child first). */

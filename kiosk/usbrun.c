@@ -1,7 +1,9 @@
 /* usbrun: forked children that read the key, their pipes read without blocking. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -72,9 +74,67 @@ bool usbrun_list(struct usbrun *r, const char *device, const char *fs, const cha
 	return true;
 }
 
+char *usbrun_keep_dir(const char *runtime_dir)
+{
+	char *w = xasprintf("%s/scan-usb-XXXXXX", runtime_dir);
+	if (!mkdtemp(w)) {
+		log_warn("mkdtemp %s", w);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+char *usbrun_kept(const char *keep, int i)
+{
+	return xasprintf("%s/usb-%d.pdf", keep, i);
+}
+
+void usbrun_keep_clear(char **keep)
+{
+	if (!*keep)
+		return;
+	/* Flat: the kiosk's copies only; nothing followed, nothing crossed. */
+	int fd = open(*keep, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d) {
+		struct dirent *f;
+		while ((f = readdir(d)))
+			if (strcmp(f->d_name, ".") != 0 && strcmp(f->d_name, "..") != 0)
+				unlinkat(dirfd(d), f->d_name, 0);
+		closedir(d);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (rmdir(*keep) < 0)
+		log_warn("rmdir %s", *keep);
+	free(*keep);
+	*keep = NULL;
+}
+
+/* In the copy child: entry I (a PDF) read from the key again into KEEP, named
+ * usbrun_kept(KEEP, I). */
+static bool keep_copy(const char *device, const char *fs, const char *mnt,
+		      const struct usb_entry *e, int i, const char *keep)
+{
+	char saved[256];
+	bool ok = usbmount_needs_mount(fs)
+			  ? usbmount_copy(mnt, e, keep, false, 0, 0, saved, sizeof(saved))
+			  : usbread_copy(device, e, keep, false, 0, 0, saved, sizeof(saved));
+	if (!ok)
+		return false;
+	char *from = xasprintf("%s/%s", keep, saved), *to = usbrun_kept(keep, i);
+	ok = rename(from, to) == 0;
+	if (!ok)
+		unlink(from);
+	free(from);
+	free(to);
+	return ok;
+}
+
 bool usbrun_copy(struct usbrun *r, const char *device, const char *fs, const char *mnt,
 		 const struct usb_entry *e, const bool *chosen, int n, const char *docs,
-		 bool chown_it, uid_t uid, gid_t gid)
+		 bool chown_it, uid_t uid, gid_t gid, const char *keep)
 {
 	int w = child(r);
 	if (w == -2)
@@ -89,7 +149,9 @@ bool usbrun_copy(struct usbrun *r, const char *device, const char *fs, const cha
 							  saved, sizeof(saved))
 					  : usbread_copy(device, &e[i], docs, chown_it, uid, gid,
 							 saved, sizeof(saved));
-			if (!kfile_write_all(w, ok ? "+" : "-", 1))
+			bool kept = ok && keep && e[i].kind == USB_PDF &&
+				    keep_copy(device, fs, mnt, &e[i], i, keep);
+			if (!kfile_write_all(w, kept ? "*" : ok ? "+" : "-", 1))
 				_exit(1);
 		}
 		_exit(0);

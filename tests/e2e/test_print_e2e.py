@@ -58,6 +58,24 @@ class KioskPrint(WithCupsd, KioskTestCase):
                             seconds_used=1)
         return hb["heartbeat_seconds"]
 
+    def jobs(self):
+        return [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
+                if j["kiosk"] == self.kiosk_name]
+
+    def check_second_refused(self, shot):
+        """The second job of 2 pages with 1 page left: the refusal's notice, the job
+        counted and charged nothing, no paper. The status when the notice showed."""
+        st = self.wait_banner("2 pages demandées, il vous en reste 1 : impression annulée.", 1,
+                              "the refusal over quota")
+        time.sleep(0.3)  # (the screen redrawn with the notice, for the screenshot)
+        screenshot(self.x.display, shot)
+        jobs = self.jobs()
+        self.assertEqual(len(jobs), 2, jobs)
+        refused = [j for j in jobs if j["charged"] == 0]
+        self.assertEqual(len(refused), 1, jobs)
+        self.assertNotIn(refused[0]["cups_id"], self.cups.printed())
+        return st
+
     def jam(self):
         with open(os.path.join(self.cups.printer_dir, "jam"), "w") as f:
             f.write("0")  # before the first page
@@ -142,10 +160,6 @@ class ScanPrint(KioskPrint):
             self.kiosk.click("scanflow", "a" if n < pages else "f")
         return self.kiosk.wait(lambda s: s["scan"]["state"] == "done", "the document saved")
 
-    def jobs(self):
-        return [j for j in self.api("GET", "/api/v1/jobs", token=self.admin)["jobs"]
-                if j["kiosk"] == self.kiosk_name]
-
     def test_a_scan_prints_within_the_quota(self):
         self.start_kiosk()
         self.sign_in(pages=3)
@@ -171,15 +185,7 @@ class ScanPrint(KioskPrint):
         self.scan_document(2)
         self.kiosk.click("scanflow", "p")
         self.kiosk.wait(lambda s: s["scan"]["printed"], "the second scan sent")
-        self.wait_banner("2 pages demandées, il vous en reste 1 : impression annulée.", 1,
-                         "the refusal over quota")
-        time.sleep(0.3)  # (the screen redrawn with the notice, for the screenshot)
-        screenshot(self.x.display, "print-07-scan-refused")
-        jobs = self.jobs()
-        self.assertEqual(len(jobs), 2, jobs)
-        refused = [j for j in jobs if j["charged"] == 0]
-        self.assertEqual(len(refused), 1, jobs)
-        self.assertNotIn(refused[0]["cups_id"], self.cups.printed())
+        self.check_second_refused("print-07-scan-refused")
         self.assertEqual(self.kiosk.status()["documents"][1]["name"], "document-2.pdf")
 
     def test_a_scan_jammed_is_refunded(self):
@@ -206,6 +212,110 @@ class ScanPrint(KioskPrint):
         self.assertNotIn(job["cups_id"], self.cups.printed())
         # The queue the jam stopped goes again for the other tests.
         self.api("POST", "/api/v1/printers/%s/resume" % self.QUEUE, None, self.admin)
+
+
+class UsbPrint(KioskPrint):
+    """A PDF copied from a USB key printed from the USB flow's done screen ("Imprimer",
+    issue 18): a real FAT image as the key, the kiosk's own copy of the PDF sent by the
+    scan's print helper to the same queue, as escale-kiosk.NAME: admind counts, charges and
+    refuses it over the quota like the browser's jobs."""
+
+    def setUp(self):
+        from test_usb_e2e import skip_without_mtools
+        skip_without_mtools(self)
+        super().setUp()
+        self.key = os.path.join(self.workdir, "key.img")
+        self.kiosk.env["ESCALE_USB_IMAGE"] = self.key
+
+    def make_kiosk(self, extra=None, env=None):
+        return super().make_kiosk(
+            extra='print = { server = "%s"; queue = "%s"; kiosk_name = "%s"; };\n' % (
+                self.cups.server, self.QUEUE, self.kiosk_name),
+            env={"ESCALE_KIOSK_SCAN": need("ESCALE_KIOSK_SCAN")})
+
+    def test_the_resident_sees_each_job_and_the_page_count(self):
+        pass  # (KioskPrint's)
+
+    def kept(self):
+        """The kiosk's own copies: RUNTIME_DIR/scan-usb-*/."""
+        return [os.path.join(self.kiosk.runtime_dir, d, f)
+                for d in os.listdir(self.kiosk.runtime_dir) if d.startswith("scan-usb-")
+                for f in os.listdir(os.path.join(self.kiosk.runtime_dir, d))]
+
+    def copy(self, names):
+        """The bar's Clé USB, NAMES chosen, Copier: the done screen's status."""
+        self.kiosk.click("usb")
+        st = self.kiosk.wait(lambda s: s["usb"]["state"] == "list", "the key's files")
+        files = [f["name"] for f in st["usb"]["files"]]
+        for name in names:
+            self.kiosk.click("usbflow", str(files.index(name)))
+        self.kiosk.wait(lambda s: sum(f["chosen"] for f in s["usb"]["files"]) == len(names),
+                        "the files chosen")
+        self.kiosk.click("usbflow", "c")
+        return self.kiosk.wait(lambda s: s["usb"]["state"] == "done", "the copy")
+
+    def test_a_pdf_from_a_key_prints_within_the_quota(self):
+        import mkpdf
+        from test_usb_e2e import make_key
+        two = mkpdf.make_pdf(2)
+        self.start_kiosk()
+        self.sign_in(pages=3)
+        staging = os.path.join(self.workdir, "staging.img")
+        make_key(staging, {"Attestation.pdf": two, "photo.jpg": b"\xff\xd8\xff\xe0 " * 20})
+        os.rename(staging, self.key)  # plugged in during the session
+        self.kiosk.wait(lambda s: "usb" in [b["action"] for b in s["buttons"] if b["bar"]],
+                        "the bar's USB button")
+        # Two PDFs would leave the choice open; one PDF and a photo: Imprimer.
+        st = self.copy(["Attestation.pdf", "photo.jpg"])
+        self.assertEqual(st["usb"]["copied"], 2, st["usb"])
+        self.assertTrue(st["usb"]["can_print"], st["usb"])
+        self.assertFalse(st["usb"]["printed"], st["usb"])
+        self.assertIn("p", [b["key"] for b in st["buttons"] if b["action"] == "usbflow"])
+        screenshot(self.x.display, "print-09-usb-copied")
+        kept = self.kept()
+        self.assertEqual(len(kept), 1, kept)
+        with open(kept[0], "rb") as f:
+            self.assertEqual(f.read(), two)
+        # The browser's user swaps the Documents copy for a 1-page PDF: the kiosk prints
+        # its own, the 2 pages of the key.
+        docs = [e for e in os.listdir(self.kiosk.runtime_dir) if e.startswith("session-")]
+        swapped = os.path.join(self.kiosk.runtime_dir, docs[0], "home", "Documents",
+                               "Attestation.pdf")
+        with open(swapped + ".new", "wb") as f:
+            f.write(mkpdf.make_pdf(1))
+        os.rename(swapped + ".new", swapped)
+        self.kiosk.click("usbflow", "p")
+        st = self.kiosk.wait(lambda s: s["usb"]["printed"], "the PDF sent to the printer")
+        self.assertEqual(st["usb"]["state"], "done")
+        self.assertFalse(st["usb"]["can_print"], st["usb"])  # sent once
+        self.assertNotIn("p", [b["key"] for b in st["buttons"] if b["action"] == "usbflow"])
+        st = self.wait_banner("2 pages imprimées. Il vous reste 1 page.", 1,
+                              "the key's 2 pages printed")
+        self.assertEqual(st["screen"], "usb")  # the notice shown on the USB screen
+        screenshot(self.x.display, "print-10-usb-printed")
+        jobs = self.jobs()
+        self.assertEqual(len(jobs), 1, jobs)
+        self.assertEqual(jobs[0]["session"], st["session"], jobs)
+        self.assertEqual(jobs[0]["charged"], 2, jobs)
+        self.assertEqual(self.cups.printed().get(jobs[0]["cups_id"]), 2)
+        # OK: the kiosk's copies go with the flow.
+        self.kiosk.click("usbflow", "x")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
+        self.assertEqual(self.kept(), [])
+        # The same 2 pages again, 1 page left: refused with the numbers, no paper.
+        self.copy(["Attestation.pdf"])
+        self.kiosk.click("usbflow", "p")
+        self.kiosk.wait(lambda s: s["usb"]["printed"], "the second print sent")
+        st = self.check_second_refused("print-11-usb-refused")
+        self.assertEqual(st["screen"], "usb")  # the notice on the USB screen too
+        self.kiosk.click("usbflow", "x")
+        self.kiosk.wait(lambda s: s["screen"] == "session", "the session again")
+        self.assertEqual(self.kept(), [])
+        self.kiosk.click("end")
+        self.kiosk.wait(lambda s: s["screen"] == "confirm_end", "the confirmation")
+        self.kiosk.click("yes")
+        self.kiosk.wait(lambda s: s["state"] in ("login", "closed"), "the welcome screen")
+        self.assertEqual(self.kept(), [])
 
 
 if __name__ == "__main__":

@@ -33,6 +33,11 @@ def make_key(path, files):
     shutil.rmtree(tmp)
 
 
+def skip_without_mtools(test):
+    if not shutil.which("mkfs.vfat") or not shutil.which("mcopy"):
+        test.skipTest("mtools or dosfstools missing (apt-get install mtools dosfstools)")
+
+
 def digest(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -41,8 +46,7 @@ def digest(path):
 class Usb(KioskTestCase):
 
     def setUp(self):
-        if not shutil.which("mkfs.vfat") or not shutil.which("mcopy"):
-            self.skipTest("mtools or dosfstools missing (apt-get install mtools dosfstools)")
+        skip_without_mtools(self)
         super().setUp()
         self.key = os.path.join(self.workdir, "key.img")
         self.kiosk.env["ESCALE_USB_IMAGE"] = self.key

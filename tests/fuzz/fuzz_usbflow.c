@@ -26,9 +26,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uf_toggle(&f, i);
 	if (uf_copy(&f)) {
 		uf_copied(&f, (const char *)data, size);
-		if (f.done > f.to_copy || f.copied > f.done)
+		if (f.done > f.to_copy || f.copied > f.done || f.pdfs > f.copied)
+			abort();
+		/* The PDF to print is one of the files chosen, never out of the entries. */
+		if (f.print_entry < -1 || f.print_entry >= f.n ||
+		    (f.print_entry >= 0 && !f.chosen[f.print_entry]) ||
+		    (f.pdfs > 0) != (f.print_entry >= 0))
 			abort();
 		uf_copy_ended(&f);
+		f.can_print = true;
+		if (uf_print(&f) && (f.pdfs != 1 || f.print_entry < 0 || f.print_entry >= f.n))
+			abort();
+		uf_print_ended(&f, size & 1);
 	}
 	return 0;
 }

@@ -275,14 +275,33 @@ class Users(CliTestCase):
         self.new_user("maintenance")
         users = self.api("GET", "/api/v1/users", token=self.admin)["users"]
         want = ["\t".join([cell(u["id"]), cell(u["name"]), cell(u["role"]),
-                           tcell(u["created_at"]), "disabled" if u["disabled"] else "active"])
+                           tcell(u["created_at"]), "disabled" if u["disabled"] else "active",
+                           ",".join(u["sites"]) if u["sites"] else "all"])
                 for u in users]
         lines = self.ok("user", "list")
         self.assertEqual(lines, want)
         self.assertIn("admin", [l.split("\t")[1] for l in lines])
         for l in lines:
             self.assertRegex(l, r"^\d+\t[^\t]+\t(admin|secretariat|maintenance)\t" + TIME_RE +
-                             r"\t(active|disabled)$")
+                             r"\t(active|disabled)\t[^\t]+$")
+
+    def test_user_list_sites(self):
+        # One site, two sites, every site: the last column says which.
+        one = self.unique("gina")
+        two = self.unique("hugo")
+        every = self.unique("ines")
+        self.ok("user", "add", one, "--role", "secretariat", "--site", "Nord")
+        self.ok("user", "add", two, "--role", "maintenance", "--site", "Nord", "--site", "Sud")
+        self.ok("user", "add", every, "--role", "secretariat")
+        rows = {l.split("\t")[1]: l.split("\t") for l in self.ok("user", "list")}
+        self.assertEqual(rows[one][-1], "Nord")
+        self.assertEqual(rows[two][-1], "Nord,Sud")
+        self.assertEqual(rows[every][-1], "all")
+        self.assertEqual(rows["admin"][-1], "all")
+        self.ok("user", "sites", two, "--all")
+        rows = {l.split("\t")[1]: l.split("\t") for l in self.ok("user", "list")}
+        self.assertEqual(rows[two][-1], "all")
+        self.assertEqual(len(rows[one]), 6)
 
     def test_user_disable_and_token(self):
         name, tok = self.new_user("secretariat")
@@ -301,7 +320,7 @@ class Users(CliTestCase):
                       "\n".join(self.ok("user", "list")))
         self.assertTrue(self.ok("user", "list")[[l.split("\t")[0] for l in
                                                  self.ok("user", "list")].index(str(uid))]
-                        .endswith("\tdisabled"))
+                        .endswith("\tdisabled\tall"))
         self.fails(1, "user", "disable", "nobody-" + name,
                    message="no user named 'nobody-%s'" % name)
         self.fails(2, "user", "disable")

@@ -692,6 +692,61 @@ static void check_scan(int w, int h, bool english)
 	}
 }
 
+/* The USB done screen with printing: "Imprimer" beside OK for the one PDF copied, then
+ * what became of it (the queue's notice, here the refusal over the quota, or the queue's
+ * failure); its texts stay clear of the buttons. */
+static void check_usb_print(int w, int h, bool english, struct usb_entry *e)
+{
+	char notice[300];
+	bool calm;
+	CHECK(ui_print_notice(notice, sizeof(notice), "refused_quota", 2, 0, &calm), "notice");
+	static const struct {
+		bool printed, failed;
+		int hits;
+		const char *name;
+	} cases[] = {{false, false, 2, "offered"},
+		     {true, false, 1, "printed"},
+		     {false, true, 2, "failed"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ui_view v = base_view(english);
+		v.screen = UI_USB;
+		v.usb.state = UF_DONE;
+		v.usb.n = 4;
+		v.usb.to_copy = 3;
+		v.usb.copied = 2; /* one was refused: its line too */
+		v.usb.done = 3;
+		v.usb.pdfs = 1;
+		v.usb.print_entry = 2;
+		v.usb.can_print = true;
+		v.usb.printed = cases[i].printed;
+		v.usb.print_failed = cases[i].failed;
+		v.usb_entries = e;
+		v.banner = cases[i].printed ? notice : NULL;
+		v.banner_calm = calm;
+		char name[64];
+		snprintf(name, sizeof(name), "%dx%d-%s-usb-print-%s", w, h, english ? "en" : "fr",
+			 cases[i].name);
+		struct ui_hits hits;
+		cairo_surface_t *s = render(w, h, &v, false, &hits, name);
+		check_hits(&hits, w, h, 56, name);
+		CHECK(hits.n == cases[i].hits, "%s: %d hits", name, hits.n);
+		CHECK(find(&hits, UI_ACT_USB, UI_USB_CLOSE), "%s: OK", name);
+		CHECK(!!find(&hits, UI_ACT_USB, UI_USB_PRINT) == !cases[i].printed, "%s: Imprimer",
+		      name);
+		/* Between the texts' last box (81 % down) and the buttons: background only. */
+		double top = h;
+		for (int j = 0; j < hits.n; j++)
+			top = fmin(top, hits.hit[j].y);
+		uint32_t bg = pixel(s, 0, h - 1);
+		long ink = 0;
+		for (int y = (int)(h * 0.81) + 1; y < (int)top - 1; y++)
+			for (int x = 0; x < w; x++)
+				ink += pixel(s, x, y) != bg;
+		CHECK(top > h * 0.81 && ink == 0, "%s: text over the buttons (%ld)", name, ink);
+		cairo_surface_destroy(s);
+	}
+}
+
 /* The USB screen: a page of rows to tap, the buttons of each state. */
 static void check_usb(int w, int h, bool english)
 {
@@ -709,7 +764,8 @@ static void check_usb(int w, int h, bool english)
 		      {UF_LIST, 2, 2 + 2, "list-short"},
 		      {UF_COPYING, 0, 0, "copying"},
 		      {UF_DONE, 0, 1, "done"},
-		      {UF_ERROR, 0, 1, "error"}};
+		      {UF_ERROR, 0, 1, "error"},
+		      {UF_PRINTING, 0, 0, "printing"}};
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		struct ui_view v = base_view(english);
 		v.screen = UI_USB;
@@ -733,6 +789,7 @@ static void check_usb(int w, int h, bool english)
 			      "%s: rows and Copier", name);
 		cairo_surface_destroy(s);
 	}
+	check_usb_print(w, h, english, e);
 }
 
 static void check_language(void)
@@ -972,6 +1029,7 @@ int main(void)
 	check_scan(1280, 800, false);
 	check_scan(800, 600, true);
 	check_usb(1280, 800, false);
+	check_usb(1024, 768, false);
 	check_usb(800, 600, true);
 
 	/* Let the leak checker see only our leaks, not fontconfig's caches. */

@@ -101,9 +101,84 @@ static void test_records(void)
 	CHECK(uf_check_records(many, sizeof(many), out, 3) == 3);
 }
 
+/* Lists N PDFs and copies the entries CHOSEN (-1 ends), the kiosk keeping prints. */
+static void copy_some(struct usbflow *f, int n, const int *chosen)
+{
+	struct usb_entry in[8];
+	for (int i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "doc-%d.pdf", i);
+		in[i] = rec("::/x.pdf", name, 100 + i);
+	}
+	uf_close(f);
+	CHECK(uf_open(f));
+	uf_listed(f, in, (size_t)n * sizeof(in[0]), true, entries);
+	for (int i = 0; chosen[i] >= 0; i++)
+		uf_toggle(f, chosen[i]);
+	CHECK(uf_copy(f));
+	f->can_print = true;
+}
+
+static void test_print(void)
+{
+	struct usbflow f;
+	uf_init(&f);
+	CHECK(f.print_entry == -1 && !uf_print_offered(&f) && !uf_print(&f));
+	/* One PDF kept ('*') of the entries 2 and 5: entry 5 is the one to print. */
+	copy_some(&f, 8, (const int[]){5, 2, -1});
+	uf_copied(&f, "+", 1);
+	CHECK(!uf_print_offered(&f)); /* still copying */
+	uf_copied(&f, "*", 1);
+	CHECK(f.copied == 2 && f.pdfs == 1 && f.print_entry == 5);
+	CHECK(!uf_print(&f));
+	uf_copy_ended(&f);
+	CHECK(f.state == UF_DONE && uf_print_offered(&f));
+	/* No print queue: not offered. */
+	f.can_print = false;
+	CHECK(!uf_print_offered(&f) && !uf_print(&f));
+	f.can_print = true;
+	CHECK(uf_print(&f) && f.state == UF_PRINTING && !uf_print(&f));
+	CHECK(strcmp(uf_state_word(f.state), "printing") == 0);
+	uf_gone(&f); /* the key pulled out: the kiosk's copy prints all the same */
+	CHECK(f.state == UF_PRINTING);
+	uf_print_ended(&f, false);
+	CHECK(f.state == UF_DONE && f.print_failed && !f.printed && uf_print_offered(&f));
+	CHECK(uf_print(&f) && !f.print_failed);
+	uf_print_ended(&f, true);
+	CHECK(f.state == UF_DONE && f.printed && !f.print_failed && !uf_print_offered(&f));
+	uf_print_ended(&f, false); /* not printing: ignored */
+	CHECK(f.printed && !f.print_failed);
+	uf_gone(&f);
+	CHECK(f.state == UF_DONE);
+
+	/* Two PDFs kept: none offered (which one is not guessed). */
+	copy_some(&f, 8, (const int[]){0, 1, -1});
+	CHECK(!f.printed && f.print_entry == -1);
+	uf_copied(&f, "**", 2);
+	uf_copy_ended(&f);
+	CHECK(f.state == UF_DONE && f.pdfs == 2 && !uf_print_offered(&f));
+
+	/* A PDF copied without the kiosk's copy ('+'), or refused ('-'): none offered. */
+	copy_some(&f, 3, (const int[]){0, 1, -1});
+	uf_copied(&f, "+-", 2);
+	uf_copy_ended(&f);
+	CHECK(f.state == UF_DONE && f.pdfs == 0 && f.print_entry == -1 && !uf_print_offered(&f));
+
+	/* A refused file then a kept one: the entry counted in the chosen order. */
+	copy_some(&f, 8, (const int[]){6, 3, -1});
+	uf_copied(&f, "-*", 2);
+	uf_copy_ended(&f);
+	CHECK(f.print_entry == 6 && uf_print_offered(&f));
+	/* Closed: all forgotten but the session's count. */
+	int kept = f.files_copied;
+	uf_close(&f);
+	CHECK(f.print_entry == -1 && !f.can_print && f.files_copied == kept);
+}
+
 int main(void)
 {
 	test_flow();
+	test_print();
 	test_records();
 	return TEST_DONE();
 }
