@@ -73,6 +73,88 @@ static void time_left(const struct ui_view *v, char *buf, size_t n)
 		addf(buf, n, _("Le centre ferme à %s."), v->closing_at);
 }
 
+/* The scan screen's words in its state: what it shows, its buttons' labels after a page. */
+static void scan_text(const struct ui_view *v, char *buf, size_t n)
+{
+	const struct scanflow *f = &v->scan;
+	switch (f->state) {
+	case SF_OFF:
+	case SF_PLACE:
+		add(buf, n,
+		    _("Posez la page face contre la vitre du scanner, puis appuyez sur "
+		      "Numériser."));
+		break;
+	case SF_SCANNING:
+		add(buf, n, _("Numérisation en cours…"));
+		add(buf, n, _("Ne soulevez pas le capot."));
+		break;
+	case SF_SAVING:
+		add(buf, n, _("Enregistrement du document…"));
+		break;
+	case SF_PREVIEW:
+		addf(buf, n, _("Page %d"), f->pages);
+		stop(buf, n);
+		addf(buf, n, "%s. %s. %s.", _("Recommencer"), _("Ajouter une page"), _("Terminer"));
+		break;
+	case SF_DONE:
+		add(buf, n, _("Document enregistré"));
+		stop(buf, n);
+		if (f->printed)
+			add(buf, n, _("Envoyé à l'imprimante."));
+		else
+			add(buf, n,
+			    _("Pour l'envoyer, choisissez-le sur le site avec « Choisir un "
+			      "fichier ». Il sera effacé à la fin de la séance."));
+		break;
+	case SF_PRINTING:
+		add(buf, n, _("Envoi à l'imprimante…"));
+		add(buf, n, _("Le nombre de pages est compté sur votre crédit d'impression."));
+		break;
+	case SF_ERROR:
+		add(buf, n, ui_scan_error_text(f->error));
+		break;
+	}
+}
+
+/* The USB screen's words in its state. */
+static void usb_text(const struct ui_view *v, char *buf, size_t n)
+{
+	const struct usbflow *f = &v->usb;
+	switch (f->state) {
+	case UF_OFF:
+	case UF_LIST:
+		add(buf, n,
+		    _("Touchez les documents de la clé à copier, puis appuyez sur "
+		      "Copier."));
+		break;
+	case UF_READING:
+		add(buf, n, _("Lecture de la clé…"));
+		break;
+	case UF_COPYING:
+		add(buf, n, _("Copie en cours…"));
+		add(buf, n, _("Ne retirez pas la clé."));
+		break;
+	case UF_DONE:
+		addf(buf, n,
+		     ngettext("%d document copié", "%d documents copiés", (unsigned long)f->copied),
+		     f->copied);
+		stop(buf, n);
+		add(buf, n,
+		    _("Ils sont dans « Documents » : choisissez-les sur le site avec « Choisir un "
+		      "fichier ». Ils seront effacés à la fin de la séance. Vous pouvez retirer "
+		      "la "
+		      "clé."));
+		break;
+	case UF_PRINTING:
+		add(buf, n, _("Envoi à l'imprimante…"));
+		add(buf, n, _("Le nombre de pages est compté sur votre crédit d'impression."));
+		break;
+	case UF_ERROR:
+		add(buf, n, ui_usb_error_text(f->error));
+		break;
+	}
+}
+
 bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n)
 {
 	char t[SPEAK_TEXT_MAX];
@@ -81,7 +163,7 @@ bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n)
 	buf[0] = '\0';
 	if (session) {
 		add(buf, n, v->banner);
-		if (v->banner && !strchr(".!?", v->banner[strlen(v->banner) - 1]))
+		if (v->banner && *v->banner && !strchr(".!?", v->banner[strlen(v->banner) - 1]))
 			stop(buf, n);
 		time_left(v, buf, n);
 		add(buf, n,
@@ -146,14 +228,10 @@ bool speak_text(const struct ui_view *v, bool session, char *buf, size_t n)
 			break;
 		}
 		case UI_SCAN:
-			add(buf, n,
-			    _("Posez la page face contre la vitre du scanner, puis appuyez sur "
-			      "Numériser."));
+			scan_text(v, buf, n);
 			break;
 		case UI_USB:
-			add(buf, n,
-			    _("Touchez les documents de la clé à copier, puis appuyez sur "
-			      "Copier."));
+			usb_text(v, buf, n);
 			break;
 		case UI_TEXT:
 			add(buf, n,
@@ -176,8 +254,10 @@ void speak_topic(const struct ui_view *v, bool session, char *buf, size_t n)
 {
 	/* The code being typed and the countdowns are left out: each key or second would
 	 * start the reading again. */
-	snprintf(buf, n, "%d/%d/%d/%s/%s", session ? -1 : (int)v->screen, (int)v->notice,
-		 session ? 0 : (int)v->msg, v->lang ? v->lang : "", v->banner ? v->banner : "");
+	snprintf(buf, n, "%d/%d/%d/%d/%d/%s/%s", session ? -1 : (int)v->screen, (int)v->notice,
+		 session ? 0 : (int)v->msg, session ? 0 : (int)v->scan.state,
+		 session ? 0 : (int)v->usb.state, v->lang ? v->lang : "",
+		 v->banner ? v->banner : "");
 }
 
 bool speak_argv(const char *const *cmd, const char *voice, const char *text,

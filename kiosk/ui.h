@@ -147,6 +147,9 @@ bool ui_print_notice(char *buf, size_t n, const char *event, int pages, int page
 const char *ui_login_text(const struct ui_view *v, char *buf, size_t n);
 /* Why the session ended, as the ending screen says it (current language), or NULL. */
 const char *ui_end_text(const struct ui_view *v);
+/* What the scan and USB screens say of their errors (read aloud too). */
+const char *ui_scan_error_text(enum sf_error e);
+const char *ui_usb_error_text(enum uf_error e);
 
 /* Switches gettext to CODE's language (lang.h; French for an unknown code) through
  * LANGUAGE, for every later _() call. */

@@ -76,7 +76,7 @@ static void progress(struct scan_ctx *c, int pct, double y)
 	cairo_fill(c->cr);
 }
 
-static const char *error_text(enum sf_error e)
+const char *ui_scan_error_text(enum sf_error e)
 {
 	switch (e) {
 	case SF_ERR_MISSING:
@@ -222,7 +222,7 @@ void ui_screen_scan(cairo_t *cr, double w, double h, const struct ui_view *v, st
 		      f->error == SF_ERR_PRINT ? _("L'impression n'a pas marché")
 					       : _("La numérisation n'a pas marché"),
 		      h * 0.26, C_INK);
-		line(&c, error_text(f->error), h * 0.38);
+		line(&c, ui_scan_error_text(f->error), h * 0.38);
 		struct draw_btn b[] = {
 			{_("Fermer"), ICON_BACK, C_KEY, C_INK, C_KEY_EDGE, 0, false},
 			{_("Réessayer"), ICON_NEXT, C_GREEN, C_WHITE, 0, 0, false},

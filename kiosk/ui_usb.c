@@ -82,7 +82,7 @@ static void list(cairo_t *cr, double w, double h, const struct ui_view *v, struc
 		       (const char[]){UI_USB_CLOSE, UI_USB_COPY}, 2);
 }
 
-static const char *error_text(enum uf_error e)
+const char *ui_usb_error_text(enum uf_error e)
 {
 	switch (e) {
 	case UF_ERR_UNREADABLE:
@@ -185,7 +185,8 @@ void ui_screen_usb(cairo_t *cr, double w, double h, const struct ui_view *v, str
 		break;
 	case UF_ERROR: {
 		draw_icon(cr, ICON_WARNING, (w - h * 0.14) / 2, h * 0.1, h * 0.14, C_ORANGE);
-		text(cr, error_text(f->error), w, h * 0.3, h * 0.25, h * 0.045, T_BOLD, C_INK);
+		text(cr, ui_usb_error_text(f->error), w, h * 0.3, h * 0.25, h * 0.045, T_BOLD,
+		     C_INK);
 		struct draw_btn close[] = {
 			{_("Fermer"), ICON_BACK, C_KEY, C_INK, C_KEY_EDGE, 0, false}};
 		bottom(cr, w, h, hits, close, (const char[]){UI_USB_CLOSE}, 1);

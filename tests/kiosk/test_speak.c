@@ -160,10 +160,52 @@ static void args(void)
 	CHECK(!speak_argv(full, "fr", "t", argv), "no room left for the text");
 }
 
+/* The scan and USB screens read what each state shows, errors included; an empty banner
+ * in a session is no sentence. */
+static void documents(void)
+{
+	ui_set_language("fr");
+	struct ui_view v = {.screen = UI_SCAN};
+	v.scan.state = SF_PLACE;
+	HAS(&v, false, "Posez la page");
+	v.scan.state = SF_SCANNING;
+	HAS(&v, false, "Numérisation en cours");
+	v.scan.state = SF_PREVIEW;
+	v.scan.pages = 2;
+	HAS(&v, false, "Page 2. Recommencer. Ajouter une page. Terminer.");
+	v.scan.state = SF_DONE;
+	HAS(&v, false, "Document enregistré.");
+	CHECK(!strstr(buf, "Posez la page"), "%s", buf);
+	v.scan.state = SF_ERROR;
+	v.scan.error = SF_ERR_JAMMED;
+	HAS(&v, false, "Le papier est coincé");
+	v = (struct ui_view){.screen = UI_USB};
+	v.usb.state = UF_LIST;
+	HAS(&v, false, "Touchez les documents de la clé");
+	v.usb.state = UF_COPYING;
+	HAS(&v, false, "Copie en cours");
+	v.usb.state = UF_DONE;
+	v.usb.copied = 2;
+	HAS(&v, false, "2 documents copiés. Ils sont dans");
+	v.usb.state = UF_ERROR;
+	v.usb.error = UF_ERR_GONE;
+	HAS(&v, false, "La clé a été retirée");
+	/* Each state is a topic of its own: moving on starts a new reading. */
+	char a[256], b[256];
+	v.usb.state = UF_LIST;
+	speak_topic(&v, false, a, sizeof(a));
+	v.usb.state = UF_COPYING;
+	speak_topic(&v, false, b, sizeof(b));
+	CHECK(strcmp(a, b) != 0, "%s", a);
+	v = (struct ui_view){.screen = UI_LOGIN, .banner = "", .seconds_left = 600};
+	CHECK(speak_text(&v, true, buf, sizeof(buf)), "session");
+}
+
 int main(void)
 {
 	ui_init_i18n();
 	screens();
+	documents();
 	hostile();
 	topics();
 	args();
