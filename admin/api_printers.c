@@ -69,6 +69,9 @@ void api_printers_add(struct app *app, struct http_req *r)
 	else if (!printer_server_parse(server, p.cups_server))
 		bad = "'cups_server' must be the print host's cupsd as HOST or HOST:PORT"
 		      " (e.g. 10.0.1.5:631 or imp-nord.example.org)";
+	else if (*site && !site_name_ok(site))
+		bad = "'site' must be a site's name: 1 to 64 characters of text, no control "
+		      "characters";
 	else if (strspn(queue, NAME_CHARS ".") != strlen(queue))
 		bad = "'queue' must be a CUPS queue name: letters, digits, '_', '-', '.' (the"
 		      " default is escale)";

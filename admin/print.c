@@ -912,9 +912,18 @@ static struct pq *pq_runtime(struct print_watch *pw, const struct store_printer 
 
 static bool same_printer(const struct pq *q, const struct store_printer *p)
 {
-	return strcmp(q->qc->name, p->name) == 0 && strcmp(q->qc->site, p->site) == 0 &&
-	       strcmp(q->qc->cups_server, p->cups_server) == 0 &&
-	       strcmp(q->qc->queue, p->queue) == 0;
+	if (strcmp(q->qc->name, p->name) != 0 || strcmp(q->qc->site, p->site) != 0 ||
+	    strcmp(q->qc->cups_server, p->cups_server) != 0 || strcmp(q->qc->queue, p->queue) != 0)
+		return false;
+	/* Removed and added again between two rounds (a script's remove then add), the
+	 * printer has a new release key (print_key_new): watched again, with it. */
+	uint8_t key[BK_MARK_KEY_LEN];
+	char err[512];
+	bool same =
+		q->no_key || (bk_mark_key_load(q->qc->release_key_file, key, err, sizeof(err)) &&
+			      memcmp(key, q->release_key, sizeof(key)) == 0);
+	sodium_memzero(key, sizeof(key));
+	return same;
 }
 
 /* Follows the run-time printers of the store: a new one is watched from this round on,

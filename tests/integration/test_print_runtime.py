@@ -261,7 +261,8 @@ class PrintRuntime(AdmindTestCase):
         bad = [
             {"name": ""}, {"name": "a/b"}, {"name": ".."}, {"name": "a.b"},
             {"name": "x" * 65}, {"name": "é"}, {"name": "a b"}, {"name": 5},
-            {"name": "a\u0000b"}, {"site": "s" * 65}, {"site": None},
+            {"name": "a\u0000b"}, {"site": "s" * 65}, {"site": None}, {"site": "a\nb"},
+            {"site": "\u0007"},
             {"cups_server": ""}, {"cups_server": "http://10.1.1.1"},
             {"cups_server": "a b"}, {"cups_server": "user@host"},
             {"cups_server": "/run/cups/cups.sock"}, {"cups_server": "host:0"},
