@@ -121,9 +121,7 @@ void scan_event(struct kiosk *k, enum sf_event e)
 		if (!docs ||
 		    !scanrun_publish(&k->scanner, docs, k->br.separated, k->br.uid, k->br.gid)) {
 			log_warnx("a scanned document could not be written into the session");
-			k->scan.state = SF_SAVING;
-			sf_exited(&k->scan, false);
-			k->scan.error = SF_ERR_SAVE;
+			sf_save_failed(&k->scan);
 		} else {
 			/* Counts only: names stay in the session. */
 			log_info("a scanned document of %d page(s) saved", k->scan.pages);

@@ -222,6 +222,15 @@ enum sf_event sf_exited(struct scanflow *f, bool ok)
 	return fail(f, SF_ERR_SCAN);
 }
 
+void sf_save_failed(struct scanflow *f)
+{
+	if (f->state != SF_DONE)
+		return;
+	f->documents--;
+	f->state = SF_ERROR;
+	f->error = SF_ERR_SAVE;
+}
+
 const char *sf_state_word(enum sf_state s)
 {
 	static const char *const w[] = {"off",    "place", "scanning", "preview",

@@ -96,6 +96,10 @@ enum sf_event sf_line(struct scanflow *f, const char *line, size_t len);
  * "done" while the flow waits is an error. */
 enum sf_event sf_exited(struct scanflow *f, bool ok);
 
+/* The PDF made (SF_EV_SAVED) could not be put into Documents: not a document saved, the
+ * error SAVE ("Réessayer" goes back to the preview). */
+void sf_save_failed(struct scanflow *f);
+
 /* Whether the flow covers the screen (any state but OFF). */
 bool sf_active(const struct scanflow *f);
 /* Whether the flow waits on the helper. */

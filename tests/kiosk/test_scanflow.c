@@ -196,8 +196,25 @@ static void test_images(void)
 	CHECK(!f.images && !sf_images(&f));
 }
 
+/* The PDF made but not put into Documents: no document saved, the error, retry → preview. */
+static void test_save_failed(void)
+{
+	struct scanflow f;
+	sf_init(&f);
+	sf_open(&f);
+	CHECK(sf_scan(&f) && line(&f, "done 1 1") == SF_EV_PAGE);
+	sf_save_failed(&f); /* out of place: nothing */
+	CHECK(f.state == SF_PREVIEW);
+	CHECK(sf_finish(&f) && line(&f, "done 1 100") == SF_EV_SAVED && f.documents == 1);
+	sf_save_failed(&f);
+	CHECK(f.state == SF_ERROR && f.error == SF_ERR_SAVE && f.documents == 0);
+	sf_retry(&f);
+	CHECK(f.state == SF_PREVIEW && f.pages == 1);
+}
+
 int main(void)
 {
+	test_save_failed();
 	test_images();
 	test_two_pages();
 	test_errors();
