@@ -815,12 +815,16 @@ static bool settings_section(struct kiosk_cfg *cfg, const config_setting_t *root
 		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
 		const char *s = config_setting_get_string(e);
 		int k = s ? sitecfg_key_find(s) : -1;
-		if (k < 0 || strncmp(s, "desk.", 5) == 0)
+		/* The desk's keys are not a kiosk's; the services are chosen by admind for the
+		 * kiosk's site before they reach it, so a PC cannot keep its own. */
+		if (k < 0 || strncmp(s, "desk.", 5) == 0 || k == SK_SERVICES ||
+		    k == SK_ACCOMPANIED_SERVICES)
 			return cfg_fail(e, err,
 					"settings.local: each entry is a key of the site's "
 					"settings: hours, session.warn_minutes, "
 					"session.closing_warn_minutes, session.idle_seconds, "
-					"session.idle_grace_seconds, language or centre_name");
+					"session.idle_grace_seconds, language, languages or "
+					"centre_name");
 		cfg->settings_local |= 1u << k;
 	}
 	return true;

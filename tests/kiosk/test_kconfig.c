@@ -852,6 +852,11 @@ static void test_settings_local(void)
 	accepts(MINIMAL "settings = { };\n");
 	fails(MINIMAL "settings = { local = [ \"idle\" ]; };\n", 2, "settings.local");
 	fails(MINIMAL "settings = { local = [ \"desk.rules\" ]; };\n", 2, "settings.local");
+	/* admind chooses a site's services before they reach a kiosk: none to keep. */
+	fails(MINIMAL "settings = { local = [ \"services\" ]; };\n", 2, "settings.local");
+	CHECK(load(MINIMAL "settings = { local = [ \"languages\" ]; };\n", &c, &err));
+	CHECK(c.settings_local == 1u << SK_LANGUAGES);
+	kconfig_free(&c);
 	fails(MINIMAL "settings = { local = [ 3 ]; };\n", 2, "settings.local");
 	fails(MINIMAL "settings = { local = \"hours\"; };\n", 2, "must be a list");
 	fails(MINIMAL "settings = { keep = [ ]; };\n", 2, "unknown setting 'keep'");
