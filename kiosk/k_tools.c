@@ -7,22 +7,15 @@
 unsigned kiosk_tools(const struct kiosk *k)
 {
 	unsigned t = 0;
-	(void)k;
-	/* UI_TOOL_HELP */
 	t |= 1u << UI_TOOL_HELP;
-	/* UI_TOOL_TEXT */
 	t |= 1u << UI_TOOL_TEXT;
-	/* UI_TOOL_SPEAK */
 	if (k->cfg.speech_enabled)
 		t |= 1u << UI_TOOL_SPEAK;
-	/* UI_TOOL_KEYBOARD */
 	if (k->cfg.keyboard_onscreen != OSK_NEVER)
 		t |= 1u << UI_TOOL_KEYBOARD;
 
-	/* UI_TOOL_SCAN */
 	if (k->sm.state == SM_SESSION)
 		t |= 1u << UI_TOOL_SCAN;
-	/* UI_TOOL_USB */
 	if (k->sm.state == SM_SESSION && k->cfg.usb_enabled &&
 	    (k->usb_offered || uf_active(&k->usb)))
 		t |= 1u << UI_TOOL_USB;
@@ -32,24 +25,17 @@ unsigned kiosk_tools(const struct kiosk *k)
 unsigned kiosk_tools_on(const struct kiosk *k)
 {
 	unsigned t = 0;
-	(void)k;
-	/* UI_TOOL_HELP */
 	if (k->help.state != WIRE_HELP_NONE)
 		t |= 1u << UI_TOOL_HELP;
-	/* UI_TOOL_TEXT */
 	if (k->text.panel || textsize_changed(&k->text))
 		t |= 1u << UI_TOOL_TEXT;
-	/* UI_TOOL_SPEAK */
 	if (k->speak_on)
 		t |= 1u << UI_TOOL_SPEAK;
-	/* UI_TOOL_KEYBOARD */
 	if (k->osk.shown)
 		t |= 1u << UI_TOOL_KEYBOARD;
 
-	/* UI_TOOL_SCAN */
 	if (sf_active(&k->scan))
 		t |= 1u << UI_TOOL_SCAN;
-	/* UI_TOOL_USB */
 	if (uf_active(&k->usb))
 		t |= 1u << UI_TOOL_USB;
 	return t;

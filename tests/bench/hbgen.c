@@ -57,7 +57,7 @@ struct kiosk {
 	int64_t session_start_us, sent_us;
 	char out[OUT_CAP];
 	size_t out_len, out_off;
-	char in[IN_CAP];
+	char in[IN_CAP + 1]; /* + its NUL */
 	size_t in_len;
 };
 
