@@ -43,6 +43,9 @@ export function setup(c) {
 
 // Forget everything shown (codes in clear are on the tickets) at sign-out.
 export function reset() {
+	// Signed out with a call waiting: no beeping on the sign-in page, no muting for the next.
+	helpcall.setWaiting(0);
+	helpcall.setMuted(false);
 	clear($("tickets"));
 	$("tickets-empty").hidden = false;
 	for (const id of ["print-a4", "print-receipt", "tickets-clear"])

@@ -21,7 +21,7 @@ export const TICKET_LANGS = [
 const TEXT = {
 	fr: {
 		intro: "Votre code pour les ordinateurs en accès libre",
-		how: "Tapez ce code sur l'écran de l'ordinateur, puis appuyez sur « Entrer ».",
+		how: "Tapez ce code sur l'écran de l'ordinateur, puis appuyez sur « OK ».",
 		time: "Temps : {time}",
 		pages: "Impression : {pages}",
 		until: "À utiliser avant le {date}",
@@ -34,7 +34,7 @@ const TEXT = {
 	},
 	en: {
 		intro: "Your code for the public computers",
-		how: "Type this code on the computer's screen, then press “Enter”.",
+		how: "Type this code on the computer's screen, then press “OK”.",
 		time: "Time: {time}",
 		pages: "Printing: {pages}",
 		until: "Use before {date}",
