@@ -306,10 +306,11 @@ void api_sessions_list(struct app *app, struct http_req *r)
 		return;
 	}
 	struct store_session_rows rows;
-	store_session_list(app->store, a && (a[0] == '1' || a[0] == 't'), &rows);
+	char *scope = store_scope_json(&r->actor.sites);
+	store_session_list(app->store, a && (a[0] == '1' || a[0] == 't'), scope, &rows);
+	free(scope);
 	json_t *list = api_sessions_json(&rows);
 	store_session_rows_free(&rows);
-	api_scope_array(r, json_object_get(list, "sessions"), "site");
 	http_json(r, 200, list);
 }
 

@@ -178,7 +178,7 @@ void api_metrics(struct app *app, struct http_req *r)
 	struct store_kiosk_rows krows;
 	struct store_session_rows srows;
 	store_kiosk_list(app->store, &krows);
-	store_session_list(app->store, true, &srows);
+	store_session_list(app->store, true, NULL, &srows);
 	json_t *kiosks = api_kiosks_json(&krows);
 	json_t *sessions = api_sessions_json(&srows);
 	store_kiosk_rows_free(&krows);

@@ -369,7 +369,10 @@ struct store_session_rows {
 };
 /* The newest 1000 sessions (ACTIVE_ONLY: the open ones); free with
  * store_session_rows_free. */
-void store_session_list(struct store *st, bool active_only, struct store_session_rows *out);
+/* The 1000 latest sessions (the open ones when ACTIVE_ONLY) of the kiosks of SCOPE's sites
+ * (store_scope_json; NULL: every kiosk). */
+void store_session_list(struct store *st, bool active_only, const char *scope,
+			struct store_session_rows *out);
 void store_session_rows_free(struct store_session_rows *l);
 enum store_rc store_session_end_staff(struct store *st, const struct store_actor *who,
 				      const char *session);

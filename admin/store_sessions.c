@@ -613,7 +613,8 @@ enum store_rc store_events_apply(struct store *st, int64_t kiosk, const struct s
 	return store_tx_end(st, events_apply(st, kiosk, ev, n, res) ? STORE_OK : STORE_ERROR);
 }
 
-void store_session_list(struct store *st, bool active_only, struct store_session_rows *out)
+void store_session_list(struct store *st, bool active_only, const char *scope,
+			struct store_session_rows *out)
 {
 	char *sql = xasprintf(
 		"SELECT s.id, k.name, k.site, s.code_id, s.started_at, s.ended_at,"
@@ -621,11 +622,14 @@ void store_session_list(struct store *st, bool active_only, struct store_session
 		" max(c.seconds_total - c.seconds_used, 0), coalesce(c.accompany, 0) FROM sessions "
 		"s"
 		" JOIN kiosks k ON k.id = s.kiosk_id LEFT JOIN codes c ON c.id = s.code_id"
-		" %s ORDER BY s.started_at DESC LIMIT 1000",
-		active_only ? "WHERE s.ended_at IS NULL" : "");
+		/* Limited to the sites before the LIMIT: a quiet site's desk sees its own. */
+		" WHERE (?1 IS NULL OR k.site IN (SELECT value FROM json_each(?1))) %s"
+		" ORDER BY s.started_at DESC LIMIT 1000",
+		active_only ? "AND s.ended_at IS NULL" : "");
 	*out = (struct store_session_rows){0};
 	store_lock(st);
 	sqlite3_stmt *s = db_prepare(st->db, sql);
+	bind_text(s, 1, scope);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		out->v = store_grow(out->v, out->n, sizeof(*out->v));
 		out->v[out->n++] = (struct store_session_row){

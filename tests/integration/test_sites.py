@@ -253,6 +253,35 @@ class ScopedStaff(AdmindTestCase):
         self.assertTrue(any(a["action"] == "user.sites" and a["detail"] == {"sites": "*"}
                             for a in audit))
 
+    def test_lists_limited_before_their_limit(self):
+        """The sessions list keeps the 1000 newest: limited to the account's sites before
+        that, not after, so site A still sees its session under 1000 newer ones of B."""
+        sa = self.open_ok(self.ta, self.new_code(token=self.sec)["code"])["session"]
+        sb = self.open_ok(self.tb, self.new_code(site=self.b)["code"])["session"]
+        db = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            cols = [c[1] for c in db.execute("PRAGMA table_info(sessions)")]
+            other = ", ".join("?" if c in ("id", "started_at") else c for c in cols)
+            started = db.execute("SELECT started_at FROM sessions WHERE id = ?",
+                                 (sb,)).fetchone()[0]
+            for i in range(1000):
+                db.execute("INSERT INTO sessions(%s) SELECT %s FROM sessions WHERE id = ?"
+                           % (", ".join(cols), other),
+                           [("%032x" % (i + 1)) if c == "id" else started + 10 + i
+                            for c in cols if c in ("id", "started_at")] + [sb])
+            db.commit()
+        finally:
+            db.close()
+        try:
+            sessions = self.api("GET", "/api/v1/sessions", token=self.sec)["sessions"]
+            self.assertEqual([s["id"] for s in sessions], [sa])
+        finally:
+            # The class's admind is shared: the other tests' lists as they were.
+            db = sqlite3.connect(self.server.db, timeout=10)
+            db.execute("DELETE FROM sessions WHERE id GLOB '00000000000000000000*'")
+            db.commit()
+            db.close()
+
     def test_lists_show_own_site_only(self):
         kiosks = self.api("GET", "/api/v1/kiosks", token=self.sec)["kiosks"]
         self.assertEqual([k["id"] for k in kiosks], [self.ka])

@@ -77,7 +77,10 @@ static void audit_and_stats(struct store *st)
 	store_stats_free(&s);
 
 	struct store_session_rows r;
-	store_session_list(st, false, &r);
+	store_session_list(st, false, NULL, &r);
+	CHECK(r.n == 0);
+	store_session_rows_free(&r);
+	store_session_list(st, false, "[\"Nord\"]", &r);
 	CHECK(r.n == 0);
 	store_session_rows_free(&r);
 	struct store_job_rows j;
